@@ -1,0 +1,478 @@
+#!/usr/bin/env python3
+"""Prepare covgap's processed data from the raw shared data.
+
+covgap ships its own small, processed copies of the source data under data/ so that it builds and
+runs without the raw data folder. This script makes them. It reads the raw inputs (default
+../shared/data, relative to the repository root) plus one curated table kept in the repository
+(data/prep/team_bases.csv) and writes:
+
+  data/boundaries/lad_may2024_uk_buc.geojson
+      the 361 Local Authority Districts (May 2024, UK, BUC, WGS84). Geometry tokens are copied
+      byte for byte (6 dp); properties renamed to LAD24CD / LAD24NM; features sorted by code;
+      compact JSON, one feature per line, no crs member.
+  data/areas.csv
+      one row per district (sorted by code): names, nation, region, upper-tier authority, ICB,
+      health board / HSC trust, births (1 Jul 2019 - 30 Jun 2020) and population aged 0 (mid-2022).
+  data/teams.csv
+      the 46 compiled parent-infant teams (source order kept) with district codes served,
+      geocoded base (full postcode or postcode district) and last evidence.
+  data/outcodes.csv
+      the 3,078 postcode-district centroids (outcode, latitude, longitude), sorted by outcode.
+
+It asserts the checks documented in data/SOURCES.md (361 districts, codes equal to the boundary
+codes, UK births 700,691, UK age 0 694,286, every served-area name matched, every base resolved)
+and prints, for each located team, whether its base point falls inside one of its own districts
+(ray-casting point-in-polygon on the boundary file).
+
+Run from the repository root (Python 3.11, standard library only):
+
+    python3 scripts/prepare_data.py                      # defaults below
+    python3 scripts/prepare_data.py --shared ../shared/data --out data
+
+The output is deterministic: running it twice gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import json
+import re
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+UK_BIRTHS_TOTAL = 700_691
+UK_AGE0_TOTAL = 694_286
+N_DISTRICTS = 361
+N_TEAMS = 46
+N_OUTCODES = 3_078
+
+NATIONS = ("England", "Wales", "Scotland", "Northern Ireland")
+# LAD25 codes in the postcode directory that differ from LAD23/LAD24 (2025 Barnsley/Sheffield change).
+LAD25_TO_LAD24 = {"E08000038": "E08000016", "E08000039": "E08000019"}
+NATION_BY_PREFIX = {"E": "England", "W": "Wales", "S": "Scotland", "N": "Northern Ireland"}
+
+AREA_COLUMNS = [
+    "code", "name", "nation", "region_code", "region_name", "utla_code", "utla_name",
+    "icb_code", "icb_name", "health_board_code", "health_board_name", "births", "age0",
+]
+TEAM_COLUMNS = [
+    "name", "host_org", "evidence", "nation", "areas_served", "base", "base_precision",
+    "latitude", "longitude", "source_url", "last_evidence",
+]
+EVIDENCE_LEVELS = {"pif_named", "service_confirmed", "candidate", "unresolved", "closed"}
+
+FULL_POSTCODE_RE = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]? [0-9][A-Z]{2}$")
+OUTCODE_RE = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?$")
+# A full postcode anywhere in a free-text base (e.g. "... Hyde SK14 1NG").
+POSTCODE_IN_TEXT_RE = re.compile(r"\b([A-Z]{1,2}[0-9][0-9A-Z]?) ?([0-9][A-Z]{2})\b")
+LAST_EVIDENCE_RE = re.compile(r"\[last evidence:\s*([^\]]*?)\s*\]")
+COORD_TOKEN_RE = re.compile(r"^-?\d+(\.\d{1,6})?$")
+
+
+# --------------------------------------------------------------------------------------------
+# small helpers
+
+def fail(msg: str) -> None:
+    raise SystemExit(f"prepare_data: CHECK FAILED: {msg}")
+
+
+def check(cond: bool, msg: str) -> None:
+    if not cond:
+        fail(msg)
+
+
+def read_csv(path: Path, encoding: str = "utf-8") -> list[dict[str, str]]:
+    with open(path, newline="", encoding=encoding) as fh:
+        return list(csv.DictReader(fh))
+
+
+def write_csv(path: Path, columns: list[str], rows: list[dict[str, str]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=columns, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+        w.writeheader()
+        for row in rows:
+            w.writerow({c: row[c] for c in columns})
+
+
+def norm_postcode(pc: str) -> str:
+    return re.sub(r"\s+", "", pc).upper()
+
+
+# --------------------------------------------------------------------------------------------
+# boundaries
+
+def raw_json(value) -> str:
+    """Serialise JSON whose numbers were parsed as strings (parse_float=str), keeping the tokens."""
+    if isinstance(value, list):
+        return "[" + ",".join(raw_json(v) for v in value) + "]"
+    if isinstance(value, str):
+        check(COORD_TOKEN_RE.match(value) is not None, f"unexpected coordinate token {value!r}")
+        return value
+    fail(f"unexpected value in coordinates: {value!r}")
+    return ""
+
+
+def iter_tokens(value):
+    if isinstance(value, list):
+        for v in value:
+            yield from iter_tokens(v)
+    else:
+        yield value
+
+
+def to_float_rings(geometry: dict) -> list[list[tuple[float, float]]]:
+    """All rings (outer and holes) of a Polygon/MultiPolygon as float (lon, lat) lists."""
+    gtype = geometry["type"]
+    if gtype == "Polygon":
+        polys = [geometry["coordinates"]]
+    elif gtype == "MultiPolygon":
+        polys = geometry["coordinates"]
+    else:
+        fail(f"unexpected geometry type {gtype}")
+    rings = []
+    for poly in polys:
+        for ring in poly:
+            rings.append([(float(p[0]), float(p[1])) for p in ring])
+    return rings
+
+
+def point_in_rings(lon: float, lat: float, rings: list[list[tuple[float, float]]]) -> bool:
+    """Even-odd ray casting over every ring: holes and separate parts are handled together."""
+    inside = False
+    for ring in rings:
+        n = len(ring)
+        j = n - 1
+        for i in range(n):
+            xi, yi = ring[i]
+            xj, yj = ring[j]
+            if (yi > lat) != (yj > lat):
+                x_cross = xi + (lat - yi) * (xj - xi) / (yj - yi)
+                if lon < x_cross:
+                    inside = not inside
+            j = i
+    return inside
+
+
+def prepare_boundaries(shared: Path, out: Path):
+    src = shared / "boundaries" / "lad_may2024_uk_buc.geojson"
+    with open(src, encoding="utf-8") as fh:
+        fc = json.load(fh, parse_float=str, parse_int=str)
+    check(fc.get("type") == "FeatureCollection", "boundary file is not a FeatureCollection")
+    feats = fc["features"]
+    check(len(feats) == N_DISTRICTS, f"boundary features {len(feats)} != {N_DISTRICTS}")
+
+    by_code: dict[str, dict] = {}
+    for f in feats:
+        props = f["properties"]
+        code, name = props["ltla24_code"], props["ltla24_name"]
+        check(code not in by_code, f"duplicate boundary code {code}")
+        check(f["geometry"]["type"] in ("Polygon", "MultiPolygon"), f"{code}: not a polygon")
+        by_code[code] = {"name": name, "geometry": f["geometry"]}
+
+    lines = []
+    for code in sorted(by_code):
+        g = by_code[code]["geometry"]
+        props = json.dumps({"LAD24CD": code, "LAD24NM": by_code[code]["name"]},
+                           ensure_ascii=False, separators=(",", ":"))
+        geom = '{"type":' + json.dumps(g["type"]) + ',"coordinates":' + raw_json(g["coordinates"]) + "}"
+        lines.append('{"type":"Feature","properties":' + props + ',"geometry":' + geom + "}")
+    text = '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
+
+    dest = out / "boundaries" / "lad_may2024_uk_buc.geojson"
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with open(dest, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(text)
+
+    # Round-trip check: same codes, names and coordinate tokens in the same order.
+    with open(dest, encoding="utf-8") as fh:
+        back = json.load(fh, parse_float=str, parse_int=str)
+    check("crs" not in back, "crs member present")
+    check(len(back["features"]) == N_DISTRICTS, "written boundary count")
+    n_tokens = 0
+    for f in back["features"]:
+        code = f["properties"]["LAD24CD"]
+        check(f["properties"]["LAD24NM"] == by_code[code]["name"], f"{code}: name changed")
+        a = list(iter_tokens(f["geometry"]["coordinates"]))
+        b = list(iter_tokens(by_code[code]["geometry"]["coordinates"]))
+        check(a == b, f"{code}: coordinates changed")
+        n_tokens += len(a)
+
+    names = {c: v["name"] for c, v in by_code.items()}
+    rings = {c: to_float_rings(v["geometry"]) for c, v in by_code.items()}
+    print(f"boundaries: {len(lines)} districts, {n_tokens // 2} vertices, geometry unchanged -> {dest}")
+    return names, rings
+
+
+# --------------------------------------------------------------------------------------------
+# areas
+
+def prepare_areas(shared: Path, out: Path, boundary_names: dict[str, str]) -> list[dict[str, str]]:
+    pb = shared / "population_births"
+    lk = shared / "lookups"
+    summary = read_csv(pb / "lad23_uk_births_age0_geography_summary.csv")
+    check(len(summary) == N_DISTRICTS, f"summary rows {len(summary)} != {N_DISTRICTS}")
+    codes = [r["lad23cd"] for r in summary]
+    check(len(set(codes)) == N_DISTRICTS, "duplicate codes in summary")
+    check(set(codes) == set(boundary_names), "summary codes differ from boundary codes")
+
+    # Independent sources for cross-checks.
+    births_agg = {r["ltla23_code"]: r for r in read_csv(pb / "ons_mye_mid2020_births_aggregated_to_lad23.csv")}
+    mye22 = {r["code"]: r for r in read_csv(pb / "ons_mye_mid2022_uk_lad23_persons_single_year_age.csv")}
+    region_lu = {r["ltla23_code"]: r for r in read_csv(lk / "lad23_to_region23_england_ons.csv")}
+    utla_lu = {r["ltla23_code"]: r for r in read_csv(lk / "lad23_to_utla23_ew_ons.csv")}
+    icb_lu = {r["ltla24_code"]: r for r in read_csv(lk / "lad24_to_icb24_england_lsoa_weighted.csv")
+              if r["is_primary"] == "True"}
+    lhb_lu = {r["ltla21_code"]: r for r in read_csv(lk / "wales_ua_to_local_health_board_2022_ons.csv")}
+    shb_lu = {r["CA"]: r for r in read_csv(lk / "scotland_council_area_to_health_board_2019.csv")}
+    ni_lu = {r["ltla21_code"]: r for r in read_csv(lk / "ni_lgd_to_hsc_trust_2018.csv")}
+
+    rows = []
+    for r in sorted(summary, key=lambda r: r["lad23cd"]):
+        code, name, nation = r["lad23cd"], r["lad23nm"], r["country"]
+        check(nation in NATIONS, f"{code}: nation {nation!r}")
+        check(NATION_BY_PREFIX[code[0]] == nation, f"{code}: nation {nation} does not match code")
+        check(name == boundary_names[code], f"{code}: name {name!r} != boundary {boundary_names[code]!r}")
+        births, age0 = int(r["births_mid2019_to_mid2020"]), int(r["age0_mid2022"])
+        check(int(births_agg[code]["births_mid2019_to_mid2020"]) == births, f"{code}: births mismatch")
+        check(births_agg[code]["ltla23_name"] == name, f"{code}: births-file name mismatch")
+        check(int(mye22[code]["age_0"]) == age0, f"{code}: age 0 mismatch")
+
+        row = {c: "" for c in AREA_COLUMNS}
+        row.update(code=code, name=name, nation=nation, births=str(births), age0=str(age0))
+
+        if nation == "England":
+            check(bool(r["region23_code"]) and bool(r["icb24_code_primary"]), f"{code}: region/ICB missing")
+            row.update(region_code=r["region23_code"], region_name=r["region23_name"],
+                       icb_code=r["icb24_code_primary"], icb_name=r["icb24_name_primary"])
+            lu = region_lu[code]
+            check((lu["region23_code"], lu["region23_name"]) == (row["region_code"], row["region_name"]),
+                  f"{code}: region differs from lookup")
+            lu = icb_lu[code]
+            check((lu["icb24_code"], lu["icb24_name"]) == (row["icb_code"], row["icb_name"]),
+                  f"{code}: ICB differs from lookup")
+        else:
+            check(not (r["region23_code"] or r["icb24_code_primary"]), f"{code}: region/ICB outside England")
+
+        if nation in ("England", "Wales"):
+            check(bool(r["utla23_code"]), f"{code}: UTLA missing")
+            row.update(utla_code=r["utla23_code"], utla_name=r["utla23_name"])
+            lu = utla_lu[code]
+            check((lu["utla23_code"], lu["utla23_name"]) == (row["utla_code"], row["utla_name"]),
+                  f"{code}: UTLA differs from lookup")
+        else:
+            # Scotland and NI are single-tier: the district is its own upper tier.
+            check(not r["utla23_code"], f"{code}: unexpected UTLA")
+            row.update(utla_code=code, utla_name=name)
+
+        if nation == "England":
+            check(not r["health_board_code"], f"{code}: health board in England")
+        else:
+            hb, hbn = r["health_board_code"], r["health_board_name"]
+            row.update(health_board_code=hb, health_board_name=hbn)
+            if nation == "Wales":
+                lu = lhb_lu[code]
+                check(hb.startswith("W11") and (lu["lhb22_code"], lu["lhb22_name"]) == (hb, hbn),
+                      f"{code}: LHB differs from lookup")
+            elif nation == "Scotland":
+                lu = shb_lu[code]
+                check(hb.startswith("S08") and (lu["HB"], lu["HBName"]) == (hb, hbn),
+                      f"{code}: health board differs from lookup")
+            else:
+                lu = ni_lu[code]
+                check((lu["trust18_code"], lu["trust18_name"]) == (hb, hbn),
+                      f"{code}: HSC trust differs from lookup")
+        rows.append(row)
+
+    check(len(rows) == N_DISTRICTS, "areas row count")
+    total_births = sum(int(r["births"]) for r in rows)
+    total_age0 = sum(int(r["age0"]) for r in rows)
+    check(total_births == UK_BIRTHS_TOTAL, f"UK births {total_births} != {UK_BIRTHS_TOTAL}")
+    check(total_age0 == UK_AGE0_TOTAL, f"UK age 0 {total_age0} != {UK_AGE0_TOTAL}")
+    check(int(mye22["K02000001"]["age_0"]) == UK_AGE0_TOTAL, "ONS UK age-0 row")
+    check([r["code"] for r in rows] == sorted(boundary_names), "areas codes != boundary codes")
+
+    dest = out / "areas.csv"
+    write_csv(dest, AREA_COLUMNS, rows)
+    print(f"areas: {len(rows)} rows, births {total_births:,}, age0 {total_age0:,} -> {dest}")
+    for nation in NATIONS:
+        sub = [r for r in rows if r["nation"] == nation]
+        print(f"  {nation}: {len(sub)} districts, births {sum(int(r['births']) for r in sub):,}, "
+              f"age0 {sum(int(r['age0']) for r in sub):,}")
+    return rows
+
+
+# --------------------------------------------------------------------------------------------
+# outcodes
+
+def prepare_outcodes(shared: Path, out: Path) -> dict[str, dict[str, str]]:
+    src = read_csv(shared / "postcode_districts" / "outcode_centroids_nspd_nov2025.csv")
+    check(len(src) == N_OUTCODES, f"outcodes {len(src)} != {N_OUTCODES}")
+    by_oc: dict[str, dict[str, str]] = {}
+    for r in src:
+        oc = r["outcode"]
+        # NPT is the old, terminated Newport (Gwent) district still carried by the directory.
+        check(OUTCODE_RE.match(oc) is not None or oc == "NPT", f"odd outcode {oc!r}")
+        check(oc not in by_oc, f"duplicate outcode {oc}")
+        lat, lon = float(r["latitude"]), float(r["longitude"])
+        check(49.0 < lat < 61.5 and -9.0 < lon < 2.0, f"{oc}: coordinates outside the UK")
+        by_oc[oc] = r
+    rows = [{"outcode": oc, "latitude": by_oc[oc]["latitude"], "longitude": by_oc[oc]["longitude"]}
+            for oc in sorted(by_oc)]
+    dest = out / "outcodes.csv"
+    write_csv(dest, ["outcode", "latitude", "longitude"], rows)
+    print(f"outcodes: {len(rows)} rows -> {dest}")
+    return by_oc
+
+
+# --------------------------------------------------------------------------------------------
+# teams
+
+def lookup_postcodes(shared: Path, wanted: set[str]) -> dict[str, dict[str, str]]:
+    """Find full postcodes (normalised: no spaces, upper case) in the NSPD extract."""
+    found: dict[str, dict[str, str]] = {}
+    if not wanted:
+        return found
+    with gzip.open(shared / "postcodes" / "postcodes_uk_nspd_nov2025.csv.gz", "rt",
+                   encoding="utf-8", newline="") as fh:
+        for r in csv.DictReader(fh):
+            key = norm_postcode(r["postcode"])
+            if key in wanted:
+                check(key not in found, f"postcode {key} listed twice")
+                found[key] = r
+    return found
+
+
+def prepare_teams(shared: Path, out: Path, bases_path: Path, areas: list[dict[str, str]],
+                  outcodes: dict[str, dict[str, str]], rings: dict[str, list]) -> None:
+    src = read_csv(shared / "teams" / "teams_compiled.csv")
+    check(len(src) == N_TEAMS, f"teams {len(src)} != {N_TEAMS}")
+    bases = read_csv(bases_path)
+    check([b["team_name"] for b in bases] == [t["team_name"] for t in src],
+          f"{bases_path}: team_name column must list the source teams in source order")
+
+    code_by_name = {a["name"]: a["code"] for a in areas}
+    check(len(code_by_name) == N_DISTRICTS, "district names are not unique")
+    nation_by_code = {a["code"]: a["nation"] for a in areas}
+    name_by_code = {a["code"]: a["name"] for a in areas}
+
+    wanted = {norm_postcode(b["postcode_or_outcode"]) for b in bases
+              if FULL_POSTCODE_RE.match(b["postcode_or_outcode"])}
+    postcodes = lookup_postcodes(shared, wanted)
+    check(set(postcodes) == wanted, f"postcodes not found: {sorted(wanted - set(postcodes))}")
+
+    rows = []
+    report = []
+    for t, b in zip(src, bases):
+        name = t["team_name"]
+        check(t["evidence"] in EVIDENCE_LEVELS, f"{name}: evidence {t['evidence']!r}")
+        check(t["nation"] in NATIONS, f"{name}: nation {t['nation']!r}")
+
+        # areas served: ONS names -> codes, source order kept
+        served = []
+        if t["la_names_served"].strip():
+            for nm in t["la_names_served"].split(";"):
+                nm = nm.strip()
+                check(nm in code_by_name, f"{name}: district name {nm!r} not in areas.csv")
+                code = code_by_name[nm]
+                check(nation_by_code[code] == t["nation"], f"{name}: {nm} is not in {t['nation']}")
+                check(code not in served, f"{name}: {nm} listed twice")
+                served.append(code)
+
+        # last evidence
+        found = LAST_EVIDENCE_RE.findall(t["notes"])
+        check(len(found) <= 1, f"{name}: several [last evidence] notes")
+        last_evidence = found[0] if found else t["list_date"].strip()
+
+        # base
+        key = b["postcode_or_outcode"].strip()
+        in_text = POSTCODE_IN_TEXT_RE.search(t["base_town_or_postcode"])
+        if in_text:
+            check(key == f"{in_text.group(1)} {in_text.group(2)}",
+                  f"{name}: source gives postcode {in_text.group(0)!r}; team_bases.csv must use it")
+        base = precision = lat = lon = directory_lad = ""
+        if key:
+            check(bool(b["note"].strip()), f"{name}: base without a note")
+            if FULL_POSTCODE_RE.match(key):
+                p = postcodes[norm_postcode(key)]
+                base, precision, lat, lon = key, "postcode", p["latitude"], p["longitude"]
+                directory_lad = LAD25_TO_LAD24.get(p["lad25cd"], p["lad25cd"])
+            else:
+                check(OUTCODE_RE.match(key) is not None, f"{name}: {key!r} is neither postcode nor outcode")
+                check(key in outcodes, f"{name}: outcode {key} not in centroid file")
+                o = outcodes[key]
+                base, precision, lat, lon = key, "postcode_district", o["latitude"], o["longitude"]
+                directory_lad = LAD25_TO_LAD24.get(o["lad25cd_mode"], o["lad25cd_mode"])
+        else:
+            check(t["evidence"] == "unresolved" and not served,
+                  f"{name}: only unresolved teams with no area may lack a base")
+
+        rows.append({
+            "name": name, "host_org": t["host_org"], "evidence": t["evidence"], "nation": t["nation"],
+            "areas_served": ";".join(served), "base": base, "base_precision": precision,
+            "latitude": lat, "longitude": lon, "source_url": t["source_url"],
+            "last_evidence": last_evidence,
+        })
+
+        if base:
+            fx, fy = float(lon), float(lat)
+            hits = sorted(c for c, rg in rings.items() if point_in_rings(fx, fy, rg))
+            report.append((name, base, served, hits, directory_lad))
+
+    check(len(rows) == N_TEAMS, "teams row count")
+    dest = out / "teams.csv"
+    write_csv(dest, TEAM_COLUMNS, rows)
+
+    located = [r for r in rows if r["latitude"]]
+    print(f"teams: {len(rows)} rows ({len(located)} located: "
+          f"{sum(r['base_precision'] == 'postcode' for r in rows)} by postcode, "
+          f"{sum(r['base_precision'] == 'postcode_district' for r in rows)} by postcode district) -> {dest}")
+    for r in rows:
+        if not r["latitude"]:
+            print(f"  not located: {r['name']} ({r['evidence']}; no base or area in the source)")
+    print("base point-in-polygon check (LAD May 2024 BUC):")
+    outside = 0
+    for name, base, served, hits, directory_lad in report:
+        where = ", ".join(f"{c} {name_by_code[c]}" for c in hits) or "no district (sea / generalised coast)"
+        if not served:
+            status = "NO AREAS SERVED -> placed by base"
+        elif set(hits) & set(served):
+            status = "inside own area"
+        else:
+            status = "OUTSIDE own areas"
+            outside += 1
+        agree = "agrees" if directory_lad in hits else f"DIFFERS: {directory_lad}"
+        print(f"  [{status}] {name} | {base} -> {where} (postcode directory LAD {agree})")
+    print(f"  {outside} base(s) outside their own areas_served")
+
+
+# --------------------------------------------------------------------------------------------
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--shared", type=Path, default=REPO_ROOT.parent / "shared" / "data",
+                    help="raw shared data folder (default: ../shared/data from the repository root)")
+    ap.add_argument("--out", type=Path, default=REPO_ROOT / "data",
+                    help="output folder (default: data/ in the repository root)")
+    ap.add_argument("--bases", type=Path, default=REPO_ROOT / "data" / "prep" / "team_bases.csv",
+                    help="curated team base table (default: data/prep/team_bases.csv)")
+    args = ap.parse_args(argv)
+    shared, out = args.shared.resolve(), args.out.resolve()
+    check(shared.is_dir(), f"shared data folder not found: {shared}")
+    out.mkdir(parents=True, exist_ok=True)
+
+    names, rings = prepare_boundaries(shared, out)
+    areas = prepare_areas(shared, out, names)
+    outcodes = prepare_outcodes(shared, out)
+    prepare_teams(shared, out, args.bases.resolve(), areas, outcodes, rings)
+    print("all checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
