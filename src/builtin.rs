@@ -1,0 +1,49 @@
+//! The UK dataset built into the binary, so that `covgap run` works anywhere with no
+//! arguments. The files live in `data/` and are made by `scripts/prepare_data.py`; their
+//! sources, periods and licences are in `data/SOURCES.md`.
+
+use crate::read::Input;
+
+/// Local Authority Districts (May 2024) UK BUC, WGS84, properties `LAD24CD`, `LAD24NM`.
+pub fn boundaries() -> Input {
+    Input::BuiltIn {
+        label: "built-in boundaries (data/boundaries/lad_may2024_uk_buc.geojson)",
+        text: include_str!("../data/boundaries/lad_may2024_uk_buc.geojson"),
+    }
+}
+
+/// One row per district: names, rollup keys, births and population aged 0.
+pub fn areas() -> Input {
+    Input::BuiltIn {
+        label: "built-in areas (data/areas.csv)",
+        text: include_str!("../data/areas.csv"),
+    }
+}
+
+/// The compiled team list with resolved area codes and geocoded bases.
+pub fn teams() -> Input {
+    Input::BuiltIn {
+        label: "built-in teams (data/teams.csv)",
+        text: include_str!("../data/teams.csv"),
+    }
+}
+
+/// Postcode district centroids (ONS Postcode Directory, November 2025).
+pub fn outcodes() -> Input {
+    Input::BuiltIn {
+        label: "built-in postcode districts (data/outcodes.csv)",
+        text: include_str!("../data/outcodes.csv"),
+    }
+}
+
+/// Period and source of the built-in births figures.
+pub const BIRTHS_PERIOD: &str = "1 July 2019 to 30 June 2020";
+pub const BIRTHS_SOURCE: &str = "ONS mid-year population estimates, components of change (mid-2020 release), births by local authority";
+/// Period and source of the built-in population aged 0.
+pub const AGE0_PERIOD: &str = "mid-2022 (30 June 2022)";
+pub const AGE0_SOURCE: &str =
+    "ONS mid-year population estimates, mid-2022, population aged 0 by local authority";
+/// The boundary vintage.
+pub const BOUNDARIES_SOURCE: &str = "ONS Local Authority Districts (May 2024) Boundaries UK BUC";
+/// The team list.
+pub const TEAMS_SOURCE: &str = "covgap's team list compiled from public sources (not the Parent-Infant Foundation's own list; incomplete)";

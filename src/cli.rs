@@ -1,0 +1,225 @@
+//! Command-line interface: flags as typed (clap), turned into checked [`Inputs`].
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::{Args, Parser, Subcommand};
+
+use covgap::error::{Diagnostics, Severity};
+use covgap::load::Inputs;
+use covgap::model::Measure;
+use covgap::read::boundaries::BoundaryOptions;
+use covgap::read::figures::FigureOptions;
+use covgap::read::teams::TeamColumns;
+
+#[derive(Parser, Debug)]
+#[command(name = "covgap", version, about = "Where babies in the UK have no specialised parent-infant relationship team", long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run the coverage-gap analysis and write maps, tables and a summary.
+    Run(RunArgs),
+    /// Read and check the inputs, report every problem, write nothing.
+    Check(InputArgs),
+}
+
+#[derive(Args, Debug)]
+struct RunArgs {
+    #[command(flatten)]
+    inputs: InputArgs,
+    /// Folder to write the outputs into (created if needed).
+    #[arg(long, default_value = "covgap-out", value_name = "DIR")]
+    out: PathBuf,
+}
+
+#[derive(Args, Debug)]
+struct InputArgs {
+    /// Area boundaries: GeoJSON FeatureCollection of (Multi)Polygons, WGS84 or British National Grid.
+    /// [default: built-in LAD May 2024, 361 areas]
+    #[arg(long, value_name = "FILE")]
+    boundaries: Option<PathBuf>,
+    /// Property holding the area code [default: found by name, e.g. LAD24CD, code].
+    #[arg(long, value_name = "NAME")]
+    code_field: Option<String>,
+    /// Property holding the area name [default: found by name, e.g. LAD24NM, name].
+    #[arg(long, value_name = "NAME")]
+    name_field: Option<String>,
+    /// Demand figures: CSV with an area code column and a figure column.
+    /// [default: built-in ONS births or population aged 0]
+    #[arg(long, value_name = "FILE")]
+    births: Option<PathBuf>,
+    /// Column in --births holding the area code [default: found by header].
+    #[arg(long, value_name = "NAME")]
+    births_code_column: Option<String>,
+    /// Column in --births holding the figure [default: found by header].
+    #[arg(long, value_name = "NAME")]
+    births_column: Option<String>,
+    /// Which figure measures demand.
+    #[arg(long, value_enum, default_value_t = Measure::Births)]
+    measure: Measure,
+    /// The period your --births figures cover, e.g. "calendar year 2024", for the outputs.
+    #[arg(long, value_name = "TEXT")]
+    period: Option<String>,
+    /// Team list: CSV, one team a row. [default: built-in list compiled from public sources]
+    #[arg(long, value_name = "FILE")]
+    teams: Option<PathBuf>,
+    /// Evidence levels that count as a team, comma-separated.
+    /// [default: pif_named,service_confirmed; every team when the list has no evidence column]
+    #[arg(long, value_name = "LEVELS", value_delimiter = ',')]
+    evidence: Option<Vec<String>>,
+    /// ONS Postcode Directory CSV (plain or gzipped) for teams given by full postcode.
+    #[arg(long, value_name = "FILE")]
+    postcodes: Option<PathBuf>,
+    /// Team list column: team name.
+    #[arg(long, value_name = "NAME")]
+    team_name_column: Option<String>,
+    /// Team list column: areas served (codes or names, ';'-separated).
+    #[arg(long, value_name = "NAME")]
+    team_areas_column: Option<String>,
+    /// Team list column: latitude.
+    #[arg(long, value_name = "NAME")]
+    team_lat_column: Option<String>,
+    /// Team list column: longitude.
+    #[arg(long, value_name = "NAME")]
+    team_lon_column: Option<String>,
+    /// Team list column: easting (British National Grid).
+    #[arg(long, value_name = "NAME")]
+    team_easting_column: Option<String>,
+    /// Team list column: northing (British National Grid).
+    #[arg(long, value_name = "NAME")]
+    team_northing_column: Option<String>,
+    /// Team list column: full postcode.
+    #[arg(long, value_name = "NAME")]
+    team_postcode_column: Option<String>,
+    /// Team list column: postcode district (e.g. OX5).
+    #[arg(long, value_name = "NAME")]
+    team_district_column: Option<String>,
+    /// Team list column: evidence level.
+    #[arg(long, value_name = "NAME")]
+    team_evidence_column: Option<String>,
+    /// Print only errors.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+impl InputArgs {
+    fn to_inputs(&self) -> Inputs {
+        Inputs {
+            boundaries: self.boundaries.clone(),
+            boundary_options: BoundaryOptions {
+                code_field: self.code_field.clone(),
+                name_field: self.name_field.clone(),
+            },
+            births: self.births.clone(),
+            figure_options: FigureOptions {
+                code_column: self.births_code_column.clone(),
+                figure_column: self.births_column.clone(),
+            },
+            measure: Some(self.measure),
+            period: self.period.clone(),
+            teams: self.teams.clone(),
+            team_columns: TeamColumns {
+                name: self.team_name_column.clone(),
+                areas: self.team_areas_column.clone(),
+                latitude: self.team_lat_column.clone(),
+                longitude: self.team_lon_column.clone(),
+                easting: self.team_easting_column.clone(),
+                northing: self.team_northing_column.clone(),
+                postcode: self.team_postcode_column.clone(),
+                postcode_district: self.team_district_column.clone(),
+                evidence: self.team_evidence_column.clone(),
+            },
+            postcodes: self.postcodes.clone(),
+            evidence: self.evidence.clone(),
+        }
+    }
+}
+
+fn report(diag: &Diagnostics, quiet: bool) {
+    for p in diag.problems() {
+        if !quiet || p.severity == Severity::Error {
+            eprintln!("{p}");
+        }
+    }
+}
+
+/// Runs the command line; returns the exit code.
+pub fn main() -> i32 {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Run(args) => run(args),
+        Command::Check(args) => check(args),
+    }
+}
+
+fn run(args: RunArgs) -> i32 {
+    let started = Instant::now();
+    let mut diag = Diagnostics::new();
+    let quiet = args.inputs.quiet;
+    let result = covgap::analyse_inputs(&args.inputs.to_inputs(), &mut diag);
+    report(&diag, quiet);
+    let analysis = match result {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("covgap: {e}");
+            return 1;
+        }
+    };
+    let files = analysis.render();
+    match covgap::write::commit(&args.out, &files) {
+        Ok(paths) => {
+            if !quiet {
+                let s = &analysis.study;
+                let h = covgap::write::summary::Headline::new(s, &analysis.rollups);
+                eprintln!(
+                    "covgap: {} of {} areas have a team; {:.1}% of {} ({}) in covered areas; {} in areas with none",
+                    h.areas_covered,
+                    h.areas_total,
+                    covgap::rollup::percent(h.demand_covered, h.demand_total),
+                    s.demand.measure.describe(),
+                    s.demand.period,
+                    covgap::write::thousands(h.demand_uncovered()),
+                );
+                for p in paths {
+                    eprintln!("  wrote {}", p.display());
+                }
+                eprintln!(
+                    "covgap: done in {:.0} ms",
+                    started.elapsed().as_secs_f64() * 1000.0
+                );
+            }
+            0
+        }
+        Err(e) => {
+            eprintln!("covgap: {e}");
+            1
+        }
+    }
+}
+
+fn check(args: InputArgs) -> i32 {
+    let mut diag = Diagnostics::new();
+    let result = covgap::load::load(&args.to_inputs(), &mut diag);
+    report(&diag, args.quiet);
+    match result {
+        Err(e) => {
+            eprintln!("covgap: {e}");
+            1
+        }
+        Ok(study) => {
+            let errors = diag.error_count();
+            let warnings = diag.count(Severity::Warning);
+            eprintln!(
+                "covgap check: {} areas, {} teams ({} counted); {errors} error(s), {warnings} warning(s)",
+                study.areas.len(),
+                study.teams.len(),
+                study.teams.iter().filter(|t| t.counted).count()
+            );
+            i32::from(errors > 0)
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! One error type for the library, and a collector for the problems found in input files.
+//!
+//! Fatal problems (a file that cannot be opened, or is not GeoJSON/CSV at all) end the read
+//! of that input at once and come back as [`Error`]. Problems in single records (one bad
+//! figure, one team naming an unknown area) are collected in [`Diagnostics`] so that
+//! `covgap check` can report every one of them, and `covgap run` refuses to write anything
+//! while any error-level problem remains.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Everything that can stop covgap.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// An input file could not be opened or read.
+    #[error("{path}: cannot read file: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// An input file is not in the format expected (not GeoJSON, not CSV, ...).
+    #[error("{path}: {message}")]
+    Format { path: PathBuf, message: String },
+    /// One or more records were wrong; each is listed in the diagnostics.
+    #[error("{count} problem(s) in the inputs; nothing was written")]
+    Invalid { count: usize },
+    /// A coordinate could not be transformed between coordinate systems.
+    #[error("coordinate transformation failed: {0}")]
+    Projection(String),
+    /// An output file could not be written.
+    #[error("{path}: cannot write output: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// Shorthand for results in this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// How serious a reported problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Worth knowing; the figures are still right (e.g. an ONS table's region rows ignored).
+    Note,
+    /// covgap made a documented choice the user should check (e.g. a base moved onto land).
+    Warning,
+    /// The input cannot be used as it is; `run` stops and writes nothing.
+    Error,
+}
+
+/// One problem, tied to the place in an input where it was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub severity: Severity,
+    /// The file, or a name for a built-in input such as `built-in teams`.
+    pub source: String,
+    /// Line number (CSV, 1-based, counting the header) or feature number (GeoJSON, 1-based).
+    pub place: Option<Place>,
+    pub message: String,
+}
+
+/// Where in a file a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    Line(u64),
+    Feature(usize),
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let level = match self.severity {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        };
+        write!(f, "{level}: {}", self.source)?;
+        match self.place {
+            Some(Place::Line(n)) => write!(f, ", line {n}")?,
+            Some(Place::Feature(n)) => write!(f, ", feature {n}")?,
+            None => {}
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// Problems collected while reading and checking inputs, in the order found.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    problems: Vec<Problem>,
+}
+
+impl Diagnostics {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(
+        &mut self,
+        severity: Severity,
+        source: &str,
+        place: Option<Place>,
+        message: impl Into<String>,
+    ) {
+        self.problems.push(Problem {
+            severity,
+            source: source.to_string(),
+            place,
+            message: message.into(),
+        });
+    }
+
+    pub fn error(&mut self, source: &str, place: Option<Place>, message: impl Into<String>) {
+        self.push(Severity::Error, source, place, message);
+    }
+
+    pub fn warn(&mut self, source: &str, place: Option<Place>, message: impl Into<String>) {
+        self.push(Severity::Warning, source, place, message);
+    }
+
+    pub fn note(&mut self, source: &str, place: Option<Place>, message: impl Into<String>) {
+        self.push(Severity::Note, source, place, message);
+    }
+
+    pub fn problems(&self) -> &[Problem] {
+        &self.problems
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.count(Severity::Error)
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        self.problems
+            .iter()
+            .filter(|p| p.severity == severity)
+            .count()
+    }
+
+    /// `Err(Error::Invalid)` when any error-level problem was recorded.
+    pub fn into_result(&self) -> Result<()> {
+        match self.error_count() {
+            0 => Ok(()),
+            count => Err(Error::Invalid { count }),
+        }
+    }
+}

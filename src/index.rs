@@ -1,0 +1,181 @@
+//! Spatial index over area polygons on British National Grid: which area holds a point, and
+//! which area is nearest to a point and how far, in metres.
+//!
+//! Candidates come from an R-tree (rstar) of polygon bounding boxes; the answer is decided by
+//! exact geometry from geo: `IntervalTreeMultiPolygon` for containment, Euclidean distance
+//! to the polygon for nearness.
+
+use geo::coordinate_position::CoordPos;
+use geo::indexed::IntervalTreeMultiPolygon;
+use geo::{
+    BoundingRect, Contains, Coord, CoordinatePosition, Distance, Euclidean, MultiPolygon, Point,
+    Polygon,
+};
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{RTree, AABB};
+
+type Entry = GeomWithData<Rectangle<[f64; 2]>, (usize, usize)>;
+
+/// An index over a set of areas, each a multipolygon in metres, each tagged with the
+/// caller's area number.
+pub struct AreaIndex {
+    tree: RTree<Entry>,
+    /// `(caller's area number, geometry)`, in the order given.
+    areas: Vec<(usize, MultiPolygon)>,
+    fast: Vec<IntervalTreeMultiPolygon<f64>>,
+}
+
+impl AreaIndex {
+    /// Indexes `areas`, given as `(area number, geometry in metres)`.
+    ///
+    /// # Examples
+    /// ```
+    /// use geo::{polygon, MultiPolygon, coord};
+    /// let square = MultiPolygon::new(vec![polygon![(x: 0., y: 0.), (x: 10., y: 0.), (x: 10., y: 10.), (x: 0., y: 10.)]]);
+    /// let index = covgap::index::AreaIndex::new(vec![(7, square)]);
+    /// assert_eq!(index.locate(coord! { x: 5., y: 5. }), Some(7));
+    /// assert_eq!(index.nearest(coord! { x: 13., y: 14. }), Some((7, 5.0)));
+    /// ```
+    pub fn new(areas: Vec<(usize, MultiPolygon)>) -> Self {
+        let mut entries = Vec::new();
+        for (slot, (_, mp)) in areas.iter().enumerate() {
+            for (pi, poly) in mp.0.iter().enumerate() {
+                if let Some(r) = poly.bounding_rect() {
+                    let rect =
+                        Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]);
+                    entries.push(GeomWithData::new(rect, (slot, pi)));
+                }
+            }
+        }
+        let fast = areas
+            .iter()
+            .map(|(_, mp)| IntervalTreeMultiPolygon::new(mp))
+            .collect();
+        AreaIndex {
+            tree: RTree::bulk_load(entries),
+            areas,
+            fast,
+        }
+    }
+
+    /// The area holding `c`.
+    ///
+    /// A point inside an area belongs to it. A point exactly on a boundary shared by two
+    /// areas belongs to the one given first (covgap gives areas in code order). A point
+    /// outside every area gives `None`.
+    pub fn locate(&self, c: Coord) -> Option<usize> {
+        let mut slots: Vec<usize> = self
+            .tree
+            .locate_all_at_point(&[c.x, c.y])
+            .map(|e| e.data.0)
+            .collect();
+        slots.sort_unstable();
+        slots.dedup();
+        if let Some(&s) = slots.iter().find(|&&s| self.fast[s].contains(&c)) {
+            return Some(self.areas[s].0);
+        }
+        slots
+            .iter()
+            .find(|&&s| self.areas[s].1.coordinate_position(&c) == CoordPos::OnBoundary)
+            .map(|&s| self.areas[s].0)
+    }
+
+    /// The nearest area to `c` and the distance to it in metres (0 inside an area). Ties go
+    /// to the area given first.
+    pub fn nearest(&self, c: Coord) -> Option<(usize, f64)> {
+        let p = Point::from(c);
+        let mut best: Option<(usize, f64)> = None;
+        // Boxes come in order of their distance from the point, which is never more than the
+        // distance to the polygon inside, so once a box is further than the best polygon
+        // found no later polygon can be nearer.
+        for (entry, box_d2) in self.tree.nearest_neighbor_iter_with_distance_2(&[c.x, c.y]) {
+            if let Some((_, bd)) = best {
+                if box_d2.sqrt() > bd {
+                    break;
+                }
+            }
+            let (slot, pi) = entry.data;
+            let poly: &Polygon = &self.areas[slot].1 .0[pi];
+            let d = Euclidean.distance(&p, poly);
+            let better = match best {
+                None => true,
+                Some((bs, bd)) => d < bd || (d == bd && slot < bs),
+            };
+            if better {
+                best = Some((slot, d));
+            }
+        }
+        best.map(|(slot, d)| (self.areas[slot].0, d))
+    }
+
+    /// Number of areas indexed.
+    pub fn len(&self) -> usize {
+        self.areas.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.areas.is_empty()
+    }
+
+    /// Bounding box of everything indexed.
+    pub fn envelope(&self) -> AABB<[f64; 2]> {
+        self.tree.root().envelope()
+    }
+}
+
+/// The same rule as [`AreaIndex::locate`], by testing every area in turn: the reference the
+/// index is checked against.
+pub fn locate_brute_force(areas: &[(usize, MultiPolygon)], c: Coord) -> Option<usize> {
+    areas
+        .iter()
+        .find(|(_, mp)| mp.coordinate_position(&c) == CoordPos::Inside)
+        .or_else(|| {
+            areas
+                .iter()
+                .find(|(_, mp)| mp.coordinate_position(&c) == CoordPos::OnBoundary)
+        })
+        .map(|(i, _)| *i)
+}
+
+/// The same rule as [`AreaIndex::nearest`], by measuring to every area.
+pub fn nearest_brute_force(areas: &[(usize, MultiPolygon)], c: Coord) -> Option<(usize, f64)> {
+    let p = Point::from(c);
+    let mut best: Option<(usize, f64)> = None;
+    for (i, mp) in areas {
+        let d = Euclidean.distance(&p, mp);
+        if best.is_none_or(|(_, bd)| d < bd) {
+            best = Some((*i, d));
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{coord, polygon};
+
+    fn two_squares() -> Vec<(usize, MultiPolygon)> {
+        let a = polygon![(x: 0., y: 0.), (x: 10., y: 0.), (x: 10., y: 10.), (x: 0., y: 10.)];
+        let b = polygon![(x: 10., y: 0.), (x: 20., y: 0.), (x: 20., y: 10.), (x: 10., y: 10.)];
+        vec![
+            (0, MultiPolygon::new(vec![a])),
+            (1, MultiPolygon::new(vec![b])),
+        ]
+    }
+
+    #[test]
+    fn shared_boundary_goes_to_the_first_area() {
+        let idx = AreaIndex::new(two_squares());
+        assert_eq!(idx.locate(coord! { x: 10., y: 5. }), Some(0));
+        assert_eq!(idx.locate(coord! { x: 15., y: 5. }), Some(1));
+        assert_eq!(idx.locate(coord! { x: 25., y: 5. }), None);
+    }
+
+    #[test]
+    fn nearest_measures_to_the_edge() {
+        let idx = AreaIndex::new(two_squares());
+        assert_eq!(idx.nearest(coord! { x: 23., y: 14. }), Some((1, 5.0)));
+        assert_eq!(idx.nearest(coord! { x: 5., y: 5. }), Some((0, 0.0)));
+    }
+}

@@ -1,0 +1,202 @@
+//! The model the analysis works on: areas with their demand figure and rollup keys, and
+//! teams with the areas they cover and where they are based.
+
+use geo::MultiPolygon;
+
+use crate::crs::Located;
+
+/// The four UK nations, from the first letter of an ONS/GSS code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Nation {
+    England,
+    Wales,
+    Scotland,
+    NorthernIreland,
+    /// A code that is not an ONS/GSS code.
+    Unknown,
+}
+
+impl Nation {
+    /// # Examples
+    /// ```
+    /// use covgap::model::Nation;
+    /// assert_eq!(Nation::from_code("W06000015"), Nation::Wales);
+    /// assert_eq!(Nation::from_code("N09000003").name(), "Northern Ireland");
+    /// ```
+    pub fn from_code(code: &str) -> Nation {
+        match code.chars().next() {
+            Some('E') => Nation::England,
+            Some('W') => Nation::Wales,
+            Some('S') => Nation::Scotland,
+            Some('N') => Nation::NorthernIreland,
+            _ => Nation::Unknown,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Nation::England => "England",
+            Nation::Wales => "Wales",
+            Nation::Scotland => "Scotland",
+            Nation::NorthernIreland => "Northern Ireland",
+            Nation::Unknown => "Unknown",
+        }
+    }
+
+    /// ONS country code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Nation::England => "E92000001",
+            Nation::Wales => "W92000004",
+            Nation::Scotland => "S92000003",
+            Nation::NorthernIreland => "N92000002",
+            Nation::Unknown => "",
+        }
+    }
+}
+
+/// A named geography an area rolls up to (region, ICB, health board, ...).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Geography {
+    pub code: String,
+    pub name: String,
+}
+
+/// The geographies an area belongs to, from the built-in lookup (blank for unknown codes).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RollupKeys {
+    /// English region.
+    pub region: Option<Geography>,
+    /// Upper-tier local authority.
+    pub utla: Option<Geography>,
+    /// Integrated Care Board (England).
+    pub icb: Option<Geography>,
+    /// Health board (Scotland, Wales) or Health and Social Care Trust (Northern Ireland).
+    pub health_board: Option<Geography>,
+}
+
+/// One area (a local authority district by default).
+#[derive(Debug, Clone)]
+pub struct Area {
+    pub code: String,
+    pub name: String,
+    pub nation: Nation,
+    pub keys: RollupKeys,
+    /// The demand figure; `None` when the table had none or suppressed it.
+    pub figure: Option<u64>,
+    pub wgs84: MultiPolygon,
+    /// The same geometry on British National Grid, for measuring.
+    pub bng: MultiPolygon,
+    /// The representative point: a point inside the area from which distances are measured.
+    pub point: Located,
+}
+
+/// Which demand figure is used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Measure {
+    /// Live births in a year.
+    Births,
+    /// Population aged under 1 (aged 0).
+    Age0,
+}
+
+impl Measure {
+    /// The property and column name used in outputs.
+    pub fn key(self) -> &'static str {
+        match self {
+            Measure::Births => "births",
+            Measure::Age0 => "age0",
+        }
+    }
+
+    /// Words for briefings.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Measure::Births => "live births",
+            Measure::Age0 => "population aged 0",
+        }
+    }
+}
+
+/// The demand figure, and where it came from.
+#[derive(Debug, Clone)]
+pub struct Demand {
+    pub measure: Measure,
+    pub period: String,
+    pub source: String,
+}
+
+/// How precisely a team's base is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Precision {
+    /// Latitude/longitude or easting/northing given in the list.
+    Coordinates,
+    /// A full postcode's location from the ONS Postcode Directory.
+    Postcode,
+    /// The centroid of a postcode district (e.g. OX5).
+    PostcodeDistrict,
+}
+
+impl Precision {
+    pub fn key(self) -> &'static str {
+        match self {
+            Precision::Coordinates => "coordinates",
+            Precision::Postcode => "postcode",
+            Precision::PostcodeDistrict => "postcode_district",
+        }
+    }
+}
+
+/// Where a team is based.
+#[derive(Debug, Clone)]
+pub struct Base {
+    pub at: Located,
+    pub precision: Precision,
+    /// What the list gave: a postcode, district or coordinates as text.
+    pub given: String,
+}
+
+/// One team from the list.
+#[derive(Debug, Clone)]
+pub struct Team {
+    pub name: String,
+    pub host_org: String,
+    pub evidence: Option<String>,
+    /// Whether the team counts as coverage under the evidence rule.
+    pub counted: bool,
+    /// Areas the list says it serves (indices into the study's areas).
+    pub areas_served: Vec<usize>,
+    /// Areas it covers: those served, or the area holding its base when none are listed.
+    pub covers: Vec<usize>,
+    pub base: Option<Base>,
+    /// The area holding the base.
+    pub host_area: Option<usize>,
+    pub source_url: String,
+    pub last_evidence: String,
+    /// Line in the team list.
+    pub line: u64,
+}
+
+/// Everything the analysis needs, read and checked.
+#[derive(Debug, Clone)]
+pub struct Study {
+    /// Areas in code order.
+    pub areas: Vec<Area>,
+    /// Teams in list order.
+    pub teams: Vec<Team>,
+    pub demand: Demand,
+    /// Which teams count, in words.
+    pub evidence_rule: String,
+    /// Sources of each input, in words, for reports.
+    pub sources: Sources,
+}
+
+/// Where each input came from, for the outputs' notes.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    pub boundaries: String,
+    pub boundaries_crs: String,
+    pub figures: String,
+    pub teams: String,
+    pub postcodes: Option<String>,
+}

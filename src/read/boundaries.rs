@@ -1,0 +1,372 @@
+//! Reading area boundaries: a GeoJSON FeatureCollection of Polygon/MultiPolygon features,
+//! in WGS84 or British National Grid, as QGIS, GDAL and ONS's Open Geography Portal write it.
+
+use std::collections::HashMap;
+
+use geo::{BoundingRect, Coord, MultiPolygon, Polygon};
+use serde_json::Value;
+
+use crate::crs::Crs;
+use crate::error::{Diagnostics, Error, Place, Result};
+use crate::read::columns::fold;
+use crate::read::Input;
+
+/// Options for finding the code and name properties.
+#[derive(Debug, Clone, Default)]
+pub struct BoundaryOptions {
+    /// Property holding the area code; found by name when `None`.
+    pub code_field: Option<String>,
+    /// Property holding the area name; found by name when `None`.
+    pub name_field: Option<String>,
+}
+
+/// One area as read from the file, before demand and rollup keys are joined.
+#[derive(Debug, Clone)]
+pub struct RawArea {
+    pub code: String,
+    pub name: String,
+    /// Geometry in the file's own coordinate system.
+    pub geometry: MultiPolygon,
+    /// 1-based feature number, for messages.
+    pub feature: usize,
+}
+
+/// A boundary file read into areas.
+#[derive(Debug, Clone)]
+pub struct Boundaries {
+    pub areas: Vec<RawArea>,
+    pub crs: Crs,
+    /// How the coordinate system was decided, for the run report.
+    pub crs_reason: String,
+    pub code_field: String,
+    pub name_field: String,
+}
+
+/// Property names tried for the area code, most specific first.
+const CODE_FIELDS: &[&str] = &[
+    "LAD24CD",
+    "LAD23CD",
+    "LAD22CD",
+    "LAD21CD",
+    "LAD20CD",
+    "LAD19CD",
+    "LAD25CD",
+    "ltla24_code",
+    "ltla23_code",
+    "ltla22_code",
+    "ltla21_code",
+    "lad_code",
+    "ladcd",
+    "lad_cd",
+    "LGD14CD",
+    "CA19CD",
+    "UA19CD",
+    "area_code",
+    "areacode",
+    "code",
+    "geography_code",
+    "id",
+];
+/// Property names tried for the area name.
+const NAME_FIELDS: &[&str] = &[
+    "LAD24NM",
+    "LAD23NM",
+    "LAD22NM",
+    "LAD21NM",
+    "LAD20NM",
+    "LAD19NM",
+    "LAD25NM",
+    "ltla24_name",
+    "ltla23_name",
+    "ltla22_name",
+    "ltla21_name",
+    "lad_name",
+    "ladnm",
+    "lad_nm",
+    "LGD14NM",
+    "CA19NM",
+    "UA19NM",
+    "area_name",
+    "areaname",
+    "name",
+    "geography_name",
+];
+
+/// Reads boundaries, recording per-feature problems in `diag`.
+///
+/// Fails outright only when the file is unreadable, not JSON, not a FeatureCollection, or
+/// its coordinate system cannot be told.
+pub fn read_boundaries(
+    input: &Input,
+    opts: &BoundaryOptions,
+    diag: &mut Diagnostics,
+) -> Result<Boundaries> {
+    let label = input.label();
+    let text = input.text("GeoJSON")?;
+    let format_err = |message: String| Error::Format {
+        path: input.path_for_errors(),
+        message,
+    };
+    let root: Value = serde_json::from_str(&text).map_err(|e| {
+        format_err(format!(
+            "is not valid GeoJSON: {e} (expected a GeoJSON FeatureCollection)"
+        ))
+    })?;
+    let kind = root.get("type").and_then(Value::as_str).unwrap_or("");
+    if kind != "FeatureCollection" {
+        let found = if kind.is_empty() {
+            "a JSON document with no \"type\"".to_string()
+        } else {
+            format!("a GeoJSON {kind}")
+        };
+        return Err(format_err(format!(
+            "found {found}; expected a FeatureCollection of Polygon or MultiPolygon features"
+        )));
+    }
+    let features = root
+        .get("features")
+        .and_then(Value::as_array)
+        .ok_or_else(|| format_err("FeatureCollection has no \"features\" array".into()))?;
+    if features.is_empty() {
+        return Err(format_err("FeatureCollection has no features".into()));
+    }
+
+    let declared = match root.get("crs") {
+        None | Some(Value::Null) => None,
+        Some(crs) => {
+            let name = crs
+                .pointer("/properties/name")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            match Crs::from_name(name) {
+                Some(c) => Some(c),
+                None => {
+                    return Err(format_err(format!(
+                        "declares coordinate system {:?}, which covgap does not know; \
+                         expected WGS84 (EPSG:4326, CRS84) or British National Grid (EPSG:27700): \
+                         reproject it, e.g. in QGIS with Export > Save Features As",
+                        if name.is_empty() {
+                            crs.to_string()
+                        } else {
+                            name.to_string()
+                        }
+                    )))
+                }
+            }
+        }
+    };
+
+    let first_props = features[0]
+        .get("properties")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let keys: Vec<String> = first_props.keys().cloned().collect();
+    let code_field = pick_field(
+        &keys,
+        opts.code_field.as_deref(),
+        CODE_FIELDS,
+        "code",
+        "--code-field",
+    )
+    .map_err(format_err)?;
+    let name_field = pick_field(
+        &keys,
+        opts.name_field.as_deref(),
+        NAME_FIELDS,
+        "name",
+        "--name-field",
+    )
+    .map_err(format_err)?;
+
+    let mut areas = Vec::with_capacity(features.len());
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (i, f) in features.iter().enumerate() {
+        let n = i + 1;
+        let place = Some(Place::Feature(n));
+        let props = f.get("properties").and_then(Value::as_object);
+        let prop = |k: &str| props.and_then(|p| p.get(k)).and_then(value_text);
+        let Some(code) = prop(&code_field) else {
+            diag.error(
+                &label,
+                place,
+                format!("has no {code_field:?} property (the area code)"),
+            );
+            continue;
+        };
+        let name = prop(&name_field).unwrap_or_else(|| {
+            diag.warn(
+                &label,
+                place,
+                format!("{code}: has no {name_field:?} property; the code is used as its name"),
+            );
+            code.clone()
+        });
+        let geometry = match f.get("geometry") {
+            None | Some(Value::Null) => {
+                diag.error(
+                    &label,
+                    place,
+                    format!("{code} ({name}): has no geometry; expected a Polygon or MultiPolygon"),
+                );
+                continue;
+            }
+            Some(g) => match to_multipolygon(g) {
+                Ok(mp) => mp,
+                Err(msg) => {
+                    diag.error(&label, place, format!("{code} ({name}): {msg}"));
+                    continue;
+                }
+            },
+        };
+        if let Some(first) = seen.get(&code) {
+            diag.error(
+                &label,
+                place,
+                format!("area code {code} appears again (first at feature {first}); each area must appear once"),
+            );
+            continue;
+        }
+        seen.insert(code.clone(), n);
+        areas.push(RawArea {
+            code,
+            name,
+            geometry,
+            feature: n,
+        });
+    }
+
+    let (crs, crs_reason) = match declared {
+        Some(c) => (
+            c,
+            format!("declared in the file's \"crs\" member: {}", c.label()),
+        ),
+        None => {
+            let (min, max) =
+                extent(&areas).ok_or_else(|| format_err("no usable polygons".into()))?;
+            match Crs::guess_from_extent(min, max) {
+                Some(c) => (
+                    c,
+                    format!(
+                        "no \"crs\" member; coordinates span x {:.1}..{:.1}, y {:.1}..{:.1}, so read as {}",
+                        min.x, max.x, min.y, max.y,
+                        c.label()
+                    ),
+                ),
+                None => {
+                    return Err(format_err(format!(
+                        "has no \"crs\" member and coordinates spanning x {:.1}..{:.1}, y {:.1}..{:.1} \
+                         fit neither WGS84 degrees nor British National Grid metres; \
+                         reproject to EPSG:4326 or EPSG:27700",
+                        min.x, max.x, min.y, max.y
+                    )))
+                }
+            }
+        }
+    };
+    Ok(Boundaries {
+        areas,
+        crs,
+        crs_reason,
+        code_field,
+        name_field,
+    })
+}
+
+fn value_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn pick_field(
+    keys: &[String],
+    given: Option<&str>,
+    candidates: &[&str],
+    what: &str,
+    flag: &str,
+) -> std::result::Result<String, String> {
+    if let Some(g) = given {
+        return keys
+            .iter()
+            .find(|k| k.as_str() == g)
+            .or_else(|| keys.iter().find(|k| fold(k) == fold(g)))
+            .cloned()
+            .ok_or_else(|| {
+                format!(
+                    "{flag} {g:?} is not a property of the first feature; it has {}",
+                    keys.join(", ")
+                )
+            });
+    }
+    for c in candidates {
+        if let Some(k) = keys.iter().find(|k| fold(k) == fold(c)) {
+            return Ok(k.clone());
+        }
+    }
+    // ONS's pattern for any vintage: XXXnnCD / XXXnnNM.
+    let suffix = if what == "code" { "cd" } else { "nm" };
+    if let Some(k) = keys.iter().find(|k| {
+        let f = fold(k);
+        f.len() >= 4 && f.ends_with(suffix) && f[..f.len() - 2].chars().any(|c| c.is_ascii_digit())
+    }) {
+        return Ok(k.clone());
+    }
+    Err(format!(
+        "cannot tell which property holds the area {what}; the features have {}; name it with {flag}",
+        if keys.is_empty() { "no properties".to_string() } else { keys.join(", ") }
+    ))
+}
+
+fn to_multipolygon(g: &Value) -> std::result::Result<MultiPolygon, String> {
+    let geom: geojson::Geometry = serde_json::from_value(g.clone())
+        .map_err(|e| format!("geometry is not valid GeoJSON: {e}"))?;
+    let kind = geom.value.type_name();
+    let mp: MultiPolygon = match kind {
+        "Polygon" => MultiPolygon::new(vec![
+            Polygon::try_from(&geom.value).map_err(|e| e.to_string())?
+        ]),
+        "MultiPolygon" => MultiPolygon::try_from(&geom.value).map_err(|e| e.to_string())?,
+        other => {
+            return Err(format!(
+                "geometry is a {other}; expected a Polygon or MultiPolygon"
+            ))
+        }
+    };
+    if mp.0.is_empty() {
+        return Err("geometry is an empty MultiPolygon".into());
+    }
+    for (pi, p) in mp.0.iter().enumerate() {
+        for ring in std::iter::once(p.exterior()).chain(p.interiors()) {
+            if ring.0.len() < 4 {
+                return Err(format!(
+                    "polygon {} has a ring of {} positions; a ring needs at least 4",
+                    pi + 1,
+                    ring.0.len()
+                ));
+            }
+            if ring.0.iter().any(|c| !c.x.is_finite() || !c.y.is_finite()) {
+                return Err(format!(
+                    "polygon {} has a coordinate that is not a finite number",
+                    pi + 1
+                ));
+            }
+        }
+    }
+    Ok(mp)
+}
+
+fn extent(areas: &[RawArea]) -> Option<(Coord, Coord)> {
+    let mut it = areas.iter().filter_map(|a| a.geometry.bounding_rect());
+    let first = it.next()?;
+    let (mut min, mut max) = (first.min(), first.max());
+    for r in it {
+        min.x = min.x.min(r.min().x);
+        min.y = min.y.min(r.min().y);
+        max.x = max.x.max(r.max().x);
+        max.y = max.y.max(r.max().y);
+    }
+    Some((min, max))
+}

@@ -1,0 +1,60 @@
+//! Finding columns by header, the way people name them.
+//!
+//! Headers are compared after folding case and dropping everything but letters and digits,
+//! so `Area code`, `area_code` and `AREA-CODE` are one name.
+
+/// Folds a header for comparison: lower case, letters and digits only.
+///
+/// # Examples
+/// ```
+/// assert_eq!(covgap::read::columns::fold("Area code"), "areacode");
+/// assert_eq!(covgap::read::columns::fold("\u{feff}LAD24CD "), "lad24cd");
+/// ```
+pub fn fold(header: &str) -> String {
+    header
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Index of the first header that matches one of `names` (in the order of `names`).
+pub fn find(headers: &[String], names: &[&str]) -> Option<usize> {
+    let folded: Vec<String> = headers.iter().map(|h| fold(h)).collect();
+    names
+        .iter()
+        .find_map(|n| folded.iter().position(|h| *h == fold(n)))
+}
+
+/// Index of the header a user named with a flag; matched exactly first, then folded.
+pub fn find_named(headers: &[String], name: &str) -> Option<usize> {
+    headers
+        .iter()
+        .position(|h| h.trim() == name.trim())
+        .or_else(|| find(headers, &[name]))
+}
+
+/// A list of headers for messages: `"code", "name", "births"`.
+pub fn list(headers: &[String]) -> String {
+    headers
+        .iter()
+        .map(|h| format!("{:?}", h.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_in_preference_order() {
+        let h: Vec<String> = ["Name", "Code", "LAD24CD"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(find(&h, &["lad24cd", "code"]), Some(2));
+        assert_eq!(find(&h, &["area code"]), None);
+        assert_eq!(find_named(&h, "code"), Some(1));
+    }
+}

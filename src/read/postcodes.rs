@@ -1,0 +1,128 @@
+//! Postcode look-ups: full postcodes in the ONS Postcode Directory (plain or gzipped CSV),
+//! and postcode district centroids for partial postcodes.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::error::{Error, Result};
+use crate::read::columns;
+use crate::read::text::open_stream;
+use crate::read::{parse_number, Input};
+
+/// Folds a postcode for matching: upper case, no spaces.
+pub fn postcode_key(pc: &str) -> String {
+    pc.chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_uppercase()
+}
+
+/// WGS84 longitude/latitude per postcode district (outward code).
+#[derive(Debug, Clone, Default)]
+pub struct Outcodes {
+    pub centroids: HashMap<String, (f64, f64)>,
+}
+
+impl Outcodes {
+    /// Reads `outcode,latitude,longitude` rows.
+    pub fn read(input: &Input) -> Result<Outcodes> {
+        let text = input.text("CSV")?;
+        let err = |m: String| Error::Format {
+            path: input.path_for_errors(),
+            message: m,
+        };
+        let mut r = csv::Reader::from_reader(text.as_bytes());
+        let headers: Vec<String> = r
+            .headers()
+            .map_err(|e| err(e.to_string()))?
+            .iter()
+            .map(String::from)
+            .collect();
+        let (Some(oi), Some(lati), Some(loni)) = (
+            columns::find(&headers, &["outcode", "postcode district", "postcode"]),
+            columns::find(&headers, &["latitude", "lat"]),
+            columns::find(&headers, &["longitude", "long", "lon"]),
+        ) else {
+            return Err(err(format!(
+                "expected outcode, latitude and longitude columns; found {}",
+                columns::list(&headers)
+            )));
+        };
+        let mut centroids = HashMap::new();
+        for rec in r.records() {
+            let rec = rec.map_err(|e| err(e.to_string()))?;
+            let (Some(lat), Some(lon)) = (parse_number(&rec[lati]), parse_number(&rec[loni]))
+            else {
+                continue;
+            };
+            centroids.insert(postcode_key(&rec[oi]), (lon, lat));
+        }
+        Ok(Outcodes { centroids })
+    }
+
+    pub fn get(&self, outcode: &str) -> Option<(f64, f64)> {
+        self.centroids.get(&postcode_key(outcode)).copied()
+    }
+}
+
+/// Looks up the `wanted` postcodes in an ONS Postcode Directory CSV, streaming the file so
+/// that the 2.7 million rows never sit in memory. Returns WGS84 longitude/latitude for each
+/// postcode found. Columns are found by header: `pcds`/`pcd`/`pcd7`/`postcode`, and
+/// `lat`/`latitude`, `long`/`longitude`.
+pub fn lookup_postcodes(
+    path: &std::path::Path,
+    wanted: &HashSet<String>,
+) -> Result<HashMap<String, (f64, f64)>> {
+    let err = |m: String| Error::Format {
+        path: path.to_path_buf(),
+        message: m,
+    };
+    let stream = open_stream(path)?;
+    let mut r = csv::ReaderBuilder::new().flexible(true).from_reader(stream);
+    let headers: Vec<String> = r
+        .headers()
+        .map_err(|e| err(format!("is not readable as a postcode directory CSV: {e}")))?
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').to_string())
+        .collect();
+    let (Some(pi), Some(lati), Some(loni)) = (
+        columns::find(&headers, &["pcds", "pcd", "pcd7", "pcd8", "postcode"]),
+        columns::find(&headers, &["lat", "latitude"]),
+        columns::find(&headers, &["long", "longitude", "lon"]),
+    ) else {
+        return Err(err(format!(
+            "is not an ONS Postcode Directory: expected a postcode column (pcds, pcd or postcode) and lat/long columns; found {}",
+            columns::list(&headers)
+        )));
+    };
+    let mut found = HashMap::new();
+    let mut rec = csv::ByteRecord::new();
+    while r
+        .read_byte_record(&mut rec)
+        .map_err(|e| err(format!("is not readable as CSV: {e}")))?
+    {
+        let Some(pc) = rec.get(pi) else { continue };
+        let key: String = pc
+            .iter()
+            .filter(|b| !b.is_ascii_whitespace())
+            .map(|b| b.to_ascii_uppercase() as char)
+            .collect();
+        if !wanted.contains(&key) {
+            continue;
+        }
+        let num = |i: usize| {
+            rec.get(i)
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .and_then(parse_number)
+        };
+        if let (Some(lat), Some(lon)) = (num(lati), num(loni)) {
+            // ONSPD marks postcodes with no grid reference with latitude 99.999999.
+            if lat.abs() <= 90.0 {
+                found.insert(key, (lon, lat));
+            }
+        }
+        if found.len() == wanted.len() {
+            break;
+        }
+    }
+    Ok(found)
+}

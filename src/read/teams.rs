@@ -1,0 +1,360 @@
+//! Reading a team list: one team a row, with a name and at least one of: areas served,
+//! latitude/longitude, easting/northing, a full postcode, or a postcode district.
+
+use crate::error::{Diagnostics, Error, Place, Result};
+use crate::read::columns;
+use crate::read::{parse_number, Input};
+
+/// Columns named by the user; the rest are found by header.
+#[derive(Debug, Clone, Default)]
+pub struct TeamColumns {
+    pub name: Option<String>,
+    pub areas: Option<String>,
+    pub latitude: Option<String>,
+    pub longitude: Option<String>,
+    pub easting: Option<String>,
+    pub northing: Option<String>,
+    pub postcode: Option<String>,
+    pub postcode_district: Option<String>,
+    pub evidence: Option<String>,
+}
+
+/// Where a team's base is, as the row gives it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BaseGiven {
+    LonLat(f64, f64),
+    EastingNorthing(f64, f64),
+    /// A full postcode, normalised (upper case, one space before the inward code).
+    Postcode(String),
+    /// A postcode district (outward code), upper case.
+    PostcodeDistrict(String),
+}
+
+/// One row of a team list, before areas and bases are resolved.
+#[derive(Debug, Clone)]
+pub struct TeamRow {
+    /// 1-based line in the file.
+    pub line: u64,
+    pub name: String,
+    pub host_org: String,
+    /// The evidence level, `None` when the file has no evidence column.
+    pub evidence: Option<String>,
+    /// Area codes or names as written, split on `;`.
+    pub areas: Vec<String>,
+    pub base: Option<BaseGiven>,
+    pub source_url: String,
+    pub last_evidence: String,
+}
+
+/// The rows of a team list and which columns were used.
+#[derive(Debug, Clone)]
+pub struct TeamList {
+    pub rows: Vec<TeamRow>,
+    pub has_evidence: bool,
+    /// `(what, header)` for each column used, for the run report.
+    pub columns_used: Vec<(&'static str, String)>,
+}
+
+const NAME: &[&str] = &[
+    "name",
+    "team",
+    "team_name",
+    "team name",
+    "service",
+    "service name",
+    "service_name",
+];
+const AREAS: &[&str] = &[
+    "area_codes",
+    "areas_served_codes",
+    "la_codes",
+    "lad_codes",
+    "la_names_served",
+    "areas_served",
+    "areas served",
+    "areas",
+    "area",
+    "local authorities",
+    "local authority",
+    "codes",
+];
+const LAT: &[&str] = &["latitude", "lat", "base latitude", "base_lat"];
+const LON: &[&str] = &[
+    "longitude",
+    "lon",
+    "lng",
+    "long",
+    "base longitude",
+    "base_lon",
+];
+const EASTING: &[&str] = &[
+    "easting",
+    "eastings",
+    "east",
+    "oseast1m",
+    "x_bng",
+    "base easting",
+];
+const NORTHING: &[&str] = &[
+    "northing",
+    "northings",
+    "north",
+    "osnrth1m",
+    "y_bng",
+    "base northing",
+];
+const POSTCODE: &[&str] = &[
+    "postcode",
+    "base postcode",
+    "base_postcode",
+    "post code",
+    "pcds",
+    "pcd",
+    "pcd7",
+    "base_town_or_postcode",
+];
+const DISTRICT: &[&str] = &[
+    "postcode district",
+    "postcode_district",
+    "outcode",
+    "postcode area district",
+];
+const EVIDENCE: &[&str] = &["evidence", "evidence_level", "evidence level"];
+const HOST: &[&str] = &[
+    "host_org",
+    "host",
+    "host organisation",
+    "host organization",
+    "organisation",
+    "provider",
+];
+const SOURCE: &[&str] = &["source_url", "source", "url", "link", "source link"];
+const DATE: &[&str] = &[
+    "last_evidence",
+    "date of last evidence",
+    "last evidence",
+    "list_date",
+    "date",
+];
+
+/// Reads a team list. Rows with no name, or with a location that cannot be read, are errors.
+pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> Result<TeamList> {
+    let label = input.label();
+    let text = input.text("CSV")?;
+    let format_err = |message: String| Error::Format {
+        path: input.path_for_errors(),
+        message,
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| format_err(format!("is not readable as CSV: {e}")))?
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let mut used = Vec::new();
+    let mut col = |what: &'static str,
+                   given: &Option<String>,
+                   names: &[&str],
+                   flag: &str|
+     -> Result<Option<usize>> {
+        let idx = match given {
+            Some(g) => Some(columns::find_named(&headers, g).ok_or_else(|| {
+                format_err(format!(
+                    "{flag} {g:?} is not a column; the header has {}",
+                    columns::list(&headers)
+                ))
+            })?),
+            None => columns::find(&headers, names),
+        };
+        if let Some(i) = idx {
+            used.push((what, headers[i].trim().to_string()));
+        }
+        Ok(idx)
+    };
+    let name_i = col("name", &cols.name, NAME, "--team-name-column")?;
+    let areas_i = col("areas served", &cols.areas, AREAS, "--team-areas-column")?;
+    let lat_i = col("latitude", &cols.latitude, LAT, "--team-lat-column")?;
+    let lon_i = col("longitude", &cols.longitude, LON, "--team-lon-column")?;
+    let e_i = col("easting", &cols.easting, EASTING, "--team-easting-column")?;
+    let n_i = col(
+        "northing",
+        &cols.northing,
+        NORTHING,
+        "--team-northing-column",
+    )?;
+    let pc_i = col(
+        "postcode",
+        &cols.postcode,
+        POSTCODE,
+        "--team-postcode-column",
+    )?;
+    let pd_i = col(
+        "postcode district",
+        &cols.postcode_district,
+        DISTRICT,
+        "--team-district-column",
+    )?;
+    let ev_i = col(
+        "evidence",
+        &cols.evidence,
+        EVIDENCE,
+        "--team-evidence-column",
+    )?;
+    let host_i = col("host organisation", &None, HOST, "")?;
+    let src_i = col("source", &None, SOURCE, "")?;
+    let date_i = col("last evidence", &None, DATE, "")?;
+
+    let Some(name_i) = name_i else {
+        return Err(format_err(format!(
+            "has no team name column (\"name\", \"team\", \"team_name\"); the header has {}; name it with --team-name-column",
+            columns::list(&headers)
+        )));
+    };
+    let has_location = (lat_i.is_some() && lon_i.is_some())
+        || (e_i.is_some() && n_i.is_some())
+        || pc_i.is_some()
+        || pd_i.is_some();
+    if areas_i.is_none() && !has_location {
+        return Err(format_err(format!(
+            "has neither an areas-served column nor a location (latitude/longitude, easting/northing, postcode or postcode district); the header has {}",
+            columns::list(&headers)
+        )));
+    }
+
+    let mut rows = Vec::new();
+    for rec in reader.records() {
+        let rec = rec.map_err(|e| format_err(format!("is not readable as CSV: {e}")))?;
+        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        let place = Some(Place::Line(line));
+        let get = |i: Option<usize>| i.and_then(|i| rec.get(i)).map(str::trim).unwrap_or("");
+        if rec.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let name = get(Some(name_i)).to_string();
+        if name.is_empty() {
+            diag.error(&label, place, "team has no name");
+            continue;
+        }
+        let areas: Vec<String> = get(areas_i)
+            .split(';')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
+        let base = match read_base(
+            get(lat_i),
+            get(lon_i),
+            get(e_i),
+            get(n_i),
+            get(pc_i),
+            get(pd_i),
+        ) {
+            Ok(b) => b,
+            Err(msg) => {
+                diag.error(&label, place, format!("{name}: {msg}"));
+                continue;
+            }
+        };
+        rows.push(TeamRow {
+            line,
+            name,
+            host_org: get(host_i).to_string(),
+            evidence: ev_i.map(|_| get(ev_i).to_ascii_lowercase()),
+            areas,
+            base,
+            source_url: get(src_i).to_string(),
+            last_evidence: get(date_i).to_string(),
+        });
+    }
+    Ok(TeamList {
+        rows,
+        has_evidence: ev_i.is_some(),
+        columns_used: used,
+    })
+}
+
+fn read_base(
+    lat: &str,
+    lon: &str,
+    e: &str,
+    n: &str,
+    pc: &str,
+    pd: &str,
+) -> std::result::Result<Option<BaseGiven>, String> {
+    if !lat.is_empty() || !lon.is_empty() {
+        let (Some(y), Some(x)) = (parse_number(lat), parse_number(lon)) else {
+            return Err(format!(
+                "latitude {lat:?} / longitude {lon:?} are not both numbers"
+            ));
+        };
+        if !(49.0..=61.5).contains(&y) || !(-9.0..=2.5).contains(&x) {
+            return Err(format!("latitude {y}, longitude {x} is not in the UK (are latitude and longitude swapped?)"));
+        }
+        return Ok(Some(BaseGiven::LonLat(x, y)));
+    }
+    if !e.is_empty() || !n.is_empty() {
+        let (Some(x), Some(y)) = (parse_number(e), parse_number(n)) else {
+            return Err(format!(
+                "easting {e:?} / northing {n:?} are not both numbers"
+            ));
+        };
+        if !(0.0..=700_000.0).contains(&x) || !(0.0..=1_300_000.0).contains(&y) {
+            return Err(format!(
+                "easting {x}, northing {y} is outside British National Grid's UK extent"
+            ));
+        }
+        return Ok(Some(BaseGiven::EastingNorthing(x, y)));
+    }
+    for text in [pc, pd] {
+        if text.is_empty() {
+            continue;
+        }
+        return match classify_postcode(text) {
+            Some(b) => Ok(Some(b)),
+            None => Err(format!(
+                "{text:?} is not a UK postcode or postcode district"
+            )),
+        };
+    }
+    Ok(None)
+}
+
+/// Normalises a postcode or postcode district, however it is spaced or cased.
+///
+/// # Examples
+/// ```
+/// use covgap::read::teams::{classify_postcode, BaseGiven};
+/// assert_eq!(classify_postcode("sk141ng"), Some(BaseGiven::Postcode("SK14 1NG".into())));
+/// assert_eq!(classify_postcode(" ox5 "), Some(BaseGiven::PostcodeDistrict("OX5".into())));
+/// assert_eq!(classify_postcode("Oxfordshire"), None);
+/// ```
+pub fn classify_postcode(text: &str) -> Option<BaseGiven> {
+    let s: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_uppercase();
+    let outward_ok = |o: &str| {
+        (2..=4).contains(&o.len())
+            && o.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && o.chars().any(|c| c.is_ascii_digit())
+            && o.chars().all(|c| c.is_ascii_alphanumeric())
+    };
+    if s.len() >= 5 && s.len() <= 7 {
+        let (out, inw) = s.split_at(s.len() - 3);
+        let b = inw.as_bytes();
+        if outward_ok(out)
+            && b[0].is_ascii_digit()
+            && b[1].is_ascii_alphabetic()
+            && b[2].is_ascii_alphabetic()
+        {
+            return Some(BaseGiven::Postcode(format!("{out} {inw}")));
+        }
+    }
+    if outward_ok(&s) {
+        return Some(BaseGiven::PostcodeDistrict(s));
+    }
+    None
+}

@@ -1,0 +1,104 @@
+//! Writing outputs. Every file is rendered in memory first, then written to a temporary file
+//! in the output folder and renamed into place, so a failed run leaves no partial file.
+
+pub mod geojson;
+pub mod summary;
+pub mod tables;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// One rendered output file.
+#[derive(Debug, Clone)]
+pub struct OutputFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Writes `files` into `dir` (created if needed): each goes to a temporary name first and is
+/// renamed only once every file has been written in full.
+pub fn commit(dir: &Path, files: &[OutputFile]) -> Result<Vec<PathBuf>> {
+    let werr = |path: &Path, source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(|e| werr(dir, e))?;
+    let mut staged = Vec::with_capacity(files.len());
+    for f in files {
+        let mut tmp = tempfile::Builder::new()
+            .prefix(&format!(".{}.", f.name))
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .map_err(|e| werr(&dir.join(&f.name), e))?;
+        tmp.write_all(&f.bytes)
+            .and_then(|_| readable_by_all(tmp.as_file()))
+            .and_then(|_| tmp.as_file().sync_all())
+            .map_err(|e| werr(&dir.join(&f.name), e))?;
+        staged.push((tmp, dir.join(&f.name)));
+    }
+    let mut written = Vec::with_capacity(staged.len());
+    for (tmp, path) in staged {
+        tmp.persist(&path).map_err(|e| werr(&path, e.error))?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// Temporary files are created private (0600); outputs are ordinary files (0644).
+#[cfg(unix)]
+fn readable_by_all(f: &std::fs::File) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    f.set_permissions(std::fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn readable_by_all(_: &std::fs::File) -> std::io::Result<()> {
+    Ok(())
+}
+
+/// A whole number with thousands separators, as briefings print it.
+///
+/// # Examples
+/// ```
+/// assert_eq!(covgap::write::thousands(700691), "700,691");
+/// assert_eq!(covgap::write::thousands(974), "974");
+/// ```
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// Rounds to `places` decimals, for stable output.
+pub fn round(x: f64, places: i32) -> f64 {
+    let m = 10f64.powi(places);
+    let r = (x * m).round() / m;
+    if r == 0.0 {
+        0.0 // no "-0"
+    } else {
+        r
+    }
+}
+
+/// Writes CSV as Excel opens it cleanly: UTF-8 with a byte-order mark (so "Ynys Môn" keeps
+/// its accent) and CRLF line ends.
+pub fn excel_csv(header: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    w.write_record(header).expect("writing to memory");
+    for r in rows {
+        w.write_record(r).expect("writing to memory");
+    }
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend(w.into_inner().expect("writing to memory"));
+    bytes
+}

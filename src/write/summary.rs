@@ -1,0 +1,218 @@
+//! `summary.md` for briefings and `summary.json` for scripts: the same figures in two forms.
+
+use std::fmt::Write;
+
+use serde_json::{json, Value};
+
+use crate::coverage::Coverage;
+use crate::model::Study;
+use crate::rollup::{percent, Level, Rollup};
+use crate::write::{geojson::metadata, round, thousands};
+
+/// Headline figures for the UK.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Headline {
+    pub areas_total: usize,
+    pub areas_covered: usize,
+    pub demand_total: u64,
+    pub demand_covered: u64,
+    pub teams_in_list: usize,
+    pub teams_counted: usize,
+}
+
+impl Headline {
+    pub fn new(study: &Study, rollups: &[Rollup]) -> Headline {
+        let uk = rollups.iter().find(|r| r.level == Level::Uk);
+        Headline {
+            areas_total: uk.map_or(0, |r| r.areas_total),
+            areas_covered: uk.map_or(0, |r| r.areas_covered),
+            demand_total: uk.map_or(0, |r| r.demand_total),
+            demand_covered: uk.map_or(0, |r| r.demand_covered),
+            teams_in_list: study.teams.len(),
+            teams_counted: study.teams.iter().filter(|t| t.counted).count(),
+        }
+    }
+
+    pub fn demand_uncovered(&self) -> u64 {
+        self.demand_total - self.demand_covered
+    }
+}
+
+fn rollup_json(r: &Rollup) -> Value {
+    json!({
+        "level": r.level.key(),
+        "code": r.code,
+        "name": r.name,
+        "areas_total": r.areas_total,
+        "areas_covered": r.areas_covered,
+        "demand_total": r.demand_total,
+        "demand_covered": r.demand_covered,
+        "percent_covered": round(r.percent_covered, 2),
+    })
+}
+
+/// `summary.json`.
+pub fn json(study: &Study, cov: &Coverage, rollups: &[Rollup]) -> Vec<u8> {
+    let h = Headline::new(study, rollups);
+    let gaps: Vec<Value> = cov
+        .gaps
+        .iter()
+        .take(20)
+        .map(|&i| {
+            let a = &study.areas[i];
+            let r = &cov.areas[i];
+            json!({
+                "rank": r.gap_rank,
+                "code": a.code,
+                "name": a.name,
+                "nation": a.nation.name(),
+                "demand": a.figure,
+                "nearest_team": r.nearest.map(|n| study.teams[n.team].name.clone()),
+                "nearest_team_km": r.nearest.map(|n| round(n.km, 1)),
+            })
+        })
+        .collect();
+    let doc = json!({
+        "covgap_version": env!("CARGO_PKG_VERSION"),
+        "measure": study.demand.measure.key(),
+        "measure_description": study.demand.measure.describe(),
+        "period": study.demand.period,
+        "sources": metadata(study),
+        "areas_total": h.areas_total,
+        "areas_covered": h.areas_covered,
+        "demand_total": h.demand_total,
+        "demand_covered": h.demand_covered,
+        "demand_uncovered": h.demand_uncovered(),
+        "percent_covered": round(percent(h.demand_covered, h.demand_total), 2),
+        "teams_in_list": h.teams_in_list,
+        "teams_counted": h.teams_counted,
+        "nations": rollups.iter().filter(|r| r.level == Level::Nation).map(rollup_json).collect::<Vec<_>>(),
+        "rollups": rollups.iter().map(rollup_json).collect::<Vec<_>>(),
+        "top_gaps": gaps,
+    });
+    let mut s = serde_json::to_string_pretty(&doc).expect("json");
+    s.push('\n');
+    s.into_bytes()
+}
+
+/// `summary.md`: ready to paste into a briefing.
+pub fn markdown(study: &Study, cov: &Coverage, rollups: &[Rollup]) -> Vec<u8> {
+    let h = Headline::new(study, rollups);
+    let what = study.demand.measure.describe();
+    let key = study.demand.measure.key();
+    let babies = match study.demand.measure {
+        crate::model::Measure::Births => "babies born",
+        crate::model::Measure::Age0 => "babies aged under one",
+    };
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "# Specialised parent-infant relationship team coverage\n"
+    );
+    let _ = writeln!(
+        s,
+        "Figure: {what}, {} ({}).\n",
+        study.demand.period, study.demand.source
+    );
+    let _ = writeln!(s, "## Headline\n");
+    let _ = writeln!(
+        s,
+        "- **{} of {} areas** ({:.0}%) have at least one team.",
+        h.areas_covered,
+        h.areas_total,
+        percent(h.areas_covered as u64, h.areas_total as u64)
+    );
+    let _ = writeln!(
+        s,
+        "- **{:.1}%** of {babies} ({} of {}) are in an area with a team.",
+        percent(h.demand_covered, h.demand_total),
+        thousands(h.demand_covered),
+        thousands(h.demand_total)
+    );
+    let per_year = if study.demand.measure == crate::model::Measure::Births {
+        " each year"
+    } else {
+        ""
+    };
+    let _ = writeln!(
+        s,
+        "- **{}** {babies}{per_year} are in an area with no team.",
+        thousands(h.demand_uncovered())
+    );
+    let _ = writeln!(
+        s,
+        "- Teams counted: {} of the {} in the list ({}).\n",
+        h.teams_counted, h.teams_in_list, study.evidence_rule
+    );
+
+    let _ = writeln!(s, "## By nation\n");
+    let _ = writeln!(
+        s,
+        "| Nation | Areas | Areas with a team | {what} | in areas with a team | % |"
+    );
+    let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|");
+    for r in rollups
+        .iter()
+        .filter(|r| r.level == Level::Nation || r.level == Level::Uk)
+    {
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} | {:.1} |",
+            r.name,
+            r.areas_total,
+            r.areas_covered,
+            thousands(r.demand_total),
+            thousands(r.demand_covered),
+            r.percent_covered
+        );
+    }
+    let _ = writeln!(s);
+
+    let _ = writeln!(s, "## The 20 largest gaps\n");
+    let _ = writeln!(s, "Areas with no team, by {what}.\n");
+    let _ = writeln!(
+        s,
+        "| Rank | Area | Code | Nation | {key} | Nearest team | km |"
+    );
+    let _ = writeln!(s, "|---:|---|---|---|---:|---|---:|");
+    for &i in cov.gaps.iter().take(20) {
+        let a = &study.areas[i];
+        let r = &cov.areas[i];
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            r.gap_rank.unwrap_or(0),
+            a.name,
+            a.code,
+            a.nation.name(),
+            a.figure.map(thousands).unwrap_or_else(|| "n/a".into()),
+            r.nearest
+                .map(|n| study.teams[n.team].name.clone())
+                .unwrap_or_else(|| "none".into()),
+            r.nearest
+                .map(|n| format!("{:.1}", n.km))
+                .unwrap_or_default()
+        );
+    }
+    let _ = writeln!(s);
+
+    let _ = writeln!(s, "## How these figures were made\n");
+    let _ = writeln!(s, "- **What counts as a team**: {}. A team covers the areas its list entry names, or, where it names none, the area that holds its base. An area is covered when any counted team covers it.", study.evidence_rule);
+    let _ = writeln!(s, "- **Distance to the nearest team**: straight-line distance on British National Grid from a point inside the area to the nearest edge of an area the team covers; 0 when covered.");
+    let _ = writeln!(
+        s,
+        "- **Areas**: {} ({}).",
+        study.sources.boundaries, study.sources.boundaries_crs
+    );
+    let _ = writeln!(
+        s,
+        "- **Figure**: {what}, {}: {}.",
+        study.demand.period, study.demand.source
+    );
+    let _ = writeln!(s, "- **Teams**: {}.", study.sources.teams);
+    if let Some(p) = &study.sources.postcodes {
+        let _ = writeln!(s, "- **Postcodes**: {p}.");
+    }
+    let _ = writeln!(s, "\nSource: Office for National Statistics licensed under the Open Government Licence v.3.0. Contains OS data © Crown copyright and database right 2024. Contains Royal Mail data © Royal Mail copyright and database right 2025. Contains GeoPlace data © Local Government Information House Limited copyright and database right 2025. NRS and NISRA figures © Crown copyright.");
+    s.into_bytes()
+}
