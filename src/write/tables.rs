@@ -1,4 +1,6 @@
-//! Tables for spreadsheets: `gaps.csv` and `rollups.csv`.
+//! Tables for spreadsheets: `gaps.csv` and `rollups.csv`. The figure's column is named for
+//! the measure (`births`, `age0`) and a last `period` column says what period it covers, so a
+//! table pasted on its own still says what it counts.
 
 use crate::coverage::Coverage;
 use crate::model::Study;
@@ -20,6 +22,7 @@ pub fn gaps(study: &Study, cov: &Coverage) -> Vec<u8> {
         "upper_tier",
         "icb",
         "health_board",
+        "period",
     ];
     let rows: Vec<Vec<String>> = cov
         .gaps
@@ -46,6 +49,7 @@ pub fn gaps(study: &Study, cov: &Coverage) -> Vec<u8> {
                 g(&a.keys.utla),
                 g(&a.keys.icb),
                 g(&a.keys.health_board),
+                study.demand.period.clone(),
             ]
         })
         .collect();
@@ -66,6 +70,7 @@ pub fn rollups(study: &Study, rollups: &[Rollup]) -> Vec<u8> {
         total.as_str(),
         covered.as_str(),
         "percent_covered",
+        "period",
     ];
     let rows: Vec<Vec<String>> = rollups
         .iter()
@@ -79,6 +84,7 @@ pub fn rollups(study: &Study, rollups: &[Rollup]) -> Vec<u8> {
                 r.demand_total.to_string(),
                 r.demand_covered.to_string(),
                 format!("{:.1}", r.percent_covered),
+                study.demand.period.clone(),
             ]
         })
         .collect();
