@@ -86,7 +86,6 @@ pub fn load(inputs: &Inputs, diag: &mut Diagnostics) -> Result<Study> {
                 .map(|p| p.display().to_string())
                 .unwrap_or_else(|| builtin::BOUNDARIES_SOURCE.to_string()),
             boundaries_crs: crs_reason,
-            figures: String::new(),
             teams: teams_label,
             postcodes: inputs.postcodes.as_ref().map(|p| p.display().to_string()),
         },
