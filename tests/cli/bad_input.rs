@@ -26,11 +26,7 @@ fn rejects(args: &[&str], says: &[&str]) -> Outcome {
     let c = check(args);
     assert_eq!(c.code, 1, "check {args:?} should fail:\n{}", c.stderr);
     c.assert_stderr_has(says);
-    assert!(
-        c.cwd_entries.is_empty(),
-        "check wrote {:?}",
-        c.cwd_entries
-    );
+    assert!(c.cwd_entries.is_empty(), "check wrote {:?}", c.cwd_entries);
     c
 }
 
@@ -89,7 +85,12 @@ mod missing_or_unreadable {
         let p = fixture("births/xlsx_saved_as_csv.csv");
         rejects(
             &["--boundaries", &oxon(), "--births", &p],
-            &[&p, "is not a text CSV file", ".xlsx", "save the sheet as CSV"],
+            &[
+                &p,
+                "is not a text CSV file",
+                ".xlsx",
+                "save the sheet as CSV",
+            ],
         );
     }
 
@@ -115,7 +116,12 @@ mod boundaries {
         let p = fixture("boundaries/not_json.geojson");
         rejects(
             &["--boundaries", &p],
-            &[&p, "is not valid GeoJSON", "line 1 column 1", "FeatureCollection"],
+            &[
+                &p,
+                "is not valid GeoJSON",
+                "line 1 column 1",
+                "FeatureCollection",
+            ],
         );
     }
 
@@ -124,7 +130,11 @@ mod boundaries {
         let p = fixture("boundaries/feature_not_collection.geojson");
         rejects(
             &["--boundaries", &p],
-            &[&p, "found a GeoJSON Feature", "expected a FeatureCollection"],
+            &[
+                &p,
+                "found a GeoJSON Feature",
+                "expected a FeatureCollection",
+            ],
         );
     }
 
@@ -145,7 +155,12 @@ mod boundaries {
     fn duplicate_area_codes() {
         let p = fixture("boundaries/duplicate_codes.geojson");
         rejects_each(
-            &["--boundaries", &p, "--teams", &fixture("teams/oxford_only.csv")],
+            &[
+                "--boundaries",
+                &p,
+                "--teams",
+                &fixture("teams/oxford_only.csv"),
+            ],
             &[
                 &format!("{p}, feature 3: area code E07000178 appears again (first at feature 1)"),
                 &format!("{p}, feature 4: area code E07000177 appears again (first at feature 2)"),
@@ -164,11 +179,29 @@ mod boundaries {
     }
 
     #[test]
+    fn no_crs_member_and_coordinates_in_neither_system() {
+        let p = fixture("boundaries/no_crs_web_mercator.geojson");
+        rejects(
+            &["--boundaries", &p],
+            &[
+                &p,
+                "has no \"crs\" member",
+                "fit neither WGS84 degrees nor British National Grid metres",
+            ],
+        );
+    }
+
+    #[test]
     fn properties_not_found_without_field_flags() {
         let p = fixture("boundaries/oxfordshire_custom_fields.geojson");
         rejects(
             &["--boundaries", &p],
-            &[&p, "cannot tell which property holds the area code", "district_id", "--code-field"],
+            &[
+                &p,
+                "cannot tell which property holds the area code",
+                "district_id",
+                "--code-field",
+            ],
         );
     }
 
@@ -177,7 +210,11 @@ mod boundaries {
         let p = fixture("boundaries/oxfordshire_custom_fields.geojson");
         rejects(
             &["--boundaries", &p, "--code-field", "LAD24CD"],
-            &[&p, "--code-field \"LAD24CD\" is not a property", "district_id"],
+            &[
+                &p,
+                "--code-field \"LAD24CD\" is not a property",
+                "district_id",
+            ],
         );
     }
 }
@@ -236,7 +273,9 @@ mod teams {
                 &fixture("postcodes/onspd_small.csv"),
             ],
             &[
-                &format!("{p}, line 3: Ghost team: postcode OX1 9ZZ is not in the postcode directory"),
+                &format!(
+                    "{p}, line 3: Ghost team: postcode OX1 9ZZ is not in the postcode directory"
+                ),
                 &format!("{p}, line 4: Far team: postcode OX26 9ZZ"),
             ],
             2,

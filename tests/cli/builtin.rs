@@ -42,10 +42,7 @@ fn uk_births_total_is_700691() {
     let s = default_run().summary();
     assert_eq!(s["measure"], "births");
     assert_eq!(u(&s["demand_total"]), 700_691);
-    assert_eq!(
-        u(&s["demand_covered"]) + u(&s["demand_uncovered"]),
-        700_691
-    );
+    assert_eq!(u(&s["demand_covered"]) + u(&s["demand_uncovered"]), 700_691);
     let births: u64 = default_run()
         .areas()
         .values()
@@ -230,7 +227,10 @@ fn covered_areas_have_no_rank_and_zero_distance() {
             assert_eq!(a["gap_rank"], Value::Null, "{code}");
             assert_eq!(a["nearest_team_km"], 0.0, "{code}");
             assert!(!a["teams"].as_str().unwrap().is_empty(), "{code}");
-            assert_eq!(a["nearest_team"], a["teams"].as_str().unwrap().split("; ").next().unwrap());
+            assert_eq!(
+                a["nearest_team"],
+                a["teams"].as_str().unwrap().split("; ").next().unwrap()
+            );
         } else {
             assert!(a["nearest_team_km"].as_f64().unwrap() > 0.0, "{code}");
             assert_eq!(a["teams"], "", "{code}");

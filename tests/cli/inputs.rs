@@ -171,7 +171,10 @@ mod births {
         let areas = run.areas();
         assert_eq!(u(&areas["E07000177"]["births"]), 1801);
         assert_eq!(u(&areas["E07000180"]["births"]), 1420);
-        assert_eq!(u(&run.summary()["demand_total"]), 1801 + 1502 + 1399 + 1420 + 1011);
+        assert_eq!(
+            u(&run.summary()["demand_total"]),
+            1801 + 1502 + 1399 + 1420 + 1011
+        );
         // Country, region and county rows are reported and ignored; the Welsh name decodes.
         run.assert_stderr_has(&[
             "note:",
@@ -270,7 +273,10 @@ mod teams {
         assert_eq!(banbury["base_precision"], "postcode_district");
         assert_eq!(banbury["host_area_code"], "E07000177");
         assert_eq!(teams["Wallingford team"]["properties"]["base"], "OX10");
-        assert_eq!(teams["Wallingford team"]["properties"]["covers"], "E07000179");
+        assert_eq!(
+            teams["Wallingford team"]["properties"]["covers"],
+            "E07000179"
+        );
         // The OX10 centroid from data/outcodes.csv.
         assert_eq!(
             teams["Wallingford team"]["geometry"]["coordinates"],
@@ -334,7 +340,10 @@ mod teams {
         let oxford = &teams["Oxford team"];
         assert_eq!(oxford["properties"]["base_precision"], "postcode_district");
         // The OX1 centroid from data/outcodes.csv.
-        assert_eq!(oxford["geometry"]["coordinates"], serde_json::json!([-1.26232, 51.74694]));
+        assert_eq!(
+            oxford["geometry"]["coordinates"],
+            serde_json::json!([-1.26232, 51.74694])
+        );
         assert_eq!(run.covered(), vec!["E07000177", "E07000178", "E07000181"]);
     }
 
@@ -375,7 +384,9 @@ mod teams {
         assert!(w[0].contains("Oxford (E07000178)"));
         assert_eq!(run.covered(), vec!["E07000178"]);
         // Measured from a point inside the other 10 km square to the shared edge.
-        let km = run.areas()["E07000180"]["nearest_team_km"].as_f64().unwrap();
+        let km = run.areas()["E07000180"]["nearest_team_km"]
+            .as_f64()
+            .unwrap();
         assert!(km > 0.0 && km < 10.0, "{km}");
     }
 

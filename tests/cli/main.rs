@@ -152,7 +152,12 @@ impl Outcome {
     pub fn teams(&self) -> BTreeMap<String, Value> {
         features(&self.json("teams.geojson"))
             .into_iter()
-            .map(|f| (f["properties"]["name"].as_str().expect("name").to_string(), f))
+            .map(|f| {
+                (
+                    f["properties"]["name"].as_str().expect("name").to_string(),
+                    f,
+                )
+            })
             .collect()
     }
 
@@ -193,10 +198,7 @@ impl Outcome {
 }
 
 pub fn features(doc: &Value) -> Vec<Value> {
-    doc["features"]
-        .as_array()
-        .expect("features array")
-        .to_vec()
+    doc["features"].as_array().expect("features array").to_vec()
 }
 
 /// The per-nation entries of summary.json, by nation name.

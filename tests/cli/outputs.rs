@@ -114,7 +114,13 @@ fn teams_geojson_parses_back_and_keeps_rfc7946_rules() {
     check_rfc7946(&doc, "teams.geojson");
     for f in features(&doc) {
         let p = &f["properties"];
-        for k in ["name", "evidence", "areas_served", "host_area_code", "counted"] {
+        for k in [
+            "name",
+            "evidence",
+            "areas_served",
+            "host_area_code",
+            "counted",
+        ] {
             assert!(p.get(k).is_some(), "{k} missing: {p}");
         }
         // Every located built-in team is inside the UK's districts.
@@ -154,11 +160,12 @@ fn wrongly_wound_rings_are_turned_round() {
 #[test]
 fn gaps_csv_opens_cleanly_in_excel() {
     let bytes = default_run().bytes("gaps.csv");
-    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "no UTF-8 byte-order mark");
+    assert!(
+        bytes.starts_with(b"\xEF\xBB\xBF"),
+        "no UTF-8 byte-order mark"
+    );
     let text = std::str::from_utf8(&bytes[3..]).unwrap();
-    assert!(text.starts_with(
-        "rank,code,name,nation,region,births,nearest_team,nearest_team_km,"
-    ));
+    assert!(text.starts_with("rank,code,name,nation,region,births,nearest_team,nearest_team_km,"));
     assert!(text.ends_with("\r\n"));
     let lf = text.matches('\n').count();
     let crlf = text.matches("\r\n").count();
@@ -213,7 +220,10 @@ fn summary_md_has_the_headline_and_the_period() {
         "**{} of {} areas**",
         s["areas_covered"], s["areas_total"]
     )));
-    assert!(md.contains("of 700,691) are in an area with a team"), "{md}");
+    assert!(
+        md.contains("of 700,691) are in an area with a team"),
+        "{md}"
+    );
     assert!(md.contains("1 July 2019 to 30 June 2020"));
     assert!(md.contains("| England | 296 |"));
     assert!(md.contains("## The 20 largest gaps"));

@@ -47,7 +47,12 @@ fn vertices() -> &'static Vec<Coord> {
             .0
             .iter()
             .flat_map(|(_, mp)| mp.0.iter())
-            .flat_map(|p| p.exterior().0.iter().chain(p.interiors().iter().flat_map(|r| r.0.iter())))
+            .flat_map(|p| {
+                p.exterior()
+                    .0
+                    .iter()
+                    .chain(p.interiors().iter().flat_map(|r| r.0.iter()))
+            })
             .copied()
             .collect()
     })
@@ -66,7 +71,16 @@ fn check_nearest(c: Coord) -> Result<(), TestCaseError> {
             prop_assert!((fd - sd).abs() <= 1e-6, "at {c:?}: {fd} m vs {sd} m");
             // Equal distances (a point in two overlapping areas, or equidistant) may pick
             // either area only if both are at that distance; the rule says the first.
-            prop_assert_eq!(fa, sa, "at {:?}: area {} ({} m) vs {} ({} m)", c, fa, fd, sa, sd);
+            prop_assert_eq!(
+                fa,
+                sa,
+                "at {:?}: area {} ({} m) vs {} ({} m)",
+                c,
+                fa,
+                fd,
+                sa,
+                sd
+            );
         }
         other => prop_assert!(false, "at {c:?}: {other:?}"),
     }
@@ -114,7 +128,10 @@ fn assert_conserved(rs: &[Rollup]) -> Result<(), TestCaseError> {
         rs.iter().filter(|r| r.level == level).map(f).sum()
     };
     for (what, f) in [
-        ("areas_total", (|r: &Rollup| r.areas_total as u64) as fn(&Rollup) -> u64),
+        (
+            "areas_total",
+            (|r: &Rollup| r.areas_total as u64) as fn(&Rollup) -> u64,
+        ),
         ("areas_covered", |r: &Rollup| r.areas_covered as u64),
         ("demand_total", |r: &Rollup| r.demand_total),
         ("demand_covered", |r: &Rollup| r.demand_covered),
@@ -216,10 +233,18 @@ fn results_do_not_depend_on_the_thread_count() {
     assert_eq!(one.len(), two.len());
     for (a, b) in one.iter().zip(&two) {
         assert_eq!(a.name, b.name);
-        assert!(a.bytes == b.bytes, "{} differs between 1 and 2 threads", a.name);
+        assert!(
+            a.bytes == b.bytes,
+            "{} differs between 1 and 2 threads",
+            a.name
+        );
     }
     let four = render(4);
     for (a, b) in one.iter().zip(&four) {
-        assert!(a.bytes == b.bytes, "{} differs between 1 and 4 threads", a.name);
+        assert!(
+            a.bytes == b.bytes,
+            "{} differs between 1 and 4 threads",
+            a.name
+        );
     }
 }
