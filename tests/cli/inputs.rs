@@ -434,4 +434,183 @@ mod teams {
         ]);
         assert_eq!(chosen.covered(), vec!["E07000179", "E07000181"]);
     }
+
+    #[test]
+    fn every_team_column_can_be_named_with_a_flag() {
+        let list = fixture("teams/custom_columns.csv");
+        let run = run_ok(&[
+            "--boundaries",
+            &oxon_wgs84(),
+            "--teams",
+            &list,
+            "--postcodes",
+            &fixture("postcodes/onspd_small.csv"),
+            "--team-name-column",
+            "Service title",
+            "--team-areas-column",
+            "LA list",
+            "--team-lat-column",
+            "Y coord",
+            "--team-lon-column",
+            "X coord",
+            "--team-easting-column",
+            "Grid E",
+            "--team-northing-column",
+            "Grid N",
+            "--team-postcode-column",
+            "Post code full",
+            "--team-district-column",
+            "District",
+            "--team-evidence-column",
+            "Status",
+            "--evidence",
+            "live",
+        ]);
+        let areas = run.areas();
+        for (code, team) in [
+            ("E07000177", "Postcode team"),
+            ("E07000178", "Degrees team"),
+            ("E07000179", "District team"),
+            ("E07000180", "Grid team"),
+            ("E07000181", "Listed team"),
+        ] {
+            assert_eq!(areas[code]["teams"], team, "{code}");
+        }
+        let teams = run.teams();
+        assert_eq!(
+            teams["Postcode team"]["properties"]["base_precision"],
+            "postcode"
+        );
+        assert_eq!(
+            teams["Grid team"]["properties"]["base_precision"],
+            "coordinates"
+        );
+        assert_eq!(
+            teams["District team"]["properties"]["base_precision"],
+            "postcode_district"
+        );
+        assert_eq!(run.summary()["teams_counted"], 5);
+        assert_eq!(run.summary()["teams_in_list"], 6);
+        // Without the flags the list cannot be read.
+        let plain = crate::run(&["--boundaries", &oxon_wgs84(), "--teams", &list]);
+        assert_eq!(plain.code, 1);
+        plain.assert_stderr_has(&[&list, "has no team name column", "--team-name-column"]);
+    }
+}
+
+mod run_and_check {
+    use super::*;
+
+    #[test]
+    fn check_on_good_input_passes_and_writes_nothing() {
+        let c = crate::check(&["--boundaries", &oxon_wgs84(), "--teams", &oxon_teams()]);
+        assert_eq!(c.code, 0, "{}", c.stderr);
+        c.assert_stderr_has(&[
+            "covgap check: 5 areas, 3 teams (3 counted); 0 error(s), 0 warning(s)",
+        ]);
+        assert!(c.cwd_entries.is_empty(), "{:?}", c.cwd_entries);
+    }
+
+    #[test]
+    fn check_on_the_built_in_data_passes() {
+        let c = crate::check(&[]);
+        assert_eq!(c.code, 0, "{}", c.stderr);
+        c.assert_stderr_has(&["covgap check: 361 areas"]);
+        assert!(c.cwd_entries.is_empty(), "{:?}", c.cwd_entries);
+    }
+
+    #[test]
+    fn check_reports_warnings_but_passes() {
+        let c = crate::check(&[
+            "--boundaries",
+            &oxon_wgs84(),
+            "--teams",
+            &oxon_teams(),
+            "--births",
+            &fixture("births/suppressed_values.csv"),
+        ]);
+        assert_eq!(c.code, 0, "{}", c.stderr);
+        assert_eq!(c.warning_lines().len(), 4, "{}", c.stderr);
+        c.assert_stderr_has(&["0 error(s), 4 warning(s)"]);
+    }
+
+    #[test]
+    fn quiet_run_prints_only_errors() {
+        let run = run_ok(&[
+            "--quiet",
+            "--boundaries",
+            &oxon_wgs84(),
+            "--teams",
+            &oxon_teams(),
+            "--births",
+            &fixture("births/suppressed_values.csv"),
+        ]);
+        assert_eq!(run.stderr, "");
+        assert_eq!(run.files.as_ref().unwrap().len(), 6);
+        let bad = crate::run(&[
+            "-q",
+            "--boundaries",
+            &oxon_wgs84(),
+            "--births",
+            &fixture("births/not_a_number.csv"),
+        ]);
+        assert_eq!(bad.code, 1);
+        assert!(
+            bad.stderr
+                .lines()
+                .all(|l| l.starts_with("error:") || l.starts_with("covgap:")),
+            "{}",
+            bad.stderr
+        );
+        assert!(!bad.stderr.contains("warning:"));
+    }
+
+    #[test]
+    fn areas_with_suppressed_figures_rank_last_among_gaps() {
+        let run = run_ok(&[
+            "--boundaries",
+            &oxon_wgs84(),
+            "--teams",
+            &fixture("teams/oxford_only.csv"),
+            "--births",
+            &fixture("births/suppressed_values.csv"),
+        ]);
+        let areas = run.areas();
+        // West Oxfordshire has the only figure; the suppressed gaps follow by code.
+        assert_eq!(areas["E07000181"]["gap_rank"], 1);
+        assert_eq!(areas["E07000177"]["gap_rank"], 2);
+        assert_eq!(areas["E07000179"]["gap_rank"], 3);
+        assert_eq!(areas["E07000180"]["gap_rank"], 4);
+        let gaps = run.text("gaps.csv");
+        assert!(
+            gaps.contains("\r\n2,E07000177,Cherwell,England,South East,,"),
+            "{gaps}"
+        );
+        assert!(run
+            .text("summary.md")
+            .contains("| Cherwell | E07000177 | England | n/a |"));
+    }
+
+    #[test]
+    fn out_path_that_is_a_file_is_an_error_and_the_file_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("out"), "a file").unwrap();
+        let o = crate::covgap_in(
+            dir.path(),
+            &[
+                "run",
+                "--boundaries",
+                &oxon_wgs84(),
+                "--teams",
+                &oxon_teams(),
+                "--out",
+                "out",
+            ],
+            None,
+        );
+        assert_eq!(o.code, 1, "{}", o.stderr);
+        o.assert_stderr_has(&["out: cannot write output"]);
+        assert_eq!(std::fs::read(dir.path().join("out")).unwrap(), b"a file");
+        assert_eq!(o.cwd_entries, ["out"]);
+    }
 }

@@ -34,3 +34,23 @@ fn crs_decided_from_the_range_is_reported_on_stderr() {
     assert!(!declared.stderr.contains("no \"crs\" member"));
     assert!(!default_run().stderr.contains("no \"crs\" member"));
 }
+
+/// A distance of exactly 2.25 km was written as 2.3 in areas.geojson and summary.json (which
+/// round half away from zero) but as 2.2 in gaps.csv and summary.md (formatting rounds half
+/// to even), so one gap showed two distances. Every output now rounds the same way.
+#[test]
+fn a_distance_on_a_rounding_tie_is_the_same_in_every_output() {
+    let run = run_ok(&[
+        "--boundaries",
+        &fixture("boundaries/bng_distance_2250m.geojson"),
+        "--teams",
+        &fixture("teams/oxford_only.csv"),
+    ]);
+    let vale = &run.areas()["E07000180"];
+    assert_eq!(vale["nearest_team_km"], 2.3);
+    assert_eq!(run.summary()["top_gaps"][0]["nearest_team_km"], 2.3);
+    let gaps = run.text("gaps.csv");
+    assert!(gaps.contains(",City team,2.3,"), "gaps.csv: {gaps}");
+    let md = run.text("summary.md");
+    assert!(md.contains("| City team | 2.3 |"), "summary.md: {md}");
+}
