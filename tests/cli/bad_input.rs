@@ -223,6 +223,27 @@ mod births {
     use super::*;
 
     #[test]
+    fn repeated_negative_and_fractional_figures() {
+        let p = fixture("births/duplicate_negative_fraction.csv");
+        rejects_each(
+            &[
+                "--boundaries",
+                &oxon(),
+                "--teams",
+                &fixture("teams/no_evidence_column.csv"),
+                "--births",
+                &p,
+            ],
+            &[
+                &format!("{p}, line 3: area E07000177 appears again (first on line 2)"),
+                &format!("{p}, line 4: E07000178: figure \"-5\" in column \"births\" is negative"),
+                &format!("{p}, line 5: E07000179: figure \"1418.5\" in column \"births\" is not a whole number"),
+            ],
+            3,
+        );
+    }
+
+    #[test]
     fn no_usable_births_column_names_the_headers() {
         let p = fixture("births/no_births_column.csv");
         rejects(
@@ -259,6 +280,20 @@ mod births {
 
 mod teams {
     use super::*;
+
+    #[test]
+    fn swapped_coordinates_no_location_and_no_name() {
+        let p = fixture("teams/unplaceable_rows.csv");
+        rejects_each(
+            &["--boundaries", &oxon(), "--teams", &p],
+            &[
+                &format!("{p}, line 2: Swapped team: latitude -1.267367, longitude 51.750231 is not in the UK (are latitude and longitude swapped?)"),
+                &format!("{p}, line 3: Nowhere team: has no areas served and no location"),
+                &format!("{p}, line 4: team has no name"),
+            ],
+            3,
+        );
+    }
 
     #[test]
     fn unknown_postcode_with_a_directory() {

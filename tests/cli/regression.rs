@@ -54,3 +54,17 @@ fn a_distance_on_a_rounding_tie_is_the_same_in_every_output() {
     let md = run.text("summary.md");
     assert!(md.contains("| City team | 2.3 |"), "summary.md: {md}");
 }
+
+/// A mistyped area code got suggestions ranked by how much the code looked like each
+/// area's *name* ("E0700178: did you mean Cherwell, West Oxfordshire, ...?"), which never
+/// finds the intended code. Codes are now compared with codes as well as names with names.
+#[test]
+fn a_mistyped_code_suggests_the_closest_code() {
+    let p = fixture("teams/mistyped_codes.csv");
+    let c = crate::check(&["--teams", &p]);
+    assert_eq!(c.code, 1);
+    c.assert_stderr_has(&[
+        &format!("{p}, line 2: City team: area \"E0700178\" is not a code or name in the boundaries; did you mean Oxford (E07000178)"),
+        &format!("{p}, line 3: Brum team: area \"E08000O25\" is not a code or name in the boundaries; did you mean Birmingham (E08000025)"),
+    ]);
+}
