@@ -68,3 +68,30 @@ fn a_mistyped_code_suggests_the_closest_code() {
         &format!("{p}, line 3: Brum team: area \"E08000O25\" is not a code or name in the boundaries; did you mean Birmingham (E08000025)"),
     ]);
 }
+
+/// A footnote below an ONS table ("Note: figures are rounded © Crown copyright") sat in the
+/// code column and was reported as a row "for codes not in the boundaries", as if it were a
+/// geography. Footnotes are skipped like blank rows; real country/region rows are still
+/// reported.
+#[test]
+fn footnotes_below_an_ons_table_are_not_reported_as_codes() {
+    let run = run_ok(&[
+        "--boundaries",
+        &fixture("boundaries/oxfordshire_wgs84.geojson"),
+        "--teams",
+        &fixture("teams/no_evidence_column.csv"),
+        "--births",
+        &fixture("births/ons_excel_windows1252.csv"),
+    ]);
+    let note = run
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("note:") && l.contains("ons_excel_windows1252.csv"))
+        .unwrap_or_else(|| panic!("no note on ignored rows:\n{}", run.stderr));
+    assert!(
+        note.contains(": 5 row(s) for codes not in the boundaries"),
+        "{note}"
+    );
+    assert!(!note.contains("Note: figures"), "{note}");
+    assert!(note.contains("W06000001 Ynys Môn"), "{note}");
+}
