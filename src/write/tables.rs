@@ -5,7 +5,7 @@
 use crate::coverage::Coverage;
 use crate::model::Study;
 use crate::rollup::Rollup;
-use crate::write::excel_csv;
+use crate::write::{excel_csv, round};
 
 /// `gaps.csv`: uncovered areas, largest figure first.
 pub fn gaps(study: &Study, cov: &Coverage) -> Vec<u8> {
@@ -44,7 +44,7 @@ pub fn gaps(study: &Study, cov: &Coverage) -> Vec<u8> {
                     .map(|n| study.teams[n.team].name.clone())
                     .unwrap_or_default(),
                 r.nearest
-                    .map(|n| format!("{:.1}", n.km))
+                    .map(|n| format!("{:.1}", round(n.km, 1)))
                     .unwrap_or_default(),
                 g(&a.keys.utla),
                 g(&a.keys.icb),
