@@ -173,7 +173,7 @@ fn gaps_csv_opens_cleanly_in_excel() {
     let gaps = 361 - u(&default_run().summary()["areas_covered"]) as usize;
     assert_eq!(crlf, gaps + 1);
     let rollups = default_run().bytes("rollups.csv");
-    assert!(rollups.starts_with(b"\xEF\xBB\xBFlevel,code,name,areas_total,areas_covered,births_total,births_covered,percent_covered\r\n"));
+    assert!(rollups.starts_with(b"\xEF\xBB\xBFlevel,code,name,areas_total,areas_covered,births_total,births_covered,percent_covered,period\r\n"));
 }
 
 #[test]
