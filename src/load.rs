@@ -49,7 +49,9 @@ fn input(path: &Option<PathBuf>, builtin: fn() -> Input) -> Input {
 
 /// Reads and checks every input and builds the study. Record-level problems go to `diag`;
 /// the caller decides whether errors among them stop the run (`run`) or are only listed
-/// (`check`). Fails at once on a file that cannot be read at all.
+/// (`check`). A figures or team file that cannot be read at all is one error in `diag`, so
+/// the other inputs are still checked; fails at once only when the boundaries or the postcode
+/// directory cannot be read, since nothing else can be checked without them.
 pub fn load(inputs: &Inputs, diag: &mut Diagnostics) -> Result<Study> {
     let measure = inputs.measure.unwrap_or(Measure::Births);
     let (areas, crs_reason) = load_areas(inputs, measure, diag)?;
@@ -167,7 +169,11 @@ fn load_areas(
             BIRTHS_COLUMNS,
         ),
     };
-    let figures = read_figures(&fin, &fopts, tried, &known, diag)?;
+    // A figures file that cannot be read at all is listed with the other problems, so that
+    // `check` goes on to check the team list too.
+    let figures = read_figures(&fin, &fopts, tried, &known, diag)
+        .map_err(|e| record(diag, e))
+        .ok();
     let mut missing = Vec::new();
 
     let flabel = fin.label();
@@ -193,7 +199,7 @@ fn load_areas(
             continue;
         };
         let point = Located::from_bng(p.x(), p.y())?;
-        let figure = match figures.values.get(&raw.code) {
+        let figure = match figures.as_ref().and_then(|f| f.values.get(&raw.code)) {
             Some(v) => *v,
             None => {
                 missing.push(raw.code.clone());
@@ -212,6 +218,9 @@ fn load_areas(
             point,
         });
     }
+    let Some(figures) = figures else {
+        return Ok((areas, b.crs_reason));
+    };
     if !missing.is_empty() {
         diag.warn(
             &flabel,
@@ -240,6 +249,20 @@ fn load_areas(
         );
     }
     Ok((areas, b.crs_reason))
+}
+
+/// Records a problem that ends the reading of one file among the diagnostics, as an error
+/// naming that file.
+fn record(diag: &mut Diagnostics, e: Error) {
+    match e {
+        Error::Read { path, source } => diag.error(
+            &path.display().to_string(),
+            None,
+            format!("cannot read file: {source}"),
+        ),
+        Error::Format { path, message } => diag.error(&path.display().to_string(), None, message),
+        other => diag.error("covgap", None, other.to_string()),
+    }
 }
 
 /// Folds an area name for matching: lower case, `&` as `and`, letters and digits only.
@@ -278,7 +301,23 @@ fn load_teams(
 ) -> Result<(Vec<Team>, String, String)> {
     let tin = input(&inputs.teams, builtin::teams);
     let label = tin.label();
-    let list = read_teams(&tin, &inputs.team_columns, diag)?;
+    let list = match read_teams(&tin, &inputs.team_columns, diag) {
+        Ok(l) => l,
+        Err(e) => {
+            // Listed with the other problems; there are no teams to check.
+            record(diag, e);
+            let label = inputs
+                .teams
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or(label);
+            return Ok((
+                Vec::new(),
+                "no teams (the team list could not be read)".into(),
+                label,
+            ));
+        }
+    };
 
     let by_code: HashMap<&str, usize> = areas
         .iter()
