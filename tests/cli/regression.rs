@@ -95,3 +95,57 @@ fn footnotes_below_an_ons_table_are_not_reported_as_codes() {
     assert!(!note.contains("Note: figures"), "{note}");
     assert!(note.contains("W06000001 Ynys Môn"), "{note}");
 }
+
+/// A births or team file that could not be read at all (missing, a workbook, no usable
+/// column) stopped `check` at once, so the problems in the other files went unreported and a
+/// user had to fix them one run at a time. Such a file is now one problem in the list and
+/// checking goes on; `run` still writes nothing.
+#[test]
+fn check_goes_on_past_an_unreadable_births_file() {
+    let births = fixture("births/xlsx_saved_as_csv.csv");
+    let teams = fixture("teams/unknown_area.csv");
+    let args = [
+        "--boundaries",
+        &fixture("boundaries/oxfordshire_wgs84.geojson"),
+        "--births",
+        &births,
+        "--teams",
+        &teams,
+    ];
+    let c = crate::check(&args);
+    assert_eq!(c.code, 1);
+    let errors = c.error_lines();
+    assert_eq!(errors.len(), 4, "{}", c.stderr);
+    assert!(errors[0].starts_with(&format!("error: {births}: is not a text CSV file")));
+    assert!(
+        errors[1..].iter().all(|l| l.contains(&teams)),
+        "{}",
+        c.stderr
+    );
+    c.assert_stderr_has(&["4 error(s)"]);
+    let r = crate::run(&args);
+    assert_eq!(r.code, 1);
+    assert!(r.files.is_none());
+    r.assert_stderr_has(&["4 problem(s) in the inputs; nothing was written"]);
+}
+
+#[test]
+fn check_goes_on_past_a_missing_team_list() {
+    let births = fixture("births/not_a_number.csv");
+    let teams = fixture("teams/no_such_file.csv");
+    let c = crate::check(&[
+        "--boundaries",
+        &fixture("boundaries/oxfordshire_wgs84.geojson"),
+        "--births",
+        &births,
+        "--teams",
+        &teams,
+    ]);
+    assert_eq!(c.code, 1);
+    assert_eq!(c.error_lines().len(), 3, "{}", c.stderr);
+    c.assert_stderr_has(&[
+        &format!("{births}, line 3:"),
+        &format!("{births}, line 5:"),
+        &format!("error: {teams}: cannot read file"),
+    ]);
+}
