@@ -309,11 +309,13 @@ mod teams {
             ],
             &[
                 &format!(
-                    "{p}, line 3: Ghost team: postcode OX1 9ZZ is not in the postcode directory"
+                    "{p}, line 3: Ghost team: postcode OX1 0QQ is not in the postcode directory"
                 ),
                 &format!("{p}, line 4: Far team: postcode OX26 9ZZ"),
+                // In the directory, but with no grid reference.
+                &format!("{p}, line 5: Gridless team: postcode OX1 0ZY"),
             ],
-            2,
+            3,
         );
     }
 

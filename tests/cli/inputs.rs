@@ -292,7 +292,7 @@ mod teams {
             "--teams",
             &fixture("teams/full_postcodes.csv"),
             "--postcodes",
-            &fixture(directory),
+            directory,
         ]);
         assert!(run.warning_lines().is_empty(), "{}", run.stderr);
         let teams = run.teams();
@@ -316,12 +316,23 @@ mod teams {
 
     #[test]
     fn full_postcodes_in_a_plain_directory_however_spaced_or_cased() {
-        full_postcodes_with("postcodes/onspd_small.csv");
+        full_postcodes_with(&fixture("postcodes/onspd_small.csv"));
     }
 
     #[test]
     fn full_postcodes_in_a_gzipped_directory() {
-        full_postcodes_with("postcodes/onspd_small.csv.gz");
+        full_postcodes_with(&fixture("postcodes/onspd_small.csv.gz"));
+    }
+
+    /// The real ONS directory (2.7 million rows, gzipped) when ../shared is present.
+    #[test]
+    fn full_postcodes_in_the_real_directory_when_present() {
+        let real = crate::repo_file("../shared/data/postcodes/postcodes_uk_nspd_nov2025.csv.gz");
+        if !real.exists() {
+            eprintln!("note: {} is absent; test skipped", real.display());
+            return;
+        }
+        full_postcodes_with(real.to_str().unwrap());
     }
 
     #[test]
