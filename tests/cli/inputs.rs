@@ -135,6 +135,30 @@ mod boundaries {
     }
 
     #[test]
+    fn wgs84_named_as_crs84_with_z_values() {
+        let wgs = run_ok(&["--boundaries", &oxon_wgs84(), "--teams", &oxon_teams()]);
+        let z = run_ok(&[
+            "--boundaries",
+            &fixture("boundaries/oxfordshire_crs84_with_z.geojson"),
+            "--teams",
+            &oxon_teams(),
+        ]);
+        assert!(z
+            .text("summary.md")
+            .contains("declared in the file's \"crs\" member: WGS84"));
+        assert_eq!(
+            bboxes(&wgs.json("areas.geojson")),
+            bboxes(&z.json("areas.geojson"))
+        );
+        assert_eq!(coverage_view(&wgs), coverage_view(&z));
+        // Positions are written as longitude, latitude only.
+        for f in features(&z.json("areas.geojson")) {
+            let first = &f["geometry"]["coordinates"][0][0][0];
+            assert_eq!(first.as_array().unwrap().len(), 2);
+        }
+    }
+
+    #[test]
     fn custom_property_names_with_code_and_name_fields() {
         let run = run_ok(&[
             "--boundaries",
