@@ -391,6 +391,11 @@ fn load_teams(
         }
     }
 
+    // The built-in list names the built-in districts. With a user's own boundaries (one
+    // region, say) its teams elsewhere are outside the study, not mistakes the user could
+    // fix: their unknown areas and far-off bases are passed over, not errors.
+    let outside_ok = inputs.teams.is_none() && inputs.boundaries.is_some();
+    let mut outside_study = 0usize;
     let mut teams = Vec::new();
     for row in list.rows {
         let place = Some(Place::Line(row.line));
@@ -407,6 +412,7 @@ fn load_teams(
             match hit {
                 Some(i) if !served.contains(&i) => served.push(i),
                 Some(_) => {}
+                None if outside_ok => {}
                 None => {
                     ok = false;
                     diag.error(
@@ -453,6 +459,7 @@ fn load_teams(
                             ));
                             Some(i)
                         }
+                        Some(_) if outside_ok => None,
                         Some((i, d)) => {
                             ok = false;
                             diag.error(&label, place, format!(
@@ -489,6 +496,11 @@ fn load_teams(
         if !ok {
             continue;
         }
+        let somewhere_else = !row.areas.is_empty() || row.base.is_some();
+        if outside_ok && served.is_empty() && host_area.is_none() && somewhere_else {
+            outside_study += 1;
+            continue;
+        }
         let covers = if served.is_empty() {
             host_area.into_iter().collect()
         } else {
@@ -507,6 +519,13 @@ fn load_teams(
             last_evidence: row.last_evidence,
             line: row.line,
         });
+    }
+    if outside_study > 0 {
+        diag.note(
+            &label,
+            None,
+            format!("{outside_study} team(s) serve only areas outside the given boundaries and are left out"),
+        );
     }
     let teams_label = if inputs.teams.is_some() {
         label
