@@ -149,3 +149,26 @@ fn check_goes_on_past_a_missing_team_list() {
         &format!("error: {teams}: cannot read file"),
     ]);
 }
+
+/// Swapping in one's own boundaries for part of the UK (here the five Oxfordshire districts,
+/// on British National Grid) with the built-in team list failed with some 150 errors, one
+/// for every built-in team's district or base outside those boundaries: errors in a file the
+/// user never gave and could not fix. Built-in teams outside the user's boundaries are now
+/// left out with one note; a user's own team list is still held to every area it names.
+#[test]
+fn own_boundaries_for_one_county_work_with_the_built_in_teams() {
+    let run = run_ok(&[
+        "--boundaries",
+        &fixture("boundaries/oxfordshire_bng_legacy_crs.geojson"),
+    ]);
+    assert!(run.error_lines().is_empty(), "{}", run.stderr);
+    run.assert_stderr_has(&[
+        "built-in teams (data/teams.csv): 43 team(s) serve only areas outside the given boundaries and are left out",
+    ]);
+    for (code, a) in run.areas() {
+        assert!(a["teams"].as_str().unwrap().starts_with("OXPIP"), "{code}");
+    }
+    assert_eq!(run.summary()["teams_counted"], 1);
+    assert_eq!(run.teams().len(), 1);
+    assert!(!default_run().stderr.contains("left out"));
+}
