@@ -396,6 +396,7 @@ fn load_teams(
     // fix: their unknown areas and far-off bases are passed over, not errors.
     let outside_ok = inputs.teams.is_none() && inputs.boundaries.is_some();
     let mut outside_study = 0usize;
+    let mut passed_over: std::collections::BTreeSet<String> = Default::default();
     let mut teams = Vec::new();
     for row in list.rows {
         let place = Some(Place::Line(row.line));
@@ -412,7 +413,9 @@ fn load_teams(
             match hit {
                 Some(i) if !served.contains(&i) => served.push(i),
                 Some(_) => {}
-                None if outside_ok => {}
+                None if outside_ok => {
+                    passed_over.insert(token.clone());
+                }
                 None => {
                     ok = false;
                     diag.error(
@@ -519,6 +522,19 @@ fn load_teams(
             last_evidence: row.last_evidence,
             line: row.line,
         });
+    }
+    if !passed_over.is_empty() {
+        let shown: Vec<&str> = passed_over.iter().take(10).map(String::as_str).collect();
+        diag.note(
+            &label,
+            None,
+            format!(
+                "{} area(s) the list names are not in the given boundaries and were passed over: {}{}",
+                passed_over.len(),
+                shown.join(", "),
+                if passed_over.len() > 10 { ", ..." } else { "" }
+            ),
+        );
     }
     if outside_study > 0 {
         diag.note(
