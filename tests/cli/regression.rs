@@ -164,6 +164,7 @@ fn own_boundaries_for_one_county_work_with_the_built_in_teams() {
     assert!(run.error_lines().is_empty(), "{}", run.stderr);
     run.assert_stderr_has(&[
         "built-in teams (data/teams.csv): 43 team(s) serve only areas outside the given boundaries and are left out",
+        "area(s) the list names are not in the given boundaries and were passed over: E06000006, ",
     ]);
     for (code, a) in run.areas() {
         assert!(a["teams"].as_str().unwrap().starts_with("OXPIP"), "{code}");
