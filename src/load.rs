@@ -54,6 +54,23 @@ fn input(path: &Option<PathBuf>, builtin: fn() -> Input) -> Input {
 /// directory cannot be read, since nothing else can be checked without them.
 pub fn load(inputs: &Inputs, diag: &mut Diagnostics) -> Result<Study> {
     let measure = inputs.measure.unwrap_or(Measure::Births);
+    if inputs.births.is_none() {
+        // These describe a user's own figures file; with the built-in figures they do nothing.
+        let opts = &inputs.figure_options;
+        for (flag, given) in [
+            ("--period", inputs.period.is_some()),
+            ("--births-column", opts.figure_column.is_some()),
+            ("--births-code-column", opts.code_column.is_some()),
+        ] {
+            if given {
+                diag.warn(
+                    flag,
+                    None,
+                    "applies only to your own figures given with --births; the built-in figures are used as they are",
+                );
+            }
+        }
+    }
     let (areas, crs_reason) = load_areas(inputs, measure, diag)?;
     let (teams, evidence_rule, teams_label) = load_teams(inputs, &areas, diag)?;
     let (period, figures_source) = match (&inputs.births, measure) {
@@ -340,6 +357,14 @@ fn load_teams(
         .collect();
     let found = match (&inputs.postcodes, wanted.is_empty()) {
         (Some(p), false) => Some(lookup_postcodes(p, &wanted)?),
+        (Some(p), true) => {
+            diag.note(
+                &p.display().to_string(),
+                None,
+                "no team is given by full postcode, so the postcode directory was not needed",
+            );
+            None
+        }
         _ => None,
     };
     let outcodes = Outcodes::read(&builtin::outcodes())?;
