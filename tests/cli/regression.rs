@@ -173,3 +173,39 @@ fn own_boundaries_for_one_county_work_with_the_built_in_teams() {
     assert_eq!(run.teams().len(), 1);
     assert!(!default_run().stderr.contains("left out"));
 }
+
+/// `--period`, `--births-column` and `--births-code-column` describe a user's own figures
+/// file, and `--postcodes` is read only for teams given by full postcode. Given without
+/// `--births` (or with no such team) they were parsed and silently ignored, so a user could
+/// believe the outputs used them. Each is now reported.
+#[test]
+fn flags_that_do_nothing_here_are_reported() {
+    let run = run_ok(&[
+        "--period",
+        "calendar year 2024",
+        "--births-column",
+        "Live births",
+        "--births-code-column",
+        "Area code",
+        "--postcodes",
+        &fixture("postcodes/onspd_small.csv"),
+        "--boundaries",
+        &fixture("boundaries/oxfordshire_wgs84.geojson"),
+        "--teams",
+        &fixture("teams/oxford_only.csv"),
+    ]);
+    let w = run.warning_lines();
+    for flag in ["--period", "--births-column", "--births-code-column"] {
+        assert!(
+            w.iter().any(|l| l.starts_with(&format!(
+                "warning: {flag}: applies only to your own figures"
+            ))),
+            "{flag}: {}",
+            run.stderr
+        );
+    }
+    run.assert_stderr_has(&["onspd_small.csv: no team is given by full postcode"]);
+    // The outputs state the built-in period, not the one given.
+    assert_eq!(run.summary()["period"], "1 July 2019 to 30 June 2020");
+    assert!(!default_run().stderr.contains("warning:"));
+}
