@@ -49,9 +49,28 @@ fn input(path: &Option<PathBuf>, builtin: fn() -> Input) -> Input {
 
 /// Reads and checks every input and builds the study. Record-level problems go to `diag`;
 /// the caller decides whether errors among them stop the run (`run`) or are only listed
-/// (`check`). Fails at once on a file that cannot be read at all.
+/// (`check`). A figures or team file that cannot be read at all is one error in `diag`, so
+/// the other inputs are still checked; fails at once only when the boundaries or the postcode
+/// directory cannot be read, since nothing else can be checked without them.
 pub fn load(inputs: &Inputs, diag: &mut Diagnostics) -> Result<Study> {
     let measure = inputs.measure.unwrap_or(Measure::Births);
+    if inputs.births.is_none() {
+        // These describe a user's own figures file; with the built-in figures they do nothing.
+        let opts = &inputs.figure_options;
+        for (flag, given) in [
+            ("--period", inputs.period.is_some()),
+            ("--births-column", opts.figure_column.is_some()),
+            ("--births-code-column", opts.code_column.is_some()),
+        ] {
+            if given {
+                diag.warn(
+                    flag,
+                    None,
+                    "applies only to your own figures given with --births; the built-in figures are used as they are",
+                );
+            }
+        }
+    }
     let (areas, crs_reason) = load_areas(inputs, measure, diag)?;
     let (teams, evidence_rule, teams_label) = load_teams(inputs, &areas, diag)?;
     let (period, figures_source) = match (&inputs.births, measure) {
@@ -166,7 +185,11 @@ fn load_areas(
             BIRTHS_COLUMNS,
         ),
     };
-    let figures = read_figures(&fin, &fopts, tried, &known, diag)?;
+    // A figures file that cannot be read at all is listed with the other problems, so that
+    // `check` goes on to check the team list too.
+    let figures = read_figures(&fin, &fopts, tried, &known, diag)
+        .map_err(|e| record(diag, e))
+        .ok();
     let mut missing = Vec::new();
 
     let flabel = fin.label();
@@ -192,7 +215,7 @@ fn load_areas(
             continue;
         };
         let point = Located::from_bng(p.x(), p.y())?;
-        let figure = match figures.values.get(&raw.code) {
+        let figure = match figures.as_ref().and_then(|f| f.values.get(&raw.code)) {
             Some(v) => *v,
             None => {
                 missing.push(raw.code.clone());
@@ -211,6 +234,9 @@ fn load_areas(
             point,
         });
     }
+    let Some(figures) = figures else {
+        return Ok((areas, b.crs_reason));
+    };
     if !missing.is_empty() {
         diag.warn(
             &flabel,
@@ -239,6 +265,20 @@ fn load_areas(
         );
     }
     Ok((areas, b.crs_reason))
+}
+
+/// Records a problem that ends the reading of one file among the diagnostics, as an error
+/// naming that file.
+fn record(diag: &mut Diagnostics, e: Error) {
+    match e {
+        Error::Read { path, source } => diag.error(
+            &path.display().to_string(),
+            None,
+            format!("cannot read file: {source}"),
+        ),
+        Error::Format { path, message } => diag.error(&path.display().to_string(), None, message),
+        other => diag.error("covgap", None, other.to_string()),
+    }
 }
 
 /// Folds an area name for matching: lower case, `&` as `and`, letters and digits only.
@@ -277,7 +317,23 @@ fn load_teams(
 ) -> Result<(Vec<Team>, String, String)> {
     let tin = input(&inputs.teams, builtin::teams);
     let label = tin.label();
-    let list = read_teams(&tin, &inputs.team_columns, diag)?;
+    let list = match read_teams(&tin, &inputs.team_columns, diag) {
+        Ok(l) => l,
+        Err(e) => {
+            // Listed with the other problems; there are no teams to check.
+            record(diag, e);
+            let label = inputs
+                .teams
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or(label);
+            return Ok((
+                Vec::new(),
+                "no teams (the team list could not be read)".into(),
+                label,
+            ));
+        }
+    };
 
     let by_code: HashMap<&str, usize> = areas
         .iter()
@@ -300,6 +356,14 @@ fn load_teams(
         .collect();
     let found = match (&inputs.postcodes, wanted.is_empty()) {
         (Some(p), false) => Some(lookup_postcodes(p, &wanted)?),
+        (Some(p), true) => {
+            diag.note(
+                &p.display().to_string(),
+                None,
+                "no team is given by full postcode, so the postcode directory was not needed",
+            );
+            None
+        }
         _ => None,
     };
     let outcodes = Outcodes::read(&builtin::outcodes())?;
@@ -351,6 +415,12 @@ fn load_teams(
         }
     }
 
+    // The built-in list names the built-in districts. With a user's own boundaries (one
+    // region, say) its teams elsewhere are outside the study, not mistakes the user could
+    // fix: their unknown areas and far-off bases are passed over, not errors.
+    let outside_ok = inputs.teams.is_none() && inputs.boundaries.is_some();
+    let mut outside_study = 0usize;
+    let mut passed_over: std::collections::BTreeSet<String> = Default::default();
     let mut teams = Vec::new();
     for row in list.rows {
         let place = Some(Place::Line(row.line));
@@ -367,6 +437,9 @@ fn load_teams(
             match hit {
                 Some(i) if !served.contains(&i) => served.push(i),
                 Some(_) => {}
+                None if outside_ok => {
+                    passed_over.insert(token.clone());
+                }
                 None => {
                     ok = false;
                     diag.error(
@@ -413,6 +486,7 @@ fn load_teams(
                             ));
                             Some(i)
                         }
+                        Some(_) if outside_ok => None,
                         Some((i, d)) => {
                             ok = false;
                             diag.error(&label, place, format!(
@@ -449,6 +523,11 @@ fn load_teams(
         if !ok {
             continue;
         }
+        let somewhere_else = !row.areas.is_empty() || row.base.is_some();
+        if outside_ok && served.is_empty() && host_area.is_none() && somewhere_else {
+            outside_study += 1;
+            continue;
+        }
         let covers = if served.is_empty() {
             host_area.into_iter().collect()
         } else {
@@ -467,6 +546,26 @@ fn load_teams(
             last_evidence: row.last_evidence,
             line: row.line,
         });
+    }
+    if !passed_over.is_empty() {
+        let shown: Vec<&str> = passed_over.iter().take(10).map(String::as_str).collect();
+        diag.note(
+            &label,
+            None,
+            format!(
+                "{} area(s) the list names are not in the given boundaries and were passed over: {}{}",
+                passed_over.len(),
+                shown.join(", "),
+                if passed_over.len() > 10 { ", ..." } else { "" }
+            ),
+        );
+    }
+    if outside_study > 0 {
+        diag.note(
+            &label,
+            None,
+            format!("{outside_study} team(s) serve only areas outside the given boundaries and are left out"),
+        );
     }
     let teams_label = if inputs.teams.is_some() {
         label

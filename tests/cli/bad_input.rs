@@ -258,6 +258,22 @@ mod births {
     }
 
     #[test]
+    fn births_column_flag_naming_no_column() {
+        let p = fixture("births/no_births_column.csv");
+        rejects(
+            &[
+                "--boundaries",
+                &oxon(),
+                "--births",
+                &p,
+                "--births-column",
+                "Live births",
+            ],
+            &[&p, "could not find", "\"Live births\"", "\"Population\""],
+        );
+    }
+
+    #[test]
     fn figure_that_is_not_a_number_names_the_line() {
         let p = fixture("births/not_a_number.csv");
         rejects_each(
@@ -280,6 +296,15 @@ mod births {
 
 mod teams {
     use super::*;
+
+    #[test]
+    fn team_column_flag_naming_no_column() {
+        let p = fixture("teams/no_evidence_column.csv");
+        rejects(
+            &["--boundaries", &oxon(), "--teams", &p, "--team-areas-column", "Districts"],
+            &[&p, "--team-areas-column \"Districts\" is not a column; the header has \"name\", \"areas_served\""],
+        );
+    }
 
     #[test]
     fn swapped_coordinates_no_location_and_no_name() {
@@ -309,11 +334,13 @@ mod teams {
             ],
             &[
                 &format!(
-                    "{p}, line 3: Ghost team: postcode OX1 9ZZ is not in the postcode directory"
+                    "{p}, line 3: Ghost team: postcode OX1 0QQ is not in the postcode directory"
                 ),
                 &format!("{p}, line 4: Far team: postcode OX26 9ZZ"),
+                // In the directory, but with no grid reference.
+                &format!("{p}, line 5: Gridless team: postcode OX1 0ZY"),
             ],
-            2,
+            3,
         );
     }
 

@@ -272,3 +272,20 @@ fn stderr_headline_matches_summary() {
     );
     run.assert_stderr_has(&[&line, "1 July 2019 to 30 June 2020"]);
 }
+
+#[test]
+fn evidence_level_no_team_has_is_warned_and_nothing_is_covered() {
+    let run = run_ok(&["--evidence", "no_such_level"]);
+    run.assert_stderr_has(&["evidence level \"no_such_level\" was asked for but no team has it"]);
+    let s = run.summary();
+    assert_eq!(s["areas_covered"], 0);
+    assert_eq!(s["teams_counted"], 0);
+    assert_eq!(u(&s["demand_uncovered"]), 700_691);
+    for (code, a) in run.areas() {
+        assert_eq!(a["nearest_team"], Value::Null, "{code}");
+        assert_eq!(a["nearest_team_km"], Value::Null, "{code}");
+    }
+    assert!(run
+        .text("gaps.csv")
+        .contains("\r\n1,E08000025,Birmingham,England,West Midlands,15208,,,"));
+}

@@ -135,6 +135,30 @@ mod boundaries {
     }
 
     #[test]
+    fn wgs84_named_as_crs84_with_z_values() {
+        let wgs = run_ok(&["--boundaries", &oxon_wgs84(), "--teams", &oxon_teams()]);
+        let z = run_ok(&[
+            "--boundaries",
+            &fixture("boundaries/oxfordshire_crs84_with_z.geojson"),
+            "--teams",
+            &oxon_teams(),
+        ]);
+        assert!(z
+            .text("summary.md")
+            .contains("declared in the file's \"crs\" member: WGS84"));
+        assert_eq!(
+            bboxes(&wgs.json("areas.geojson")),
+            bboxes(&z.json("areas.geojson"))
+        );
+        assert_eq!(coverage_view(&wgs), coverage_view(&z));
+        // Positions are written as longitude, latitude only.
+        for f in features(&z.json("areas.geojson")) {
+            let first = &f["geometry"]["coordinates"][0][0][0];
+            assert_eq!(first.as_array().unwrap().len(), 2);
+        }
+    }
+
+    #[test]
     fn custom_property_names_with_code_and_name_fields() {
         let run = run_ok(&[
             "--boundaries",
@@ -292,7 +316,7 @@ mod teams {
             "--teams",
             &fixture("teams/full_postcodes.csv"),
             "--postcodes",
-            &fixture(directory),
+            directory,
         ]);
         assert!(run.warning_lines().is_empty(), "{}", run.stderr);
         let teams = run.teams();
@@ -316,12 +340,23 @@ mod teams {
 
     #[test]
     fn full_postcodes_in_a_plain_directory_however_spaced_or_cased() {
-        full_postcodes_with("postcodes/onspd_small.csv");
+        full_postcodes_with(&fixture("postcodes/onspd_small.csv"));
     }
 
     #[test]
     fn full_postcodes_in_a_gzipped_directory() {
-        full_postcodes_with("postcodes/onspd_small.csv.gz");
+        full_postcodes_with(&fixture("postcodes/onspd_small.csv.gz"));
+    }
+
+    /// The real ONS directory (2.7 million rows, gzipped) when ../shared is present.
+    #[test]
+    fn full_postcodes_in_the_real_directory_when_present() {
+        let real = crate::repo_file("../shared/data/postcodes/postcodes_uk_nspd_nov2025.csv.gz");
+        if !real.exists() {
+            eprintln!("note: {} is absent; test skipped", real.display());
+            return;
+        }
+        full_postcodes_with(real.to_str().unwrap());
     }
 
     #[test]

@@ -95,3 +95,117 @@ fn footnotes_below_an_ons_table_are_not_reported_as_codes() {
     assert!(!note.contains("Note: figures"), "{note}");
     assert!(note.contains("W06000001 Ynys Môn"), "{note}");
 }
+
+/// A births or team file that could not be read at all (missing, a workbook, no usable
+/// column) stopped `check` at once, so the problems in the other files went unreported and a
+/// user had to fix them one run at a time. Such a file is now one problem in the list and
+/// checking goes on; `run` still writes nothing.
+#[test]
+fn check_goes_on_past_an_unreadable_births_file() {
+    let births = fixture("births/xlsx_saved_as_csv.csv");
+    let teams = fixture("teams/unknown_area.csv");
+    let args = [
+        "--boundaries",
+        &fixture("boundaries/oxfordshire_wgs84.geojson"),
+        "--births",
+        &births,
+        "--teams",
+        &teams,
+    ];
+    let c = crate::check(&args);
+    assert_eq!(c.code, 1);
+    let errors = c.error_lines();
+    assert_eq!(errors.len(), 4, "{}", c.stderr);
+    assert!(errors[0].starts_with(&format!("error: {births}: is not a text CSV file")));
+    assert!(
+        errors[1..].iter().all(|l| l.contains(&teams)),
+        "{}",
+        c.stderr
+    );
+    c.assert_stderr_has(&["4 error(s)"]);
+    let r = crate::run(&args);
+    assert_eq!(r.code, 1);
+    assert!(r.files.is_none());
+    r.assert_stderr_has(&["4 problem(s) in the inputs; nothing was written"]);
+}
+
+#[test]
+fn check_goes_on_past_a_missing_team_list() {
+    let births = fixture("births/not_a_number.csv");
+    let teams = fixture("teams/no_such_file.csv");
+    let c = crate::check(&[
+        "--boundaries",
+        &fixture("boundaries/oxfordshire_wgs84.geojson"),
+        "--births",
+        &births,
+        "--teams",
+        &teams,
+    ]);
+    assert_eq!(c.code, 1);
+    assert_eq!(c.error_lines().len(), 3, "{}", c.stderr);
+    c.assert_stderr_has(&[
+        &format!("{births}, line 3:"),
+        &format!("{births}, line 5:"),
+        &format!("error: {teams}: cannot read file"),
+    ]);
+}
+
+/// Swapping in one's own boundaries for part of the UK (here the five Oxfordshire districts,
+/// on British National Grid) with the built-in team list failed with some 150 errors, one
+/// for every built-in team's district or base outside those boundaries: errors in a file the
+/// user never gave and could not fix. Built-in teams outside the user's boundaries are now
+/// left out with one note; a user's own team list is still held to every area it names.
+#[test]
+fn own_boundaries_for_one_county_work_with_the_built_in_teams() {
+    let run = run_ok(&[
+        "--boundaries",
+        &fixture("boundaries/oxfordshire_bng_legacy_crs.geojson"),
+    ]);
+    assert!(run.error_lines().is_empty(), "{}", run.stderr);
+    run.assert_stderr_has(&[
+        "built-in teams (data/teams.csv): 43 team(s) serve only areas outside the given boundaries and are left out",
+        "area(s) the list names are not in the given boundaries and were passed over: E06000006, ",
+    ]);
+    for (code, a) in run.areas() {
+        assert!(a["teams"].as_str().unwrap().starts_with("OXPIP"), "{code}");
+    }
+    assert_eq!(run.summary()["teams_counted"], 1);
+    assert_eq!(run.teams().len(), 1);
+    assert!(!default_run().stderr.contains("left out"));
+}
+
+/// `--period`, `--births-column` and `--births-code-column` describe a user's own figures
+/// file, and `--postcodes` is read only for teams given by full postcode. Given without
+/// `--births` (or with no such team) they were parsed and silently ignored, so a user could
+/// believe the outputs used them. Each is now reported.
+#[test]
+fn flags_that_do_nothing_here_are_reported() {
+    let run = run_ok(&[
+        "--period",
+        "calendar year 2024",
+        "--births-column",
+        "Live births",
+        "--births-code-column",
+        "Area code",
+        "--postcodes",
+        &fixture("postcodes/onspd_small.csv"),
+        "--boundaries",
+        &fixture("boundaries/oxfordshire_wgs84.geojson"),
+        "--teams",
+        &fixture("teams/oxford_only.csv"),
+    ]);
+    let w = run.warning_lines();
+    for flag in ["--period", "--births-column", "--births-code-column"] {
+        assert!(
+            w.iter().any(|l| l.starts_with(&format!(
+                "warning: {flag}: applies only to your own figures"
+            ))),
+            "{flag}: {}",
+            run.stderr
+        );
+    }
+    run.assert_stderr_has(&["onspd_small.csv: no team is given by full postcode"]);
+    // The outputs state the built-in period, not the one given.
+    assert_eq!(run.summary()["period"], "1 July 2019 to 30 June 2020");
+    assert!(!default_run().stderr.contains("warning:"));
+}
