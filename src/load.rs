@@ -400,17 +400,34 @@ fn load_teams(
         None => "every team in the list (it has no evidence column)".to_string(),
     };
     if let Some(levels) = &wanted_levels {
-        for l in levels {
-            if !list
-                .rows
-                .iter()
-                .any(|r| r.evidence.as_deref() == Some(l.as_str()))
-            {
-                diag.warn(
-                    &label,
-                    None,
-                    format!("evidence level {l:?} was asked for but no team has it"),
-                );
+        let present: std::collections::BTreeSet<&str> = list
+            .rows
+            .iter()
+            .filter_map(|r| r.evidence.as_deref())
+            .filter(|e| !e.is_empty())
+            .collect();
+        let missing: Vec<&String> = levels
+            .iter()
+            .filter(|l| !present.contains(l.as_str()))
+            .collect();
+        let listed = present
+            .iter()
+            .map(|e| format!("{e:?}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if missing.len() == levels.len() {
+            // Not one team would count: a mistyped level, or a list with its own words.
+            diag.error(
+                &label,
+                None,
+                format!(
+                    "no team has evidence level {}; the list's levels are {listed}; choose with --evidence",
+                    levels.iter().map(|l| format!("{l:?}")).collect::<Vec<_>>().join(" or ")
+                ),
+            );
+        } else {
+            for l in missing {
+                diag.warn(&label, None, format!("evidence level {l:?} was asked for but no team has it; the list's levels are {listed}"));
             }
         }
     }
@@ -505,6 +522,16 @@ fn load_teams(
             (Some(levels), Some(e)) => levels.iter().any(|l| l == e),
             (Some(_), None) => false,
         };
+        if wanted_levels.is_some() && row.evidence.as_deref().unwrap_or("").is_empty() {
+            diag.note(
+                &label,
+                place,
+                format!(
+                    "{}: evidence level is blank, so the team is not counted",
+                    row.name
+                ),
+            );
+        }
         if row.areas.is_empty() && row.base.is_none() {
             if counted {
                 diag.error(&label, place, format!("{}: has no areas served and no location, so covgap cannot tell what it covers", row.name));

@@ -237,10 +237,32 @@ pub fn read_boundaries(
     }
 
     let (crs, crs_reason) = match declared {
-        Some(c) => (
-            c,
-            format!("declared in the file's \"crs\" member: {}", c.label()),
-        ),
+        Some(c) => {
+            // A declaration that contradicts the numbers (degrees labelled as metres, after a
+            // hand edit or a bad export) would put every area in the wrong place.
+            if let Some((min, max)) = extent(&areas) {
+                let fits = match c {
+                    Crs::Wgs84 => {
+                        min.x >= -180.0 && max.x <= 180.0 && min.y >= -90.0 && max.y <= 90.0
+                    }
+                    Crs::BritishNationalGrid => {
+                        Crs::guess_from_extent(min, max) == Some(Crs::BritishNationalGrid)
+                    }
+                };
+                if !fits {
+                    return Err(format_err(format!(
+                        "declares {} in its \"crs\" member, but its coordinates span x {:.1}..{:.1}, y {:.1}..{:.1}, \
+                         which cannot be {}; fix or remove the \"crs\" member",
+                        c.label(), min.x, max.x, min.y, max.y,
+                        if c == Crs::Wgs84 { "longitude/latitude in degrees" } else { "British National Grid metres in the UK" }
+                    )));
+                }
+            }
+            (
+                c,
+                format!("declared in the file's \"crs\" member: {}", c.label()),
+            )
+        }
         None => {
             let (min, max) =
                 extent(&areas).ok_or_else(|| format_err("no usable polygons".into()))?;

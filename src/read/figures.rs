@@ -178,7 +178,12 @@ pub fn read_figures(
             // land in the code column when it is the first: no area code has a space.
             continue;
         }
-        let code_key = code.to_string();
+        // ONS codes are upper case; a table typed by hand may not be.
+        let code_key = if known_codes.contains(code) {
+            code.to_string()
+        } else {
+            code.to_ascii_uppercase()
+        };
         if !known_codes.contains(code_key.as_str()) {
             let name = cells
                 .iter()

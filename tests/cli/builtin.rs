@@ -274,18 +274,27 @@ fn stderr_headline_matches_summary() {
 }
 
 #[test]
-fn evidence_level_no_team_has_is_warned_and_nothing_is_covered() {
-    let run = run_ok(&["--evidence", "no_such_level"]);
+fn evidence_level_no_team_has_is_an_error_naming_the_levels() {
+    // A mistyped level would otherwise report the whole UK as uncovered.
+    let run = crate::run(&["--evidence", "no_such_level"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    run.assert_stderr_has(&[
+        "built-in teams",
+        "no team has evidence level \"no_such_level\"",
+        "\"pif_named\"",
+        "--evidence",
+    ]);
+    assert!(run.files.is_none(), "nothing may be written");
+}
+
+#[test]
+fn evidence_levels_partly_unknown_are_warned_and_the_rest_count() {
+    let run = run_ok(&["--evidence", "pif_named,no_such_level"]);
     run.assert_stderr_has(&["evidence level \"no_such_level\" was asked for but no team has it"]);
     let s = run.summary();
-    assert_eq!(s["areas_covered"], 0);
-    assert_eq!(s["teams_counted"], 0);
-    assert_eq!(u(&s["demand_uncovered"]), 700_691);
-    for (code, a) in run.areas() {
-        assert_eq!(a["nearest_team"], Value::Null, "{code}");
-        assert_eq!(a["nearest_team_km"], Value::Null, "{code}");
-    }
-    assert!(run
-        .text("gaps.csv")
-        .contains("\r\n1,E08000025,Birmingham,England,West Midlands,15208,,,"));
+    let list = std::fs::read_to_string(repo_file("data/teams.csv")).unwrap();
+    let pif_named = list.lines().filter(|l| l.contains(",pif_named,")).count();
+    assert!(pif_named > 0);
+    assert_eq!(u(&s["teams_counted"]) as usize, pif_named);
+    assert!(u(&s["areas_covered"]) < u(&default_run().summary()["areas_covered"]));
 }

@@ -209,3 +209,57 @@ fn flags_that_do_nothing_here_are_reported() {
     assert_eq!(run.summary()["period"], "1 July 2019 to 30 June 2020");
     assert!(!default_run().stderr.contains("warning:"));
 }
+
+/// A file whose `crs` member said EPSG:27700 while its coordinates were degrees was read as
+/// metres: every area shrank to a few metres near the grid's false origin. It is now an error
+/// naming the declaration and the coordinate range.
+#[test]
+fn crs_member_contradicting_the_coordinates_is_an_error() {
+    let p = fixture("boundaries/crs_27700_on_degrees.geojson");
+    let run = crate::run(&[
+        "--boundaries",
+        &p,
+        "--teams",
+        &fixture("teams/oxford_only.csv"),
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    run.assert_stderr_has(&[
+        &p,
+        "declares British National Grid (EPSG:27700)",
+        "coordinates span",
+        "crs",
+    ]);
+    assert!(run.files.is_none());
+}
+
+/// Area codes typed in lower case in a births table were reported as unknown geographies
+/// and their areas left with no figure.
+#[test]
+fn lower_case_codes_in_a_births_table_match() {
+    let run = run_ok(&[
+        "--boundaries",
+        &fixture("boundaries/oxfordshire_wgs84.geojson"),
+        "--births",
+        &fixture("births/lowercase_codes.csv"),
+        "--teams",
+        &fixture("teams/oxford_only.csv"),
+    ]);
+    assert_eq!(
+        crate::u(&run.summary()["demand_total"]),
+        1784 + 1441 + 1500 + 1300 + 1100
+    );
+    assert!(!run.stderr.contains("no figure"), "{}", run.stderr);
+}
+
+/// A team whose evidence cell was blank was silently left out of coverage.
+#[test]
+fn blank_evidence_is_reported() {
+    let run = run_ok(&[
+        "--boundaries",
+        &fixture("boundaries/oxfordshire_wgs84.geojson"),
+        "--teams",
+        &fixture("teams/blank_evidence.csv"),
+    ]);
+    run.assert_stderr_has(&["line 3", "Unlabelled team", "evidence level is blank"]);
+    assert_eq!(crate::u(&run.summary()["teams_counted"]), 1);
+}
