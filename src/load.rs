@@ -2,7 +2,7 @@
 //! a [`Study`], reporting every problem found along the way.
 
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use geo::{Coord, InteriorPoint};
 
@@ -272,8 +272,61 @@ fn load_teams(
     diag: &mut Diagnostics,
 ) -> Result<(Vec<Team>, String, String)> {
     let tin = input(&inputs.teams, builtin::teams);
+    let (teams, evidence_rule) = resolve_teams(
+        &tin,
+        &inputs.team_columns,
+        inputs.postcodes.as_deref(),
+        Counting::Evidence(inputs.evidence.as_deref()),
+        areas,
+        diag,
+    )?;
+    let teams_label = if inputs.teams.is_some() {
+        tin.label()
+    } else {
+        builtin::TEAMS_SOURCE.to_string()
+    };
+    Ok((teams, evidence_rule, teams_label))
+}
+
+/// Which rows of a team list count as coverage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counting<'a> {
+    /// Rows whose evidence level is one of these (`None`: [`DEFAULT_EVIDENCE`]); every row
+    /// when the list has no evidence column.
+    Evidence(Option<&'a [String]>),
+    /// Every row, whatever its evidence (candidate sites, teams in a what-if list).
+    All,
+}
+
+/// Reads a team list (any of the CSV forms `--teams` takes) and resolves it against `areas`:
+/// areas served by code or name, bases by coordinates or postcode, the area holding each base.
+/// Returns the resolved teams, in list order, and the counting rule in words. Rows with
+/// problems are reported in `diag` and left out.
+///
+/// Used for the team list itself and for every other list of sites (`covgap plan
+/// --candidates`, `--what-if`), so all of them are read the same way.
+///
+/// # Examples
+/// ```
+/// use covgap::{builtin, error::Diagnostics, load::{self, Counting}};
+/// use covgap::read::teams::TeamColumns;
+/// let mut diag = Diagnostics::new();
+/// let study = load::load(&load::Inputs::default(), &mut diag).unwrap();
+/// let (teams, _) = load::resolve_teams(&builtin::teams(), &TeamColumns::default(), None,
+///     Counting::All, &study.areas, &mut diag).unwrap();
+/// assert_eq!(teams.len(), study.teams.len());
+/// assert!(teams.iter().all(|t| t.counted));
+/// ```
+pub fn resolve_teams(
+    tin: &Input,
+    columns: &TeamColumns,
+    postcodes: Option<&Path>,
+    counting: Counting,
+    areas: &[Area],
+    diag: &mut Diagnostics,
+) -> Result<(Vec<Team>, String)> {
     let label = tin.label();
-    let list = read_teams(&tin, &inputs.team_columns, diag)?;
+    let list = read_teams(tin, columns, diag)?;
 
     let by_code: HashMap<&str, usize> = areas
         .iter()
@@ -294,7 +347,7 @@ fn load_teams(
             _ => None,
         })
         .collect();
-    let found = match (&inputs.postcodes, wanted.is_empty()) {
+    let found = match (postcodes, wanted.is_empty()) {
         (Some(p), false) => Some(lookup_postcodes(p, &wanted)?),
         _ => None,
     };
@@ -307,18 +360,21 @@ fn load_teams(
             .collect(),
     );
 
-    let wanted_levels: Option<Vec<String>> = if list.has_evidence {
+    let asked = match counting {
+        Counting::Evidence(levels) => levels,
+        Counting::All => None,
+    };
+    let wanted_levels: Option<Vec<String>> = if list.has_evidence && counting != Counting::All {
         Some(
-            inputs
-                .evidence
-                .clone()
+            asked
+                .map(|l| l.to_vec())
                 .unwrap_or_else(|| DEFAULT_EVIDENCE.iter().map(|s| s.to_string()).collect())
                 .into_iter()
                 .map(|s| s.trim().to_ascii_lowercase())
                 .collect(),
         )
     } else {
-        if inputs.evidence.is_some() {
+        if asked.is_some() {
             diag.warn(
                 &label,
                 None,
@@ -327,9 +383,10 @@ fn load_teams(
         }
         None
     };
-    let evidence_rule = match &wanted_levels {
-        Some(l) => format!("teams whose evidence level is {}", l.join(" or ")),
-        None => "every team in the list (it has no evidence column)".to_string(),
+    let evidence_rule = match (&wanted_levels, counting) {
+        (Some(l), _) => format!("teams whose evidence level is {}", l.join(" or ")),
+        (None, Counting::All) => "every team in the list".to_string(),
+        (None, _) => "every team in the list (it has no evidence column)".to_string(),
     };
     if let Some(levels) = &wanted_levels {
         for l in levels {
@@ -376,7 +433,7 @@ fn load_teams(
         let base = match &row.base {
             None => None,
             Some(given) => {
-                match locate_base(given, found.as_ref(), inputs.postcodes.is_some(), &outcodes) {
+                match locate_base(given, found.as_ref(), postcodes.is_some(), &outcodes) {
                     Ok((at, precision, text, fell_back)) => {
                         if fell_back {
                             diag.warn(&label, place, format!("{}: postcode {text} placed at its postcode district's centroid (give --postcodes FILE, the ONS Postcode Directory, for the exact place)", row.name));
@@ -464,12 +521,7 @@ fn load_teams(
             line: row.line,
         });
     }
-    let teams_label = if inputs.teams.is_some() {
-        label
-    } else {
-        builtin::TEAMS_SOURCE.to_string()
-    };
-    Ok((teams, evidence_rule, teams_label))
+    Ok((teams, evidence_rule))
 }
 
 /// Returns the base's location, precision, the text describing it, and whether a full
