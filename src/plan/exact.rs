@@ -204,14 +204,18 @@ pub fn max_cover(p: &MaxCover, k: usize, warm: &[usize], limits: &Limits) -> Exa
         .with_time_limit(limits.seconds);
     let warm_sites: Vec<usize> = warm.iter().filter_map(|&j| r.rep[j]).collect();
     if !warm_sites.is_empty() {
-        let on: Vec<bool> = (0..r.sites.len()).map(|k| warm_sites.contains(&k)).collect();
+        let on: Vec<bool> = (0..r.sites.len())
+            .map(|k| warm_sites.contains(&k))
+            .collect();
         let start = x
             .iter()
             .enumerate()
             .map(|(k, v)| (*v, if on[k] { 1.0 } else { 0.0 }))
-            .chain(y.iter().zip(&r.demand).map(|(v, (_, m))| {
-                (*v, if m.iter().any(|&k| on[k]) { 1.0 } else { 0.0 })
-            }))
+            .chain(
+                y.iter()
+                    .zip(&r.demand)
+                    .map(|(v, (_, m))| (*v, if m.iter().any(|&k| on[k]) { 1.0 } else { 0.0 })),
+            )
             .collect::<Vec<_>>();
         model = model.with_initial_solution(start);
     }
@@ -340,7 +344,10 @@ mod tests {
         (1usize..14, 1usize..11).prop_flat_map(|(nd, ns)| {
             (
                 proptest::collection::vec(0u32..60, nd),
-                proptest::collection::vec(proptest::collection::btree_set(0..nd, 0..=nd.min(5)), ns),
+                proptest::collection::vec(
+                    proptest::collection::btree_set(0..nd, 0..=nd.min(5)),
+                    ns,
+                ),
             )
                 .prop_map(|(w, sets)| MaxCover {
                     weights: w.into_iter().map(f64::from).collect(),
@@ -366,7 +373,9 @@ mod tests {
     fn zero_time_limit_falls_back_to_the_warm_start() {
         let p = MaxCover {
             weights: (0..30).map(|i| f64::from(i % 7 + 1)).collect(),
-            sets: (0..30).map(|j| vec![j, (j * 7 + 3) % 30, (j * 11 + 5) % 30]).collect(),
+            sets: (0..30)
+                .map(|j| vec![j, (j * 7 + 3) % 30, (j * 11 + 5) % 30])
+                .collect(),
         };
         let g = greedy(&p, 4);
         let e = max_cover(

@@ -344,10 +344,7 @@ impl Instance {
         let doc: InstanceJson = serde_json::from_slice(bytes)
             .map_err(|e| err(format!("not a covgap plan instance: {e}")))?;
         if doc.format != FORMAT {
-            return Err(err(format!(
-                "format {:?}, expected {FORMAT:?}",
-                doc.format
-            )));
+            return Err(err(format!("format {:?}, expected {FORMAT:?}", doc.format)));
         }
         let model = match (doc.model.as_str(), doc.radius_km) {
             ("district", _) => Model::District,
@@ -362,7 +359,10 @@ impl Instance {
         let n = doc.demand.len();
         let site = |s: SiteJson| -> Result<Site> {
             if let Some(&d) = s.covers.iter().find(|&&d| d >= n) {
-                return Err(err(format!("site {} covers demand point {d}, but there are {n}", s.id)));
+                return Err(err(format!(
+                    "site {} covers demand point {d}, but there are {n}",
+                    s.id
+                )));
             }
             let at = match (s.x, s.y) {
                 (Some(x), Some(y)) => Some(Located::from_bng(x, y)?),
@@ -380,7 +380,11 @@ impl Instance {
             rank_by,
             add: doc.add,
             demand: doc.demand,
-            candidates: doc.candidates.into_iter().map(site).collect::<Result<_>>()?,
+            candidates: doc
+                .candidates
+                .into_iter()
+                .map(site)
+                .collect::<Result<_>>()?,
             fixed: doc.fixed.into_iter().map(site).collect::<Result<_>>()?,
         })
     }

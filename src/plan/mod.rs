@@ -77,6 +77,9 @@ pub struct Options {
     pub rank_by: RankBy,
     pub by: Option<ByLevel>,
     pub limits: Limits,
+    /// Where the candidate sites came from, for reports; `None` for the default (every
+    /// district without a team).
+    pub candidates_source: Option<String>,
 }
 
 impl Default for Options {
@@ -87,6 +90,7 @@ impl Default for Options {
             rank_by: RankBy::Births,
             by: None,
             limits: Limits::default(),
+            candidates_source: None,
         }
     }
 }
@@ -242,7 +246,12 @@ impl Plan {
         let p = self.instance.max_cover();
         let sub = instance::MaxCover {
             weights: p.weights.clone(),
-            sets: self.exact.sites.iter().map(|&j| p.sets[j].clone()).collect(),
+            sets: self
+                .exact
+                .sites
+                .iter()
+                .map(|&j| p.sets[j].clone())
+                .collect(),
         };
         let order = greedy::greedy(&sub, self.exact.sites.len());
         let mut sites: Vec<usize> = order.sites.iter().map(|&k| self.exact.sites[k]).collect();

@@ -47,12 +47,11 @@ pub fn read_deprivation(input: &Input) -> Result<HashMap<String, Deprivation>> {
     for (i, rec) in r.records().enumerate() {
         let line = i + 2;
         let rec = rec.map_err(|e| err(format!("line {line}: {e}")))?;
-        let share: f64 = rec
-            .get(c_share)
-            .unwrap_or("")
-            .trim()
-            .parse()
-            .map_err(|_| err(format!("line {line}: most_deprived_decile_share is not a number")))?;
+        let share: f64 = rec.get(c_share).unwrap_or("").trim().parse().map_err(|_| {
+            err(format!(
+                "line {line}: most_deprived_decile_share is not a number"
+            ))
+        })?;
         if !(0.0..=1.0).contains(&share) {
             return Err(err(format!(
                 "line {line}: most_deprived_decile_share {share} is outside 0 to 1"
