@@ -433,12 +433,13 @@ pub fn files(study: &Study, run: Vec<OutputFile>, plan: &Plan) -> Vec<OutputFile
 /// covgap's own answers, for the `solutions` member of an exported instance.
 pub fn solutions(plan: &Plan) -> Value {
     json!({
-        "greedy": { "sites": plan.greedy.sites, "value": plan.greedy.value },
+        "greedy": { "sites": plan.greedy.sites, "value": plan.greedy.value, "seconds": plan.greedy_seconds },
         "exact": {
             "sites": plan.exact.sites,
             "value": plan.exact.value,
             "status": plan.exact.status.describe(&plan.options.limits),
             "proven_optimal": plan.exact.status == crate::plan::exact::Status::Optimal,
+            "seconds": plan.exact.seconds,
         },
     })
 }
