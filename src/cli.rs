@@ -378,10 +378,12 @@ fn plan(args: PlanArgs) -> i32 {
         if options.add > 0 {
             let (d, pct) = plan.gap();
             eprintln!(
-                "covgap plan: {} new site(s): greedy {:.1} ({:.1} ms), exact {:.1} ({}, {:.2} s); greedy is {:.1} ({:.2}%) short",
+                "covgap plan: {} new site(s): greedy {:.1} ({:.1} ms), greedy then swaps {:.1} ({:.1} ms), exact {:.1} ({}, {:.2} s); greedy is {:.1} ({:.2}%) short",
                 options.add,
                 plan.greedy.value,
                 plan.greedy_seconds * 1000.0,
+                plan.swapped.value,
+                plan.swapped_seconds * 1000.0,
                 plan.exact.value,
                 plan.exact.status.describe(&options.limits),
                 plan.exact.seconds,

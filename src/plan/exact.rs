@@ -158,7 +158,7 @@ fn reduce(p: &MaxCover) -> Reduced {
 /// # Examples
 /// ```
 /// use covgap::plan::{exact::{max_cover, Limits, Status}, instance::MaxCover};
-/// // Greedy takes site 0 (weight 6) and then 1 (3): 9. The optimum is sites 1 and 2: 10.
+/// // Greedy takes site 0 (5, a three-way tie) and then 1 (3): 8. The optimum is sites 1 and 2: 10.
 /// let p = MaxCover {
 ///     weights: vec![3.0, 3.0, 2.0, 2.0],
 ///     sets: vec![vec![1, 2], vec![0, 2], vec![1, 3]],
@@ -426,6 +426,8 @@ mod tests {
             let e = max_cover(&p, k, &g.sites, &Limits::default());
             prop_assert!(g.value <= e.value + 1e-6);
             prop_assert!(g.value >= (1.0 - (-1.0f64).exp()) * e.value - 1e-6);
+            let i = crate::plan::greedy::interchange(&p, &g.sites);
+            prop_assert!(g.value <= i.value + 1e-9 && i.value <= e.value + 1e-6);
         }
 
         #[test]

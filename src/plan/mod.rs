@@ -154,6 +154,9 @@ pub struct Plan {
     pub baseline: Baseline,
     pub greedy: Selection,
     pub greedy_seconds: f64,
+    /// The greedy plan improved by single swaps ([`greedy::interchange`]).
+    pub swapped: Selection,
+    pub swapped_seconds: f64,
     pub exact: Exact,
     pub geographies: Option<GeographyPlan>,
 }
@@ -208,6 +211,9 @@ pub fn plan(
     let started = Instant::now();
     let g = greedy::greedy(&problem, options.add);
     let greedy_seconds = started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    let swapped = greedy::interchange(&problem, &g.sites);
+    let swapped_seconds = started.elapsed().as_secs_f64();
     let ex = if options.add == 0 {
         Exact {
             status: Status::Optimal,
@@ -218,7 +224,8 @@ pub fn plan(
             reduced_demand: 0,
         }
     } else {
-        exact::max_cover(&problem, options.add, &g.sites, &options.limits)
+        // The better heuristic plan seeds the search.
+        exact::max_cover(&problem, options.add, &swapped.sites, &options.limits)
     };
     let geographies = options
         .by
@@ -229,6 +236,8 @@ pub fn plan(
         baseline,
         greedy: g,
         greedy_seconds,
+        swapped,
+        swapped_seconds,
         exact: ex,
         geographies,
     })
@@ -238,6 +247,12 @@ impl Plan {
     /// The greedy curve: sites in the order chosen.
     pub fn greedy_steps(&self) -> Vec<Step> {
         self.steps(&self.greedy.sites)
+    }
+
+    /// The greedy-plus-swaps plan, in greedy order with each swapped-in site in the place of
+    /// the one it replaced.
+    pub fn swapped_steps(&self) -> Vec<Step> {
+        self.steps(&self.swapped.sites)
     }
 
     /// The exact plan as a curve: its sites ordered greedily among themselves, so each row
@@ -298,7 +313,12 @@ impl Plan {
 
     /// Exact minus greedy, in weight and as a share of the exact value (per cent).
     pub fn gap(&self) -> (f64, f64) {
-        let d = self.exact.value - self.greedy.value;
+        self.gap_of(self.greedy.value)
+    }
+
+    /// Exact minus `value`, in weight and as a share of the exact value (per cent).
+    pub fn gap_of(&self, value: f64) -> (f64, f64) {
+        let d = self.exact.value - value;
         let pct = if self.exact.value > 0.0 {
             d * 100.0 / self.exact.value
         } else {

@@ -1,7 +1,7 @@
 //! `covgap plan` on the built-in data.
 
 use covgap::plan::exact::{max_cover, Limits};
-use covgap::plan::greedy::greedy;
+use covgap::plan::greedy::{greedy, interchange};
 use covgap::plan::instance::Instance;
 
 use crate::{covgap, fixture, read};
@@ -36,6 +36,7 @@ fn add_5_picks_the_largest_uncovered_district_first() {
     assert_eq!(first[code], "E08000025", "Birmingham first: {csv}");
     assert_eq!(r.iter().filter(|r| r[0] == "greedy").count(), 6);
     assert_eq!(r.iter().filter(|r| r[0] == "exact").count(), 6);
+    assert_eq!(r.iter().filter(|r| r[0] == "greedy_swap").count(), 6);
     // Under model (a) greedy is optimal: the last cumulative figures agree.
     let cum = col(&csv, "cumulative_births_covered");
     let last = |m: &str| r.iter().rfind(|r| r[0] == m).unwrap()[cum].clone();
@@ -98,6 +99,11 @@ fn exported_instance_re_solves_to_the_same_values() {
     assert_eq!(
         g.value,
         doc["solutions"]["greedy"]["value"].as_f64().unwrap()
+    );
+    let i = interchange(&p, &g.sites);
+    assert_eq!(
+        i.value,
+        doc["solutions"]["greedy_swap"]["value"].as_f64().unwrap()
     );
     assert_eq!(
         e.value,
