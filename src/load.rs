@@ -86,7 +86,6 @@ pub fn load(inputs: &Inputs, diag: &mut Diagnostics) -> Result<Study> {
                 .map(|p| p.display().to_string())
                 .unwrap_or_else(|| builtin::BOUNDARIES_SOURCE.to_string()),
             boundaries_crs: crs_reason,
-            figures: String::new(),
             teams: teams_label,
             postcodes: inputs.postcodes.as_ref().map(|p| p.display().to_string()),
         },
@@ -255,7 +254,12 @@ fn suggest(token: &str, areas: &[Area]) -> String {
     let t = fold_name(token);
     let mut scored: Vec<(f64, &Area)> = areas
         .iter()
-        .map(|a| (strsim::jaro_winkler(&t, &fold_name(&a.name)), a))
+        .map(|a| {
+            // A mistyped code is closest to a code, a mistyped name to a name.
+            let by_name = strsim::jaro_winkler(&t, &fold_name(&a.name));
+            let by_code = strsim::jaro_winkler(&t, &fold_name(&a.code));
+            (by_name.max(by_code), a)
+        })
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.code.cmp(&b.1.code)));
     scored

@@ -196,7 +196,6 @@ pub struct Study {
 pub struct Sources {
     pub boundaries: String,
     pub boundaries_crs: String,
-    pub figures: String,
     pub teams: String,
     pub postcodes: Option<String>,
 }

@@ -245,14 +245,18 @@ pub fn read_boundaries(
             let (min, max) =
                 extent(&areas).ok_or_else(|| format_err("no usable polygons".into()))?;
             match Crs::guess_from_extent(min, max) {
-                Some(c) => (
-                    c,
-                    format!(
+                Some(c) => {
+                    let reason = format!(
                         "no \"crs\" member; coordinates span x {:.1}..{:.1}, y {:.1}..{:.1}, so read as {}",
                         min.x, max.x, min.y, max.y,
                         c.label()
-                    ),
-                ),
+                    );
+                    // A guess about a user's file should be seen without opening summary.md.
+                    if input.path().is_some() {
+                        diag.note(&label, None, reason.clone());
+                    }
+                    (c, reason)
+                }
                 None => {
                     return Err(format_err(format!(
                         "has no \"crs\" member and coordinates spanning x {:.1}..{:.1}, y {:.1}..{:.1} \

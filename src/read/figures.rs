@@ -173,8 +173,10 @@ pub fn read_figures(
         let place = Some(Place::Line(*line));
         let code = cells.get(ci).map(|s| s.trim()).unwrap_or("");
         let raw = cells.get(fi).map(|s| s.trim()).unwrap_or("");
-        if code.is_empty() {
-            continue; // blank rows and footnotes below ONS tables
+        if code.is_empty() || code.contains(char::is_whitespace) {
+            // Blank rows, and footnotes below ONS tables ("Note: ...", "Source: ..."), which
+            // land in the code column when it is the first: no area code has a space.
+            continue;
         }
         let code_key = code.to_string();
         if !known_codes.contains(code_key.as_str()) {

@@ -101,6 +101,9 @@ pub fn areas(study: &Study, cov: &Coverage) -> Vec<u8> {
                 json!(r.nearest.map(|n| round(n.km, 1))),
             );
             p.insert("gap_rank".into(), json!(r.gap_rank));
+            // The point distances are measured from, so anyone can re-measure them.
+            p.insert("point_lon".into(), json!(round(a.point.wgs84.x(), 6)));
+            p.insert("point_lat".into(), json!(round(a.point.wgs84.y(), 6)));
             json!({
                 "type": "Feature",
                 "properties": Value::Object(p),

@@ -190,7 +190,7 @@ pub fn markdown(study: &Study, cov: &Coverage, rollups: &[Rollup]) -> Vec<u8> {
                 .map(|n| study.teams[n.team].name.clone())
                 .unwrap_or_else(|| "none".into()),
             r.nearest
-                .map(|n| format!("{:.1}", n.km))
+                .map(|n| format!("{:.1}", round(n.km, 1)))
                 .unwrap_or_default()
         );
     }

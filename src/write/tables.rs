@@ -1,9 +1,11 @@
-//! Tables for spreadsheets: `gaps.csv` and `rollups.csv`.
+//! Tables for spreadsheets: `gaps.csv` and `rollups.csv`. The figure's column is named for
+//! the measure (`births`, `age0`) and a last `period` column says what period it covers, so a
+//! table pasted on its own still says what it counts.
 
 use crate::coverage::Coverage;
 use crate::model::Study;
 use crate::rollup::Rollup;
-use crate::write::excel_csv;
+use crate::write::{excel_csv, round};
 
 /// `gaps.csv`: uncovered areas, largest figure first.
 pub fn gaps(study: &Study, cov: &Coverage) -> Vec<u8> {
@@ -20,6 +22,7 @@ pub fn gaps(study: &Study, cov: &Coverage) -> Vec<u8> {
         "upper_tier",
         "icb",
         "health_board",
+        "period",
     ];
     let rows: Vec<Vec<String>> = cov
         .gaps
@@ -41,11 +44,12 @@ pub fn gaps(study: &Study, cov: &Coverage) -> Vec<u8> {
                     .map(|n| study.teams[n.team].name.clone())
                     .unwrap_or_default(),
                 r.nearest
-                    .map(|n| format!("{:.1}", n.km))
+                    .map(|n| format!("{:.1}", round(n.km, 1)))
                     .unwrap_or_default(),
                 g(&a.keys.utla),
                 g(&a.keys.icb),
                 g(&a.keys.health_board),
+                study.demand.period.clone(),
             ]
         })
         .collect();
@@ -66,6 +70,7 @@ pub fn rollups(study: &Study, rollups: &[Rollup]) -> Vec<u8> {
         total.as_str(),
         covered.as_str(),
         "percent_covered",
+        "period",
     ];
     let rows: Vec<Vec<String>> = rollups
         .iter()
@@ -79,6 +84,7 @@ pub fn rollups(study: &Study, rollups: &[Rollup]) -> Vec<u8> {
                 r.demand_total.to_string(),
                 r.demand_covered.to_string(),
                 format!("{:.1}", r.percent_covered),
+                study.demand.period.clone(),
             ]
         })
         .collect();

@@ -1,28 +1,223 @@
-//! Integration tests: run the built `covgap` binary in a temporary folder, one module per area.
+//! Integration tests for `covgap run` and `covgap check`: the built binary run in its own
+//! temporary folder on the built-in data and on small fixtures named for their edge case
+//! (tests/fixtures; `tests/fixtures/make_fixtures.py` made them), plus property tests of the
+//! spatial index and the rollups through the library.
 
-use std::path::PathBuf;
+mod bad_input;
+mod builtin;
+mod inputs;
+mod outputs;
+mod plan;
+mod properties;
+mod regression;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use assert_cmd::Command;
+use serde_json::Value;
 
-mod plan;
+/// The six files `covgap run` writes.
+pub const OUTPUTS: &[&str] = &[
+    "areas.geojson",
+    "teams.geojson",
+    "gaps.csv",
+    "rollups.csv",
+    "summary.md",
+    "summary.json",
+];
 
-/// The `covgap` binary, run in a fresh temporary folder (returned so it lives on).
-pub fn covgap() -> (Command, tempfile::TempDir) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut cmd = Command::cargo_bin("covgap").expect("binary built");
-    cmd.current_dir(dir.path());
-    (cmd, dir)
-}
-
-/// A fixture under tests/fixtures.
-pub fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+/// A fixture's path, found from the crate root so tests run from any directory.
+pub fn fixture(rel: &str) -> String {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
-        .join(name)
+        .join(rel);
+    p.to_str().expect("utf-8 path").to_string()
 }
 
-/// An output file as text, without the byte-order mark covgap puts on CSVs.
-pub fn read(dir: &tempfile::TempDir, name: &str) -> String {
-    let text = std::fs::read_to_string(dir.path().join(name)).expect(name);
-    text.trim_start_matches('\u{feff}').to_string()
+/// What one run of the binary left behind, read into memory so that results can be shared
+/// between tests after the temporary folder is gone.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub code: i32,
+    pub stderr: String,
+    /// Files in the output folder, by name (`None` when the folder was not created).
+    pub files: Option<BTreeMap<String, Vec<u8>>>,
+    /// Everything in the working folder after the run (names only), for "writes nothing".
+    pub cwd_entries: Vec<String>,
+}
+
+fn list_dir(dir: &Path) -> Option<BTreeMap<String, Vec<u8>>> {
+    let rd = std::fs::read_dir(dir).ok()?;
+    let mut out = BTreeMap::new();
+    for e in rd {
+        let e = e.expect("dir entry");
+        let name = e.file_name().to_string_lossy().into_owned();
+        let bytes = if e.path().is_file() {
+            std::fs::read(e.path()).expect("read output")
+        } else {
+            Vec::new()
+        };
+        out.insert(name, bytes);
+    }
+    Some(out)
+}
+
+/// Runs `covgap <args>` in a fresh temporary folder (the working directory), and reads back
+/// whatever it wrote to `out` (relative to that folder).
+pub fn covgap_in(dir: &Path, args: &[&str], out: Option<&str>) -> Outcome {
+    let assert = Command::cargo_bin("covgap")
+        .expect("covgap binary")
+        .current_dir(dir)
+        .args(args)
+        .assert();
+    let o = assert.get_output();
+    let files = out.and_then(|o| list_dir(&dir.join(o)));
+    let mut cwd_entries: Vec<String> = std::fs::read_dir(dir)
+        .expect("read cwd")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    cwd_entries.sort();
+    Outcome {
+        code: o.status.code().unwrap_or(-1),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        files,
+        cwd_entries,
+    }
+}
+
+/// `covgap run <args> --out out` in a fresh temporary folder.
+pub fn run(args: &[&str]) -> Outcome {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut all = vec!["run"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--out", "out"]);
+    covgap_in(dir.path(), &all, Some("out"))
+}
+
+/// `covgap check <args>` in a fresh temporary folder.
+pub fn check(args: &[&str]) -> Outcome {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut all = vec!["check"];
+    all.extend_from_slice(args);
+    covgap_in(dir.path(), &all, None)
+}
+
+/// `run` that must succeed.
+pub fn run_ok(args: &[&str]) -> Outcome {
+    let o = run(args);
+    assert_eq!(o.code, 0, "covgap run {args:?} failed:\n{}", o.stderr);
+    o
+}
+
+/// The default run on the built-in data, made once and shared by the tests.
+pub fn default_run() -> &'static Outcome {
+    static RUN: OnceLock<Outcome> = OnceLock::new();
+    RUN.get_or_init(|| run_ok(&[]))
+}
+
+impl Outcome {
+    pub fn bytes(&self, name: &str) -> &[u8] {
+        self.files
+            .as_ref()
+            .and_then(|f| f.get(name))
+            .unwrap_or_else(|| panic!("{name} was not written; stderr:\n{}", self.stderr))
+    }
+
+    pub fn text(&self, name: &str) -> String {
+        String::from_utf8(self.bytes(name).to_vec()).expect("utf-8 output")
+    }
+
+    pub fn json(&self, name: &str) -> Value {
+        serde_json::from_slice(self.bytes(name))
+            .unwrap_or_else(|e| panic!("{name} does not parse as JSON: {e}"))
+    }
+
+    pub fn summary(&self) -> Value {
+        self.json("summary.json")
+    }
+
+    /// `areas.geojson`'s feature properties, by area code.
+    pub fn areas(&self) -> BTreeMap<String, Value> {
+        features(&self.json("areas.geojson"))
+            .into_iter()
+            .map(|f| {
+                let p = f["properties"].clone();
+                (p["code"].as_str().expect("code").to_string(), p)
+            })
+            .collect()
+    }
+
+    /// `teams.geojson`'s features, by team name.
+    pub fn teams(&self) -> BTreeMap<String, Value> {
+        features(&self.json("teams.geojson"))
+            .into_iter()
+            .map(|f| {
+                (
+                    f["properties"]["name"].as_str().expect("name").to_string(),
+                    f,
+                )
+            })
+            .collect()
+    }
+
+    /// Lines of stderr that report an error-level problem.
+    pub fn error_lines(&self) -> Vec<&str> {
+        self.stderr
+            .lines()
+            .filter(|l| l.starts_with("error:"))
+            .collect()
+    }
+
+    pub fn warning_lines(&self) -> Vec<&str> {
+        self.stderr
+            .lines()
+            .filter(|l| l.starts_with("warning:"))
+            .collect()
+    }
+
+    /// Asserts stderr contains every one of `parts`.
+    pub fn assert_stderr_has(&self, parts: &[&str]) {
+        for p in parts {
+            assert!(
+                self.stderr.contains(p),
+                "stderr lacks {p:?}; stderr was:\n{}",
+                self.stderr
+            );
+        }
+    }
+
+    /// Codes of the covered areas.
+    pub fn covered(&self) -> Vec<String> {
+        self.areas()
+            .into_iter()
+            .filter(|(_, p)| p["covered"] == Value::Bool(true))
+            .map(|(c, _)| c)
+            .collect()
+    }
+}
+
+pub fn features(doc: &Value) -> Vec<Value> {
+    doc["features"].as_array().expect("features array").to_vec()
+}
+
+/// The per-nation entries of summary.json, by nation name.
+pub fn nations(summary: &Value) -> BTreeMap<String, Value> {
+    summary["nations"]
+        .as_array()
+        .expect("nations")
+        .iter()
+        .map(|n| (n["name"].as_str().expect("name").to_string(), n.clone()))
+        .collect()
+}
+
+pub fn u(v: &Value) -> u64 {
+    v.as_u64()
+        .unwrap_or_else(|| panic!("{v} is not a whole number"))
+}
+
+/// Path of the repository's own data folder, for computing expected values independently.
+pub fn repo_file(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
 }

@@ -4,7 +4,23 @@ use covgap::plan::exact::{max_cover, Limits};
 use covgap::plan::greedy::{greedy, interchange};
 use covgap::plan::instance::Instance;
 
-use crate::{covgap, fixture, read};
+use assert_cmd::Command;
+
+use crate::fixture;
+
+/// The `covgap` binary, run in a fresh temporary folder (returned so it lives on).
+fn covgap() -> (Command, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut cmd = Command::cargo_bin("covgap").expect("binary built");
+    cmd.current_dir(dir.path());
+    (cmd, dir)
+}
+
+/// An output file as text, without the byte-order mark covgap puts on CSVs.
+fn read(dir: &tempfile::TempDir, name: &str) -> String {
+    let text = std::fs::read_to_string(dir.path().join(name)).expect(name);
+    text.trim_start_matches('\u{feff}').to_string()
+}
 
 fn rows(csv: &str) -> Vec<Vec<String>> {
     csv.lines()
@@ -140,7 +156,7 @@ fn exported_instance_re_solves_to_the_same_values() {
 fn what_if_teams_are_fixed_before_planning() {
     let (mut cmd, dir) = covgap();
     cmd.args(["plan", "--add", "1", "--out", "out", "-q", "--what-if"])
-        .arg(fixture("what_if_birmingham.csv"))
+        .arg(fixture("plan/what_if_birmingham.csv"))
         .assert()
         .success();
     let csv = read(&dir, "out/plan.csv");
@@ -181,7 +197,7 @@ fn candidates_file_with_radius_and_need_weighting() {
         "-q",
         "--candidates",
     ])
-    .arg(fixture("candidates_by_coordinates.csv"))
+    .arg(fixture("plan/candidates_by_coordinates.csv"))
     .assert()
     .success();
     let csv = read(&dir, "out/plan.csv");

@@ -1,0 +1,385 @@
+//! Bad input: a non-zero exit, a message naming the file, the line or feature and what was
+//! wrong, and nothing written. `covgap check` on the same input lists every problem and
+//! writes nothing either.
+
+use crate::{check, fixture, run, Outcome};
+
+fn oxon() -> String {
+    fixture("boundaries/oxfordshire_wgs84.geojson")
+}
+
+/// Runs `run` and `check` on `args`; both must fail, say every one of `says`, and write
+/// nothing. Returns the `check` outcome.
+fn rejects(args: &[&str], says: &[&str]) -> Outcome {
+    let r = run(args);
+    assert_eq!(r.code, 1, "run {args:?} should fail:\n{}", r.stderr);
+    r.assert_stderr_has(says);
+    match &r.files {
+        None => {}
+        Some(files) => assert!(files.is_empty(), "run wrote {:?}", files.keys()),
+    }
+    assert!(
+        r.cwd_entries.is_empty() || r.cwd_entries == ["out"],
+        "run left {:?}",
+        r.cwd_entries
+    );
+    let c = check(args);
+    assert_eq!(c.code, 1, "check {args:?} should fail:\n{}", c.stderr);
+    c.assert_stderr_has(says);
+    assert!(c.cwd_entries.is_empty(), "check wrote {:?}", c.cwd_entries);
+    c
+}
+
+/// As [`rejects`], and `check` lists at least `n` error lines.
+fn rejects_each(args: &[&str], says: &[&str], n: usize) {
+    let c = rejects(args, says);
+    let errors = c.error_lines();
+    assert!(
+        errors.len() >= n,
+        "check listed {} error(s), expected {n}:\n{}",
+        errors.len(),
+        c.stderr
+    );
+    c.assert_stderr_has(&[&format!("{} error(s)", errors.len())]);
+}
+
+mod missing_or_unreadable {
+    use super::*;
+
+    #[test]
+    fn missing_boundaries_file() {
+        let p = fixture("boundaries/no_such_file.geojson");
+        rejects(&["--boundaries", &p], &[&p, "cannot read file"]);
+    }
+
+    #[test]
+    fn missing_births_file() {
+        let p = fixture("births/no_such_file.csv");
+        rejects(&["--births", &p], &[&p, "cannot read file"]);
+    }
+
+    #[test]
+    fn missing_teams_file() {
+        let p = fixture("teams/no_such_file.csv");
+        rejects(&["--teams", &p], &[&p, "cannot read file"]);
+    }
+
+    #[test]
+    fn missing_postcode_directory() {
+        let p = fixture("postcodes/no_such_file.csv");
+        rejects(
+            &[
+                "--boundaries",
+                &oxon(),
+                "--teams",
+                &fixture("teams/full_postcodes.csv"),
+                "--postcodes",
+                &p,
+            ],
+            &[&p, "cannot read file"],
+        );
+    }
+
+    #[test]
+    fn xlsx_workbook_given_as_births_csv() {
+        let p = fixture("births/xlsx_saved_as_csv.csv");
+        rejects(
+            &["--boundaries", &oxon(), "--births", &p],
+            &[
+                &p,
+                "is not a text CSV file",
+                ".xlsx",
+                "save the sheet as CSV",
+            ],
+        );
+    }
+
+    #[test]
+    fn xlsx_workbook_given_as_teams_csv() {
+        let p = fixture("births/xlsx_saved_as_csv.csv");
+        rejects(&["--teams", &p], &[&p, "is not a text CSV file", ".xlsx"]);
+    }
+
+    #[test]
+    fn binary_file_given_as_boundaries() {
+        let p = fixture("postcodes/onspd_small.csv.gz");
+        // Gzip is unpacked, so this one is read as text: a CSV, not GeoJSON.
+        rejects(&["--boundaries", &p], &[&p, "is not valid GeoJSON"]);
+    }
+}
+
+mod boundaries {
+    use super::*;
+
+    #[test]
+    fn not_json() {
+        let p = fixture("boundaries/not_json.geojson");
+        rejects(
+            &["--boundaries", &p],
+            &[
+                &p,
+                "is not valid GeoJSON",
+                "line 1 column 1",
+                "FeatureCollection",
+            ],
+        );
+    }
+
+    #[test]
+    fn json_but_not_a_feature_collection() {
+        let p = fixture("boundaries/feature_not_collection.geojson");
+        rejects(
+            &["--boundaries", &p],
+            &[
+                &p,
+                "found a GeoJSON Feature",
+                "expected a FeatureCollection",
+            ],
+        );
+    }
+
+    #[test]
+    fn line_and_point_features() {
+        let p = fixture("boundaries/linestring_feature.geojson");
+        rejects_each(
+            &["--boundaries", &p, "--teams", &fixture("teams/oxford_only.csv")],
+            &[
+                &format!("{p}, feature 2: E07000177 (Cherwell): geometry is a LineString; expected a Polygon or MultiPolygon"),
+                &format!("{p}, feature 3: E07000179 (South Oxfordshire): geometry is a Point"),
+            ],
+            2,
+        );
+    }
+
+    #[test]
+    fn duplicate_area_codes() {
+        let p = fixture("boundaries/duplicate_codes.geojson");
+        rejects_each(
+            &[
+                "--boundaries",
+                &p,
+                "--teams",
+                &fixture("teams/oxford_only.csv"),
+            ],
+            &[
+                &format!("{p}, feature 3: area code E07000178 appears again (first at feature 1)"),
+                &format!("{p}, feature 4: area code E07000177 appears again (first at feature 2)"),
+            ],
+            2,
+        );
+    }
+
+    #[test]
+    fn unknown_coordinate_system() {
+        let p = fixture("boundaries/crs_epsg3857.geojson");
+        rejects(
+            &["--boundaries", &p],
+            &[&p, "EPSG::3857", "which covgap does not know", "EPSG:27700"],
+        );
+    }
+
+    #[test]
+    fn no_crs_member_and_coordinates_in_neither_system() {
+        let p = fixture("boundaries/no_crs_web_mercator.geojson");
+        rejects(
+            &["--boundaries", &p],
+            &[
+                &p,
+                "has no \"crs\" member",
+                "fit neither WGS84 degrees nor British National Grid metres",
+            ],
+        );
+    }
+
+    #[test]
+    fn properties_not_found_without_field_flags() {
+        let p = fixture("boundaries/oxfordshire_custom_fields.geojson");
+        rejects(
+            &["--boundaries", &p],
+            &[
+                &p,
+                "cannot tell which property holds the area code",
+                "district_id",
+                "--code-field",
+            ],
+        );
+    }
+
+    #[test]
+    fn code_field_that_is_not_a_property() {
+        let p = fixture("boundaries/oxfordshire_custom_fields.geojson");
+        rejects(
+            &["--boundaries", &p, "--code-field", "LAD24CD"],
+            &[
+                &p,
+                "--code-field \"LAD24CD\" is not a property",
+                "district_id",
+            ],
+        );
+    }
+}
+
+mod births {
+    use super::*;
+
+    #[test]
+    fn repeated_negative_and_fractional_figures() {
+        let p = fixture("births/duplicate_negative_fraction.csv");
+        rejects_each(
+            &[
+                "--boundaries",
+                &oxon(),
+                "--teams",
+                &fixture("teams/no_evidence_column.csv"),
+                "--births",
+                &p,
+            ],
+            &[
+                &format!("{p}, line 3: area E07000177 appears again (first on line 2)"),
+                &format!("{p}, line 4: E07000178: figure \"-5\" in column \"births\" is negative"),
+                &format!("{p}, line 5: E07000179: figure \"1418.5\" in column \"births\" is not a whole number"),
+            ],
+            3,
+        );
+    }
+
+    #[test]
+    fn no_usable_births_column_names_the_headers() {
+        let p = fixture("births/no_births_column.csv");
+        rejects(
+            &["--boundaries", &oxon(), "--births", &p],
+            &[
+                &p,
+                "no usable figures",
+                "\"Area code\", \"Area name\", \"Population\"",
+                "--births-column",
+            ],
+        );
+    }
+
+    #[test]
+    fn figure_that_is_not_a_number_names_the_line() {
+        let p = fixture("births/not_a_number.csv");
+        rejects_each(
+            &[
+                "--boundaries",
+                &oxon(),
+                "--teams",
+                &fixture("teams/no_evidence_column.csv"),
+                "--births",
+                &p,
+            ],
+            &[
+                &format!("{p}, line 3: E07000178: figure \"about 1400\" in column \"births\" is not a number"),
+                &format!("{p}, line 5: E07000180: figure \"1.4OO\""),
+            ],
+            2,
+        );
+    }
+}
+
+mod teams {
+    use super::*;
+
+    #[test]
+    fn swapped_coordinates_no_location_and_no_name() {
+        let p = fixture("teams/unplaceable_rows.csv");
+        rejects_each(
+            &["--boundaries", &oxon(), "--teams", &p],
+            &[
+                &format!("{p}, line 2: Swapped team: latitude -1.267367, longitude 51.750231 is not in the UK (are latitude and longitude swapped?)"),
+                &format!("{p}, line 3: Nowhere team: has no areas served and no location"),
+                &format!("{p}, line 4: team has no name"),
+            ],
+            3,
+        );
+    }
+
+    #[test]
+    fn unknown_postcode_with_a_directory() {
+        let p = fixture("teams/unknown_postcode.csv");
+        rejects_each(
+            &[
+                "--boundaries",
+                &oxon(),
+                "--teams",
+                &p,
+                "--postcodes",
+                &fixture("postcodes/onspd_small.csv"),
+            ],
+            &[
+                &format!(
+                    "{p}, line 3: Ghost team: postcode OX1 9ZZ is not in the postcode directory"
+                ),
+                &format!("{p}, line 4: Far team: postcode OX26 9ZZ"),
+            ],
+            2,
+        );
+    }
+
+    #[test]
+    fn unknown_area_suggests_the_closest_names() {
+        let p = fixture("teams/unknown_area.csv");
+        rejects_each(
+            &["--boundaries", &oxon(), "--teams", &p],
+            &[
+                &format!("{p}, line 2: Oxford team: area \"Oxfrod\" is not a code or name in the boundaries; did you mean Oxford (E07000178)"),
+                &format!("{p}, line 3: Vale team: area \"Vale of White Hrose\" is not a code or name in the boundaries; did you mean Vale of White Horse (E07000180)"),
+                &format!("{p}, line 4: Code team: area \"E07000999\""),
+            ],
+            3,
+        );
+    }
+
+    #[test]
+    fn base_more_than_2km_outside_every_area() {
+        let p = fixture("teams/base_5km_outside.csv");
+        rejects_each(
+            &[
+                "--boundaries",
+                &fixture("boundaries/bng_squares_wrong_winding.geojson"),
+                "--teams",
+                &p,
+            ],
+            &[
+                &format!("{p}, line 3: Far team: base 460000 E, 205000 N"),
+                "is outside every area, 5.0 km from the nearest (Oxford)",
+                &format!("{p}, line 4: Farther team"),
+                "20.0 km from the nearest",
+            ],
+            2,
+        );
+    }
+}
+
+#[test]
+fn failed_run_leaves_an_existing_output_folder_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("areas.geojson"), "from an earlier run").unwrap();
+    let o = crate::covgap_in(
+        dir.path(),
+        &[
+            "run",
+            "--births",
+            &fixture("births/not_a_number.csv"),
+            "--boundaries",
+            &oxon(),
+            "--out",
+            "out",
+        ],
+        Some("out"),
+    );
+    assert_eq!(o.code, 1);
+    let files = o.files.unwrap();
+    assert_eq!(files.keys().collect::<Vec<_>>(), ["areas.geojson"]);
+    assert_eq!(files["areas.geojson"], b"from an earlier run");
+}
+
+#[test]
+fn unknown_flag_is_a_usage_error() {
+    let o = run(&["--no-such-flag"]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(o.files.is_none());
+}

@@ -1,0 +1,274 @@
+//! The default run on the built-in data: real figures, checked against data/areas.csv and
+//! against values pinned from the ONS tables.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::{default_run, nations, repo_file, run_ok, u};
+
+const OXFORDSHIRE: [&str; 5] = [
+    "E07000177",
+    "E07000178",
+    "E07000179",
+    "E07000180",
+    "E07000181",
+];
+
+/// Births and age 0 per nation, summed from data/areas.csv here, not by covgap.
+fn nation_totals_from_csv(column: &str) -> BTreeMap<String, u64> {
+    let mut r = csv::Reader::from_path(repo_file("data/areas.csv")).expect("data/areas.csv");
+    let headers = r.headers().expect("headers").clone();
+    let nation = headers.iter().position(|h| h == "nation").expect("nation");
+    let fig = headers.iter().position(|h| h == column).expect("column");
+    let mut out = BTreeMap::new();
+    for rec in r.records() {
+        let rec = rec.expect("record");
+        *out.entry(rec[nation].to_string()).or_insert(0) +=
+            rec[fig].parse::<u64>().expect("whole number");
+    }
+    out
+}
+
+#[test]
+fn has_361_areas() {
+    let run = default_run();
+    assert_eq!(run.areas().len(), 361);
+    assert_eq!(run.summary()["areas_total"], 361);
+}
+
+#[test]
+fn uk_births_total_is_700691() {
+    let s = default_run().summary();
+    assert_eq!(s["measure"], "births");
+    assert_eq!(u(&s["demand_total"]), 700_691);
+    assert_eq!(u(&s["demand_covered"]) + u(&s["demand_uncovered"]), 700_691);
+    let births: u64 = default_run()
+        .areas()
+        .values()
+        .map(|p| u(&p["births"]))
+        .sum();
+    assert_eq!(births, 700_691);
+}
+
+#[test]
+fn uk_age0_total_is_694286() {
+    let run = run_ok(&["--measure", "age0"]);
+    let s = run.summary();
+    assert_eq!(s["measure"], "age0");
+    assert_eq!(u(&s["demand_total"]), 694_286);
+    let age0: u64 = run.areas().values().map(|p| u(&p["age0"])).sum();
+    assert_eq!(age0, 694_286);
+    let expected = nation_totals_from_csv("age0");
+    for (name, n) in nations(&s) {
+        assert_eq!(u(&n["demand_total"]), expected[&name], "{name}");
+    }
+    assert!(run.text("summary.md").contains("mid-2022"));
+}
+
+#[test]
+fn nation_birth_totals_match_data_and_ons() {
+    let s = default_run().summary();
+    let got: BTreeMap<String, u64> = nations(&s)
+        .into_iter()
+        .map(|(k, v)| (k, u(&v["demand_total"])))
+        .collect();
+    assert_eq!(got, nation_totals_from_csv("births"));
+    assert_eq!(got["England"], 600_708);
+    assert_eq!(got["Wales"], 29_411);
+    assert_eq!(got["Scotland"], 48_673);
+    assert_eq!(got["Northern Ireland"], 21_899);
+    let areas: BTreeMap<String, u64> = nations(&s)
+        .into_iter()
+        .map(|(k, v)| (k, u(&v["areas_total"])))
+        .collect();
+    assert_eq!(areas["England"], 296);
+    assert_eq!(areas["Wales"], 22);
+    assert_eq!(areas["Scotland"], 32);
+    assert_eq!(areas["Northern Ireland"], 11);
+}
+
+#[test]
+fn oxpip_covers_the_five_oxfordshire_districts() {
+    let areas = default_run().areas();
+    for code in OXFORDSHIRE {
+        let a = &areas[code];
+        assert_eq!(a["covered"], true, "{code}");
+        assert!(
+            a["teams"].as_str().unwrap().contains("OXPIP"),
+            "{code}: {}",
+            a["teams"]
+        );
+        assert_eq!(a["nearest_team_km"], 0.0);
+        assert_eq!(a["gap_rank"], Value::Null);
+    }
+    let teams = default_run().teams();
+    let oxpip = teams
+        .iter()
+        .find(|(n, _)| n.starts_with("OXPIP"))
+        .expect("OXPIP in teams.geojson")
+        .1;
+    assert_eq!(
+        oxpip["properties"]["areas_served"],
+        OXFORDSHIRE.join(";").as_str()
+    );
+}
+
+#[test]
+fn together_for_baby_covers_chelmsford_through_its_base() {
+    let run = default_run();
+    let chelmsford = &run.areas()["E07000070"];
+    assert_eq!(chelmsford["name"], "Chelmsford");
+    assert_eq!(chelmsford["covered"], true);
+    assert!(chelmsford["teams"]
+        .as_str()
+        .unwrap()
+        .contains("Together for Baby"));
+    let t = &run.teams()["Together for Baby"]["properties"];
+    assert_eq!(t["areas_served"], "");
+    assert_eq!(t["covers"], "E07000070");
+    assert_eq!(t["host_area_code"], "E07000070");
+    assert_eq!(t["counted"], true);
+}
+
+#[test]
+fn norpip_closed_covers_nothing_by_default() {
+    let run = default_run();
+    for (code, a) in run.areas() {
+        assert!(
+            !a["teams"].as_str().unwrap().contains("NorPIP"),
+            "{code} lists NorPIP"
+        );
+    }
+    let t = run
+        .teams()
+        .into_iter()
+        .find(|(n, _)| n.starts_with("NorPIP"))
+        .expect("NorPIP")
+        .1;
+    assert_eq!(t["properties"]["evidence"], "closed");
+    assert_eq!(t["properties"]["counted"], false);
+    // North and West Northamptonshire have no other team.
+    let areas = run.areas();
+    assert_eq!(areas["E06000061"]["covered"], false);
+    assert_eq!(areas["E06000062"]["covered"], false);
+}
+
+#[test]
+fn wales_has_no_covered_area_by_default() {
+    let s = default_run().summary();
+    let wales = &nations(&s)["Wales"];
+    assert_eq!(wales["areas_covered"], 0);
+    assert_eq!(wales["demand_covered"], 0);
+    for (code, a) in default_run().areas() {
+        if code.starts_with('W') {
+            assert_eq!(a["covered"], false, "{code}");
+            assert!(a["gap_rank"].as_u64().is_some(), "{code}");
+        }
+    }
+}
+
+#[test]
+fn wider_evidence_covers_more_areas() {
+    let default = default_run().covered();
+    let wider = run_ok(&["--evidence", "pif_named,service_confirmed,candidate"]);
+    let more = wider.covered();
+    assert!(
+        more.len() > default.len(),
+        "{} vs {}",
+        more.len(),
+        default.len()
+    );
+    for c in &default {
+        assert!(more.contains(c), "{c} lost coverage with wider evidence");
+    }
+    let s = wider.summary();
+    assert!(u(&s["teams_counted"]) > u(&default_run().summary()["teams_counted"]));
+    assert!(wider.text("summary.md").contains("candidate"));
+}
+
+#[test]
+fn gap_ranks_run_1_to_n_by_births_then_code() {
+    let areas = default_run().areas();
+    let mut gaps: Vec<(u64, u64, String)> = areas
+        .iter()
+        .filter(|(_, a)| a["covered"] == false)
+        .map(|(c, a)| (u(&a["gap_rank"]), u(&a["births"]), c.clone()))
+        .collect();
+    gaps.sort();
+    let n = gaps.len() as u64;
+    assert_eq!(u(&default_run().summary()["areas_covered"]), 361 - n);
+    assert_eq!(
+        gaps.iter().map(|g| g.0).collect::<Vec<_>>(),
+        (1..=n).collect::<Vec<_>>()
+    );
+    for w in gaps.windows(2) {
+        let (a, b) = (&w[0], &w[1]);
+        assert!(
+            a.1 > b.1 || (a.1 == b.1 && a.2 < b.2),
+            "rank {} ({} {}) before rank {} ({} {})",
+            a.0,
+            a.2,
+            a.1,
+            b.0,
+            b.2,
+            b.1
+        );
+    }
+    // Birmingham, the largest district with no team, is the first gap.
+    assert_eq!(gaps[0].2, "E08000025");
+    assert_eq!(gaps[0].1, 15_208);
+}
+
+#[test]
+fn covered_areas_have_no_rank_and_zero_distance() {
+    for (code, a) in default_run().areas() {
+        if a["covered"] == true {
+            assert_eq!(a["gap_rank"], Value::Null, "{code}");
+            assert_eq!(a["nearest_team_km"], 0.0, "{code}");
+            assert!(!a["teams"].as_str().unwrap().is_empty(), "{code}");
+            assert_eq!(
+                a["nearest_team"],
+                a["teams"].as_str().unwrap().split("; ").next().unwrap()
+            );
+        } else {
+            assert!(a["nearest_team_km"].as_f64().unwrap() > 0.0, "{code}");
+            assert_eq!(a["teams"], "", "{code}");
+        }
+    }
+}
+
+#[test]
+fn gaps_csv_agrees_with_areas_geojson() {
+    let run = default_run();
+    let areas = run.areas();
+    let text = run.text("gaps.csv");
+    let mut r = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let mut n = 0;
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        n += 1;
+        let a = &areas[&rec[1]];
+        assert_eq!(rec[0].parse::<u64>().unwrap(), u(&a["gap_rank"]));
+        assert_eq!(rec[0].parse::<u64>().unwrap(), n);
+        assert_eq!(&rec[2], a["name"].as_str().unwrap());
+        assert_eq!(rec[5].parse::<u64>().unwrap(), u(&a["births"]));
+        assert_eq!(&rec[6], a["nearest_team"].as_str().unwrap());
+        assert_eq!(
+            rec[7].parse::<f64>().unwrap(),
+            a["nearest_team_km"].as_f64().unwrap()
+        );
+    }
+    assert_eq!(n, 361 - u(&run.summary()["areas_covered"]));
+}
+
+#[test]
+fn stderr_headline_matches_summary() {
+    let run = default_run();
+    let s = run.summary();
+    let line = format!(
+        "{} of {} areas have a team",
+        s["areas_covered"], s["areas_total"]
+    );
+    run.assert_stderr_has(&[&line, "1 July 2019 to 30 June 2020"]);
+}

@@ -1,0 +1,616 @@
+//! A user's own files of each kind, each replacing the built-in one.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::{features, fixture, run_ok, u};
+
+/// The five Oxfordshire districts' built-in births (data/areas.csv).
+const OXON_BIRTHS: [(&str, u64); 5] = [
+    ("E07000177", 1784),
+    ("E07000178", 1441),
+    ("E07000179", 1418),
+    ("E07000180", 1438),
+    ("E07000181", 1038),
+];
+
+fn oxon_wgs84() -> String {
+    fixture("boundaries/oxfordshire_wgs84.geojson")
+}
+
+fn oxon_teams() -> String {
+    fixture("teams/no_evidence_column.csv")
+}
+
+/// Bounding box of every area's geometry in an areas.geojson, by code.
+fn bboxes(doc: &Value) -> BTreeMap<String, [f64; 4]> {
+    let mut out = BTreeMap::new();
+    for f in features(doc) {
+        let code = f["properties"]["code"].as_str().unwrap().to_string();
+        let mut b = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
+        for poly in f["geometry"]["coordinates"].as_array().unwrap() {
+            for ring in poly.as_array().unwrap() {
+                for p in ring.as_array().unwrap() {
+                    let (x, y) = (p[0].as_f64().unwrap(), p[1].as_f64().unwrap());
+                    b = [b[0].min(x), b[1].min(y), b[2].max(x), b[3].max(y)];
+                }
+            }
+        }
+        out.insert(code, b);
+    }
+    out
+}
+
+/// The coverage-relevant properties of every area (not geometry).
+fn coverage_view(run: &crate::Outcome) -> BTreeMap<String, (Value, Value, Value, Value)> {
+    run.areas()
+        .into_iter()
+        .map(|(c, p)| {
+            (
+                c,
+                (
+                    p["births"].clone(),
+                    p["covered"].clone(),
+                    p["gap_rank"].clone(),
+                    p["nearest_team"].clone(),
+                ),
+            )
+        })
+        .collect()
+}
+
+mod boundaries {
+    use super::*;
+
+    #[test]
+    fn wgs84_districts_with_built_in_births() {
+        let run = run_ok(&["--boundaries", &oxon_wgs84(), "--teams", &oxon_teams()]);
+        let areas = run.areas();
+        assert_eq!(areas.len(), 5);
+        for (code, births) in OXON_BIRTHS {
+            assert_eq!(u(&areas[code]["births"]), births, "{code}");
+        }
+        assert_eq!(areas["E07000178"]["name"], "Oxford");
+        let s = run.summary();
+        assert_eq!(u(&s["demand_total"]), 7119);
+        assert_eq!(s["areas_total"], 5);
+        assert!(run.text("summary.md").contains("read as WGS84"));
+    }
+
+    #[test]
+    fn british_national_grid_with_legacy_crs_member() {
+        let wgs = run_ok(&["--boundaries", &oxon_wgs84(), "--teams", &oxon_teams()]);
+        let bng = run_ok(&[
+            "--boundaries",
+            &fixture("boundaries/oxfordshire_bng_legacy_crs.geojson"),
+            "--teams",
+            &oxon_teams(),
+        ]);
+        assert!(bng
+            .text("summary.md")
+            .contains("declared in the file's \"crs\" member: British National Grid"));
+        // Output is WGS84 and lands where the WGS84 copy of the same districts does
+        // (1e-4 degrees is under 11 m; the two transformations agree to about 2 m).
+        let (a, b) = (
+            bboxes(&wgs.json("areas.geojson")),
+            bboxes(&bng.json("areas.geojson")),
+        );
+        assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+        for (code, ba) in &a {
+            for i in 0..4 {
+                assert!(
+                    (ba[i] - b[code][i]).abs() < 1e-4,
+                    "{code}: {ba:?} vs {:?}",
+                    b[code]
+                );
+            }
+        }
+        assert_eq!(coverage_view(&wgs), coverage_view(&bng));
+    }
+
+    #[test]
+    fn british_national_grid_without_crs_is_decided_from_the_range_and_says_so() {
+        let run = run_ok(&[
+            "--boundaries",
+            &fixture("boundaries/oxfordshire_bng_no_crs.geojson"),
+            "--teams",
+            &oxon_teams(),
+        ]);
+        let md = run.text("summary.md");
+        assert!(md.contains("no \"crs\" member"), "{md}");
+        assert!(md.contains("read as British National Grid"), "{md}");
+        run.assert_stderr_has(&[
+            "oxfordshire_bng_no_crs.geojson",
+            "no \"crs\" member",
+            "British National Grid",
+        ]);
+        let b = bboxes(&run.json("areas.geojson"));
+        for (code, bb) in b {
+            assert!(
+                (-2.0..-0.8).contains(&bb[0]) && (51.4..52.2).contains(&bb[1]),
+                "{code}: {bb:?} is not in Oxfordshire"
+            );
+        }
+    }
+
+    #[test]
+    fn custom_property_names_with_code_and_name_fields() {
+        let run = run_ok(&[
+            "--boundaries",
+            &fixture("boundaries/oxfordshire_custom_fields.geojson"),
+            "--code-field",
+            "district_id",
+            "--name-field",
+            "district_label",
+            "--teams",
+            &oxon_teams(),
+        ]);
+        let areas = run.areas();
+        assert_eq!(areas.len(), 5);
+        assert_eq!(areas["E07000180"]["name"], "Vale of White Horse");
+        assert_eq!(u(&run.summary()["demand_total"]), 7119);
+    }
+}
+
+mod births {
+    use super::*;
+
+    #[test]
+    fn ons_table_saved_from_excel_in_windows_1252() {
+        let run = run_ok(&[
+            "--boundaries",
+            &oxon_wgs84(),
+            "--teams",
+            &oxon_teams(),
+            "--births",
+            &fixture("births/ons_excel_windows1252.csv"),
+            "--period",
+            "1 July 2019 to 30 June 2020 (fixture)",
+        ]);
+        let areas = run.areas();
+        assert_eq!(u(&areas["E07000177"]["births"]), 1801);
+        assert_eq!(u(&areas["E07000180"]["births"]), 1420);
+        assert_eq!(
+            u(&run.summary()["demand_total"]),
+            1801 + 1502 + 1399 + 1420 + 1011
+        );
+        // Country, region and county rows are reported and ignored; the Welsh name decodes.
+        run.assert_stderr_has(&[
+            "note:",
+            "K02000001 United Kingdom",
+            "E92000001 England",
+            "E12000008 South East",
+            "E10000025 Oxfordshire",
+            "W06000001 Ynys Môn",
+        ]);
+        assert!(run.error_lines().is_empty(), "{}", run.stderr);
+        assert!(run.warning_lines().is_empty(), "{}", run.stderr);
+        assert!(run
+            .text("summary.md")
+            .contains("1 July 2019 to 30 June 2020 (fixture)"));
+        assert_eq!(
+            run.summary()["period"],
+            "1 July 2019 to 30 June 2020 (fixture)"
+        );
+    }
+
+    #[test]
+    fn suppressed_values_are_warned_and_left_out() {
+        let run = run_ok(&[
+            "--boundaries",
+            &oxon_wgs84(),
+            "--teams",
+            &oxon_teams(),
+            "--births",
+            &fixture("births/suppressed_values.csv"),
+        ]);
+        let w = run.warning_lines();
+        for (line, raw) in [(2, "\":\""), (3, "\"x\""), (4, "\"[x]\""), (5, "\"\"")] {
+            assert!(
+                w.iter().any(|l| l.contains("suppressed_values.csv")
+                    && l.contains(&format!("line {line}:"))
+                    && l.contains(&format!("suppressed ({raw})"))),
+                "no warning for line {line}: {}",
+                run.stderr
+            );
+        }
+        let areas = run.areas();
+        for code in ["E07000177", "E07000178", "E07000179", "E07000180"] {
+            assert_eq!(areas[code]["births"], Value::Null, "{code}");
+        }
+        assert_eq!(u(&areas["E07000181"]["births"]), 1038);
+        assert_eq!(u(&run.summary()["demand_total"]), 1038);
+    }
+
+    #[test]
+    fn utf8_with_byte_order_mark() {
+        let run = run_ok(&[
+            "--boundaries",
+            &oxon_wgs84(),
+            "--teams",
+            &oxon_teams(),
+            "--births",
+            &fixture("births/utf8_bom.csv"),
+        ]);
+        assert_eq!(u(&run.summary()["demand_total"]), 7119);
+        assert!(run.warning_lines().is_empty(), "{}", run.stderr);
+    }
+
+    #[test]
+    fn named_columns() {
+        let run = run_ok(&[
+            "--boundaries",
+            &oxon_wgs84(),
+            "--teams",
+            &oxon_teams(),
+            "--births",
+            &fixture("births/no_births_column.csv"),
+            "--births-code-column",
+            "Area code",
+            "--births-column",
+            "Population",
+        ]);
+        assert_eq!(u(&run.areas()["E07000178"]["births"]), 162_000);
+    }
+}
+
+mod teams {
+    use super::*;
+
+    #[test]
+    fn teams_given_only_by_postcode_district() {
+        let run = run_ok(&[
+            "--boundaries",
+            &oxon_wgs84(),
+            "--teams",
+            &fixture("teams/postcode_district_only.csv"),
+        ]);
+        // OX16 is Banbury (Cherwell), OX10 Wallingford (South Oxfordshire).
+        assert_eq!(run.covered(), vec!["E07000177", "E07000179"]);
+        let teams = run.teams();
+        let banbury = &teams["Banbury team"]["properties"];
+        assert_eq!(banbury["base_precision"], "postcode_district");
+        assert_eq!(banbury["host_area_code"], "E07000177");
+        assert_eq!(teams["Wallingford team"]["properties"]["base"], "OX10");
+        assert_eq!(
+            teams["Wallingford team"]["properties"]["covers"],
+            "E07000179"
+        );
+        // The OX10 centroid from data/outcodes.csv.
+        assert_eq!(
+            teams["Wallingford team"]["geometry"]["coordinates"],
+            serde_json::json!([-1.1294, 51.6057])
+        );
+        assert!(run.warning_lines().is_empty(), "{}", run.stderr);
+    }
+
+    fn full_postcodes_with(directory: &str) {
+        let run = run_ok(&[
+            "--boundaries",
+            &oxon_wgs84(),
+            "--teams",
+            &fixture("teams/full_postcodes.csv"),
+            "--postcodes",
+            &fixture(directory),
+        ]);
+        assert!(run.warning_lines().is_empty(), "{}", run.stderr);
+        let teams = run.teams();
+        // Spelled "ox11aa", "OX28 6AA" and " ox26  6aa " in the list; "OX1 1AA", "OX286AA"
+        // and "OX266AA" in the directory.
+        for (name, host, lon, lat) in [
+            ("Oxford team", "E07000178", -1.267367, 51.750231),
+            ("Witney team", "E07000181", -1.485185, 51.785076),
+            ("Bicester team", "E07000177", -1.149897, 51.896914),
+        ] {
+            let t = &teams[name];
+            assert_eq!(t["properties"]["base_precision"], "postcode", "{name}");
+            assert_eq!(t["properties"]["host_area_code"], host, "{name}");
+            let c = &t["geometry"]["coordinates"];
+            assert!((c[0].as_f64().unwrap() - lon).abs() < 2e-6, "{name}: {c}");
+            assert!((c[1].as_f64().unwrap() - lat).abs() < 2e-6, "{name}: {c}");
+        }
+        assert_eq!(run.covered(), vec!["E07000177", "E07000178", "E07000181"]);
+        assert!(run.text("summary.md").contains("**Postcodes**"));
+    }
+
+    #[test]
+    fn full_postcodes_in_a_plain_directory_however_spaced_or_cased() {
+        full_postcodes_with("postcodes/onspd_small.csv");
+    }
+
+    #[test]
+    fn full_postcodes_in_a_gzipped_directory() {
+        full_postcodes_with("postcodes/onspd_small.csv.gz");
+    }
+
+    #[test]
+    fn full_postcode_without_directory_falls_back_to_its_district() {
+        let run = run_ok(&[
+            "--boundaries",
+            &oxon_wgs84(),
+            "--teams",
+            &fixture("teams/full_postcodes.csv"),
+        ]);
+        let w = run.warning_lines();
+        assert_eq!(w.len(), 3, "{}", run.stderr);
+        assert!(w[0].contains("full_postcodes.csv, line 2: Oxford team: postcode OX1 1AA"));
+        assert!(w.iter().all(|l| l.contains("postcode district's centroid")));
+        let teams = run.teams();
+        let oxford = &teams["Oxford team"];
+        assert_eq!(oxford["properties"]["base_precision"], "postcode_district");
+        // The OX1 centroid from data/outcodes.csv.
+        assert_eq!(
+            oxford["geometry"]["coordinates"],
+            serde_json::json!([-1.26232, 51.74694])
+        );
+        assert_eq!(run.covered(), vec!["E07000177", "E07000178", "E07000181"]);
+    }
+
+    #[test]
+    fn team_by_latitude_longitude_serves_the_area_holding_it() {
+        let run = run_ok(&[
+            "--boundaries",
+            &oxon_wgs84(),
+            "--teams",
+            &fixture("teams/latlon_no_areas.csv"),
+        ]);
+        assert_eq!(run.covered(), vec!["E07000178", "E07000180"]);
+        let teams = run.teams();
+        let t = &teams["Oxford city team"]["properties"];
+        assert_eq!(t["areas_served"], "");
+        assert_eq!(t["covers"], "E07000178");
+        assert_eq!(t["base_precision"], "coordinates");
+        let areas = run.areas();
+        assert_eq!(areas["E07000178"]["teams"], "Oxford city team");
+        // Uncovered areas measure to a covered one.
+        let w = &areas["E07000181"];
+        assert_eq!(w["covered"], false);
+        assert!(w["nearest_team_km"].as_f64().unwrap() > 0.0);
+    }
+
+    #[test]
+    fn base_within_2km_outside_every_area_is_placed_in_the_nearest_with_a_warning() {
+        let run = run_ok(&[
+            "--boundaries",
+            &fixture("boundaries/bng_squares_wrong_winding.geojson"),
+            "--teams",
+            &fixture("teams/base_1km_outside.csv"),
+        ]);
+        let w = run.warning_lines();
+        assert_eq!(w.len(), 1, "{}", run.stderr);
+        assert!(w[0].contains("base_1km_outside.csv, line 2: Near team"));
+        assert!(w[0].contains("1000 m outside"));
+        assert!(w[0].contains("Oxford (E07000178)"));
+        assert_eq!(run.covered(), vec!["E07000178"]);
+        // Measured from a point inside the other 10 km square to the shared edge.
+        let km = run.areas()["E07000180"]["nearest_team_km"]
+            .as_f64()
+            .unwrap();
+        assert!(km > 0.0 && km < 10.0, "{km}");
+    }
+
+    #[test]
+    fn list_without_evidence_column_counts_every_team() {
+        let run = run_ok(&["--boundaries", &oxon_wgs84(), "--teams", &oxon_teams()]);
+        let s = run.summary();
+        assert_eq!(s["teams_counted"], 3);
+        assert_eq!(s["teams_in_list"], 3);
+        assert!(run
+            .text("summary.md")
+            .contains("every team in the list (it has no evidence column)"));
+        assert_eq!(run.covered(), vec!["E07000177", "E07000178", "E07000181"]);
+        // A name ("Oxford") works as well as a code.
+        assert_eq!(run.areas()["E07000178"]["teams"], "City team");
+    }
+
+    #[test]
+    fn evidence_flag_on_a_list_without_evidence_is_warned_and_every_team_counts() {
+        let run = run_ok(&[
+            "--boundaries",
+            &oxon_wgs84(),
+            "--teams",
+            &oxon_teams(),
+            "--evidence",
+            "pif_named",
+        ]);
+        run.assert_stderr_has(&["--evidence was given but the team list has no evidence column"]);
+        assert_eq!(run.summary()["teams_counted"], 3);
+    }
+
+    #[test]
+    fn evidence_column_default_and_chosen_levels() {
+        let list = fixture("teams/with_evidence_column.csv");
+        let default = run_ok(&["--boundaries", &oxon_wgs84(), "--teams", &list]);
+        assert_eq!(default.covered(), vec!["E07000177", "E07000178"]);
+        assert_eq!(default.summary()["teams_counted"], 2);
+        let chosen = run_ok(&[
+            "--boundaries",
+            &oxon_wgs84(),
+            "--teams",
+            &list,
+            "--evidence",
+            "candidate,closed",
+        ]);
+        assert_eq!(chosen.covered(), vec!["E07000179", "E07000181"]);
+    }
+
+    #[test]
+    fn every_team_column_can_be_named_with_a_flag() {
+        let list = fixture("teams/custom_columns.csv");
+        let run = run_ok(&[
+            "--boundaries",
+            &oxon_wgs84(),
+            "--teams",
+            &list,
+            "--postcodes",
+            &fixture("postcodes/onspd_small.csv"),
+            "--team-name-column",
+            "Service title",
+            "--team-areas-column",
+            "LA list",
+            "--team-lat-column",
+            "Y coord",
+            "--team-lon-column",
+            "X coord",
+            "--team-easting-column",
+            "Grid E",
+            "--team-northing-column",
+            "Grid N",
+            "--team-postcode-column",
+            "Post code full",
+            "--team-district-column",
+            "District",
+            "--team-evidence-column",
+            "Status",
+            "--evidence",
+            "live",
+        ]);
+        let areas = run.areas();
+        for (code, team) in [
+            ("E07000177", "Postcode team"),
+            ("E07000178", "Degrees team"),
+            ("E07000179", "District team"),
+            ("E07000180", "Grid team"),
+            ("E07000181", "Listed team"),
+        ] {
+            assert_eq!(areas[code]["teams"], team, "{code}");
+        }
+        let teams = run.teams();
+        assert_eq!(
+            teams["Postcode team"]["properties"]["base_precision"],
+            "postcode"
+        );
+        assert_eq!(
+            teams["Grid team"]["properties"]["base_precision"],
+            "coordinates"
+        );
+        assert_eq!(
+            teams["District team"]["properties"]["base_precision"],
+            "postcode_district"
+        );
+        assert_eq!(run.summary()["teams_counted"], 5);
+        assert_eq!(run.summary()["teams_in_list"], 6);
+        // Without the flags the list cannot be read.
+        let plain = crate::run(&["--boundaries", &oxon_wgs84(), "--teams", &list]);
+        assert_eq!(plain.code, 1);
+        plain.assert_stderr_has(&[&list, "has no team name column", "--team-name-column"]);
+    }
+}
+
+mod run_and_check {
+    use super::*;
+
+    #[test]
+    fn check_on_good_input_passes_and_writes_nothing() {
+        let c = crate::check(&["--boundaries", &oxon_wgs84(), "--teams", &oxon_teams()]);
+        assert_eq!(c.code, 0, "{}", c.stderr);
+        c.assert_stderr_has(&[
+            "covgap check: 5 areas, 3 teams (3 counted); 0 error(s), 0 warning(s)",
+        ]);
+        assert!(c.cwd_entries.is_empty(), "{:?}", c.cwd_entries);
+    }
+
+    #[test]
+    fn check_on_the_built_in_data_passes() {
+        let c = crate::check(&[]);
+        assert_eq!(c.code, 0, "{}", c.stderr);
+        c.assert_stderr_has(&["covgap check: 361 areas"]);
+        assert!(c.cwd_entries.is_empty(), "{:?}", c.cwd_entries);
+    }
+
+    #[test]
+    fn check_reports_warnings_but_passes() {
+        let c = crate::check(&[
+            "--boundaries",
+            &oxon_wgs84(),
+            "--teams",
+            &oxon_teams(),
+            "--births",
+            &fixture("births/suppressed_values.csv"),
+        ]);
+        assert_eq!(c.code, 0, "{}", c.stderr);
+        assert_eq!(c.warning_lines().len(), 4, "{}", c.stderr);
+        c.assert_stderr_has(&["0 error(s), 4 warning(s)"]);
+    }
+
+    #[test]
+    fn quiet_run_prints_only_errors() {
+        let run = run_ok(&[
+            "--quiet",
+            "--boundaries",
+            &oxon_wgs84(),
+            "--teams",
+            &oxon_teams(),
+            "--births",
+            &fixture("births/suppressed_values.csv"),
+        ]);
+        assert_eq!(run.stderr, "");
+        assert_eq!(run.files.as_ref().unwrap().len(), 6);
+        let bad = crate::run(&[
+            "-q",
+            "--boundaries",
+            &oxon_wgs84(),
+            "--births",
+            &fixture("births/not_a_number.csv"),
+        ]);
+        assert_eq!(bad.code, 1);
+        assert!(
+            bad.stderr
+                .lines()
+                .all(|l| l.starts_with("error:") || l.starts_with("covgap:")),
+            "{}",
+            bad.stderr
+        );
+        assert!(!bad.stderr.contains("warning:"));
+    }
+
+    #[test]
+    fn areas_with_suppressed_figures_rank_last_among_gaps() {
+        let run = run_ok(&[
+            "--boundaries",
+            &oxon_wgs84(),
+            "--teams",
+            &fixture("teams/oxford_only.csv"),
+            "--births",
+            &fixture("births/suppressed_values.csv"),
+        ]);
+        let areas = run.areas();
+        // West Oxfordshire has the only figure; the suppressed gaps follow by code.
+        assert_eq!(areas["E07000181"]["gap_rank"], 1);
+        assert_eq!(areas["E07000177"]["gap_rank"], 2);
+        assert_eq!(areas["E07000179"]["gap_rank"], 3);
+        assert_eq!(areas["E07000180"]["gap_rank"], 4);
+        let gaps = run.text("gaps.csv");
+        assert!(
+            gaps.contains("\r\n2,E07000177,Cherwell,England,South East,,"),
+            "{gaps}"
+        );
+        assert!(run
+            .text("summary.md")
+            .contains("| Cherwell | E07000177 | England | n/a |"));
+    }
+
+    #[test]
+    fn out_path_that_is_a_file_is_an_error_and_the_file_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("out"), "a file").unwrap();
+        let o = crate::covgap_in(
+            dir.path(),
+            &[
+                "run",
+                "--boundaries",
+                &oxon_wgs84(),
+                "--teams",
+                &oxon_teams(),
+                "--out",
+                "out",
+            ],
+            None,
+        );
+        assert_eq!(o.code, 1, "{}", o.stderr);
+        o.assert_stderr_has(&["out: cannot write output"]);
+        assert_eq!(std::fs::read(dir.path().join("out")).unwrap(), b"a file");
+        assert_eq!(o.cwd_entries, ["out"]);
+    }
+}

@@ -1,0 +1,124 @@
+//! Cross-checks covgap's geometry against GDAL/SpatiaLite (PROJ for the reprojection), an
+//! independent implementation, on the built-in data. Skips with a note where `ogrinfo` is not
+//! installed (`.ci/run` installs gdal-bin).
+
+use std::path::Path;
+use std::process::Command;
+
+fn have_ogrinfo() -> bool {
+    Command::new("ogrinfo")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+fn run_covgap(out: &Path) {
+    let status = Command::new(env!("CARGO_BIN_EXE_covgap"))
+        .args(["run", "-q", "--out"])
+        .arg(out)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+/// Runs one SQLite-dialect query and returns the value of `field` in the first row.
+fn sql_value(file: &Path, sql: &str, field: &str) -> String {
+    let out = Command::new("ogrinfo")
+        .args(["-q", "-dialect", "sqlite", "-sql", sql])
+        .arg(file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let prefix = format!("  {field} (");
+    text.lines()
+        .find(|l| l.starts_with(&prefix))
+        .and_then(|l| l.split(" = ").nth(1))
+        .unwrap_or_else(|| panic!("no {field} in:\n{text}"))
+        .trim()
+        .to_string()
+}
+
+#[test]
+fn nearest_team_distances_match_spatialite() {
+    if !have_ogrinfo() {
+        eprintln!("note: ogrinfo not installed; GDAL cross-check skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    run_covgap(dir.path());
+    // Reproject once with ogr2ogr (PROJ), then measure with SpatiaLite: for every gap, the
+    // distance from its representative point to the nearest covered area.
+    let bng = dir.path().join("areas_27700.gpkg");
+    let st = Command::new("ogr2ogr")
+        .args(["-f", "GPKG", "-t_srs", "EPSG:27700", "-nln", "areas"])
+        .arg(&bng)
+        .arg(dir.path().join("areas.geojson"))
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let areas = bng;
+    let sql = "select max(abs(nearest_team_km - km)) as maxdiff, count(*) as n from (\
+        select a.nearest_team_km, min(ST_Distance(ST_Transform(MakePoint(a.point_lon, a.point_lat, 4326), 27700), \
+        b.geom)) / 1000.0 as km from areas a, areas b \
+        where a.covered = 0 and b.covered = 1 group by a.code)";
+    let maxdiff: f64 = sql_value(&areas, sql, "maxdiff").parse().unwrap();
+    let n: usize = sql_value(&areas, sql, "n").parse().unwrap();
+    assert_eq!(n, 304, "gaps on the built-in data");
+    // covgap rounds to 0.1 km; allow the rounding plus a few metres of datum-shift difference.
+    assert!(maxdiff <= 0.051, "largest difference {maxdiff} km");
+}
+
+#[test]
+fn representative_points_lie_inside_their_areas() {
+    if !have_ogrinfo() {
+        eprintln!("note: ogrinfo not installed; GDAL cross-check skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    run_covgap(dir.path());
+    let areas = dir.path().join("areas.geojson");
+    let outside = sql_value(
+        &areas,
+        "select count(*) as outside from areas where not ST_Intersects(geometry, MakePoint(point_lon, point_lat, 4326))",
+        "outside",
+    );
+    assert_eq!(outside, "0");
+}
+
+#[test]
+fn team_bases_lie_in_their_host_areas() {
+    if !have_ogrinfo() {
+        eprintln!("note: ogrinfo not installed; GDAL cross-check skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    run_covgap(dir.path());
+    // Copy both layers into one GeoPackage so one query can join them.
+    let gpkg = dir.path().join("check.gpkg");
+    for (layer, file) in [("areas", "areas.geojson"), ("teams", "teams.geojson")] {
+        let mut cmd = Command::new("ogr2ogr");
+        if gpkg.exists() {
+            cmd.arg("-update");
+        }
+        let st = cmd
+            .args(["-f", "GPKG"])
+            .arg(&gpkg)
+            .arg(dir.path().join(file))
+            .args(["-nln", layer])
+            .status()
+            .unwrap();
+        assert!(st.success());
+    }
+    let mismatched = sql_value(
+        &gpkg,
+        "select count(*) as bad from teams t join areas a on a.code = t.host_area_code \
+         where not ST_Intersects(a.geom, t.geom)",
+        "bad",
+    );
+    assert_eq!(mismatched, "0");
+}
