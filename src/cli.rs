@@ -64,11 +64,18 @@ struct PlanArgs {
     #[arg(long, value_name = "FILE")]
     export_instance: Option<PathBuf>,
     /// Time limit for the exact solve; past it the best plan found is reported as unproven.
-    #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0, value_parser = parse_seconds)]
     exact_seconds: f64,
     /// Folder to write the outputs into (created if needed).
     #[arg(long, default_value = "covgap-out", value_name = "DIR")]
     out: PathBuf,
+}
+
+fn parse_seconds(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+        _ => Err(format!("{s:?} is not a number of seconds (0 or more)")),
+    }
 }
 
 fn parse_radius(s: &str) -> Result<f64, String> {

@@ -157,10 +157,17 @@ fn site_covers(study: &Study, model: Model, listed: &[usize], at: Option<&Locate
 
 fn team_site(study: &Study, model: Model, t: &Team) -> Site {
     let at = t.base.as_ref().map(|b| b.at);
+    // Under a radius the district holding the base is covered only if its representative
+    // point is within reach, like any other: coverage then follows from the coordinates and
+    // the named areas alone, so another solver can rebuild it from the exported instance.
+    let named = match model {
+        Model::District => &t.covers,
+        Model::Radius(_) => &t.areas_served,
+    };
     Site {
         name: t.name.clone(),
         district: t.host_area.map(|i| study.areas[i].code.clone()),
-        covers: site_covers(study, model, &t.covers, at.as_ref()),
+        covers: site_covers(study, model, named, at.as_ref()),
         at,
     }
 }
