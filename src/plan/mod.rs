@@ -159,7 +159,24 @@ pub struct Plan {
     pub swapped_seconds: f64,
     pub exact: Exact,
     pub geographies: Option<GeographyPlan>,
+    /// The optimum for every n = 1..N, solved separately (the best any n new sites can do);
+    /// empty when the solve at N was not proven optimal or took over [`CURVE_SECONDS`].
+    pub optimum_by_n: Vec<Optimum>,
 }
+
+/// The best any n new sites can do.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Optimum {
+    pub n: usize,
+    pub value: f64,
+    /// Babies covered in all (existing and what-if teams included).
+    pub babies_cumulative: u64,
+    pub percent_cumulative: f64,
+    pub proven: bool,
+}
+
+/// The exact curve (one solve per n) is computed when the solve at N took less than this.
+pub const CURVE_SECONDS: f64 = 2.0;
 
 /// Plans new sites for `study`: its counted teams, plus `what_if`, stay fixed; `candidates`
 /// (or every district without a team) are the possible new sites. `need` is required for
@@ -227,6 +244,42 @@ pub fn plan(
         // The better heuristic plan seeds the search.
         exact::max_cover(&problem, options.add, &swapped.sites, &options.limits)
     };
+    let optimum_by_n =
+        if ex.status == Status::Optimal && options.add > 0 && ex.seconds < CURVE_SECONDS {
+            let covered = instance.covered_by_fixed();
+            (1..=options.add)
+                .map(|n| {
+                    let prefix = &swapped.sites[..n.min(swapped.sites.len())];
+                    let e = if n == options.add {
+                        ex.clone()
+                    } else {
+                        exact::max_cover(&problem, n, prefix, &options.limits)
+                    };
+                    let mut c = covered.clone();
+                    for &j in &e.sites {
+                        for &d in &instance.candidates[j].covers {
+                            c[d] = true;
+                        }
+                    }
+                    let babies: u64 = instance
+                        .demand
+                        .iter()
+                        .zip(&c)
+                        .filter(|(_, c)| **c)
+                        .map(|(d, _)| d.babies)
+                        .sum();
+                    Optimum {
+                        n,
+                        value: e.value,
+                        babies_cumulative: babies,
+                        percent_cumulative: crate::rollup::percent(babies, baseline.total),
+                        proven: e.status == Status::Optimal,
+                    }
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
     let geographies = options
         .by
         .map(|level| by_geography(study, &instance, level, &options.limits));
@@ -240,6 +293,7 @@ pub fn plan(
         swapped_seconds,
         exact: ex,
         geographies,
+        optimum_by_n,
     })
 }
 

@@ -65,11 +65,23 @@ pub fn csv(study: &Study, plan: &Plan) -> Vec<u8> {
     if need {
         header.push("need_weighted_newly_covered");
     }
+    let best = format!("best_possible_cumulative_{key}_at_n");
     header.extend([
         cum.as_str(),
         "cumulative_percent_of_uk",
         "most_deprived_decile_share",
+        best.as_str(),
+        "best_possible_percent_at_n",
     ]);
+    let optimum = |n: usize| -> [String; 2] {
+        match plan.optimum_by_n.iter().find(|o| o.n == n) {
+            Some(o) => [
+                o.babies_cumulative.to_string(),
+                format!("{:.2}", o.percent_cumulative),
+            ],
+            None => [String::new(), String::new()],
+        }
+    };
     let mut rows = Vec::new();
     let mut method = |name: &str, steps: Vec<Step>| {
         let mut r = vec![
@@ -90,6 +102,8 @@ pub fn csv(study: &Study, plan: &Plan) -> Vec<u8> {
                 "{:.2}",
                 percent(plan.baseline.with_what_if, plan.baseline.total)
             ),
+            String::new(),
+            String::new(),
             String::new(),
         ]);
         rows.push(r);
@@ -118,6 +132,7 @@ pub fn csv(study: &Study, plan: &Plan) -> Vec<u8> {
                 format!("{:.2}", s.percent_cumulative),
                 share(site_deprivation(plan, s.site)),
             ]);
+            r.extend(optimum(s.n));
             rows.push(r);
         }
     };
@@ -342,11 +357,16 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
                 "- **Greedy is {d:.1} ({pct:.2}%) short of the {bound} {weight_word}; greedy then swaps is {ds:.1} ({pcts:.2}%) short.**"
             );
         }
+        if plan.optimum_by_n.is_empty() {
+            let _ = writeln!(s, "- The best possible value for each smaller n was not computed: the solve at N was not proven optimal, or took over {:.0} s.", crate::plan::CURVE_SECONDS);
+        } else {
+            let _ = writeln!(s, "- The exact plan's sites are listed in greedy order among themselves, so its running totals at n < N are not the best possible for n; the last column gives that optimum, solved separately for each n.");
+        }
         if plan.greedy.sites.len() < plan.options.add {
             let _ = writeln!(s, "- Every demand point the candidates can reach is covered after {} site(s); more sites would add nothing.", plan.greedy.sites.len());
         }
-        let _ = writeln!(s, "\n| n | Greedy site | {what} newly covered | % of UK covered | Exact plan site | {what} newly covered | % of UK covered |");
-        let _ = writeln!(s, "|---:|---|---:|---:|---|---:|---:|");
+        let _ = writeln!(s, "\n| n | Greedy site | {what} newly covered | % of UK covered | Exact plan site | {what} newly covered | % of UK covered | Best possible with n new teams, % |");
+        let _ = writeln!(s, "|---:|---|---:|---:|---|---:|---:|---:|");
         let name = |st: &Step| {
             let c = &plan.instance.candidates[st.site];
             match &c.district {
@@ -364,7 +384,25 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
                 ),
                 None => " | | ".into(),
             };
-            let _ = writeln!(s, "| {} | {} | {} |", i + 1, cell(&gsteps), cell(&esteps));
+            let best = plan
+                .optimum_by_n
+                .iter()
+                .find(|o| o.n == i + 1)
+                .map(|o| {
+                    format!(
+                        "{:.1}{}",
+                        o.percent_cumulative,
+                        if o.proven { "" } else { " (unproven)" }
+                    )
+                })
+                .unwrap_or_default();
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {best} |",
+                i + 1,
+                cell(&gsteps),
+                cell(&esteps)
+            );
         }
     }
     if let Some(g) = &plan.geographies {

@@ -155,6 +155,26 @@ fn exported_instance_re_solves_to_the_same_values() {
         .as_bool()
         .unwrap());
     covers_follow_from_coordinates(&doc);
+
+    // The best possible for each n is at least greedy's and exact's running totals, grows
+    // with n, and at N equals the exact plan.
+    let csv = read(&dir, "out/plan.csv");
+    let r = rows(&csv);
+    let (cum, best) = (
+        col(&csv, "cumulative_births_covered"),
+        col(&csv, "best_possible_cumulative_births_at_n"),
+    );
+    let mut last_best = 0u64;
+    for row in r.iter().filter(|r| r[1] != "0") {
+        let b: u64 = row[best].parse().unwrap();
+        assert!(b >= row[cum].parse::<u64>().unwrap(), "{row:?}");
+        if row[0] == "greedy" {
+            assert!(b >= last_best);
+            last_best = b;
+        }
+    }
+    let exact_last = r.iter().rfind(|r| r[0] == "exact").unwrap();
+    assert_eq!(exact_last[cum], exact_last[best]);
 }
 
 #[test]
