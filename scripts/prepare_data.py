@@ -18,6 +18,10 @@ runs without the raw data folder. This script makes them. It reads the raw input
       geocoded base (full postcode or postcode district) and last evidence.
   data/outcodes.csv
       the 3,078 postcode-district centroids (outcode, latitude, longitude), sorted by outcode.
+  data/deprivation.csv
+      one row per district (sorted by code): the share of its small areas in its own nation's most
+      deprived 10% (English IMD 2025, WIMD 2019, SIMD 2020v2, NIMDM 2017), the need score that
+      `covgap plan --rank-by need` weights births by.
 
 It asserts the checks documented in data/SOURCES.md (361 districts, codes equal to the boundary
 codes, UK births 700,691, UK age 0 694,286, every served-area name matched, every base resolved)
@@ -451,6 +455,81 @@ def prepare_teams(shared: Path, out: Path, bases_path: Path, areas: list[dict[st
 
 
 # --------------------------------------------------------------------------------------------
+# deprivation.csv
+
+DEPRIVATION_COLUMNS = ["code", "name", "nation", "index", "small_areas", "most_deprived_decile_share"]
+# (nation, file, code column, share column, index name, small-area kind)
+DEPRIVATION_SOURCES = [
+    ("England", "imd2025_england_lad24_file10_summaries.csv", "ltla24_code",
+     "imd_proportion_of_lso_as_in_most_deprived_10_percent_nationally",
+     "English Indices of Deprivation 2025 (IMD)", "LSOA 2021"),
+    ("Wales", "wimd2019_wales_lad22_aggregated.csv", "ltla22_code", "Proportion",
+     "Welsh Index of Multiple Deprivation 2019", "LSOA 2011"),
+    ("Scotland", "simd2020_scotland_lad24_aggregated.csv", "ltla24_code", "Proportion",
+     "Scottish Index of Multiple Deprivation 2020v2", "data zone 2011"),
+    ("Northern Ireland", "nimdm2017_ni_lgd14_aggregated.csv", "lgd14_code", "Proportion",
+     "Northern Ireland Multiple Deprivation Measure 2017", "super output area 2001"),
+]
+
+
+def prepare_deprivation(shared: Path, out: Path, areas: list[dict[str, str]]) -> None:
+    """Share of each district's small areas in its own nation's most deprived decile.
+
+    The indices differ by nation (domains, years, small areas) and cannot be compared as scores
+    or ranks; the share of small areas in the nation's own most deprived tenth is the one measure
+    every nation's published summaries give in the same form. It is cross-checked against the
+    small-area deciles where a small-area-to-district lookup exists (England, Wales, Scotland).
+    """
+    dep = shared / "deprivation"
+    name_by_code = {a["code"]: a["name"] for a in areas}
+    rows = []
+    for nation, fname, code_col, share_col, index, kind in DEPRIVATION_SOURCES:
+        for r in read_csv(dep / fname):
+            code = r[code_col]
+            check(code in name_by_code, f"deprivation: {fname}: {code} is not a district")
+            share = float(r[share_col])
+            check(0.0 <= share <= 1.0, f"deprivation: {code} share {share} outside 0..1")
+            rows.append({"code": code, "name": name_by_code[code], "nation": nation, "index": index,
+                         "small_areas": kind, "most_deprived_decile_share": f"{share:.4f}"})
+    rows.sort(key=lambda r: r["code"])
+    check([r["code"] for r in rows] == sorted(name_by_code), "deprivation: one row per district")
+
+    # Cross-check against the small-area deciles (1 = most deprived within the nation).
+    decile = {r["area_code"]: int(r["IMD_decile"]) for r in read_csv(dep / "imd_uk_smallarea_deciles_by_nation.csv")}
+    look = shared / "lookups"
+    district_of = {}
+    for r in read_csv(look / "lsoa21_to_ward24_lad24_ew_ons.csv"):
+        if r["lsoa21_code"].startswith("E"):
+            district_of[r["lsoa21_code"]] = r["ltla24_code"]
+    for r in read_csv(look / "lsoa11_to_lad21_ew_ons.csv"):
+        if r["lsoa11_code"].startswith("W"):
+            district_of[r["lsoa11_code"]] = r["ltla21_code"]
+    for r in read_csv(look / "scotland_dz2011_iz_ca_hscp_hb_lookup_phs_21042020.csv"):
+        district_of[r["DataZone"]] = r["CA"]
+    counts: dict[str, list[int]] = {}
+    for sa, d in decile.items():
+        if sa in district_of:
+            c = counts.setdefault(district_of[sa], [0, 0])
+            c[0] += 1
+            c[1] += d == 1
+    worst = 0.0
+    checked = 0
+    for r in rows:
+        if r["nation"] == "Northern Ireland":
+            continue
+        c = counts.get(r["code"])
+        check(c is not None, f"deprivation: no small areas found for {r['code']}")
+        diff = abs(c[1] / c[0] - float(r["most_deprived_decile_share"]))
+        worst = max(worst, diff)
+        checked += 1
+    check(worst < 0.0005, f"deprivation: published share differs from the small-area deciles by {worst}")
+    dest = out / "deprivation.csv"
+    write_csv(dest, DEPRIVATION_COLUMNS, rows)
+    print(f"deprivation: {len(rows)} rows -> {dest}; {checked} (England, Wales, Scotland) agree with "
+          f"the small-area deciles to within {worst:.5f}")
+
+
+# --------------------------------------------------------------------------------------------
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
@@ -470,6 +549,7 @@ def main(argv: list[str] | None = None) -> int:
     areas = prepare_areas(shared, out, names)
     outcodes = prepare_outcodes(shared, out)
     prepare_teams(shared, out, args.bases.resolve(), areas, outcodes, rings)
+    prepare_deprivation(shared, out, areas)
     print("all checks passed")
     return 0
 

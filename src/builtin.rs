@@ -47,3 +47,11 @@ pub const AGE0_SOURCE: &str =
 pub const BOUNDARIES_SOURCE: &str = "ONS Local Authority Districts (May 2024) Boundaries UK BUC";
 /// The team list.
 pub const TEAMS_SOURCE: &str = "covgap's team list compiled from public sources (not the Parent-Infant Foundation's own list; incomplete)";
+
+/// Need score per district: share of small areas in the nation's most deprived decile.
+pub fn deprivation() -> Input {
+    Input::BuiltIn {
+        label: "built-in deprivation (data/deprivation.csv)",
+        text: include_str!("../data/deprivation.csv"),
+    }
+}

@@ -6,11 +6,14 @@ use std::time::Instant;
 use clap::{Args, Parser, Subcommand};
 
 use covgap::error::{Diagnostics, Severity};
-use covgap::load::Inputs;
+use covgap::load::{Counting, Inputs};
 use covgap::model::Measure;
+use covgap::plan::instance::{Model, RankBy};
+use covgap::plan::ByLevel;
 use covgap::read::boundaries::BoundaryOptions;
 use covgap::read::figures::FigureOptions;
 use covgap::read::teams::TeamColumns;
+use covgap::read::Input;
 
 #[derive(Parser, Debug)]
 #[command(name = "covgap", version, about = "Where babies in the UK have no specialised parent-infant relationship team", long_about = None)]
@@ -25,6 +28,63 @@ enum Command {
     Run(RunArgs),
     /// Read and check the inputs, report every problem, write nothing.
     Check(InputArgs),
+    /// Choose where N new teams would newly cover the most babies (existing teams fixed),
+    /// greedy and exact; or, with --by, the fewest teams that give every ICB, health board or
+    /// region a team.
+    Plan(PlanArgs),
+}
+
+#[derive(Args, Debug)]
+#[command(group(clap::ArgGroup::new("what").required(true).multiple(true).args(["add", "by"])))]
+struct PlanArgs {
+    #[command(flatten)]
+    inputs: InputArgs,
+    /// Number of new team sites to choose.
+    #[arg(long, value_name = "N")]
+    add: Option<usize>,
+    /// Candidate sites: CSV in any form --teams takes (name plus areas, coordinates or
+    /// postcode); every row is a candidate. [default: every district without a team]
+    #[arg(long, value_name = "FILE")]
+    candidates: Option<PathBuf>,
+    /// A team covers every district whose representative point lies within KM kilometres of
+    /// its base (British National Grid). [default: a team covers the district it is in]
+    #[arg(long, value_name = "KM", value_parser = parse_radius)]
+    radius: Option<f64>,
+    /// Which geographies have no team, and the fewest new teams that give each one a team.
+    #[arg(long, value_enum)]
+    by: Option<ByLevel>,
+    /// Teams to add as existing before planning (e.g. teams in development); same CSV forms
+    /// as --teams, every row counted.
+    #[arg(long, value_name = "FILE")]
+    what_if: Option<PathBuf>,
+    /// What a newly covered baby counts for: births, or births weighted by deprivation.
+    #[arg(long, value_enum, default_value_t = RankBy::Births)]
+    rank_by: RankBy,
+    /// Also write the exact problem solved (demand, sites, coverage) as JSON to FILE.
+    #[arg(long, value_name = "FILE")]
+    export_instance: Option<PathBuf>,
+    /// Time limit for the exact solve; past it the best plan found is reported as unproven.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0, value_parser = parse_seconds)]
+    exact_seconds: f64,
+    /// Folder to write the outputs into (created if needed).
+    #[arg(long, default_value = "covgap-out", value_name = "DIR")]
+    out: PathBuf,
+}
+
+fn parse_seconds(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+        _ => Err(format!("{s:?} is not a number of seconds (0 or more)")),
+    }
+}
+
+fn parse_radius(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+        _ => Err(format!(
+            "{s:?} is not a distance in kilometres greater than 0"
+        )),
+    }
 }
 
 #[derive(Args, Debug)]
@@ -153,6 +213,7 @@ pub fn main() -> i32 {
     match cli.command {
         Command::Run(args) => run(args),
         Command::Check(args) => check(args),
+        Command::Plan(args) => plan(args),
     }
 }
 
@@ -222,4 +283,139 @@ fn check(args: InputArgs) -> i32 {
             i32::from(errors > 0)
         }
     }
+}
+
+fn plan(args: PlanArgs) -> i32 {
+    let started = Instant::now();
+    let quiet = args.inputs.quiet;
+    let fail = |e: &dyn std::fmt::Display| {
+        eprintln!("covgap: {e}");
+        1
+    };
+    let mut diag = Diagnostics::new();
+    let inputs = args.inputs.to_inputs();
+    let study = covgap::load::load(&inputs, &mut diag);
+    let study = match study {
+        Ok(s) => s,
+        Err(e) => {
+            report(&diag, quiet);
+            return fail(&e);
+        }
+    };
+    let mut side_list =
+        |path: &Option<PathBuf>| -> Result<Option<Vec<covgap::model::Team>>, covgap::error::Error> {
+            match path {
+                None => Ok(None),
+                Some(p) => covgap::load::resolve_teams(
+                    &Input::File(p.clone()),
+                    &Default::default(),
+                    inputs.postcodes.as_deref(),
+                    Counting::All,
+                    false,
+                    &study.areas,
+                    &mut diag,
+                )
+                .map(|(t, _)| Some(t)),
+            }
+        };
+    let lists = side_list(&args.candidates).and_then(|c| Ok((c, side_list(&args.what_if)?)));
+    report(&diag, quiet);
+    let (candidates, what_if) = match lists.and_then(|l| diag.into_result().map(|_| l)) {
+        Ok(l) => l,
+        Err(e) => return fail(&e),
+    };
+    if candidates.as_ref().is_some_and(|c| c.is_empty()) {
+        return fail(&"--candidates: the file lists no usable site");
+    }
+    let need = match covgap::read::deprivation::read_deprivation(&covgap::builtin::deprivation()) {
+        Ok(d) => d,
+        Err(e) => return fail(&e),
+    };
+    let options = covgap::plan::Options {
+        add: args.add.unwrap_or(0),
+        model: args.radius.map_or(Model::District, Model::Radius),
+        rank_by: args.rank_by,
+        by: args.by,
+        limits: covgap::plan::exact::Limits {
+            seconds: args.exact_seconds,
+            ..Default::default()
+        },
+        candidates_source: args.candidates.as_ref().map(|p| p.display().to_string()),
+    };
+    let plan = match covgap::plan::plan(
+        &study,
+        what_if.as_deref().unwrap_or(&[]),
+        candidates.as_deref(),
+        Some(&need),
+        &options,
+    ) {
+        Ok(p) => p,
+        Err(e) => return fail(&e),
+    };
+    let analysis = covgap::analyse(study);
+    let files = covgap::write::plan::files(&analysis.study, analysis.render(), &plan);
+    let mut written = match covgap::write::commit(&args.out, &files) {
+        Ok(p) => p,
+        Err(e) => return fail(&e),
+    };
+    if let Some(path) = &args.export_instance {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_else(|| "instance.json".into());
+        let bytes = plan
+            .instance
+            .to_json(Some(covgap::write::plan::solutions(&plan)));
+        match covgap::write::commit(&dir, &[covgap::write::OutputFile { name, bytes }]) {
+            Ok(p) => written.extend(p),
+            Err(e) => return fail(&e),
+        }
+    }
+    if !quiet {
+        let b = &plan.baseline;
+        eprintln!(
+            "covgap plan: {} candidate sites; existing teams cover {:.1}% of {}",
+            plan.instance.candidates.len(),
+            covgap::rollup::percent(b.existing, b.total),
+            analysis.study.demand.measure.describe()
+        );
+        if options.add > 0 {
+            let (d, pct) = plan.gap();
+            eprintln!(
+                "covgap plan: {} new site(s): greedy {:.1} ({:.1} ms), greedy then swaps {:.1} ({:.1} ms), exact {:.1} ({}, {:.2} s); greedy is {:.1} ({:.2}%) short",
+                options.add,
+                plan.greedy.value,
+                plan.greedy_seconds * 1000.0,
+                plan.swapped.value,
+                plan.swapped_seconds * 1000.0,
+                plan.exact.value,
+                plan.exact.status.describe(&options.limits),
+                plan.exact.seconds,
+                d,
+                pct
+            );
+        }
+        if let Some(g) = &plan.geographies {
+            eprintln!(
+                "covgap plan: {} of {} {} have no team; {} new site(s) would give every reachable one a team ({})",
+                g.gaps.len(),
+                g.total,
+                g.level.describe(),
+                g.sites.len(),
+                g.status.describe(&options.limits)
+            );
+        }
+        for p in written {
+            eprintln!("  wrote {}", p.display());
+        }
+        eprintln!(
+            "covgap: done in {:.0} ms",
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+    }
+    0
 }

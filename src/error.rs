@@ -27,6 +27,9 @@ pub enum Error {
     /// A coordinate could not be transformed between coordinate systems.
     #[error("coordinate transformation failed: {0}")]
     Projection(String),
+    /// A plan was asked for that cannot be made as asked (e.g. need weights missing).
+    #[error("{0}")]
+    Plan(String),
     /// An output file could not be written.
     #[error("{path}: cannot write output: {source}")]
     Write {

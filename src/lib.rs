@@ -23,6 +23,7 @@ pub mod error;
 pub mod index;
 pub mod load;
 pub mod model;
+pub mod plan;
 pub mod read;
 pub mod rollup;
 pub mod write;

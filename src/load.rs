@@ -2,7 +2,7 @@
 //! a [`Study`], reporting every problem found along the way.
 
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use geo::{Coord, InteriorPoint};
 
@@ -316,24 +316,80 @@ fn load_teams(
     diag: &mut Diagnostics,
 ) -> Result<(Vec<Team>, String, String)> {
     let tin = input(&inputs.teams, builtin::teams);
-    let label = tin.label();
-    let list = match read_teams(&tin, &inputs.team_columns, diag) {
-        Ok(l) => l,
+    // The built-in list names the built-in districts: with a user's own boundaries its teams
+    // elsewhere are outside the study, not mistakes the user could fix.
+    let outside_ok = inputs.teams.is_none() && inputs.boundaries.is_some();
+    let (teams, evidence_rule) = match resolve_teams(
+        &tin,
+        &inputs.team_columns,
+        inputs.postcodes.as_deref(),
+        Counting::Evidence(inputs.evidence.as_deref()),
+        outside_ok,
+        areas,
+        diag,
+    ) {
+        Ok(r) => r,
         Err(e) => {
-            // Listed with the other problems; there are no teams to check.
+            // Listed with the other problems, so `check` goes on to report the rest.
             record(diag, e);
-            let label = inputs
-                .teams
-                .as_ref()
-                .map(|p| p.display().to_string())
-                .unwrap_or(label);
-            return Ok((
+            (
                 Vec::new(),
                 "no teams (the team list could not be read)".into(),
-                label,
-            ));
+            )
         }
     };
+    let teams_label = if inputs.teams.is_some() {
+        tin.label()
+    } else {
+        builtin::TEAMS_SOURCE.to_string()
+    };
+    Ok((teams, evidence_rule, teams_label))
+}
+
+/// Which rows of a team list count as coverage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counting<'a> {
+    /// Rows whose evidence level is one of these (`None`: [`DEFAULT_EVIDENCE`]); every row
+    /// when the list has no evidence column.
+    Evidence(Option<&'a [String]>),
+    /// Every row, whatever its evidence (candidate sites, teams in a what-if list).
+    All,
+}
+
+/// Reads a team list (any of the CSV forms `--teams` takes) and resolves it against `areas`:
+/// areas served by code or name, bases by coordinates or postcode, the area holding each base.
+/// Returns the resolved teams, in list order, and the counting rule in words. Rows with
+/// problems are reported in `diag` and left out.
+///
+/// With `outside_ok`, areas and bases outside `areas` are passed over with a note instead of
+/// being errors (the built-in list read against a user's own, smaller boundaries).
+///
+/// Used for the team list itself and for every other list of sites (`covgap plan
+/// --candidates`, `--what-if`), so all of them are read the same way.
+///
+/// # Examples
+/// ```
+/// use covgap::{builtin, error::Diagnostics, load::{self, Counting}};
+/// use covgap::read::teams::TeamColumns;
+/// let mut diag = Diagnostics::new();
+/// let study = load::load(&load::Inputs::default(), &mut diag).unwrap();
+/// let (teams, _) = load::resolve_teams(&builtin::teams(), &TeamColumns::default(), None,
+///     Counting::All, false, &study.areas, &mut diag).unwrap();
+/// // Every row counts, so a row with neither areas nor a base is an error and left out.
+/// assert!(!teams.is_empty() && teams.len() <= study.teams.len());
+/// assert!(teams.iter().all(|t| t.counted));
+/// ```
+pub fn resolve_teams(
+    tin: &Input,
+    columns: &TeamColumns,
+    postcodes: Option<&Path>,
+    counting: Counting,
+    outside_ok: bool,
+    areas: &[Area],
+    diag: &mut Diagnostics,
+) -> Result<(Vec<Team>, String)> {
+    let label = tin.label();
+    let list = read_teams(tin, columns, diag)?;
 
     let by_code: HashMap<&str, usize> = areas
         .iter()
@@ -354,7 +410,7 @@ fn load_teams(
             _ => None,
         })
         .collect();
-    let found = match (&inputs.postcodes, wanted.is_empty()) {
+    let found = match (postcodes, wanted.is_empty()) {
         (Some(p), false) => Some(lookup_postcodes(p, &wanted)?),
         (Some(p), true) => {
             diag.note(
@@ -375,18 +431,21 @@ fn load_teams(
             .collect(),
     );
 
-    let wanted_levels: Option<Vec<String>> = if list.has_evidence {
+    let asked = match counting {
+        Counting::Evidence(levels) => levels,
+        Counting::All => None,
+    };
+    let wanted_levels: Option<Vec<String>> = if list.has_evidence && counting != Counting::All {
         Some(
-            inputs
-                .evidence
-                .clone()
+            asked
+                .map(|l| l.to_vec())
                 .unwrap_or_else(|| DEFAULT_EVIDENCE.iter().map(|s| s.to_string()).collect())
                 .into_iter()
                 .map(|s| s.trim().to_ascii_lowercase())
                 .collect(),
         )
     } else {
-        if inputs.evidence.is_some() {
+        if asked.is_some() {
             diag.warn(
                 &label,
                 None,
@@ -395,9 +454,10 @@ fn load_teams(
         }
         None
     };
-    let evidence_rule = match &wanted_levels {
-        Some(l) => format!("teams whose evidence level is {}", l.join(" or ")),
-        None => "every team in the list (it has no evidence column)".to_string(),
+    let evidence_rule = match (&wanted_levels, counting) {
+        (Some(l), _) => format!("teams whose evidence level is {}", l.join(" or ")),
+        (None, Counting::All) => "every team in the list".to_string(),
+        (None, _) => "every team in the list (it has no evidence column)".to_string(),
     };
     if let Some(levels) = &wanted_levels {
         let present: std::collections::BTreeSet<&str> = list
@@ -435,7 +495,6 @@ fn load_teams(
     // The built-in list names the built-in districts. With a user's own boundaries (one
     // region, say) its teams elsewhere are outside the study, not mistakes the user could
     // fix: their unknown areas and far-off bases are passed over, not errors.
-    let outside_ok = inputs.teams.is_none() && inputs.boundaries.is_some();
     let mut outside_study = 0usize;
     let mut passed_over: std::collections::BTreeSet<String> = Default::default();
     let mut teams = Vec::new();
@@ -470,7 +529,7 @@ fn load_teams(
         let base = match &row.base {
             None => None,
             Some(given) => {
-                match locate_base(given, found.as_ref(), inputs.postcodes.is_some(), &outcodes) {
+                match locate_base(given, found.as_ref(), postcodes.is_some(), &outcodes) {
                     Ok((at, precision, text, fell_back)) => {
                         if fell_back {
                             diag.warn(&label, place, format!("{}: postcode {text} placed at its postcode district's centroid (give --postcodes FILE, the ONS Postcode Directory, for the exact place)", row.name));
@@ -594,12 +653,7 @@ fn load_teams(
             format!("{outside_study} team(s) serve only areas outside the given boundaries and are left out"),
         );
     }
-    let teams_label = if inputs.teams.is_some() {
-        label
-    } else {
-        builtin::TEAMS_SOURCE.to_string()
-    };
-    Ok((teams, evidence_rule, teams_label))
+    Ok((teams, evidence_rule))
 }
 
 /// Returns the base's location, precision, the text describing it, and whether a full

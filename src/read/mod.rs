@@ -5,6 +5,7 @@
 
 pub mod boundaries;
 pub mod columns;
+pub mod deprivation;
 pub mod figures;
 pub mod postcodes;
 pub mod teams;

@@ -9,7 +9,8 @@ use crate::coverage::Coverage;
 use crate::model::Study;
 use crate::write::round;
 
-fn position(x: f64, y: f64) -> Value {
+/// An RFC 7946 position, rounded to 6 decimals.
+pub fn position(x: f64, y: f64) -> Value {
     json!([round(x, 6), round(y, 6)])
 }
 
@@ -34,7 +35,8 @@ pub fn multipolygon_geometry(mp: &MultiPolygon) -> Value {
     json!({ "type": "MultiPolygon", "coordinates": polys })
 }
 
-fn collection(name: &str, meta: Value, features: Vec<Value>) -> Vec<u8> {
+/// A FeatureCollection, one feature a line, with covgap's metadata in a `covgap` member.
+pub fn collection(name: &str, meta: Value, features: Vec<Value>) -> Vec<u8> {
     // One feature per line: readable, diffable, and still one JSON document.
     let mut out = String::new();
     out.push_str("{\"type\":\"FeatureCollection\",\"name\":");

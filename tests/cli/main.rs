@@ -7,6 +7,7 @@ mod bad_input;
 mod builtin;
 mod inputs;
 mod outputs;
+mod plan;
 mod properties;
 mod regression;
 

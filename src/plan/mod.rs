@@ -1,0 +1,474 @@
+//! `covgap plan`: where N new teams would newly cover the most babies, keeping every
+//! existing team fixed, and how close the quick (greedy) answer is to the best possible.
+//!
+//! The steps: [`instance`] builds the problem (demand, candidate and fixed sites, what each
+//! covers); [`greedy`] answers it with lazy greedy selection; [`exact`] solves it by integer
+//! programming and also finds the fewest teams that would give every ICB, health board or
+//! region a team ([`by_geography`]).
+//!
+//! # Examples
+//! ```
+//! use covgap::{error::Diagnostics, load};
+//! use covgap::plan::{self, Options};
+//! let study = load::load(&load::Inputs::default(), &mut Diagnostics::new()).unwrap();
+//! let p = plan::plan(&study, &[], None, None, &Options { add: 3, ..Options::default() }).unwrap();
+//! assert_eq!(p.instance.candidates[p.greedy.sites[0]].district.as_deref(), Some("E08000025"));
+//! assert!(p.greedy.value <= p.exact.value);
+//! ```
+
+pub mod exact;
+pub mod greedy;
+pub mod instance;
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::Instant;
+
+use crate::error::Result;
+use crate::model::{Geography, Study, Team};
+use crate::read::deprivation::Deprivation;
+use exact::{Exact, Limits, Status};
+use greedy::Selection;
+use instance::{Instance, Model, RankBy};
+
+/// Geographies `--by` can ask about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ByLevel {
+    /// Integrated Care Boards (England).
+    Icb,
+    /// Health boards (Scotland, Wales) and HSC trusts (Northern Ireland).
+    HealthBoard,
+    /// English regions.
+    Region,
+}
+
+impl ByLevel {
+    pub fn key(self) -> &'static str {
+        match self {
+            ByLevel::Icb => "icb",
+            ByLevel::HealthBoard => "health_board",
+            ByLevel::Region => "region",
+        }
+    }
+
+    /// Plural words for reports.
+    pub fn describe(self) -> &'static str {
+        match self {
+            ByLevel::Icb => "Integrated Care Boards",
+            ByLevel::HealthBoard => "health boards and HSC trusts",
+            ByLevel::Region => "English regions",
+        }
+    }
+
+    fn of(self, keys: &crate::model::RollupKeys) -> Option<&Geography> {
+        match self {
+            ByLevel::Icb => keys.icb.as_ref(),
+            ByLevel::HealthBoard => keys.health_board.as_ref(),
+            ByLevel::Region => keys.region.as_ref(),
+        }
+    }
+}
+
+/// What to plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    /// New sites to choose (0: only `by`).
+    pub add: usize,
+    pub model: Model,
+    pub rank_by: RankBy,
+    pub by: Option<ByLevel>,
+    pub limits: Limits,
+    /// Where the candidate sites came from, for reports; `None` for the default (every
+    /// district without a team).
+    pub candidates_source: Option<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            add: 0,
+            model: Model::District,
+            rank_by: RankBy::Births,
+            by: None,
+            limits: Limits::default(),
+            candidates_source: None,
+        }
+    }
+}
+
+/// Babies covered before any new site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Baseline {
+    /// The UK total of the figure.
+    pub total: u64,
+    /// Covered by the existing (counted) teams under the coverage model.
+    pub existing: u64,
+    /// Covered once the what-if teams are added too (equal to `existing` with none).
+    pub with_what_if: u64,
+    pub what_if_teams: usize,
+}
+
+/// One row of the curve: the n-th site and what it adds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub n: usize,
+    /// Candidate index.
+    pub site: usize,
+    pub babies_new: u64,
+    pub weight_new: f64,
+    /// Babies covered in all, existing and what-if teams included.
+    pub babies_cumulative: u64,
+    pub percent_cumulative: f64,
+    /// Demand points newly covered.
+    pub newly: Vec<usize>,
+}
+
+/// A geography with no team, and the site the minimum cover gives it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GeographyGap {
+    pub geography: Geography,
+    pub districts: usize,
+    pub babies: u64,
+    /// Candidate index of the chosen site that gives it a team; `None` when no candidate can.
+    pub site: Option<usize>,
+}
+
+/// The answer to `--by`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GeographyPlan {
+    pub level: ByLevel,
+    /// Geographies at this level (those with at least one district in the study).
+    pub total: usize,
+    /// Those with no team, largest figure first.
+    pub gaps: Vec<GeographyGap>,
+    /// Candidate indices in the minimum cover.
+    pub sites: Vec<usize>,
+    pub status: Status,
+    pub seconds: f64,
+}
+
+/// A finished plan.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub instance: Instance,
+    pub options: Options,
+    pub baseline: Baseline,
+    pub greedy: Selection,
+    pub greedy_seconds: f64,
+    /// The greedy plan improved by single swaps ([`greedy::interchange`]).
+    pub swapped: Selection,
+    pub swapped_seconds: f64,
+    pub exact: Exact,
+    pub geographies: Option<GeographyPlan>,
+    /// The optimum for every n = 1..N, solved separately (the best any n new sites can do);
+    /// empty when the solve at N was not proven optimal or took over [`CURVE_SECONDS`].
+    pub optimum_by_n: Vec<Optimum>,
+}
+
+/// The best any n new sites can do.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Optimum {
+    pub n: usize,
+    pub value: f64,
+    /// Babies covered in all (existing and what-if teams included).
+    pub babies_cumulative: u64,
+    pub percent_cumulative: f64,
+    pub proven: bool,
+}
+
+/// The exact curve (one solve per n) is computed when the solve at N took less than this.
+pub const CURVE_SECONDS: f64 = 2.0;
+
+/// Plans new sites for `study`: its counted teams, plus `what_if`, stay fixed; `candidates`
+/// (or every district without a team) are the possible new sites. `need` is required for
+/// `RankBy::Need`.
+pub fn plan(
+    study: &Study,
+    what_if: &[Team],
+    candidates: Option<&[Team]>,
+    need: Option<&HashMap<String, Deprivation>>,
+    options: &Options,
+) -> Result<Plan> {
+    let existing: Vec<Team> = study.teams.iter().filter(|t| t.counted).cloned().collect();
+    let mut fixed = existing.clone();
+    fixed.extend(what_if.iter().cloned());
+    let instance = Instance::build(
+        study,
+        &fixed,
+        candidates,
+        options.model,
+        options.rank_by,
+        need,
+        options.add,
+    )?;
+    let existing_only = Instance::build(
+        study,
+        &existing,
+        Some(&[]),
+        options.model,
+        RankBy::Births,
+        None,
+        0,
+    )?;
+    let babies = |covered: &[bool]| -> u64 {
+        instance
+            .demand
+            .iter()
+            .zip(covered)
+            .filter(|(_, c)| **c)
+            .map(|(d, _)| d.babies)
+            .sum()
+    };
+    let baseline = Baseline {
+        total: instance.demand.iter().map(|d| d.babies).sum(),
+        existing: babies(&existing_only.covered_by_fixed()),
+        with_what_if: babies(&instance.covered_by_fixed()),
+        what_if_teams: what_if.len(),
+    };
+    let problem = instance.max_cover();
+    let started = Instant::now();
+    let g = greedy::greedy(&problem, options.add);
+    let greedy_seconds = started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    let swapped = greedy::interchange(&problem, &g.sites);
+    let swapped_seconds = started.elapsed().as_secs_f64();
+    let ex = if options.add == 0 {
+        Exact {
+            status: Status::Optimal,
+            sites: Vec::new(),
+            value: 0.0,
+            seconds: 0.0,
+            reduced_sites: 0,
+            reduced_demand: 0,
+        }
+    } else {
+        // The better heuristic plan seeds the search.
+        exact::max_cover(&problem, options.add, &swapped.sites, &options.limits)
+    };
+    let optimum_by_n =
+        if ex.status == Status::Optimal && options.add > 0 && ex.seconds < CURVE_SECONDS {
+            let covered = instance.covered_by_fixed();
+            (1..=options.add)
+                .map(|n| {
+                    let prefix = &swapped.sites[..n.min(swapped.sites.len())];
+                    let e = if n == options.add {
+                        ex.clone()
+                    } else {
+                        exact::max_cover(&problem, n, prefix, &options.limits)
+                    };
+                    let mut c = covered.clone();
+                    for &j in &e.sites {
+                        for &d in &instance.candidates[j].covers {
+                            c[d] = true;
+                        }
+                    }
+                    let babies: u64 = instance
+                        .demand
+                        .iter()
+                        .zip(&c)
+                        .filter(|(_, c)| **c)
+                        .map(|(d, _)| d.babies)
+                        .sum();
+                    Optimum {
+                        n,
+                        value: e.value,
+                        babies_cumulative: babies,
+                        percent_cumulative: crate::rollup::percent(babies, baseline.total),
+                        proven: e.status == Status::Optimal,
+                    }
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+    let geographies = options
+        .by
+        .map(|level| by_geography(study, &instance, level, &options.limits));
+    Ok(Plan {
+        instance,
+        options: options.clone(),
+        baseline,
+        greedy: g,
+        greedy_seconds,
+        swapped,
+        swapped_seconds,
+        exact: ex,
+        geographies,
+        optimum_by_n,
+    })
+}
+
+impl Plan {
+    /// The greedy curve: sites in the order chosen.
+    pub fn greedy_steps(&self) -> Vec<Step> {
+        self.steps(&self.greedy.sites)
+    }
+
+    /// The greedy-plus-swaps plan, in greedy order with each swapped-in site in the place of
+    /// the one it replaced.
+    pub fn swapped_steps(&self) -> Vec<Step> {
+        self.steps(&self.swapped.sites)
+    }
+
+    /// The exact plan as a curve: its sites ordered greedily among themselves, so each row
+    /// adds the most of what is left (the total after the last row is the optimum).
+    pub fn exact_steps(&self) -> Vec<Step> {
+        let p = self.instance.max_cover();
+        let sub = instance::MaxCover {
+            weights: p.weights.clone(),
+            sets: self
+                .exact
+                .sites
+                .iter()
+                .map(|&j| p.sets[j].clone())
+                .collect(),
+        };
+        let order = greedy::greedy(&sub, self.exact.sites.len());
+        let mut sites: Vec<usize> = order.sites.iter().map(|&k| self.exact.sites[k]).collect();
+        // Sites adding nothing once the others are in still belong to the plan.
+        for &j in &self.exact.sites {
+            if !sites.contains(&j) {
+                sites.push(j);
+            }
+        }
+        self.steps(&sites)
+    }
+
+    fn steps(&self, sites: &[usize]) -> Vec<Step> {
+        let inst = &self.instance;
+        let mut covered = inst.covered_by_fixed();
+        let mut cumulative = self.baseline.with_what_if;
+        sites
+            .iter()
+            .enumerate()
+            .map(|(i, &s)| {
+                let newly: Vec<usize> = inst.candidates[s]
+                    .covers
+                    .iter()
+                    .copied()
+                    .filter(|&d| !covered[d])
+                    .collect();
+                for &d in &newly {
+                    covered[d] = true;
+                }
+                let babies_new: u64 = newly.iter().map(|&d| inst.demand[d].babies).sum();
+                cumulative += babies_new;
+                Step {
+                    n: i + 1,
+                    site: s,
+                    babies_new,
+                    weight_new: newly.iter().map(|&d| inst.demand[d].weight).sum(),
+                    babies_cumulative: cumulative,
+                    percent_cumulative: crate::rollup::percent(cumulative, self.baseline.total),
+                    newly,
+                }
+            })
+            .collect()
+    }
+
+    /// Exact minus greedy, in weight and as a share of the exact value (per cent).
+    pub fn gap(&self) -> (f64, f64) {
+        self.gap_of(self.greedy.value)
+    }
+
+    /// Exact minus `value`, in weight and as a share of the exact value (per cent).
+    pub fn gap_of(&self, value: f64) -> (f64, f64) {
+        let d = self.exact.value - value;
+        let pct = if self.exact.value > 0.0 {
+            d * 100.0 / self.exact.value
+        } else {
+            0.0
+        };
+        (d, pct)
+    }
+}
+
+/// Which geographies at `level` have no team, and the fewest candidate sites that would give
+/// every one of them a team. A geography has a team when any of its districts is covered by
+/// a fixed site; a site gives a team to every geography holding a district it covers.
+pub fn by_geography(
+    study: &Study,
+    instance: &Instance,
+    level: ByLevel,
+    limits: &Limits,
+) -> GeographyPlan {
+    let started = Instant::now();
+    let covered = instance.covered_by_fixed();
+    // Geography of each district, and totals per geography.
+    let mut acc: BTreeMap<String, (Geography, usize, u64, bool)> = BTreeMap::new();
+    let geo_of: Vec<Option<String>> = study
+        .areas
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let g = level.of(&a.keys)?;
+            let e = acc
+                .entry(g.code.clone())
+                .or_insert_with(|| (g.clone(), 0, 0, false));
+            e.1 += 1;
+            e.2 += a.figure.unwrap_or(0);
+            e.3 |= covered[i];
+            Some(g.code.clone())
+        })
+        .collect();
+    let total = acc.len();
+    let without: Vec<String> = acc
+        .iter()
+        .filter(|(_, v)| !v.3)
+        .map(|(k, _)| k.clone())
+        .collect();
+    let index: HashMap<&str, usize> = without
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.as_str(), i))
+        .collect();
+    let sets: Vec<Vec<usize>> = instance
+        .candidates
+        .iter()
+        .map(|c| {
+            let mut v: Vec<usize> = c
+                .covers
+                .iter()
+                .filter_map(|&d| geo_of[d].as_deref().and_then(|g| index.get(g).copied()))
+                .collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        })
+        .collect();
+    // Among covers of the same size, prefer sites that newly cover more babies.
+    let p = instance.max_cover();
+    let own: Vec<f64> = (0..sets.len()).map(|j| p.value(&[j])).collect();
+    let top = own.iter().copied().fold(0.0, f64::max);
+    let prefer: Vec<f64> = own
+        .iter()
+        .map(|v| if top > 0.0 { v / top } else { 0.0 })
+        .collect();
+    let (mut sites, status) = exact::set_cover(without.len(), &sets, &prefer, limits);
+    sites.sort_by(|&a, &b| own[b].total_cmp(&own[a]).then(a.cmp(&b)));
+    let mut gaps: Vec<GeographyGap> = without
+        .iter()
+        .enumerate()
+        .map(|(gi, code)| {
+            let (g, districts, babies, _) = &acc[code];
+            GeographyGap {
+                geography: g.clone(),
+                districts: *districts,
+                babies: *babies,
+                site: sites.iter().copied().find(|&j| sets[j].contains(&gi)),
+            }
+        })
+        .collect();
+    gaps.sort_by(|a, b| {
+        b.babies
+            .cmp(&a.babies)
+            .then(a.geography.code.cmp(&b.geography.code))
+    });
+    GeographyPlan {
+        level,
+        total,
+        gaps,
+        sites,
+        status,
+        seconds: started.elapsed().as_secs_f64(),
+    }
+}

@@ -1,0 +1,504 @@
+//! Outputs of `covgap plan`: `plan.csv` (the curve, greedy and exact), `plan.geojson` (the
+//! chosen sites and what each covers), `plan_geographies.csv` (`--by`) and the Markdown
+//! section appended to `summary.md` (also written alone as `plan.md`).
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use serde_json::{json, Value};
+
+use crate::model::Study;
+use crate::plan::exact::Status;
+use crate::plan::instance::{Model, RankBy};
+use crate::plan::{Plan, Step};
+use crate::rollup::percent;
+use crate::write::geojson::{collection, metadata, position};
+use crate::write::{excel_csv, round, thousands, OutputFile};
+
+fn share(x: Option<f64>) -> String {
+    x.map(|v| format!("{v:.4}")).unwrap_or_default()
+}
+
+fn site_deprivation(plan: &Plan, site: usize) -> Option<f64> {
+    let code = plan.instance.candidates[site].district.as_deref()?;
+    plan.instance
+        .demand
+        .iter()
+        .find(|d| d.code == code)
+        .and_then(|d| d.deprivation)
+}
+
+fn codes(plan: &Plan, demand: &[usize]) -> String {
+    demand
+        .iter()
+        .map(|&d| plan.instance.demand[d].code.as_str())
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+fn baseline_label(plan: &Plan) -> String {
+    if plan.baseline.what_if_teams > 0 {
+        format!(
+            "(existing teams and {} what-if team(s))",
+            plan.baseline.what_if_teams
+        )
+    } else {
+        "(existing teams)".into()
+    }
+}
+
+/// `plan.csv`: for each method, a row for the starting point (n = 0) and one per new site.
+pub fn csv(study: &Study, plan: &Plan) -> Vec<u8> {
+    let key = study.demand.measure.key();
+    let need = plan.options.rank_by == RankBy::Need;
+    let newly = format!("{key}_newly_covered");
+    let cum = format!("cumulative_{key}_covered");
+    let mut header = vec![
+        "method",
+        "n",
+        "site",
+        "district_code",
+        "district_name",
+        "newly_covers",
+        newly.as_str(),
+    ];
+    if need {
+        header.push("need_weighted_newly_covered");
+    }
+    let best = format!("best_possible_cumulative_{key}_at_n");
+    header.extend([
+        cum.as_str(),
+        "cumulative_percent_of_uk",
+        "most_deprived_decile_share",
+        best.as_str(),
+        "best_possible_percent_at_n",
+    ]);
+    let optimum = |n: usize| -> [String; 2] {
+        match plan.optimum_by_n.iter().find(|o| o.n == n) {
+            Some(o) => [
+                o.babies_cumulative.to_string(),
+                format!("{:.2}", o.percent_cumulative),
+            ],
+            None => [String::new(), String::new()],
+        }
+    };
+    let mut rows = Vec::new();
+    let mut method = |name: &str, steps: Vec<Step>| {
+        let mut r = vec![
+            name.to_string(),
+            "0".into(),
+            baseline_label(plan),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+        ];
+        if need {
+            r.push(String::new());
+        }
+        r.extend([
+            plan.baseline.with_what_if.to_string(),
+            format!(
+                "{:.2}",
+                percent(plan.baseline.with_what_if, plan.baseline.total)
+            ),
+            String::new(),
+            String::new(),
+            String::new(),
+        ]);
+        rows.push(r);
+        for s in steps {
+            let site = &plan.instance.candidates[s.site];
+            let dname = site
+                .district
+                .as_deref()
+                .and_then(|c| study.areas.iter().find(|a| a.code == c))
+                .map(|a| a.name.clone())
+                .unwrap_or_default();
+            let mut r = vec![
+                name.to_string(),
+                s.n.to_string(),
+                site.name.clone(),
+                site.district.clone().unwrap_or_default(),
+                dname,
+                codes(plan, &s.newly),
+                s.babies_new.to_string(),
+            ];
+            if need {
+                r.push(format!("{:.1}", s.weight_new));
+            }
+            r.extend([
+                s.babies_cumulative.to_string(),
+                format!("{:.2}", s.percent_cumulative),
+                share(site_deprivation(plan, s.site)),
+            ]);
+            r.extend(optimum(s.n));
+            rows.push(r);
+        }
+    };
+    if plan.options.add > 0 {
+        method("greedy", plan.greedy_steps());
+        method("greedy_swap", plan.swapped_steps());
+        if !plan.exact.sites.is_empty() {
+            method("exact", plan.exact_steps());
+        }
+    }
+    excel_csv(&header, &rows)
+}
+
+/// `plan_geographies.csv`: geographies with no team and the site that would give each one.
+pub fn geographies_csv(study: &Study, plan: &Plan) -> Option<Vec<u8>> {
+    let g = plan.geographies.as_ref()?;
+    let key = study.demand.measure.key();
+    let header = [
+        "level",
+        "code",
+        "name",
+        "districts",
+        key,
+        "site",
+        "site_district_code",
+    ];
+    let rows: Vec<Vec<String>> = g
+        .gaps
+        .iter()
+        .map(|gap| {
+            let site = gap.site.map(|j| &plan.instance.candidates[j]);
+            vec![
+                g.level.key().to_string(),
+                gap.geography.code.clone(),
+                gap.geography.name.clone(),
+                gap.districts.to_string(),
+                gap.babies.to_string(),
+                site.map(|s| s.name.clone())
+                    .unwrap_or_else(|| "(no candidate site reaches it)".into()),
+                site.and_then(|s| s.district.clone()).unwrap_or_default(),
+            ]
+        })
+        .collect();
+    Some(excel_csv(&header, &rows))
+}
+
+/// `plan.geojson`: a Point per chosen site (greedy, exact or `--by`) that has a location.
+pub fn geojson(study: &Study, plan: &Plan) -> Vec<u8> {
+    #[derive(Default)]
+    struct Chosen {
+        greedy: Option<Step>,
+        exact: Option<Step>,
+        by: Vec<String>,
+    }
+    let mut chosen: BTreeMap<usize, Chosen> = BTreeMap::new();
+    if plan.options.add > 0 {
+        for s in plan.greedy_steps() {
+            let k = s.site;
+            chosen.entry(k).or_default().greedy = Some(s);
+        }
+        for s in plan.exact_steps() {
+            let k = s.site;
+            chosen.entry(k).or_default().exact = Some(s);
+        }
+    }
+    if let Some(g) = &plan.geographies {
+        for gap in &g.gaps {
+            if let Some(j) = gap.site {
+                chosen
+                    .entry(j)
+                    .or_default()
+                    .by
+                    .push(gap.geography.code.clone());
+            }
+        }
+    }
+    let key = study.demand.measure.key();
+    let features = chosen
+        .into_iter()
+        .filter_map(|(j, c)| {
+            let site = &plan.instance.candidates[j];
+            let at = site.at?;
+            let mut p = serde_json::Map::new();
+            p.insert("site".into(), json!(site.name));
+            p.insert("district_code".into(), json!(site.district));
+            p.insert("covers".into(), json!(codes(plan, &site.covers)));
+            p.insert("greedy_rank".into(), json!(c.greedy.as_ref().map(|s| s.n)));
+            p.insert(
+                format!("greedy_{key}_newly_covered"),
+                json!(c.greedy.as_ref().map(|s| s.babies_new)),
+            );
+            p.insert(
+                "greedy_newly_covers".into(),
+                json!(c.greedy.as_ref().map(|s| codes(plan, &s.newly))),
+            );
+            p.insert("in_exact_plan".into(), json!(c.exact.is_some()));
+            p.insert(
+                format!("exact_{key}_newly_covered"),
+                json!(c.exact.as_ref().map(|s| s.babies_new)),
+            );
+            p.insert(
+                "exact_newly_covers".into(),
+                json!(c.exact.as_ref().map(|s| codes(plan, &s.newly))),
+            );
+            if plan.geographies.is_some() {
+                p.insert("gives_a_team_to".into(), json!(c.by.join(";")));
+            }
+            p.insert(
+                "most_deprived_decile_share".into(),
+                json!(site_deprivation(plan, j).map(|v| round(v, 4))),
+            );
+            Some(json!({
+                "type": "Feature",
+                "properties": Value::Object(p),
+                "geometry": { "type": "Point", "coordinates": position(at.wgs84.x(), at.wgs84.y()) },
+            }))
+        })
+        .collect();
+    let mut meta = metadata(study);
+    if let Value::Object(m) = &mut meta {
+        m.insert(
+            "coverage_model".into(),
+            json!(plan.options.model.describe()),
+        );
+        m.insert("rank_by".into(), json!(plan.options.rank_by.key()));
+        m.insert("add".into(), json!(plan.options.add));
+    }
+    collection("plan", meta, features)
+}
+
+/// The plan in Markdown, for `plan.md` and the end of `summary.md`.
+pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
+    let b = &plan.baseline;
+    let what = study.demand.measure.describe();
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "\n## Plan: where new teams would reach the most babies\n"
+    );
+    let _ = writeln!(
+        s,
+        "- **Coverage model**: {}.",
+        plan.options.model.describe()
+    );
+    let _ = writeln!(s, "- **Maximising**: {}.", plan.options.rank_by.describe());
+    let _ = writeln!(
+        s,
+        "- **Existing teams** cover {} of {} {what} ({:.1}%) under this model.",
+        thousands(b.existing),
+        thousands(b.total),
+        percent(b.existing, b.total)
+    );
+    if b.what_if_teams > 0 {
+        let _ = writeln!(
+            s,
+            "- **With the {} what-if team(s)**: {} ({:.1}%), {} more.",
+            b.what_if_teams,
+            thousands(b.with_what_if),
+            percent(b.with_what_if, b.total),
+            thousands(b.with_what_if - b.existing)
+        );
+    }
+    let _ = writeln!(
+        s,
+        "- **Candidate sites**: {}, {}.",
+        plan.instance.candidates.len(),
+        match &plan.options.candidates_source {
+            Some(f) => format!("the sites listed in {f}"),
+            None => "every district without a team, placed at its representative point".into(),
+        }
+    );
+    if plan.options.add > 0 {
+        let weight_word = if plan.options.rank_by == RankBy::Need {
+            "need-weighted value"
+        } else {
+            "value"
+        };
+        let gsteps = plan.greedy_steps();
+        let esteps = plan.exact_steps();
+        let last = |v: &[Step]| v.last().map_or(b.with_what_if, |s| s.babies_cumulative);
+        let _ = writeln!(
+            s,
+            "- **{} new team(s), greedy** (lazy re-evaluation, {:.1} ms): {} {what} newly covered, {:.1}% of the UK covered in all; {weight_word} {:.1}.",
+            plan.greedy.sites.len(),
+            plan.greedy_seconds * 1000.0,
+            thousands(last(&gsteps) - b.with_what_if),
+            percent(last(&gsteps), b.total),
+            plan.greedy.value
+        );
+        let _ = writeln!(
+            s,
+            "- **Exact** (integer programming, microlp; {} sites and {} demand groups after reduction; {:.2} s): {}; {} {what} newly covered, {:.1}% in all; {weight_word} {:.1}.",
+            plan.exact.reduced_sites,
+            plan.exact.reduced_demand,
+            plan.exact.seconds,
+            plan.exact.status.describe(&plan.options.limits),
+            thousands(last(&esteps) - b.with_what_if),
+            percent(last(&esteps), b.total),
+            plan.exact.value
+        );
+        let ssteps = plan.swapped_steps();
+        let _ = writeln!(
+            s,
+            "- **Greedy then swaps** (interchange until no single swap adds more, {:.1} ms): {} {what} newly covered, {:.1}% in all; {weight_word} {:.1}.",
+            plan.swapped_seconds * 1000.0,
+            thousands(last(&ssteps) - b.with_what_if),
+            percent(last(&ssteps), b.total),
+            plan.swapped.value
+        );
+        if matches!(plan.exact.status, Status::TooLarge(_) | Status::Failed(_)) {
+            let _ = writeln!(s, "- **How far greedy is from the optimum is not known**: the exact solve was not done.");
+        } else {
+            let (d, pct) = plan.gap();
+            let (ds, pcts) = plan.gap_of(plan.swapped.value);
+            let bound = if plan.exact.status == Status::Optimal {
+                "exact"
+            } else {
+                "best-found"
+            };
+            let _ = writeln!(
+                s,
+                "- **Greedy is {d:.1} ({pct:.2}%) short of the {bound} {weight_word}; greedy then swaps is {ds:.1} ({pcts:.2}%) short.**"
+            );
+        }
+        if plan.optimum_by_n.is_empty() {
+            let _ = writeln!(s, "- The best possible value for each smaller n was not computed: the solve at N was not proven optimal, or took over {:.0} s.", crate::plan::CURVE_SECONDS);
+        } else {
+            let _ = writeln!(s, "- The exact plan's sites are listed in greedy order among themselves, so its running totals at n < N are not the best possible for n; the last column gives that optimum, solved separately for each n.");
+        }
+        if plan.greedy.sites.len() < plan.options.add {
+            let _ = writeln!(s, "- Every demand point the candidates can reach is covered after {} site(s); more sites would add nothing.", plan.greedy.sites.len());
+        }
+        let _ = writeln!(s, "\n| n | Greedy site | {what} newly covered | % of UK covered | Exact plan site | {what} newly covered | % of UK covered | Best possible with n new teams, % |");
+        let _ = writeln!(s, "|---:|---|---:|---:|---|---:|---:|---:|");
+        let name = |st: &Step| {
+            let c = &plan.instance.candidates[st.site];
+            match &c.district {
+                Some(d) => format!("{} ({d})", c.name),
+                None => c.name.clone(),
+            }
+        };
+        for i in 0..gsteps.len().max(esteps.len()) {
+            let cell = |v: &[Step]| match v.get(i) {
+                Some(st) => format!(
+                    "{} | {} | {:.1}",
+                    name(st),
+                    thousands(st.babies_new),
+                    st.percent_cumulative
+                ),
+                None => " | | ".into(),
+            };
+            let best = plan
+                .optimum_by_n
+                .iter()
+                .find(|o| o.n == i + 1)
+                .map(|o| {
+                    format!(
+                        "{:.1}{}",
+                        o.percent_cumulative,
+                        if o.proven { "" } else { " (unproven)" }
+                    )
+                })
+                .unwrap_or_default();
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {best} |",
+                i + 1,
+                cell(&gsteps),
+                cell(&esteps)
+            );
+        }
+    }
+    if let Some(g) = &plan.geographies {
+        let _ = writeln!(
+            s,
+            "\n### {} with no team\n\n{} of {} have no team. A team at one of the candidate sites gives a team to every one of them that holds a district it covers; the fewest sites that reach them all: **{}** ({}, {:.2} s).\n",
+            g.level.describe(),
+            g.gaps.len(),
+            g.total,
+            g.sites.len(),
+            g.status.describe(&plan.options.limits),
+            g.seconds
+        );
+        if !g.gaps.is_empty() {
+            let _ = writeln!(
+                s,
+                "| Geography | Code | Districts | {what} | Site that gives it a team |"
+            );
+            let _ = writeln!(s, "|---|---|---:|---:|---|");
+            for gap in &g.gaps {
+                let site = gap
+                    .site
+                    .map(|j| {
+                        let c = &plan.instance.candidates[j];
+                        format!("{} ({})", c.name, c.district.as_deref().unwrap_or(""))
+                    })
+                    .unwrap_or_else(|| "no candidate site reaches it".into());
+                let _ = writeln!(
+                    s,
+                    "| {} | {} | {} | {} | {} |",
+                    gap.geography.name,
+                    gap.geography.code,
+                    gap.districts,
+                    thousands(gap.babies),
+                    site
+                );
+            }
+        }
+    }
+    let _ = writeln!(
+        s,
+        "\nMethod: greedy selection with lazy re-evaluation is within (1 − 1/e) ≈ 63% of the optimum by theory; the exact optimum is the maximal covering location problem solved by integer programming. Existing teams stay where they are.{}",
+        match plan.options.model {
+            Model::Radius(_) => " Distances are straight lines between representative points on British National Grid, not travel times.",
+            Model::District => "",
+        }
+    );
+    s.into_bytes()
+}
+
+/// Every file `covgap plan` writes: the `covgap run` outputs of the study as loaded, with the
+/// plan section appended to `summary.md`, then `plan.csv`, `plan.geojson`, `plan.md` and,
+/// with `--by`, `plan_geographies.csv`.
+pub fn files(study: &Study, run: Vec<OutputFile>, plan: &Plan) -> Vec<OutputFile> {
+    let section = markdown(study, plan);
+    let mut out: Vec<OutputFile> = run
+        .into_iter()
+        .map(|mut f| {
+            if f.name == "summary.md" {
+                f.bytes.extend_from_slice(&section);
+            }
+            f
+        })
+        .collect();
+    let file = |name: &str, bytes: Vec<u8>| OutputFile {
+        name: name.to_string(),
+        bytes,
+    };
+    out.push(file("plan.csv", csv(study, plan)));
+    out.push(file("plan.geojson", geojson(study, plan)));
+    let mut md = format!(
+        "# Plan for new parent-infant relationship teams\n\nFigure: {}, {} ({}).\n",
+        study.demand.measure.describe(),
+        study.demand.period,
+        study.demand.source
+    )
+    .into_bytes();
+    md.extend_from_slice(&section);
+    out.push(file("plan.md", md));
+    if let Some(b) = geographies_csv(study, plan) {
+        out.push(file("plan_geographies.csv", b));
+    }
+    out
+}
+
+/// covgap's own answers, for the `solutions` member of an exported instance.
+pub fn solutions(plan: &Plan) -> Value {
+    json!({
+        "greedy": { "sites": plan.greedy.sites, "value": plan.greedy.value, "seconds": plan.greedy_seconds },
+        "greedy_swap": { "sites": plan.swapped.sites, "value": plan.swapped.value, "seconds": plan.swapped_seconds },
+        "exact": {
+            "sites": plan.exact.sites,
+            "value": plan.exact.value,
+            "status": plan.exact.status.describe(&plan.options.limits),
+            "proven_optimal": plan.exact.status == Status::Optimal,
+            "seconds": plan.exact.seconds,
+        },
+    })
+}

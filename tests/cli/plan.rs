@@ -1,0 +1,258 @@
+//! `covgap plan` on the built-in data.
+
+use covgap::plan::exact::{max_cover, Limits};
+use covgap::plan::greedy::{greedy, interchange};
+use covgap::plan::instance::Instance;
+
+use assert_cmd::Command;
+
+use crate::fixture;
+
+/// The `covgap` binary, run in a fresh temporary folder (returned so it lives on).
+fn covgap() -> (Command, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut cmd = Command::cargo_bin("covgap").expect("binary built");
+    cmd.current_dir(dir.path());
+    (cmd, dir)
+}
+
+/// An output file as text, without the byte-order mark covgap puts on CSVs.
+fn read(dir: &tempfile::TempDir, name: &str) -> String {
+    let text = std::fs::read_to_string(dir.path().join(name)).expect(name);
+    text.trim_start_matches('\u{feff}').to_string()
+}
+
+fn rows(csv: &str) -> Vec<Vec<String>> {
+    csv.lines()
+        .skip(1)
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect()
+}
+
+/// Column of `name` in the header of `csv`.
+fn col(csv: &str, name: &str) -> usize {
+    csv.lines()
+        .next()
+        .unwrap()
+        .split(',')
+        .position(|h| h == name)
+        .unwrap_or_else(|| panic!("no column {name}"))
+}
+
+/// Every candidate in an exported instance covers exactly the demand points within the radius
+/// of its coordinates (candidates here name no areas), so another solver can rebuild coverage.
+fn covers_follow_from_coordinates(doc: &serde_json::Value) {
+    let r = doc["radius_m"].as_f64().unwrap();
+    for c in doc["candidates"].as_array().unwrap() {
+        let (x, y) = (c["x"].as_f64().unwrap(), c["y"].as_f64().unwrap());
+        let within: Vec<u64> = doc["demand"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| {
+                (d["x"].as_f64().unwrap() - x).hypot(d["y"].as_f64().unwrap() - y) <= r
+            })
+            .map(|(i, _)| i as u64)
+            .collect();
+        let covers: Vec<u64> = c["covers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap())
+            .collect();
+        assert_eq!(covers, within, "{}", c["name"]);
+    }
+}
+
+#[test]
+fn add_5_picks_the_largest_uncovered_district_first() {
+    let (mut cmd, dir) = covgap();
+    cmd.args(["plan", "--add", "5", "--out", "out", "-q"])
+        .assert()
+        .success();
+    let csv = read(&dir, "out/plan.csv");
+    let r = rows(&csv);
+    let code = col(&csv, "district_code");
+    let first = r.iter().find(|r| r[0] == "greedy" && r[1] == "1").unwrap();
+    assert_eq!(first[code], "E08000025", "Birmingham first: {csv}");
+    assert_eq!(r.iter().filter(|r| r[0] == "greedy").count(), 6);
+    assert_eq!(r.iter().filter(|r| r[0] == "exact").count(), 6);
+    assert_eq!(r.iter().filter(|r| r[0] == "greedy_swap").count(), 6);
+    // Under model (a) greedy is optimal: the last cumulative figures agree.
+    let cum = col(&csv, "cumulative_births_covered");
+    let last = |m: &str| r.iter().rfind(|r| r[0] == m).unwrap()[cum].clone();
+    assert_eq!(last("greedy"), last("exact"));
+    let summary = read(&dir, "out/summary.md");
+    assert!(summary.contains("## Plan: where new teams would reach the most babies"));
+    assert!(summary.contains("proven optimal"));
+    let geo: serde_json::Value = serde_json::from_str(&read(&dir, "out/plan.geojson")).unwrap();
+    assert_eq!(geo["features"].as_array().unwrap().len(), 5);
+    assert_eq!(geo["features"][0]["geometry"]["type"], "Point");
+}
+
+#[test]
+fn by_icb_lists_icbs_without_a_team_and_a_site_for_each() {
+    let (mut cmd, dir) = covgap();
+    cmd.args(["plan", "--by", "icb", "--out", "out", "-q"])
+        .assert()
+        .success();
+    let csv = read(&dir, "out/plan_geographies.csv");
+    let r = rows(&csv);
+    assert!(!r.is_empty());
+    assert!(r.iter().all(|r| r[0] == "icb" && r[1].starts_with("E54")));
+    // Under model (a) each site gives a team to one ICB: as many sites as ICBs.
+    let sites: std::collections::BTreeSet<&str> = r.iter().map(|r| r[6].as_str()).collect();
+    assert_eq!(sites.len(), r.len());
+    let md = read(&dir, "out/plan.md");
+    assert!(
+        md.contains(&format!("{} of 42 have no team", r.len())),
+        "{md}"
+    );
+    // No --add: no curve rows.
+    assert_eq!(rows(&read(&dir, "out/plan.csv")).len(), 0);
+}
+
+#[test]
+fn exported_instance_re_solves_to_the_same_values() {
+    let (mut cmd, dir) = covgap();
+    cmd.args([
+        "plan",
+        "--add",
+        "10",
+        "--radius",
+        "30",
+        "--out",
+        "out",
+        "--export-instance",
+        "inst/instance.json",
+        "-q",
+    ])
+    .assert()
+    .success();
+    let bytes = std::fs::read(dir.path().join("inst/instance.json")).unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    let inst = Instance::from_json(&bytes, "instance.json").unwrap();
+    assert_eq!(inst.add, 10);
+    assert_eq!(inst.demand.len(), 361);
+    let p = inst.max_cover();
+    let g = greedy(&p, inst.add);
+    let e = max_cover(&p, inst.add, &[], &Limits::default());
+    assert_eq!(
+        g.value,
+        doc["solutions"]["greedy"]["value"].as_f64().unwrap()
+    );
+    let i = interchange(&p, &g.sites);
+    assert_eq!(
+        i.value,
+        doc["solutions"]["greedy_swap"]["value"].as_f64().unwrap()
+    );
+    assert_eq!(
+        e.value,
+        doc["solutions"]["exact"]["value"].as_f64().unwrap()
+    );
+    assert!(doc["solutions"]["exact"]["proven_optimal"]
+        .as_bool()
+        .unwrap());
+    covers_follow_from_coordinates(&doc);
+
+    // The best possible for each n is at least greedy's and exact's running totals, grows
+    // with n, and at N equals the exact plan.
+    let csv = read(&dir, "out/plan.csv");
+    let r = rows(&csv);
+    let (cum, best) = (
+        col(&csv, "cumulative_births_covered"),
+        col(&csv, "best_possible_cumulative_births_at_n"),
+    );
+    let mut last_best = 0u64;
+    for row in r.iter().filter(|r| r[1] != "0") {
+        let b: u64 = row[best].parse().unwrap();
+        assert!(b >= row[cum].parse::<u64>().unwrap(), "{row:?}");
+        if row[0] == "greedy" {
+            assert!(b >= last_best);
+            last_best = b;
+        }
+    }
+    let exact_last = r.iter().rfind(|r| r[0] == "exact").unwrap();
+    assert_eq!(exact_last[cum], exact_last[best]);
+}
+
+#[test]
+fn what_if_teams_are_fixed_before_planning() {
+    let (mut cmd, dir) = covgap();
+    cmd.args(["plan", "--add", "1", "--out", "out", "-q", "--what-if"])
+        .arg(fixture("plan/what_if_birmingham.csv"))
+        .assert()
+        .success();
+    let csv = read(&dir, "out/plan.csv");
+    let r = rows(&csv);
+    let code = col(&csv, "district_code");
+    let cum = col(&csv, "cumulative_births_covered");
+    let first = r.iter().find(|r| r[0] == "greedy" && r[1] == "1").unwrap();
+    assert_eq!(
+        first[code], "E08000003",
+        "Manchester once Birmingham is planned"
+    );
+    let start = r.iter().find(|r| r[0] == "greedy" && r[1] == "0").unwrap();
+    assert_eq!(start[2], "(existing teams and 1 what-if team(s))");
+    // Birmingham's 15,208 births are covered before the plan starts.
+    let (mut cmd2, dir2) = covgap();
+    cmd2.args(["plan", "--add", "1", "--out", "out", "-q"])
+        .assert()
+        .success();
+    let plain = read(&dir2, "out/plan.csv");
+    let base: u64 = rows(&plain)[0][cum].parse().unwrap();
+    assert_eq!(start[cum].parse::<u64>().unwrap(), base + 15_208);
+    assert!(read(&dir, "out/plan.md").contains("With the 1 what-if team(s)"));
+}
+
+#[test]
+fn candidates_file_with_radius_and_need_weighting() {
+    let (mut cmd, dir) = covgap();
+    cmd.args([
+        "plan",
+        "--add",
+        "3",
+        "--radius",
+        "60",
+        "--rank-by",
+        "need",
+        "--out",
+        "out",
+        "-q",
+        "--candidates",
+    ])
+    .arg(fixture("plan/candidates_by_coordinates.csv"))
+    .assert()
+    .success();
+    let csv = read(&dir, "out/plan.csv");
+    assert!(csv
+        .lines()
+        .next()
+        .unwrap()
+        .contains("need_weighted_newly_covered"));
+    let r = rows(&csv);
+    let site = col(&csv, "site");
+    let dep = col(&csv, "most_deprived_decile_share");
+    let chosen: Vec<&str> = r
+        .iter()
+        .filter(|r| r[0] == "greedy" && r[1] != "0")
+        .map(|r| r[site].as_str())
+        .collect();
+    // Leeds already has a team within 60 km of everything it would reach: it adds nothing,
+    // and the plan stops after two sites and says so.
+    assert_eq!(chosen, ["Cardiff Bay", "Inverness"]);
+    assert!(read(&dir, "out/plan.md")
+        .contains("Every demand point the candidates can reach is covered after 2 site(s)"));
+    assert!(r.iter().filter(|r| r[1] != "0").all(|r| !r[dep].is_empty()));
+}
+
+#[test]
+fn plan_needs_add_or_by() {
+    let (mut cmd, _dir) = covgap();
+    cmd.args(["plan", "--out", "out"]).assert().code(2);
+    let (mut cmd, _dir) = covgap();
+    cmd.args(["plan", "--add", "3", "--radius", "-5"])
+        .assert()
+        .code(2);
+}
