@@ -25,6 +25,22 @@ enum Command {
     Run(RunArgs),
     /// Read and check the inputs, report every problem, write nothing.
     Check(InputArgs),
+    /// Compare two runs' output folders: teams added and removed, areas newly covered or
+    /// uncovered, and the change in the headline and each nation's figures.
+    Diff(DiffArgs),
+}
+
+#[derive(Args, Debug)]
+struct DiffArgs {
+    /// Output folder of the earlier `covgap run`.
+    #[arg(value_name = "OLD_DIR")]
+    old: PathBuf,
+    /// Output folder of the later `covgap run`.
+    #[arg(value_name = "NEW_DIR")]
+    new: PathBuf,
+    /// Folder to write diff.md and diff.csv into; without it the Markdown goes to standard output.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -153,6 +169,7 @@ pub fn main() -> i32 {
     match cli.command {
         Command::Run(args) => run(args),
         Command::Check(args) => check(args),
+        Command::Diff(args) => diff(args),
     }
 }
 
@@ -160,7 +177,8 @@ fn run(args: RunArgs) -> i32 {
     let started = Instant::now();
     let mut diag = Diagnostics::new();
     let quiet = args.inputs.quiet;
-    let result = covgap::analyse_inputs(&args.inputs.to_inputs(), &mut diag);
+    let inputs = args.inputs.to_inputs();
+    let result = covgap::analyse_inputs(&inputs, &mut diag);
     report(&diag, quiet);
     let analysis = match result {
         Ok(a) => a,
@@ -169,7 +187,13 @@ fn run(args: RunArgs) -> i32 {
             return 1;
         }
     };
-    let files = analysis.render();
+    let files = match analysis.render_run(&inputs) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("covgap: {e}");
+            return 1;
+        }
+    };
     match covgap::write::commit(&args.out, &files) {
         Ok(paths) => {
             if !quiet {
@@ -220,6 +244,49 @@ fn check(args: InputArgs) -> i32 {
                 study.teams.iter().filter(|t| t.counted).count()
             );
             i32::from(errors > 0)
+        }
+    }
+}
+
+fn diff(args: DiffArgs) -> i32 {
+    let read = |d: &PathBuf| covgap::diff::RunOutputs::read(d);
+    let (old, new) = match (read(&args.old), read(&args.new)) {
+        (Ok(o), Ok(n)) => (o, n),
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("covgap: {e}");
+            return 1;
+        }
+    };
+    let d = covgap::diff::diff(&old, &new);
+    let md = d.markdown();
+    match &args.out {
+        None => {
+            print!("{md}");
+            0
+        }
+        Some(dir) => {
+            let files = [
+                covgap::write::OutputFile {
+                    name: "diff.md".into(),
+                    bytes: md.into_bytes(),
+                },
+                covgap::write::OutputFile {
+                    name: "diff.csv".into(),
+                    bytes: d.csv(),
+                },
+            ];
+            match covgap::write::commit(dir, &files) {
+                Ok(paths) => {
+                    for p in paths {
+                        eprintln!("  wrote {}", p.display());
+                    }
+                    0
+                }
+                Err(e) => {
+                    eprintln!("covgap: {e}");
+                    1
+                }
+            }
         }
     }
 }

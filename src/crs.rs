@@ -167,7 +167,10 @@ mod tests {
         for (lon, lat) in [(-1.8904, 52.4862), (-5.9301, 54.5973), (-3.1883, 55.9533)] {
             let bng = wgs84_to_bng(Coord { x: lon, y: lat }).unwrap();
             let back = bng_to_wgs84(bng).unwrap();
-            assert!((back.x - lon).abs() < 1e-7 && (back.y - lat).abs() < 1e-7, "{lon},{lat} -> {back:?}");
+            assert!(
+                (back.x - lon).abs() < 1e-7 && (back.y - lat).abs() < 1e-7,
+                "{lon},{lat} -> {back:?}"
+            );
         }
     }
 

@@ -19,6 +19,7 @@
 pub mod builtin;
 pub mod coverage;
 pub mod crs;
+pub mod diff;
 pub mod error;
 pub mod index;
 pub mod load;
@@ -77,5 +78,16 @@ impl Analysis {
             file("summary.md", write::summary::markdown(s, c, r)),
             file("summary.json", write::summary::json(s, c, r)),
         ]
+    }
+
+    /// Every output of `covgap run`: [`Analysis::render`] plus `run.json`, which records the
+    /// inputs (size and SHA-256) and options. Fails when an input file can no longer be read.
+    pub fn render_run(&self, inputs: &Inputs) -> Result<Vec<OutputFile>> {
+        let mut files = self.render();
+        files.push(OutputFile {
+            name: "run.json".into(),
+            bytes: write::run::json(inputs, &self.study)?,
+        });
+        Ok(files)
     }
 }
