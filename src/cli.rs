@@ -187,7 +187,7 @@ fn run(args: RunArgs) -> i32 {
             return 1;
         }
     };
-    let files = match analysis.render_run(&inputs) {
+    let files = match analysis.render_all(&inputs) {
         Ok(f) => f,
         Err(e) => {
             eprintln!("covgap: {e}");

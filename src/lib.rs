@@ -26,6 +26,7 @@ pub mod load;
 pub mod model;
 pub mod read;
 pub mod rollup;
+pub mod wkb;
 pub mod write;
 
 use crate::coverage::Coverage;
@@ -66,6 +67,8 @@ impl Analysis {
     /// Renders every output file in memory, in a fixed order.
     pub fn render(&self) -> Vec<OutputFile> {
         let (s, c, r) = (&self.study, &self.coverage, &self.rollups);
+        let classes = write::style::classes(s, c);
+        let (key, what) = (s.demand.measure.key(), s.demand.measure.describe());
         let file = |name: &str, bytes: Vec<u8>| OutputFile {
             name: name.to_string(),
             bytes,
@@ -77,13 +80,23 @@ impl Analysis {
             file("rollups.csv", write::tables::rollups(s, r)),
             file("summary.md", write::summary::markdown(s, c, r)),
             file("summary.json", write::summary::json(s, c, r)),
+            file(
+                "areas.qml",
+                write::qml::areas(&classes, key, what).into_bytes(),
+            ),
+            file("teams.qml", write::qml::teams().into_bytes()),
         ]
     }
 
-    /// Every output of `covgap run`: [`Analysis::render`] plus `run.json`, which records the
-    /// inputs (size and SHA-256) and options. Fails when an input file can no longer be read.
-    pub fn render_run(&self, inputs: &Inputs) -> Result<Vec<OutputFile>> {
+    /// Every output of `covgap run`: [`Analysis::render`] plus the GeoPackage and `run.json`,
+    /// which records the inputs (size and SHA-256) and options. Fails when an input file can
+    /// no longer be read or a binary output cannot be built.
+    pub fn render_all(&self, inputs: &Inputs) -> Result<Vec<OutputFile>> {
         let mut files = self.render();
+        files.push(OutputFile {
+            name: write::gpkg::FILE.into(),
+            bytes: write::gpkg::gpkg(&self.study, &self.coverage)?,
+        });
         files.push(OutputFile {
             name: "run.json".into(),
             bytes: write::run::json(inputs, &self.study)?,

@@ -2,7 +2,10 @@
 //! in the output folder and renamed into place, so a failed run leaves no partial file.
 
 pub mod geojson;
+pub mod gpkg;
+pub mod qml;
 pub mod run;
+pub mod style;
 pub mod summary;
 pub mod tables;
 

@@ -1,5 +1,6 @@
 //! Integration tests: the `covgap` binary run as users run it, one module per area.
 
+mod gpkg;
 mod refresh;
 
 use std::path::PathBuf;
