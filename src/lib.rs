@@ -88,7 +88,7 @@ impl Analysis {
         ]
     }
 
-    /// Every output of `covgap run`: [`Analysis::render`] plus the GeoPackage and `run.json`,
+    /// Every output of `covgap run`: [`Analysis::render`] plus the GeoPackage, the workbook and `run.json`,
     /// which records the inputs (size and SHA-256) and options. Fails when an input file can
     /// no longer be read or a binary output cannot be built.
     pub fn render_all(&self, inputs: &Inputs) -> Result<Vec<OutputFile>> {
@@ -96,6 +96,10 @@ impl Analysis {
         files.push(OutputFile {
             name: write::gpkg::FILE.into(),
             bytes: write::gpkg::gpkg(&self.study, &self.coverage)?,
+        });
+        files.push(OutputFile {
+            name: write::xlsx::FILE.into(),
+            bytes: write::xlsx::xlsx(&self.study, &self.coverage, &self.rollups)?,
         });
         files.push(OutputFile {
             name: "run.json".into(),

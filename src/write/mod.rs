@@ -8,6 +8,7 @@ pub mod run;
 pub mod style;
 pub mod summary;
 pub mod tables;
+pub mod xlsx;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

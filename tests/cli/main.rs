@@ -2,6 +2,7 @@
 
 mod gpkg;
 mod refresh;
+mod xlsx;
 
 use std::path::PathBuf;
 
