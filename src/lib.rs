@@ -88,7 +88,7 @@ impl Analysis {
         ]
     }
 
-    /// Every output of `covgap run`: [`Analysis::render`] plus the GeoPackage, the workbook and `run.json`,
+    /// Every output of `covgap run`: [`Analysis::render`] plus the GeoPackage, the workbook, the map and `run.json`,
     /// which records the inputs (size and SHA-256) and options. Fails when an input file can
     /// no longer be read or a binary output cannot be built.
     pub fn render_all(&self, inputs: &Inputs) -> Result<Vec<OutputFile>> {
@@ -100,6 +100,15 @@ impl Analysis {
         files.push(OutputFile {
             name: write::xlsx::FILE.into(),
             bytes: write::xlsx::xlsx(&self.study, &self.coverage, &self.rollups)?,
+        });
+        let svg = write::map::svg(&self.study, &self.coverage, &self.rollups);
+        files.push(OutputFile {
+            name: "map.png".into(),
+            bytes: write::map::png(&svg, write::map::PNG_WIDTH)?,
+        });
+        files.push(OutputFile {
+            name: "map.svg".into(),
+            bytes: svg.into_bytes(),
         });
         files.push(OutputFile {
             name: "run.json".into(),

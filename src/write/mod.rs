@@ -3,6 +3,7 @@
 
 pub mod geojson;
 pub mod gpkg;
+pub mod map;
 pub mod qml;
 pub mod run;
 pub mod style;

@@ -1,6 +1,7 @@
 //! Integration tests: the `covgap` binary run as users run it, one module per area.
 
 mod gpkg;
+mod map;
 mod refresh;
 mod xlsx;
 
