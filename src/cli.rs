@@ -54,20 +54,29 @@ struct RunArgs {
 
 #[derive(Args, Debug)]
 struct InputArgs {
-    /// Area boundaries: GeoJSON FeatureCollection of (Multi)Polygons, WGS84 or British National Grid.
+    /// Area boundaries: GeoJSON FeatureCollection, ESRI Shapefile (.shp with .dbf and .prj, or
+    /// the .zip ONS publishes) or GeoPackage, of (Multi)Polygons in WGS84 or British National Grid.
     /// [default: built-in LAD May 2024, 361 areas]
     #[arg(long, value_name = "FILE")]
     boundaries: Option<PathBuf>,
+    /// The layer of a --boundaries GeoPackage (or the Shapefile in a .zip holding several).
+    /// [default: the only one]
+    #[arg(long, value_name = "NAME")]
+    layer: Option<String>,
     /// Property holding the area code [default: found by name, e.g. LAD24CD, code].
     #[arg(long, value_name = "NAME")]
     code_field: Option<String>,
     /// Property holding the area name [default: found by name, e.g. LAD24NM, name].
     #[arg(long, value_name = "NAME")]
     name_field: Option<String>,
-    /// Demand figures: CSV with an area code column and a figure column.
+    /// Demand figures: CSV or Excel workbook (.xlsx, .xls, .ods) with an area code column and a
+    /// figure column; title rows above the header are skipped.
     /// [default: built-in ONS births or population aged 0]
     #[arg(long, value_name = "FILE")]
     births: Option<PathBuf>,
+    /// The sheet of a --births workbook. [default: the first sheet with an area code and a figure column]
+    #[arg(long, value_name = "NAME")]
+    sheet: Option<String>,
     /// Column in --births holding the area code [default: found by header].
     #[arg(long, value_name = "NAME")]
     births_code_column: Option<String>,
@@ -129,11 +138,13 @@ impl InputArgs {
             boundary_options: BoundaryOptions {
                 code_field: self.code_field.clone(),
                 name_field: self.name_field.clone(),
+                layer: self.layer.clone(),
             },
             births: self.births.clone(),
             figure_options: FigureOptions {
                 code_column: self.births_code_column.clone(),
                 figure_column: self.births_column.clone(),
+                sheet: self.sheet.clone(),
             },
             measure: Some(self.measure),
             period: self.period.clone(),

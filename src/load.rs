@@ -141,6 +141,14 @@ fn load_areas(
     measure: Measure,
     diag: &mut Diagnostics,
 ) -> Result<(Vec<Area>, String)> {
+    if inputs.births.is_none() {
+        if let Some(sheet) = &inputs.figure_options.sheet {
+            return Err(Error::Format {
+                path: PathBuf::from("--sheet"),
+                message: format!("{sheet:?} names a sheet of a --births workbook, but no --births file was given"),
+            });
+        }
+    }
     let bin = input(&inputs.boundaries, builtin::boundaries);
     let mut b = read_boundaries(&bin, &inputs.boundary_options, diag)?;
     b.areas.sort_by(|x, y| x.code.cmp(&y.code));
@@ -163,6 +171,7 @@ fn load_areas(
             FigureOptions {
                 code_column: Some("code".into()),
                 figure_column: Some(measure.key().into()),
+                sheet: None,
             },
             BIRTHS_COLUMNS,
         ),

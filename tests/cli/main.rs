@@ -2,6 +2,7 @@
 
 mod gpkg;
 mod map;
+mod ons_inputs;
 mod refresh;
 mod xlsx;
 
