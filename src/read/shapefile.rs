@@ -65,10 +65,15 @@ fn polygons<P: Copy + Into<Coord>>(
         return Err("polygon has holes but no outer ring".into());
     }
     for h in holes {
-        let Some(&first) = h.0.first() else { continue };
+        if h.0.is_empty() {
+            continue;
+        }
+        // The outer ring that holds the whole hole (it may touch its boundary), else one
+        // holding any of its points, else the last outer ring.
         let at = outers
             .iter()
-            .position(|o| o.contains(&first))
+            .position(|o| o.contains(&h))
+            .or_else(|| outers.iter().position(|o| h.0.iter().any(|c| o.contains(c))))
             .unwrap_or(outers.len() - 1);
         outers[at].interiors_push(h);
     }
