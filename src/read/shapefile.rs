@@ -73,7 +73,11 @@ fn polygons<P: Copy + Into<Coord>>(
         let at = outers
             .iter()
             .position(|o| o.contains(&h))
-            .or_else(|| outers.iter().position(|o| h.0.iter().any(|c| o.contains(c))))
+            .or_else(|| {
+                outers
+                    .iter()
+                    .position(|o| h.0.iter().any(|c| o.contains(c)))
+            })
             .unwrap_or(outers.len() - 1);
         outers[at].interiors_push(h);
     }

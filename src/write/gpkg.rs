@@ -6,7 +6,7 @@
 //! `gpkg_spatial_ref_sys` with the three required rows plus EPSG:4326 and EPSG:27700;
 //! `gpkg_contents` and `gpkg_geometry_columns` rows for each layer; feature tables with an
 //! `INTEGER PRIMARY KEY` `fid` and a geometry column of GeoPackage binary geometries
-//! (header, SRS id, envelope, ISO WKB). Teams with no known base are kept, with a NULL
+//! (header, SRS id, envelope, ISO WKB); and the R-tree spatial index extension. Teams with no known base are kept, with a NULL
 //! geometry, so the attribute table lists the whole team list.
 
 use std::path::{Path, PathBuf};
@@ -64,6 +64,14 @@ CREATE TABLE gpkg_geometry_columns (
   CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),
   CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id)
 );
+CREATE TABLE gpkg_extensions (
+  table_name TEXT,
+  column_name TEXT,
+  extension_name TEXT NOT NULL,
+  definition TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name)
+);
 CREATE TABLE layer_styles (
   id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
   f_table_catalog TEXT(256),
@@ -101,6 +109,8 @@ fn quote(ident: &str) -> String {
 /// One feature: its geometry blob (or NULL) and attribute values in column order.
 struct Feature {
     geometry: Option<Vec<u8>>,
+    /// Bounds for the spatial index.
+    bounds: Option<Rect>,
     values: Vec<Sql>,
 }
 
@@ -154,6 +164,7 @@ fn area_layer(study: &Study, cov: &Coverage, classes: &[style::GapClass]) -> Lay
                 .collect();
             Feature {
                 geometry: Some(wkb::gpkg_multipolygon(&a.bng, SRS_ID)),
+                bounds: a.bng.bounding_rect(),
                 values: vec![
                     text(&a.code),
                     text(&a.name),
@@ -210,6 +221,7 @@ fn gap_layer(study: &Study, cov: &Coverage, classes: &[style::GapClass]) -> Laye
             extend(&mut extent, a.bng.bounding_rect());
             Feature {
                 geometry: Some(wkb::gpkg_multipolygon(&a.bng, SRS_ID)),
+                bounds: a.bng.bounding_rect(),
                 values: vec![
                     r.gap_rank.map_or(Sql::Null, |g| Sql::Integer(g as i64)),
                     text(&a.code),
@@ -272,6 +284,7 @@ fn team_layer(study: &Study) -> Layer {
             }
             Feature {
                 geometry: b.map(|b| wkb::gpkg_point(b.at.bng, SRS_ID)),
+                bounds: b.map(|b| Rect::new(b.at.bng.0, b.at.bng.0)),
                 values: vec![
                     text(&t.name),
                     text(&t.host_org),
@@ -357,12 +370,15 @@ fn write_layer(tx: &rusqlite::Transaction, layer: &Layer) -> rusqlite::Result<()
         "INSERT INTO {} (geom{names}) VALUES (?1{marks})",
         quote(layer.name)
     ))?;
+    let mut fids = Vec::with_capacity(layer.features.len());
     for f in &layer.features {
         let geom = f.geometry.clone().map_or(Sql::Null, Sql::Blob);
         stmt.execute(params_from_iter(
             std::iter::once(geom).chain(f.values.iter().cloned()),
         ))?;
+        fids.push(tx.last_insert_rowid());
     }
+    spatial_index(tx, layer, &fids)?;
     tx.execute(
         "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column,
            styleName, styleQML, styleSLD, useAsDefault, description, owner, ui)
@@ -374,6 +390,41 @@ fn write_layer(tx: &rusqlite::Transaction, layer: &Layer) -> rusqlite::Result<()
         ],
     )?;
     Ok(())
+}
+
+/// The GeoPackage R-tree spatial index extension (`gpkg_rtree_index`, as GeoPackage 1.3
+/// defines it): filled here from the features' bounds, kept up to date on later edits by the
+/// standard triggers (their ST_ functions are the ones GDAL and QGIS provide).
+fn spatial_index(tx: &rusqlite::Transaction, layer: &Layer, fids: &[i64]) -> rusqlite::Result<()> {
+    let (t, c, i) = (layer.name, "geom", "fid");
+    let rt = format!("rtree_{t}_{c}");
+    tx.execute(
+        "INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope)
+         VALUES (?1, ?2, 'gpkg_rtree_index', 'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')",
+        params![t, c],
+    )?;
+    tx.execute_batch(&format!(
+        "CREATE VIRTUAL TABLE \"{rt}\" USING rtree(id, minx, maxx, miny, maxy);"
+    ))?;
+    {
+        let mut ins = tx.prepare(&format!("INSERT INTO \"{rt}\" VALUES (?1, ?2, ?3, ?4, ?5)"))?;
+        for (f, fid) in layer.features.iter().zip(fids) {
+            if let Some(b) = f.bounds {
+                ins.execute(params![fid, b.min().x, b.max().x, b.min().y, b.max().y])?;
+            }
+        }
+    }
+    let values = format!(
+        "VALUES (NEW.\"{i}\", ST_MinX(NEW.\"{c}\"), ST_MaxX(NEW.\"{c}\"), ST_MinY(NEW.\"{c}\"), ST_MaxY(NEW.\"{c}\"))"
+    );
+    tx.execute_batch(&format!(
+        "CREATE TRIGGER \"{rt}_insert\" AFTER INSERT ON \"{t}\" WHEN (new.\"{c}\" NOT NULL AND NOT ST_IsEmpty(NEW.\"{c}\")) BEGIN INSERT OR REPLACE INTO \"{rt}\" {values}; END;
+CREATE TRIGGER \"{rt}_update1\" AFTER UPDATE OF \"{c}\" ON \"{t}\" WHEN OLD.\"{i}\" = NEW.\"{i}\" AND (NEW.\"{c}\" NOTNULL AND NOT ST_IsEmpty(NEW.\"{c}\")) BEGIN INSERT OR REPLACE INTO \"{rt}\" {values}; END;
+CREATE TRIGGER \"{rt}_update2\" AFTER UPDATE OF \"{c}\" ON \"{t}\" WHEN OLD.\"{i}\" = NEW.\"{i}\" AND (NEW.\"{c}\" ISNULL OR ST_IsEmpty(NEW.\"{c}\")) BEGIN DELETE FROM \"{rt}\" WHERE id = OLD.\"{i}\"; END;
+CREATE TRIGGER \"{rt}_update3\" AFTER UPDATE ON \"{t}\" WHEN OLD.\"{i}\" != NEW.\"{i}\" AND (NEW.\"{c}\" NOTNULL AND NOT ST_IsEmpty(NEW.\"{c}\")) BEGIN DELETE FROM \"{rt}\" WHERE id = OLD.\"{i}\"; INSERT OR REPLACE INTO \"{rt}\" {values}; END;
+CREATE TRIGGER \"{rt}_update4\" AFTER UPDATE ON \"{t}\" WHEN OLD.\"{i}\" != NEW.\"{i}\" AND (NEW.\"{c}\" ISNULL OR ST_IsEmpty(NEW.\"{c}\")) BEGIN DELETE FROM \"{rt}\" WHERE id IN (OLD.\"{i}\", NEW.\"{i}\"); END;
+CREATE TRIGGER \"{rt}_delete\" AFTER DELETE ON \"{t}\" WHEN old.\"{c}\" NOT NULL BEGIN DELETE FROM \"{rt}\" WHERE id = OLD.\"{i}\"; END;"
+    ))
 }
 
 fn write_to(path: &Path, layers: &[Layer]) -> rusqlite::Result<()> {

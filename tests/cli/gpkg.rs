@@ -66,6 +66,24 @@ fn geopackage_has_required_tables_layers_and_styles() {
     assert_eq!(count(&db, "SELECT count(*) FROM areas WHERE covered"), 2);
     assert_eq!(count(&db, "SELECT count(*) FROM gaps"), 359);
     assert_eq!(count(&db, "SELECT count(*) FROM teams"), 2);
+    // The R-tree spatial index: registered, and one entry per feature with a geometry.
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM gpkg_extensions WHERE extension_name = 'gpkg_rtree_index'"
+        ),
+        3
+    );
+    assert_eq!(count(&db, "SELECT count(*) FROM rtree_areas_geom"), 361);
+    assert_eq!(count(&db, "SELECT count(*) FROM rtree_teams_geom"), 2);
+    let (minx, maxx): (f64, f64) = db
+        .query_row(
+            "SELECT r.minx, r.maxx FROM rtree_areas_geom r JOIN areas a ON a.fid = r.id WHERE a.code = 'E08000025'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert!(minx > 390_000.0 && maxx < 425_000.0 && minx < maxx);
     // fid is the INTEGER PRIMARY KEY of each feature table.
     for t in ["areas", "teams", "gaps"] {
         let pk: String = db
@@ -150,4 +168,20 @@ fn ogrinfo_reads_the_layers() {
         );
     }
     assert!(stdout.contains("OSGB36 / British National Grid"));
+
+    // GDAL's GeoPackage validator (Debian: python3-gdal), when installed.
+    let validator =
+        Path::new("/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py");
+    if validator.exists() {
+        let v = Command::new("/usr/bin/python3")
+            .arg(validator)
+            .arg(dir.path().join("covgap.gpkg"))
+            .output()
+            .unwrap();
+        let said =
+            String::from_utf8_lossy(&v.stdout).to_string() + &String::from_utf8_lossy(&v.stderr);
+        assert!(v.status.success() && said.trim().is_empty(), "{said}");
+    } else {
+        eprintln!("note: GDAL's validate_gpkg.py (python3-gdal) is not installed; skipping it");
+    }
 }
