@@ -183,6 +183,18 @@ const NATION: &[&str] = &[
 ];
 
 /// Compares two runs.
+///
+/// # Examples
+/// ```
+/// use covgap::{analyse_inputs, diff, error::Diagnostics, load::Inputs, write};
+/// let a = analyse_inputs(&Inputs::default(), &mut Diagnostics::new()).unwrap();
+/// let dir = tempfile::tempdir().unwrap();
+/// write::commit(dir.path(), &a.render()).unwrap();
+/// let run = diff::RunOutputs::read(dir.path()).unwrap();
+/// let d = diff::diff(&run, &run);
+/// assert!(d.is_empty());
+/// assert!(d.markdown().contains("Nothing changed."));
+/// ```
 pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
     let mut d = Diff {
         old_dir: old.dir.clone(),

@@ -1,12 +1,15 @@
 //! covgap: where babies in the UK have no specialised parent-infant relationship team.
 //!
 //! The pipeline, one module a step:
-//! 1. [`read`]: boundaries (GeoJSON), figures and teams (CSV), postcode look-ups;
+//! 1. [`read`]: boundaries (GeoJSON, Shapefile or GeoPackage), figures (CSV or Excel
+//!    workbook) and teams (CSV), postcode look-ups;
 //! 2. [`load`]: checks them and builds the [`model::Study`] (areas on both WGS84 and British
 //!    National Grid, teams with the areas they cover);
 //! 3. [`index`]: R-tree plus exact geometry for point-in-area and nearest-area;
 //! 4. [`coverage`] and [`rollup`]: decide coverage, nearest team, gap ranks and totals;
-//! 5. [`write`]: GeoJSON, CSV, Markdown and JSON, written atomically.
+//! 5. [`write`]: GeoJSON with QGIS styles, CSV, Markdown, JSON, a GeoPackage, an Excel
+//!    workbook and an A4 map (SVG and PNG), all rendered first and then written atomically;
+//!    [`diff`] compares two runs' outputs.
 //!
 //! # Examples
 //! ```

@@ -77,6 +77,19 @@ fn cell_text(d: &calamine::Data) -> String {
 }
 
 /// Every sheet of a workbook, in order, as rows of cells numbered as Excel numbers rows.
+///
+/// # Examples
+/// ```
+/// let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("t.xlsx");
+/// let mut wb = rust_xlsxwriter::Workbook::new();
+/// let ws = wb.add_worksheet().set_name("Table 1").unwrap();
+/// ws.write_string(2, 0, "code").unwrap();
+/// ws.write_number(3, 0, 15208.0).unwrap();
+/// wb.save(&path).unwrap();
+/// let sheets = covgap::read::figures::workbook_sheets(&path).unwrap();
+/// assert_eq!(sheets[0].1, [(3, vec!["code".to_string()]), (4, vec!["15208".to_string()])]);
+/// ```
 pub fn workbook_sheets(path: &std::path::Path) -> Result<Vec<(String, Rows)>> {
     use calamine::Reader;
     let bytes = std::fs::read(path).map_err(|source| Error::Read {

@@ -26,6 +26,16 @@ fn value(v: ValueRef) -> Value {
 }
 
 /// Reads one feature layer. `layer` may be left out when the GeoPackage has only one.
+///
+/// # Examples
+/// ```
+/// let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+///     .join("tests/fixtures/geopackage_two_layers.gpkg");
+/// let layer = covgap::read::geopackage::read_layer(&path, Some("districts_bng")).unwrap();
+/// assert_eq!(layer.features.len(), 8);
+/// assert_eq!(layer.declared.unwrap().0, covgap::crs::Crs::BritishNationalGrid);
+/// assert!(covgap::read::geopackage::read_layer(&path, None).is_err()); // two layers
+/// ```
 pub fn read_layer(path: &Path, layer: Option<&str>) -> Result<SourceLayer> {
     let ferr = |message: String| Error::Format {
         path: path.to_path_buf(),

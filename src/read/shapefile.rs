@@ -101,6 +101,15 @@ fn geometry(shape: Shape) -> Option<std::result::Result<MultiPolygon, String>> {
 }
 
 /// Reads a `.shp` with the `.dbf` (and `.prj`) of the same name beside it.
+///
+/// # Examples
+/// ```
+/// let shp = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+///     .join("tests/fixtures/shapefile_bng/LAD_MAY_2024_UK_BUC.shp");
+/// let layer = covgap::read::shapefile::read_shapefile(&shp).unwrap();
+/// assert_eq!(layer.fields, ["OBJECTID", "LAD24CD", "LAD24NM", "SHAPE_Area"]);
+/// assert_eq!(layer.features.len(), 8);
+/// ```
 pub fn read_shapefile(shp: &Path) -> Result<SourceLayer> {
     let sibling = |ext: &str| -> Option<PathBuf> {
         // Accept .DBF/.PRJ as well as .dbf/.prj.

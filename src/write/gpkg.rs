@@ -481,6 +481,14 @@ fn write_to(path: &Path, layers: &[Layer]) -> rusqlite::Result<()> {
 
 /// `covgap.gpkg` as bytes: built in a temporary SQLite file, then read back so that it is
 /// written into the output folder with the other outputs, all or nothing.
+///
+/// # Examples
+/// ```
+/// use covgap::{analyse_inputs, error::Diagnostics, load::Inputs};
+/// let a = analyse_inputs(&Inputs::default(), &mut Diagnostics::new()).unwrap();
+/// let bytes = covgap::write::gpkg::gpkg(&a.study, &a.coverage).unwrap();
+/// assert_eq!(&bytes[68..72], b"GPKG"); // SQLite application_id
+/// ```
 pub fn gpkg(study: &Study, cov: &Coverage) -> Result<Vec<u8>> {
     let classes = style::classes(study, cov);
     let layers = [

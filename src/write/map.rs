@@ -218,7 +218,17 @@ fn swatch(s: &mut String, x: f64, y: f64, fill: Rgb, label: &str) {
     text(s, x + 32.0, y, 15.0, &format!("fill=\"{INK}\""), label);
 }
 
-/// `map.svg`.
+/// `map.svg`: A4 portrait, 1000 by 1414 user units.
+///
+/// # Examples
+/// ```
+/// use covgap::{analyse_inputs, error::Diagnostics, load::Inputs};
+/// let a = analyse_inputs(&Inputs::default(), &mut Diagnostics::new()).unwrap();
+/// let svg = covgap::write::map::svg(&a.study, &a.coverage, &a.rollups);
+/// assert!(svg.starts_with("<svg ") && svg.contains("Largest gaps"));
+/// let png = covgap::write::map::png(&svg, 400).unwrap();
+/// assert_eq!(&png[1..4], b"PNG");
+/// ```
 pub fn svg(study: &Study, cov: &Coverage, rollups: &[Rollup]) -> String {
     let h = Headline::new(study, rollups);
     let classes = style::classes(study, cov);
@@ -476,7 +486,7 @@ pub fn svg(study: &Study, cov: &Coverage, rollups: &[Rollup]) -> String {
     s
 }
 
-/// Draws an SVG into a PNG `width` pixels wide, with the built-in fonts.
+/// Draws an SVG into a PNG `width` pixels wide, with the built-in fonts (see [`svg`]).
 pub fn png(svg: &str, width: u32) -> Result<Vec<u8>> {
     let err = |m: String| Error::Write {
         path: PathBuf::from("map.png"),

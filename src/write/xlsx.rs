@@ -255,6 +255,16 @@ fn build(study: &Study, cov: &Coverage, rollups: &[Rollup]) -> Result<Vec<u8>, X
 
 /// `covgap.xlsx` as bytes: sheets Summary, Gaps and Rollups. Shares are stored as fractions
 /// shown as percentages (0.191 shows as 19.1%).
+///
+/// # Examples
+/// ```
+/// use calamine::Reader;
+/// use covgap::{analyse_inputs, error::Diagnostics, load::Inputs};
+/// let a = analyse_inputs(&Inputs::default(), &mut Diagnostics::new()).unwrap();
+/// let bytes = covgap::write::xlsx::xlsx(&a.study, &a.coverage, &a.rollups).unwrap();
+/// let wb = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+/// assert_eq!(wb.sheet_names(), ["Summary", "Gaps", "Rollups"]);
+/// ```
 pub fn xlsx(study: &Study, cov: &Coverage, rollups: &[Rollup]) -> Result<Vec<u8>> {
     build(study, cov, rollups).map_err(|e| Error::Write {
         path: PathBuf::from(FILE),
