@@ -7,7 +7,7 @@
 //!    National Grid, teams with the areas they cover);
 //! 3. [`index`]: R-tree plus exact geometry for point-in-area and nearest-area;
 //! 4. [`coverage`] and [`rollup`]: decide coverage, nearest team, gap ranks and totals;
-//! 5. [`write`]: GeoJSON with QGIS styles, CSV, Markdown, JSON, a GeoPackage, an Excel
+//! 5. [`write`](mod@write): GeoJSON with QGIS styles, CSV, Markdown, JSON, a GeoPackage, an Excel
 //!    workbook and an A4 map (SVG and PNG), all rendered first and then written atomically;
 //!    [`diff`] compares two runs' outputs.
 //!
