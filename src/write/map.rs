@@ -291,6 +291,21 @@ pub fn svg(study: &Study, cov: &Coverage, rollups: &[Rollup]) -> String {
         ),
     );
 
+    // Sources.
+    let sources = format!(
+        "Areas: {}. {}: {}, {}. Teams: {}; counted: {}. An area has a team when a counted team's list entry names it, or, where it names none, holds its base. Source: Office for National Statistics licensed under the Open Government Licence v.3.0. Contains OS data © Crown copyright and database right 2024. Contains Royal Mail data © Royal Mail copyright and database right 2025. Contains GeoPlace data © Local Government Information House Limited copyright and database right 2025. NRS and NISRA figures © Crown copyright. British National Grid. Made with covgap {}.",
+        study.sources.boundaries,
+        cap(what),
+        study.demand.period,
+        study.demand.source,
+        study.sources.teams,
+        study.evidence_rule,
+        env!("CARGO_PKG_VERSION"),
+    );
+    let lines = wrap(&sources, 150);
+    // The footer's first baseline; the map stops above it.
+    let footer_y = PAGE_H - 14.0 - 14.0 * (lines.len() as f64 - 1.0);
+
     // The UK.
     let extent = union(study.areas.iter().filter_map(|a| a.bng.bounding_rect()));
     let london = union(
@@ -308,7 +323,7 @@ pub fn svg(study: &Study, cov: &Coverage, rollups: &[Rollup]) -> String {
         )
     });
     if let Some(extent) = extent {
-        let frame = Frame::fit(extent, 20.0, 150.0, 660.0, 1170.0);
+        let frame = Frame::fit(extent, 20.0, 150.0, 660.0, footer_y - 150.0 - 24.0);
         areas_layer(&mut s, study, cov, &classes, &frame, None, 0.3);
         teams_layer(&mut s, study, &frame, None, 3.5);
         if let Some(l) = london {
@@ -465,19 +480,7 @@ pub fn svg(study: &Study, cov: &Coverage, rollups: &[Rollup]) -> String {
         );
     }
 
-    // Sources.
-    let sources = format!(
-        "Areas: {}. {}: {}, {}. Teams: {}; counted: {}. An area has a team when a counted team's list entry names it, or, where it names none, holds its base. Source: Office for National Statistics licensed under the Open Government Licence v.3.0. Contains OS data © Crown copyright and database right 2024. Contains Royal Mail data © Royal Mail copyright and database right 2025. Contains GeoPlace data © Local Government Information House Limited copyright and database right 2025. NRS and NISRA figures © Crown copyright. British National Grid. Made with covgap {}.",
-        study.sources.boundaries,
-        cap(what),
-        study.demand.period,
-        study.demand.source,
-        study.sources.teams,
-        study.evidence_rule,
-        env!("CARGO_PKG_VERSION"),
-    );
-    let lines = wrap(&sources, 150);
-    let mut fy = PAGE_H - 14.0 - 14.0 * (lines.len() as f64 - 1.0);
+    let mut fy = footer_y;
     for l in lines {
         text(&mut s, 30.0, fy, 11.5, &format!("fill=\"{GREY}\""), &l);
         fy += 14.0;
