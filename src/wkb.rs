@@ -259,3 +259,29 @@ mod tests {
         assert!(read_wkb(&pt).unwrap_err().contains("Point"));
     }
 }
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn ring() -> impl Strategy<Value = LineString> {
+        prop::collection::vec((-1e6f64..1e6, -1e6f64..1e6), 3..12).prop_map(|mut pts| {
+            pts.push(pts[0]);
+            LineString::from(pts)
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn gpkg_blobs_round_trip(
+            polys in prop::collection::vec((ring(), prop::collection::vec(ring(), 0..3)), 1..4),
+            srs in prop_oneof![Just(4326), Just(27700)],
+        ) {
+            let mp = MultiPolygon::new(polys.into_iter().map(|(e, h)| Polygon::new(e, h)).collect());
+            let (s, back) = read_gpkg(&gpkg_multipolygon(&mp, srs)).unwrap();
+            prop_assert_eq!(s, srs);
+            prop_assert_eq!(back, mp);
+        }
+    }
+}

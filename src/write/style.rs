@@ -165,3 +165,25 @@ mod tests {
         assert_eq!(classes_for(&[]).len(), 1);
     }
 }
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn every_figure_falls_in_exactly_one_class(
+            figs in prop::collection::vec(0u64..50_000, 0..200),
+            probe in 0u64..100_000,
+        ) {
+            let c = classes_for(&figs);
+            prop_assert!(!c.is_empty() && c.len() <= GAP_RAMP.len());
+            prop_assert_eq!(c[0].from, 0);
+            prop_assert_eq!(c.iter().filter(|k| k.contains(probe)).count(), 1);
+            for w in c.windows(2) {
+                prop_assert_eq!(w[0].to, Some(w[1].from));
+            }
+        }
+    }
+}

@@ -83,6 +83,36 @@ fn zipped_shapefile_as_ons_publishes_it() {
 }
 
 #[test]
+fn zip_with_two_shapefiles_is_chosen_with_layer() {
+    let dir = tempfile::tempdir().unwrap();
+    let zip_path = dir.path().join("two.zip");
+    let mut z = zip::ZipWriter::new(std::fs::File::create(&zip_path).unwrap());
+    for name in ["lad_a", "lad_b"] {
+        for ext in ["shp", "shx", "dbf", "prj"] {
+            z.start_file(
+                format!("data/{name}.{ext}"),
+                zip::write::SimpleFileOptions::default(),
+            )
+            .unwrap();
+            std::io::Write::write_all(
+                &mut z,
+                &std::fs::read(fixture(SHP).with_extension(ext)).unwrap(),
+            )
+            .unwrap();
+        }
+    }
+    z.finish().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    run_boundaries(&zip_path, &[], out.path())
+        .failure()
+        .stderr(predicates::str::contains(
+            "holds 2 Shapefiles (lad_a, lad_b); name one with --layer",
+        ));
+    run_boundaries(&zip_path, &["--layer", "lad_b"], out.path()).success();
+    check_districts(out.path());
+}
+
+#[test]
 fn shapefile_in_an_unknown_coordinate_system_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     for ext in ["shp", "shx", "dbf", "cpg"] {
