@@ -52,14 +52,17 @@ fn input(path: &Option<PathBuf>, builtin: fn() -> Input) -> Input {
 /// (`check`). Fails at once on a file that cannot be read at all.
 pub fn load(inputs: &Inputs, diag: &mut Diagnostics) -> Result<Study> {
     let measure = inputs.measure.unwrap_or(Measure::Births);
-    let (areas, crs_reason) = load_areas(inputs, measure, diag)?;
+    let (areas, crs_reason, sheet) = load_areas(inputs, measure, diag)?;
     let (teams, evidence_rule, teams_label) = load_teams(inputs, &areas, diag)?;
     let (period, figures_source) = match (&inputs.births, measure) {
         (Some(p), _) => (
             inputs.period.clone().unwrap_or_else(|| {
                 "as given in the figures file (not stated; use --period)".into()
             }),
-            p.display().to_string(),
+            match &sheet {
+                Some(sh) => format!("{}, sheet {sh:?}", p.display()),
+                None => p.display().to_string(),
+            },
         ),
         (None, Measure::Births) => (
             builtin::BIRTHS_PERIOD.to_string(),
@@ -140,7 +143,7 @@ fn load_areas(
     inputs: &Inputs,
     measure: Measure,
     diag: &mut Diagnostics,
-) -> Result<(Vec<Area>, String)> {
+) -> Result<(Vec<Area>, String, Option<String>)> {
     if inputs.births.is_none() {
         if let Some(sheet) = &inputs.figure_options.sheet {
             return Err(Error::Format {
@@ -248,7 +251,7 @@ fn load_areas(
             ),
         );
     }
-    Ok((areas, b.crs_reason))
+    Ok((areas, b.crs_reason, figures.sheet))
 }
 
 /// Folds an area name for matching: lower case, `&` as `and`, letters and digits only.

@@ -238,6 +238,11 @@ fn births_straight_from_an_ons_workbook() {
     let run: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.path().join("run.json")).unwrap()).unwrap();
     assert_eq!(run["options"]["sheet"], "Table 1");
+    let source = run["figures"]["source"].as_str().unwrap();
+    assert!(
+        source.ends_with("births2023.xlsx, sheet \"Table 1\""),
+        "{source}"
+    );
 
     // Without --sheet, the first sheet with a header row is found and named in a note.
     covgap()
