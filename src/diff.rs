@@ -314,7 +314,8 @@ fn field_words(field: &str, measure: &str) -> String {
 impl Diff {
     /// Whether anything at all differs.
     pub fn is_empty(&self) -> bool {
-        self.teams_added.is_empty()
+        self.old_period == self.new_period
+            && self.teams_added.is_empty()
             && self.teams_removed.is_empty()
             && self.teams_changed.is_empty()
             && self.newly_covered.is_empty()
@@ -348,6 +349,13 @@ impl Diff {
         if self.is_empty() {
             let _ = writeln!(s, "Nothing changed.");
             return s;
+        }
+        if self.old_period != self.new_period {
+            let _ = writeln!(
+                s,
+                "The figures' period changed: {} → {}.\n",
+                self.old_period, self.new_period
+            );
         }
         let _ = writeln!(s, "## Headline\n");
         let _ = writeln!(s, "| Figure | Old | New | Change |");
@@ -452,6 +460,17 @@ impl Diff {
         let header = ["section", "code", "name", "field", "old", "new", "change"];
         let mut rows: Vec<Vec<String>> = Vec::new();
         let raw = |v: Option<f64>| v.map(|x| format!("{x}")).unwrap_or_default();
+        if self.old_period != self.new_period {
+            rows.push(vec![
+                "headline".into(),
+                "K02000001".into(),
+                "United Kingdom".into(),
+                "period".into(),
+                self.old_period.clone(),
+                self.new_period.clone(),
+                String::new(),
+            ]);
+        }
         for c in &self.figures {
             let section = if c.code == "K02000001" {
                 "headline"
@@ -595,6 +614,21 @@ mod tests {
         let md = d.markdown();
         assert!(md.contains("## Teams added (1)"), "{md}");
         assert!(md.contains("counted → not counted"), "{md}");
+    }
+
+    #[test]
+    fn a_new_period_is_a_change() {
+        let old = run(&[("A", true)], &[("E1", true)], 12.5);
+        let mut new = old.clone();
+        new.summary["period"] = json!("calendar year 2024");
+        let d = diff(&old, &new);
+        assert!(!d.is_empty());
+        assert!(d
+            .markdown()
+            .contains("period changed:  → calendar year 2024"));
+        assert!(String::from_utf8(d.csv())
+            .unwrap()
+            .contains("period,,calendar year 2024"));
     }
 
     #[test]
