@@ -32,6 +32,22 @@ enum Command {
     /// greedy and exact; or, with --by, the fewest teams that give every ICB, health board or
     /// region a team.
     Plan(PlanArgs),
+    /// Compare two runs' output folders: teams added and removed, areas newly covered or
+    /// uncovered, and the change in the headline and each nation's figures.
+    Diff(DiffArgs),
+}
+
+#[derive(Args, Debug)]
+struct DiffArgs {
+    /// Output folder of the earlier `covgap run`.
+    #[arg(value_name = "OLD_DIR")]
+    old: PathBuf,
+    /// Output folder of the later `covgap run`.
+    #[arg(value_name = "NEW_DIR")]
+    new: PathBuf,
+    /// Folder to write diff.md and diff.csv into; without it the Markdown goes to standard output.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -98,20 +114,29 @@ struct RunArgs {
 
 #[derive(Args, Debug)]
 struct InputArgs {
-    /// Area boundaries: GeoJSON FeatureCollection of (Multi)Polygons, WGS84 or British National Grid.
+    /// Area boundaries: GeoJSON FeatureCollection, ESRI Shapefile (.shp with .dbf and .prj, or
+    /// the .zip ONS publishes) or GeoPackage, of (Multi)Polygons in WGS84 or British National Grid.
     /// [default: built-in LAD May 2024, 361 areas]
     #[arg(long, value_name = "FILE")]
     boundaries: Option<PathBuf>,
+    /// The layer of a --boundaries GeoPackage (or the Shapefile in a .zip holding several).
+    /// [default: the only one]
+    #[arg(long, value_name = "NAME")]
+    layer: Option<String>,
     /// Property holding the area code [default: found by name, e.g. LAD24CD, code].
     #[arg(long, value_name = "NAME")]
     code_field: Option<String>,
     /// Property holding the area name [default: found by name, e.g. LAD24NM, name].
     #[arg(long, value_name = "NAME")]
     name_field: Option<String>,
-    /// Demand figures: CSV with an area code column and a figure column.
+    /// Demand figures: CSV or Excel workbook (.xlsx, .xls, .ods) with an area code column and a
+    /// figure column; title rows above the header are skipped.
     /// [default: built-in ONS births or population aged 0]
     #[arg(long, value_name = "FILE")]
     births: Option<PathBuf>,
+    /// The sheet of a --births workbook. [default: the first sheet with an area code and a figure column]
+    #[arg(long, value_name = "NAME")]
+    sheet: Option<String>,
     /// Column in --births holding the area code [default: found by header].
     #[arg(long, value_name = "NAME")]
     births_code_column: Option<String>,
@@ -173,11 +198,13 @@ impl InputArgs {
             boundary_options: BoundaryOptions {
                 code_field: self.code_field.clone(),
                 name_field: self.name_field.clone(),
+                layer: self.layer.clone(),
             },
             births: self.births.clone(),
             figure_options: FigureOptions {
                 code_column: self.births_code_column.clone(),
                 figure_column: self.births_column.clone(),
+                sheet: self.sheet.clone(),
             },
             measure: Some(self.measure),
             period: self.period.clone(),
@@ -214,6 +241,7 @@ pub fn main() -> i32 {
         Command::Run(args) => run(args),
         Command::Check(args) => check(args),
         Command::Plan(args) => plan(args),
+        Command::Diff(args) => diff(args),
     }
 }
 
@@ -221,7 +249,8 @@ fn run(args: RunArgs) -> i32 {
     let started = Instant::now();
     let mut diag = Diagnostics::new();
     let quiet = args.inputs.quiet;
-    let result = covgap::analyse_inputs(&args.inputs.to_inputs(), &mut diag);
+    let inputs = args.inputs.to_inputs();
+    let result = covgap::analyse_inputs(&inputs, &mut diag);
     report(&diag, quiet);
     let analysis = match result {
         Ok(a) => a,
@@ -230,7 +259,13 @@ fn run(args: RunArgs) -> i32 {
             return 1;
         }
     };
-    let files = analysis.render();
+    let files = match analysis.render_all(&inputs) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("covgap: {e}");
+            return 1;
+        }
+    };
     match covgap::write::commit(&args.out, &files) {
         Ok(paths) => {
             if !quiet {
@@ -418,4 +453,47 @@ fn plan(args: PlanArgs) -> i32 {
         );
     }
     0
+}
+
+fn diff(args: DiffArgs) -> i32 {
+    let read = |d: &PathBuf| covgap::diff::RunOutputs::read(d);
+    let (old, new) = match (read(&args.old), read(&args.new)) {
+        (Ok(o), Ok(n)) => (o, n),
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("covgap: {e}");
+            return 1;
+        }
+    };
+    let d = covgap::diff::diff(&old, &new);
+    let md = d.markdown();
+    match &args.out {
+        None => {
+            print!("{md}");
+            0
+        }
+        Some(dir) => {
+            let files = [
+                covgap::write::OutputFile {
+                    name: "diff.md".into(),
+                    bytes: md.into_bytes(),
+                },
+                covgap::write::OutputFile {
+                    name: "diff.csv".into(),
+                    bytes: d.csv(),
+                },
+            ];
+            match covgap::write::commit(dir, &files) {
+                Ok(paths) => {
+                    for p in paths {
+                        eprintln!("  wrote {}", p.display());
+                    }
+                    0
+                }
+                Err(e) => {
+                    eprintln!("covgap: {e}");
+                    1
+                }
+            }
+        }
+    }
 }

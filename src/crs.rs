@@ -52,6 +52,59 @@ impl Crs {
         }
     }
 
+    /// Reads the system from Well-Known Text, as a Shapefile's `.prj` or a GeoPackage's
+    /// `gpkg_spatial_ref_sys` holds it (ESRI or OGC WKT 1, or WKT 2). Knows British National
+    /// Grid (OSGB36 Transverse Mercator) and WGS84 longitude/latitude; anything else is an
+    /// error naming the system found.
+    ///
+    /// # Examples
+    /// ```
+    /// use covgap::crs::Crs;
+    /// let esri = r#"PROJCS["British_National_Grid",GEOGCS["GCS_OSGB_1936",DATUM["D_OSGB_1936",SPHEROID["Airy_1849",6377563.396,299.3249646]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],PARAMETER["False_Easting",400000.0],UNIT["Meter",1.0]]"#;
+    /// assert_eq!(Crs::from_wkt(esri), Ok(Crs::BritishNationalGrid));
+    /// let wgs = r#"GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]"#;
+    /// assert_eq!(Crs::from_wkt(wgs), Ok(Crs::Wgs84));
+    /// assert!(Crs::from_wkt(r#"PROJCS["TM75 / Irish Grid",GEOGCS["TM75"]]"#).unwrap_err().contains("TM75 / Irish Grid"));
+    /// ```
+    pub fn from_wkt(wkt: &str) -> std::result::Result<Crs, String> {
+        let t = wkt.trim().trim_start_matches('\u{feff}');
+        let norm = t.to_ascii_uppercase().replace([' ', '-'], "_");
+        let name = t
+            .split('"')
+            .nth(1)
+            .map(str::to_string)
+            .unwrap_or_else(|| t.chars().take(60).collect());
+        let kind = norm.split('[').next().unwrap_or("");
+        let has = |s: &str| norm.contains(s);
+        match kind {
+            "PROJCS" | "PROJCRS" | "PROJECTEDCRS" => {
+                if has("BRITISH_NATIONAL_GRID")
+                    || has("\"EPSG\",\"27700\"")
+                    || has("\"EPSG\",27700")
+                    || (has("OSGB") && has("TRANSVERSE_MERCATOR") && has("400000"))
+                {
+                    Ok(Crs::BritishNationalGrid)
+                } else {
+                    Err(format!(
+                        "is in the coordinate system {name:?}, which covgap does not know; expected British National Grid (EPSG:27700) or WGS84 (EPSG:4326): reproject it, e.g. with ogr2ogr -t_srs EPSG:27700 or QGIS's Export > Save Features As"
+                    ))
+                }
+            }
+            "GEOGCS" | "GEOGCRS" | "GEODCRS" | "GEOGRAPHICCRS" => {
+                if has("WGS_1984") || has("WGS_84") || has("WGS84") {
+                    Ok(Crs::Wgs84)
+                } else {
+                    Err(format!(
+                        "is in latitude/longitude on {name:?}, which covgap does not know; expected WGS84 (EPSG:4326) or British National Grid (EPSG:27700): reproject it, e.g. with ogr2ogr -t_srs EPSG:27700"
+                    ))
+                }
+            }
+            _ => Err(format!(
+                "has a coordinate system covgap cannot read ({name:?}); expected the Well-Known Text of British National Grid (EPSG:27700) or WGS84 (EPSG:4326)"
+            )),
+        }
+    }
+
     /// Guesses the system from the extent of the coordinates, for files with no `crs` member.
     /// Returns `None` when the extent fits neither.
     pub fn guess_from_extent(min: Coord, max: Coord) -> Option<Crs> {

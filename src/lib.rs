@@ -1,12 +1,15 @@
 //! covgap: where babies in the UK have no specialised parent-infant relationship team.
 //!
 //! The pipeline, one module a step:
-//! 1. [`read`]: boundaries (GeoJSON), figures and teams (CSV), postcode look-ups;
+//! 1. [`read`]: boundaries (GeoJSON, Shapefile or GeoPackage), figures (CSV or Excel
+//!    workbook) and teams (CSV), postcode look-ups;
 //! 2. [`load`]: checks them and builds the [`model::Study`] (areas on both WGS84 and British
 //!    National Grid, teams with the areas they cover);
 //! 3. [`index`]: R-tree plus exact geometry for point-in-area and nearest-area;
 //! 4. [`coverage`] and [`rollup`]: decide coverage, nearest team, gap ranks and totals;
-//! 5. [`write`]: GeoJSON, CSV, Markdown and JSON, written atomically.
+//! 5. [`write`](mod@write): GeoJSON with QGIS styles, CSV, Markdown, JSON, a GeoPackage, an Excel
+//!    workbook and an A4 map (SVG and PNG), all rendered first and then written atomically;
+//!    [`diff`] compares two runs' outputs.
 //!
 //! # Examples
 //! ```
@@ -19,6 +22,7 @@
 pub mod builtin;
 pub mod coverage;
 pub mod crs;
+pub mod diff;
 pub mod error;
 pub mod index;
 pub mod load;
@@ -26,6 +30,7 @@ pub mod model;
 pub mod plan;
 pub mod read;
 pub mod rollup;
+pub mod wkb;
 pub mod write;
 
 use crate::coverage::Coverage;
@@ -66,6 +71,8 @@ impl Analysis {
     /// Renders every output file in memory, in a fixed order.
     pub fn render(&self) -> Vec<OutputFile> {
         let (s, c, r) = (&self.study, &self.coverage, &self.rollups);
+        let classes = write::style::classes(s, c);
+        let (key, what) = (s.demand.measure.key(), s.demand.measure.describe());
         let file = |name: &str, bytes: Vec<u8>| OutputFile {
             name: name.to_string(),
             bytes,
@@ -77,6 +84,40 @@ impl Analysis {
             file("rollups.csv", write::tables::rollups(s, r)),
             file("summary.md", write::summary::markdown(s, c, r)),
             file("summary.json", write::summary::json(s, c, r)),
+            file(
+                "areas.qml",
+                write::qml::areas(&classes, key, what).into_bytes(),
+            ),
+            file("teams.qml", write::qml::teams().into_bytes()),
         ]
+    }
+
+    /// Every output of `covgap run`: [`Analysis::render`] plus the GeoPackage, the workbook, the map and `run.json`,
+    /// which records the inputs (size and SHA-256) and options. Fails when an input file can
+    /// no longer be read or a binary output cannot be built.
+    pub fn render_all(&self, inputs: &Inputs) -> Result<Vec<OutputFile>> {
+        let mut files = self.render();
+        files.push(OutputFile {
+            name: write::gpkg::FILE.into(),
+            bytes: write::gpkg::gpkg(&self.study, &self.coverage)?,
+        });
+        files.push(OutputFile {
+            name: write::xlsx::FILE.into(),
+            bytes: write::xlsx::xlsx(&self.study, &self.coverage, &self.rollups)?,
+        });
+        let svg = write::map::svg(&self.study, &self.coverage, &self.rollups);
+        files.push(OutputFile {
+            name: "map.png".into(),
+            bytes: write::map::png(&svg, write::map::PNG_WIDTH)?,
+        });
+        files.push(OutputFile {
+            name: "map.svg".into(),
+            bytes: svg.into_bytes(),
+        });
+        files.push(OutputFile {
+            name: "run.json".into(),
+            bytes: write::run::json(inputs, &self.study)?,
+        });
+        Ok(files)
     }
 }

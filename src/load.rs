@@ -71,14 +71,17 @@ pub fn load(inputs: &Inputs, diag: &mut Diagnostics) -> Result<Study> {
             }
         }
     }
-    let (areas, crs_reason) = load_areas(inputs, measure, diag)?;
+    let (areas, crs_reason, sheet) = load_areas(inputs, measure, diag)?;
     let (teams, evidence_rule, teams_label) = load_teams(inputs, &areas, diag)?;
     let (period, figures_source) = match (&inputs.births, measure) {
         (Some(p), _) => (
             inputs.period.clone().unwrap_or_else(|| {
                 "as given in the figures file (not stated; use --period)".into()
             }),
-            p.display().to_string(),
+            match &sheet {
+                Some(sh) => format!("{}, sheet {sh:?}", p.display()),
+                None => p.display().to_string(),
+            },
         ),
         (None, Measure::Births) => (
             builtin::BIRTHS_PERIOD.to_string(),
@@ -158,7 +161,15 @@ fn load_areas(
     inputs: &Inputs,
     measure: Measure,
     diag: &mut Diagnostics,
-) -> Result<(Vec<Area>, String)> {
+) -> Result<(Vec<Area>, String, Option<String>)> {
+    if inputs.births.is_none() {
+        if let Some(sheet) = &inputs.figure_options.sheet {
+            return Err(Error::Format {
+                path: PathBuf::from("--sheet"),
+                message: format!("{sheet:?} names a sheet of a --births workbook, but no --births file was given"),
+            });
+        }
+    }
     let bin = input(&inputs.boundaries, builtin::boundaries);
     let mut b = read_boundaries(&bin, &inputs.boundary_options, diag)?;
     b.areas.sort_by(|x, y| x.code.cmp(&y.code));
@@ -181,6 +192,7 @@ fn load_areas(
             FigureOptions {
                 code_column: Some("code".into()),
                 figure_column: Some(measure.key().into()),
+                sheet: None,
             },
             BIRTHS_COLUMNS,
         ),
@@ -235,7 +247,7 @@ fn load_areas(
         });
     }
     let Some(figures) = figures else {
-        return Ok((areas, b.crs_reason));
+        return Ok((areas, b.crs_reason, None));
     };
     if !missing.is_empty() {
         diag.warn(
@@ -264,7 +276,7 @@ fn load_areas(
             ),
         );
     }
-    Ok((areas, b.crs_reason))
+    Ok((areas, b.crs_reason, figures.sheet))
 }
 
 /// Records a problem that ends the reading of one file among the diagnostics, as an error

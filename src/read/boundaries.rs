@@ -1,5 +1,7 @@
-//! Reading area boundaries: a GeoJSON FeatureCollection of Polygon/MultiPolygon features,
-//! in WGS84 or British National Grid, as QGIS, GDAL and ONS's Open Geography Portal write it.
+//! Reading area boundaries as QGIS, GDAL and ONS's Open Geography Portal write them: a GeoJSON
+//! FeatureCollection, an ESRI Shapefile (or the .zip ONS publishes), or a GeoPackage layer, of
+//! Polygon/MultiPolygon features in WGS84 or British National Grid. Each format is read into
+//! a [`SourceLayer`]; picking the code and name and checking the features is shared.
 
 use std::collections::HashMap;
 
@@ -18,6 +20,9 @@ pub struct BoundaryOptions {
     pub code_field: Option<String>,
     /// Property holding the area name; found by name when `None`.
     pub name_field: Option<String>,
+    /// The layer to read from a GeoPackage (or the Shapefile to read from a .zip holding
+    /// several); needed only when there is more than one.
+    pub layer: Option<String>,
 }
 
 /// One area as read from the file, before demand and rollup keys are joined.
@@ -92,16 +97,104 @@ const NAME_FIELDS: &[&str] = &[
     "geography_name",
 ];
 
-/// Reads boundaries, recording per-feature problems in `diag`.
+/// One feature as any boundary format gives it, before the code and name are picked.
+#[derive(Debug, Clone)]
+pub struct SourceFeature {
+    /// Attributes, in the file's column order.
+    pub props: serde_json::Map<String, Value>,
+    /// `None` when the feature has no geometry; `Err` says why its geometry is unusable.
+    pub geometry: Option<std::result::Result<MultiPolygon, String>>,
+}
+
+/// A layer of features read from any boundary format.
+#[derive(Debug, Clone)]
+pub struct SourceLayer {
+    pub features: Vec<SourceFeature>,
+    /// Attribute names in the file's order, for picking the code and name fields.
+    pub fields: Vec<String>,
+    /// The coordinate system the file states, with how it was stated.
+    pub declared: Option<(Crs, String)>,
+    /// Why no system is stated, for the message when it is guessed from the extent.
+    pub undeclared: &'static str,
+}
+
+/// The boundary formats covgap reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    GeoJson,
+    /// An ESRI Shapefile: the `.shp` with its `.dbf` (and `.prj`) beside it.
+    Shapefile,
+    /// A `.zip` holding a Shapefile, as ONS's Open Geography Portal publishes them.
+    ShapefileZip,
+    GeoPackage,
+}
+
+/// Tells the format of a boundary input from its first bytes, then its extension.
+pub fn detect_format(input: &Input) -> Format {
+    let Input::File(p) = input else {
+        return Format::GeoJson;
+    };
+    let mut head = [0u8; 16];
+    let n = std::fs::File::open(p)
+        .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
+        .unwrap_or(0);
+    let head = &head[..n];
+    let ext = p
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if head.starts_with(b"SQLite format 3\0") {
+        Format::GeoPackage
+    } else if head.starts_with(b"PK\x03\x04") {
+        Format::ShapefileZip
+    } else if head.starts_with(&[0, 0, 0x27, 0x0a]) {
+        Format::Shapefile
+    } else {
+        match ext.as_str() {
+            "shp" => Format::Shapefile,
+            "zip" => Format::ShapefileZip,
+            "gpkg" => Format::GeoPackage,
+            _ => Format::GeoJson,
+        }
+    }
+}
+
+/// Reads boundaries (GeoJSON, Shapefile, zipped Shapefile or a GeoPackage layer), recording
+/// per-feature problems in `diag`.
 ///
-/// Fails outright only when the file is unreadable, not JSON, not a FeatureCollection, or
-/// its coordinate system cannot be told.
+/// Fails outright only when the file is unreadable, not in a format covgap reads, or its
+/// coordinate system cannot be told.
 pub fn read_boundaries(
     input: &Input,
     opts: &BoundaryOptions,
     diag: &mut Diagnostics,
 ) -> Result<Boundaries> {
-    let label = input.label();
+    let format = detect_format(input);
+    let format_err = |message: String| Error::Format {
+        path: input.path_for_errors(),
+        message,
+    };
+    if opts.layer.is_some() && !matches!(format, Format::GeoPackage | Format::ShapefileZip) {
+        return Err(format_err(
+            "--layer names a layer of a GeoPackage (or a Shapefile inside a .zip); this file is neither".into(),
+        ));
+    }
+    let layer = match (format, input) {
+        (Format::GeoJson, _) => geojson_layer(input)?,
+        (Format::Shapefile, Input::File(p)) => crate::read::shapefile::read_shapefile(p)?,
+        (Format::ShapefileZip, Input::File(p)) => {
+            crate::read::shapefile::read_zip(p, opts.layer.as_deref())?
+        }
+        (Format::GeoPackage, Input::File(p)) => {
+            crate::read::geopackage::read_layer(p, opts.layer.as_deref())?
+        }
+        _ => unreachable!("built-in boundaries are GeoJSON"),
+    };
+    assemble(input, layer, opts, diag)
+}
+
+fn geojson_layer(input: &Input) -> Result<SourceLayer> {
     let text = input.text("GeoJSON")?;
     let format_err = |message: String| Error::Format {
         path: input.path_for_errors(),
@@ -109,7 +202,7 @@ pub fn read_boundaries(
     };
     let root: Value = serde_json::from_str(&text).map_err(|e| {
         format_err(format!(
-            "is not valid GeoJSON: {e} (expected a GeoJSON FeatureCollection)"
+            "is not valid GeoJSON: {e} (expected a GeoJSON FeatureCollection, an ESRI Shapefile or a GeoPackage)"
         ))
     })?;
     let kind = root.get("type").and_then(Value::as_str).unwrap_or("");
@@ -139,7 +232,10 @@ pub fn read_boundaries(
                 .and_then(Value::as_str)
                 .unwrap_or("");
             match Crs::from_name(name) {
-                Some(c) => Some(c),
+                Some(c) => Some((
+                    c,
+                    format!("declared in the file's \"crs\" member: {}", c.label()),
+                )),
                 None => {
                     return Err(format_err(format!(
                         "declares coordinate system {:?}, which covgap does not know; \
@@ -156,14 +252,51 @@ pub fn read_boundaries(
         }
     };
 
-    let first_props = features[0]
+    let fields: Vec<String> = features[0]
         .get("properties")
         .and_then(Value::as_object)
-        .cloned()
+        .map(|p| p.keys().cloned().collect())
         .unwrap_or_default();
-    let keys: Vec<String> = first_props.keys().cloned().collect();
+    let features = features
+        .iter()
+        .map(|f| SourceFeature {
+            props: f
+                .get("properties")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default(),
+            geometry: match f.get("geometry") {
+                None | Some(Value::Null) => None,
+                Some(g) => Some(to_multipolygon(g)),
+            },
+        })
+        .collect();
+    Ok(SourceLayer {
+        features,
+        fields,
+        declared,
+        undeclared: "no \"crs\" member",
+    })
+}
+
+/// Picks the code and name fields and checks every feature: the part every format shares.
+fn assemble(
+    input: &Input,
+    layer: SourceLayer,
+    opts: &BoundaryOptions,
+    diag: &mut Diagnostics,
+) -> Result<Boundaries> {
+    let label = input.label();
+    let format_err = |message: String| Error::Format {
+        path: input.path_for_errors(),
+        message,
+    };
+    if layer.features.is_empty() {
+        return Err(format_err("has no features".into()));
+    }
+    let keys = &layer.fields;
     let code_field = pick_field(
-        &keys,
+        keys,
         opts.code_field.as_deref(),
         CODE_FIELDS,
         "code",
@@ -171,7 +304,7 @@ pub fn read_boundaries(
     )
     .map_err(format_err)?;
     let name_field = pick_field(
-        &keys,
+        keys,
         opts.name_field.as_deref(),
         NAME_FIELDS,
         "name",
@@ -179,13 +312,12 @@ pub fn read_boundaries(
     )
     .map_err(format_err)?;
 
-    let mut areas = Vec::with_capacity(features.len());
+    let mut areas = Vec::with_capacity(layer.features.len());
     let mut seen: HashMap<String, usize> = HashMap::new();
-    for (i, f) in features.iter().enumerate() {
+    for (i, f) in layer.features.into_iter().enumerate() {
         let n = i + 1;
         let place = Some(Place::Feature(n));
-        let props = f.get("properties").and_then(Value::as_object);
-        let prop = |k: &str| props.and_then(|p| p.get(k)).and_then(value_text);
+        let prop = |k: &str| f.props.get(k).and_then(value_text);
         let Some(code) = prop(&code_field) else {
             diag.error(
                 &label,
@@ -202,8 +334,8 @@ pub fn read_boundaries(
             );
             code.clone()
         });
-        let geometry = match f.get("geometry") {
-            None | Some(Value::Null) => {
+        let geometry = match f.geometry {
+            None => {
                 diag.error(
                     &label,
                     place,
@@ -211,7 +343,7 @@ pub fn read_boundaries(
                 );
                 continue;
             }
-            Some(g) => match to_multipolygon(g) {
+            Some(g) => match g.and_then(check_rings) {
                 Ok(mp) => mp,
                 Err(msg) => {
                     diag.error(&label, place, format!("{code} ({name}): {msg}"));
@@ -236,8 +368,8 @@ pub fn read_boundaries(
         });
     }
 
-    let (crs, crs_reason) = match declared {
-        Some(c) => {
+    let (crs, crs_reason) = match layer.declared {
+        Some((c, reason)) => {
             // A declaration that contradicts the numbers (degrees labelled as metres, after a
             // hand edit or a bad export) would put every area in the wrong place.
             if let Some((min, max)) = extent(&areas) {
@@ -251,17 +383,14 @@ pub fn read_boundaries(
                 };
                 if !fits {
                     return Err(format_err(format!(
-                        "declares {} in its \"crs\" member, but its coordinates span x {:.1}..{:.1}, y {:.1}..{:.1}, \
-                         which cannot be {}; fix or remove the \"crs\" member",
+                        "declares {} ({reason}), but its coordinates span x {:.1}..{:.1}, y {:.1}..{:.1}, \
+                         which cannot be {}; fix or remove the declaration (the \"crs\" member or .prj)",
                         c.label(), min.x, max.x, min.y, max.y,
                         if c == Crs::Wgs84 { "longitude/latitude in degrees" } else { "British National Grid metres in the UK" }
                     )));
                 }
             }
-            (
-                c,
-                format!("declared in the file's \"crs\" member: {}", c.label()),
-            )
+            (c, reason)
         }
         None => {
             let (min, max) =
@@ -269,8 +398,12 @@ pub fn read_boundaries(
             match Crs::guess_from_extent(min, max) {
                 Some(c) => {
                     let reason = format!(
-                        "no \"crs\" member; coordinates span x {:.1}..{:.1}, y {:.1}..{:.1}, so read as {}",
-                        min.x, max.x, min.y, max.y,
+                        "{}; coordinates span x {:.1}..{:.1}, y {:.1}..{:.1}, so read as {}",
+                        layer.undeclared,
+                        min.x,
+                        max.x,
+                        min.y,
+                        max.y,
                         c.label()
                     );
                     // A guess about a user's file should be seen without opening summary.md.
@@ -281,10 +414,10 @@ pub fn read_boundaries(
                 }
                 None => {
                     return Err(format_err(format!(
-                        "has no \"crs\" member and coordinates spanning x {:.1}..{:.1}, y {:.1}..{:.1} \
+                        "has {} and coordinates spanning x {:.1}..{:.1}, y {:.1}..{:.1} \
                          fit neither WGS84 degrees nor British National Grid metres; \
                          reproject to EPSG:4326 or EPSG:27700",
-                        min.x, max.x, min.y, max.y
+                        layer.undeclared, min.x, max.x, min.y, max.y
                     )))
                 }
             }
@@ -361,6 +494,11 @@ fn to_multipolygon(g: &Value) -> std::result::Result<MultiPolygon, String> {
             ))
         }
     };
+    Ok(mp)
+}
+
+/// Checks that a multipolygon has parts and that every ring is closed enough to use.
+fn check_rings(mp: MultiPolygon) -> std::result::Result<MultiPolygon, String> {
     if mp.0.is_empty() {
         return Err("geometry is an empty MultiPolygon".into());
     }

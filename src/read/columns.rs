@@ -3,17 +3,27 @@
 //! Headers are compared after folding case and dropping everything but letters and digits,
 //! so `Area code`, `area_code` and `AREA-CODE` are one name.
 
-/// Folds a header for comparison: lower case, letters and digits only.
+/// Folds a header for comparison: lower case, letters and digits only, with the note
+/// markers ONS puts in headers (`[note 1]`) dropped.
 ///
 /// # Examples
 /// ```
 /// assert_eq!(covgap::read::columns::fold("Area code"), "areacode");
 /// assert_eq!(covgap::read::columns::fold("\u{feff}LAD24CD "), "lad24cd");
+/// assert_eq!(covgap::read::columns::fold("Number of live births [note 1] [x]"), "numberoflivebirths");
 /// ```
 pub fn fold(header: &str) -> String {
+    let mut depth = 0usize;
     header
         .chars()
-        .filter(|c| c.is_alphanumeric())
+        .filter(|&c| {
+            match c {
+                '[' => depth += 1,
+                ']' => depth = depth.saturating_sub(1),
+                _ => return depth == 0 && c.is_alphanumeric(),
+            }
+            false
+        })
         .flat_map(char::to_lowercase)
         .collect()
 }

@@ -1,5 +1,7 @@
-//! Reading a demand figure per area (live births, or population aged 0) from a CSV table,
-//! as ONS publishes it or as people save it from Excel.
+//! Reading a demand figure per area (live births, or population aged 0) from a table as ONS
+//! publishes it: a CSV file, or a sheet of an Excel workbook (.xlsx, .xls, .ods), with title
+//! and note rows above the header. Both are read into rows of text cells first, so finding the
+//! header and reading the figures is one piece of code for both.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -12,6 +14,8 @@ use crate::read::{parse_number, Input};
 pub struct FigureOptions {
     pub code_column: Option<String>,
     pub figure_column: Option<String>,
+    /// The sheet to read from a workbook; found by its header row when `None`.
+    pub sheet: Option<String>,
 }
 
 /// The figures read for the areas in the boundaries.
@@ -21,8 +25,132 @@ pub struct Figures {
     pub values: HashMap<String, Option<u64>>,
     pub code_column: String,
     pub figure_column: String,
-    /// 1-based line of the header row (ONS tables carry title rows above it).
+    /// 1-based line of the header row (ONS tables carry title rows above it); the row number
+    /// in a workbook.
     pub header_line: u64,
+    /// The workbook sheet read; `None` for CSV.
+    pub sheet: Option<String>,
+}
+
+/// Rows of text cells with their 1-based line (CSV) or row number (workbook).
+pub type Rows = Vec<(u64, Vec<String>)>;
+
+/// Whether a figures input is a workbook rather than CSV (by its first bytes: .xlsx and .ods
+/// are zip files, .xls an OLE2 compound file).
+pub fn is_workbook(input: &Input) -> bool {
+    let Some(p) = input.path() else { return false };
+    let mut head = [0u8; 4];
+    let n = std::fs::File::open(p)
+        .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
+        .unwrap_or(0);
+    n == 4 && (head == *b"PK\x03\x04" || head == [0xD0, 0xCF, 0x11, 0xE0])
+}
+
+/// Reads a CSV input into rows of cells.
+pub fn csv_rows(input: &Input) -> Result<Rows> {
+    let text = input.text("CSV")?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for rec in reader.records() {
+        let rec = rec.map_err(|e| Error::Format {
+            path: input.path_for_errors(),
+            message: format!("is not readable as CSV: {e}"),
+        })?;
+        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        rows.push((line, rec.iter().map(|s| s.to_string()).collect()));
+    }
+    Ok(rows)
+}
+
+/// A workbook cell as the text a CSV export would hold: whole numbers without a decimal
+/// point, so `15208.0` reads as `15208`.
+fn cell_text(d: &calamine::Data) -> String {
+    use calamine::Data;
+    match d {
+        Data::Empty => String::new(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 9e15 => format!("{}", *f as i64),
+        other => other.to_string(),
+    }
+}
+
+/// Every sheet of a workbook, in order, as rows of cells numbered as Excel numbers rows.
+///
+/// # Examples
+/// ```
+/// let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("t.xlsx");
+/// let mut wb = rust_xlsxwriter::Workbook::new();
+/// let ws = wb.add_worksheet().set_name("Table 1").unwrap();
+/// ws.write_string(2, 0, "code").unwrap();
+/// ws.write_number(3, 0, 15208.0).unwrap();
+/// wb.save(&path).unwrap();
+/// let sheets = covgap::read::figures::workbook_sheets(&path).unwrap();
+/// assert_eq!(sheets[0].1, [(3, vec!["code".to_string()]), (4, vec!["15208".to_string()])]);
+/// ```
+pub fn workbook_sheets(path: &std::path::Path) -> Result<Vec<(String, Rows)>> {
+    use calamine::Reader;
+    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let ferr = |message: String| Error::Format {
+        path: path.to_path_buf(),
+        message,
+    };
+    let mut wb =
+        calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|e| {
+            ferr(format!(
+                "starts like an Excel workbook but cannot be read as one ({e}); \
+                 save the sheet as CSV, or give a real .xlsx/.xls/.ods workbook (with --sheet NAME)"
+            ))
+        })?;
+    let mut out = Vec::new();
+    for name in wb.sheet_names() {
+        let range = wb
+            .worksheet_range(&name)
+            .map_err(|e| ferr(format!("sheet {name:?} cannot be read: {e}")))?;
+        let first = range.start().map_or(0, |(r, _)| r as u64);
+        let lead = range.start().map_or(0, |(_, c)| c as usize);
+        let rows = range
+            .rows()
+            .enumerate()
+            .map(|(i, cells)| {
+                let mut v: Vec<String> = vec![String::new(); lead];
+                v.extend(cells.iter().map(cell_text));
+                (first + i as u64 + 1, v)
+            })
+            .collect();
+        out.push((name, rows));
+    }
+    Ok(out)
+}
+
+/// The header row: the first of the first 30 rows in which both the code and the figure
+/// column can be found. Returns (row index, code column, figure column).
+fn find_header(
+    rows: &Rows,
+    opts: &FigureOptions,
+    figure_columns: &[&str],
+) -> Option<(usize, usize, usize)> {
+    for (i, (_, cells)) in rows.iter().enumerate().take(30) {
+        let code = match &opts.code_column {
+            Some(n) => columns::find_named(cells, n),
+            None => columns::find(cells, CODE_COLUMNS),
+        };
+        let fig = match &opts.figure_column {
+            Some(n) => columns::find_named(cells, n),
+            None => columns::find(cells, figure_columns),
+        };
+        if let (Some(c), Some(f)) = (code, fig) {
+            if c != f {
+                return Some((i, c, f));
+            }
+        }
+    }
+    None
 }
 
 const CODE_COLUMNS: &[&str] = &[
@@ -94,46 +222,67 @@ pub fn read_figures(
     diag: &mut Diagnostics,
 ) -> Result<Figures> {
     let label = input.label();
-    let text = input.text("CSV")?;
     let format_err = |message: String| Error::Format {
         path: input.path_for_errors(),
         message,
     };
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut rows: Vec<(u64, Vec<String>)> = Vec::new();
-    for rec in reader.records() {
-        let rec = rec.map_err(|e| format_err(format!("is not readable as CSV: {e}")))?;
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
-        rows.push((line, rec.iter().map(|s| s.to_string()).collect()));
-    }
+    // Rows of cells from a CSV file or a workbook sheet; everything after is shared.
+    let (rows, sheet) = if is_workbook(input) {
+        let path = input.path().expect("a workbook is a file");
+        let sheets = workbook_sheets(path)?;
+        let names: Vec<String> = sheets.iter().map(|(n, _)| format!("{n:?}")).collect();
+        match &opts.sheet {
+            Some(want) => {
+                let (name, rows) =
+                    sheets.into_iter().find(|(n, _)| n == want).ok_or_else(|| {
+                        format_err(format!(
+                            "has no sheet {want:?}; its sheets are {}",
+                            names.join(", ")
+                        ))
+                    })?;
+                (rows, Some(name))
+            }
+            None => {
+                // ONS workbooks open with cover, contents and notes sheets: take the first
+                // sheet whose header row can be found.
+                match sheets
+                    .into_iter()
+                    .find(|(_, rows)| find_header(rows, opts, figure_columns).is_some())
+                {
+                    Some((name, rows)) => {
+                        diag.note(
+                            &label,
+                            None,
+                            format!("figures read from sheet {name:?} (the first with an area code and a figure column; choose another with --sheet)"),
+                        );
+                        (rows, Some(name))
+                    }
+                    None => {
+                        return Err(format_err(format!(
+                            "no sheet has an area code column and a figure column in its first 30 rows (sheets: {}); name the sheet with --sheet and the columns with --births-code-column and --births-column",
+                            names.join(", ")
+                        )))
+                    }
+                }
+            }
+        }
+    } else {
+        if let Some(sh) = &opts.sheet {
+            return Err(format_err(format!(
+                "--sheet {sh:?} was given but this is not a workbook (.xlsx, .xls or .ods); it is read as CSV, which has no sheets"
+            )));
+        }
+        (csv_rows(input)?, None)
+    };
     if rows.is_empty() {
         return Err(format_err(
-            "is empty; expected a CSV table with an area code column and a figure column".into(),
+            "is empty; expected a table with an area code column and a figure column".into(),
         ));
     }
 
     // ONS tables start with title and note rows; the header is the first row in which both
     // columns can be found.
-    let mut found = None;
-    for (i, (_, cells)) in rows.iter().enumerate().take(30) {
-        let code = match &opts.code_column {
-            Some(n) => columns::find_named(cells, n),
-            None => columns::find(cells, CODE_COLUMNS),
-        };
-        let fig = match &opts.figure_column {
-            Some(n) => columns::find_named(cells, n),
-            None => columns::find(cells, figure_columns),
-        };
-        if let (Some(c), Some(f)) = (code, fig) {
-            if c != f {
-                found = Some((i, c, f));
-                break;
-            }
-        }
-    }
+    let found = find_header(&rows, opts, figure_columns);
     let Some((hi, ci, fi)) = found else {
         let headers = columns::list(&rows[0].1);
         let wanted_code = opts
@@ -274,5 +423,6 @@ pub fn read_figures(
         code_column: header[ci].trim().to_string(),
         figure_column: header[fi].trim().to_string(),
         header_line,
+        sheet,
     })
 }

@@ -7,7 +7,9 @@ pub mod boundaries;
 pub mod columns;
 pub mod deprivation;
 pub mod figures;
+pub mod geopackage;
 pub mod postcodes;
+pub mod shapefile;
 pub mod teams;
 pub mod text;
 

@@ -2,9 +2,15 @@
 //! in the output folder and renamed into place, so a failed run leaves no partial file.
 
 pub mod geojson;
+pub mod gpkg;
+pub mod map;
 pub mod plan;
+pub mod qml;
+pub mod run;
+pub mod style;
 pub mod summary;
 pub mod tables;
+pub mod xlsx;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

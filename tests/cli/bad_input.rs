@@ -87,8 +87,7 @@ mod missing_or_unreadable {
             &["--boundaries", &oxon(), "--births", &p],
             &[
                 &p,
-                "is not a text CSV file",
-                ".xlsx",
+                "starts like an Excel workbook but cannot be read as one",
                 "save the sheet as CSV",
             ],
         );

@@ -581,7 +581,7 @@ mod run_and_check {
             &fixture("births/suppressed_values.csv"),
         ]);
         assert_eq!(run.stderr, "");
-        assert_eq!(run.files.as_ref().unwrap().len(), 6);
+        assert_eq!(run.files.as_ref().unwrap().len(), crate::OUTPUTS.len());
         let bad = crate::run(&[
             "-q",
             "--boundaries",

@@ -5,11 +5,16 @@
 
 mod bad_input;
 mod builtin;
+mod gpkg;
 mod inputs;
+mod map;
+mod ons_inputs;
 mod outputs;
 mod plan;
 mod properties;
+mod refresh;
 mod regression;
+mod xlsx;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -18,14 +23,21 @@ use std::sync::OnceLock;
 use assert_cmd::Command;
 use serde_json::Value;
 
-/// The six files `covgap run` writes.
+/// The files `covgap run` writes.
 pub const OUTPUTS: &[&str] = &[
     "areas.geojson",
-    "teams.geojson",
+    "areas.qml",
+    "covgap.gpkg",
+    "covgap.xlsx",
     "gaps.csv",
+    "map.png",
+    "map.svg",
     "rollups.csv",
-    "summary.md",
+    "run.json",
     "summary.json",
+    "summary.md",
+    "teams.geojson",
+    "teams.qml",
 ];
 
 /// A fixture's path, found from the crate root so tests run from any directory.
@@ -34,6 +46,18 @@ pub fn fixture(rel: &str) -> String {
         .join("tests/fixtures")
         .join(rel);
     p.to_str().expect("utf-8 path").to_string()
+}
+
+/// A fixture's path as a `PathBuf`.
+pub fn fixture_path(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rel)
+}
+
+/// The covgap binary, for tests that set up their own folders.
+pub fn covgap() -> Command {
+    Command::cargo_bin("covgap").expect("binary built")
 }
 
 /// What one run of the binary left behind, read into memory so that results can be shared

@@ -116,7 +116,7 @@ fn check_goes_on_past_an_unreadable_births_file() {
     assert_eq!(c.code, 1);
     let errors = c.error_lines();
     assert_eq!(errors.len(), 4, "{}", c.stderr);
-    assert!(errors[0].starts_with(&format!("error: {births}: is not a text CSV file")));
+    assert!(errors[0].starts_with(&format!("error: {births}: starts like an Excel workbook")));
     assert!(
         errors[1..].iter().all(|l| l.contains(&teams)),
         "{}",

@@ -1,0 +1,641 @@
+//! `covgap diff OLD_DIR NEW_DIR`: what changed between two runs' outputs, for refreshes
+//! when new births figures or a new team list arrive.
+//!
+//! It reads only the outputs of each run (`teams.geojson`, `areas.geojson`, `summary.json`),
+//! so runs made months apart, or on another machine, can be compared:
+//! - teams added and removed (keyed by name and host organisation), and teams whose counted
+//!   status or covered areas changed;
+//! - areas newly covered or uncovered (keyed by area code), and areas only in one run;
+//! - the headline figures and each nation's figures, old, new and the change.
+//!
+//! Teams with no known base are not in `teams.geojson`, so the diff cannot list them; the
+//! areas they cover still show as newly covered or uncovered.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::write::{excel_csv, thousands};
+
+/// A team as one run's `teams.geojson` lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TeamRow {
+    pub name: String,
+    pub host_org: String,
+    pub counted: bool,
+    /// Codes of the areas it covers, `;`-separated.
+    pub covers: String,
+}
+
+/// An area as one run's `areas.geojson` lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AreaRow {
+    pub name: String,
+    pub covered: bool,
+    pub figure: Option<u64>,
+    pub teams: String,
+}
+
+/// The outputs of one run that a diff compares.
+#[derive(Debug, Clone)]
+pub struct RunOutputs {
+    pub dir: PathBuf,
+    /// Teams by (name, host organisation).
+    pub teams: BTreeMap<(String, String), TeamRow>,
+    /// Areas by code.
+    pub areas: BTreeMap<String, AreaRow>,
+    /// `summary.json` as written.
+    pub summary: Value,
+}
+
+fn read_json(dir: &Path, name: &str) -> Result<Value> {
+    let path = dir.join(name);
+    let text = std::fs::read_to_string(&path).map_err(|source| Error::Read {
+        path: path.clone(),
+        source,
+    })?;
+    serde_json::from_str(&text).map_err(|e| Error::Format {
+        path,
+        message: format!("is not valid JSON ({e}); is this folder the output of `covgap run`?"),
+    })
+}
+
+fn features<'a>(dir: &Path, name: &str, v: &'a Value) -> Result<&'a Vec<Value>> {
+    v.get("features")
+        .and_then(Value::as_array)
+        .ok_or_else(|| Error::Format {
+            path: dir.join(name),
+            message: "has no \"features\" array".into(),
+        })
+}
+
+fn text(p: &Value, k: &str) -> String {
+    match p.get(k) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Null) | None => String::new(),
+        Some(v) => v.to_string(),
+    }
+}
+
+impl RunOutputs {
+    /// Reads the outputs of `covgap run` from `dir`.
+    pub fn read(dir: &Path) -> Result<RunOutputs> {
+        let summary = read_json(dir, "summary.json")?;
+        let key = summary
+            .get("measure")
+            .and_then(Value::as_str)
+            .unwrap_or("births")
+            .to_string();
+        let tj = read_json(dir, "teams.geojson")?;
+        let mut teams = BTreeMap::new();
+        for f in features(dir, "teams.geojson", &tj)? {
+            let p = &f["properties"];
+            let row = TeamRow {
+                name: text(p, "name"),
+                host_org: text(p, "host_org"),
+                counted: p["counted"].as_bool().unwrap_or(false),
+                covers: text(p, "covers"),
+            };
+            teams.insert((row.name.clone(), row.host_org.clone()), row);
+        }
+        let aj = read_json(dir, "areas.geojson")?;
+        let mut areas = BTreeMap::new();
+        for f in features(dir, "areas.geojson", &aj)? {
+            let p = &f["properties"];
+            areas.insert(
+                text(p, "code"),
+                AreaRow {
+                    name: text(p, "name"),
+                    covered: p["covered"].as_bool().unwrap_or(false),
+                    figure: p[key.as_str()].as_u64(),
+                    teams: text(p, "teams"),
+                },
+            );
+        }
+        Ok(RunOutputs {
+            dir: dir.to_path_buf(),
+            teams,
+            areas,
+            summary,
+        })
+    }
+}
+
+/// One figure, old and new.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    /// The nation's ONS code; empty for headline figures.
+    pub code: String,
+    /// "United Kingdom" or the nation's name.
+    pub name: String,
+    pub field: &'static str,
+    pub old: Option<f64>,
+    pub new: Option<f64>,
+}
+
+impl Change {
+    pub fn delta(&self) -> Option<f64> {
+        Some(self.new? - self.old?)
+    }
+}
+
+/// Everything that changed between two runs.
+#[derive(Debug, Clone)]
+pub struct Diff {
+    pub old_dir: PathBuf,
+    pub new_dir: PathBuf,
+    pub old_period: String,
+    pub new_period: String,
+    pub measure: String,
+    pub teams_added: Vec<TeamRow>,
+    pub teams_removed: Vec<TeamRow>,
+    /// Teams in both runs whose counted status or covered areas changed: (old, new).
+    pub teams_changed: Vec<(TeamRow, TeamRow)>,
+    /// Codes and rows (new run) of areas covered now but not before.
+    pub newly_covered: Vec<(String, AreaRow)>,
+    /// Codes and rows (new run) of areas uncovered now but covered before.
+    pub newly_uncovered: Vec<(String, AreaRow)>,
+    pub areas_added: Vec<(String, AreaRow)>,
+    pub areas_removed: Vec<(String, AreaRow)>,
+    /// Headline figures, then each nation's.
+    pub figures: Vec<Change>,
+}
+
+const HEADLINE: &[&str] = &[
+    "areas_total",
+    "areas_covered",
+    "demand_total",
+    "demand_covered",
+    "demand_uncovered",
+    "percent_covered",
+    "teams_in_list",
+    "teams_counted",
+];
+const NATION: &[&str] = &[
+    "areas_total",
+    "areas_covered",
+    "demand_total",
+    "demand_covered",
+    "percent_covered",
+];
+
+/// Compares two runs.
+///
+/// # Examples
+/// ```
+/// use covgap::{analyse_inputs, diff, error::Diagnostics, load::Inputs, write};
+/// let a = analyse_inputs(&Inputs::default(), &mut Diagnostics::new()).unwrap();
+/// let dir = tempfile::tempdir().unwrap();
+/// write::commit(dir.path(), &a.render()).unwrap();
+/// let run = diff::RunOutputs::read(dir.path()).unwrap();
+/// let d = diff::diff(&run, &run);
+/// assert!(d.is_empty());
+/// assert!(d.markdown().contains("Nothing changed."));
+/// ```
+pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
+    let mut d = Diff {
+        old_dir: old.dir.clone(),
+        new_dir: new.dir.clone(),
+        old_period: text(&old.summary, "period"),
+        new_period: text(&new.summary, "period"),
+        measure: text(&new.summary, "measure_description"),
+        teams_added: Vec::new(),
+        teams_removed: Vec::new(),
+        teams_changed: Vec::new(),
+        newly_covered: Vec::new(),
+        newly_uncovered: Vec::new(),
+        areas_added: Vec::new(),
+        areas_removed: Vec::new(),
+        figures: Vec::new(),
+    };
+    for (k, t) in &new.teams {
+        match old.teams.get(k) {
+            None => d.teams_added.push(t.clone()),
+            Some(o) if o.counted != t.counted || o.covers != t.covers => {
+                d.teams_changed.push((o.clone(), t.clone()))
+            }
+            Some(_) => {}
+        }
+    }
+    for (k, t) in &old.teams {
+        if !new.teams.contains_key(k) {
+            d.teams_removed.push(t.clone());
+        }
+    }
+    for (code, a) in &new.areas {
+        match old.areas.get(code) {
+            None => d.areas_added.push((code.clone(), a.clone())),
+            Some(o) if !o.covered && a.covered => d.newly_covered.push((code.clone(), a.clone())),
+            Some(o) if o.covered && !a.covered => d.newly_uncovered.push((code.clone(), a.clone())),
+            Some(_) => {}
+        }
+    }
+    for (code, a) in &old.areas {
+        if !new.areas.contains_key(code) {
+            d.areas_removed.push((code.clone(), a.clone()));
+        }
+    }
+    let num = |v: &Value, k: &str| v.get(k).and_then(Value::as_f64);
+    for f in HEADLINE {
+        d.figures.push(Change {
+            code: "K02000001".into(),
+            name: "United Kingdom".into(),
+            field: f,
+            old: num(&old.summary, f),
+            new: num(&new.summary, f),
+        });
+    }
+    let nations = |s: &Value| -> BTreeMap<String, Value> {
+        s.get("nations")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().map(|n| (text(n, "code"), n.clone())).collect())
+            .unwrap_or_default()
+    };
+    let (on, nn) = (nations(&old.summary), nations(&new.summary));
+    let mut codes: Vec<&String> = on.keys().chain(nn.keys()).collect();
+    codes.sort();
+    codes.dedup();
+    for code in codes {
+        let (o, n) = (on.get(code), nn.get(code));
+        let name = text(n.or(o).expect("in one of them"), "name");
+        for f in NATION {
+            d.figures.push(Change {
+                code: code.clone(),
+                name: name.clone(),
+                field: f,
+                old: o.and_then(|v| num(v, f)),
+                new: n.and_then(|v| num(v, f)),
+            });
+        }
+    }
+    d
+}
+
+fn fmt_num(field: &str, v: Option<f64>) -> String {
+    match v {
+        None => "n/a".into(),
+        Some(x) if field.starts_with("percent") => format!("{x:.1}"),
+        Some(x) if x >= 0.0 => thousands(x.round() as u64),
+        Some(x) => format!("-{}", thousands((-x).round() as u64)),
+    }
+}
+
+fn fmt_delta(field: &str, v: Option<f64>) -> String {
+    match v {
+        None => "n/a".into(),
+        Some(x) if field.starts_with("percent") => format!("{x:+.1}"),
+        Some(x) if x > 0.0 => format!("+{}", thousands(x.round() as u64)),
+        Some(x) if x < 0.0 => format!("-{}", thousands((-x).round() as u64)),
+        Some(_) => "0".into(),
+    }
+}
+
+fn field_words(field: &str, measure: &str) -> String {
+    let mut cap = measure.to_string();
+    if let Some(f) = cap.get(0..1) {
+        cap.replace_range(0..1, &f.to_uppercase());
+    }
+    match field {
+        "areas_total" => "Areas".into(),
+        "areas_covered" => "Areas with a team".into(),
+        "demand_total" => format!("{cap} (total)"),
+        "demand_covered" => format!("{cap} in areas with a team"),
+        "demand_uncovered" => format!("{cap} in areas with none"),
+        "percent_covered" => format!("% of {measure} in areas with a team"),
+        "teams_in_list" => "Teams in the list".into(),
+        "teams_counted" => "Teams counted".into(),
+        other => other.into(),
+    }
+}
+
+impl Diff {
+    /// Whether anything at all differs.
+    pub fn is_empty(&self) -> bool {
+        self.old_period == self.new_period
+            && self.teams_added.is_empty()
+            && self.teams_removed.is_empty()
+            && self.teams_changed.is_empty()
+            && self.newly_covered.is_empty()
+            && self.newly_uncovered.is_empty()
+            && self.areas_added.is_empty()
+            && self.areas_removed.is_empty()
+            && self.figures.iter().all(|c| c.old == c.new)
+    }
+
+    /// `diff.md`, ready to paste into a briefing.
+    pub fn markdown(&self) -> String {
+        let mut s = String::new();
+        let m = if self.measure.is_empty() {
+            "figure"
+        } else {
+            self.measure.as_str()
+        };
+        let _ = writeln!(s, "# What changed between two covgap runs\n");
+        let _ = writeln!(
+            s,
+            "- Old: `{}` ({m}, {})",
+            self.old_dir.display(),
+            self.old_period
+        );
+        let _ = writeln!(
+            s,
+            "- New: `{}` ({m}, {})\n",
+            self.new_dir.display(),
+            self.new_period
+        );
+        if self.is_empty() {
+            let _ = writeln!(s, "Nothing changed.");
+            return s;
+        }
+        if self.old_period != self.new_period {
+            let _ = writeln!(
+                s,
+                "The figures' period changed: {} → {}.\n",
+                self.old_period, self.new_period
+            );
+        }
+        let _ = writeln!(s, "## Headline\n");
+        let _ = writeln!(s, "| Figure | Old | New | Change |");
+        let _ = writeln!(s, "|---|---:|---:|---:|");
+        for c in self.figures.iter().filter(|c| c.code == "K02000001") {
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} |",
+                field_words(c.field, m),
+                fmt_num(c.field, c.old),
+                fmt_num(c.field, c.new),
+                fmt_delta(c.field, c.delta())
+            );
+        }
+        let _ = writeln!(s, "\n## By nation\n");
+        let _ = writeln!(s, "| Nation | Figure | Old | New | Change |");
+        let _ = writeln!(s, "|---|---|---:|---:|---:|");
+        for c in self.figures.iter().filter(|c| c.code != "K02000001") {
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} | {} |",
+                c.name,
+                field_words(c.field, m),
+                fmt_num(c.field, c.old),
+                fmt_num(c.field, c.new),
+                fmt_delta(c.field, c.delta())
+            );
+        }
+        let team_list = |s: &mut String, title: &str, ts: &[TeamRow]| {
+            let _ = writeln!(s, "\n## {title} ({})\n", ts.len());
+            if ts.is_empty() {
+                let _ = writeln!(s, "None.");
+            }
+            for t in ts {
+                let _ = writeln!(
+                    s,
+                    "- {}{} ({}; covers {})",
+                    t.name,
+                    if t.host_org.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", {}", t.host_org)
+                    },
+                    if t.counted { "counted" } else { "not counted" },
+                    if t.covers.is_empty() {
+                        "no area"
+                    } else {
+                        t.covers.as_str()
+                    }
+                );
+            }
+        };
+        team_list(&mut s, "Teams added", &self.teams_added);
+        team_list(&mut s, "Teams removed", &self.teams_removed);
+        if !self.teams_changed.is_empty() {
+            let _ = writeln!(s, "\n## Teams changed ({})\n", self.teams_changed.len());
+            for (o, n) in &self.teams_changed {
+                let mut what = Vec::new();
+                if o.counted != n.counted {
+                    what.push(format!(
+                        "{} → {}",
+                        if o.counted { "counted" } else { "not counted" },
+                        if n.counted { "counted" } else { "not counted" }
+                    ));
+                }
+                if o.covers != n.covers {
+                    what.push(format!("covers {} → {}", o.covers, n.covers));
+                }
+                let _ = writeln!(s, "- {}: {}", n.name, what.join("; "));
+            }
+        }
+        let area_table = |s: &mut String, title: &str, rows: &[(String, AreaRow)]| {
+            let _ = writeln!(s, "\n## {title} ({})\n", rows.len());
+            if rows.is_empty() {
+                let _ = writeln!(s, "None.");
+                return;
+            }
+            let _ = writeln!(s, "| Code | Area | {m} | Teams now |");
+            let _ = writeln!(s, "|---|---|---:|---|");
+            for (code, a) in rows {
+                let _ = writeln!(
+                    s,
+                    "| {code} | {} | {} | {} |",
+                    a.name,
+                    a.figure.map(thousands).unwrap_or_else(|| "n/a".into()),
+                    a.teams
+                );
+            }
+        };
+        area_table(&mut s, "Areas newly covered", &self.newly_covered);
+        area_table(&mut s, "Areas newly uncovered", &self.newly_uncovered);
+        if !self.areas_added.is_empty() || !self.areas_removed.is_empty() {
+            area_table(&mut s, "Areas only in the new run", &self.areas_added);
+            area_table(&mut s, "Areas only in the old run", &self.areas_removed);
+        }
+        s
+    }
+
+    /// `diff.csv`: one row per change, columns
+    /// `section,code,name,field,old,new,change`.
+    pub fn csv(&self) -> Vec<u8> {
+        let header = ["section", "code", "name", "field", "old", "new", "change"];
+        let mut rows: Vec<Vec<String>> = Vec::new();
+        let raw = |v: Option<f64>| v.map(|x| format!("{x}")).unwrap_or_default();
+        if self.old_period != self.new_period {
+            rows.push(vec![
+                "headline".into(),
+                "K02000001".into(),
+                "United Kingdom".into(),
+                "period".into(),
+                self.old_period.clone(),
+                self.new_period.clone(),
+                String::new(),
+            ]);
+        }
+        for c in &self.figures {
+            let section = if c.code == "K02000001" {
+                "headline"
+            } else {
+                "nation"
+            };
+            rows.push(vec![
+                section.into(),
+                c.code.clone(),
+                c.name.clone(),
+                c.field.into(),
+                raw(c.old),
+                raw(c.new),
+                c.delta()
+                    .map(|x| format!("{}", crate::write::round(x, 2)))
+                    .unwrap_or_default(),
+            ]);
+        }
+        let team = |section: &str, t: &TeamRow, old: String, new: String| {
+            vec![
+                section.to_string(),
+                String::new(),
+                t.name.clone(),
+                "counted".into(),
+                old,
+                new,
+                String::new(),
+            ]
+        };
+        for t in &self.teams_added {
+            rows.push(team("team_added", t, String::new(), t.counted.to_string()));
+        }
+        for t in &self.teams_removed {
+            rows.push(team(
+                "team_removed",
+                t,
+                t.counted.to_string(),
+                String::new(),
+            ));
+        }
+        for (o, n) in &self.teams_changed {
+            if o.counted != n.counted {
+                rows.push(team(
+                    "team_changed",
+                    n,
+                    o.counted.to_string(),
+                    n.counted.to_string(),
+                ));
+            }
+            if o.covers != n.covers {
+                let mut r = team("team_changed", n, o.covers.clone(), n.covers.clone());
+                r[3] = "covers".into();
+                rows.push(r);
+            }
+        }
+        let area = |section: &str, code: &str, a: &AreaRow, old: &str, new: &str| {
+            vec![
+                section.to_string(),
+                code.to_string(),
+                a.name.clone(),
+                "covered".into(),
+                old.to_string(),
+                new.to_string(),
+                String::new(),
+            ]
+        };
+        for (c, a) in &self.newly_covered {
+            rows.push(area("area_newly_covered", c, a, "false", "true"));
+        }
+        for (c, a) in &self.newly_uncovered {
+            rows.push(area("area_newly_uncovered", c, a, "true", "false"));
+        }
+        for (c, a) in &self.areas_added {
+            rows.push(area("area_added", c, a, "", &a.covered.to_string()));
+        }
+        for (c, a) in &self.areas_removed {
+            rows.push(area("area_removed", c, a, &a.covered.to_string(), ""));
+        }
+        excel_csv(&header, &rows)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn run(teams: &[(&str, bool)], covered: &[(&str, bool)], pct: f64) -> RunOutputs {
+        RunOutputs {
+            dir: PathBuf::from("x"),
+            teams: teams
+                .iter()
+                .map(|(n, c)| {
+                    (
+                        (n.to_string(), String::new()),
+                        TeamRow {
+                            name: n.to_string(),
+                            host_org: String::new(),
+                            counted: *c,
+                            covers: String::new(),
+                        },
+                    )
+                })
+                .collect(),
+            areas: covered
+                .iter()
+                .map(|(c, v)| {
+                    (
+                        c.to_string(),
+                        AreaRow {
+                            name: c.to_string(),
+                            covered: *v,
+                            figure: Some(10),
+                            teams: String::new(),
+                        },
+                    )
+                })
+                .collect(),
+            summary: json!({"percent_covered": pct, "nations": []}),
+        }
+    }
+
+    #[test]
+    fn finds_each_kind_of_change() {
+        let old = run(
+            &[("A", true), ("B", true)],
+            &[("E1", true), ("E2", false)],
+            50.0,
+        );
+        let new = run(
+            &[("B", false), ("C", true)],
+            &[("E1", false), ("E2", true)],
+            50.0,
+        );
+        let d = diff(&old, &new);
+        assert_eq!(d.teams_added[0].name, "C");
+        assert_eq!(d.teams_removed[0].name, "A");
+        assert_eq!(d.teams_changed[0].1.name, "B");
+        assert_eq!(d.newly_covered[0].0, "E2");
+        assert_eq!(d.newly_uncovered[0].0, "E1");
+        let md = d.markdown();
+        assert!(md.contains("## Teams added (1)"), "{md}");
+        assert!(md.contains("counted → not counted"), "{md}");
+    }
+
+    #[test]
+    fn a_new_period_is_a_change() {
+        let old = run(&[("A", true)], &[("E1", true)], 12.5);
+        let mut new = old.clone();
+        new.summary["period"] = json!("calendar year 2024");
+        let d = diff(&old, &new);
+        assert!(!d.is_empty());
+        assert!(d
+            .markdown()
+            .contains("period changed:  → calendar year 2024"));
+        assert!(String::from_utf8(d.csv())
+            .unwrap()
+            .contains("period,,calendar year 2024"));
+    }
+
+    #[test]
+    fn same_run_is_empty() {
+        let a = run(&[("A", true)], &[("E1", true)], 12.5);
+        let d = diff(&a, &a);
+        assert!(d.is_empty());
+        assert!(d.markdown().contains("Nothing changed."));
+    }
+}

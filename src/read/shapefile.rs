@@ -1,0 +1,332 @@
+//! Reading boundaries from an ESRI Shapefile as ONS's Open Geography Portal publishes them:
+//! a `.shp` with its `.dbf` and `.prj` beside it, or a `.zip` holding them. The coordinate
+//! system comes from the `.prj` (see [`Crs::from_wkt`]); with no `.prj` it is told from the
+//! extent, as for GeoJSON with no `crs` member.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use geo::{Contains, Coord, LineString, MultiPolygon, Polygon};
+use serde_json::{Map, Value};
+use shapefile::dbase::{self, FieldValue};
+use shapefile::{PolygonRing, Shape};
+
+use crate::crs::Crs;
+use crate::error::{Error, Result};
+use crate::read::boundaries::{SourceFeature, SourceLayer};
+
+fn format_err(path: &Path, message: impl Into<String>) -> Error {
+    Error::Format {
+        path: path.to_path_buf(),
+        message: message.into(),
+    }
+}
+
+/// A `.dbf` value as JSON, so every format's attributes look alike.
+fn value(v: FieldValue) -> Value {
+    let num = |f: f64| {
+        if f.fract() == 0.0 && f.abs() < 9e15 {
+            Value::from(f as i64)
+        } else {
+            serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)
+        }
+    };
+    match v {
+        FieldValue::Character(Some(s)) => Value::String(s.trim().to_string()),
+        FieldValue::Memo(s) => Value::String(s.trim().to_string()),
+        FieldValue::Numeric(Some(f)) | FieldValue::Double(f) | FieldValue::Currency(f) => num(f),
+        FieldValue::Float(Some(f)) => num(f64::from(f)),
+        FieldValue::Integer(i) => Value::from(i),
+        FieldValue::Logical(Some(b)) => Value::Bool(b),
+        FieldValue::Date(Some(d)) => Value::String(d.to_string()),
+        FieldValue::DateTime(d) => Value::String(format!("{d:?}")),
+        _ => Value::Null,
+    }
+}
+
+fn ring(points: &[impl Copy + Into<Coord>]) -> LineString {
+    LineString::new(points.iter().map(|&p| p.into()).collect())
+}
+
+/// Groups a Shapefile polygon's rings into polygons: each outer ring starts a polygon, and each
+/// hole goes to the outer ring that holds it (ESRI does not promise holes follow their ring).
+fn polygons<P: Copy + Into<Coord>>(
+    rings: &[PolygonRing<P>],
+) -> std::result::Result<MultiPolygon, String> {
+    let mut outers: Vec<Polygon> = Vec::new();
+    let mut holes: Vec<LineString> = Vec::new();
+    for r in rings {
+        match r {
+            PolygonRing::Outer(pts) => outers.push(Polygon::new(ring(pts), vec![])),
+            PolygonRing::Inner(pts) => holes.push(ring(pts)),
+        }
+    }
+    if outers.is_empty() && !rings.is_empty() {
+        return Err("polygon has holes but no outer ring".into());
+    }
+    for h in holes {
+        if h.0.is_empty() {
+            continue;
+        }
+        // The outer ring that holds the whole hole (it may touch its boundary), else one
+        // holding any of its points, else the last outer ring.
+        let at = outers
+            .iter()
+            .position(|o| o.contains(&h))
+            .or_else(|| {
+                outers
+                    .iter()
+                    .position(|o| h.0.iter().any(|c| o.contains(c)))
+            })
+            .unwrap_or(outers.len() - 1);
+        outers[at].interiors_push(h);
+    }
+    Ok(MultiPolygon::new(outers))
+}
+
+fn geometry(shape: Shape) -> Option<std::result::Result<MultiPolygon, String>> {
+    let kind = match shape {
+        Shape::NullShape => return None,
+        Shape::Polygon(p) => return Some(polygons(p.rings())),
+        Shape::PolygonM(p) => return Some(polygons(p.rings())),
+        Shape::PolygonZ(p) => return Some(polygons(p.rings())),
+        Shape::Point(_) | Shape::PointM(_) | Shape::PointZ(_) => "Point",
+        Shape::Polyline(_) | Shape::PolylineM(_) | Shape::PolylineZ(_) => "Polyline",
+        Shape::Multipoint(_) | Shape::MultipointM(_) | Shape::MultipointZ(_) => "Multipoint",
+        Shape::Multipatch(_) => "Multipatch",
+    };
+    Some(Err(format!(
+        "geometry is a {kind}; expected a Polygon (area boundaries)"
+    )))
+}
+
+/// Reads a `.shp` with the `.dbf` (and `.prj`) of the same name beside it.
+///
+/// # Examples
+/// ```
+/// let shp = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+///     .join("tests/fixtures/shapefile_bng/LAD_MAY_2024_UK_BUC.shp");
+/// let layer = covgap::read::shapefile::read_shapefile(&shp).unwrap();
+/// assert_eq!(layer.fields, ["OBJECTID", "LAD24CD", "LAD24NM", "SHAPE_Area"]);
+/// assert_eq!(layer.features.len(), 8);
+/// ```
+pub fn read_shapefile(shp: &Path) -> Result<SourceLayer> {
+    let sibling = |ext: &str| -> Option<PathBuf> {
+        // Accept .DBF/.PRJ as well as .dbf/.prj.
+        [ext.to_string(), ext.to_ascii_uppercase()]
+            .iter()
+            .map(|e| shp.with_extension(e))
+            .find(|p| p.exists())
+    };
+    let dbf = sibling("dbf").ok_or_else(|| {
+        format_err(
+            shp,
+            format!(
+                "has no {} beside it: a Shapefile's attributes (the area codes and names) are in its .dbf",
+                shp.with_extension("dbf").display()
+            ),
+        )
+    })?;
+    let (declared, undeclared) = match sibling("prj") {
+        Some(prj) => {
+            let bytes = std::fs::read(&prj).map_err(|source| Error::Read {
+                path: prj.clone(),
+                source,
+            })?;
+            let wkt = crate::read::text::decode(&bytes).0;
+            let crs = Crs::from_wkt(&wkt).map_err(|m| format_err(&prj, m))?;
+            (
+                Some((
+                    crs,
+                    format!(
+                        "read from {}: {}",
+                        prj.file_name().unwrap_or_default().to_string_lossy(),
+                        crs.label()
+                    ),
+                )),
+                "",
+            )
+        }
+        None => (None, "no .prj file"),
+    };
+
+    let shp_err =
+        |e: shapefile::Error| format_err(shp, format!("is not a readable Shapefile: {e}"));
+    let shapes = shapefile::ShapeReader::from_path(shp).map_err(shp_err)?;
+    let mut dbase_reader = dbase::ReaderBuilder::new()
+        .with_encoding(dbase::encoding::UnicodeLossy)
+        .build(std::io::BufReader::new(std::fs::File::open(&dbf).map_err(
+            |source| Error::Read {
+                path: dbf.clone(),
+                source,
+            },
+        )?))
+        .map_err(|e| format_err(&dbf, format!("is not a readable .dbf table: {e}")))?;
+    let fields: Vec<String> = dbase_reader
+        .fields()
+        .iter()
+        .map(|f| f.name().to_string())
+        .filter(|n| n != "DeletionFlag")
+        .collect();
+    let mut records = Vec::new();
+    for r in dbase_reader.iter_records() {
+        records.push(r.map_err(|e| format_err(&dbf, format!("cannot be read: {e}")))?);
+    }
+    let mut shapes = shapes;
+    let mut features = Vec::with_capacity(records.len());
+    for (i, shape) in shapes.iter_shapes().enumerate() {
+        let shape = shape.map_err(shp_err)?;
+        let mut props = Map::new();
+        if let Some(rec) = records.get(i) {
+            let mut map: std::collections::HashMap<String, FieldValue> = rec.clone().into();
+            for f in &fields {
+                props.insert(f.clone(), map.remove(f).map_or(Value::Null, value));
+            }
+        }
+        features.push(SourceFeature {
+            props,
+            geometry: geometry(shape),
+        });
+    }
+    if features.len() != records.len() {
+        return Err(format_err(
+            shp,
+            format!(
+                "has {} shapes but its .dbf has {} rows; the files do not belong together",
+                features.len(),
+                records.len()
+            ),
+        ));
+    }
+    Ok(SourceLayer {
+        features,
+        fields,
+        declared,
+        undeclared,
+    })
+}
+
+/// Reads the Shapefile inside a `.zip`. When the zip holds several, `layer` names which (the
+/// file name without `.shp`).
+pub fn read_zip(zip_path: &Path, layer: Option<&str>) -> Result<SourceLayer> {
+    let file = std::fs::File::open(zip_path).map_err(|source| Error::Read {
+        path: zip_path.to_path_buf(),
+        source,
+    })?;
+    let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file))
+        .map_err(|e| format_err(zip_path, format!("is not a readable .zip: {e}")))?;
+    let names: Vec<String> = zip.file_names().map(str::to_string).collect();
+    let stem = |n: &str| -> String {
+        let base = n.rsplit('/').next().unwrap_or(n);
+        base.rsplit_once('.')
+            .map(|(s, _)| s)
+            .unwrap_or(base)
+            .to_string()
+    };
+    let shps: Vec<&String> = names
+        .iter()
+        .filter(|n| n.to_ascii_lowercase().ends_with(".shp"))
+        .collect();
+    let chosen = match (layer, shps.as_slice()) {
+        (_, []) => {
+            return Err(format_err(
+                zip_path,
+                "holds no .shp file; expected a zipped ESRI Shapefile (.shp, .dbf, .prj)",
+            ))
+        }
+        (None, [one]) => (*one).clone(),
+        (Some(l), _) => shps
+            .iter()
+            .find(|n| stem(n).eq_ignore_ascii_case(l))
+            .map(|n| (*n).clone())
+            .ok_or_else(|| {
+                format_err(
+                    zip_path,
+                    format!(
+                        "has no Shapefile named {l:?}; it holds {}",
+                        shps.iter().map(|n| stem(n)).collect::<Vec<_>>().join(", ")
+                    ),
+                )
+            })?,
+        (None, many) => {
+            return Err(format_err(
+                zip_path,
+                format!(
+                    "holds {} Shapefiles ({}); name one with --layer",
+                    many.len(),
+                    many.iter().map(|n| stem(n)).collect::<Vec<_>>().join(", ")
+                ),
+            ))
+        }
+    };
+    let dir = tempfile::tempdir().map_err(|source| Error::Read {
+        path: zip_path.to_path_buf(),
+        source,
+    })?;
+    let prefix = chosen[..chosen.len() - 4].to_string();
+    let mut shp_out = None;
+    for n in &names {
+        let Some(ext) = n.strip_prefix(&prefix).and_then(|r| r.strip_prefix('.')) else {
+            continue;
+        };
+        let ext = ext.to_ascii_lowercase();
+        if !matches!(ext.as_str(), "shp" | "shx" | "dbf" | "prj" | "cpg") {
+            continue;
+        }
+        let mut entry = zip
+            .by_name(n)
+            .map_err(|e| format_err(zip_path, format!("cannot unpack {n}: {e}")))?;
+        let mut bytes = Vec::new();
+        entry
+            .read_to_end(&mut bytes)
+            .map_err(|e| format_err(zip_path, format!("cannot unpack {n}: {e}")))?;
+        let out = dir.path().join(format!("layer.{ext}"));
+        std::fs::write(&out, bytes).map_err(|source| Error::Read {
+            path: out.clone(),
+            source,
+        })?;
+        if ext == "shp" {
+            shp_out = Some(out);
+        }
+    }
+    let shp = shp_out.expect("the chosen .shp was unpacked");
+    // Errors name the zip and the file inside it, not the temporary folder.
+    read_shapefile(&shp).map_err(|e| match e {
+        Error::Format { path, message } => {
+            let inner = path
+                .extension()
+                .map(|x| format!("{prefix}.{}", x.to_string_lossy()))
+                .unwrap_or_else(|| chosen.clone());
+            Error::Format {
+                path: PathBuf::from(format!("{} ({inner})", zip_path.display())),
+                message,
+            }
+        }
+        other => other,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn holes_go_to_the_ring_that_holds_them() {
+        let sq = |x0: f64, s: f64| -> Vec<shapefile::Point> {
+            [(x0, 0.), (x0, s), (x0 + s, s), (x0 + s, 0.), (x0, 0.)]
+                .iter()
+                .map(|&(x, y)| shapefile::Point::new(x, y))
+                .collect()
+        };
+        // Two outer rings, then a hole inside the first: not in ESRI's usual order.
+        let rings = vec![
+            PolygonRing::Outer(sq(0., 10.)),
+            PolygonRing::Outer(sq(20., 10.)),
+            PolygonRing::Inner(sq(2., 2.)),
+        ];
+        let mp = polygons(&rings).unwrap();
+        assert_eq!(mp.0.len(), 2);
+        assert_eq!(mp.0[0].interiors().len(), 1);
+        assert_eq!(mp.0[1].interiors().len(), 0);
+    }
+}

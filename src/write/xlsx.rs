@@ -1,0 +1,276 @@
+//! `covgap.xlsx`: the summary, gaps and rollups as an Excel workbook, ready to drop into a
+//! briefing: whole numbers with thousands separators, shares as percentages, frozen header
+//! rows, filters and column widths set.
+
+use std::path::PathBuf;
+
+use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet, XlsxError};
+
+use crate::coverage::Coverage;
+use crate::error::{Error, Result};
+use crate::model::{Geography, Study};
+use crate::rollup::{Level, Rollup};
+use crate::write::summary::Headline;
+
+/// The file name.
+pub const FILE: &str = "covgap.xlsx";
+
+struct Formats {
+    title: Format,
+    header: Format,
+    count: Format,
+    km: Format,
+    pct: Format,
+    bold_count: Format,
+    bold_pct: Format,
+    bold: Format,
+    note: Format,
+}
+
+impl Formats {
+    fn new() -> Formats {
+        let header = Format::new()
+            .set_bold()
+            .set_text_wrap()
+            .set_align(FormatAlign::Top)
+            .set_background_color(0xDEEBF7)
+            .set_border_bottom(rust_xlsxwriter::FormatBorder::Thin);
+        Formats {
+            title: Format::new().set_bold().set_font_size(14),
+            header,
+            count: Format::new().set_num_format("#,##0"),
+            km: Format::new().set_num_format("#,##0.0"),
+            pct: Format::new().set_num_format("0.0%"),
+            bold_count: Format::new().set_bold().set_num_format("#,##0"),
+            bold_pct: Format::new().set_bold().set_num_format("0.0%"),
+            bold: Format::new().set_bold(),
+            note: Format::new().set_italic().set_font_color(0x595959),
+        }
+    }
+}
+
+fn header_row(
+    ws: &mut Worksheet,
+    row: u32,
+    cols: &[(&str, f64)],
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    for (c, (name, width)) in cols.iter().enumerate() {
+        ws.write_string_with_format(row, c as u16, *name, &f.header)?;
+        ws.set_column_width(c as u16, *width)?;
+    }
+    ws.set_row_height(row, 30)?;
+    Ok(())
+}
+
+fn cap(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+fn summary_sheet(
+    ws: &mut Worksheet,
+    study: &Study,
+    rollups: &[Rollup],
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let what = study.demand.measure.describe();
+    let h = Headline::new(study, rollups);
+    ws.set_name("Summary")?;
+    ws.write_string_with_format(
+        0,
+        0,
+        "Specialised parent-infant relationship team coverage",
+        &f.title,
+    )?;
+    ws.write_string(
+        1,
+        0,
+        format!(
+            "Figure: {what}, {} ({})",
+            study.demand.period, study.demand.source
+        ),
+    )?;
+    let cols = [
+        ("Nation", 22.0),
+        ("Areas", 9.0),
+        ("Areas with a team", 11.0),
+        (&*cap(what), 14.0),
+        ("In areas with a team", 14.0),
+        ("In areas with none", 14.0),
+        ("% in areas with a team", 12.0),
+    ];
+    header_row(ws, 3, &cols, f)?;
+    let mut row = 4;
+    for r in rollups
+        .iter()
+        .filter(|r| matches!(r.level, Level::Nation | Level::Uk))
+    {
+        let uk = r.level == Level::Uk;
+        let (n, p) = if uk {
+            (&f.bold_count, &f.bold_pct)
+        } else {
+            (&f.count, &f.pct)
+        };
+        if uk {
+            ws.write_string_with_format(row, 0, &r.name, &f.bold)?;
+        } else {
+            ws.write_string(row, 0, &r.name)?;
+        }
+        ws.write_number_with_format(row, 1, r.areas_total as f64, n)?;
+        ws.write_number_with_format(row, 2, r.areas_covered as f64, n)?;
+        ws.write_number_with_format(row, 3, r.demand_total as f64, n)?;
+        ws.write_number_with_format(row, 4, r.demand_covered as f64, n)?;
+        ws.write_number_with_format(row, 5, (r.demand_total - r.demand_covered) as f64, n)?;
+        ws.write_number_with_format(row, 6, r.percent_covered / 100.0, p)?;
+        row += 1;
+    }
+    row += 1;
+    ws.write_string(
+        row,
+        0,
+        format!(
+            "Teams counted: {} of the {} in the list ({}).",
+            h.teams_counted, h.teams_in_list, study.evidence_rule
+        ),
+    )?;
+    row += 2;
+    let notes = [
+        format!(
+            "Areas: {} ({}).",
+            study.sources.boundaries, study.sources.boundaries_crs
+        ),
+        format!("Figure: {what}, {}: {}.", study.demand.period, study.demand.source),
+        format!("Teams: {}.", study.sources.teams),
+        "An area is covered when a counted team covers it: the areas its list entry names, or, where it names none, the area holding its base.".to_string(),
+        "Source: Office for National Statistics licensed under the Open Government Licence v.3.0. Contains OS data © Crown copyright and database right 2024. Contains Royal Mail data © Royal Mail copyright and database right 2025. Contains GeoPlace data © Local Government Information House Limited copyright and database right 2025. NRS and NISRA figures © Crown copyright.".to_string(),
+        format!("Made by covgap {}.", env!("CARGO_PKG_VERSION")),
+    ];
+    for n in notes {
+        ws.write_string_with_format(row, 0, n, &f.note)?;
+        row += 1;
+    }
+    ws.set_freeze_panes(4, 1)?;
+    Ok(())
+}
+
+fn gaps_sheet(
+    ws: &mut Worksheet,
+    study: &Study,
+    cov: &Coverage,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    ws.set_name("Gaps")?;
+    let what = cap(study.demand.measure.describe());
+    let cols = [
+        ("Rank", 6.0),
+        ("Code", 11.0),
+        ("Area", 28.0),
+        ("Nation", 15.0),
+        ("Region", 22.0),
+        (&*what, 12.0),
+        ("Nearest team", 40.0),
+        ("Nearest team (km)", 10.0),
+        ("Upper tier", 28.0),
+        ("ICB", 40.0),
+        ("Health board", 30.0),
+    ];
+    header_row(ws, 0, &cols, f)?;
+    let g = |x: &Option<Geography>| x.as_ref().map(|g| g.name.clone()).unwrap_or_default();
+    for (k, &i) in cov.gaps.iter().enumerate() {
+        let row = k as u32 + 1;
+        let a = &study.areas[i];
+        let r = &cov.areas[i];
+        if let Some(rank) = r.gap_rank {
+            ws.write_number(row, 0, rank as f64)?;
+        }
+        ws.write_string(row, 1, &a.code)?;
+        ws.write_string(row, 2, &a.name)?;
+        ws.write_string(row, 3, a.nation.name())?;
+        ws.write_string(row, 4, g(&a.keys.region))?;
+        if let Some(v) = a.figure {
+            ws.write_number_with_format(row, 5, v as f64, &f.count)?;
+        }
+        if let Some(n) = r.nearest {
+            ws.write_string(row, 6, &study.teams[n.team].name)?;
+            ws.write_number_with_format(row, 7, crate::write::round(n.km, 1), &f.km)?;
+        }
+        ws.write_string(row, 8, g(&a.keys.utla))?;
+        ws.write_string(row, 9, g(&a.keys.icb))?;
+        ws.write_string(row, 10, g(&a.keys.health_board))?;
+    }
+    ws.set_freeze_panes(1, 3)?;
+    ws.autofilter(0, 0, cov.gaps.len().max(1) as u32, cols.len() as u16 - 1)?;
+    Ok(())
+}
+
+fn rollups_sheet(
+    ws: &mut Worksheet,
+    study: &Study,
+    rollups: &[Rollup],
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    ws.set_name("Rollups")?;
+    let what = cap(study.demand.measure.describe());
+    let cols = [
+        ("Level", 12.0),
+        ("Code", 11.0),
+        ("Name", 40.0),
+        ("Areas", 8.0),
+        ("Areas with a team", 11.0),
+        (&*what, 12.0),
+        ("In areas with a team", 13.0),
+        ("In areas with none", 13.0),
+        ("% in areas with a team", 12.0),
+    ];
+    header_row(ws, 0, &cols, f)?;
+    for (k, r) in rollups.iter().enumerate() {
+        let row = k as u32 + 1;
+        ws.write_string(row, 0, r.level.key())?;
+        ws.write_string(row, 1, &r.code)?;
+        ws.write_string(row, 2, &r.name)?;
+        ws.write_number_with_format(row, 3, r.areas_total as f64, &f.count)?;
+        ws.write_number_with_format(row, 4, r.areas_covered as f64, &f.count)?;
+        ws.write_number_with_format(row, 5, r.demand_total as f64, &f.count)?;
+        ws.write_number_with_format(row, 6, r.demand_covered as f64, &f.count)?;
+        ws.write_number_with_format(row, 7, (r.demand_total - r.demand_covered) as f64, &f.count)?;
+        ws.write_number_with_format(row, 8, r.percent_covered / 100.0, &f.pct)?;
+    }
+    ws.set_freeze_panes(1, 3)?;
+    ws.autofilter(0, 0, rollups.len().max(1) as u32, cols.len() as u16 - 1)?;
+    Ok(())
+}
+
+fn build(study: &Study, cov: &Coverage, rollups: &[Rollup]) -> Result<Vec<u8>, XlsxError> {
+    let f = Formats::new();
+    let mut wb = Workbook::new();
+    // A fixed creation time, not the clock, so the same inputs give the same bytes.
+    let created = rust_xlsxwriter::ExcelDateTime::from_ymd(1970, 1, 1)?;
+    wb.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&created));
+    summary_sheet(wb.add_worksheet(), study, rollups, &f)?;
+    gaps_sheet(wb.add_worksheet(), study, cov, &f)?;
+    rollups_sheet(wb.add_worksheet(), study, rollups, &f)?;
+    wb.save_to_buffer()
+}
+
+/// `covgap.xlsx` as bytes: sheets Summary, Gaps and Rollups. Shares are stored as fractions
+/// shown as percentages (0.191 shows as 19.1%).
+///
+/// # Examples
+/// ```
+/// use calamine::Reader;
+/// use covgap::{analyse_inputs, error::Diagnostics, load::Inputs};
+/// let a = analyse_inputs(&Inputs::default(), &mut Diagnostics::new()).unwrap();
+/// let bytes = covgap::write::xlsx::xlsx(&a.study, &a.coverage, &a.rollups).unwrap();
+/// let wb = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+/// assert_eq!(wb.sheet_names(), ["Summary", "Gaps", "Rollups"]);
+/// ```
+pub fn xlsx(study: &Study, cov: &Coverage, rollups: &[Rollup]) -> Result<Vec<u8>> {
+    build(study, cov, rollups).map_err(|e| Error::Write {
+        path: PathBuf::from(FILE),
+        source: std::io::Error::other(e),
+    })
+}

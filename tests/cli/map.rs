@@ -1,0 +1,63 @@
+//! `map.svg` and `map.png`: the A4 map for briefings.
+
+use crate::{covgap, fixture_path};
+
+#[test]
+fn map_has_title_legend_sources_and_every_area() {
+    let dir = tempfile::tempdir().unwrap();
+    covgap()
+        .args(["run", "--quiet", "--teams"])
+        .arg(fixture_path("teams_before.csv"))
+        .arg("--out")
+        .arg(dir.path())
+        .assert()
+        .success();
+    let svg = std::fs::read_to_string(dir.path().join("map.svg")).unwrap();
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("summary.json")).unwrap()).unwrap();
+    // The title carries the figure and its period.
+    let uncovered = summary["demand_uncovered"].as_u64().unwrap();
+    assert!(svg.contains(&covgap::write::thousands(uncovered)), "figure");
+    assert!(svg.contains(summary["period"].as_str().unwrap()), "period");
+    for words in [
+        "Has a team",
+        "No team, by live births:",
+        "Team (counted)",
+        "London",
+        "Largest gaps",
+        "Open Government Licence",
+        "Crown copyright",
+    ] {
+        assert!(svg.contains(words), "{words}");
+    }
+    // Every area on the main map (plus the London inset's), and both teams.
+    assert!(svg.matches("<path ").count() > 361);
+    assert!(svg.contains("<title>Birmingham (E08000025)</title>"));
+    assert_eq!(
+        svg.matches("<title>Alpha Parent Infant Team</title>")
+            .count(),
+        1
+    );
+    // It is an SVG resvg can read, A4 in proportion.
+    let tree = resvg::usvg::Tree::from_str(&svg, &Default::default()).unwrap();
+    assert!((tree.size().height() / tree.size().width() - 297.0 / 210.0).abs() < 0.01);
+
+    let png = std::fs::File::open(dir.path().join("map.png")).unwrap();
+    let mut reader = png::Decoder::new(std::io::BufReader::new(png))
+        .read_info()
+        .unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    assert_eq!((info.width, info.height), (1654, 2339));
+    let px = |rgb: [u8; 3]| buf.chunks(4).filter(|p| p[..3] == rgb).count();
+    let covered = covgap::write::style::COVERED;
+    assert!(
+        px([covered.0, covered.1, covered.2]) > 500,
+        "covered areas drawn"
+    );
+    let darkest = covgap::write::style::GAP_RAMP[3];
+    assert!(
+        px([darkest.0, darkest.1, darkest.2]) > 5_000,
+        "largest gaps drawn"
+    );
+}

@@ -1,0 +1,290 @@
+//! Inputs as ONS ships them: boundaries as an ESRI Shapefile (loose or zipped) or a GeoPackage
+//! layer, and births straight from an Excel workbook with title rows above the header.
+
+use std::path::Path;
+
+use rust_xlsxwriter::Workbook;
+
+use crate::{covgap, fixture_path};
+
+const SHP: &str = "shapefile_bng/LAD_MAY_2024_UK_BUC.shp";
+/// The eight districts in the Shapefile and GeoPackage fixtures.
+const CODES: [&str; 8] = [
+    "E07000177",
+    "E07000178",
+    "E07000179",
+    "E07000180",
+    "E07000181",
+    "S12000036",
+    "W06000001",
+    "W06000015",
+];
+
+fn summary(dir: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap()
+}
+
+fn areas(dir: &Path) -> Vec<(String, String, bool)> {
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("areas.geojson")).unwrap()).unwrap();
+    v["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let p = &f["properties"];
+            (
+                p["code"].as_str().unwrap().to_string(),
+                p["name"].as_str().unwrap().to_string(),
+                p["covered"].as_bool().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn run_boundaries(boundaries: &Path, extra: &[&str], out: &Path) -> assert_cmd::assert::Assert {
+    covgap()
+        .args(["run", "--quiet", "--boundaries"])
+        .arg(boundaries)
+        .arg("--teams")
+        .arg(fixture_path("teams_districts.csv"))
+        .args(extra)
+        .arg("--out")
+        .arg(out)
+        .assert()
+}
+
+/// Checks a run over the eight fixture districts: codes, names (with the dbf's UTF-8), coverage.
+fn check_districts(out: &Path) {
+    let a = areas(out);
+    let codes: Vec<&str> = a.iter().map(|x| x.0.as_str()).collect();
+    assert_eq!(codes, CODES);
+    assert!(a.iter().any(|x| x.1 == "Isle of Anglesey"));
+    let covered: Vec<&str> = a.iter().filter(|x| x.2).map(|x| x.0.as_str()).collect();
+    assert_eq!(covered, ["E07000177", "E07000178", "W06000015"]);
+}
+
+#[test]
+fn shapefile_with_prj_is_read_on_british_national_grid() {
+    let out = tempfile::tempdir().unwrap();
+    run_boundaries(&fixture_path(SHP), &[], out.path()).success();
+    check_districts(out.path());
+    let run: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("run.json")).unwrap()).unwrap();
+    let crs = run["boundaries"]["coordinate_system"].as_str().unwrap();
+    assert!(crs.contains(".prj") && crs.contains("EPSG:27700"), "{crs}");
+}
+
+#[test]
+fn zipped_shapefile_as_ons_publishes_it() {
+    let out = tempfile::tempdir().unwrap();
+    run_boundaries(&fixture_path("shapefile_bng.zip"), &[], out.path()).success();
+    check_districts(out.path());
+}
+
+#[test]
+fn zip_with_two_shapefiles_is_chosen_with_layer() {
+    let dir = tempfile::tempdir().unwrap();
+    let zip_path = dir.path().join("two.zip");
+    let mut z = zip::ZipWriter::new(std::fs::File::create(&zip_path).unwrap());
+    for name in ["lad_a", "lad_b"] {
+        for ext in ["shp", "shx", "dbf", "prj"] {
+            z.start_file(
+                format!("data/{name}.{ext}"),
+                zip::write::SimpleFileOptions::default(),
+            )
+            .unwrap();
+            std::io::Write::write_all(
+                &mut z,
+                &std::fs::read(fixture_path(SHP).with_extension(ext)).unwrap(),
+            )
+            .unwrap();
+        }
+    }
+    z.finish().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    run_boundaries(&zip_path, &[], out.path())
+        .failure()
+        .stderr(predicates::str::contains(
+            "holds 2 Shapefiles (lad_a, lad_b); name one with --layer",
+        ));
+    run_boundaries(&zip_path, &["--layer", "lad_b"], out.path()).success();
+    check_districts(out.path());
+}
+
+#[test]
+fn shapefile_in_an_unknown_coordinate_system_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for ext in ["shp", "shx", "dbf", "cpg"] {
+        std::fs::copy(
+            fixture_path(SHP).with_extension(ext),
+            dir.path().join(format!("irish.{ext}")),
+        )
+        .unwrap();
+    }
+    std::fs::write(
+        dir.path().join("irish.prj"),
+        r#"PROJCS["TM75_Irish_Grid",GEOGCS["GCS_TM75",DATUM["D_TM75",SPHEROID["Airy_Modified",6377340.189,299.3249646]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],UNIT["Meter",1.0]]"#,
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    run_boundaries(&dir.path().join("irish.shp"), &[], out.path())
+        .failure()
+        .stderr(predicates::str::contains("irish.prj"))
+        .stderr(predicates::str::contains("TM75_Irish_Grid"));
+    assert!(!out.path().join("areas.geojson").exists());
+
+    // With no .prj at all the system is told from the extent, and the run says so.
+    std::fs::remove_file(dir.path().join("irish.prj")).unwrap();
+    run_boundaries(&dir.path().join("irish.shp"), &[], out.path()).success();
+    let run: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("run.json")).unwrap()).unwrap();
+    let crs = run["boundaries"]["coordinate_system"].as_str().unwrap();
+    assert!(
+        crs.starts_with("no .prj file") && crs.contains("27700"),
+        "{crs}"
+    );
+}
+
+#[test]
+fn geopackage_layer_is_chosen_with_layer() {
+    let gpkg = fixture_path("geopackage_two_layers.gpkg");
+    let out = tempfile::tempdir().unwrap();
+    run_boundaries(&gpkg, &[], out.path())
+        .failure()
+        .stderr(predicates::str::contains(
+            "has 2 feature layers (districts_bng, oxfordshire_wgs84); name one with --layer",
+        ));
+    run_boundaries(&gpkg, &["--layer", "districts_bng"], out.path()).success();
+    check_districts(out.path());
+    run_boundaries(&gpkg, &["--layer", "nope"], out.path())
+        .failure()
+        .stderr(predicates::str::contains("has no layer \"nope\""));
+    // --layer means nothing for GeoJSON: refused rather than ignored.
+    covgap()
+        .args(["check", "--layer", "x"])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("--layer"));
+}
+
+/// An ONS-style workbook: cover and notes sheets, then a table under three title rows.
+fn ons_workbook(path: &Path) {
+    let mut wb = Workbook::new();
+    let cover = wb.add_worksheet().set_name("Cover").unwrap();
+    cover
+        .write_string(0, 0, "Births in England and Wales: 2023")
+        .unwrap();
+    let notes = wb.add_worksheet().set_name("Notes").unwrap();
+    notes.write_string(0, 0, "Note number").unwrap();
+    notes.write_string(0, 1, "Note text").unwrap();
+    let t = wb.add_worksheet().set_name("Table 1").unwrap();
+    t.write_string(
+        0,
+        0,
+        "Table 1: Live births by area of usual residence, 2023",
+    )
+    .unwrap();
+    t.write_string(1, 0, "This worksheet contains one table.")
+        .unwrap();
+    t.write_string(2, 0, "Source: Office for National Statistics")
+        .unwrap();
+    for (c, h) in ["Area code", "Area name", "Number of live births [note 1]"]
+        .iter()
+        .enumerate()
+    {
+        t.write_string(4, c as u16, *h).unwrap();
+    }
+    let rows: [(&str, &str, Option<f64>); 9] = [
+        ("K04000001", "England and Wales", Some(591_072.0)),
+        ("E07000177", "Cherwell", Some(1_563.0)),
+        ("E07000178", "Oxford", Some(1_402.0)),
+        ("E07000179", "South Oxfordshire", Some(1_355.0)),
+        ("E07000180", "Vale of White Horse", Some(1_401.0)),
+        ("E07000181", "West Oxfordshire", Some(1_010.0)),
+        ("W06000001", "Isle of Anglesey", None),
+        ("W06000015", "Cardiff", Some(3_540.0)),
+        ("S12000036", "City of Edinburgh", Some(4_321.0)),
+    ];
+    for (i, (code, name, v)) in rows.iter().enumerate() {
+        let r = 5 + i as u32;
+        t.write_string(r, 0, *code).unwrap();
+        t.write_string(r, 1, *name).unwrap();
+        match v {
+            Some(v) => t.write_number(r, 2, *v).unwrap(),
+            None => t.write_string(r, 2, "[x]").unwrap(),
+        };
+    }
+    wb.save(path).unwrap();
+}
+
+#[test]
+fn births_straight_from_an_ons_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = dir.path().join("births2023.xlsx");
+    ons_workbook(&xlsx);
+    let out = tempfile::tempdir().unwrap();
+    let sheet = ["--births", xlsx.to_str().unwrap(), "--sheet", "Table 1"];
+    let period = ["--period", "calendar year 2023"];
+    let args: Vec<&str> = sheet.iter().chain(&period).copied().collect();
+    run_boundaries(&fixture_path(SHP), &args, out.path()).success();
+    let s = summary(out.path());
+    assert_eq!(
+        s["demand_total"],
+        1_563 + 1_402 + 1_355 + 1_401 + 1_010 + 3_540 + 4_321
+    );
+    assert_eq!(s["demand_covered"], 1_563 + 1_402 + 3_540);
+    assert_eq!(s["period"], "calendar year 2023");
+    let run: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("run.json")).unwrap()).unwrap();
+    assert_eq!(run["options"]["sheet"], "Table 1");
+    let source = run["figures"]["source"].as_str().unwrap();
+    assert!(
+        source.ends_with("births2023.xlsx, sheet \"Table 1\""),
+        "{source}"
+    );
+
+    // Without --sheet, the first sheet with a header row is found and named in a note.
+    covgap()
+        .args(["check", "--boundaries"])
+        .arg(fixture_path(SHP))
+        .arg("--teams")
+        .arg(fixture_path("teams_districts.csv"))
+        .arg("--births")
+        .arg(&xlsx)
+        .assert()
+        .success()
+        .stderr(predicates::str::contains(
+            "figures read from sheet \"Table 1\"",
+        ))
+        .stderr(predicates::str::contains("W06000001: figure is suppressed"));
+
+    // A sheet that is not there is named with the sheets that are.
+    covgap()
+        .args(["check", "--boundaries"])
+        .arg(fixture_path(SHP))
+        .arg("--births")
+        .arg(&xlsx)
+        .args(["--sheet", "Table 2"])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains(
+            "has no sheet \"Table 2\"; its sheets are \"Cover\", \"Notes\", \"Table 1\"",
+        ));
+
+    // --sheet on a CSV, or with no --births, is refused rather than ignored.
+    let csv = dir.path().join("births.csv");
+    std::fs::write(&csv, "code,births\nE07000178,1402\n").unwrap();
+    covgap()
+        .args(["check", "--births"])
+        .arg(&csv)
+        .args(["--sheet", "Table 1"])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("not a workbook"));
+    covgap()
+        .args(["check", "--sheet", "Table 1"])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("no --births file was given"));
+}

@@ -1,0 +1,115 @@
+//! Refreshes: `run.json` records each run; `covgap diff` says what changed between two.
+
+use crate::{covgap, fixture_path};
+
+fn run_with_teams(teams: &str, out: &std::path::Path) {
+    covgap()
+        .args(["run", "--quiet", "--teams"])
+        .arg(fixture_path(teams))
+        .arg("--out")
+        .arg(out)
+        .assert()
+        .success();
+}
+
+#[test]
+fn run_json_records_inputs_options_and_period() {
+    let dir = tempfile::tempdir().unwrap();
+    run_with_teams("teams_before.csv", dir.path());
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("run.json")).unwrap()).unwrap();
+    assert_eq!(v["covgap_version"], env!("CARGO_PKG_VERSION"));
+    let teams = v["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["role"] == "teams")
+        .unwrap();
+    let bytes = std::fs::read(fixture_path("teams_before.csv")).unwrap();
+    assert_eq!(teams["bytes"], bytes.len() as u64);
+    assert_eq!(
+        teams["sha256"],
+        covgap::write::run::fingerprint_bytes(&bytes).1
+    );
+    assert!(v["inputs"][0]["built_in"]
+        .as_str()
+        .unwrap()
+        .contains("boundaries"));
+    assert_eq!(v["options"]["measure"], "births");
+    assert_eq!(v["figures"]["period"], covgap::builtin::BIRTHS_PERIOD);
+}
+
+#[test]
+fn diff_of_two_team_lists_shows_team_and_area_changes() {
+    let (old, new, out) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    run_with_teams("teams_before.csv", old.path());
+    run_with_teams("teams_after.csv", new.path());
+
+    // Markdown to standard output.
+    let assert = covgap()
+        .arg("diff")
+        .arg(old.path())
+        .arg(new.path())
+        .assert()
+        .success();
+    let md = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    assert!(
+        md.contains("## Teams added (1)\n\n- Gamma Parent Infant Team"),
+        "{md}"
+    );
+    assert!(
+        md.contains("## Teams removed (1)\n\n- Alpha Parent Infant Team"),
+        "{md}"
+    );
+    assert!(md.contains("## Areas newly covered (1)"), "{md}");
+    assert!(md.contains("| E08000035 | Leeds |"), "{md}");
+    assert!(md.contains("## Areas newly uncovered (1)"), "{md}");
+    assert!(md.contains("| E08000025 | Birmingham |"), "{md}");
+    assert!(md.contains("| Teams in the list | 2 | 2 | 0 |"), "{md}");
+
+    // Both files with --out.
+    covgap()
+        .arg("diff")
+        .arg(old.path())
+        .arg(new.path())
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read_to_string(out.path().join("diff.md")).unwrap(),
+        md
+    );
+    let mut r = csv::Reader::from_path(out.path().join("diff.csv")).unwrap();
+    let rows: Vec<csv::StringRecord> = r.records().map(|r| r.unwrap()).collect();
+    let has = |section: &str, code: &str, name: &str| {
+        rows.iter()
+            .any(|r| &r[0] == section && &r[1] == code && &r[2] == name)
+    };
+    assert!(has("team_added", "", "Gamma Parent Infant Team"));
+    assert!(has("team_removed", "", "Alpha Parent Infant Team"));
+    assert!(has("area_newly_covered", "E08000035", "Leeds"));
+    assert!(has("area_newly_uncovered", "E08000025", "Birmingham"));
+    // England's covered figure moved by Leeds's births less Birmingham's.
+    let eng = rows
+        .iter()
+        .find(|r| &r[0] == "nation" && &r[1] == "E92000001" && &r[3] == "demand_covered")
+        .unwrap();
+    assert_ne!(&eng[6], "0");
+}
+
+#[test]
+fn diff_names_a_folder_that_is_not_a_run() {
+    let empty = tempfile::tempdir().unwrap();
+    covgap()
+        .arg("diff")
+        .arg(empty.path())
+        .arg(empty.path())
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("summary.json"));
+}

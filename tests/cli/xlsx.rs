@@ -1,0 +1,73 @@
+//! `covgap.xlsx` read back with a spreadsheet library (calamine): sheets, headers, figures,
+//! number formats and frozen header rows.
+
+use std::io::Read;
+
+use calamine::{open_workbook, Data, Reader, Xlsx};
+
+use crate::{covgap, fixture_path};
+
+#[test]
+fn workbook_reads_back_with_the_run_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    covgap()
+        .args(["run", "--quiet", "--teams"])
+        .arg(fixture_path("teams_before.csv"))
+        .arg("--out")
+        .arg(dir.path())
+        .assert()
+        .success();
+    let path = dir.path().join("covgap.xlsx");
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("summary.json")).unwrap()).unwrap();
+    let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
+    assert_eq!(wb.sheet_names(), ["Summary", "Gaps", "Rollups"]);
+
+    let s = wb.worksheet_range("Summary").unwrap();
+    assert_eq!(s.get_value((3, 0)), Some(&Data::String("Nation".into())));
+    let uk_row = (4..s.height() as u32)
+        .find(|&r| s.get_value((r, 0)) == Some(&Data::String("United Kingdom".into())))
+        .unwrap();
+    assert_eq!(
+        s.get_value((uk_row, 3)),
+        Some(&Data::Float(summary["demand_total"].as_f64().unwrap()))
+    );
+    let pct = match s.get_value((uk_row, 6)) {
+        Some(Data::Float(v)) => *v,
+        other => panic!("{other:?}"),
+    };
+    assert!((pct * 100.0 - summary["percent_covered"].as_f64().unwrap()).abs() < 0.01);
+
+    let g = wb.worksheet_range("Gaps").unwrap();
+    assert_eq!(g.height(), 1 + 359);
+    assert_eq!(g.get_value((0, 2)), Some(&Data::String("Area".into())));
+    assert_eq!(g.get_value((1, 0)), Some(&Data::Float(1.0)));
+    assert_eq!(
+        g.get_value((1, 1)),
+        Some(&Data::String(
+            summary["top_gaps"][0]["code"].as_str().unwrap().into()
+        ))
+    );
+
+    let r = wb.worksheet_range("Rollups").unwrap();
+    assert_eq!(r.get_value((1, 0)), Some(&Data::String("uk".into())));
+
+    // Number formats and frozen panes live in the package's XML.
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+    let mut styles = String::new();
+    zip.by_name("xl/styles.xml")
+        .unwrap()
+        .read_to_string(&mut styles)
+        .unwrap();
+    assert!(styles.contains("formatCode=\"#,##0\""), "{styles}");
+    assert!(styles.contains("formatCode=\"0.0%\""), "{styles}");
+    for sheet in 1..=3 {
+        let mut xml = String::new();
+        zip.by_name(&format!("xl/worksheets/sheet{sheet}.xml"))
+            .unwrap()
+            .read_to_string(&mut xml)
+            .unwrap();
+        assert!(xml.contains("state=\"frozen\""), "sheet {sheet}");
+        assert!(xml.contains("<col "), "sheet {sheet} column widths");
+    }
+}
