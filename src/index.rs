@@ -11,7 +11,7 @@ use geo::{
     BoundingRect, Contains, Coord, CoordinatePosition, Distance, Euclidean, MultiPolygon, Point,
     Polygon,
 };
-use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::primitives::{GeomWithData, Line, Rectangle};
 use rstar::{RTree, AABB};
 
 type Entry = GeomWithData<Rectangle<[f64; 2]>, (usize, usize)>;
@@ -64,20 +64,37 @@ impl AreaIndex {
     /// areas belongs to the one given first (covgap gives areas in code order). A point
     /// outside every area gives `None`.
     pub fn locate(&self, c: Coord) -> Option<usize> {
-        let mut slots: Vec<usize> = self
-            .tree
-            .locate_all_at_point(&[c.x, c.y])
-            .map(|e| e.data.0)
-            .collect();
-        slots.sort_unstable();
-        slots.dedup();
-        if let Some(&s) = slots.iter().find(|&&s| self.fast[s].contains(&c)) {
+        // The hot loop of `covgap assign` (millions of calls): no allocation, and the first
+        // area in the caller's order wins whatever order the tree gives candidates in.
+        let mut inside: Option<usize> = None;
+        let mut any_candidate = false;
+        for e in self.tree.locate_all_at_point(&[c.x, c.y]) {
+            any_candidate = true;
+            let s = e.data.0;
+            if inside.is_some_and(|i| i <= s) {
+                continue;
+            }
+            if self.fast[s].contains(&c) {
+                inside = Some(s);
+            }
+        }
+        if let Some(s) = inside {
             return Some(self.areas[s].0);
         }
-        slots
-            .iter()
-            .find(|&&s| self.areas[s].1.coordinate_position(&c) == CoordPos::OnBoundary)
-            .map(|&s| self.areas[s].0)
+        if !any_candidate {
+            return None;
+        }
+        let mut on_boundary: Option<usize> = None;
+        for e in self.tree.locate_all_at_point(&[c.x, c.y]) {
+            let s = e.data.0;
+            if on_boundary.is_some_and(|b| b <= s) {
+                continue;
+            }
+            if self.areas[s].1.coordinate_position(&c) == CoordPos::OnBoundary {
+                on_boundary = Some(s);
+            }
+        }
+        on_boundary.map(|s| self.areas[s].0)
     }
 
     /// The nearest area to `c` and the distance to it in metres (0 inside an area). Ties go
@@ -120,6 +137,69 @@ impl AreaIndex {
     /// Bounding box of everything indexed.
     pub fn envelope(&self) -> AABB<[f64; 2]> {
         self.tree.root().envelope()
+    }
+}
+
+type Edge = GeomWithData<Line<[f64; 2]>, usize>;
+
+/// An index over the edges of a set of areas (each a multipolygon in metres), answering
+/// "how far is the nearest of these areas from a point outside them all": the distance to
+/// the nearest edge. Built for millions of queries, where measuring to whole polygons
+/// (as [`AreaIndex::nearest`] does) would cost a pass over every vertex of every candidate.
+pub struct EdgeIndex {
+    tree: RTree<Edge>,
+}
+
+impl EdgeIndex {
+    /// Indexes every ring segment of `areas`, given as `(area number, geometry in metres)`.
+    ///
+    /// # Examples
+    /// ```
+    /// use geo::{polygon, MultiPolygon, coord};
+    /// let square = MultiPolygon::new(vec![polygon![(x: 0., y: 0.), (x: 10., y: 0.), (x: 10., y: 10.), (x: 0., y: 10.)]]);
+    /// let edges = covgap::index::EdgeIndex::new(&[(7, square)]);
+    /// assert_eq!(edges.nearest_outside(coord! { x: 13., y: 14. }), Some((7, 5.0)));
+    /// ```
+    pub fn new(areas: &[(usize, MultiPolygon)]) -> Self {
+        let mut edges = Vec::new();
+        for (area, mp) in areas {
+            for poly in &mp.0 {
+                for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
+                    for l in ring.lines() {
+                        if l.start == l.end {
+                            continue;
+                        }
+                        edges.push(GeomWithData::new(
+                            Line::new([l.start.x, l.start.y], [l.end.x, l.end.y]),
+                            *area,
+                        ));
+                    }
+                }
+            }
+        }
+        EdgeIndex {
+            tree: RTree::bulk_load(edges),
+        }
+    }
+
+    /// The area whose boundary is nearest to `c`, and the distance in metres. Meant for
+    /// points outside every indexed area (a point inside one is not at distance 0 here).
+    /// Ties (a vertex or edge shared by two areas) go to the lowest area number.
+    pub fn nearest_outside(&self, c: Coord) -> Option<(usize, f64)> {
+        let mut it = self.tree.nearest_neighbor_iter_with_distance_2(&[c.x, c.y]);
+        let (first, d2) = it.next()?;
+        let mut best = first.data;
+        for (e, d) in it {
+            if d > d2 {
+                break;
+            }
+            best = best.min(e.data);
+        }
+        Some((best, d2.sqrt()))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.tree.size() == 0
     }
 }
 

@@ -101,6 +101,18 @@ pub fn read_boundaries(
     opts: &BoundaryOptions,
     diag: &mut Diagnostics,
 ) -> Result<Boundaries> {
+    read_boundaries_in(input, opts, CODE_FIELDS, NAME_FIELDS, diag)
+}
+
+/// [`read_boundaries`] for another geography: `code_fields` and `name_fields` list the
+/// properties tried when none is named (small areas use `lsoa11_code`, `dz11_code`, ...).
+pub fn read_boundaries_in(
+    input: &Input,
+    opts: &BoundaryOptions,
+    code_fields: &[&str],
+    name_fields: &[&str],
+    diag: &mut Diagnostics,
+) -> Result<Boundaries> {
     let label = input.label();
     let text = input.text("GeoJSON")?;
     let format_err = |message: String| Error::Format {
@@ -165,7 +177,7 @@ pub fn read_boundaries(
     let code_field = pick_field(
         &keys,
         opts.code_field.as_deref(),
-        CODE_FIELDS,
+        code_fields,
         "code",
         "--code-field",
     )
@@ -173,7 +185,7 @@ pub fn read_boundaries(
     let name_field = pick_field(
         &keys,
         opts.name_field.as_deref(),
-        NAME_FIELDS,
+        name_fields,
         "name",
         "--name-field",
     )

@@ -25,7 +25,7 @@ pub struct Figures {
     pub header_line: u64,
 }
 
-const CODE_COLUMNS: &[&str] = &[
+pub const CODE_COLUMNS: &[&str] = &[
     "area code",
     "areacode",
     "code",
@@ -93,6 +93,19 @@ pub fn read_figures(
     known_codes: &HashSet<&str>,
     diag: &mut Diagnostics,
 ) -> Result<Figures> {
+    read_figures_in(input, opts, CODE_COLUMNS, figure_columns, known_codes, diag)
+}
+
+/// [`read_figures`] for another geography: `code_columns` lists the headers tried for the
+/// area code when none is named (small areas use `lsoa11_code`, `dz11_code`, ...).
+pub fn read_figures_in(
+    input: &Input,
+    opts: &FigureOptions,
+    code_columns: &[&str],
+    figure_columns: &[&str],
+    known_codes: &HashSet<&str>,
+    diag: &mut Diagnostics,
+) -> Result<Figures> {
     let label = input.label();
     let text = input.text("CSV")?;
     let format_err = |message: String| Error::Format {
@@ -121,7 +134,7 @@ pub fn read_figures(
     for (i, (_, cells)) in rows.iter().enumerate().take(30) {
         let code = match &opts.code_column {
             Some(n) => columns::find_named(cells, n),
-            None => columns::find(cells, CODE_COLUMNS),
+            None => columns::find(cells, code_columns),
         };
         let fig = match &opts.figure_column {
             Some(n) => columns::find_named(cells, n),

@@ -6,6 +6,7 @@
 pub mod boundaries;
 pub mod columns;
 pub mod figures;
+pub mod points;
 pub mod postcodes;
 pub mod teams;
 pub mod text;

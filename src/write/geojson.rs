@@ -34,7 +34,7 @@ pub fn multipolygon_geometry(mp: &MultiPolygon) -> Value {
     json!({ "type": "MultiPolygon", "coordinates": polys })
 }
 
-fn collection(name: &str, meta: Value, features: Vec<Value>) -> Vec<u8> {
+pub(crate) fn collection(name: &str, meta: Value, features: Vec<Value>) -> Vec<u8> {
     // One feature per line: readable, diffable, and still one JSON document.
     let mut out = String::new();
     out.push_str("{\"type\":\"FeatureCollection\",\"name\":");
@@ -68,6 +68,9 @@ pub fn metadata(study: &Study) -> Value {
 /// `areas.geojson`: one feature per area with its coverage.
 pub fn areas(study: &Study, cov: &Coverage) -> Vec<u8> {
     let key = study.demand.measure.key();
+    // With small areas, every feature carries the band properties (null where a district
+    // has no small areas), so the layer has one schema in QGIS.
+    let banded = cov.areas.iter().any(|r| r.bands.is_some());
     let features = study
         .areas
         .iter()
@@ -99,6 +102,11 @@ pub fn areas(study: &Study, cov: &Coverage) -> Vec<u8> {
                 json!(r.nearest.map(|n| round(n.km, 1))),
             );
             p.insert("gap_rank".into(), json!(r.gap_rank));
+            if banded {
+                for b in crate::small_areas::Band::ALL {
+                    p.insert(b.key().into(), json!(r.bands.map(|x| x.get(b))));
+                }
+            }
             json!({
                 "type": "Feature",
                 "properties": Value::Object(p),

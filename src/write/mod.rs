@@ -2,6 +2,7 @@
 //! in the output folder and renamed into place, so a failed run leaves no partial file.
 
 pub mod geojson;
+pub mod small_areas;
 pub mod summary;
 pub mod tables;
 
