@@ -27,7 +27,7 @@ use rayon::prelude::*;
 use crate::coverage::Coverage;
 use crate::crs::{self, Wgs84ToBng};
 use crate::error::{Error, Result};
-use crate::index::{AreaIndex, EdgeIndex};
+use crate::index::{AreaIndex, EdgeCache, EdgeIndex};
 use crate::model::Study;
 use crate::read::points::{Chunk, Chunker, PointColumns, PointGiven, PointLayout};
 use crate::read::postcodes::{lookup_postcodes, postcode_key, Outcodes};
@@ -99,18 +99,45 @@ impl<'a> Assigner<'a> {
         self.study
     }
 
-    fn finish(&self, area: Option<usize>, bng: impl FnOnce() -> Coord) -> Assignment {
+    fn finish(
+        &self,
+        area: Option<usize>,
+        bng: impl FnOnce() -> Coord,
+        cache: Option<&mut EdgeCache>,
+    ) -> Assignment {
         if let Some(t) = area.and_then(|a| self.first_team[a]) {
             return Assignment {
                 area,
                 nearest: Some((t, 0.0)),
             };
         }
-        let nearest = self
-            .covered_edges
-            .nearest_outside(bng())
-            .and_then(|(a, d)| self.first_team[a].map(|t| (t, d)));
+        let c = bng();
+        let found = match cache {
+            Some(cache) => cache.nearest_outside(c),
+            None => self.covered_edges.nearest_outside(c),
+        };
+        let nearest = found.and_then(|(a, d)| self.first_team[a].map(|t| (t, d)));
         Assignment { area, nearest }
+    }
+
+    /// A cache for a run of nearby points (see [`EdgeIndex::cache`]); answers are the same
+    /// with or without it.
+    pub fn cache(&self) -> EdgeCache<'_> {
+        self.covered_edges.cache()
+    }
+
+    /// [`Assigner::at_lonlat`] through a cache.
+    #[inline]
+    pub fn at_lonlat_cached(&self, c: Coord, cache: &mut EdgeCache) -> Assignment {
+        let area = self.wgs84.locate(c);
+        self.finish(area, || self.to_bng.apply(c), Some(cache))
+    }
+
+    /// [`Assigner::at_bng`] through a cache.
+    #[inline]
+    pub fn at_bng_cached(&self, c: Coord, cache: &mut EdgeCache) -> Assignment {
+        let area = self.bng.locate(c);
+        self.finish(area, || c, Some(cache))
     }
 
     /// The district nearest a British National Grid point and the distance in metres, for
@@ -122,21 +149,21 @@ impl<'a> Assigner<'a> {
     /// The answer for a point taken to be in district `area` (a coastal point put in the
     /// nearest district): 0 when that district is covered, else measured from `c` (BNG).
     pub fn in_district(&self, area: usize, c: Coord) -> Assignment {
-        self.finish(Some(area), || c)
+        self.finish(Some(area), || c, None)
     }
 
     /// Assigns a WGS84 longitude/latitude (degrees).
     #[inline]
     pub fn at_lonlat(&self, c: Coord) -> Assignment {
         let area = self.wgs84.locate(c);
-        self.finish(area, || self.to_bng.apply(c))
+        self.finish(area, || self.to_bng.apply(c), None)
     }
 
     /// Assigns a British National Grid easting/northing (metres).
     #[inline]
     pub fn at_bng(&self, c: Coord) -> Assignment {
         let area = self.bng.locate(c);
-        self.finish(area, || c)
+        self.finish(area, || c, None)
     }
 }
 
@@ -149,6 +176,8 @@ pub struct AssignPlan {
     pub postcodes: Option<PathBuf>,
     pub out_csv: PathBuf,
     pub out_geojson: Option<PathBuf>,
+    /// Input columns copied to the output, by name; `None` for all of them.
+    pub keep_columns: Option<Vec<String>>,
     /// Worker threads; `None` for one per core.
     pub threads: Option<usize>,
     /// Bytes per chunk handed to a worker (results never depend on it).
@@ -223,6 +252,8 @@ pub const ADDED_COLUMNS: [&str; 5] = [
 struct Ctx<'a, 'b> {
     assigner: &'b Assigner<'a>,
     layout: &'b PointLayout,
+    /// Indices of the input columns copied to the output.
+    keep: &'b [usize],
     found: &'b HashMap<String, (f64, f64)>,
     outcodes: &'b Outcodes,
     /// Whether a postcode directory was given (then a postcode missing from it is not placed).
@@ -270,7 +301,6 @@ impl Ctx<'_, '_> {
 
     fn process(&self, chunk: &Chunk) -> Result<ChunkOut> {
         let study = self.assigner.study;
-        let width = self.layout.headers.len();
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -283,6 +313,7 @@ impl Ctx<'_, '_> {
         let mut stats = AssignStats::default();
         let mut rec = csv::ByteRecord::new();
         let mut km = String::new();
+        let mut cache = self.assigner.cache();
         loop {
             let more = reader
                 .read_byte_record(&mut rec)
@@ -302,9 +333,9 @@ impl Ctx<'_, '_> {
             let (result, by, at) = match self.locate(&given) {
                 Ok((c, is_bng, by)) => {
                     let r = if is_bng {
-                        self.assigner.at_bng(c)
+                        self.assigner.at_bng_cached(c, &mut cache)
                     } else {
-                        self.assigner.at_lonlat(c)
+                        self.assigner.at_lonlat_cached(c, &mut cache)
                     };
                     *stats.located.entry(by).or_default() += 1;
                     if r.area.is_some() {
@@ -323,11 +354,8 @@ impl Ctx<'_, '_> {
                     (None, None, None)
                 }
             };
-            for f in rec.iter() {
-                w.write_field(f).map_err(csv_err)?;
-            }
-            for _ in rec.len()..width {
-                w.write_field(b"").map_err(csv_err)?;
+            for &i in self.keep {
+                w.write_field(rec.get(i).unwrap_or(b"")).map_err(csv_err)?;
             }
             let area = result.and_then(|r| r.area).map(|a| &study.areas[a]);
             let team = result.and_then(|r| r.nearest);
@@ -347,7 +375,7 @@ impl Ctx<'_, '_> {
             }
             w.write_record(None::<&[u8]>).map_err(csv_err)?;
             if self.geojson {
-                geojson_feature(&mut geo, &self.layout.headers, &rec, at, &fields);
+                geojson_feature(&mut geo, &self.layout.headers, self.keep, &rec, at, &fields);
             }
         }
         Ok(ChunkOut {
@@ -374,14 +402,16 @@ fn write_km(s: &mut String, metres: f64) {
 fn geojson_feature(
     out: &mut Vec<u8>,
     headers: &[String],
+    keep: &[usize],
     rec: &csv::ByteRecord,
     at: Option<(Coord, bool)>,
     added: &[&str; 5],
 ) {
     let mut props = serde_json::Map::new();
-    for (h, v) in headers.iter().zip(rec.iter()) {
+    for &i in keep {
+        let v = rec.get(i).unwrap_or(b"");
         props.insert(
-            h.clone(),
+            headers[i].clone(),
             serde_json::Value::String(String::from_utf8_lossy(v).into_owned()),
         );
     }
@@ -604,9 +634,25 @@ pub fn assign_file(
     let outcodes = Outcodes::read(&crate::builtin::outcodes())?;
     let counter = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
     let (layout, stream) = open_points(plan, Some(counter.clone()))?;
+    let keep: Vec<usize> = match &plan.keep_columns {
+        None => (0..layout.headers.len()).collect(),
+        Some(names) => names
+            .iter()
+            .map(|n| {
+                crate::read::columns::find_named(&layout.headers, n).ok_or_else(|| Error::Format {
+                    path: plan.points.clone(),
+                    message: format!(
+                        "--keep-columns {n:?} is not a column; the header has {}",
+                        crate::read::columns::list(&layout.headers)
+                    ),
+                })
+            })
+            .collect::<Result<_>>()?,
+    };
     let ctx = Ctx {
         assigner,
         layout: &layout,
+        keep: &keep,
         found: &found,
         outcodes: &outcodes,
         have_directory: plan.postcodes.is_some(),
@@ -639,7 +685,7 @@ pub fn assign_file(
         })
         .collect();
     header
-        .write_record(layout.headers.iter().chain(added.iter()))
+        .write_record(keep.iter().map(|&i| &layout.headers[i]).chain(added.iter()))
         .map_err(csv_err)?;
     csv_w
         .write_all(&header.into_inner().expect("memory"))

@@ -40,7 +40,7 @@ struct AssignArgs {
     /// ONS Postcode Directory), else at their postcode district's centroid.
     #[arg(long, value_name = "FILE")]
     points: PathBuf,
-    /// CSV to write: every input column plus area_code, area_name, nearest_team,
+    /// CSV to write: the input columns (see --keep-columns) plus area_code, area_name, nearest_team,
     /// nearest_team_km and located_by, in input order.
     #[arg(long, value_name = "FILE", default_value = "covgap-out/points.csv")]
     out: PathBuf,
@@ -62,6 +62,9 @@ struct AssignArgs {
     /// Points column: postcode.
     #[arg(long, value_name = "NAME")]
     postcode_column: Option<String>,
+    /// Input columns to copy to the output, comma-separated [default: all of them].
+    #[arg(long, value_name = "NAMES", value_delimiter = ',')]
+    keep_columns: Option<Vec<String>>,
     /// Worker threads [default: one per core]. Results are the same whatever the number.
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
@@ -359,6 +362,7 @@ fn assign(args: AssignArgs) -> i32 {
         postcodes: inputs.postcodes.clone(),
         out_csv: args.out,
         out_geojson: args.geojson,
+        keep_columns: args.keep_columns,
         threads: args.threads,
         chunk_bytes: 0,
     };

@@ -12,7 +12,7 @@ use geo::{
     Polygon,
 };
 use rstar::primitives::{GeomWithData, Line, Rectangle};
-use rstar::{RTree, AABB};
+use rstar::{PointDistance, RTree, AABB};
 
 type Entry = GeomWithData<Rectangle<[f64; 2]>, (usize, usize)>;
 
@@ -186,20 +186,80 @@ impl EdgeIndex {
     /// points outside every indexed area (a point inside one is not at distance 0 here).
     /// Ties (a vertex or edge shared by two areas) go to the lowest area number.
     pub fn nearest_outside(&self, c: Coord) -> Option<(usize, f64)> {
-        let mut it = self.tree.nearest_neighbor_iter_with_distance_2(&[c.x, c.y]);
-        let (first, d2) = it.next()?;
-        let mut best = first.data;
-        for (e, d) in it {
-            if d > d2 {
-                break;
-            }
-            best = best.min(e.data);
-        }
+        let q = [c.x, c.y];
+        let first = self.tree.nearest_neighbor(&q)?;
+        let d2 = first.distance_2(&q);
+        // Other edges at exactly the same distance (shared vertices and edges): the
+        // lowest area number wins, whatever order the tree holds them in.
+        let best = self
+            .tree
+            .locate_within_distance(q, d2)
+            .filter(|e| e.distance_2(&q) <= d2)
+            .map(|e| e.data)
+            .min()
+            .unwrap_or(first.data)
+            .min(first.data);
         Some((best, d2.sqrt()))
     }
 
     pub fn is_empty(&self) -> bool {
         self.tree.size() == 0
+    }
+
+    /// A cache for many queries close together (one worker's run of postcodes): the same
+    /// answers as [`EdgeIndex::nearest_outside`], bit for bit, from short candidate lists
+    /// kept per grid cell.
+    pub fn cache(&self) -> EdgeCache<'_> {
+        EdgeCache {
+            index: self,
+            cells: std::collections::HashMap::new(),
+        }
+    }
+}
+
+/// Side of a cache cell, metres.
+const CELL_M: f64 = 2_000.0;
+
+/// Per-cell candidate edges for [`EdgeIndex`] queries; see [`EdgeIndex::cache`].
+///
+/// For a cell with centre `o` and half-diagonal `h`, let `D` be the distance from `o` to
+/// the nearest edge. Any point `p` in the cell has its nearest edge within `D + h` of `p`,
+/// so within `D + 2h` of `o`: those edges are the cell's candidates, and the nearest
+/// among them (ties to the lowest area) is the answer the whole tree would give.
+pub struct EdgeCache<'a> {
+    index: &'a EdgeIndex,
+    cells: std::collections::HashMap<(i64, i64), Vec<(Line<[f64; 2]>, usize)>>,
+}
+
+impl EdgeCache<'_> {
+    /// The same as [`EdgeIndex::nearest_outside`].
+    pub fn nearest_outside(&mut self, c: Coord) -> Option<(usize, f64)> {
+        let key = ((c.x / CELL_M).floor() as i64, (c.y / CELL_M).floor() as i64);
+        let index = self.index;
+        let cands = self.cells.entry(key).or_insert_with(|| {
+            let o = [(key.0 as f64 + 0.5) * CELL_M, (key.1 as f64 + 0.5) * CELL_M];
+            let Some(first) = index.tree.nearest_neighbor(&o) else {
+                return Vec::new();
+            };
+            let reach = first.distance_2(&o).sqrt() + CELL_M * std::f64::consts::SQRT_2;
+            // A hair more, so rounding can never drop an edge the bound keeps.
+            let reach2 = (reach * (1.0 + 1e-9) + 1e-6).powi(2);
+            index
+                .tree
+                .locate_within_distance(o, reach2)
+                .map(|e| (*e.geom(), e.data))
+                .collect()
+        });
+        let q = [c.x, c.y];
+        let mut best: Option<(usize, f64)> = None;
+        for (line, area) in cands.iter() {
+            let d2 = line.distance_2(&q);
+            best = match best {
+                Some((ba, bd)) if d2 > bd || (d2 == bd && *area >= ba) => Some((ba, bd)),
+                _ => Some((*area, d2)),
+            };
+        }
+        best.map(|(a, d2)| (a, d2.sqrt()))
     }
 }
 
@@ -233,7 +293,7 @@ pub fn nearest_brute_force(areas: &[(usize, MultiPolygon)], c: Coord) -> Option<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use geo::{coord, polygon};
+    use geo::{coord, polygon, MapCoords};
 
     fn two_squares() -> Vec<(usize, MultiPolygon)> {
         let a = polygon![(x: 0., y: 0.), (x: 10., y: 0.), (x: 10., y: 10.), (x: 0., y: 10.)];
@@ -250,6 +310,28 @@ mod tests {
         assert_eq!(idx.locate(coord! { x: 10., y: 5. }), Some(0));
         assert_eq!(idx.locate(coord! { x: 15., y: 5. }), Some(1));
         assert_eq!(idx.locate(coord! { x: 25., y: 5. }), None);
+    }
+
+    #[test]
+    fn edge_cache_matches_the_tree() {
+        let areas = two_squares()
+            .into_iter()
+            .map(|(i, mp)| {
+                (
+                    i,
+                    mp.map_coords(|c| coord! { x: c.x * 731.0 + 5_000.0, y: c.y * 977.0 }),
+                )
+            })
+            .collect::<Vec<_>>();
+        let idx = EdgeIndex::new(&areas);
+        let mut cache = idx.cache();
+        for i in 0..4000 {
+            let c = coord! { x: (i * 7919 % 40_000) as f64 - 5_000.5, y: (i * 104_729 % 30_000) as f64 - 9_000.25 };
+            assert_eq!(cache.nearest_outside(c), idx.nearest_outside(c), "{c:?}");
+        }
+        // A point on the shared edge's end is equally near both squares: the first wins.
+        let shared = coord! { x: 10.0 * 731.0 + 5_000.0, y: 10.0 * 977.0 + 3.0 };
+        assert_eq!(idx.nearest_outside(shared).map(|r| r.0), Some(0));
     }
 
     #[test]

@@ -191,13 +191,13 @@ impl<R: Read> Chunker<R> {
     /// The next chunk, or `None` at the end of the stream.
     pub fn next_chunk(&mut self) -> std::io::Result<Option<Chunk>> {
         let mut buf = std::mem::take(&mut self.carry);
-        while !self.done && buf.len() < self.size {
-            let start = buf.len();
-            buf.resize(start + self.size, 0);
-            let n = self.inner.read(&mut buf[start..])?;
-            buf.truncate(start + n);
-            self.bytes_read += n as u64;
-            if n == 0 {
+        if !self.done && buf.len() < self.size {
+            // `take` + `read_to_end` grows the buffer without zero-filling it first.
+            let want = (self.size - buf.len()) as u64;
+            buf.reserve(want as usize);
+            let n = (&mut self.inner).take(want).read_to_end(&mut buf)? as u64;
+            self.bytes_read += n;
+            if n < want {
                 self.done = true;
             }
         }
