@@ -220,6 +220,9 @@ impl EdgeIndex {
 /// Side of a cache cell, metres.
 const CELL_M: f64 = 2_000.0;
 
+/// An edge and the area it bounds.
+type CandidateEdge = (Line<[f64; 2]>, usize);
+
 /// Per-cell candidate edges for [`EdgeIndex`] queries; see [`EdgeIndex::cache`].
 ///
 /// For a cell with centre `o` and half-diagonal `h`, let `D` be the distance from `o` to
@@ -228,7 +231,7 @@ const CELL_M: f64 = 2_000.0;
 /// among them (ties to the lowest area) is the answer the whole tree would give.
 pub struct EdgeCache<'a> {
     index: &'a EdgeIndex,
-    cells: std::collections::HashMap<(i64, i64), Vec<(Line<[f64; 2]>, usize)>>,
+    cells: std::collections::HashMap<(i64, i64), Vec<CandidateEdge>>,
 }
 
 impl EdgeCache<'_> {

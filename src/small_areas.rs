@@ -357,6 +357,9 @@ pub struct ReadSmallAreas {
     pub sources: Vec<String>,
 }
 
+/// A small area as read: code, name, WGS84 geometry, representative point, feature number.
+type PointedArea = (String, String, MultiPolygon, Located, usize);
+
 /// Reads the small-area polygons and figures. Record-level problems go to `diag`.
 pub fn read(
     inputs: &SmallAreaInputs,
@@ -382,7 +385,7 @@ pub fn read(
             b.crs.label()
         ));
         let to_bng = Wgs84ToBng::new();
-        let placed: Vec<Result<Option<(String, String, MultiPolygon, Located, usize)>>> = b
+        let placed: Vec<Result<Option<PointedArea>>> = b
             .areas
             .into_par_iter()
             .map(|a| {
