@@ -90,18 +90,37 @@ fn nearest_team(c: &mut Criterion) {
                 .count()
         })
     });
-    // Postcodes arrive in postcode order, which is close to spatial order: sort the points
-    // along a coarse grid to show the per-cell cache as `covgap assign` uses it.
-    pts.sort_by_key(|p| ((p.y / 20_000.0) as i64, (p.x / 20_000.0) as i64));
-    g.bench_function("edge_rtree_cell_cache_sorted_points", |b| {
+    // Postcodes arrive in postcode order, so neighbours in the file are neighbours on the
+    // ground: 100 runs of 100 points within a few kilometres, as a postcode district's are.
+    let clustered: Vec<Coord> = pts
+        .iter()
+        .take(100)
+        .flat_map(|c| {
+            (0..100).map(move |k| Coord {
+                x: c.x + ((k * 37) % 61) as f64 * 50.0,
+                y: c.y + ((k * 53) % 59) as f64 * 50.0,
+            })
+        })
+        .collect();
+    g.bench_function("edge_rtree_clustered_points", |b| {
+        b.iter(|| {
+            clustered
+                .iter()
+                .filter_map(|&p| edges.nearest_outside(black_box(p)))
+                .count()
+        })
+    });
+    g.bench_function("edge_rtree_cell_cache_clustered_points", |b| {
         b.iter(|| {
             let mut cache = edges.cache();
-            pts.iter()
+            clustered
+                .iter()
                 .filter_map(|&p| cache.nearest_outside(black_box(p)))
                 .count()
         })
     });
-    let few = &pts[..300];
+    pts.truncate(300);
+    let few = &pts[..];
     g.throughput(Throughput::Elements(few.len() as u64));
     g.bench_function("polygon_distance_rtree", |b| {
         b.iter(|| {
