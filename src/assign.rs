@@ -27,7 +27,7 @@ use rayon::prelude::*;
 use crate::coverage::Coverage;
 use crate::crs::{self, Wgs84ToBng};
 use crate::error::{Error, Result};
-use crate::index::{AreaIndex, EdgeCache, EdgeIndex};
+use crate::index::{AreaIndex, CellMap, EdgeCache, EdgeIndex};
 use crate::model::Study;
 use crate::read::points::{Chunk, Chunker, PointColumns, PointGiven, PointLayout};
 use crate::read::postcodes::{lookup_postcodes, postcode_key, Outcodes};
@@ -43,12 +43,25 @@ pub struct Assignment {
     pub nearest: Option<(usize, f64)>,
 }
 
+/// Side of a containment cache cell, degrees.
+const CELL_DEG: f64 = 0.01;
+
+/// Per-worker caches for [`Assigner`]: nearest-edge candidates per 2 km cell, and the
+/// district of every 0.01-degree cell no boundary crosses (`None` for cells that need the
+/// exact test).
+pub struct Cache<'a> {
+    edges: EdgeCache<'a>,
+    cells: CellMap<Option<Option<usize>>>,
+}
+
 /// Everything needed to assign points, built once from an analysed study.
 pub struct Assigner<'a> {
     study: &'a Study,
     /// Per area: the first counted team covering it.
     first_team: Vec<Option<usize>>,
     wgs84: AreaIndex,
+    /// Every district edge on WGS84, to tell which cache cells no boundary crosses.
+    wgs84_edges: EdgeIndex,
     bng: AreaIndex,
     covered_edges: EdgeIndex,
     to_bng: Wgs84ToBng,
@@ -85,9 +98,11 @@ impl<'a> Assigner<'a> {
             .filter(|(i, _)| first_team[*i].is_some())
             .map(|(i, a)| (i, a.bng.clone()))
             .collect();
+        let wgs84 = all(|a| &a.wgs84);
         Assigner {
             study,
-            wgs84: AreaIndex::new(all(|a| &a.wgs84)),
+            wgs84_edges: EdgeIndex::new(&wgs84),
+            wgs84: AreaIndex::new(wgs84),
             bng: AreaIndex::new(all(|a| &a.bng)),
             covered_edges: EdgeIndex::new(&covered),
             first_team,
@@ -120,24 +135,61 @@ impl<'a> Assigner<'a> {
         Assignment { area, nearest }
     }
 
-    /// A cache for a run of nearby points (see [`EdgeIndex::cache`]); answers are the same
-    /// with or without it.
-    pub fn cache(&self) -> EdgeCache<'_> {
-        self.covered_edges.cache()
+    /// A cache for a run of nearby points (one worker's chunk); answers are the same with
+    /// or without it.
+    pub fn cache(&self) -> Cache<'_> {
+        Cache {
+            edges: self.covered_edges.cache(),
+            cells: CellMap::default(),
+        }
+    }
+
+    /// The district holding a WGS84 point, through the cache: a 0.01-degree cell that no
+    /// district edge crosses has one answer for every point in it, found once.
+    #[inline]
+    fn locate_wgs84_cached(&self, c: Coord, cache: &mut Cache) -> Option<usize> {
+        let key = (
+            (c.x / CELL_DEG).floor() as i64,
+            (c.y / CELL_DEG).floor() as i64,
+        );
+        let interior = *cache.cells.entry(key).or_insert_with(|| {
+            // Widened a hair so the box holds every point whose key this is.
+            let pad = 1e-9;
+            let min = Coord {
+                x: key.0 as f64 * CELL_DEG - pad,
+                y: key.1 as f64 * CELL_DEG - pad,
+            };
+            let max = Coord {
+                x: (key.0 + 1) as f64 * CELL_DEG + pad,
+                y: (key.1 + 1) as f64 * CELL_DEG + pad,
+            };
+            if self.wgs84_edges.any_edge_meets(min, max) {
+                None
+            } else {
+                Some(self.wgs84.locate(Coord {
+                    x: (min.x + max.x) / 2.0,
+                    y: (min.y + max.y) / 2.0,
+                }))
+            }
+        });
+        match interior {
+            Some(area) => area,
+            None => self.wgs84.locate(c),
+        }
     }
 
     /// [`Assigner::at_lonlat`] through a cache.
     #[inline]
-    pub fn at_lonlat_cached(&self, c: Coord, cache: &mut EdgeCache) -> Assignment {
-        let area = self.wgs84.locate(c);
-        self.finish(area, || self.to_bng.apply(c), Some(cache))
+    pub fn at_lonlat_cached(&self, c: Coord, cache: &mut Cache) -> Assignment {
+        let area = self.locate_wgs84_cached(c, cache);
+        self.finish(area, || self.to_bng.apply(c), Some(&mut cache.edges))
     }
 
     /// [`Assigner::at_bng`] through a cache.
     #[inline]
-    pub fn at_bng_cached(&self, c: Coord, cache: &mut EdgeCache) -> Assignment {
+    pub fn at_bng_cached(&self, c: Coord, cache: &mut Cache) -> Assignment {
         let area = self.bng.locate(c);
-        self.finish(area, || c, Some(cache))
+        self.finish(area, || c, Some(&mut cache.edges))
     }
 
     /// The district nearest a British National Grid point and the distance in metres, for

@@ -262,29 +262,36 @@ impl Wgs84ToBng {
             -rz * x + y + rx * z,
             ry * x - rx * y + z,
         );
-        // Geocentric to OSGB36 geodetic on Airy (iterated; height is near 0 so it converges
-        // to far below a millimetre in two steps).
+        // Geocentric to OSGB36 geodetic on Airy by Bowring's formula (good to a tenth of a
+        // millimetre at the heights a datum shift leaves), kept as sine and cosine: only
+        // sin(latitude) and the longitude from the central meridian are needed below.
         let p = (x * x + y * y).sqrt();
-        let mut phi = z.atan2(p * (1.0 - self.es));
-        for _ in 0..2 {
-            let s = phi.sin();
-            let nu = self.a / (1.0 - self.es * s * s).sqrt();
-            phi = (z + self.es * nu * s).atan2(p);
-        }
-        let lam = y.atan2(x);
-        let (e, n) = self.tmerc(lam - self.lon0, phi);
+        let b = self.a * (1.0 - self.es).sqrt();
+        let ep2 = self.es / (1.0 - self.es);
+        let r = (z * self.a).hypot(p * b);
+        let (st, ct) = (z * self.a / r, p * b / r);
+        let num = z + ep2 * b * st * st * st;
+        let den = p - self.es * self.a * ct * ct * ct;
+        let sin_phi = num / num.hypot(den);
+        let (s0, c0) = self.lon0.sin_cos();
+        let (sdl, cdl) = ((y * c0 - x * s0) / p, (x * c0 + y * s0) / p);
+        let (e, n) = self.tmerc_sc(sdl, cdl, sin_phi);
         Coord {
             x: e + self.x0,
             y: n + self.y0_offset,
         }
     }
 
-    /// Krüger-series transverse Mercator, relative to the central meridian and equator.
     #[inline]
     fn tmerc(&self, dlam: f64, phi: f64) -> (f64, f64) {
-        let s = phi.sin();
-        let t = (s.atanh() - self.e * (self.e * s).atanh()).sinh();
         let (sl, cl) = dlam.sin_cos();
+        self.tmerc_sc(sl, cl, phi.sin())
+    }
+
+    /// Krüger-series transverse Mercator, relative to the central meridian and equator.
+    #[inline]
+    fn tmerc_sc(&self, sl: f64, cl: f64, s: f64) -> (f64, f64) {
+        let t = (s.atanh() - self.e * (self.e * s).atanh()).sinh();
         let xi_p = t.atan2(cl);
         let eta_p = (sl / (1.0 + t * t).sqrt()).atanh();
         // sin/cos(2j xi') and cosh/sinh(2j eta') by recurrence from j = 1: two

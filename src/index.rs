@@ -206,19 +206,56 @@ impl EdgeIndex {
         self.tree.size() == 0
     }
 
+    /// Whether any edge's bounding box meets the box `min`..`max`: when none does, no
+    /// boundary crosses the box, so every point in it lies in the same area (or in none).
+    pub fn any_edge_meets(&self, min: Coord, max: Coord) -> bool {
+        let env = AABB::from_corners([min.x, min.y], [max.x, max.y]);
+        self.tree
+            .locate_in_envelope_intersecting(&env)
+            .next()
+            .is_some()
+    }
+
     /// A cache for many queries close together (one worker's run of postcodes): the same
     /// answers as [`EdgeIndex::nearest_outside`], bit for bit, from short candidate lists
     /// kept per grid cell.
     pub fn cache(&self) -> EdgeCache<'_> {
         EdgeCache {
             index: self,
-            cells: std::collections::HashMap::new(),
+            cells: CellMap::default(),
         }
     }
 }
 
 /// Side of a cache cell, metres.
 const CELL_M: f64 = 2_000.0;
+
+/// A hasher for grid-cell keys: two integers mixed by one multiply each (the standard
+/// library's SipHash guards against hostile keys, which cell numbers are not, at several
+/// times the cost).
+#[derive(Default, Clone, Copy)]
+pub struct CellHasher(u64);
+
+impl std::hash::Hasher for CellHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(b as u64);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_i64(&mut self, n: i64) {
+        self.write_u64(n as u64);
+    }
+}
+
+/// A hash map keyed by grid cell.
+pub type CellMap<V> =
+    std::collections::HashMap<(i64, i64), V, std::hash::BuildHasherDefault<CellHasher>>;
 
 /// An edge and the area it bounds.
 type CandidateEdge = (Line<[f64; 2]>, usize);
@@ -231,7 +268,7 @@ type CandidateEdge = (Line<[f64; 2]>, usize);
 /// among them (ties to the lowest area) is the answer the whole tree would give.
 pub struct EdgeCache<'a> {
     index: &'a EdgeIndex,
-    cells: std::collections::HashMap<(i64, i64), Vec<CandidateEdge>>,
+    cells: CellMap<Vec<CandidateEdge>>,
 }
 
 impl EdgeCache<'_> {
