@@ -268,11 +268,11 @@ impl Wgs84ToBng {
         let p = (x * x + y * y).sqrt();
         let b = self.a * (1.0 - self.es).sqrt();
         let ep2 = self.es / (1.0 - self.es);
-        let r = (z * self.a).hypot(p * b);
+        let r = ((z * self.a).powi(2) + (p * b).powi(2)).sqrt();
         let (st, ct) = (z * self.a / r, p * b / r);
         let num = z + ep2 * b * st * st * st;
         let den = p - self.es * self.a * ct * ct * ct;
-        let sin_phi = num / num.hypot(den);
+        let sin_phi = num / (num * num + den * den).sqrt();
         let (s0, c0) = self.lon0.sin_cos();
         let (sdl, cdl) = ((y * c0 - x * s0) / p, (x * c0 + y * s0) / p);
         let (e, n) = self.tmerc_sc(sdl, cdl, sin_phi);
