@@ -55,10 +55,16 @@ def postcodes(cov_csv, gp_csv, pc_gz, districts, qgis_csv=None):
     print(f"- Nearest-team distance, where the district agrees: median |covgap - GeoPandas| {dk.median():.3f} km, "
           f"99.9th percentile {dk.quantile(0.999):.3f} km, max {dk.max():.3f} km (both to 10 m).")
     if qgis_csv:
-        q = pd.read_csv(qgis_csv, dtype=str)
+        q = pd.read_csv(qgis_csv, usecols=["postcode", "LAD24CD", "distance"], dtype=str)
+        # joinbynearest writes a point twice when two covered districts are equally near.
+        q = q.drop_duplicates("postcode")
         qa = q.set_index("postcode")["LAD24CD"].fillna("").reindex(c["postcode"]).fillna("")
         qs = qa.values == ca.values
         print(f"- covgap and QGIS (`native:joinattributesbylocation`, within) give the same district for **{qs.sum():,}** ({100 * qs.mean():.4f}%).")
+        qd = pd.to_numeric(q.set_index("postcode")["distance"].reindex(c["postcode"]), errors="coerce").values / 1000.0
+        dq = abs(ck.values - qd)
+        dq = dq[~pd.isna(dq)]
+        print(f"- Nearest-team distance vs QGIS (`native:joinbynearest`): max |covgap - QGIS| {dq.max():.3f} km over {len(dq):,} postcodes (covgap rounds to 10 m).")
 
 
 def small(cov_geojson, gp_geojson, summary_json):
