@@ -303,6 +303,8 @@ pub const ADDED_COLUMNS: [&str; 5] = [
 
 struct Ctx<'a, 'b> {
     assigner: &'b Assigner<'a>,
+    /// The points file, for messages.
+    path: &'b Path,
     layout: &'b PointLayout,
     /// Indices of the input columns copied to the output.
     keep: &'b [usize],
@@ -370,7 +372,7 @@ impl Ctx<'_, '_> {
             let more = reader
                 .read_byte_record(&mut rec)
                 .map_err(|e| Error::Format {
-                    path: PathBuf::from("points"),
+                    path: self.path.to_path_buf(),
                     message: format!(
                         "line {}: is not readable as CSV: {e}",
                         chunk.first_line + e.position().map_or(0, |p| p.line().saturating_sub(1))
@@ -570,17 +572,15 @@ fn open_points(
 /// Postcodes of rows that have no usable coordinates: the only ones the directory is needed
 /// for. A first streaming pass over the points.
 fn wanted_postcodes(plan: &AssignPlan) -> Result<HashSet<String>> {
-    let (layout, mut r) = open_points(plan, None)?;
+    let (layout, r) = open_points(plan, None)?;
     let mut wanted = HashSet::new();
     if layout.postcode.is_none() {
         return Ok(wanted);
     }
-    let mut body = Vec::new();
-    r.read_to_end(&mut body).map_err(read_err(&plan.points))?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(&body[..]);
+        .from_reader(r);
     let mut rec = csv::ByteRecord::new();
     while reader
         .read_byte_record(&mut rec)
@@ -703,6 +703,7 @@ pub fn assign_file(
     };
     let ctx = Ctx {
         assigner,
+        path: &plan.points,
         layout: &layout,
         keep: &keep,
         found: &found,
