@@ -35,6 +35,49 @@ enum Command {
     /// Compare two runs' output folders: teams added and removed, areas newly covered or
     /// uncovered, and the change in the headline and each nation's figures.
     Diff(DiffArgs),
+    /// Give each point of a CSV (latitude/longitude, easting/northing or postcode) its area,
+    /// nearest team and distance.
+    Assign(AssignArgs),
+}
+
+#[derive(Args, Debug)]
+struct AssignArgs {
+    #[command(flatten)]
+    inputs: InputArgs,
+    /// Points: CSV (plain or gzipped) with latitude/longitude, easting/northing (British
+    /// National Grid) or postcode columns, found by header or named below. Each row uses the
+    /// first of these it fills in. Postcodes are placed by --postcodes FILE when given (the
+    /// ONS Postcode Directory), else at their postcode district's centroid.
+    #[arg(long, value_name = "FILE")]
+    points: PathBuf,
+    /// CSV to write: the input columns (see --keep-columns) plus area_code, area_name, nearest_team,
+    /// nearest_team_km and located_by, in input order.
+    #[arg(long, value_name = "FILE", default_value = "covgap-out/points.csv")]
+    out: PathBuf,
+    /// Also write the points as GeoJSON (RFC 7946) to FILE.
+    #[arg(long, value_name = "FILE")]
+    geojson: Option<PathBuf>,
+    /// Points column: latitude (WGS84).
+    #[arg(long, value_name = "NAME")]
+    lat_column: Option<String>,
+    /// Points column: longitude (WGS84).
+    #[arg(long, value_name = "NAME")]
+    lon_column: Option<String>,
+    /// Points column: easting (British National Grid).
+    #[arg(long, value_name = "NAME")]
+    easting_column: Option<String>,
+    /// Points column: northing (British National Grid).
+    #[arg(long, value_name = "NAME")]
+    northing_column: Option<String>,
+    /// Points column: postcode.
+    #[arg(long, value_name = "NAME")]
+    postcode_column: Option<String>,
+    /// Input columns to copy to the output, comma-separated [default: all of them].
+    #[arg(long, value_name = "NAMES", value_delimiter = ',')]
+    keep_columns: Option<Vec<String>>,
+    /// Worker threads [default: one per core]. Results are the same whatever the number.
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
 }
 
 #[derive(Args, Debug)]
@@ -110,6 +153,66 @@ struct RunArgs {
     /// Folder to write the outputs into (created if needed).
     #[arg(long, default_value = "covgap-out", value_name = "DIR")]
     out: PathBuf,
+    #[command(flatten)]
+    small: SmallAreaArgs,
+}
+
+#[derive(Args, Debug)]
+struct SmallAreaArgs {
+    /// Small-area polygons (GeoJSON, e.g. LSOAs or Data Zones); give the flag once per
+    /// file, or a comma-separated list. Adds babies by distance band to every output and
+    /// moves each district's point to the weighted centroid of its small areas.
+    #[arg(
+        long,
+        value_name = "FILE",
+        value_delimiter = ',',
+        requires = "small_area_figures"
+    )]
+    small_areas: Vec<PathBuf>,
+    /// Small-area figures (CSV with a code and a figure column, e.g. age_0); once per file
+    /// or a comma-separated list.
+    #[arg(
+        long,
+        value_name = "FILE",
+        value_delimiter = ',',
+        requires = "small_areas"
+    )]
+    small_area_figures: Vec<PathBuf>,
+    /// Property holding the small-area code [default: found by name, e.g. lsoa11_code, dz11_code].
+    #[arg(long, value_name = "NAME")]
+    small_area_code_field: Option<String>,
+    /// Property holding the small-area name [default: found by name, e.g. lsoa11_name].
+    #[arg(long, value_name = "NAME")]
+    small_area_name_field: Option<String>,
+    /// Column in --small-area-figures holding the code [default: found by header].
+    #[arg(long, value_name = "NAME")]
+    small_area_code_column: Option<String>,
+    /// Column in --small-area-figures holding the figure [default: found by header, e.g. age_0].
+    #[arg(long, value_name = "NAME")]
+    small_area_figure_column: Option<String>,
+    /// Also write small_areas.geojson: each small area with its district, nearest team,
+    /// distance and band.
+    #[arg(long, requires = "small_areas")]
+    small_areas_geojson: bool,
+}
+
+impl SmallAreaArgs {
+    fn to_inputs(&self) -> covgap::small_areas::SmallAreaInputs {
+        covgap::small_areas::SmallAreaInputs {
+            boundaries: self.small_areas.clone(),
+            boundary_options: BoundaryOptions {
+                code_field: self.small_area_code_field.clone(),
+                name_field: self.small_area_name_field.clone(),
+                layer: None,
+            },
+            figures: self.small_area_figures.clone(),
+            figure_options: FigureOptions {
+                code_column: self.small_area_code_column.clone(),
+                figure_column: self.small_area_figure_column.clone(),
+                sheet: None,
+            },
+        }
+    }
 }
 
 #[derive(Args, Debug)]
@@ -242,6 +345,7 @@ pub fn main() -> i32 {
         Command::Check(args) => check(args),
         Command::Plan(args) => plan(args),
         Command::Diff(args) => diff(args),
+        Command::Assign(args) => assign(args),
     }
 }
 
@@ -250,7 +354,7 @@ fn run(args: RunArgs) -> i32 {
     let mut diag = Diagnostics::new();
     let quiet = args.inputs.quiet;
     let inputs = args.inputs.to_inputs();
-    let result = covgap::analyse_inputs(&inputs, &mut diag);
+    let result = covgap::analyse_inputs_with(&inputs, &args.small.to_inputs(), &mut diag);
     report(&diag, quiet);
     let analysis = match result {
         Ok(a) => a,
@@ -259,7 +363,7 @@ fn run(args: RunArgs) -> i32 {
             return 1;
         }
     };
-    let files = match analysis.render_all(&inputs) {
+    let files = match analysis.render_all(&inputs, args.small.small_areas_geojson) {
         Ok(f) => f,
         Err(e) => {
             eprintln!("covgap: {e}");
@@ -494,6 +598,113 @@ fn diff(args: DiffArgs) -> i32 {
                     1
                 }
             }
+        }
+    }
+}
+
+struct Bar(indicatif::ProgressBar);
+
+impl covgap::assign::Progress for Bar {
+    fn set(&self, bytes_read: u64) {
+        self.0.set_position(bytes_read);
+    }
+}
+
+fn assign(args: AssignArgs) -> i32 {
+    use std::io::IsTerminal;
+    let started = Instant::now();
+    let mut diag = Diagnostics::new();
+    let quiet = args.inputs.quiet;
+    let inputs = args.inputs.to_inputs();
+    let result = covgap::analyse_inputs(&inputs, &mut diag);
+    report(&diag, quiet);
+    let analysis = match result {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("covgap: {e}");
+            return 1;
+        }
+    };
+    let plan = covgap::assign::AssignPlan {
+        points: args.points.clone(),
+        columns: covgap::read::points::PointColumns {
+            latitude: args.lat_column,
+            longitude: args.lon_column,
+            easting: args.easting_column,
+            northing: args.northing_column,
+            postcode: args.postcode_column,
+        },
+        postcodes: inputs.postcodes.clone(),
+        out_csv: args.out,
+        out_geojson: args.geojson,
+        keep_columns: args.keep_columns,
+        threads: args.threads,
+        chunk_bytes: 0,
+    };
+    let assigner = covgap::assign::Assigner::new(&analysis.study, &analysis.coverage);
+    let show_bar = !quiet && std::io::stderr().is_terminal();
+    let bar = if show_bar {
+        let len = std::fs::metadata(&plan.points)
+            .map(|m| m.len())
+            .unwrap_or(0);
+        let b = indicatif::ProgressBar::new(len);
+        b.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} assigning {bytes}/{total_bytes} [{wide_bar}] {eta}",
+            )
+            .expect("static template"),
+        );
+        Some(Bar(b))
+    } else {
+        None
+    };
+    let progress: &dyn covgap::assign::Progress = match &bar {
+        Some(b) => b,
+        None => &(),
+    };
+    let outcome = covgap::assign::assign_file(&assigner, &plan, progress);
+    if let Some(b) = &bar {
+        b.0.finish_and_clear();
+    }
+    match outcome {
+        Ok((stats, paths)) => {
+            for (line, why) in &stats.examples {
+                if !quiet {
+                    eprintln!(
+                        "warning: {}, line {line}: not located: {why}",
+                        plan.points.display()
+                    );
+                }
+            }
+            if !quiet {
+                let mut by: Vec<_> = stats.located.iter().collect();
+                by.sort();
+                let by: Vec<String> = by
+                    .iter()
+                    .map(|(k, v)| format!("{} by {}", covgap::write::thousands(**v), k.key()))
+                    .collect();
+                eprintln!(
+                    "covgap assign: {} rows; {} located ({}); {} inside an area, {} in a covered area; {} not located",
+                    covgap::write::thousands(stats.rows),
+                    covgap::write::thousands(stats.located_total()),
+                    by.join(", "),
+                    covgap::write::thousands(stats.in_area),
+                    covgap::write::thousands(stats.covered),
+                    covgap::write::thousands(stats.not_located),
+                );
+                for p in paths {
+                    eprintln!("  wrote {}", p.display());
+                }
+                eprintln!(
+                    "covgap: done in {:.0} ms",
+                    started.elapsed().as_secs_f64() * 1000.0
+                );
+            }
+            0
+        }
+        Err(e) => {
+            eprintln!("covgap: {e}");
+            1
         }
     }
 }

@@ -32,6 +32,8 @@ pub struct AreaResult {
     pub nearest: Option<Nearest>,
     /// Rank among the gaps (1 = largest figure); `None` when covered.
     pub gap_rank: Option<usize>,
+    /// Small-area figures by distance band, when small areas were given and some lie here.
+    pub bands: Option<crate::small_areas::Bands>,
 }
 
 impl AreaResult {
@@ -84,6 +86,7 @@ pub fn analyse(study: &Study) -> Coverage {
                 teams,
                 nearest,
                 gap_rank: None,
+                bands: None,
             }
         })
         .collect();

@@ -211,6 +211,163 @@ impl Located {
     }
 }
 
+/// A fast WGS84 longitude/latitude to British National Grid transformer for bulk work
+/// (millions of points): the same steps and parameters as [`wgs84_to_bng`] (WGS84
+/// geocentric, the inverse of EPSG:27700's seven-parameter Helmert shift, OSGB36 on the Airy
+/// ellipsoid, then the exact Krüger-series transverse Mercator that PROJ calls `etmerc`),
+/// with the constants worked out once. Agrees with [`wgs84_to_bng`] to well under a
+/// millimetre across the UK (tested).
+///
+/// # Examples
+/// ```
+/// let t = covgap::crs::Wgs84ToBng::new();
+/// let bng = t.apply(geo::coord! { x: -2.242851, y: 57.101474 }); // AB1 0AA
+/// assert!((bng.x - 385_386.0).abs() < 3.0 && (bng.y - 801_193.0).abs() < 3.0);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Wgs84ToBng {
+    // Helmert (WGS84 -> OSGB36): translation, rotations in radians, scale factor.
+    d: [f64; 3],
+    r: [f64; 3],
+    m: f64,
+    // Airy 1830.
+    a: f64,
+    es: f64,
+    // Transverse Mercator (Krüger series, 6th order).
+    lon0: f64,
+    k0_a: f64,
+    e: f64,
+    alpha: [f64; 6],
+    x0: f64,
+    y0_offset: f64,
+}
+
+impl Default for Wgs84ToBng {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Wgs84ToBng {
+    pub fn new() -> Self {
+        let sec = std::f64::consts::PI / (180.0 * 3600.0);
+        let a = 6_377_563.396;
+        let rf = 299.324_964_6;
+        let f = 1.0 / rf;
+        let es = f * (2.0 - f);
+        let n = f / (2.0 - f);
+        let n2 = n * n;
+        let n3 = n2 * n;
+        let n4 = n3 * n;
+        let n5 = n4 * n;
+        let n6 = n5 * n;
+        let big_a = a / (1.0 + n) * (1.0 + n2 / 4.0 + n4 / 64.0 + n6 / 256.0);
+        let alpha = [
+            n / 2.0 - 2.0 * n2 / 3.0 + 5.0 * n3 / 16.0 + 41.0 * n4 / 180.0 - 127.0 * n5 / 288.0
+                + 7891.0 * n6 / 37800.0,
+            13.0 * n2 / 48.0 - 3.0 * n3 / 5.0 + 557.0 * n4 / 1440.0 + 281.0 * n5 / 630.0
+                - 1_983_433.0 * n6 / 1_935_360.0,
+            61.0 * n3 / 240.0 - 103.0 * n4 / 140.0
+                + 15061.0 * n5 / 26880.0
+                + 167_603.0 * n6 / 181_440.0,
+            49561.0 * n4 / 161_280.0 - 179.0 * n5 / 168.0 + 6_601_661.0 * n6 / 7_257_600.0,
+            34729.0 * n5 / 80640.0 - 3_418_889.0 * n6 / 1_995_840.0,
+            212_378_941.0 * n6 / 319_334_400.0,
+        ];
+        let k0 = 0.999_601_271_7;
+        let mut t = Wgs84ToBng {
+            d: [-446.448, 125.157, -542.06],
+            r: [0.15 * sec, 0.247 * sec, 0.842 * sec],
+            m: 1.0 - 20.489e-6,
+            a,
+            es,
+            lon0: (-2.0f64).to_radians(),
+            k0_a: k0 * big_a,
+            e: es.sqrt(),
+            alpha,
+            x0: 400_000.0,
+            y0_offset: 0.0,
+        };
+        // Northing of the true origin (49 N on the central meridian), so the false
+        // northing -100 km applies from there.
+        let (_, y_origin) = t.tmerc(0.0, 49f64.to_radians());
+        t.y0_offset = -100_000.0 - y_origin;
+        t
+    }
+
+    /// Longitude/latitude in degrees (WGS84) to easting/northing in metres.
+    #[inline]
+    pub fn apply(&self, c: Coord) -> Coord {
+        let (lam, phi) = (c.x.to_radians(), c.y.to_radians());
+        // WGS84 geodetic (height 0) to geocentric.
+        const WA: f64 = 6_378_137.0;
+        const WES: f64 = 0.006_694_379_990_141_317;
+        let (sp, cp) = phi.sin_cos();
+        let (sl, cl) = lam.sin_cos();
+        let nu = WA / (1.0 - WES * sp * sp).sqrt();
+        let (x, y, z) = (nu * cp * cl, nu * cp * sl, nu * (1.0 - WES) * sp);
+        // Inverse Helmert, exactly as PROJ's towgs84 is undone.
+        let [dx, dy, dz] = self.d;
+        let [rx, ry, rz] = self.r;
+        let (x, y, z) = ((x + dx) / self.m, (y + dy) / self.m, (z + dz) / self.m);
+        let (x, y, z) = (
+            x + rz * y - ry * z,
+            -rz * x + y + rx * z,
+            ry * x - rx * y + z,
+        );
+        // Geocentric to OSGB36 geodetic on Airy by Bowring's formula (good to a tenth of a
+        // millimetre at the heights a datum shift leaves), kept as sine and cosine: only
+        // sin(latitude) and the longitude from the central meridian are needed below.
+        let p = (x * x + y * y).sqrt();
+        let b = self.a * (1.0 - self.es).sqrt();
+        let ep2 = self.es / (1.0 - self.es);
+        let r = ((z * self.a).powi(2) + (p * b).powi(2)).sqrt();
+        let (st, ct) = (z * self.a / r, p * b / r);
+        let num = z + ep2 * b * st * st * st;
+        let den = p - self.es * self.a * ct * ct * ct;
+        let sin_phi = num / (num * num + den * den).sqrt();
+        let (s0, c0) = self.lon0.sin_cos();
+        let (sdl, cdl) = ((y * c0 - x * s0) / p, (x * c0 + y * s0) / p);
+        let (e, n) = self.tmerc_sc(sdl, cdl, sin_phi);
+        Coord {
+            x: e + self.x0,
+            y: n + self.y0_offset,
+        }
+    }
+
+    #[inline]
+    fn tmerc(&self, dlam: f64, phi: f64) -> (f64, f64) {
+        let (sl, cl) = dlam.sin_cos();
+        self.tmerc_sc(sl, cl, phi.sin())
+    }
+
+    /// Krüger-series transverse Mercator, relative to the central meridian and equator.
+    #[inline]
+    fn tmerc_sc(&self, sl: f64, cl: f64, s: f64) -> (f64, f64) {
+        let t = (s.atanh() - self.e * (self.e * s).atanh()).sinh();
+        let xi_p = t.atan2(cl);
+        let eta_p = (sl / (1.0 + t * t).sqrt()).atanh();
+        // sin/cos(2j xi') and cosh/sinh(2j eta') by recurrence from j = 1: two
+        // transcendental calls instead of twenty-four.
+        let (s1, c1) = (2.0 * xi_p).sin_cos();
+        let e1 = (2.0 * eta_p).exp();
+        let (mut sj, mut cj) = (s1, c1);
+        let mut ej = e1;
+        let mut xi = xi_p;
+        let mut eta = eta_p;
+        for al in &self.alpha {
+            let (ch, sh) = (0.5 * (ej + 1.0 / ej), 0.5 * (ej - 1.0 / ej));
+            xi += al * sj * ch;
+            eta += al * cj * sh;
+            let (sn, cn) = (sj * c1 + cj * s1, cj * c1 - sj * s1);
+            sj = sn;
+            cj = cn;
+            ej *= e1;
+        }
+        (self.k0_a * eta, self.k0_a * xi)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,6 +394,25 @@ mod tests {
         .unwrap();
         assert!((bng.x - 385_386.0).abs() < 3.0, "{bng:?}");
         assert!((bng.y - 801_193.0).abs() < 3.0, "{bng:?}");
+    }
+
+    #[test]
+    fn fast_transform_agrees_with_proj4rs() {
+        let t = Wgs84ToBng::new();
+        let mut worst: f64 = 0.0;
+        let mut lat = 49.8;
+        while lat < 61.0 {
+            let mut lon = -8.3;
+            while lon < 2.0 {
+                let c = Coord { x: lon, y: lat };
+                let a = wgs84_to_bng(c).unwrap();
+                let b = t.apply(c);
+                worst = worst.max((a.x - b.x).hypot(a.y - b.y));
+                lon += 0.37;
+            }
+            lat += 0.29;
+        }
+        assert!(worst < 0.001, "worst difference {worst} m");
     }
 
     #[test]

@@ -19,6 +19,7 @@
 //! assert_eq!(result.study.areas.len(), 361);
 //! ```
 
+pub mod assign;
 pub mod builtin;
 pub mod coverage;
 pub mod crs;
@@ -30,6 +31,7 @@ pub mod model;
 pub mod plan;
 pub mod read;
 pub mod rollup;
+pub mod small_areas;
 pub mod wkb;
 pub mod write;
 
@@ -46,6 +48,8 @@ pub struct Analysis {
     pub study: Study,
     pub coverage: Coverage,
     pub rollups: Vec<Rollup>,
+    /// Small areas, when given: placed, measured and banded.
+    pub small_areas: Option<small_areas::SmallAreas>,
 }
 
 /// Reads the inputs and analyses them. Fails when any input has an error-level problem;
@@ -56,6 +60,23 @@ pub fn analyse_inputs(inputs: &Inputs, diag: &mut Diagnostics) -> Result<Analysi
     Ok(analyse(study))
 }
 
+/// [`analyse_inputs`] with small areas: reads them too (when any are given) and analyses
+/// with [`analyse_with_small_areas`].
+pub fn analyse_inputs_with(
+    inputs: &Inputs,
+    small: &small_areas::SmallAreaInputs,
+    diag: &mut Diagnostics,
+) -> Result<Analysis> {
+    let study = load::load(inputs, diag)?;
+    if small.is_empty() {
+        diag.into_result()?;
+        return Ok(analyse(study));
+    }
+    let read = small_areas::read(small, study.demand.measure, diag)?;
+    diag.into_result()?;
+    Ok(analyse_with_small_areas(study, read))
+}
+
 /// Analyses a study that has been read and checked.
 pub fn analyse(study: Study) -> Analysis {
     let coverage = coverage::analyse(&study);
@@ -64,39 +85,78 @@ pub fn analyse(study: Study) -> Analysis {
         study,
         coverage,
         rollups,
+        small_areas: None,
+    }
+}
+
+/// Analyses a study with small areas: places them in districts, moves each district's
+/// representative point to the figure-weighted centroid of its small areas, then decides
+/// coverage and counts babies by distance band.
+pub fn analyse_with_small_areas(mut study: Study, read: small_areas::ReadSmallAreas) -> Analysis {
+    let first = coverage::analyse(&study);
+    let small = small_areas::place(&mut study, &first, read);
+    let mut coverage = coverage::analyse(&study);
+    for (r, b) in coverage.areas.iter_mut().zip(&small.bands) {
+        r.bands = *b;
+    }
+    let rollups = rollup::rollups(&study, &coverage);
+    Analysis {
+        study,
+        coverage,
+        rollups,
+        small_areas: Some(small),
     }
 }
 
 impl Analysis {
-    /// Renders every output file in memory, in a fixed order.
+    /// Renders the text outputs in memory, in a fixed order.
     pub fn render(&self) -> Vec<OutputFile> {
+        self.render_with(false)
+    }
+
+    /// [`Analysis::render`], adding `small_areas.geojson` when asked and small areas were
+    /// given. With small areas, the summaries carry the distance bands.
+    pub fn render_with(&self, small_areas_geojson: bool) -> Vec<OutputFile> {
         let (s, c, r) = (&self.study, &self.coverage, &self.rollups);
+        let small = self.small_areas.as_ref();
         let classes = write::style::classes(s, c);
         let (key, what) = (s.demand.measure.key(), s.demand.measure.describe());
         let file = |name: &str, bytes: Vec<u8>| OutputFile {
             name: name.to_string(),
             bytes,
         };
-        vec![
+        let mut files = vec![
             file("areas.geojson", write::geojson::areas(s, c)),
             file("teams.geojson", write::geojson::teams(s)),
             file("gaps.csv", write::tables::gaps(s, c)),
             file("rollups.csv", write::tables::rollups(s, r)),
-            file("summary.md", write::summary::markdown(s, c, r)),
-            file("summary.json", write::summary::json(s, c, r)),
+            file("summary.md", write::summary::markdown_with(s, c, r, small)),
+            file("summary.json", write::summary::json_with(s, c, r, small)),
             file(
                 "areas.qml",
                 write::qml::areas(&classes, key, what).into_bytes(),
             ),
             file("teams.qml", write::qml::teams().into_bytes()),
-        ]
+        ];
+        if let (true, Some(sm)) = (small_areas_geojson, small) {
+            files.push(file(
+                "small_areas.geojson",
+                write::small_areas::geojson(s, sm),
+            ));
+        }
+        files
     }
 
-    /// Every output of `covgap run`: [`Analysis::render`] plus the GeoPackage, the workbook, the map and `run.json`,
-    /// which records the inputs (size and SHA-256) and options. Fails when an input file can
-    /// no longer be read or a binary output cannot be built.
-    pub fn render_all(&self, inputs: &Inputs) -> Result<Vec<OutputFile>> {
-        let mut files = self.render();
+    /// Every output of `covgap run`: [`Analysis::render_with`] plus the GeoPackage, the
+    /// workbook, the map and `run.json`, which records the inputs (size and SHA-256) and
+    /// options. Fails when an input file can no longer be read or a binary output cannot be
+    /// built.
+    pub fn render_all(
+        &self,
+        inputs: &Inputs,
+        small_areas_geojson: bool,
+    ) -> Result<Vec<OutputFile>> {
+        let mut files = self.render_with(small_areas_geojson);
         files.push(OutputFile {
             name: write::gpkg::FILE.into(),
             bytes: write::gpkg::gpkg(&self.study, &self.coverage)?,

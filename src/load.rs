@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use geo::{Coord, InteriorPoint};
+use geo::{Coord, InteriorPoint, MapCoords};
 
 use crate::builtin;
 use crate::crs::{self, Crs, Located};
@@ -207,10 +207,13 @@ fn load_areas(
     let flabel = fin.label();
     let blabel = bin.label();
     let mut areas = Vec::with_capacity(b.areas.len());
+    let to_bng = crs::Wgs84ToBng::new();
     for raw in b.areas {
         let (wgs84, bng) = match b.crs {
             Crs::Wgs84 => {
-                let bng = crs::transform_multipolygon(&raw.geometry, crs::wgs84_to_bng)?;
+                // The bulk transformer: the same result as `crs::wgs84_to_bng` to well under
+                // a millimetre, at a fraction of the cost.
+                let bng = raw.geometry.map_coords(|c| to_bng.apply(c));
                 (raw.geometry, bng)
             }
             Crs::BritishNationalGrid => {

@@ -46,6 +46,8 @@ pub struct Rollup {
     pub demand_covered: u64,
     /// Share of the figure in covered areas, in per cent (0 when the total is 0).
     pub percent_covered: f64,
+    /// Small-area figures by distance band, summed over the areas that have them.
+    pub bands: Option<crate::small_areas::Bands>,
 }
 
 #[derive(Default)]
@@ -55,6 +57,7 @@ struct Acc {
     areas_covered: usize,
     demand_total: u64,
     demand_covered: u64,
+    bands: Option<crate::small_areas::Bands>,
 }
 
 /// Totals at every level, UK first, then nations, regions, upper tiers, ICBs and health
@@ -95,6 +98,9 @@ pub fn rollups(study: &Study, coverage: &Coverage) -> Vec<Rollup> {
                 a.areas_covered += 1;
                 a.demand_covered += fig;
             }
+            if let Some(b) = &result.bands {
+                a.bands.get_or_insert_with(Default::default).merge(b);
+            }
         }
     }
     acc.into_iter()
@@ -107,6 +113,7 @@ pub fn rollups(study: &Study, coverage: &Coverage) -> Vec<Rollup> {
             demand_total: a.demand_total,
             demand_covered: a.demand_covered,
             percent_covered: percent(a.demand_covered, a.demand_total),
+            bands: a.bands,
         })
         .collect()
 }

@@ -170,6 +170,18 @@ pub fn read_boundaries(
     opts: &BoundaryOptions,
     diag: &mut Diagnostics,
 ) -> Result<Boundaries> {
+    read_boundaries_in(input, opts, CODE_FIELDS, NAME_FIELDS, diag)
+}
+
+/// [`read_boundaries`] for another geography: `code_fields` and `name_fields` list the
+/// properties tried when none is named (small areas use `lsoa11_code`, `dz11_code`, ...).
+pub fn read_boundaries_in(
+    input: &Input,
+    opts: &BoundaryOptions,
+    code_fields: &[&str],
+    name_fields: &[&str],
+    diag: &mut Diagnostics,
+) -> Result<Boundaries> {
     let format = detect_format(input);
     let format_err = |message: String| Error::Format {
         path: input.path_for_errors(),
@@ -191,7 +203,7 @@ pub fn read_boundaries(
         }
         _ => unreachable!("built-in boundaries are GeoJSON"),
     };
-    assemble(input, layer, opts, diag)
+    assemble(input, layer, opts, code_fields, name_fields, diag)
 }
 
 fn geojson_layer(input: &Input) -> Result<SourceLayer> {
@@ -284,6 +296,8 @@ fn assemble(
     input: &Input,
     layer: SourceLayer,
     opts: &BoundaryOptions,
+    code_fields: &[&str],
+    name_fields: &[&str],
     diag: &mut Diagnostics,
 ) -> Result<Boundaries> {
     let label = input.label();
@@ -298,7 +312,7 @@ fn assemble(
     let code_field = pick_field(
         keys,
         opts.code_field.as_deref(),
-        CODE_FIELDS,
+        code_fields,
         "code",
         "--code-field",
     )
@@ -306,7 +320,7 @@ fn assemble(
     let name_field = pick_field(
         keys,
         opts.name_field.as_deref(),
-        NAME_FIELDS,
+        name_fields,
         "name",
         "--name-field",
     )

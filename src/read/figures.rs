@@ -133,12 +133,13 @@ pub fn workbook_sheets(path: &std::path::Path) -> Result<Vec<(String, Rows)>> {
 fn find_header(
     rows: &Rows,
     opts: &FigureOptions,
+    code_columns: &[&str],
     figure_columns: &[&str],
 ) -> Option<(usize, usize, usize)> {
     for (i, (_, cells)) in rows.iter().enumerate().take(30) {
         let code = match &opts.code_column {
             Some(n) => columns::find_named(cells, n),
-            None => columns::find(cells, CODE_COLUMNS),
+            None => columns::find(cells, code_columns),
         };
         let fig = match &opts.figure_column {
             Some(n) => columns::find_named(cells, n),
@@ -153,7 +154,7 @@ fn find_header(
     None
 }
 
-const CODE_COLUMNS: &[&str] = &[
+pub const CODE_COLUMNS: &[&str] = &[
     "area code",
     "areacode",
     "code",
@@ -221,6 +222,19 @@ pub fn read_figures(
     known_codes: &HashSet<&str>,
     diag: &mut Diagnostics,
 ) -> Result<Figures> {
+    read_figures_in(input, opts, CODE_COLUMNS, figure_columns, known_codes, diag)
+}
+
+/// [`read_figures`] for another geography: `code_columns` lists the headers tried for the
+/// area code when none is named (small areas use `lsoa11_code`, `dz11_code`, ...).
+pub fn read_figures_in(
+    input: &Input,
+    opts: &FigureOptions,
+    code_columns: &[&str],
+    figure_columns: &[&str],
+    known_codes: &HashSet<&str>,
+    diag: &mut Diagnostics,
+) -> Result<Figures> {
     let label = input.label();
     let format_err = |message: String| Error::Format {
         path: input.path_for_errors(),
@@ -247,7 +261,7 @@ pub fn read_figures(
                 // sheet whose header row can be found.
                 match sheets
                     .into_iter()
-                    .find(|(_, rows)| find_header(rows, opts, figure_columns).is_some())
+                    .find(|(_, rows)| find_header(rows, opts, code_columns, figure_columns).is_some())
                 {
                     Some((name, rows)) => {
                         diag.note(
@@ -282,7 +296,7 @@ pub fn read_figures(
 
     // ONS tables start with title and note rows; the header is the first row in which both
     // columns can be found.
-    let found = find_header(&rows, opts, figure_columns);
+    let found = find_header(&rows, opts, code_columns, figure_columns);
     let Some((hi, ci, fi)) = found else {
         let headers = columns::list(&rows[0].1);
         let wanted_code = opts

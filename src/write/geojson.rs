@@ -70,6 +70,9 @@ pub fn metadata(study: &Study) -> Value {
 /// `areas.geojson`: one feature per area with its coverage.
 pub fn areas(study: &Study, cov: &Coverage) -> Vec<u8> {
     let key = study.demand.measure.key();
+    // With small areas, every feature carries the band properties (null where a district
+    // has no small areas), so the layer has one schema in QGIS.
+    let banded = cov.areas.iter().any(|r| r.bands.is_some());
     let features = study
         .areas
         .iter()
@@ -104,6 +107,11 @@ pub fn areas(study: &Study, cov: &Coverage) -> Vec<u8> {
             // The point distances are measured from, so anyone can re-measure them.
             p.insert("point_lon".into(), json!(round(a.point.wgs84.x(), 6)));
             p.insert("point_lat".into(), json!(round(a.point.wgs84.y(), 6)));
+            if banded {
+                for b in crate::small_areas::Band::ALL {
+                    p.insert(b.key().into(), json!(r.bands.map(|x| x.get(b))));
+                }
+            }
             json!({
                 "type": "Feature",
                 "properties": Value::Object(p),

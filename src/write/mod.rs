@@ -7,6 +7,7 @@ pub mod map;
 pub mod plan;
 pub mod qml;
 pub mod run;
+pub mod small_areas;
 pub mod style;
 pub mod summary;
 pub mod tables;

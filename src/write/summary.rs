@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 use crate::coverage::Coverage;
 use crate::model::Study;
 use crate::rollup::{percent, Level, Rollup};
+use crate::small_areas::{Band, Bands, SmallAreas};
 use crate::write::{geojson::metadata, round, thousands};
 
 /// Headline figures for the UK.
@@ -39,7 +40,7 @@ impl Headline {
 }
 
 fn rollup_json(r: &Rollup) -> Value {
-    json!({
+    let mut v = json!({
         "level": r.level.key(),
         "code": r.code,
         "name": r.name,
@@ -48,11 +49,36 @@ fn rollup_json(r: &Rollup) -> Value {
         "demand_total": r.demand_total,
         "demand_covered": r.demand_covered,
         "percent_covered": round(r.percent_covered, 2),
-    })
+    });
+    if let (Some(b), Some(o)) = (&r.bands, v.as_object_mut()) {
+        o.insert("distance_bands".into(), bands_json(b));
+    }
+    v
+}
+
+/// Small-area figures by distance band, as JSON.
+pub fn bands_json(b: &Bands) -> Value {
+    let mut m = serde_json::Map::new();
+    for band in Band::ALL {
+        m.insert(band.key().into(), json!(b.get(band)));
+    }
+    m.insert("babies_total".into(), json!(b.total()));
+    m.insert("babies_beyond_25km".into(), json!(b.beyond_25km()));
+    Value::Object(m)
 }
 
 /// `summary.json`.
 pub fn json(study: &Study, cov: &Coverage, rollups: &[Rollup]) -> Vec<u8> {
+    json_with(study, cov, rollups, None)
+}
+
+/// `summary.json`, with the small-area section when small areas were given.
+pub fn json_with(
+    study: &Study,
+    cov: &Coverage,
+    rollups: &[Rollup],
+    small: Option<&SmallAreas>,
+) -> Vec<u8> {
     let h = Headline::new(study, rollups);
     let gaps: Vec<Value> = cov
         .gaps
@@ -90,13 +116,44 @@ pub fn json(study: &Study, cov: &Coverage, rollups: &[Rollup]) -> Vec<u8> {
         "rollups": rollups.iter().map(rollup_json).collect::<Vec<_>>(),
         "top_gaps": gaps,
     });
+    let mut doc = doc;
+    if let (Some(sm), Some(o)) = (small, doc.as_object_mut()) {
+        let uk = rollups
+            .iter()
+            .find(|r| r.level == Level::Uk)
+            .and_then(|r| r.bands);
+        o.insert(
+            "small_areas".into(),
+            json!({
+                "count": sm.areas.len(),
+                "sources": sm.sources,
+                "figure": sm.figure_columns,
+                "band_rule": BAND_RULE,
+                "distance_bands": uk.as_ref().map(bands_json),
+                "notes": sm.notes,
+            }),
+        );
+    }
     let mut s = serde_json::to_string_pretty(&doc).expect("json");
     s.push('\n');
     s.into_bytes()
 }
 
+/// How the bands are decided, in words, for every output that shows them.
+pub const BAND_RULE: &str = "each small area is placed in the district holding its representative point; it is 'covered' when that district is covered, otherwise its distance is the straight line on British National Grid from its representative point to the nearest edge of a covered district, banded as up to 10 km, over 10 up to 25 km, over 25 up to 50 km, over 50 km";
+
 /// `summary.md`: ready to paste into a briefing.
 pub fn markdown(study: &Study, cov: &Coverage, rollups: &[Rollup]) -> Vec<u8> {
+    markdown_with(study, cov, rollups, None)
+}
+
+/// `summary.md`, with the distance-band lines when small areas were given.
+pub fn markdown_with(
+    study: &Study,
+    cov: &Coverage,
+    rollups: &[Rollup],
+    small: Option<&SmallAreas>,
+) -> Vec<u8> {
     let h = Headline::new(study, rollups);
     let what = study.demand.measure.describe();
     let key = study.demand.measure.key();
@@ -139,6 +196,20 @@ pub fn markdown(study: &Study, cov: &Coverage, rollups: &[Rollup]) -> Vec<u8> {
         "- **{}** {babies}{per_year} are in an area with no team.",
         thousands(h.demand_uncovered())
     );
+    let uk_bands = rollups
+        .iter()
+        .find(|r| r.level == Level::Uk)
+        .and_then(|r| r.bands);
+    if let (Some(_), Some(b)) = (small, uk_bands) {
+        let _ = writeln!(
+            s,
+            "- **{}** babies live more than 25 km from the nearest team ({:.1}% of the {} in the small areas given), and **{}** more than 50 km.",
+            thousands(b.beyond_25km()),
+            percent(b.beyond_25km(), b.total()),
+            thousands(b.total()),
+            thousands(b.get(Band::Over50Km)),
+        );
+    }
     let _ = writeln!(
         s,
         "- Teams counted: {} of the {} in the list ({}).\n",
@@ -167,6 +238,37 @@ pub fn markdown(study: &Study, cov: &Coverage, rollups: &[Rollup]) -> Vec<u8> {
         );
     }
     let _ = writeln!(s);
+
+    if let Some(sm) = small {
+        let _ = writeln!(s, "## How far babies live from the nearest team\n");
+        let _ = writeln!(
+            s,
+            "Babies counted in small areas ({}), by straight-line distance to the nearest area a team covers.\n",
+            sm.figure_columns.join("; ")
+        );
+        let _ = write!(s, "| Nation | Babies |");
+        for b in Band::ALL {
+            let _ = write!(s, " {} |", b.label());
+        }
+        let _ = writeln!(s, " more than 25 km |");
+        let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|---:|---:|");
+        for r in rollups
+            .iter()
+            .filter(|r| r.level == Level::Nation || r.level == Level::Uk)
+        {
+            let Some(b) = r.bands else { continue };
+            let _ = write!(s, "| {} | {} |", r.name, thousands(b.total()));
+            for band in Band::ALL {
+                let _ = write!(s, " {} |", thousands(b.get(band)));
+            }
+            let _ = writeln!(s, " {} |", thousands(b.beyond_25km()));
+        }
+        let _ = writeln!(s);
+        for n in &sm.notes {
+            let _ = writeln!(s, "- {n}.");
+        }
+        let _ = writeln!(s);
+    }
 
     let _ = writeln!(s, "## The 20 largest gaps\n");
     let _ = writeln!(s, "Areas with no team, by {what}.\n");
@@ -210,6 +312,10 @@ pub fn markdown(study: &Study, cov: &Coverage, rollups: &[Rollup]) -> Vec<u8> {
         study.demand.period, study.demand.source
     );
     let _ = writeln!(s, "- **Teams**: {}.", study.sources.teams);
+    if let Some(sm) = small {
+        let _ = writeln!(s, "- **Small areas**: {}.", sm.sources.join("; "));
+        let _ = writeln!(s, "- **Distance bands**: {BAND_RULE}. Each district's representative point is the figure-weighted centroid of its small areas (as ONS builds population-weighted centroids), unless that falls outside it.");
+    }
     if let Some(p) = &study.sources.postcodes {
         let _ = writeln!(s, "- **Postcodes**: {p}.");
     }

@@ -61,7 +61,7 @@ pub fn rollups(study: &Study, rollups: &[Rollup]) -> Vec<u8> {
     let key = study.demand.measure.key();
     let total = format!("{key}_total");
     let covered = format!("{key}_covered");
-    let header = [
+    let mut header = vec![
         "level",
         "code",
         "name",
@@ -72,10 +72,15 @@ pub fn rollups(study: &Study, rollups: &[Rollup]) -> Vec<u8> {
         "percent_covered",
         "period",
     ];
+    // Small-area distance bands, when small areas were given.
+    let banded = rollups.iter().any(|r| r.bands.is_some());
+    if banded {
+        header.extend(crate::small_areas::Band::ALL.map(|b| b.key()));
+    }
     let rows: Vec<Vec<String>> = rollups
         .iter()
         .map(|r| {
-            vec![
+            let mut row = vec![
                 r.level.key().to_string(),
                 r.code.clone(),
                 r.name.clone(),
@@ -85,7 +90,14 @@ pub fn rollups(study: &Study, rollups: &[Rollup]) -> Vec<u8> {
                 r.demand_covered.to_string(),
                 format!("{:.1}", r.percent_covered),
                 study.demand.period.clone(),
-            ]
+            ];
+            if banded {
+                row.extend(
+                    crate::small_areas::Band::ALL
+                        .map(|b| r.bands.map(|x| x.get(b).to_string()).unwrap_or_default()),
+                );
+            }
+            row
         })
         .collect();
     excel_csv(&header, &rows)

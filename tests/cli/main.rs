@@ -3,6 +3,7 @@
 //! (tests/fixtures; `tests/fixtures/make_fixtures.py` made them), plus property tests of the
 //! spatial index and the rollups through the library.
 
+mod assign;
 mod bad_input;
 mod builtin;
 mod gpkg;
@@ -14,6 +15,7 @@ mod plan;
 mod properties;
 mod refresh;
 mod regression;
+mod small_areas;
 mod xlsx;
 
 use std::collections::BTreeMap;
@@ -58,6 +60,25 @@ pub fn fixture_path(rel: &str) -> PathBuf {
 /// The covgap binary, for tests that set up their own folders.
 pub fn covgap() -> Command {
     Command::cargo_bin("covgap").expect("binary built")
+}
+
+/// The `covgap` binary, run in its own temporary directory.
+pub fn covgap_at(dir: &tempfile::TempDir) -> Command {
+    let mut c = covgap();
+    c.current_dir(dir.path());
+    c
+}
+
+/// Reads an output CSV without its byte-order mark.
+pub fn read_csv(path: &Path) -> Vec<Vec<String>> {
+    let text = std::fs::read_to_string(path).expect("output written");
+    let text = text.trim_start_matches('\u{feff}');
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    r.records()
+        .map(|rec| rec.unwrap().iter().map(String::from).collect())
+        .collect()
 }
 
 /// What one run of the binary left behind, read into memory so that results can be shared

@@ -181,7 +181,7 @@ proptest! {
         let cov = Coverage {
             areas: covered
                 .iter()
-                .map(|&c| AreaResult { teams: if c { vec![0] } else { vec![] }, nearest: None, gap_rank: None })
+                .map(|&c| AreaResult { teams: if c { vec![0] } else { vec![] }, nearest: None, gap_rank: None, bands: None })
                 .collect(),
             gaps: vec![],
         };

@@ -1,0 +1,873 @@
+//! Point demand: the area holding each point of a CSV, the nearest team and how far it is,
+//! streamed so that all 2.7 million UK postcodes go through in bounded memory.
+//!
+//! How a point is placed:
+//! - latitude/longitude is located on the areas' WGS84 geometry (the boundaries as
+//!   published), so no transformation is needed for containment; easting/northing is
+//!   located on the British National Grid geometry;
+//! - a point exactly on a boundary shared by two areas goes to the first in code order
+//!   (see [`AreaIndex::locate`]); a point outside every area gets no area;
+//! - the distance to the nearest team is 0 when the point's area is covered, else the
+//!   straight-line distance on British National Grid to the nearest edge of a covered
+//!   area (ties to the area first in code order); the team is the first counted team in
+//!   list order that covers that area, as in `covgap run`.
+//!
+//! Chunks of whole records are parsed and assigned in parallel (rayon) and written in input
+//! order; no result depends on the number of threads or on where chunks are cut.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::sync_channel;
+
+use geo::{Coord, MultiPolygon};
+use rayon::prelude::*;
+
+use crate::coverage::Coverage;
+use crate::crs::{self, Wgs84ToBng};
+use crate::error::{Error, Result};
+use crate::index::{AreaIndex, CellMap, EdgeCache, EdgeIndex};
+use crate::model::Study;
+use crate::read::points::{Chunk, Chunker, PointColumns, PointGiven, PointLayout};
+use crate::read::postcodes::{lookup_postcodes, postcode_key, Outcodes};
+use crate::read::teams::BaseGiven;
+use crate::read::text::open_stream;
+
+/// The answer for one point.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Assignment {
+    /// Index into the study's areas of the area holding the point.
+    pub area: Option<usize>,
+    /// The nearest counted team (index into the study's teams) and the distance in metres.
+    pub nearest: Option<(usize, f64)>,
+}
+
+/// Side of a containment cache cell, degrees.
+const CELL_DEG: f64 = 0.01;
+
+/// Per-worker caches for [`Assigner`]: nearest-edge candidates per 2 km cell, and the
+/// district of every 0.01-degree cell no boundary crosses (`None` for cells that need the
+/// exact test).
+pub struct Cache<'a> {
+    edges: EdgeCache<'a>,
+    cells: CellMap<Option<Option<usize>>>,
+}
+
+/// Everything needed to assign points, built once from an analysed study.
+pub struct Assigner<'a> {
+    study: &'a Study,
+    /// Per area: the first counted team covering it.
+    first_team: Vec<Option<usize>>,
+    wgs84: AreaIndex,
+    /// Every district edge on WGS84, to tell which cache cells no boundary crosses.
+    wgs84_edges: EdgeIndex,
+    bng: AreaIndex,
+    covered_edges: EdgeIndex,
+    to_bng: Wgs84ToBng,
+}
+
+impl<'a> Assigner<'a> {
+    /// # Examples
+    /// ```
+    /// use covgap::{analyse_inputs, assign::Assigner, error::Diagnostics, load::Inputs};
+    /// let a = analyse_inputs(&Inputs::default(), &mut Diagnostics::new()).unwrap();
+    /// let assigner = Assigner::new(&a.study, &a.coverage);
+    /// // Birmingham city centre.
+    /// let r = assigner.at_lonlat(geo::coord! { x: -1.8904, y: 52.4862 });
+    /// assert_eq!(a.study.areas[r.area.unwrap()].name, "Birmingham");
+    /// ```
+    pub fn new(study: &'a Study, coverage: &Coverage) -> Self {
+        let first_team: Vec<Option<usize>> = coverage
+            .areas
+            .iter()
+            .map(|r| r.teams.first().copied())
+            .collect();
+        let all = |g: fn(&crate::model::Area) -> &MultiPolygon| -> Vec<(usize, MultiPolygon)> {
+            study
+                .areas
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (i, g(a).clone()))
+                .collect()
+        };
+        let covered: Vec<(usize, MultiPolygon)> = study
+            .areas
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| first_team[*i].is_some())
+            .map(|(i, a)| (i, a.bng.clone()))
+            .collect();
+        let wgs84 = all(|a| &a.wgs84);
+        Assigner {
+            study,
+            wgs84_edges: EdgeIndex::new(&wgs84),
+            wgs84: AreaIndex::new(wgs84),
+            bng: AreaIndex::new(all(|a| &a.bng)),
+            covered_edges: EdgeIndex::new(&covered),
+            first_team,
+            to_bng: Wgs84ToBng::new(),
+        }
+    }
+
+    pub fn study(&self) -> &Study {
+        self.study
+    }
+
+    fn finish(
+        &self,
+        area: Option<usize>,
+        bng: impl FnOnce() -> Coord,
+        cache: Option<&mut EdgeCache>,
+    ) -> Assignment {
+        if let Some(t) = area.and_then(|a| self.first_team[a]) {
+            return Assignment {
+                area,
+                nearest: Some((t, 0.0)),
+            };
+        }
+        let c = bng();
+        let found = match cache {
+            Some(cache) => cache.nearest_outside(c),
+            None => self.covered_edges.nearest_outside(c),
+        };
+        let nearest = found.and_then(|(a, d)| self.first_team[a].map(|t| (t, d)));
+        Assignment { area, nearest }
+    }
+
+    /// A cache for a run of nearby points (one worker's chunk); answers are the same with
+    /// or without it.
+    pub fn cache(&self) -> Cache<'_> {
+        Cache {
+            edges: self.covered_edges.cache(),
+            cells: CellMap::default(),
+        }
+    }
+
+    /// The district holding a WGS84 point, through the cache: a 0.01-degree cell that no
+    /// district edge crosses has one answer for every point in it, found once.
+    #[inline]
+    fn locate_wgs84_cached(&self, c: Coord, cache: &mut Cache) -> Option<usize> {
+        let key = (
+            (c.x / CELL_DEG).floor() as i64,
+            (c.y / CELL_DEG).floor() as i64,
+        );
+        let interior = *cache.cells.entry(key).or_insert_with(|| {
+            // Widened a hair so the box holds every point whose key this is.
+            let pad = 1e-9;
+            let min = Coord {
+                x: key.0 as f64 * CELL_DEG - pad,
+                y: key.1 as f64 * CELL_DEG - pad,
+            };
+            let max = Coord {
+                x: (key.0 + 1) as f64 * CELL_DEG + pad,
+                y: (key.1 + 1) as f64 * CELL_DEG + pad,
+            };
+            if self.wgs84_edges.any_edge_meets(min, max) {
+                None
+            } else {
+                Some(self.wgs84.locate(Coord {
+                    x: (min.x + max.x) / 2.0,
+                    y: (min.y + max.y) / 2.0,
+                }))
+            }
+        });
+        match interior {
+            Some(area) => area,
+            None => self.wgs84.locate(c),
+        }
+    }
+
+    /// [`Assigner::at_lonlat`] through a cache.
+    #[inline]
+    pub fn at_lonlat_cached(&self, c: Coord, cache: &mut Cache) -> Assignment {
+        let area = self.locate_wgs84_cached(c, cache);
+        self.finish(area, || self.to_bng.apply(c), Some(&mut cache.edges))
+    }
+
+    /// [`Assigner::at_bng`] through a cache.
+    #[inline]
+    pub fn at_bng_cached(&self, c: Coord, cache: &mut Cache) -> Assignment {
+        let area = self.bng.locate(c);
+        self.finish(area, || c, Some(&mut cache.edges))
+    }
+
+    /// The district nearest a British National Grid point and the distance in metres, for
+    /// points outside every district.
+    pub fn nearest_area_bng(&self, c: Coord) -> Option<(usize, f64)> {
+        self.bng.nearest(c)
+    }
+
+    /// The answer for a point taken to be in district `area` (a coastal point put in the
+    /// nearest district): 0 when that district is covered, else measured from `c` (BNG).
+    pub fn in_district(&self, area: usize, c: Coord) -> Assignment {
+        self.finish(Some(area), || c, None)
+    }
+
+    /// Assigns a WGS84 longitude/latitude (degrees).
+    #[inline]
+    pub fn at_lonlat(&self, c: Coord) -> Assignment {
+        let area = self.wgs84.locate(c);
+        self.finish(area, || self.to_bng.apply(c), None)
+    }
+
+    /// Assigns a British National Grid easting/northing (metres).
+    #[inline]
+    pub fn at_bng(&self, c: Coord) -> Assignment {
+        let area = self.bng.locate(c);
+        self.finish(area, || c, None)
+    }
+}
+
+/// How the input for `covgap assign` is read and where results go.
+#[derive(Debug, Clone, Default)]
+pub struct AssignPlan {
+    pub points: PathBuf,
+    pub columns: PointColumns,
+    /// ONS Postcode Directory for points given only by postcode.
+    pub postcodes: Option<PathBuf>,
+    pub out_csv: PathBuf,
+    pub out_geojson: Option<PathBuf>,
+    /// Input columns copied to the output, by name; `None` for all of them.
+    pub keep_columns: Option<Vec<String>>,
+    /// Worker threads; `None` for one per core.
+    pub threads: Option<usize>,
+    /// Bytes per chunk handed to a worker (results never depend on it).
+    pub chunk_bytes: usize,
+}
+
+/// How a point was located, for the `located_by` column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum LocatedBy {
+    LatitudeLongitude,
+    EastingNorthing,
+    Postcode,
+    PostcodeDistrict,
+}
+
+impl LocatedBy {
+    pub fn key(self) -> &'static str {
+        match self {
+            LocatedBy::LatitudeLongitude => "latitude_longitude",
+            LocatedBy::EastingNorthing => "easting_northing",
+            LocatedBy::Postcode => "postcode",
+            LocatedBy::PostcodeDistrict => "postcode_district",
+        }
+    }
+}
+
+/// Counts for the run report.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AssignStats {
+    pub rows: u64,
+    /// Rows located, by how.
+    pub located: HashMap<LocatedBy, u64>,
+    /// Located rows inside an area.
+    pub in_area: u64,
+    /// Located rows in a covered area.
+    pub covered: u64,
+    /// Rows that could not be located, with the first few (line, reason).
+    pub not_located: u64,
+    pub examples: Vec<(u64, String)>,
+}
+
+impl AssignStats {
+    fn merge(&mut self, o: AssignStats) {
+        self.rows += o.rows;
+        for (k, v) in o.located {
+            *self.located.entry(k).or_default() += v;
+        }
+        self.in_area += o.in_area;
+        self.covered += o.covered;
+        self.not_located += o.not_located;
+        for e in o.examples {
+            if self.examples.len() < 10 {
+                self.examples.push(e);
+            }
+        }
+    }
+
+    pub fn located_total(&self) -> u64 {
+        self.located.values().sum()
+    }
+}
+
+/// Columns `covgap assign` adds to each row.
+pub const ADDED_COLUMNS: [&str; 5] = [
+    "area_code",
+    "area_name",
+    "nearest_team",
+    "nearest_team_km",
+    "located_by",
+];
+
+struct Ctx<'a, 'b> {
+    assigner: &'b Assigner<'a>,
+    /// The points file, for messages.
+    path: &'b Path,
+    layout: &'b PointLayout,
+    /// Indices of the input columns copied to the output.
+    keep: &'b [usize],
+    found: &'b HashMap<String, (f64, f64)>,
+    outcodes: &'b Outcodes,
+    /// Whether a postcode directory was given (then a postcode missing from it is not placed).
+    have_directory: bool,
+    geojson: bool,
+}
+
+struct ChunkOut {
+    csv: Vec<u8>,
+    geojson: Vec<u8>,
+    stats: AssignStats,
+}
+
+impl Ctx<'_, '_> {
+    /// Where a row's point is, in WGS84 or BNG, and how it was found.
+    fn locate(&self, given: &PointGiven) -> std::result::Result<(Coord, bool, LocatedBy), String> {
+        match given {
+            PointGiven::LonLat(x, y) => {
+                Ok((Coord { x: *x, y: *y }, false, LocatedBy::LatitudeLongitude))
+            }
+            PointGiven::EastingNorthing(e, n) => {
+                Ok((Coord { x: *e, y: *n }, true, LocatedBy::EastingNorthing))
+            }
+            PointGiven::Postcode(BaseGiven::Postcode(pc)) => {
+                if let Some(&(x, y)) = self.found.get(&postcode_key(pc)) {
+                    return Ok((Coord { x, y }, false, LocatedBy::Postcode));
+                }
+                let outward = pc.split(' ').next().unwrap_or("");
+                if self.have_directory {
+                    return Err(format!("postcode {pc} is not in the postcode directory"));
+                }
+                match self.outcodes.get(outward) {
+                    Some((x, y)) => Ok((Coord { x, y }, false, LocatedBy::PostcodeDistrict)),
+                    None => Err(format!("postcode {pc}: district {outward} is not known")),
+                }
+            }
+            PointGiven::Postcode(BaseGiven::PostcodeDistrict(d)) => match self.outcodes.get(d) {
+                Some((x, y)) => Ok((Coord { x, y }, false, LocatedBy::PostcodeDistrict)),
+                None => Err(format!("{d} is not a known postcode district")),
+            },
+            PointGiven::Postcode(_) => Err("not a postcode".into()),
+            PointGiven::Missing(why) => Err((*why).to_string()),
+        }
+    }
+
+    fn process(&self, chunk: &Chunk) -> Result<ChunkOut> {
+        let study = self.assigner.study;
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(&chunk.bytes[..]);
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .flexible(true)
+            .from_writer(Vec::with_capacity(chunk.bytes.len() * 3 / 2));
+        let mut geo = Vec::new();
+        let mut stats = AssignStats::default();
+        let mut rec = csv::ByteRecord::new();
+        let mut km = String::new();
+        let mut cache = self.assigner.cache();
+        loop {
+            let more = reader
+                .read_byte_record(&mut rec)
+                .map_err(|e| Error::Format {
+                    path: self.path.to_path_buf(),
+                    message: format!(
+                        "line {}: is not readable as CSV: {e}",
+                        chunk.first_line + e.position().map_or(0, |p| p.line().saturating_sub(1))
+                    ),
+                })?;
+            if !more {
+                break;
+            }
+            let line = chunk.first_line + rec.position().map_or(0, |p| p.line() - 1);
+            stats.rows += 1;
+            let given = self.layout.point(&rec);
+            let (result, by, at) = match self.locate(&given) {
+                Ok((c, is_bng, by)) => {
+                    let r = if is_bng {
+                        self.assigner.at_bng_cached(c, &mut cache)
+                    } else {
+                        self.assigner.at_lonlat_cached(c, &mut cache)
+                    };
+                    *stats.located.entry(by).or_default() += 1;
+                    if r.area.is_some() {
+                        stats.in_area += 1;
+                    }
+                    if r.nearest.is_some_and(|(_, d)| d == 0.0) {
+                        stats.covered += 1;
+                    }
+                    (Some(r), Some(by), Some((c, is_bng)))
+                }
+                Err(why) => {
+                    stats.not_located += 1;
+                    if stats.examples.len() < 10 {
+                        stats.examples.push((line, why));
+                    }
+                    (None, None, None)
+                }
+            };
+            for &i in self.keep {
+                w.write_field(rec.get(i).unwrap_or(b"")).map_err(csv_err)?;
+            }
+            let area = result.and_then(|r| r.area).map(|a| &study.areas[a]);
+            let team = result.and_then(|r| r.nearest);
+            km.clear();
+            if let Some((_, d)) = team {
+                write_km(&mut km, d);
+            }
+            let fields: [&str; 5] = [
+                area.map_or("", |a| a.code.as_str()),
+                area.map_or("", |a| a.name.as_str()),
+                team.map_or("", |(t, _)| study.teams[t].name.as_str()),
+                &km,
+                by.map_or("", |b| b.key()),
+            ];
+            for f in fields {
+                w.write_field(f).map_err(csv_err)?;
+            }
+            w.write_record(None::<&[u8]>).map_err(csv_err)?;
+            if self.geojson {
+                geojson_feature(&mut geo, &self.layout.headers, self.keep, &rec, at, &fields);
+            }
+        }
+        Ok(ChunkOut {
+            csv: w.into_inner().map_err(|e| csv_err(e.into_error().into()))?,
+            geojson: geo,
+            stats,
+        })
+    }
+}
+
+fn csv_err(e: csv::Error) -> Error {
+    Error::Format {
+        path: PathBuf::from("output"),
+        message: e.to_string(),
+    }
+}
+
+/// Kilometres to two decimals (10 m), without going through float formatting.
+fn write_km(s: &mut String, metres: f64) {
+    let tens = (metres / 10.0).round() as u64;
+    let _ = write!(s, "{}.{:02}", tens / 100, tens % 100);
+}
+
+fn geojson_feature(
+    out: &mut Vec<u8>,
+    headers: &[String],
+    keep: &[usize],
+    rec: &csv::ByteRecord,
+    at: Option<(Coord, bool)>,
+    added: &[&str; 5],
+) {
+    let mut props = serde_json::Map::new();
+    for &i in keep {
+        let v = rec.get(i).unwrap_or(b"");
+        props.insert(
+            headers[i].clone(),
+            serde_json::Value::String(String::from_utf8_lossy(v).into_owned()),
+        );
+    }
+    for (k, v) in ADDED_COLUMNS.iter().zip(added) {
+        let value = match *k {
+            "nearest_team_km" => v
+                .parse::<f64>()
+                .map(serde_json::Value::from)
+                .unwrap_or(serde_json::Value::Null),
+            _ if v.is_empty() => serde_json::Value::Null,
+            _ => serde_json::Value::String(v.to_string()),
+        };
+        props.insert((*k).to_string(), value);
+    }
+    let lonlat = at.and_then(|(c, is_bng)| {
+        if is_bng {
+            crs::bng_to_wgs84(c).ok()
+        } else {
+            Some(c)
+        }
+    });
+    let geometry = match lonlat {
+        Some(c) => {
+            serde_json::json!({"type": "Point", "coordinates": [crate::write::round(c.x, 6), crate::write::round(c.y, 6)]})
+        }
+        None => serde_json::Value::Null,
+    };
+    let f = serde_json::json!({"type": "Feature", "properties": props, "geometry": geometry});
+    out.extend_from_slice(b",\n");
+    out.extend_from_slice(serde_json::to_string(&f).expect("json").as_bytes());
+}
+
+/// A reader that counts the bytes taken from the file (compressed bytes for a gzip file),
+/// for the progress bar.
+struct Counting<R> {
+    inner: R,
+    count: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count
+            .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+fn read_err(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
+    move |source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Opens the points file: its header layout and a stream positioned at the first record.
+fn open_points(
+    plan: &AssignPlan,
+    counter: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
+) -> Result<(PointLayout, BufReader<Box<dyn Read + Send>>)> {
+    let path = &plan.points;
+    let stream: Box<dyn Read + Send> = match counter {
+        Some(count) => {
+            let file = std::fs::File::open(path).map_err(read_err(path))?;
+            let counted = Counting { inner: file, count };
+            let mut head = [0u8; 2];
+            let mut br = BufReader::with_capacity(1 << 16, counted);
+            let buf = br.fill_buf().map_err(read_err(path))?;
+            let n = buf.len().min(2);
+            head[..n].copy_from_slice(&buf[..n]);
+            if head == [0x1f, 0x8b] {
+                Box::new(flate2::bufread::MultiGzDecoder::new(br))
+            } else {
+                Box::new(br)
+            }
+        }
+        None => open_stream(path)?,
+    };
+    let mut r = BufReader::with_capacity(1 << 20, stream);
+    let mut header = Vec::new();
+    r.read_until(b'\n', &mut header).map_err(read_err(path))?;
+    if header.is_empty() {
+        return Err(Error::Format {
+            path: path.clone(),
+            message: "is empty; expected a CSV with a header row".into(),
+        });
+    }
+    let text = crate::read::text::decode(&header).0;
+    let mut hr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = match hr.records().next() {
+        Some(Ok(rec)) => rec.iter().map(|s| s.trim().to_string()).collect(),
+        _ => {
+            return Err(Error::Format {
+                path: path.clone(),
+                message: "the header row is not readable as CSV".into(),
+            })
+        }
+    };
+    Ok((PointLayout::find(headers, &plan.columns, path)?, r))
+}
+
+/// Postcodes of rows that have no usable coordinates: the only ones the directory is needed
+/// for. A first streaming pass over the points.
+fn wanted_postcodes(plan: &AssignPlan) -> Result<HashSet<String>> {
+    let (layout, r) = open_points(plan, None)?;
+    let mut wanted = HashSet::new();
+    if layout.postcode.is_none() {
+        return Ok(wanted);
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(r);
+    let mut rec = csv::ByteRecord::new();
+    while reader
+        .read_byte_record(&mut rec)
+        .map_err(|e| Error::Format {
+            path: plan.points.clone(),
+            message: format!("is not readable as CSV: {e}"),
+        })?
+    {
+        if let PointGiven::Postcode(BaseGiven::Postcode(pc)) = layout.point(&rec) {
+            wanted.insert(postcode_key(&pc));
+        }
+    }
+    Ok(wanted)
+}
+
+/// A file written next to its final name and renamed into place when complete.
+struct Staged {
+    tmp: tempfile::NamedTempFile,
+    path: PathBuf,
+}
+
+impl Staged {
+    fn new(path: &Path) -> Result<Staged> {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let werr = |source| Error::Write {
+            path: path.to_path_buf(),
+            source,
+        };
+        std::fs::create_dir_all(&dir).map_err(werr)?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let tmp = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(".tmp")
+            .tempfile_in(&dir)
+            .map_err(werr)?;
+        Ok(Staged {
+            tmp,
+            path: path.to_path_buf(),
+        })
+    }
+
+    fn commit(self) -> Result<PathBuf> {
+        let werr = |source| Error::Write {
+            path: self.path.clone(),
+            source,
+        };
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            self.tmp
+                .as_file()
+                .set_permissions(std::fs::Permissions::from_mode(0o644))
+                .map_err(werr)?;
+        }
+        self.tmp.persist(&self.path).map_err(|e| werr(e.error))?;
+        Ok(self.path)
+    }
+}
+
+/// Progress as the bytes of the input file read so far.
+pub trait Progress: Sync {
+    fn set(&self, bytes_read: u64);
+}
+
+impl Progress for () {
+    fn set(&self, _: u64) {}
+}
+
+/// Assigns every point in `plan.points` and writes the CSV (and GeoJSON when asked).
+/// Returns the counts and the files written.
+pub fn assign_file(
+    assigner: &Assigner,
+    plan: &AssignPlan,
+    progress: &dyn Progress,
+) -> Result<(AssignStats, Vec<PathBuf>)> {
+    let pool = {
+        let mut b = rayon::ThreadPoolBuilder::new();
+        if let Some(n) = plan.threads {
+            b = b.num_threads(n.max(1));
+        }
+        b.build().map_err(|e| Error::Format {
+            path: PathBuf::from("--threads"),
+            message: e.to_string(),
+        })?
+    };
+    let found = match &plan.postcodes {
+        Some(dir) => {
+            let wanted = wanted_postcodes(plan)?;
+            if wanted.is_empty() {
+                HashMap::new()
+            } else {
+                lookup_postcodes(dir, &wanted)?
+            }
+        }
+        None => HashMap::new(),
+    };
+    let outcodes = Outcodes::read(&crate::builtin::outcodes())?;
+    let counter = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let (layout, stream) = open_points(plan, Some(counter.clone()))?;
+    let keep: Vec<usize> = match &plan.keep_columns {
+        None => (0..layout.headers.len()).collect(),
+        Some(names) => names
+            .iter()
+            .map(|n| {
+                crate::read::columns::find_named(&layout.headers, n).ok_or_else(|| Error::Format {
+                    path: plan.points.clone(),
+                    message: format!(
+                        "--keep-columns {n:?} is not a column; the header has {}",
+                        crate::read::columns::list(&layout.headers)
+                    ),
+                })
+            })
+            .collect::<Result<_>>()?,
+    };
+    let ctx = Ctx {
+        assigner,
+        path: &plan.points,
+        layout: &layout,
+        keep: &keep,
+        found: &found,
+        outcodes: &outcodes,
+        have_directory: plan.postcodes.is_some(),
+        geojson: plan.out_geojson.is_some(),
+    };
+
+    let csv_file = Staged::new(&plan.out_csv)?;
+    let geo_file = plan.out_geojson.as_deref().map(Staged::new).transpose()?;
+    let mut csv_w = std::io::BufWriter::with_capacity(1 << 20, csv_file.tmp.as_file());
+    let mut geo_w = geo_file
+        .as_ref()
+        .map(|g| std::io::BufWriter::with_capacity(1 << 20, g.tmp.as_file()));
+    let werr = |p: &Path| {
+        let p = p.to_path_buf();
+        move |source| Error::Write { path: p, source }
+    };
+
+    // Header row.
+    let mut header = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(b"\xEF\xBB\xBF".to_vec());
+    let added: Vec<String> = ADDED_COLUMNS
+        .iter()
+        .map(|c| {
+            if layout.headers.iter().any(|h| h == c) {
+                format!("covgap_{c}")
+            } else {
+                c.to_string()
+            }
+        })
+        .collect();
+    header
+        .write_record(keep.iter().map(|&i| &layout.headers[i]).chain(added.iter()))
+        .map_err(csv_err)?;
+    csv_w
+        .write_all(&header.into_inner().expect("memory"))
+        .map_err(werr(&plan.out_csv))?;
+    if let (Some(g), Some(p)) = (geo_w.as_mut(), &plan.out_geojson) {
+        let meta = crate::write::geojson::metadata(assigner.study);
+        write!(
+            g,
+            "{{\"type\":\"FeatureCollection\",\"name\":\"points\",\"covgap\":{},\"features\":[",
+            meta
+        )
+        .map_err(werr(p))?;
+    }
+
+    let chunk_bytes = if plan.chunk_bytes == 0 {
+        1 << 20
+    } else {
+        plan.chunk_bytes
+    };
+    const BATCH: usize = 8;
+    let mut stats = AssignStats::default();
+    let mut first_feature = true;
+    std::thread::scope(|scope| -> Result<()> {
+        let (tx, rx) = sync_channel::<std::io::Result<Chunk>>(BATCH * 2);
+        let reader = scope.spawn(move || {
+            let mut chunker = Chunker::new(stream, chunk_bytes, 2);
+            loop {
+                match chunker.next_chunk() {
+                    Ok(Some(c)) => {
+                        if tx.send(Ok(c)).is_err() {
+                            return;
+                        }
+                    }
+                    Ok(None) => return,
+                    Err(e) => {
+                        let _ = tx.send(Err(e));
+                        return;
+                    }
+                }
+            }
+        });
+        let (wtx, wrx) = sync_channel::<Vec<ChunkOut>>(2);
+        let out_csv = &plan.out_csv;
+        let out_geo = &plan.out_geojson;
+        let writer = scope.spawn(move || -> Result<AssignStats> {
+            let mut stats = AssignStats::default();
+            for batch in wrx {
+                for out in batch {
+                    csv_w.write_all(&out.csv).map_err(werr(out_csv))?;
+                    if let (Some(g), Some(p)) = (geo_w.as_mut(), out_geo) {
+                        let body = if first_feature && !out.geojson.is_empty() {
+                            first_feature = false;
+                            &out.geojson[1..]
+                        } else {
+                            &out.geojson[..]
+                        };
+                        g.write_all(body).map_err(werr(p))?;
+                    }
+                    stats.merge(out.stats);
+                }
+            }
+            csv_w.flush().map_err(werr(out_csv))?;
+            if let (Some(g), Some(p)) = (geo_w.as_mut(), out_geo) {
+                g.write_all(b"\n]}\n").map_err(werr(p))?;
+                g.flush().map_err(werr(p))?;
+            }
+            Ok(stats)
+        });
+        let mut result = Ok(());
+        let mut batch: Vec<Chunk> = Vec::with_capacity(BATCH);
+        let mut rx_iter = rx.into_iter();
+        loop {
+            batch.clear();
+            for c in rx_iter.by_ref() {
+                match c {
+                    Ok(c) => batch.push(c),
+                    Err(e) => {
+                        result = Err(read_err(&plan.points)(e));
+                        break;
+                    }
+                }
+                if batch.len() == BATCH {
+                    break;
+                }
+            }
+            if result.is_err() || batch.is_empty() {
+                break;
+            }
+            let outs: Result<Vec<ChunkOut>> =
+                pool.install(|| batch.par_iter().map(|c| ctx.process(c)).collect());
+            progress.set(counter.load(std::sync::atomic::Ordering::Relaxed));
+            match outs {
+                Ok(o) => {
+                    if wtx.send(o).is_err() {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            }
+        }
+        drop(wtx);
+        drop(rx_iter);
+        let _ = reader.join();
+        let written = writer.join().expect("writer thread");
+        result?;
+        stats = written?;
+        Ok(())
+    })?;
+    let mut paths = vec![csv_file.commit()?];
+    if let Some(g) = geo_file {
+        paths.push(g.commit()?);
+    }
+    Ok((stats, paths))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kilometres_to_ten_metres() {
+        let mut s = String::new();
+        write_km(&mut s, 12_345.0);
+        assert_eq!(s, "12.35");
+        s.clear();
+        write_km(&mut s, 4.0);
+        assert_eq!(s, "0.00");
+    }
+}

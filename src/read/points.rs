@@ -1,0 +1,313 @@
+//! Reading points to assign: a CSV with latitude/longitude, easting/northing (British
+//! National Grid) or a postcode per row, streamed in record-aligned chunks so that a file of
+//! millions of rows is never held in memory.
+
+use std::io::Read;
+
+use crate::error::{Error, Result};
+use crate::read::columns;
+use crate::read::teams::{classify_postcode, BaseGiven};
+
+/// Columns named by the user; the rest are found by header.
+#[derive(Debug, Clone, Default)]
+pub struct PointColumns {
+    pub latitude: Option<String>,
+    pub longitude: Option<String>,
+    pub easting: Option<String>,
+    pub northing: Option<String>,
+    pub postcode: Option<String>,
+}
+
+const LAT: &[&str] = &["latitude", "lat", "y_wgs84"];
+const LON: &[&str] = &["longitude", "lon", "long", "lng", "x_wgs84"];
+const EASTING: &[&str] = &["easting", "eastings", "oseast1m", "x_bng", "east"];
+const NORTHING: &[&str] = &["northing", "northings", "osnrth1m", "y_bng", "north"];
+const POSTCODE: &[&str] = &["postcode", "pcds", "pcd", "pcd7", "pcd8", "post code"];
+/// A column saying which grid the easting/northing are on (the UK postcode file gives
+/// 29903, Irish Grid, for Northern Ireland); rows on another grid are not read as BNG.
+const GRID: &[&str] = &["grid_epsg", "epsg", "grid"];
+
+/// Which columns locate a point. Each row is read by the first form that it fills in:
+/// latitude/longitude, then easting/northing, then postcode.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PointLayout {
+    pub headers: Vec<String>,
+    pub lonlat: Option<(usize, usize)>,
+    pub easting_northing: Option<(usize, usize)>,
+    pub grid: Option<usize>,
+    pub postcode: Option<usize>,
+}
+
+/// Where one row says its point is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PointGiven {
+    LonLat(f64, f64),
+    EastingNorthing(f64, f64),
+    Postcode(BaseGiven),
+    /// Nothing usable; the reason, for the report.
+    Missing(&'static str),
+}
+
+impl PointLayout {
+    /// Finds the columns from the header row.
+    ///
+    /// # Examples
+    /// ```
+    /// use covgap::read::points::{PointColumns, PointLayout};
+    /// let h = ["id", "Latitude", "Longitude"].map(String::from).to_vec();
+    /// let l = PointLayout::find(h, &PointColumns::default(), "points.csv".as_ref()).unwrap();
+    /// assert_eq!(l.lonlat, Some((2, 1)));
+    /// ```
+    pub fn find(
+        headers: Vec<String>,
+        cols: &PointColumns,
+        path: &std::path::Path,
+    ) -> Result<PointLayout> {
+        let err = |m: String| Error::Format {
+            path: path.to_path_buf(),
+            message: m,
+        };
+        let pick = |given: &Option<String>, names: &[&str], flag: &str| -> Result<Option<usize>> {
+            match given {
+                Some(g) => columns::find_named(&headers, g).map(Some).ok_or_else(|| {
+                    err(format!(
+                        "{flag} {g:?} is not a column; the header has {}",
+                        columns::list(&headers)
+                    ))
+                }),
+                None => Ok(columns::find(&headers, names)),
+            }
+        };
+        let lat = pick(&cols.latitude, LAT, "--lat-column")?;
+        let lon = pick(&cols.longitude, LON, "--lon-column")?;
+        let e = pick(&cols.easting, EASTING, "--easting-column")?;
+        let n = pick(&cols.northing, NORTHING, "--northing-column")?;
+        let pc = pick(&cols.postcode, POSTCODE, "--postcode-column")?;
+        let grid = columns::find(&headers, GRID);
+        let layout = PointLayout {
+            lonlat: lon.zip(lat),
+            easting_northing: e.zip(n),
+            grid,
+            postcode: pc,
+            headers,
+        };
+        if layout.lonlat.is_none() && layout.easting_northing.is_none() && pc.is_none() {
+            return Err(err(format!(
+                "has no latitude/longitude, easting/northing or postcode columns; the header has {}; name them with --lat-column/--lon-column, --easting-column/--northing-column or --postcode-column",
+                columns::list(&layout.headers)
+            )));
+        }
+        Ok(layout)
+    }
+
+    /// Reads the point one record gives.
+    pub fn point(&self, rec: &csv::ByteRecord) -> PointGiven {
+        let num = |i: usize| {
+            rec.get(i)
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .and_then(|s| s.trim().parse::<f64>().ok())
+                .filter(|v| v.is_finite())
+        };
+        let mut why = "no coordinates or postcode";
+        if let Some((lo, la)) = self.lonlat {
+            match (num(lo), num(la)) {
+                (Some(x), Some(y)) if (49.0..=61.5).contains(&y) && (-9.0..=2.5).contains(&x) => {
+                    return PointGiven::LonLat(x, y)
+                }
+                (Some(_), Some(_)) => why = "latitude/longitude not in the UK",
+                _ => {}
+            }
+        }
+        if let Some((ei, ni)) = self.easting_northing {
+            let on_bng = self.grid.is_none_or(|g| {
+                let v = rec.get(g).unwrap_or(b"").trim_ascii();
+                v.is_empty() || v == b"27700"
+            });
+            match (num(ei), num(ni)) {
+                (Some(x), Some(y))
+                    if on_bng
+                        && (0.0..=700_000.0).contains(&x)
+                        && (0.0..=1_300_000.0).contains(&y) =>
+                {
+                    return PointGiven::EastingNorthing(x, y)
+                }
+                (Some(_), Some(_)) if !on_bng => {
+                    why = "easting/northing not on British National Grid"
+                }
+                (Some(_), Some(_)) => {
+                    why = "easting/northing outside British National Grid's UK extent"
+                }
+                _ => {}
+            }
+        }
+        if let Some(pi) = self.postcode {
+            let text = rec
+                .get(pi)
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .unwrap_or("");
+            if !text.trim().is_empty() {
+                return match classify_postcode(text) {
+                    Some(b) => PointGiven::Postcode(b),
+                    None => PointGiven::Missing("not a UK postcode"),
+                };
+            }
+        }
+        PointGiven::Missing(why)
+    }
+}
+
+/// A run of whole records from the input, and the line its first record starts on.
+#[derive(Debug, Clone)]
+pub struct Chunk {
+    pub first_line: u64,
+    pub bytes: Vec<u8>,
+}
+
+/// Splits a CSV stream into chunks of about `size` bytes that end on a record boundary
+/// (a newline outside quotes), so each can be parsed on its own thread.
+pub struct Chunker<R> {
+    inner: R,
+    size: usize,
+    carry: Vec<u8>,
+    next_line: u64,
+    done: bool,
+    /// Bytes read from `inner` so far (for progress).
+    pub bytes_read: u64,
+}
+
+impl<R: Read> Chunker<R> {
+    /// `first_line` is the line number of the first record the stream holds.
+    pub fn new(inner: R, size: usize, first_line: u64) -> Self {
+        Chunker {
+            inner,
+            size: size.max(1024),
+            carry: Vec::new(),
+            next_line: first_line,
+            done: false,
+            bytes_read: 0,
+        }
+    }
+
+    /// The next chunk, or `None` at the end of the stream.
+    pub fn next_chunk(&mut self) -> std::io::Result<Option<Chunk>> {
+        let mut buf = std::mem::take(&mut self.carry);
+        if !self.done && buf.len() < self.size {
+            // `take` + `read_to_end` grows the buffer without zero-filling it first.
+            let want = (self.size - buf.len()) as u64;
+            buf.reserve(want as usize);
+            let n = (&mut self.inner).take(want).read_to_end(&mut buf)? as u64;
+            self.bytes_read += n;
+            if n < want {
+                self.done = true;
+            }
+        }
+        if buf.is_empty() {
+            return Ok(None);
+        }
+        let cut = if self.done {
+            buf.len()
+        } else {
+            match last_record_end(&buf) {
+                Some(c) => c,
+                // One record longer than the chunk: read on until it ends.
+                None => {
+                    self.carry = buf;
+                    self.size *= 2;
+                    return self.next_chunk();
+                }
+            }
+        };
+        self.carry = buf.split_off(cut);
+        let lines = memchr::memchr_iter(b'\n', &buf).count() as u64;
+        let chunk = Chunk {
+            first_line: self.next_line,
+            bytes: buf,
+        };
+        self.next_line += lines;
+        Ok(Some(chunk))
+    }
+}
+
+/// Position just after the last newline that is outside quotes. The chunk always starts
+/// outside quotes, because every earlier cut was made outside them.
+fn last_record_end(buf: &[u8]) -> Option<usize> {
+    let mut in_quotes = false;
+    let mut last = None;
+    for i in memchr::memchr2_iter(b'"', b'\n', buf) {
+        if buf[i] == b'"' {
+            in_quotes = !in_quotes;
+        } else if !in_quotes {
+            last = Some(i + 1);
+        }
+    }
+    last
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chunks(text: &str, size: usize) -> Vec<Chunk> {
+        let mut c = Chunker::new(text.as_bytes(), size, 2);
+        let mut out = Vec::new();
+        while let Some(ch) = c.next_chunk().unwrap() {
+            out.push(ch);
+        }
+        out
+    }
+
+    #[test]
+    fn chunks_end_on_records_even_with_quoted_newlines() {
+        let mut text = String::new();
+        for i in 0..500 {
+            text.push_str(&format!("{i},\"a\nb, \"\"c\"\"\",x\n"));
+        }
+        let cs = chunks(&text, 1024);
+        assert!(cs.len() > 3);
+        let joined: Vec<u8> = cs.iter().flat_map(|c| c.bytes.clone()).collect();
+        assert_eq!(joined, text.as_bytes());
+        for c in &cs {
+            let mut r = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .from_reader(&c.bytes[..]);
+            for rec in r.records() {
+                assert_eq!(rec.unwrap().len(), 3);
+            }
+        }
+        // Line numbers carry on from chunk to chunk.
+        let newlines = cs[0].bytes.iter().filter(|&&b| b == b'\n').count() as u64;
+        assert_eq!(cs[1].first_line, 2 + newlines);
+    }
+
+    #[test]
+    fn reads_each_form() {
+        let h = ["pc", "lat", "lon", "e", "n", "grid_epsg"]
+            .map(String::from)
+            .to_vec();
+        let cols = PointColumns {
+            postcode: Some("pc".into()),
+            easting: Some("e".into()),
+            northing: Some("n".into()),
+            ..Default::default()
+        };
+        let l = PointLayout::find(h, &cols, "p.csv".as_ref()).unwrap();
+        let rec = |s: &[&str]| csv::ByteRecord::from(s.to_vec());
+        assert_eq!(
+            l.point(&rec(&["", "51.5", "-0.1", "", "", ""])),
+            PointGiven::LonLat(-0.1, 51.5)
+        );
+        assert_eq!(
+            l.point(&rec(&["", "", "", "530000", "180000", "27700"])),
+            PointGiven::EastingNorthing(530000.0, 180000.0)
+        );
+        // Irish Grid easting/northing are not British National Grid.
+        assert_eq!(
+            l.point(&rec(&["bt11aa", "", "", "334316", "374675", "29903"])),
+            PointGiven::Postcode(BaseGiven::Postcode("BT1 1AA".into()))
+        );
+        assert!(matches!(
+            l.point(&rec(&["", "", "", "", "", ""])),
+            PointGiven::Missing(_)
+        ));
+    }
+}

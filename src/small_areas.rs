@@ -1,0 +1,635 @@
+//! Small-area demand: LSOAs, Data Zones or any small areas with a figure each, placed in
+//! the districts, used to move each district's representative point to where its babies
+//! live, and to count babies by distance to the nearest team.
+//!
+//! The rules:
+//! - a small area's representative point is the point GEOS's `PointOnSurface` gives (see
+//!   [`representative_point`]), as GeoPandas and QGIS compute it; the small area belongs to the district holding that point (the first
+//!   in code order on a shared boundary). A point outside every district (generalised
+//!   coastlines cut off coastal small areas) goes to the nearest district, with a note;
+//! - a district's representative point becomes the figure-weighted mean of its small areas'
+//!   points on British National Grid (the way ONS builds population-weighted centroids).
+//!   When that mean falls outside the district (a crescent-shaped district), or the
+//!   district has no small areas or no figures, it keeps its interior point, with a note;
+//! - a small area in a covered district is in the `covered` band. Otherwise its distance is
+//!   measured on British National Grid from its representative point to the nearest edge of
+//!   any covered district, and the band is: up to 10 km, over 10 up to 25, over 25 up to 50,
+//!   over 50 (a distance exactly on a limit goes to the lower band).
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+
+use geo::{Contains, Coord, MultiPolygon, Point};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::assign::Assigner;
+use crate::coverage::Coverage;
+use crate::crs::{self, Crs, Located, Wgs84ToBng};
+use crate::error::{Diagnostics, Place, Result};
+use crate::model::{Measure, Study};
+use crate::read::boundaries::{read_boundaries_in, BoundaryOptions};
+use crate::read::figures::{
+    read_figures_in, FigureOptions, AGE0_COLUMNS, BIRTHS_COLUMNS, CODE_COLUMNS,
+};
+use crate::read::Input;
+
+/// A small area's representative point: the same point GEOS's `PointOnSurface` (JTS
+/// `InteriorPointArea`) gives for polygons, and so the same as GeoPandas's
+/// `representative_point()` and QGIS's "point on surface". A horizontal scan line is drawn
+/// midway between the vertices nearest above and below the middle of each polygon's extent;
+/// the point is the middle of the widest stretch of that line inside the polygon, taking the
+/// widest over all polygons (the first on a tie). `None` for an empty or zero-area geometry.
+///
+/// # Examples
+/// ```
+/// use geo::{polygon, MultiPolygon};
+/// let l = polygon![(x: 0., y: 0.), (x: 4., y: 0.), (x: 4., y: 1.), (x: 1., y: 1.), (x: 1., y: 4.), (x: 0., y: 4.)];
+/// let p = covgap::small_areas::representative_point(&MultiPolygon::new(vec![l])).unwrap();
+/// // Middle of the extent is y = 2; the nearest vertices are at y = 1 and y = 4.
+/// assert_eq!((p.x(), p.y()), (0.5, 2.5));
+/// ```
+pub fn representative_point(mp: &MultiPolygon) -> Option<Point> {
+    let mut best: Option<(f64, Coord)> = None;
+    for poly in &mp.0 {
+        let rings: Vec<&geo::LineString> = std::iter::once(poly.exterior())
+            .chain(poly.interiors())
+            .collect();
+        let ext = poly.exterior();
+        if ext.0.is_empty() {
+            continue;
+        }
+        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+        for c in &ext.0 {
+            lo = lo.min(c.y);
+            hi = hi.max(c.y);
+        }
+        let centre = (lo + hi) / 2.0;
+        for r in &rings {
+            for c in &r.0 {
+                let y = c.y;
+                if y <= centre {
+                    if y > lo {
+                        lo = y;
+                    }
+                } else if y < hi {
+                    hi = y;
+                }
+            }
+        }
+        let scan = (hi + lo) / 2.0;
+        let mut crossings: Vec<f64> = Vec::new();
+        for r in &rings {
+            let (mut rmin, mut rmax) = (f64::INFINITY, f64::NEG_INFINITY);
+            for c in &r.0 {
+                rmin = rmin.min(c.y);
+                rmax = rmax.max(c.y);
+            }
+            if scan < rmin || scan > rmax {
+                continue;
+            }
+            for w in r.0.windows(2) {
+                let (p0, p1) = (w[0], w[1]);
+                if (p0.y > scan && p1.y > scan) || (p0.y < scan && p1.y < scan) {
+                    continue;
+                }
+                if p0.y == p1.y || (p0.y == scan && p1.y < scan) || (p1.y == scan && p0.y < scan) {
+                    continue;
+                }
+                let x = if p0.x == p1.x {
+                    p0.x
+                } else {
+                    let m = (p1.y - p0.y) / (p1.x - p0.x);
+                    p0.x + (scan - p0.y) / m
+                };
+                crossings.push(x);
+            }
+        }
+        let mut width = 0.0;
+        let mut point = ext.0[0];
+        crossings.sort_by(f64::total_cmp);
+        for pair in crossings.chunks_exact(2) {
+            let w = pair[1] - pair[0];
+            if w > width {
+                width = w;
+                point = Coord {
+                    x: (pair[0] + pair[1]) / 2.0,
+                    y: scan,
+                };
+            }
+        }
+        if best.is_none_or(|(bw, _)| width > bw) {
+            best = Some((width, point));
+        }
+    }
+    best.filter(|(w, _)| *w > 0.0).map(|(_, c)| Point::from(c))
+}
+
+/// What to read for small areas.
+#[derive(Debug, Clone, Default)]
+pub struct SmallAreaInputs {
+    /// Polygon files (GeoJSON); several may be given, e.g. LSOAs and Data Zones.
+    pub boundaries: Vec<PathBuf>,
+    pub boundary_options: BoundaryOptions,
+    /// Figure tables (CSV); their rows are matched to small areas of any of the files.
+    pub figures: Vec<PathBuf>,
+    pub figure_options: FigureOptions,
+}
+
+impl SmallAreaInputs {
+    pub fn is_empty(&self) -> bool {
+        self.boundaries.is_empty()
+    }
+}
+
+/// Codes tried for small-area codes, in boundaries and tables.
+pub const SMALL_CODE_FIELDS: &[&str] = &[
+    "lsoa11_code",
+    "lsoa11cd",
+    "lsoa21_code",
+    "lsoa21cd",
+    "lsoa_code",
+    "lsoacd",
+    "lsoa",
+    "dz11_code",
+    "dz2011_code",
+    "datazone",
+    "datazone2011",
+    "datazone2011code",
+    "dz_code",
+    "dzcode",
+    "sdz21cd",
+    "soa_code",
+    "soacode",
+    "oa11cd",
+    "oa21cd",
+    "code",
+    "area_code",
+    "areacode",
+    "geography_code",
+];
+/// Names tried for small-area names in boundaries.
+pub const SMALL_NAME_FIELDS: &[&str] = &[
+    "lsoa11_name",
+    "lsoa11nm",
+    "lsoa21_name",
+    "lsoa21nm",
+    "lsoa_name",
+    "lsoanm",
+    "dz11_name",
+    "dz2011_name",
+    "datazone_name",
+    "name",
+    "area_name",
+    "geography_name",
+];
+
+/// The distance bands, in report order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Band {
+    /// In a district some counted team covers.
+    Covered,
+    /// Up to 10 km from the nearest covered district.
+    Within10Km,
+    /// Over 10 up to 25 km.
+    From10To25Km,
+    /// Over 25 up to 50 km.
+    From25To50Km,
+    /// Over 50 km.
+    Over50Km,
+}
+
+impl Band {
+    pub const ALL: [Band; 5] = [
+        Band::Covered,
+        Band::Within10Km,
+        Band::From10To25Km,
+        Band::From25To50Km,
+        Band::Over50Km,
+    ];
+
+    /// The band for a small area: `covered` when its district is covered, else by distance.
+    ///
+    /// # Examples
+    /// ```
+    /// use covgap::small_areas::Band;
+    /// assert_eq!(Band::of(true, 0.0), Band::Covered);
+    /// assert_eq!(Band::of(false, 10_000.0), Band::Within10Km);
+    /// assert_eq!(Band::of(false, 10_000.1), Band::From10To25Km);
+    /// assert_eq!(Band::of(false, 60_000.0), Band::Over50Km);
+    /// ```
+    pub fn of(district_covered: bool, metres: f64) -> Band {
+        if district_covered {
+            Band::Covered
+        } else if metres <= 10_000.0 {
+            Band::Within10Km
+        } else if metres <= 25_000.0 {
+            Band::From10To25Km
+        } else if metres <= 50_000.0 {
+            Band::From25To50Km
+        } else {
+            Band::Over50Km
+        }
+    }
+
+    /// Property and column name.
+    pub fn key(self) -> &'static str {
+        match self {
+            Band::Covered => "babies_covered",
+            Band::Within10Km => "babies_within_10km",
+            Band::From10To25Km => "babies_10_to_25km",
+            Band::From25To50Km => "babies_25_to_50km",
+            Band::Over50Km => "babies_over_50km",
+        }
+    }
+
+    /// Words for tables.
+    pub fn label(self) -> &'static str {
+        match self {
+            Band::Covered => "in a covered area",
+            Band::Within10Km => "up to 10 km",
+            Band::From10To25Km => "10-25 km",
+            Band::From25To50Km => "25-50 km",
+            Band::Over50Km => "over 50 km",
+        }
+    }
+}
+
+/// The figure summed by band.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Bands(pub [u64; 5]);
+
+impl Bands {
+    pub fn add(&mut self, band: Band, figure: u64) {
+        self.0[band as usize] += figure;
+    }
+
+    pub fn get(&self, band: Band) -> u64 {
+        self.0[band as usize]
+    }
+
+    pub fn total(&self) -> u64 {
+        self.0.iter().sum()
+    }
+
+    /// The figure more than 25 km from the nearest covered district.
+    pub fn beyond_25km(&self) -> u64 {
+        self.get(Band::From25To50Km) + self.get(Band::Over50Km)
+    }
+
+    pub fn merge(&mut self, o: &Bands) {
+        for (a, b) in self.0.iter_mut().zip(o.0) {
+            *a += b;
+        }
+    }
+}
+
+/// How a small area was put in its district.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Placement {
+    /// Its representative point is inside the district.
+    Inside,
+    /// Its point is outside every district; this far (metres) from the nearest.
+    Nearest(f64),
+    /// No district at all (an empty study).
+    Unplaced,
+}
+
+/// One small area, placed and measured.
+#[derive(Debug, Clone)]
+pub struct SmallArea {
+    pub code: String,
+    pub name: String,
+    pub figure: Option<u64>,
+    pub wgs84: MultiPolygon,
+    pub point: Located,
+    /// Index into the study's areas.
+    pub district: Option<usize>,
+    pub placement: Placement,
+    /// Nearest counted team and the distance in metres (0 in a covered district).
+    pub nearest: Option<(usize, f64)>,
+    pub band: Option<Band>,
+}
+
+/// Where a district's representative point came from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PointSource {
+    /// The figure-weighted centroid of its small areas.
+    WeightedCentroid,
+    /// A point inside the district: it has no small areas with a figure.
+    InteriorNoSmallAreas,
+    /// A point inside the district: the weighted centroid fell outside it.
+    InteriorCentroidOutside,
+}
+
+impl PointSource {
+    pub fn key(self) -> &'static str {
+        match self {
+            PointSource::WeightedCentroid => "weighted_centroid",
+            PointSource::InteriorNoSmallAreas => "interior_point",
+            PointSource::InteriorCentroidOutside => "interior_point_centroid_outside",
+        }
+    }
+}
+
+/// Small areas, the district points they gave, and the band totals.
+#[derive(Debug, Clone)]
+pub struct SmallAreas {
+    pub areas: Vec<SmallArea>,
+    /// Per district, in the study's order.
+    pub point_source: Vec<PointSource>,
+    /// Per district: band totals, `None` when no small area lies in it.
+    pub bands: Vec<Option<Bands>>,
+    /// Figure column(s) used, for reports.
+    pub figure_columns: Vec<String>,
+    /// Files read, for reports.
+    pub sources: Vec<String>,
+    /// Plain-words notes for the briefing (coastal placements, centroids kept, gaps).
+    pub notes: Vec<String>,
+}
+
+/// Small areas as read, before placing.
+#[derive(Debug, Clone)]
+pub struct ReadSmallAreas {
+    pub areas: Vec<(String, String, Option<u64>, MultiPolygon, Located)>,
+    pub figure_columns: Vec<String>,
+    pub sources: Vec<String>,
+}
+
+/// A small area as read: code, name, WGS84 geometry, representative point, feature number.
+type PointedArea = (String, String, MultiPolygon, Located, usize);
+
+/// Reads the small-area polygons and figures. Record-level problems go to `diag`.
+pub fn read(
+    inputs: &SmallAreaInputs,
+    measure: Measure,
+    diag: &mut Diagnostics,
+) -> Result<ReadSmallAreas> {
+    let mut raw = Vec::new();
+    let mut sources = Vec::new();
+    let mut seen: HashMap<String, String> = HashMap::new();
+    for path in &inputs.boundaries {
+        let input = Input::File(path.clone());
+        let label = input.label();
+        let b = read_boundaries_in(
+            &input,
+            &inputs.boundary_options,
+            SMALL_CODE_FIELDS,
+            SMALL_NAME_FIELDS,
+            diag,
+        )?;
+        sources.push(format!(
+            "{label} ({} small areas; {})",
+            b.areas.len(),
+            b.crs.label()
+        ));
+        let to_bng = Wgs84ToBng::new();
+        let placed: Vec<Result<Option<PointedArea>>> = b
+            .areas
+            .into_par_iter()
+            .map(|a| {
+                let (wgs84, point) = match b.crs {
+                    Crs::Wgs84 => {
+                        let Some(p) = representative_point(&a.geometry) else {
+                            return Ok(None);
+                        };
+                        let bng = to_bng.apply(p.0);
+                        (
+                            a.geometry,
+                            Located {
+                                wgs84: p,
+                                bng: Point::from(bng),
+                            },
+                        )
+                    }
+                    Crs::BritishNationalGrid => {
+                        let Some(p) = representative_point(&a.geometry) else {
+                            return Ok(None);
+                        };
+                        let wgs = crs::transform_multipolygon(&a.geometry, crs::bng_to_wgs84)?;
+                        (wgs, Located::from_bng(p.x(), p.y())?)
+                    }
+                };
+                Ok(Some((a.code, a.name, wgs84, point, a.feature)))
+            })
+            .collect();
+        for (i, p) in placed.into_iter().enumerate() {
+            match p? {
+                Some((code, name, wgs84, point, feature)) => {
+                    if let Some(first) = seen.get(&code) {
+                        diag.error(
+                            &label,
+                            Some(Place::Feature(feature)),
+                            format!("small area {code} appears again (first in {first})"),
+                        );
+                        continue;
+                    }
+                    seen.insert(code.clone(), label.clone());
+                    raw.push((code, name, wgs84, point));
+                }
+                None => diag.error(
+                    &label,
+                    Some(Place::Feature(i + 1)),
+                    "small area geometry has no interior",
+                ),
+            }
+        }
+    }
+
+    let known: HashSet<&str> = raw.iter().map(|r| r.0.as_str()).collect();
+    let mut figure_cols: Vec<&str> = match measure {
+        Measure::Age0 => AGE0_COLUMNS.to_vec(),
+        Measure::Births => [BIRTHS_COLUMNS, AGE0_COLUMNS].concat(),
+    };
+    figure_cols.dedup();
+    let code_cols: Vec<&str> = [SMALL_CODE_FIELDS, CODE_COLUMNS].concat();
+    let mut values: HashMap<String, Option<u64>> = HashMap::new();
+    let mut figure_columns = Vec::new();
+    for path in &inputs.figures {
+        let input = Input::File(path.clone());
+        let f = read_figures_in(
+            &input,
+            &inputs.figure_options,
+            &code_cols,
+            &figure_cols,
+            &known,
+            diag,
+        )?;
+        figure_columns.push(format!("{} (column {:?})", input.label(), f.figure_column));
+        sources.push(format!(
+            "{} (figures, column {:?})",
+            input.label(),
+            f.figure_column
+        ));
+        for (code, v) in f.values {
+            if values.insert(code.clone(), v).is_some() {
+                diag.error(
+                    &input.label(),
+                    None,
+                    format!("small area {code} has a figure in more than one file"),
+                );
+            }
+        }
+    }
+    let missing = raw.iter().filter(|r| !values.contains_key(&r.0)).count();
+    if missing > 0 {
+        diag.warn(
+            "small areas",
+            None,
+            format!(
+                "{missing} small area(s) have no figure in the tables given; they count in no band"
+            ),
+        );
+    }
+    let areas = raw
+        .into_iter()
+        .map(|(code, name, wgs84, point)| {
+            let figure = values.get(&code).copied().flatten();
+            (code, name, figure, wgs84, point)
+        })
+        .collect();
+    Ok(ReadSmallAreas {
+        areas,
+        figure_columns,
+        sources,
+    })
+}
+
+/// Places small areas in districts and moves each district's point to the figure-weighted
+/// centroid of its small areas (step one; the study is changed in place).
+pub fn place(study: &mut Study, coverage: &Coverage, read: ReadSmallAreas) -> SmallAreas {
+    let assigner = Assigner::new(study, coverage);
+    let mut areas: Vec<SmallArea> = read
+        .areas
+        .into_par_iter()
+        .map(|(code, name, figure, wgs84, point)| {
+            let inside = assigner.at_lonlat(Coord::from(point.wgs84));
+            let (district, placement, result) = match inside.area {
+                Some(_) => (inside.area, Placement::Inside, inside),
+                None => match assigner.nearest_area_bng(Coord::from(point.bng)) {
+                    Some((d, metres)) => (
+                        Some(d),
+                        Placement::Nearest(metres),
+                        assigner.in_district(d, Coord::from(point.bng)),
+                    ),
+                    None => (None, Placement::Unplaced, inside),
+                },
+            };
+            let covered = district.is_some_and(|d| !coverage.areas[d].teams.is_empty());
+            let band = result
+                .nearest
+                .map(|(_, m)| Band::of(covered, m))
+                .or(if covered { Some(Band::Covered) } else { None });
+            SmallArea {
+                code,
+                name,
+                figure,
+                wgs84,
+                point,
+                district,
+                placement,
+                nearest: result.nearest,
+                band,
+            }
+        })
+        .collect();
+    areas.sort_by(|a, b| a.code.cmp(&b.code));
+    drop(assigner);
+
+    let n = study.areas.len();
+    let mut notes = Vec::new();
+    let mut sum: Vec<(f64, f64, u64)> = vec![(0.0, 0.0, 0); n];
+    let mut bands: Vec<Option<Bands>> = vec![None; n];
+    let mut coastal = (0usize, 0.0f64);
+    for sa in &areas {
+        let Some(d) = sa.district else { continue };
+        if let Placement::Nearest(m) = sa.placement {
+            coastal.0 += 1;
+            coastal.1 = coastal.1.max(m);
+        }
+        let b = bands[d].get_or_insert_with(Bands::default);
+        if let (Some(f), Some(band)) = (sa.figure, sa.band) {
+            b.add(band, f);
+            let s = &mut sum[d];
+            s.0 += f as f64 * sa.point.bng.x();
+            s.1 += f as f64 * sa.point.bng.y();
+            s.2 += f;
+        }
+    }
+    if coastal.0 > 0 {
+        notes.push(format!(
+            "{} small area(s) have their representative point outside every district (the district boundaries are generalised at the coast); each was put in the nearest district (the furthest {:.1} km away)",
+            coastal.0,
+            coastal.1 / 1000.0
+        ));
+    }
+    let mut point_source = Vec::with_capacity(n);
+    let mut outside = Vec::new();
+    let mut without = Vec::new();
+    for (i, area) in study.areas.iter_mut().enumerate() {
+        let (sx, sy, w) = sum[i];
+        if w == 0 {
+            point_source.push(PointSource::InteriorNoSmallAreas);
+            without.push(area.code.clone());
+            continue;
+        }
+        let c = Point::new(sx / w as f64, sy / w as f64);
+        if !area.bng.contains(&c) {
+            point_source.push(PointSource::InteriorCentroidOutside);
+            outside.push(format!("{} ({})", area.name, area.code));
+            continue;
+        }
+        match Located::from_bng(c.x(), c.y()) {
+            Ok(p) => {
+                area.point = p;
+                point_source.push(PointSource::WeightedCentroid);
+            }
+            Err(_) => point_source.push(PointSource::InteriorNoSmallAreas),
+        }
+    }
+    if !outside.is_empty() {
+        notes.push(format!(
+            "{} district(s) keep their interior point because the weighted centroid of their small areas falls outside them: {}",
+            outside.len(),
+            outside.join(", ")
+        ));
+    }
+    if !without.is_empty() {
+        let nations: std::collections::BTreeSet<&str> = without
+            .iter()
+            .map(|c| crate::model::Nation::from_code(c).name())
+            .collect();
+        notes.push(format!(
+            "{} district(s) have no small areas with a figure ({}); they keep their interior point and have no distance bands",
+            without.len(),
+            nations.into_iter().collect::<Vec<_>>().join(", ")
+        ));
+    }
+    SmallAreas {
+        areas,
+        point_source,
+        bands,
+        figure_columns: read.figure_columns,
+        sources: read.sources,
+        notes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bands_cut_at_the_limits() {
+        assert_eq!(Band::of(false, 0.0), Band::Within10Km);
+        assert_eq!(Band::of(false, 25_000.0), Band::From10To25Km);
+        assert_eq!(Band::of(false, 50_000.0), Band::From25To50Km);
+        assert_eq!(Band::of(false, 50_000.5), Band::Over50Km);
+        let mut b = Bands::default();
+        b.add(Band::From25To50Km, 3);
+        b.add(Band::Over50Km, 4);
+        b.add(Band::Covered, 5);
+        assert_eq!((b.total(), b.beyond_25km()), (12, 7));
+    }
+}

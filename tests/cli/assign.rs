@@ -1,0 +1,265 @@
+//! `covgap assign`: points by latitude/longitude, easting/northing and postcode, on the
+//! built-in districts and teams; and results that do not depend on the thread count.
+
+use crate::{covgap_at, fixture_path, read_csv};
+
+fn col(rows: &[Vec<String>], name: &str) -> Vec<String> {
+    let i = rows[0].iter().position(|h| h == name).expect("column");
+    rows[1..].iter().map(|r| r[i].clone()).collect()
+}
+
+#[test]
+fn latitude_longitude_points() {
+    let dir = tempfile::tempdir().unwrap();
+    covgap_at(&dir)
+        .args([
+            "assign",
+            "--out",
+            "o.csv",
+            "--geojson",
+            "o.geojson",
+            "--points",
+        ])
+        .arg(fixture_path("points/lonlat.csv"))
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("4 rows; 3 located"))
+        .stderr(predicates::str::contains("line 5: not located"));
+    let rows = read_csv(&dir.path().join("o.csv"));
+    assert_eq!(
+        rows[0],
+        [
+            "id",
+            "latitude",
+            "longitude",
+            "area_code",
+            "area_name",
+            "nearest_team",
+            "nearest_team_km",
+            "located_by"
+        ]
+    );
+    assert_eq!(
+        col(&rows, "id"),
+        ["birmingham", "edinburgh", "sea", "blank"]
+    );
+    assert_eq!(col(&rows, "area_code"), ["E08000025", "S12000036", "", ""]);
+    // Edinburgh has a team: distance 0. Birmingham has none.
+    let km = col(&rows, "nearest_team_km");
+    assert_eq!(km[1], "0.00");
+    assert!(km[0].parse::<f64>().unwrap() > 10.0);
+    // A point at sea has no district but still a nearest team.
+    assert!(km[2].parse::<f64>().unwrap() > 0.0);
+    assert_eq!(
+        col(&rows, "located_by"),
+        [
+            "latitude_longitude",
+            "latitude_longitude",
+            "latitude_longitude",
+            ""
+        ]
+    );
+    let gj: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("o.geojson")).unwrap()).unwrap();
+    let f = gj["features"].as_array().unwrap();
+    assert_eq!(f.len(), 4);
+    assert_eq!(f[0]["geometry"]["coordinates"][0], -1.8904);
+    assert_eq!(f[0]["properties"]["area_name"], "Birmingham");
+    assert!(f[3]["geometry"].is_null());
+}
+
+#[test]
+fn easting_northing_points_and_kept_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    covgap_at(&dir)
+        .args([
+            "assign",
+            "-q",
+            "--out",
+            "o.csv",
+            "--keep-columns",
+            "id",
+            "--points",
+        ])
+        .arg(fixture_path("points/easting_northing.csv"))
+        .assert()
+        .success();
+    let rows = read_csv(&dir.path().join("o.csv"));
+    assert_eq!(rows[0][0..2], ["id", "area_code"]);
+    assert_eq!(col(&rows, "area_name"), ["Birmingham", "Westminster"]);
+    assert_eq!(
+        col(&rows, "located_by"),
+        ["easting_northing", "easting_northing"]
+    );
+}
+
+#[test]
+fn the_same_place_by_coordinates_and_by_grid_reference_agrees() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("p.csv"),
+        "id,lat,lon,e,n\nll,52.476660,-1.903535,,\nen,,,406649,286530\n",
+    )
+    .unwrap();
+    covgap_at(&dir)
+        .args([
+            "assign",
+            "-q",
+            "--points",
+            "p.csv",
+            "--out",
+            "o.csv",
+            "--easting-column",
+            "e",
+            "--northing-column",
+            "n",
+        ])
+        .assert()
+        .success();
+    let rows = read_csv(&dir.path().join("o.csv"));
+    let km = col(&rows, "nearest_team_km");
+    let (a, b): (f64, f64) = (km[0].parse().unwrap(), km[1].parse().unwrap());
+    // The postcode directory rounds grid references to the metre.
+    assert!((a - b).abs() <= 0.02, "{a} vs {b}");
+    assert_eq!(col(&rows, "area_code"), ["E08000025", "E08000025"]);
+}
+
+#[test]
+fn postcodes_with_a_directory_and_without() {
+    let dir = tempfile::tempdir().unwrap();
+    covgap_at(&dir)
+        .args([
+            "assign",
+            "-q",
+            "--out",
+            "with.csv",
+            "--postcode-column",
+            "Post Code",
+            "--postcodes",
+        ])
+        .arg(fixture_path("points/postcode_directory.csv"))
+        .arg("--points")
+        .arg(fixture_path("points/postcodes.csv"))
+        .assert()
+        .success();
+    let rows = read_csv(&dir.path().join("with.csv"));
+    assert_eq!(col(&rows, "area_code"), ["E08000025", "E09000033", ""]);
+    assert_eq!(col(&rows, "located_by"), ["postcode", "postcode", ""]);
+
+    covgap_at(&dir)
+        .args([
+            "assign",
+            "-q",
+            "--out",
+            "without.csv",
+            "--postcode-column",
+            "post code",
+            "--points",
+        ])
+        .arg(fixture_path("points/postcodes.csv"))
+        .assert()
+        .success();
+    let rows = read_csv(&dir.path().join("without.csv"));
+    assert_eq!(col(&rows, "area_code")[..2], ["E08000025", "E09000033"]);
+    assert_eq!(
+        col(&rows, "located_by"),
+        ["postcode_district", "postcode_district", ""]
+    );
+}
+
+#[test]
+fn no_location_columns_is_an_error_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("p.csv"), "a,b\n1,2\n").unwrap();
+    covgap_at(&dir)
+        .args(["assign", "--points", "p.csv", "--out", "o.csv"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
+            "p.csv: has no latitude/longitude",
+        ));
+    assert!(!dir.path().join("o.csv").exists());
+}
+
+/// Deterministic pseudo-random points over the UK's extent, some at sea.
+fn many_points(n: usize) -> String {
+    let mut s = String::from("id,latitude,longitude\n");
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    for i in 0..n {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let lat = 50.0 + (x % 10_000) as f64 * 0.0009;
+        let lon = -6.0 + ((x >> 20) % 10_000) as f64 * 0.0008;
+        s.push_str(&format!("p{i},{lat:.5},{lon:.5}\n"));
+    }
+    s
+}
+
+#[test]
+fn results_do_not_depend_on_the_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("p.csv"), many_points(30_000)).unwrap();
+    let mut outputs = Vec::new();
+    for threads in ["1", "2", "5"] {
+        let out = format!("o{threads}.csv");
+        covgap_at(&dir)
+            .args([
+                "assign",
+                "-q",
+                "--points",
+                "p.csv",
+                "--threads",
+                threads,
+                "--out",
+                &out,
+            ])
+            .assert()
+            .success();
+        outputs.push(std::fs::read(dir.path().join(&out)).unwrap());
+    }
+    assert_eq!(outputs[0], outputs[1]);
+    assert_eq!(outputs[0], outputs[2]);
+}
+
+#[test]
+fn results_do_not_depend_on_chunk_size_and_match_the_unbatched_answer() {
+    use covgap::assign::{AssignPlan, Assigner};
+    let dir = tempfile::tempdir().unwrap();
+    let points = dir.path().join("p.csv");
+    std::fs::write(&points, many_points(5_000)).unwrap();
+    let a = covgap::analyse_inputs(
+        &covgap::load::Inputs::default(),
+        &mut covgap::error::Diagnostics::new(),
+    )
+    .unwrap();
+    let assigner = Assigner::new(&a.study, &a.coverage);
+    let mut outs = Vec::new();
+    for (threads, chunk) in [(1, 0), (3, 1500), (2, 70_000)] {
+        let plan = AssignPlan {
+            points: points.clone(),
+            out_csv: dir.path().join(format!("o{threads}.csv")),
+            threads: Some(threads),
+            chunk_bytes: chunk,
+            ..Default::default()
+        };
+        covgap::assign::assign_file(&assigner, &plan, &()).unwrap();
+        outs.push(std::fs::read(&plan.out_csv).unwrap());
+    }
+    assert_eq!(outs[0], outs[1]);
+    assert_eq!(outs[0], outs[2]);
+    // Row by row, the streamed answer is the plain one.
+    let rows = read_csv(&dir.path().join("o1.csv"));
+    for r in rows[1..].iter() {
+        let c = geo::coord! { x: r[2].parse::<f64>().unwrap(), y: r[1].parse::<f64>().unwrap() };
+        let want = assigner.at_lonlat(c);
+        assert_eq!(
+            r[3],
+            want.area
+                .map_or(String::new(), |i| a.study.areas[i].code.clone())
+        );
+        let tens = want.nearest.map(|(_, m)| (m / 10.0).round() as u64);
+        let km = tens.map(|t| format!("{}.{:02}", t / 100, t % 100));
+        assert_eq!(r[6], km.unwrap_or_default(), "{r:?}");
+    }
+}
