@@ -329,6 +329,17 @@ impl InputArgs {
     }
 }
 
+/// Lists the files a command wrote and how long it took.
+fn report_written(paths: &[PathBuf], started: Instant) {
+    for p in paths {
+        eprintln!("  wrote {}", p.display());
+    }
+    eprintln!(
+        "covgap: done in {:.0} ms",
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+}
+
 fn report(diag: &Diagnostics, quiet: bool) {
     for p in diag.problems() {
         if !quiet || p.severity == Severity::Error {
@@ -384,13 +395,7 @@ fn run(args: RunArgs) -> i32 {
                     s.demand.period,
                     covgap::write::thousands(h.demand_uncovered()),
                 );
-                for p in paths {
-                    eprintln!("  wrote {}", p.display());
-                }
-                eprintln!(
-                    "covgap: done in {:.0} ms",
-                    started.elapsed().as_secs_f64() * 1000.0
-                );
+                report_written(&paths, started);
             }
             0
         }
@@ -548,13 +553,7 @@ fn plan(args: PlanArgs) -> i32 {
                 g.status.describe(&options.limits)
             );
         }
-        for p in written {
-            eprintln!("  wrote {}", p.display());
-        }
-        eprintln!(
-            "covgap: done in {:.0} ms",
-            started.elapsed().as_secs_f64() * 1000.0
-        );
+        report_written(&written, started);
     }
     0
 }
@@ -692,13 +691,7 @@ fn assign(args: AssignArgs) -> i32 {
                     covgap::write::thousands(stats.covered),
                     covgap::write::thousands(stats.not_located),
                 );
-                for p in paths {
-                    eprintln!("  wrote {}", p.display());
-                }
-                eprintln!(
-                    "covgap: done in {:.0} ms",
-                    started.elapsed().as_secs_f64() * 1000.0
-                );
+                report_written(&paths, started);
             }
             0
         }
