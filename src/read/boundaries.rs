@@ -494,7 +494,9 @@ fn pick_field(
 }
 
 fn to_multipolygon(g: &Value) -> std::result::Result<MultiPolygon, String> {
-    let geom: geojson::Geometry = serde_json::from_value(g.clone())
+    // Deserialise from the borrowed value: cloning each feature's coordinate tree first
+    // cost more than the parse itself.
+    let geom = <geojson::Geometry as serde::Deserialize>::deserialize(g)
         .map_err(|e| format!("geometry is not valid GeoJSON: {e}"))?;
     let kind = geom.value.type_name();
     let mp: MultiPolygon = match kind {
