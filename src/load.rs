@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use geo::{Coord, InteriorPoint, MapCoords};
+use rayon::prelude::*;
 
 use crate::builtin;
 use crate::crs::{self, Crs, Located};
@@ -208,20 +209,43 @@ fn load_areas(
     let blabel = bin.label();
     let mut areas = Vec::with_capacity(b.areas.len());
     let to_bng = crs::Wgs84ToBng::new();
-    for raw in b.areas {
-        let (wgs84, bng) = match b.crs {
-            Crs::Wgs84 => {
-                // The bulk transformer: the same result as `crs::wgs84_to_bng` to well under
-                // a millimetre, at a fraction of the cost.
-                let bng = raw.geometry.map_coords(|c| to_bng.apply(c));
-                (raw.geometry, bng)
-            }
-            Crs::BritishNationalGrid => {
-                let wgs = crs::transform_multipolygon(&raw.geometry, crs::bng_to_wgs84)?;
-                (wgs, raw.geometry)
-            }
+    // Projecting each area and finding its interior point are independent per area: do them
+    // on every core, then check and record problems in file order as before.
+    let crs = b.crs;
+    let projected: Vec<_> = b
+        .areas
+        .into_par_iter()
+        .map(|raw| {
+            let pair = match crs {
+                Crs::Wgs84 => {
+                    // The bulk transformer: the same result as `crs::wgs84_to_bng` to well
+                    // under a millimetre, at a fraction of the cost.
+                    let bng = raw.geometry.map_coords(|c| to_bng.apply(c));
+                    Ok((raw.geometry, bng))
+                }
+                Crs::BritishNationalGrid => {
+                    crs::transform_multipolygon(&raw.geometry, crs::bng_to_wgs84)
+                        .map(|wgs| (wgs, raw.geometry))
+                }
+            };
+            let interior = pair.as_ref().ok().and_then(|(_, bng)| bng.interior_point());
+            (raw.feature, raw.code, raw.name, pair, interior)
+        })
+        .collect();
+    for (feature, code, name, pair, interior) in projected {
+        let (wgs84, bng) = pair?;
+        // The parts of the boundary area the checks below still need.
+        struct Named {
+            feature: usize,
+            code: String,
+            name: String,
+        }
+        let raw = Named {
+            feature,
+            code,
+            name,
         };
-        let Some(p) = bng.interior_point() else {
+        let Some(p) = interior else {
             diag.error(
                 &blabel,
                 Some(Place::Feature(raw.feature)),
