@@ -365,7 +365,11 @@ fn run(args: RunArgs) -> i32 {
     let mut diag = Diagnostics::new();
     let quiet = args.inputs.quiet;
     let inputs = args.inputs.to_inputs();
-    let result = covgap::analyse_inputs_with(&inputs, &args.small.to_inputs(), &mut diag);
+    // The map's fonts and blank page need no inputs: make them on the spare core meanwhile.
+    let (canvas, result) = rayon::join(
+        || covgap::write::map::Canvas::new(covgap::write::map::PNG_WIDTH),
+        || covgap::analyse_inputs_with(&inputs, &args.small.to_inputs(), &mut diag),
+    );
     report(&diag, quiet);
     let analysis = match result {
         Ok(a) => a,
@@ -374,7 +378,9 @@ fn run(args: RunArgs) -> i32 {
             return 1;
         }
     };
-    let files = match analysis.render_all(&inputs, args.small.small_areas_geojson) {
+    let files = match canvas
+        .and_then(|canvas| analysis.render_all_on(&inputs, args.small.small_areas_geojson, canvas))
+    {
         Ok(f) => f,
         Err(e) => {
             eprintln!("covgap: {e}");

@@ -156,13 +156,28 @@ impl Analysis {
         inputs: &Inputs,
         small_areas_geojson: bool,
     ) -> Result<Vec<OutputFile>> {
+        self.render_all_on(
+            inputs,
+            small_areas_geojson,
+            write::map::Canvas::new(write::map::PNG_WIDTH)?,
+        )
+    }
+
+    /// [`Analysis::render_all`], drawing the map on a canvas made beforehand (for example
+    /// on another core while the inputs were analysed).
+    pub fn render_all_on(
+        &self,
+        inputs: &Inputs,
+        small_areas_geojson: bool,
+        canvas: write::map::Canvas,
+    ) -> Result<Vec<OutputFile>> {
         let (s, c, r) = (&self.study, &self.coverage, &self.rollups);
         // The map is the slowest output (rasterising an A4 page); draw it on one core while
         // the other renders everything else. The order of the files stays fixed.
         let (map, rest) = rayon::join(
             || -> Result<[OutputFile; 2]> {
                 let svg = write::map::svg(s, c, r);
-                let png = write::map::png(&svg, write::map::PNG_WIDTH)?;
+                let png = write::map::png_on(&svg, canvas)?;
                 Ok([
                     OutputFile {
                         name: "map.png".into(),

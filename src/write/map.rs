@@ -489,26 +489,89 @@ pub fn svg(study: &Study, cov: &Coverage, rollups: &[Rollup]) -> String {
     s
 }
 
-/// Draws an SVG into a PNG `width` pixels wide, with the built-in fonts (see [`svg`]).
-pub fn png(svg: &str, width: u32) -> Result<Vec<u8>> {
-    let err = |m: String| Error::Write {
+/// What drawing the map needs before the SVG exists: the built-in fonts and a white page of
+/// the A4 size at the width asked. Making it takes a few milliseconds (mostly touching the
+/// page's memory for the first time), so `covgap run` makes it on the spare core while the
+/// inputs are read and analysed; see [`png_on`].
+///
+/// # Examples
+/// ```
+/// use covgap::write::map::{Canvas, PNG_WIDTH};
+/// let c = Canvas::new(PNG_WIDTH).unwrap();
+/// assert_eq!((c.width(), c.height()), (1654, 2339));
+/// ```
+pub struct Canvas {
+    opt: resvg::usvg::Options<'static>,
+    pixmap: resvg::tiny_skia::Pixmap,
+}
+
+impl Canvas {
+    /// Loads the fonts and fills an A4 page `width` pixels wide with white.
+    pub fn new(width: u32) -> Result<Canvas> {
+        let mut opt = resvg::usvg::Options {
+            font_family: "DejaVu Sans".into(),
+            ..Default::default()
+        };
+        opt.fontdb_mut().load_font_data(DEJAVU_SANS.to_vec());
+        opt.fontdb_mut().load_font_data(DEJAVU_SANS_BOLD.to_vec());
+        opt.fontdb_mut().set_sans_serif_family("DejaVu Sans");
+        // The page of [`svg`] is 210 mm x 297 mm; [`png_on`] checks the size it draws at.
+        let height = (width as f32 * 297.0 / 210.0).round() as u32;
+        Ok(Canvas {
+            opt,
+            pixmap: white(width, height)?,
+        })
+    }
+
+    /// The page's width in pixels.
+    pub fn width(&self) -> u32 {
+        self.pixmap.width()
+    }
+
+    /// The page's height in pixels.
+    pub fn height(&self) -> u32 {
+        self.pixmap.height()
+    }
+}
+
+fn png_err(m: String) -> Error {
+    Error::Write {
         path: PathBuf::from("map.png"),
         source: std::io::Error::other(m),
-    };
-    let mut opt = resvg::usvg::Options {
-        font_family: "DejaVu Sans".into(),
-        ..Default::default()
-    };
-    opt.fontdb_mut().load_font_data(DEJAVU_SANS.to_vec());
-    opt.fontdb_mut().load_font_data(DEJAVU_SANS_BOLD.to_vec());
-    opt.fontdb_mut().set_sans_serif_family("DejaVu Sans");
-    let tree = resvg::usvg::Tree::from_str(svg, &opt).map_err(|e| err(e.to_string()))?;
+    }
+}
+
+fn white(width: u32, height: u32) -> Result<resvg::tiny_skia::Pixmap> {
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(width, height)
+        .ok_or_else(|| png_err(format!("cannot make a {width}x{height} image")))?;
+    pixmap.fill(resvg::tiny_skia::Color::WHITE);
+    Ok(pixmap)
+}
+
+/// Draws an SVG into a PNG `width` pixels wide, with the built-in fonts (see [`svg`]).
+///
+/// # Examples
+/// ```
+/// let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"/>";
+/// let bytes = covgap::write::map::png(svg, 20).unwrap();
+/// assert!(bytes.starts_with(b"\x89PNG"));
+/// ```
+pub fn png(svg: &str, width: u32) -> Result<Vec<u8>> {
+    png_on(svg, Canvas::new(width)?)
+}
+
+/// [`png`] on a canvas made beforehand, at the canvas's width. When the SVG's page is not
+/// A4 the canvas's page is replaced by a white one of the right height.
+pub fn png_on(svg: &str, canvas: Canvas) -> Result<Vec<u8>> {
+    let Canvas { opt, mut pixmap } = canvas;
+    let width = pixmap.width();
+    let tree = resvg::usvg::Tree::from_str(svg, &opt).map_err(|e| png_err(e.to_string()))?;
     let size = tree.size();
     let scale = width as f32 / size.width();
     let height = (size.height() * scale).round() as u32;
-    let mut pixmap = resvg::tiny_skia::Pixmap::new(width, height)
-        .ok_or_else(|| err(format!("cannot make a {width}x{height} image")))?;
-    pixmap.fill(resvg::tiny_skia::Color::WHITE);
+    if pixmap.height() != height {
+        pixmap = white(width, height)?;
+    }
     resvg::render(
         &tree,
         resvg::tiny_skia::Transform::from_scale(scale, scale),
@@ -527,10 +590,10 @@ pub fn png(svg: &str, width: u32) -> Result<Vec<u8>> {
         yppu: 7874,
         unit: png::Unit::Meter,
     }));
-    let mut w = enc.write_header().map_err(|e| err(e.to_string()))?;
+    let mut w = enc.write_header().map_err(|e| png_err(e.to_string()))?;
     w.write_image_data(pixmap.data())
-        .map_err(|e| err(e.to_string()))?;
-    w.finish().map_err(|e| err(e.to_string()))?;
+        .map_err(|e| png_err(e.to_string()))?;
+    w.finish().map_err(|e| png_err(e.to_string()))?;
     Ok(out)
 }
 
@@ -549,6 +612,15 @@ mod tests {
         let f = Frame::fit(r, 0.0, 0.0, 100.0, 100.0);
         assert_eq!(f.xy(0.0, 200.0), (25.0, 0.0));
         assert_eq!(f.xy(100.0, 0.0), (75.0, 100.0));
+    }
+
+    #[test]
+    fn png_on_redraws_the_page_when_the_svg_is_not_a4() {
+        let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"100\" height=\"40\"/>";
+        let bytes = png_on(svg, Canvas::new(100).unwrap()).unwrap();
+        let img = resvg::tiny_skia::Pixmap::decode_png(&bytes).unwrap();
+        assert_eq!((img.width(), img.height()), (100, 40));
+        assert_eq!(bytes, png(svg, 100).unwrap());
     }
 
     #[test]
