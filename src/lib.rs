@@ -130,8 +130,8 @@ impl Analysis {
             file("teams.geojson", write::geojson::teams(s)),
             file("gaps.csv", write::tables::gaps(s, c)),
             file("rollups.csv", write::tables::rollups(s, r)),
-            file("summary.md", write::summary::markdown_with(s, c, r, small)),
-            file("summary.json", write::summary::json_with(s, c, r, small)),
+            file("summary.md", write::summary::markdown(s, c, r, small)),
+            file("summary.json", write::summary::json(s, c, r, small)),
             file(
                 "areas.qml",
                 write::qml::areas(&classes, key, what).into_bytes(),

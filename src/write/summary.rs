@@ -67,13 +67,8 @@ pub fn bands_json(b: &Bands) -> Value {
     Value::Object(m)
 }
 
-/// `summary.json`.
-pub fn json(study: &Study, cov: &Coverage, rollups: &[Rollup]) -> Vec<u8> {
-    json_with(study, cov, rollups, None)
-}
-
 /// `summary.json`, with the small-area section when small areas were given.
-pub fn json_with(
+pub fn json(
     study: &Study,
     cov: &Coverage,
     rollups: &[Rollup],
@@ -142,13 +137,9 @@ pub fn json_with(
 /// How the bands are decided, in words, for every output that shows them.
 pub const BAND_RULE: &str = "each small area is placed in the district holding its representative point; it is 'covered' when that district is covered, otherwise its distance is the straight line on British National Grid from its representative point to the nearest edge of a covered district, banded as up to 10 km, over 10 up to 25 km, over 25 up to 50 km, over 50 km";
 
-/// `summary.md`: ready to paste into a briefing.
-pub fn markdown(study: &Study, cov: &Coverage, rollups: &[Rollup]) -> Vec<u8> {
-    markdown_with(study, cov, rollups, None)
-}
-
-/// `summary.md`, with the distance-band lines when small areas were given.
-pub fn markdown_with(
+/// `summary.md`, ready to paste into a briefing; with the distance-band lines when small
+/// areas were given.
+pub fn markdown(
     study: &Study,
     cov: &Coverage,
     rollups: &[Rollup],
