@@ -298,3 +298,22 @@ fn evidence_levels_partly_unknown_are_warned_and_the_rest_count() {
     assert_eq!(u(&s["teams_counted"]) as usize, pif_named);
     assert!(u(&s["areas_covered"]) < u(&default_run().summary()["areas_covered"]));
 }
+
+/// The headline README.md quotes for the built-in data; if the data or a rule changes, the
+/// README must change with it.
+#[test]
+fn headline_quoted_in_the_readme() {
+    let run = default_run();
+    let s = run.summary();
+    assert_eq!(u(&s["areas_covered"]), 57);
+    assert_eq!(u(&s["areas_total"]), 361);
+    assert_eq!(u(&s["demand_covered"]), 133_609);
+    assert_eq!(u(&s["demand_uncovered"]), 567_082);
+    let line = "covgap: 57 of 361 areas have a team; 19.1% of live births (1 July 2019 to 30 June 2020) in covered areas; 567,082 in areas with none";
+    assert!(run.stderr.contains(line), "{}", run.stderr);
+    let readme = std::fs::read_to_string(repo_file("README.md")).unwrap();
+    assert!(
+        readme.contains(line),
+        "README.md no longer quotes the run's headline"
+    );
+}
