@@ -436,6 +436,9 @@ CREATE TRIGGER \"{rt}_delete\" AFTER DELETE ON \"{t}\" WHEN old.\"{c}\" NOT NULL
 
 fn write_to(path: &Path, layers: &[Layer]) -> rusqlite::Result<()> {
     let mut conn = Connection::open(path)?;
+    // The database is a scratch file read back into memory and committed with the other
+    // outputs, so SQLite's own journal and syncs buy nothing here.
+    conn.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")?;
     conn.execute_batch(SCHEMA)?;
     let tx = conn.transaction()?;
     {
