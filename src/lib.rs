@@ -176,8 +176,8 @@ impl Analysis {
         // the other renders everything else. The order of the files stays fixed.
         let (map, rest) = rayon::join(
             || -> Result<[OutputFile; 2]> {
-                let svg = write::map::svg(s, c, r);
-                let png = write::map::png_on(&svg, canvas)?;
+                let map = write::map::map(s, c, r);
+                let png = map.png(canvas)?;
                 Ok([
                     OutputFile {
                         name: "map.png".into(),
@@ -185,7 +185,7 @@ impl Analysis {
                     },
                     OutputFile {
                         name: "map.svg".into(),
-                        bytes: svg.into_bytes(),
+                        bytes: map.svg.into_bytes(),
                     },
                 ])
             },
