@@ -26,7 +26,7 @@ pub struct OutputFile {
 }
 
 /// Writes `files` into `dir` (created if needed): each goes to a temporary name first and is
-/// renamed only once every file has been written in full.
+/// renamed only once every file has been written in full and flushed to disk.
 pub fn commit(dir: &Path, files: &[OutputFile]) -> Result<Vec<PathBuf>> {
     let werr = |path: &Path, source| Error::Write {
         path: path.to_path_buf(),
@@ -42,10 +42,25 @@ pub fn commit(dir: &Path, files: &[OutputFile]) -> Result<Vec<PathBuf>> {
             .map_err(|e| werr(&dir.join(&f.name), e))?;
         tmp.write_all(&f.bytes)
             .and_then(|_| readable_by_all(tmp.as_file()))
-            .and_then(|_| tmp.as_file().sync_all())
             .map_err(|e| werr(&dir.join(&f.name), e))?;
         staged.push((tmp, dir.join(&f.name)));
     }
+    // Every staged file reaches the disk before any is renamed into place, so that a failure
+    // (a full disk, say) shows before the previous outputs are replaced. The flushes wait on
+    // the disk rather than the processor, so they are made together, one thread each.
+    std::thread::scope(|scope| -> Result<()> {
+        let flushes: Vec<_> = staged
+            .iter()
+            .map(|(tmp, path)| (path, scope.spawn(|| tmp.as_file().sync_all())))
+            .collect();
+        for (path, flush) in flushes {
+            flush
+                .join()
+                .unwrap_or_else(|_| Err(std::io::Error::other("flushing to disk failed")))
+                .map_err(|e| werr(path, e))?;
+        }
+        Ok(())
+    })?;
     let mut written = Vec::with_capacity(staged.len());
     for (tmp, path) in staged {
         tmp.persist(&path).map_err(|e| werr(&path, e.error))?;
