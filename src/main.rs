@@ -5,6 +5,11 @@
 
 mod cli;
 
+/// mimalloc keeps and reuses the memory a run frees. With the system allocator every large
+/// buffer (the map's page, the outputs) was mapped fresh and faulted in page by page.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     std::process::exit(cli::main());
 }
