@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use geo::{Coord, InteriorPoint, MapCoords};
+use geo::{Coord, MapCoords};
 use rayon::prelude::*;
 
 use crate::builtin;
@@ -228,7 +228,10 @@ fn load_areas(
                         .map(|wgs| (wgs, raw.geometry))
                 }
             };
-            let interior = pair.as_ref().ok().and_then(|(_, bng)| bng.interior_point());
+            let interior = pair
+                .as_ref()
+                .ok()
+                .and_then(|(_, bng)| crate::model::representative_point(bng));
             (raw.feature, raw.code, raw.name, pair, interior)
         })
         .collect();

@@ -1,7 +1,7 @@
 //! The model the analysis works on: areas with their demand figure and rollup keys, and
 //! teams with the areas they cover and where they are based.
 
-use geo::MultiPolygon;
+use geo::{Coord, MultiPolygon, Point};
 
 use crate::crs::Located;
 
@@ -87,8 +87,101 @@ pub struct Area {
     pub wgs84: MultiPolygon,
     /// The same geometry on British National Grid, for measuring.
     pub bng: MultiPolygon,
-    /// The representative point: a point inside the area from which distances are measured.
+    /// The representative point: a point inside the area from which distances are measured,
+    /// by [`representative_point`] on British National Grid (or, with small areas, their
+    /// figure-weighted centroid; see [`crate::small_areas`]).
     pub point: Located,
+}
+
+/// An area's representative point: the same point GEOS's `PointOnSurface` (JTS
+/// `InteriorPointArea`) gives for polygons, and so the same as GeoPandas's
+/// `representative_point()` and QGIS's "point on surface". A horizontal scan line is drawn
+/// midway between the vertices nearest above and below the middle of each polygon's extent;
+/// the point is the middle of the widest stretch of that line inside the polygon, taking the
+/// widest over all polygons (the first on a tie). `None` for an empty or zero-area geometry.
+///
+/// # Examples
+/// ```
+/// use geo::{polygon, MultiPolygon};
+/// let l = polygon![(x: 0., y: 0.), (x: 4., y: 0.), (x: 4., y: 1.), (x: 1., y: 1.), (x: 1., y: 4.), (x: 0., y: 4.)];
+/// let p = covgap::model::representative_point(&MultiPolygon::new(vec![l])).unwrap();
+/// // Middle of the extent is y = 2; the nearest vertices are at y = 1 and y = 4.
+/// assert_eq!((p.x(), p.y()), (0.5, 2.5));
+/// ```
+pub fn representative_point(mp: &MultiPolygon) -> Option<Point> {
+    let mut best: Option<(f64, Coord)> = None;
+    for poly in &mp.0 {
+        let rings: Vec<&geo::LineString> = std::iter::once(poly.exterior())
+            .chain(poly.interiors())
+            .collect();
+        let ext = poly.exterior();
+        if ext.0.is_empty() {
+            continue;
+        }
+        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+        for c in &ext.0 {
+            lo = lo.min(c.y);
+            hi = hi.max(c.y);
+        }
+        let centre = (lo + hi) / 2.0;
+        for r in &rings {
+            for c in &r.0 {
+                let y = c.y;
+                if y <= centre {
+                    if y > lo {
+                        lo = y;
+                    }
+                } else if y < hi {
+                    hi = y;
+                }
+            }
+        }
+        let scan = (hi + lo) / 2.0;
+        let mut crossings: Vec<f64> = Vec::new();
+        for r in &rings {
+            let (mut rmin, mut rmax) = (f64::INFINITY, f64::NEG_INFINITY);
+            for c in &r.0 {
+                rmin = rmin.min(c.y);
+                rmax = rmax.max(c.y);
+            }
+            if scan < rmin || scan > rmax {
+                continue;
+            }
+            for w in r.0.windows(2) {
+                let (p0, p1) = (w[0], w[1]);
+                if (p0.y > scan && p1.y > scan) || (p0.y < scan && p1.y < scan) {
+                    continue;
+                }
+                if p0.y == p1.y || (p0.y == scan && p1.y < scan) || (p1.y == scan && p0.y < scan) {
+                    continue;
+                }
+                let x = if p0.x == p1.x {
+                    p0.x
+                } else {
+                    let m = (p1.y - p0.y) / (p1.x - p0.x);
+                    p0.x + (scan - p0.y) / m
+                };
+                crossings.push(x);
+            }
+        }
+        let mut width = 0.0;
+        let mut point = ext.0[0];
+        crossings.sort_by(f64::total_cmp);
+        for pair in crossings.chunks_exact(2) {
+            let w = pair[1] - pair[0];
+            if w > width {
+                width = w;
+                point = Coord {
+                    x: (pair[0] + pair[1]) / 2.0,
+                    y: scan,
+                };
+            }
+        }
+        if best.is_none_or(|(bw, _)| width > bw) {
+            best = Some((width, point));
+        }
+    }
+    best.filter(|(w, _)| *w > 0.0).map(|(_, c)| Point::from(c))
 }
 
 /// Which demand figure is used.
