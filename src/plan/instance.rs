@@ -42,6 +42,54 @@ impl MaxCover {
             .map(|(_, w)| w)
             .sum()
     }
+
+    /// The same problem made small: demand points that weigh nothing or that no site covers
+    /// are dropped, and demand points covered by exactly the same sites are merged into one
+    /// (their weights summed, in demand order). Any set of sites covers the same weight in
+    /// both, so every solver gives the same answer on either; sites keep their indices.
+    ///
+    /// # Examples
+    /// ```
+    /// use covgap::plan::instance::MaxCover;
+    /// // Demand 0 and 2 are covered by sites 0 and 1 alike; demand 3 by no site.
+    /// let p = MaxCover { weights: vec![1.0, 2.0, 4.0, 8.0], sets: vec![vec![0, 2], vec![0, 1, 2]] };
+    /// let a = p.aggregated();
+    /// assert_eq!(a.weights, vec![5.0, 2.0]);
+    /// assert_eq!(a.sets, vec![vec![0], vec![0, 1]]);
+    /// assert_eq!(a.value(&[1]), p.value(&[1]));
+    /// ```
+    pub fn aggregated(&self) -> MaxCover {
+        let mut coverers: Vec<Vec<usize>> = vec![Vec::new(); self.weights.len()];
+        for (j, s) in self.sets.iter().enumerate() {
+            for &d in s {
+                // Sites come in index order, so a repeat within one set is the last entry.
+                if coverers[d].last() != Some(&j) {
+                    coverers[d].push(j);
+                }
+            }
+        }
+        let mut group: HashMap<Vec<usize>, usize> = HashMap::new();
+        let mut weights: Vec<f64> = Vec::new();
+        let mut sets: Vec<Vec<usize>> = vec![Vec::new(); self.sets.len()];
+        for (d, c) in coverers.into_iter().enumerate() {
+            let w = self.weights[d];
+            if c.is_empty() || w <= 0.0 {
+                continue;
+            }
+            match group.get(&c) {
+                Some(&g) => weights[g] += w,
+                None => {
+                    let g = weights.len();
+                    weights.push(w);
+                    for &j in &c {
+                        sets[j].push(g);
+                    }
+                    group.insert(c, g);
+                }
+            }
+        }
+        MaxCover { weights, sets }
+    }
 }
 
 /// What a district's demand counts for.
@@ -283,7 +331,9 @@ impl Instance {
         c
     }
 
-    /// The problem the solvers see: demand already covered by fixed sites weighs nothing.
+    /// The problem the solvers see: demand already covered by fixed sites weighs nothing,
+    /// and demand points covered by the same candidate sites are merged
+    /// ([`MaxCover::aggregated`]); site indices are candidate indices.
     pub fn max_cover(&self) -> MaxCover {
         let fixed = self.covered_by_fixed();
         MaxCover {
@@ -295,6 +345,7 @@ impl Instance {
                 .collect(),
             sets: self.candidates.iter().map(|c| c.covers.clone()).collect(),
         }
+        .aggregated()
     }
 
     /// The instance as JSON (format `covgap-plan-instance/1`); `solutions` (covgap's own
@@ -425,4 +476,56 @@ struct InstanceJson {
     fixed: Vec<SiteJson>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     solutions: Option<serde_json::Value>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn arb_problem() -> impl Strategy<Value = MaxCover> {
+        (1usize..16, 1usize..9).prop_flat_map(|(nd, ns)| {
+            (
+                proptest::collection::vec(0u32..40, nd),
+                proptest::collection::vec(proptest::collection::btree_set(0..nd, 0..=nd), ns),
+            )
+                .prop_map(|(w, sets)| MaxCover {
+                    weights: w.into_iter().map(f64::from).collect(),
+                    sets: sets.into_iter().map(|s| s.into_iter().collect()).collect(),
+                })
+        })
+    }
+
+    #[test]
+    fn aggregation_merges_identical_coverage_and_drops_the_rest() {
+        // Demand 0, 2 and 4 are covered by sites 0 and 1; demand 1 by site 1 alone; demand 3
+        // by no site; demand 5 weighs nothing.
+        let p = MaxCover {
+            weights: vec![1.0, 2.0, 3.0, 4.0, 5.0, 0.0],
+            sets: vec![vec![0, 2, 4, 5], vec![4, 2, 1, 0, 5], vec![]],
+        };
+        let a = p.aggregated();
+        assert_eq!(a.weights, vec![9.0, 2.0]);
+        assert_eq!(a.sets, vec![vec![0], vec![0, 1], vec![]]);
+    }
+
+    proptest! {
+        /// Aggregating demand changes no plan's value, and the solvers choose the same sites.
+        #[test]
+        fn aggregated_problem_gives_the_same_answers(p in arb_problem(), k in 1usize..4, pick in proptest::collection::vec(any::<bool>(), 9)) {
+            let a = p.aggregated();
+            prop_assert!(a.weights.len() <= p.weights.len());
+            let sites: Vec<usize> = (0..p.sets.len()).filter(|&j| pick[j]).collect();
+            prop_assert!((a.value(&sites) - p.value(&sites)).abs() < 1e-9);
+            let (g, ga) = (crate::plan::greedy::greedy(&p, k), crate::plan::greedy::greedy(&a, k));
+            prop_assert_eq!(&g.sites, &ga.sites);
+            prop_assert_eq!(
+                crate::plan::greedy::interchange(&p, &g.sites).sites,
+                crate::plan::greedy::interchange(&a, &ga.sites).sites
+            );
+            let limits = crate::plan::exact::Limits::default();
+            let (e, ea) = (crate::plan::exact::max_cover(&p, k, &[], &limits), crate::plan::exact::max_cover(&a, k, &[], &limits));
+            prop_assert!((e.value - ea.value).abs() < 1e-9, "{} vs {}", e.value, ea.value);
+        }
+    }
 }
