@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::crs::Located;
 use crate::error::{Error, Result};
 use crate::model::{Study, Team};
-use crate::read::deprivation::Deprivation;
+use crate::read::deprivation::DeprivationTable;
 
 /// A weighted maximum-coverage problem: demand weights, and the demand points each site
 /// covers (indices into `weights`).
@@ -241,7 +241,7 @@ impl Instance {
         candidates: Option<&[Team]>,
         model: Model,
         rank_by: RankBy,
-        need: Option<&HashMap<String, Deprivation>>,
+        need: Option<&DeprivationTable>,
         add: usize,
     ) -> Result<Instance> {
         let mut missing = Vec::new();

@@ -25,7 +25,7 @@ use std::time::Instant;
 
 use crate::error::Result;
 use crate::model::{Geography, Study, Team};
-use crate::read::deprivation::Deprivation;
+use crate::read::deprivation::DeprivationTable;
 use exact::{Exact, Limits, Status};
 use greedy::Selection;
 use instance::{Instance, Model, RankBy};
@@ -185,7 +185,7 @@ pub fn plan(
     study: &Study,
     what_if: &[Team],
     candidates: Option<&[Team]>,
-    need: Option<&HashMap<String, Deprivation>>,
+    need: Option<&DeprivationTable>,
     options: &Options,
 ) -> Result<Plan> {
     let existing: Vec<Team> = study.teams.iter().filter(|t| t.counted).cloned().collect();
