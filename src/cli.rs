@@ -116,9 +116,17 @@ struct PlanArgs {
     /// as --teams, every row counted.
     #[arg(long, value_name = "FILE")]
     what_if: Option<PathBuf>,
-    /// What a newly covered baby counts for: births, or births weighted by deprivation.
-    #[arg(long, value_enum, default_value_t = RankBy::Births)]
-    rank_by: RankBy,
+    /// What a newly covered baby counts for: the figure (births), or the figure weighted by
+    /// deprivation (need). [default: births; need when --deprivation is given]
+    #[arg(long, value_enum)]
+    rank_by: Option<RankBy>,
+    /// Deprivation table for --rank-by need (implies it): CSV, one row per district, with
+    /// columns `code` (district code), `most_deprived_decile_share` (0 to 1: the share of the
+    /// district's small areas in its nation's most deprived 10%) and optionally `index` (the
+    /// index the share comes from, for reports; default: the file name). Every district with
+    /// demand needs a row. [default: built-in, data/deprivation.csv]
+    #[arg(long, value_name = "FILE")]
+    deprivation: Option<PathBuf>,
     /// Also write the exact problem solved (demand, sites, coverage) as JSON to FILE.
     #[arg(long, value_name = "FILE")]
     export_instance: Option<PathBuf>,
@@ -442,6 +450,24 @@ fn plan(args: PlanArgs) -> i32 {
         eprintln!("covgap: {e}");
         1
     };
+    let rank_by = match (args.rank_by, &args.deprivation) {
+        (Some(RankBy::Births), Some(_)) => {
+            eprintln!("covgap: --deprivation gives need weights, but --rank-by births ignores them; use --rank-by need (or leave --rank-by out)");
+            return 2;
+        }
+        (Some(r), _) => r,
+        (None, Some(_)) => RankBy::Need,
+        (None, None) => RankBy::Births,
+    };
+    // The deprivation table first: a bad one fails before the slower inputs are read.
+    let need_input = match &args.deprivation {
+        Some(p) => Input::File(p.clone()),
+        None => covgap::builtin::deprivation(),
+    };
+    let need = match covgap::read::deprivation::read_deprivation(&need_input) {
+        Ok(d) => d,
+        Err(e) => return fail(&e),
+    };
     let mut diag = Diagnostics::new();
     let inputs = args.inputs.to_inputs();
     let study = covgap::load::load(&inputs, &mut diag);
@@ -477,14 +503,10 @@ fn plan(args: PlanArgs) -> i32 {
     if candidates.as_ref().is_some_and(|c| c.is_empty()) {
         return fail(&"--candidates: the file lists no usable site");
     }
-    let need = match covgap::read::deprivation::read_deprivation(&covgap::builtin::deprivation()) {
-        Ok(d) => d,
-        Err(e) => return fail(&e),
-    };
     let options = covgap::plan::Options {
         add: args.add.unwrap_or(0),
         model: args.radius.map_or(Model::District, Model::Radius),
-        rank_by: args.rank_by,
+        rank_by,
         by: args.by,
         limits: covgap::plan::exact::Limits {
             seconds: args.exact_seconds,

@@ -275,8 +275,16 @@ impl Instance {
             })
             .collect();
         if !missing.is_empty() {
+            let source = match need {
+                Some(t) if t.built_in => format!(
+                    "{}; it covers the 361 UK districts of May 2024 by code (give your own table with --deprivation FILE)",
+                    t.source
+                ),
+                Some(t) => t.source.clone(),
+                None => "no deprivation table was given".into(),
+            };
             return Err(Error::Plan(format!(
-                "--rank-by need: no deprivation figure for {} district(s) with demand: {}{} (the built-in figures cover the 361 UK districts of May 2024 by code)",
+                "--rank-by need: no deprivation figure for {} district(s) with demand: {}{} (deprivation from {source})",
                 missing.len(),
                 missing.iter().take(10).cloned().collect::<Vec<_>>().join(", "),
                 if missing.len() > 10 { ", ..." } else { "" }

@@ -152,6 +152,8 @@ pub struct Plan {
     pub instance: Instance,
     pub options: Options,
     pub baseline: Baseline,
+    /// The deprivation table the shares came from, when one was given.
+    pub deprivation_source: Option<String>,
     pub greedy: Selection,
     pub greedy_seconds: f64,
     /// The greedy plan improved by single swaps ([`greedy::interchange`]).
@@ -287,6 +289,7 @@ pub fn plan(
         instance,
         options: options.clone(),
         baseline,
+        deprivation_source: need.map(|t| t.source.clone()),
         greedy: g,
         greedy_seconds,
         swapped,

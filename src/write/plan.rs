@@ -278,6 +278,11 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
         plan.options.model.describe()
     );
     let _ = writeln!(s, "- **Maximising**: {}.", plan.options.rank_by.describe());
+    if let Some(src) = &plan.deprivation_source {
+        if plan.options.rank_by == RankBy::Need {
+            let _ = writeln!(s, "- **Deprivation shares** from {src}.");
+        }
+    }
     let _ = writeln!(
         s,
         "- **Existing teams** cover {} of {} {what} ({:.1}%) under this model.",

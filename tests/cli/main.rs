@@ -12,6 +12,7 @@ mod map;
 mod ons_inputs;
 mod outputs;
 mod plan;
+mod plan_deprivation;
 mod properties;
 mod refresh;
 mod regression;
