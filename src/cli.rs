@@ -105,8 +105,10 @@ struct PlanArgs {
     /// postcode); every row is a candidate. [default: every district without a team]
     #[arg(long, value_name = "FILE")]
     candidates: Option<PathBuf>,
-    /// A team covers every district whose representative point lies within KM kilometres of
-    /// its base (British National Grid). [default: a team covers the district it is in]
+    /// A team covers every district (every small area, with --small-areas) whose
+    /// representative point lies within KM kilometres of its base (straight line on British
+    /// National Grid), plus the districts its list entry names. [default: a team covers the
+    /// district it is in, or the districts it names]
     #[arg(long, value_name = "KM", value_parser = parse_radius)]
     radius: Option<f64>,
     /// Which geographies have no team, and the fewest new teams that give each one a team.
@@ -124,10 +126,12 @@ struct PlanArgs {
     /// columns `code` (district code), `most_deprived_decile_share` (0 to 1: the share of the
     /// district's small areas in its nation's most deprived 10%) and optionally `index` (the
     /// index the share comes from, for reports; default: the file name). Every district with
-    /// demand needs a row. [default: built-in, data/deprivation.csv]
+    /// demand needs a row; a small area takes its district's share.
+    /// [default: built-in, data/deprivation.csv]
     #[arg(long, value_name = "FILE")]
     deprivation: Option<PathBuf>,
-    /// Also write the exact problem solved (demand, sites, coverage) as JSON to FILE.
+    /// Also write the exact problem solved (demand, sites, coverage) as JSON to FILE (format
+    /// covgap-plan-instance/2; see the README).
     #[arg(long, value_name = "FILE")]
     export_instance: Option<PathBuf>,
     /// Time limit for the exact solve; past it the best plan found is reported as unproven.
@@ -136,6 +140,8 @@ struct PlanArgs {
     /// Folder to write the outputs into (created if needed).
     #[arg(long, default_value = "covgap-out", value_name = "DIR")]
     out: PathBuf,
+    #[command(flatten)]
+    small: SmallAreaArgs,
 }
 
 fn parse_seconds(s: &str) -> Result<f64, String> {
@@ -169,7 +175,8 @@ struct RunArgs {
 struct SmallAreaArgs {
     /// Small-area polygons (GeoJSON, e.g. LSOAs or Data Zones); give the flag once per
     /// file, or a comma-separated list. Adds babies by distance band to every output and
-    /// moves each district's point to the weighted centroid of its small areas.
+    /// moves each district's point to the weighted centroid of its small areas. With
+    /// `plan`, the small areas with a figure become the demand points.
     #[arg(
         long,
         value_name = "FILE",
@@ -470,12 +477,24 @@ fn plan(args: PlanArgs) -> i32 {
     };
     let mut diag = Diagnostics::new();
     let inputs = args.inputs.to_inputs();
+    let small_inputs = args.small.to_inputs();
     let study = covgap::load::load(&inputs, &mut diag);
     let study = match study {
         Ok(s) => s,
         Err(e) => {
             report(&diag, quiet);
             return fail(&e);
+        }
+    };
+    let small = if small_inputs.is_empty() {
+        None
+    } else {
+        match covgap::small_areas::read(&small_inputs, study.demand.measure, &mut diag) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                report(&diag, quiet);
+                return fail(&e);
+            }
         }
     };
     let mut side_list =
@@ -503,6 +522,12 @@ fn plan(args: PlanArgs) -> i32 {
     if candidates.as_ref().is_some_and(|c| c.is_empty()) {
         return fail(&"--candidates: the file lists no usable site");
     }
+    // With small areas, each district's point moves to their weighted centroid before
+    // planning: default candidate sites stand there.
+    let analysis = match small {
+        Some(read) => covgap::analyse_with_small_areas(study, read),
+        None => covgap::analyse(study),
+    };
     let options = covgap::plan::Options {
         add: args.add.unwrap_or(0),
         model: args.radius.map_or(Model::District, Model::Radius),
@@ -515,7 +540,8 @@ fn plan(args: PlanArgs) -> i32 {
         candidates_source: args.candidates.as_ref().map(|p| p.display().to_string()),
     };
     let plan = match covgap::plan::plan(
-        &study,
+        &analysis.study,
+        analysis.small_areas.as_ref(),
         what_if.as_deref().unwrap_or(&[]),
         candidates.as_deref(),
         Some(&need),
@@ -524,8 +550,11 @@ fn plan(args: PlanArgs) -> i32 {
         Ok(p) => p,
         Err(e) => return fail(&e),
     };
-    let analysis = covgap::analyse(study);
-    let files = covgap::write::plan::files(&analysis.study, analysis.render(), &plan);
+    let files = covgap::write::plan::files(
+        &analysis.study,
+        analysis.render_with(args.small.small_areas_geojson),
+        &plan,
+    );
     let mut written = match covgap::write::commit(&args.out, &files) {
         Ok(p) => p,
         Err(e) => return fail(&e),
@@ -549,11 +578,20 @@ fn plan(args: PlanArgs) -> i32 {
     }
     if !quiet {
         let b = &plan.baseline;
+        let demand = match plan.instance.demand_kind {
+            covgap::plan::instance::DemandKind::Districts => {
+                analysis.study.demand.measure.describe().to_string()
+            }
+            covgap::plan::instance::DemandKind::SmallAreas => format!(
+                "the {} babies in {} small areas",
+                covgap::write::thousands(b.total),
+                covgap::write::thousands(plan.instance.demand.len() as u64)
+            ),
+        };
         eprintln!(
-            "covgap plan: {} candidate sites; existing teams cover {:.1}% of {}",
+            "covgap plan: {} candidate sites; existing teams cover {:.1}% of {demand}",
             plan.instance.candidates.len(),
             covgap::rollup::percent(b.existing, b.total),
-            analysis.study.demand.measure.describe()
         );
         if options.add > 0 {
             let (d, pct) = plan.gap();

@@ -103,6 +103,68 @@ fn deprivation_with_rank_by_births_is_a_usage_error() {
     assert!(!dir.path().join("out").exists());
 }
 
+#[test]
+fn a_small_area_takes_its_districts_share() {
+    let dir = tempfile::tempdir().unwrap();
+    let areas = format!(
+        "{},{}",
+        sq("small_areas_a.geojson"),
+        sq("small_areas_b.geojson")
+    );
+    let figures = format!("{},{}", sq("figures_a.csv"), sq("figures_b.csv"));
+    plan(
+        &dir,
+        "3",
+        &[
+            "--deprivation",
+            "DEP/code_and_share_only.csv",
+            "--small-areas",
+            &areas,
+            "--small-area-figures",
+            &figures,
+            "--export-instance",
+            "inst.json",
+        ],
+    )
+    .success();
+    let got: Vec<(String, String, String)> = greedy_rows(&dir)
+        .into_iter()
+        .map(|r| {
+            (
+                r["site"].clone(),
+                r["babies_newly_covered"].clone(),
+                r["need_weighted_newly_covered"].clone(),
+            )
+        })
+        .collect();
+    // Beta 90 × 1, Delta 20 × 1.2, Gamma 5 × 2.
+    let want = [
+        ("Beta", "90", "90.0"),
+        ("Delta (U-shaped)", "20", "24.0"),
+        ("Gamma", "5", "10.0"),
+    ];
+    assert_eq!(
+        got,
+        want.map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+    );
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("inst.json")).unwrap()).unwrap();
+    let e7 = doc["demand"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "E01000007")
+        .unwrap();
+    assert_eq!(
+        (
+            e7["district"].as_str(),
+            e7["weight"].as_f64(),
+            e7["deprivation"].as_f64()
+        ),
+        (Some("E06000004"), Some(12.0), Some(0.2))
+    );
+}
+
 /// A bad table fails before anything is written, naming the file, the line and the fault.
 fn fails_naming(file: &str, parts: &[&str]) {
     let dir = tempfile::tempdir().unwrap();
