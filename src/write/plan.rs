@@ -371,9 +371,8 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
     } else {
         let _ = writeln!(
             s,
-            "- **Demand points: districts.** The {} districts, each at its representative point, counted in its figure: {}.",
+            "- **Demand points: districts.** The {} districts, each at its representative point, counted in its figure ({what}).",
             plan.instance.demand.len(),
-            plan.instance.figure
         );
     }
     let _ = writeln!(
