@@ -7,18 +7,18 @@ use covgap::error::Diagnostics;
 use covgap::load;
 use covgap::plan::exact::{max_cover, Limits};
 use covgap::plan::greedy::{greedy, greedy_naive, interchange};
-use covgap::plan::instance::{Instance, Model, RankBy};
+use covgap::plan::instance::{DemandPoints, Instance, Model, RankBy};
 
 fn bench(c: &mut Criterion) {
     let study = load::load(&load::Inputs::default(), &mut Diagnostics::new()).expect("built-in");
     let fixed: Vec<_> = study.teams.iter().filter(|t| t.counted).cloned().collect();
+    let demand = DemandPoints::districts(&study, RankBy::Births, None).expect("demand");
     for km in [20.0, 40.0] {
         let model = Model::Radius(km);
         c.bench_function(&format!("instance build {km} km"), |b| {
-            b.iter(|| Instance::build(&study, &fixed, None, model, RankBy::Births, None, 20))
+            b.iter(|| Instance::build(&study, &demand, &fixed, None, model, 20))
         });
-        let inst =
-            Instance::build(&study, &fixed, None, model, RankBy::Births, None, 20).expect("build");
+        let inst = Instance::build(&study, &demand, &fixed, None, model, 20);
         let p = inst.max_cover();
         c.bench_function(&format!("greedy lazy {km} km N=20"), |b| {
             b.iter(|| greedy(&p, 20))

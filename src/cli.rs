@@ -105,8 +105,10 @@ struct PlanArgs {
     /// postcode); every row is a candidate. [default: every district without a team]
     #[arg(long, value_name = "FILE")]
     candidates: Option<PathBuf>,
-    /// A team covers every district whose representative point lies within KM kilometres of
-    /// its base (British National Grid). [default: a team covers the district it is in]
+    /// A team covers every district (every small area, with --small-areas) whose
+    /// representative point lies within KM kilometres of its base (straight line on British
+    /// National Grid), plus the districts its list entry names. [default: a team covers the
+    /// district it is in, or the districts it names]
     #[arg(long, value_name = "KM", value_parser = parse_radius)]
     radius: Option<f64>,
     /// Which geographies have no team, and the fewest new teams that give each one a team.
@@ -116,10 +118,20 @@ struct PlanArgs {
     /// as --teams, every row counted.
     #[arg(long, value_name = "FILE")]
     what_if: Option<PathBuf>,
-    /// What a newly covered baby counts for: births, or births weighted by deprivation.
-    #[arg(long, value_enum, default_value_t = RankBy::Births)]
-    rank_by: RankBy,
-    /// Also write the exact problem solved (demand, sites, coverage) as JSON to FILE.
+    /// What a newly covered baby counts for: the figure (births), or the figure weighted by
+    /// deprivation (need). [default: births; need when --deprivation is given]
+    #[arg(long, value_enum)]
+    rank_by: Option<RankBy>,
+    /// Deprivation table for --rank-by need (implies it): CSV, one row per district, with
+    /// columns `code` (district code), `most_deprived_decile_share` (0 to 1: the share of the
+    /// district's small areas in its nation's most deprived 10%) and optionally `index` (the
+    /// index the share comes from, for reports; default: the file name). Every district with
+    /// demand needs a row; a small area takes its district's share.
+    /// [default: built-in, data/deprivation.csv]
+    #[arg(long, value_name = "FILE")]
+    deprivation: Option<PathBuf>,
+    /// Also write the exact problem solved (demand, sites, coverage) as JSON to FILE (format
+    /// covgap-plan-instance/2; see the README).
     #[arg(long, value_name = "FILE")]
     export_instance: Option<PathBuf>,
     /// Time limit for the exact solve; past it the best plan found is reported as unproven.
@@ -128,6 +140,8 @@ struct PlanArgs {
     /// Folder to write the outputs into (created if needed).
     #[arg(long, default_value = "covgap-out", value_name = "DIR")]
     out: PathBuf,
+    #[command(flatten)]
+    small: SmallAreaArgs,
 }
 
 fn parse_seconds(s: &str) -> Result<f64, String> {
@@ -161,7 +175,8 @@ struct RunArgs {
 struct SmallAreaArgs {
     /// Small-area polygons (GeoJSON, e.g. LSOAs or Data Zones); give the flag once per
     /// file, or a comma-separated list. Adds babies by distance band to every output and
-    /// moves each district's point to the weighted centroid of its small areas.
+    /// moves each district's point to the weighted centroid of its small areas. With
+    /// `plan`, the small areas with a figure become the demand points.
     #[arg(
         long,
         value_name = "FILE",
@@ -442,14 +457,44 @@ fn plan(args: PlanArgs) -> i32 {
         eprintln!("covgap: {e}");
         1
     };
+    let rank_by = match (args.rank_by, &args.deprivation) {
+        (Some(RankBy::Births), Some(_)) => {
+            eprintln!("covgap: --deprivation gives need weights, but --rank-by births ignores them; use --rank-by need (or leave --rank-by out)");
+            return 2;
+        }
+        (Some(r), _) => r,
+        (None, Some(_)) => RankBy::Need,
+        (None, None) => RankBy::Births,
+    };
+    // The deprivation table first: a bad one fails before the slower inputs are read.
+    let need_input = match &args.deprivation {
+        Some(p) => Input::File(p.clone()),
+        None => covgap::builtin::deprivation(),
+    };
+    let need = match covgap::read::deprivation::read_deprivation(&need_input) {
+        Ok(d) => d,
+        Err(e) => return fail(&e),
+    };
     let mut diag = Diagnostics::new();
     let inputs = args.inputs.to_inputs();
+    let small_inputs = args.small.to_inputs();
     let study = covgap::load::load(&inputs, &mut diag);
     let study = match study {
         Ok(s) => s,
         Err(e) => {
             report(&diag, quiet);
             return fail(&e);
+        }
+    };
+    let small = if small_inputs.is_empty() {
+        None
+    } else {
+        match covgap::small_areas::read(&small_inputs, study.demand.measure, &mut diag) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                report(&diag, quiet);
+                return fail(&e);
+            }
         }
     };
     let mut side_list =
@@ -477,14 +522,16 @@ fn plan(args: PlanArgs) -> i32 {
     if candidates.as_ref().is_some_and(|c| c.is_empty()) {
         return fail(&"--candidates: the file lists no usable site");
     }
-    let need = match covgap::read::deprivation::read_deprivation(&covgap::builtin::deprivation()) {
-        Ok(d) => d,
-        Err(e) => return fail(&e),
+    // With small areas, each district's point moves to their weighted centroid before
+    // planning: default candidate sites stand there.
+    let analysis = match small {
+        Some(read) => covgap::analyse_with_small_areas(study, read),
+        None => covgap::analyse(study),
     };
     let options = covgap::plan::Options {
         add: args.add.unwrap_or(0),
         model: args.radius.map_or(Model::District, Model::Radius),
-        rank_by: args.rank_by,
+        rank_by,
         by: args.by,
         limits: covgap::plan::exact::Limits {
             seconds: args.exact_seconds,
@@ -493,7 +540,8 @@ fn plan(args: PlanArgs) -> i32 {
         candidates_source: args.candidates.as_ref().map(|p| p.display().to_string()),
     };
     let plan = match covgap::plan::plan(
-        &study,
+        &analysis.study,
+        analysis.small_areas.as_ref(),
         what_if.as_deref().unwrap_or(&[]),
         candidates.as_deref(),
         Some(&need),
@@ -502,8 +550,11 @@ fn plan(args: PlanArgs) -> i32 {
         Ok(p) => p,
         Err(e) => return fail(&e),
     };
-    let analysis = covgap::analyse(study);
-    let files = covgap::write::plan::files(&analysis.study, analysis.render(), &plan);
+    let files = covgap::write::plan::files(
+        &analysis.study,
+        analysis.render_with(args.small.small_areas_geojson),
+        &plan,
+    );
     let mut written = match covgap::write::commit(&args.out, &files) {
         Ok(p) => p,
         Err(e) => return fail(&e),
@@ -527,11 +578,20 @@ fn plan(args: PlanArgs) -> i32 {
     }
     if !quiet {
         let b = &plan.baseline;
+        let demand = match plan.instance.demand_kind {
+            covgap::plan::instance::DemandKind::Districts => {
+                analysis.study.demand.measure.describe().to_string()
+            }
+            covgap::plan::instance::DemandKind::SmallAreas => format!(
+                "the {} babies in {} small areas",
+                covgap::write::thousands(b.total),
+                covgap::write::thousands(plan.instance.demand.len() as u64)
+            ),
+        };
         eprintln!(
-            "covgap plan: {} candidate sites; existing teams cover {:.1}% of {}",
+            "covgap plan: {} candidate sites; existing teams cover {:.1}% of {demand}",
             plan.instance.candidates.len(),
             covgap::rollup::percent(b.existing, b.total),
-            analysis.study.demand.measure.describe()
         );
         if options.add > 0 {
             let (d, pct) = plan.gap();

@@ -1,15 +1,30 @@
 //! The planning problem as data: demand points with weights and British National Grid
 //! coordinates, candidate sites and sites already fixed, each with the demand it covers.
 //! This is what `--export-instance` writes, so anyone can re-solve it with another solver.
+//!
+//! Demand points are the districts, or, when small areas are given (`--small-areas`), the
+//! small areas with a figure: each with its figure as babies, its representative point and
+//! the district holding it (for reports and for its deprivation share). A site covers:
+//! - without a radius, every demand point in the districts it covers (the district it is in,
+//!   or the districts its list entry names);
+//! - with a radius, every demand point whose representative point lies within the radius of
+//!   its base (found with an R-tree), plus every demand point in the districts its list entry
+//!   names.
+//!
+//! So with small areas and no radius, the plan is the district plan counted in small-area
+//! figures: a small area is covered exactly when its district is.
 
 use std::collections::HashMap;
 
+use rstar::primitives::GeomWithData;
+use rstar::RTree;
 use serde::{Deserialize, Serialize};
 
 use crate::crs::Located;
 use crate::error::{Error, Result};
 use crate::model::{Study, Team};
-use crate::read::deprivation::Deprivation;
+use crate::read::deprivation::DeprivationTable;
+use crate::small_areas::SmallAreas;
 
 /// A weighted maximum-coverage problem: demand weights, and the demand points each site
 /// covers (indices into `weights`).
@@ -42,15 +57,65 @@ impl MaxCover {
             .map(|(_, w)| w)
             .sum()
     }
+
+    /// The same problem made small: demand points that weigh nothing or that no site covers
+    /// are dropped, and demand points covered by exactly the same sites are merged into one
+    /// (their weights summed, in demand order). Any set of sites covers the same weight in
+    /// both, so every solver gives the same answer on either; sites keep their indices.
+    /// The 41,729 LSOAs and Data Zones under a 40 km radius become 2,101 groups.
+    ///
+    /// # Examples
+    /// ```
+    /// use covgap::plan::instance::MaxCover;
+    /// // Demand 0 and 2 are covered by sites 0 and 1 alike; demand 3 by no site.
+    /// let p = MaxCover { weights: vec![1.0, 2.0, 4.0, 8.0], sets: vec![vec![0, 2], vec![0, 1, 2]] };
+    /// let a = p.aggregated();
+    /// assert_eq!(a.weights, vec![5.0, 2.0]);
+    /// assert_eq!(a.sets, vec![vec![0], vec![0, 1]]);
+    /// assert_eq!(a.value(&[1]), p.value(&[1]));
+    /// ```
+    pub fn aggregated(&self) -> MaxCover {
+        let mut coverers: Vec<Vec<usize>> = vec![Vec::new(); self.weights.len()];
+        for (j, s) in self.sets.iter().enumerate() {
+            for &d in s {
+                // Sites come in index order, so a repeat within one set is the last entry.
+                if coverers[d].last() != Some(&j) {
+                    coverers[d].push(j);
+                }
+            }
+        }
+        let mut group: HashMap<Vec<usize>, usize> = HashMap::new();
+        let mut weights: Vec<f64> = Vec::new();
+        let mut sets: Vec<Vec<usize>> = vec![Vec::new(); self.sets.len()];
+        for (d, c) in coverers.into_iter().enumerate() {
+            let w = self.weights[d];
+            if c.is_empty() || w <= 0.0 {
+                continue;
+            }
+            match group.get(&c) {
+                Some(&g) => weights[g] += w,
+                None => {
+                    let g = weights.len();
+                    weights.push(w);
+                    for &j in &c {
+                        sets[j].push(g);
+                    }
+                    group.insert(c, g);
+                }
+            }
+        }
+        MaxCover { weights, sets }
+    }
 }
 
-/// What a district's demand counts for.
+/// What a newly covered baby counts for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum RankBy {
-    /// The demand figure (births by default).
+    /// The demand figure (births by default; the small-area figure with --small-areas).
     Births,
-    /// Births weighted by need: `births × (1 + share of small areas in the nation's most
-    /// deprived decile)`, so babies in the most deprived tenth count twice.
+    /// The figure weighted by need: `figure × (1 + share of the district's small areas in
+    /// the nation's most deprived decile)`, so babies in the most deprived tenth count twice.
+    /// A small area takes the share of the district holding it.
     Need,
 }
 
@@ -63,10 +128,11 @@ impl RankBy {
     }
 
     /// Words for reports.
-    pub fn describe(self) -> &'static str {
-        match self {
-            RankBy::Births => "the demand figure",
-            RankBy::Need => "need-weighted demand: the figure × (1 + share of the district's small areas in its nation's most deprived 10%), so babies in the most deprived tenth count twice",
+    pub fn describe(self, kind: DemandKind) -> &'static str {
+        match (self, kind) {
+            (RankBy::Births, _) => "the demand figure",
+            (RankBy::Need, DemandKind::Districts) => "need-weighted demand: the figure × (1 + share of the district's small areas in its nation's most deprived 10%), so babies in the most deprived tenth count twice",
+            (RankBy::Need, DemandKind::SmallAreas) => "need-weighted demand: each small area's figure × (1 + share of its district's small areas in the nation's most deprived 10%), so babies in the most deprived tenth count twice",
         }
     }
 }
@@ -76,8 +142,9 @@ impl RankBy {
 pub enum Model {
     /// A team covers the districts its list entry names, or the district it is placed in.
     District,
-    /// As `District`, plus every district whose representative point lies within this many
-    /// kilometres (straight line on British National Grid) of the team's base.
+    /// Every demand point (district, or small area when given) whose representative point
+    /// lies within this many kilometres (straight line on British National Grid) of the
+    /// team's base, plus the districts its list entry names.
     Radius(f64),
 }
 
@@ -90,19 +157,51 @@ impl Model {
     }
 
     /// Words for reports.
-    pub fn describe(self) -> String {
-        match self {
-            Model::District => "a team covers the district it is placed in (or the districts its list entry names)".into(),
-            Model::Radius(r) => format!("a team covers every district whose representative point lies within {r} km of its base (straight line on British National Grid), and any district its list entry names"),
+    pub fn describe(self, kind: DemandKind) -> String {
+        match (self, kind) {
+            (Model::District, DemandKind::Districts) => "a team covers the district it is placed in (or the districts its list entry names)".into(),
+            (Model::District, DemandKind::SmallAreas) => "a team covers every small area in the district it is placed in (or in the districts its list entry names)".into(),
+            (Model::Radius(r), DemandKind::Districts) => format!("a team covers every district whose representative point lies within {r} km of its base (straight line on British National Grid), and any district its list entry names"),
+            (Model::Radius(r), DemandKind::SmallAreas) => format!("a team covers every small area whose representative point lies within {r} km of its base (straight line on British National Grid), and every small area in any district its list entry names"),
         }
     }
 }
 
-/// One demand point: a district.
+/// What the demand points are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DemandKind {
+    /// One per district, with the district's figure.
+    Districts,
+    /// One per small area with a figure (`--small-areas`), with that figure.
+    SmallAreas,
+}
+
+impl DemandKind {
+    /// The name used in files.
+    pub fn key(self) -> &'static str {
+        match self {
+            DemandKind::Districts => "districts",
+            DemandKind::SmallAreas => "small_areas",
+        }
+    }
+
+    /// Plural words for reports.
+    pub fn plural(self) -> &'static str {
+        match self {
+            DemandKind::Districts => "districts",
+            DemandKind::SmallAreas => "small areas",
+        }
+    }
+}
+
+/// One demand point: a district or a small area.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DemandPoint {
     pub code: String,
     pub name: String,
+    /// Code of the district holding a small area; absent when the point is a district.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub district: Option<String>,
     /// The demand figure (0 when the district has none).
     pub babies: u64,
     /// What the plan maximises: `babies`, or its need-weighted value.
@@ -110,8 +209,222 @@ pub struct DemandPoint {
     /// Representative point, British National Grid easting and northing in metres.
     pub x: f64,
     pub y: f64,
-    /// Share of small areas in the nation's most deprived decile, when known.
+    /// Share of the district's small areas in the nation's most deprived decile, when known.
     pub deprivation: Option<f64>,
+}
+
+impl DemandPoint {
+    /// The code of the district the point is in (its own code when it is a district).
+    pub fn district_code(&self) -> &str {
+        self.district.as_deref().unwrap_or(&self.code)
+    }
+}
+
+/// The demand points of a plan, with the districts they lie in and an R-tree over their
+/// representative points.
+#[derive(Debug, Clone)]
+pub struct DemandPoints {
+    pub kind: DemandKind,
+    pub rank_by: RankBy,
+    /// Which figure `babies` is, in words, for reports.
+    pub figure: String,
+    pub points: Vec<DemandPoint>,
+    /// For each of the study's districts, the demand points in it, ascending.
+    pub in_district: Vec<Vec<usize>>,
+    tree: RTree<GeomWithData<[f64; 2], usize>>,
+}
+
+impl DemandPoints {
+    /// The demand points for a study: its small areas when given, else its districts.
+    /// `need` is required for `RankBy::Need`; every district with demand must be in it.
+    pub fn of(
+        study: &Study,
+        small: Option<&SmallAreas>,
+        rank_by: RankBy,
+        need: Option<&DeprivationTable>,
+    ) -> Result<DemandPoints> {
+        match small {
+            Some(sm) => DemandPoints::small_areas(study, sm, rank_by, need),
+            None => DemandPoints::districts(study, rank_by, need),
+        }
+    }
+
+    /// One demand point per district, at its representative point, with its figure.
+    ///
+    /// # Examples
+    /// ```
+    /// use covgap::{error::Diagnostics, load};
+    /// use covgap::plan::instance::{DemandPoints, RankBy};
+    /// let study = load::load(&load::Inputs::default(), &mut Diagnostics::new()).unwrap();
+    /// let d = DemandPoints::districts(&study, RankBy::Births, None).unwrap();
+    /// assert_eq!(d.points.len(), 361);
+    /// ```
+    pub fn districts(
+        study: &Study,
+        rank_by: RankBy,
+        need: Option<&DeprivationTable>,
+    ) -> Result<DemandPoints> {
+        let rows = study.areas.iter().enumerate().map(|(i, a)| Row {
+            code: a.code.clone(),
+            name: a.name.clone(),
+            district: i,
+            babies: a.figure.unwrap_or(0),
+            x: a.point.bng.x(),
+            y: a.point.bng.y(),
+        });
+        let figure = format!(
+            "{}, {} ({})",
+            study.demand.measure.describe(),
+            study.demand.period,
+            study.demand.source
+        );
+        build_demand(study, DemandKind::Districts, figure, rows, rank_by, need)
+    }
+
+    /// One demand point per small area with a figure, at its representative point, in
+    /// small-area code order. Small areas with no figure weigh nothing and are left out.
+    pub fn small_areas(
+        study: &Study,
+        small: &SmallAreas,
+        rank_by: RankBy,
+        need: Option<&DeprivationTable>,
+    ) -> Result<DemandPoints> {
+        let rows = small.areas.iter().filter_map(|sa| {
+            Some(Row {
+                code: sa.code.clone(),
+                name: sa.name.clone(),
+                district: sa.district?,
+                babies: sa.figure?,
+                x: sa.point.bng.x(),
+                y: sa.point.bng.y(),
+            })
+        });
+        let figure = format!(
+            "the small-area figures, {}",
+            small.figure_columns.join("; ")
+        );
+        build_demand(study, DemandKind::SmallAreas, figure, rows, rank_by, need)
+    }
+
+    /// Demand points whose representative point is within `metres` of (`x`, `y`) on British
+    /// National Grid (distance `<=` `metres`, as `hypot` computes it), ascending.
+    ///
+    /// # Examples
+    /// ```
+    /// use covgap::{error::Diagnostics, load};
+    /// use covgap::plan::instance::{DemandPoints, RankBy};
+    /// let study = load::load(&load::Inputs::default(), &mut Diagnostics::new()).unwrap();
+    /// let d = DemandPoints::districts(&study, RankBy::Births, None).unwrap();
+    /// let p = &d.points[0];
+    /// assert!(d.within(p.x, p.y, 0.0).contains(&0));
+    /// assert_eq!(d.within(p.x, p.y, 2_000_000.0).len(), 361);
+    /// ```
+    pub fn within(&self, x: f64, y: f64, metres: f64) -> Vec<usize> {
+        // The R-tree compares squared distances; ask a little wider and decide each point
+        // as the brute-force loop (and the exported instance's readers) do, with `hypot`.
+        let wide = metres * (1.0 + 1e-9) + 1e-6;
+        let mut out: Vec<usize> = self
+            .tree
+            .locate_within_distance([x, y], wide * wide)
+            .map(|g| g.data)
+            .filter(|&d| {
+                let p = &self.points[d];
+                (p.x - x).hypot(p.y - y) <= metres
+            })
+            .collect();
+        out.sort_unstable();
+        out
+    }
+
+    /// Total babies.
+    pub fn total(&self) -> u64 {
+        self.points.iter().map(|d| d.babies).sum()
+    }
+}
+
+/// A demand point before weighting.
+struct Row {
+    code: String,
+    name: String,
+    district: usize,
+    babies: u64,
+    x: f64,
+    y: f64,
+}
+
+fn build_demand(
+    study: &Study,
+    kind: DemandKind,
+    figure: String,
+    rows: impl Iterator<Item = Row>,
+    rank_by: RankBy,
+    need: Option<&DeprivationTable>,
+) -> Result<DemandPoints> {
+    let mut missing: Vec<String> = Vec::new();
+    let mut in_district: Vec<Vec<usize>> = vec![Vec::new(); study.areas.len()];
+    let mut points = Vec::new();
+    for (n, r) in rows.enumerate() {
+        let code = &study.areas[r.district].code;
+        let deprivation = need
+            .and_then(|t| t.get(code))
+            .map(|d| d.most_deprived_decile_share);
+        let weight = match (rank_by, deprivation) {
+            (RankBy::Births, _) => r.babies as f64,
+            (RankBy::Need, Some(d)) => r.babies as f64 * (1.0 + d),
+            (RankBy::Need, None) => {
+                if r.babies > 0 && missing.last() != Some(code) && !missing.contains(code) {
+                    missing.push(code.clone());
+                }
+                r.babies as f64
+            }
+        };
+        in_district[r.district].push(n);
+        points.push(DemandPoint {
+            district: match kind {
+                DemandKind::Districts => None,
+                DemandKind::SmallAreas => Some(code.clone()),
+            },
+            code: r.code,
+            name: r.name,
+            babies: r.babies,
+            weight,
+            x: r.x,
+            y: r.y,
+            deprivation,
+        });
+    }
+    if !missing.is_empty() {
+        missing.sort();
+        let source = match need {
+            Some(t) if t.built_in => format!(
+                "{}; it covers the 361 UK districts of May 2024 by code (give your own table with --deprivation FILE)",
+                t.source
+            ),
+            Some(t) => t.source.clone(),
+            None => "no deprivation table was given".into(),
+        };
+        return Err(Error::Plan(format!(
+            "--rank-by need: no deprivation figure for {} district(s) with demand: {}{} (deprivation from {source})",
+            missing.len(),
+            missing.iter().take(10).cloned().collect::<Vec<_>>().join(", "),
+            if missing.len() > 10 { ", ..." } else { "" }
+        )));
+    }
+    let tree = RTree::bulk_load(
+        points
+            .iter()
+            .enumerate()
+            .map(|(i, p)| GeomWithData::new([p.x, p.y], i))
+            .collect(),
+    );
+    Ok(DemandPoints {
+        kind,
+        rank_by,
+        figure,
+        points,
+        in_district,
+        tree,
+    })
 }
 
 /// A team site, fixed or candidate.
@@ -132,30 +445,38 @@ pub struct Instance {
     pub rank_by: RankBy,
     /// New sites to choose.
     pub add: usize,
-    /// One per district, in the study's area order.
+    /// Districts, or small areas.
+    pub demand_kind: DemandKind,
+    /// Which figure a demand point's `babies` is, in words.
+    pub figure: String,
+    /// One per district in the study's area order, or one per small area with a figure in
+    /// code order.
     pub demand: Vec<DemandPoint>,
     pub candidates: Vec<Site>,
     /// Existing teams and what-if teams, kept as they are.
     pub fixed: Vec<Site>,
 }
 
-fn site_covers(study: &Study, model: Model, listed: &[usize], at: Option<&Located>) -> Vec<usize> {
-    let mut covers: Vec<usize> = listed.to_vec();
+/// Demand covered by a site that names `named` districts and is based at `at`.
+fn site_covers(
+    demand: &DemandPoints,
+    model: Model,
+    named: &[usize],
+    at: Option<&Located>,
+) -> Vec<usize> {
+    let mut covers: Vec<usize> = named
+        .iter()
+        .flat_map(|&i| demand.in_district[i].iter().copied())
+        .collect();
     if let (Model::Radius(km), Some(at)) = (model, at) {
-        let r = km * 1000.0;
-        for (i, a) in study.areas.iter().enumerate() {
-            let (dx, dy) = (a.point.bng.x() - at.bng.x(), a.point.bng.y() - at.bng.y());
-            if dx.hypot(dy) <= r {
-                covers.push(i);
-            }
-        }
+        covers.extend(demand.within(at.bng.x(), at.bng.y(), km * 1000.0));
     }
     covers.sort_unstable();
     covers.dedup();
     covers
 }
 
-fn team_site(study: &Study, model: Model, t: &Team) -> Site {
+fn team_site(study: &Study, demand: &DemandPoints, model: Model, t: &Team) -> Site {
     let at = t.base.as_ref().map(|b| b.at);
     // Under a radius the district holding the base is covered only if its representative
     // point is within reach, like any other: coverage then follows from the coordinates and
@@ -167,7 +488,7 @@ fn team_site(study: &Study, model: Model, t: &Team) -> Site {
     Site {
         name: t.name.clone(),
         district: t.host_area.map(|i| study.areas[i].code.clone()),
-        covers: site_covers(study, model, named, at.as_ref()),
+        covers: site_covers(demand, model, named, at.as_ref()),
         at,
     }
 }
@@ -175,72 +496,39 @@ fn team_site(study: &Study, model: Model, t: &Team) -> Site {
 impl Instance {
     /// Builds the problem: `fixed` are the teams kept as they are (counted existing teams and
     /// what-if teams); `candidates` the possible new sites, or `None` for every district no
-    /// fixed team covers, placed at its representative point.
+    /// fixed team covers, placed at its representative point (which, with small areas, is
+    /// the figure-weighted centroid of its small areas). Under a radius such a candidate
+    /// names no district: it covers what lies within the radius of its point.
     ///
     /// # Examples
     /// ```
     /// use covgap::{error::Diagnostics, load};
-    /// use covgap::plan::instance::{Instance, Model, RankBy};
+    /// use covgap::plan::instance::{DemandPoints, Instance, Model, RankBy};
     /// let study = load::load(&load::Inputs::default(), &mut Diagnostics::new()).unwrap();
     /// let fixed: Vec<_> = study.teams.iter().filter(|t| t.counted).cloned().collect();
-    /// let inst = Instance::build(&study, &fixed, None, Model::District, RankBy::Births, None, 5).unwrap();
+    /// let demand = DemandPoints::districts(&study, RankBy::Births, None).unwrap();
+    /// let inst = Instance::build(&study, &demand, &fixed, None, Model::District, 5);
     /// assert_eq!(inst.demand.len(), 361);
     /// assert!(inst.candidates.iter().all(|c| c.covers.len() == 1));
     /// ```
     pub fn build(
         study: &Study,
+        demand: &DemandPoints,
         fixed: &[Team],
         candidates: Option<&[Team]>,
         model: Model,
-        rank_by: RankBy,
-        need: Option<&HashMap<String, Deprivation>>,
         add: usize,
-    ) -> Result<Instance> {
-        let mut missing = Vec::new();
-        let demand: Vec<DemandPoint> = study
-            .areas
-            .iter()
-            .map(|a| {
-                let babies = a.figure.unwrap_or(0);
-                let deprivation = need
-                    .and_then(|n| n.get(&a.code))
-                    .map(|d| d.most_deprived_decile_share);
-                let weight = match (rank_by, deprivation) {
-                    (RankBy::Births, _) => babies as f64,
-                    (RankBy::Need, Some(d)) => babies as f64 * (1.0 + d),
-                    (RankBy::Need, None) => {
-                        if babies > 0 {
-                            missing.push(a.code.clone());
-                        }
-                        babies as f64
-                    }
-                };
-                DemandPoint {
-                    code: a.code.clone(),
-                    name: a.name.clone(),
-                    babies,
-                    weight,
-                    x: a.point.bng.x(),
-                    y: a.point.bng.y(),
-                    deprivation,
-                }
-            })
-            .collect();
-        if !missing.is_empty() {
-            return Err(Error::Plan(format!(
-                "--rank-by need: no deprivation figure for {} district(s) with demand: {}{} (the built-in figures cover the 361 UK districts of May 2024 by code)",
-                missing.len(),
-                missing.iter().take(10).cloned().collect::<Vec<_>>().join(", "),
-                if missing.len() > 10 { ", ..." } else { "" }
-            )));
-        }
+    ) -> Instance {
         let fixed_teams = fixed;
         let fixed: Vec<Site> = fixed_teams
             .iter()
-            .map(|t| team_site(study, model, t))
+            .map(|t| team_site(study, demand, model, t))
             .collect();
         let candidates: Vec<Site> = match candidates {
-            Some(list) => list.iter().map(|t| team_site(study, model, t)).collect(),
+            Some(list) => list
+                .iter()
+                .map(|t| team_site(study, demand, model, t))
+                .collect(),
             None => {
                 let mut has_team = vec![false; study.areas.len()];
                 // "Without a team" in the campaign's sense: no fixed team is placed in or
@@ -253,23 +541,32 @@ impl Instance {
                     .iter()
                     .enumerate()
                     .filter(|(i, _)| !has_team[*i])
-                    .map(|(i, a)| Site {
-                        name: a.name.clone(),
-                        district: Some(a.code.clone()),
-                        covers: site_covers(study, model, &[i], Some(&a.point)),
-                        at: Some(a.point),
+                    .map(|(i, a)| {
+                        let own = [i];
+                        let named: &[usize] = match model {
+                            Model::District => &own,
+                            Model::Radius(_) => &[],
+                        };
+                        Site {
+                            name: a.name.clone(),
+                            district: Some(a.code.clone()),
+                            covers: site_covers(demand, model, named, Some(&a.point)),
+                            at: Some(a.point),
+                        }
                     })
                     .collect()
             }
         };
-        Ok(Instance {
+        Instance {
             model,
-            rank_by,
+            rank_by: demand.rank_by,
             add,
-            demand,
+            demand_kind: demand.kind,
+            figure: demand.figure.clone(),
+            demand: demand.points.clone(),
             candidates,
             fixed,
-        })
+        }
     }
 
     /// Demand points covered by the fixed sites.
@@ -283,7 +580,9 @@ impl Instance {
         c
     }
 
-    /// The problem the solvers see: demand already covered by fixed sites weighs nothing.
+    /// The problem the solvers see: demand already covered by fixed sites weighs nothing,
+    /// and demand points covered by the same candidate sites are merged
+    /// ([`MaxCover::aggregated`]); site indices are candidate indices.
     pub fn max_cover(&self) -> MaxCover {
         let fixed = self.covered_by_fixed();
         MaxCover {
@@ -295,10 +594,21 @@ impl Instance {
                 .collect(),
             sets: self.candidates.iter().map(|c| c.covers.clone()).collect(),
         }
+        .aggregated()
     }
 
-    /// The instance as JSON (format `covgap-plan-instance/1`); `solutions` (covgap's own
-    /// answers) is added as given.
+    /// The coverage model in words, for this instance's demand.
+    pub fn model_description(&self) -> String {
+        self.model.describe(self.demand_kind)
+    }
+
+    /// What the plan maximises, in words.
+    pub fn weight_description(&self) -> &'static str {
+        self.rank_by.describe(self.demand_kind)
+    }
+
+    /// The instance as JSON (format `covgap-plan-instance/2`, see [`FORMAT`]); `solutions`
+    /// (covgap's own answers) is added as given.
     pub fn to_json(&self, solutions: Option<serde_json::Value>) -> Vec<u8> {
         let site = |(id, s): (usize, &Site)| SiteJson {
             id,
@@ -311,15 +621,17 @@ impl Instance {
         let doc = InstanceJson {
             format: FORMAT.into(),
             coordinates: "British National Grid (EPSG:27700) easting and northing, metres".into(),
+            demand_points: Some(self.demand_kind.key().into()),
+            demand_figure: Some(self.figure.clone()),
             model: match self.model {
                 Model::District => "district".into(),
                 Model::Radius(_) => "radius".into(),
             },
-            model_description: self.model.describe(),
+            model_description: self.model_description(),
             radius_km: self.model.radius_km(),
             radius_m: self.model.radius_km().map(|r| r * 1000.0),
             rank_by: self.rank_by.key().into(),
-            weight: self.rank_by.describe().into(),
+            weight: self.weight_description().into(),
             add: self.add,
             demand: self.demand.clone(),
             candidates: self.candidates.iter().enumerate().map(site).collect(),
@@ -331,17 +643,22 @@ impl Instance {
         s.into_bytes()
     }
 
-    /// Reads an instance written by [`Instance::to_json`].
+    /// Reads an instance written by [`Instance::to_json`]: format `covgap-plan-instance/2`,
+    /// or `/1` (written before small-area demand; its demand points are districts).
     ///
     /// # Examples
     /// ```
     /// use covgap::{error::Diagnostics, load};
-    /// use covgap::plan::instance::{Instance, Model, RankBy};
+    /// use covgap::plan::instance::{DemandPoints, Instance, Model, RankBy};
     /// let study = load::load(&load::Inputs::default(), &mut Diagnostics::new()).unwrap();
     /// let fixed: Vec<_> = study.teams.iter().filter(|t| t.counted).cloned().collect();
-    /// let inst = Instance::build(&study, &fixed, None, Model::Radius(30.0), RankBy::Births, None, 3).unwrap();
+    /// let demand = DemandPoints::districts(&study, RankBy::Births, None).unwrap();
+    /// let inst = Instance::build(&study, &demand, &fixed, None, Model::Radius(30.0), 3);
     /// let back = Instance::from_json(&inst.to_json(None), "test").unwrap();
     /// assert_eq!(back.max_cover(), inst.max_cover());
+    /// assert_eq!((&back.figure, back.demand_kind), (&inst.figure, inst.demand_kind));
+    /// // Coordinates come back to within a unit in the last place (serde_json's float parsing).
+    /// assert!(back.demand.iter().zip(&inst.demand).all(|(b, i)| b.code == i.code && (b.x - i.x).abs() < 1e-6));
     /// ```
     pub fn from_json(bytes: &[u8], path: &str) -> Result<Instance> {
         let err = |message: String| Error::Format {
@@ -350,9 +667,21 @@ impl Instance {
         };
         let doc: InstanceJson = serde_json::from_slice(bytes)
             .map_err(|e| err(format!("not a covgap plan instance: {e}")))?;
-        if doc.format != FORMAT {
-            return Err(err(format!("format {:?}, expected {FORMAT:?}", doc.format)));
-        }
+        let demand_kind = match (doc.format.as_str(), doc.demand_points.as_deref()) {
+            (FORMAT_1, _) => DemandKind::Districts,
+            (FORMAT, Some("districts")) => DemandKind::Districts,
+            (FORMAT, Some("small_areas")) => DemandKind::SmallAreas,
+            (FORMAT, other) => {
+                return Err(err(format!(
+                    "demand_points {other:?}, expected \"districts\" or \"small_areas\""
+                )))
+            }
+            (f, _) => {
+                return Err(err(format!(
+                    "format {f:?}, expected {FORMAT:?} (or {FORMAT_1:?})"
+                )))
+            }
+        };
         let model = match (doc.model.as_str(), doc.radius_km) {
             ("district", _) => Model::District,
             ("radius", Some(r)) => Model::Radius(r),
@@ -386,6 +715,8 @@ impl Instance {
             model,
             rank_by,
             add: doc.add,
+            demand_kind,
+            figure: doc.demand_figure.unwrap_or_default(),
             demand: doc.demand,
             candidates: doc
                 .candidates
@@ -397,7 +728,12 @@ impl Instance {
     }
 }
 
-const FORMAT: &str = "covgap-plan-instance/1";
+/// The format `--export-instance` writes. Version 2 added `demand_points` (`"districts"` or
+/// `"small_areas"`), `demand_figure` (which figure `babies` is) and, for small areas, each
+/// demand point's `district`; everything else is as in version 1.
+pub const FORMAT: &str = "covgap-plan-instance/2";
+/// The first format (district demand only), still read.
+pub const FORMAT_1: &str = "covgap-plan-instance/1";
 
 #[derive(Debug, Serialize, Deserialize)]
 struct SiteJson {
@@ -413,6 +749,12 @@ struct SiteJson {
 struct InstanceJson {
     format: String,
     coordinates: String,
+    /// Absent in version 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    demand_points: Option<String>,
+    /// Absent in version 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    demand_figure: Option<String>,
     model: String,
     model_description: String,
     radius_km: Option<f64>,
@@ -425,4 +767,129 @@ struct InstanceJson {
     fixed: Vec<SiteJson>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     solutions: Option<serde_json::Value>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn demand_at(points: &[(f64, f64)]) -> DemandPoints {
+        let points: Vec<DemandPoint> = points
+            .iter()
+            .enumerate()
+            .map(|(i, &(x, y))| DemandPoint {
+                code: format!("D{i}"),
+                name: String::new(),
+                district: None,
+                babies: 1,
+                weight: 1.0,
+                x,
+                y,
+                deprivation: None,
+            })
+            .collect();
+        DemandPoints {
+            kind: DemandKind::SmallAreas,
+            rank_by: RankBy::Births,
+            figure: String::new(),
+            in_district: Vec::new(),
+            tree: RTree::bulk_load(
+                points
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| GeomWithData::new([p.x, p.y], i))
+                    .collect(),
+            ),
+            points,
+        }
+    }
+
+    fn arb_problem() -> impl Strategy<Value = MaxCover> {
+        (1usize..16, 1usize..9).prop_flat_map(|(nd, ns)| {
+            (
+                proptest::collection::vec(0u32..40, nd),
+                proptest::collection::vec(proptest::collection::btree_set(0..nd, 0..=nd), ns),
+            )
+                .prop_map(|(w, sets)| MaxCover {
+                    weights: w.into_iter().map(f64::from).collect(),
+                    sets: sets.into_iter().map(|s| s.into_iter().collect()).collect(),
+                })
+        })
+    }
+
+    #[test]
+    fn a_point_exactly_on_the_radius_is_within() {
+        // 3-4-5 triangles: distances of exactly 5 km.
+        let d = demand_at(&[(3000.0, 4000.0), (-4000.0, 3000.0), (3000.0, 4000.1)]);
+        assert_eq!(d.within(0.0, 0.0, 5000.0), vec![0, 1]);
+        assert_eq!(d.within(0.0, 0.0, 4999.999), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn aggregation_merges_identical_coverage_and_drops_the_rest() {
+        // Demand 0, 2 and 4 are covered by sites 0 and 1; demand 1 by site 1 alone; demand 3
+        // by no site; demand 5 weighs nothing.
+        let p = MaxCover {
+            weights: vec![1.0, 2.0, 3.0, 4.0, 5.0, 0.0],
+            sets: vec![vec![0, 2, 4, 5], vec![4, 2, 1, 0, 5], vec![]],
+        };
+        let a = p.aggregated();
+        assert_eq!(a.weights, vec![9.0, 2.0]);
+        assert_eq!(a.sets, vec![vec![0], vec![0, 1], vec![]]);
+    }
+
+    #[test]
+    fn version_1_files_still_read() {
+        let v1 = r#"{"format": "covgap-plan-instance/1", "coordinates": "BNG", "model": "radius",
+            "model_description": "", "radius_km": 10.0, "radius_m": 10000.0, "rank_by": "births",
+            "weight": "", "add": 1,
+            "demand": [{"code": "E06000001", "name": "A", "babies": 5, "weight": 5.0,
+                        "x": 400000.0, "y": 300000.0, "deprivation": null}],
+            "candidates": [{"id": 0, "name": "s", "district": null, "x": 400000.0,
+                            "y": 300000.0, "covers": [0]}],
+            "fixed": []}"#;
+        let i = Instance::from_json(v1.as_bytes(), "v1.json").unwrap();
+        assert_eq!(i.demand_kind, DemandKind::Districts);
+        assert_eq!(i.demand[0].district_code(), "E06000001");
+        assert_eq!(i.max_cover().weights, vec![5.0]);
+        let v3 = v1.replace("instance/1", "instance/3");
+        let e = Instance::from_json(v3.as_bytes(), "v3.json").unwrap_err();
+        assert!(e.to_string().contains("v3.json"), "{e}");
+    }
+
+    proptest! {
+        /// The R-tree query returns exactly what the all-pairs loop returns.
+        #[test]
+        fn indexed_radius_query_equals_brute_force(
+            pts in proptest::collection::vec((0i32..200, 0i32..200), 0..80),
+            q in (0i32..200, 0i32..200),
+            r in 0i32..120,
+        ) {
+            // Whole kilometres, so many points lie exactly on the circle.
+            let pts: Vec<(f64, f64)> = pts.iter().map(|&(x, y)| (f64::from(x) * 1000.0, f64::from(y) * 1000.0)).collect();
+            let d = demand_at(&pts);
+            let (qx, qy, r) = (f64::from(q.0) * 1000.0, f64::from(q.1) * 1000.0, f64::from(r) * 1000.0);
+            let brute: Vec<usize> = pts.iter().enumerate().filter(|(_, p)| (p.0 - qx).hypot(p.1 - qy) <= r).map(|(i, _)| i).collect();
+            prop_assert_eq!(d.within(qx, qy, r), brute);
+        }
+
+        /// Aggregating demand changes no plan's value, and the solvers choose the same sites.
+        #[test]
+        fn aggregated_problem_gives_the_same_answers(p in arb_problem(), k in 1usize..4, pick in proptest::collection::vec(any::<bool>(), 9)) {
+            let a = p.aggregated();
+            prop_assert!(a.weights.len() <= p.weights.len());
+            let sites: Vec<usize> = (0..p.sets.len()).filter(|&j| pick[j]).collect();
+            prop_assert!((a.value(&sites) - p.value(&sites)).abs() < 1e-9);
+            let (g, ga) = (crate::plan::greedy::greedy(&p, k), crate::plan::greedy::greedy(&a, k));
+            prop_assert_eq!(&g.sites, &ga.sites);
+            prop_assert_eq!(
+                crate::plan::greedy::interchange(&p, &g.sites).sites,
+                crate::plan::greedy::interchange(&a, &ga.sites).sites
+            );
+            let limits = crate::plan::exact::Limits::default();
+            let (e, ea) = (crate::plan::exact::max_cover(&p, k, &[], &limits), crate::plan::exact::max_cover(&a, k, &[], &limits));
+            prop_assert!((e.value - ea.value).abs() < 1e-9, "{} vs {}", e.value, ea.value);
+        }
+    }
 }

@@ -1,8 +1,8 @@
 //! `covgap plan`: where N new teams would newly cover the most babies, keeping every
 //! existing team fixed, and how close the quick (greedy) answer is to the best possible.
 //!
-//! The steps: [`instance`] builds the problem (demand, candidate and fixed sites, what each
-//! covers); [`greedy`] answers it with lazy greedy selection; [`exact`] solves it by integer
+//! The steps: [`instance`] builds the problem (demand points, which are the districts or,
+//! when given, the small areas; candidate and fixed sites; what each covers); [`greedy`] answers it with lazy greedy selection; [`exact`] solves it by integer
 //! programming and also finds the fewest teams that would give every ICB, health board or
 //! region a team ([`by_geography`]).
 //!
@@ -11,7 +11,7 @@
 //! use covgap::{error::Diagnostics, load};
 //! use covgap::plan::{self, Options};
 //! let study = load::load(&load::Inputs::default(), &mut Diagnostics::new()).unwrap();
-//! let p = plan::plan(&study, &[], None, None, &Options { add: 3, ..Options::default() }).unwrap();
+//! let p = plan::plan(&study, None, &[], None, None, &Options { add: 3, ..Options::default() }).unwrap();
 //! assert_eq!(p.instance.candidates[p.greedy.sites[0]].district.as_deref(), Some("E08000025"));
 //! assert!(p.greedy.value <= p.exact.value);
 //! ```
@@ -25,10 +25,11 @@ use std::time::Instant;
 
 use crate::error::Result;
 use crate::model::{Geography, Study, Team};
-use crate::read::deprivation::Deprivation;
+use crate::read::deprivation::DeprivationTable;
+use crate::small_areas::SmallAreas;
 use exact::{Exact, Limits, Status};
 use greedy::Selection;
-use instance::{Instance, Model, RankBy};
+use instance::{DemandPoints, Instance, Model, RankBy};
 
 /// Geographies `--by` can ask about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -98,7 +99,8 @@ impl Default for Options {
 /// Babies covered before any new site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Baseline {
-    /// The UK total of the figure.
+    /// The total of the figure over every demand point: the UK total of the district
+    /// figure, or the total of the small-area figures when small areas are the demand.
     pub total: u64,
     /// Covered by the existing (counted) teams under the coverage model.
     pub existing: u64,
@@ -136,8 +138,12 @@ pub struct GeographyGap {
 #[derive(Debug, Clone, PartialEq)]
 pub struct GeographyPlan {
     pub level: ByLevel,
-    /// Geographies at this level (those with at least one district in the study).
+    /// Geographies at this level with at least one demand point (every geography with a
+    /// district in the study when demand is districts).
     pub total: usize,
+    /// Geographies with districts in the study but no demand point (no small area with a
+    /// figure), left out of the question.
+    pub without_demand: usize,
     /// Those with no team, largest figure first.
     pub gaps: Vec<GeographyGap>,
     /// Candidate indices in the minimum cover.
@@ -152,6 +158,11 @@ pub struct Plan {
     pub instance: Instance,
     pub options: Options,
     pub baseline: Baseline,
+    /// Demand points after merging those covered by the same candidate sites (the rows
+    /// the solvers see; see [`instance::MaxCover::aggregated`]).
+    pub demand_groups: usize,
+    /// The deprivation table the shares came from, when one was given.
+    pub deprivation_source: Option<String>,
     pub greedy: Selection,
     pub greedy_seconds: f64,
     /// The greedy plan improved by single swaps ([`greedy::interchange`]).
@@ -179,36 +190,31 @@ pub struct Optimum {
 pub const CURVE_SECONDS: f64 = 2.0;
 
 /// Plans new sites for `study`: its counted teams, plus `what_if`, stay fixed; `candidates`
-/// (or every district without a team) are the possible new sites. `need` is required for
-/// `RankBy::Need`.
+/// (or every district without a team) are the possible new sites. The demand points are
+/// `small`'s small areas when given (placed by [`crate::small_areas::place`], which also
+/// moved each district's point to their weighted centroid), else the districts. `need` is
+/// required for `RankBy::Need`, and gives the deprivation share reported per site.
 pub fn plan(
     study: &Study,
+    small: Option<&SmallAreas>,
     what_if: &[Team],
     candidates: Option<&[Team]>,
-    need: Option<&HashMap<String, Deprivation>>,
+    need: Option<&DeprivationTable>,
     options: &Options,
 ) -> Result<Plan> {
     let existing: Vec<Team> = study.teams.iter().filter(|t| t.counted).cloned().collect();
     let mut fixed = existing.clone();
     fixed.extend(what_if.iter().cloned());
+    let demand = DemandPoints::of(study, small, options.rank_by, need)?;
     let instance = Instance::build(
         study,
+        &demand,
         &fixed,
         candidates,
         options.model,
-        options.rank_by,
-        need,
         options.add,
-    )?;
-    let existing_only = Instance::build(
-        study,
-        &existing,
-        Some(&[]),
-        options.model,
-        RankBy::Births,
-        None,
-        0,
-    )?;
+    );
+    let existing_only = Instance::build(study, &demand, &existing, Some(&[]), options.model, 0);
     let babies = |covered: &[bool]| -> u64 {
         instance
             .demand
@@ -225,6 +231,7 @@ pub fn plan(
         what_if_teams: what_if.len(),
     };
     let problem = instance.max_cover();
+    let demand_groups = problem.weights.len();
     let started = Instant::now();
     let g = greedy::greedy(&problem, options.add);
     let greedy_seconds = started.elapsed().as_secs_f64();
@@ -287,6 +294,8 @@ pub fn plan(
         instance,
         options: options.clone(),
         baseline,
+        demand_groups,
+        deprivation_source: need.map(|t| t.source.clone()),
         greedy: g,
         greedy_seconds,
         swapped,
@@ -383,8 +392,10 @@ impl Plan {
 }
 
 /// Which geographies at `level` have no team, and the fewest candidate sites that would give
-/// every one of them a team. A geography has a team when any of its districts is covered by
-/// a fixed site; a site gives a team to every geography holding a district it covers.
+/// every one of them a team. A geography has a team when any of its demand points (its
+/// districts, or its small areas) is covered by a fixed site; a site gives a team to every
+/// geography holding a demand point it covers. Geographies with no demand point (no small
+/// area with a figure) cannot be judged this way and are left out, counted.
 pub fn by_geography(
     study: &Study,
     instance: &Instance,
@@ -393,23 +404,33 @@ pub fn by_geography(
 ) -> GeographyPlan {
     let started = Instant::now();
     let covered = instance.covered_by_fixed();
-    // Geography of each district, and totals per geography.
+    // Districts, babies and whether covered, per geography.
     let mut acc: BTreeMap<String, (Geography, usize, u64, bool)> = BTreeMap::new();
-    let geo_of: Vec<Option<String>> = study
-        .areas
+    let mut district_geo: HashMap<&str, &Geography> = HashMap::new();
+    for a in &study.areas {
+        if let Some(g) = level.of(&a.keys) {
+            acc.entry(g.code.clone())
+                .or_insert_with(|| (g.clone(), 0, 0, false))
+                .1 += 1;
+            district_geo.insert(a.code.as_str(), g);
+        }
+    }
+    let mut with_demand: std::collections::BTreeSet<String> = Default::default();
+    let geo_of: Vec<Option<String>> = instance
+        .demand
         .iter()
         .enumerate()
-        .map(|(i, a)| {
-            let g = level.of(&a.keys)?;
-            let e = acc
-                .entry(g.code.clone())
-                .or_insert_with(|| (g.clone(), 0, 0, false));
-            e.1 += 1;
-            e.2 += a.figure.unwrap_or(0);
-            e.3 |= covered[i];
+        .map(|(d, p)| {
+            let g = district_geo.get(p.district_code())?;
+            let e = acc.get_mut(&g.code)?;
+            e.2 += p.babies;
+            e.3 |= covered[d];
+            with_demand.insert(g.code.clone());
             Some(g.code.clone())
         })
         .collect();
+    let without_demand = acc.len() - with_demand.len();
+    acc.retain(|k, _| with_demand.contains(k));
     let total = acc.len();
     let without: Vec<String> = acc
         .iter()
@@ -466,6 +487,7 @@ pub fn by_geography(
     GeographyPlan {
         level,
         total,
+        without_demand,
         gaps,
         sites,
         status,

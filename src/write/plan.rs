@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use crate::model::Study;
 use crate::plan::exact::Status;
-use crate::plan::instance::{Model, RankBy};
+use crate::plan::instance::{DemandKind, Model, RankBy};
 use crate::plan::{Plan, Step};
 use crate::rollup::percent;
 use crate::write::geojson::{collection, metadata, position};
@@ -24,16 +24,48 @@ fn site_deprivation(plan: &Plan, site: usize) -> Option<f64> {
     plan.instance
         .demand
         .iter()
-        .find(|d| d.code == code)
+        .find(|d| d.district_code() == code)
         .and_then(|d| d.deprivation)
 }
 
+fn small_areas(plan: &Plan) -> bool {
+    plan.instance.demand_kind == DemandKind::SmallAreas
+}
+
+/// The demand points as codes, `;`-separated. Small areas are listed by the districts
+/// holding them (code order): a site can reach thousands, more than a spreadsheet cell holds;
+/// the exported instance has every one.
 fn codes(plan: &Plan, demand: &[usize]) -> String {
+    let d = &plan.instance.demand;
+    if small_areas(plan) {
+        let districts: std::collections::BTreeSet<&str> =
+            demand.iter().map(|&i| d[i].district_code()).collect();
+        return districts.into_iter().collect::<Vec<_>>().join(";");
+    }
     demand
         .iter()
-        .map(|&d| plan.instance.demand[d].code.as_str())
+        .map(|&i| d[i].code.as_str())
         .collect::<Vec<_>>()
         .join(";")
+}
+
+/// The figure's column key and words: the study's measure for district demand; `babies` for
+/// small areas, whose figure is the small-area tables'.
+fn figure_words(study: &Study, plan: &Plan) -> (&'static str, &'static str) {
+    if small_areas(plan) {
+        ("babies", "babies")
+    } else {
+        (study.demand.measure.key(), study.demand.measure.describe())
+    }
+}
+
+/// What the percentages are of.
+fn of_total(plan: &Plan) -> &'static str {
+    if small_areas(plan) {
+        "of all babies in the small areas"
+    } else {
+        "of the UK"
+    }
 }
 
 fn baseline_label(plan: &Plan) -> String {
@@ -49,8 +81,9 @@ fn baseline_label(plan: &Plan) -> String {
 
 /// `plan.csv`: for each method, a row for the starting point (n = 0) and one per new site.
 pub fn csv(study: &Study, plan: &Plan) -> Vec<u8> {
-    let key = study.demand.measure.key();
+    let (key, _) = figure_words(study, plan);
     let need = plan.options.rank_by == RankBy::Need;
+    let small = small_areas(plan);
     let newly = format!("{key}_newly_covered");
     let cum = format!("cumulative_{key}_covered");
     let mut header = vec![
@@ -60,15 +93,22 @@ pub fn csv(study: &Study, plan: &Plan) -> Vec<u8> {
         "district_code",
         "district_name",
         "newly_covers",
-        newly.as_str(),
     ];
+    if small {
+        header.push("newly_covered_small_areas");
+    }
+    header.push(newly.as_str());
     if need {
         header.push("need_weighted_newly_covered");
     }
     let best = format!("best_possible_cumulative_{key}_at_n");
     header.extend([
         cum.as_str(),
-        "cumulative_percent_of_uk",
+        if small {
+            "cumulative_percent_of_total"
+        } else {
+            "cumulative_percent_of_uk"
+        },
         "most_deprived_decile_share",
         best.as_str(),
         "best_possible_percent_at_n",
@@ -93,6 +133,9 @@ pub fn csv(study: &Study, plan: &Plan) -> Vec<u8> {
             String::new(),
             String::new(),
         ];
+        if small {
+            r.push(String::new());
+        }
         if need {
             r.push(String::new());
         }
@@ -122,8 +165,11 @@ pub fn csv(study: &Study, plan: &Plan) -> Vec<u8> {
                 site.district.clone().unwrap_or_default(),
                 dname,
                 codes(plan, &s.newly),
-                s.babies_new.to_string(),
             ];
+            if small {
+                r.push(s.newly.len().to_string());
+            }
+            r.push(s.babies_new.to_string());
             if need {
                 r.push(format!("{:.1}", s.weight_new));
             }
@@ -149,7 +195,7 @@ pub fn csv(study: &Study, plan: &Plan) -> Vec<u8> {
 /// `plan_geographies.csv`: geographies with no team and the site that would give each one.
 pub fn geographies_csv(study: &Study, plan: &Plan) -> Option<Vec<u8>> {
     let g = plan.geographies.as_ref()?;
-    let key = study.demand.measure.key();
+    let (key, _) = figure_words(study, plan);
     let header = [
         "level",
         "code",
@@ -209,7 +255,8 @@ pub fn geojson(study: &Study, plan: &Plan) -> Vec<u8> {
             }
         }
     }
-    let key = study.demand.measure.key();
+    let (key, _) = figure_words(study, plan);
+    let small = small_areas(plan);
     let features = chosen
         .into_iter()
         .filter_map(|(j, c)| {
@@ -219,6 +266,9 @@ pub fn geojson(study: &Study, plan: &Plan) -> Vec<u8> {
             p.insert("site".into(), json!(site.name));
             p.insert("district_code".into(), json!(site.district));
             p.insert("covers".into(), json!(codes(plan, &site.covers)));
+            if small {
+                p.insert("covers_small_areas".into(), json!(site.covers.len()));
+            }
             p.insert("greedy_rank".into(), json!(c.greedy.as_ref().map(|s| s.n)));
             p.insert(
                 format!("greedy_{key}_newly_covered"),
@@ -228,6 +278,12 @@ pub fn geojson(study: &Study, plan: &Plan) -> Vec<u8> {
                 "greedy_newly_covers".into(),
                 json!(c.greedy.as_ref().map(|s| codes(plan, &s.newly))),
             );
+            if small {
+                p.insert(
+                    "greedy_newly_covered_small_areas".into(),
+                    json!(c.greedy.as_ref().map(|s| s.newly.len())),
+                );
+            }
             p.insert("in_exact_plan".into(), json!(c.exact.is_some()));
             p.insert(
                 format!("exact_{key}_newly_covered"),
@@ -237,6 +293,12 @@ pub fn geojson(study: &Study, plan: &Plan) -> Vec<u8> {
                 "exact_newly_covers".into(),
                 json!(c.exact.as_ref().map(|s| codes(plan, &s.newly))),
             );
+            if small {
+                p.insert(
+                    "exact_newly_covered_small_areas".into(),
+                    json!(c.exact.as_ref().map(|s| s.newly.len())),
+                );
+            }
             if plan.geographies.is_some() {
                 p.insert("gives_a_team_to".into(), json!(c.by.join(";")));
             }
@@ -255,8 +317,14 @@ pub fn geojson(study: &Study, plan: &Plan) -> Vec<u8> {
     if let Value::Object(m) = &mut meta {
         m.insert(
             "coverage_model".into(),
-            json!(plan.options.model.describe()),
+            json!(plan.instance.model_description()),
         );
+        m.insert(
+            "demand_points".into(),
+            json!(plan.instance.demand_kind.key()),
+        );
+        m.insert("demand_figure".into(), json!(plan.instance.figure));
+        m.insert(format!("{key}_total"), json!(plan.baseline.total));
         m.insert("rank_by".into(), json!(plan.options.rank_by.key()));
         m.insert("add".into(), json!(plan.options.add));
     }
@@ -266,18 +334,62 @@ pub fn geojson(study: &Study, plan: &Plan) -> Vec<u8> {
 /// The plan in Markdown, for `plan.md` and the end of `summary.md`.
 pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
     let b = &plan.baseline;
-    let what = study.demand.measure.describe();
+    let (_, what) = figure_words(study, plan);
+    let scope = of_total(plan);
+    let small = small_areas(plan);
     let mut s = String::new();
     let _ = writeln!(
         s,
         "\n## Plan: where new teams would reach the most babies\n"
     );
+    if small {
+        let with_demand: std::collections::HashSet<&str> = plan
+            .instance
+            .demand
+            .iter()
+            .map(|d| d.district_code())
+            .collect();
+        let empty = study
+            .areas
+            .iter()
+            .filter(|a| !with_demand.contains(a.code.as_str()))
+            .count();
+        let _ = writeln!(
+            s,
+            "- **Demand points: small areas.** The {} small areas with a figure, each at its representative point and counting for its own figure ({}). The total, {} babies, is the sum of those figures, not of the district figures ({what_d}).{} The solvers see {} groups of small areas covered by the same candidate sites.",
+            thousands(plan.instance.demand.len() as u64),
+            plan.instance.figure,
+            thousands(b.total),
+            if empty > 0 {
+                format!(" {empty} district(s) have no small area with a figure, so their babies are not counted here.")
+            } else {
+                String::new()
+            },
+            thousands(plan.demand_groups as u64),
+            what_d = study.demand.measure.describe(),
+        );
+    } else {
+        let _ = writeln!(
+            s,
+            "- **Demand points: districts.** The {} districts, each at its representative point, counted in its figure ({what}).",
+            plan.instance.demand.len(),
+        );
+    }
     let _ = writeln!(
         s,
         "- **Coverage model**: {}.",
-        plan.options.model.describe()
+        plan.instance.model_description()
     );
-    let _ = writeln!(s, "- **Maximising**: {}.", plan.options.rank_by.describe());
+    let _ = writeln!(
+        s,
+        "- **Maximising**: {}.",
+        plan.instance.weight_description()
+    );
+    if let Some(src) = &plan.deprivation_source {
+        if plan.options.rank_by == RankBy::Need {
+            let _ = writeln!(s, "- **Deprivation shares** from {src}.");
+        }
+    }
     let _ = writeln!(
         s,
         "- **Existing teams** cover {} of {} {what} ({:.1}%) under this model.",
@@ -301,6 +413,7 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
         plan.instance.candidates.len(),
         match &plan.options.candidates_source {
             Some(f) => format!("the sites listed in {f}"),
+            None if small => "every district without a team, placed at its representative point (the figure-weighted centroid of its small areas, unless that falls outside it)".into(),
             None => "every district without a team, placed at its representative point".into(),
         }
     );
@@ -315,7 +428,7 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
         let last = |v: &[Step]| v.last().map_or(b.with_what_if, |s| s.babies_cumulative);
         let _ = writeln!(
             s,
-            "- **{} new team(s), greedy** (lazy re-evaluation, {:.1} ms): {} {what} newly covered, {:.1}% of the UK covered in all; {weight_word} {:.1}.",
+            "- **{} new team(s), greedy** (lazy re-evaluation, {:.1} ms): {} {what} newly covered, {:.1}% {scope} covered in all; {weight_word} {:.1}.",
             plan.greedy.sites.len(),
             plan.greedy_seconds * 1000.0,
             thousands(last(&gsteps) - b.with_what_if),
@@ -365,7 +478,12 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
         if plan.greedy.sites.len() < plan.options.add {
             let _ = writeln!(s, "- Every demand point the candidates can reach is covered after {} site(s); more sites would add nothing.", plan.greedy.sites.len());
         }
-        let _ = writeln!(s, "\n| n | Greedy site | {what} newly covered | % of UK covered | Exact plan site | {what} newly covered | % of UK covered | Best possible with n new teams, % |");
+        let pct = if small {
+            "% of small areas' babies covered"
+        } else {
+            "% of UK covered"
+        };
+        let _ = writeln!(s, "\n| n | Greedy site | {what} newly covered | {pct} | Exact plan site | {what} newly covered | {pct} | Best possible with n new teams, % |");
         let _ = writeln!(s, "|---:|---|---:|---:|---|---:|---:|---:|");
         let name = |st: &Step| {
             let c = &plan.instance.candidates[st.site];
@@ -408,13 +526,19 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
     if let Some(g) = &plan.geographies {
         let _ = writeln!(
             s,
-            "\n### {} with no team\n\n{} of {} have no team. A team at one of the candidate sites gives a team to every one of them that holds a district it covers; the fewest sites that reach them all: **{}** ({}, {:.2} s).\n",
+            "\n### {} with no team\n\n{} of {} have no team. A team at one of the candidate sites gives a team to every one of them that holds a {} it covers; the fewest sites that reach them all: **{}** ({}, {:.2} s).{}\n",
             g.level.describe(),
             g.gaps.len(),
             g.total,
+            if small { "small area" } else { "district" },
             g.sites.len(),
             g.status.describe(&plan.options.limits),
-            g.seconds
+            g.seconds,
+            if g.without_demand > 0 {
+                format!(" {} more have no small area with a figure and are left out.", g.without_demand)
+            } else {
+                String::new()
+            }
         );
         if !g.gaps.is_empty() {
             let _ = writeln!(
@@ -473,13 +597,24 @@ pub fn files(study: &Study, run: Vec<OutputFile>, plan: &Plan) -> Vec<OutputFile
     };
     out.push(file("plan.csv", csv(study, plan)));
     out.push(file("plan.geojson", geojson(study, plan)));
-    let mut md = format!(
-        "# Plan for new parent-infant relationship teams\n\nFigure: {}, {} ({}).\n",
-        study.demand.measure.describe(),
-        study.demand.period,
-        study.demand.source
-    )
-    .into_bytes();
+    let figure = if small_areas(plan) {
+        format!(
+            "Figure: {}; {} babies in all. The district figure ({}, {}) is used only by the `covgap run` outputs above the plan in `summary.md`.",
+            plan.instance.figure,
+            thousands(plan.baseline.total),
+            study.demand.measure.describe(),
+            study.demand.period
+        )
+    } else {
+        format!(
+            "Figure: {}, {} ({}).",
+            study.demand.measure.describe(),
+            study.demand.period,
+            study.demand.source
+        )
+    };
+    let mut md =
+        format!("# Plan for new parent-infant relationship teams\n\n{figure}\n").into_bytes();
     md.extend_from_slice(&section);
     out.push(file("plan.md", md));
     if let Some(b) = geographies_csv(study, plan) {

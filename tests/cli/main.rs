@@ -12,6 +12,8 @@ mod map;
 mod ons_inputs;
 mod outputs;
 mod plan;
+mod plan_deprivation;
+mod plan_small_areas;
 mod properties;
 mod refresh;
 mod regression;

@@ -41,7 +41,7 @@ fn col(csv: &str, name: &str) -> usize {
 
 /// Every candidate in an exported instance covers exactly the demand points within the radius
 /// of its coordinates (candidates here name no areas), so another solver can rebuild coverage.
-fn covers_follow_from_coordinates(doc: &serde_json::Value) {
+pub(crate) fn covers_follow_from_coordinates(doc: &serde_json::Value) {
     let r = doc["radius_m"].as_f64().unwrap();
     for c in doc["candidates"].as_array().unwrap() {
         let (x, y) = (c["x"].as_f64().unwrap(), c["y"].as_f64().unwrap());

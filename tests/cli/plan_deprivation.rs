@@ -1,0 +1,214 @@
+//! `covgap plan --deprivation FILE`: a user's deprivation table for `--rank-by need`, on the
+//! hand-drawn squares of tests/fixtures/small_areas (births: Alpha 100, covered by Team One;
+//! Beta 200, Gamma 50, Delta 80).
+//!
+//! With tests/fixtures/deprivation/code_and_share_only.csv (Beta 0, Gamma 1, Delta 0.2) the
+//! need weights are Beta 200, Gamma 100 and Delta 96, so the second site changes from Delta
+//! (ranked by births, 80 > 50) to Gamma.
+
+use std::collections::BTreeMap;
+
+use crate::{covgap_at, fixture, fixture_path, read_csv};
+
+fn sq(name: &str) -> String {
+    fixture(&format!("small_areas/{name}"))
+}
+
+/// `covgap plan --add N` on the squares (district demand), in `dir`.
+fn plan(dir: &tempfile::TempDir, add: &str, extra: &[&str]) -> assert_cmd::assert::Assert {
+    let mut c = covgap_at(dir);
+    c.args(["plan", "--out", "out", "-q", "--add", add, "--boundaries"])
+        .arg(sq("districts_bng.geojson"))
+        .arg("--births")
+        .arg(sq("births.csv"))
+        .arg("--teams")
+        .arg(sq("teams.csv"))
+        .args(extra.iter().map(|a| {
+            a.strip_prefix("DEP/")
+                .map_or_else(|| a.to_string(), |n| fixture(&format!("deprivation/{n}")))
+        }));
+    c.assert()
+}
+
+fn greedy_rows(dir: &tempfile::TempDir) -> Vec<BTreeMap<String, String>> {
+    let rows = read_csv(&dir.path().join("out/plan.csv"));
+    let h = rows[0].clone();
+    rows[1..]
+        .iter()
+        .filter(|r| r[0] == "greedy" && r[1] != "0")
+        .map(|r| h.iter().cloned().zip(r.iter().cloned()).collect())
+        .collect()
+}
+
+fn sites(dir: &tempfile::TempDir) -> Vec<String> {
+    greedy_rows(dir)
+        .into_iter()
+        .map(|r| r["site"].clone())
+        .collect()
+}
+
+#[test]
+fn a_users_table_changes_the_ranking_as_its_shares_say() {
+    let births = tempfile::tempdir().unwrap();
+    plan(&births, "2", &[]).success();
+    assert_eq!(sites(&births), ["Beta", "Delta (U-shaped)"]);
+
+    let need = tempfile::tempdir().unwrap();
+    plan(
+        &need,
+        "2",
+        &[
+            "--rank-by",
+            "need",
+            "--deprivation",
+            "DEP/code_and_share_only.csv",
+        ],
+    )
+    .success();
+    assert_eq!(sites(&need), ["Beta", "Gamma"]);
+    let gamma = &greedy_rows(&need)[1];
+    assert_eq!(gamma["births_newly_covered"], "50");
+    assert_eq!(gamma["need_weighted_newly_covered"], "100.0");
+    assert_eq!(gamma["most_deprived_decile_share"], "1.0000");
+    let md = std::fs::read_to_string(need.path().join("out/plan.md")).unwrap();
+    assert!(
+        md.contains("- **Deprivation shares** from ") && md.contains("code_and_share_only.csv."),
+        "{md}"
+    );
+}
+
+#[test]
+fn deprivation_alone_implies_rank_by_need() {
+    let dir = tempfile::tempdir().unwrap();
+    plan(&dir, "2", &["--deprivation", "DEP/code_and_share_only.csv"]).success();
+    assert_eq!(sites(&dir), ["Beta", "Gamma"]);
+    assert!(greedy_rows(&dir)[0].contains_key("need_weighted_newly_covered"));
+}
+
+#[test]
+fn deprivation_with_rank_by_births_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    plan(
+        &dir,
+        "2",
+        &[
+            "--rank-by",
+            "births",
+            "--deprivation",
+            "DEP/code_and_share_only.csv",
+        ],
+    )
+    .code(2)
+    .stderr(predicates::str::contains("--deprivation"));
+    assert!(!dir.path().join("out").exists());
+}
+
+#[test]
+fn a_small_area_takes_its_districts_share() {
+    let dir = tempfile::tempdir().unwrap();
+    let areas = format!(
+        "{},{}",
+        sq("small_areas_a.geojson"),
+        sq("small_areas_b.geojson")
+    );
+    let figures = format!("{},{}", sq("figures_a.csv"), sq("figures_b.csv"));
+    plan(
+        &dir,
+        "3",
+        &[
+            "--deprivation",
+            "DEP/code_and_share_only.csv",
+            "--small-areas",
+            &areas,
+            "--small-area-figures",
+            &figures,
+            "--export-instance",
+            "inst.json",
+        ],
+    )
+    .success();
+    let got: Vec<(String, String, String)> = greedy_rows(&dir)
+        .into_iter()
+        .map(|r| {
+            (
+                r["site"].clone(),
+                r["babies_newly_covered"].clone(),
+                r["need_weighted_newly_covered"].clone(),
+            )
+        })
+        .collect();
+    // Beta 90 × 1, Delta 20 × 1.2, Gamma 5 × 2.
+    let want = [
+        ("Beta", "90", "90.0"),
+        ("Delta (U-shaped)", "20", "24.0"),
+        ("Gamma", "5", "10.0"),
+    ];
+    assert_eq!(
+        got,
+        want.map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+    );
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("inst.json")).unwrap()).unwrap();
+    let e7 = doc["demand"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "E01000007")
+        .unwrap();
+    assert_eq!(
+        (
+            e7["district"].as_str(),
+            e7["weight"].as_f64(),
+            e7["deprivation"].as_f64()
+        ),
+        (Some("E06000004"), Some(12.0), Some(0.2))
+    );
+}
+
+/// A bad table fails before anything is written, naming the file, the line and the fault.
+fn fails_naming(file: &str, parts: &[&str]) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = plan(&dir, "2", &["--deprivation", &format!("DEP/{file}")]).code(1);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    let path = fixture_path(&format!("deprivation/{file}"));
+    assert!(
+        stderr.contains(&path.display().to_string()),
+        "no file name in {stderr}"
+    );
+    for p in parts {
+        assert!(stderr.contains(p), "{p:?} not in {stderr}");
+    }
+    assert!(!dir.path().join("out").exists(), "something was written");
+}
+
+#[test]
+fn a_share_outside_0_to_1_names_the_line() {
+    fails_naming(
+        "share_outside_0_to_1.csv",
+        &["line 3", "E06000002", "42", "outside 0 to 1"],
+    );
+}
+
+#[test]
+fn a_share_that_is_not_a_number_names_the_line() {
+    fails_naming(
+        "share_not_a_number.csv",
+        &["line 4", "E06000003", "\"n/a\" is not a number"],
+    );
+}
+
+#[test]
+fn a_missing_share_column_names_the_header_line() {
+    fails_naming(
+        "no_share_column.csv",
+        &["line 1", "most_deprived_decile_share", "\"share\""],
+    );
+}
+
+#[test]
+fn a_district_missing_from_the_table_is_named() {
+    fails_naming(
+        "no_row_for_delta.csv",
+        &["no deprivation figure for 1 district(s)", "E06000004"],
+    );
+}
