@@ -146,15 +146,32 @@ fn radius_covers_small_areas_by_distance_not_by_district() {
 }
 
 #[test]
-fn a_wider_radius_reaches_delta_small_areas_from_its_interior_point() {
+fn delta_reaches_only_the_small_area_in_the_arm_holding_its_point() {
+    // Delta's weighted centroid (415, 327.5) is in its notch, so it keeps its representative
+    // point: the scan line is y = 327.5 (midway between the notch floor at 325 and the top at
+    // 330), crossing the two 5 km arms; the first, left, arm gives (402.5, 327.5). From there
+    // E01000007 (401.5, 327.5) is 1 km away and E01000008 (428.5, 327.5), in the right arm,
+    // 26 km: at 15 km Delta adds 10 babies, and Beta (70) then Delta (10) beat Beta then
+    // Gamma (5).
     let dir = tempfile::tempdir().unwrap();
     plan(&dir, "teams.csv", &["--add", "2", "--radius", "15"]).success();
     let c = curve(&dir, "exact");
     let sites: Vec<&str> = c[1..].iter().map(|r| r["site"].as_str()).collect();
     assert_eq!(sites, ["Beta", "Delta (U-shaped)"]);
-    assert_eq!(c[2]["babies_newly_covered"], "20");
-    assert_eq!(c[2]["newly_covered_small_areas"], "2");
-    assert_eq!(c[2]["cumulative_babies_covered"], "100");
+    assert_eq!(c[2]["babies_newly_covered"], "10");
+    assert_eq!(c[2]["newly_covered_small_areas"], "1");
+    assert_eq!(c[2]["cumulative_babies_covered"], "90");
+    // At 26 km Delta's point reaches the right arm's small area too.
+    let dir = tempfile::tempdir().unwrap();
+    plan(&dir, "teams.csv", &["--add", "3", "--radius", "26"]).success();
+    let delta = curve(&dir, "greedy")
+        .into_iter()
+        .find(|r| r["site"] == "Delta (U-shaped)")
+        .expect("Delta chosen");
+    assert_eq!(
+        delta["newly_covered_small_areas"], "1",
+        "E01000007 only: Beta's point reaches E01000008 first"
+    );
 }
 
 #[test]
@@ -213,7 +230,9 @@ fn a_team_placed_by_coordinates_covers_only_the_small_areas_within_reach() {
 fn by_icb_judges_an_icb_by_its_small_areas() {
     // The fixture districts' real codes put all four in one ICB. Team One names Alpha, so
     // the ICB has a team; Corner Team reaches no small area within 2.8 km, so under that
-    // radius it has none, and Gamma (the only candidate reaching a small area) gives it one.
+    // radius it has none. Two candidates reach a small area within 2.8 km: Gamma (its point
+    // is E01000005's centre) and Delta (its point is 1 km from E01000007); Beta's point is
+    // 4.9 km from its nearest. Either alone gives the ICB a team.
     let dir = tempfile::tempdir().unwrap();
     plan(&dir, "teams.csv", &["--by", "icb", "--radius", "2.8"]).success();
     assert!(text(&dir, "out/plan.md").contains("0 of 1 have no team"));
@@ -228,7 +247,10 @@ fn by_icb_judges_an_icb_by_its_small_areas() {
     assert_eq!(rows[0][4], "babies");
     assert_eq!(rows.len(), 2, "{rows:?}");
     assert_eq!((rows[1][3].as_str(), rows[1][4].as_str()), ("4", "125"));
-    assert_eq!(rows[1][5], "Gamma");
+    assert!(
+        ["Gamma", "Delta (U-shaped)"].contains(&rows[1][5].as_str()),
+        "{rows:?}"
+    );
     assert!(text(&dir, "out/plan.md").contains("holds a small area it covers"));
 }
 
