@@ -12,7 +12,7 @@ use crate::plan::exact::Status;
 use crate::plan::instance::{DemandKind, Model, RankBy};
 use crate::plan::{Plan, Step};
 use crate::rollup::percent;
-use crate::write::geojson::{collection, metadata, position};
+use crate::write::geojson::{collection, metadata, point_geometry, Feature};
 use crate::write::{excel_csv, round, thousands, OutputFile};
 
 fn share(x: Option<f64>) -> String {
@@ -306,11 +306,10 @@ pub fn geojson(study: &Study, plan: &Plan) -> Vec<u8> {
                 "most_deprived_decile_share".into(),
                 json!(site_deprivation(plan, j).map(|v| round(v, 4))),
             );
-            Some(json!({
-                "type": "Feature",
-                "properties": Value::Object(p),
-                "geometry": { "type": "Point", "coordinates": position(at.wgs84.x(), at.wgs84.y()) },
-            }))
+            Some(Feature {
+                properties: Value::Object(p),
+                geometry: point_geometry(at.wgs84.x(), at.wgs84.y()),
+            })
         })
         .collect();
     let mut meta = metadata(study);

@@ -5,7 +5,7 @@ use serde_json::{json, Map, Value};
 
 use crate::model::Study;
 use crate::small_areas::{Placement, SmallAreas};
-use crate::write::geojson::{collection, metadata, multipolygon_geometry};
+use crate::write::geojson::{collection, metadata, multipolygon_geometry, Feature};
 use crate::write::round;
 
 /// Renders `small_areas.geojson`.
@@ -47,11 +47,10 @@ pub fn geojson(study: &Study, small: &SmallAreas) -> Vec<u8> {
             p.insert("band".into(), json!(sa.band.map(|b| b.key())));
             p.insert("point_lon".into(), json!(round(sa.point.wgs84.x(), 6)));
             p.insert("point_lat".into(), json!(round(sa.point.wgs84.y(), 6)));
-            json!({
-                "type": "Feature",
-                "properties": Value::Object(p),
-                "geometry": multipolygon_geometry(&sa.wgs84),
-            })
+            Feature {
+                properties: Value::Object(p),
+                geometry: multipolygon_geometry(&sa.wgs84),
+            }
         })
         .collect();
     collection("small_areas", meta, features)
