@@ -6,6 +6,8 @@
 use std::collections::HashMap;
 
 use geo::{BoundingRect, Coord, MultiPolygon, Polygon};
+use rayon::prelude::*;
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::crs::Crs;
@@ -212,12 +214,28 @@ fn geojson_layer(input: &Input) -> Result<SourceLayer> {
         path: input.path_for_errors(),
         message,
     };
-    let root: Value = serde_json::from_str(&text).map_err(|e| {
+    let invalid = |e: serde_json::Error| {
         format_err(format!(
             "is not valid GeoJSON: {e} (expected a GeoJSON FeatureCollection, an ESRI Shapefile or a GeoPackage)"
         ))
-    })?;
-    let kind = root.get("type").and_then(Value::as_str).unwrap_or("");
+    };
+    // The document's members are read as raw text first and each feature is parsed on its
+    // own, on every core: a district file is one long array of features. Reading the raw
+    // members still checks the whole document's syntax.
+    let root: HashMap<String, &RawValue> = match serde_json::from_str(&text) {
+        Ok(r) => r,
+        // Not a JSON object: the full parse says whether it is JSON at all.
+        Err(_) => {
+            serde_json::from_str::<Value>(&text).map_err(invalid)?;
+            HashMap::new()
+        }
+    };
+    let member = |name: &str| -> Option<Value> {
+        root.get(name)
+            .and_then(|r| serde_json::from_str::<Value>(r.get()).ok())
+    };
+    let kind = member("type");
+    let kind = kind.as_ref().and_then(Value::as_str).unwrap_or("");
     if kind != "FeatureCollection" {
         let found = if kind.is_empty() {
             "a JSON document with no \"type\"".to_string()
@@ -228,15 +246,15 @@ fn geojson_layer(input: &Input) -> Result<SourceLayer> {
             "found {found}; expected a FeatureCollection of Polygon or MultiPolygon features"
         )));
     }
-    let features = root
+    let features: Vec<&RawValue> = root
         .get("features")
-        .and_then(Value::as_array)
+        .and_then(|r| serde_json::from_str(r.get()).ok())
         .ok_or_else(|| format_err("FeatureCollection has no \"features\" array".into()))?;
     if features.is_empty() {
         return Err(format_err("FeatureCollection has no features".into()));
     }
 
-    let declared = match root.get("crs") {
+    let declared = match member("crs") {
         None | Some(Value::Null) => None,
         Some(crs) => {
             let name = crs
@@ -264,25 +282,28 @@ fn geojson_layer(input: &Input) -> Result<SourceLayer> {
         }
     };
 
-    let fields: Vec<String> = features[0]
-        .get("properties")
-        .and_then(Value::as_object)
-        .map(|p| p.keys().cloned().collect())
-        .unwrap_or_default();
-    let features = features
-        .iter()
-        .map(|f| SourceFeature {
-            props: f
+    let features: Vec<SourceFeature> = features
+        .par_iter()
+        .map(|f| {
+            // A feature that is not an object has no properties and no geometry.
+            let parts: HashMap<String, &RawValue> =
+                serde_json::from_str(f.get()).unwrap_or_default();
+            let props = match parts
                 .get("properties")
-                .and_then(Value::as_object)
-                .cloned()
-                .unwrap_or_default(),
-            geometry: match f.get("geometry") {
-                None | Some(Value::Null) => None,
-                Some(g) => Some(to_multipolygon(g)),
-            },
+                .and_then(|r| serde_json::from_str::<Value>(r.get()).ok())
+            {
+                Some(Value::Object(m)) => m,
+                _ => Default::default(),
+            };
+            let geometry = match parts.get("geometry") {
+                None => None,
+                Some(g) if g.get() == "null" => None,
+                Some(g) => Some(to_multipolygon(g.get())),
+            };
+            SourceFeature { props, geometry }
         })
         .collect();
+    let fields: Vec<String> = features[0].props.keys().cloned().collect();
     Ok(SourceLayer {
         features,
         fields,
@@ -493,11 +514,9 @@ fn pick_field(
     ))
 }
 
-fn to_multipolygon(g: &Value) -> std::result::Result<MultiPolygon, String> {
-    // Deserialise from the borrowed value: cloning each feature's coordinate tree first
-    // cost more than the parse itself.
-    let geom = <geojson::Geometry as serde::Deserialize>::deserialize(g)
-        .map_err(|e| format!("geometry is not valid GeoJSON: {e}"))?;
+fn to_multipolygon(g: &str) -> std::result::Result<MultiPolygon, String> {
+    let geom: geojson::Geometry =
+        serde_json::from_str(g).map_err(|e| format!("geometry is not valid GeoJSON: {e}"))?;
     let kind = geom.value.type_name();
     let mp: MultiPolygon = match kind {
         "Polygon" => MultiPolygon::new(vec![
