@@ -14,6 +14,7 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
+use rayon::prelude::*;
 use resvg::tiny_skia as sk;
 
 use geo::{BoundingRect, Intersects, MultiPolygon, Rect};
@@ -693,7 +694,8 @@ impl Map {
     ///
     /// The overlay is parsed while the shapes are drawn; layers clipped to a rectangle (the
     /// London inset) are drawn apart, each on a page of its own the size of its clip, and then
-    /// laid on the page after the unclipped ones, before the overlay.
+    /// laid on the page after the unclipped ones, before the overlay. The unclipped shapes and
+    /// the overlay are drawn in horizontal bands on every core (see [`in_bands`]).
     pub fn png(&self, canvas: Canvas) -> Result<Vec<u8>> {
         let Canvas { opt, mut pixmap } = canvas;
         let (t, height) = page_transform(pixmap.width());
@@ -713,9 +715,11 @@ impl Map {
                 )
             },
             || {
-                for l in self.layers.iter().filter(|l| l.clip.is_none()) {
-                    draw(&mut pixmap.as_mut(), &l.shapes, t, None);
-                }
+                in_bands(&mut pixmap, |band, t_band| {
+                    for l in self.layers.iter().filter(|l| l.clip.is_none()) {
+                        draw(band, &l.shapes, t.post_concat(t_band), None);
+                    }
+                })
             },
         );
         let tree = tree.map_err(|e| png_err(e.to_string()))?;
@@ -731,13 +735,36 @@ impl Map {
             );
         }
         let scale = pixmap.width() as f32 / tree.size().width();
-        resvg::render(
-            &tree,
-            sk::Transform::from_scale(scale, scale),
-            &mut pixmap.as_mut(),
-        );
+        in_bands(&mut pixmap, |band, t_band| {
+            resvg::render(
+                &tree,
+                sk::Transform::from_scale(scale, scale).post_concat(t_band),
+                band,
+            )
+        });
         encode(&pixmap)
     }
+}
+
+/// Draws on `pixmap` in horizontal bands, on every core: `draw` gets each band and the
+/// shift that takes page pixels to the band's. Drawing clips to the band, so each band costs
+/// about its share of the whole; the shift is whole pixels, so anti-aliasing lands on the
+/// pixels it would on the whole page.
+fn in_bands(pixmap: &mut sk::Pixmap, draw: impl Fn(&mut sk::PixmapMut, sk::Transform) + Sync) {
+    const BANDS: u32 = 4;
+    let (width, height) = (pixmap.width(), pixmap.height());
+    let rows = height.div_ceil(BANDS).max(1);
+    pixmap
+        .data_mut()
+        .par_chunks_mut(rows as usize * width as usize * 4)
+        .enumerate()
+        .for_each(|(i, bytes)| {
+            let band_rows = (bytes.len() / (width as usize * 4)) as u32;
+            if let Some(mut band) = sk::PixmapMut::from_bytes(bytes, width, band_rows) {
+                let shift = sk::Transform::from_translate(0.0, -((i as u32 * rows) as f32));
+                draw(&mut band, shift);
+            }
+        });
 }
 
 /// Where a page unit goes on a PNG `width` pixels wide, and the PNG's height. The page is
