@@ -1,6 +1,8 @@
 //! Criterion benchmarks for the inner loops of `covgap assign` and small areas:
 //! containment (which district holds a point), nearest team (distance to the nearest
-//! covered district), the WGS84 -> British National Grid transform, and CSV reading.
+//! covered district), the WGS84 -> British National Grid transform, and CSV reading; and
+//! for the default `covgap run`: reading and analysing the built-in data, and building each
+//! of the slower outputs (the map's SVG and PNG, areas.geojson, the GeoPackage, the workbook).
 //! Run: `cargo bench --bench hot_paths`. Whole-run comparisons are in benches/compare.sh.
 
 use std::hint::black_box;
@@ -222,5 +224,42 @@ fn csv_reading(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, containment, nearest_team, transform, csv_reading);
+fn default_run(c: &mut Criterion) {
+    use covgap::write;
+    let mut g = c.benchmark_group("default run");
+    g.sample_size(20);
+    g.bench_function("read and analyse the built-in data", |b| b.iter(analysis));
+    let a = analysis();
+    let (s, cov, r) = (&a.study, &a.coverage, &a.rollups);
+    g.bench_function("map.svg (and the shapes for the PNG)", |b| {
+        b.iter(|| write::map::map(black_box(s), cov, r))
+    });
+    let m = write::map::map(s, cov, r);
+    g.bench_function("map.png (A4, 200 dpi)", |b| {
+        b.iter_batched(
+            || write::map::Canvas::new(write::map::PNG_WIDTH).unwrap(),
+            |canvas| m.png(canvas).unwrap(),
+            criterion::BatchSize::PerIteration,
+        )
+    });
+    g.bench_function("areas.geojson", |b| {
+        b.iter(|| write::geojson::areas(black_box(s), cov))
+    });
+    g.bench_function("covgap.gpkg", |b| {
+        b.iter(|| write::gpkg::gpkg(black_box(s), cov).unwrap())
+    });
+    g.bench_function("covgap.xlsx", |b| {
+        b.iter(|| write::xlsx::xlsx(black_box(s), cov, r).unwrap())
+    });
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    containment,
+    nearest_team,
+    transform,
+    csv_reading,
+    default_run
+);
 criterion_main!(benches);
