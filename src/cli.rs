@@ -691,25 +691,27 @@ fn assign(args: AssignArgs) -> i32 {
         }
     };
     let plan = covgap::assign::AssignPlan {
-        points: args.points.clone(),
-        columns: covgap::read::points::PointColumns {
-            latitude: args.lat_column,
-            longitude: args.lon_column,
-            easting: args.easting_column,
-            northing: args.northing_column,
-            postcode: args.postcode_column,
+        input: covgap::assign::PointsInput {
+            points: args.points.clone(),
+            columns: covgap::read::points::PointColumns {
+                latitude: args.lat_column,
+                longitude: args.lon_column,
+                easting: args.easting_column,
+                northing: args.northing_column,
+                postcode: args.postcode_column,
+            },
+            postcodes: inputs.postcodes.clone(),
+            threads: args.threads,
+            chunk_bytes: 0,
         },
-        postcodes: inputs.postcodes.clone(),
         out_csv: args.out,
         out_geojson: args.geojson,
         keep_columns: args.keep_columns,
-        threads: args.threads,
-        chunk_bytes: 0,
     };
     let assigner = covgap::assign::Assigner::new(&analysis.study, &analysis.coverage);
     let show_bar = !quiet && std::io::stderr().is_terminal();
     let bar = if show_bar {
-        let len = std::fs::metadata(&plan.points)
+        let len = std::fs::metadata(&plan.input.points)
             .map(|m| m.len())
             .unwrap_or(0);
         let b = indicatif::ProgressBar::new(len);
@@ -737,7 +739,7 @@ fn assign(args: AssignArgs) -> i32 {
                 if !quiet {
                     eprintln!(
                         "warning: {}, line {line}: not located: {why}",
-                        plan.points.display()
+                        plan.input.points.display()
                     );
                 }
             }
