@@ -26,8 +26,9 @@ struct Cli {
 enum Command {
     /// Run the coverage-gap analysis and write maps, tables and a summary.
     Run(RunArgs),
-    /// Read and check the inputs, report every problem, write nothing.
-    Check(InputArgs),
+    /// Read and check the inputs `run` would use (with --small-areas, those too), report every
+    /// problem, write nothing.
+    Check(CheckArgs),
     /// Choose where N new teams would newly cover the most babies (existing teams fixed),
     /// greedy and exact; or, with --by, the fewest teams that give every ICB, health board or
     /// region a team.
@@ -78,6 +79,16 @@ struct AssignArgs {
     /// Worker threads [default: one per core]. Results are the same whatever the number.
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
+}
+
+#[derive(Args, Debug)]
+struct CheckArgs {
+    #[command(flatten)]
+    inputs: InputArgs,
+    /// The small-area flags of `run`, read and checked the same way (--small-areas-geojson is
+    /// accepted and ignored: check writes nothing).
+    #[command(flatten)]
+    small: SmallAreaArgs,
 }
 
 #[derive(Args, Debug)]
@@ -427,27 +438,75 @@ fn run(args: RunArgs) -> i32 {
     }
 }
 
-fn check(args: InputArgs) -> i32 {
+fn check(args: CheckArgs) -> i32 {
     let mut diag = Diagnostics::new();
-    let result = covgap::load::load(&args.to_inputs(), &mut diag);
-    report(&diag, args.quiet);
-    match result {
+    let quiet = args.inputs.quiet;
+    let small_inputs = args.small.to_inputs();
+    // Problems that stop an input being read at all. Each input is still tried, so that one
+    // check lists the problems of all of them.
+    let mut fatal: Vec<covgap::error::Error> = Vec::new();
+    let study = covgap::load::load(&args.inputs.to_inputs(), &mut diag);
+    // Read as `run` reads them (see covgap::analyse_inputs_with), with the same measure.
+    let small = if small_inputs.is_empty() {
+        None
+    } else {
+        match covgap::small_areas::read(&small_inputs, args.inputs.measure, &mut diag) {
+            Ok(read) => Some(read),
+            Err(e) => {
+                fatal.push(e);
+                None
+            }
+        }
+    };
+    let study = match study {
+        Ok(s) => s,
         Err(e) => {
+            report(&diag, quiet);
             eprintln!("covgap: {e}");
-            1
+            for e in &fatal {
+                eprintln!("covgap: {e}");
+            }
+            return 1;
         }
-        Ok(study) => {
-            let errors = diag.error_count();
-            let warnings = diag.count(Severity::Warning);
-            eprintln!(
-                "covgap check: {} areas, {} teams ({} counted); {errors} error(s), {warnings} warning(s)",
-                study.areas.len(),
-                study.teams.len(),
-                study.teams.iter().filter(|t| t.counted).count()
-            );
-            i32::from(errors > 0)
+    };
+    let mut parts = vec![format!(
+        "{} areas, {} teams ({} counted)",
+        study.areas.len(),
+        study.teams.len(),
+        study.teams.iter().filter(|t| t.counted).count()
+    )];
+    // Small areas are placed in the districts as `run` places them, so that its notes (small
+    // areas off the coast, districts keeping their interior point) show here too.
+    let analysis = match small {
+        Some(read) => covgap::analyse_with_small_areas(study, read),
+        None => covgap::analyse(study),
+    };
+    if let Some(sm) = &analysis.small_areas {
+        for n in &sm.notes {
+            diag.note("small areas", None, n.clone());
         }
+        let placed = sm.areas.iter().filter(|a| a.district.is_some()).count();
+        let figure: u64 = sm.areas.iter().filter_map(|a| a.figure).sum();
+        parts.push(format!(
+            "{} small areas read, {} placed in a district, figure total {}",
+            covgap::write::thousands(sm.areas.len() as u64),
+            covgap::write::thousands(placed as u64),
+            covgap::write::thousands(figure)
+        ));
+    } else if !small_inputs.is_empty() {
+        parts.push("small areas not read".into());
     }
+    report(&diag, quiet);
+    for e in &fatal {
+        eprintln!("covgap: {e}");
+    }
+    let errors = diag.error_count() + fatal.len();
+    let warnings = diag.count(Severity::Warning);
+    eprintln!(
+        "covgap check: {}; {errors} error(s), {warnings} warning(s)",
+        parts.join("; ")
+    );
+    i32::from(errors > 0)
 }
 
 fn plan(args: PlanArgs) -> i32 {
