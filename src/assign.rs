@@ -313,49 +313,56 @@ impl AssignStats {
         self.located_total() - self.in_area
     }
 
-    /// Lists the rows that found no area, as warnings on `source` (the points file): the
-    /// first [`MAX_EXAMPLES`] not located, with the reason and line, and a count of the rest;
-    /// then the same for rows located inside no area.
+    /// Lists the rows that found no area, as warnings on `source` (the points file), in line
+    /// order: the first [`MAX_EXAMPLES`] not located, with the reason, and the first located
+    /// inside no area; then how many more of each there are.
+    ///
+    /// # Examples
+    /// ```
+    /// use covgap::{assign::AssignStats, error::Diagnostics};
+    /// let stats = AssignStats {
+    ///     rows: 40,
+    ///     not_located: 12,
+    ///     examples: vec![(7, "no coordinates or postcode".into())],
+    ///     ..Default::default()
+    /// };
+    /// let mut diag = Diagnostics::new();
+    /// stats.report("p.csv", &mut diag);
+    /// assert_eq!(diag.problems()[0].to_string(), "warning: p.csv, line 7: not located: no coordinates or postcode");
+    /// assert_eq!(diag.problems()[1].to_string(), "warning: p.csv: 11 more row(s) not located (only the first 1 are listed)");
+    /// ```
     pub fn report(&self, source: &str, diag: &mut Diagnostics) {
-        for (line, why) in &self.examples {
-            diag.warn(
-                source,
-                Some(Place::Line(*line)),
-                format!("not located: {why}"),
-            );
+        let mut listed: Vec<(u64, String)> = self
+            .examples
+            .iter()
+            .map(|(line, why)| (*line, format!("not located: {why}")))
+            .chain(self.outside.iter().map(|line| {
+                (
+                    *line,
+                    "inside no area (at sea, or off the boundaries' generalised coastline): it gets a nearest team but no area".to_string(),
+                )
+            }))
+            .collect();
+        listed.sort_by_key(|(line, _)| *line);
+        for (line, message) in listed {
+            diag.warn(source, Some(Place::Line(line)), message);
         }
-        let more = self.not_located.saturating_sub(self.examples.len() as u64);
-        if more > 0 {
-            diag.warn(
-                source,
-                None,
-                format!(
-                    "{} more row(s) not located (only the first {} are listed)",
-                    crate::write::thousands(more),
-                    self.examples.len()
-                ),
-            );
-        }
-        for line in &self.outside {
-            diag.warn(
-                source,
-                Some(Place::Line(*line)),
-                "inside no area (at sea, or off the boundaries' generalised coastline): it gets a nearest team but no area",
-            );
-        }
-        let more = self
-            .outside_total()
-            .saturating_sub(self.outside.len() as u64);
-        if more > 0 {
-            diag.warn(
-                source,
-                None,
-                format!(
-                    "{} more row(s) inside no area (only the first {} are listed)",
-                    crate::write::thousands(more),
-                    self.outside.len()
-                ),
-            );
+        let rest = [
+            (self.not_located, self.examples.len(), "not located"),
+            (self.outside_total(), self.outside.len(), "inside no area"),
+        ];
+        for (total, shown, what) in rest {
+            let more = total.saturating_sub(shown as u64);
+            if more > 0 {
+                diag.warn(
+                    source,
+                    None,
+                    format!(
+                        "{} more row(s) {what} (only the first {shown} are listed)",
+                        crate::write::thousands(more)
+                    ),
+                );
+            }
         }
     }
 }

@@ -182,7 +182,7 @@ fn no_location_columns_is_an_error_naming_the_file() {
 }
 
 /// Deterministic pseudo-random points over the UK's extent, some at sea.
-fn many_points(n: usize) -> String {
+pub fn many_points(n: usize) -> String {
     let mut s = String::from("id,latitude,longitude\n");
     let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
     for i in 0..n {

@@ -168,3 +168,176 @@ mod small_areas {
         assert!(c.cwd_entries.is_empty(), "check wrote {:?}", c.cwd_entries);
     }
 }
+
+mod points {
+    use super::*;
+    use crate::assign::many_points;
+
+    fn check_points(args: &[&str]) -> Outcome {
+        let mut all = vec!["--points"];
+        all.extend_from_slice(args);
+        check(&all)
+    }
+
+    #[test]
+    fn check_passes_good_points_and_counts_the_rows() {
+        let c = check_points(&[&fixture("points/easting_northing.csv")]);
+        assert_eq!(c.code, 0, "{}", c.stderr);
+        c.assert_stderr_has(&[
+            "2 rows of points read: 2 located, 2 inside an area; 0 not located; 0 error(s), 0 warning(s)",
+        ]);
+        assert!(c.cwd_entries.is_empty(), "check wrote {:?}", c.cwd_entries);
+    }
+
+    #[test]
+    fn check_lists_the_points_it_cannot_place_by_line() {
+        let p = fixture("points/bad_rows.csv");
+        let c = check_points(&[&p]);
+        // assign would still run on this file, so the rows are warnings, as in assign.
+        assert_eq!(c.code, 0, "{}", c.stderr);
+        c.assert_stderr_has(&[
+            &format!("warning: {p}, line 3: not located: latitude/longitude not in the UK"),
+            &format!("warning: {p}, line 4: not located: latitude/longitude not both numbers"),
+            &format!("warning: {p}, line 5: not located: easting/northing outside British National Grid's UK extent"),
+            &format!("warning: {p}, line 6: not located: postcode ZZ99 9ZZ: district ZZ99 is not known"),
+            &format!("warning: {p}, line 7: not located: not a UK postcode"),
+            // The row before it holds a line break inside quotes: lines are counted in the
+            // file, not in records.
+            &format!("warning: {p}, line 10: inside no area"),
+            "9 rows of points read: 4 located, 3 inside an area; 5 not located; 0 error(s), 6 warning(s)",
+        ]);
+        assert_eq!(c.warning_lines().len(), 6, "{}", c.stderr);
+        assert!(c.cwd_entries.is_empty(), "check wrote {:?}", c.cwd_entries);
+    }
+
+    #[test]
+    fn check_and_assign_give_the_same_reason_for_each_row() {
+        let p = fixture("points/bad_rows.csv");
+        let dir = tempfile::tempdir().unwrap();
+        let a = crate::covgap_in(
+            dir.path(),
+            &["assign", "--points", &p, "--out", "o.csv"],
+            None,
+        );
+        assert_eq!(a.code, 0, "{}", a.stderr);
+        let c = check_points(&[&p]);
+        let not_located: Vec<&str> = a
+            .warning_lines()
+            .into_iter()
+            .filter(|l| l.contains("not located"))
+            .collect();
+        assert_eq!(not_located.len(), 5, "{}", a.stderr);
+        for line in not_located {
+            assert!(
+                c.stderr.lines().any(|l| l == line),
+                "{line:?} not in:\n{}",
+                c.stderr
+            );
+        }
+    }
+
+    #[test]
+    fn postcodes_missing_from_the_directory_are_listed() {
+        let p = fixture("points/postcodes.csv");
+        let c = check_points(&[
+            &p,
+            "--postcode-column",
+            "Post Code",
+            "--postcodes",
+            &fixture("points/postcode_directory.csv"),
+        ]);
+        assert_eq!(c.code, 0, "{}", c.stderr);
+        c.assert_stderr_has(&[
+            &format!("warning: {p}, line 4: not located: postcode ZZ99 9ZZ is not in the postcode directory"),
+            "3 rows of points read: 2 located, 2 inside an area; 1 not located",
+        ]);
+    }
+
+    #[test]
+    fn only_the_first_ten_bad_rows_are_listed_with_a_count_of_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("p.csv");
+        let mut text = String::from("id,latitude,longitude\nbirmingham,52.4862,-1.8904\n");
+        for i in 0..25 {
+            text.push_str(&format!("blank{i},,\n"));
+        }
+        std::fs::write(&p, text).unwrap();
+        let c = check_points(&[p.to_str().unwrap()]);
+        assert_eq!(c.code, 0, "{}", c.stderr);
+        let listed: Vec<&str> = c
+            .warning_lines()
+            .into_iter()
+            .filter(|l| l.contains(": not located:"))
+            .collect();
+        assert_eq!(listed.len(), 10, "{}", c.stderr);
+        assert!(listed[0].contains(", line 3: "), "{}", listed[0]);
+        assert!(listed[9].contains(", line 12: "), "{}", listed[9]);
+        c.assert_stderr_has(&[
+            "15 more row(s) not located (only the first 10 are listed)",
+            "26 rows of points read: 1 located, 1 inside an area; 25 not located",
+        ]);
+    }
+
+    #[test]
+    fn a_points_file_assign_cannot_read_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("p.csv"), "a,b\n1,2\n").unwrap();
+        let p = dir.path().join("p.csv").display().to_string();
+        let c = check_points(&[&p]);
+        assert_eq!(c.code, 1, "{}", c.stderr);
+        c.assert_stderr_has(&[
+            &format!("covgap: {p}: has no latitude/longitude"),
+            "points not read; 1 error(s)",
+        ]);
+        let c = check_points(&[&fixture("points/lonlat.csv"), "--lat-column", "lat"]);
+        assert_eq!(c.code, 1, "{}", c.stderr);
+        c.assert_stderr_has(&["--lat-column \"lat\" is not a column"]);
+    }
+
+    #[test]
+    fn point_columns_without_points_is_a_usage_error() {
+        assert_eq!(check(&["--lat-column", "lat"]).code, 2);
+    }
+
+    #[test]
+    fn check_counts_what_assign_counts_whatever_the_chunks_and_threads() {
+        use covgap::assign::{AssignPlan, Assigner, PointsInput};
+        let dir = tempfile::tempdir().unwrap();
+        let points = dir.path().join("p.csv");
+        std::fs::write(&points, many_points(5_000)).unwrap();
+        let a = covgap::analyse_inputs(
+            &covgap::load::Inputs::default(),
+            &mut covgap::error::Diagnostics::new(),
+        )
+        .unwrap();
+        let assigner = Assigner::new(&a.study, &a.coverage);
+        let input = |threads, chunk_bytes| PointsInput {
+            points: points.clone(),
+            threads: Some(threads),
+            chunk_bytes,
+            ..Default::default()
+        };
+        let plan = AssignPlan {
+            input: input(1, 0),
+            out_csv: dir.path().join("o.csv"),
+            ..Default::default()
+        };
+        let (assigned, _) = covgap::assign::assign_file(&assigner, &plan, &()).unwrap();
+        assert!(assigned.outside_total() > 10, "some points at sea");
+        for (threads, chunk) in [(1, 0), (3, 1500), (2, 70_000)] {
+            let checked =
+                covgap::assign::check_file(&assigner, &input(threads, chunk), &()).unwrap();
+            assert_eq!(checked, assigned, "threads {threads}, chunk {chunk}");
+        }
+        // The rows inside no area are the first ones in the file, found by assign too.
+        let rows = crate::read_csv(&dir.path().join("o.csv"));
+        let first_outside: Vec<u64> = rows[1..]
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r[3].is_empty())
+            .take(covgap::assign::MAX_EXAMPLES)
+            .map(|(i, _)| i as u64 + 2)
+            .collect();
+        assert_eq!(assigned.outside, first_outside);
+    }
+}
