@@ -26,7 +26,7 @@ use rayon::prelude::*;
 
 use crate::coverage::Coverage;
 use crate::crs::{self, Wgs84ToBng};
-use crate::error::{Error, Result};
+use crate::error::{Diagnostics, Error, Place, Result};
 use crate::index::{AreaIndex, CellMap, EdgeCache, EdgeIndex};
 use crate::model::Study;
 use crate::read::points::{Chunk, Chunker, PointColumns, PointGiven, PointLayout};
@@ -219,21 +219,27 @@ impl<'a> Assigner<'a> {
     }
 }
 
-/// How the input for `covgap assign` is read and where results go.
+/// A points file and how to read it: what `covgap assign` and `covgap check --points` share.
 #[derive(Debug, Clone, Default)]
-pub struct AssignPlan {
+pub struct PointsInput {
     pub points: PathBuf,
     pub columns: PointColumns,
     /// ONS Postcode Directory for points given only by postcode.
     pub postcodes: Option<PathBuf>,
-    pub out_csv: PathBuf,
-    pub out_geojson: Option<PathBuf>,
-    /// Input columns copied to the output, by name; `None` for all of them.
-    pub keep_columns: Option<Vec<String>>,
     /// Worker threads; `None` for one per core.
     pub threads: Option<usize>,
     /// Bytes per chunk handed to a worker (results never depend on it).
     pub chunk_bytes: usize,
+}
+
+/// How the input for `covgap assign` is read and where results go.
+#[derive(Debug, Clone, Default)]
+pub struct AssignPlan {
+    pub input: PointsInput,
+    pub out_csv: PathBuf,
+    pub out_geojson: Option<PathBuf>,
+    /// Input columns copied to the output, by name; `None` for all of them.
+    pub keep_columns: Option<Vec<String>>,
 }
 
 /// How a point was located, for the `located_by` column.
@@ -269,7 +275,13 @@ pub struct AssignStats {
     /// Rows that could not be located, with the first few (line, reason).
     pub not_located: u64,
     pub examples: Vec<(u64, String)>,
+    /// Lines of the first few located rows that fall inside no area (at sea, or off a
+    /// generalised coastline).
+    pub outside: Vec<u64>,
 }
+
+/// How many rows of each kind [`AssignStats`] keeps as examples: the first ones, in file order.
+pub const MAX_EXAMPLES: usize = 10;
 
 impl AssignStats {
     fn merge(&mut self, o: AssignStats) {
@@ -281,14 +293,77 @@ impl AssignStats {
         self.covered += o.covered;
         self.not_located += o.not_located;
         for e in o.examples {
-            if self.examples.len() < 10 {
+            if self.examples.len() < MAX_EXAMPLES {
                 self.examples.push(e);
+            }
+        }
+        for l in o.outside {
+            if self.outside.len() < MAX_EXAMPLES {
+                self.outside.push(l);
             }
         }
     }
 
     pub fn located_total(&self) -> u64 {
         self.located.values().sum()
+    }
+
+    /// Located rows inside no area.
+    pub fn outside_total(&self) -> u64 {
+        self.located_total() - self.in_area
+    }
+
+    /// Lists the rows that found no area, as warnings on `source` (the points file), in line
+    /// order: the first [`MAX_EXAMPLES`] not located, with the reason, and the first located
+    /// inside no area; then how many more of each there are.
+    ///
+    /// # Examples
+    /// ```
+    /// use covgap::{assign::AssignStats, error::Diagnostics};
+    /// let stats = AssignStats {
+    ///     rows: 40,
+    ///     not_located: 12,
+    ///     examples: vec![(7, "no coordinates or postcode".into())],
+    ///     ..Default::default()
+    /// };
+    /// let mut diag = Diagnostics::new();
+    /// stats.report("p.csv", &mut diag);
+    /// assert_eq!(diag.problems()[0].to_string(), "warning: p.csv, line 7: not located: no coordinates or postcode");
+    /// assert_eq!(diag.problems()[1].to_string(), "warning: p.csv: 11 more row(s) not located (only the first 1 are listed)");
+    /// ```
+    pub fn report(&self, source: &str, diag: &mut Diagnostics) {
+        let mut listed: Vec<(u64, String)> = self
+            .examples
+            .iter()
+            .map(|(line, why)| (*line, format!("not located: {why}")))
+            .chain(self.outside.iter().map(|line| {
+                (
+                    *line,
+                    "inside no area (at sea, or off the boundaries' generalised coastline): it gets a nearest team but no area".to_string(),
+                )
+            }))
+            .collect();
+        listed.sort_by_key(|(line, _)| *line);
+        for (line, message) in listed {
+            diag.warn(source, Some(Place::Line(line)), message);
+        }
+        let rest = [
+            (self.not_located, self.examples.len(), "not located"),
+            (self.outside_total(), self.outside.len(), "inside no area"),
+        ];
+        for (total, shown, what) in rest {
+            let more = total.saturating_sub(shown as u64);
+            if more > 0 {
+                diag.warn(
+                    source,
+                    None,
+                    format!(
+                        "{} more row(s) {what} (only the first {shown} are listed)",
+                        crate::write::thousands(more)
+                    ),
+                );
+            }
+        }
     }
 }
 
@@ -312,6 +387,8 @@ struct Ctx<'a, 'b> {
     outcodes: &'b Outcodes,
     /// Whether a postcode directory was given (then a postcode missing from it is not placed).
     have_directory: bool,
+    /// Whether to write the output rows (`assign`) or only count (`check`).
+    write: bool,
     geojson: bool,
 }
 
@@ -362,7 +439,11 @@ impl Ctx<'_, '_> {
         let mut w = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
             .flexible(true)
-            .from_writer(Vec::with_capacity(chunk.bytes.len() * 3 / 2));
+            .from_writer(Vec::with_capacity(if self.write {
+                chunk.bytes.len() * 3 / 2
+            } else {
+                0
+            }));
         let mut geo = Vec::new();
         let mut stats = AssignStats::default();
         let mut rec = csv::ByteRecord::new();
@@ -394,6 +475,8 @@ impl Ctx<'_, '_> {
                     *stats.located.entry(by).or_default() += 1;
                     if r.area.is_some() {
                         stats.in_area += 1;
+                    } else if stats.outside.len() < MAX_EXAMPLES {
+                        stats.outside.push(line);
                     }
                     if r.nearest.is_some_and(|(_, d)| d == 0.0) {
                         stats.covered += 1;
@@ -402,12 +485,15 @@ impl Ctx<'_, '_> {
                 }
                 Err(why) => {
                     stats.not_located += 1;
-                    if stats.examples.len() < 10 {
+                    if stats.examples.len() < MAX_EXAMPLES {
                         stats.examples.push((line, why));
                     }
                     (None, None, None)
                 }
             };
+            if !self.write {
+                continue;
+            }
             for &i in self.keep {
                 w.write_field(rec.get(i).unwrap_or(b"")).map_err(csv_err)?;
             }
@@ -523,7 +609,7 @@ fn read_err(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
 
 /// Opens the points file: its header layout and a stream positioned at the first record.
 fn open_points(
-    plan: &AssignPlan,
+    plan: &PointsInput,
     counter: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
 ) -> Result<(PointLayout, BufReader<Box<dyn Read + Send>>)> {
     let path = &plan.points;
@@ -571,7 +657,7 @@ fn open_points(
 
 /// Postcodes of rows that have no usable coordinates: the only ones the directory is needed
 /// for. A first streaming pass over the points.
-fn wanted_postcodes(plan: &AssignPlan) -> Result<HashSet<String>> {
+fn wanted_postcodes(plan: &PointsInput) -> Result<HashSet<String>> {
     let (layout, r) = open_points(plan, None)?;
     let mut wanted = HashSet::new();
     if layout.postcode.is_none() {
@@ -655,44 +741,188 @@ impl Progress for () {
     fn set(&self, _: u64) {}
 }
 
-/// Assigns every point in `plan.points` and writes the CSV (and GeoJSON when asked).
+/// A points file opened for streaming, with everything reading its rows needs: the worker
+/// pool, the header's layout, the postcodes looked up in the directory and the postcode
+/// districts' centroids.
+struct OpenPoints {
+    pool: rayon::ThreadPool,
+    layout: PointLayout,
+    found: HashMap<String, (f64, f64)>,
+    outcodes: Outcodes,
+    /// Bytes taken from the file so far, for progress.
+    counter: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl OpenPoints {
+    /// Opens the file; the stream it returns is positioned at the first record.
+    fn open(input: &PointsInput) -> Result<(OpenPoints, BufReader<Box<dyn Read + Send>>)> {
+        let pool = {
+            let mut b = rayon::ThreadPoolBuilder::new();
+            if let Some(n) = input.threads {
+                b = b.num_threads(n.max(1));
+            }
+            b.build().map_err(|e| Error::Format {
+                path: PathBuf::from("--threads"),
+                message: e.to_string(),
+            })?
+        };
+        let found = match &input.postcodes {
+            Some(dir) => {
+                let wanted = wanted_postcodes(input)?;
+                if wanted.is_empty() {
+                    HashMap::new()
+                } else {
+                    lookup_postcodes(dir, &wanted)?
+                }
+            }
+            None => HashMap::new(),
+        };
+        let outcodes = Outcodes::read(&crate::builtin::outcodes())?;
+        let counter = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let (layout, stream) = open_points(input, Some(counter.clone()))?;
+        Ok((
+            OpenPoints {
+                pool,
+                layout,
+                found,
+                outcodes,
+                counter,
+            },
+            stream,
+        ))
+    }
+
+    fn ctx<'a, 'b>(
+        &'b self,
+        assigner: &'b Assigner<'a>,
+        input: &'b PointsInput,
+        keep: &'b [usize],
+        write: bool,
+        geojson: bool,
+    ) -> Ctx<'a, 'b> {
+        Ctx {
+            assigner,
+            path: &input.points,
+            layout: &self.layout,
+            keep,
+            found: &self.found,
+            outcodes: &self.outcodes,
+            have_directory: input.postcodes.is_some(),
+            write,
+            geojson,
+        }
+    }
+}
+
+/// Streams the records of `stream` through `ctx`: chunks of whole records are read on one
+/// thread, processed in batches on the pool, and handed in input order, one by one, to
+/// `sink` on another thread (so writing overlaps the next batch). Returns the merged counts.
+fn stream_chunks(
+    ctx: &Ctx,
+    open: &OpenPoints,
+    stream: BufReader<Box<dyn Read + Send>>,
+    input: &PointsInput,
+    progress: &dyn Progress,
+    sink: &mut (dyn FnMut(ChunkOut) -> Result<()> + Send),
+) -> Result<AssignStats> {
+    let (pool, counter, path) = (&open.pool, &open.counter, &input.points);
+    let chunk_bytes = if input.chunk_bytes == 0 {
+        1 << 20
+    } else {
+        input.chunk_bytes
+    };
+    const BATCH: usize = 8;
+    std::thread::scope(|scope| -> Result<AssignStats> {
+        let (tx, rx) = sync_channel::<std::io::Result<Chunk>>(BATCH * 2);
+        let reader = scope.spawn(move || {
+            let mut chunker = Chunker::new(stream, chunk_bytes, 2);
+            loop {
+                match chunker.next_chunk() {
+                    Ok(Some(c)) => {
+                        if tx.send(Ok(c)).is_err() {
+                            return;
+                        }
+                    }
+                    Ok(None) => return,
+                    Err(e) => {
+                        let _ = tx.send(Err(e));
+                        return;
+                    }
+                }
+            }
+        });
+        let (wtx, wrx) = sync_channel::<Vec<ChunkOut>>(2);
+        let writer = scope.spawn(move || -> Result<AssignStats> {
+            let mut stats = AssignStats::default();
+            for batch in wrx {
+                for mut out in batch {
+                    stats.merge(std::mem::take(&mut out.stats));
+                    sink(out)?;
+                }
+            }
+            Ok(stats)
+        });
+        let mut result = Ok(());
+        let mut batch: Vec<Chunk> = Vec::with_capacity(BATCH);
+        let mut rx_iter = rx.into_iter();
+        loop {
+            batch.clear();
+            for c in rx_iter.by_ref() {
+                match c {
+                    Ok(c) => batch.push(c),
+                    Err(e) => {
+                        result = Err(read_err(path)(e));
+                        break;
+                    }
+                }
+                if batch.len() == BATCH {
+                    break;
+                }
+            }
+            if result.is_err() || batch.is_empty() {
+                break;
+            }
+            let outs: Result<Vec<ChunkOut>> =
+                pool.install(|| batch.par_iter().map(|c| ctx.process(c)).collect());
+            progress.set(counter.load(std::sync::atomic::Ordering::Relaxed));
+            match outs {
+                Ok(o) => {
+                    if wtx.send(o).is_err() {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            }
+        }
+        drop(wtx);
+        drop(rx_iter);
+        let _ = reader.join();
+        let written = writer.join().expect("writer thread");
+        result?;
+        written
+    })
+}
+
+/// Assigns every point in `plan.input.points` and writes the CSV (and GeoJSON when asked).
 /// Returns the counts and the files written.
 pub fn assign_file(
     assigner: &Assigner,
     plan: &AssignPlan,
     progress: &dyn Progress,
 ) -> Result<(AssignStats, Vec<PathBuf>)> {
-    let pool = {
-        let mut b = rayon::ThreadPoolBuilder::new();
-        if let Some(n) = plan.threads {
-            b = b.num_threads(n.max(1));
-        }
-        b.build().map_err(|e| Error::Format {
-            path: PathBuf::from("--threads"),
-            message: e.to_string(),
-        })?
-    };
-    let found = match &plan.postcodes {
-        Some(dir) => {
-            let wanted = wanted_postcodes(plan)?;
-            if wanted.is_empty() {
-                HashMap::new()
-            } else {
-                lookup_postcodes(dir, &wanted)?
-            }
-        }
-        None => HashMap::new(),
-    };
-    let outcodes = Outcodes::read(&crate::builtin::outcodes())?;
-    let counter = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
-    let (layout, stream) = open_points(plan, Some(counter.clone()))?;
+    let input = &plan.input;
+    let (open, stream) = OpenPoints::open(input)?;
+    let layout = &open.layout;
     let keep: Vec<usize> = match &plan.keep_columns {
         None => (0..layout.headers.len()).collect(),
         Some(names) => names
             .iter()
             .map(|n| {
                 crate::read::columns::find_named(&layout.headers, n).ok_or_else(|| Error::Format {
-                    path: plan.points.clone(),
+                    path: input.points.clone(),
                     message: format!(
                         "--keep-columns {n:?} is not a column; the header has {}",
                         crate::read::columns::list(&layout.headers)
@@ -701,16 +931,7 @@ pub fn assign_file(
             })
             .collect::<Result<_>>()?,
     };
-    let ctx = Ctx {
-        assigner,
-        path: &plan.points,
-        layout: &layout,
-        keep: &keep,
-        found: &found,
-        outcodes: &outcodes,
-        have_directory: plan.postcodes.is_some(),
-        geojson: plan.out_geojson.is_some(),
-    };
+    let ctx = open.ctx(assigner, input, &keep, true, plan.out_geojson.is_some());
 
     let csv_file = Staged::new(&plan.out_csv)?;
     let geo_file = plan.out_geojson.as_deref().map(Staged::new).transpose()?;
@@ -753,108 +974,55 @@ pub fn assign_file(
         .map_err(werr(p))?;
     }
 
-    let chunk_bytes = if plan.chunk_bytes == 0 {
-        1 << 20
-    } else {
-        plan.chunk_bytes
-    };
-    const BATCH: usize = 8;
-    let mut stats = AssignStats::default();
+    let out_csv = &plan.out_csv;
+    let out_geo = &plan.out_geojson;
     let mut first_feature = true;
-    std::thread::scope(|scope| -> Result<()> {
-        let (tx, rx) = sync_channel::<std::io::Result<Chunk>>(BATCH * 2);
-        let reader = scope.spawn(move || {
-            let mut chunker = Chunker::new(stream, chunk_bytes, 2);
-            loop {
-                match chunker.next_chunk() {
-                    Ok(Some(c)) => {
-                        if tx.send(Ok(c)).is_err() {
-                            return;
-                        }
-                    }
-                    Ok(None) => return,
-                    Err(e) => {
-                        let _ = tx.send(Err(e));
-                        return;
-                    }
-                }
-            }
-        });
-        let (wtx, wrx) = sync_channel::<Vec<ChunkOut>>(2);
-        let out_csv = &plan.out_csv;
-        let out_geo = &plan.out_geojson;
-        let writer = scope.spawn(move || -> Result<AssignStats> {
-            let mut stats = AssignStats::default();
-            for batch in wrx {
-                for out in batch {
-                    csv_w.write_all(&out.csv).map_err(werr(out_csv))?;
-                    if let (Some(g), Some(p)) = (geo_w.as_mut(), out_geo) {
-                        let body = if first_feature && !out.geojson.is_empty() {
-                            first_feature = false;
-                            &out.geojson[1..]
-                        } else {
-                            &out.geojson[..]
-                        };
-                        g.write_all(body).map_err(werr(p))?;
-                    }
-                    stats.merge(out.stats);
-                }
-            }
-            csv_w.flush().map_err(werr(out_csv))?;
+    let stats = stream_chunks(
+        &ctx,
+        &open,
+        stream,
+        input,
+        progress,
+        &mut |out: ChunkOut| -> Result<()> {
+            csv_w.write_all(&out.csv).map_err(werr(out_csv))?;
             if let (Some(g), Some(p)) = (geo_w.as_mut(), out_geo) {
-                g.write_all(b"\n]}\n").map_err(werr(p))?;
-                g.flush().map_err(werr(p))?;
+                let body = if first_feature && !out.geojson.is_empty() {
+                    first_feature = false;
+                    &out.geojson[1..]
+                } else {
+                    &out.geojson[..]
+                };
+                g.write_all(body).map_err(werr(p))?;
             }
-            Ok(stats)
-        });
-        let mut result = Ok(());
-        let mut batch: Vec<Chunk> = Vec::with_capacity(BATCH);
-        let mut rx_iter = rx.into_iter();
-        loop {
-            batch.clear();
-            for c in rx_iter.by_ref() {
-                match c {
-                    Ok(c) => batch.push(c),
-                    Err(e) => {
-                        result = Err(read_err(&plan.points)(e));
-                        break;
-                    }
-                }
-                if batch.len() == BATCH {
-                    break;
-                }
-            }
-            if result.is_err() || batch.is_empty() {
-                break;
-            }
-            let outs: Result<Vec<ChunkOut>> =
-                pool.install(|| batch.par_iter().map(|c| ctx.process(c)).collect());
-            progress.set(counter.load(std::sync::atomic::Ordering::Relaxed));
-            match outs {
-                Ok(o) => {
-                    if wtx.send(o).is_err() {
-                        break;
-                    }
-                }
-                Err(e) => {
-                    result = Err(e);
-                    break;
-                }
-            }
-        }
-        drop(wtx);
-        drop(rx_iter);
-        let _ = reader.join();
-        let written = writer.join().expect("writer thread");
-        result?;
-        stats = written?;
-        Ok(())
-    })?;
+            Ok(())
+        },
+    )?;
+    csv_w.flush().map_err(werr(out_csv))?;
+    if let (Some(g), Some(p)) = (geo_w.as_mut(), out_geo) {
+        g.write_all(b"\n]}\n").map_err(werr(p))?;
+        g.flush().map_err(werr(p))?;
+    }
+    drop(csv_w);
+    drop(geo_w);
     let mut paths = vec![csv_file.commit()?];
     if let Some(g) = geo_file {
         paths.push(g.commit()?);
     }
     Ok((stats, paths))
+}
+
+/// Reads and places every point in `input.points` exactly as [`assign_file`] does, streamed
+/// in the same bounded memory, but writes nothing: for `covgap check --points`. The counts
+/// keep the first rows not located and the first located inside no area
+/// (see [`AssignStats::report`]).
+pub fn check_file(
+    assigner: &Assigner,
+    input: &PointsInput,
+    progress: &dyn Progress,
+) -> Result<AssignStats> {
+    let (open, stream) = OpenPoints::open(input)?;
+    let ctx = open.ctx(assigner, input, &[], false, false);
+    stream_chunks(&ctx, &open, stream, input, progress, &mut |_| Ok(()))
 }
 
 #[cfg(test)]

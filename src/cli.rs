@@ -26,8 +26,10 @@ struct Cli {
 enum Command {
     /// Run the coverage-gap analysis and write maps, tables and a summary.
     Run(RunArgs),
-    /// Read and check the inputs, report every problem, write nothing.
-    Check(InputArgs),
+    /// Read and check the inputs `run` would use (with --small-areas, those too) and, with
+    /// --points, a points file for `assign`; report every problem, write nothing
+    /// (--small-areas-geojson is accepted and ignored).
+    Check(CheckArgs),
     /// Choose where N new teams would newly cover the most babies (existing teams fixed),
     /// greedy and exact; or, with --by, the fewest teams that give every ICB, health board or
     /// region a team.
@@ -57,27 +59,63 @@ struct AssignArgs {
     /// Also write the points as GeoJSON (RFC 7946) to FILE.
     #[arg(long, value_name = "FILE")]
     geojson: Option<PathBuf>,
-    /// Points column: latitude (WGS84).
-    #[arg(long, value_name = "NAME")]
-    lat_column: Option<String>,
-    /// Points column: longitude (WGS84).
-    #[arg(long, value_name = "NAME")]
-    lon_column: Option<String>,
-    /// Points column: easting (British National Grid).
-    #[arg(long, value_name = "NAME")]
-    easting_column: Option<String>,
-    /// Points column: northing (British National Grid).
-    #[arg(long, value_name = "NAME")]
-    northing_column: Option<String>,
-    /// Points column: postcode.
-    #[arg(long, value_name = "NAME")]
-    postcode_column: Option<String>,
+    #[command(flatten)]
+    columns: PointColumnArgs,
     /// Input columns to copy to the output, comma-separated [default: all of them].
     #[arg(long, value_name = "NAMES", value_delimiter = ',')]
     keep_columns: Option<Vec<String>>,
     /// Worker threads [default: one per core]. Results are the same whatever the number.
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
+}
+
+/// The columns of a points file (`assign --points`, `check --points`).
+#[derive(Args, Debug)]
+struct PointColumnArgs {
+    /// Points column: latitude (WGS84).
+    #[arg(long, value_name = "NAME", requires = "points")]
+    lat_column: Option<String>,
+    /// Points column: longitude (WGS84).
+    #[arg(long, value_name = "NAME", requires = "points")]
+    lon_column: Option<String>,
+    /// Points column: easting (British National Grid).
+    #[arg(long, value_name = "NAME", requires = "points")]
+    easting_column: Option<String>,
+    /// Points column: northing (British National Grid).
+    #[arg(long, value_name = "NAME", requires = "points")]
+    northing_column: Option<String>,
+    /// Points column: postcode.
+    #[arg(long, value_name = "NAME", requires = "points")]
+    postcode_column: Option<String>,
+}
+
+impl PointColumnArgs {
+    fn to_columns(&self) -> covgap::read::points::PointColumns {
+        covgap::read::points::PointColumns {
+            latitude: self.lat_column.clone(),
+            longitude: self.lon_column.clone(),
+            easting: self.easting_column.clone(),
+            northing: self.northing_column.clone(),
+            postcode: self.postcode_column.clone(),
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+struct CheckArgs {
+    #[command(flatten)]
+    inputs: InputArgs,
+    // The small-area flags of `run`, so that `run` can be swapped for `check` in a command
+    // line; --small-areas-geojson is accepted and ignored.
+    #[command(flatten)]
+    small: SmallAreaArgs,
+    /// A points file for `assign --points`, read and placed as `assign` would (streamed, so any
+    /// size), writing nothing: lists the rows it could not locate or that fall inside no area
+    /// (the first 10 of each, and how many more). Postcodes are looked up in --postcodes when given.
+    #[arg(long, value_name = "FILE")]
+    points: Option<PathBuf>,
+    #[command(flatten)]
+    columns: PointColumnArgs,
 }
 
 #[derive(Args, Debug)]
@@ -274,7 +312,8 @@ struct InputArgs {
     /// [default: pif_named,service_confirmed; every team when the list has no evidence column]
     #[arg(long, value_name = "LEVELS", value_delimiter = ',')]
     evidence: Option<Vec<String>>,
-    /// ONS Postcode Directory CSV (plain or gzipped) for teams given by full postcode.
+    /// ONS Postcode Directory CSV (plain or gzipped) for teams given by full postcode (and, with
+    /// `assign` or `check --points`, points given only by postcode).
     #[arg(long, value_name = "FILE")]
     postcodes: Option<PathBuf>,
     /// Team list column: team name.
@@ -427,27 +466,111 @@ fn run(args: RunArgs) -> i32 {
     }
 }
 
-fn check(args: InputArgs) -> i32 {
+fn check(args: CheckArgs) -> i32 {
     let mut diag = Diagnostics::new();
-    let result = covgap::load::load(&args.to_inputs(), &mut diag);
-    report(&diag, args.quiet);
-    match result {
-        Err(e) => {
-            eprintln!("covgap: {e}");
-            1
+    let quiet = args.inputs.quiet;
+    let small_inputs = args.small.to_inputs();
+    // Problems that stop an input being read at all. Each input is still tried, so that one
+    // check lists the problems of all of them.
+    let mut fatal: Vec<covgap::error::Error> = Vec::new();
+    let study = covgap::load::load(&args.inputs.to_inputs(), &mut diag);
+    // Read as `run` reads them (see covgap::analyse_inputs_with), with the same measure.
+    let small = if small_inputs.is_empty() {
+        None
+    } else {
+        match covgap::small_areas::read(&small_inputs, args.inputs.measure, &mut diag) {
+            Ok(read) => Some(read),
+            Err(e) => {
+                fatal.push(e);
+                None
+            }
         }
-        Ok(study) => {
-            let errors = diag.error_count();
-            let warnings = diag.count(Severity::Warning);
-            eprintln!(
-                "covgap check: {} areas, {} teams ({} counted); {errors} error(s), {warnings} warning(s)",
-                study.areas.len(),
-                study.teams.len(),
-                study.teams.iter().filter(|t| t.counted).count()
-            );
-            i32::from(errors > 0)
+    };
+    let study = match study {
+        Ok(s) => s,
+        Err(e) => {
+            report(&diag, quiet);
+            eprintln!("covgap: {e}");
+            for e in &fatal {
+                eprintln!("covgap: {e}");
+            }
+            if let Some(p) = &args.points {
+                eprintln!(
+                    "covgap check: {} was not checked: placing its points needs the districts",
+                    p.display()
+                );
+            }
+            return 1;
+        }
+    };
+    let mut parts = vec![format!(
+        "{} areas, {} teams ({} counted)",
+        study.areas.len(),
+        study.teams.len(),
+        study.teams.iter().filter(|t| t.counted).count()
+    )];
+    // Small areas are placed in the districts as `run` places them, so that its notes (small
+    // areas off the coast, districts keeping their interior point) show here too.
+    let analysis = match small {
+        Some(read) => covgap::analyse_with_small_areas(study, read),
+        None => covgap::analyse(study),
+    };
+    if let Some(sm) = &analysis.small_areas {
+        for n in &sm.notes {
+            diag.note("small areas", None, n.clone());
+        }
+        let placed = sm.areas.iter().filter(|a| a.district.is_some()).count();
+        let figure: u64 = sm.areas.iter().filter_map(|a| a.figure).sum();
+        parts.push(format!(
+            "{} small areas read, {} placed in a district, figure total {}",
+            covgap::write::thousands(sm.areas.len() as u64),
+            covgap::write::thousands(placed as u64),
+            covgap::write::thousands(figure)
+        ));
+    } else if !small_inputs.is_empty() {
+        parts.push("small areas not read".into());
+    }
+    if let Some(points) = &args.points {
+        // Read and placed by assign's own code, with the postcode directory assign would use.
+        let input = covgap::assign::PointsInput {
+            points: points.clone(),
+            columns: args.columns.to_columns(),
+            postcodes: args.inputs.postcodes.clone(),
+            ..Default::default()
+        };
+        let assigner = covgap::assign::Assigner::new(&analysis.study, &analysis.coverage);
+        let bar = Bar::new(points, "checking", quiet);
+        let outcome = covgap::assign::check_file(&assigner, &input, bar.progress());
+        bar.finish();
+        match outcome {
+            Ok(stats) => {
+                stats.report(&points.display().to_string(), &mut diag);
+                let n = covgap::write::thousands;
+                parts.push(format!(
+                    "{} rows of points read: {} located, {} inside an area; {} not located",
+                    n(stats.rows),
+                    n(stats.located_total()),
+                    n(stats.in_area),
+                    n(stats.not_located)
+                ));
+            }
+            Err(e) => {
+                fatal.push(e);
+                parts.push("points not read".into());
+            }
         }
     }
+    report(&diag, quiet);
+    for e in &fatal {
+        eprintln!("covgap: {e}");
+    }
+    let errors = diag.error_count() + fatal.len();
+    let warnings = diag.count(Severity::Warning);
+    eprintln!(
+        "covgap check: {}; {errors} error(s), {warnings} warning(s)",
+        parts.join("; ")
+    );
+    i32::from(errors > 0)
 }
 
 fn plan(args: PlanArgs) -> i32 {
@@ -667,16 +790,49 @@ fn diff(args: DiffArgs) -> i32 {
     }
 }
 
-struct Bar(indicatif::ProgressBar);
+/// A progress bar over the bytes of a points file, shown only on a terminal and not with -q.
+struct Bar(Option<indicatif::ProgressBar>);
+
+impl Bar {
+    fn new(path: &std::path::Path, doing: &str, quiet: bool) -> Bar {
+        use std::io::IsTerminal;
+        if quiet || !std::io::stderr().is_terminal() {
+            return Bar(None);
+        }
+        let len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        let b = indicatif::ProgressBar::new(len);
+        b.set_style(
+            indicatif::ProgressStyle::with_template(&format!(
+                "{{spinner}} {doing} {{bytes}}/{{total_bytes}} [{{wide_bar}}] {{eta}}"
+            ))
+            .expect("progress template"),
+        );
+        Bar(Some(b))
+    }
+
+    fn progress(&self) -> &dyn covgap::assign::Progress {
+        match &self.0 {
+            Some(_) => self,
+            None => &(),
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(b) = &self.0 {
+            b.finish_and_clear();
+        }
+    }
+}
 
 impl covgap::assign::Progress for Bar {
     fn set(&self, bytes_read: u64) {
-        self.0.set_position(bytes_read);
+        if let Some(b) = &self.0 {
+            b.set_position(bytes_read);
+        }
     }
 }
 
 fn assign(args: AssignArgs) -> i32 {
-    use std::io::IsTerminal;
     let started = Instant::now();
     let mut diag = Diagnostics::new();
     let quiet = args.inputs.quiet;
@@ -691,53 +847,28 @@ fn assign(args: AssignArgs) -> i32 {
         }
     };
     let plan = covgap::assign::AssignPlan {
-        points: args.points.clone(),
-        columns: covgap::read::points::PointColumns {
-            latitude: args.lat_column,
-            longitude: args.lon_column,
-            easting: args.easting_column,
-            northing: args.northing_column,
-            postcode: args.postcode_column,
+        input: covgap::assign::PointsInput {
+            points: args.points.clone(),
+            columns: args.columns.to_columns(),
+            postcodes: inputs.postcodes.clone(),
+            threads: args.threads,
+            chunk_bytes: 0,
         },
-        postcodes: inputs.postcodes.clone(),
         out_csv: args.out,
         out_geojson: args.geojson,
         keep_columns: args.keep_columns,
-        threads: args.threads,
-        chunk_bytes: 0,
     };
     let assigner = covgap::assign::Assigner::new(&analysis.study, &analysis.coverage);
-    let show_bar = !quiet && std::io::stderr().is_terminal();
-    let bar = if show_bar {
-        let len = std::fs::metadata(&plan.points)
-            .map(|m| m.len())
-            .unwrap_or(0);
-        let b = indicatif::ProgressBar::new(len);
-        b.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} assigning {bytes}/{total_bytes} [{wide_bar}] {eta}",
-            )
-            .expect("static template"),
-        );
-        Some(Bar(b))
-    } else {
-        None
-    };
-    let progress: &dyn covgap::assign::Progress = match &bar {
-        Some(b) => b,
-        None => &(),
-    };
-    let outcome = covgap::assign::assign_file(&assigner, &plan, progress);
-    if let Some(b) = &bar {
-        b.0.finish_and_clear();
-    }
+    let bar = Bar::new(&plan.input.points, "assigning", quiet);
+    let outcome = covgap::assign::assign_file(&assigner, &plan, bar.progress());
+    bar.finish();
     match outcome {
         Ok((stats, paths)) => {
             for (line, why) in &stats.examples {
                 if !quiet {
                     eprintln!(
                         "warning: {}, line {line}: not located: {why}",
-                        plan.points.display()
+                        plan.input.points.display()
                     );
                 }
             }

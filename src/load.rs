@@ -458,7 +458,7 @@ pub fn resolve_teams(
             diag.note(
                 &p.display().to_string(),
                 None,
-                "no team is given by full postcode, so the postcode directory was not needed",
+                "no team is given by full postcode, so the postcode directory was not needed for the teams",
             );
             None
         }

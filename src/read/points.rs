@@ -108,6 +108,8 @@ impl PointLayout {
                 .and_then(|s| s.trim().parse::<f64>().ok())
                 .filter(|v| v.is_finite())
         };
+        // A cell with something in it that is not a number is a bad coordinate, not a gap.
+        let filled = |i: usize| rec.get(i).is_some_and(|b| !b.trim_ascii().is_empty());
         let mut why = "no coordinates or postcode";
         if let Some((lo, la)) = self.lonlat {
             match (num(lo), num(la)) {
@@ -115,6 +117,7 @@ impl PointLayout {
                     return PointGiven::LonLat(x, y)
                 }
                 (Some(_), Some(_)) => why = "latitude/longitude not in the UK",
+                _ if filled(lo) || filled(la) => why = "latitude/longitude not both numbers",
                 _ => {}
             }
         }
@@ -137,6 +140,7 @@ impl PointLayout {
                 (Some(_), Some(_)) => {
                     why = "easting/northing outside British National Grid's UK extent"
                 }
+                _ if filled(ei) || filled(ni) => why = "easting/northing not both numbers",
                 _ => {}
             }
         }
@@ -309,5 +313,14 @@ mod tests {
             l.point(&rec(&["", "", "", "", "", ""])),
             PointGiven::Missing(_)
         ));
+        // Words or half a pair where numbers belong are bad coordinates, not missing ones.
+        assert_eq!(
+            l.point(&rec(&["", "fifty two", "-1.9", "", "", ""])),
+            PointGiven::Missing("latitude/longitude not both numbers")
+        );
+        assert_eq!(
+            l.point(&rec(&["", "", "", "530000", "", ""])),
+            PointGiven::Missing("easting/northing not both numbers")
+        );
     }
 }

@@ -182,7 +182,7 @@ fn no_location_columns_is_an_error_naming_the_file() {
 }
 
 /// Deterministic pseudo-random points over the UK's extent, some at sea.
-fn many_points(n: usize) -> String {
+pub fn many_points(n: usize) -> String {
     let mut s = String::from("id,latitude,longitude\n");
     let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
     for i in 0..n {
@@ -224,7 +224,7 @@ fn results_do_not_depend_on_the_thread_count() {
 
 #[test]
 fn results_do_not_depend_on_chunk_size_and_match_the_unbatched_answer() {
-    use covgap::assign::{AssignPlan, Assigner};
+    use covgap::assign::{AssignPlan, Assigner, PointsInput};
     let dir = tempfile::tempdir().unwrap();
     let points = dir.path().join("p.csv");
     std::fs::write(&points, many_points(5_000)).unwrap();
@@ -237,10 +237,13 @@ fn results_do_not_depend_on_chunk_size_and_match_the_unbatched_answer() {
     let mut outs = Vec::new();
     for (threads, chunk) in [(1, 0), (3, 1500), (2, 70_000)] {
         let plan = AssignPlan {
-            points: points.clone(),
+            input: PointsInput {
+                points: points.clone(),
+                threads: Some(threads),
+                chunk_bytes: chunk,
+                ..Default::default()
+            },
             out_csv: dir.path().join(format!("o{threads}.csv")),
-            threads: Some(threads),
-            chunk_bytes: chunk,
             ..Default::default()
         };
         covgap::assign::assign_file(&assigner, &plan, &()).unwrap();

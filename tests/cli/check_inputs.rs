@@ -1,0 +1,343 @@
+//! `covgap check` on the inputs beyond boundaries, figures and teams: the small areas `run`
+//! takes (read and placed by the same code, so the same problems with the same messages) and
+//! the points file `assign` takes (streamed the same way). Nothing is ever written.
+
+use crate::{check, fixture, run, Outcome};
+
+/// The four hand-drawn districts of tests/fixtures/small_areas, their births and Team One,
+/// followed by `extra` (where `FIX/` stands for that folder).
+fn with_districts(extra: &[&str]) -> Vec<String> {
+    let f = |n: &str| fixture(&format!("small_areas/{n}"));
+    let mut args = vec![
+        "--boundaries".to_string(),
+        f("districts_bng.geojson"),
+        "--births".into(),
+        f("births.csv"),
+        "--teams".into(),
+        f("teams.csv"),
+    ];
+    args.extend(
+        extra
+            .iter()
+            .map(|s| s.replace("FIX/", &fixture("small_areas/"))),
+    );
+    args
+}
+
+fn check_with(extra: &[&str]) -> Outcome {
+    let args = with_districts(extra);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    check(&args)
+}
+
+/// `run` and `check` on the same small-area flags: both fail, `check` writes nothing and
+/// lists every error `run` lists, word for word. Returns the `check` outcome.
+fn both_reject(extra: &[&str]) -> Outcome {
+    let args = with_districts(extra);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let r = run(&args);
+    assert_eq!(r.code, 1, "run should fail:\n{}", r.stderr);
+    let c = check(&args);
+    assert_eq!(c.code, 1, "check should fail:\n{}", c.stderr);
+    assert!(c.cwd_entries.is_empty(), "check wrote {:?}", c.cwd_entries);
+    for line in r
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("error:") || l.starts_with("covgap: /"))
+    {
+        assert!(
+            c.stderr.lines().any(|l| l == line),
+            "check does not list run's {line:?}; check said:\n{}",
+            c.stderr
+        );
+    }
+    c
+}
+
+mod small_areas {
+    use super::*;
+
+    #[test]
+    fn check_reads_and_places_good_small_areas_and_writes_nothing() {
+        let c = check_with(&[
+            "--small-areas",
+            "FIX/small_areas_a.geojson,FIX/small_areas_b.geojson,FIX/offshore_square.geojson",
+            "--small-area-figures",
+            "FIX/figures_a.csv,FIX/figures_b.csv,FIX/offshore_square_figures.csv",
+            // Accepted, as by `run`, but check writes nothing.
+            "--small-areas-geojson",
+        ]);
+        assert_eq!(c.code, 0, "{}", c.stderr);
+        // 125 babies in the eight squares of the run tests, 7 in the square off Gamma's coast.
+        c.assert_stderr_has(&[
+            "covgap check: 4 areas, 1 teams (1 counted); 9 small areas read, 9 placed in a district, figure total 132; 0 error(s), 1 warning(s)",
+            // The suppressed figure run warns about too.
+            "figures_b.csv, line 3: E01000006: figure is suppressed",
+            // The square off the coast goes to the nearest district, as in run's summary.
+            "note: small areas: 1 small area(s) have their representative point outside every district",
+            "the furthest 1.5 km away",
+        ]);
+        assert!(c.cwd_entries.is_empty(), "check wrote {:?}", c.cwd_entries);
+    }
+
+    #[test]
+    fn without_small_areas_the_summary_does_not_mention_them() {
+        let c = check_with(&[]);
+        assert_eq!(c.code, 0, "{}", c.stderr);
+        c.assert_stderr_has(&["covgap check: 4 areas, 1 teams (1 counted); 0 error(s)"]);
+        assert!(!c.stderr.contains("small area"), "{}", c.stderr);
+    }
+
+    #[test]
+    fn check_lists_each_broken_small_area_feature_as_run_does() {
+        let c = both_reject(&[
+            "--small-areas",
+            "FIX/bad_geometry_repeated_and_missing_code.geojson",
+            "--small-area-figures",
+            "FIX/figures_a.csv",
+        ]);
+        let file = "bad_geometry_repeated_and_missing_code.geojson";
+        c.assert_stderr_has(&[
+            &format!("{file}, feature 2: E01000002 (Small 2 as a line): geometry is a LineString"),
+            &format!("{file}, feature 3: area code E01000001 appears again (first at feature 1)"),
+            &format!("{file}, feature 4: has no \"lsoa11_code\" property"),
+            "1 small areas read, 1 placed in a district",
+            "3 error(s)",
+        ]);
+    }
+
+    #[test]
+    fn check_lists_small_area_figures_that_are_not_numbers() {
+        let c = both_reject(&[
+            "--small-areas",
+            "FIX/small_areas_a.geojson",
+            "--small-area-figures",
+            "FIX/figures_not_numbers.csv",
+        ]);
+        c.assert_stderr_has(&[
+            "figures_not_numbers.csv, line 2: E01000001: figure \"ten\" in column \"age_0\" is not a number",
+            "figures_not_numbers.csv, line 4: E01000003: figure \"4.5\" in column \"age_0\" is not a whole number",
+            "2 error(s)",
+        ]);
+    }
+
+    #[test]
+    fn an_unreadable_small_area_file_is_an_error_and_the_rest_is_still_checked() {
+        let missing = fixture("small_areas/no_such_file.geojson");
+        let c = both_reject(&[
+            "--small-areas",
+            &missing,
+            "--small-area-figures",
+            "FIX/figures_a.csv",
+        ]);
+        c.assert_stderr_has(&[
+            &format!("covgap: {missing}: cannot read file"),
+            "covgap check: 4 areas, 1 teams (1 counted); small areas not read; 1 error(s)",
+        ]);
+    }
+
+    #[test]
+    fn a_code_column_that_is_not_in_the_figures_is_an_error() {
+        let c = both_reject(&[
+            "--small-areas",
+            "FIX/small_areas_a.geojson",
+            "--small-area-figures",
+            "FIX/figures_a.csv",
+            "--small-area-code-column",
+            "lsoa21cd",
+        ]);
+        c.assert_stderr_has(&["figures_a.csv", "lsoa21cd", "small areas not read"]);
+    }
+
+    #[test]
+    fn small_areas_are_checked_even_when_the_boundaries_cannot_be_read() {
+        let missing = fixture("boundaries/no_such_file.geojson");
+        let c = check(&[
+            "--boundaries",
+            &missing,
+            "--small-areas",
+            &fixture("small_areas/small_areas_a.geojson"),
+            "--small-area-figures",
+            &fixture("small_areas/figures_not_numbers.csv"),
+        ]);
+        assert_eq!(c.code, 1, "{}", c.stderr);
+        c.assert_stderr_has(&[
+            &format!("covgap: {missing}: cannot read file"),
+            "figures_not_numbers.csv, line 2: E01000001: figure \"ten\"",
+        ]);
+        assert!(c.cwd_entries.is_empty(), "check wrote {:?}", c.cwd_entries);
+    }
+}
+
+mod points {
+    use super::*;
+    use crate::assign::many_points;
+
+    fn check_points(args: &[&str]) -> Outcome {
+        let mut all = vec!["--points"];
+        all.extend_from_slice(args);
+        check(&all)
+    }
+
+    #[test]
+    fn check_passes_good_points_and_counts_the_rows() {
+        let c = check_points(&[&fixture("points/easting_northing.csv")]);
+        assert_eq!(c.code, 0, "{}", c.stderr);
+        c.assert_stderr_has(&[
+            "2 rows of points read: 2 located, 2 inside an area; 0 not located; 0 error(s), 0 warning(s)",
+        ]);
+        assert!(c.cwd_entries.is_empty(), "check wrote {:?}", c.cwd_entries);
+    }
+
+    #[test]
+    fn check_lists_the_points_it_cannot_place_by_line() {
+        let p = fixture("points/bad_rows.csv");
+        let c = check_points(&[&p]);
+        // assign would still run on this file, so the rows are warnings, as in assign.
+        assert_eq!(c.code, 0, "{}", c.stderr);
+        c.assert_stderr_has(&[
+            &format!("warning: {p}, line 3: not located: latitude/longitude not in the UK"),
+            &format!("warning: {p}, line 4: not located: latitude/longitude not both numbers"),
+            &format!("warning: {p}, line 5: not located: easting/northing outside British National Grid's UK extent"),
+            &format!("warning: {p}, line 6: not located: postcode ZZ99 9ZZ: district ZZ99 is not known"),
+            &format!("warning: {p}, line 7: not located: not a UK postcode"),
+            // The row before it holds a line break inside quotes: lines are counted in the
+            // file, not in records.
+            &format!("warning: {p}, line 10: inside no area"),
+            "9 rows of points read: 4 located, 3 inside an area; 5 not located; 0 error(s), 6 warning(s)",
+        ]);
+        assert_eq!(c.warning_lines().len(), 6, "{}", c.stderr);
+        assert!(c.cwd_entries.is_empty(), "check wrote {:?}", c.cwd_entries);
+    }
+
+    #[test]
+    fn check_and_assign_give_the_same_reason_for_each_row() {
+        let p = fixture("points/bad_rows.csv");
+        let dir = tempfile::tempdir().unwrap();
+        let a = crate::covgap_in(
+            dir.path(),
+            &["assign", "--points", &p, "--out", "o.csv"],
+            None,
+        );
+        assert_eq!(a.code, 0, "{}", a.stderr);
+        let c = check_points(&[&p]);
+        let not_located: Vec<&str> = a
+            .warning_lines()
+            .into_iter()
+            .filter(|l| l.contains("not located"))
+            .collect();
+        assert_eq!(not_located.len(), 5, "{}", a.stderr);
+        for line in not_located {
+            assert!(
+                c.stderr.lines().any(|l| l == line),
+                "{line:?} not in:\n{}",
+                c.stderr
+            );
+        }
+    }
+
+    #[test]
+    fn postcodes_missing_from_the_directory_are_listed() {
+        let p = fixture("points/postcodes.csv");
+        let c = check_points(&[
+            &p,
+            "--postcode-column",
+            "Post Code",
+            "--postcodes",
+            &fixture("points/postcode_directory.csv"),
+        ]);
+        assert_eq!(c.code, 0, "{}", c.stderr);
+        c.assert_stderr_has(&[
+            &format!("warning: {p}, line 4: not located: postcode ZZ99 9ZZ is not in the postcode directory"),
+            "3 rows of points read: 2 located, 2 inside an area; 1 not located",
+        ]);
+    }
+
+    #[test]
+    fn only_the_first_ten_bad_rows_are_listed_with_a_count_of_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("p.csv");
+        let mut text = String::from("id,latitude,longitude\nbirmingham,52.4862,-1.8904\n");
+        for i in 0..25 {
+            text.push_str(&format!("blank{i},,\n"));
+        }
+        std::fs::write(&p, text).unwrap();
+        let c = check_points(&[p.to_str().unwrap()]);
+        assert_eq!(c.code, 0, "{}", c.stderr);
+        let listed: Vec<&str> = c
+            .warning_lines()
+            .into_iter()
+            .filter(|l| l.contains(": not located:"))
+            .collect();
+        assert_eq!(listed.len(), 10, "{}", c.stderr);
+        assert!(listed[0].contains(", line 3: "), "{}", listed[0]);
+        assert!(listed[9].contains(", line 12: "), "{}", listed[9]);
+        c.assert_stderr_has(&[
+            "15 more row(s) not located (only the first 10 are listed)",
+            "26 rows of points read: 1 located, 1 inside an area; 25 not located",
+        ]);
+    }
+
+    #[test]
+    fn a_points_file_assign_cannot_read_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("p.csv"), "a,b\n1,2\n").unwrap();
+        let p = dir.path().join("p.csv").display().to_string();
+        let c = check_points(&[&p]);
+        assert_eq!(c.code, 1, "{}", c.stderr);
+        c.assert_stderr_has(&[
+            &format!("covgap: {p}: has no latitude/longitude"),
+            "points not read; 1 error(s)",
+        ]);
+        let c = check_points(&[&fixture("points/lonlat.csv"), "--lat-column", "lat"]);
+        assert_eq!(c.code, 1, "{}", c.stderr);
+        c.assert_stderr_has(&["--lat-column \"lat\" is not a column"]);
+    }
+
+    #[test]
+    fn point_columns_without_points_is_a_usage_error() {
+        assert_eq!(check(&["--lat-column", "lat"]).code, 2);
+    }
+
+    #[test]
+    fn check_counts_what_assign_counts_whatever_the_chunks_and_threads() {
+        use covgap::assign::{AssignPlan, Assigner, PointsInput};
+        let dir = tempfile::tempdir().unwrap();
+        let points = dir.path().join("p.csv");
+        std::fs::write(&points, many_points(5_000)).unwrap();
+        let a = covgap::analyse_inputs(
+            &covgap::load::Inputs::default(),
+            &mut covgap::error::Diagnostics::new(),
+        )
+        .unwrap();
+        let assigner = Assigner::new(&a.study, &a.coverage);
+        let input = |threads, chunk_bytes| PointsInput {
+            points: points.clone(),
+            threads: Some(threads),
+            chunk_bytes,
+            ..Default::default()
+        };
+        let plan = AssignPlan {
+            input: input(1, 0),
+            out_csv: dir.path().join("o.csv"),
+            ..Default::default()
+        };
+        let (assigned, _) = covgap::assign::assign_file(&assigner, &plan, &()).unwrap();
+        assert!(assigned.outside_total() > 10, "some points at sea");
+        for (threads, chunk) in [(1, 0), (3, 1500), (2, 70_000)] {
+            let checked =
+                covgap::assign::check_file(&assigner, &input(threads, chunk), &()).unwrap();
+            assert_eq!(checked, assigned, "threads {threads}, chunk {chunk}");
+        }
+        // The rows inside no area are the first ones in the file, found by assign too.
+        let rows = crate::read_csv(&dir.path().join("o.csv"));
+        let first_outside: Vec<u64> = rows[1..]
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r[3].is_empty())
+            .take(covgap::assign::MAX_EXAMPLES)
+            .map(|(i, _)| i as u64 + 2)
+            .collect();
+        assert_eq!(assigned.outside, first_outside);
+    }
+}
