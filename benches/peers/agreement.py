@@ -5,6 +5,9 @@
       District per postcode: covgap vs GeoPandas (same polygons), covgap vs ONS's lad25cd
       (E08000038 -> E08000016 Barnsley and E08000039 -> E08000019 Sheffield first, the 2025
       codes the LAD 2024 boundaries predate), and nearest-team distance differences.
+  agreement.py districts COVGAP_GAPS_CSV GEOPANDAS_GAPS_CSV
+      Workload 1: the same districts without a team, and the nearest-team distance of each
+      (both measured from GEOS's PointOnSurface, to the nearest covered district).
   agreement.py small COVGAP_SMALL_AREAS_GEOJSON GEOPANDAS_SMALL_AREAS_GEOJSON COVGAP_SUMMARY_JSON
       Small-area district and band per small area, and the UK band totals.
 
@@ -67,6 +70,16 @@ def postcodes(cov_csv, gp_csv, pc_gz, districts, qgis_csv=None):
         print(f"- Nearest-team distance vs QGIS (`native:joinbynearest`): max |covgap - QGIS| {dq.max():.3f} km over {len(dq):,} postcodes (covgap rounds to 10 m).")
 
 
+def districts(cov_csv, gp_csv):
+    c = pd.read_csv(cov_csv, usecols=["code", "nearest_team_km"], dtype={"code": str}, encoding="utf-8-sig")
+    g = pd.read_csv(gp_csv, usecols=["code", "nearest_team_km"], dtype={"code": str})
+    m = c.merge(g, on="code", how="outer", suffixes=("_covgap", "_gp"), indicator=True)
+    both = m[m["_merge"] == "both"]
+    d = (both["nearest_team_km_covgap"] - both["nearest_team_km_gp"]).abs()
+    print(f"- Default run: {len(c):,} districts without a team in covgap, {len(g):,} in GeoPandas, {len(both):,} in both; "
+          f"nearest-team distance max |covgap - GeoPandas| {d.max():.3f} km, the same (to 0.1 km) for {(d < 0.05).sum():,}.")
+
+
 def small(cov_geojson, gp_geojson, summary_json):
     c = gpd.read_file(cov_geojson, engine="pyogrio").set_index("code")
     g = gpd.read_file(gp_geojson, engine="pyogrio").set_index("code")
@@ -82,4 +95,4 @@ def small(cov_geojson, gp_geojson, summary_json):
 
 
 if __name__ == "__main__":
-    {"postcodes": postcodes, "small": small}[sys.argv[1]](*sys.argv[2:])
+    {"postcodes": postcodes, "districts": districts, "small": small}[sys.argv[1]](*sys.argv[2:])
