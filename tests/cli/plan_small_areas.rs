@@ -265,28 +265,11 @@ fn small_area_flags_need_each_other_in_plan_too() {
 }
 
 mod properties {
-    use covgap::crs::Located;
-    use covgap::load::Inputs;
     use covgap::plan::instance::Model;
     use covgap::plan::{self, Options};
-    use covgap::small_areas::ReadSmallAreas;
-    use geo::{polygon, MultiPolygon};
     use proptest::prelude::*;
 
-    use crate::fixture_path;
-
-    fn study() -> covgap::model::Study {
-        let inputs = Inputs {
-            boundaries: Some(fixture_path("small_areas/districts_bng.geojson")),
-            births: Some(fixture_path("small_areas/births.csv")),
-            teams: Some(fixture_path("small_areas/teams.csv")),
-            ..Default::default()
-        };
-        let mut diag = covgap::error::Diagnostics::new();
-        let s = covgap::load::load(&inputs, &mut diag).unwrap();
-        diag.into_result().unwrap();
-        s
-    }
+    use crate::small_areas::{squares_study, tiny_squares};
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(24))]
@@ -300,14 +283,8 @@ mod properties {
             km in 0.5f64..60.0,
             add in 1usize..4,
         ) {
-            let areas: Vec<_> = pts.iter().enumerate().map(|(i, &(e, n, fig))| {
-                let p = Located::from_bng(e, n).unwrap();
-                let (x, y) = (p.wgs84.x(), p.wgs84.y());
-                let sq = polygon![(x: x - 1e-4, y: y - 1e-4), (x: x + 1e-4, y: y - 1e-4), (x: x + 1e-4, y: y + 1e-4), (x: x - 1e-4, y: y + 1e-4)];
-                (format!("E01{i:06}"), format!("sa {i}"), fig, MultiPolygon::new(vec![sq]), p)
-            }).collect();
             let total: u64 = pts.iter().filter_map(|p| p.2).sum();
-            let a = covgap::analyse_with_small_areas(study(), ReadSmallAreas { areas, figure_columns: vec![], sources: vec![] });
+            let a = covgap::analyse_with_small_areas(squares_study(), tiny_squares(&pts));
             for (model, add) in [(Model::Radius(km), add), (Model::District, add), (Model::Radius(1000.0), 1)] {
                 let p = plan::plan(&a.study, a.small_areas.as_ref(), &[], None, None, &Options { add, model, ..Options::default() }).unwrap();
                 let b = p.baseline;

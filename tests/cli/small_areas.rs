@@ -172,28 +172,53 @@ fn a_named_figure_column_that_is_missing_is_reported() {
     .stderr(predicates::str::contains("figures_a.csv"));
 }
 
-mod conservation {
+/// The hand-drawn districts, births and team of tests/fixtures/small_areas, loaded.
+pub fn squares_study() -> covgap::model::Study {
+    let inputs = covgap::load::Inputs {
+        boundaries: Some(fixture_path("small_areas/districts_bng.geojson")),
+        births: Some(fixture_path("small_areas/births.csv")),
+        teams: Some(fixture_path("small_areas/teams.csv")),
+        ..Default::default()
+    };
+    let mut diag = covgap::error::Diagnostics::new();
+    let s = covgap::load::load(&inputs, &mut diag).unwrap();
+    diag.into_result().unwrap();
+    s
+}
+
+/// Small areas for property tests: a tiny square (about 10 m across) around each point
+/// (easting, northing, figure), coded E01000000 upwards.
+pub fn tiny_squares(pts: &[(f64, f64, Option<u64>)]) -> covgap::small_areas::ReadSmallAreas {
     use covgap::crs::Located;
-    use covgap::load::Inputs;
-    use covgap::rollup::Level;
-    use covgap::small_areas::ReadSmallAreas;
     use geo::{polygon, MultiPolygon};
+    let areas = pts
+        .iter()
+        .enumerate()
+        .map(|(i, &(e, n, fig))| {
+            let p = Located::from_bng(e, n).unwrap();
+            let (x, y) = (p.wgs84.x(), p.wgs84.y());
+            let sq = polygon![(x: x - 1e-4, y: y - 1e-4), (x: x + 1e-4, y: y - 1e-4), (x: x + 1e-4, y: y + 1e-4), (x: x - 1e-4, y: y + 1e-4)];
+            (
+                format!("E01{i:06}"),
+                format!("sa {i}"),
+                fig,
+                MultiPolygon::new(vec![sq]),
+                p,
+            )
+        })
+        .collect();
+    covgap::small_areas::ReadSmallAreas {
+        areas,
+        figure_columns: vec![],
+        sources: vec![],
+    }
+}
+
+mod conservation {
+    use covgap::rollup::Level;
     use proptest::prelude::*;
 
-    use crate::fixture_path;
-
-    fn study() -> covgap::model::Study {
-        let inputs = Inputs {
-            boundaries: Some(fixture_path("small_areas/districts_bng.geojson")),
-            births: Some(fixture_path("small_areas/births.csv")),
-            teams: Some(fixture_path("small_areas/teams.csv")),
-            ..Default::default()
-        };
-        let mut diag = covgap::error::Diagnostics::new();
-        let s = covgap::load::load(&inputs, &mut diag).unwrap();
-        diag.into_result().unwrap();
-        s
-    }
+    use super::{squares_study, tiny_squares};
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(32))]
@@ -203,15 +228,7 @@ mod conservation {
         fn band_totals_are_conserved(
             pts in prop::collection::vec((395_000.0f64..525_000.0, 295_000.0f64..335_000.0, prop::option::weighted(0.9, 0u64..500)), 1..60)
         ) {
-            let s = study();
-            let areas = pts.iter().enumerate().map(|(i, &(e, n, fig))| {
-                let p = Located::from_bng(e, n).unwrap();
-                let (x, y) = (p.wgs84.x(), p.wgs84.y());
-                let sq = polygon![(x: x - 1e-4, y: y - 1e-4), (x: x + 1e-4, y: y - 1e-4), (x: x + 1e-4, y: y + 1e-4), (x: x - 1e-4, y: y + 1e-4)];
-                (format!("E01{i:06}"), format!("sa {i}"), fig, MultiPolygon::new(vec![sq]), p)
-            }).collect();
-            let read = ReadSmallAreas { areas, figure_columns: vec![], sources: vec![] };
-            let a = covgap::analyse_with_small_areas(s, read);
+            let a = covgap::analyse_with_small_areas(squares_study(), tiny_squares(&pts));
             let sm = a.small_areas.as_ref().unwrap();
             let total: u64 = pts.iter().filter_map(|p| p.2).sum();
             for (d, r) in a.coverage.areas.iter().enumerate() {
