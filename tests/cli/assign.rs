@@ -182,6 +182,22 @@ fn no_location_columns_is_an_error_naming_the_file() {
 }
 
 /// Deterministic pseudo-random points over the UK's extent, some at sea.
+/// A folder holding `p.csv`, [`many_points`]`(n)`, and the built-in data analysed: what the
+/// library-level assign and check tests start from.
+pub fn many_points_and_the_built_in_analysis(
+    n: usize,
+) -> (tempfile::TempDir, std::path::PathBuf, covgap::Analysis) {
+    let dir = tempfile::tempdir().unwrap();
+    let points = dir.path().join("p.csv");
+    std::fs::write(&points, many_points(n)).unwrap();
+    let a = covgap::analyse_inputs(
+        &covgap::load::Inputs::default(),
+        &mut covgap::error::Diagnostics::new(),
+    )
+    .unwrap();
+    (dir, points, a)
+}
+
 pub fn many_points(n: usize) -> String {
     let mut s = String::from("id,latitude,longitude\n");
     let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -225,14 +241,7 @@ fn results_do_not_depend_on_the_thread_count() {
 #[test]
 fn results_do_not_depend_on_chunk_size_and_match_the_unbatched_answer() {
     use covgap::assign::{AssignPlan, Assigner, PointsInput};
-    let dir = tempfile::tempdir().unwrap();
-    let points = dir.path().join("p.csv");
-    std::fs::write(&points, many_points(5_000)).unwrap();
-    let a = covgap::analyse_inputs(
-        &covgap::load::Inputs::default(),
-        &mut covgap::error::Diagnostics::new(),
-    )
-    .unwrap();
+    let (dir, points, a) = many_points_and_the_built_in_analysis(5_000);
     let assigner = Assigner::new(&a.study, &a.coverage);
     let mut outs = Vec::new();
     for (threads, chunk) in [(1, 0), (3, 1500), (2, 70_000)] {

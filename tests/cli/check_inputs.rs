@@ -171,7 +171,6 @@ mod small_areas {
 
 mod points {
     use super::*;
-    use crate::assign::many_points;
 
     fn check_points(args: &[&str]) -> Outcome {
         let mut all = vec!["--points"];
@@ -302,14 +301,7 @@ mod points {
     #[test]
     fn check_counts_what_assign_counts_whatever_the_chunks_and_threads() {
         use covgap::assign::{AssignPlan, Assigner, PointsInput};
-        let dir = tempfile::tempdir().unwrap();
-        let points = dir.path().join("p.csv");
-        std::fs::write(&points, many_points(5_000)).unwrap();
-        let a = covgap::analyse_inputs(
-            &covgap::load::Inputs::default(),
-            &mut covgap::error::Diagnostics::new(),
-        )
-        .unwrap();
+        let (dir, points, a) = crate::assign::many_points_and_the_built_in_analysis(5_000);
         let assigner = Assigner::new(&a.study, &a.coverage);
         let input = |threads, chunk_bytes| PointsInput {
             points: points.clone(),
