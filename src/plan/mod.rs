@@ -23,6 +23,8 @@ pub mod instance;
 use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
 
+use rayon::prelude::*;
+
 use crate::error::Result;
 use crate::model::{Geography, Study, Team};
 use crate::read::deprivation::DeprivationTable;
@@ -254,7 +256,9 @@ pub fn plan(
     let optimum_by_n =
         if ex.status == Status::Optimal && options.add > 0 && ex.seconds < CURVE_SECONDS {
             let covered = instance.covered_by_fixed();
+            // The solves are independent: run them on every core, collected in order of n.
             (1..=options.add)
+                .into_par_iter()
                 .map(|n| {
                     let prefix = &swapped.sites[..n.min(swapped.sites.len())];
                     let e = if n == options.add {
