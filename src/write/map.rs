@@ -243,6 +243,26 @@ fn areas_layer(
     shapes
 }
 
+/// How a team base is marked: its fill (none for a team that does not count) and its stroke
+/// colour and width. The map's markers and the legend's use it alike.
+fn team_look(counted: bool) -> (Option<Rgb>, Rgb, f64) {
+    if counted {
+        (Some(style::TEAM), Rgb(255, 255, 255), 1.0)
+    } else {
+        (None, style::TEAM_NOT_COUNTED, 1.6)
+    }
+}
+
+/// [`team_look`] as SVG attributes.
+fn team_look_svg(counted: bool) -> String {
+    let (fill, stroke, width) = team_look(counted);
+    format!(
+        "fill=\"{}\" stroke=\"{}\" stroke-width=\"{width}\"",
+        fill.map_or("none".to_string(), Rgb::hex),
+        stroke.hex()
+    )
+}
+
 fn teams_layer(
     page: &mut Page,
     study: &Study,
@@ -264,17 +284,11 @@ fn teams_layer(
                 }
             }
             let (x, y) = frame.xy(e, n);
-            let (fill, stroke) = if counted {
-                (Some(style::TEAM), (Rgb(255, 255, 255), 1.0))
-            } else {
-                (None, (style::TEAM_NOT_COUNTED, 1.6))
-            };
+            let (fill, stroke, width) = team_look(counted);
             let _ = writeln!(
                 s,
-                "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{r}\" fill=\"{}\" stroke=\"{}\" stroke-width=\"{}\"><title>{}</title></circle>",
-                fill.map_or("none".to_string(), Rgb::hex),
-                stroke.0.hex(),
-                stroke.1,
+                "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{r}\" {}><title>{}</title></circle>",
+                team_look_svg(counted),
                 esc(&t.name)
             );
             // The same rounding as the SVG's attributes.
@@ -283,7 +297,7 @@ fn teams_layer(
                 shapes.push(Shape {
                     path,
                     fill,
-                    stroke: Some((stroke.0, stroke.1 as f32)),
+                    stroke: Some((stroke, width as f32)),
                 });
             }
         }
@@ -485,38 +499,24 @@ pub fn map(study: &Study, cov: &Coverage, rollups: &[Rollup]) -> Map {
         &format!("font-weight=\"bold\" fill=\"{INK}\""),
         "Team bases",
     );
-    y += 26.0;
-    let _ = writeln!(
-        s,
-        "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"5\" fill=\"{}\" stroke=\"#ffffff\" stroke-width=\"1\"/>",
-        lx + 12.0,
-        y - 5.0,
-        style::TEAM.hex()
-    );
-    text(
-        &mut s,
-        lx + 32.0,
-        y,
-        15.0,
-        &format!("fill=\"{INK}\""),
-        "Team (counted)",
-    );
-    y += 24.0;
-    let _ = writeln!(
-        s,
-        "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"5\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.6\"/>",
-        lx + 12.0,
-        y - 5.0,
-        style::TEAM_NOT_COUNTED.hex()
-    );
-    text(
-        &mut s,
-        lx + 32.0,
-        y,
-        15.0,
-        &format!("fill=\"{INK}\""),
-        "Listed, not counted",
-    );
+    for (counted, label) in [(true, "Team (counted)"), (false, "Listed, not counted")] {
+        y += if counted { 26.0 } else { 24.0 };
+        let _ = writeln!(
+            s,
+            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"5\" {}/>",
+            lx + 12.0,
+            y - 5.0,
+            team_look_svg(counted)
+        );
+        text(
+            &mut s,
+            lx + 32.0,
+            y,
+            15.0,
+            &format!("fill=\"{INK}\""),
+            label,
+        );
+    }
 
     // London inset.
     y += 40.0;
@@ -627,18 +627,9 @@ pub struct Canvas {
 impl Canvas {
     /// Loads the fonts and fills an A4 page `width` pixels wide with white.
     pub fn new(width: u32) -> Result<Canvas> {
-        let mut opt = resvg::usvg::Options {
-            font_family: "DejaVu Sans".into(),
-            ..Default::default()
-        };
-        opt.fontdb_mut().load_font_data(DEJAVU_SANS.to_vec());
-        opt.fontdb_mut().load_font_data(DEJAVU_SANS_BOLD.to_vec());
-        opt.fontdb_mut().set_sans_serif_family("DejaVu Sans");
-        // The page of [`map`] is 210 mm x 297 mm; [`Map::png`] checks the size it draws at.
-        let height = (width as f32 * 297.0 / 210.0).round() as u32;
         Ok(Canvas {
-            opt,
-            pixmap: white(width, height)?,
+            opt: svg_options(),
+            pixmap: white(width, page_transform(width).1)?,
         })
     }
 
@@ -651,6 +642,18 @@ impl Canvas {
     pub fn height(&self) -> u32 {
         self.pixmap.height()
     }
+}
+
+/// resvg's options with the built-in fonts, so text looks the same on every machine.
+fn svg_options() -> resvg::usvg::Options<'static> {
+    let mut opt = resvg::usvg::Options {
+        font_family: "DejaVu Sans".into(),
+        ..Default::default()
+    };
+    opt.fontdb_mut().load_font_data(DEJAVU_SANS.to_vec());
+    opt.fontdb_mut().load_font_data(DEJAVU_SANS_BOLD.to_vec());
+    opt.fontdb_mut().set_sans_serif_family("DejaVu Sans");
+    opt
 }
 
 fn png_err(m: String) -> Error {
@@ -676,8 +679,8 @@ fn white(width: u32, height: u32) -> Result<resvg::tiny_skia::Pixmap> {
 /// assert!(bytes.starts_with(b"\x89PNG"));
 /// ```
 pub fn png(svg: &str, width: u32) -> Result<Vec<u8>> {
-    let Canvas { opt, .. } = Canvas::new(width)?;
-    let tree = resvg::usvg::Tree::from_str(svg, &opt).map_err(|e| png_err(e.to_string()))?;
+    let tree =
+        resvg::usvg::Tree::from_str(svg, &svg_options()).map_err(|e| png_err(e.to_string()))?;
     let scale = width as f32 / tree.size().width();
     let height = (tree.size().height() * scale).round() as u32;
     let mut pixmap = white(width, height)?;
@@ -697,11 +700,9 @@ impl Map {
     /// laid on the page after the unclipped ones, before the overlay. The unclipped shapes and
     /// the overlay are drawn in horizontal bands on every core (see [`in_bands`]).
     pub fn png(&self, canvas: Canvas) -> Result<Vec<u8>> {
+        // A canvas is always the A4 page at its width (see `Canvas::new`).
         let Canvas { opt, mut pixmap } = canvas;
-        let (t, height) = page_transform(pixmap.width());
-        if pixmap.height() != height {
-            pixmap = white(pixmap.width(), height)?;
-        }
+        let (t, _) = page_transform(pixmap.width());
         let ((tree, insets), ()) = rayon::join(
             || {
                 rayon::join(
