@@ -25,11 +25,12 @@ fn push_number(out: &mut String, v: f64) {
     }
 }
 
+/// Writes `[x,y]` as given: the callers round first.
 fn push_position(out: &mut String, x: f64, y: f64) {
     out.push('[');
-    push_number(out, round(x, 6));
+    push_number(out, x);
     out.push(',');
-    push_number(out, round(y, 6));
+    push_number(out, y);
     out.push(']');
 }
 
@@ -42,7 +43,7 @@ fn push_position(out: &mut String, x: f64, y: f64) {
 /// ```
 pub fn point_geometry(x: f64, y: f64) -> String {
     let mut out = String::from(r#"{"type":"Point","coordinates":"#);
-    push_position(&mut out, x, y);
+    push_position(&mut out, round(x, 6), round(y, 6));
     out.push('}');
     out
 }
