@@ -159,6 +159,13 @@ pub fn run_ok(args: &[&str]) -> Outcome {
     o
 }
 
+/// A run with the two-team list `teams_before.csv`, made once and shared by the map and
+/// workbook tests.
+pub fn teams_before_run() -> &'static Outcome {
+    static RUN: OnceLock<Outcome> = OnceLock::new();
+    RUN.get_or_init(|| run_ok(&["--teams", &fixture("teams_before.csv")]))
+}
+
 /// The default run on the built-in data, made once and shared by the tests.
 pub fn default_run() -> &'static Outcome {
     static RUN: OnceLock<Outcome> = OnceLock::new();

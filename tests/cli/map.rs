@@ -1,20 +1,10 @@
 //! `map.svg` and `map.png`: the A4 map for briefings.
 
-use crate::{covgap, fixture_path};
-
 #[test]
 fn map_has_title_legend_sources_and_every_area() {
-    let dir = tempfile::tempdir().unwrap();
-    covgap()
-        .args(["run", "--quiet", "--teams"])
-        .arg(fixture_path("teams_before.csv"))
-        .arg("--out")
-        .arg(dir.path())
-        .assert()
-        .success();
-    let svg = std::fs::read_to_string(dir.path().join("map.svg")).unwrap();
-    let summary: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.path().join("summary.json")).unwrap()).unwrap();
+    let run = crate::teams_before_run();
+    let svg = std::str::from_utf8(run.bytes("map.svg")).unwrap();
+    let summary: serde_json::Value = serde_json::from_slice(run.bytes("summary.json")).unwrap();
     // The title carries the figure and its period.
     let uncovered = summary["demand_uncovered"].as_u64().unwrap();
     assert!(svg.contains(&covgap::write::thousands(uncovered)), "figure");
@@ -39,11 +29,10 @@ fn map_has_title_legend_sources_and_every_area() {
         1
     );
     // It is an SVG resvg can read, A4 in proportion.
-    let tree = resvg::usvg::Tree::from_str(&svg, &Default::default()).unwrap();
+    let tree = resvg::usvg::Tree::from_str(svg, &Default::default()).unwrap();
     assert!((tree.size().height() / tree.size().width() - 297.0 / 210.0).abs() < 0.01);
 
-    let png = std::fs::File::open(dir.path().join("map.png")).unwrap();
-    let mut reader = png::Decoder::new(std::io::BufReader::new(png))
+    let mut reader = png::Decoder::new(std::io::Cursor::new(run.bytes("map.png")))
         .read_info()
         .unwrap();
     let mut buf = vec![0; reader.output_buffer_size().unwrap()];
