@@ -580,6 +580,16 @@ impl Instance {
         c
     }
 
+    /// The weight the fixed sites already cover: what every plan starts from.
+    pub fn fixed_value(&self) -> f64 {
+        self.demand
+            .iter()
+            .zip(self.covered_by_fixed())
+            .filter(|(_, f)| *f)
+            .map(|(d, _)| d.weight)
+            .sum()
+    }
+
     /// The problem the solvers see: demand already covered by fixed sites weighs nothing,
     /// and demand points covered by the same candidate sites are merged
     /// ([`MaxCover::aggregated`]); site indices are candidate indices.

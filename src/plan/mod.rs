@@ -393,6 +393,18 @@ impl Plan {
         };
         (d, pct)
     }
+
+    /// Exact minus `value` as a share (per cent) of everything the exact plan leaves covered,
+    /// fixed sites included: the shortfall on the plan's "% covered in all" rather than on
+    /// its gain.
+    pub fn gap_of_all(&self, value: f64) -> f64 {
+        let all = self.instance.fixed_value() + self.exact.value;
+        if all > 0.0 {
+            (self.exact.value - value) * 100.0 / all
+        } else {
+            0.0
+        }
+    }
 }
 
 /// Which geographies at `level` have no team, and the fewest candidate sites that would give
