@@ -572,7 +572,17 @@ pub fn resolve_teams(
             None => None,
             Some(given) => {
                 match locate_base(given, found.as_ref(), postcodes.is_some(), &outcodes) {
-                    Ok((at, precision, text, fell_back)) => {
+                    Ok((at, mut precision, mut text, fell_back)) => {
+                        // Coordinates the list says stand for a postcode or district keep
+                        // that precision and name.
+                        if let (BaseGiven::LonLat(..) | BaseGiven::EastingNorthing(..), Some(p)) =
+                            (given, row.stated_precision)
+                        {
+                            precision = p;
+                            if !row.base_label.is_empty() {
+                                text = row.base_label.clone();
+                            }
+                        }
                         if fell_back {
                             diag.warn(&label, place, format!("{}: postcode {text} placed at its postcode district's centroid (give --postcodes FILE, the ONS Postcode Directory, for the exact place)", row.name));
                         }

@@ -2,6 +2,7 @@
 //! latitude/longitude, easting/northing, a full postcode, or a postcode district.
 
 use crate::error::{Diagnostics, Error, Place, Result};
+use crate::model::Precision;
 use crate::read::columns;
 use crate::read::{parse_number, Input};
 
@@ -42,6 +43,13 @@ pub struct TeamRow {
     /// Area codes or names as written, split on `;`.
     pub areas: Vec<String>,
     pub base: Option<BaseGiven>,
+    /// How precise the list says its coordinates are (a `base_precision` column, as covgap's
+    /// own outputs and the built-in list write it): coordinates derived from a postcode or a
+    /// postcode district keep that precision. `None` when the column is absent or blank.
+    pub stated_precision: Option<Precision>,
+    /// The list's `base` text (e.g. `OX5`), shown instead of the coordinates when the
+    /// precision is stated.
+    pub base_label: String,
     pub source_url: String,
     pub last_evidence: String,
 }
@@ -119,6 +127,8 @@ const DISTRICT: &[&str] = &[
     "outcode",
     "postcode area district",
 ];
+const PRECISION: &[&str] = &["base_precision", "location_precision", "base precision"];
+const BASE_LABEL: &[&str] = &["base"];
 const EVIDENCE: &[&str] = &["evidence", "evidence_level", "evidence level"];
 const HOST: &[&str] = &[
     "host_org",
@@ -203,6 +213,11 @@ pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> 
         EVIDENCE,
         "--team-evidence-column",
     )?;
+    let precision_i = col("base precision", &None, PRECISION, "")?;
+    let base_label_i = match precision_i {
+        Some(_) => col("base", &None, BASE_LABEL, "")?,
+        None => None,
+    };
     let host_i = col("host organisation", &None, HOST, "")?;
     let src_i = col("source", &None, SOURCE, "")?;
     let date_i = col("last evidence", &None, DATE, "")?;
@@ -257,6 +272,13 @@ pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> 
                 continue;
             }
         };
+        let stated_precision = match read_precision(get(precision_i)) {
+            Ok(p) => p,
+            Err(msg) => {
+                diag.error(&label, place, format!("{name}: {msg}"));
+                continue;
+            }
+        };
         rows.push(TeamRow {
             line,
             name,
@@ -264,6 +286,8 @@ pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> 
             evidence: ev_i.map(|_| get(ev_i).to_ascii_lowercase()),
             areas,
             base,
+            stated_precision,
+            base_label: get(base_label_i).to_string(),
             source_url: get(src_i).to_string(),
             last_evidence: get(date_i).to_string(),
         });
@@ -273,6 +297,21 @@ pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> 
         has_evidence: ev_i.is_some(),
         columns_used: used,
     })
+}
+
+/// A `base_precision` value: the keys covgap writes (`coordinates`, `postcode`,
+/// `postcode_district`), however cased or spaced; blank is `None`.
+fn read_precision(text: &str) -> std::result::Result<Option<Precision>, String> {
+    let key = text.trim().to_ascii_lowercase().replace([' ', '-'], "_");
+    match key.as_str() {
+        "" => Ok(None),
+        "coordinates" => Ok(Some(Precision::Coordinates)),
+        "postcode" => Ok(Some(Precision::Postcode)),
+        "postcode_district" => Ok(Some(Precision::PostcodeDistrict)),
+        _ => Err(format!(
+            "base_precision {text:?} is not one of coordinates, postcode, postcode_district"
+        )),
+    }
 }
 
 fn read_base(

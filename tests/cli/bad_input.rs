@@ -320,6 +320,15 @@ mod teams {
     }
 
     #[test]
+    fn unknown_base_precision_names_the_line_and_the_values() {
+        let p = fixture("teams/unknown_base_precision.csv");
+        rejects(
+            &["--boundaries", &oxon(), "--teams", &p],
+            &[&format!("{p}, line 2: Oxford city team: base_precision \"approximate\" is not one of coordinates, postcode, postcode_district")],
+        );
+    }
+
+    #[test]
     fn unknown_postcode_with_a_directory() {
         let p = fixture("teams/unknown_postcode.csv");
         rejects_each(

@@ -131,6 +131,39 @@ fn together_for_baby_covers_chelmsford_through_its_base() {
     assert_eq!(t["counted"], true);
 }
 
+/// The built-in list's coordinates are postcode-district centroids for 42 teams and
+/// postcode locations for 2 (its `base_precision` column); the outputs keep that precision
+/// and the postcode, so nobody reads an OX5 centroid as a street address.
+#[test]
+fn team_bases_keep_the_lists_precision_and_postcode() {
+    let teams = default_run().teams();
+    let oxpip = &teams["OXPIP (Oxford Parent Infant Project)"]["properties"];
+    assert_eq!(oxpip["base"], "OX5");
+    assert_eq!(oxpip["base_precision"], "postcode_district");
+    let tameside = teams
+        .iter()
+        .find(|(n, _)| n.starts_with("Tameside and Glossop"))
+        .unwrap()
+        .1;
+    assert_eq!(tameside["properties"]["base"], "SK14 1NG");
+    assert_eq!(tameside["properties"]["base_precision"], "postcode");
+    let mut by_precision = BTreeMap::new();
+    for t in teams.values() {
+        let k = t["properties"]["base_precision"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        *by_precision.entry(k).or_insert(0) += 1;
+    }
+    assert_eq!(
+        by_precision,
+        BTreeMap::from([
+            ("postcode".to_string(), 2),
+            ("postcode_district".to_string(), 42)
+        ])
+    );
+}
+
 #[test]
 fn norpip_closed_covers_nothing_by_default() {
     let run = default_run();

@@ -382,6 +382,32 @@ mod teams {
         assert_eq!(run.covered(), vec!["E07000177", "E07000178", "E07000181"]);
     }
 
+    /// Coordinates with a `base_precision` column (as covgap's own outputs and the built-in
+    /// list have) keep the stated precision and the `base` text; a blank one is coordinates.
+    #[test]
+    fn latitude_longitude_with_a_stated_precision_keeps_it() {
+        let run = run_ok(&[
+            "--boundaries",
+            &oxon_wgs84(),
+            "--teams",
+            &fixture("teams/latlon_with_stated_precision.csv"),
+        ]);
+        let teams = run.teams();
+        let p = |name: &str| teams[name]["properties"].clone();
+        assert_eq!(p("Oxford city team")["base_precision"], "postcode_district");
+        assert_eq!(p("Oxford city team")["base"], "OX1");
+        assert_eq!(p("Abingdon team")["base_precision"], "postcode");
+        assert_eq!(p("Abingdon team")["base"], "OX14 3JJ");
+        assert_eq!(p("Witney team")["base_precision"], "coordinates");
+        assert_eq!(p("Witney team")["base"], "51.78435, -1.48553");
+        // The coordinates are still where the team is placed.
+        assert_eq!(
+            teams["Oxford city team"]["geometry"]["coordinates"],
+            serde_json::json!([-1.267367, 51.750231])
+        );
+        assert_eq!(run.covered(), vec!["E07000178", "E07000180", "E07000181"]);
+    }
+
     #[test]
     fn team_by_latitude_longitude_serves_the_area_holding_it() {
         let run = run_ok(&[
