@@ -8,8 +8,10 @@
 //! - areas newly covered or uncovered (keyed by area code), and areas only in one run;
 //! - the headline figures and each nation's figures, old, new and the change.
 //!
-//! Teams with no known base are not in `teams.geojson`, so the diff cannot list them; the
-//! areas they cover still show as newly covered or uncovered.
+//! `teams.geojson` lists every team, those with no known base as unlocated features, so
+//! teams the list gives only by the areas they serve are compared too. (Outputs from before
+//! covgap wrote them leave such teams out; the areas they cover still show as newly covered
+//! or uncovered.)
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

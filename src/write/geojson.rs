@@ -170,13 +170,15 @@ pub fn areas(study: &Study, cov: &Coverage) -> Vec<u8> {
     collection("areas", metadata(study), features)
 }
 
-/// `teams.geojson`: a Point per team with a known base.
+/// `teams.geojson`: every team in the list, a Point at its base, or a null geometry (an
+/// unlocated feature, RFC 7946 section 3.2) when the list gives only the areas it serves, so
+/// the file, like the GeoPackage's `teams` layer, holds the whole list.
 pub fn teams(study: &Study) -> Vec<u8> {
     let features = study
         .teams
         .iter()
-        .filter_map(|t| {
-            let b = t.base.as_ref()?;
+        .map(|t| {
+            let b = t.base.as_ref();
             let served: Vec<&str> = t
                 .areas_served
                 .iter()
@@ -187,7 +189,7 @@ pub fn teams(study: &Study) -> Vec<u8> {
                 .iter()
                 .map(|&i| study.areas[i].code.as_str())
                 .collect();
-            Some(Feature {
+            Feature {
                 properties: json!({
                     "name": t.name,
                     "host_org": t.host_org,
@@ -197,13 +199,16 @@ pub fn teams(study: &Study) -> Vec<u8> {
                     "covers": covers.join(";"),
                     "host_area_code": t.host_area.map(|i| study.areas[i].code.clone()),
                     "host_area_name": t.host_area.map(|i| study.areas[i].name.clone()),
-                    "base": b.given,
-                    "base_precision": b.precision.key(),
+                    "base": b.map(|b| &b.given),
+                    "base_precision": b.map(|b| b.precision.key()),
                     "source_url": t.source_url,
                     "last_evidence": t.last_evidence,
                 }),
-                geometry: point_geometry(b.at.wgs84.x(), b.at.wgs84.y()),
-            })
+                geometry: b.map_or_else(
+                    || "null".to_string(),
+                    |b| point_geometry(b.at.wgs84.x(), b.at.wgs84.y()),
+                ),
+            }
         })
         .collect();
     collection("teams", metadata(study), features)

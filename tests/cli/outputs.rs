@@ -42,6 +42,12 @@ fn check_rfc7946(doc: &Value, what: &str) -> usize {
     for f in features(doc) {
         let g = &f["geometry"];
         let code = &f["properties"]["code"];
+        if g.is_null() {
+            // An unlocated feature (RFC 7946 section 3.2): only a team with no base.
+            assert_eq!(what, "teams.geojson", "{code}: null geometry");
+            assert!(f["properties"]["base"].is_null(), "{f}");
+            continue;
+        }
         match g["type"].as_str().unwrap() {
             "Point" => check_pos(&g["coordinates"]),
             "MultiPolygon" => {
@@ -124,8 +130,22 @@ fn teams_geojson_parses_back_and_keeps_rfc7946_rules() {
             assert!(p.get(k).is_some(), "{k} missing: {p}");
         }
         // Every located built-in team is inside the UK's districts.
-        assert!(p["host_area_code"].is_string(), "{p}");
+        assert_eq!(
+            p["host_area_code"].is_string(),
+            !f["geometry"].is_null(),
+            "{p}"
+        );
     }
+    // The whole list is there: the two teams the built-in list gives no place for are
+    // unlocated features, as they are rows with no geometry in the GeoPackage.
+    let unlocated: Vec<String> = features(&doc)
+        .into_iter()
+        .filter(|f| f["geometry"].is_null())
+        .map(|f| f["properties"]["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(unlocated.len(), 2, "{unlocated:?}");
+    assert!(unlocated.iter().any(|n| n == "EPIP"), "{unlocated:?}");
+    assert_eq!(fc.features.len(), 46);
 }
 
 #[test]

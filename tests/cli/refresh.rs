@@ -102,6 +102,27 @@ fn diff_of_two_team_lists_shows_team_and_area_changes() {
     assert_ne!(&eng[6], "0");
 }
 
+/// A team the list gives only by the areas it serves (no base) is still a team added.
+#[test]
+fn diff_lists_a_team_added_without_a_base() {
+    let (old, new) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    run_with_teams("teams_before.csv", old.path());
+    run_with_teams("teams_after_unlocated_added.csv", new.path());
+    let assert = covgap()
+        .arg("diff")
+        .arg(old.path())
+        .arg(new.path())
+        .assert()
+        .success();
+    let md = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    assert!(
+        md.contains("## Teams added (1)\n\n- Delta Parent Infant Team"),
+        "{md}"
+    );
+    assert!(md.contains("## Teams removed (0)"), "{md}");
+    assert!(md.contains("| E08000035 | Leeds |"), "{md}");
+}
+
 #[test]
 fn diff_names_a_folder_that_is_not_a_run() {
     let empty = tempfile::tempdir().unwrap();
