@@ -151,7 +151,9 @@ pub struct Diff {
     pub new_dir: PathBuf,
     pub old_period: String,
     pub new_period: String,
-    pub measure: String,
+    /// Each run's figure in words (`summary.json`'s `measure_description`).
+    pub old_measure: String,
+    pub new_measure: String,
     pub teams_added: Vec<TeamRow>,
     pub teams_removed: Vec<TeamRow>,
     /// Teams in both runs whose counted status or covered areas changed: (old, new).
@@ -203,7 +205,8 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
         new_dir: new.dir.clone(),
         old_period: text(&old.summary, "period"),
         new_period: text(&new.summary, "period"),
-        measure: text(&new.summary, "measure_description"),
+        old_measure: text(&old.summary, "measure_description"),
+        new_measure: text(&new.summary, "measure_description"),
         teams_added: Vec::new(),
         teams_removed: Vec::new(),
         teams_changed: Vec::new(),
@@ -314,9 +317,16 @@ fn field_words(field: &str, measure: &str) -> String {
 }
 
 impl Diff {
+    /// Whether the two runs count different figures (say live births, then population
+    /// aged 0): their totals then compare unlike things.
+    pub fn measure_changed(&self) -> bool {
+        self.old_measure != self.new_measure
+    }
+
     /// Whether anything at all differs.
     pub fn is_empty(&self) -> bool {
         self.old_period == self.new_period
+            && !self.measure_changed()
             && self.teams_added.is_empty()
             && self.teams_removed.is_empty()
             && self.teams_changed.is_empty()
@@ -330,27 +340,43 @@ impl Diff {
     /// `diff.md`, ready to paste into a briefing.
     pub fn markdown(&self) -> String {
         let mut s = String::new();
-        let m = if self.measure.is_empty() {
-            "figure"
-        } else {
-            self.measure.as_str()
+        let words = |m: &str| -> String {
+            if m.is_empty() {
+                "figure".into()
+            } else {
+                m.into()
+            }
         };
+        let (old_m, new_m) = (words(&self.old_measure), words(&self.new_measure));
+        // The rows are named by the figure when both runs count the same one.
+        let m = if self.measure_changed() {
+            "figure".to_string()
+        } else {
+            new_m.clone()
+        };
+        let m = m.as_str();
         let _ = writeln!(s, "# What changed between two covgap runs\n");
         let _ = writeln!(
             s,
-            "- Old: `{}` ({m}, {})",
+            "- Old: `{}` ({old_m}, {})",
             self.old_dir.display(),
             self.old_period
         );
         let _ = writeln!(
             s,
-            "- New: `{}` ({m}, {})\n",
+            "- New: `{}` ({new_m}, {})\n",
             self.new_dir.display(),
             self.new_period
         );
         if self.is_empty() {
             let _ = writeln!(s, "Nothing changed.");
             return s;
+        }
+        if self.measure_changed() {
+            let _ = writeln!(
+                s,
+                "**The runs count different figures: {old_m} → {new_m}. The old and new totals below measure different things; their change is not a change in coverage.**\n"
+            );
         }
         if self.old_period != self.new_period {
             let _ = writeln!(
@@ -462,6 +488,17 @@ impl Diff {
         let header = ["section", "code", "name", "field", "old", "new", "change"];
         let mut rows: Vec<Vec<String>> = Vec::new();
         let raw = |v: Option<f64>| v.map(|x| format!("{x}")).unwrap_or_default();
+        if self.measure_changed() {
+            rows.push(vec![
+                "headline".into(),
+                "K02000001".into(),
+                "United Kingdom".into(),
+                "measure".into(),
+                self.old_measure.clone(),
+                self.new_measure.clone(),
+                String::new(),
+            ]);
+        }
         if self.old_period != self.new_period {
             rows.push(vec![
                 "headline".into(),
@@ -631,6 +668,28 @@ mod tests {
         assert!(String::from_utf8(d.csv())
             .unwrap()
             .contains("period,,calendar year 2024"));
+    }
+
+    #[test]
+    fn a_new_measure_labels_each_side_and_is_flagged() {
+        let mut old = run(&[("A", true)], &[("E1", true)], 12.5);
+        old.summary["measure_description"] = json!("live births");
+        let mut new = old.clone();
+        new.summary["measure_description"] = json!("population aged 0");
+        let d = diff(&old, &new);
+        assert!(d.measure_changed());
+        assert!(!d.is_empty());
+        let md = d.markdown();
+        assert!(md.contains("(live births, "), "{md}");
+        assert!(md.contains("(population aged 0, "), "{md}");
+        assert!(
+            md.contains("The runs count different figures: live births → population aged 0"),
+            "{md}"
+        );
+        assert!(!md.contains("Population aged 0 (total)"), "{md}");
+        assert!(String::from_utf8(d.csv())
+            .unwrap()
+            .contains("measure,live births,population aged 0"));
     }
 
     #[test]

@@ -123,6 +123,47 @@ fn diff_lists_a_team_added_without_a_base() {
     assert!(md.contains("| E08000035 | Leeds |"), "{md}");
 }
 
+/// Live births then population aged 0: each side is labelled with its own figure, and the
+/// change of figure is said on standard error and in the report.
+#[test]
+fn diff_of_runs_counting_different_figures_says_so() {
+    let (old, new) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    for (dir, measure) in [(&old, "births"), (&new, "age0")] {
+        covgap()
+            .args(["run", "--quiet", "--measure", measure, "--out"])
+            .arg(dir.path())
+            .assert()
+            .success();
+    }
+    let assert = covgap()
+        .arg("diff")
+        .arg(old.path())
+        .arg(new.path())
+        .assert()
+        .success()
+        .stderr(predicates::str::contains(
+            "warning: the runs count different figures (live births in",
+        ));
+    let md = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    let lines: Vec<&str> = md.lines().collect();
+    assert!(
+        lines[2].starts_with("- Old: `") && lines[2].contains("(live births, "),
+        "{md}"
+    );
+    assert!(
+        lines[3].starts_with("- New: `") && lines[3].contains("(population aged 0, "),
+        "{md}"
+    );
+    assert!(
+        md.contains("**The runs count different figures: live births → population aged 0."),
+        "{md}"
+    );
+    assert!(
+        md.contains("| Figure (total) | 700,691 | 694,286 | -6,405 |"),
+        "{md}"
+    );
+}
+
 #[test]
 fn diff_names_a_folder_that_is_not_a_run() {
     let empty = tempfile::tempdir().unwrap();
