@@ -414,13 +414,14 @@ pub fn map(study: &Study, cov: &Coverage, rollups: &[Rollup]) -> Map {
 
     // Sources.
     let sources = format!(
-        "Areas: {}. {}: {}, {}. Teams: {}; counted: {}. An area has a team when a counted team's list entry names it, or, where it names none, holds its base. Source: Office for National Statistics licensed under the Open Government Licence v.3.0. Contains OS data © Crown copyright and database right 2024. Contains Royal Mail data © Royal Mail copyright and database right 2025. Contains GeoPlace data © Local Government Information House Limited copyright and database right 2025. NRS and NISRA figures © Crown copyright. British National Grid. Made with covgap {}.",
+        "Areas: {}. {}: {}, {}. Teams: {}; counted: {}. An area has a team when a counted team's list entry names it, or, where it names none, holds its base. {} British National Grid. Made with covgap {}.",
         study.sources.boundaries,
         cap(what),
         study.demand.period,
         study.demand.source,
         study.sources.teams,
         study.evidence_rule,
+        crate::write::ATTRIBUTION,
         env!("CARGO_PKG_VERSION"),
     );
     let lines = wrap(&sources, 150);

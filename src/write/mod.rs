@@ -1,6 +1,11 @@
 //! Writing outputs. Every file is rendered in memory first, then written to a temporary file
 //! in the output folder and renamed into place, so a failed run leaves no partial file.
 
+/// The attribution every output that shows figures or places carries, as `data/SOURCES.md`
+/// gives it: ONS figures and boundaries (OS 2024), postcode locations for team bases and
+/// postcode districts (OS, Royal Mail and GeoPlace 2025), NRS, NISRA and Public Health
+/// Scotland data, and LPS/OSNI for Northern Ireland's boundaries and postcode locations.
+pub const ATTRIBUTION: &str = "Source: Office for National Statistics licensed under the Open Government Licence v.3.0. Contains OS data © Crown copyright and database right 2024 (boundaries) and 2025 (postcode locations). Contains Royal Mail data © Royal Mail copyright and database right 2025. Contains GeoPlace data © Local Government Information House Limited copyright and database right 2025. NRS, NISRA and Public Health Scotland data © Crown copyright. Northern Ireland boundaries and postcode locations: Land & Property Services / OSNI, © Crown copyright.";
 pub mod geojson;
 pub mod gpkg;
 pub mod map;

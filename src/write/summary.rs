@@ -310,6 +310,6 @@ pub fn markdown(
     if let Some(p) = &study.sources.postcodes {
         let _ = writeln!(s, "- **Postcodes**: {p}.");
     }
-    let _ = writeln!(s, "\nSource: Office for National Statistics licensed under the Open Government Licence v.3.0. Contains OS data © Crown copyright and database right 2024. Contains Royal Mail data © Royal Mail copyright and database right 2025. Contains GeoPlace data © Local Government Information House Limited copyright and database right 2025. NRS and NISRA figures © Crown copyright.");
+    let _ = writeln!(s, "\n{}", crate::write::ATTRIBUTION);
     s.into_bytes()
 }

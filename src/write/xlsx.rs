@@ -146,7 +146,7 @@ fn summary_sheet(
         format!("Figure: {what}, {}: {}.", study.demand.period, study.demand.source),
         format!("Teams: {}.", study.sources.teams),
         "An area is covered when a counted team covers it: the areas its list entry names, or, where it names none, the area holding its base.".to_string(),
-        "Source: Office for National Statistics licensed under the Open Government Licence v.3.0. Contains OS data © Crown copyright and database right 2024. Contains Royal Mail data © Royal Mail copyright and database right 2025. Contains GeoPlace data © Local Government Information House Limited copyright and database right 2025. NRS and NISRA figures © Crown copyright.".to_string(),
+        crate::write::ATTRIBUTION.to_string(),
         format!("Made by covgap {}.", env!("CARGO_PKG_VERSION")),
     ];
     for n in notes {

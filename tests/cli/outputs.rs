@@ -334,3 +334,46 @@ fn out_folder_is_created_with_parents() {
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert_eq!(o.files.unwrap().len(), crate::OUTPUTS.len());
 }
+
+/// The credits `data/SOURCES.md` requires are on every output a briefing quotes: OS for the
+/// boundaries (2024) and the postcode locations (2025), Royal Mail, GeoPlace, and LPS/OSNI for
+/// Northern Ireland. The map wraps its footer over several lines, so its words are joined.
+#[test]
+fn summary_map_and_workbook_carry_the_full_attribution() {
+    use calamine::{Data, Reader, Xlsx};
+    let required = [
+        "Open Government Licence v.3.0",
+        "Crown copyright and database right 2024 (boundaries) and 2025 (postcode locations)",
+        "Royal Mail copyright and database right 2025",
+        "Local Government Information House Limited copyright and database right 2025",
+        "Land & Property Services / OSNI",
+    ];
+    let run = crate::teams_before_run();
+    let md = run.text("summary.md");
+    let svg = std::str::from_utf8(run.bytes("map.svg")).unwrap();
+    let footer: Vec<String> = svg
+        .lines()
+        .filter(|l| l.contains("<text") && l.contains("font-size=\"11.5\""))
+        .map(|l| {
+            let start = l.find('>').unwrap() + 1;
+            let end = l.rfind("</text>").unwrap();
+            l[start..end].replace("&amp;", "&")
+        })
+        .collect();
+    let footer = footer.join(" ");
+    let mut wb = Xlsx::new(std::io::Cursor::new(run.bytes("covgap.xlsx"))).unwrap();
+    let sheet = wb.worksheet_range("Summary").unwrap();
+    let notes: Vec<String> = sheet
+        .cells()
+        .filter_map(|(_, _, v)| match v {
+            Data::String(s) => Some(s.clone()),
+            _ => None,
+        })
+        .collect();
+    let notes = notes.join(" ");
+    for words in required {
+        assert!(md.contains(words), "summary.md lacks {words:?}");
+        assert!(footer.contains(words), "map.svg lacks {words:?}: {footer}");
+        assert!(notes.contains(words), "covgap.xlsx lacks {words:?}");
+    }
+}
