@@ -432,9 +432,14 @@ fn run(args: RunArgs) -> i32 {
             return 1;
         }
     };
-    let files = match canvas
-        .and_then(|canvas| analysis.render_all_on(&inputs, args.small.small_areas_geojson, canvas))
-    {
+    let files = match canvas.and_then(|canvas| {
+        analysis.render_all_on(
+            &inputs,
+            &args.small.to_inputs(),
+            args.small.small_areas_geojson,
+            canvas,
+        )
+    }) {
         Ok(f) => f,
         Err(e) => {
             eprintln!("covgap: {e}");
@@ -673,11 +678,40 @@ fn plan(args: PlanArgs) -> i32 {
         Ok(p) => p,
         Err(e) => return fail(&e),
     };
-    let files = covgap::write::plan::files(
+    let mut files = covgap::write::plan::files(
         &analysis.study,
         analysis.render_with(args.small.small_areas_geojson),
         &plan,
     );
+    // run.json: what this plan read (its own tables too) and how it was asked.
+    let mut plan_inputs = vec![("deprivation", need_input.clone())];
+    for (role, path) in [("candidates", &args.candidates), ("what_if", &args.what_if)] {
+        if let Some(p) = path {
+            plan_inputs.push((role, Input::File(p.clone())));
+        }
+    }
+    let path_text = |p: &Option<PathBuf>| p.as_ref().map(|p| p.display().to_string());
+    let record = covgap::write::run::PlanRecord {
+        inputs: plan_inputs,
+        options: serde_json::json!({
+            "add": options.add,
+            "radius_km": args.radius,
+            "by": options.by.map(|b| b.key()),
+            "rank_by": options.rank_by.key(),
+            "deprivation": path_text(&args.deprivation),
+            "candidates": path_text(&args.candidates),
+            "what_if": path_text(&args.what_if),
+            "exact_seconds": args.exact_seconds,
+            "export_instance": path_text(&args.export_instance),
+        }),
+    };
+    match covgap::write::run::json(&inputs, &small_inputs, &analysis.study, Some(&record)) {
+        Ok(bytes) => files.push(covgap::write::OutputFile {
+            name: "run.json".into(),
+            bytes,
+        }),
+        Err(e) => return fail(&e),
+    }
     let mut written = match covgap::write::commit(&args.out, &files) {
         Ok(p) => p,
         Err(e) => return fail(&e),

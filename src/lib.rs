@@ -154,10 +154,12 @@ impl Analysis {
     pub fn render_all(
         &self,
         inputs: &Inputs,
+        small: &small_areas::SmallAreaInputs,
         small_areas_geojson: bool,
     ) -> Result<Vec<OutputFile>> {
         self.render_all_on(
             inputs,
+            small,
             small_areas_geojson,
             write::map::Canvas::new(write::map::PNG_WIDTH)?,
         )
@@ -168,6 +170,7 @@ impl Analysis {
     pub fn render_all_on(
         &self,
         inputs: &Inputs,
+        small: &small_areas::SmallAreaInputs,
         small_areas_geojson: bool,
         canvas: write::map::Canvas,
     ) -> Result<Vec<OutputFile>> {
@@ -206,7 +209,7 @@ impl Analysis {
         files.extend(map?);
         files.push(OutputFile {
             name: "run.json".into(),
-            bytes: write::run::json(inputs, s)?,
+            bytes: write::run::json(inputs, small, s, None)?,
         });
         Ok(files)
     }

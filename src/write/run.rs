@@ -1,5 +1,6 @@
 //! `run.json`: what a run read and how it was asked, so a briefing's numbers can be traced
-//! and reproduced: covgap's version, each input with its size and SHA-256, the options, and
+//! and reproduced: covgap's version, each input with its size and SHA-256 (small-area files,
+//! and `covgap plan`'s candidate, what-if and deprivation tables, included), the options, and
 //! the periods of the figures.
 
 use std::io::Read;
@@ -13,6 +14,14 @@ use crate::error::{Error, Result};
 use crate::load::Inputs;
 use crate::model::Study;
 use crate::read::Input;
+use crate::small_areas::SmallAreaInputs;
+
+/// What `covgap plan` adds to `run.json`: the files only it reads, and its options.
+#[derive(Debug, Clone)]
+pub struct PlanRecord {
+    pub inputs: Vec<(&'static str, Input)>,
+    pub options: Value,
+}
 
 /// Size in bytes and SHA-256 (lower-case hex) of some bytes.
 ///
@@ -72,7 +81,7 @@ fn describe(role: &str, input: &Input) -> Result<Value> {
 }
 
 /// Every input a run reads, by role, in reading order.
-pub fn inputs_read(inputs: &Inputs) -> Vec<(&'static str, Input)> {
+pub fn inputs_read(inputs: &Inputs, small: &SmallAreaInputs) -> Vec<(&'static str, Input)> {
     let or = |p: &Option<std::path::PathBuf>, b: fn() -> Input| {
         p.clone().map(Input::File).unwrap_or_else(b)
     };
@@ -86,12 +95,31 @@ pub fn inputs_read(inputs: &Inputs) -> Vec<(&'static str, Input)> {
     if let Some(p) = &inputs.postcodes {
         v.push(("postcodes", Input::File(p.clone())));
     }
+    for p in &small.boundaries {
+        v.push(("small_area_boundaries", Input::File(p.clone())));
+    }
+    for p in &small.figures {
+        v.push(("small_area_figures", Input::File(p.clone())));
+    }
     v
 }
 
 /// The options as given (`null` where the default was used).
-fn options(inputs: &Inputs, study: &Study) -> Value {
+fn options(inputs: &Inputs, small: &SmallAreaInputs, study: &Study) -> Value {
     let c = &inputs.team_columns;
+    let paths = |v: &[std::path::PathBuf]| -> Vec<String> {
+        v.iter().map(|p| p.display().to_string()).collect()
+    };
+    let small_areas = (!small.is_empty()).then(|| {
+        json!({
+            "boundaries": paths(&small.boundaries),
+            "code_field": small.boundary_options.code_field,
+            "name_field": small.boundary_options.name_field,
+            "figures": paths(&small.figures),
+            "code_column": small.figure_options.code_column,
+            "figure_column": small.figure_options.figure_column,
+        })
+    });
     json!({
         "boundaries": inputs.boundaries.as_ref().map(|p| p.display().to_string()),
         "code_field": inputs.boundary_options.code_field,
@@ -117,20 +145,30 @@ fn options(inputs: &Inputs, study: &Study) -> Value {
             "postcode_district": c.postcode_district,
             "evidence": c.evidence,
         },
+        "small_areas": small_areas,
     })
 }
 
-/// `run.json`. Fails when a user's input can no longer be read (moved or deleted since the
-/// analysis read it).
-pub fn json(inputs: &Inputs, study: &Study) -> Result<Vec<u8>> {
-    let described = inputs_read(inputs)
+/// `run.json`, with `plan`'s own inputs and options when it is `covgap plan`'s. Fails when a
+/// user's input can no longer be read (moved or deleted since the analysis read it).
+pub fn json(
+    inputs: &Inputs,
+    small: &SmallAreaInputs,
+    study: &Study,
+    plan: Option<&PlanRecord>,
+) -> Result<Vec<u8>> {
+    let mut read = inputs_read(inputs, small);
+    if let Some(p) = plan {
+        read.extend(p.inputs.iter().cloned());
+    }
+    let described = read
         .iter()
         .map(|(role, input)| describe(role, input))
         .collect::<Result<Vec<_>>>()?;
-    let doc = json!({
+    let mut doc = json!({
         "covgap_version": env!("CARGO_PKG_VERSION"),
         "inputs": described,
-        "options": options(inputs, study),
+        "options": options(inputs, small, study),
         "figures": {
             "measure": study.demand.measure.key(),
             "measure_description": study.demand.measure.describe(),
@@ -146,6 +184,9 @@ pub fn json(inputs: &Inputs, study: &Study) -> Result<Vec<u8>> {
             "counted": study.evidence_rule,
         },
     });
+    if let Some(p) = plan {
+        doc["plan"] = p.options.clone();
+    }
     let mut s = serde_json::to_string_pretty(&doc).expect("json");
     s.push('\n');
     Ok(s.into_bytes())
@@ -170,7 +211,10 @@ mod tests {
         let mut diag = crate::error::Diagnostics::new();
         let inputs = Inputs::default();
         let a = crate::analyse_inputs(&inputs, &mut diag).unwrap();
-        let v: Value = serde_json::from_slice(&json(&inputs, &a.study).unwrap()).unwrap();
+        let v: Value = serde_json::from_slice(
+            &json(&inputs, &SmallAreaInputs::default(), &a.study, None).unwrap(),
+        )
+        .unwrap();
         let roles: Vec<&str> = v["inputs"]
             .as_array()
             .unwrap()

@@ -305,3 +305,56 @@ fn greedy_shortfall_is_given_against_the_gain_and_against_all_covered() {
     assert!(md.contains("(3.15%) short of the exact"), "{md}");
     assert!(md.contains("they are 1.18% and 0.79% short."), "{md}");
 }
+
+/// `plan` writes `run.json` too: the inputs it read, its own tables (deprivation, what-if)
+/// among them with their fingerprints, and its options, so a plan in a briefing can be
+/// traced and re-run.
+#[test]
+fn plan_records_its_inputs_and_options_in_run_json() {
+    let (mut cmd, dir) = covgap();
+    let what_if = fixture("plan/what_if_birmingham.csv");
+    cmd.args([
+        "plan",
+        "--add",
+        "5",
+        "--radius",
+        "30",
+        "--what-if",
+        &what_if,
+        "--out",
+        "out",
+        "-q",
+    ])
+    .assert()
+    .success();
+    let v: serde_json::Value = serde_json::from_str(&read(&dir, "out/run.json")).unwrap();
+    let roles: Vec<&str> = v["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["role"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        roles,
+        [
+            "boundaries",
+            "figures",
+            "area_lookup",
+            "teams",
+            "postcode_districts",
+            "deprivation",
+            "what_if"
+        ]
+    );
+    let w = &v["inputs"][6];
+    assert_eq!(w["path"], what_if.as_str());
+    assert_eq!(
+        w["sha256"],
+        covgap::write::run::fingerprint_bytes(&std::fs::read(&what_if).unwrap()).1
+    );
+    assert_eq!(v["plan"]["add"], 5);
+    assert_eq!(v["plan"]["radius_km"], 30.0);
+    assert_eq!(v["plan"]["rank_by"], "births");
+    assert_eq!(v["plan"]["what_if"], what_if.as_str());
+    assert!(v["plan"]["candidates"].is_null());
+}

@@ -146,6 +146,45 @@ fn without_the_geojson_flag_no_small_areas_file() {
     .success();
     assert!(!dir.path().join("out/small_areas.geojson").exists());
     assert!(dir.path().join("out/summary.md").exists());
+    // run.json records the small-area files, with their fingerprints, and the options.
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("out/run.json")).unwrap()).unwrap();
+    let read: Vec<(String, String)> = v["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["role"].as_str().unwrap().starts_with("small_area"))
+        .map(|i| {
+            let path = std::path::PathBuf::from(i["path"].as_str().unwrap());
+            let bytes = std::fs::read(&path).unwrap();
+            assert_eq!(
+                i["sha256"],
+                covgap::write::run::fingerprint_bytes(&bytes).1,
+                "{i}"
+            );
+            (
+                i["role"].as_str().unwrap().to_string(),
+                path.file_name().unwrap().to_string_lossy().to_string(),
+            )
+        })
+        .collect();
+    let want = [
+        ("small_area_boundaries", "small_areas_a.geojson"),
+        ("small_area_boundaries", "small_areas_b.geojson"),
+        ("small_area_figures", "figures_a.csv"),
+        ("small_area_figures", "figures_b.csv"),
+    ];
+    assert_eq!(
+        read,
+        want.map(|(r, f)| (r.to_string(), f.to_string())).to_vec()
+    );
+    assert_eq!(
+        v["options"]["small_areas"]["figures"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
 }
 
 #[test]
