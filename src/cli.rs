@@ -499,6 +499,10 @@ fn check(args: CheckArgs) -> i32 {
             for e in &fatal {
                 eprintln!("covgap: {e}");
             }
+            eprintln!(
+                "covgap check: stopped; {} more error(s) listed above. Team areas, bases and figure codes are matched against the areas, so they were not checked",
+                diag.error_count() + fatal.len()
+            );
             if let Some(p) = &args.points {
                 eprintln!(
                     "covgap check: {} was not checked: placing its points needs the districts",

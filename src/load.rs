@@ -158,6 +158,30 @@ fn read_lookup() -> Result<HashMap<String, LookupRow>> {
     Ok(out)
 }
 
+/// When the boundaries cannot be read, the user's figures table and team list are still
+/// read on their own, so that `check` lists their own problems (a figure that is not a
+/// number, a team with no name or swapped coordinates) alongside the boundaries' error.
+/// What needs the areas (codes matched, bases placed) cannot be checked.
+fn check_without_areas(inputs: &Inputs, measure: Measure, diag: &mut Diagnostics) {
+    if let Some(p) = &inputs.births {
+        let tried = if measure == Measure::Age0 {
+            AGE0_COLUMNS
+        } else {
+            BIRTHS_COLUMNS
+        };
+        let fin = Input::File(p.clone());
+        if let Err(e) = read_figures(&fin, &inputs.figure_options, tried, None, diag) {
+            record(diag, e);
+        }
+    }
+    if let Some(p) = &inputs.teams {
+        let tin = Input::File(p.clone());
+        if let Err(e) = crate::read::teams::read_teams(&tin, &inputs.team_columns, diag) {
+            record(diag, e);
+        }
+    }
+}
+
 fn load_areas(
     inputs: &Inputs,
     measure: Measure,
@@ -172,7 +196,13 @@ fn load_areas(
         }
     }
     let bin = input(&inputs.boundaries, builtin::boundaries);
-    let mut b = read_boundaries(&bin, &inputs.boundary_options, diag)?;
+    let mut b = match read_boundaries(&bin, &inputs.boundary_options, diag) {
+        Ok(b) => b,
+        Err(e) => {
+            check_without_areas(inputs, measure, diag);
+            return Err(e);
+        }
+    };
     b.areas.sort_by(|x, y| x.code.cmp(&y.code));
     let lookup = read_lookup()?;
 
@@ -200,7 +230,7 @@ fn load_areas(
     };
     // A figures file that cannot be read at all is listed with the other problems, so that
     // `check` goes on to check the team list too.
-    let figures = read_figures(&fin, &fopts, tried, &known, diag)
+    let figures = read_figures(&fin, &fopts, tried, Some(&known), diag)
         .map_err(|e| record(diag, e))
         .ok();
     let mut missing = Vec::new();

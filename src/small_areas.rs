@@ -362,7 +362,7 @@ pub fn read(
             &inputs.figure_options,
             &code_cols,
             &figure_cols,
-            &known,
+            Some(&known),
             diag,
         )?;
         figure_columns.push(format!("{} (column {:?})", input.label(), f.figure_column));

@@ -213,13 +213,14 @@ const SUPPRESSED: &[&str] = &[
 /// Reads one figure per area from a CSV table.
 ///
 /// `known_codes` are the areas in the boundaries: rows for other codes (countries, regions,
-/// counties in an ONS table) are reported as a note and ignored. `figure_columns` lists the
+/// counties in an ONS table) are reported as a note and ignored. `None` takes every code as
+/// an area: the table is checked on its own, as when the boundaries could not be read. `figure_columns` lists the
 /// headers tried for the figure when no column is named.
 pub fn read_figures(
     input: &Input,
     opts: &FigureOptions,
     figure_columns: &[&str],
-    known_codes: &HashSet<&str>,
+    known_codes: Option<&HashSet<&str>>,
     diag: &mut Diagnostics,
 ) -> Result<Figures> {
     read_figures_in(input, opts, CODE_COLUMNS, figure_columns, known_codes, diag)
@@ -232,9 +233,10 @@ pub fn read_figures_in(
     opts: &FigureOptions,
     code_columns: &[&str],
     figure_columns: &[&str],
-    known_codes: &HashSet<&str>,
+    known_codes: Option<&HashSet<&str>>,
     diag: &mut Diagnostics,
 ) -> Result<Figures> {
+    let known = |code: &str| known_codes.is_none_or(|k| k.contains(code));
     let label = input.label();
     let format_err = |message: String| Error::Format {
         path: input.path_for_errors(),
@@ -342,12 +344,12 @@ pub fn read_figures_in(
             continue;
         }
         // ONS codes are upper case; a table typed by hand may not be.
-        let code_key = if known_codes.contains(code) {
+        let code_key = if known(code) {
             code.to_string()
         } else {
             code.to_ascii_uppercase()
         };
-        if !known_codes.contains(code_key.as_str()) {
+        if !known(code_key.as_str()) {
             let name = cells
                 .iter()
                 .enumerate()

@@ -333,3 +333,28 @@ mod points {
         assert_eq!(assigned.outside, first_outside);
     }
 }
+
+/// Boundaries that cannot be read stop the analysis, but `check` still reads the figures
+/// table and team list on their own and lists their problems with the boundaries' error.
+#[test]
+fn unreadable_boundaries_still_list_the_figures_and_teams_problems() {
+    let births = fixture("births/not_a_number.csv");
+    let teams = fixture("teams/unplaceable_rows.csv");
+    let c = check(&[
+        "--boundaries",
+        "no_such_boundaries.geojson",
+        "--teams",
+        &teams,
+        "--births",
+        &births,
+    ]);
+    assert_eq!(c.code, 1, "{}", c.stderr);
+    c.assert_stderr_has(&[
+        "covgap: no_such_boundaries.geojson: cannot read file",
+        &format!("{births}, line 3: E07000178: figure \"about 1400\" in column \"births\" is not a number"),
+        &format!("{teams}, line 2: Swapped team: latitude -1.267367, longitude 51.750231 is not in the UK"),
+        &format!("{teams}, line 4: team has no name"),
+        "covgap check: stopped; 4 more error(s) listed above",
+    ]);
+    assert!(c.cwd_entries.is_empty(), "check wrote {:?}", c.cwd_entries);
+}
