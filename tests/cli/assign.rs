@@ -325,3 +325,28 @@ fn every_point_column_can_be_named_with_a_flag() {
         ["E08000025", "E09000033", "E08000025"]
     );
 }
+
+/// -q leaves only errors on stderr: no row warnings and no summary, though rows are still
+/// not located and the file is still written.
+#[test]
+fn quiet_assign_prints_nothing_and_still_writes_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = fixture_path("points/bad_rows.csv");
+    let loud = covgap_at(&dir)
+        .args(["assign", "--out", "loud.csv", "--points"])
+        .arg(&p)
+        .assert()
+        .success();
+    let loud = String::from_utf8_lossy(&loud.get_output().stderr).into_owned();
+    assert!(loud.contains("warning:") && loud.contains("covgap assign: 9 rows"));
+    covgap_at(&dir)
+        .args(["assign", "-q", "--out", "quiet.csv", "--points"])
+        .arg(&p)
+        .assert()
+        .success()
+        .stderr("");
+    assert_eq!(
+        std::fs::read(dir.path().join("quiet.csv")).unwrap(),
+        std::fs::read(dir.path().join("loud.csv")).unwrap()
+    );
+}

@@ -601,6 +601,41 @@ mod run_and_check {
     }
 
     #[test]
+    fn quiet_check_lists_only_errors_and_still_counts_the_warnings() {
+        let args = [
+            "-q",
+            "--boundaries",
+            &oxon_wgs84(),
+            "--teams",
+            &oxon_teams(),
+            "--births",
+            &fixture("births/suppressed_values.csv"),
+            "--points",
+            &fixture("points/bad_rows.csv"),
+        ];
+        let c = crate::check(&args);
+        assert_eq!(c.code, 0, "{}", c.stderr);
+        // Four suppressed figures and nine rows of points (five not located, four outside
+        // Oxfordshire), none of them listed, nor the note on the coordinate system.
+        assert!(c.warning_lines().is_empty(), "{}", c.stderr);
+        assert!(!c.stderr.contains("note:"), "{}", c.stderr);
+        c.assert_stderr_has(&["0 error(s), 13 warning(s)"]);
+        let loud = crate::check(&args[1..]);
+        assert_eq!(loud.warning_lines().len(), 13, "{}", loud.stderr);
+        // Errors are still listed.
+        let bad = crate::check(&[
+            "-q",
+            "--boundaries",
+            &oxon_wgs84(),
+            "--births",
+            &fixture("births/not_a_number.csv"),
+        ]);
+        assert_eq!(bad.code, 1);
+        assert_eq!(bad.error_lines().len(), 2, "{}", bad.stderr);
+        assert!(bad.warning_lines().is_empty(), "{}", bad.stderr);
+    }
+
+    #[test]
     fn areas_with_suppressed_figures_rank_last_among_gaps() {
         let run = run_ok(&[
             "--boundaries",

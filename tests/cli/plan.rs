@@ -256,3 +256,29 @@ fn plan_needs_add_or_by() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn quiet_plan_prints_nothing_on_success() {
+    // Suppressed figures give warnings; -q drops them and the report, and still writes.
+    let stderr = |quiet: bool| {
+        let (mut cmd, dir) = covgap();
+        cmd.args(["plan", "--add", "1", "--out", "out", "--boundaries"])
+            .arg(fixture("boundaries/oxfordshire_wgs84.geojson"))
+            .arg("--teams")
+            .arg(fixture("teams/oxford_only.csv"))
+            .arg("--births")
+            .arg(fixture("births/suppressed_values.csv"));
+        if quiet {
+            cmd.arg("-q");
+        }
+        let out = cmd.assert().success();
+        assert!(dir.path().join("out/plan.csv").exists());
+        String::from_utf8_lossy(&out.get_output().stderr).into_owned()
+    };
+    let loud = stderr(false);
+    assert!(
+        loud.contains("warning:") && loud.contains("covgap plan: "),
+        "{loud}"
+    );
+    assert_eq!(stderr(true), "");
+}
