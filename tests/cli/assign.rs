@@ -326,6 +326,36 @@ fn every_point_column_can_be_named_with_a_flag() {
     );
 }
 
+/// assign places points in the districts of --boundaries and measures to the teams of
+/// --teams, not the built-in ones: Birmingham is in none of the Oxfordshire districts, and
+/// the only team is the list's City team.
+#[test]
+fn points_are_placed_in_the_given_boundaries_and_measured_to_the_given_teams() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("p.csv"),
+        "id,latitude,longitude\noxford,51.752,-1.2577\nwitney,51.785,-1.485\nbirmingham,52.4862,-1.8904\n",
+    )
+    .unwrap();
+    covgap_at(&dir)
+        .args(["assign", "-q", "--points", "p.csv", "--out", "o.csv"])
+        .arg("--boundaries")
+        .arg(fixture_path("boundaries/oxfordshire_wgs84.geojson"))
+        .arg("--teams")
+        .arg(fixture_path("teams/oxford_only.csv"))
+        .assert()
+        .success();
+    let rows = read_csv(&dir.path().join("o.csv"));
+    assert_eq!(col(&rows, "area_code"), ["E07000178", "E07000181", ""]);
+    assert_eq!(
+        col(&rows, "nearest_team"),
+        ["City team", "City team", "City team"]
+    );
+    let km = col(&rows, "nearest_team_km");
+    assert_eq!(km[0], "0.00");
+    assert!(km[1].parse::<f64>().unwrap() > 0.0, "{km:?}");
+}
+
 /// -q leaves only errors on stderr: no row warnings and no summary, though rows are still
 /// not located and the file is still written.
 #[test]
