@@ -277,6 +277,29 @@ mod births {
         ]);
         assert_eq!(u(&run.areas()["E07000178"]["births"]), 162_000);
     }
+    #[test]
+    fn code_column_under_a_header_covgap_does_not_know() {
+        // "District ref" is no header covgap looks for: the flag alone finds the codes.
+        let births = fixture("births/unrecognised_code_header.csv");
+        let run = run_ok(&[
+            "--boundaries",
+            &oxon_wgs84(),
+            "--teams",
+            &oxon_teams(),
+            "--births",
+            &births,
+            "--births-code-column",
+            "District ref",
+        ]);
+        assert_eq!(u(&run.areas()["E07000178"]["births"]), 1502);
+        assert_eq!(
+            u(&run.summary()["demand_total"]),
+            1801 + 1502 + 1399 + 1420 + 1011
+        );
+        let plain = crate::run(&["--boundaries", &oxon_wgs84(), "--births", &births]);
+        assert_eq!(plain.code, 1);
+        plain.assert_stderr_has(&["could not find an area code column", "--births-code-column"]);
+    }
 }
 
 mod teams {
