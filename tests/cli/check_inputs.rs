@@ -150,6 +150,30 @@ mod small_areas {
     }
 
     #[test]
+    fn small_area_fields_and_columns_named_by_flags_are_read() {
+        // Properties sa_ref/sa_label and columns sa_ref/under_ones: none found by name, so
+        // each flag is needed and an ignored one fails the check.
+        let c = check_with(&[
+            "--small-areas",
+            "FIX/small_areas_a_unrecognised_fields.geojson",
+            "--small-area-figures",
+            "FIX/figures_a_unrecognised_headers.csv",
+            "--small-area-code-field",
+            "sa_ref",
+            "--small-area-name-field",
+            "sa_label",
+            "--small-area-code-column",
+            "sa_ref",
+            "--small-area-figure-column",
+            "under_ones",
+        ]);
+        assert_eq!(c.code, 0, "{}", c.stderr);
+        c.assert_stderr_has(&[
+            "4 small areas read, 4 placed in a district, figure total 100; 0 error(s), 0 warning(s)",
+        ]);
+    }
+
+    #[test]
     fn small_areas_are_checked_even_when_the_boundaries_cannot_be_read() {
         let missing = fixture("boundaries/no_such_file.geojson");
         let c = check(&[
