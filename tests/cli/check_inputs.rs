@@ -174,6 +174,31 @@ mod small_areas {
     }
 
     #[test]
+    fn measure_chooses_the_small_area_figure_column_as_in_run() {
+        // figures_a_births_and_age_0.csv: births 11+21+31+41 = 104, age_0 10+20+30+40 = 100.
+        // The district figures are the built-in ones, which have both measures.
+        let f = |n: &str| fixture(&format!("small_areas/{n}"));
+        let total = |measure: &str| {
+            let c = check(&[
+                "--boundaries",
+                &f("districts_bng.geojson"),
+                "--teams",
+                &f("teams.csv"),
+                "--measure",
+                measure,
+                "--small-areas",
+                &f("small_areas_a.geojson"),
+                "--small-area-figures",
+                &f("figures_a_births_and_age_0.csv"),
+            ]);
+            assert_eq!(c.code, 0, "{}", c.stderr);
+            c.stderr
+        };
+        assert!(total("births").contains("figure total 104;"));
+        assert!(total("age0").contains("figure total 100;"));
+    }
+
+    #[test]
     fn small_areas_are_checked_even_when_the_boundaries_cannot_be_read() {
         let missing = fixture("boundaries/no_such_file.geojson");
         let c = check(&[

@@ -258,6 +258,42 @@ fn plan_needs_add_or_by() {
 }
 
 #[test]
+fn measure_age0_plans_on_population_aged_0() {
+    let (mut cmd, dir) = covgap();
+    cmd.args([
+        "plan",
+        "--add",
+        "1",
+        "--measure",
+        "age0",
+        "--out",
+        "out",
+        "-q",
+    ])
+    .assert()
+    .success();
+    let csv = read(&dir, "out/plan.csv");
+    let r = rows(&csv);
+    let first = r.iter().find(|r| r[0] == "greedy" && r[1] == "1").unwrap();
+    assert_eq!(first[col(&csv, "district_code")], "E08000025");
+    // Birmingham's population aged 0 from data/areas.csv, not its births.
+    let mut areas = csv::Reader::from_path(crate::repo_file("data/areas.csv")).unwrap();
+    let h = areas.headers().unwrap().clone();
+    let (code, age0) = (
+        h.iter().position(|c| c == "code").unwrap(),
+        h.iter().position(|c| c == "age0").unwrap(),
+    );
+    let birmingham = areas
+        .records()
+        .map(|r| r.unwrap())
+        .find(|r| &r[code] == "E08000025")
+        .unwrap()[age0]
+        .to_string();
+    assert_eq!(first[col(&csv, "age0_newly_covered")], birmingham);
+    assert!(read(&dir, "out/plan.md").contains("Figure: population aged 0"));
+}
+
+#[test]
 fn quiet_plan_prints_nothing_on_success() {
     // Suppressed figures give warnings; -q drops them and the report, and still writes.
     let stderr = |quiet: bool| {
