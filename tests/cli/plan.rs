@@ -258,6 +258,51 @@ fn plan_needs_add_or_by() {
 }
 
 #[test]
+fn by_health_board_lists_health_boards_and_trusts_without_a_team() {
+    let (mut cmd, dir) = covgap();
+    cmd.args(["plan", "--by", "health-board", "--out", "out", "-q"])
+        .assert()
+        .success();
+    let r = rows(&read(&dir, "out/plan_geographies.csv"));
+    assert!(!r.is_empty());
+    // Scottish health boards (S08), Welsh local health boards (W11), Northern Ireland's HSC
+    // trusts; never an English district.
+    for row in &r {
+        assert_eq!(row[0], "health_board", "{row:?}");
+        assert!(!row[1].starts_with('E'), "{row:?}");
+        assert!(!row[6].starts_with('E'), "{row:?}");
+    }
+    assert!(r.iter().any(|r| r[1].starts_with("S08")));
+    assert!(r.iter().any(|r| r[1].starts_with("W11")));
+    // 14 Scottish boards, 7 Welsh, 5 Northern Irish trusts.
+    let md = read(&dir, "out/plan.md");
+    assert!(
+        md.contains(&format!("{} of 26 have no team", r.len())),
+        "{md}"
+    );
+}
+
+#[test]
+fn by_region_lists_english_regions_without_a_team() {
+    let (mut cmd, dir) = covgap();
+    cmd.args(["plan", "--by", "region", "--out", "out", "-q"])
+        .assert()
+        .success();
+    let r = rows(&read(&dir, "out/plan_geographies.csv"));
+    assert!(!r.is_empty());
+    assert!(
+        r.iter()
+            .all(|r| r[0] == "region" && r[1].starts_with("E12") && r[6].starts_with('E')),
+        "{r:?}"
+    );
+    let md = read(&dir, "out/plan.md");
+    assert!(
+        md.contains(&format!("{} of 9 have no team", r.len())),
+        "{md}"
+    );
+}
+
+#[test]
 fn measure_age0_plans_on_population_aged_0() {
     let (mut cmd, dir) = covgap();
     cmd.args([
