@@ -303,6 +303,37 @@ fn by_region_lists_english_regions_without_a_team() {
 }
 
 #[test]
+fn exact_seconds_0_reports_the_exact_plan_as_not_proven() {
+    let (mut cmd, dir) = covgap();
+    cmd.args([
+        "plan",
+        "--add",
+        "3",
+        "--exact-seconds",
+        "0",
+        "--out",
+        "out",
+        "--export-instance",
+        "instance.json",
+        "-q",
+    ])
+    .assert()
+    .success();
+    let md = read(&dir, "out/plan.md");
+    assert!(
+        md.contains("best found in the 0 s limit, not proven optimal"),
+        "{md}"
+    );
+    let doc: serde_json::Value = serde_json::from_str(&read(&dir, "instance.json")).unwrap();
+    assert_eq!(doc["solutions"]["exact"]["proven_optimal"], false);
+    // Unproven, the exact plan is never worse than greedy's.
+    assert!(
+        doc["solutions"]["exact"]["value"].as_f64().unwrap()
+            >= doc["solutions"]["greedy"]["value"].as_f64().unwrap()
+    );
+}
+
+#[test]
 fn measure_age0_plans_on_population_aged_0() {
     let (mut cmd, dir) = covgap();
     cmd.args([
