@@ -394,3 +394,43 @@ fn quiet_plan_prints_nothing_on_success() {
     );
     assert_eq!(stderr(true), "");
 }
+
+/// Candidate sites given by full postcode stand where --postcodes puts them; without it, at
+/// their postcode district's centroid (with a warning each).
+#[test]
+fn candidates_by_full_postcode_are_placed_by_the_postcode_directory() {
+    let witney = |directory: bool| {
+        let (mut cmd, dir) = covgap();
+        cmd.args(["plan", "--add", "3", "--out", "out", "--boundaries"])
+            .arg(fixture("boundaries/oxfordshire_wgs84.geojson"))
+            .arg("--teams")
+            .arg(fixture("teams/oxford_only.csv"))
+            .arg("--candidates")
+            .arg(fixture("teams/full_postcodes.csv"));
+        if directory {
+            cmd.arg("--postcodes")
+                .arg(fixture("postcodes/onspd_small.csv"));
+        }
+        let out = cmd.assert().success();
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        let geo: serde_json::Value = serde_json::from_str(&read(&dir, "out/plan.geojson")).unwrap();
+        let site = geo["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["properties"]["site"] == "Witney team")
+            .expect("Witney chosen")
+            .clone();
+        (site["geometry"]["coordinates"].clone(), stderr)
+    };
+    let (placed, said) = witney(true);
+    // OX28 6AA in the directory.
+    assert_eq!(placed, serde_json::json!([-1.485185, 51.785076]), "{said}");
+    assert!(!said.contains("postcode district's centroid"), "{said}");
+    let (centroid, said) = witney(false);
+    assert_ne!(centroid, placed);
+    assert!(
+        said.contains("Witney team: postcode OX28 6AA placed at its postcode district's centroid"),
+        "{said}"
+    );
+}
