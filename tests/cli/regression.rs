@@ -263,3 +263,62 @@ fn blank_evidence_is_reported() {
     run.assert_stderr_has(&["line 3", "Unlabelled team", "evidence level is blank"]);
     assert_eq!(crate::u(&run.summary()["teams_counted"]), 1);
 }
+
+/// A small-area file whose code, name or figure column could not be found was reported with
+/// the flags for the districts and their figures ("name it with --code-field", "name the
+/// columns with --births-code-column and --births-column"): following the advice changed
+/// how the districts were read and left the small areas unread. The small-area flags are
+/// named now.
+#[test]
+fn small_area_files_name_the_small_area_flags() {
+    let f = |n: &str| fixture(&format!("small_areas/{n}"));
+    let (districts, births, teams) = (f("districts_bng.geojson"), f("births.csv"), f("teams.csv"));
+    let (polygons, figures) = (
+        f("small_areas_a_unrecognised_fields.geojson"),
+        f("figures_a_unrecognised_headers.csv"),
+    );
+    let says = |extra: &[&str], want: &str, not: &str| {
+        let mut args = vec![
+            "--boundaries",
+            &districts,
+            "--births",
+            &births,
+            "--teams",
+            &teams,
+            "--small-areas",
+            &polygons,
+            "--small-area-figures",
+            &figures,
+        ];
+        args.extend_from_slice(extra);
+        let c = crate::check(&args);
+        assert_eq!(c.code, 1, "{}", c.stderr);
+        c.assert_stderr_has(&[want]);
+        assert!(!c.stderr.contains(not), "{}", c.stderr);
+    };
+    says(
+        &[],
+        "name it with --small-area-code-field",
+        "with --code-field",
+    );
+    says(
+        &["--small-area-code-field", "sa_ref"],
+        "name it with --small-area-name-field",
+        "with --name-field",
+    );
+    says(
+        &["--small-area-code-field", "lsoa11_code"],
+        "--small-area-code-field \"lsoa11_code\" is not a property",
+        ": --code-field",
+    );
+    says(
+        &[
+            "--small-area-code-field",
+            "sa_ref",
+            "--small-area-name-field",
+            "sa_label",
+        ],
+        "name the columns with --small-area-code-column and --small-area-figure-column",
+        "--births-code-column",
+    );
+}
