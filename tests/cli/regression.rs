@@ -322,3 +322,26 @@ fn small_area_files_name_the_small_area_flags() {
         "--births-code-column",
     );
 }
+
+/// A --candidates (or --what-if) list with no name column was refused with "name it with
+/// --team-name-column", but that flag names a column of --teams only: given, it left the
+/// candidates unread and broke the read of the team list. The message now says so.
+#[test]
+fn a_candidate_list_without_a_name_column_is_not_sent_to_team_name_column() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("sites.csv"),
+        "Site,latitude,longitude\nBirmingham centre,52.48,-1.89\n",
+    )
+    .unwrap();
+    let o = crate::covgap_in(
+        dir.path(),
+        &["plan", "--add", "1", "--candidates", "sites.csv", "-q"],
+        None,
+    );
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    o.assert_stderr_has(&[
+        "sites.csv: has no team name column",
+        "--team-name-column (for --teams; a --candidates or --what-if list must use one of those headers)",
+    ]);
+}
