@@ -28,9 +28,9 @@ use crate::coverage::Coverage;
 use crate::crs::{self, Crs, Located, Wgs84ToBng};
 use crate::error::{Diagnostics, Place, Result};
 use crate::model::{representative_point, Measure, Study};
-use crate::read::boundaries::{read_boundaries_in, BoundaryOptions};
+use crate::read::boundaries::{read_boundaries_in, BoundaryOptions, FieldFlags};
 use crate::read::figures::{
-    read_figures_in, FigureOptions, AGE0_COLUMNS, BIRTHS_COLUMNS, CODE_COLUMNS,
+    read_figures_in, ColumnFlags, FigureOptions, AGE0_COLUMNS, BIRTHS_COLUMNS, CODE_COLUMNS,
 };
 use crate::read::Input;
 
@@ -286,6 +286,10 @@ pub fn read(
             &inputs.boundary_options,
             SMALL_CODE_FIELDS,
             SMALL_NAME_FIELDS,
+            FieldFlags {
+                code: "--small-area-code-field",
+                name: "--small-area-name-field",
+            },
             diag,
         )?;
         sources.push(format!(
@@ -362,6 +366,10 @@ pub fn read(
             &inputs.figure_options,
             &code_cols,
             &figure_cols,
+            ColumnFlags {
+                code: "--small-area-code-column",
+                figure: "--small-area-figure-column",
+            },
             Some(&known),
             diag,
         )?;

@@ -27,6 +27,19 @@ pub struct BoundaryOptions {
     pub layer: Option<String>,
 }
 
+/// The command-line flags that name the code and name properties, for messages.
+#[derive(Debug, Clone, Copy)]
+pub struct FieldFlags {
+    pub code: &'static str,
+    pub name: &'static str,
+}
+
+/// The flags for `--boundaries`.
+pub const AREA_FIELD_FLAGS: FieldFlags = FieldFlags {
+    code: "--code-field",
+    name: "--name-field",
+};
+
 /// One area as read from the file, before demand and rollup keys are joined.
 #[derive(Debug, Clone)]
 pub struct RawArea {
@@ -172,16 +185,25 @@ pub fn read_boundaries(
     opts: &BoundaryOptions,
     diag: &mut Diagnostics,
 ) -> Result<Boundaries> {
-    read_boundaries_in(input, opts, CODE_FIELDS, NAME_FIELDS, diag)
+    read_boundaries_in(
+        input,
+        opts,
+        CODE_FIELDS,
+        NAME_FIELDS,
+        AREA_FIELD_FLAGS,
+        diag,
+    )
 }
 
 /// [`read_boundaries`] for another geography: `code_fields` and `name_fields` list the
-/// properties tried when none is named (small areas use `lsoa11_code`, `dz11_code`, ...).
+/// properties tried when none is named (small areas use `lsoa11_code`, `dz11_code`, ...),
+/// and messages name `flags`.
 pub fn read_boundaries_in(
     input: &Input,
     opts: &BoundaryOptions,
     code_fields: &[&str],
     name_fields: &[&str],
+    flags: FieldFlags,
     diag: &mut Diagnostics,
 ) -> Result<Boundaries> {
     let format = detect_format(input);
@@ -205,7 +227,7 @@ pub fn read_boundaries_in(
         }
         _ => unreachable!("built-in boundaries are GeoJSON"),
     };
-    assemble(input, layer, opts, code_fields, name_fields, diag)
+    assemble(input, layer, opts, code_fields, name_fields, flags, diag)
 }
 
 fn geojson_layer(input: &Input) -> Result<SourceLayer> {
@@ -319,6 +341,7 @@ fn assemble(
     opts: &BoundaryOptions,
     code_fields: &[&str],
     name_fields: &[&str],
+    flags: FieldFlags,
     diag: &mut Diagnostics,
 ) -> Result<Boundaries> {
     let label = input.label();
@@ -335,7 +358,7 @@ fn assemble(
         opts.code_field.as_deref(),
         code_fields,
         "code",
-        "--code-field",
+        flags.code,
     )
     .map_err(format_err)?;
     let name_field = pick_field(
@@ -343,7 +366,7 @@ fn assemble(
         opts.name_field.as_deref(),
         name_fields,
         "name",
-        "--name-field",
+        flags.name,
     )
     .map_err(format_err)?;
 

@@ -176,6 +176,19 @@ pub const CODE_COLUMNS: &[&str] = &[
     "mnemonic",
 ];
 
+/// The command-line flags that name the code and figure columns, for messages.
+#[derive(Debug, Clone, Copy)]
+pub struct ColumnFlags {
+    pub code: &'static str,
+    pub figure: &'static str,
+}
+
+/// The flags for `--births`.
+pub const BIRTHS_COLUMN_FLAGS: ColumnFlags = ColumnFlags {
+    code: "--births-code-column",
+    figure: "--births-column",
+};
+
 /// Figure columns tried for the births measure.
 pub const BIRTHS_COLUMNS: &[&str] = &[
     "live births",
@@ -223,16 +236,26 @@ pub fn read_figures(
     known_codes: Option<&HashSet<&str>>,
     diag: &mut Diagnostics,
 ) -> Result<Figures> {
-    read_figures_in(input, opts, CODE_COLUMNS, figure_columns, known_codes, diag)
+    read_figures_in(
+        input,
+        opts,
+        CODE_COLUMNS,
+        figure_columns,
+        BIRTHS_COLUMN_FLAGS,
+        known_codes,
+        diag,
+    )
 }
 
 /// [`read_figures`] for another geography: `code_columns` lists the headers tried for the
-/// area code when none is named (small areas use `lsoa11_code`, `dz11_code`, ...).
+/// area code when none is named (small areas use `lsoa11_code`, `dz11_code`, ...), and
+/// messages name `flags`.
 pub fn read_figures_in(
     input: &Input,
     opts: &FigureOptions,
     code_columns: &[&str],
     figure_columns: &[&str],
+    flags: ColumnFlags,
     known_codes: Option<&HashSet<&str>>,
     diag: &mut Diagnostics,
 ) -> Result<Figures> {
@@ -275,8 +298,10 @@ pub fn read_figures_in(
                     }
                     None => {
                         return Err(format_err(format!(
-                            "no sheet has an area code column and a figure column in its first 30 rows (sheets: {}); name the sheet with --sheet and the columns with --births-code-column and --births-column",
-                            names.join(", ")
+                            "no sheet has an area code column and a figure column in its first 30 rows (sheets: {}); name the sheet with --sheet and the columns with {} and {}",
+                            names.join(", "),
+                            flags.code,
+                            flags.figure
                         )))
                     }
                 }
@@ -325,7 +350,8 @@ pub fn read_figures_in(
             });
         return Err(format_err(format!(
             "no usable figures: could not find {wanted_code} and {wanted_fig} in the first rows; \
-             the first row has {headers}; name the columns with --births-code-column and --births-column"
+             the first row has {headers}; name the columns with {} and {}",
+            flags.code, flags.figure
         )));
     };
     let header = &rows[hi].1;

@@ -224,7 +224,7 @@ pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> 
 
     let Some(name_i) = name_i else {
         return Err(format_err(format!(
-            "has no team name column (\"name\", \"team\", \"team_name\"); the header has {}; name it with --team-name-column",
+            "has no team name column (\"name\", \"team\", \"team_name\"); the header has {}; name it with --team-name-column (for --teams; a --candidates or --what-if list must use one of those headers)",
             columns::list(&headers)
         )));
     };

@@ -275,3 +275,108 @@ fn results_do_not_depend_on_chunk_size_and_match_the_unbatched_answer() {
         assert_eq!(r[6], km.unwrap_or_default(), "{r:?}");
     }
 }
+
+/// Every point column under a header covgap does not know, named with its flag: each row
+/// is placed by the one kind of location it fills in, so a flag that was ignored leaves its
+/// row unlocated.
+#[test]
+fn every_point_column_can_be_named_with_a_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("p.csv"),
+        "ref,Y deg,X deg,Grid E,Grid N,Where\n\
+         degrees,52.4862,-1.8904,,,\n\
+         grid,,,529090,179645,\n\
+         postcode,,,,,B1 1AA\n",
+    )
+    .unwrap();
+    covgap_at(&dir)
+        .args([
+            "assign",
+            "-q",
+            "--points",
+            "p.csv",
+            "--out",
+            "o.csv",
+            "--lat-column",
+            "Y deg",
+            "--lon-column",
+            "X deg",
+            "--easting-column",
+            "Grid E",
+            "--northing-column",
+            "Grid N",
+            "--postcode-column",
+            "Where",
+        ])
+        .assert()
+        .success();
+    let rows = read_csv(&dir.path().join("o.csv"));
+    assert_eq!(
+        col(&rows, "located_by"),
+        [
+            "latitude_longitude",
+            "easting_northing",
+            "postcode_district"
+        ]
+    );
+    assert_eq!(
+        col(&rows, "area_code"),
+        ["E08000025", "E09000033", "E08000025"]
+    );
+}
+
+/// assign places points in the districts of --boundaries and measures to the teams of
+/// --teams, not the built-in ones: Birmingham is in none of the Oxfordshire districts, and
+/// the only team is the list's City team.
+#[test]
+fn points_are_placed_in_the_given_boundaries_and_measured_to_the_given_teams() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("p.csv"),
+        "id,latitude,longitude\noxford,51.752,-1.2577\nwitney,51.785,-1.485\nbirmingham,52.4862,-1.8904\n",
+    )
+    .unwrap();
+    covgap_at(&dir)
+        .args(["assign", "-q", "--points", "p.csv", "--out", "o.csv"])
+        .arg("--boundaries")
+        .arg(fixture_path("boundaries/oxfordshire_wgs84.geojson"))
+        .arg("--teams")
+        .arg(fixture_path("teams/oxford_only.csv"))
+        .assert()
+        .success();
+    let rows = read_csv(&dir.path().join("o.csv"));
+    assert_eq!(col(&rows, "area_code"), ["E07000178", "E07000181", ""]);
+    assert_eq!(
+        col(&rows, "nearest_team"),
+        ["City team", "City team", "City team"]
+    );
+    let km = col(&rows, "nearest_team_km");
+    assert_eq!(km[0], "0.00");
+    assert!(km[1].parse::<f64>().unwrap() > 0.0, "{km:?}");
+}
+
+/// -q leaves only errors on stderr: no row warnings and no summary, though rows are still
+/// not located and the file is still written.
+#[test]
+fn quiet_assign_prints_nothing_and_still_writes_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = fixture_path("points/bad_rows.csv");
+    let loud = covgap_at(&dir)
+        .args(["assign", "--out", "loud.csv", "--points"])
+        .arg(&p)
+        .assert()
+        .success();
+    let loud = String::from_utf8_lossy(&loud.get_output().stderr).into_owned();
+    assert!(loud.contains("warning:") && loud.contains("covgap assign: 9 rows"));
+    covgap_at(&dir)
+        .args(["assign", "-q", "--out", "quiet.csv", "--points"])
+        .arg(&p)
+        .assert()
+        .success()
+        .stderr("");
+    assert_eq!(
+        std::fs::read(dir.path().join("quiet.csv")).unwrap(),
+        std::fs::read(dir.path().join("loud.csv")).unwrap()
+    );
+}

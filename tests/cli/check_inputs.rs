@@ -150,6 +150,55 @@ mod small_areas {
     }
 
     #[test]
+    fn small_area_fields_and_columns_named_by_flags_are_read() {
+        // Properties sa_ref/sa_label and columns sa_ref/under_ones: none found by name, so
+        // each flag is needed and an ignored one fails the check.
+        let c = check_with(&[
+            "--small-areas",
+            "FIX/small_areas_a_unrecognised_fields.geojson",
+            "--small-area-figures",
+            "FIX/figures_a_unrecognised_headers.csv",
+            "--small-area-code-field",
+            "sa_ref",
+            "--small-area-name-field",
+            "sa_label",
+            "--small-area-code-column",
+            "sa_ref",
+            "--small-area-figure-column",
+            "under_ones",
+        ]);
+        assert_eq!(c.code, 0, "{}", c.stderr);
+        c.assert_stderr_has(&[
+            "4 small areas read, 4 placed in a district, figure total 100; 0 error(s), 0 warning(s)",
+        ]);
+    }
+
+    #[test]
+    fn measure_chooses_the_small_area_figure_column_as_in_run() {
+        // figures_a_births_and_age_0.csv: births 11+21+31+41 = 104, age_0 10+20+30+40 = 100.
+        // The district figures are the built-in ones, which have both measures.
+        let f = |n: &str| fixture(&format!("small_areas/{n}"));
+        let total = |measure: &str| {
+            let c = check(&[
+                "--boundaries",
+                &f("districts_bng.geojson"),
+                "--teams",
+                &f("teams.csv"),
+                "--measure",
+                measure,
+                "--small-areas",
+                &f("small_areas_a.geojson"),
+                "--small-area-figures",
+                &f("figures_a_births_and_age_0.csv"),
+            ]);
+            assert_eq!(c.code, 0, "{}", c.stderr);
+            c.stderr
+        };
+        assert!(total("births").contains("figure total 104;"));
+        assert!(total("age0").contains("figure total 100;"));
+    }
+
+    #[test]
     fn small_areas_are_checked_even_when_the_boundaries_cannot_be_read() {
         let missing = fixture("boundaries/no_such_file.geojson");
         let c = check(&[
@@ -291,6 +340,38 @@ mod points {
         let c = check_points(&[&fixture("points/lonlat.csv"), "--lat-column", "lat"]);
         assert_eq!(c.code, 1, "{}", c.stderr);
         c.assert_stderr_has(&["--lat-column \"lat\" is not a column"]);
+    }
+
+    #[test]
+    fn every_point_column_can_be_named_with_a_flag() {
+        // Headers covgap does not know: a row whose flag was ignored would not be located.
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("p.csv");
+        std::fs::write(
+            &p,
+            "ref,Y deg,X deg,Grid E,Grid N,Where\n\
+             degrees,52.4862,-1.8904,,,\n\
+             grid,,,529090,179645,\n\
+             postcode,,,,,B1 1AA\n",
+        )
+        .unwrap();
+        let c = check_points(&[
+            p.to_str().unwrap(),
+            "--lat-column",
+            "Y deg",
+            "--lon-column",
+            "X deg",
+            "--easting-column",
+            "Grid E",
+            "--northing-column",
+            "Grid N",
+            "--postcode-column",
+            "Where",
+        ]);
+        assert_eq!(c.code, 0, "{}", c.stderr);
+        c.assert_stderr_has(&[
+            "3 rows of points read: 3 located, 3 inside an area; 0 not located; 0 error(s), 0 warning(s)",
+        ]);
     }
 
     #[test]

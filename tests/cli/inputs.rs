@@ -277,6 +277,29 @@ mod births {
         ]);
         assert_eq!(u(&run.areas()["E07000178"]["births"]), 162_000);
     }
+    #[test]
+    fn code_column_under_a_header_covgap_does_not_know() {
+        // "District ref" is no header covgap looks for: the flag alone finds the codes.
+        let births = fixture("births/unrecognised_code_header.csv");
+        let run = run_ok(&[
+            "--boundaries",
+            &oxon_wgs84(),
+            "--teams",
+            &oxon_teams(),
+            "--births",
+            &births,
+            "--births-code-column",
+            "District ref",
+        ]);
+        assert_eq!(u(&run.areas()["E07000178"]["births"]), 1502);
+        assert_eq!(
+            u(&run.summary()["demand_total"]),
+            1801 + 1502 + 1399 + 1420 + 1011
+        );
+        let plain = crate::run(&["--boundaries", &oxon_wgs84(), "--births", &births]);
+        assert_eq!(plain.code, 1);
+        plain.assert_stderr_has(&["could not find an area code column", "--births-code-column"]);
+    }
 }
 
 mod teams {
@@ -624,6 +647,41 @@ mod run_and_check {
             bad.stderr
         );
         assert!(!bad.stderr.contains("warning:"));
+    }
+
+    #[test]
+    fn quiet_check_lists_only_errors_and_still_counts_the_warnings() {
+        let args = [
+            "-q",
+            "--boundaries",
+            &oxon_wgs84(),
+            "--teams",
+            &oxon_teams(),
+            "--births",
+            &fixture("births/suppressed_values.csv"),
+            "--points",
+            &fixture("points/bad_rows.csv"),
+        ];
+        let c = crate::check(&args);
+        assert_eq!(c.code, 0, "{}", c.stderr);
+        // Four suppressed figures and nine rows of points (five not located, four outside
+        // Oxfordshire), none of them listed, nor the note on the coordinate system.
+        assert!(c.warning_lines().is_empty(), "{}", c.stderr);
+        assert!(!c.stderr.contains("note:"), "{}", c.stderr);
+        c.assert_stderr_has(&["0 error(s), 13 warning(s)"]);
+        let loud = crate::check(&args[1..]);
+        assert_eq!(loud.warning_lines().len(), 13, "{}", loud.stderr);
+        // Errors are still listed.
+        let bad = crate::check(&[
+            "-q",
+            "--boundaries",
+            &oxon_wgs84(),
+            "--births",
+            &fixture("births/not_a_number.csv"),
+        ]);
+        assert_eq!(bad.code, 1);
+        assert_eq!(bad.error_lines().len(), 2, "{}", bad.stderr);
+        assert!(bad.warning_lines().is_empty(), "{}", bad.stderr);
     }
 
     #[test]

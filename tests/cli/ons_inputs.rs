@@ -288,3 +288,32 @@ fn births_straight_from_an_ons_workbook() {
         .failure()
         .stderr(predicates::str::contains("no --births file was given"));
 }
+
+/// Two sheets that both hold a table of figures: without --sheet the first is read, with it
+/// the one named, so the flag changes the figures and not only the report.
+#[test]
+fn sheet_chooses_between_two_tables_of_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = dir.path().join("two_years.xlsx");
+    let mut wb = Workbook::new();
+    for (sheet, figure) in [("2023", 100.0), ("2022", 200.0)] {
+        let t = wb.add_worksheet().set_name(sheet).unwrap();
+        t.write_string(0, 0, "code").unwrap();
+        t.write_string(0, 1, "births").unwrap();
+        for (i, code) in CODES.iter().enumerate() {
+            t.write_string(1 + i as u32, 0, *code).unwrap();
+            t.write_number(1 + i as u32, 1, figure).unwrap();
+        }
+    }
+    wb.save(&xlsx).unwrap();
+    let total = |extra: &[&str]| {
+        let out = tempfile::tempdir().unwrap();
+        let mut args = vec!["--births", xlsx.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        run_boundaries(&fixture_path(SHP), &args, out.path()).success();
+        summary(out.path())["demand_total"].as_u64().unwrap()
+    };
+    assert_eq!(total(&[]), 800);
+    assert_eq!(total(&["--sheet", "2022"]), 1600);
+    assert_eq!(total(&["--sheet", "2023"]), 800);
+}

@@ -358,3 +358,181 @@ fn plan_records_its_inputs_and_options_in_run_json() {
     assert_eq!(v["plan"]["what_if"], what_if.as_str());
     assert!(v["plan"]["candidates"].is_null());
 }
+
+#[test]
+fn by_health_board_lists_health_boards_and_trusts_without_a_team() {
+    let (mut cmd, dir) = covgap();
+    cmd.args(["plan", "--by", "health-board", "--out", "out", "-q"])
+        .assert()
+        .success();
+    let r = rows(&read(&dir, "out/plan_geographies.csv"));
+    assert!(!r.is_empty());
+    // Scottish health boards (S08), Welsh local health boards (W11), Northern Ireland's HSC
+    // trusts; never an English district.
+    for row in &r {
+        assert_eq!(row[0], "health_board", "{row:?}");
+        assert!(!row[1].starts_with('E'), "{row:?}");
+        assert!(!row[6].starts_with('E'), "{row:?}");
+    }
+    assert!(r.iter().any(|r| r[1].starts_with("S08")));
+    assert!(r.iter().any(|r| r[1].starts_with("W11")));
+    // 14 Scottish boards, 7 Welsh, 5 Northern Irish trusts.
+    let md = read(&dir, "out/plan.md");
+    assert!(
+        md.contains(&format!("{} of 26 have no team", r.len())),
+        "{md}"
+    );
+}
+
+#[test]
+fn by_region_lists_english_regions_without_a_team() {
+    let (mut cmd, dir) = covgap();
+    cmd.args(["plan", "--by", "region", "--out", "out", "-q"])
+        .assert()
+        .success();
+    let r = rows(&read(&dir, "out/plan_geographies.csv"));
+    assert!(!r.is_empty());
+    assert!(
+        r.iter()
+            .all(|r| r[0] == "region" && r[1].starts_with("E12") && r[6].starts_with('E')),
+        "{r:?}"
+    );
+    let md = read(&dir, "out/plan.md");
+    assert!(
+        md.contains(&format!("{} of 9 have no team", r.len())),
+        "{md}"
+    );
+}
+
+#[test]
+fn exact_seconds_0_reports_the_exact_plan_as_not_proven() {
+    let (mut cmd, dir) = covgap();
+    cmd.args([
+        "plan",
+        "--add",
+        "3",
+        "--exact-seconds",
+        "0",
+        "--out",
+        "out",
+        "--export-instance",
+        "instance.json",
+        "-q",
+    ])
+    .assert()
+    .success();
+    let md = read(&dir, "out/plan.md");
+    assert!(
+        md.contains("best found in the 0 s limit, not proven optimal"),
+        "{md}"
+    );
+    let doc: serde_json::Value = serde_json::from_str(&read(&dir, "instance.json")).unwrap();
+    assert_eq!(doc["solutions"]["exact"]["proven_optimal"], false);
+    // Unproven, the exact plan is never worse than greedy's.
+    assert!(
+        doc["solutions"]["exact"]["value"].as_f64().unwrap()
+            >= doc["solutions"]["greedy"]["value"].as_f64().unwrap()
+    );
+}
+
+#[test]
+fn measure_age0_plans_on_population_aged_0() {
+    let (mut cmd, dir) = covgap();
+    cmd.args([
+        "plan",
+        "--add",
+        "1",
+        "--measure",
+        "age0",
+        "--out",
+        "out",
+        "-q",
+    ])
+    .assert()
+    .success();
+    let csv = read(&dir, "out/plan.csv");
+    let r = rows(&csv);
+    let first = r.iter().find(|r| r[0] == "greedy" && r[1] == "1").unwrap();
+    assert_eq!(first[col(&csv, "district_code")], "E08000025");
+    // Birmingham's population aged 0 from data/areas.csv, not its births.
+    let mut areas = csv::Reader::from_path(crate::repo_file("data/areas.csv")).unwrap();
+    let h = areas.headers().unwrap().clone();
+    let (code, age0) = (
+        h.iter().position(|c| c == "code").unwrap(),
+        h.iter().position(|c| c == "age0").unwrap(),
+    );
+    let birmingham = areas
+        .records()
+        .map(|r| r.unwrap())
+        .find(|r| &r[code] == "E08000025")
+        .unwrap()[age0]
+        .to_string();
+    assert_eq!(first[col(&csv, "age0_newly_covered")], birmingham);
+    assert!(read(&dir, "out/plan.md").contains("Figure: population aged 0"));
+}
+
+#[test]
+fn quiet_plan_prints_nothing_on_success() {
+    // Suppressed figures give warnings; -q drops them and the report, and still writes.
+    let stderr = |quiet: bool| {
+        let (mut cmd, dir) = covgap();
+        cmd.args(["plan", "--add", "1", "--out", "out", "--boundaries"])
+            .arg(fixture("boundaries/oxfordshire_wgs84.geojson"))
+            .arg("--teams")
+            .arg(fixture("teams/oxford_only.csv"))
+            .arg("--births")
+            .arg(fixture("births/suppressed_values.csv"));
+        if quiet {
+            cmd.arg("-q");
+        }
+        let out = cmd.assert().success();
+        assert!(dir.path().join("out/plan.csv").exists());
+        String::from_utf8_lossy(&out.get_output().stderr).into_owned()
+    };
+    let loud = stderr(false);
+    assert!(
+        loud.contains("warning:") && loud.contains("covgap plan: "),
+        "{loud}"
+    );
+    assert_eq!(stderr(true), "");
+}
+
+/// Candidate sites given by full postcode stand where --postcodes puts them; without it, at
+/// their postcode district's centroid (with a warning each).
+#[test]
+fn candidates_by_full_postcode_are_placed_by_the_postcode_directory() {
+    let witney = |directory: bool| {
+        let (mut cmd, dir) = covgap();
+        cmd.args(["plan", "--add", "3", "--out", "out", "--boundaries"])
+            .arg(fixture("boundaries/oxfordshire_wgs84.geojson"))
+            .arg("--teams")
+            .arg(fixture("teams/oxford_only.csv"))
+            .arg("--candidates")
+            .arg(fixture("teams/full_postcodes.csv"));
+        if directory {
+            cmd.arg("--postcodes")
+                .arg(fixture("postcodes/onspd_small.csv"));
+        }
+        let out = cmd.assert().success();
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        let geo: serde_json::Value = serde_json::from_str(&read(&dir, "out/plan.geojson")).unwrap();
+        let site = geo["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["properties"]["site"] == "Witney team")
+            .expect("Witney chosen")
+            .clone();
+        (site["geometry"]["coordinates"].clone(), stderr)
+    };
+    let (placed, said) = witney(true);
+    // OX28 6AA in the directory.
+    assert_eq!(placed, serde_json::json!([-1.485185, 51.785076]), "{said}");
+    assert!(!said.contains("postcode district's centroid"), "{said}");
+    let (centroid, said) = witney(false);
+    assert_ne!(centroid, placed);
+    assert!(
+        said.contains("Witney team: postcode OX28 6AA placed at its postcode district's centroid"),
+        "{said}"
+    );
+}

@@ -78,6 +78,23 @@ fn a_users_table_changes_the_ranking_as_its_shares_say() {
 }
 
 #[test]
+fn rank_by_chooses_between_births_and_the_built_in_need_weights() {
+    // Explicitly by births: no need column, however the built-in table would weigh them.
+    let births = tempfile::tempdir().unwrap();
+    plan(&births, "2", &["--rank-by", "births"]).success();
+    assert_eq!(sites(&births), ["Beta", "Delta (U-shaped)"]);
+    assert!(!greedy_rows(&births)[0].contains_key("need_weighted_newly_covered"));
+    // By need with no --deprivation: the built-in shares (data/deprivation.csv), Beta's
+    // (Middlesbrough's) 0.5 making its 200 births count 300.
+    let need = tempfile::tempdir().unwrap();
+    plan(&need, "2", &["--rank-by", "need"]).success();
+    let beta = &greedy_rows(&need)[0];
+    assert_eq!(beta["site"], "Beta");
+    assert_eq!(beta["most_deprived_decile_share"], "0.5000");
+    assert_eq!(beta["need_weighted_newly_covered"], "300.0");
+}
+
+#[test]
 fn deprivation_alone_implies_rank_by_need() {
     let dir = tempfile::tempdir().unwrap();
     plan(&dir, "2", &["--deprivation", "DEP/code_and_share_only.csv"]).success();

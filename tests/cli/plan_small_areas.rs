@@ -255,6 +255,24 @@ fn by_icb_judges_an_icb_by_its_small_areas() {
 }
 
 #[test]
+fn small_areas_geojson_is_written_by_plan_only_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    plan(&dir, "teams.csv", &["--add", "1"]).success();
+    assert!(dir.path().join("out/plan.csv").exists());
+    assert!(!dir.path().join("out/small_areas.geojson").exists());
+    let dir = tempfile::tempdir().unwrap();
+    plan(&dir, "teams.csv", &["--add", "1", "--small-areas-geojson"]).success();
+    let sa: serde_json::Value =
+        serde_json::from_str(&text(&dir, "out/small_areas.geojson")).unwrap();
+    // The eight squares of small_areas_a and _b, each with its district.
+    let feats = sa["features"].as_array().unwrap();
+    assert_eq!(feats.len(), 8);
+    assert!(feats
+        .iter()
+        .all(|f| f["properties"]["district_code"].is_string()));
+}
+
+#[test]
 fn small_area_flags_need_each_other_in_plan_too() {
     let dir = tempfile::tempdir().unwrap();
     covgap_at(&dir)

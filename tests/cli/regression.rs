@@ -272,3 +272,85 @@ fn blank_evidence_is_reported() {
     run.assert_stderr_has(&["line 3", "Unlabelled team", "evidence level is blank"]);
     assert_eq!(crate::u(&run.summary()["teams_counted"]), 1);
 }
+
+/// A small-area file whose code, name or figure column could not be found was reported with
+/// the flags for the districts and their figures ("name it with --code-field", "name the
+/// columns with --births-code-column and --births-column"): following the advice changed
+/// how the districts were read and left the small areas unread. The small-area flags are
+/// named now.
+#[test]
+fn small_area_files_name_the_small_area_flags() {
+    let f = |n: &str| fixture(&format!("small_areas/{n}"));
+    let (districts, births, teams) = (f("districts_bng.geojson"), f("births.csv"), f("teams.csv"));
+    let (polygons, figures) = (
+        f("small_areas_a_unrecognised_fields.geojson"),
+        f("figures_a_unrecognised_headers.csv"),
+    );
+    let says = |extra: &[&str], want: &str, not: &str| {
+        let mut args = vec![
+            "--boundaries",
+            &districts,
+            "--births",
+            &births,
+            "--teams",
+            &teams,
+            "--small-areas",
+            &polygons,
+            "--small-area-figures",
+            &figures,
+        ];
+        args.extend_from_slice(extra);
+        let c = crate::check(&args);
+        assert_eq!(c.code, 1, "{}", c.stderr);
+        c.assert_stderr_has(&[want]);
+        assert!(!c.stderr.contains(not), "{}", c.stderr);
+    };
+    says(
+        &[],
+        "name it with --small-area-code-field",
+        "with --code-field",
+    );
+    says(
+        &["--small-area-code-field", "sa_ref"],
+        "name it with --small-area-name-field",
+        "with --name-field",
+    );
+    says(
+        &["--small-area-code-field", "lsoa11_code"],
+        "--small-area-code-field \"lsoa11_code\" is not a property",
+        ": --code-field",
+    );
+    says(
+        &[
+            "--small-area-code-field",
+            "sa_ref",
+            "--small-area-name-field",
+            "sa_label",
+        ],
+        "name the columns with --small-area-code-column and --small-area-figure-column",
+        "--births-code-column",
+    );
+}
+
+/// A --candidates (or --what-if) list with no name column was refused with "name it with
+/// --team-name-column", but that flag names a column of --teams only: given, it left the
+/// candidates unread and broke the read of the team list. The message now says so.
+#[test]
+fn a_candidate_list_without_a_name_column_is_not_sent_to_team_name_column() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("sites.csv"),
+        "Site,latitude,longitude\nBirmingham centre,52.48,-1.89\n",
+    )
+    .unwrap();
+    let o = crate::covgap_in(
+        dir.path(),
+        &["plan", "--add", "1", "--candidates", "sites.csv", "-q"],
+        None,
+    );
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    o.assert_stderr_has(&[
+        "sites.csv: has no team name column",
+        "--team-name-column (for --teams; a --candidates or --what-if list must use one of those headers)",
+    ]);
+}

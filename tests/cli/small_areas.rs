@@ -211,6 +211,56 @@ fn a_named_figure_column_that_is_missing_is_reported() {
     .stderr(predicates::str::contains("figures_a.csv"));
 }
 
+#[test]
+fn fields_and_columns_named_by_flags() {
+    // small_areas_a_unrecognised_fields.geojson: the squares of small_areas_a.geojson with
+    // their code and name under sa_ref and sa_label, names "Square n"; the figures under
+    // sa_ref and under_ones. covgap finds none of them by name.
+    let dir = tempfile::tempdir().unwrap();
+    run(
+        &dir,
+        &[
+            "--small-areas",
+            "FIX/small_areas_a_unrecognised_fields.geojson",
+            "--small-area-figures",
+            "FIX/figures_a_unrecognised_headers.csv",
+            "--small-area-code-field",
+            "sa_ref",
+            "--small-area-name-field",
+            "sa_label",
+            "--small-area-code-column",
+            "sa_ref",
+            "--small-area-figure-column",
+            "under_ones",
+            "--small-areas-geojson",
+        ],
+    )
+    .success();
+    let out = dir.path().join("out");
+    let sa: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("small_areas.geojson")).unwrap()).unwrap();
+    let got: Vec<(String, String, u64)> = sa["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let p = &f["properties"];
+            (
+                p["code"].as_str().unwrap().to_string(),
+                p["name"].as_str().unwrap().to_string(),
+                p["figure"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let want: Vec<(String, String, u64)> = (1..=4)
+        .map(|i| (format!("E0100000{i}"), format!("Square {i}"), 10 * i))
+        .collect();
+    assert_eq!(got, want);
+    // The same bands as small_areas_a.geojson with figures_a.csv give.
+    let roll = read_csv(&out.join("rollups.csv"));
+    assert_eq!(bands_of(&roll, "K02000001"), ["10", "20", "30", "40", "0"]);
+}
+
 /// The hand-drawn districts, births and team of tests/fixtures/small_areas, loaded.
 pub fn squares_study() -> covgap::model::Study {
     let inputs = covgap::load::Inputs {
