@@ -116,6 +116,9 @@ struct CheckArgs {
     points: Option<PathBuf>,
     #[command(flatten)]
     columns: PointColumnArgs,
+    // Last: the heading this group sets would otherwise carry over to the flags after it.
+    #[command(flatten)]
+    figures: FigureArgs,
 }
 
 #[derive(Args, Debug)]
@@ -180,6 +183,9 @@ struct PlanArgs {
     out: PathBuf,
     #[command(flatten)]
     small: SmallAreaArgs,
+    // Last: the heading this group sets would otherwise carry over to the flags after it.
+    #[command(flatten)]
+    figures: FigureArgs,
 }
 
 fn parse_seconds(s: &str) -> Result<f64, String> {
@@ -207,6 +213,9 @@ struct RunArgs {
     out: PathBuf,
     #[command(flatten)]
     small: SmallAreaArgs,
+    // Last: the heading this group sets would otherwise carry over to the flags after it.
+    #[command(flatten)]
+    figures: FigureArgs,
 }
 
 #[derive(Args, Debug)]
@@ -285,26 +294,6 @@ struct InputArgs {
     /// Property holding the area name [default: found by name, e.g. LAD24NM, name].
     #[arg(long, value_name = "NAME")]
     name_field: Option<String>,
-    /// Demand figures: CSV or Excel workbook (.xlsx, .xls, .ods) with an area code column and a
-    /// figure column; title rows above the header are skipped.
-    /// [default: built-in ONS births or population aged 0]
-    #[arg(long, value_name = "FILE")]
-    births: Option<PathBuf>,
-    /// The sheet of a --births workbook. [default: the first sheet with an area code and a figure column]
-    #[arg(long, value_name = "NAME")]
-    sheet: Option<String>,
-    /// Column in --births holding the area code [default: found by header].
-    #[arg(long, value_name = "NAME")]
-    births_code_column: Option<String>,
-    /// Column in --births holding the figure [default: found by header].
-    #[arg(long, value_name = "NAME")]
-    births_column: Option<String>,
-    /// Which figure measures demand.
-    #[arg(long, value_enum, default_value_t = Measure::Births)]
-    measure: Measure,
-    /// The period your --births figures cover, e.g. "calendar year 2024", for the outputs.
-    #[arg(long, value_name = "TEXT")]
-    period: Option<String>,
     /// Team list: CSV, one team a row. [default: built-in list compiled from public sources]
     #[arg(long, value_name = "FILE")]
     teams: Option<PathBuf>,
@@ -348,23 +337,44 @@ struct InputArgs {
     quiet: bool,
 }
 
+/// The demand figures: for `run`, `check` and `plan`, not `assign`, which places points and
+/// measures distances and reads no figures.
+#[derive(Args, Debug)]
+#[command(next_help_heading = "Figures")]
+struct FigureArgs {
+    /// Demand figures: CSV or Excel workbook (.xlsx, .xls, .ods) with an area code column and a
+    /// figure column; title rows above the header are skipped.
+    /// [default: built-in ONS births or population aged 0]
+    #[arg(long, value_name = "FILE")]
+    births: Option<PathBuf>,
+    /// The sheet of a --births workbook. [default: the first sheet with an area code and a figure column]
+    #[arg(long, value_name = "NAME")]
+    sheet: Option<String>,
+    /// Column in --births holding the area code [default: found by header].
+    #[arg(long, value_name = "NAME")]
+    births_code_column: Option<String>,
+    /// Column in --births holding the figure [default: found by header].
+    #[arg(long, value_name = "NAME")]
+    births_column: Option<String>,
+    /// Which figure measures demand.
+    #[arg(long, value_enum, default_value_t = Measure::Births)]
+    measure: Measure,
+    /// The period your --births figures cover, e.g. "calendar year 2024", for the outputs.
+    #[arg(long, value_name = "TEXT")]
+    period: Option<String>,
+}
+
 impl InputArgs {
-    fn to_inputs(&self) -> Inputs {
-        Inputs {
+    /// The inputs as the library takes them; `figures` is `None` for `assign`, which reads
+    /// the built-in figures only because the study carries them.
+    fn to_inputs(&self, figures: Option<&FigureArgs>) -> Inputs {
+        let mut inputs = Inputs {
             boundaries: self.boundaries.clone(),
             boundary_options: BoundaryOptions {
                 code_field: self.code_field.clone(),
                 name_field: self.name_field.clone(),
                 layer: self.layer.clone(),
             },
-            births: self.births.clone(),
-            figure_options: FigureOptions {
-                code_column: self.births_code_column.clone(),
-                figure_column: self.births_column.clone(),
-                sheet: self.sheet.clone(),
-            },
-            measure: Some(self.measure),
-            period: self.period.clone(),
             teams: self.teams.clone(),
             team_columns: TeamColumns {
                 name: self.team_name_column.clone(),
@@ -379,7 +389,19 @@ impl InputArgs {
             },
             postcodes: self.postcodes.clone(),
             evidence: self.evidence.clone(),
+            ..Inputs::default()
+        };
+        if let Some(f) = figures {
+            inputs.births = f.births.clone();
+            inputs.figure_options = FigureOptions {
+                code_column: f.births_code_column.clone(),
+                figure_column: f.births_column.clone(),
+                sheet: f.sheet.clone(),
+            };
+            inputs.measure = Some(f.measure);
+            inputs.period = f.period.clone();
         }
+        inputs
     }
 }
 
@@ -418,7 +440,7 @@ fn run(args: RunArgs) -> i32 {
     let started = Instant::now();
     let mut diag = Diagnostics::new();
     let quiet = args.inputs.quiet;
-    let inputs = args.inputs.to_inputs();
+    let inputs = args.inputs.to_inputs(Some(&args.figures));
     // The map's fonts and blank page need no inputs: make them on the spare core meanwhile.
     let (canvas, result) = rayon::join(
         || covgap::write::map::Canvas::new(covgap::write::map::PNG_WIDTH),
@@ -478,12 +500,12 @@ fn check(args: CheckArgs) -> i32 {
     // Problems that stop an input being read at all. Each input is still tried, so that one
     // check lists the problems of all of them.
     let mut fatal: Vec<covgap::error::Error> = Vec::new();
-    let study = covgap::load::load(&args.inputs.to_inputs(), &mut diag);
+    let study = covgap::load::load(&args.inputs.to_inputs(Some(&args.figures)), &mut diag);
     // Read as `run` reads them (see covgap::analyse_inputs_with), with the same measure.
     let small = if small_inputs.is_empty() {
         None
     } else {
-        match covgap::small_areas::read(&small_inputs, args.inputs.measure, &mut diag) {
+        match covgap::small_areas::read(&small_inputs, args.figures.measure, &mut diag) {
             Ok(read) => Some(read),
             Err(e) => {
                 fatal.push(e);
@@ -608,7 +630,7 @@ fn plan(args: PlanArgs) -> i32 {
         Err(e) => return fail(&e),
     };
     let mut diag = Diagnostics::new();
-    let inputs = args.inputs.to_inputs();
+    let inputs = args.inputs.to_inputs(Some(&args.figures));
     let small_inputs = args.small.to_inputs();
     let study = covgap::load::load(&inputs, &mut diag);
     let study = match study {
@@ -883,7 +905,7 @@ fn assign(args: AssignArgs) -> i32 {
     let started = Instant::now();
     let mut diag = Diagnostics::new();
     let quiet = args.inputs.quiet;
-    let inputs = args.inputs.to_inputs();
+    let inputs = args.inputs.to_inputs(None);
     let result = covgap::analyse_inputs(&inputs, &mut diag);
     report(&diag, quiet);
     let analysis = match result {

@@ -380,3 +380,29 @@ fn quiet_assign_prints_nothing_and_still_writes_the_file() {
         std::fs::read(dir.path().join("loud.csv")).unwrap()
     );
 }
+
+/// `assign` places points and measures distances; it reads no figures, so the figure flags of
+/// `run` are not among its flags (they were accepted and changed nothing).
+#[test]
+fn figure_flags_are_not_assign_flags() {
+    for flag in [
+        &["--births", "births.csv"][..],
+        &["--sheet", "Table 1"],
+        &["--births-code-column", "code"],
+        &["--births-column", "births"],
+        &["--measure", "age0"],
+        &["--period", "2024"],
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        covgap_at(&dir)
+            .args(["assign", "--points", "points.csv"])
+            .args(flag)
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(format!(
+                "unexpected argument '{}'",
+                flag[0]
+            )));
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+}
