@@ -289,6 +289,7 @@ pub fn read(
             FieldFlags {
                 code: "--small-area-code-field",
                 name: "--small-area-name-field",
+                choose_layer: "small areas have no layer flag (--layer chooses the districts' layer): save the layer you want as its own file, e.g. with ogr2ogr",
             },
             diag,
         )?;
@@ -369,6 +370,8 @@ pub fn read(
             ColumnFlags {
                 code: "--small-area-code-column",
                 figure: "--small-area-figure-column",
+                sheet: None,
+                code_examples: r#""LSOA11CD", "lsoa21_code", "DataZone""#,
             },
             Some(&known),
             diag,

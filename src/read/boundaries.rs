@@ -32,12 +32,16 @@ pub struct BoundaryOptions {
 pub struct FieldFlags {
     pub code: &'static str,
     pub name: &'static str,
+    /// How to choose among several layers of a GeoPackage or Shapefiles in a zip, for
+    /// messages: `name one with --layer` for the districts.
+    pub choose_layer: &'static str,
 }
 
 /// The flags for `--boundaries`.
 pub const AREA_FIELD_FLAGS: FieldFlags = FieldFlags {
     code: "--code-field",
     name: "--name-field",
+    choose_layer: "name one with --layer",
 };
 
 /// One area as read from the file, before demand and rollup keys are joined.
@@ -220,10 +224,10 @@ pub fn read_boundaries_in(
         (Format::GeoJson, _) => geojson_layer(input)?,
         (Format::Shapefile, Input::File(p)) => crate::read::shapefile::read_shapefile(p)?,
         (Format::ShapefileZip, Input::File(p)) => {
-            crate::read::shapefile::read_zip(p, opts.layer.as_deref())?
+            crate::read::shapefile::read_zip(p, opts.layer.as_deref(), flags.choose_layer)?
         }
         (Format::GeoPackage, Input::File(p)) => {
-            crate::read::geopackage::read_layer(p, opts.layer.as_deref())?
+            crate::read::geopackage::read_layer(p, opts.layer.as_deref(), flags.choose_layer)?
         }
         _ => unreachable!("built-in boundaries are GeoJSON"),
     };

@@ -104,7 +104,7 @@ pub fn workbook_sheets(path: &std::path::Path) -> Result<Vec<(String, Rows)>> {
         calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|e| {
             ferr(format!(
                 "starts like an Excel workbook but cannot be read as one ({e}); \
-                 save the sheet as CSV, or give a real .xlsx/.xls/.ods workbook (with --sheet NAME)"
+                 save the sheet as CSV, or give a real .xlsx/.xls/.ods workbook"
             ))
         })?;
     let mut out = Vec::new();
@@ -181,12 +181,19 @@ pub const CODE_COLUMNS: &[&str] = &[
 pub struct ColumnFlags {
     pub code: &'static str,
     pub figure: &'static str,
+    /// The flag that names a workbook's sheet, if this input has one (`--sheet` for
+    /// `--births`; small-area figures have none).
+    pub sheet: Option<&'static str>,
+    /// Headers found for the code column, as examples for the message when none is.
+    pub code_examples: &'static str,
 }
 
 /// The flags for `--births`.
 pub const BIRTHS_COLUMN_FLAGS: ColumnFlags = ColumnFlags {
     code: "--births-code-column",
     figure: "--births-column",
+    sheet: Some("--sheet"),
+    code_examples: r#""Area code", "code", "LAD24CD""#,
 };
 
 /// Figure columns tried for the births measure.
@@ -284,25 +291,31 @@ pub fn read_figures_in(
             None => {
                 // ONS workbooks open with cover, contents and notes sheets: take the first
                 // sheet whose header row can be found.
-                match sheets
-                    .into_iter()
-                    .find(|(_, rows)| find_header(rows, opts, code_columns, figure_columns).is_some())
-                {
+                match sheets.into_iter().find(|(_, rows)| {
+                    find_header(rows, opts, code_columns, figure_columns).is_some()
+                }) {
                     Some((name, rows)) => {
                         diag.note(
                             &label,
                             None,
-                            format!("figures read from sheet {name:?} (the first with an area code and a figure column; choose another with --sheet)"),
+                            match flags.sheet {
+                                Some(flag) => format!("figures read from sheet {name:?} (the first with an area code and a figure column; choose another with {flag})"),
+                                None => format!("figures read from sheet {name:?}, the first with an area code and a figure column (to read another, save it as CSV)"),
+                            },
                         );
                         (rows, Some(name))
                     }
                     None => {
+                        let sheet = match flags.sheet {
+                            Some(flag) => format!("name the sheet with {flag}"),
+                            None => "save the sheet as CSV".to_string(),
+                        };
                         return Err(format_err(format!(
-                            "no sheet has an area code column and a figure column in its first 30 rows (sheets: {}); name the sheet with --sheet and the columns with {} and {}",
+                            "no sheet has an area code column and a figure column in its first 30 rows (sheets: {}); {sheet} and name the columns with {} and {}",
                             names.join(", "),
                             flags.code,
                             flags.figure
-                        )))
+                        )));
                     }
                 }
             }
@@ -330,9 +343,7 @@ pub fn read_figures_in(
             .code_column
             .clone()
             .map(|c| format!("{c:?}"))
-            .unwrap_or_else(|| {
-                "an area code column (\"Area code\", \"code\", \"LAD24CD\", ...)".into()
-            });
+            .unwrap_or_else(|| format!("an area code column ({}, ...)", flags.code_examples));
         let wanted_fig = opts
             .figure_column
             .clone()

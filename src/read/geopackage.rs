@@ -25,18 +25,20 @@ fn value(v: ValueRef) -> Value {
     }
 }
 
-/// Reads one feature layer. `layer` may be left out when the GeoPackage has only one.
+/// Reads one feature layer. `layer` may be left out when the GeoPackage has only one;
+/// `choose` says how to name one when it has several (e.g. `name one with --layer`).
 ///
 /// # Examples
 /// ```
 /// let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
 ///     .join("tests/fixtures/geopackage_two_layers.gpkg");
-/// let layer = covgap::read::geopackage::read_layer(&path, Some("districts_bng")).unwrap();
+/// let layer = covgap::read::geopackage::read_layer(&path, Some("districts_bng"), "").unwrap();
 /// assert_eq!(layer.features.len(), 8);
 /// assert_eq!(layer.declared.unwrap().0, covgap::crs::Crs::BritishNationalGrid);
-/// assert!(covgap::read::geopackage::read_layer(&path, None).is_err()); // two layers
+/// let two = covgap::read::geopackage::read_layer(&path, None, "name one with --layer");
+/// assert!(two.unwrap_err().to_string().ends_with("; name one with --layer"));
 /// ```
-pub fn read_layer(path: &Path, layer: Option<&str>) -> Result<SourceLayer> {
+pub fn read_layer(path: &Path, layer: Option<&str>, choose: &str) -> Result<SourceLayer> {
     let ferr = |message: String| Error::Format {
         path: path.to_path_buf(),
         message,
@@ -83,7 +85,7 @@ pub fn read_layer(path: &Path, layer: Option<&str>) -> Result<SourceLayer> {
         (None, [one]) => one.clone(),
         (None, many) => {
             return Err(ferr(format!(
-                "has {} feature layers ({}); name one with --layer",
+                "has {} feature layers ({}); {choose}",
                 many.len(),
                 many.join(", ")
             )))

@@ -207,8 +207,8 @@ pub fn read_shapefile(shp: &Path) -> Result<SourceLayer> {
 }
 
 /// Reads the Shapefile inside a `.zip`. When the zip holds several, `layer` names which (the
-/// file name without `.shp`).
-pub fn read_zip(zip_path: &Path, layer: Option<&str>) -> Result<SourceLayer> {
+/// file name without `.shp`); `choose` says how, for the message when it is left out.
+pub fn read_zip(zip_path: &Path, layer: Option<&str>, choose: &str) -> Result<SourceLayer> {
     let file = std::fs::File::open(zip_path).map_err(|source| Error::Read {
         path: zip_path.to_path_buf(),
         source,
@@ -252,7 +252,7 @@ pub fn read_zip(zip_path: &Path, layer: Option<&str>) -> Result<SourceLayer> {
             return Err(format_err(
                 zip_path,
                 format!(
-                    "holds {} Shapefiles ({}); name one with --layer",
+                    "holds {} Shapefiles ({}); {choose}",
                     many.len(),
                     many.iter().map(|n| stem(n)).collect::<Vec<_>>().join(", ")
                 ),

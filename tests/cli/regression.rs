@@ -330,6 +330,79 @@ fn small_area_files_name_the_small_area_flags() {
         "name the columns with --small-area-code-column and --small-area-figure-column",
         "--births-code-column",
     );
+    // The code columns it looked for are small-area ones, not districts'.
+    says(
+        &[
+            "--small-area-code-field",
+            "sa_ref",
+            "--small-area-name-field",
+            "sa_label",
+        ],
+        "could not find an area code column (\"LSOA11CD\", \"lsoa21_code\", \"DataZone\", ...)",
+        "LAD24CD",
+    );
+}
+
+/// A small-area GeoPackage with several layers was told "name one with --layer", and a
+/// small-area workbook "choose another with --sheet"; both flags choose the districts' input
+/// and leave the small areas as they were. The messages now say what works.
+#[test]
+fn small_area_layers_and_sheets_are_not_sent_to_the_district_flags() {
+    let f = |n: &str| fixture(&format!("small_areas/{n}"));
+    let (districts, births, teams) = (f("districts_bng.geojson"), f("births.csv"), f("teams.csv"));
+    let c = crate::check(&[
+        "--boundaries",
+        &districts,
+        "--births",
+        &births,
+        "--teams",
+        &teams,
+        "--small-areas",
+        &fixture("geopackage_two_layers.gpkg"),
+        "--small-area-figures",
+        &f("figures_a.csv"),
+    ]);
+    assert_eq!(c.code, 1, "{}", c.stderr);
+    c.assert_stderr_has(&[
+        "has 2 feature layers (districts_bng, oxfordshire_wgs84); small areas have no layer flag",
+    ]);
+    assert!(!c.stderr.contains("name one with --layer"), "{}", c.stderr);
+
+    // Figures in the second sheet of a workbook: read, with a note that names no flag.
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("small_area_figures.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let notes = wb.add_worksheet().set_name("Notes").unwrap();
+    notes.write_string(0, 0, "About these figures").unwrap();
+    let data = wb.add_worksheet().set_name("Data").unwrap();
+    data.write_string(0, 0, "lsoa11_code").unwrap();
+    data.write_string(0, 1, "age_0").unwrap();
+    for (i, (code, n)) in [("E01000001", 10.0), ("E01000002", 20.0)]
+        .iter()
+        .enumerate()
+    {
+        data.write_string(i as u32 + 1, 0, *code).unwrap();
+        data.write_number(i as u32 + 1, 1, *n).unwrap();
+    }
+    wb.save(&book).unwrap();
+    let book = book.display().to_string();
+    let c = crate::check(&[
+        "--boundaries",
+        &districts,
+        "--births",
+        &births,
+        "--teams",
+        &teams,
+        "--small-areas",
+        &f("small_areas_a.geojson"),
+        "--small-area-figures",
+        &book,
+    ]);
+    assert_eq!(c.code, 0, "{}", c.stderr);
+    c.assert_stderr_has(&[
+        "figures read from sheet \"Data\", the first with an area code and a figure column (to read another, save it as CSV)",
+    ]);
+    assert!(!c.stderr.contains("--sheet"), "{}", c.stderr);
 }
 
 /// A --candidates (or --what-if) list with no name column was refused with "name it with
