@@ -779,7 +779,7 @@ fn plan(args: PlanArgs) -> i32 {
         if options.add > 0 {
             let (d, pct) = plan.gap();
             eprintln!(
-                "covgap plan: {} new site(s): greedy {:.1} ({:.1} ms), greedy then swaps {:.1} ({:.1} ms), exact {:.1} ({}, {:.2} s); greedy is {:.1} ({:.2}%) short",
+                "covgap plan: {} new site(s): greedy {:.1} ({:.1} ms), greedy then swaps {:.1} ({:.1} ms), exact {:.1} ({}, {:.2} s); greedy is {:.1} ({:.2}%) short ({:.2}% of all covered)",
                 options.add,
                 plan.greedy.value,
                 plan.greedy_seconds * 1000.0,
@@ -789,7 +789,8 @@ fn plan(args: PlanArgs) -> i32 {
                 plan.exact.status.describe(&options.limits),
                 plan.exact.seconds,
                 d,
-                pct
+                pct,
+                plan.gap_of_all(plan.greedy.value)
             );
         }
         if let Some(g) = &plan.geographies {

@@ -264,11 +264,15 @@ fn plan_needs_add_or_by() {
 #[test]
 fn greedy_shortfall_is_given_against_the_gain_and_against_all_covered() {
     let (mut cmd, dir) = covgap();
-    cmd.args([
-        "plan", "--add", "20", "--radius", "40", "--out", "out", "-q",
-    ])
-    .assert()
-    .success();
+    let out = cmd
+        .args(["plan", "--add", "20", "--radius", "40", "--out", "out"])
+        .assert()
+        .success();
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        stderr.contains("greedy is 7900.0 (3.15%) short (1.18% of all covered)"),
+        "{stderr}"
+    );
     let csv = read(&dir, "out/plan.csv");
     let cum = col(&csv, "cumulative_births_covered");
     let total = |method: &str, n: &str| -> f64 {
