@@ -366,7 +366,7 @@ struct FigureArgs {
 
 impl InputArgs {
     /// The inputs as the library takes them; `figures` is `None` for `assign`, which reads
-    /// the built-in figures only because the study carries them.
+    /// no figures.
     fn to_inputs(&self, figures: Option<&FigureArgs>) -> Inputs {
         let mut inputs = Inputs {
             boundaries: self.boundaries.clone(),
@@ -906,7 +906,10 @@ fn assign(args: AssignArgs) -> i32 {
     let started = Instant::now();
     let mut diag = Diagnostics::new();
     let quiet = args.inputs.quiet;
-    let inputs = args.inputs.to_inputs(None);
+    let inputs = Inputs {
+        without_figures: true,
+        ..args.inputs.to_inputs(None)
+    };
     let result = covgap::analyse_inputs(&inputs, &mut diag);
     report(&diag, quiet);
     let analysis = match result {

@@ -42,6 +42,9 @@ pub struct Inputs {
     pub postcodes: Option<PathBuf>,
     /// Evidence levels that count; `None` for the default.
     pub evidence: Option<Vec<String>>,
+    /// Read no figures (`assign`, which places points and measures distances): every area's
+    /// figure is `None`, and boundaries whose codes no figures table knows are fine.
+    pub without_figures: bool,
 }
 
 fn input(path: &Option<PathBuf>, builtin: fn() -> Input) -> Input {
@@ -51,8 +54,9 @@ fn input(path: &Option<PathBuf>, builtin: fn() -> Input) -> Input {
 /// Reads and checks every input and builds the study. Record-level problems go to `diag`;
 /// the caller decides whether errors among them stop the run (`run`) or are only listed
 /// (`check`). A figures or team file that cannot be read at all is one error in `diag`, so
-/// the other inputs are still checked; fails at once only when the boundaries or the postcode
-/// directory cannot be read, since nothing else can be checked without them.
+/// the other inputs are still checked. Fails at once when the boundaries or the postcode
+/// directory cannot be read; with unreadable boundaries the user's figures table and team list
+/// are first read on their own, so their own problems are listed too.
 pub fn load(inputs: &Inputs, diag: &mut Diagnostics) -> Result<Study> {
     let measure = inputs.measure.unwrap_or(Measure::Births);
     if inputs.births.is_none() {
@@ -230,9 +234,13 @@ fn load_areas(
     };
     // A figures file that cannot be read at all is listed with the other problems, so that
     // `check` goes on to check the team list too.
-    let figures = read_figures(&fin, &fopts, tried, Some(&known), diag)
-        .map_err(|e| record(diag, e))
-        .ok();
+    let figures = if inputs.without_figures {
+        None
+    } else {
+        read_figures(&fin, &fopts, tried, Some(&known), diag)
+            .map_err(|e| record(diag, e))
+            .ok()
+    };
     let mut missing = Vec::new();
 
     let flabel = fin.label();

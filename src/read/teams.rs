@@ -258,14 +258,21 @@ pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> 
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty())
             .collect();
-        let base = match read_base(
+        // A list in covgap's own form (a `base_precision` column) may give the place only in
+        // `base`: a postcode, a postcode district, or "lat, lon" as covgap writes coordinates.
+        let base = read_base(
             get(lat_i),
             get(lon_i),
             get(e_i),
             get(n_i),
             get(pc_i),
             get(pd_i),
-        ) {
+        )
+        .and_then(|b| match b {
+            None if !get(base_label_i).is_empty() => read_base_text(get(base_label_i)).map(Some),
+            b => Ok(b),
+        });
+        let base = match base {
             Ok(b) => b,
             Err(msg) => {
                 diag.error(&label, place, format!("{name}: {msg}"));
@@ -312,6 +319,22 @@ fn read_precision(text: &str) -> std::result::Result<Option<Precision>, String> 
             "base_precision {text:?} is not one of coordinates, postcode, postcode_district"
         )),
     }
+}
+
+/// A `base` value with nothing in the location columns: a postcode or postcode district,
+/// or `lat, lon` (covgap's own form for coordinates).
+fn read_base_text(text: &str) -> std::result::Result<BaseGiven, String> {
+    if let Some(b) = classify_postcode(text) {
+        return Ok(b);
+    }
+    if let Some((lat, lon)) = text.split_once(',') {
+        if let Some(b) = read_base(lat.trim(), lon.trim(), "", "", "", "")? {
+            return Ok(b);
+        }
+    }
+    Err(format!(
+        "base {text:?} is not a postcode, a postcode district or \"latitude, longitude\""
+    ))
 }
 
 fn read_base(

@@ -406,3 +406,39 @@ fn figure_flags_are_not_assign_flags() {
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 }
+
+/// Boundaries with codes no figures table knows (health boards, say): `run` has no figures
+/// for them, but `assign`, which reads none, places points in them.
+#[test]
+fn assign_needs_no_figures_for_the_boundaries() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("points.csv"),
+        "id,easting,northing\nw,405000,305000\ne,415000,305000\n",
+    )
+    .unwrap();
+    let boundaries = fixture_path("boundaries/own_codes_no_figures.geojson");
+    let teams = fixture_path("teams/own_codes_team.csv");
+    covgap_at(&dir)
+        .arg("run")
+        .arg("--boundaries")
+        .arg(&boundaries)
+        .arg("--teams")
+        .arg(&teams)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("no figure matched any area code"));
+    covgap_at(&dir)
+        .args(["assign", "--points", "points.csv", "--out", "out.csv", "-q"])
+        .arg("--boundaries")
+        .arg(&boundaries)
+        .arg("--teams")
+        .arg(&teams)
+        .assert()
+        .success();
+    let rows = read_csv(&dir.path().join("out.csv"));
+    assert_eq!(rows[0][3..6], ["area_code", "area_name", "nearest_team"]);
+    assert_eq!(rows[1][3..6], ["HB00", "West board", "West team"]);
+    assert_eq!(rows[2][3..6], ["HB01", "East board", "West team"]);
+    assert_eq!(rows[2][6], "5.00");
+}

@@ -329,6 +329,15 @@ mod teams {
     }
 
     #[test]
+    fn base_column_that_is_not_a_place_names_the_line() {
+        let p = fixture("teams/base_column_not_a_place.csv");
+        rejects(
+            &["--boundaries", &oxon(), "--teams", &p],
+            &[&format!("{p}, line 2: Nowhere team: base \"somewhere near Oxford\" is not a postcode, a postcode district or \"latitude, longitude\"")],
+        );
+    }
+
+    #[test]
     fn unknown_postcode_with_a_directory() {
         let p = fixture("teams/unknown_postcode.csv");
         rejects_each(

@@ -431,6 +431,35 @@ mod teams {
         assert_eq!(run.covered(), vec!["E07000178", "E07000180", "E07000181"]);
     }
 
+    /// A list in covgap's own form with the location columns blank: `base` alone places each
+    /// team, as a postcode district, a postcode (here without a directory, so at its district
+    /// with a warning), or "lat, lon".
+    #[test]
+    fn base_column_alone_places_the_team() {
+        let run = run_ok(&[
+            "--boundaries",
+            &oxon_wgs84(),
+            "--teams",
+            &fixture("teams/base_column_only.csv"),
+        ]);
+        run.assert_stderr_has(&[
+            "line 3: Abingdon team: postcode OX14 3JJ placed at its postcode district's centroid",
+        ]);
+        let teams = run.teams();
+        let p = |name: &str| teams[name]["properties"].clone();
+        assert_eq!(p("Oxford city team")["base"], "OX1");
+        assert_eq!(p("Oxford city team")["host_area_code"], "E07000178");
+        assert_eq!(
+            teams["Oxford city team"]["geometry"]["coordinates"],
+            serde_json::json!([-1.26232, 51.74694])
+        );
+        assert_eq!(p("Abingdon team")["base_precision"], "postcode_district");
+        assert_eq!(p("Abingdon team")["covers"], "E07000179");
+        assert_eq!(p("Witney team")["base_precision"], "coordinates");
+        assert_eq!(p("Witney team")["covers"], "E07000181");
+        assert_eq!(run.covered(), vec!["E07000178", "E07000179", "E07000181"]);
+    }
+
     #[test]
     fn team_by_latitude_longitude_serves_the_area_holding_it() {
         let run = run_ok(&[
