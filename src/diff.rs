@@ -9,9 +9,13 @@
 //! - the headline figures and each nation's figures, old, new and the change.
 //!
 //! `teams.geojson` lists every team, those with no known base as unlocated features, so
-//! teams the list gives only by the areas they serve are compared too. (Outputs from before
-//! covgap wrote them leave such teams out; the areas they cover still show as newly covered
-//! or uncovered.)
+//! teams the list gives only by the areas they serve are compared too. Outputs from before
+//! covgap wrote them leave such teams out (fewer features than `summary.json`'s
+//! `teams_in_list`); against those, teams with no base are left out of the comparison, and the
+//! report says so. The areas they cover still show as newly covered or uncovered.
+//!
+//! When the runs count different measures (live births, population aged 0), both are shown
+//! but no change is given for the figures of babies or their shares.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -30,6 +34,8 @@ pub struct TeamRow {
     pub counted: bool,
     /// Codes of the areas it covers, `;`-separated.
     pub covers: String,
+    /// Whether it has a base (a point geometry) or is an unlocated feature.
+    pub located: bool,
 }
 
 /// An area as one run's `areas.geojson` lists it.
@@ -51,6 +57,9 @@ pub struct RunOutputs {
     pub areas: BTreeMap<String, AreaRow>,
     /// `summary.json` as written.
     pub summary: Value,
+    /// Whether `teams.geojson` lists every team in the list, those with no base included;
+    /// outputs from before covgap wrote unlocated teams do not.
+    pub lists_unlocated: bool,
 }
 
 fn read_json(dir: &Path, name: &str) -> Result<Value> {
@@ -100,6 +109,7 @@ impl RunOutputs {
                 host_org: text(p, "host_org"),
                 counted: p["counted"].as_bool().unwrap_or(false),
                 covers: text(p, "covers"),
+                located: !f["geometry"].is_null(),
             };
             teams.insert((row.name.clone(), row.host_org.clone()), row);
         }
@@ -117,11 +127,14 @@ impl RunOutputs {
                 },
             );
         }
+        let in_list = summary.get("teams_in_list").and_then(Value::as_u64);
+        let lists_unlocated = in_list.is_none_or(|n| teams.len() as u64 >= n);
         Ok(RunOutputs {
             dir: dir.to_path_buf(),
             teams,
             areas,
             summary,
+            lists_unlocated,
         })
     }
 }
@@ -136,10 +149,17 @@ pub struct Change {
     pub field: &'static str,
     pub old: Option<f64>,
     pub new: Option<f64>,
+    /// Whether old and new count the same thing: a figure of babies is not, when the two
+    /// runs count different measures.
+    pub comparable: bool,
 }
 
 impl Change {
+    /// New minus old; `None` when either is missing or they are not comparable.
     pub fn delta(&self) -> Option<f64> {
+        if !self.comparable {
+            return None;
+        }
         Some(self.new? - self.old?)
     }
 }
@@ -158,6 +178,9 @@ pub struct Diff {
     pub teams_removed: Vec<TeamRow>,
     /// Teams in both runs whose counted status or covered areas changed: (old, new).
     pub teams_changed: Vec<(TeamRow, TeamRow)>,
+    /// Teams with no base were left out of the team comparison, because one run's
+    /// `teams.geojson` (from before covgap wrote them) does not list them.
+    pub unlocated_not_compared: bool,
     /// Codes and rows (new run) of areas covered now but not before.
     pub newly_covered: Vec<(String, AreaRow)>,
     /// Codes and rows (new run) of areas uncovered now but covered before.
@@ -210,24 +233,30 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
         teams_added: Vec::new(),
         teams_removed: Vec::new(),
         teams_changed: Vec::new(),
+        unlocated_not_compared: !(old.lists_unlocated && new.lists_unlocated),
         newly_covered: Vec::new(),
         newly_uncovered: Vec::new(),
         areas_added: Vec::new(),
         areas_removed: Vec::new(),
         figures: Vec::new(),
     };
-    for (k, t) in &new.teams {
-        match old.teams.get(k) {
-            None => d.teams_added.push(t.clone()),
+    let compared = |t: &&TeamRow| t.located || !d.unlocated_not_compared;
+    let (old_teams, new_teams): (BTreeMap<_, _>, BTreeMap<_, _>) = (
+        old.teams.iter().filter(|(_, t)| compared(t)).collect(),
+        new.teams.iter().filter(|(_, t)| compared(t)).collect(),
+    );
+    for (k, t) in &new_teams {
+        match old_teams.get(k) {
+            None => d.teams_added.push((*t).clone()),
             Some(o) if o.counted != t.counted || o.covers != t.covers => {
-                d.teams_changed.push((o.clone(), t.clone()))
+                d.teams_changed.push(((*o).clone(), (*t).clone()))
             }
             Some(_) => {}
         }
     }
-    for (k, t) in &old.teams {
-        if !new.teams.contains_key(k) {
-            d.teams_removed.push(t.clone());
+    for (k, t) in &old_teams {
+        if !new_teams.contains_key(k) {
+            d.teams_removed.push((*t).clone());
         }
     }
     for (code, a) in &new.areas {
@@ -244,6 +273,10 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
         }
     }
     let num = |v: &Value, k: &str| v.get(k).and_then(Value::as_f64);
+    // Babies counted in different measures (and their shares) do not compare.
+    let measure_changed = d.measure_changed();
+    let comparable =
+        |f: &str| !(measure_changed && (f.starts_with("demand") || f.starts_with("percent")));
     for f in HEADLINE {
         d.figures.push(Change {
             code: "K02000001".into(),
@@ -251,6 +284,7 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
             field: f,
             old: num(&old.summary, f),
             new: num(&new.summary, f),
+            comparable: comparable(f),
         });
     }
     let nations = |s: &Value| -> BTreeMap<String, Value> {
@@ -273,6 +307,7 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
                 field: f,
                 old: o.and_then(|v| num(v, f)),
                 new: n.and_then(|v| num(v, f)),
+                comparable: comparable(f),
             });
         }
     }
@@ -368,6 +403,12 @@ impl Diff {
             self.new_dir.display(),
             self.new_period
         );
+        if self.unlocated_not_compared {
+            let _ = writeln!(
+                s,
+                "Teams with no base are left out of the team comparison: one run's `teams.geojson` comes from a covgap that did not write them. The areas they cover still count.\n"
+            );
+        }
         if self.is_empty() {
             let _ = writeln!(s, "Nothing changed.");
             return s;
@@ -375,7 +416,7 @@ impl Diff {
         if self.measure_changed() {
             let _ = writeln!(
                 s,
-                "**The runs count different figures: {old_m} → {new_m}. The old and new totals below measure different things; their change is not a change in coverage.**\n"
+                "**The runs count different figures: {old_m} → {new_m}. The old and new totals below measure different things, so no change is given for them.**\n"
             );
         }
         if self.old_period != self.new_period {
@@ -610,6 +651,7 @@ mod tests {
                             host_org: String::new(),
                             counted: *c,
                             covers: String::new(),
+                            located: true,
                         },
                     )
                 })
@@ -629,7 +671,27 @@ mod tests {
                 })
                 .collect(),
             summary: json!({"percent_covered": pct, "nations": []}),
+            lists_unlocated: true,
         }
+    }
+
+    #[test]
+    fn unlocated_teams_are_not_added_against_outputs_that_left_them_out() {
+        let mut old = run(&[("A", true)], &[("E1", true)], 12.5);
+        let mut new = run(&[("A", true), ("U", false)], &[("E1", true)], 12.5);
+        new.teams
+            .get_mut(&("U".to_string(), String::new()))
+            .unwrap()
+            .located = false;
+        let d = diff(&old, &new);
+        assert_eq!(d.teams_added.len(), 1, "both list every team: U is added");
+        old.lists_unlocated = false;
+        let d = diff(&old, &new);
+        assert!(d.teams_added.is_empty());
+        assert!(d.unlocated_not_compared);
+        assert!(d
+            .markdown()
+            .contains("Teams with no base are left out of the team comparison"));
     }
 
     #[test]
@@ -687,6 +749,11 @@ mod tests {
             "{md}"
         );
         assert!(!md.contains("Population aged 0 (total)"), "{md}");
+        // The percentage covered is a share of different things: no change is given.
+        assert!(
+            md.contains("| % of figure in areas with a team | 12.5 | 12.5 | n/a |"),
+            "{md}"
+        );
         assert!(String::from_utf8(d.csv())
             .unwrap()
             .contains("measure,live births,population aged 0"));

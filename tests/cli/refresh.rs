@@ -158,10 +158,12 @@ fn diff_of_runs_counting_different_figures_says_so() {
         md.contains("**The runs count different figures: live births → population aged 0."),
         "{md}"
     );
+    // Unlike figures: both shown, no change given.
     assert!(
-        md.contains("| Figure (total) | 700,691 | 694,286 | -6,405 |"),
+        md.contains("| Figure (total) | 700,691 | 694,286 | n/a |"),
         "{md}"
     );
+    assert!(md.contains("| Areas with a team | 57 | 57 | 0 |"), "{md}");
 }
 
 #[test]
