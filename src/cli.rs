@@ -521,9 +521,14 @@ fn check(args: CheckArgs) -> i32 {
             for e in &fatal {
                 eprintln!("covgap: {e}");
             }
+            let more = diag.error_count() + fatal.len();
+            let listed = if more > 0 {
+                format!("; {more} more error(s) listed above")
+            } else {
+                String::new()
+            };
             eprintln!(
-                "covgap check: stopped; {} more error(s) listed above. Team areas, bases and figure codes are matched against the areas, so they were not checked",
-                diag.error_count() + fatal.len()
+                "covgap check: stopped{listed}. Teams' areas and bases, and the figures' area codes, are matched against the areas, so they were not checked"
             );
             if let Some(p) = &args.points {
                 eprintln!(

@@ -162,18 +162,22 @@ fn read_lookup() -> Result<HashMap<String, LookupRow>> {
     Ok(out)
 }
 
+/// The headers tried for the figure in a user's table of `measure`.
+fn figure_columns(measure: Measure) -> &'static [&'static str] {
+    match measure {
+        Measure::Age0 => AGE0_COLUMNS,
+        Measure::Births => BIRTHS_COLUMNS,
+    }
+}
+
 /// When the boundaries cannot be read, the user's figures table and team list are still
 /// read on their own, so that `check` lists their own problems (a figure that is not a
 /// number, a team with no name or swapped coordinates) alongside the boundaries' error.
 /// What needs the areas (codes matched, bases placed) cannot be checked.
 fn check_without_areas(inputs: &Inputs, measure: Measure, diag: &mut Diagnostics) {
     if let Some(p) = &inputs.births {
-        let tried = if measure == Measure::Age0 {
-            AGE0_COLUMNS
-        } else {
-            BIRTHS_COLUMNS
-        };
         let fin = Input::File(p.clone());
+        let tried = figure_columns(measure);
         if let Err(e) = read_figures(&fin, &inputs.figure_options, tried, None, diag) {
             record(diag, e);
         }
@@ -216,11 +220,7 @@ fn load_areas(
         Some(p) => (
             Input::File(p.clone()),
             inputs.figure_options.clone(),
-            if measure == Measure::Age0 {
-                AGE0_COLUMNS
-            } else {
-                BIRTHS_COLUMNS
-            },
+            figure_columns(measure),
         ),
         None => (
             builtin::areas(),

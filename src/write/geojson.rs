@@ -170,9 +170,9 @@ pub fn areas(study: &Study, cov: &Coverage) -> Vec<u8> {
     collection("areas", metadata(study), features)
 }
 
-/// `teams.geojson`: every team in the list, a Point at its base, or a null geometry (an
-/// unlocated feature, RFC 7946 section 3.2) when the list gives only the areas it serves, so
-/// the file, like the GeoPackage's `teams` layer, holds the whole list.
+/// `teams.geojson`: every team of the study, a Point at its base, or a null geometry (an
+/// unlocated feature, RFC 7946 section 3.2) when it has no base, so the file holds the same
+/// teams as the GeoPackage's `teams` layer.
 pub fn teams(study: &Study) -> Vec<u8> {
     let features = study
         .teams

@@ -471,7 +471,7 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
             let _ = writeln!(
                 s,
                 "- **Greedy is {d:.1} ({pct:.2}%) short of the {bound} {weight_word}; greedy then swaps is {ds:.1} ({pcts:.2}%) short.** \
-                 Against everything covered once the plan is built (the teams kept fixed included), they are {all:.2}% and {alls:.2}% short."
+                 Against everything covered once the plan is built (the teams kept fixed included), they are {all:.2}% and {alls:.2}% short of the {weight_word}."
             );
         }
         if plan.optimum_by_n.is_empty() {

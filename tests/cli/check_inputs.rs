@@ -437,5 +437,9 @@ fn unreadable_boundaries_still_list_the_figures_and_teams_problems() {
         &format!("{teams}, line 4: team has no name"),
         "covgap check: stopped; 4 more error(s) listed above",
     ]);
+    // With nothing else wrong there is no count of further errors.
+    let alone = check(&["--boundaries", "no_such_boundaries.geojson"]);
+    assert_eq!(alone.code, 1, "{}", alone.stderr);
+    alone.assert_stderr_has(&["covgap check: stopped. Teams' areas and bases"]);
     assert!(c.cwd_entries.is_empty(), "check wrote {:?}", c.cwd_entries);
 }
