@@ -500,6 +500,13 @@ fn check(args: CheckArgs) -> i32 {
     // Problems that stop an input being read at all. Each input is still tried, so that one
     // check lists the problems of all of them.
     let mut fatal: Vec<covgap::error::Error> = Vec::new();
+    if args.small.small_areas_geojson {
+        diag.note(
+            "--small-areas-geojson",
+            None,
+            "check writes nothing; the flag is accepted so that a `run` command line can be checked as it is",
+        );
+    }
     let study = covgap::load::load(&args.inputs.to_inputs(Some(&args.figures)), &mut diag);
     // Read as `run` reads them (see covgap::analyse_inputs_with), with the same measure.
     let small = if small_inputs.is_empty() {
