@@ -12,6 +12,16 @@ fn run_with_teams(teams: &str, out: &std::path::Path) {
         .success();
 }
 
+/// `covgap diff OLD NEW`, which must succeed: its Markdown (standard output) and standard error.
+fn diff_md(old: &std::path::Path, new: &std::path::Path) -> (String, String) {
+    let out = covgap().arg("diff").arg(old).arg(new).assert().success();
+    let o = out.get_output();
+    (
+        String::from_utf8(o.stdout.clone()).unwrap(),
+        String::from_utf8(o.stderr.clone()).unwrap(),
+    )
+}
+
 #[test]
 fn run_json_records_inputs_options_and_period() {
     let dir = tempfile::tempdir().unwrap();
@@ -50,13 +60,7 @@ fn diff_of_two_team_lists_shows_team_and_area_changes() {
     run_with_teams("teams_after.csv", new.path());
 
     // Markdown to standard output.
-    let assert = covgap()
-        .arg("diff")
-        .arg(old.path())
-        .arg(new.path())
-        .assert()
-        .success();
-    let md = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    let (md, _) = diff_md(old.path(), new.path());
     assert!(
         md.contains("## Teams added (1)\n\n- Gamma Parent Infant Team"),
         "{md}"
@@ -108,13 +112,7 @@ fn diff_lists_a_team_added_without_a_base() {
     let (old, new) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     run_with_teams("teams_before.csv", old.path());
     run_with_teams("teams_after_unlocated_added.csv", new.path());
-    let assert = covgap()
-        .arg("diff")
-        .arg(old.path())
-        .arg(new.path())
-        .assert()
-        .success();
-    let md = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    let (md, _) = diff_md(old.path(), new.path());
     assert!(
         md.contains("## Teams added (1)\n\n- Delta Parent Infant Team"),
         "{md}"
@@ -135,16 +133,11 @@ fn diff_of_runs_counting_different_figures_says_so() {
             .assert()
             .success();
     }
-    let assert = covgap()
-        .arg("diff")
-        .arg(old.path())
-        .arg(new.path())
-        .assert()
-        .success()
-        .stderr(predicates::str::contains(
-            "warning: the runs count different figures (live births in",
-        ));
-    let md = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    let (md, stderr) = diff_md(old.path(), new.path());
+    assert!(
+        stderr.contains("warning: the runs count different figures (live births in"),
+        "{stderr}"
+    );
     let lines: Vec<&str> = md.lines().collect();
     assert!(
         lines[2].starts_with("- Old: `") && lines[2].contains("(live births, "),
