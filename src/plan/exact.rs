@@ -341,19 +341,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn arb_problem() -> impl Strategy<Value = MaxCover> {
-        (1usize..14, 1usize..11).prop_flat_map(|(nd, ns)| {
-            (
-                proptest::collection::vec(0u32..60, nd),
-                proptest::collection::vec(
-                    proptest::collection::btree_set(0..nd, 0..=nd.min(5)),
-                    ns,
-                ),
-            )
-                .prop_map(|(w, sets)| MaxCover {
-                    weights: w.into_iter().map(f64::from).collect(),
-                    sets: sets.into_iter().map(|s| s.into_iter().collect()).collect(),
-                })
-        })
+        crate::plan::arb_max_cover(14, 11, 60, 5)
     }
 
     #[test]

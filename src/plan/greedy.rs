@@ -228,17 +228,8 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    pub(crate) fn arb_problem() -> impl Strategy<Value = MaxCover> {
-        (1usize..12, 1usize..10).prop_flat_map(|(nd, ns)| {
-            (
-                proptest::collection::vec(0u32..50, nd),
-                proptest::collection::vec(proptest::collection::btree_set(0..nd, 0..=nd), ns),
-            )
-                .prop_map(|(w, sets)| MaxCover {
-                    weights: w.into_iter().map(f64::from).collect(),
-                    sets: sets.into_iter().map(|s| s.into_iter().collect()).collect(),
-                })
-        })
+    fn arb_problem() -> impl Strategy<Value = MaxCover> {
+        crate::plan::arb_max_cover(12, 10, 50, usize::MAX)
     }
 
     #[test]

@@ -816,16 +816,7 @@ mod tests {
     }
 
     fn arb_problem() -> impl Strategy<Value = MaxCover> {
-        (1usize..16, 1usize..9).prop_flat_map(|(nd, ns)| {
-            (
-                proptest::collection::vec(0u32..40, nd),
-                proptest::collection::vec(proptest::collection::btree_set(0..nd, 0..=nd), ns),
-            )
-                .prop_map(|(w, sets)| MaxCover {
-                    weights: w.into_iter().map(f64::from).collect(),
-                    sets: sets.into_iter().map(|s| s.into_iter().collect()).collect(),
-                })
-        })
+        crate::plan::arb_max_cover(16, 9, 40, usize::MAX)
     }
 
     #[test]

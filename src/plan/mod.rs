@@ -20,6 +20,32 @@ pub mod exact;
 pub mod greedy;
 pub mod instance;
 
+/// Random max-cover problems for the property tests of the solvers and of demand merging:
+/// up to `demand` demand points with weights below `weight`, up to `sites` sites each
+/// covering at most `set_size` of them.
+#[cfg(test)]
+pub(crate) fn arb_max_cover(
+    demand: usize,
+    sites: usize,
+    weight: u32,
+    set_size: usize,
+) -> impl proptest::strategy::Strategy<Value = instance::MaxCover> {
+    use proptest::prelude::*;
+    (1usize..demand, 1usize..sites).prop_flat_map(move |(nd, ns)| {
+        (
+            proptest::collection::vec(0u32..weight, nd),
+            proptest::collection::vec(
+                proptest::collection::btree_set(0..nd, 0..=nd.min(set_size)),
+                ns,
+            ),
+        )
+            .prop_map(|(w, sets)| instance::MaxCover {
+                weights: w.into_iter().map(f64::from).collect(),
+                sets: sets.into_iter().map(|s| s.into_iter().collect()).collect(),
+            })
+    })
+}
+
 use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
 
