@@ -57,9 +57,6 @@ pub struct RunOutputs {
     pub areas: BTreeMap<String, AreaRow>,
     /// `summary.json` as written.
     pub summary: Value,
-    /// Whether `teams.geojson` lists every team in the list, those with no base included;
-    /// outputs from before covgap wrote unlocated teams do not.
-    pub lists_unlocated: bool,
 }
 
 fn read_json(dir: &Path, name: &str) -> Result<Value> {
@@ -127,15 +124,22 @@ impl RunOutputs {
                 },
             );
         }
-        let in_list = summary.get("teams_in_list").and_then(Value::as_u64);
-        let lists_unlocated = in_list.is_none_or(|n| teams.len() as u64 >= n);
         Ok(RunOutputs {
             dir: dir.to_path_buf(),
             teams,
             areas,
             summary,
-            lists_unlocated,
         })
+    }
+
+    /// Whether `teams.geojson` lists every team in the list, those with no base included;
+    /// outputs from before covgap wrote unlocated teams have fewer features than
+    /// `summary.json`'s `teams_in_list`.
+    pub fn lists_unlocated(&self) -> bool {
+        self.summary
+            .get("teams_in_list")
+            .and_then(Value::as_u64)
+            .is_none_or(|n| self.teams.len() as u64 >= n)
     }
 }
 
@@ -233,7 +237,7 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
         teams_added: Vec::new(),
         teams_removed: Vec::new(),
         teams_changed: Vec::new(),
-        unlocated_not_compared: !(old.lists_unlocated && new.lists_unlocated),
+        unlocated_not_compared: !(old.lists_unlocated() && new.lists_unlocated()),
         newly_covered: Vec::new(),
         newly_uncovered: Vec::new(),
         areas_added: Vec::new(),
@@ -529,27 +533,22 @@ impl Diff {
         let header = ["section", "code", "name", "field", "old", "new", "change"];
         let mut rows: Vec<Vec<String>> = Vec::new();
         let raw = |v: Option<f64>| v.map(|x| format!("{x}")).unwrap_or_default();
-        if self.measure_changed() {
-            rows.push(vec![
-                "headline".into(),
-                "K02000001".into(),
-                "United Kingdom".into(),
-                "measure".into(),
-                self.old_measure.clone(),
-                self.new_measure.clone(),
-                String::new(),
-            ]);
-        }
-        if self.old_period != self.new_period {
-            rows.push(vec![
-                "headline".into(),
-                "K02000001".into(),
-                "United Kingdom".into(),
-                "period".into(),
-                self.old_period.clone(),
-                self.new_period.clone(),
-                String::new(),
-            ]);
+        // What the figures are: a row for each description that changed.
+        for (field, old, new) in [
+            ("measure", &self.old_measure, &self.new_measure),
+            ("period", &self.old_period, &self.new_period),
+        ] {
+            if old != new {
+                rows.push(vec![
+                    "headline".into(),
+                    "K02000001".into(),
+                    "United Kingdom".into(),
+                    field.into(),
+                    old.clone(),
+                    new.clone(),
+                    String::new(),
+                ]);
+            }
         }
         for c in &self.figures {
             let section = if c.code == "K02000001" {
@@ -671,7 +670,6 @@ mod tests {
                 })
                 .collect(),
             summary: json!({"percent_covered": pct, "nations": []}),
-            lists_unlocated: true,
         }
     }
 
@@ -685,7 +683,8 @@ mod tests {
             .located = false;
         let d = diff(&old, &new);
         assert_eq!(d.teams_added.len(), 1, "both list every team: U is added");
-        old.lists_unlocated = false;
+        // An older run: its summary counts a team its teams.geojson leaves out.
+        old.summary["teams_in_list"] = json!(2);
         let d = diff(&old, &new);
         assert!(d.teams_added.is_empty());
         assert!(d.unlocated_not_compared);
