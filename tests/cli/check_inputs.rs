@@ -24,7 +24,8 @@ fn with_districts(extra: &[&str]) -> Vec<String> {
     args
 }
 
-fn check_with(extra: &[&str]) -> Outcome {
+/// `covgap check` on the hand-drawn districts with `extra` (see [`with_districts`]).
+pub(crate) fn check_with(extra: &[&str]) -> Outcome {
     let args = with_districts(extra);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     check(&args)

@@ -280,27 +280,15 @@ fn blank_evidence_is_reported() {
 /// named now.
 #[test]
 fn small_area_files_name_the_small_area_flags() {
-    let f = |n: &str| fixture(&format!("small_areas/{n}"));
-    let (districts, births, teams) = (f("districts_bng.geojson"), f("births.csv"), f("teams.csv"));
-    let (polygons, figures) = (
-        f("small_areas_a_unrecognised_fields.geojson"),
-        f("figures_a_unrecognised_headers.csv"),
-    );
     let says = |extra: &[&str], want: &str, not: &str| {
         let mut args = vec![
-            "--boundaries",
-            &districts,
-            "--births",
-            &births,
-            "--teams",
-            &teams,
             "--small-areas",
-            &polygons,
+            "FIX/small_areas_a_unrecognised_fields.geojson",
             "--small-area-figures",
-            &figures,
+            "FIX/figures_a_unrecognised_headers.csv",
         ];
         args.extend_from_slice(extra);
-        let c = crate::check(&args);
+        let c = crate::check_inputs::check_with(&args);
         assert_eq!(c.code, 1, "{}", c.stderr);
         c.assert_stderr_has(&[want]);
         assert!(!c.stderr.contains(not), "{}", c.stderr);
@@ -348,19 +336,12 @@ fn small_area_files_name_the_small_area_flags() {
 /// and leave the small areas as they were. The messages now say what works.
 #[test]
 fn small_area_layers_and_sheets_are_not_sent_to_the_district_flags() {
-    let f = |n: &str| fixture(&format!("small_areas/{n}"));
-    let (districts, births, teams) = (f("districts_bng.geojson"), f("births.csv"), f("teams.csv"));
-    let c = crate::check(&[
-        "--boundaries",
-        &districts,
-        "--births",
-        &births,
-        "--teams",
-        &teams,
+    use crate::check_inputs::check_with;
+    let c = check_with(&[
         "--small-areas",
         &fixture("geopackage_two_layers.gpkg"),
         "--small-area-figures",
-        &f("figures_a.csv"),
+        "FIX/figures_a.csv",
     ]);
     assert_eq!(c.code, 1, "{}", c.stderr);
     c.assert_stderr_has(&[
@@ -386,15 +367,9 @@ fn small_area_layers_and_sheets_are_not_sent_to_the_district_flags() {
     }
     wb.save(&book).unwrap();
     let book = book.display().to_string();
-    let c = crate::check(&[
-        "--boundaries",
-        &districts,
-        "--births",
-        &births,
-        "--teams",
-        &teams,
+    let c = check_with(&[
         "--small-areas",
-        &f("small_areas_a.geojson"),
+        "FIX/small_areas_a.geojson",
         "--small-area-figures",
         &book,
     ]);
