@@ -276,39 +276,30 @@ fn results_do_not_depend_on_chunk_size_and_match_the_unbatched_answer() {
     }
 }
 
+/// The column flags naming the headers of `points/headers_covgap_does_not_know.csv`.
+pub(crate) const POINT_COLUMN_FLAGS: &[&str] = &[
+    "--lat-column",
+    "Y deg",
+    "--lon-column",
+    "X deg",
+    "--easting-column",
+    "Grid E",
+    "--northing-column",
+    "Grid N",
+    "--postcode-column",
+    "Where",
+];
+
 /// Every point column under a header covgap does not know, named with its flag: each row
 /// is placed by the one kind of location it fills in, so a flag that was ignored leaves its
 /// row unlocated.
 #[test]
 fn every_point_column_can_be_named_with_a_flag() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("p.csv"),
-        "ref,Y deg,X deg,Grid E,Grid N,Where\n\
-         degrees,52.4862,-1.8904,,,\n\
-         grid,,,529090,179645,\n\
-         postcode,,,,,B1 1AA\n",
-    )
-    .unwrap();
     covgap_at(&dir)
-        .args([
-            "assign",
-            "-q",
-            "--points",
-            "p.csv",
-            "--out",
-            "o.csv",
-            "--lat-column",
-            "Y deg",
-            "--lon-column",
-            "X deg",
-            "--easting-column",
-            "Grid E",
-            "--northing-column",
-            "Grid N",
-            "--postcode-column",
-            "Where",
-        ])
+        .args(["assign", "-q", "--out", "o.csv", "--points"])
+        .arg(fixture_path("points/headers_covgap_does_not_know.csv"))
+        .args(POINT_COLUMN_FLAGS)
         .assert()
         .success();
     let rows = read_csv(&dir.path().join("o.csv"));

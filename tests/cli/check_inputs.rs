@@ -348,29 +348,10 @@ mod points {
     #[test]
     fn every_point_column_can_be_named_with_a_flag() {
         // Headers covgap does not know: a row whose flag was ignored would not be located.
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("p.csv");
-        std::fs::write(
-            &p,
-            "ref,Y deg,X deg,Grid E,Grid N,Where\n\
-             degrees,52.4862,-1.8904,,,\n\
-             grid,,,529090,179645,\n\
-             postcode,,,,,B1 1AA\n",
-        )
-        .unwrap();
-        let c = check_points(&[
-            p.to_str().unwrap(),
-            "--lat-column",
-            "Y deg",
-            "--lon-column",
-            "X deg",
-            "--easting-column",
-            "Grid E",
-            "--northing-column",
-            "Grid N",
-            "--postcode-column",
-            "Where",
-        ]);
+        let p = fixture("points/headers_covgap_does_not_know.csv");
+        let mut args = vec![p.as_str()];
+        args.extend_from_slice(crate::assign::POINT_COLUMN_FLAGS);
+        let c = check_points(&args);
         assert_eq!(c.code, 0, "{}", c.stderr);
         c.assert_stderr_has(&[
             "3 rows of points read: 3 located, 3 inside an area; 0 not located; 0 error(s), 0 warning(s)",
