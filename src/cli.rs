@@ -441,10 +441,22 @@ fn run(args: RunArgs) -> i32 {
     let mut diag = Diagnostics::new();
     let quiet = args.inputs.quiet;
     let inputs = args.inputs.to_inputs(Some(&args.figures));
-    // The map's fonts and blank page need no inputs: make them on the spare core meanwhile.
-    let (canvas, result) = rayon::join(
-        || covgap::write::map::Canvas::new(covgap::write::map::PNG_WIDTH),
-        || covgap::analyse_inputs_with(&inputs, &args.small.to_inputs(), &mut diag),
+    let small_inputs = args.small.to_inputs();
+    // Each input file's size and time, before anything reads it, for run.json.
+    let mut record = covgap::write::run::InputRecord::note(covgap::write::run::inputs_read(
+        &inputs,
+        &small_inputs,
+    ));
+    // The map's fonts and blank page, and the inputs' hashes, need no analysis: make them on
+    // the spare core meanwhile.
+    let ((canvas, hashed), result) = rayon::join(
+        || {
+            (
+                covgap::write::map::Canvas::new(covgap::write::map::PNG_WIDTH),
+                record.hash(),
+            )
+        },
+        || covgap::analyse_inputs_with(&inputs, &small_inputs, &mut diag),
     );
     report(&diag, quiet);
     let analysis = match result {
@@ -454,8 +466,9 @@ fn run(args: RunArgs) -> i32 {
             return 1;
         }
     };
-    let files = match canvas.and_then(|canvas| {
+    let files = match hashed.and(canvas).and_then(|canvas| {
         analysis.render_all_on(
+            record,
             &inputs,
             &args.small.to_inputs(),
             args.small.small_areas_geojson,
@@ -632,18 +645,30 @@ fn plan(args: PlanArgs) -> i32 {
         (None, Some(_)) => RankBy::Need,
         (None, None) => RankBy::Births,
     };
-    // The deprivation table first: a bad one fails before the slower inputs are read.
+    let inputs = args.inputs.to_inputs(Some(&args.figures));
+    let small_inputs = args.small.to_inputs();
     let need_input = match &args.deprivation {
         Some(p) => Input::File(p.clone()),
         None => covgap::builtin::deprivation(),
     };
+    // Each input file's size and time, before anything reads it, for run.json.
+    let mut record = covgap::write::run::InputRecord::note(covgap::write::run::inputs_read(
+        &inputs,
+        &small_inputs,
+    ));
+    let mut plan_inputs = vec![("deprivation", need_input.clone())];
+    for (role, path) in [("candidates", &args.candidates), ("what_if", &args.what_if)] {
+        if let Some(p) = path {
+            plan_inputs.push((role, Input::File(p.clone())));
+        }
+    }
+    record.note_more(plan_inputs);
+    // The deprivation table first: a bad one fails before the slower inputs are read.
     let need = match covgap::read::deprivation::read_deprivation(&need_input) {
         Ok(d) => d,
         Err(e) => return fail(&e),
     };
     let mut diag = Diagnostics::new();
-    let inputs = args.inputs.to_inputs(Some(&args.figures));
-    let small_inputs = args.small.to_inputs();
     let study = covgap::load::load(&inputs, &mut diag);
     let study = match study {
         Ok(s) => s,
@@ -721,17 +746,10 @@ fn plan(args: PlanArgs) -> i32 {
         analysis.render_with(args.small.small_areas_geojson),
         &plan,
     );
-    // run.json: what this plan read (its own tables too) and how it was asked.
-    let mut plan_inputs = vec![("deprivation", need_input.clone())];
-    for (role, path) in [("candidates", &args.candidates), ("what_if", &args.what_if)] {
-        if let Some(p) = path {
-            plan_inputs.push((role, Input::File(p.clone())));
-        }
-    }
+    // run.json: what this plan read (its own tables too, noted when the plan began) and how
+    // it was asked.
     let path_text = |p: &Option<PathBuf>| p.as_ref().map(|p| p.display().to_string());
-    let record = covgap::write::run::PlanRecord {
-        inputs: plan_inputs,
-        options: serde_json::json!({
+    let plan_options = serde_json::json!({
             "add": options.add,
             "radius_km": args.radius,
             "by": options.by.map(|b| b.key()),
@@ -741,9 +759,14 @@ fn plan(args: PlanArgs) -> i32 {
             "what_if": path_text(&args.what_if),
             "exact_seconds": args.exact_seconds,
             "export_instance": path_text(&args.export_instance),
-        }),
-    };
-    match covgap::write::run::json(&inputs, &small_inputs, &analysis.study, Some(&record)) {
+    });
+    match covgap::write::run::json(
+        &mut record,
+        &inputs,
+        &small_inputs,
+        &analysis.study,
+        Some(&plan_options),
+    ) {
         Ok(bytes) => files.push(covgap::write::OutputFile {
             name: "run.json".into(),
             bytes,

@@ -30,6 +30,10 @@ pub enum Error {
     /// A plan was asked for that cannot be made as asked (e.g. need weights missing).
     #[error("{0}")]
     Plan(String),
+    /// An input file changed between covgap noting it and writing the outputs, so `run.json`
+    /// could not say which version the figures came from.
+    #[error("{path}: changed while covgap was reading it, so the outputs could not record which version was read; nothing was written. Run again once the file is no longer being written")]
+    Changed { path: PathBuf },
     /// An output file could not be written.
     #[error("{path}: cannot write output: {source}")]
     Write {

@@ -148,16 +148,18 @@ impl Analysis {
     }
 
     /// Every output of `covgap run`: [`Analysis::render_with`] plus the GeoPackage, the
-    /// workbook, the map and `run.json`, which records the inputs (size and SHA-256) and
-    /// options. Fails when an input file can no longer be read or a binary output cannot be
-    /// built.
+    /// workbook, the map and `run.json`, which records the inputs (size and SHA-256, from
+    /// `record`, noted before they were read) and options. Fails when an input file can no
+    /// longer be read or has changed since it was noted, or a binary output cannot be built.
     pub fn render_all(
         &self,
+        record: write::run::InputRecord,
         inputs: &Inputs,
         small: &small_areas::SmallAreaInputs,
         small_areas_geojson: bool,
     ) -> Result<Vec<OutputFile>> {
         self.render_all_on(
+            record,
             inputs,
             small,
             small_areas_geojson,
@@ -169,6 +171,7 @@ impl Analysis {
     /// on another core while the inputs were analysed).
     pub fn render_all_on(
         &self,
+        mut record: write::run::InputRecord,
         inputs: &Inputs,
         small: &small_areas::SmallAreaInputs,
         small_areas_geojson: bool,
@@ -209,7 +212,7 @@ impl Analysis {
         files.extend(map?);
         files.push(OutputFile {
             name: "run.json".into(),
-            bytes: write::run::json(inputs, small, s, None)?,
+            bytes: write::run::json(&mut record, inputs, small, s, None)?,
         });
         Ok(files)
     }

@@ -16,13 +16,6 @@ use crate::model::Study;
 use crate::read::Input;
 use crate::small_areas::SmallAreaInputs;
 
-/// What `covgap plan` adds to `run.json`: the files only it reads, and its options.
-#[derive(Debug, Clone)]
-pub struct PlanRecord {
-    pub inputs: Vec<(&'static str, Input)>,
-    pub options: Value,
-}
-
 /// Size in bytes and SHA-256 (lower-case hex) of some bytes.
 ///
 /// # Examples
@@ -37,11 +30,18 @@ pub fn fingerprint_bytes(bytes: &[u8]) -> (u64, String) {
 
 /// Size in bytes and SHA-256 of a file as it is on disk (a gzipped file is hashed packed).
 pub fn fingerprint_file(path: &Path) -> Result<(u64, String)> {
+    fingerprint_and_stamp(path).map(|(hash, _)| hash)
+}
+
+/// [`fingerprint_file`], with the stamp of the file that was hashed (taken from the open file,
+/// so it belongs to the same file even if the path is replaced meanwhile).
+fn fingerprint_and_stamp(path: &Path) -> Result<((u64, String), Stamp)> {
     let rerr = |source| Error::Read {
         path: path.to_path_buf(),
         source,
     };
     let mut f = std::fs::File::open(path).map_err(rerr)?;
+    let before = Stamp::of(&f.metadata().map_err(rerr)?);
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 1 << 16];
     let mut size = 0u64;
@@ -53,31 +53,156 @@ pub fn fingerprint_file(path: &Path) -> Result<(u64, String)> {
         size += n as u64;
         hasher.update(&buf[..n]);
     }
-    Ok((size, hex(&hasher.finalize())))
+    let after = Stamp::of(&f.metadata().map_err(rerr)?);
+    if after != before || size != before.len {
+        return Err(Error::Changed {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(((size, hex(&hasher.finalize())), before))
 }
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn describe(role: &str, input: &Input) -> Result<Value> {
-    Ok(match input {
-        Input::BuiltIn { label, text } => {
-            let (size, sha) = fingerprint_bytes(text.as_bytes());
-            json!({ "role": role, "built_in": label, "bytes": size, "sha256": sha })
+/// Size, modification time and (on Unix) file identity: what shows that a file was not
+/// changed or replaced between two looks at it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    id: Option<(u64, u64)>,
+}
+
+impl Stamp {
+    fn of(meta: &std::fs::Metadata) -> Stamp {
+        #[cfg(unix)]
+        let id = {
+            use std::os::unix::fs::MetadataExt;
+            Some((meta.dev(), meta.ino()))
+        };
+        #[cfg(not(unix))]
+        let id = None;
+        Stamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+            id,
         }
-        Input::File(p) => {
-            let (size, sha) = fingerprint_file(p)?;
-            let abs = std::path::absolute(p).unwrap_or_else(|_| p.clone());
-            json!({
-                "role": role,
-                "path": p.display().to_string(),
-                "absolute_path": abs.display().to_string(),
-                "bytes": size,
-                "sha256": sha,
+    }
+
+    /// The stamp of the file at `path` now; `None` when it cannot be looked at.
+    fn now(path: &Path) -> Option<Stamp> {
+        std::fs::metadata(path).ok().map(|m| Stamp::of(&m))
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Entry {
+    role: &'static str,
+    input: Input,
+    /// How the file looked before anything read it (user files only).
+    stamp: Option<Stamp>,
+    /// Size and SHA-256, once hashed.
+    hash: Option<(u64, String)>,
+}
+
+/// The inputs a run reads, noted before they are read and hashed while they are read, so that
+/// `run.json` records the version of each file the figures came from.
+///
+/// [`InputRecord::note`] takes each file's size and modification time before any input is read
+/// (it is cheap); [`InputRecord::hash`] hashes them, for example on a spare core while the
+/// analysis reads the same files; [`json`] checks, when the outputs are made, that no file has
+/// changed since it was noted, and fails with [`Error::Changed`] if one has. A file that
+/// changes during a run therefore stops it, instead of being recorded in a version the figures
+/// did not come from.
+#[derive(Debug, Clone)]
+pub struct InputRecord {
+    entries: Vec<Entry>,
+}
+
+impl InputRecord {
+    /// Notes every input by role, before any of them is read. Never fails: a file that cannot
+    /// be looked at now is left to the reader that needs it, which says what is wrong.
+    pub fn note(inputs: Vec<(&'static str, Input)>) -> InputRecord {
+        let entries = inputs
+            .into_iter()
+            .map(|(role, input)| Entry {
+                stamp: input.path().and_then(Stamp::now),
+                role,
+                input,
+                hash: None,
             })
+            .collect();
+        InputRecord { entries }
+    }
+
+    /// Notes more inputs (read later in the run, such as `plan`'s own tables).
+    pub fn note_more(&mut self, inputs: Vec<(&'static str, Input)>) {
+        self.entries.extend(InputRecord::note(inputs).entries);
+    }
+
+    /// Hashes every input not yet hashed. Fails when a file cannot be read, or is no longer
+    /// the file that was noted.
+    pub fn hash(&mut self) -> Result<()> {
+        for e in self.entries.iter_mut().filter(|e| e.hash.is_none()) {
+            e.hash = Some(match &e.input {
+                Input::BuiltIn { text, .. } => fingerprint_bytes(text.as_bytes()),
+                Input::File(p) => {
+                    let (hash, stamp) = fingerprint_and_stamp(p)?;
+                    if e.stamp != Some(stamp) {
+                        return Err(Error::Changed { path: p.clone() });
+                    }
+                    hash
+                }
+            });
         }
-    })
+        Ok(())
+    }
+
+    /// Checks that every file still is as it was noted.
+    fn verify(&self) -> Result<()> {
+        for e in &self.entries {
+            if let Input::File(p) = &e.input {
+                if e.stamp.is_none() || Stamp::now(p) != e.stamp {
+                    return Err(Error::Changed { path: p.clone() });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The roles noted, in reading order.
+    pub fn roles(&self) -> Vec<&'static str> {
+        self.entries.iter().map(|e| e.role).collect()
+    }
+
+    fn describe(&mut self) -> Result<Vec<Value>> {
+        self.hash()?;
+        self.verify()?;
+        Ok(self
+            .entries
+            .iter()
+            .map(|e| {
+                let (size, sha) = e.hash.clone().expect("hashed above");
+                match &e.input {
+                    Input::BuiltIn { label, .. } => {
+                        json!({ "role": e.role, "built_in": label, "bytes": size, "sha256": sha })
+                    }
+                    Input::File(p) => {
+                        let abs = std::path::absolute(p).unwrap_or_else(|_| p.clone());
+                        json!({
+                            "role": e.role,
+                            "path": p.display().to_string(),
+                            "absolute_path": abs.display().to_string(),
+                            "bytes": size,
+                            "sha256": sha,
+                        })
+                    }
+                }
+            })
+            .collect())
+    }
 }
 
 /// Every input a run reads, by role, in reading order.
@@ -85,13 +210,29 @@ pub fn inputs_read(inputs: &Inputs, small: &SmallAreaInputs) -> Vec<(&'static st
     let or = |p: &Option<std::path::PathBuf>, b: fn() -> Input| {
         p.clone().map(Input::File).unwrap_or_else(b)
     };
-    let mut v = vec![
-        ("boundaries", or(&inputs.boundaries, builtin::boundaries)),
+    let mut v = vec![("boundaries", or(&inputs.boundaries, builtin::boundaries))];
+    // A Shapefile's codes and names are in its .dbf, and its coordinate system in its .prj.
+    if let Some(shp) = inputs
+        .boundaries
+        .as_deref()
+        .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("shp")))
+    {
+        for (role, ext) in [("boundaries_dbf", "dbf"), ("boundaries_prj", "prj")] {
+            if let Some(p) = [ext.to_string(), ext.to_ascii_uppercase()]
+                .iter()
+                .map(|e| shp.with_extension(e))
+                .find(|p| p.exists())
+            {
+                v.push((role, Input::File(p)));
+            }
+        }
+    }
+    v.extend([
         ("figures", or(&inputs.births, builtin::areas)),
         ("area_lookup", builtin::areas()),
         ("teams", or(&inputs.teams, builtin::teams)),
         ("postcode_districts", builtin::outcodes()),
-    ];
+    ]);
     if let Some(p) = &inputs.postcodes {
         v.push(("postcodes", Input::File(p.clone())));
     }
@@ -152,19 +293,13 @@ fn options(inputs: &Inputs, small: &SmallAreaInputs, study: &Study) -> Value {
 /// `run.json`, with `plan`'s own inputs and options when it is `covgap plan`'s. Fails when a
 /// user's input can no longer be read (moved or deleted since the analysis read it).
 pub fn json(
+    record: &mut InputRecord,
     inputs: &Inputs,
     small: &SmallAreaInputs,
     study: &Study,
-    plan: Option<&PlanRecord>,
+    plan_options: Option<&Value>,
 ) -> Result<Vec<u8>> {
-    let mut read = inputs_read(inputs, small);
-    if let Some(p) = plan {
-        read.extend(p.inputs.iter().cloned());
-    }
-    let described = read
-        .iter()
-        .map(|(role, input)| describe(role, input))
-        .collect::<Result<Vec<_>>>()?;
+    let described = record.describe()?;
     let mut doc = json!({
         "covgap_version": env!("CARGO_PKG_VERSION"),
         "inputs": described,
@@ -184,8 +319,8 @@ pub fn json(
             "counted": study.evidence_rule,
         },
     });
-    if let Some(p) = plan {
-        doc["plan"] = p.options.clone();
+    if let Some(p) = plan_options {
+        doc["plan"] = p.clone();
     }
     let mut s = serde_json::to_string_pretty(&doc).expect("json");
     s.push('\n');
@@ -206,15 +341,82 @@ mod tests {
         );
     }
 
+    fn noted(path: &Path) -> InputRecord {
+        InputRecord::note(vec![("teams", Input::File(path.to_path_buf()))])
+    }
+
+    fn is_changed(r: Result<impl std::fmt::Debug>, path: &Path) -> bool {
+        matches!(r, Err(Error::Changed { path: p }) if p == path)
+    }
+
+    #[test]
+    fn a_file_changed_after_it_was_noted_is_not_hashed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("teams.csv");
+        std::fs::write(&path, "name,areas\nA,E08000035\n").unwrap();
+        let mut record = noted(&path);
+        std::fs::write(&path, "name,areas\nA,E08000035\nB,E08000025\n").unwrap();
+        assert!(is_changed(record.hash(), &path));
+    }
+
+    #[test]
+    fn a_file_changed_after_it_was_hashed_stops_run_json() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("teams.csv");
+        std::fs::write(&path, "name,areas\nA,E08000035\n").unwrap();
+        let mut record = noted(&path);
+        record.hash().unwrap();
+        std::fs::write(&path, "name,areas\nB,E08000025\n").unwrap();
+        assert!(is_changed(record.describe(), &path));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_replaced_by_one_of_the_same_size_is_noticed() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, other) = (dir.path().join("teams.csv"), dir.path().join("new.csv"));
+        std::fs::write(&path, "name,areas\nA,E08000035\n").unwrap();
+        let mut record = noted(&path);
+        std::fs::write(&other, "name,areas\nB,E08000025\n").unwrap();
+        // Same size, and the same modification time as the noted file.
+        let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&other)
+            .unwrap()
+            .set_modified(modified)
+            .unwrap();
+        std::fs::rename(&other, &path).unwrap();
+        assert!(is_changed(record.hash(), &path));
+    }
+
+    #[test]
+    fn an_unchanged_file_is_recorded_with_its_hash() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("teams.csv");
+        std::fs::write(&path, "name,areas\nA,E08000035\n").unwrap();
+        let mut record = noted(&path);
+        let described = record.describe().unwrap();
+        assert_eq!(described[0]["role"], "teams");
+        assert_eq!(
+            (
+                described[0]["bytes"].as_u64().unwrap(),
+                described[0]["sha256"].as_str().unwrap().to_string()
+            ),
+            fingerprint_bytes(b"name,areas\nA,E08000035\n")
+        );
+    }
+
     #[test]
     fn builtin_run_lists_every_input() {
         let mut diag = crate::error::Diagnostics::new();
         let inputs = Inputs::default();
+        let small = SmallAreaInputs::default();
+        let mut record = InputRecord::note(inputs_read(&inputs, &small));
         let a = crate::analyse_inputs(&inputs, &mut diag).unwrap();
-        let v: Value = serde_json::from_slice(
-            &json(&inputs, &SmallAreaInputs::default(), &a.study, None).unwrap(),
-        )
-        .unwrap();
+        let v: Value =
+            serde_json::from_slice(&json(&mut record, &inputs, &small, &a.study, None).unwrap())
+                .unwrap();
         let roles: Vec<&str> = v["inputs"]
             .as_array()
             .unwrap()

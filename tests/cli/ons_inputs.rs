@@ -73,6 +73,26 @@ fn shapefile_with_prj_is_read_on_british_national_grid() {
         serde_json::from_slice(&std::fs::read(out.path().join("run.json")).unwrap()).unwrap();
     let crs = run["boundaries"]["coordinate_system"].as_str().unwrap();
     assert!(crs.contains(".prj") && crs.contains("EPSG:27700"), "{crs}");
+    // The codes and names come from the .dbf and the coordinate system from the .prj, so
+    // run.json fingerprints both beside the .shp.
+    for (role, ext) in [
+        ("boundaries", "shp"),
+        ("boundaries_dbf", "dbf"),
+        ("boundaries_prj", "prj"),
+    ] {
+        let file = fixture_path(SHP).with_extension(ext);
+        let input = run["inputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["role"] == role)
+            .unwrap_or_else(|| panic!("no {role} in run.json: {run}"));
+        assert_eq!(input["path"], file.display().to_string());
+        assert_eq!(
+            input["sha256"],
+            covgap::write::run::fingerprint_bytes(&std::fs::read(&file).unwrap()).1
+        );
+    }
 }
 
 #[test]
