@@ -622,8 +622,14 @@ fn check(args: CheckArgs) -> i32 {
     }
     let errors = diag.error_count() + fatal.len();
     let warnings = diag.count(Severity::Warning);
+    // With -q the warnings are counted but not listed; say so, so the count is not a puzzle.
+    let unlisted = if quiet && warnings > 0 {
+        ", not listed with -q"
+    } else {
+        ""
+    };
     eprintln!(
-        "covgap check: {}; {errors} error(s), {warnings} warning(s)",
+        "covgap check: {}; {errors} error(s), {warnings} warning(s){unlisted}",
         parts.join("; ")
     );
     i32::from(errors > 0)

@@ -697,9 +697,10 @@ mod run_and_check {
         // Oxfordshire), none of them listed, nor the note on the coordinate system.
         assert!(c.warning_lines().is_empty(), "{}", c.stderr);
         assert!(!c.stderr.contains("note:"), "{}", c.stderr);
-        c.assert_stderr_has(&["0 error(s), 13 warning(s)"]);
+        c.assert_stderr_has(&["0 error(s), 13 warning(s), not listed with -q\n"]);
         let loud = crate::check(&args[1..]);
         assert_eq!(loud.warning_lines().len(), 13, "{}", loud.stderr);
+        loud.assert_stderr_has(&["0 error(s), 13 warning(s)\n"]);
         // Errors are still listed.
         let bad = crate::check(&[
             "-q",
