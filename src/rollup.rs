@@ -126,3 +126,25 @@ pub fn percent(part: u64, whole: u64) -> f64 {
         part as f64 * 100.0 / whole as f64
     }
 }
+
+/// `part / whole` in per cent rounded to `decimals` places, as a whole number of those places
+/// (19.07% to one place is 191), 0 when `whole` is 0. It is worked out from the whole numbers,
+/// not a float, and a half rounds away from zero, as Excel and LibreOffice show a share
+/// formatted `0.0%`: 1 of 80 is 1.3%, never 1.2% in one output and 1.3% in another.
+///
+/// # Examples
+/// ```
+/// use covgap::rollup::percent_rounded;
+/// assert_eq!(percent_rounded(133_609, 700_691, 1), 191);
+/// assert_eq!(percent_rounded(1, 80, 1), 13);
+/// assert_eq!(percent_rounded(1, 8, 0), 13);
+/// assert_eq!(percent_rounded(0, 0, 1), 0);
+/// ```
+pub fn percent_rounded(part: u64, whole: u64, decimals: u32) -> u64 {
+    if whole == 0 {
+        return 0;
+    }
+    let (part, whole) = (u128::from(part), u128::from(whole));
+    let scaled = part * 100 * 10u128.pow(decimals);
+    ((2 * scaled + whole) / (2 * whole)) as u64
+}

@@ -105,6 +105,30 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// A share in per cent as every output prints it: one decimal, from the whole numbers, a half
+/// rounded away from zero (see [`crate::rollup::percent_rounded`]), so a share reads the same
+/// in `summary.md`, the CSV tables, `summary.json`, the map and the workbook's `0.0%` cells.
+///
+/// # Examples
+/// ```
+/// assert_eq!(covgap::write::percent_text(133_609, 700_691), "19.1");
+/// assert_eq!(covgap::write::percent_text(1, 80), "1.3");
+/// assert_eq!(covgap::write::percent_text(0, 29_411), "0.0");
+/// ```
+pub fn percent_text(part: u64, whole: u64) -> String {
+    tenths_text(crate::rollup::percent_rounded(part, whole, 1))
+}
+
+/// [`percent_text`] as a JSON number: `19.1`.
+pub fn percent_number(part: u64, whole: u64) -> f64 {
+    crate::rollup::percent_rounded(part, whole, 1) as f64 / 10.0
+}
+
+/// A count of tenths written with one decimal: 191 is `19.1`.
+pub fn tenths_text(tenths: u64) -> String {
+    format!("{}.{}", tenths / 10, tenths % 10)
+}
+
 /// Rounds to `places` decimals, for stable output.
 pub fn round(x: f64, places: i32) -> f64 {
     let m = 10f64.powi(places);

@@ -8,7 +8,7 @@ use crate::coverage::Coverage;
 use crate::model::Study;
 use crate::rollup::{percent, Level, Rollup};
 use crate::small_areas::{Band, Bands, SmallAreas};
-use crate::write::{geojson::metadata, round, thousands};
+use crate::write::{geojson::metadata, percent_number, round, thousands};
 
 /// Headline figures for the UK.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,7 +48,7 @@ fn rollup_json(r: &Rollup) -> Value {
         "areas_covered": r.areas_covered,
         "demand_total": r.demand_total,
         "demand_covered": r.demand_covered,
-        "percent_covered": round(r.percent_covered, 2),
+        "percent_covered": percent_number(r.demand_covered, r.demand_total),
     });
     if let (Some(b), Some(o)) = (&r.bands, v.as_object_mut()) {
         o.insert("distance_bands".into(), bands_json(b));
@@ -104,7 +104,7 @@ pub fn json(
         "demand_total": h.demand_total,
         "demand_covered": h.demand_covered,
         "demand_uncovered": h.demand_uncovered(),
-        "percent_covered": round(percent(h.demand_covered, h.demand_total), 2),
+        "percent_covered": percent_number(h.demand_covered, h.demand_total),
         "teams_in_list": h.teams_in_list,
         "teams_counted": h.teams_counted,
         "nations": rollups.iter().filter(|r| r.level == Level::Nation).map(rollup_json).collect::<Vec<_>>(),

@@ -377,3 +377,214 @@ fn summary_map_and_workbook_carry_the_full_attribution() {
         assert!(notes.contains(words), "covgap.xlsx lacks {words:?}");
     }
 }
+
+/// A share in per cent with one decimal, as a briefing prints it, worked out here from the
+/// whole numbers: rounded half away from zero, as the workbook's `0.0%` format shows it.
+fn one_decimal(part: u64, whole: u64) -> String {
+    let tenths = (part * 2000 + whole) / (2 * whole.max(1));
+    format!("{}.{}", tenths / 10, tenths % 10)
+}
+
+/// A figure pasted from any output of the default run reads the same as in every other: the
+/// headline and each rollup row (summary.json, summary.md, rollups.csv, the workbook, the
+/// map's title) and each gap (gaps.csv, areas.geojson, the GeoPackage, the workbook,
+/// summary.json and summary.md), with the same numbers, rounding and names.
+#[test]
+fn every_output_gives_the_same_headline_and_rollups() {
+    use calamine::{Data, Reader, Xlsx};
+    let run = default_run();
+    let (s, md) = (run.summary(), run.text("summary.md"));
+    let num = |d: Option<&Data>| match d {
+        Some(Data::Float(v)) => *v,
+        other => panic!("{other:?}"),
+    };
+    let str_at = |d: Option<&Data>| match d {
+        Some(Data::String(v)) => v.clone(),
+        _ => String::new(),
+    };
+    let th = covgap::write::thousands;
+    let mut wb = Xlsx::new(std::io::Cursor::new(run.bytes("covgap.xlsx"))).unwrap();
+
+    // The rollups: summary.json, rollups.csv and the workbook, row for row.
+    let rollups_csv = csv_rows(run.bytes("rollups.csv"));
+    let xl = wb.worksheet_range("Rollups").unwrap();
+    let json_rows = s["rollups"].as_array().unwrap();
+    assert_eq!(rollups_csv.len(), json_rows.len() + 1);
+    assert_eq!(xl.height(), json_rows.len() + 1);
+    for (k, r) in json_rows.iter().enumerate() {
+        let (c, t) = (u(&r["demand_covered"]), u(&r["demand_total"]));
+        let pct = one_decimal(c, t);
+        let row = &rollups_csv[k + 1];
+        let want = [
+            r["level"].as_str().unwrap().to_string(),
+            r["code"].as_str().unwrap().to_string(),
+            r["name"].as_str().unwrap().to_string(),
+            r["areas_total"].to_string(),
+            r["areas_covered"].to_string(),
+            t.to_string(),
+            c.to_string(),
+            pct.clone(),
+        ];
+        assert_eq!(row[..8], want, "rollups.csv against summary.json");
+        assert_eq!(
+            r["percent_covered"].as_f64(),
+            pct.parse().ok(),
+            "summary.json {r}"
+        );
+        let x = (k + 1) as u32;
+        assert_eq!(str_at(xl.get_value((x, 1))), want[1]);
+        assert_eq!(str_at(xl.get_value((x, 2))), want[2]);
+        let counts: Vec<u64> = (3..8)
+            .map(|col| num(xl.get_value((x, col))) as u64)
+            .collect();
+        assert_eq!(
+            counts,
+            [u(&r["areas_total"]), u(&r["areas_covered"]), t, c, t - c],
+            "workbook {}",
+            want[1]
+        );
+        // The workbook holds the exact share; its 0.0% format shows it rounded half up.
+        let share = num(xl.get_value((x, 8)));
+        assert!(
+            (share - c as f64 / t.max(1) as f64).abs() < 1e-12,
+            "workbook {}",
+            want[1]
+        );
+        if matches!(want[0].as_str(), "uk" | "nation") {
+            let line = format!(
+                "| {} | {} | {} | {} | {} | {pct} |",
+                want[2],
+                want[3],
+                want[4],
+                th(t),
+                th(c)
+            );
+            assert!(md.contains(&line), "summary.md lacks {line}");
+        }
+    }
+
+    // The headline, in summary.json, summary.md and the map's title.
+    let (c, t) = (u(&s["demand_covered"]), u(&s["demand_total"]));
+    let pct = one_decimal(c, t);
+    assert_eq!(
+        s["percent_covered"].as_f64(),
+        pct.parse().ok(),
+        "summary.json"
+    );
+    assert!(
+        md.contains(&format!(
+            "**{pct}%** of babies born ({} of {})",
+            th(c),
+            th(t)
+        )),
+        "{md}"
+    );
+    let tenths: u64 = pct.replace('.', "").parse().unwrap();
+    let svg = std::str::from_utf8(run.bytes("map.svg")).unwrap();
+    let title = format!(
+        "{} of {} live births ({}.{}%) were in the {} of {} areas with no team.",
+        th(t - c),
+        th(t),
+        (1000 - tenths) / 10,
+        (1000 - tenths) % 10,
+        u(&s["areas_total"]) - u(&s["areas_covered"]),
+        u(&s["areas_total"])
+    );
+    assert!(svg.contains(&title), "map.svg lacks {title}");
+
+    // Each gap: gaps.csv against areas.geojson, the GeoPackage, the workbook, summary.json
+    // and summary.md.
+    let areas = run.areas();
+    let gaps = csv_rows(run.bytes("gaps.csv"));
+    let dir = tempfile::tempdir().unwrap();
+    let gpkg = dir.path().join("covgap.gpkg");
+    std::fs::write(&gpkg, run.bytes("covgap.gpkg")).unwrap();
+    let db = rusqlite::Connection::open(&gpkg).unwrap();
+    let mut stmt = db
+        .prepare("SELECT rank, code, name, births, nearest_team, nearest_team_km FROM gaps ORDER BY rank")
+        .unwrap();
+    let layer: Vec<[String; 6]> = stmt
+        .query_map([], |r| {
+            Ok([
+                r.get::<_, i64>(0)?.to_string(),
+                r.get(1)?,
+                r.get(2)?,
+                r.get::<_, i64>(3)?.to_string(),
+                r.get(4)?,
+                format!("{:.1}", r.get::<_, f64>(5)?),
+            ])
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let xg = wb.worksheet_range("Gaps").unwrap();
+    assert_eq!(
+        gaps.len() - 1,
+        areas.values().filter(|a| a["covered"] == false).count()
+    );
+    assert_eq!((layer.len(), xg.height()), (gaps.len() - 1, gaps.len()));
+    for (k, g) in gaps[1..].iter().enumerate() {
+        let a = &areas[&g[1]];
+        let km = format!("{:.1}", a["nearest_team_km"].as_f64().unwrap());
+        let want = [
+            a["gap_rank"].to_string(),
+            g[1].clone(),
+            a["name"].as_str().unwrap().to_string(),
+            a["births"].to_string(),
+            a["nearest_team"].as_str().unwrap().to_string(),
+            km,
+        ];
+        let csv_row = [&g[0], &g[1], &g[2], &g[5], &g[6], &g[7]].map(String::clone);
+        assert_eq!(csv_row, want, "gaps.csv against areas.geojson");
+        assert_eq!(layer[k], want, "the GeoPackage's gaps layer");
+        let x = (k + 1) as u32;
+        let xl_row = [
+            (num(xg.get_value((x, 0))) as u64).to_string(),
+            str_at(xg.get_value((x, 1))),
+            str_at(xg.get_value((x, 2))),
+            (num(xg.get_value((x, 5))) as u64).to_string(),
+            str_at(xg.get_value((x, 6))),
+            format!("{:.1}", num(xg.get_value((x, 7)))),
+        ];
+        assert_eq!(xl_row, want, "the workbook's Gaps sheet");
+        if k < 20 {
+            let j = &s["top_gaps"][k];
+            assert_eq!(
+                [
+                    &j["rank"],
+                    &j["code"],
+                    &j["name"],
+                    &j["demand"],
+                    &j["nearest_team"]
+                ]
+                .map(|v| v.as_str().map_or_else(|| v.to_string(), String::from)),
+                want[..5],
+                "summary.json top_gaps"
+            );
+            let line = format!(
+                "| {} | {} | {} | {} | {} | {} | {} |",
+                want[0],
+                want[2],
+                want[1],
+                a["nation"].as_str().unwrap(),
+                th(u(&a["births"])),
+                want[4],
+                want[5]
+            );
+            assert!(md.contains(&line), "summary.md lacks {line}");
+        }
+    }
+}
+
+/// A CSV output's rows, header first, without its byte-order mark.
+fn csv_rows(bytes: &[u8]) -> Vec<Vec<String>> {
+    let text = std::str::from_utf8(bytes)
+        .unwrap()
+        .trim_start_matches('\u{feff}');
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect()
+}
