@@ -487,10 +487,10 @@ fn run(args: RunArgs) -> i32 {
                 let s = &analysis.study;
                 let h = covgap::write::summary::Headline::new(s, &analysis.rollups);
                 eprintln!(
-                    "covgap: {} of {} areas have a team; {:.1}% of {} ({}) in covered areas; {} in areas with none",
+                    "covgap: {} of {} areas have a team; {}% of {} ({}) in covered areas; {} in areas with none",
                     h.areas_covered,
                     h.areas_total,
-                    covgap::rollup::percent(h.demand_covered, h.demand_total),
+                    covgap::write::percent_text(h.demand_covered, h.demand_total),
                     s.demand.measure.describe(),
                     s.demand.period,
                     covgap::write::thousands(h.demand_uncovered()),
@@ -813,9 +813,9 @@ fn plan(args: PlanArgs) -> i32 {
             ),
         };
         eprintln!(
-            "covgap plan: {} candidate sites; existing teams cover {:.1}% of {demand}",
+            "covgap plan: {} candidate sites; existing teams cover {}% of {demand}",
             plan.instance.candidates.len(),
-            covgap::rollup::percent(b.existing, b.total),
+            covgap::write::percent_text(b.existing, b.total),
         );
         if options.add > 0 {
             let (d, pct) = plan.gap();

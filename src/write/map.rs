@@ -22,10 +22,10 @@ use geo::{BoundingRect, Intersects, MultiPolygon, Rect};
 use crate::coverage::Coverage;
 use crate::error::{Error, Result};
 use crate::model::Study;
-use crate::rollup::{percent, Rollup};
+use crate::rollup::{percent_rounded, Rollup};
 use crate::write::style::{self, GapClass, Rgb};
 use crate::write::summary::Headline;
-use crate::write::thousands;
+use crate::write::{tenths_text, thousands};
 
 /// Page size in SVG user units: A4 portrait, 1000 units across 210 mm.
 pub const PAGE_W: f64 = 1000.0;
@@ -385,14 +385,15 @@ pub fn map(study: &Study, cov: &Coverage, rollups: &[Rollup]) -> Map {
         19.0,
         &format!("fill=\"{INK}\""),
         &format!(
-            "{} of {} {} ({:.1}%) were in the {} of {} areas with no team.",
+            "{} of {} {} ({}%) were in the {} of {} areas with no team.",
             thousands(h.demand_uncovered()),
             thousands(h.demand_total),
             match study.demand.measure {
                 crate::model::Measure::Births => "live births",
                 crate::model::Measure::Age0 => "babies aged under one",
             },
-            100.0 - percent(h.demand_covered, h.demand_total),
+            // The complement of the share summary.md gives, so the two add up to 100%.
+            tenths_text(1000 - percent_rounded(h.demand_covered, h.demand_total, 1)),
             h.areas_total - h.areas_covered,
             h.areas_total
         ),

@@ -13,7 +13,7 @@ use crate::plan::instance::{DemandKind, Model, RankBy};
 use crate::plan::{Plan, Step};
 use crate::rollup::percent;
 use crate::write::geojson::{collection, metadata, point_geometry, Feature};
-use crate::write::{excel_csv, round, thousands, OutputFile};
+use crate::write::{excel_csv, percent_text, round, thousands, OutputFile};
 
 fn share(x: Option<f64>) -> String {
     x.map(|v| format!("{v:.4}")).unwrap_or_default()
@@ -391,18 +391,18 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
     }
     let _ = writeln!(
         s,
-        "- **Existing teams** cover {} of {} {what} ({:.1}%) under this model.",
+        "- **Existing teams** cover {} of {} {what} ({}%) under this model.",
         thousands(b.existing),
         thousands(b.total),
-        percent(b.existing, b.total)
+        percent_text(b.existing, b.total)
     );
     if b.what_if_teams > 0 {
         let _ = writeln!(
             s,
-            "- **With the {} what-if team(s)**: {} ({:.1}%), {} more.",
+            "- **With the {} what-if team(s)**: {} ({}%), {} more.",
             b.what_if_teams,
             thousands(b.with_what_if),
-            percent(b.with_what_if, b.total),
+            percent_text(b.with_what_if, b.total),
             thousands(b.with_what_if - b.existing)
         );
     }
@@ -427,31 +427,31 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
         let last = |v: &[Step]| v.last().map_or(b.with_what_if, |s| s.babies_cumulative);
         let _ = writeln!(
             s,
-            "- **{} new team(s), greedy** (lazy re-evaluation, {:.1} ms): {} {what} newly covered, {:.1}% {scope} covered in all; {weight_word} {:.1}.",
+            "- **{} new team(s), greedy** (lazy re-evaluation, {:.1} ms): {} {what} newly covered, {}% {scope} covered in all; {weight_word} {:.1}.",
             plan.greedy.sites.len(),
             plan.greedy_seconds * 1000.0,
             thousands(last(&gsteps) - b.with_what_if),
-            percent(last(&gsteps), b.total),
+            percent_text(last(&gsteps), b.total),
             plan.greedy.value
         );
         let _ = writeln!(
             s,
-            "- **Exact** (integer programming, microlp; {} sites and {} demand groups after reduction; {:.2} s): {}; {} {what} newly covered, {:.1}% in all; {weight_word} {:.1}.",
+            "- **Exact** (integer programming, microlp; {} sites and {} demand groups after reduction; {:.2} s): {}; {} {what} newly covered, {}% in all; {weight_word} {:.1}.",
             plan.exact.reduced_sites,
             plan.exact.reduced_demand,
             plan.exact.seconds,
             plan.exact.status.describe(&plan.options.limits),
             thousands(last(&esteps) - b.with_what_if),
-            percent(last(&esteps), b.total),
+            percent_text(last(&esteps), b.total),
             plan.exact.value
         );
         let ssteps = plan.swapped_steps();
         let _ = writeln!(
             s,
-            "- **Greedy then swaps** (interchange until no single swap adds more, {:.1} ms): {} {what} newly covered, {:.1}% in all; {weight_word} {:.1}.",
+            "- **Greedy then swaps** (interchange until no single swap adds more, {:.1} ms): {} {what} newly covered, {}% in all; {weight_word} {:.1}.",
             plan.swapped_seconds * 1000.0,
             thousands(last(&ssteps) - b.with_what_if),
-            percent(last(&ssteps), b.total),
+            percent_text(last(&ssteps), b.total),
             plan.swapped.value
         );
         if matches!(plan.exact.status, Status::TooLarge(_) | Status::Failed(_)) {
@@ -499,10 +499,10 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
         for i in 0..gsteps.len().max(esteps.len()) {
             let cell = |v: &[Step]| match v.get(i) {
                 Some(st) => format!(
-                    "{} | {} | {:.1}",
+                    "{} | {} | {}",
                     name(st),
                     thousands(st.babies_new),
-                    st.percent_cumulative
+                    percent_text(st.babies_cumulative, b.total)
                 ),
                 None => " | | ".into(),
             };
@@ -512,8 +512,8 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
                 .find(|o| o.n == i + 1)
                 .map(|o| {
                     format!(
-                        "{:.1}{}",
-                        o.percent_cumulative,
+                        "{}{}",
+                        percent_text(o.babies_cumulative, b.total),
                         if o.proven { "" } else { " (unproven)" }
                     )
                 })

@@ -6,9 +6,9 @@ use serde_json::{json, Value};
 
 use crate::coverage::Coverage;
 use crate::model::Study;
-use crate::rollup::{percent, Level, Rollup};
+use crate::rollup::{percent_rounded, Level, Rollup};
 use crate::small_areas::{Band, Bands, SmallAreas};
-use crate::write::{geojson::metadata, percent_number, round, thousands};
+use crate::write::{geojson::metadata, percent_number, percent_text, round, thousands};
 
 /// Headline figures for the UK.
 #[derive(Debug, Clone, PartialEq)]
@@ -165,15 +165,15 @@ pub fn markdown(
     let _ = writeln!(s, "## Headline\n");
     let _ = writeln!(
         s,
-        "- **{} of {} areas** ({:.0}%) have at least one team.",
+        "- **{} of {} areas** ({}%) have at least one team.",
         h.areas_covered,
         h.areas_total,
-        percent(h.areas_covered as u64, h.areas_total as u64)
+        percent_rounded(h.areas_covered as u64, h.areas_total as u64, 0)
     );
     let _ = writeln!(
         s,
-        "- **{:.1}%** of {babies} ({} of {}) are in an area with a team.",
-        percent(h.demand_covered, h.demand_total),
+        "- **{}%** of {babies} ({} of {}) are in an area with a team.",
+        percent_text(h.demand_covered, h.demand_total),
         thousands(h.demand_covered),
         thousands(h.demand_total)
     );
@@ -194,9 +194,9 @@ pub fn markdown(
     if let (Some(_), Some(b)) = (small, uk_bands) {
         let _ = writeln!(
             s,
-            "- **{}** babies live more than 25 km from the nearest team ({:.1}% of the {} in the small areas given), and **{}** more than 50 km.",
+            "- **{}** babies live more than 25 km from the nearest team ({}% of the {} in the small areas given), and **{}** more than 50 km.",
             thousands(b.beyond_25km()),
-            percent(b.beyond_25km(), b.total()),
+            percent_text(b.beyond_25km(), b.total()),
             thousands(b.total()),
             thousands(b.get(Band::Over50Km)),
         );
@@ -219,13 +219,13 @@ pub fn markdown(
     {
         let _ = writeln!(
             s,
-            "| {} | {} | {} | {} | {} | {:.1} |",
+            "| {} | {} | {} | {} | {} | {} |",
             r.name,
             r.areas_total,
             r.areas_covered,
             thousands(r.demand_total),
             thousands(r.demand_covered),
-            r.percent_covered
+            percent_text(r.demand_covered, r.demand_total)
         );
     }
     let _ = writeln!(s);

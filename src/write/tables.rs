@@ -5,7 +5,7 @@
 use crate::coverage::Coverage;
 use crate::model::Study;
 use crate::rollup::Rollup;
-use crate::write::{excel_csv, round};
+use crate::write::{excel_csv, percent_text, round};
 
 /// `gaps.csv`: uncovered areas, largest figure first.
 pub fn gaps(study: &Study, cov: &Coverage) -> Vec<u8> {
@@ -88,7 +88,7 @@ pub fn rollups(study: &Study, rollups: &[Rollup]) -> Vec<u8> {
                 r.areas_covered.to_string(),
                 r.demand_total.to_string(),
                 r.demand_covered.to_string(),
-                format!("{:.1}", r.percent_covered),
+                percent_text(r.demand_covered, r.demand_total),
                 study.demand.period.clone(),
             ];
             if banded {

@@ -588,3 +588,58 @@ fn csv_rows(bytes: &[u8]) -> Vec<Vec<String>> {
         .map(|r| r.unwrap().iter().map(String::from).collect())
         .collect()
 }
+
+/// A share exactly on a half (1 of 80 babies is 1.25%) is rounded the same way in every
+/// output: up, as the workbook's `0.0%` cells show it, not to 1.2% in the text outputs.
+#[test]
+fn a_share_on_a_half_reads_the_same_in_every_output() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("births.csv"),
+        "code,births\nE07000177,1\nE07000178,20\nE07000179,20\nE07000180,20\nE07000181,19\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("teams.csv"),
+        "name,areas_served\nNorth team,E07000177\n",
+    )
+    .unwrap();
+    let boundaries = fixture("boundaries/oxfordshire_wgs84.geojson");
+    let args = [
+        "run",
+        "--boundaries",
+        &boundaries,
+        "--births",
+        "births.csv",
+        "--teams",
+        "teams.csv",
+        "--out",
+        "out",
+    ];
+    let run = covgap_in(dir.path(), &args, Some("out"));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    run.assert_stderr_has(&["1 of 5 areas have a team; 1.3% of live births"]);
+    let md = run.text("summary.md");
+    assert!(md.contains("- **1.3%** of babies born (1 of 80)"), "{md}");
+    assert!(
+        md.contains("| United Kingdom | 5 | 1 | 80 | 1 | 1.3 |"),
+        "{md}"
+    );
+    let rollups = crate::read_csv(&dir.path().join("out/rollups.csv"));
+    assert!(rollups.len() > 4);
+    for row in &rollups[1..] {
+        assert_eq!(row[7], "1.3", "rollups.csv {row:?}");
+    }
+    let s = run.summary();
+    assert_eq!(s["percent_covered"], 1.3);
+    assert!(s["rollups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["percent_covered"] == 1.3));
+    let svg = std::str::from_utf8(run.bytes("map.svg")).unwrap();
+    assert!(
+        svg.contains("79 of 80 live births (98.7%)"),
+        "the map's title"
+    );
+}
