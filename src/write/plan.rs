@@ -11,7 +11,6 @@ use crate::model::Study;
 use crate::plan::exact::Status;
 use crate::plan::instance::{DemandKind, Model, RankBy};
 use crate::plan::{Plan, Step};
-use crate::rollup::percent;
 use crate::write::geojson::{collection, metadata, point_geometry, Feature};
 use crate::write::{excel_csv, percent_text, round, thousands, OutputFile};
 
@@ -117,7 +116,7 @@ pub fn csv(study: &Study, plan: &Plan) -> Vec<u8> {
         match plan.optimum_by_n.iter().find(|o| o.n == n) {
             Some(o) => [
                 o.babies_cumulative.to_string(),
-                format!("{:.2}", o.percent_cumulative),
+                percent_text(o.babies_cumulative, plan.baseline.total),
             ],
             None => [String::new(), String::new()],
         }
@@ -141,10 +140,7 @@ pub fn csv(study: &Study, plan: &Plan) -> Vec<u8> {
         }
         r.extend([
             plan.baseline.with_what_if.to_string(),
-            format!(
-                "{:.2}",
-                percent(plan.baseline.with_what_if, plan.baseline.total)
-            ),
+            percent_text(plan.baseline.with_what_if, plan.baseline.total),
             String::new(),
             String::new(),
             String::new(),
@@ -175,7 +171,7 @@ pub fn csv(study: &Study, plan: &Plan) -> Vec<u8> {
             }
             r.extend([
                 s.babies_cumulative.to_string(),
-                format!("{:.2}", s.percent_cumulative),
+                percent_text(s.babies_cumulative, plan.baseline.total),
                 share(site_deprivation(plan, s.site)),
             ]);
             r.extend(optimum(s.n));

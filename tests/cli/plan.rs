@@ -538,3 +538,81 @@ fn candidates_by_full_postcode_are_placed_by_the_postcode_directory() {
         "{said}"
     );
 }
+
+/// A plan figure reads the same in `plan.md`, the plan section of `summary.md`, `plan.csv` and
+/// `plan.geojson`: for each n, the greedy and exact site, the babies it newly covers and the
+/// share of the UK covered (one decimal everywhere), and which sites each plan holds.
+#[test]
+fn plan_md_csv_and_geojson_give_the_same_sites_and_figures() {
+    let (mut cmd, dir) = covgap();
+    cmd.args(["plan", "--add", "20", "--radius", "40", "--out", "out"])
+        .assert()
+        .success();
+    let md = read(&dir, "out/plan.md");
+    let section = &md[md.find("\n## Plan").unwrap()..];
+    assert!(read(&dir, "out/summary.md").ends_with(section));
+    let csv = crate::read_csv(&dir.path().join("out/plan.csv"));
+    let h = &csv[0];
+    let at = |name: &str| h.iter().position(|c| c == name).unwrap();
+    let (site, code, newly, pct) = (
+        at("site"),
+        at("district_code"),
+        at("births_newly_covered"),
+        at("cumulative_percent_of_uk"),
+    );
+    let steps = |method: &str| -> Vec<&Vec<String>> {
+        csv.iter()
+            .filter(|r| r[0] == method && r[1] != "0")
+            .collect()
+    };
+    let (greedy, exact) = (steps("greedy"), steps("exact"));
+    assert_eq!((greedy.len(), exact.len()), (20, 20));
+    let best = at("best_possible_percent_at_n");
+    let cell = |r: &Vec<String>| {
+        let n: u64 = r[newly].parse().unwrap();
+        format!(
+            "{} ({}) | {} | {}",
+            r[site],
+            r[code],
+            covgap::write::thousands(n),
+            r[pct]
+        )
+    };
+    for (i, (g, e)) in greedy.iter().zip(&exact).enumerate() {
+        let line = format!("| {} | {} | {} | {} |", i + 1, cell(g), cell(e), g[best]);
+        assert!(section.contains(&line), "plan.md lacks {line}");
+    }
+    let existing = &csv
+        .iter()
+        .find(|r| r[0] == "greedy" && r[1] == "0")
+        .unwrap()[pct];
+    assert!(
+        section.contains(&format!("({existing}%) under this model")),
+        "{section}"
+    );
+    // plan.geojson: one point per site either plan holds, with the same rank and figures.
+    let doc: serde_json::Value = serde_json::from_str(&read(&dir, "out/plan.geojson")).unwrap();
+    for f in doc["features"].as_array().unwrap() {
+        let p = &f["properties"];
+        let code_of = p["district_code"].as_str().unwrap();
+        let g = greedy.iter().find(|r| r[code] == code_of);
+        let e = exact.iter().find(|r| r[code] == code_of);
+        assert!(g.is_some() || e.is_some(), "{p}");
+        assert_eq!(
+            p["greedy_rank"].as_u64(),
+            g.map(|r| r[1].parse().unwrap()),
+            "{p}"
+        );
+        assert_eq!(
+            p["greedy_births_newly_covered"].as_u64(),
+            g.map(|r| r[newly].parse().unwrap()),
+            "{p}"
+        );
+        assert_eq!(p["in_exact_plan"], e.is_some(), "{p}");
+        assert_eq!(
+            p["exact_births_newly_covered"].as_u64(),
+            e.map(|r| r[newly].parse().unwrap()),
+            "{p}"
+        );
+    }
+}

@@ -86,7 +86,7 @@ fn radius_covers_small_areas_by_distance_not_by_district() {
         assert_eq!(c[1]["newly_covered_small_areas"], "2");
         assert_eq!(c[1]["newly_covers"], "E06000002");
         assert_eq!(c[1]["cumulative_babies_covered"], "80");
-        assert_eq!(c[1]["cumulative_percent_of_total"], "64.00");
+        assert_eq!(c[1]["cumulative_percent_of_total"], "64.0");
     }
     let md = text(&dir, "out/plan.md");
     for part in [
@@ -196,7 +196,7 @@ fn without_a_radius_small_areas_are_covered_with_their_district() {
     // Every baby in the small areas is covered once every district has a team: the plan's
     // total is the small-area figures' (125), not the district births (430).
     assert_eq!(c[3]["cumulative_babies_covered"], "125");
-    assert_eq!(c[3]["cumulative_percent_of_total"], "100.00");
+    assert_eq!(c[3]["cumulative_percent_of_total"], "100.0");
     let md = text(&dir, "out/plan.md");
     assert!(md.contains("a team covers every small area in the district it is placed in"));
     assert!(
