@@ -819,17 +819,18 @@ fn plan(args: PlanArgs) -> i32 {
         );
         if options.add > 0 {
             let (d, pct) = plan.gap();
+            let value = |v: f64| covgap::write::plan::value_text(options.rank_by, v);
             eprintln!(
-                "covgap plan: {} new site(s): greedy {:.1} ({:.1} ms), greedy then swaps {:.1} ({:.1} ms), exact {:.1} ({}, {:.2} s); greedy is {:.1} ({:.2}%) short ({:.2}% of all covered)",
+                "covgap plan: {} new site(s): greedy {} ({:.1} ms), greedy then swaps {} ({:.1} ms), exact {} ({}, {:.2} s); greedy is {} ({:.2}%) short ({:.2}% of all covered)",
                 options.add,
-                plan.greedy.value,
+                value(plan.greedy.value),
                 plan.greedy_seconds * 1000.0,
-                plan.swapped.value,
+                value(plan.swapped.value),
                 plan.swapped_seconds * 1000.0,
-                plan.exact.value,
+                value(plan.exact.value),
                 plan.exact.status.describe(&options.limits),
                 plan.exact.seconds,
-                d,
+                value(d),
                 pct,
                 plan.gap_of_all(plan.greedy.value)
             );

@@ -14,6 +14,33 @@ use crate::plan::{Plan, Step};
 use crate::write::geojson::{collection, metadata, point_geometry, Feature};
 use crate::write::{excel_csv, percent_text, round, thousands, OutputFile};
 
+/// A plan's value (or a difference of two) as the outputs give babies: with thousands
+/// separators, and with one decimal only when babies are weighted by need, since the value is
+/// then no longer a count. Ranked by births, the value is the babies newly covered and reads
+/// as they do: 243,055, not 243055.0.
+///
+/// # Examples
+/// ```
+/// use covgap::plan::instance::RankBy;
+/// use covgap::write::plan::value_text;
+/// assert_eq!(value_text(RankBy::Births, 243_055.0), "243,055");
+/// assert_eq!(value_text(RankBy::Need, 78_297.14), "78,297.1");
+/// assert_eq!(value_text(RankBy::Births, -12.0), "-12");
+/// ```
+pub fn value_text(rank_by: RankBy, v: f64) -> String {
+    let sign = if v < 0.0 { "-" } else { "" };
+    match rank_by {
+        RankBy::Births => format!("{sign}{}", thousands(v.abs().round() as u64)),
+        RankBy::Need => {
+            let tenths = (v.abs() * 10.0).round() as u64;
+            if tenths == 0 {
+                return "0.0".into();
+            }
+            format!("{sign}{}.{}", thousands(tenths / 10), tenths % 10)
+        }
+    }
+}
+
 fn share(x: Option<f64>) -> String {
     x.map(|v| format!("{v:.4}")).unwrap_or_default()
 }
@@ -418,37 +445,38 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
         } else {
             "value"
         };
+        let value = |v: f64| value_text(plan.options.rank_by, v);
         let gsteps = plan.greedy_steps();
         let esteps = plan.exact_steps();
         let last = |v: &[Step]| v.last().map_or(b.with_what_if, |s| s.babies_cumulative);
         let _ = writeln!(
             s,
-            "- **{} new team(s), greedy** (lazy re-evaluation, {:.1} ms): {} {what} newly covered, {}% {scope} covered in all; {weight_word} {:.1}.",
+            "- **{} new team(s), greedy** (lazy re-evaluation, {:.1} ms): {} {what} newly covered, {}% {scope} covered in all; {weight_word} {}.",
             plan.greedy.sites.len(),
             plan.greedy_seconds * 1000.0,
             thousands(last(&gsteps) - b.with_what_if),
             percent_text(last(&gsteps), b.total),
-            plan.greedy.value
+            value(plan.greedy.value)
         );
         let _ = writeln!(
             s,
-            "- **Exact** (integer programming, microlp; {} sites and {} demand groups after reduction; {:.2} s): {}; {} {what} newly covered, {}% in all; {weight_word} {:.1}.",
+            "- **Exact** (integer programming, microlp; {} sites and {} demand groups after reduction; {:.2} s): {}; {} {what} newly covered, {}% in all; {weight_word} {}.",
             plan.exact.reduced_sites,
             plan.exact.reduced_demand,
             plan.exact.seconds,
             plan.exact.status.describe(&plan.options.limits),
             thousands(last(&esteps) - b.with_what_if),
             percent_text(last(&esteps), b.total),
-            plan.exact.value
+            value(plan.exact.value)
         );
         let ssteps = plan.swapped_steps();
         let _ = writeln!(
             s,
-            "- **Greedy then swaps** (interchange until no single swap adds more, {:.1} ms): {} {what} newly covered, {}% in all; {weight_word} {:.1}.",
+            "- **Greedy then swaps** (interchange until no single swap adds more, {:.1} ms): {} {what} newly covered, {}% in all; {weight_word} {}.",
             plan.swapped_seconds * 1000.0,
             thousands(last(&ssteps) - b.with_what_if),
             percent_text(last(&ssteps), b.total),
-            plan.swapped.value
+            value(plan.swapped.value)
         );
         if matches!(plan.exact.status, Status::TooLarge(_) | Status::Failed(_)) {
             let _ = writeln!(s, "- **How far greedy is from the optimum is not known**: the exact solve was not done.");
@@ -464,9 +492,10 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
                 plan.gap_of_all(plan.greedy.value),
                 plan.gap_of_all(plan.swapped.value),
             );
+            let (d, ds) = (value(d), value(ds));
             let _ = writeln!(
                 s,
-                "- **Greedy is {d:.1} ({pct:.2}%) short of the {bound} {weight_word}; greedy then swaps is {ds:.1} ({pcts:.2}%) short.** \
+                "- **Greedy is {d} ({pct:.2}%) short of the {bound} {weight_word}; greedy then swaps is {ds} ({pcts:.2}%) short.** \
                  Against everything covered once the plan is built (the teams kept fixed included), they are {all:.2}% and {alls:.2}% short of the {weight_word}."
             );
         }

@@ -270,7 +270,7 @@ fn greedy_shortfall_is_given_against_the_gain_and_against_all_covered() {
         .success();
     let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
     assert!(
-        stderr.contains("greedy is 7900.0 (3.15%) short (1.18% of all covered)"),
+        stderr.contains("greedy is 7,900 (3.15%) short (1.18% of all covered)"),
         "{stderr}"
     );
     let csv = read(&dir, "out/plan.csv");
@@ -296,10 +296,10 @@ fn greedy_shortfall_is_given_against_the_gain_and_against_all_covered() {
     assert!(g_all < g_gain && g_all > 0.0, "{g_gain} {g_all}");
     let md = read(&dir, "out/plan.md");
     let expected = format!(
-        "short of the exact value; greedy then swaps is {:.1} ({s_gain:.2}%) short.** Against \
+        "short of the exact value; greedy then swaps is {} ({s_gain:.2}%) short.** Against \
          everything covered once the plan is built (the teams kept fixed included), they are \
          {g_all:.2}% and {s_all:.2}% short of the value.",
-        exact - total("greedy_swap", "20")
+        covgap::write::thousands((exact - total("greedy_swap", "20")) as u64)
     );
     assert!(md.contains(&expected), "{expected}\n{md}");
     assert!(
@@ -581,6 +581,21 @@ fn plan_md_csv_and_geojson_give_the_same_sites_and_figures() {
     for (i, (g, e)) in greedy.iter().zip(&exact).enumerate() {
         let line = format!("| {} | {} | {} | {} |", i + 1, cell(g), cell(e), g[best]);
         assert!(section.contains(&line), "plan.md lacks {line}");
+    }
+    // Ranked by births, each plan's value is the babies it newly covers, and reads as they do.
+    for (method, words) in [("greedy", "greedy**"), ("exact", "**Exact**")] {
+        let sum: u64 = steps(method)
+            .iter()
+            .map(|r| r[newly].parse::<u64>().unwrap())
+            .sum();
+        let sum = covgap::write::thousands(sum);
+        let line = section.lines().find(|l| l.contains(words)).unwrap();
+        assert!(
+            line.contains(&format!(": {sum} live births newly covered"))
+                || line.contains(&format!("; {sum} live births newly covered")),
+            "{line}"
+        );
+        assert!(line.ends_with(&format!("; value {sum}.")), "{line}");
     }
     let existing = &csv
         .iter()
