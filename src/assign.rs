@@ -449,6 +449,8 @@ impl Ctx<'_, '_> {
         let mut rec = csv::ByteRecord::new();
         let mut km = String::new();
         let mut cache = self.assigner.cache();
+        // Lines counted from the chunk's own bytes (the csv crate's count lags after CRLF).
+        let mut lines = crate::read::text::Lines::new(&chunk.bytes);
         loop {
             let more = reader
                 .read_byte_record(&mut rec)
@@ -456,13 +458,13 @@ impl Ctx<'_, '_> {
                     path: self.path.to_path_buf(),
                     message: format!(
                         "line {}: is not readable as CSV: {e}",
-                        chunk.first_line + e.position().map_or(0, |p| p.line().saturating_sub(1))
+                        chunk.first_line + lines.clone().of(e.position()).saturating_sub(1)
                     ),
                 })?;
             if !more {
                 break;
             }
-            let line = chunk.first_line + rec.position().map_or(0, |p| p.line() - 1);
+            let line = chunk.first_line + lines.of(rec.position()) - 1;
             stats.rows += 1;
             let given = self.layout.point(&rec);
             let (result, by, at) = match self.locate(&given) {

@@ -54,12 +54,13 @@ pub fn csv_rows(input: &Input) -> Result<Rows> {
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
+    let mut lines = crate::read::text::Lines::new(text.as_bytes());
     for rec in reader.records() {
         let rec = rec.map_err(|e| Error::Format {
             path: input.path_for_errors(),
             message: format!("is not readable as CSV: {e}"),
         })?;
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        let line = lines.of(rec.position());
         rows.push((line, rec.iter().map(|s| s.to_string()).collect()));
     }
     Ok(rows)

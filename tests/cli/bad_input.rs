@@ -396,6 +396,51 @@ mod teams {
     }
 }
 
+/// Excel on Windows saves CSV with CRLF line ends, and ONS tables have blank lines: the line
+/// a message names must be the line the user's editor shows.
+mod line_numbers_with_crlf_and_blank_lines {
+    use super::*;
+
+    #[test]
+    fn births() {
+        let p = fixture("births/crlf_blank_lines_not_a_number.csv");
+        rejects_each(
+            &[
+                "--boundaries",
+                &oxon(),
+                "--teams",
+                &fixture("teams/no_evidence_column.csv"),
+                "--births",
+                &p,
+            ],
+            &[
+                &format!("{p}, line 5: E07000178: figure \"about 1400\""),
+                &format!("{p}, line 8: E07000180: figure \"1.4OO\""),
+            ],
+            2,
+        );
+    }
+
+    #[test]
+    fn teams() {
+        let p = fixture("teams/crlf_blank_line_unknown_area.csv");
+        rejects(
+            &["--boundaries", &oxon(), "--teams", &p],
+            &[&format!("{p}, line 4: City team: area \"Oxfrod\"")],
+        );
+    }
+
+    #[test]
+    fn points() {
+        let p = fixture("points/crlf_blank_line_swapped.csv");
+        let c = check(&["--points", &p]);
+        assert_eq!(c.code, 0, "{}", c.stderr);
+        c.assert_stderr_has(&[&format!(
+            "warning: {p}, line 4: not located: latitude/longitude not in the UK"
+        )]);
+    }
+}
+
 #[test]
 fn failed_run_leaves_an_existing_output_folder_as_it_was() {
     let dir = tempfile::tempdir().unwrap();
