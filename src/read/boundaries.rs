@@ -324,7 +324,7 @@ fn geojson_layer(input: &Input) -> Result<SourceLayer> {
             let geometry = match parts.get("geometry") {
                 None => None,
                 Some(g) if g.get() == "null" => None,
-                Some(g) => Some(to_multipolygon(g.get())),
+                Some(g) => Some(to_multipolygon(g.get()).map_err(|e| e.place_in(&text, g.get()))),
             };
             SourceFeature { props, geometry }
         })
@@ -541,9 +541,70 @@ fn pick_field(
     ))
 }
 
-fn to_multipolygon(g: &str) -> std::result::Result<MultiPolygon, String> {
-    let geom: geojson::Geometry =
-        serde_json::from_str(g).map_err(|e| format!("geometry is not valid GeoJSON: {e}"))?;
+/// Why a GeoJSON geometry cannot be used.
+enum GeometryError {
+    /// Not a GeoJSON geometry: serde's error, placed within the geometry's own text.
+    Syntax(serde_json::Error),
+    Other(String),
+}
+
+impl GeometryError {
+    /// The message, with a syntax error placed in the whole file (`text`), of which
+    /// `geometry` is a slice, rather than in the geometry alone.
+    fn place_in(self, text: &str, geometry: &str) -> String {
+        let e = match self {
+            GeometryError::Other(m) => return m,
+            GeometryError::Syntax(e) => e,
+        };
+        // serde's message without its own "at line L column C", which counts from the
+        // start of the geometry.
+        let full = e.to_string();
+        let what = full
+            .rsplit_once(" at line ")
+            .map_or(full.as_str(), |(w, _)| w)
+            .replace("expected f64", "expected a number");
+        let start = (geometry.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+        let Some(before) = text.get(..start) else {
+            return format!("geometry is not valid GeoJSON: {what}");
+        };
+        let line0 = before.matches('\n').count() + 1;
+        let col0 = before.len() - before.rfind('\n').map_or(0, |i| i + 1);
+        let (line, column) = if e.line() <= 1 {
+            (line0, col0 + e.column())
+        } else {
+            (line0 + e.line() - 1, e.column())
+        };
+        format!("geometry is not valid GeoJSON: {what} (line {line}, column {column} of the file)")
+    }
+}
+
+impl From<String> for GeometryError {
+    fn from(m: String) -> Self {
+        GeometryError::Other(m)
+    }
+}
+
+fn to_multipolygon(g: &str) -> std::result::Result<MultiPolygon, GeometryError> {
+    let geom: geojson::Geometry = serde_json::from_str(g).map_err(GeometryError::Syntax)?;
+    // geojson's conversion reads a position's second number without checking it is there.
+    let rings: Vec<&Vec<geojson::Position>> = match &geom.value {
+        geojson::GeometryValue::Polygon { coordinates } => coordinates.iter().collect(),
+        geojson::GeometryValue::MultiPolygon { coordinates } => {
+            coordinates.iter().flatten().collect()
+        }
+        _ => Vec::new(),
+    };
+    for ring in rings {
+        if let Some((i, p)) = ring.iter().enumerate().find(|(_, p)| p.len() < 2) {
+            return Err(format!(
+                "position {} of a ring has {} number(s), {:?}; a position needs two (longitude and latitude, or easting and northing)",
+                i + 1,
+                p.len(),
+                p.as_slice()
+            )
+            .into());
+        }
+    }
     let kind = geom.value.type_name();
     let mp: MultiPolygon = match kind {
         "Polygon" => MultiPolygon::new(vec![
@@ -551,9 +612,7 @@ fn to_multipolygon(g: &str) -> std::result::Result<MultiPolygon, String> {
         ]),
         "MultiPolygon" => MultiPolygon::try_from(&geom.value).map_err(|e| e.to_string())?,
         other => {
-            return Err(format!(
-                "geometry is a {other}; expected a Polygon or MultiPolygon"
-            ))
+            return Err(format!("geometry is a {other}; expected a Polygon or MultiPolygon").into())
         }
     };
     Ok(mp)

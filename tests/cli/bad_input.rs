@@ -151,6 +151,25 @@ mod boundaries {
     }
 
     #[test]
+    fn position_with_one_number_is_named_not_a_crash() {
+        let p = fixture("boundaries/position_with_one_number.geojson");
+        rejects(
+            &["--boundaries", &p],
+            &[&format!("{p}, feature 2: E07000178 (Oxford): position 3 of a ring has 1 number(s), [-1.2]; a position needs two")],
+        );
+    }
+
+    #[test]
+    fn coordinate_that_is_null_is_placed_in_the_file() {
+        // serde counts from the start of the geometry; the message counts in the file.
+        let p = fixture("boundaries/coordinate_null.geojson");
+        rejects(
+            &["--boundaries", &p],
+            &[&format!("{p}, feature 2: E07000178 (Oxford): geometry is not valid GeoJSON: invalid type: null, expected a number (line 3, column 166 of the file)")],
+        );
+    }
+
+    #[test]
     fn duplicate_area_codes() {
         let p = fixture("boundaries/duplicate_codes.geojson");
         rejects_each(
