@@ -485,6 +485,9 @@ fn assemble(
             }
         }
     };
+    if crs == Crs::Wgs84 {
+        areas = in_the_uk(areas, &label, diag).map_err(format_err)?;
+    }
     Ok(Boundaries {
         areas,
         crs,
@@ -492,6 +495,71 @@ fn assemble(
         code_field,
         name_field,
     })
+}
+
+/// Longitudes and latitudes that hold the UK with room to spare (St Kilda, Rockall, Shetland,
+/// the Scilly Isles and the generous extents GIS tools export).
+const UK_LON: std::ops::RangeInclusive<f64> = -14.0..=3.0;
+const UK_LAT: std::ops::RangeInclusive<f64> = 49.0..=62.0;
+
+/// Checks that WGS84 areas lie in the UK. Degrees anywhere on Earth pass the coordinate-system
+/// check, so latitude and longitude written the wrong way round, or a stray vertex at 0, 0
+/// from a bad export, would otherwise put areas in the wrong place without a word. A file
+/// wholly outside the UK is one error; otherwise each area outside it is listed.
+fn in_the_uk(
+    areas: Vec<RawArea>,
+    label: &str,
+    diag: &mut Diagnostics,
+) -> std::result::Result<Vec<RawArea>, String> {
+    use geo::CoordsIter;
+    let overlaps = |min: Coord, max: Coord| {
+        max.x >= *UK_LON.start()
+            && min.x <= *UK_LON.end()
+            && max.y >= *UK_LAT.start()
+            && min.y <= *UK_LAT.end()
+    };
+    let swapped_hint = |min: Coord, max: Coord| {
+        if overlaps(Coord { x: min.y, y: min.x }, Coord { x: max.y, y: max.x }) {
+            " (are longitude and latitude the wrong way round? GeoJSON gives longitude first)"
+        } else {
+            ""
+        }
+    };
+    if let Some((min, max)) = extent(&areas) {
+        if !overlaps(min, max) {
+            return Err(format!(
+                "its coordinates span x {:.1}..{:.1}, y {:.1}..{:.1}, read as WGS84 longitude and latitude: that is not in the UK{}",
+                min.x, max.x, min.y, max.y, swapped_hint(min, max)
+            ));
+        }
+    }
+    let mut kept = Vec::with_capacity(areas.len());
+    for a in areas {
+        match a
+            .geometry
+            .coords_iter()
+            .find(|c| !UK_LON.contains(&c.x) || !UK_LAT.contains(&c.y))
+        {
+            None => kept.push(a),
+            Some(c) => diag.error(
+                label,
+                Some(Place::Feature(a.feature)),
+                format!(
+                    "{} ({}): a position at longitude {}, latitude {} is not in the UK (longitude {} to {}, latitude {} to {}){}",
+                    a.code,
+                    a.name,
+                    c.x,
+                    c.y,
+                    UK_LON.start(),
+                    UK_LON.end(),
+                    UK_LAT.start(),
+                    UK_LAT.end(),
+                    swapped_hint(c, c)
+                ),
+            ),
+        }
+    }
+    Ok(kept)
 }
 
 fn value_text(v: &Value) -> Option<String> {

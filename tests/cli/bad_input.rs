@@ -170,6 +170,24 @@ mod boundaries {
     }
 
     #[test]
+    fn latitude_and_longitude_swapped() {
+        let p = fixture("boundaries/lat_lon_swapped.geojson");
+        rejects(
+            &["--boundaries", &p],
+            &[&format!("{p}: its coordinates span x 51.5..52.2, y -1.7..-0.9, read as WGS84 longitude and latitude: that is not in the UK (are longitude and latitude the wrong way round?")],
+        );
+    }
+
+    #[test]
+    fn stray_position_outside_the_uk_names_the_feature() {
+        let p = fixture("boundaries/stray_position_at_0_0.geojson");
+        rejects(
+            &["--boundaries", &p],
+            &[&format!("{p}, feature 2: E07000178 (Oxford): a position at longitude 0, latitude 0 is not in the UK")],
+        );
+    }
+
+    #[test]
     fn duplicate_area_codes() {
         let p = fixture("boundaries/duplicate_codes.geojson");
         rejects_each(
