@@ -504,6 +504,40 @@ fn failed_run_leaves_an_existing_output_folder_as_it_was() {
 }
 
 #[test]
+fn output_that_cannot_be_put_in_place_leaves_the_earlier_run_whole() {
+    // A folder where summary.md goes: the new files must not replace some of the old ones
+    // and then stop, leaving a folder that mixes two runs.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    for name in crate::OUTPUTS {
+        std::fs::write(out.join(name), "from an earlier run").unwrap();
+    }
+    std::fs::remove_file(out.join("summary.md")).unwrap();
+    std::fs::create_dir(out.join("summary.md")).unwrap();
+    let o = crate::covgap_in(dir.path(), &["run", "--out", "out"], Some("out"));
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    o.assert_stderr_has(&["summary.md: cannot write output: a folder has this name"]);
+    let files = o.files.unwrap();
+    assert_eq!(files.len(), crate::OUTPUTS.len(), "{:?}", files.keys());
+    for (name, bytes) in files {
+        if name != "summary.md" {
+            assert_eq!(bytes, b"from an earlier run", "{name} was replaced");
+        }
+    }
+}
+
+#[test]
+fn output_folder_that_is_a_file_is_named_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("out"), "a file").unwrap();
+    let o = crate::covgap_in(dir.path(), &["run", "--out", "out"], None);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    o.assert_stderr_has(&["out: cannot write output: it is a file, not a folder"]);
+    assert_eq!(std::fs::read(dir.path().join("out")).unwrap(), b"a file");
+}
+
+#[test]
 fn unknown_flag_is_a_usage_error() {
     let o = run(&["--no-such-flag"]);
     assert_eq!(o.code, 2, "{}", o.stderr);
