@@ -279,6 +279,56 @@ mod births {
         );
     }
 
+    fn births_args(p: &str) -> Vec<String> {
+        vec![
+            "--boundaries".into(),
+            oxon(),
+            "--teams".into(),
+            fixture("teams/no_evidence_column.csv"),
+            "--births".into(),
+            p.into(),
+        ]
+    }
+
+    #[test]
+    fn short_row_is_an_error_not_a_suppressed_figure() {
+        let p = fixture("births/short_row.csv");
+        let args = births_args(&p);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let c = rejects(
+            &args,
+            &[&format!("{p}, line 3: E07000178: the row has 2 field(s), so nothing in column \"births\" (field 3 of the header on line 1)")],
+        );
+        assert!(!c.stderr.contains("suppressed"), "{}", c.stderr);
+    }
+
+    #[test]
+    fn quote_left_open_is_named() {
+        // The open quote swallows every row below it: before, a warning and exit 0.
+        let p = fixture("births/quote_left_open.csv");
+        let args = births_args(&p);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        rejects(
+            &args,
+            &[
+                &format!("{p}, line 3: E07000178: the row has 2 field(s)"),
+                "is a quote (\") left open?",
+            ],
+        );
+    }
+
+    #[test]
+    fn figure_too_large_for_any_area() {
+        // Before, it overflowed the totals: "473965675069618496.0% of live births".
+        let p = fixture("births/figure_too_large.csv");
+        let args = births_args(&p);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        rejects(
+            &args,
+            &[&format!("{p}, line 3: E07000178: figure \"99999999999999999999999\" in column \"births\" is more than 10,000,000")],
+        );
+    }
+
     #[test]
     fn no_usable_births_column_names_the_headers() {
         let p = fixture("births/no_births_column.csv");
