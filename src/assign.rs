@@ -935,6 +935,23 @@ pub fn assign_file(
     };
     let ctx = open.ctx(assigner, input, &keep, true, plan.out_geojson.is_some());
 
+    // Writing over an input would replace the user's file with covgap's output.
+    let same = |a: &Path, b: &Path| matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y);
+    let inputs = std::iter::once(&input.points).chain(input.postcodes.as_ref());
+    for input_path in inputs {
+        for (flag, out) in std::iter::once(("--out", &plan.out_csv))
+            .chain(plan.out_geojson.as_ref().map(|g| ("--geojson", g)))
+        {
+            if same(input_path, out) {
+                return Err(Error::Write {
+                    path: out.clone(),
+                    source: std::io::Error::other(format!(
+                        "{flag} is an input file; writing there would replace it: choose another name"
+                    )),
+                });
+            }
+        }
+    }
     let csv_file = Staged::new(&plan.out_csv)?;
     let geo_file = plan.out_geojson.as_deref().map(Staged::new).transpose()?;
     let mut csv_w = std::io::BufWriter::with_capacity(1 << 20, csv_file.tmp.as_file());

@@ -588,6 +588,25 @@ fn output_folder_that_is_a_file_is_named_as_such() {
 }
 
 #[test]
+fn assign_out_that_is_the_points_file_leaves_it_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let points = std::fs::read(fixture("points/lonlat.csv")).unwrap();
+    std::fs::write(dir.path().join("points.csv"), &points).unwrap();
+    let o = crate::covgap_in(
+        dir.path(),
+        &["assign", "--points", "points.csv", "--out", "./points.csv"],
+        None,
+    );
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    o.assert_stderr_has(&["./points.csv: cannot write output: --out is an input file"]);
+    assert_eq!(
+        std::fs::read(dir.path().join("points.csv")).unwrap(),
+        points
+    );
+    assert_eq!(o.cwd_entries, ["points.csv"]);
+}
+
+#[test]
 fn unknown_flag_is_a_usage_error() {
     let o = run(&["--no-such-flag"]);
     assert_eq!(o.code, 2, "{}", o.stderr);
