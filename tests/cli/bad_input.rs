@@ -81,6 +81,24 @@ mod missing_or_unreadable {
     }
 
     #[test]
+    fn empty_teams_file() {
+        let p = fixture("teams/empty.csv");
+        rejects(
+            &["--teams", &p],
+            &[&format!("{p}: is empty (0 bytes); expected a CSV file")],
+        );
+    }
+
+    #[test]
+    fn empty_boundaries_file() {
+        let p = fixture("boundaries/empty.geojson");
+        rejects(
+            &["--boundaries", &p],
+            &[&format!("{p}: is empty (0 bytes); expected a GeoJSON file")],
+        );
+    }
+
+    #[test]
     fn xlsx_workbook_given_as_births_csv() {
         let p = fixture("births/xlsx_saved_as_csv.csv");
         rejects(
