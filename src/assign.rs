@@ -449,6 +449,8 @@ impl Ctx<'_, '_> {
         let mut rec = csv::ByteRecord::new();
         let mut km = String::new();
         let mut cache = self.assigner.cache();
+        // Lines counted from the chunk's own bytes (the csv crate's count lags after CRLF).
+        let mut lines = crate::read::text::Lines::new(&chunk.bytes);
         loop {
             let more = reader
                 .read_byte_record(&mut rec)
@@ -456,13 +458,13 @@ impl Ctx<'_, '_> {
                     path: self.path.to_path_buf(),
                     message: format!(
                         "line {}: is not readable as CSV: {e}",
-                        chunk.first_line + e.position().map_or(0, |p| p.line().saturating_sub(1))
+                        chunk.first_line + lines.clone().of(e.position()).saturating_sub(1)
                     ),
                 })?;
             if !more {
                 break;
             }
-            let line = chunk.first_line + rec.position().map_or(0, |p| p.line() - 1);
+            let line = chunk.first_line + lines.of(rec.position()) - 1;
             stats.rows += 1;
             let given = self.layout.point(&rec);
             let (result, by, at) = match self.locate(&given) {
@@ -933,6 +935,23 @@ pub fn assign_file(
     };
     let ctx = open.ctx(assigner, input, &keep, true, plan.out_geojson.is_some());
 
+    // Writing over an input would replace the user's file with covgap's output.
+    let same = |a: &Path, b: &Path| matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y);
+    let inputs = std::iter::once(&input.points).chain(input.postcodes.as_ref());
+    for input_path in inputs {
+        for (flag, out) in std::iter::once(("--out", &plan.out_csv))
+            .chain(plan.out_geojson.as_ref().map(|g| ("--geojson", g)))
+        {
+            if same(input_path, out) {
+                return Err(Error::Write {
+                    path: out.clone(),
+                    source: std::io::Error::other(format!(
+                        "{flag} is an input file; writing there would replace it: choose another name"
+                    )),
+                });
+            }
+        }
+    }
     let csv_file = Staged::new(&plan.out_csv)?;
     let geo_file = plan.out_geojson.as_deref().map(Staged::new).transpose()?;
     let mut csv_w = std::io::BufWriter::with_capacity(1 << 20, csv_file.tmp.as_file());

@@ -324,7 +324,7 @@ fn geojson_layer(input: &Input) -> Result<SourceLayer> {
             let geometry = match parts.get("geometry") {
                 None => None,
                 Some(g) if g.get() == "null" => None,
-                Some(g) => Some(to_multipolygon(g.get())),
+                Some(g) => Some(to_multipolygon(g.get()).map_err(|e| e.place_in(&text, g.get()))),
             };
             SourceFeature { props, geometry }
         })
@@ -485,6 +485,9 @@ fn assemble(
             }
         }
     };
+    if crs == Crs::Wgs84 {
+        areas = in_the_uk(areas, &label, diag).map_err(format_err)?;
+    }
     Ok(Boundaries {
         areas,
         crs,
@@ -492,6 +495,71 @@ fn assemble(
         code_field,
         name_field,
     })
+}
+
+/// Longitudes and latitudes that hold the UK with room to spare (St Kilda, Rockall, Shetland,
+/// the Scilly Isles and the generous extents GIS tools export).
+const UK_LON: std::ops::RangeInclusive<f64> = -14.0..=3.0;
+const UK_LAT: std::ops::RangeInclusive<f64> = 49.0..=62.0;
+
+/// Checks that WGS84 areas lie in the UK. Degrees anywhere on Earth pass the coordinate-system
+/// check, so latitude and longitude written the wrong way round, or a stray vertex at 0, 0
+/// from a bad export, would otherwise put areas in the wrong place without a word. A file
+/// wholly outside the UK is one error; otherwise each area outside it is listed.
+fn in_the_uk(
+    areas: Vec<RawArea>,
+    label: &str,
+    diag: &mut Diagnostics,
+) -> std::result::Result<Vec<RawArea>, String> {
+    use geo::CoordsIter;
+    let overlaps = |min: Coord, max: Coord| {
+        max.x >= *UK_LON.start()
+            && min.x <= *UK_LON.end()
+            && max.y >= *UK_LAT.start()
+            && min.y <= *UK_LAT.end()
+    };
+    let swapped_hint = |min: Coord, max: Coord| {
+        if overlaps(Coord { x: min.y, y: min.x }, Coord { x: max.y, y: max.x }) {
+            " (are longitude and latitude the wrong way round? GeoJSON gives longitude first)"
+        } else {
+            ""
+        }
+    };
+    if let Some((min, max)) = extent(&areas) {
+        if !overlaps(min, max) {
+            return Err(format!(
+                "its coordinates span x {:.1}..{:.1}, y {:.1}..{:.1}, read as WGS84 longitude and latitude: that is not in the UK{}",
+                min.x, max.x, min.y, max.y, swapped_hint(min, max)
+            ));
+        }
+    }
+    let mut kept = Vec::with_capacity(areas.len());
+    for a in areas {
+        match a
+            .geometry
+            .coords_iter()
+            .find(|c| !UK_LON.contains(&c.x) || !UK_LAT.contains(&c.y))
+        {
+            None => kept.push(a),
+            Some(c) => diag.error(
+                label,
+                Some(Place::Feature(a.feature)),
+                format!(
+                    "{} ({}): a position at longitude {}, latitude {} is not in the UK (longitude {} to {}, latitude {} to {}){}",
+                    a.code,
+                    a.name,
+                    c.x,
+                    c.y,
+                    UK_LON.start(),
+                    UK_LON.end(),
+                    UK_LAT.start(),
+                    UK_LAT.end(),
+                    swapped_hint(c, c)
+                ),
+            ),
+        }
+    }
+    Ok(kept)
 }
 
 fn value_text(v: &Value) -> Option<String> {
@@ -541,9 +609,70 @@ fn pick_field(
     ))
 }
 
-fn to_multipolygon(g: &str) -> std::result::Result<MultiPolygon, String> {
-    let geom: geojson::Geometry =
-        serde_json::from_str(g).map_err(|e| format!("geometry is not valid GeoJSON: {e}"))?;
+/// Why a GeoJSON geometry cannot be used.
+enum GeometryError {
+    /// Not a GeoJSON geometry: serde's error, placed within the geometry's own text.
+    Syntax(serde_json::Error),
+    Other(String),
+}
+
+impl GeometryError {
+    /// The message, with a syntax error placed in the whole file (`text`), of which
+    /// `geometry` is a slice, rather than in the geometry alone.
+    fn place_in(self, text: &str, geometry: &str) -> String {
+        let e = match self {
+            GeometryError::Other(m) => return m,
+            GeometryError::Syntax(e) => e,
+        };
+        // serde's message without its own "at line L column C", which counts from the
+        // start of the geometry.
+        let full = e.to_string();
+        let what = full
+            .rsplit_once(" at line ")
+            .map_or(full.as_str(), |(w, _)| w)
+            .replace("expected f64", "expected a number");
+        let start = (geometry.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+        let Some(before) = text.get(..start) else {
+            return format!("geometry is not valid GeoJSON: {what}");
+        };
+        let line0 = before.matches('\n').count() + 1;
+        let col0 = before.len() - before.rfind('\n').map_or(0, |i| i + 1);
+        let (line, column) = if e.line() <= 1 {
+            (line0, col0 + e.column())
+        } else {
+            (line0 + e.line() - 1, e.column())
+        };
+        format!("geometry is not valid GeoJSON: {what} (line {line}, column {column} of the file)")
+    }
+}
+
+impl From<String> for GeometryError {
+    fn from(m: String) -> Self {
+        GeometryError::Other(m)
+    }
+}
+
+fn to_multipolygon(g: &str) -> std::result::Result<MultiPolygon, GeometryError> {
+    let geom: geojson::Geometry = serde_json::from_str(g).map_err(GeometryError::Syntax)?;
+    // geojson's conversion reads a position's second number without checking it is there.
+    let rings: Vec<&Vec<geojson::Position>> = match &geom.value {
+        geojson::GeometryValue::Polygon { coordinates } => coordinates.iter().collect(),
+        geojson::GeometryValue::MultiPolygon { coordinates } => {
+            coordinates.iter().flatten().collect()
+        }
+        _ => Vec::new(),
+    };
+    for ring in rings {
+        if let Some((i, p)) = ring.iter().enumerate().find(|(_, p)| p.len() < 2) {
+            return Err(format!(
+                "position {} of a ring has {} number(s), {:?}; a position needs two (longitude and latitude, or easting and northing)",
+                i + 1,
+                p.len(),
+                p.as_slice()
+            )
+            .into());
+        }
+    }
     let kind = geom.value.type_name();
     let mp: MultiPolygon = match kind {
         "Polygon" => MultiPolygon::new(vec![
@@ -551,9 +680,7 @@ fn to_multipolygon(g: &str) -> std::result::Result<MultiPolygon, String> {
         ]),
         "MultiPolygon" => MultiPolygon::try_from(&geom.value).map_err(|e| e.to_string())?,
         other => {
-            return Err(format!(
-                "geometry is a {other}; expected a Polygon or MultiPolygon"
-            ))
+            return Err(format!("geometry is a {other}; expected a Polygon or MultiPolygon").into())
         }
     };
     Ok(mp)

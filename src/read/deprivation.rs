@@ -91,12 +91,13 @@ pub fn read_deprivation(input: &Input) -> Result<DeprivationTable> {
     };
     let mut districts = HashMap::new();
     let mut first_line: HashMap<String, u64> = HashMap::new();
+    let mut lines = crate::read::text::Lines::new(text.as_bytes());
     for rec in r.records() {
         let rec = rec.map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line());
+            let line = lines.clone().of(e.position());
             err(format!("line {line}: {e}"))
         })?;
-        let line = rec.position().map_or(0, |p| p.line());
+        let line = lines.of(rec.position());
         if rec.iter().all(|f| f.trim().is_empty()) {
             continue;
         }

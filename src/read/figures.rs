@@ -54,12 +54,13 @@ pub fn csv_rows(input: &Input) -> Result<Rows> {
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
+    let mut lines = crate::read::text::Lines::new(text.as_bytes());
     for rec in reader.records() {
         let rec = rec.map_err(|e| Error::Format {
             path: input.path_for_errors(),
             message: format!("is not readable as CSV: {e}"),
         })?;
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        let line = lines.of(rec.position());
         rows.push((line, rec.iter().map(|s| s.to_string()).collect()));
     }
     Ok(rows)
@@ -224,6 +225,10 @@ pub const AGE0_COLUMNS: &[&str] = &[
     "total",
     "number",
 ];
+
+/// The largest figure one area can have. The UK has about 700,000 births a year; a larger
+/// figure is another column or a typing slip, and far larger ones would overflow the totals.
+const MAX_FIGURE: f64 = 10_000_000.0;
 
 /// Values ONS and others use for suppressed or unavailable figures.
 const SUPPRESSED: &[&str] = &[
@@ -409,6 +414,26 @@ pub fn read_figures_in(
             continue;
         }
         first_line.insert(code_key.clone(), *line);
+        if cells.len() <= fi {
+            // A short row (a damaged file, or a quote left open that swallowed the rows
+            // below it) has no figure: not a suppressed one.
+            let open_quote = if cells.iter().any(|c| c.contains('\n')) {
+                "; a field on it runs over several lines: is a quote (\") left open?"
+            } else {
+                ""
+            };
+            diag.error(
+                &label,
+                place,
+                format!(
+                    "{code}: the row has {} field(s), so nothing in column {:?} (field {} of the header on line {header_line}){open_quote}",
+                    cells.len(),
+                    header[fi].trim(),
+                    fi + 1
+                ),
+            );
+            continue;
+        }
         let value = if SUPPRESSED.iter().any(|s| raw.eq_ignore_ascii_case(s)) || raw.is_empty() {
             diag.warn(&label, place, format!("{code}: figure is suppressed ({raw:?}); the area has no figure and is left out of totals"));
             None
@@ -432,6 +457,18 @@ pub fn read_figures_in(
                         format!(
                             "{code}: figure {raw:?} in column {:?} is not a whole number of babies",
                             header[fi].trim()
+                        ),
+                    );
+                    continue;
+                }
+                Some(v) if v > MAX_FIGURE => {
+                    diag.error(
+                        &label,
+                        place,
+                        format!(
+                            "{code}: figure {raw:?} in column {:?} is more than {}, more babies than the UK has in ten years: is it the right column?",
+                            header[fi].trim(),
+                            crate::write::thousands(MAX_FIGURE as u64)
                         ),
                     );
                     continue;

@@ -240,9 +240,10 @@ pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> 
     }
 
     let mut rows = Vec::new();
+    let mut lines = crate::read::text::Lines::new(text.as_bytes());
     for rec in reader.records() {
         let rec = rec.map_err(|e| format_err(format!("is not readable as CSV: {e}")))?;
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        let line = lines.of(rec.position());
         let place = Some(Place::Line(line));
         let get = |i: Option<usize>| i.and_then(|i| rec.get(i)).map(str::trim).unwrap_or("");
         if rec.iter().all(|c| c.trim().is_empty()) {

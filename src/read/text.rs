@@ -102,3 +102,52 @@ pub fn check_looks_like_text(path: &Path, bytes: &[u8], what: &str) -> Result<()
         message: format!("is not a text {what} file{hint}"),
     })
 }
+
+/// Line numbers of CSV records, counted from where each record starts in the bytes.
+///
+/// The `csv` crate's own `Position::line` falls behind after a CRLF line end or a blank line
+/// (rust-csv issue #395), and Excel on Windows ends lines with CRLF, as ONS tables have blank
+/// lines: a message would name the line above the one at fault. Records are asked for in
+/// order, so each count carries on from the last.
+///
+/// # Examples
+/// ```
+/// let text = b"code,births\r\n\r\nE1,x\r\nE2,y\r\n";
+/// let mut r = csv::ReaderBuilder::new().from_reader(&text[..]);
+/// let mut lines = covgap::read::text::Lines::new(text);
+/// let found: Vec<u64> = r.records().map(|rec| lines.of(rec.unwrap().position())).collect();
+/// assert_eq!(found, [3, 4]);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Lines<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    line: u64,
+}
+
+impl<'a> Lines<'a> {
+    pub fn new(bytes: &'a [u8]) -> Self {
+        Lines {
+            bytes,
+            at: 0,
+            line: 1,
+        }
+    }
+
+    /// The 1-based line on which the record at `pos` starts (0 when there is no position).
+    pub fn of(&mut self, pos: Option<&csv::Position>) -> u64 {
+        let Some(pos) = pos else { return 0 };
+        // A record's offset can point at the line end before it (the "\n" of a CRLF, or
+        // blank lines skipped): it starts at its first byte that ends no line.
+        let mut start = (pos.byte() as usize).min(self.bytes.len());
+        while matches!(self.bytes.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        if start < self.at {
+            (self.at, self.line) = (0, 1);
+        }
+        self.line += memchr::memchr_iter(b'\n', &self.bytes[self.at..start]).count() as u64;
+        self.at = start;
+        self.line
+    }
+}

@@ -31,13 +31,34 @@ pub struct OutputFile {
 }
 
 /// Writes `files` into `dir` (created if needed): each goes to a temporary name first and is
-/// renamed only once every file has been written in full and flushed to disk.
+/// renamed only once every file has been written in full and flushed to disk. Outputs of an
+/// earlier run are moved aside first and put back if any file cannot be put in place (an
+/// output open in another program, a folder where a file should go), so the folder holds
+/// either every new file or every old one, never a mix of two runs.
 pub fn commit(dir: &Path, files: &[OutputFile]) -> Result<Vec<PathBuf>> {
     let werr = |path: &Path, source| Error::Write {
         path: path.to_path_buf(),
         source,
     };
+    if dir.exists() && !dir.is_dir() {
+        return Err(werr(
+            dir,
+            std::io::Error::other("it is a file, not a folder; give --out a folder"),
+        ));
+    }
     std::fs::create_dir_all(dir).map_err(|e| werr(dir, e))?;
+    // A name taken by a folder cannot be replaced by a file: say so before writing anything.
+    for f in files {
+        let path = dir.join(&f.name);
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+            return Err(werr(
+                &path,
+                std::io::Error::other(
+                    "a folder has this name, where covgap writes a file; move or rename it",
+                ),
+            ));
+        }
+    }
     let mut staged = Vec::with_capacity(files.len());
     for f in files {
         let mut tmp = tempfile::Builder::new()
@@ -66,10 +87,39 @@ pub fn commit(dir: &Path, files: &[OutputFile]) -> Result<Vec<PathBuf>> {
         }
         Ok(())
     })?;
+    // The earlier run's files are moved aside, then the new ones put in place; on any failure
+    // the new ones are removed and the old ones put back.
+    let mut aside: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let put_back = |aside: &[(PathBuf, PathBuf)]| {
+        for (old, path) in aside.iter().rev() {
+            let _ = std::fs::rename(old, path);
+        }
+    };
+    for (_, path) in &staged {
+        if std::fs::symlink_metadata(path).is_err() {
+            continue;
+        }
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        let old = dir.join(format!(".{name}.{}.old", std::process::id()));
+        if let Err(e) = std::fs::rename(path, &old) {
+            put_back(&aside);
+            return Err(werr(path, e));
+        }
+        aside.push((old, path.clone()));
+    }
     let mut written = Vec::with_capacity(staged.len());
     for (tmp, path) in staged {
-        tmp.persist(&path).map_err(|e| werr(&path, e.error))?;
+        if let Err(e) = tmp.persist(&path) {
+            for p in &written {
+                let _ = std::fs::remove_file(p);
+            }
+            put_back(&aside);
+            return Err(werr(&path, e.error));
+        }
         written.push(path);
+    }
+    for (old, _) in &aside {
+        let _ = std::fs::remove_file(old);
     }
     Ok(written)
 }

@@ -81,6 +81,24 @@ mod missing_or_unreadable {
     }
 
     #[test]
+    fn empty_teams_file() {
+        let p = fixture("teams/empty.csv");
+        rejects(
+            &["--teams", &p],
+            &[&format!("{p}: is empty (0 bytes); expected a CSV file")],
+        );
+    }
+
+    #[test]
+    fn empty_boundaries_file() {
+        let p = fixture("boundaries/empty.geojson");
+        rejects(
+            &["--boundaries", &p],
+            &[&format!("{p}: is empty (0 bytes); expected a GeoJSON file")],
+        );
+    }
+
+    #[test]
     fn xlsx_workbook_given_as_births_csv() {
         let p = fixture("births/xlsx_saved_as_csv.csv");
         rejects(
@@ -147,6 +165,43 @@ mod boundaries {
                 &format!("{p}, feature 3: E07000179 (South Oxfordshire): geometry is a Point"),
             ],
             2,
+        );
+    }
+
+    #[test]
+    fn position_with_one_number_is_named_not_a_crash() {
+        let p = fixture("boundaries/position_with_one_number.geojson");
+        rejects(
+            &["--boundaries", &p],
+            &[&format!("{p}, feature 2: E07000178 (Oxford): position 3 of a ring has 1 number(s), [-1.2]; a position needs two")],
+        );
+    }
+
+    #[test]
+    fn coordinate_that_is_null_is_placed_in_the_file() {
+        // serde counts from the start of the geometry; the message counts in the file.
+        let p = fixture("boundaries/coordinate_null.geojson");
+        rejects(
+            &["--boundaries", &p],
+            &[&format!("{p}, feature 2: E07000178 (Oxford): geometry is not valid GeoJSON: invalid type: null, expected a number (line 3, column 166 of the file)")],
+        );
+    }
+
+    #[test]
+    fn latitude_and_longitude_swapped() {
+        let p = fixture("boundaries/lat_lon_swapped.geojson");
+        rejects(
+            &["--boundaries", &p],
+            &[&format!("{p}: its coordinates span x 51.5..52.2, y -1.7..-0.9, read as WGS84 longitude and latitude: that is not in the UK (are longitude and latitude the wrong way round?")],
+        );
+    }
+
+    #[test]
+    fn stray_position_outside_the_uk_names_the_feature() {
+        let p = fixture("boundaries/stray_position_at_0_0.geojson");
+        rejects(
+            &["--boundaries", &p],
+            &[&format!("{p}, feature 2: E07000178 (Oxford): a position at longitude 0, latitude 0 is not in the UK")],
         );
     }
 
@@ -239,6 +294,56 @@ mod births {
                 &format!("{p}, line 5: E07000179: figure \"1418.5\" in column \"births\" is not a whole number"),
             ],
             3,
+        );
+    }
+
+    fn births_args(p: &str) -> Vec<String> {
+        vec![
+            "--boundaries".into(),
+            oxon(),
+            "--teams".into(),
+            fixture("teams/no_evidence_column.csv"),
+            "--births".into(),
+            p.into(),
+        ]
+    }
+
+    #[test]
+    fn short_row_is_an_error_not_a_suppressed_figure() {
+        let p = fixture("births/short_row.csv");
+        let args = births_args(&p);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let c = rejects(
+            &args,
+            &[&format!("{p}, line 3: E07000178: the row has 2 field(s), so nothing in column \"births\" (field 3 of the header on line 1)")],
+        );
+        assert!(!c.stderr.contains("suppressed"), "{}", c.stderr);
+    }
+
+    #[test]
+    fn quote_left_open_is_named() {
+        // The open quote swallows every row below it: before, a warning and exit 0.
+        let p = fixture("births/quote_left_open.csv");
+        let args = births_args(&p);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        rejects(
+            &args,
+            &[
+                &format!("{p}, line 3: E07000178: the row has 2 field(s)"),
+                "is a quote (\") left open?",
+            ],
+        );
+    }
+
+    #[test]
+    fn figure_too_large_for_any_area() {
+        // Before, it overflowed the totals: "473965675069618496.0% of live births".
+        let p = fixture("births/figure_too_large.csv");
+        let args = births_args(&p);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        rejects(
+            &args,
+            &[&format!("{p}, line 3: E07000178: figure \"99999999999999999999999\" in column \"births\" is more than 10,000,000")],
         );
     }
 
@@ -396,6 +501,51 @@ mod teams {
     }
 }
 
+/// Excel on Windows saves CSV with CRLF line ends, and ONS tables have blank lines: the line
+/// a message names must be the line the user's editor shows.
+mod line_numbers_with_crlf_and_blank_lines {
+    use super::*;
+
+    #[test]
+    fn births() {
+        let p = fixture("births/crlf_blank_lines_not_a_number.csv");
+        rejects_each(
+            &[
+                "--boundaries",
+                &oxon(),
+                "--teams",
+                &fixture("teams/no_evidence_column.csv"),
+                "--births",
+                &p,
+            ],
+            &[
+                &format!("{p}, line 5: E07000178: figure \"about 1400\""),
+                &format!("{p}, line 8: E07000180: figure \"1.4OO\""),
+            ],
+            2,
+        );
+    }
+
+    #[test]
+    fn teams() {
+        let p = fixture("teams/crlf_blank_line_unknown_area.csv");
+        rejects(
+            &["--boundaries", &oxon(), "--teams", &p],
+            &[&format!("{p}, line 4: City team: area \"Oxfrod\"")],
+        );
+    }
+
+    #[test]
+    fn points() {
+        let p = fixture("points/crlf_blank_line_swapped.csv");
+        let c = check(&["--points", &p]);
+        assert_eq!(c.code, 0, "{}", c.stderr);
+        c.assert_stderr_has(&[&format!(
+            "warning: {p}, line 4: not located: latitude/longitude not in the UK"
+        )]);
+    }
+}
+
 #[test]
 fn failed_run_leaves_an_existing_output_folder_as_it_was() {
     let dir = tempfile::tempdir().unwrap();
@@ -419,6 +569,59 @@ fn failed_run_leaves_an_existing_output_folder_as_it_was() {
     let files = o.files.unwrap();
     assert_eq!(files.keys().collect::<Vec<_>>(), ["areas.geojson"]);
     assert_eq!(files["areas.geojson"], b"from an earlier run");
+}
+
+#[test]
+fn output_that_cannot_be_put_in_place_leaves_the_earlier_run_whole() {
+    // A folder where summary.md goes: the new files must not replace some of the old ones
+    // and then stop, leaving a folder that mixes two runs.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    for name in crate::OUTPUTS {
+        std::fs::write(out.join(name), "from an earlier run").unwrap();
+    }
+    std::fs::remove_file(out.join("summary.md")).unwrap();
+    std::fs::create_dir(out.join("summary.md")).unwrap();
+    let o = crate::covgap_in(dir.path(), &["run", "--out", "out"], Some("out"));
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    o.assert_stderr_has(&["summary.md: cannot write output: a folder has this name"]);
+    let files = o.files.unwrap();
+    assert_eq!(files.len(), crate::OUTPUTS.len(), "{:?}", files.keys());
+    for (name, bytes) in files {
+        if name != "summary.md" {
+            assert_eq!(bytes, b"from an earlier run", "{name} was replaced");
+        }
+    }
+}
+
+#[test]
+fn output_folder_that_is_a_file_is_named_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("out"), "a file").unwrap();
+    let o = crate::covgap_in(dir.path(), &["run", "--out", "out"], None);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    o.assert_stderr_has(&["out: cannot write output: it is a file, not a folder"]);
+    assert_eq!(std::fs::read(dir.path().join("out")).unwrap(), b"a file");
+}
+
+#[test]
+fn assign_out_that_is_the_points_file_leaves_it_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let points = std::fs::read(fixture("points/lonlat.csv")).unwrap();
+    std::fs::write(dir.path().join("points.csv"), &points).unwrap();
+    let o = crate::covgap_in(
+        dir.path(),
+        &["assign", "--points", "points.csv", "--out", "./points.csv"],
+        None,
+    );
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    o.assert_stderr_has(&["./points.csv: cannot write output: --out is an input file"]);
+    assert_eq!(
+        std::fs::read(dir.path().join("points.csv")).unwrap(),
+        points
+    );
+    assert_eq!(o.cwd_entries, ["points.csv"]);
 }
 
 #[test]

@@ -207,6 +207,15 @@ fn a_share_outside_0_to_1_names_the_line() {
 }
 
 #[test]
+fn a_share_in_a_crlf_table_with_a_blank_line_names_its_own_line() {
+    // Excel on Windows ends lines with CRLF; the line named is the one in the file.
+    fails_naming(
+        "crlf_blank_line_share_outside_0_to_1.csv",
+        &["line 4: E06000002", "42", "outside 0 to 1"],
+    );
+}
+
+#[test]
 fn a_share_that_is_not_a_number_names_the_line() {
     fails_naming(
         "share_not_a_number.csv",
