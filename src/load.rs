@@ -598,11 +598,18 @@ pub fn resolve_teams(
                 }
                 None => {
                     ok = false;
-                    diag.error(
-                        &label,
-                        place,
-                        format!("{}: area {:?} is not a code or name in the boundaries; did you mean {}?", row.name, token, suggest(token, areas)),
-                    );
+                    // A name two areas share (not found above) needs the code.
+                    let message = match by_name.get(&fold_name(token)) {
+                        Some(v) if v.len() > 1 => {
+                            let named: Vec<String> = v
+                                .iter()
+                                .map(|&i| format!("{} ({})", areas[i].name, areas[i].code))
+                                .collect();
+                            format!("{}: area {:?} is the name of {} areas in the boundaries, {}; give the code of the one it serves", row.name, token, named.len(), named.join(", "))
+                        }
+                        _ => format!("{}: area {:?} is not a code or name in the boundaries; did you mean {}?", row.name, token, suggest(token, areas)),
+                    };
+                    diag.error(&label, place, message);
                 }
             }
         }

@@ -5,6 +5,7 @@ use crate::error::{Diagnostics, Error, Place, Result};
 use crate::model::Precision;
 use crate::read::columns;
 use crate::read::{parse_number, Input};
+use std::collections::HashMap;
 
 /// Columns named by the user; the rest are found by header.
 #[derive(Debug, Clone, Default)]
@@ -240,6 +241,10 @@ pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> 
     }
 
     let mut rows = Vec::new();
+    // Each team's line, by name as `covgap diff` and `plan` tell teams apart (case and
+    // spacing aside).
+    let mut named: HashMap<String, u64> = HashMap::new();
+    let mut any_row = false;
     let mut lines = crate::read::text::Lines::new(text.as_bytes());
     for rec in reader.records() {
         let rec = rec.map_err(|e| format_err(format!("is not readable as CSV: {e}")))?;
@@ -249,11 +254,28 @@ pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> 
         if rec.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
+        any_row = true;
         let name = get(Some(name_i)).to_string();
         if name.is_empty() {
             diag.error(&label, place, "team has no name");
             continue;
         }
+        let key = name
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase();
+        if let Some(first) = named.get(&key) {
+            diag.error(
+                &label,
+                place,
+                format!(
+                    "{name}: line {first} has the same name; give each team one row (every area it serves, ';'-separated) and a name of its own, since covgap's tables and `covgap diff` tell teams apart by name"
+                ),
+            );
+            continue;
+        }
+        named.insert(key, line);
         let areas: Vec<String> = get(areas_i)
             .split(';')
             .map(|s| s.trim().to_string())
@@ -299,6 +321,11 @@ pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> 
             source_url: get(src_i).to_string(),
             last_evidence: get(date_i).to_string(),
         });
+    }
+    if !any_row {
+        return Err(format_err(
+            "has a header but no rows: it lists no teams".to_string(),
+        ));
     }
     Ok(TeamList {
         rows,

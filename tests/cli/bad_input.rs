@@ -481,6 +481,43 @@ mod teams {
     }
 
     #[test]
+    fn area_name_two_areas_share_asks_for_the_code() {
+        let p = fixture("teams/names_an_area_two_share.csv");
+        let c = rejects(
+            &[
+                "--boundaries",
+                &fixture("boundaries/two_areas_named_oxford.geojson"),
+                "--teams",
+                &p,
+            ],
+            &[&format!("{p}, line 2: City team: area \"Oxford\" is the name of 2 areas in the boundaries, Oxford (E07000177), Oxford (E07000178); give the code of the one it serves")],
+        );
+        // The team that gives the code is fine.
+        assert_eq!(c.error_lines().len(), 1, "{}", c.stderr);
+    }
+
+    #[test]
+    fn two_teams_with_one_name() {
+        let p = fixture("teams/same_name_twice.csv");
+        let c = rejects(
+            &["--boundaries", &oxon(), "--teams", &p],
+            &[&format!(
+                "{p}, line 4: city  Team: line 2 has the same name; give each team one row"
+            )],
+        );
+        assert_eq!(c.error_lines().len(), 1, "{}", c.stderr);
+    }
+
+    #[test]
+    fn team_list_with_only_a_header() {
+        let p = fixture("teams/header_only.csv");
+        rejects(
+            &["--boundaries", &oxon(), "--teams", &p],
+            &[&format!("{p}: has a header but no rows: it lists no teams")],
+        );
+    }
+
+    #[test]
     fn base_more_than_2km_outside_every_area() {
         let p = fixture("teams/base_5km_outside.csv");
         rejects_each(
