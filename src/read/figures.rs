@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::error::{Diagnostics, Error, Place, Result};
 use crate::read::columns;
-use crate::read::{parse_number, Input};
+use crate::read::{decimal_comma_hint, parse_number, Input};
 
 /// Which columns to use; found by header when `None`.
 #[derive(Debug, Clone, Default)]
@@ -479,8 +479,9 @@ pub fn read_figures_in(
                         &label,
                         place,
                         format!(
-                            "{code}: figure {raw:?} in column {:?} is not a number",
-                            header[fi].trim()
+                            "{code}: figure {raw:?} in column {:?} is not a number{}",
+                            header[fi].trim(),
+                            decimal_comma_hint(&[raw])
                         ),
                     );
                     continue;

@@ -79,22 +79,57 @@ impl Input {
     }
 }
 
+/// What to add to a "not a number" message for `texts` that hold a comma: a comma separates
+/// thousands only, so a decimal comma is the likely slip. Empty otherwise.
+pub fn decimal_comma_hint(texts: &[&str]) -> &'static str {
+    if texts.iter().any(|t| t.contains(',')) {
+        " (a comma is read only as a thousands separator, as in 15,208; write decimals with a point)"
+    } else {
+        ""
+    }
+}
+
 /// Parses a number as people write it in tables: `15,208`, ` 974 `, `1 234`.
 /// Returns `None` when the text is not a number.
 ///
+/// A separator (`,`, a space, `_` or `'`) is read only as a thousands separator: between
+/// groups of three digits in the whole part. So `51,7` and `12,5`, decimal commas as much of
+/// Europe writes them, are not numbers, rather than being read as 517 and 125.
+///
 /// # Examples
 /// ```
-/// assert_eq!(covgap::read::parse_number("15,208"), Some(15208.0));
-/// assert_eq!(covgap::read::parse_number("\u{a0}974 "), Some(974.0));
-/// assert_eq!(covgap::read::parse_number("x"), None);
+/// use covgap::read::parse_number;
+/// assert_eq!(parse_number("15,208"), Some(15208.0));
+/// assert_eq!(parse_number("\u{a0}974 "), Some(974.0));
+/// assert_eq!(parse_number("1 234 567.5"), Some(1234567.5));
+/// assert_eq!(parse_number("-1.25"), Some(-1.25));
+/// assert_eq!(parse_number("x"), None);
+/// assert_eq!(parse_number("51,7"), None);
+/// assert_eq!(parse_number("1,23,456"), None);
+/// assert_eq!(parse_number("1.234,5"), None);
 /// ```
 pub fn parse_number(s: &str) -> Option<f64> {
-    let cleaned: String = s
-        .chars()
-        .filter(|c| !matches!(c, ',' | ' ' | '\u{a0}' | '\u{202f}' | '_' | '\'' | '"'))
-        .collect();
-    if cleaned.is_empty() {
+    let is_sep = |c: char| matches!(c, ',' | ' ' | '\u{a0}' | '\u{202f}' | '_' | '\'');
+    let t = s.trim_matches(|c: char| c.is_whitespace() || c == '"' || is_sep(c));
+    if t.is_empty() {
         return None;
     }
+    let cleaned: String = if t.contains(is_sep) {
+        // Separators only in the whole part, which must read d{1,3}(sep ddd)+.
+        let unsigned = t.trim_start_matches(['-', '+']);
+        let whole_end = unsigned.find(['.', 'e', 'E']).unwrap_or(unsigned.len());
+        let (whole, rest) = unsigned.split_at(whole_end);
+        let mut groups = whole.split(is_sep);
+        let first_ok = groups
+            .next()
+            .is_some_and(|g| (1..=3).contains(&g.len()) && g.bytes().all(|b| b.is_ascii_digit()));
+        let rest_ok = groups.all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()));
+        if !first_ok || !rest_ok || rest.contains(is_sep) {
+            return None;
+        }
+        t.chars().filter(|&c| !is_sep(c)).collect()
+    } else {
+        t.to_string()
+    };
     cleaned.parse::<f64>().ok().filter(|v| v.is_finite())
 }

@@ -4,7 +4,7 @@
 use crate::error::{Diagnostics, Error, Place, Result};
 use crate::model::Precision;
 use crate::read::columns;
-use crate::read::{parse_number, Input};
+use crate::read::{decimal_comma_hint, parse_number, Input};
 use std::collections::HashMap;
 
 /// Columns named by the user; the rest are found by header.
@@ -376,7 +376,8 @@ fn read_base(
     if !lat.is_empty() || !lon.is_empty() {
         let (Some(y), Some(x)) = (parse_number(lat), parse_number(lon)) else {
             return Err(format!(
-                "latitude {lat:?} / longitude {lon:?} are not both numbers"
+                "latitude {lat:?} / longitude {lon:?} are not both numbers{}",
+                decimal_comma_hint(&[lat, lon])
             ));
         };
         if !(49.0..=61.5).contains(&y) || !(-9.0..=2.5).contains(&x) {
@@ -387,7 +388,8 @@ fn read_base(
     if !e.is_empty() || !n.is_empty() {
         let (Some(x), Some(y)) = (parse_number(e), parse_number(n)) else {
             return Err(format!(
-                "easting {e:?} / northing {n:?} are not both numbers"
+                "easting {e:?} / northing {n:?} are not both numbers{}",
+                decimal_comma_hint(&[e, n])
             ));
         };
         if !(0.0..=700_000.0).contains(&x) || !(0.0..=1_300_000.0).contains(&y) {

@@ -509,6 +509,24 @@ mod teams {
     }
 
     #[test]
+    fn decimal_commas_are_not_read_as_thousands() {
+        // "51,75" was read as 5175 and "1,5" as 15 births; both are now errors with a hint.
+        let (teams, births) = (
+            fixture("teams/decimal_comma_coordinates.csv"),
+            fixture("births/decimal_comma.csv"),
+        );
+        let hint = "(a comma is read only as a thousands separator, as in 15,208; write decimals with a point)";
+        rejects_each(
+            &["--boundaries", &oxon(), "--teams", &teams, "--births", &births],
+            &[
+                &format!("{births}, line 3: E07000178: figure \"1,5\" in column \"births\" is not a number {hint}"),
+                &format!("{teams}, line 2: City team: latitude \"51,75\" / longitude \"-1,26\" are not both numbers {hint}"),
+            ],
+            2,
+        );
+    }
+
+    #[test]
     fn team_list_with_only_a_header() {
         let p = fixture("teams/header_only.csv");
         rejects(
