@@ -779,27 +779,40 @@ fn plan(args: PlanArgs) -> i32 {
         }),
         Err(e) => return fail(&e),
     }
-    let mut written = match covgap::write::commit(&args.out, &files) {
+    // The instance goes with the outputs: either all of them are put in place, or none is.
+    let mut placed: Vec<(PathBuf, &[u8])> = files
+        .iter()
+        .map(|f| (args.out.join(&f.name), f.bytes.as_slice()))
+        .collect();
+    let instance = args.export_instance.as_ref().map(|path| {
+        (
+            path.clone(),
+            plan.instance
+                .to_json(Some(covgap::write::plan::solutions(&plan))),
+        )
+    });
+    if let Some((path, bytes)) = &instance {
+        placed.push((path.clone(), bytes.as_slice()));
+    }
+    let export_dir = instance
+        .as_ref()
+        .and_then(|(p, _)| p.parent().filter(|d| !d.as_os_str().is_empty()));
+    if let Err(e) =
+        covgap::write::folder_for_output(&args.out, "give --out a folder").and_then(|_| {
+            match export_dir {
+                Some(d) => {
+                    covgap::write::folder_for_output(d, "give --export-instance a file in a folder")
+                }
+                None => Ok(()),
+            }
+        })
+    {
+        return fail(&e);
+    }
+    let written = match covgap::write::commit_to(&placed) {
         Ok(p) => p,
         Err(e) => return fail(&e),
     };
-    if let Some(path) = &args.export_instance {
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_else(|| "instance.json".into());
-        let bytes = plan
-            .instance
-            .to_json(Some(covgap::write::plan::solutions(&plan)));
-        match covgap::write::commit(&dir, &[covgap::write::OutputFile { name, bytes }]) {
-            Ok(p) => written.extend(p),
-            Err(e) => return fail(&e),
-        }
-    }
     if !quiet {
         let b = &plan.baseline;
         let demand = match plan.instance.demand_kind {

@@ -36,23 +36,53 @@ pub struct OutputFile {
 /// output open in another program, a folder where a file should go), so the folder holds
 /// either every new file or every old one, never a mix of two runs.
 pub fn commit(dir: &Path, files: &[OutputFile]) -> Result<Vec<PathBuf>> {
+    folder_for_output(dir, "give --out a folder")?;
+    let placed: Vec<(PathBuf, &[u8])> = files
+        .iter()
+        .map(|f| (dir.join(&f.name), f.bytes.as_slice()))
+        .collect();
+    commit_to(&placed)
+}
+
+/// Makes `dir` (and its parents) if needed, so outputs can go there; fails, with `hint`, if
+/// it is a file.
+pub fn folder_for_output(dir: &Path, hint: &str) -> Result<()> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::Write {
+            path: dir.to_path_buf(),
+            source: std::io::Error::other(format!("it is a file, not a folder; {hint}")),
+        });
+    }
+    std::fs::create_dir_all(dir).map_err(|source| Error::Write {
+        path: dir.to_path_buf(),
+        source,
+    })
+}
+
+/// [`commit`] for files that go to folders of their own (which must exist), such as `plan`'s
+/// outputs and its `--export-instance` file: all of them are put in place, or none is.
+pub fn commit_to(files: &[(PathBuf, &[u8])]) -> Result<Vec<PathBuf>> {
     let werr = |path: &Path, source| Error::Write {
         path: path.to_path_buf(),
         source,
     };
-    if dir.exists() && !dir.is_dir() {
-        return Err(werr(
-            dir,
-            std::io::Error::other("it is a file, not a folder; give --out a folder"),
-        ));
-    }
-    std::fs::create_dir_all(dir).map_err(|e| werr(dir, e))?;
+    let folder = |path: &Path| -> PathBuf {
+        match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        }
+    };
+    let file_name = |path: &Path| {
+        path.file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string()
+    };
     // A name taken by a folder cannot be replaced by a file: say so before writing anything.
-    for f in files {
-        let path = dir.join(&f.name);
-        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+    for (path, _) in files {
+        if std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()) {
             return Err(werr(
-                &path,
+                path,
                 std::io::Error::other(
                     "a folder has this name, where covgap writes a file; move or rename it",
                 ),
@@ -60,16 +90,16 @@ pub fn commit(dir: &Path, files: &[OutputFile]) -> Result<Vec<PathBuf>> {
         }
     }
     let mut staged = Vec::with_capacity(files.len());
-    for f in files {
+    for (path, bytes) in files {
         let mut tmp = tempfile::Builder::new()
-            .prefix(&format!(".{}.", f.name))
+            .prefix(&format!(".{}.", file_name(path)))
             .suffix(".tmp")
-            .tempfile_in(dir)
-            .map_err(|e| werr(&dir.join(&f.name), e))?;
-        tmp.write_all(&f.bytes)
+            .tempfile_in(folder(path))
+            .map_err(|e| werr(path, e))?;
+        tmp.write_all(bytes)
             .and_then(|_| readable_by_all(tmp.as_file()))
-            .map_err(|e| werr(&dir.join(&f.name), e))?;
-        staged.push((tmp, dir.join(&f.name)));
+            .map_err(|e| werr(path, e))?;
+        staged.push((tmp, path.clone()));
     }
     // Every staged file reaches the disk before any is renamed into place, so that a failure
     // (a full disk, say) shows before the previous outputs are replaced. The flushes wait on
@@ -99,8 +129,7 @@ pub fn commit(dir: &Path, files: &[OutputFile]) -> Result<Vec<PathBuf>> {
         if std::fs::symlink_metadata(path).is_err() {
             continue;
         }
-        let name = path.file_name().unwrap_or_default().to_string_lossy();
-        let old = dir.join(format!(".{name}.{}.old", std::process::id()));
+        let old = folder(path).join(format!(".{}.{}.old", file_name(path), std::process::id()));
         if let Err(e) = std::fs::rename(path, &old) {
             put_back(&aside);
             return Err(werr(path, e));

@@ -631,3 +631,57 @@ fn plan_md_csv_and_geojson_give_the_same_sites_and_figures() {
         );
     }
 }
+
+/// An `--export-instance` that cannot be written stops the plan before any output is put in
+/// place: the earlier plan's files stay whole, rather than the outputs being replaced and the
+/// command then failing on the instance.
+#[test]
+fn unwritable_instance_leaves_the_earlier_plan_whole() {
+    let (mut cmd, dir) = covgap();
+    cmd.args(["plan", "--add", "3", "--out", "out", "-q"])
+        .assert()
+        .success();
+    let before: Vec<(String, Vec<u8>)> = ["plan.csv", "plan.md", "summary.md", "run.json"]
+        .iter()
+        .map(|f| {
+            (
+                f.to_string(),
+                std::fs::read(dir.path().join("out").join(f)).unwrap(),
+            )
+        })
+        .collect();
+    // A folder where the instance file should go.
+    std::fs::create_dir(dir.path().join("instance.json")).unwrap();
+    let (mut cmd2, _) = covgap();
+    let o = cmd2
+        .current_dir(dir.path())
+        .args([
+            "plan",
+            "--add",
+            "5",
+            "--out",
+            "out",
+            "--export-instance",
+            "instance.json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("instance.json: cannot write output: a folder has this name"),
+        "{err}"
+    );
+    for (f, bytes) in before {
+        assert!(
+            std::fs::read(dir.path().join("out").join(&f)).unwrap() == bytes,
+            "{f} was replaced"
+        );
+    }
+    let left: Vec<String> = std::fs::read_dir(dir.path().join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(left.is_empty(), "temporary files left: {left:?}");
+}
