@@ -641,6 +641,7 @@ fn open_points(
             message: "is empty; expected a CSV with a header row".into(),
         });
     }
+    crate::read::text::check_not_utf16(path, &header)?;
     let text = crate::read::text::decode(&header).0;
     let mut hr = csv::ReaderBuilder::new()
         .has_headers(false)

@@ -85,8 +85,30 @@ pub fn open_stream(path: &Path) -> Result<Box<dyn Read + Send>> {
     }
 }
 
+/// Rejects UTF-16 text (a file starting with its byte-order mark), as Excel saves "Unicode
+/// Text": covgap reads UTF-8 and Windows-1252, and the message says how to save the file so.
+///
+/// # Examples
+/// ```
+/// use std::path::Path;
+/// use covgap::read::text::check_not_utf16;
+/// let e = check_not_utf16(Path::new("births.csv"), b"\xFF\xFEc\0o\0").unwrap_err();
+/// assert!(e.to_string().starts_with("births.csv: is UTF-16 text"));
+/// assert!(check_not_utf16(Path::new("births.csv"), b"code,births\n").is_ok());
+/// ```
+pub fn check_not_utf16(path: &Path, bytes: &[u8]) -> Result<()> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(Error::Format {
+            path: path.to_path_buf(),
+            message: "is UTF-16 text, as Excel saves \"Unicode Text\"; covgap reads UTF-8 or Windows-1252 CSV: save it as \"CSV UTF-8 (Comma delimited)\"".into(),
+        });
+    }
+    Ok(())
+}
+
 /// Rejects files that are plainly not text (a spreadsheet or shapefile given as CSV).
 pub fn check_looks_like_text(path: &Path, bytes: &[u8], what: &str) -> Result<()> {
+    check_not_utf16(path, bytes)?;
     let head = &bytes[..bytes.len().min(4096)];
     let hint = if head.starts_with(b"PK\x03\x04") {
         " (it looks like a zip or Excel .xlsx workbook: save the sheet as CSV)"

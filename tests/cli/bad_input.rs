@@ -527,6 +527,21 @@ mod teams {
     }
 
     #[test]
+    fn utf16_files_say_how_to_save_them() {
+        let births = fixture("births/utf16_unicode_text.csv");
+        let says = "is UTF-16 text, as Excel saves \"Unicode Text\"; covgap reads UTF-8 or Windows-1252 CSV: save it as \"CSV UTF-8 (Comma delimited)\"";
+        rejects(
+            &["--boundaries", &oxon(), "--births", &births],
+            &[&format!("{births}: {says}")],
+        );
+        // Points are streamed, not read whole, and say the same.
+        let points = fixture("points/utf16_unicode_text.csv");
+        let c = check(&["--points", &points]);
+        assert_eq!(c.code, 1, "{}", c.stderr);
+        c.assert_stderr_has(&[&format!("{points}: {says}")]);
+    }
+
+    #[test]
     fn team_list_with_only_a_header() {
         let p = fixture("teams/header_only.csv");
         rejects(
