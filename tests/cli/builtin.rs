@@ -352,3 +352,25 @@ fn headline_quoted_in_the_readme() {
         "README.md no longer quotes the run's headline"
     );
 }
+
+/// covgap does not test a user's polygons for self-intersection (README, Boundaries), so the
+/// built-in districts are tested here: a re-run of scripts/prepare_data.py on new boundaries
+/// that simplified a ring into a crossing would fail this.
+#[test]
+fn built_in_districts_are_valid_polygons() {
+    use geo::algorithm::Validation;
+    let mut diag = covgap::error::Diagnostics::new();
+    let study = covgap::load::load(&covgap::load::Inputs::default(), &mut diag).unwrap();
+    assert_eq!(study.areas.len(), 361);
+    let invalid: Vec<String> = study
+        .areas
+        .iter()
+        .flat_map(|a| {
+            a.bng
+                .validation_errors()
+                .into_iter()
+                .map(move |e| format!("{} ({}): {e}", a.name, a.code))
+        })
+        .collect();
+    assert!(invalid.is_empty(), "{invalid:#?}");
+}
