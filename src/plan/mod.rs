@@ -146,8 +146,9 @@ pub struct Step {
     pub babies_new: u64,
     pub weight_new: f64,
     /// Babies covered in all, existing and what-if teams included.
+    /// (Shares are worked out from this where they are written: see
+    /// [`crate::write::percent_text`].)
     pub babies_cumulative: u64,
-    pub percent_cumulative: f64,
     /// Demand points newly covered.
     pub newly: Vec<usize>,
 }
@@ -210,7 +211,6 @@ pub struct Optimum {
     pub value: f64,
     /// Babies covered in all (existing and what-if teams included).
     pub babies_cumulative: u64,
-    pub percent_cumulative: f64,
     pub proven: bool,
 }
 
@@ -309,7 +309,6 @@ pub fn plan(
                         n,
                         value: e.value,
                         babies_cumulative: babies,
-                        percent_cumulative: crate::rollup::percent(babies, baseline.total),
                         proven: e.status == Status::Optimal,
                     }
                 })
@@ -397,7 +396,6 @@ impl Plan {
                     babies_new,
                     weight_new: newly.iter().map(|&d| inst.demand[d].weight).sum(),
                     babies_cumulative: cumulative,
-                    percent_cumulative: crate::rollup::percent(cumulative, self.baseline.total),
                     newly,
                 }
             })
