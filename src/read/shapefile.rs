@@ -259,11 +259,28 @@ pub fn read_zip(zip_path: &Path, layer: Option<&str>, choose: &str) -> Result<So
             ))
         }
     };
+    let prefix = chosen[..chosen.len() - 4].to_string();
+    // The .dbf must be in the zip beside the .shp: said here, naming the members, as the
+    // check in `read_shapefile` would name the temporary folder they are unpacked to.
+    let member = |ext: &str| {
+        names.iter().find(|n| {
+            n.strip_prefix(&prefix)
+                .and_then(|r| r.strip_prefix('.'))
+                .is_some_and(|x| x.eq_ignore_ascii_case(ext))
+        })
+    };
+    if member("dbf").is_none() {
+        return Err(format_err(
+            zip_path,
+            format!(
+                "holds {chosen} but no {prefix}.dbf; a Shapefile's codes and names are in its .dbf"
+            ),
+        ));
+    }
     let dir = tempfile::tempdir().map_err(|source| Error::Read {
         path: zip_path.to_path_buf(),
         source,
     })?;
-    let prefix = chosen[..chosen.len() - 4].to_string();
     let mut shp_out = None;
     for n in &names {
         let Some(ext) = n.strip_prefix(&prefix).and_then(|r| r.strip_prefix('.')) else {
@@ -291,17 +308,25 @@ pub fn read_zip(zip_path: &Path, layer: Option<&str>, choose: &str) -> Result<So
     }
     let shp = shp_out.expect("the chosen .shp was unpacked");
     // Errors name the zip and the file inside it, not the temporary folder.
-    read_shapefile(&shp).map_err(|e| match e {
-        Error::Format { path, message } => {
-            let inner = path
-                .extension()
-                .map(|x| format!("{prefix}.{}", x.to_string_lossy()))
-                .unwrap_or_else(|| chosen.clone());
-            Error::Format {
-                path: PathBuf::from(format!("{} ({inner})", zip_path.display())),
-                message,
-            }
+    let in_zip = |path: PathBuf| -> PathBuf {
+        if !path.starts_with(dir.path()) {
+            return path;
         }
+        let inner = path
+            .extension()
+            .and_then(|x| member(&x.to_string_lossy()))
+            .unwrap_or(&chosen);
+        PathBuf::from(format!("{} ({inner})", zip_path.display()))
+    };
+    read_shapefile(&shp).map_err(|e| match e {
+        Error::Format { path, message } => Error::Format {
+            path: in_zip(path),
+            message,
+        },
+        Error::Read { path, source } => Error::Read {
+            path: in_zip(path),
+            source,
+        },
         other => other,
     })
 }

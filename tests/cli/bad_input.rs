@@ -685,3 +685,34 @@ fn unknown_flag_is_a_usage_error() {
     assert_eq!(o.code, 2, "{}", o.stderr);
     assert!(o.files.is_none());
 }
+
+/// Shapefiles (loose or zipped) and GeoPackages that are missing a part, cut short or empty,
+/// as a failed download or export leaves them: the message names the user's file, never the
+/// folder a zip is unpacked to, and says what is wrong without the reading library's words.
+mod shapefile_and_geopackage {
+    use super::*;
+
+    /// Fails the test if stderr holds a reader's raw words or a path covgap made itself.
+    fn says_nothing_raw(o: &crate::Outcome) {
+        for raw in [
+            "failed to fill whole buffer",
+            "Error {",
+            "layer.",
+            "unable to open",
+        ] {
+            assert!(!o.stderr.contains(raw), "{raw:?} in:\n{}", o.stderr);
+        }
+    }
+
+    #[test]
+    fn zip_without_dbf_names_the_zip_and_the_missing_member() {
+        let p = fixture("boundaries/zip_without_dbf.zip");
+        let c = rejects(
+            &["--boundaries", &p],
+            &[&format!(
+                "{p}: holds LAD_MAY_2024_UK_BUC.shp but no LAD_MAY_2024_UK_BUC.dbf; a Shapefile's codes and names are in its .dbf"
+            )],
+        );
+        says_nothing_raw(&c);
+    }
+}
