@@ -22,6 +22,89 @@ fn format_err(path: &Path, message: impl Into<String>) -> Error {
     }
 }
 
+/// What to do about a file that ends early or is damaged, said in every such message.
+const GET_IT_AGAIN: &str = "re-download or re-export it";
+
+/// Opens a file of the Shapefile: a file that is not there, or cannot be opened, is a
+/// [`Error::Read`]; a file with no bytes at all (a failed download or export) is named as empty.
+fn open_part(path: &Path, expected: &str) -> Result<std::fs::File> {
+    let file = std::fs::File::open(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let len = file
+        .metadata()
+        .map_err(|source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        })?
+        .len();
+    if len == 0 {
+        return Err(crate::read::text::empty_file(path, 0, expected));
+    }
+    Ok(file)
+}
+
+/// Whether a `.shp` or `.shx` is shorter than its 100-byte header, or than the length the
+/// header gives: the file was cut short.
+fn cut_short(path: &Path) -> bool {
+    let Ok(mut f) = std::fs::File::open(path) else {
+        return false;
+    };
+    let len = f.metadata().map_or(0, |m| m.len());
+    let mut head = [0u8; 100];
+    if f.read_exact(&mut head).is_err() {
+        return true;
+    }
+    // The file length, in 16-bit words, big-endian at byte 24.
+    let words = i32::from_be_bytes([head[24], head[25], head[26], head[27]]);
+    (len as i64) < i64::from(words) * 2
+}
+
+/// A Shapefile reading error in plain words, naming the `.shp`, or the `.shx` when it is the
+/// index that ends early.
+fn shp_error(shp: &Path, shx: Option<&Path>, e: shapefile::Error) -> Error {
+    match e {
+        shapefile::Error::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
+            let (at, what) = match shx {
+                Some(shx) if !cut_short(shp) && cut_short(shx) => (shx, "the index of shapes"),
+                _ => (shp, "the shapes"),
+            };
+            format_err(
+                at,
+                format!("is cut short or damaged: it ends before {what} its header counts ({GET_IT_AGAIN})"),
+            )
+        }
+        shapefile::Error::IoError(source) => Error::Read {
+            path: shp.to_path_buf(),
+            source,
+        },
+        shapefile::Error::InvalidFileCode(_) => format_err(
+            shp,
+            format!("is not an ESRI Shapefile: it does not start as a .shp does ({GET_IT_AGAIN})"),
+        ),
+        other => format_err(
+            shp,
+            format!("is damaged, so its shapes cannot be read ({GET_IT_AGAIN}; {other})"),
+        ),
+    }
+}
+
+/// A `.dbf` reading error in plain words, with the row (1-based) where there is one.
+fn dbf_error(dbf: &Path, e: &dbase::Error) -> Error {
+    let row = e
+        .record_index()
+        .map(|i| format!("row {}", i.0 + 1))
+        .unwrap_or_else(|| "its header".to_string());
+    let message = match e.kind() {
+        dbase::ErrorKind::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
+            format!("is cut short or damaged: it ends part-way through {row} ({GET_IT_AGAIN})")
+        }
+        kind => format!("is damaged: {row} cannot be read ({GET_IT_AGAIN}; {kind})"),
+    };
+    format_err(dbf, message)
+}
+
 /// A `.dbf` value as JSON, so every format's attributes look alike.
 fn value(v: FieldValue) -> Value {
     let num = |f: f64| {
@@ -111,6 +194,8 @@ fn geometry(shape: Shape) -> Option<std::result::Result<MultiPolygon, String>> {
 /// assert_eq!(layer.features.len(), 8);
 /// ```
 pub fn read_shapefile(shp: &Path) -> Result<SourceLayer> {
+    // A .shp that is not there is said so, before looking for the files beside it.
+    drop(open_part(shp, "an ESRI Shapefile (.shp)")?);
     let sibling = |ext: &str| -> Option<PathBuf> {
         // Accept .DBF/.PRJ as well as .dbf/.prj.
         [ext.to_string(), ext.to_ascii_uppercase()]
@@ -150,18 +235,17 @@ pub fn read_shapefile(shp: &Path) -> Result<SourceLayer> {
         None => (None, "no .prj file"),
     };
 
-    let shp_err =
-        |e: shapefile::Error| format_err(shp, format!("is not a readable Shapefile: {e}"));
+    let shx = sibling("shx");
+    let shp_err = |e: shapefile::Error| shp_error(shp, shx.as_deref(), e);
     let shapes = shapefile::ShapeReader::from_path(shp).map_err(shp_err)?;
+    let dbf_file = open_part(
+        &dbf,
+        "a .dbf table (a Shapefile's area codes and names are in its .dbf)",
+    )?;
     let mut dbase_reader = dbase::ReaderBuilder::new()
         .with_encoding(dbase::encoding::UnicodeLossy)
-        .build(std::io::BufReader::new(std::fs::File::open(&dbf).map_err(
-            |source| Error::Read {
-                path: dbf.clone(),
-                source,
-            },
-        )?))
-        .map_err(|e| format_err(&dbf, format!("is not a readable .dbf table: {e}")))?;
+        .build(std::io::BufReader::new(dbf_file))
+        .map_err(|e| dbf_error(&dbf, &e))?;
     let fields: Vec<String> = dbase_reader
         .fields()
         .iter()
@@ -170,7 +254,7 @@ pub fn read_shapefile(shp: &Path) -> Result<SourceLayer> {
         .collect();
     let mut records = Vec::new();
     for r in dbase_reader.iter_records() {
-        records.push(r.map_err(|e| format_err(&dbf, format!("cannot be read: {e}")))?);
+        records.push(r.map_err(|e| dbf_error(&dbf, &e))?);
     }
     let mut shapes = shapes;
     let mut features = Vec::with_capacity(records.len());
