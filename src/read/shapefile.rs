@@ -293,12 +293,29 @@ pub fn read_shapefile(shp: &Path) -> Result<SourceLayer> {
 /// Reads the Shapefile inside a `.zip`. When the zip holds several, `layer` names which (the
 /// file name without `.shp`); `choose` says how, for the message when it is left out.
 pub fn read_zip(zip_path: &Path, layer: Option<&str>, choose: &str) -> Result<SourceLayer> {
-    let file = std::fs::File::open(zip_path).map_err(|source| Error::Read {
-        path: zip_path.to_path_buf(),
-        source,
+    let mut file = open_part(zip_path, "a .zip holding an ESRI Shapefile")?;
+    let mut magic = [0u8; 2];
+    let starts_as_zip = file.read_exact(&mut magic).is_ok() && magic == *b"PK";
+    let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(|e| match e {
+        zip::result::ZipError::Io(source) if source.kind() != std::io::ErrorKind::UnexpectedEof => {
+            Error::Read {
+                path: zip_path.to_path_buf(),
+                source,
+            }
+        }
+        zip::result::ZipError::UnsupportedArchive(what) => format_err(
+            zip_path,
+            format!("is a kind of zip archive covgap cannot unpack ({what}); unzip it and give the .shp inside"),
+        ),
+        e if starts_as_zip => format_err(
+            zip_path,
+            format!("is not a complete zip archive: it is cut short or damaged ({GET_IT_AGAIN}; {e})"),
+        ),
+        _ => format_err(
+            zip_path,
+            "is not a zip archive: it does not start as one (a failed download can leave a web page under the .zip name; re-download it)",
+        ),
     })?;
-    let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file))
-        .map_err(|e| format_err(zip_path, format!("is not a readable .zip: {e}")))?;
     let names: Vec<String> = zip.file_names().map(str::to_string).collect();
     let stem = |n: &str| -> String {
         let base = n.rsplit('/').next().unwrap_or(n);
@@ -378,9 +395,12 @@ pub fn read_zip(zip_path: &Path, layer: Option<&str>, choose: &str) -> Result<So
             .by_name(n)
             .map_err(|e| format_err(zip_path, format!("cannot unpack {n}: {e}")))?;
         let mut bytes = Vec::new();
-        entry
-            .read_to_end(&mut bytes)
-            .map_err(|e| format_err(zip_path, format!("cannot unpack {n}: {e}")))?;
+        entry.read_to_end(&mut bytes).map_err(|e| {
+            format_err(
+                zip_path,
+                format!("is damaged: {n} in it cannot be unpacked ({GET_IT_AGAIN}; {e})"),
+            )
+        })?;
         let out = dir.path().join(format!("layer.{ext}"));
         std::fs::write(&out, bytes).map_err(|source| Error::Read {
             path: out.clone(),

@@ -715,6 +715,15 @@ mod shapefile_and_geopackage {
         (dir, shp)
     }
 
+    /// The fixture zip's first `len` bytes, in a temporary folder as `boundaries.zip`.
+    fn zip_cut(len: usize) -> (tempfile::TempDir, String) {
+        let dir = tempfile::tempdir().unwrap();
+        let bytes = std::fs::read(crate::fixture_path("shapefile_bng.zip")).unwrap();
+        let zip = dir.path().join("boundaries.zip");
+        std::fs::write(&zip, &bytes[..len]).unwrap();
+        (dir, zip.to_str().unwrap().to_string())
+    }
+
     /// Fails the test if stderr holds a reader's raw words or a path covgap made itself.
     fn says_nothing_raw(o: &crate::Outcome) {
         for raw in [
@@ -805,5 +814,31 @@ mod shapefile_and_geopackage {
             &[&format!("{dbf}: is empty (0 bytes); expected a .dbf table")],
         );
         says_nothing_raw(&c);
+    }
+
+    #[test]
+    fn zip_cut_short() {
+        let (_dir, zip) = zip_cut(1000);
+        let c = rejects(
+            &["--boundaries", &zip],
+            &[&format!(
+                "{zip}: is not a complete zip archive: it is cut short or damaged (re-download or re-export it"
+            )],
+        );
+        says_nothing_raw(&c);
+        // The zip library's words are kept only inside the brackets.
+        assert!(!c.stderr.contains(": invalid Zip archive"), "{}", c.stderr);
+    }
+
+    #[test]
+    fn zip_empty() {
+        let (_dir, zip) = zip_cut(0);
+        let c = rejects(
+            &["--boundaries", &zip],
+            &[&format!(
+                "{zip}: is empty (0 bytes); expected a .zip holding an ESRI Shapefile"
+            )],
+        );
+        assert!(!c.stderr.contains("EOCD"), "{}", c.stderr);
     }
 }
