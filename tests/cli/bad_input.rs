@@ -841,4 +841,26 @@ mod shapefile_and_geopackage {
         );
         assert!(!c.stderr.contains("EOCD"), "{}", c.stderr);
     }
+
+    #[test]
+    fn geopackage_missing() {
+        let p = fixture("boundaries/no_such_file.gpkg");
+        let c = rejects(
+            &["--boundaries", &p],
+            &[&format!("{p}: cannot read file: No such file or directory")],
+        );
+        says_nothing_raw(&c);
+    }
+
+    #[test]
+    fn geopackage_empty() {
+        let p = fixture("boundaries/empty.gpkg");
+        let c = rejects(
+            &["--boundaries", &p],
+            &[&format!(
+                "{p}: is empty (0 bytes); expected a GeoPackage (.gpkg)"
+            )],
+        );
+        assert!(!c.stderr.contains("SQLite"), "{}", c.stderr);
+    }
 }
