@@ -64,13 +64,11 @@ impl Input {
                 // An empty file (a failed download or export) would otherwise be reported
                 // as a header with no columns, or as JSON that ends at once.
                 if bytes.iter().all(u8::is_ascii_whitespace) {
-                    return Err(crate::error::Error::Format {
-                        path: p.clone(),
-                        message: format!(
-                            "is empty ({} bytes); expected a {what} file",
-                            bytes.len()
-                        ),
-                    });
+                    return Err(text::empty_file(
+                        p,
+                        bytes.len() as u64,
+                        &format!("a {what} file"),
+                    ));
                 }
                 text::check_looks_like_text(p, &bytes, what)?;
                 Ok(text::decode(&bytes).0)

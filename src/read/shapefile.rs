@@ -22,6 +22,89 @@ fn format_err(path: &Path, message: impl Into<String>) -> Error {
     }
 }
 
+/// What to do about a file that ends early or is damaged, said in every such message.
+const GET_IT_AGAIN: &str = "re-download or re-export it";
+
+/// Opens a file of the Shapefile: a file that is not there, or cannot be opened, is a
+/// [`Error::Read`]; a file with no bytes at all (a failed download or export) is named as empty.
+fn open_part(path: &Path, expected: &str) -> Result<std::fs::File> {
+    let file = std::fs::File::open(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let len = file
+        .metadata()
+        .map_err(|source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        })?
+        .len();
+    if len == 0 {
+        return Err(crate::read::text::empty_file(path, 0, expected));
+    }
+    Ok(file)
+}
+
+/// Whether a `.shp` or `.shx` is shorter than its 100-byte header, or than the length the
+/// header gives: the file was cut short.
+fn cut_short(path: &Path) -> bool {
+    let Ok(mut f) = std::fs::File::open(path) else {
+        return false;
+    };
+    let len = f.metadata().map_or(0, |m| m.len());
+    let mut head = [0u8; 100];
+    if f.read_exact(&mut head).is_err() {
+        return true;
+    }
+    // The file length, in 16-bit words, big-endian at byte 24.
+    let words = i32::from_be_bytes([head[24], head[25], head[26], head[27]]);
+    (len as i64) < i64::from(words) * 2
+}
+
+/// A Shapefile reading error in plain words, naming the `.shp`, or the `.shx` when it is the
+/// index that ends early.
+fn shp_error(shp: &Path, shx: Option<&Path>, e: shapefile::Error) -> Error {
+    match e {
+        shapefile::Error::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
+            let (at, what) = match shx {
+                Some(shx) if !cut_short(shp) && cut_short(shx) => (shx, "the index of shapes"),
+                _ => (shp, "the shapes"),
+            };
+            format_err(
+                at,
+                format!("is cut short or damaged: it ends before {what} its header counts ({GET_IT_AGAIN})"),
+            )
+        }
+        shapefile::Error::IoError(source) => Error::Read {
+            path: shp.to_path_buf(),
+            source,
+        },
+        shapefile::Error::InvalidFileCode(_) => format_err(
+            shp,
+            format!("is not an ESRI Shapefile: it does not start as a .shp does ({GET_IT_AGAIN})"),
+        ),
+        other => format_err(
+            shp,
+            format!("is damaged, so its shapes cannot be read ({GET_IT_AGAIN}; {other})"),
+        ),
+    }
+}
+
+/// A `.dbf` reading error in plain words, with the row (1-based) where there is one.
+fn dbf_error(dbf: &Path, e: &dbase::Error) -> Error {
+    let row = e
+        .record_index()
+        .map(|i| format!("row {}", i.0 + 1))
+        .unwrap_or_else(|| "its header".to_string());
+    let message = match e.kind() {
+        dbase::ErrorKind::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
+            format!("is cut short or damaged: it ends part-way through {row} ({GET_IT_AGAIN})")
+        }
+        kind => format!("is damaged: {row} cannot be read ({GET_IT_AGAIN}; {kind})"),
+    };
+    format_err(dbf, message)
+}
+
 /// A `.dbf` value as JSON, so every format's attributes look alike.
 fn value(v: FieldValue) -> Value {
     let num = |f: f64| {
@@ -111,6 +194,8 @@ fn geometry(shape: Shape) -> Option<std::result::Result<MultiPolygon, String>> {
 /// assert_eq!(layer.features.len(), 8);
 /// ```
 pub fn read_shapefile(shp: &Path) -> Result<SourceLayer> {
+    // A .shp that is not there is said so, before looking for the files beside it.
+    drop(open_part(shp, "an ESRI Shapefile (.shp)")?);
     let sibling = |ext: &str| -> Option<PathBuf> {
         // Accept .DBF/.PRJ as well as .dbf/.prj.
         [ext.to_string(), ext.to_ascii_uppercase()]
@@ -150,18 +235,17 @@ pub fn read_shapefile(shp: &Path) -> Result<SourceLayer> {
         None => (None, "no .prj file"),
     };
 
-    let shp_err =
-        |e: shapefile::Error| format_err(shp, format!("is not a readable Shapefile: {e}"));
+    let shx = sibling("shx");
+    let shp_err = |e: shapefile::Error| shp_error(shp, shx.as_deref(), e);
     let shapes = shapefile::ShapeReader::from_path(shp).map_err(shp_err)?;
+    let dbf_file = open_part(
+        &dbf,
+        "a .dbf table (a Shapefile's area codes and names are in its .dbf)",
+    )?;
     let mut dbase_reader = dbase::ReaderBuilder::new()
         .with_encoding(dbase::encoding::UnicodeLossy)
-        .build(std::io::BufReader::new(std::fs::File::open(&dbf).map_err(
-            |source| Error::Read {
-                path: dbf.clone(),
-                source,
-            },
-        )?))
-        .map_err(|e| format_err(&dbf, format!("is not a readable .dbf table: {e}")))?;
+        .build(std::io::BufReader::new(dbf_file))
+        .map_err(|e| dbf_error(&dbf, &e))?;
     let fields: Vec<String> = dbase_reader
         .fields()
         .iter()
@@ -170,7 +254,7 @@ pub fn read_shapefile(shp: &Path) -> Result<SourceLayer> {
         .collect();
     let mut records = Vec::new();
     for r in dbase_reader.iter_records() {
-        records.push(r.map_err(|e| format_err(&dbf, format!("cannot be read: {e}")))?);
+        records.push(r.map_err(|e| dbf_error(&dbf, &e))?);
     }
     let mut shapes = shapes;
     let mut features = Vec::with_capacity(records.len());
@@ -209,12 +293,29 @@ pub fn read_shapefile(shp: &Path) -> Result<SourceLayer> {
 /// Reads the Shapefile inside a `.zip`. When the zip holds several, `layer` names which (the
 /// file name without `.shp`); `choose` says how, for the message when it is left out.
 pub fn read_zip(zip_path: &Path, layer: Option<&str>, choose: &str) -> Result<SourceLayer> {
-    let file = std::fs::File::open(zip_path).map_err(|source| Error::Read {
-        path: zip_path.to_path_buf(),
-        source,
+    let mut file = open_part(zip_path, "a .zip holding an ESRI Shapefile")?;
+    let mut magic = [0u8; 2];
+    let starts_as_zip = file.read_exact(&mut magic).is_ok() && magic == *b"PK";
+    let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(|e| match e {
+        zip::result::ZipError::Io(source) if source.kind() != std::io::ErrorKind::UnexpectedEof => {
+            Error::Read {
+                path: zip_path.to_path_buf(),
+                source,
+            }
+        }
+        zip::result::ZipError::UnsupportedArchive(what) => format_err(
+            zip_path,
+            format!("is a kind of zip archive covgap cannot unpack ({what}); unzip it and give the .shp inside"),
+        ),
+        e if starts_as_zip => format_err(
+            zip_path,
+            format!("is not a complete zip archive: it is cut short or damaged ({GET_IT_AGAIN}; {e})"),
+        ),
+        _ => format_err(
+            zip_path,
+            "is not a zip archive: it does not start as one (a failed download can leave a web page under the .zip name; re-download it)",
+        ),
     })?;
-    let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file))
-        .map_err(|e| format_err(zip_path, format!("is not a readable .zip: {e}")))?;
     let names: Vec<String> = zip.file_names().map(str::to_string).collect();
     let stem = |n: &str| -> String {
         let base = n.rsplit('/').next().unwrap_or(n);
@@ -259,11 +360,28 @@ pub fn read_zip(zip_path: &Path, layer: Option<&str>, choose: &str) -> Result<So
             ))
         }
     };
+    let prefix = chosen[..chosen.len() - 4].to_string();
+    // The .dbf must be in the zip beside the .shp: said here, naming the members, as the
+    // check in `read_shapefile` would name the temporary folder they are unpacked to.
+    let member = |ext: &str| {
+        names.iter().find(|n| {
+            n.strip_prefix(&prefix)
+                .and_then(|r| r.strip_prefix('.'))
+                .is_some_and(|x| x.eq_ignore_ascii_case(ext))
+        })
+    };
+    if member("dbf").is_none() {
+        return Err(format_err(
+            zip_path,
+            format!(
+                "holds {chosen} but no {prefix}.dbf; a Shapefile's codes and names are in its .dbf"
+            ),
+        ));
+    }
     let dir = tempfile::tempdir().map_err(|source| Error::Read {
         path: zip_path.to_path_buf(),
         source,
     })?;
-    let prefix = chosen[..chosen.len() - 4].to_string();
     let mut shp_out = None;
     for n in &names {
         let Some(ext) = n.strip_prefix(&prefix).and_then(|r| r.strip_prefix('.')) else {
@@ -277,9 +395,12 @@ pub fn read_zip(zip_path: &Path, layer: Option<&str>, choose: &str) -> Result<So
             .by_name(n)
             .map_err(|e| format_err(zip_path, format!("cannot unpack {n}: {e}")))?;
         let mut bytes = Vec::new();
-        entry
-            .read_to_end(&mut bytes)
-            .map_err(|e| format_err(zip_path, format!("cannot unpack {n}: {e}")))?;
+        entry.read_to_end(&mut bytes).map_err(|e| {
+            format_err(
+                zip_path,
+                format!("is damaged: {n} in it cannot be unpacked ({GET_IT_AGAIN}; {e})"),
+            )
+        })?;
         let out = dir.path().join(format!("layer.{ext}"));
         std::fs::write(&out, bytes).map_err(|source| Error::Read {
             path: out.clone(),
@@ -291,17 +412,25 @@ pub fn read_zip(zip_path: &Path, layer: Option<&str>, choose: &str) -> Result<So
     }
     let shp = shp_out.expect("the chosen .shp was unpacked");
     // Errors name the zip and the file inside it, not the temporary folder.
-    read_shapefile(&shp).map_err(|e| match e {
-        Error::Format { path, message } => {
-            let inner = path
-                .extension()
-                .map(|x| format!("{prefix}.{}", x.to_string_lossy()))
-                .unwrap_or_else(|| chosen.clone());
-            Error::Format {
-                path: PathBuf::from(format!("{} ({inner})", zip_path.display())),
-                message,
-            }
+    let in_zip = |path: PathBuf| -> PathBuf {
+        if !path.starts_with(dir.path()) {
+            return path;
         }
+        let inner = path
+            .extension()
+            .and_then(|x| member(&x.to_string_lossy()))
+            .unwrap_or(&chosen);
+        PathBuf::from(format!("{} ({inner})", zip_path.display()))
+    };
+    read_shapefile(&shp).map_err(|e| match e {
+        Error::Format { path, message } => Error::Format {
+            path: in_zip(path),
+            message,
+        },
+        Error::Read { path, source } => Error::Read {
+            path: in_zip(path),
+            source,
+        },
         other => other,
     })
 }

@@ -39,6 +39,16 @@ pub fn decode(bytes: &[u8]) -> (String, Encoding) {
     }
 }
 
+/// The error for an input file that holds nothing, as a failed download or export leaves it:
+/// "is empty (0 bytes); expected {expected}". `len` counts the bytes of a file that holds only
+/// blank space.
+pub fn empty_file(path: &Path, len: u64, expected: &str) -> Error {
+    Error::Format {
+        path: path.to_path_buf(),
+        message: format!("is empty ({len} bytes); expected {expected}"),
+    }
+}
+
 /// Reads a whole file, unpacking gzip when the file starts with the gzip magic bytes.
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
     let raw = std::fs::read(path).map_err(|source| Error::Read {

@@ -700,3 +700,182 @@ fn unknown_flag_is_a_usage_error() {
     assert_eq!(o.code, 2, "{}", o.stderr);
     assert!(o.files.is_none());
 }
+
+/// Shapefiles (loose or zipped) and GeoPackages that are missing a part, cut short or empty,
+/// as a failed download or export leaves them: the message names the user's file, never the
+/// folder a zip is unpacked to, and says what is wrong without the reading library's words.
+mod shapefile_and_geopackage {
+    use super::*;
+
+    const SHP: &str = "shapefile_bng/LAD_MAY_2024_UK_BUC.shp";
+
+    /// The fixture Shapefile copied into a temporary folder as `LAD.*`, with its `ext` file
+    /// cut to `len` bytes. Returns the folder and the `.shp`'s path.
+    fn shapefile_cut(ext: &str, len: u64) -> (tempfile::TempDir, String) {
+        let dir = tempfile::tempdir().unwrap();
+        for e in ["shp", "shx", "dbf", "prj", "cpg"] {
+            std::fs::copy(
+                crate::fixture_path(SHP).with_extension(e),
+                dir.path().join(format!("LAD.{e}")),
+            )
+            .unwrap();
+        }
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(dir.path().join(format!("LAD.{ext}")))
+            .unwrap()
+            .set_len(len)
+            .unwrap();
+        let shp = dir.path().join("LAD.shp").to_str().unwrap().to_string();
+        (dir, shp)
+    }
+
+    /// The fixture zip's first `len` bytes, in a temporary folder as `boundaries.zip`.
+    fn zip_cut(len: usize) -> (tempfile::TempDir, String) {
+        let dir = tempfile::tempdir().unwrap();
+        let bytes = std::fs::read(crate::fixture_path("shapefile_bng.zip")).unwrap();
+        let zip = dir.path().join("boundaries.zip");
+        std::fs::write(&zip, &bytes[..len]).unwrap();
+        (dir, zip.to_str().unwrap().to_string())
+    }
+
+    /// Fails the test if stderr holds a reader's raw words or a path covgap made itself.
+    fn says_nothing_raw(o: &crate::Outcome) {
+        for raw in [
+            "failed to fill whole buffer",
+            "Error {",
+            "layer.",
+            "unable to open",
+        ] {
+            assert!(!o.stderr.contains(raw), "{raw:?} in:\n{}", o.stderr);
+        }
+    }
+
+    #[test]
+    fn zip_without_dbf_names_the_zip_and_the_missing_member() {
+        let p = fixture("boundaries/zip_without_dbf.zip");
+        let c = rejects(
+            &["--boundaries", &p],
+            &[&format!(
+                "{p}: holds LAD_MAY_2024_UK_BUC.shp but no LAD_MAY_2024_UK_BUC.dbf; a Shapefile's codes and names are in its .dbf"
+            )],
+        );
+        says_nothing_raw(&c);
+    }
+
+    #[test]
+    fn shp_cut_short() {
+        let (_dir, shp) = shapefile_cut("shp", 500);
+        let c = rejects(
+            &["--boundaries", &shp],
+            &[&format!(
+                "{shp}: is cut short or damaged: it ends before the shapes its header counts (re-download or re-export it)"
+            )],
+        );
+        says_nothing_raw(&c);
+    }
+
+    #[test]
+    fn shx_cut_short_is_named_rather_than_the_shp() {
+        let (dir, shp) = shapefile_cut("shx", 120);
+        let shx = dir.path().join("LAD.shx").to_str().unwrap().to_string();
+        let c = rejects(
+            &["--boundaries", &shp],
+            &[&format!(
+                "{shx}: is cut short or damaged: it ends before the index of shapes its header counts"
+            )],
+        );
+        says_nothing_raw(&c);
+    }
+
+    #[test]
+    fn shp_empty() {
+        let (_dir, shp) = shapefile_cut("shp", 0);
+        let c = rejects(
+            &["--boundaries", &shp],
+            &[&format!(
+                "{shp}: is empty (0 bytes); expected an ESRI Shapefile (.shp)"
+            )],
+        );
+        says_nothing_raw(&c);
+    }
+
+    #[test]
+    fn shp_missing_is_not_reported_as_a_missing_dbf() {
+        let p = fixture("boundaries/no_such_file.shp");
+        let c = rejects(&["--boundaries", &p], &[&format!("{p}: cannot read file")]);
+        assert!(!c.stderr.contains(".dbf"), "{}", c.stderr);
+    }
+
+    #[test]
+    fn dbf_cut_short() {
+        let (dir, shp) = shapefile_cut("dbf", 300);
+        let dbf = dir.path().join("LAD.dbf").to_str().unwrap().to_string();
+        let c = rejects(
+            &["--boundaries", &shp],
+            &[&format!(
+                "{dbf}: is cut short or damaged: it ends part-way through row 1 (re-download or re-export it)"
+            )],
+        );
+        says_nothing_raw(&c);
+    }
+
+    #[test]
+    fn dbf_empty() {
+        let (dir, shp) = shapefile_cut("dbf", 0);
+        let dbf = dir.path().join("LAD.dbf").to_str().unwrap().to_string();
+        let c = rejects(
+            &["--boundaries", &shp],
+            &[&format!("{dbf}: is empty (0 bytes); expected a .dbf table")],
+        );
+        says_nothing_raw(&c);
+    }
+
+    #[test]
+    fn zip_cut_short() {
+        let (_dir, zip) = zip_cut(1000);
+        let c = rejects(
+            &["--boundaries", &zip],
+            &[&format!(
+                "{zip}: is not a complete zip archive: it is cut short or damaged (re-download or re-export it"
+            )],
+        );
+        says_nothing_raw(&c);
+        // The zip library's words are kept only inside the brackets.
+        assert!(!c.stderr.contains(": invalid Zip archive"), "{}", c.stderr);
+    }
+
+    #[test]
+    fn zip_empty() {
+        let (_dir, zip) = zip_cut(0);
+        let c = rejects(
+            &["--boundaries", &zip],
+            &[&format!(
+                "{zip}: is empty (0 bytes); expected a .zip holding an ESRI Shapefile"
+            )],
+        );
+        assert!(!c.stderr.contains("EOCD"), "{}", c.stderr);
+    }
+
+    #[test]
+    fn geopackage_missing() {
+        let p = fixture("boundaries/no_such_file.gpkg");
+        let c = rejects(
+            &["--boundaries", &p],
+            &[&format!("{p}: cannot read file: No such file or directory")],
+        );
+        says_nothing_raw(&c);
+    }
+
+    #[test]
+    fn geopackage_empty() {
+        let p = fixture("boundaries/empty.gpkg");
+        let c = rejects(
+            &["--boundaries", &p],
+            &[&format!(
+                "{p}: is empty (0 bytes); expected a GeoPackage (.gpkg)"
+            )],
+        );
+        assert!(!c.stderr.contains("SQLite"), "{}", c.stderr);
+    }
+}
