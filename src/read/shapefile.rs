@@ -382,6 +382,12 @@ pub fn read_zip(zip_path: &Path, layer: Option<&str>, choose: &str) -> Result<So
         path: zip_path.to_path_buf(),
         source,
     })?;
+    // Unpacked under the Shapefile's own name, so that what covgap reports (the .prj the
+    // coordinate system was read from) names the file the user knows.
+    let base = Path::new(&prefix)
+        .file_name()
+        .map(|b| b.to_string_lossy().to_string())
+        .unwrap_or_else(|| "layer".into());
     let mut shp_out = None;
     for n in &names {
         let Some(ext) = n.strip_prefix(&prefix).and_then(|r| r.strip_prefix('.')) else {
@@ -401,7 +407,7 @@ pub fn read_zip(zip_path: &Path, layer: Option<&str>, choose: &str) -> Result<So
                 format!("is damaged: {n} in it cannot be unpacked ({GET_IT_AGAIN}; {e})"),
             )
         })?;
-        let out = dir.path().join(format!("layer.{ext}"));
+        let out = dir.path().join(format!("{base}.{ext}"));
         std::fs::write(&out, bytes).map_err(|source| Error::Read {
             path: out.clone(),
             source,

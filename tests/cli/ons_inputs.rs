@@ -100,6 +100,14 @@ fn zipped_shapefile_as_ons_publishes_it() {
     let out = tempfile::tempdir().unwrap();
     run_boundaries(&fixture_path("shapefile_bng.zip"), &[], out.path()).success();
     check_districts(out.path());
+    // The record names the .prj in the zip, not a name it was unpacked under.
+    let run: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("run.json")).unwrap()).unwrap();
+    let crs = run["boundaries"]["coordinate_system"].as_str().unwrap();
+    assert!(
+        crs.contains("read from LAD_MAY_2024_UK_BUC.prj") && crs.contains("EPSG:27700"),
+        "{crs}"
+    );
 }
 
 #[test]
