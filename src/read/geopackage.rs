@@ -43,7 +43,19 @@ pub fn read_layer(path: &Path, layer: Option<&str>, choose: &str) -> Result<Sour
         path: path.to_path_buf(),
         message,
     };
-    let sql = |e: rusqlite::Error| ferr(format!("cannot be read as a GeoPackage: {e}"));
+    // SQLite's words for a file that is not a database, or is cut short, said plainly.
+    let sql = |e: rusqlite::Error| {
+        let again = crate::read::shapefile::GET_IT_AGAIN;
+        ferr(match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase) => format!(
+                "is not a GeoPackage: it is not an SQLite database, as every GeoPackage is; check it is the file you meant, or {again} (SQLite: {e})"
+            ),
+            Some(rusqlite::ErrorCode::DatabaseCorrupt) => format!(
+                "is cut short or damaged: its database cannot be read in full ({again}; SQLite: {e})"
+            ),
+            _ => format!("cannot be read as a GeoPackage: {e}"),
+        })
+    };
     // A file that is not there, or holds nothing, is said so as for every other input:
     // SQLite would say "unable to open database file", or read 0 bytes as an empty database.
     let len = std::fs::File::open(path)

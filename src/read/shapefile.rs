@@ -23,7 +23,7 @@ fn format_err(path: &Path, message: impl Into<String>) -> Error {
 }
 
 /// What to do about a file that ends early or is damaged, said in every such message.
-const GET_IT_AGAIN: &str = "re-download or re-export it";
+pub(crate) const GET_IT_AGAIN: &str = "re-download or re-export it";
 
 /// Opens a file of the Shapefile: a file that is not there, or cannot be opened, is a
 /// [`Error::Read`]; a file with no bytes at all (a failed download or export) is named as empty.

@@ -878,4 +878,35 @@ mod shapefile_and_geopackage {
         );
         assert!(!c.stderr.contains("SQLite"), "{}", c.stderr);
     }
+
+    /// The first `bytes` of the two-layer GeoPackage fixture, or `text`, as a .gpkg in a
+    /// temporary folder.
+    fn gpkg_made(bytes: Option<usize>, text: &str) -> (tempfile::TempDir, String) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("districts.gpkg");
+        let content = match bytes {
+            Some(n) => std::fs::read(fixture("geopackage_two_layers.gpkg")).unwrap()[..n].to_vec(),
+            None => text.as_bytes().to_vec(),
+        };
+        std::fs::write(&path, content).unwrap();
+        (dir, path.display().to_string())
+    }
+
+    #[test]
+    fn geopackage_cut_short() {
+        let (_dir, p) = gpkg_made(Some(20_000), "");
+        rejects(
+            &["--boundaries", &p, "--layer", "districts_bng"],
+            &[&format!("{p}: is cut short or damaged: its database cannot be read in full (re-download or re-export it; SQLite: ")],
+        );
+    }
+
+    #[test]
+    fn geopackage_that_is_not_a_database() {
+        let (_dir, p) = gpkg_made(None, &"<html>Not Found</html>\n".repeat(50));
+        rejects(
+            &["--boundaries", &p],
+            &[&format!("{p}: is not a GeoPackage: it is not an SQLite database, as every GeoPackage is; check it is the file you meant, or re-download or re-export it (SQLite: ")],
+        );
+    }
 }
