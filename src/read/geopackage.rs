@@ -58,20 +58,10 @@ pub fn read_layer(path: &Path, layer: Option<&str>, choose: &str) -> Result<Sour
     };
     // A file that is not there, or holds nothing, is said so as for every other input:
     // SQLite would say "unable to open database file", or read 0 bytes as an empty database.
-    let len = std::fs::File::open(path)
-        .and_then(|f| f.metadata())
-        .map_err(|source| Error::Read {
-            path: path.to_path_buf(),
-            source,
-        })?
-        .len();
-    if len == 0 {
-        return Err(crate::read::text::empty_file(
-            path,
-            0,
-            "a GeoPackage (.gpkg)",
-        ));
-    }
+    drop(crate::read::text::open_non_empty(
+        path,
+        "a GeoPackage (.gpkg)",
+    )?);
     let db = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,

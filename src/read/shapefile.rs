@@ -25,26 +25,6 @@ fn format_err(path: &Path, message: impl Into<String>) -> Error {
 /// What to do about a file that ends early or is damaged, said in every such message.
 pub(crate) const GET_IT_AGAIN: &str = "re-download or re-export it";
 
-/// Opens a file of the Shapefile: a file that is not there, or cannot be opened, is a
-/// [`Error::Read`]; a file with no bytes at all (a failed download or export) is named as empty.
-fn open_part(path: &Path, expected: &str) -> Result<std::fs::File> {
-    let file = std::fs::File::open(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let len = file
-        .metadata()
-        .map_err(|source| Error::Read {
-            path: path.to_path_buf(),
-            source,
-        })?
-        .len();
-    if len == 0 {
-        return Err(crate::read::text::empty_file(path, 0, expected));
-    }
-    Ok(file)
-}
-
 /// Whether a `.shp` or `.shx` is shorter than its 100-byte header, or than the length the
 /// header gives: the file was cut short.
 fn cut_short(path: &Path) -> bool {
@@ -195,7 +175,10 @@ fn geometry(shape: Shape) -> Option<std::result::Result<MultiPolygon, String>> {
 /// ```
 pub fn read_shapefile(shp: &Path) -> Result<SourceLayer> {
     // A .shp that is not there is said so, before looking for the files beside it.
-    drop(open_part(shp, "an ESRI Shapefile (.shp)")?);
+    drop(crate::read::text::open_non_empty(
+        shp,
+        "an ESRI Shapefile (.shp)",
+    )?);
     let sibling = |ext: &str| -> Option<PathBuf> {
         // Accept .DBF/.PRJ as well as .dbf/.prj.
         [ext.to_string(), ext.to_ascii_uppercase()]
@@ -238,7 +221,7 @@ pub fn read_shapefile(shp: &Path) -> Result<SourceLayer> {
     let shx = sibling("shx");
     let shp_err = |e: shapefile::Error| shp_error(shp, shx.as_deref(), e);
     let shapes = shapefile::ShapeReader::from_path(shp).map_err(shp_err)?;
-    let dbf_file = open_part(
+    let dbf_file = crate::read::text::open_non_empty(
         &dbf,
         "a .dbf table (a Shapefile's area codes and names are in its .dbf)",
     )?;
@@ -293,7 +276,7 @@ pub fn read_shapefile(shp: &Path) -> Result<SourceLayer> {
 /// Reads the Shapefile inside a `.zip`. When the zip holds several, `layer` names which (the
 /// file name without `.shp`); `choose` says how, for the message when it is left out.
 pub fn read_zip(zip_path: &Path, layer: Option<&str>, choose: &str) -> Result<SourceLayer> {
-    let mut file = open_part(zip_path, "a .zip holding an ESRI Shapefile")?;
+    let mut file = crate::read::text::open_non_empty(zip_path, "a .zip holding an ESRI Shapefile")?;
     let mut magic = [0u8; 2];
     let starts_as_zip = file.read_exact(&mut magic).is_ok() && magic == *b"PK";
     let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(|e| match e {

@@ -49,6 +49,27 @@ pub fn empty_file(path: &Path, len: u64, expected: &str) -> Error {
     }
 }
 
+/// Opens an input file read as binary (a Shapefile's parts, a GeoPackage): a file that is not
+/// there, or cannot be opened, is an [`Error::Read`]; a file with no bytes at all (a failed
+/// download or export) is named as empty.
+pub fn open_non_empty(path: &Path, expected: &str) -> Result<std::fs::File> {
+    let file = std::fs::File::open(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let len = file
+        .metadata()
+        .map_err(|source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        })?
+        .len();
+    if len == 0 {
+        return Err(crate::read::text::empty_file(path, 0, expected));
+    }
+    Ok(file)
+}
+
 /// Reads a whole file, unpacking gzip when the file starts with the gzip magic bytes.
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
     let raw = std::fs::read(path).map_err(|source| Error::Read {
