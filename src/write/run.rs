@@ -105,6 +105,9 @@ struct Entry {
     stamp: Option<Stamp>,
     /// Size and SHA-256, once hashed.
     hash: Option<(u64, String)>,
+    /// A pipe, `/dev/stdin` or other file that is not a regular file: it can be read only
+    /// once, by its reader, so it is neither hashed nor looked at again.
+    stream: bool,
 }
 
 /// The inputs a run reads, noted before they are read and hashed while they are read, so that
@@ -129,6 +132,10 @@ impl InputRecord {
             .into_iter()
             .map(|(role, input)| Entry {
                 stamp: input.path().and_then(Stamp::now),
+                stream: input
+                    .path()
+                    .and_then(|p| std::fs::metadata(p).ok())
+                    .is_some_and(|m| !m.is_file() && !m.is_dir()),
                 role,
                 input,
                 hash: None,
@@ -145,7 +152,11 @@ impl InputRecord {
     /// Hashes every input not yet hashed. Fails when a file cannot be read, or is no longer
     /// the file that was noted.
     pub fn hash(&mut self) -> Result<()> {
-        for e in self.entries.iter_mut().filter(|e| e.hash.is_none()) {
+        for e in self
+            .entries
+            .iter_mut()
+            .filter(|e| e.hash.is_none() && !e.stream)
+        {
             e.hash = Some(match &e.input {
                 Input::BuiltIn { text, .. } => fingerprint_bytes(text.as_bytes()),
                 Input::File(p) => {
@@ -163,7 +174,7 @@ impl InputRecord {
     /// Checks that every file still is as it was noted.
     fn verify(&self) -> Result<()> {
         for e in &self.entries {
-            if let Input::File(p) = &e.input {
+            if let (Input::File(p), false) = (&e.input, e.stream) {
                 if e.stamp.is_none() || Stamp::now(p) != e.stamp {
                     return Err(Error::Changed { path: p.clone() });
                 }
@@ -184,6 +195,17 @@ impl InputRecord {
             .entries
             .iter()
             .map(|e| {
+                if let (Input::File(p), true) = (&e.input, e.stream) {
+                    let abs = std::path::absolute(p).unwrap_or_else(|_| p.clone());
+                    return json!({
+                        "role": e.role,
+                        "path": p.display().to_string(),
+                        "absolute_path": abs.display().to_string(),
+                        "bytes": null,
+                        "sha256": null,
+                        "note": "not a regular file (a pipe or device), which can be read only once: save it to a file to have it fingerprinted",
+                    });
+                }
                 let (size, sha) = e.hash.clone().expect("hashed above");
                 match &e.input {
                     Input::BuiltIn { label, .. } => {

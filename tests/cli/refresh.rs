@@ -170,3 +170,33 @@ fn diff_names_a_folder_that_is_not_a_run() {
         .failure()
         .stderr(predicates::str::contains("summary.json"));
 }
+
+/// A team list piped in (`--teams /dev/stdin`, or a shell's `<(...)`) can be read only once:
+/// run.json must not read it as well, which would leave the analysis an empty file, and
+/// records it without a fingerprint instead of failing the run.
+#[cfg(unix)]
+#[test]
+fn a_piped_input_is_read_once_and_recorded_without_a_hash() {
+    let dir = tempfile::tempdir().unwrap();
+    let teams = std::fs::read(fixture_path("teams_before.csv")).unwrap();
+    covgap()
+        .args(["run", "--quiet", "--teams", "/dev/stdin", "--out"])
+        .arg(dir.path())
+        .write_stdin(teams)
+        .assert()
+        .success();
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("run.json")).unwrap()).unwrap();
+    let entry = v["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["role"] == "teams")
+        .unwrap();
+    assert_eq!(entry["path"], "/dev/stdin");
+    assert!(entry["sha256"].is_null(), "{entry}");
+    assert!(entry["note"]
+        .as_str()
+        .unwrap()
+        .contains("not a regular file"));
+}
