@@ -160,7 +160,8 @@ pub fn check_looks_like_text(path: &Path, bytes: &[u8], what: &str) -> Result<()
 ///
 /// The `csv` crate's own `Position::line` falls behind after a CRLF line end or a blank line
 /// (rust-csv issue #395), and Excel on Windows ends lines with CRLF, as ONS tables have blank
-/// lines: a message would name the line above the one at fault. Records are asked for in
+/// lines: a message would name the line above the one at fault. It also counts only "\n", so
+/// in a file with "\r" line ends (Excel for Mac's "CSV (Macintosh)") every row was line 1. Records are asked for in
 /// order, so each count carries on from the last.
 ///
 /// # Examples
@@ -199,8 +200,37 @@ impl<'a> Lines<'a> {
         if start < self.at {
             (self.at, self.line) = (0, 1);
         }
-        self.line += memchr::memchr_iter(b'\n', &self.bytes[self.at..start]).count() as u64;
+        // A line ends at "\n", "\r\n", or a lone "\r" (a CSV saved by Excel for Mac as
+        // "CSV (Macintosh)").
+        let seg = &self.bytes[self.at..start];
+        let lone_cr = memchr::memchr_iter(b'\r', seg)
+            .filter(|&i| self.bytes.get(self.at + i + 1) != Some(&b'\n'))
+            .count();
+        self.line += (memchr::memchr_iter(b'\n', seg).count() + lone_cr) as u64;
         self.at = start;
         self.line
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Lines;
+
+    fn lines_of(text: &[u8]) -> Vec<u64> {
+        let mut r = csv::ReaderBuilder::new().from_reader(text);
+        let mut lines = Lines::new(text);
+        r.records()
+            .map(|rec| lines.of(rec.unwrap().position()))
+            .collect()
+    }
+
+    #[test]
+    fn lone_carriage_returns_end_lines() {
+        assert_eq!(lines_of(b"code,births\rE1,x\r\rE2,y\rE3,z"), [2, 4, 5]);
+    }
+
+    #[test]
+    fn mixed_line_ends_are_each_one_line() {
+        assert_eq!(lines_of(b"code,births\r\nE1,x\nE2,y\rE3,z\r\n"), [2, 3, 4]);
     }
 }
