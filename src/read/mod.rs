@@ -62,8 +62,10 @@ impl Input {
             Input::File(p) => {
                 let bytes = text::read_bytes(p)?;
                 // An empty file (a failed download or export) would otherwise be reported
-                // as a header with no columns, or as JSON that ends at once.
-                if bytes.iter().all(u8::is_ascii_whitespace) {
+                // as a header with no columns, or as JSON that ends at once. Excel's "CSV
+                // UTF-8" saves an empty sheet as its byte-order mark alone.
+                let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+                if body.iter().all(u8::is_ascii_whitespace) {
                     return Err(text::empty_file(
                         p,
                         bytes.len() as u64,

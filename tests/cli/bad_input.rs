@@ -90,6 +90,18 @@ mod missing_or_unreadable {
     }
 
     #[test]
+    fn teams_file_with_only_a_byte_order_mark_is_empty() {
+        // What Excel's "CSV UTF-8" saves for an empty sheet: before, "the header has ; name
+        // it with --team-name-column".
+        let p = fixture("teams/only_a_byte_order_mark.csv");
+        let c = rejects(
+            &["--teams", &p],
+            &[&format!("{p}: is empty (5 bytes); expected a CSV file")],
+        );
+        assert!(!c.stderr.contains("the header has"), "{}", c.stderr);
+    }
+
+    #[test]
     fn empty_boundaries_file() {
         let p = fixture("boundaries/empty.geojson");
         rejects(
