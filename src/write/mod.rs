@@ -78,6 +78,25 @@ pub fn commit_to(files: &[(PathBuf, &[u8])]) -> Result<Vec<PathBuf>> {
             .to_string_lossy()
             .to_string()
     };
+    // Two outputs for one file (`plan --export-instance out/plan.md`) would leave only the
+    // last, and the other output silently missing: say so before writing anything.
+    let mut targets = std::collections::HashMap::new();
+    for (path, _) in files {
+        let dir = folder(path);
+        let key = (
+            std::fs::canonicalize(&dir).unwrap_or(dir),
+            path.file_name().map(|n| n.to_os_string()),
+        );
+        if let Some(first) = targets.insert(key, path) {
+            return Err(werr(
+                path,
+                std::io::Error::other(format!(
+                    "covgap would write two of its outputs to this file (it is also {}); give --export-instance a name of its own",
+                    first.display()
+                )),
+            ));
+        }
+    }
     // A name taken by a folder cannot be replaced by a file: say so before writing anything.
     for (path, _) in files {
         if std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()) {

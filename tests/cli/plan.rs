@@ -685,3 +685,34 @@ fn unwritable_instance_leaves_the_earlier_plan_whole() {
         .collect();
     assert!(left.is_empty(), "temporary files left: {left:?}");
 }
+
+/// An `--export-instance` that names one of the plan's own outputs would overwrite it (here
+/// plan.md, the table a policy user reads) with the instance: refused before anything is
+/// written.
+#[test]
+fn instance_named_as_an_output_is_refused() {
+    let (mut cmd, dir) = covgap();
+    let o = cmd
+        .args([
+            "plan",
+            "--add",
+            "3",
+            "--out",
+            "out",
+            "--export-instance",
+            "out/./plan.md",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("out/./plan.md: cannot write output: covgap would write two of its outputs to this file (it is also out/plan.md)"),
+        "{err}"
+    );
+    let written: Vec<String> = std::fs::read_dir(dir.path().join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    assert!(written.is_empty(), "{written:?}");
+}
