@@ -434,6 +434,28 @@ pub fn read_figures_in(
             );
             continue;
         }
+        // A row longer than the header whose figure is followed by more digits: a number
+        // with a comma not in quotes ("1,784" or "12,5" typed into a CSV), which the comma
+        // split into two fields, so only its first part would be read.
+        let next = cells.get(fi + 1).map(|s| s.trim()).unwrap_or("");
+        if cells.len() > header.len()
+            && !raw.is_empty()
+            && raw.bytes().all(|b| b.is_ascii_digit())
+            && !next.is_empty()
+            && next.bytes().all(|b| b.is_ascii_digit())
+        {
+            diag.error(
+                &label,
+                place,
+                format!(
+                    "{code}: the row has {} fields, more than the header's {}, and figure {raw:?} in column {:?} is followed by {next:?}: is {raw},{next} a number with a comma that is not in quotes? A comma ends a field in a CSV: write the number without it (or in quotes), and decimals with a point",
+                    cells.len(),
+                    header.len(),
+                    header[fi].trim(),
+                ),
+            );
+            continue;
+        }
         let value = if SUPPRESSED.iter().any(|s| raw.eq_ignore_ascii_case(s)) || raw.is_empty() {
             diag.warn(&label, place, format!("{code}: figure is suppressed ({raw:?}); the area has no figure and is left out of totals"));
             None

@@ -539,6 +539,24 @@ mod teams {
     }
 
     #[test]
+    fn a_number_with_an_unquoted_comma_is_not_read_as_its_first_part() {
+        // "1,784" and "12,5" not in quotes split into two fields: before, Cherwell had 1 birth
+        // and West Oxfordshire 12, without a word.
+        let p = fixture("births/unquoted_comma_in_figure.csv");
+        let says = |line: u32, code: &str, a: &str, b: &str| {
+            format!("{p}, line {line}: {code}: the row has 4 fields, more than the header's 3, and figure \"{a}\" in column \"births\" is followed by \"{b}\": is {a},{b} a number with a comma that is not in quotes?")
+        };
+        rejects_each(
+            &["--boundaries", &oxon(), "--births", &p],
+            &[
+                &says(2, "E07000177", "1", "784"),
+                &says(6, "E07000181", "12", "5"),
+            ],
+            2,
+        );
+    }
+
+    #[test]
     fn utf16_files_say_how_to_save_them() {
         let births = fixture("births/utf16_unicode_text.csv");
         let says = "is UTF-16 text, as Excel saves \"Unicode Text\"; covgap reads UTF-8 or Windows-1252 CSV: save it as \"CSV UTF-8 (Comma delimited)\"";
