@@ -415,23 +415,30 @@ pub fn read_figures_in(
         }
         first_line.insert(code_key.clone(), *line);
         if cells.len() <= fi {
-            // A short row (a damaged file, or a quote left open that swallowed the rows
-            // below it) has no figure: not a suppressed one.
-            let open_quote = if cells.iter().any(|c| c.contains('\n')) {
-                "; a field on it runs over several lines: is a quote (\") left open?"
-            } else {
-                ""
-            };
-            diag.error(
+            // A row that stops before the figure column. A quote left open swallows the rows
+            // below it into one field: an error, since those areas' figures are lost. Otherwise
+            // it is a row whose last cells are blank, which some versions of Excel save without
+            // their trailing commas: a blank figure, as in a complete row.
+            let message = format!(
+                "{code}: the row has {} field(s), so nothing in column {:?} (field {} of the header on line {header_line})",
+                cells.len(),
+                header[fi].trim(),
+                fi + 1
+            );
+            if cells.iter().any(|c| c.contains('\n')) {
+                diag.error(
+                    &label,
+                    place,
+                    format!("{message}; a field on it runs over several lines: is a quote (\") left open?"),
+                );
+                continue;
+            }
+            diag.warn(
                 &label,
                 place,
-                format!(
-                    "{code}: the row has {} field(s), so nothing in column {:?} (field {} of the header on line {header_line}){open_quote}",
-                    cells.len(),
-                    header[fi].trim(),
-                    fi + 1
-                ),
+                format!("{message}, as Excel saves a row whose last cells are blank; the area has no figure and is left out of totals"),
             );
+            values.insert(code_key, None);
             continue;
         }
         // A row longer than the header whose figure is followed by more digits: a number
