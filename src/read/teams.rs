@@ -120,7 +120,6 @@ const POSTCODE: &[&str] = &[
     "pcds",
     "pcd",
     "pcd7",
-    "base_town_or_postcode",
 ];
 const DISTRICT: &[&str] = &[
     "postcode district",

@@ -578,6 +578,17 @@ mod teams {
     }
 
     #[test]
+    fn a_free_text_town_column_is_not_read_as_a_postcode() {
+        // The compiled list in ../shared/data/teams has `base_town_or_postcode`, mostly town
+        // names ("Kidlington, Oxfordshire"): each was an error, though the rows name their
+        // areas. It is not a postcode column; --team-postcode-column can name one that is.
+        let p = fixture("teams/free_text_town_column.csv");
+        let c = check(&["--boundaries", &oxon(), "--teams", &p]);
+        assert_eq!(c.code, 0, "{}", c.stderr);
+        c.assert_stderr_has(&["5 areas, 2 teams (2 counted)", "0 error(s)"]);
+    }
+
+    #[test]
     fn team_list_with_only_a_header() {
         let p = fixture("teams/header_only.csv");
         rejects(
