@@ -62,6 +62,17 @@ pub fn folder_for_output(dir: &Path, hint: &str) -> Result<()> {
 /// [`commit`] for files that go to folders of their own (which must exist), such as `plan`'s
 /// outputs and its `--export-instance` file: all of them are put in place, or none is.
 pub fn commit_to(files: &[(PathBuf, &[u8])]) -> Result<Vec<PathBuf>> {
+    commit_with(files, |tmp, path| {
+        tmp.persist(path).map(drop).map_err(|e| e.error)
+    })
+}
+
+/// [`commit_to`], putting each staged file in place with `persist` (a rename; tests make it
+/// fail part-way to check that the earlier outputs are put back).
+fn commit_with(
+    files: &[(PathBuf, &[u8])],
+    persist: impl Fn(tempfile::NamedTempFile, &Path) -> std::io::Result<()>,
+) -> Result<Vec<PathBuf>> {
     let werr = |path: &Path, source| Error::Write {
         path: path.to_path_buf(),
         source,
@@ -157,12 +168,12 @@ pub fn commit_to(files: &[(PathBuf, &[u8])]) -> Result<Vec<PathBuf>> {
     }
     let mut written = Vec::with_capacity(staged.len());
     for (tmp, path) in staged {
-        if let Err(e) = tmp.persist(&path) {
+        if let Err(e) = persist(tmp, &path) {
             for p in &written {
                 let _ = std::fs::remove_file(p);
             }
             put_back(&aside);
-            return Err(werr(&path, e.error));
+            return Err(werr(&path, e));
         }
         written.push(path);
     }
@@ -251,4 +262,58 @@ pub fn excel_csv(header: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
     let mut bytes = b"\xEF\xBB\xBF".to_vec();
     bytes.extend(w.into_inner().expect("writing to memory"));
     bytes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A folder holding an earlier run's `a.txt` and `b.txt`.
+    fn earlier_run() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.txt"), "old a").unwrap();
+        std::fs::write(dir.path().join("b.txt"), "old b").unwrap();
+        dir
+    }
+
+    fn listing(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_put_in_place_puts_the_earlier_run_back() {
+        let dir = earlier_run();
+        let (a, b) = (dir.path().join("a.txt"), dir.path().join("b.txt"));
+        let files: [(PathBuf, &[u8]); 2] = [(a.clone(), b"new a"), (b.clone(), b"new b")];
+        // a.txt is put in place, then b.txt fails, as an output open in another program can.
+        let r = commit_with(&files, |tmp, path| {
+            if path.ends_with("b.txt") {
+                Err(std::io::Error::other("held open by another program"))
+            } else {
+                tmp.persist(path).map(drop).map_err(|e| e.error)
+            }
+        });
+        let e = r.unwrap_err().to_string();
+        assert!(e.contains("b.txt") && e.contains("held open"), "{e}");
+        assert_eq!(std::fs::read_to_string(&a).unwrap(), "old a");
+        assert_eq!(std::fs::read_to_string(&b).unwrap(), "old b");
+        // No staged or moved-aside file is left behind.
+        assert_eq!(listing(dir.path()), ["a.txt", "b.txt"]);
+    }
+
+    #[test]
+    fn every_file_put_in_place_replaces_the_earlier_run() {
+        let dir = earlier_run();
+        let (a, b) = (dir.path().join("a.txt"), dir.path().join("b.txt"));
+        let files: [(PathBuf, &[u8]); 2] = [(a.clone(), b"new a"), (b.clone(), b"new b")];
+        assert_eq!(commit_to(&files).unwrap(), [a.clone(), b.clone()]);
+        assert_eq!(std::fs::read_to_string(&a).unwrap(), "new a");
+        assert_eq!(std::fs::read_to_string(&b).unwrap(), "new b");
+        assert_eq!(listing(dir.path()), ["a.txt", "b.txt"]);
+    }
 }
