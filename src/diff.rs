@@ -276,7 +276,19 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
             d.areas_removed.push((code.clone(), a.clone()));
         }
     }
-    let num = |v: &Value, k: &str| v.get(k).and_then(Value::as_f64);
+    // A share is worked out from the two whole numbers, as every output now writes it (one
+    // decimal, a half up), so a run written when summary.json carried two decimals compares
+    // as it reads: 19.07 then and 19.1 now are the same 19.1.
+    let num = |v: &Value, k: &str| match k {
+        "percent_covered" => match (
+            v.get("demand_covered").and_then(Value::as_u64),
+            v.get("demand_total").and_then(Value::as_u64),
+        ) {
+            (Some(c), Some(t)) => Some(crate::write::percent_number(c, t)),
+            _ => v.get(k).and_then(Value::as_f64),
+        },
+        _ => v.get(k).and_then(Value::as_f64),
+    };
     // Babies counted in different measures (and their shares) do not compare.
     let measure_changed = d.measure_changed();
     let comparable =
@@ -330,7 +342,11 @@ fn fmt_num(field: &str, v: Option<f64>) -> String {
 fn fmt_delta(field: &str, v: Option<f64>) -> String {
     match v {
         None => "n/a".into(),
-        Some(x) if field.starts_with("percent") => format!("{x:+.1}"),
+        // In tenths, so that two equal shares give 0.0, not -0.0 or +0.0.
+        Some(x) if field.starts_with("percent") => match (x * 10.0).round() {
+            0.0 => "0.0".into(),
+            t => format!("{:+.1}", t / 10.0),
+        },
         Some(x) if x > 0.0 => format!("+{}", thousands(x.round() as u64)),
         Some(x) if x < 0.0 => format!("-{}", thousands((-x).round() as u64)),
         Some(_) => "0".into(),

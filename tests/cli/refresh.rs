@@ -49,6 +49,36 @@ fn run_json_records_inputs_options_and_period() {
     assert_eq!(v["figures"]["period"], covgap::builtin::BIRTHS_PERIOD);
 }
 
+/// A run written when summary.json carried shares to two decimals (19.07) compares with one
+/// written now (19.1) as the same share: each is worked out from the whole numbers.
+#[test]
+fn diff_against_a_run_with_two_decimal_shares_finds_nothing_changed() {
+    let (old, new) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    run_with_teams("teams_before.csv", old.path());
+    run_with_teams("teams_before.csv", new.path());
+    let path = old.path().join("summary.json");
+    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let two_decimals = |s: &mut serde_json::Value| {
+        let (c, t) = (
+            s["demand_covered"].as_u64().unwrap(),
+            s["demand_total"].as_u64().unwrap(),
+        );
+        s["percent_covered"] = serde_json::json!((c as f64 * 10_000.0 / t as f64).round() / 100.0);
+    };
+    two_decimals(&mut v);
+    for n in v["nations"].as_array_mut().unwrap() {
+        two_decimals(n);
+    }
+    // The old run's share reads differently from the new one's...
+    let new_summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(new.path().join("summary.json")).unwrap()).unwrap();
+    assert_ne!(v["percent_covered"], new_summary["percent_covered"]);
+    std::fs::write(&path, serde_json::to_vec(&v).unwrap()).unwrap();
+    // ...but it is the same share.
+    let (md, _) = diff_md(old.path(), new.path());
+    assert!(md.contains("Nothing changed."), "{md}");
+}
+
 #[test]
 fn diff_of_two_team_lists_shows_team_and_area_changes() {
     let (old, new, out) = (
