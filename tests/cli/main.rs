@@ -60,6 +60,21 @@ pub fn fixture_path(rel: &str) -> PathBuf {
         .join(rel)
 }
 
+/// The `run.json` in an output folder.
+pub fn run_json(out: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(out.join("run.json")).expect("run.json")).expect("JSON")
+}
+
+/// The input `run.json` records under `role`.
+pub fn run_json_input<'a>(run: &'a serde_json::Value, role: &str) -> &'a serde_json::Value {
+    run["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .find(|i| i["role"] == role)
+        .unwrap_or_else(|| panic!("no {role} in run.json: {run}"))
+}
+
 /// The covgap binary, for tests that set up their own folders.
 pub fn covgap() -> Command {
     Command::cargo_bin("covgap").expect("binary built")

@@ -69,8 +69,7 @@ fn shapefile_with_prj_is_read_on_british_national_grid() {
     let out = tempfile::tempdir().unwrap();
     run_boundaries(&fixture_path(SHP), &[], out.path()).success();
     check_districts(out.path());
-    let run: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.path().join("run.json")).unwrap()).unwrap();
+    let run = crate::run_json(out.path());
     let crs = run["boundaries"]["coordinate_system"].as_str().unwrap();
     assert!(crs.contains(".prj") && crs.contains("EPSG:27700"), "{crs}");
     // The codes and names come from the .dbf and the coordinate system from the .prj, so
@@ -81,12 +80,7 @@ fn shapefile_with_prj_is_read_on_british_national_grid() {
         ("boundaries_prj", "prj"),
     ] {
         let file = fixture_path(SHP).with_extension(ext);
-        let input = run["inputs"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|i| i["role"] == role)
-            .unwrap_or_else(|| panic!("no {role} in run.json: {run}"));
+        let input = crate::run_json_input(&run, role);
         assert_eq!(input["path"], file.display().to_string());
         assert_eq!(
             input["sha256"],
@@ -101,8 +95,7 @@ fn zipped_shapefile_as_ons_publishes_it() {
     run_boundaries(&fixture_path("shapefile_bng.zip"), &[], out.path()).success();
     check_districts(out.path());
     // The record names the .prj in the zip, not a name it was unpacked under.
-    let run: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.path().join("run.json")).unwrap()).unwrap();
+    let run = crate::run_json(out.path());
     let crs = run["boundaries"]["coordinate_system"].as_str().unwrap();
     assert!(
         crs.contains("read from LAD_MAY_2024_UK_BUC.prj") && crs.contains("EPSG:27700"),
@@ -165,8 +158,7 @@ fn shapefile_in_an_unknown_coordinate_system_is_refused() {
     // With no .prj at all the system is told from the extent, and the run says so.
     std::fs::remove_file(dir.path().join("irish.prj")).unwrap();
     run_boundaries(&dir.path().join("irish.shp"), &[], out.path()).success();
-    let run: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.path().join("run.json")).unwrap()).unwrap();
+    let run = crate::run_json(out.path());
     let crs = run["boundaries"]["coordinate_system"].as_str().unwrap();
     assert!(
         crs.starts_with("no .prj file") && crs.contains("27700"),
@@ -263,8 +255,7 @@ fn births_straight_from_an_ons_workbook() {
     );
     assert_eq!(s["demand_covered"], 1_563 + 1_402 + 3_540);
     assert_eq!(s["period"], "calendar year 2023");
-    let run: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.path().join("run.json")).unwrap()).unwrap();
+    let run = crate::run_json(out.path());
     assert_eq!(run["options"]["sheet"], "Table 1");
     let source = run["figures"]["source"].as_str().unwrap();
     assert!(

@@ -1,6 +1,6 @@
 //! Refreshes: `run.json` records each run; `covgap diff` says what changed between two.
 
-use crate::{covgap, fixture_path};
+use crate::{covgap, fixture_path, run_json, run_json_input};
 
 fn run_with_teams(teams: &str, out: &std::path::Path) {
     covgap()
@@ -26,15 +26,9 @@ fn diff_md(old: &std::path::Path, new: &std::path::Path) -> (String, String) {
 fn run_json_records_inputs_options_and_period() {
     let dir = tempfile::tempdir().unwrap();
     run_with_teams("teams_before.csv", dir.path());
-    let v: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.path().join("run.json")).unwrap()).unwrap();
+    let v = run_json(dir.path());
     assert_eq!(v["covgap_version"], env!("CARGO_PKG_VERSION"));
-    let teams = v["inputs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["role"] == "teams")
-        .unwrap();
+    let teams = run_json_input(&v, "teams");
     let bytes = std::fs::read(fixture_path("teams_before.csv")).unwrap();
     assert_eq!(teams["bytes"], bytes.len() as u64);
     assert_eq!(
@@ -215,14 +209,8 @@ fn a_piped_input_is_read_once_and_recorded_without_a_hash() {
         .write_stdin(teams)
         .assert()
         .success();
-    let v: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.path().join("run.json")).unwrap()).unwrap();
-    let entry = v["inputs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["role"] == "teams")
-        .unwrap();
+    let v = run_json(dir.path());
+    let entry = run_json_input(&v, "teams");
     assert_eq!(entry["path"], "/dev/stdin");
     assert!(entry["sha256"].is_null(), "{entry}");
     assert!(entry["note"]

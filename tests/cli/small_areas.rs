@@ -147,8 +147,7 @@ fn without_the_geojson_flag_no_small_areas_file() {
     assert!(!dir.path().join("out/small_areas.geojson").exists());
     assert!(dir.path().join("out/summary.md").exists());
     // run.json records the small-area files, with their fingerprints, and the options.
-    let v: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.path().join("out/run.json")).unwrap()).unwrap();
+    let v = crate::run_json(&dir.path().join("out"));
     let read: Vec<(String, String)> = v["inputs"]
         .as_array()
         .unwrap()
