@@ -360,10 +360,16 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
     let scope = of_total(plan);
     let small = small_areas(plan);
     let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "\n## Plan: where new teams would reach the most babies\n"
-    );
+    // With --by alone the plan answers which geographies have no team, not where new teams
+    // reach the most babies.
+    let heading = match (plan.options.by, plan.options.add) {
+        (Some(by), 0) => format!(
+            "Plan: the fewest new teams that give all {} a team",
+            by.describe()
+        ),
+        _ => "Plan: where new teams would reach the most babies".to_string(),
+    };
+    let _ = writeln!(s, "\n## {heading}\n");
     if small {
         let with_demand: std::collections::HashSet<&str> = plan
             .instance

@@ -109,6 +109,12 @@ fn by_icb_lists_icbs_without_a_team_and_a_site_for_each() {
         md.contains(&format!("{} of 42 have no team", r.len())),
         "{md}"
     );
+    // The heading says what --by answers, not where new teams reach the most babies.
+    assert!(
+        md.contains("## Plan: the fewest new teams that give all Integrated Care Boards a team\n"),
+        "{md}"
+    );
+    assert!(!md.contains("reach the most babies"), "{md}");
     // No --add: no curve rows.
     assert_eq!(rows(&read(&dir, "out/plan.csv")).len(), 0);
 }
