@@ -156,20 +156,7 @@ mod small_areas {
     fn small_area_fields_and_columns_named_by_flags_are_read() {
         // Properties sa_ref/sa_label and columns sa_ref/under_ones: none found by name, so
         // each flag is needed and an ignored one fails the check.
-        let c = check_with(&[
-            "--small-areas",
-            "FIX/small_areas_a_unrecognised_fields.geojson",
-            "--small-area-figures",
-            "FIX/figures_a_unrecognised_headers.csv",
-            "--small-area-code-field",
-            "sa_ref",
-            "--small-area-name-field",
-            "sa_label",
-            "--small-area-code-column",
-            "sa_ref",
-            "--small-area-figure-column",
-            "under_ones",
-        ]);
+        let c = check_with(crate::small_areas::UNRECOGNISED_SMALL_AREA_FLAGS);
         assert_eq!(c.code, 0, "{}", c.stderr);
         c.assert_stderr_has(&[
             "4 small areas read, 4 placed in a district, figure total 100; 0 error(s), 0 warning(s)",

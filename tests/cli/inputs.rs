@@ -23,6 +23,11 @@ fn oxon_teams() -> String {
     fixture("teams/no_evidence_column.csv")
 }
 
+/// A run over the Oxfordshire districts with the team list fixture `teams`.
+fn run_oxon_teams(teams: &str) -> crate::Outcome {
+    run_ok(&["--boundaries", &oxon_wgs84(), "--teams", &fixture(teams)])
+}
+
 /// Bounding box of every area's geometry in an areas.geojson, by code.
 fn bboxes(doc: &Value) -> BTreeMap<String, [f64; 4]> {
     let mut out = BTreeMap::new();
@@ -307,12 +312,7 @@ mod teams {
 
     #[test]
     fn teams_given_only_by_postcode_district() {
-        let run = run_ok(&[
-            "--boundaries",
-            &oxon_wgs84(),
-            "--teams",
-            &fixture("teams/postcode_district_only.csv"),
-        ]);
+        let run = run_oxon_teams("teams/postcode_district_only.csv");
         // OX16 is Banbury (Cherwell), OX10 Wallingford (South Oxfordshire).
         assert_eq!(run.covered(), vec!["E07000177", "E07000179"]);
         let teams = run.teams();
@@ -384,12 +384,7 @@ mod teams {
 
     #[test]
     fn full_postcode_without_directory_falls_back_to_its_district() {
-        let run = run_ok(&[
-            "--boundaries",
-            &oxon_wgs84(),
-            "--teams",
-            &fixture("teams/full_postcodes.csv"),
-        ]);
+        let run = run_oxon_teams("teams/full_postcodes.csv");
         let w = run.warning_lines();
         assert_eq!(w.len(), 3, "{}", run.stderr);
         assert!(w[0].contains("full_postcodes.csv, line 2: Oxford team: postcode OX1 1AA"));
@@ -409,12 +404,7 @@ mod teams {
     /// list have) keep the stated precision and the `base` text; a blank one is coordinates.
     #[test]
     fn latitude_longitude_with_a_stated_precision_keeps_it() {
-        let run = run_ok(&[
-            "--boundaries",
-            &oxon_wgs84(),
-            "--teams",
-            &fixture("teams/latlon_with_stated_precision.csv"),
-        ]);
+        let run = run_oxon_teams("teams/latlon_with_stated_precision.csv");
         let teams = run.teams();
         let p = |name: &str| teams[name]["properties"].clone();
         assert_eq!(p("Oxford city team")["base_precision"], "postcode_district");
@@ -436,12 +426,7 @@ mod teams {
     /// with a warning), or "lat, lon".
     #[test]
     fn base_column_alone_places_the_team() {
-        let run = run_ok(&[
-            "--boundaries",
-            &oxon_wgs84(),
-            "--teams",
-            &fixture("teams/base_column_only.csv"),
-        ]);
+        let run = run_oxon_teams("teams/base_column_only.csv");
         run.assert_stderr_has(&[
             "line 3: Abingdon team: postcode OX14 3JJ placed at its postcode district's centroid",
         ]);
@@ -462,12 +447,7 @@ mod teams {
 
     #[test]
     fn team_by_latitude_longitude_serves_the_area_holding_it() {
-        let run = run_ok(&[
-            "--boundaries",
-            &oxon_wgs84(),
-            "--teams",
-            &fixture("teams/latlon_no_areas.csv"),
-        ]);
+        let run = run_oxon_teams("teams/latlon_no_areas.csv");
         assert_eq!(run.covered(), vec!["E07000178", "E07000180"]);
         let teams = run.teams();
         let t = &teams["Oxford city team"]["properties"];

@@ -210,31 +210,32 @@ fn a_named_figure_column_that_is_missing_is_reported() {
     .stderr(predicates::str::contains("figures_a.csv"));
 }
 
+/// The small-area fixtures whose fields and columns covgap does not know by name, with the
+/// flags that name each: shared by `run` here and `check` (check_inputs.rs).
+pub(crate) const UNRECOGNISED_SMALL_AREA_FLAGS: &[&str] = &[
+    "--small-areas",
+    "FIX/small_areas_a_unrecognised_fields.geojson",
+    "--small-area-figures",
+    "FIX/figures_a_unrecognised_headers.csv",
+    "--small-area-code-field",
+    "sa_ref",
+    "--small-area-name-field",
+    "sa_label",
+    "--small-area-code-column",
+    "sa_ref",
+    "--small-area-figure-column",
+    "under_ones",
+];
+
 #[test]
 fn fields_and_columns_named_by_flags() {
     // small_areas_a_unrecognised_fields.geojson: the squares of small_areas_a.geojson with
     // their code and name under sa_ref and sa_label, names "Square n"; the figures under
     // sa_ref and under_ones. covgap finds none of them by name.
     let dir = tempfile::tempdir().unwrap();
-    run(
-        &dir,
-        &[
-            "--small-areas",
-            "FIX/small_areas_a_unrecognised_fields.geojson",
-            "--small-area-figures",
-            "FIX/figures_a_unrecognised_headers.csv",
-            "--small-area-code-field",
-            "sa_ref",
-            "--small-area-name-field",
-            "sa_label",
-            "--small-area-code-column",
-            "sa_ref",
-            "--small-area-figure-column",
-            "under_ones",
-            "--small-areas-geojson",
-        ],
-    )
-    .success();
+    let mut args = UNRECOGNISED_SMALL_AREA_FLAGS.to_vec();
+    args.push("--small-areas-geojson");
+    run(&dir, &args).success();
     let out = dir.path().join("out");
     let sa: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("small_areas.geojson")).unwrap()).unwrap();
