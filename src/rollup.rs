@@ -44,10 +44,16 @@ pub struct Rollup {
     /// Sum of the figure over areas that have one.
     pub demand_total: u64,
     pub demand_covered: u64,
-    /// Share of the figure in covered areas, in per cent (0 when the total is 0).
-    pub percent_covered: f64,
     /// Small-area figures by distance band, summed over the areas that have them.
     pub bands: Option<crate::small_areas::Bands>,
+}
+
+impl Rollup {
+    /// Share of the figure in covered areas, in per cent, unrounded (0 when the total is 0):
+    /// for the workbook's `0.0%` cells. Text outputs use [`crate::write::percent_text`].
+    pub fn percent_covered(&self) -> f64 {
+        percent(self.demand_covered, self.demand_total)
+    }
 }
 
 #[derive(Default)]
@@ -112,7 +118,6 @@ pub fn rollups(study: &Study, coverage: &Coverage) -> Vec<Rollup> {
             areas_covered: a.areas_covered,
             demand_total: a.demand_total,
             demand_covered: a.demand_covered,
-            percent_covered: percent(a.demand_covered, a.demand_total),
             bands: a.bands,
         })
         .collect()

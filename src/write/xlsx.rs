@@ -125,7 +125,7 @@ fn summary_sheet(
         ws.write_number_with_format(row, 3, r.demand_total as f64, n)?;
         ws.write_number_with_format(row, 4, r.demand_covered as f64, n)?;
         ws.write_number_with_format(row, 5, (r.demand_total - r.demand_covered) as f64, n)?;
-        ws.write_number_with_format(row, 6, r.percent_covered / 100.0, p)?;
+        ws.write_number_with_format(row, 6, r.percent_covered() / 100.0, p)?;
         row += 1;
     }
     row += 1;
@@ -237,7 +237,7 @@ fn rollups_sheet(
         ws.write_number_with_format(row, 5, r.demand_total as f64, &f.count)?;
         ws.write_number_with_format(row, 6, r.demand_covered as f64, &f.count)?;
         ws.write_number_with_format(row, 7, (r.demand_total - r.demand_covered) as f64, &f.count)?;
-        ws.write_number_with_format(row, 8, r.percent_covered / 100.0, &f.pct)?;
+        ws.write_number_with_format(row, 8, r.percent_covered() / 100.0, &f.pct)?;
     }
     ws.set_freeze_panes(1, 3)?;
     ws.autofilter(0, 0, rollups.len().max(1) as u32, cols.len() as u16 - 1)?;

@@ -159,7 +159,7 @@ fn assert_conserved(rs: &[Rollup]) -> Result<(), TestCaseError> {
     for r in rs {
         prop_assert!(r.areas_covered <= r.areas_total);
         prop_assert!(r.demand_covered <= r.demand_total);
-        prop_assert!((0.0..=100.0).contains(&r.percent_covered));
+        prop_assert!((0.0..=100.0).contains(&r.percent_covered()));
     }
     Ok(())
 }
