@@ -130,15 +130,16 @@ impl InputRecord {
     pub fn note(inputs: Vec<(&'static str, Input)>) -> InputRecord {
         let entries = inputs
             .into_iter()
-            .map(|(role, input)| Entry {
-                stamp: input.path().and_then(Stamp::now),
-                stream: input
-                    .path()
-                    .and_then(|p| std::fs::metadata(p).ok())
-                    .is_some_and(|m| !m.is_file() && !m.is_dir()),
-                role,
-                input,
-                hash: None,
+            .map(|(role, input)| {
+                // One look at the file gives both its stamp and whether it is a pipe.
+                let meta = input.path().and_then(|p| std::fs::metadata(p).ok());
+                Entry {
+                    stamp: meta.as_ref().map(Stamp::of),
+                    stream: meta.is_some_and(|m| !m.is_file() && !m.is_dir()),
+                    role,
+                    input,
+                    hash: None,
+                }
             })
             .collect();
         InputRecord { entries }
