@@ -2,7 +2,8 @@
 //! containment (which district holds a point), nearest team (distance to the nearest
 //! covered district), the WGS84 -> British National Grid transform, and CSV reading; and
 //! for the default `covgap run`: reading and analysing the built-in data, and building each
-//! of the slower outputs (the map's SVG and PNG, areas.geojson, the GeoPackage, the workbook).
+//! of the slower outputs (the map's SVG and PNG, areas.geojson, the GeoPackage, the workbook),
+//! and, for comparison, testing every built-in district for self-intersection.
 //! Run: `cargo bench --bench hot_paths`. Whole-run comparisons are in benches/compare.sh.
 
 use std::hint::black_box;
@@ -250,6 +251,12 @@ fn default_run(c: &mut Criterion) {
     });
     g.bench_function("covgap.xlsx", |b| {
         b.iter(|| write::xlsx::xlsx(black_box(s), cov, r).unwrap())
+    });
+    // Not part of a run: what testing every district for self-intersection with geo's
+    // Validation would add (README, Boundaries: why covgap does not do it at run time).
+    g.bench_function("validate every district (not run)", |b| {
+        use geo::algorithm::Validation;
+        b.iter(|| s.areas.iter().all(|x| black_box(&x.bng).is_valid()))
     });
     g.finish();
 }
