@@ -28,13 +28,9 @@ pub fn fingerprint_bytes(bytes: &[u8]) -> (u64, String) {
     (bytes.len() as u64, hex(&Sha256::digest(bytes)))
 }
 
-/// Size in bytes and SHA-256 of a file as it is on disk (a gzipped file is hashed packed).
-pub fn fingerprint_file(path: &Path) -> Result<(u64, String)> {
-    fingerprint_and_stamp(path).map(|(hash, _)| hash)
-}
-
-/// [`fingerprint_file`], with the stamp of the file that was hashed (taken from the open file,
-/// so it belongs to the same file even if the path is replaced meanwhile).
+/// Size in bytes and SHA-256 of a file as it is on disk (a gzipped file is hashed packed),
+/// with the stamp of the file that was hashed (taken from the open file, so it belongs to the
+/// same file even if the path is replaced meanwhile).
 fn fingerprint_and_stamp(path: &Path) -> Result<((u64, String), Stamp)> {
     let rerr = |source| Error::Read {
         path: path.to_path_buf(),
@@ -359,7 +355,7 @@ mod tests {
         let mut f = tempfile::NamedTempFile::new().unwrap();
         std::io::Write::write_all(&mut f, b"code,births\nE1,3\n").unwrap();
         assert_eq!(
-            fingerprint_file(f.path()).unwrap(),
+            fingerprint_and_stamp(f.path()).unwrap().0,
             fingerprint_bytes(b"code,births\nE1,3\n")
         );
     }
