@@ -700,7 +700,7 @@ impl Map {
     /// The overlay is parsed while the shapes are drawn; layers clipped to a rectangle (the
     /// London inset) are drawn apart, each on a page of its own the size of its clip, and then
     /// laid on the page after the unclipped ones, before the overlay. The unclipped shapes and
-    /// the overlay are drawn in horizontal bands on every core (see [`in_bands`]).
+    /// the overlay are drawn in horizontal bands on every core (see `in_bands`).
     pub fn png(&self, canvas: Canvas) -> Result<Vec<u8>> {
         // A canvas is always the A4 page at its width (see `Canvas::new`).
         let Canvas { opt, mut pixmap } = canvas;

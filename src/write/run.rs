@@ -111,7 +111,7 @@ struct Entry {
 ///
 /// [`InputRecord::note`] takes each file's size and modification time before any input is read
 /// (it is cheap); [`InputRecord::hash`] hashes them, for example on a spare core while the
-/// analysis reads the same files; [`json`] checks, when the outputs are made, that no file has
+/// analysis reads the same files; [`json()`] checks, when the outputs are made, that no file has
 /// changed since it was noted, and fails with [`Error::Changed`] if one has. A file that
 /// changes during a run therefore stops it, instead of being recorded in a version the figures
 /// did not come from.
