@@ -252,8 +252,16 @@ fn default_run(c: &mut Criterion) {
     g.bench_function("covgap.xlsx", |b| {
         b.iter(|| write::xlsx::xlsx(black_box(s), cov, r).unwrap())
     });
-    // Not part of a run: what testing every district for self-intersection with geo's
-    // Validation would add (README, Boundaries: why covgap does not do it at run time).
+    // Looking for crossing boundary lines in every district, as loading does (one core),
+    // against geo's Validation, which compares every pair of a ring's edges (not run).
+    g.bench_function("crossings in every district", |b| {
+        b.iter(|| {
+            s.areas
+                .iter()
+                .filter(|x| covgap::validity::crossings(black_box(&x.bng)).is_some())
+                .count()
+        })
+    });
     g.bench_function("validate every district (not run)", |b| {
         use geo::algorithm::Validation;
         b.iter(|| s.areas.iter().all(|x| black_box(&x.bng).is_valid()))

@@ -4,7 +4,8 @@
 //! 1. [`read`]: boundaries (GeoJSON, Shapefile or GeoPackage), figures (CSV or Excel
 //!    workbook) and teams (CSV), postcode look-ups;
 //! 2. [`load`]: checks them and builds the [`model::Study`] (areas on both WGS84 and British
-//!    National Grid, teams with the areas they cover);
+//!    National Grid, teams with the areas they cover), warning of boundary lines that cross
+//!    ([`validity`]);
 //! 3. [`index`]: R-tree plus exact geometry for point-in-area and nearest-area;
 //! 4. [`coverage`] and [`rollup`]: decide coverage, nearest team, gap ranks and totals;
 //! 5. [`write`](mod@write): GeoJSON with QGIS styles, CSV, Markdown, JSON, a GeoPackage, an Excel
@@ -32,6 +33,7 @@ pub mod plan;
 pub mod read;
 pub mod rollup;
 pub mod small_areas;
+pub mod validity;
 pub mod wkb;
 pub mod write;
 

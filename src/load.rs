@@ -247,8 +247,9 @@ fn load_areas(
     let blabel = bin.label();
     let mut areas = Vec::with_capacity(b.areas.len());
     let to_bng = crs::Wgs84ToBng::new();
-    // Projecting each area and finding its interior point are independent per area: do them
-    // on every core, then check and record problems in file order as before.
+    // Projecting each area, finding its interior point and looking for boundary lines that
+    // cross are independent per area: do them on every core, then check and record problems
+    // in file order as before.
     let crs = b.crs;
     let projected: Vec<_> = b
         .areas
@@ -270,11 +271,22 @@ fn load_areas(
                 .as_ref()
                 .ok()
                 .and_then(|(_, bng)| crate::model::representative_point(bng));
-            (raw.feature, raw.code, raw.name, pair, interior)
+            let crossed = pair
+                .as_ref()
+                .ok()
+                .and_then(|(_, bng)| crate::validity::crossings(bng));
+            (raw.feature, raw.code, raw.name, pair, interior, crossed)
         })
         .collect();
-    for (feature, code, name, pair, interior) in projected {
+    for (feature, code, name, pair, interior, crossed) in projected {
         let (wgs84, bng) = pair?;
+        if let Some(c) = crossed {
+            diag.warn(
+                &blabel,
+                Some(Place::Feature(feature)),
+                crossing_message(&code, &name, &c, bng.0.len()),
+            );
+        }
         // The parts of the boundary area the checks below still need.
         struct Named {
             feature: usize,
@@ -345,6 +357,37 @@ fn load_areas(
         );
     }
     Ok((areas, b.crs_reason, figures.sheet))
+}
+
+/// The warning for an area whose boundary lines cross (see [`crate::validity`]), with the
+/// place in both coordinate systems so that it can be found in QGIS.
+fn crossing_message(
+    code: &str,
+    name: &str,
+    c: &crate::validity::Crossings,
+    parts: usize,
+) -> String {
+    let at = c.first.at();
+    let place = match crs::bng_to_wgs84(at) {
+        Ok(w) => format!(
+            "{:.5}°{}, {:.5}°{} (easting {:.0}, northing {:.0})",
+            w.y.abs(),
+            if w.y < 0.0 { "S" } else { "N" },
+            w.x.abs(),
+            if w.x < 0.0 { "W" } else { "E" },
+            at.x,
+            at.y
+        ),
+        Err(_) => format!("easting {:.0}, northing {:.0}", at.x, at.y),
+    };
+    let more = match c.places {
+        1 => String::new(),
+        n => format!(" ({} places in all)", n),
+    };
+    format!(
+        "{code} ({name}): {} near {place}{more}, so a point close to it may be placed in the wrong area or in none; QGIS's Check Validity lists it and Fix Geometries mends it",
+        c.first.describe(parts)
+    )
 }
 
 /// Records a problem that ends the reading of one file among the diagnostics, as an error

@@ -353,9 +353,10 @@ fn headline_quoted_in_the_readme() {
     );
 }
 
-/// covgap does not test a user's polygons for self-intersection (README, Boundaries), so the
-/// built-in districts are tested here: a re-run of scripts/prepare_data.py on new boundaries
-/// that simplified a ring into a crossing would fail this.
+/// Loading looks only for boundary lines that cross (README, Boundaries), so the built-in
+/// districts are tested here against geo's whole validation as well: a re-run of
+/// scripts/prepare_data.py on new boundaries that simplified a ring into a crossing, or left
+/// two parts of a district overlapping, would fail this.
 #[test]
 fn built_in_districts_are_valid_polygons() {
     use geo::algorithm::Validation;
@@ -373,4 +374,6 @@ fn built_in_districts_are_valid_polygons() {
         })
         .collect();
     assert!(invalid.is_empty(), "{invalid:#?}");
+    // And loading, which would warn, found nothing.
+    assert_eq!(diag.count(covgap::error::Severity::Warning), 0, "{diag:#?}");
 }

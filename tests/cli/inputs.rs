@@ -180,6 +180,27 @@ mod boundaries {
         assert_eq!(areas["E07000180"]["name"], "Vale of White Horse");
         assert_eq!(u(&run.summary()["demand_total"]), 7119);
     }
+
+    /// Oxford's outer ring crosses itself. The run goes on (the rest of the boundary still
+    /// places points), and run and check both warn, naming the feature and the place: the
+    /// position Shapely's `explain_validity` gives, -1.2077554 51.7182842, to the metre.
+    #[test]
+    fn ring_that_crosses_itself_is_named_with_its_place() {
+        let p = fixture("boundaries/oxford_ring_crosses_itself.geojson");
+        let warning = format!(
+            "warning: {p}, feature 2: E07000178 (Oxford): the outer ring crosses itself near 51.71829°N, 1.20775°W (easting 454827, northing 202470), so a point close to it may be placed in the wrong area or in none; QGIS's Check Validity lists it and Fix Geometries mends it"
+        );
+        let run = run_ok(&["--boundaries", &p, "--teams", &oxon_teams()]);
+        assert_eq!(run.warning_lines(), [warning.as_str()], "{}", run.stderr);
+        assert_eq!(run.areas().len(), 5);
+        let c = crate::check(&["--boundaries", &p, "--teams", &oxon_teams()]);
+        assert_eq!(c.code, 0, "{}", c.stderr);
+        assert_eq!(c.warning_lines(), [warning.as_str()], "{}", c.stderr);
+        c.assert_stderr_has(&["0 error(s), 1 warning(s)"]);
+        // The same districts as ONS draws them give no such warning.
+        let clean = crate::check(&["--boundaries", &oxon_wgs84(), "--teams", &oxon_teams()]);
+        assert!(clean.warning_lines().is_empty(), "{}", clean.stderr);
+    }
 }
 
 mod births {
