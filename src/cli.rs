@@ -459,6 +459,7 @@ fn run(args: RunArgs) -> i32 {
         || covgap::analyse_inputs_with(&inputs, &small_inputs, &mut diag),
     );
     report(&diag, quiet);
+    record.keep_problems(&diag);
     let analysis = match result {
         Ok(a) => a,
         Err(e) => {
@@ -712,6 +713,7 @@ fn plan(args: PlanArgs) -> i32 {
         };
     let lists = side_list(&args.candidates).and_then(|c| Ok((c, side_list(&args.what_if)?)));
     report(&diag, quiet);
+    record.keep_problems(&diag);
     let (candidates, what_if) = match lists.and_then(|l| diag.into_result().map(|_| l)) {
         Ok(l) => l,
         Err(e) => return fail(&e),

@@ -56,6 +56,17 @@ pub enum Severity {
     Error,
 }
 
+impl Severity {
+    /// The word that starts the problem's line: `note`, `warning` or `error`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
 /// One problem, tied to the place in an input where it was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -76,12 +87,7 @@ pub enum Place {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let level = match self.severity {
-            Severity::Note => "note",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        };
-        write!(f, "{level}: {}", self.source)?;
+        write!(f, "{}: {}", self.severity.word(), self.source)?;
         match self.place {
             Some(Place::Line(n)) => write!(f, ", line {n}")?,
             Some(Place::Feature(n)) => write!(f, ", feature {n}")?,

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use crate::builtin;
-use crate::error::{Error, Result};
+use crate::error::{Diagnostics, Error, Place, Problem, Result};
 use crate::load::Inputs;
 use crate::model::Study;
 use crate::read::Input;
@@ -118,6 +118,8 @@ struct Entry {
 #[derive(Debug, Clone)]
 pub struct InputRecord {
     entries: Vec<Entry>,
+    /// The warnings and notes reading the inputs gave, for `run.json`'s `problems`.
+    problems: Vec<Problem>,
 }
 
 impl InputRecord {
@@ -138,7 +140,17 @@ impl InputRecord {
                 }
             })
             .collect();
-        InputRecord { entries }
+        InputRecord {
+            entries,
+            problems: Vec::new(),
+        }
+    }
+
+    /// Keeps the problems reading the inputs gave (warnings and notes, in a run that goes on),
+    /// so that `run.json` lists them beside the files they are about: the terminal that
+    /// showed them is gone by the time someone asks where a figure came from.
+    pub fn keep_problems(&mut self, diag: &Diagnostics) {
+        self.problems = diag.problems().to_vec();
     }
 
     /// Notes more inputs (read later in the run, such as `plan`'s own tables).
@@ -338,6 +350,24 @@ pub fn json(
             "counted": study.evidence_rule,
         },
     });
+    doc["problems"] = record
+        .problems
+        .iter()
+        .map(|p| {
+            let (line, feature) = match p.place {
+                Some(Place::Line(n)) => (Some(n), None),
+                Some(Place::Feature(n)) => (None, Some(n)),
+                None => (None, None),
+            };
+            json!({
+                "severity": p.severity.word(),
+                "source": p.source,
+                "line": line,
+                "feature": feature,
+                "message": p.message,
+            })
+        })
+        .collect();
     if let Some(p) = plan_options {
         doc["plan"] = p.clone();
     }

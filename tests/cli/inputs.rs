@@ -193,6 +193,25 @@ mod boundaries {
         let run = run_ok(&["--boundaries", &p, "--teams", &oxon_teams()]);
         assert_eq!(run.warning_lines(), [warning.as_str()], "{}", run.stderr);
         assert_eq!(run.areas().len(), 5);
+        // run.json keeps it, with the notes, after the terminal that showed it is gone.
+        let problems = run.json("run.json")["problems"].clone();
+        let warnings: Vec<&Value> = problems
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["severity"] == "warning")
+            .collect();
+        assert_eq!(warnings.len(), 1, "{problems:#}");
+        assert_eq!(warnings[0]["source"], p.as_str());
+        assert_eq!(warnings[0]["feature"], 2);
+        assert_eq!(warnings[0]["line"], Value::Null);
+        assert_eq!(
+            format!(
+                "warning: {p}, feature 2: {}",
+                warnings[0]["message"].as_str().unwrap()
+            ),
+            warning
+        );
         let c = crate::check(&["--boundaries", &p, "--teams", &oxon_teams()]);
         assert_eq!(c.code, 0, "{}", c.stderr);
         assert_eq!(c.warning_lines(), [warning.as_str()], "{}", c.stderr);

@@ -370,6 +370,20 @@ fn plan_records_its_inputs_and_options_in_run_json() {
     assert_eq!(v["plan"]["rank_by"], "births");
     assert_eq!(v["plan"]["what_if"], what_if.as_str());
     assert!(v["plan"]["candidates"].is_null());
+    // The notes `-q` kept off the terminal: the two built-in teams with no place.
+    let notes: Vec<(&str, u64)> = v["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            assert_eq!(p["severity"], "note", "{p}");
+            assert_eq!(p["source"], "built-in teams (data/teams.csv)", "{p}");
+            (p["message"].as_str().unwrap(), p["line"].as_u64().unwrap())
+        })
+        .collect();
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert_eq!(notes[0].1, 21);
+    assert!(notes[0].0.starts_with("EPIP: not counted"), "{notes:?}");
 }
 
 #[test]
