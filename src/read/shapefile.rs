@@ -85,6 +85,55 @@ fn dbf_error(dbf: &Path, e: &dbase::Error) -> Error {
     format_err(dbf, message)
 }
 
+/// How the `.dbf`'s text (the area names) is encoded, as GDAL and QGIS decide it:
+/// - the `.cpg` beside it names the encoding (`UTF-8`, `1252`, `ISO-8859-1`, ...); one that
+///   covgap does not know is an error naming the `.cpg`, rather than names read wrongly;
+/// - with no `.cpg`, the code page mark in the `.dbf`'s header (byte 29: `0x03` for
+///   Windows-1252, `0xF0` for UTF-8, ...), which `dbase` reads: `None` is returned. ArcGIS's
+///   `0x57` ("ANSI"), which `dbase` does not know, is Windows-1252, as GDAL reads it;
+/// - with no `.cpg` and no mark (or one no one knows), UTF-8 when the records are valid
+///   UTF-8, and Windows-1252 otherwise: text in Windows-1252 with any letter beyond ASCII is
+///   almost never valid UTF-8. (GDAL 3 passes such text through undecoded, so a Windows-1252
+///   "ô" reaches QGIS as a byte that is not UTF-8.)
+fn dbf_encoding(cpg: Option<&Path>, dbf: &[u8]) -> Result<Option<dbase::encoding::DynEncoding>> {
+    use dbase::encoding::{DynEncoding, EncodingRs};
+    if let Some(cpg) = cpg {
+        let bytes = std::fs::read(cpg).map_err(|source| Error::Read {
+            path: cpg.to_path_buf(),
+            source,
+        })?;
+        let name = String::from_utf8_lossy(&bytes);
+        return match DynEncoding::from_name(&name) {
+            Some(e) => Ok(Some(e)),
+            None => Err(format_err(
+                cpg,
+                format!(
+                    "names the encoding {:?}, which covgap does not know, so the names in the .dbf cannot be read; covgap knows UTF-8, the Windows code pages (1250 to 1256) and ISO-8859-1 to 16. Correct the .cpg if it names one of these in other words, or export the layer again with the encoding UTF-8",
+                    name.trim()
+                ),
+            )),
+        };
+    }
+    // Byte 29 is the code page mark; bytes 8 and 9 give where the records start.
+    if dbf.len() < 32 {
+        return Ok(None);
+    }
+    let encoding = match (dbf[29], dbase::CodePageMark::from(dbf[29])) {
+        // ArcGIS's "ANSI" (87), which dbase does not know: Windows-1252 here, as GDAL reads
+        // it (ISO-8859-1, which Windows-1252 extends).
+        (0x57, _) => encoding_rs::WINDOWS_1252,
+        (_, dbase::CodePageMark::Undefined | dbase::CodePageMark::Invalid) => {
+            let start = usize::from(u16::from_le_bytes([dbf[8], dbf[9]])).min(dbf.len());
+            match std::str::from_utf8(&dbf[start..]) {
+                Ok(_) => encoding_rs::UTF_8,
+                Err(_) => encoding_rs::WINDOWS_1252,
+            }
+        }
+        _ => return Ok(None),
+    };
+    Ok(Some(EncodingRs::from(encoding).into()))
+}
+
 /// A `.dbf` value as JSON, so every format's attributes look alike.
 fn value(v: FieldValue) -> Value {
     let num = |f: f64| {
@@ -221,13 +270,23 @@ pub fn read_shapefile(shp: &Path) -> Result<SourceLayer> {
     let shx = sibling("shx");
     let shp_err = |e: shapefile::Error| shp_error(shp, shx.as_deref(), e);
     let shapes = shapefile::ShapeReader::from_path(shp).map_err(shp_err)?;
-    let dbf_file = crate::read::text::open_non_empty(
+    let mut dbf_bytes = Vec::new();
+    crate::read::text::open_non_empty(
         &dbf,
         "a .dbf table (a Shapefile's area codes and names are in its .dbf)",
-    )?;
-    let mut dbase_reader = dbase::ReaderBuilder::new()
-        .with_encoding(dbase::encoding::UnicodeLossy)
-        .build(std::io::BufReader::new(dbf_file))
+    )?
+    .read_to_end(&mut dbf_bytes)
+    .map_err(|source| Error::Read {
+        path: dbf.clone(),
+        source,
+    })?;
+    let builder = match dbf_encoding(sibling("cpg").as_deref(), &dbf_bytes)? {
+        Some(encoding) => dbase::ReaderBuilder::new().with_encoding(encoding),
+        // The .dbf's own code page mark, which dbase reads.
+        None => dbase::ReaderBuilder::new(),
+    };
+    let mut dbase_reader = builder
+        .build(std::io::Cursor::new(dbf_bytes))
         .map_err(|e| dbf_error(&dbf, &e))?;
     let fields: Vec<String> = dbase_reader
         .fields()

@@ -166,6 +166,55 @@ fn shapefile_in_an_unknown_coordinate_system_is_refused() {
     );
 }
 
+/// A Shapefile's names are read in the encoding its `.cpg` names, else its `.dbf`'s code page
+/// mark, else UTF-8 when they are valid UTF-8 and Windows-1252 when not. The fixtures hold
+/// ONS's Welsh name for Anglesey, whose "ô" is one byte in Windows-1252 and two in UTF-8.
+/// Before this rule every `.dbf` was read as UTF-8, and the Windows-1252 files gave
+/// "Ynys M\u{fffd}n", which no team list's "Ynys Môn" matched.
+#[test]
+fn shapefile_names_are_read_in_the_encoding_it_states() {
+    for name in [
+        "cp1252_cpg",
+        "cp1252_mark_ansi",
+        "cp1252_mark_1252",
+        "cp1252_no_mark",
+        "utf8_no_mark",
+    ] {
+        let out = tempfile::tempdir().unwrap();
+        // A team that names its area in Welsh, as a Welsh health board's list might.
+        let teams = out.path().join("teams.csv");
+        std::fs::write(&teams, "name,areas_served\nTîm Môn,Ynys Môn\n").unwrap();
+        let shp = fixture_path(&format!("shapefile_encodings/{name}.shp"));
+        covgap()
+            .args(["run", "-q", "--name-field", "LAD24NMW", "--boundaries"])
+            .arg(&shp)
+            .arg("--teams")
+            .arg(&teams)
+            .arg("--out")
+            .arg(out.path().join("out"))
+            .assert()
+            .success();
+        let a = areas(&out.path().join("out"));
+        let names: Vec<(&str, bool)> = a.iter().map(|a| (a.1.as_str(), a.2)).collect();
+        assert_eq!(names, [("Ynys Môn", true), ("Caerdydd", false)], "{name}");
+    }
+}
+
+/// A `.cpg` naming an encoding covgap does not know stops the run, naming the `.cpg`, rather
+/// than reading the names wrongly.
+#[test]
+fn shapefile_with_an_unknown_cpg_is_refused() {
+    let out = tempfile::tempdir().unwrap();
+    let shp = fixture_path("shapefile_encodings/unknown_cpg.shp");
+    run_boundaries(&shp, &[], out.path())
+        .failure()
+        .stderr(predicates::str::contains(format!(
+            "{}: names the encoding \"KLINGON\", which covgap does not know",
+            shp.with_extension("cpg").display()
+        )));
+    assert!(!out.path().join("areas.geojson").exists());
+}
+
 #[test]
 fn geopackage_layer_is_chosen_with_layer() {
     let gpkg = fixture_path("geopackage_two_layers.gpkg");
