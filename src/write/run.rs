@@ -242,13 +242,19 @@ pub fn inputs_read(inputs: &Inputs, small: &SmallAreaInputs) -> Vec<(&'static st
         p.clone().map(Input::File).unwrap_or_else(b)
     };
     let mut v = vec![("boundaries", or(&inputs.boundaries, builtin::boundaries))];
-    // A Shapefile's codes and names are in its .dbf, and its coordinate system in its .prj.
+    // A Shapefile's shapes are found through its .shx, its codes and names are in its .dbf
+    // (in the encoding its .cpg names), and its coordinate system is in its .prj.
     if let Some(shp) = inputs
         .boundaries
         .as_deref()
         .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("shp")))
     {
-        for (role, ext) in [("boundaries_dbf", "dbf"), ("boundaries_prj", "prj")] {
+        for (role, ext) in [
+            ("boundaries_shx", "shx"),
+            ("boundaries_dbf", "dbf"),
+            ("boundaries_cpg", "cpg"),
+            ("boundaries_prj", "prj"),
+        ] {
             if let Some(p) = [ext.to_string(), ext.to_ascii_uppercase()]
                 .iter()
                 .map(|e| shp.with_extension(e))

@@ -72,11 +72,31 @@ fn shapefile_with_prj_is_read_on_british_national_grid() {
     let run = crate::run_json(out.path());
     let crs = run["boundaries"]["coordinate_system"].as_str().unwrap();
     assert!(crs.contains(".prj") && crs.contains("EPSG:27700"), "{crs}");
-    // The codes and names come from the .dbf and the coordinate system from the .prj, so
-    // run.json fingerprints both beside the .shp.
+    // The shapes are found through the .shx, the codes and names come from the .dbf in the
+    // encoding the .cpg names, and the coordinate system from the .prj, so run.json
+    // fingerprints each of them beside the .shp.
+    let roles: Vec<&str> = run["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["role"].as_str().unwrap())
+        .take_while(|r| r.starts_with("boundaries"))
+        .collect();
+    assert_eq!(
+        roles,
+        [
+            "boundaries",
+            "boundaries_shx",
+            "boundaries_dbf",
+            "boundaries_cpg",
+            "boundaries_prj"
+        ]
+    );
     for (role, ext) in [
         ("boundaries", "shp"),
+        ("boundaries_shx", "shx"),
         ("boundaries_dbf", "dbf"),
+        ("boundaries_cpg", "cpg"),
         ("boundaries_prj", "prj"),
     ] {
         let file = fixture_path(SHP).with_extension(ext);
