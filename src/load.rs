@@ -271,10 +271,12 @@ fn load_areas(
                 .as_ref()
                 .ok()
                 .and_then(|(_, bng)| crate::model::representative_point(bng));
-            let crossed = pair
-                .as_ref()
-                .ok()
-                .and_then(|(_, bng)| crate::validity::crossings(bng));
+            // In the file's own coordinates, as QGIS's Check Validity looks: projecting can
+            // make or unmake a crossing between nearly aligned positions (tests/gdal.rs).
+            let crossed = pair.as_ref().ok().and_then(|(wgs84, bng)| match crs {
+                Crs::Wgs84 => crate::validity::crossings(wgs84),
+                Crs::BritishNationalGrid => crate::validity::crossings(bng),
+            });
             (raw.feature, raw.code, raw.name, pair, interior, crossed)
         })
         .collect();
@@ -284,7 +286,7 @@ fn load_areas(
             diag.warn(
                 &blabel,
                 Some(Place::Feature(feature)),
-                crossing_message(&code, &name, &c, bng.0.len()),
+                crossing_message(&code, &name, &c, crs, bng.0.len()),
             );
         }
         // The parts of the boundary area the checks below still need.
@@ -360,25 +362,31 @@ fn load_areas(
 }
 
 /// The warning for an area whose boundary lines cross (see [`crate::validity`]), with the
-/// place in both coordinate systems so that it can be found in QGIS.
+/// place in both coordinate systems so that it can be found in QGIS. `c` is in the file's own
+/// coordinates, `crs`.
 fn crossing_message(
     code: &str,
     name: &str,
     c: &crate::validity::Crossings,
+    crs: Crs,
     parts: usize,
 ) -> String {
     let at = c.first.at();
-    let place = match crs::bng_to_wgs84(at) {
-        Ok(w) => format!(
+    let both = match crs {
+        Crs::Wgs84 => crs::wgs84_to_bng(at).map(|g| (at, g)),
+        Crs::BritishNationalGrid => crs::bng_to_wgs84(at).map(|w| (w, at)),
+    };
+    let place = match both {
+        Ok((w, g)) => format!(
             "{:.5}°{}, {:.5}°{} (easting {:.0}, northing {:.0})",
             w.y.abs(),
             if w.y < 0.0 { "S" } else { "N" },
             w.x.abs(),
             if w.x < 0.0 { "W" } else { "E" },
-            at.x,
-            at.y
+            g.x,
+            g.y
         ),
-        Err(_) => format!("easting {:.0}, northing {:.0}", at.x, at.y),
+        Err(_) => format!("{:.5}, {:.5}", at.x, at.y),
     };
     let more = match c.places {
         1 => String::new(),

@@ -3,8 +3,11 @@
 //!
 //! A ring that crosses itself (a bow-tie left by a bad edit or a careless simplification), or
 //! a hole that crosses its outer ring, leaves the inside of the polygon undefined near the
-//! crossing, and point-in-polygon then puts some points there in no area, or in the wrong one. covgap looks for such crossings in every area as it loads the
-//! boundaries and warns, naming the feature and the place, so that a user can find it in QGIS.
+//! crossing, and point-in-polygon then puts some points there in no area, or in the wrong one.
+//! covgap looks for such crossings in every area as it loads the boundaries, in the file's own
+//! coordinates as QGIS's Check Validity does, and warns, naming the feature and the place, so
+//! that a user can find it in QGIS. A test in `tests/gdal.rs` holds it to GEOS's `IsValid` on
+//! the built-in districts damaged five ways.
 //!
 //! geo's [`Validation`](geo::algorithm::Validation) finds the same self-intersections, but it
 //! compares every pair of a ring's edges: 92 ms for the 361 built-in districts, longer than a

@@ -182,40 +182,52 @@ mod boundaries {
     }
 
     /// Oxford's outer ring crosses itself. The run goes on (the rest of the boundary still
-    /// places points), and run and check both warn, naming the feature and the place: the
-    /// position Shapely's `explain_validity` gives, -1.2077554 51.7182842, to the metre.
+    /// places points), and run and check both warn, naming the feature and the place: where
+    /// Shapely's `explain_validity` (GEOS) puts it, -1.2077554 51.7182842 in the WGS84 file and
+    /// 454826.7 202470.2 in the same boundaries on the grid.
     #[test]
     fn ring_that_crosses_itself_is_named_with_its_place() {
-        let p = fixture("boundaries/oxford_ring_crosses_itself.geojson");
-        let warning = format!(
-            "warning: {p}, feature 2: E07000178 (Oxford): the outer ring crosses itself near 51.71829°N, 1.20775°W (easting 454827, northing 202470), so a point close to it may be placed in the wrong area or in none; QGIS's Check Validity lists it and Fix Geometries mends it"
-        );
-        let run = run_ok(&["--boundaries", &p, "--teams", &oxon_teams()]);
-        assert_eq!(run.warning_lines(), [warning.as_str()], "{}", run.stderr);
-        assert_eq!(run.areas().len(), 5);
-        // run.json keeps it, with the notes, after the terminal that showed it is gone.
-        let problems = run.json("run.json")["problems"].clone();
-        let warnings: Vec<&Value> = problems
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|p| p["severity"] == "warning")
-            .collect();
-        assert_eq!(warnings.len(), 1, "{problems:#}");
-        assert_eq!(warnings[0]["source"], p.as_str());
-        assert_eq!(warnings[0]["feature"], 2);
-        assert_eq!(warnings[0]["line"], Value::Null);
-        assert_eq!(
-            format!(
-                "warning: {p}, feature 2: {}",
-                warnings[0]["message"].as_str().unwrap()
+        for (file, place) in [
+            (
+                "oxford_ring_crosses_itself.geojson",
+                "51.71828°N, 1.20776°W (easting 454827, northing 202470)",
             ),
-            warning
-        );
-        let c = crate::check(&["--boundaries", &p, "--teams", &oxon_teams()]);
-        assert_eq!(c.code, 0, "{}", c.stderr);
-        assert_eq!(c.warning_lines(), [warning.as_str()], "{}", c.stderr);
-        c.assert_stderr_has(&["0 error(s), 1 warning(s)"]);
+            (
+                "oxford_ring_crosses_itself_bng.geojson",
+                "51.71829°N, 1.20775°W (easting 454827, northing 202470)",
+            ),
+        ] {
+            let p = fixture(&format!("boundaries/{file}"));
+            let warning = format!(
+                "warning: {p}, feature 2: E07000178 (Oxford): the outer ring crosses itself near {place}, so a point close to it may be placed in the wrong area or in none; QGIS's Check Validity lists it and Fix Geometries mends it"
+            );
+            let run = run_ok(&["--boundaries", &p, "--teams", &oxon_teams()]);
+            assert_eq!(run.warning_lines(), [warning.as_str()], "{}", run.stderr);
+            assert_eq!(run.areas().len(), 5);
+            // run.json keeps it, with the notes, after the terminal that showed it is gone.
+            let problems = run.json("run.json")["problems"].clone();
+            let warnings: Vec<&Value> = problems
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|p| p["severity"] == "warning")
+                .collect();
+            assert_eq!(warnings.len(), 1, "{problems:#}");
+            assert_eq!(warnings[0]["source"], p.as_str());
+            assert_eq!(warnings[0]["feature"], 2);
+            assert_eq!(warnings[0]["line"], Value::Null);
+            assert_eq!(
+                format!(
+                    "warning: {p}, feature 2: {}",
+                    warnings[0]["message"].as_str().unwrap()
+                ),
+                warning
+            );
+            let c = crate::check(&["--boundaries", &p, "--teams", &oxon_teams()]);
+            assert_eq!(c.code, 0, "{}", c.stderr);
+            assert_eq!(c.warning_lines(), [warning.as_str()], "{}", c.stderr);
+            c.assert_stderr_has(&["0 error(s), 1 warning(s)"]);
+        }
         // The same districts as ONS draws them give no such warning.
         let clean = crate::check(&["--boundaries", &oxon_wgs84(), "--teams", &oxon_teams()]);
         assert!(clean.warning_lines().is_empty(), "{}", clean.stderr);
