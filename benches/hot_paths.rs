@@ -263,6 +263,12 @@ fn default_run(c: &mut Criterion) {
                 .count()
         })
     });
+    // Looking for areas that overlap, as loading does (on every core).
+    g.bench_function("overlaps among the districts", |b| {
+        let geometries: Vec<&geo::MultiPolygon> = s.areas.iter().map(|a| &a.bng).collect();
+        let points: Vec<Coord> = s.areas.iter().map(|a| a.point.bng.0).collect();
+        b.iter(|| covgap::validity::overlaps(black_box(&geometries), &points).len())
+    });
     g.bench_function("validate every district (not run)", |b| {
         use geo::algorithm::Validation;
         b.iter(|| s.areas.iter().all(|x| black_box(&x.wgs84).is_valid()))

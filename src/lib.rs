@@ -5,7 +5,7 @@
 //!    workbook) and teams (CSV), postcode look-ups;
 //! 2. [`load`]: checks them and builds the [`model::Study`] (areas on both WGS84 and British
 //!    National Grid, teams with the areas they cover), warning of boundary lines that cross
-//!    ([`validity`]);
+//!    and refusing areas that overlap ([`validity`]);
 //! 3. [`index`]: R-tree plus exact geometry for point-in-area and nearest-area;
 //! 4. [`coverage`] and [`rollup`]: decide coverage, nearest team, gap ranks and totals;
 //! 5. [`write`](mod@write): GeoJSON with QGIS styles, CSV, Markdown, JSON, a GeoPackage, an Excel

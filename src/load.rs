@@ -246,6 +246,8 @@ fn load_areas(
     let flabel = fin.label();
     let blabel = bin.label();
     let mut areas = Vec::with_capacity(b.areas.len());
+    // Each area's feature number, for messages about the areas together.
+    let mut area_features = Vec::with_capacity(b.areas.len());
     let to_bng = crs::Wgs84ToBng::new();
     // Projecting each area, finding its interior point and looking for boundary lines that
     // cross are independent per area: do them on every core, then check and record problems
@@ -317,6 +319,7 @@ fn load_areas(
             }
         };
         let lk = lookup.get(&raw.code);
+        area_features.push(raw.feature);
         areas.push(Area {
             nation: Nation::from_code(&raw.code),
             keys: lk.map(|l| l.keys.clone()).unwrap_or_default(),
@@ -328,6 +331,7 @@ fn load_areas(
             point,
         });
     }
+    report_overlaps(&areas, &area_features, &blabel, diag);
     let Some(figures) = figures else {
         return Ok((areas, b.crs_reason, None));
     };
@@ -359,6 +363,35 @@ fn load_areas(
         );
     }
     Ok((areas, b.crs_reason, figures.sheet))
+}
+
+/// An error for each group of areas that overlap (see [`crate::validity::overlaps`]): every
+/// area's babies are counted once, so overlapping areas would count some twice.
+fn report_overlaps(areas: &[Area], features: &[usize], label: &str, diag: &mut Diagnostics) {
+    let geometries: Vec<&geo::MultiPolygon> = areas.iter().map(|a| &a.bng).collect();
+    let points: Vec<Coord> = areas.iter().map(|a| a.point.bng.0).collect();
+    for (hub, others) in crate::validity::overlaps(&geometries, &points) {
+        let named = |i: usize| format!("{} ({})", areas[i].code, areas[i].name);
+        let listed = others
+            .iter()
+            .take(10)
+            .map(|&i| named(i))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let what = match others.len() {
+            1 => listed,
+            n if n <= 10 => format!("{n} other areas: {listed}"),
+            n => format!("{n} other areas: {listed} and {} more", n - 10),
+        };
+        diag.error(
+            label,
+            Some(Place::Feature(features[hub])),
+            format!(
+                "{} overlaps {what} (a point well inside one lies inside the other). Each area's babies are counted once, so areas must not overlap: give one geography (for example local authority districts only, not their counties as well), and each area once",
+                named(hub)
+            ),
+        );
+    }
 }
 
 /// The warning for an area whose boundary lines cross (see [`crate::validity`]), with the

@@ -26,9 +26,17 @@
 //!
 //! Not looked for: a hole lying wholly outside its outer ring, and two polygons of one area
 //! that overlap. Neither puts a point in the wrong area.
+//!
+//! [`overlaps`] finds areas that overlap one another, such as a county given with its own
+//! districts: their babies would be counted twice.
+
+use std::borrow::Borrow;
 
 use geo::algorithm::sweep::Cross;
-use geo::{Coord, Intersections, Line, LineIntersection, MultiPolygon};
+use geo::{BoundingRect, Contains, Coord, Intersections, Line, LineIntersection, MultiPolygon};
+use rayon::prelude::*;
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::RTree;
 
 /// How two edges of a boundary meet where they should not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -253,6 +261,95 @@ pub fn crossings(geometry: &MultiPolygon) -> Option<Crossings> {
     })
 }
 
+/// Areas that overlap one another: two areas overlap when either holds the other's interior
+/// point. `points[i]` is a point inside area `i` (covgap's representative point), in the same
+/// coordinates as `areas`. The pairs come grouped as `(area, [the areas it overlaps])`, the
+/// area in the most pairs first (a county given with its districts is one group), each pair
+/// once.
+///
+/// A point inside an area lies in no other area when the areas tile the country, as ONS's
+/// geographies do; a point on a shared boundary does not count. So this finds an area given
+/// twice under two codes, or a file mixing geographies (a county with its districts, an
+/// Integrated Care Board with its local authorities), but not a sliver where two boundaries
+/// drawn separately overlap by a few metres.
+///
+/// # Examples
+/// ```
+/// use geo::{coord, polygon, MultiPolygon};
+/// let square = |x0: f64, size: f64| MultiPolygon(vec![polygon![
+///     (x: x0, y: 0.0), (x: x0 + size, y: 0.0), (x: x0 + size, y: size), (x: x0, y: size)
+/// ]]);
+/// // A "county" 0..20 and two "districts" 0..10 and 10..20 inside it.
+/// let areas = [square(0.0, 20.0), square(0.0, 10.0), square(10.0, 10.0)];
+/// let points = [coord! { x: 15.0, y: 15.0 }, coord! { x: 5.0, y: 5.0 }, coord! { x: 15.0, y: 5.0 }];
+/// assert_eq!(covgap::validity::overlaps(&areas, &points), vec![(0, vec![1, 2])]);
+/// // The districts alone tile the county: no overlap.
+/// assert!(covgap::validity::overlaps(&areas[1..], &points[1..]).is_empty());
+/// ```
+pub fn overlaps<A: Borrow<MultiPolygon> + Sync>(
+    areas: &[A],
+    points: &[Coord],
+) -> Vec<(usize, Vec<usize>)> {
+    let boxes: Vec<GeomWithData<Rectangle<[f64; 2]>, usize>> = areas
+        .iter()
+        .enumerate()
+        .filter_map(|(j, a)| {
+            let r = a.borrow().bounding_rect()?;
+            Some(GeomWithData::new(
+                Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+                j,
+            ))
+        })
+        .collect();
+    let tree = RTree::bulk_load(boxes);
+    let mut pairs: Vec<(usize, usize)> = points
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(i, p)| {
+            tree.locate_all_at_point(&[p.x, p.y])
+                .map(|e| e.data)
+                .filter(move |&j| j != i && areas[j].borrow().contains(p))
+                .map(move |j| (j, i))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    // Each overlapping pair once, whichever of the two holds the other's point (a county's
+    // own point lies inside one of its districts).
+    for p in &mut pairs {
+        *p = (p.0.min(p.1), p.0.max(p.1));
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    // Grouped around the area in the most pairs first (the county, not each district), then
+    // the next among the pairs left, and so on.
+    let mut out: Vec<(usize, Vec<usize>)> = Vec::new();
+    while !pairs.is_empty() {
+        let mut count = std::collections::BTreeMap::<usize, usize>::new();
+        for &(a, b) in &pairs {
+            *count.entry(a).or_default() += 1;
+            *count.entry(b).or_default() += 1;
+        }
+        // The most pairs; on a tie, the area given first.
+        let hub = count
+            .iter()
+            .max_by_key(|&(&area, &n)| (n, std::cmp::Reverse(area)))
+            .map(|(&area, _)| area)
+            .expect("pairs is not empty");
+        let mut others: Vec<usize> = pairs
+            .iter()
+            .filter_map(|&(a, b)| match (a == hub, b == hub) {
+                (true, _) => Some(b),
+                (_, true) => Some(a),
+                _ => None,
+            })
+            .collect();
+        others.sort_unstable();
+        pairs.retain(|&(a, b)| a != hub && b != hub);
+        out.push((hub, others));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -358,6 +455,48 @@ mod tests {
             ls.close();
             ls
         })
+    }
+
+    /// Rectangles on a small grid, many overlapping, many only touching; each one's point
+    /// is its centre.
+    fn rectangles() -> impl Strategy<Value = Vec<(MultiPolygon, Coord)>> {
+        prop::collection::vec((0i32..8, 0i32..8, 1i32..5, 1i32..5), 1..25).prop_map(|v| {
+            v.into_iter()
+                .map(|(x, y, w, h)| {
+                    let (x, y, w, h) = (x as f64, y as f64, w as f64, h as f64);
+                    let r = polygon![(x: x, y: y), (x: x + w, y: y), (x: x + w, y: y + h), (x: x, y: y + h)];
+                    (MultiPolygon(vec![r]), coord! { x: x + w / 2.0, y: y + h / 2.0 })
+                })
+                .collect()
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+        /// The R-tree finds the same overlapping pairs as testing every area against every
+        /// other area's point, and each pair is reported once.
+        #[test]
+        fn overlaps_equal_brute_force(rects in rectangles()) {
+            let (areas, points): (Vec<MultiPolygon>, Vec<Coord>) = rects.into_iter().unzip();
+            let mut brute = std::collections::BTreeSet::new();
+            for (i, p) in points.iter().enumerate() {
+                for (j, a) in areas.iter().enumerate() {
+                    if i != j && a.contains(p) {
+                        brute.insert((i.min(j), i.max(j)));
+                    }
+                }
+            }
+            let mut found = Vec::new();
+            for (hub, others) in overlaps(&areas, &points) {
+                for o in others {
+                    found.push((hub.min(o), hub.max(o)));
+                }
+            }
+            let n = found.len();
+            let found: std::collections::BTreeSet<_> = found.into_iter().collect();
+            prop_assert_eq!(n, found.len(), "a pair reported twice");
+            prop_assert_eq!(found, brute);
+        }
     }
 
     proptest! {

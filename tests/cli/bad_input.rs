@@ -217,6 +217,20 @@ mod boundaries {
         );
     }
 
+    /// A county given with its own districts: their babies would be counted twice, so the
+    /// file is refused, naming the county and the districts inside it.
+    #[test]
+    fn areas_that_overlap() {
+        let p = fixture("boundaries/oxfordshire_with_its_county.geojson");
+        let c = rejects(
+            &["--boundaries", &p],
+            &[&format!(
+                "error: {p}, feature 6: E10000025 (Oxfordshire) overlaps 5 other areas: E07000177 (Cherwell), E07000178 (Oxford), E07000179 (South Oxfordshire), E07000180 (Vale of White Horse), E07000181 (West Oxfordshire) (a point well inside one lies inside the other). Each area's babies are counted once, so areas must not overlap"
+            )],
+        );
+        assert_eq!(c.error_lines().len(), 1, "{}", c.stderr);
+    }
+
     #[test]
     fn duplicate_area_codes() {
         let p = fixture("boundaries/duplicate_codes.geojson");
