@@ -396,6 +396,15 @@ fn assemble(
             );
             code.clone()
         });
+        // A Shapefile whose .cpg names the wrong encoding decodes some letters as U+FFFD; the
+        // name then matches no team list's spelling of it.
+        if name.contains('\u{fffd}') || code.contains('\u{fffd}') {
+            diag.warn(
+                &label,
+                place,
+                format!("{code} ({name}): has letters that could not be read (shown as \u{fffd}); the file's text is not in the encoding it states (a Shapefile's .cpg), so a team list naming this area will not match it"),
+            );
+        }
         let geometry = match f.geometry {
             None => {
                 diag.error(

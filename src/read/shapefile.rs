@@ -86,52 +86,135 @@ fn dbf_error(dbf: &Path, e: &dbase::Error) -> Error {
 }
 
 /// How the `.dbf`'s text (the area names) is encoded, as GDAL and QGIS decide it:
-/// - the `.cpg` beside it names the encoding (`UTF-8`, `1252`, `ISO-8859-1`, ...); one that
-///   covgap does not know is an error naming the `.cpg`, rather than names read wrongly;
+/// - the `.cpg` beside it names the encoding: a code page number (`1252`, `65001`, `850`), one
+///   with `CP`, `ANSI `, `IBM` or `OEM ` before it, `UTF-8`, an ISO-8859 name written as GDAL
+///   reads them (`ISO-8859-1`, `8859-1`, `88591`), or any label of the WHATWG Encoding
+///   Standard (`latin1`, `utf8`, `windows-1252`, `shift_jis`, ...). One that covgap does not
+///   know is an error naming the `.cpg`, rather than names read wrongly; an empty `.cpg` is
+///   as none;
 /// - with no `.cpg`, the code page mark in the `.dbf`'s header (byte 29: `0x03` for
-///   Windows-1252, `0xF0` for UTF-8, ...), which `dbase` reads: `None` is returned. ArcGIS's
-///   `0x57` ("ANSI"), which `dbase` does not know, is Windows-1252, as GDAL reads it;
-/// - with no `.cpg` and no mark (or one no one knows), UTF-8 when the records are valid
+///   Windows-1252, `0x02` for the DOS code page 850, `0xF0` for UTF-8, ...). ArcGIS's `0x57`
+///   ("ANSI") is Windows-1252, as GDAL reads it;
+/// - with no `.cpg` and no mark (or one no table gives), UTF-8 when the records are valid
 ///   UTF-8, and Windows-1252 otherwise: text in Windows-1252 with any letter beyond ASCII is
 ///   almost never valid UTF-8. (GDAL 3 passes such text through undecoded, so a Windows-1252
 ///   "ô" reaches QGIS as a byte that is not UTF-8.)
-fn dbf_encoding(cpg: Option<&Path>, dbf: &[u8]) -> Result<Option<dbase::encoding::DynEncoding>> {
-    use dbase::encoding::{DynEncoding, EncodingRs};
+///
+/// Every encoding decodes without failing: a byte it has no character for becomes U+FFFD, which
+/// [`crate::read::boundaries`] then warns of.
+fn dbf_encoding(cpg: Option<&Path>, dbf: &[u8]) -> Result<dbase::encoding::DynEncoding> {
+    use dbase::encoding::EncodingRs;
     if let Some(cpg) = cpg {
         let bytes = std::fs::read(cpg).map_err(|source| Error::Read {
             path: cpg.to_path_buf(),
             source,
         })?;
-        let name = String::from_utf8_lossy(&bytes);
-        return match DynEncoding::from_name(&name) {
-            Some(e) => Ok(Some(e)),
-            None => Err(format_err(
-                cpg,
-                format!(
-                    "names the encoding {:?}, which covgap does not know, so the names in the .dbf cannot be read; covgap knows UTF-8, the Windows code pages (1250 to 1256) and ISO-8859-1 to 16. Correct the .cpg if it names one of these in other words, or export the layer again with the encoding UTF-8",
-                    name.trim()
-                ),
-            )),
-        };
+        let text = String::from_utf8_lossy(&bytes);
+        let name = text.trim().trim_start_matches('\u{feff}').trim();
+        if !name.is_empty() {
+            return encoding_named(name).ok_or_else(|| {
+                format_err(
+                    cpg,
+                    format!(
+                        "names the encoding {name:?}, which covgap does not know, so the names in the .dbf cannot be read. covgap knows code page numbers (1252, 65001, 850, ...), UTF-8, ISO-8859 names and the labels of the WHATWG Encoding Standard; correct the .cpg if it names one of these in other words, or export the layer again with the encoding UTF-8"
+                    ),
+                )
+            });
+        }
     }
     // Byte 29 is the code page mark; bytes 8 and 9 give where the records start.
-    if dbf.len() < 32 {
-        return Ok(None);
-    }
-    let encoding = match (dbf[29], dbase::CodePageMark::from(dbf[29])) {
-        // ArcGIS's "ANSI" (87), which dbase does not know: Windows-1252 here, as GDAL reads
-        // it (ISO-8859-1, which Windows-1252 extends).
-        (0x57, _) => encoding_rs::WINDOWS_1252,
-        (_, dbase::CodePageMark::Undefined | dbase::CodePageMark::Invalid) => {
-            let start = usize::from(u16::from_le_bytes([dbf[8], dbf[9]])).min(dbf.len());
-            match std::str::from_utf8(&dbf[start..]) {
-                Ok(_) => encoding_rs::UTF_8,
-                Err(_) => encoding_rs::WINDOWS_1252,
-            }
+    if dbf.len() >= 32 {
+        let from_mark = match dbf[29] {
+            // ArcGIS's "ANSI" (87), which no table gives: Windows-1252 here, as GDAL reads it
+            // (ISO-8859-1, which Windows-1252 extends).
+            0x57 => code_page(1252),
+            mark => mark_code_page(dbase::CodePageMark::from(mark)).and_then(code_page),
+        };
+        if let Some(e) = from_mark {
+            return Ok(e);
         }
-        _ => return Ok(None),
+    }
+    let start = if dbf.len() >= 10 {
+        usize::from(u16::from_le_bytes([dbf[8], dbf[9]])).min(dbf.len())
+    } else {
+        dbf.len()
     };
-    Ok(Some(EncodingRs::from(encoding).into()))
+    let encoding = match std::str::from_utf8(&dbf[start..]) {
+        Ok(_) => encoding_rs::UTF_8,
+        Err(_) => encoding_rs::WINDOWS_1252,
+    };
+    Ok(EncodingRs::from(encoding).into())
+}
+
+/// The code page a `.dbf` code page mark stands for.
+fn mark_code_page(mark: dbase::CodePageMark) -> Option<u16> {
+    use dbase::CodePageMark as M;
+    Some(match mark {
+        M::CP437 => 437,
+        M::CP850 => 850,
+        M::CP852 => 852,
+        M::CP861 => 861,
+        M::CP865 => 865,
+        M::CP866 => 866,
+        M::CP874 => 874,
+        M::CP932 => 932,
+        M::CP936 => 936,
+        M::CP949 => 949,
+        M::CP950 => 950,
+        M::CP1250 => 1250,
+        M::CP1251 => 1251,
+        M::CP1252 => 1252,
+        M::CP1253 => 1253,
+        M::CP1254 => 1254,
+        M::CP1255 => 1255,
+        M::CP1256 => 1256,
+        M::Utf8 => 65001,
+        _ => return None,
+    })
+}
+
+/// A decoder for a Windows or DOS code page number: encoding_rs's for the Windows pages and
+/// UTF-8, yore's for the DOS pages encoding_rs leaves out (437, 850, 852, 861, 865). Both
+/// replace what they cannot decode with U+FFFD rather than fail.
+fn code_page(number: u16) -> Option<dbase::encoding::DynEncoding> {
+    use dbase::encoding::{EncodingRs, LossyCodePage};
+    use dbase::yore::code_pages as dos;
+    let label = match number {
+        437 => return Some(LossyCodePage(dos::CP437).into()),
+        850 => return Some(LossyCodePage(dos::CP850).into()),
+        852 => return Some(LossyCodePage(dos::CP852).into()),
+        861 => return Some(LossyCodePage(dos::CP861).into()),
+        865 => return Some(LossyCodePage(dos::CP865).into()),
+        65001 => "utf-8".to_string(),
+        866 => "ibm866".to_string(),
+        874 | 1250..=1258 => format!("windows-{number}"),
+        932 => "shift_jis".to_string(),
+        936 => "gbk".to_string(),
+        949 => "euc-kr".to_string(),
+        950 => "big5".to_string(),
+        _ => return None,
+    };
+    encoding_rs::Encoding::for_label(label.as_bytes()).map(|e| EncodingRs::from(e).into())
+}
+
+/// The decoder a `.cpg`'s text names (see [`dbf_encoding`]).
+fn encoding_named(name: &str) -> Option<dbase::encoding::DynEncoding> {
+    use dbase::encoding::EncodingRs;
+    let upper = name.to_ascii_uppercase();
+    let number = ["CP", "ANSI ", "ANSI", "IBM", "OEM ", "OEM", "WINDOWS-"]
+        .iter()
+        .find_map(|p| upper.strip_prefix(p))
+        .unwrap_or(&upper)
+        .trim();
+    if let Ok(n) = number.parse::<u16>() {
+        return code_page(n);
+    }
+    // GDAL's ISO-8859 forms: 8859-1, 8859_1, 88591.
+    let iso = upper
+        .strip_prefix("8859")
+        .map(|rest| format!("iso-8859-{}", rest.trim_start_matches(['-', '_'])));
+    let label = iso.as_deref().unwrap_or(name);
+    encoding_rs::Encoding::for_label(label.trim().as_bytes()).map(|e| EncodingRs::from(e).into())
 }
 
 /// A `.dbf` value as JSON, so every format's attributes look alike.
@@ -280,12 +363,8 @@ pub fn read_shapefile(shp: &Path) -> Result<SourceLayer> {
         path: dbf.clone(),
         source,
     })?;
-    let builder = match dbf_encoding(sibling("cpg").as_deref(), &dbf_bytes)? {
-        Some(encoding) => dbase::ReaderBuilder::new().with_encoding(encoding),
-        // The .dbf's own code page mark, which dbase reads.
-        None => dbase::ReaderBuilder::new(),
-    };
-    let mut dbase_reader = builder
+    let mut dbase_reader = dbase::ReaderBuilder::new()
+        .with_encoding(dbf_encoding(sibling("cpg").as_deref(), &dbf_bytes)?)
         .build(std::io::Cursor::new(dbf_bytes))
         .map_err(|e| dbf_error(&dbf, &e))?;
     let fields: Vec<String> = dbase_reader
@@ -505,5 +584,76 @@ mod tests {
         assert_eq!(mp.0.len(), 2);
         assert_eq!(mp.0[0].interiors().len(), 1);
         assert_eq!(mp.0[1].interiors().len(), 0);
+    }
+
+    /// Each way a `.cpg` writes an encoding GDAL reads, decoding "ô" from that encoding's byte.
+    #[test]
+    fn cpg_names_as_gdal_and_others_write_them() {
+        use dbase::encoding::Encoding;
+        let o = |name: &str, byte: u8| {
+            let e = encoding_named(name).unwrap_or_else(|| panic!("{name:?} not known"));
+            e.decode(&[b'M', byte, b'n']).unwrap().into_owned()
+        };
+        for name in [
+            "1252",
+            "CP1252",
+            "cp1252",
+            "ANSI 1252",
+            "windows-1252",
+            "latin1",
+            "ISO-8859-1",
+            "ISO88591",
+            "8859-1",
+            "88591",
+            "8859_1",
+        ] {
+            assert_eq!(o(name, 0xf4), "Môn", "{name}");
+        }
+        for name in ["850", "CP850", "IBM850", "OEM 850"] {
+            assert_eq!(o(name, 0x93), "Môn", "{name}");
+        }
+        assert_eq!(o("8859-15", 0xf4), "Môn");
+        let utf8 = |name: &str| {
+            let e = encoding_named(name).unwrap();
+            e.decode("Môn".as_bytes()).unwrap().into_owned()
+        };
+        for name in ["UTF-8", "utf8", "65001"] {
+            assert_eq!(utf8(name), "Môn", "{name}");
+        }
+        for name in ["KLINGON", "CP-1252", "1234", "UTF-9"] {
+            assert!(encoding_named(name).is_none(), "{name}");
+        }
+    }
+
+    /// With no `.cpg`: the code page mark, ArcGIS's 0x57, then whether the records are UTF-8.
+    #[test]
+    fn dbf_without_cpg_is_read_by_its_mark_then_its_bytes() {
+        use dbase::encoding::Encoding;
+        // A 32-byte header, records from byte 33, holding `record`.
+        let dbf = |mark: u8, record: &[u8]| {
+            let mut b = vec![0u8; 33];
+            b[8] = 33;
+            b[29] = mark;
+            b.extend_from_slice(record);
+            b
+        };
+        let decode = |mark: u8, record: &[u8]| {
+            dbf_encoding(None, &dbf(mark, record))
+                .unwrap()
+                .decode(record)
+                .unwrap()
+                .into_owned()
+        };
+        assert_eq!(decode(0x57, b"M\xf4n"), "Môn");
+        assert_eq!(decode(0x03, b"M\xf4n"), "Môn");
+        assert_eq!(decode(0x02, b"M\x93n"), "Môn");
+        assert_eq!(decode(0x01, b"M\x93n"), "Môn");
+        assert_eq!(decode(0x00, b"M\xf4n"), "Môn");
+        assert_eq!(decode(0x00, "Môn".as_bytes()), "Môn");
+        assert_eq!(decode(0xf0, "Môn".as_bytes()), "Môn");
+        // A mark no table gives is as none.
+        assert_eq!(decode(0x68, b"M\xf4n"), "Môn");
+        // A file too short for a header is not a panic.
+        assert!(dbf_encoding(None, b"x").is_ok());
     }
 }

@@ -199,6 +199,8 @@ fn shapefile_names_are_read_in_the_encoding_it_states() {
         "cp1252_mark_1252",
         "cp1252_no_mark",
         "utf8_no_mark",
+        "cp1252_cpg_latin1",
+        "cp850_mark_dos",
     ] {
         let out = tempfile::tempdir().unwrap();
         // A team that names its area in Welsh, as a Welsh health board's list might.
@@ -218,6 +220,29 @@ fn shapefile_names_are_read_in_the_encoding_it_states() {
         let names: Vec<(&str, bool)> = a.iter().map(|a| (a.1.as_str(), a.2)).collect();
         assert_eq!(names, [("Ynys Môn", true), ("Caerdydd", false)], "{name}");
     }
+}
+
+/// A `.cpg` that names the wrong encoding (UTF-8, on Windows-1252 text) leaves a letter that
+/// cannot be read: the run goes on, but warns, naming the feature, since a team list naming
+/// the area will not match it.
+#[test]
+fn shapefile_whose_cpg_names_the_wrong_encoding_is_warned_of() {
+    let shp = fixture_path("shapefile_encodings/cp1252_cpg_says_utf8.shp");
+    let out = covgap()
+        .args(["check", "--name-field", "LAD24NMW", "--boundaries"])
+        .arg(&shp)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "warning: {}, feature 1: W06000001 (Ynys M\u{fffd}n): has letters that could not be read (shown as \u{fffd}); the file's text is not in the encoding it states (a Shapefile's .cpg)",
+            shp.display()
+        )),
+        "{stderr}"
+    );
+    assert!(stderr.contains("0 error(s), 1 warning(s)"), "{stderr}");
 }
 
 /// A `.cpg` naming an encoding covgap does not know stops the run, naming the `.cpg`, rather
