@@ -1,7 +1,12 @@
 //! How the look for crossing boundary lines (`covgap::validity`) and geo's `Validation` grow
-//! with the length of a ring: a wavy circle of 10,000, 30,000 and 100,000 vertices, which is
-//! valid, so both must compare everything they compare. geo's pairwise check is skipped at
-//! 100,000 vertices, where it would take over a minute.
+//! with the length of a ring, on two valid rings, so that both must compare everything they
+//! compare:
+//! - a wavy circle, like a coastline at a distance: few edges overlap in x at once, the sweep's
+//!   best case;
+//! - a comb whose long teeth run east to west, so that every tooth's edges overlap every
+//!   other's in x: the sweep's worst case, where it too compares nearly every pair.
+//!
+//! geo's pairwise check is left out where it would take over a minute.
 //!
 //! `cargo run --release --example long_ring_validation` (figures in BENCHMARKS.md).
 
@@ -10,28 +15,55 @@ use std::time::Instant;
 use geo::algorithm::Validation;
 use geo::{LineString, MultiPolygon, Polygon};
 
-fn main() {
-    for n in [10_000usize, 30_000, 100_000] {
-        let ring: Vec<(f64, f64)> = (0..n)
-            .map(|i| {
-                let t = i as f64 / n as f64 * std::f64::consts::TAU;
-                let r = 10_000.0 + 50.0 * (t * 977.0).sin();
-                (r * t.cos(), r * t.sin())
-            })
-            .collect();
-        let area = MultiPolygon(vec![Polygon::new(LineString::from(ring), vec![])]);
+fn wavy_circle(n: usize) -> Vec<(f64, f64)> {
+    (0..n)
+        .map(|i| {
+            let t = i as f64 / n as f64 * std::f64::consts::TAU;
+            let r = 10_000.0 + 50.0 * (t * 977.0).sin();
+            (r * t.cos(), r * t.sin())
+        })
+        .collect()
+}
+
+fn comb(n: usize) -> Vec<(f64, f64)> {
+    let teeth = n / 4;
+    let mut ring = vec![(0.0, 0.0)];
+    for t in 0..teeth {
+        let y = 2.0 * t as f64;
+        ring.extend([
+            (10_000.0, y),
+            (10_000.0, y + 1.0),
+            (1.0, y + 1.0),
+            (1.0, y + 2.0),
+        ]);
+    }
+    ring.push((0.0, 2.0 * teeth as f64));
+    ring
+}
+
+fn time(shape: &str, ring: Vec<(f64, f64)>, geo_too: bool) {
+    let n = ring.len();
+    let area = MultiPolygon(vec![Polygon::new(LineString::from(ring), vec![])]);
+    let started = Instant::now();
+    let found = covgap::validity::crossings(&area);
+    let sweep = started.elapsed();
+    assert!(found.is_none(), "the {shape} does not cross itself");
+    let geo = geo_too.then(|| {
         let started = Instant::now();
-        let found = covgap::validity::crossings(&area);
-        let sweep = started.elapsed();
-        assert!(found.is_none(), "the wavy circle does not cross itself");
-        let geo = (n <= 30_000).then(|| {
-            let started = Instant::now();
-            assert!(area.is_valid());
-            started.elapsed()
-        });
-        match geo {
-            Some(g) => println!("{n} vertices: covgap {sweep:.1?}, geo Validation {g:.2?}"),
-            None => println!("{n} vertices: covgap {sweep:.1?}, geo Validation not run"),
-        }
+        assert!(area.is_valid());
+        started.elapsed()
+    });
+    match geo {
+        Some(g) => println!("{shape}, {n} vertices: covgap {sweep:.1?}, geo Validation {g:.2?}"),
+        None => println!("{shape}, {n} vertices: covgap {sweep:.1?}, geo Validation not run"),
+    }
+}
+
+fn main() {
+    for n in [10_000, 30_000, 100_000] {
+        time("wavy circle", wavy_circle(n), n <= 30_000);
+    }
+    for n in [4_000, 20_000, 60_000] {
+        time("comb", comb(n), n <= 20_000);
     }
 }

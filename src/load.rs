@@ -387,7 +387,7 @@ fn report_overlaps(areas: &[Area], features: &[usize], label: &str, diag: &mut D
             label,
             Some(Place::Feature(features[hub])),
             format!(
-                "{} overlaps {what} (a point well inside one lies inside the other). Each area's babies are counted once, so areas must not overlap: give one geography (for example local authority districts only, not their counties as well), and each area once",
+                "{} overlaps {what} (the point inside one from which covgap measures lies inside the other). Each area's babies are counted once, so areas must not overlap: give one geography (for example local authority districts only, not their counties as well), and each area once",
                 named(hub)
             ),
         );
@@ -419,14 +419,25 @@ fn crossing_message(
             g.x,
             g.y
         ),
-        Err(_) => format!("{:.5}, {:.5}", at.x, at.y),
+        Err(_) => match crs {
+            Crs::Wgs84 => format!("longitude {:.5}, latitude {:.5}", at.x, at.y),
+            Crs::BritishNationalGrid => format!("easting {:.0}, northing {:.0}", at.x, at.y),
+        },
     };
     let more = match c.places {
         1 => String::new(),
         n => format!(" ({} places in all)", n),
     };
+    let effect = match c.first.how() {
+        crate::validity::Meeting::Cross => {
+            "so a point close to it may be placed in the wrong area or in none; QGIS's Check Validity lists it and Fix Geometries mends it"
+        }
+        crate::validity::Meeting::Touch | crate::validity::Meeting::RunAlong => {
+            "which GIS tools count as invalid, though points are still placed as the lines are drawn; QGIS's Check Validity lists it and Fix Geometries mends it"
+        }
+    };
     format!(
-        "{code} ({name}): {} near {place}{more}, so a point close to it may be placed in the wrong area or in none; QGIS's Check Validity lists it and Fix Geometries mends it",
+        "{code} ({name}): {} near {place}{more}, {effect}",
         c.first.describe(parts)
     )
 }

@@ -225,7 +225,7 @@ mod boundaries {
         let c = rejects(
             &["--boundaries", &p],
             &[&format!(
-                "error: {p}, feature 6: E10000025 (Oxfordshire) overlaps 5 other areas: E07000177 (Cherwell), E07000178 (Oxford), E07000179 (South Oxfordshire), E07000180 (Vale of White Horse), E07000181 (West Oxfordshire) (a point well inside one lies inside the other). Each area's babies are counted once, so areas must not overlap"
+                "error: {p}, feature 6: E10000025 (Oxfordshire) overlaps 5 other areas: E07000177 (Cherwell), E07000178 (Oxford), E07000179 (South Oxfordshire), E07000180 (Vale of White Horse), E07000181 (West Oxfordshire) (the point inside one from which covgap measures lies inside the other). Each area's babies are counted once, so areas must not overlap"
             )],
         );
         assert_eq!(c.error_lines().len(), 1, "{}", c.stderr);
