@@ -21,8 +21,8 @@ fn run_covgap(out: &Path) {
     assert!(status.success());
 }
 
-/// Runs one SQLite-dialect query and returns the value of `field` in the first row.
-fn sql_value(file: &Path, sql: &str, field: &str) -> String {
+/// Runs one SQLite-dialect query and returns ogrinfo's listing of the rows.
+fn sql_rows(file: &Path, sql: &str) -> String {
     let out = Command::new("ogrinfo")
         .args(["-q", "-dialect", "sqlite", "-sql", sql])
         .arg(file)
@@ -33,7 +33,12 @@ fn sql_value(file: &Path, sql: &str, field: &str) -> String {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let text = String::from_utf8_lossy(&out.stdout);
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Runs one SQLite-dialect query and returns the value of `field` in the first row.
+fn sql_value(file: &Path, sql: &str, field: &str) -> String {
+    let text = sql_rows(file, sql);
     let prefix = format!("  {field} (");
     text.lines()
         .find(|l| l.starts_with(&prefix))
@@ -169,18 +174,10 @@ fn crossings_agree_with_geos(way: usize) {
     let damaged = dir.path().join("damaged.geojson");
     std::fs::write(&damaged, serde_json::to_vec(&doc).unwrap()).unwrap();
 
-    let out = Command::new("ogrinfo")
-        .args(["-q", "-dialect", "sqlite", "-sql"])
-        .arg("select LAD24CD as code, ST_IsValid(geometry) as ok from damaged")
-        .arg(&damaged)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let text = sql_rows(
+        &damaged,
+        "select LAD24CD as code, ST_IsValid(geometry) as ok from damaged",
     );
-    let text = String::from_utf8_lossy(&out.stdout);
     let codes: Vec<&str> = text
         .lines()
         .filter_map(|l| l.trim().strip_prefix("code (String) = "))
