@@ -732,3 +732,26 @@ fn extent(areas: &[RawArea]) -> Option<(Coord, Coord)> {
     }
     Some((min, max))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Positions are read to the last bit, as GEOS and QGIS read them: 17 significant digits,
+    /// as Python's `json` and GeoPandas write, are not rounded to a neighbouring number. (Without
+    /// serde_json's `float_roundtrip` they were, and a ring GEOS calls valid was warned of as
+    /// crossing itself.)
+    #[test]
+    fn positions_are_read_exactly() {
+        let text = r#"{"type":"Polygon","coordinates":[[[0.3000000000000001,52.0],[-0.12345678901234567,52.2],[5.551115123125783e-17,52.300000000000004],[0.3000000000000001,52.0]]]}"#;
+        let Ok(mp) = to_multipolygon(text) else {
+            panic!("not read")
+        };
+        let ring: Vec<Coord> = mp.0[0].exterior().0.clone();
+        let exact = |s: &str| s.parse::<f64>().unwrap();
+        assert_eq!(ring[0].x, exact("0.3000000000000001"));
+        assert_eq!(ring[1].x, exact("-0.12345678901234567"));
+        assert_eq!(ring[2].x, exact("5.551115123125783e-17"));
+        assert_eq!(ring[2].y, exact("52.300000000000004"));
+    }
+}
