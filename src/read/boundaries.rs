@@ -402,7 +402,7 @@ fn assemble(
             diag.warn(
                 &label,
                 place,
-                format!("{code} ({name}): has letters that could not be read (shown as \u{fffd}); the file's text is not in the encoding it states (a Shapefile's .cpg), so a team list naming this area will not match it"),
+                format!("{code} ({name}): has letters that could not be read (shown as \u{fffd}); the file's text is not in the encoding it states (for a Shapefile, the encoding its .cpg names), so a team list naming this area will not match it"),
             );
         }
         let geometry = match f.geometry {

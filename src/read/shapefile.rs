@@ -87,9 +87,9 @@ fn dbf_error(dbf: &Path, e: &dbase::Error) -> Error {
 
 /// How the `.dbf`'s text (the area names) is encoded, as GDAL and QGIS decide it:
 /// - the `.cpg` beside it names the encoding: a code page number (`1252`, `65001`, `850`), one
-///   with `CP`, `ANSI `, `IBM` or `OEM ` before it, `UTF-8`, an ISO-8859 name written as GDAL
-///   reads them (`ISO-8859-1`, `8859-1`, `88591`), or any label of the WHATWG Encoding
-///   Standard (`latin1`, `utf8`, `windows-1252`, `shift_jis`, ...). One that covgap does not
+///   with `CP`, `ANSI `, `IBM` or `OEM ` before it, `UTF-8`, an ISO-8859 name (`ISO-8859-1`,
+///   and without "ISO", `8859-1` as GDAL reads it, or `88591`), or any label of the WHATWG
+///   Encoding Standard (`latin1`, `utf8`, `cp819`, `shift_jis`, ...). One that covgap does not
 ///   know is an error naming the `.cpg`, rather than names read wrongly; an empty `.cpg` is
 ///   as none;
 /// - with no `.cpg`, the code page mark in the `.dbf`'s header (byte 29: `0x03` for
@@ -206,10 +206,10 @@ fn encoding_named(name: &str) -> Option<dbase::encoding::DynEncoding> {
         .find_map(|p| upper.strip_prefix(p))
         .unwrap_or(&upper)
         .trim();
-    if let Ok(n) = number.parse::<u16>() {
-        return code_page(n);
+    if let Some(e) = number.parse::<u16>().ok().and_then(code_page) {
+        return Some(e);
     }
-    // GDAL's ISO-8859 forms: 8859-1, 8859_1, 88591.
+    // ISO-8859 names without "ISO" (8859-1, as GDAL reads them, and 88591, 8859_1).
     let iso = upper
         .strip_prefix("8859")
         .map(|rest| format!("iso-8859-{}", rest.trim_start_matches(['-', '_'])));
@@ -586,15 +586,18 @@ mod tests {
         assert_eq!(mp.0[1].interiors().len(), 0);
     }
 
-    /// Each way a `.cpg` writes an encoding GDAL reads, decoding "ô" from that encoding's byte.
+    /// Each way covgap reads a `.cpg`'s encoding (GDAL's names, and some only the WHATWG
+    /// standard gives), decoding "ô" from that encoding's byte.
     #[test]
-    fn cpg_names_as_gdal_and_others_write_them() {
+    fn cpg_names_gdal_and_the_whatwg_standard_know() {
         use dbase::encoding::Encoding;
         let o = |name: &str, byte: u8| {
             let e = encoding_named(name).unwrap_or_else(|| panic!("{name:?} not known"));
             e.decode(&[b'M', byte, b'n']).unwrap().into_owned()
         };
         for name in [
+            "cp819",
+            "ibm819",
             "1252",
             "CP1252",
             "cp1252",

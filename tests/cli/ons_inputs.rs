@@ -237,7 +237,7 @@ fn shapefile_whose_cpg_names_the_wrong_encoding_is_warned_of() {
     assert!(out.status.success(), "{stderr}");
     assert!(
         stderr.contains(&format!(
-            "warning: {}, feature 1: W06000001 (Ynys M\u{fffd}n): has letters that could not be read (shown as \u{fffd}); the file's text is not in the encoding it states (a Shapefile's .cpg)",
+            "warning: {}, feature 1: W06000001 (Ynys M\u{fffd}n): has letters that could not be read (shown as \u{fffd}); the file's text is not in the encoding it states (for a Shapefile, the encoding its .cpg names)",
             shp.display()
         )),
         "{stderr}"
