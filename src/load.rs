@@ -432,7 +432,10 @@ fn crossing_message(
         crate::validity::Meeting::Cross => {
             "so a point close to it may be placed in the wrong area or in none; QGIS's Check Validity lists it and Fix Geometries mends it"
         }
-        crate::validity::Meeting::Touch | crate::validity::Meeting::RunAlong => {
+        crate::validity::Meeting::RunAlong => {
+            "which GIS tools count as invalid; if the lines cross where they part, a point close to it may be placed in the wrong area or in none; QGIS's Check Validity lists it and Fix Geometries mends it"
+        }
+        crate::validity::Meeting::Touch => {
             "which GIS tools count as invalid, though points are still placed as the lines are drawn; QGIS's Check Validity lists it and Fix Geometries mends it"
         }
     };

@@ -24,15 +24,16 @@
 //!   "self-intersection"). A spike, where a ring goes out and straight back, passes twice
 //!   through the point it leaves from, and is reported so, as geo and GEOS report it;
 //! - two rings (the outer ring and a hole, or two holes) that cross or run along each other,
-//!   whether they cross between vertices or at one. Rings that touch at one point are valid and
-//!   are not reported.
+//!   whether they cross between vertices or at one. Two rings that touch at a point are not
+//!   reported (valid where they touch at one point only).
 //!
 //! Only a crossing moves points to the wrong area: a ring that touches or runs along itself or
 //! another ring is invalid to GIS tools, but points are still placed as its lines are drawn.
 //! The warning says which.
 //!
-//! Not looked for: a hole lying wholly outside its outer ring, and two polygons of one area
-//! that overlap. Neither puts a point in the wrong area.
+//! Not looked for: a hole lying wholly outside its outer ring, a hole inside another hole, a
+//! hole touching its outer ring at two points (which cuts the polygon in two), and two
+//! polygons of one area that overlap. None of these puts a point in the wrong area.
 //!
 //! [`overlaps`] finds areas that overlap one another, such as a county given with its own
 //! districts: their babies would be counted twice.
@@ -49,16 +50,17 @@ use rayon::prelude::*;
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::RTree;
 
-/// How two edges of a boundary meet where they should not.
-/// Ordered from the worst: a crossing moves points to the wrong area, the others do not.
+/// How two edges of a boundary meet where they should not, ordered from the worst: a crossing
+/// moves points to the wrong area; lines that run together may cross where they part (covgap
+/// does not follow them to see); a touch does not move any point.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Meeting {
     /// Each passes through the other.
     Cross,
-    /// One ends on the other, or both end at one point, without passing through.
-    Touch,
     /// They share a stretch.
     RunAlong,
+    /// One ends on the other, or both end at one point, and neither passes through the other.
+    Touch,
 }
 
 impl Meeting {
@@ -191,15 +193,21 @@ impl Cross for Edge {
 pub fn crossings(geometry: &MultiPolygon) -> Option<Crossings> {
     let mut found: Vec<Found> = Vec::new();
     for (part, polygon) in geometry.0.iter().enumerate() {
-        let rings: Vec<&LineString> = std::iter::once(polygon.exterior())
+        // Each ring's corners: its distinct positions in order, without the closing repeat,
+        // and without the positions partway along a straight side, which enclose nothing and
+        // would make the sweep compare every edge of a long straight north-south side with
+        // every other (a meeting there is found partway along the merged edge instead).
+        let rings: Vec<Vec<Coord>> = std::iter::once(polygon.exterior())
             .chain(polygon.interiors())
+            .map(corners)
             .collect();
-        let edges = rings.iter().enumerate().flat_map(|(ring, ls)| {
-            ls.lines()
-                .enumerate()
-                // A repeated vertex gives an edge of no length, which crosses nothing.
-                .filter(|(_, l)| l.start != l.end)
-                .map(move |(index, line)| Edge { line, ring, index })
+        let edges = rings.iter().enumerate().flat_map(|(ring, v)| {
+            let k = v.len();
+            (0..if k > 1 { k } else { 0 }).map(move |index| Edge {
+                line: Line::new(v[index], v[(index + 1) % k]),
+                ring,
+                index,
+            })
         });
         // Points where edges meet at an end of one of them: whether that is a crossing
         // depends on the other edges there, so they are decided after the sweep, each with the
@@ -235,7 +243,7 @@ pub fn crossings(geometry: &MultiPolygon) -> Option<Crossings> {
                     intersection: Line { start: p, .. },
                 } => {
                     let entry = meetings
-                        .entry((p.x.to_bits(), p.y.to_bits()))
+                        .entry(place_key(p))
                         .or_insert_with(|| (p, Vec::new()));
                     for e in [a, b] {
                         if p != e.line.start && p != e.line.end {
@@ -281,6 +289,21 @@ pub fn crossings(geometry: &MultiPolygon) -> Option<Crossings> {
     })
 }
 
+/// `c` with -0 written as 0 (a ring written by a tool that rounds longitudes near Greenwich
+/// can hold both, and they are one place).
+fn unsigned_zero(c: Coord) -> Coord {
+    Coord {
+        x: c.x + 0.0,
+        y: c.y + 0.0,
+    }
+}
+
+/// A point as a map key: its exact position, -0 and 0 as one.
+fn place_key(c: Coord) -> (u64, u64) {
+    let c = unsigned_zero(c);
+    (c.x.to_bits(), c.y.to_bits())
+}
+
 /// A crossing found, with what orders it before its position (the worst kind first, then the
 /// polygon, then the lower ring) and, for a shared stretch, the stretch.
 struct Found {
@@ -323,32 +346,74 @@ struct VertexVisits {
 }
 
 impl VertexVisits {
-    fn new(rings: &[&LineString]) -> VertexVisits {
+    fn new(rings: &[Vec<Coord>]) -> VertexVisits {
         let mut at: HashMap<(u64, u64), Vec<Visit>> = HashMap::new();
-        for (ring, ls) in rings.iter().enumerate() {
-            // The ring's distinct positions in order, without the closing repeat.
-            let mut v: Vec<Coord> = ls.0.clone();
-            v.dedup();
-            if v.len() > 1 && v.first() == v.last() {
-                v.pop();
-            }
+        for (ring, v) in rings.iter().enumerate() {
             let k = v.len();
             if k < 2 {
                 continue;
             }
             for (j, &c) in v.iter().enumerate() {
-                at.entry((c.x.to_bits(), c.y.to_bits()))
-                    .or_default()
-                    .push(Visit {
-                        ring,
-                        index: j,
-                        from: v[(j + k - 1) % k],
-                        to: v[(j + 1) % k],
-                    });
+                at.entry(place_key(c)).or_default().push(Visit {
+                    ring,
+                    index: j,
+                    from: v[(j + k - 1) % k],
+                    to: v[(j + 1) % k],
+                });
             }
         }
         VertexVisits { at }
     }
+}
+
+/// A ring's corners, in order: its positions with repeats, the closing repeat and those
+/// strictly partway along a straight side (and passed through once) left out, and -0 written
+/// as 0 (geo's sweep orders
+/// positions in a way that tells -0 from 0).
+fn corners(ring: &LineString) -> Vec<Coord> {
+    use geo::kernels::{Kernel, Orientation, RobustKernel};
+    let mut v: Vec<Coord> = ring.0.iter().copied().map(unsigned_zero).collect();
+    v.dedup();
+    if v.len() > 1 && v.first() == v.last() {
+        v.pop();
+    }
+    // `b` lies strictly between `a` and `c` on the line through them.
+    let between = |a: Coord, b: Coord, c: Coord| {
+        RobustKernel::orient2d(a, b, c) == Orientation::Collinear
+            && (a.x - b.x) * (c.x - b.x) + (a.y - b.y) * (c.y - b.y) < 0.0
+    };
+    let k = v.len();
+    if !(0..k).any(|j| between(v[(j + k - 1) % k], v[j], v[(j + 1) % k])) {
+        return v;
+    }
+    // A position the ring passes through more than once is kept: the passes are how a ring
+    // that doubles back along itself is found.
+    let mut visits: HashMap<(u64, u64), usize> = HashMap::new();
+    for &c in &v {
+        *visits.entry(place_key(c)).or_default() += 1;
+    }
+    let straight = |a: Coord, b: Coord, c: Coord| visits[&place_key(b)] == 1 && between(a, b, c);
+    // Start at a corner, so that the first position is never one to leave out.
+    let Some(start) = (0..k).find(|&j| !straight(v[(j + k - 1) % k], v[j], v[(j + 1) % k])) else {
+        return v;
+    };
+    v.rotate_left(start);
+    let mut out: Vec<Coord> = Vec::with_capacity(k);
+    for &c in &v {
+        while out.len() >= 2 && straight(out[out.len() - 2], out[out.len() - 1], c) {
+            out.pop();
+        }
+        out.push(c);
+    }
+    while out.len() >= 3 && straight(out[out.len() - 2], out[out.len() - 1], out[0]) {
+        out.pop();
+    }
+    // A ring that is all one straight line, out and back, encloses nothing: it is looked at as
+    // written, as geo looks at it.
+    if out.len() < 3 {
+        return v;
+    }
+    out
 }
 
 /// Whether rings that meet at `p`, a vertex of one of them at least, cross there or only
@@ -356,11 +421,7 @@ impl VertexVisits {
 /// it when it comes from one side and goes to the other. Passes that run along each other
 /// are found as shared stretches instead.
 fn decide_meeting(part: usize, p: Coord, vertices: &VertexVisits, through: &[Edge]) -> Vec<Found> {
-    let mut visits: Vec<Visit> = vertices
-        .at
-        .get(&(p.x.to_bits(), p.y.to_bits()))
-        .cloned()
-        .unwrap_or_default();
+    let mut visits: Vec<Visit> = vertices.at.get(&place_key(p)).cloned().unwrap_or_default();
     for e in through {
         if !visits
             .iter()
@@ -377,12 +438,16 @@ fn decide_meeting(part: usize, p: Coord, vertices: &VertexVisits, through: &[Edg
     let mut out = Vec::new();
     for (i, v) in visits.iter().enumerate() {
         for w in &visits[i + 1..] {
-            let crosses = passes_through(p, v, w) || passes_through(p, w, v);
+            let crosses = passes_through(p, v, w).or_else(|| passes_through(p, w, v));
             let how = match (v.ring == w.ring, crosses) {
-                (_, true) => Meeting::Cross,
+                (_, Some(true)) => Meeting::Cross,
                 // A ring may not pass twice through one point; two rings may touch.
-                (true, false) => Meeting::Touch,
-                (false, false) => continue,
+                (true, Some(false)) => Meeting::Touch,
+                // The passes run together from here: whether they cross where they part is
+                // not followed, so it is not called harmless.
+                (true, None) => Meeting::RunAlong,
+                // Two rings that run together share a stretch, which the sweep reports.
+                (false, _) => continue,
             };
             let (lo, hi) = if (v.ring, v.index) <= (w.ring, w.index) {
                 (v, w)
@@ -400,12 +465,9 @@ fn decide_meeting(part: usize, p: Coord, vertices: &VertexVisits, through: &[Edg
 }
 
 /// Whether pass `w` through `p` comes from one side of pass `v` and goes to the other.
-/// Undecided (so `false`) when `w` comes or goes along `v`, or `v` doubles back on itself.
-fn passes_through(p: Coord, v: &Visit, w: &Visit) -> bool {
-    match (side(p, v, w.from), side(p, v, w.to)) {
-        (Some(a), Some(b)) => a != b,
-        _ => false,
-    }
+/// Undecided (`None`) when `w` comes or goes along `v`, or `v` doubles back on itself.
+fn passes_through(p: Coord, v: &Visit, w: &Visit) -> Option<bool> {
+    Some(side(p, v, w.from)? != side(p, v, w.to)?)
 }
 
 /// Which side of pass `v` through `p` the position `q` lies on: `Some(true)` inside the turn
@@ -432,7 +494,7 @@ fn side(p: Coord, v: &Visit, q: Coord) -> Option<bool> {
 /// How many distinct places the crossings are at: a shared stretch and the points at its ends
 /// are one place.
 fn count_places(found: &[Found]) -> usize {
-    let key = |c: Coord| (c.x.to_bits(), c.y.to_bits());
+    let key = place_key;
     let mut parent: HashMap<(u64, u64), (u64, u64)> = HashMap::new();
     fn root(parent: &mut HashMap<(u64, u64), (u64, u64)>, k: (u64, u64)) -> (u64, u64) {
         let mut r = *parent.entry(k).or_insert(k);
@@ -518,30 +580,38 @@ pub fn overlaps<A: Borrow<MultiPolygon> + Sync>(
     pairs.sort_unstable();
     pairs.dedup();
     // Grouped around the area in the most pairs first (the county, not each district), then
-    // the next among the pairs left, and so on.
+    // the area in the most pairs left, and so on: a heap of counts, each taken again when it
+    // has fallen since it was pushed.
+    let mut partners: HashMap<usize, Vec<usize>> = HashMap::new();
+    for &(a, b) in &pairs {
+        partners.entry(a).or_default().push(b);
+        partners.entry(b).or_default().push(a);
+    }
+    let mut heap: std::collections::BinaryHeap<(usize, std::cmp::Reverse<usize>)> = partners
+        .iter()
+        .map(|(&area, with)| (with.len(), std::cmp::Reverse(area)))
+        .collect();
+    let mut used = vec![false; areas.len()];
     let mut out: Vec<(usize, Vec<usize>)> = Vec::new();
-    while !pairs.is_empty() {
-        let mut count = std::collections::BTreeMap::<usize, usize>::new();
-        for &(a, b) in &pairs {
-            *count.entry(a).or_default() += 1;
-            *count.entry(b).or_default() += 1;
+    while let Some((n, std::cmp::Reverse(hub))) = heap.pop() {
+        if used[hub] {
+            continue;
         }
-        // The most pairs; on a tie, the area given first.
-        let hub = count
+        let left: Vec<usize> = partners[&hub]
             .iter()
-            .max_by_key(|&(&area, &n)| (n, std::cmp::Reverse(area)))
-            .map(|(&area, _)| area)
-            .expect("pairs is not empty");
-        let mut others: Vec<usize> = pairs
-            .iter()
-            .filter_map(|&(a, b)| match (a == hub, b == hub) {
-                (true, _) => Some(b),
-                (_, true) => Some(a),
-                _ => None,
-            })
+            .copied()
+            .filter(|&o| !used[o])
             .collect();
+        if left.len() != n {
+            // Fewer than when it was pushed: take it again at its count now.
+            if !left.is_empty() {
+                heap.push((left.len(), std::cmp::Reverse(hub)));
+            }
+            continue;
+        }
+        used[hub] = true;
+        let mut others = left;
         others.sort_unstable();
-        pairs.retain(|&(a, b)| a != hub && b != hub);
         out.push((hub, others));
     }
     out
@@ -648,6 +718,48 @@ mod tests {
         assert_eq!(found.first.describe(1), "the outer ring crosses itself");
         assert_eq!(found.first.at(), coord! { x: 2.0, y: 2.0 });
         assert_eq!(found.places, 1);
+    }
+
+    /// Lines that run together and then part to opposite sides cross, though no single point
+    /// shows it: a bow-tie whose waist is a short stretch, and a hole that leaves along the
+    /// outer ring's side. covgap does not follow the lines along the stretch, so it must not
+    /// call these harmless touches (GEOS: "Ring Self-intersection", "Self-intersection").
+    #[test]
+    fn lines_that_run_together_are_not_called_harmless() {
+        let waist = one(polygon![
+            (x: 0.0, y: 0.0), (x: 2.0, y: 2.0), (x: 2.0, y: 3.0), (x: 4.0, y: 5.0),
+            (x: 4.0, y: 0.0), (x: 2.0, y: 2.0), (x: 2.0, y: 3.0), (x: 0.0, y: 5.0)
+        ]);
+        let outer = LineString::from(vec![(0.0, 0.0), (10.0, 0.0), (10.0, 10.0), (0.0, 10.0)]);
+        let leaving = one(Polygon::new(
+            outer,
+            vec![LineString::from(vec![
+                (5.0, 2.0),
+                (10.0, 2.0),
+                (10.0, 4.0),
+                (12.0, 5.0),
+                (10.0, 6.0),
+                (10.0, 8.0),
+                (5.0, 8.0),
+            ])],
+        ));
+        for p in [waist, leaving] {
+            assert!(!p.is_valid());
+            let found = crossings(&p).unwrap();
+            assert_ne!(found.first.how(), Meeting::Touch, "{:?}", found.first);
+        }
+    }
+
+    /// -0 and 0 are one longitude: a ring through (0, 2) twice, written once each way.
+    #[test]
+    fn minus_zero_is_zero() {
+        let p = one(polygon![
+            (x: -2.0, y: 0.0), (x: 0.0, y: 2.0), (x: 2.0, y: 4.0), (x: 2.0, y: 0.0),
+            (x: -0.0, y: 2.0), (x: -2.0, y: 4.0)
+        ]);
+        let found = crossings(&p).unwrap();
+        assert_eq!(found.first.describe(1), "the outer ring crosses itself");
+        assert_eq!(found.first.at(), coord! { x: 0.0, y: 2.0 });
     }
 
     /// A hole may touch its outer ring at one point: partway along a side, or at a corner.
