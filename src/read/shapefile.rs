@@ -93,8 +93,9 @@ fn dbf_error(dbf: &Path, e: &dbase::Error) -> Error {
 ///   know is an error naming the `.cpg`, rather than names read wrongly; an empty `.cpg` is
 ///   as none;
 /// - with no `.cpg`, the code page mark in the `.dbf`'s header (byte 29: `0x03` for
-///   Windows-1252, `0x02` for the DOS code page 850, `0xF0` for UTF-8, ...). ArcGIS's `0x57`
-///   ("ANSI") is Windows-1252, as GDAL reads it;
+///   Windows-1252, `0x02` for the DOS code page 850, `0xF0` for UTF-8, ...), from dbase's table
+///   and the marks GDAL's table adds. ArcGIS's `0x57` ("ANSI") is Windows-1252, as GDAL reads
+///   it. The DOS Greek and Turkish pages (737, 857) have no decoder here;
 /// - with no `.cpg` and no mark (or one no table gives), UTF-8 when the records are valid
 ///   UTF-8, and Windows-1252 otherwise: text in Windows-1252 with any letter beyond ASCII is
 ///   almost never valid UTF-8. (GDAL 3 passes such text through undecoded, so a Windows-1252
@@ -128,6 +129,14 @@ fn dbf_encoding(cpg: Option<&Path>, dbf: &[u8]) -> Result<dbase::encoding::DynEn
             // ArcGIS's "ANSI" (87), which no table gives: Windows-1252 here, as GDAL reads it
             // (ISO-8859-1, which Windows-1252 extends).
             0x57 => code_page(1252),
+            // Marks GDAL's table gives and dbase's does not (each checked against ogrinfo).
+            0x58 | 0x59 => code_page(1252),
+            0x1f => code_page(852),
+            0x26 => code_page(866),
+            0x4e => code_page(949),
+            0x4f => code_page(950),
+            0x50 => code_page(874),
+            0xcc => code_page(1257),
             mark => mark_code_page(dbase::CodePageMark::from(mark)).and_then(code_page),
         };
         if let Some(e) = from_mark {
@@ -654,6 +663,11 @@ mod tests {
         assert_eq!(decode(0x00, b"M\xf4n"), "Môn");
         assert_eq!(decode(0x00, "Môn".as_bytes()), "Môn");
         assert_eq!(decode(0xf0, "Môn".as_bytes()), "Môn");
+        // Marks only GDAL's table gives: read as ogrinfo reads them.
+        assert_eq!(decode(0x58, b"M\xf4n"), "Môn");
+        assert_eq!(decode(0x26, b"M\xf4n"), "M\u{407}n");
+        assert_eq!(decode(0xcc, b"M\xf4n"), "M\u{14d}n");
+        assert_eq!(decode(0x50, b"M\xf4n"), "M\u{e54}n");
         // A mark no table gives is as none.
         assert_eq!(decode(0x68, b"M\xf4n"), "Môn");
         // A file too short for a header is not a panic.
