@@ -101,6 +101,22 @@ impl Crossing {
         }
     }
 
+    /// What orders crossings before their position: the worst kind first, then the polygon,
+    /// then the lower ring.
+    fn rank(&self) -> (Meeting, usize, usize) {
+        match *self {
+            Crossing::Ring {
+                how, part, ring, ..
+            } => (how, part, ring),
+            Crossing::Rings {
+                how,
+                part,
+                rings: (a, _),
+                ..
+            } => (how, part, a),
+        }
+    }
+
     /// The place of the crossing, in the geometry's own coordinates.
     pub fn at(&self) -> Coord {
         match *self {
@@ -154,12 +170,11 @@ pub struct Crossings {
     pub places: usize,
 }
 
-/// One edge of a ring, with the ring it belongs to and its place along the ring.
+/// One edge of a ring, with the ring it belongs to.
 #[derive(Debug, Clone, Copy)]
 struct Edge {
     line: Line,
     ring: usize,
-    index: usize,
 }
 
 impl Cross for Edge {
@@ -203,10 +218,9 @@ pub fn crossings(geometry: &MultiPolygon) -> Option<Crossings> {
             .collect();
         let edges = rings.iter().enumerate().flat_map(|(ring, v)| {
             let k = v.len();
-            (0..if k > 1 { k } else { 0 }).map(move |index| Edge {
-                line: Line::new(v[index], v[(index + 1) % k]),
+            (0..if k > 1 { k } else { 0 }).map(move |j| Edge {
+                line: Line::new(v[j], v[(j + 1) % k]),
                 ring,
-                index,
             })
         });
         // Points where edges meet at an end of one of them: whether that is a crossing
@@ -214,16 +228,8 @@ pub fn crossings(geometry: &MultiPolygon) -> Option<Crossings> {
         // edges that pass through it (not at an end).
         let mut meetings: HashMap<(u64, u64), (Coord, Vec<Edge>)> = HashMap::new();
         for (a, b, meet) in Intersections::from_iter(edges) {
-            let (lo, hi) = if (a.ring, a.index) <= (b.ring, b.index) {
-                (a, b)
-            } else {
-                (b, a)
-            };
-            let same_ring = a.ring == b.ring;
-            // Neighbouring edges share their vertex; that is not a crossing. (Testing the
-            // shared vertex, not the index, also passes over a repeated vertex between them,
-            // as geo's own test does.)
-            if same_ring && (a.line.end == b.line.start || a.line.start == b.line.end) {
+            // Neighbouring edges share their vertex; that is not a crossing.
+            if a.ring == b.ring && (a.line.end == b.line.start || a.line.start == b.line.end) {
                 continue;
             }
             let how = match meet {
@@ -259,8 +265,7 @@ pub fn crossings(geometry: &MultiPolygon) -> Option<Crossings> {
                     _ => None,
                 };
                 found.push(Found {
-                    key: (how, part, lo.ring),
-                    crossing: ring_crossing(part, lo.ring, hi.ring, how, at),
+                    crossing: ring_crossing(part, a.ring, b.ring, how, at),
                     stretch,
                 });
             }
@@ -277,8 +282,8 @@ pub fn crossings(geometry: &MultiPolygon) -> Option<Crossings> {
         .iter()
         .min_by(|a, b| {
             let (p, q) = (a.crossing.at(), b.crossing.at());
-            a.key
-                .cmp(&b.key)
+            (a.crossing.rank())
+                .cmp(&b.crossing.rank())
                 .then(p.x.total_cmp(&q.x))
                 .then(p.y.total_cmp(&q.y))
         })?
@@ -304,10 +309,8 @@ fn place_key(c: Coord) -> (u64, u64) {
     (c.x.to_bits(), c.y.to_bits())
 }
 
-/// A crossing found, with what orders it before its position (the worst kind first, then the
-/// polygon, then the lower ring) and, for a shared stretch, the stretch.
+/// A crossing found and, for a shared stretch, the stretch.
 struct Found {
-    key: (Meeting, usize, usize),
     crossing: Crossing,
     stretch: Option<Line>,
 }
@@ -335,7 +338,6 @@ fn ring_crossing(part: usize, a: usize, b: usize, how: Meeting, at: Coord) -> Cr
 #[derive(Debug, Clone, Copy)]
 struct Visit {
     ring: usize,
-    index: usize,
     from: Coord,
     to: Coord,
 }
@@ -356,7 +358,6 @@ impl VertexVisits {
             for (j, &c) in v.iter().enumerate() {
                 at.entry(place_key(c)).or_default().push(Visit {
                     ring,
-                    index: j,
                     from: v[(j + k - 1) % k],
                     to: v[(j + 1) % k],
                 });
@@ -429,7 +430,6 @@ fn decide_meeting(part: usize, p: Coord, vertices: &VertexVisits, through: &[Edg
         {
             visits.push(Visit {
                 ring: e.ring,
-                index: e.index,
                 from: e.line.start,
                 to: e.line.end,
             });
@@ -449,14 +449,8 @@ fn decide_meeting(part: usize, p: Coord, vertices: &VertexVisits, through: &[Edg
                 // Two rings that run together share a stretch, which the sweep reports.
                 (false, _) => continue,
             };
-            let (lo, hi) = if (v.ring, v.index) <= (w.ring, w.index) {
-                (v, w)
-            } else {
-                (w, v)
-            };
             out.push(Found {
-                key: (how, part, lo.ring),
-                crossing: ring_crossing(part, lo.ring, hi.ring, how, p),
+                crossing: ring_crossing(part, v.ring, w.ring, how, p),
                 stretch: None,
             });
         }
@@ -707,17 +701,22 @@ mod tests {
         );
     }
 
+    /// A ring through (2, 2) twice: once each way across is a bow-tie whose waist is a vertex;
+    /// two triangles joined there (an "inverted" figure of eight) only touch.
     #[test]
-    fn ring_crossing_itself_at_a_vertex() {
-        // Through (2, 2) twice, once each way across: a bow-tie whose waist is a vertex.
-        let p = one(polygon![
-            (x: 0.0, y: 0.0), (x: 2.0, y: 2.0), (x: 4.0, y: 4.0), (x: 4.0, y: 0.0),
-            (x: 2.0, y: 2.0), (x: 0.0, y: 4.0), (x: 0.0, y: 0.0)
-        ]);
-        let found = crossings(&p).unwrap();
-        assert_eq!(found.first.describe(1), "the outer ring crosses itself");
-        assert_eq!(found.first.at(), coord! { x: 2.0, y: 2.0 });
-        assert_eq!(found.places, 1);
+    fn ring_through_one_vertex_twice() {
+        for (then, said) in [
+            ([(4.0, 4.0), (4.0, 0.0)], "the outer ring crosses itself"),
+            ([(4.0, 0.0), (4.0, 4.0)], "the outer ring touches itself"),
+        ] {
+            let mut ring = vec![(0.0, 0.0), (2.0, 2.0)];
+            ring.extend(then);
+            ring.extend([(2.0, 2.0), (0.0, 4.0)]);
+            let found = crossings(&one(Polygon::new(LineString::from(ring), vec![]))).unwrap();
+            assert_eq!(found.first.describe(1), said);
+            assert_eq!(found.first.at(), coord! { x: 2.0, y: 2.0 });
+            assert_eq!(found.places, 1);
+        }
     }
 
     /// Lines that run together and then part to opposite sides cross, though no single point
@@ -774,19 +773,6 @@ mod tests {
             assert!(p.is_valid());
             assert_eq!(crossings(&p), None);
         }
-    }
-
-    #[test]
-    fn ring_passing_twice_through_one_vertex() {
-        // Two triangles joined at (2, 2) by one ring: an "inverted" figure of eight.
-        let p = one(polygon![
-            (x: 0.0, y: 0.0), (x: 2.0, y: 2.0), (x: 4.0, y: 0.0), (x: 4.0, y: 4.0),
-            (x: 2.0, y: 2.0), (x: 0.0, y: 4.0), (x: 0.0, y: 0.0)
-        ]);
-        let found = crossings(&p).unwrap();
-        assert_eq!(found.first.at(), coord! { x: 2.0, y: 2.0 });
-        assert_eq!(found.places, 1);
-        assert_eq!(found.first.describe(1), "the outer ring touches itself");
     }
 
     #[test]
