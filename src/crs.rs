@@ -65,10 +65,22 @@ impl Crs {
     /// let wgs = r#"GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]"#;
     /// assert_eq!(Crs::from_wkt(wgs), Ok(Crs::Wgs84));
     /// assert!(Crs::from_wkt(r#"PROJCS["TM75 / Irish Grid",GEOGCS["TM75"]]"#).unwrap_err().contains("TM75 / Irish Grid"));
+    /// // OSGB 1936 latitude/longitude, with its shift to WGS84: not WGS84.
+    /// let osgb = r#"GEOGCS["OSGB 1936",DATUM["OSGB_1936",SPHEROID["Airy 1830",6377563.396,299.3249646],TOWGS84[446.448,-125.157,542.06,0.15,0.247,0.842,-20.489]],PRIMEM["Greenwich",0],UNIT["degree",0.0174532925199433]]"#;
+    /// assert!(Crs::from_wkt(osgb).unwrap_err().contains("OSGB 1936"));
+    /// // The same clause on a WGS84 datum (all zeros) is still WGS84.
+    /// let wgs = r#"GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563],TOWGS84[0,0,0,0,0,0,0]],PRIMEM["Greenwich",0],UNIT["degree",0.0174532925199433]]"#;
+    /// assert_eq!(Crs::from_wkt(wgs), Ok(Crs::Wgs84));
     /// ```
     pub fn from_wkt(wkt: &str) -> std::result::Result<Crs, String> {
         let t = wkt.trim().trim_start_matches('\u{feff}');
-        let norm = t.to_ascii_uppercase().replace([' ', '-'], "_");
+        let mut norm = t.to_ascii_uppercase().replace([' ', '-'], "_");
+        // A datum's shift to WGS84 (`TOWGS84[446.448,...]`) names WGS84 without being it:
+        // OSGB 1936 latitude and longitude with that clause is still OSGB 1936.
+        while let Some(at) = norm.find("TOWGS84[") {
+            let end = norm[at..].find(']').map_or(norm.len(), |e| at + e + 1);
+            norm.replace_range(at..end, "");
+        }
         let name = t
             .split('"')
             .nth(1)
