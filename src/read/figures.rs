@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::error::{Diagnostics, Error, Place, Result};
 use crate::read::columns;
-use crate::read::{decimal_comma_hint, parse_number, Input};
+use crate::read::{decimal_comma_hint, parse_number, point_may_separate_thousands, Input};
 
 /// Which columns to use; found by header when `None`.
 #[derive(Debug, Clone, Default)]
@@ -466,6 +466,18 @@ pub fn read_figures_in(
         let value = if SUPPRESSED.iter().any(|s| raw.eq_ignore_ascii_case(s)) || raw.is_empty() {
             diag.warn(&label, place, format!("{code}: figure is suppressed ({raw:?}); the area has no figure and is left out of totals"));
             None
+        } else if point_may_separate_thousands(raw) {
+            diag.error(
+                &label,
+                place,
+                format!(
+                    "{code}: figure {raw:?} in column {:?} could be {} (a decimal point) or {} (a point between thousands, as much of Europe writes them); write it without the point, or with a comma for thousands",
+                    header[fi].trim(),
+                    raw.trim().split('.').next().unwrap_or(""),
+                    crate::write::thousands(raw.trim().replace('.', "").parse().unwrap_or(0)),
+                ),
+            );
+            continue;
         } else {
             match parse_number(raw) {
                 Some(v) if v < 0.0 => {

@@ -79,6 +79,26 @@ impl Input {
     }
 }
 
+/// Whether `raw` reads as a whole number only with a point between thousands, as much of
+/// Europe writes them: `1.000`, `15.000` (one thousand, fifteen thousand) would otherwise be
+/// read as 1 and 15. A figure of babies is never written with three zero decimals otherwise.
+///
+/// # Examples
+/// ```
+/// use covgap::read::point_may_separate_thousands;
+/// assert!(point_may_separate_thousands("1.000"));
+/// assert!(point_may_separate_thousands(" 15.000 "));
+/// assert!(!point_may_separate_thousands("974.0"));
+/// assert!(!point_may_separate_thousands("1000.000"));
+/// assert!(!point_may_separate_thousands("1000"));
+/// ```
+pub fn point_may_separate_thousands(raw: &str) -> bool {
+    let t = raw.trim_matches(|c: char| c.is_whitespace() || c == '"');
+    t.split_once('.').is_some_and(|(whole, frac)| {
+        (1..=3).contains(&whole.len()) && whole.bytes().all(|b| b.is_ascii_digit()) && frac == "000"
+    })
+}
+
 /// What to add to a "not a number" message for `texts` that hold a comma: a comma separates
 /// thousands only, so a decimal comma is the likely slip. Empty otherwise.
 pub fn decimal_comma_hint(texts: &[&str]) -> &'static str {
@@ -107,11 +127,16 @@ pub fn decimal_comma_hint(texts: &[&str]) -> &'static str {
 /// assert_eq!(parse_number("51,7"), None);
 /// assert_eq!(parse_number("1,23,456"), None);
 /// assert_eq!(parse_number("1.234,5"), None);
+/// assert_eq!(parse_number(",5"), None);
+/// assert_eq!(parse_number("2021,"), None);
+/// assert_eq!(parse_number("'974"), None);
 /// ```
 pub fn parse_number(s: &str) -> Option<f64> {
     let is_sep = |c: char| matches!(c, ',' | ' ' | '\u{a0}' | '\u{202f}' | '_' | '\'');
-    let t = s.trim_matches(|c: char| c.is_whitespace() || c == '"' || is_sep(c));
-    if t.is_empty() {
+    // Spaces and quotes around a number are dropped; a comma, `_` or `'` at its edge is not a
+    // thousands separator, so `,5` and `2021,` are not numbers.
+    let t = s.trim_matches(|c: char| c.is_whitespace() || c == '"');
+    if t.is_empty() || t.starts_with([',', '_', '\'']) || t.ends_with([',', '_', '\'']) {
         return None;
     }
     let cleaned: String = if t.contains(is_sep) {

@@ -559,6 +559,24 @@ mod teams {
     }
 
     #[test]
+    fn thousands_points_and_stray_commas_are_not_read_as_small_figures() {
+        // "2.000" was read as 2 births, ",5" as 5 and "1378," as 1378, without a word.
+        let p = fixture("births/thousands_points_and_stray_commas.csv");
+        let c = rejects(
+            &["--boundaries", &oxon(), "--births", &p],
+            &[
+                &format!("{p}, line 2: E07000177: figure \"2.000\" in column \"births\" could be 2 (a decimal point) or 2,000 (a point between thousands, as much of Europe writes them); write it without the point, or with a comma for thousands"),
+                &format!("{p}, line 3: E07000178: figure \",5\" in column \"births\" is not a number (a comma is read only as a thousands separator"),
+                &format!("{p}, line 4: E07000179: figure \"1378,\" in column \"births\" is not a number"),
+                &format!("{p}, line 6: E07000181: figure \"1.000\" in column \"births\" could be 1 (a decimal point) or 1,000"),
+            ],
+        );
+        // 1422.0, as pandas writes a whole number, is read.
+        assert_eq!(c.error_lines().len(), 4, "{}", c.stderr);
+        assert!(!c.stderr.contains("line 5"), "{}", c.stderr);
+    }
+
+    #[test]
     fn a_number_with_an_unquoted_comma_is_not_read_as_its_first_part() {
         // "1,784" and "12,5" not in quotes split into two fields: before, Cherwell had 1 birth
         // and West Oxfordshire 12, without a word.
