@@ -27,6 +27,16 @@ pub const COAST_TOLERANCE_M: f64 = 2_000.0;
 /// Evidence levels that count as a team unless `--evidence` says otherwise.
 pub const DEFAULT_EVIDENCE: &[&str] = &["pif_named", "service_confirmed"];
 
+/// The evidence levels the built-in list uses (README, "The built-in team list"). A level
+/// outside these and `--evidence` is likely a slip, so the teams it leaves out are named.
+pub const EVIDENCE_LEVELS: &[&str] = &[
+    "pif_named",
+    "service_confirmed",
+    "candidate",
+    "unresolved",
+    "closed",
+];
+
 /// What to read; `None` means the built-in input.
 #[derive(Debug, Clone, Default)]
 pub struct Inputs {
@@ -619,7 +629,7 @@ pub fn resolve_teams(
                 .map(|l| l.to_vec())
                 .unwrap_or_else(|| DEFAULT_EVIDENCE.iter().map(|s| s.to_string()).collect())
                 .into_iter()
-                .map(|s| s.trim().to_ascii_lowercase())
+                .map(|s| crate::read::teams::evidence_level(&s))
                 .collect(),
         )
     } else {
@@ -665,8 +675,39 @@ pub fn resolve_teams(
             );
         } else {
             for l in missing {
-                diag.warn(&label, None, format!("evidence level {l:?} was asked for but no team has it; the list's levels are {listed}"));
+                // One letter or two from a level the list has is a slip that would leave
+                // that level's teams out of the headline: an error, not a warning.
+                let near = present
+                    .iter()
+                    .find(|p| strsim::damerau_levenshtein(l, p) <= 2 && l.len() > 3);
+                match near {
+                    Some(p) => diag.error(&label, None, format!("evidence level {l:?} was asked for but no team has it: did you mean {p:?}? The list's levels are {listed}")),
+                    None => diag.warn(&label, None, format!("evidence level {l:?} was asked for but no team has it; the list's levels are {listed}")),
+                }
             }
+        }
+        // A level neither asked for nor one covgap knows: "Service confirmed." mistyped, or a
+        // comma not in quotes that pushed other text into the column. Its teams are named.
+        for e in &present {
+            if levels.iter().any(|l| l == e) || EVIDENCE_LEVELS.contains(e) {
+                continue;
+            }
+            let rows: Vec<String> = list
+                .rows
+                .iter()
+                .filter(|r| r.evidence.as_deref() == Some(*e))
+                .map(|r| format!("line {} ({})", r.line, r.name))
+                .collect();
+            diag.warn(
+                &label,
+                None,
+                format!(
+                    "evidence level {e:?} is not one covgap knows ({}) nor one asked for with --evidence, so {} team(s) with it are not counted: {}; if they should count, add the level to --evidence",
+                    EVIDENCE_LEVELS.join(", "),
+                    rows.len(),
+                    rows.join(", ")
+                ),
+            );
         }
     }
 

@@ -259,6 +259,28 @@ pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> 
             diag.error(&label, place, "team has no name");
             continue;
         }
+        // Text beyond the header's last column: a comma not in quotes moved every later field
+        // one column along, so the areas, evidence or location read would be another
+        // column's. (Empty fields beyond it, as Excel leaves them, are harmless.)
+        let beyond: Vec<&str> = rec
+            .iter()
+            .skip(headers.len())
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .collect();
+        if !beyond.is_empty() {
+            diag.error(
+                &label,
+                place,
+                format!(
+                    "{name}: the row has {} fields, more than the header's {}, with {} beyond its last column: a comma not in quotes (in a name or an organisation, say) moves every later field one column along; put such text in quotes",
+                    rec.len(),
+                    headers.len(),
+                    beyond.iter().map(|c| format!("{c:?}")).collect::<Vec<_>>().join(", ")
+                ),
+            );
+            continue;
+        }
         let key = name
             .split_whitespace()
             .collect::<Vec<_>>()
@@ -312,7 +334,7 @@ pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> 
             line,
             name,
             host_org: get(host_i).to_string(),
-            evidence: ev_i.map(|_| get(ev_i).to_ascii_lowercase()),
+            evidence: ev_i.map(|_| evidence_level(get(ev_i))),
             areas,
             base,
             stated_precision,
@@ -335,6 +357,23 @@ pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> 
 
 /// A `base_precision` value: the keys covgap writes (`coordinates`, `postcode`,
 /// `postcode_district`), however cased or spaced; blank is `None`.
+/// An evidence level as covgap compares it: case, spaces and hyphens aside, so
+/// `Service-Confirmed` and `pif named` are `service_confirmed` and `pif_named`.
+///
+/// # Examples
+/// ```
+/// use covgap::read::teams::evidence_level;
+/// assert_eq!(evidence_level(" Service-Confirmed "), "service_confirmed");
+/// assert_eq!(evidence_level("pif  named"), "pif_named");
+/// ```
+pub fn evidence_level(text: &str) -> String {
+    text.split(|c: char| c.is_whitespace() || c == '-' || c == '_')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("_")
+        .to_lowercase()
+}
+
 fn read_precision(text: &str) -> std::result::Result<Option<Precision>, String> {
     let key = text.trim().to_ascii_lowercase().replace([' ', '-'], "_");
     match key.as_str() {

@@ -428,6 +428,24 @@ mod births {
             2,
         );
     }
+
+    #[test]
+    fn thousands_points_and_stray_commas_are_not_read_as_small_figures() {
+        // "2.000" was read as 2 births, ",5" as 5 and "1378," as 1378, without a word.
+        let p = fixture("births/thousands_points_and_stray_commas.csv");
+        let c = rejects(
+            &["--boundaries", &oxon(), "--births", &p],
+            &[
+                &format!("{p}, line 2: E07000177: figure \"2.000\" in column \"births\" could be 2 (a decimal point) or 2,000 (a point between thousands, as much of Europe writes them); write it without the point, or with a comma for thousands"),
+                &format!("{p}, line 3: E07000178: figure \",5\" in column \"births\" is not a number (a comma is read only as a thousands separator"),
+                &format!("{p}, line 4: E07000179: figure \"1378,\" in column \"births\" is not a number"),
+                &format!("{p}, line 6: E07000181: figure \"1.000\" in column \"births\" could be 1 (a decimal point) or 1,000"),
+            ],
+        );
+        // 1422.0, as pandas writes a whole number, is read.
+        assert_eq!(c.error_lines().len(), 4, "{}", c.stderr);
+        assert!(!c.stderr.contains("line 5"), "{}", c.stderr);
+    }
 }
 
 mod teams {
@@ -559,21 +577,15 @@ mod teams {
     }
 
     #[test]
-    fn thousands_points_and_stray_commas_are_not_read_as_small_figures() {
-        // "2.000" was read as 2 births, ",5" as 5 and "1378," as 1378, without a word.
-        let p = fixture("births/thousands_points_and_stray_commas.csv");
+    fn a_comma_not_in_quotes_that_moves_the_columns_is_an_error() {
+        // "Cherwell council, with partners" put " with partners" in the evidence column, so
+        // North team was quietly not counted. Empty fields beyond the header are harmless.
+        let p = fixture("teams/unquoted_comma_in_host.csv");
         let c = rejects(
-            &["--boundaries", &oxon(), "--births", &p],
-            &[
-                &format!("{p}, line 2: E07000177: figure \"2.000\" in column \"births\" could be 2 (a decimal point) or 2,000 (a point between thousands, as much of Europe writes them); write it without the point, or with a comma for thousands"),
-                &format!("{p}, line 3: E07000178: figure \",5\" in column \"births\" is not a number (a comma is read only as a thousands separator"),
-                &format!("{p}, line 4: E07000179: figure \"1378,\" in column \"births\" is not a number"),
-                &format!("{p}, line 6: E07000181: figure \"1.000\" in column \"births\" could be 1 (a decimal point) or 1,000"),
-            ],
+            &["--boundaries", &oxon(), "--teams", &p],
+            &[&format!("{p}, line 3: North team: the row has 5 fields, more than the header's 4, with \"pif_named\" beyond its last column: a comma not in quotes (in a name or an organisation, say) moves every later field one column along; put such text in quotes")],
         );
-        // 1422.0, as pandas writes a whole number, is read.
-        assert_eq!(c.error_lines().len(), 4, "{}", c.stderr);
-        assert!(!c.stderr.contains("line 5"), "{}", c.stderr);
+        assert_eq!(c.error_lines().len(), 1, "{}", c.stderr);
     }
 
     #[test]

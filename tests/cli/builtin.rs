@@ -323,6 +323,17 @@ fn evidence_level_no_team_has_is_an_error_naming_the_levels() {
 }
 
 #[test]
+fn evidence_level_one_slip_from_a_listed_level_is_an_error() {
+    // "service_confimed" was a warning, and the headline fell from 57 areas to 18.
+    let run = crate::run(&["--evidence", "pif_named,service_confimed"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    run.assert_stderr_has(&[
+        "error: built-in teams (data/teams.csv): evidence level \"service_confimed\" was asked for but no team has it: did you mean \"service_confirmed\"?",
+    ]);
+    assert!(run.files.is_none(), "nothing may be written");
+}
+
+#[test]
 fn evidence_levels_partly_unknown_are_warned_and_the_rest_count() {
     let run = run_ok(&["--evidence", "pif_named,no_such_level"]);
     run.assert_stderr_has(&["evidence level \"no_such_level\" was asked for but no team has it"]);

@@ -581,6 +581,39 @@ mod teams {
     }
 
     #[test]
+    fn evidence_written_differently_still_counts_and_an_unknown_level_is_named() {
+        // "Pif Named" and "Service-Confirmed" were not counted, and "confirmed" left South
+        // team out, all without a word.
+        let list = fixture("teams/evidence_written_differently.csv");
+        let run = run_ok(&["--boundaries", &oxon_wgs84(), "--teams", &list]);
+        assert_eq!(run.covered(), vec!["E07000177", "E07000178"]);
+        run.assert_stderr_has(&[&format!(
+            "warning: {list}: evidence level \"confirmed\" is not one covgap knows (pif_named, service_confirmed, candidate, unresolved, closed) nor one asked for with --evidence, so 1 team(s) with it are not counted: line 5 (South team); if they should count, add the level to --evidence"
+        )]);
+        // "closed" is a level covgap knows: not counted, and not warned of.
+        assert!(
+            !run.stderr.contains("\"closed\" is not one"),
+            "{}",
+            run.stderr
+        );
+        // Asked for in another spelling, it counts.
+        let asked = run_ok(&[
+            "--boundaries",
+            &oxon_wgs84(),
+            "--teams",
+            &list,
+            "--evidence",
+            "Pif-Named,CONFIRMED",
+        ]);
+        assert_eq!(asked.covered(), vec!["E07000177", "E07000179"]);
+        assert!(
+            !asked.stderr.contains("is not one covgap knows"),
+            "{}",
+            asked.stderr
+        );
+    }
+
+    #[test]
     fn every_team_column_can_be_named_with_a_flag() {
         let list = fixture("teams/custom_columns.csv");
         let run = run_ok(&[
