@@ -378,6 +378,43 @@ pub fn read_figures_in(
     let mut ignored: BTreeMap<String, String> = BTreeMap::new();
     for (line, cells) in rows.iter().skip(hi + 1) {
         let place = Some(Place::Line(*line));
+        // A quote left open makes one field of everything up to the next quote, or to the end
+        // of the file: the rows below vanish into it, and their areas have no figure. A field
+        // over several lines that holds area codes at its lines' starts is such a field.
+        if let Some((k, cell)) = cells.iter().enumerate().find(|(_, c)| c.contains('\n')) {
+            let swallowed: Vec<&str> = cell
+                .lines()
+                .skip(1)
+                .filter_map(|l| {
+                    l.split(',')
+                        .map(|f| f.trim().trim_matches('"'))
+                        .find(|f| known(f))
+                })
+                .collect();
+            if !swallowed.is_empty() {
+                let last = *line + cell.trim_end().matches('\n').count() as u64;
+                let code = cells.get(ci).map_or("", |c| c.trim());
+                let code = if code != cell.trim() && known(code) {
+                    format!("{code}: ")
+                } else {
+                    String::new()
+                };
+                let shown: Vec<&str> = swallowed.iter().copied().take(5).collect();
+                diag.error(
+                    &label,
+                    place,
+                    format!(
+                        "{code}a quote (\") in field {} (column {:?}) is left open: the field runs to line {last} and swallows {} row(s) below it ({}{}), whose figures would be lost; close the quote or remove it",
+                        k + 1,
+                        header.get(k).map_or("", |h| h.trim()),
+                        swallowed.len(),
+                        shown.join(", "),
+                        if swallowed.len() > shown.len() { ", ..." } else { "" }
+                    ),
+                );
+                continue;
+            }
+        }
         let code = cells.get(ci).map(|s| s.trim()).unwrap_or("");
         let raw = cells.get(fi).map(|s| s.trim()).unwrap_or("");
         if code.is_empty() || code.contains(char::is_whitespace) {

@@ -360,11 +360,29 @@ mod births {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         rejects(
             &args,
-            &[
-                &format!("{p}, line 3: E07000178: the row has 2 field(s)"),
-                "is a quote (\") left open?",
-            ],
+            &[&format!("{p}, line 3: E07000178: a quote (\") in field 2 (column \"LAD24NM\") is left open: the field runs to line 6 and swallows 3 row(s) below it (E07000179, E07000180, E07000181), whose figures would be lost; close the quote or remove it")],
         );
+    }
+
+    #[test]
+    fn quote_left_open_after_the_figure_or_in_it_is_named() {
+        // In the last column the row looked whole: before, a warning that 3 areas had no
+        // figure, exit 0 and a UK total short by their babies. In the figure column the
+        // message quoted the rest of the file.
+        for (name, field) in [
+            (
+                "quote_left_open_in_last_column",
+                "field 3 (column \"note\")",
+            ),
+            ("quote_left_open_in_figure", "field 2 (column \"births\")"),
+        ] {
+            let p = fixture(&format!("births/{name}.csv"));
+            let c = rejects(
+                &["--boundaries", &oxon(), "--births", &p],
+                &[&format!("{p}, line 3: E07000178: a quote (\") in {field} is left open: the field runs to line 6 and swallows 3 row(s) below it (E07000179, E07000180, E07000181)")],
+            );
+            assert_eq!(c.error_lines().len(), 1, "{}", c.stderr);
+        }
     }
 
     #[test]
