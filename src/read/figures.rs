@@ -39,6 +39,11 @@ pub type Rows = Vec<(u64, Vec<String>)>;
 /// are zip files, .xls an OLE2 compound file).
 pub fn is_workbook(input: &Input) -> bool {
     let Some(p) = input.path() else { return false };
+    // A pipe (`<(...)`, `/dev/stdin`) can be read once: reading its first bytes here would
+    // take them from the CSV reader. A workbook cannot come through one anyway.
+    if !std::fs::metadata(p).is_ok_and(|m| m.is_file()) {
+        return false;
+    }
     let mut head = [0u8; 4];
     let n = std::fs::File::open(p)
         .and_then(|mut f| std::io::Read::read(&mut f, &mut head))

@@ -218,3 +218,46 @@ fn a_piped_input_is_read_once_and_recorded_without_a_hash() {
         .unwrap()
         .contains("not a regular file"));
 }
+
+/// Births and boundaries piped in: covgap looked at their first bytes to tell a workbook
+/// from a CSV, or a GeoPackage from GeoJSON, and those bytes were then missing from what it
+/// read ("the first row has \"\", \"births\"", "is not valid GeoJSON").
+#[cfg(unix)]
+#[test]
+fn piped_births_and_boundaries_are_read_whole() {
+    let oxon = fixture_path("boundaries/oxfordshire_wgs84.geojson");
+    let births = "code,births\nE07000177,1784\nE07000178,1441\nE07000179,1418\nE07000180,1438\nE07000181,1015\n";
+    for (flag, stdin, other) in [
+        ("--births", births.as_bytes().to_vec(), "--boundaries"),
+        ("--boundaries", std::fs::read(&oxon).unwrap(), "--teams"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let other_file = match other {
+            "--boundaries" => oxon.clone(),
+            _ => fixture_path("teams/oxford_only.csv"),
+        };
+        covgap()
+            .args(["run", "--quiet", flag, "/dev/stdin", other])
+            .arg(&other_file)
+            .arg("--out")
+            .arg(dir.path())
+            .write_stdin(stdin)
+            .assert()
+            .success();
+        let summary: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.path().join("summary.json")).unwrap())
+                .unwrap();
+        assert_eq!(summary["areas_total"], 5, "{flag}");
+        if flag == "--births" {
+            assert_eq!(summary["demand_total"], 7096, "{flag}");
+        }
+        let record = run_json(dir.path());
+        let role = if flag == "--births" {
+            "figures"
+        } else {
+            "boundaries"
+        };
+        let entry = run_json_input(&record, role);
+        assert!(entry["sha256"].is_null(), "{entry}");
+    }
+}
