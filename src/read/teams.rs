@@ -393,13 +393,25 @@ fn read_base_text(text: &str) -> std::result::Result<BaseGiven, String> {
     if let Some(b) = classify_postcode(text) {
         return Ok(b);
     }
-    if let Some((lat, lon)) = text.split_once(',') {
-        if let Some(b) = read_base(lat.trim(), lon.trim(), "", "", "", "")? {
+    if let Some((a, b)) = text.split_once(',') {
+        let (a, b) = (a.trim(), b.trim());
+        // "430000 E, 565000 N", as covgap writes a base given by easting and northing.
+        fn grid(t: &str, axis: char) -> Option<&str> {
+            t.strip_suffix(axis)
+                .or_else(|| t.strip_suffix(axis.to_ascii_lowercase()))
+                .map(str::trim)
+        }
+        if let (Some(e), Some(n)) = (grid(a, 'E'), grid(b, 'N')) {
+            if let Some(b) = read_base("", "", e, n, "", "")? {
+                return Ok(b);
+            }
+        }
+        if let Some(b) = read_base(a, b, "", "", "", "")? {
             return Ok(b);
         }
     }
     Err(format!(
-        "base {text:?} is not a postcode, a postcode district or \"latitude, longitude\""
+        "base {text:?} is not a postcode, a postcode district, \"latitude, longitude\" or \"easting E, northing N\""
     ))
 }
 

@@ -506,7 +506,7 @@ mod teams {
         let p = fixture("teams/base_column_not_a_place.csv");
         rejects(
             &["--boundaries", &oxon(), "--teams", &p],
-            &[&format!("{p}, line 2: Nowhere team: base \"somewhere near Oxford\" is not a postcode, a postcode district or \"latitude, longitude\"")],
+            &[&format!("{p}, line 2: Nowhere team: base \"somewhere near Oxford\" is not a postcode, a postcode district, \"latitude, longitude\" or \"easting E, northing N\"")],
         );
     }
 

@@ -494,7 +494,13 @@ mod teams {
         assert_eq!(p("Abingdon team")["covers"], "E07000179");
         assert_eq!(p("Witney team")["base_precision"], "coordinates");
         assert_eq!(p("Witney team")["covers"], "E07000181");
-        assert_eq!(run.covered(), vec!["E07000178", "E07000179", "E07000181"]);
+        // An easting and northing, as covgap writes them, read back.
+        assert_eq!(p("Wantage team")["base"], "440000 E, 188000 N");
+        assert_eq!(p("Wantage team")["covers"], "E07000180");
+        assert_eq!(
+            run.covered(),
+            vec!["E07000178", "E07000179", "E07000180", "E07000181"]
+        );
     }
 
     #[test]
