@@ -746,7 +746,21 @@ pub fn resolve_teams(
                                 .collect();
                             format!("{}: area {:?} is the name of {} areas in the boundaries, {}; give the code of the one it serves", row.name, token, named.len(), named.join(", "))
                         }
-                        _ => format!("{}: area {:?} is not a code or name in the boundaries; did you mean {}?", row.name, token, suggest(token, areas)),
+                        _ => {
+                            // "E07000178,E07000179": areas given with the wrong separator.
+                            let found = |t: &str| {
+                                by_code.contains_key(t.trim().to_ascii_uppercase().as_str())
+                                    || by_name
+                                        .get(&fold_name(t.trim()))
+                                        .is_some_and(|v| v.len() == 1)
+                            };
+                            let parts: Vec<&str> = token.split([',', '|', '/']).collect();
+                            if parts.len() > 1 && parts.iter().all(|p| found(p)) {
+                                format!("{}: area {:?} is not a code or name in the boundaries, but each part is: areas served are separated by ';' ({:?})", row.name, token, parts.iter().map(|p| p.trim()).collect::<Vec<_>>().join(";"))
+                            } else {
+                                format!("{}: area {:?} is not a code or name in the boundaries; did you mean {}?", row.name, token, suggest(token, areas))
+                            }
+                        }
                     };
                     diag.error(&label, place, message);
                 }

@@ -595,6 +595,20 @@ mod teams {
     }
 
     #[test]
+    fn areas_separated_by_commas_or_slashes_say_to_use_semicolons() {
+        // Before, the message suggested unrelated districts.
+        let p = fixture("teams/areas_separated_by_commas.csv");
+        let c = rejects(
+            &["--boundaries", &oxon(), "--teams", &p],
+            &[
+                &format!("{p}, line 2: County team: area \"E07000177,E07000178\" is not a code or name in the boundaries, but each part is: areas served are separated by ';' (\"E07000177;E07000178\")"),
+                &format!("{p}, line 3: Vale team: area \"South Oxfordshire/Vale of White Horse\" is not a code or name in the boundaries, but each part is: areas served are separated by ';' (\"South Oxfordshire;Vale of White Horse\")"),
+            ],
+        );
+        assert_eq!(c.error_lines().len(), 2, "{}", c.stderr);
+    }
+
+    #[test]
     fn a_comma_not_in_quotes_that_moves_the_columns_is_an_error() {
         // "Cherwell council, with partners" put " with partners" in the evidence column, so
         // North team was quietly not counted. Empty fields beyond the header are harmless.
