@@ -238,6 +238,9 @@ pub struct AssignPlan {
     pub input: PointsInput,
     pub out_csv: PathBuf,
     pub out_geojson: Option<PathBuf>,
+    /// The other input files (boundaries, teams, ...), which no output may replace; the points
+    /// and the postcode directory are never replaced either.
+    pub inputs: Vec<PathBuf>,
     /// Input columns copied to the output, by name; `None` for all of them.
     pub keep_columns: Option<Vec<String>>,
 }
@@ -937,20 +940,29 @@ pub fn assign_file(
     let ctx = open.ctx(assigner, input, &keep, true, plan.out_geojson.is_some());
 
     // Writing over an input would replace the user's file with covgap's output.
-    let same = |a: &Path, b: &Path| matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y);
-    let inputs = std::iter::once(&input.points).chain(input.postcodes.as_ref());
-    for input_path in inputs {
-        for (flag, out) in std::iter::once(("--out", &plan.out_csv))
-            .chain(plan.out_geojson.as_ref().map(|g| ("--geojson", g)))
-        {
-            if same(input_path, out) {
-                return Err(Error::Write {
-                    path: out.clone(),
-                    source: std::io::Error::other(format!(
-                        "{flag} is an input file; writing there would replace it: choose another name"
-                    )),
-                });
-            }
+    let inputs: Vec<PathBuf> = std::iter::once(&input.points)
+        .chain(input.postcodes.as_ref())
+        .chain(&plan.inputs)
+        .cloned()
+        .collect();
+    for (flag, out) in std::iter::once(("--out", &plan.out_csv))
+        .chain(plan.out_geojson.as_ref().map(|g| ("--geojson", g)))
+    {
+        crate::write::check_not_an_input(out, &inputs, &format!("give {flag} another name"))?;
+    }
+    // Both outputs to one file would leave only the last, and the other silently missing.
+    if let Some(g) = &plan.out_geojson {
+        let folder = |p: &Path| match p.parent() {
+            Some(d) if !d.as_os_str().is_empty() => std::fs::canonicalize(d).ok(),
+            _ => std::fs::canonicalize(".").ok(),
+        };
+        if g.file_name() == plan.out_csv.file_name() && folder(g) == folder(&plan.out_csv) {
+            return Err(Error::Write {
+                path: g.clone(),
+                source: std::io::Error::other(
+                    "--geojson and --out name the same file, so one output would replace the other: give each a name of its own",
+                ),
+            });
         }
     }
     let csv_file = Staged::new(&plan.out_csv)?;

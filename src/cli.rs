@@ -447,6 +447,7 @@ fn run(args: RunArgs) -> i32 {
         &inputs,
         &small_inputs,
     ));
+    let input_paths = record.paths();
     // The map's fonts and blank page, and the inputs' hashes, need no analysis: make them on
     // the spare core meanwhile.
     let ((canvas, hashed), result) = rayon::join(
@@ -482,7 +483,7 @@ fn run(args: RunArgs) -> i32 {
             return 1;
         }
     };
-    match covgap::write::commit(&args.out, &files) {
+    match covgap::write::commit(&args.out, &files, &input_paths, covgap::write::RUN_OUTPUTS) {
         Ok(paths) => {
             if !quiet {
                 let s = &analysis.study;
@@ -670,6 +671,7 @@ fn plan(args: PlanArgs) -> i32 {
         }
     }
     record.note_more(plan_inputs);
+    let input_paths = record.paths();
     // The deprivation table first: a bad one fails before the slower inputs are read.
     let need = match covgap::read::deprivation::read_deprivation(&need_input) {
         Ok(d) => d,
@@ -811,7 +813,9 @@ fn plan(args: PlanArgs) -> i32 {
     {
         return fail(&e);
     }
-    let written = match covgap::write::commit_to(&placed) {
+    let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    let stale = covgap::write::stale_outputs(&args.out, covgap::write::RUN_OUTPUTS, &names);
+    let written = match covgap::write::commit_to(&placed, &input_paths, &stale) {
         Ok(p) => p,
         Err(e) => return fail(&e),
     };
@@ -901,7 +905,12 @@ fn diff(args: DiffArgs) -> i32 {
                     bytes: d.csv(),
                 },
             ];
-            match covgap::write::commit(dir, &files) {
+            let runs = [args.old.clone(), args.new.clone()];
+            let read: Vec<PathBuf> = runs
+                .iter()
+                .flat_map(|r| ["summary.json", "run.json"].map(|n| r.join(n)))
+                .collect();
+            match covgap::write::commit(dir, &files, &read, covgap::write::DIFF_OUTPUTS) {
                 Ok(paths) => {
                     for p in paths {
                         eprintln!("  wrote {}", p.display());
@@ -986,6 +995,10 @@ fn assign(args: AssignArgs) -> i32 {
         },
         out_csv: args.out,
         out_geojson: args.geojson,
+        inputs: covgap::write::run::inputs_read(&inputs, &Default::default())
+            .into_iter()
+            .filter_map(|(_, i)| i.path().map(std::path::Path::to_path_buf))
+            .collect(),
         keep_columns: args.keep_columns,
     };
     let assigner = covgap::assign::Assigner::new(&analysis.study, &analysis.coverage);

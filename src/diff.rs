@@ -220,7 +220,7 @@ const NATION: &[&str] = &[
 /// use covgap::{analyse_inputs, diff, error::Diagnostics, load::Inputs, write};
 /// let a = analyse_inputs(&Inputs::default(), &mut Diagnostics::new()).unwrap();
 /// let dir = tempfile::tempdir().unwrap();
-/// write::commit(dir.path(), &a.render()).unwrap();
+/// write::commit(dir.path(), &a.render(), &[], write::RUN_OUTPUTS).unwrap();
 /// let run = diff::RunOutputs::read(dir.path()).unwrap();
 /// let d = diff::diff(&run, &run);
 /// assert!(d.is_empty());

@@ -30,18 +30,64 @@ pub struct OutputFile {
     pub bytes: Vec<u8>,
 }
 
+/// Every file `run` and `plan` may write into their output folder. Those of an earlier run
+/// or plan that this one does not write (a plan's `plan.md` in the folder of a run, or the
+/// map of a run in the folder of a plan) are removed with the rest of the earlier outputs,
+/// so the folder never holds two runs' files.
+pub const RUN_OUTPUTS: &[&str] = &[
+    "areas.geojson",
+    "areas.qml",
+    "covgap.gpkg",
+    "covgap.xlsx",
+    "gaps.csv",
+    "map.png",
+    "map.svg",
+    "plan.csv",
+    "plan.geojson",
+    "plan.md",
+    "plan_geographies.csv",
+    "rollups.csv",
+    "run.json",
+    "small_areas.geojson",
+    "summary.json",
+    "summary.md",
+    "teams.geojson",
+    "teams.qml",
+];
+
+/// The files `diff` writes into its output folder.
+pub const DIFF_OUTPUTS: &[&str] = &["diff.md", "diff.csv"];
+
 /// Writes `files` into `dir` (created if needed): each goes to a temporary name first and is
 /// renamed only once every file has been written in full and flushed to disk. Outputs of an
 /// earlier run are moved aside first and put back if any file cannot be put in place (an
 /// output open in another program, a folder where a file should go), so the folder holds
-/// either every new file or every old one, never a mix of two runs.
-pub fn commit(dir: &Path, files: &[OutputFile]) -> Result<Vec<PathBuf>> {
+/// either every new file or every old one, never a mix of two runs: `family` names every
+/// file this kind of run may write, and those in `dir` that this one does not write are
+/// removed. No file is written over one of `inputs`.
+pub fn commit(
+    dir: &Path,
+    files: &[OutputFile],
+    inputs: &[PathBuf],
+    family: &[&str],
+) -> Result<Vec<PathBuf>> {
     folder_for_output(dir, "give --out a folder")?;
     let placed: Vec<(PathBuf, &[u8])> = files
         .iter()
         .map(|f| (dir.join(&f.name), f.bytes.as_slice()))
         .collect();
-    commit_to(&placed)
+    let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    commit_to(&placed, inputs, &stale_outputs(dir, family, &names))
+}
+
+/// The files of `family` in `dir` that a run writing `written` leaves from an earlier one.
+pub fn stale_outputs(dir: &Path, family: &[&str], written: &[&str]) -> Vec<PathBuf> {
+    family
+        .iter()
+        .filter(|n| !written.contains(n))
+        .map(|n| dir.join(n))
+        .filter(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file()))
+        .collect()
 }
 
 /// Makes `dir` (and its parents) if needed, so outputs can go there; fails, with `hint`, if
@@ -60,17 +106,47 @@ pub fn folder_for_output(dir: &Path, hint: &str) -> Result<()> {
 }
 
 /// [`commit`] for files that go to folders of their own (which must exist), such as `plan`'s
-/// outputs and its `--export-instance` file: all of them are put in place, or none is.
-pub fn commit_to(files: &[(PathBuf, &[u8])]) -> Result<Vec<PathBuf>> {
-    commit_with(files, |tmp, path| {
+/// outputs and its `--export-instance` file: all of them are put in place and the `stale`
+/// files removed, or nothing changes. No file is written over one of `inputs`.
+pub fn commit_to(
+    files: &[(PathBuf, &[u8])],
+    inputs: &[PathBuf],
+    stale: &[PathBuf],
+) -> Result<Vec<PathBuf>> {
+    commit_with(files, inputs, stale, |tmp, path| {
         tmp.persist(path).map(drop).map_err(|e| e.error)
     })
+}
+
+/// Refuses an output that is one of the inputs under any name (a link, `./`, another
+/// spelling): writing it would replace the user's file, and `run.json` would fingerprint a
+/// file that no longer exists.
+pub fn check_not_an_input(output: &Path, inputs: &[PathBuf], hint: &str) -> Result<()> {
+    match inputs
+        .iter()
+        .find(|i| same_file::is_same_file(output, i).unwrap_or(false))
+    {
+        Some(input) => Err(Error::Write {
+            path: output.to_path_buf(),
+            source: std::io::Error::other(if input == output {
+                format!("it is one of the inputs; writing there would replace it: {hint}")
+            } else {
+                format!(
+                    "it is the input {} under another name; writing there would replace it: {hint}",
+                    input.display()
+                )
+            }),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// [`commit_to`], putting each staged file in place with `persist` (a rename; tests make it
 /// fail part-way to check that the earlier outputs are put back).
 fn commit_with(
     files: &[(PathBuf, &[u8])],
+    inputs: &[PathBuf],
+    stale: &[PathBuf],
     persist: impl Fn(tempfile::NamedTempFile, &Path) -> std::io::Result<()>,
 ) -> Result<Vec<PathBuf>> {
     let werr = |path: &Path, source| Error::Write {
@@ -108,6 +184,14 @@ fn commit_with(
             ));
         }
     }
+    for (path, _) in files {
+        check_not_an_input(path, inputs, "write the outputs somewhere else")?;
+    }
+    // An input that happens to bear an output's name is the user's file, not a stale output.
+    let stale: Vec<&PathBuf> = stale
+        .iter()
+        .filter(|p| check_not_an_input(p, inputs, "").is_ok())
+        .collect();
     // A name taken by a folder cannot be replaced by a file: say so before writing anything.
     for (path, _) in files {
         if std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()) {
@@ -155,7 +239,7 @@ fn commit_with(
             let _ = std::fs::rename(old, path);
         }
     };
-    for (_, path) in &staged {
+    for path in staged.iter().map(|(_, p)| p).chain(stale.iter().copied()) {
         if std::fs::symlink_metadata(path).is_err() {
             continue;
         }
@@ -291,7 +375,7 @@ mod tests {
         let (a, b) = (dir.path().join("a.txt"), dir.path().join("b.txt"));
         let files: [(PathBuf, &[u8]); 2] = [(a.clone(), b"new a"), (b.clone(), b"new b")];
         // a.txt is put in place, then b.txt fails, as an output open in another program can.
-        let r = commit_with(&files, |tmp, path| {
+        let r = commit_with(&files, &[], &[], |tmp, path| {
             if path.ends_with("b.txt") {
                 Err(std::io::Error::other("held open by another program"))
             } else {
@@ -311,9 +395,51 @@ mod tests {
         let dir = earlier_run();
         let (a, b) = (dir.path().join("a.txt"), dir.path().join("b.txt"));
         let files: [(PathBuf, &[u8]); 2] = [(a.clone(), b"new a"), (b.clone(), b"new b")];
-        assert_eq!(commit_to(&files).unwrap(), [a.clone(), b.clone()]);
+        assert_eq!(commit_to(&files, &[], &[]).unwrap(), [a.clone(), b.clone()]);
         assert_eq!(std::fs::read_to_string(&a).unwrap(), "new a");
         assert_eq!(std::fs::read_to_string(&b).unwrap(), "new b");
         assert_eq!(listing(dir.path()), ["a.txt", "b.txt"]);
+    }
+
+    /// An earlier run's file this run does not write goes when the new files are in place,
+    /// and comes back with the others when they cannot be.
+    #[test]
+    fn a_stale_output_goes_with_the_earlier_run_and_comes_back_with_it() {
+        let dir = earlier_run();
+        let (a, b) = (dir.path().join("a.txt"), dir.path().join("b.txt"));
+        let files: [(PathBuf, &[u8]); 1] = [(a.clone(), b"new a")];
+        let fail = commit_with(&files, &[], std::slice::from_ref(&b), |_, _| {
+            Err(std::io::Error::other("held open by another program"))
+        });
+        assert!(fail.is_err());
+        assert_eq!(listing(dir.path()), ["a.txt", "b.txt"]);
+        assert_eq!(std::fs::read_to_string(&b).unwrap(), "old b");
+        commit_to(&files, &[], std::slice::from_ref(&b)).unwrap();
+        assert_eq!(listing(dir.path()), ["a.txt"]);
+        assert_eq!(std::fs::read_to_string(&a).unwrap(), "new a");
+    }
+
+    /// An output that is an input, by its own name or through a link, is refused before
+    /// anything is written; an input bearing a stale output's name is left alone.
+    #[test]
+    fn an_input_is_never_written_over_or_removed() {
+        let dir = earlier_run();
+        let (a, b) = (dir.path().join("a.txt"), dir.path().join("b.txt"));
+        let link = dir.path().join("link.txt");
+        std::fs::hard_link(&a, &link).unwrap();
+        let files: [(PathBuf, &[u8]); 1] = [(link.clone(), b"new")];
+        let e = commit_to(&files, std::slice::from_ref(&a), &[])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("under another name"), "{e}");
+        let files: [(PathBuf, &[u8]); 1] = [(a.clone(), b"new")];
+        let e = commit_to(&files, std::slice::from_ref(&a), &[])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("it is one of the inputs"), "{e}");
+        assert_eq!(std::fs::read_to_string(&a).unwrap(), "old a");
+        let files: [(PathBuf, &[u8]); 1] = [(dir.path().join("c.txt"), b"c")];
+        commit_to(&files, std::slice::from_ref(&b), std::slice::from_ref(&b)).unwrap();
+        assert_eq!(std::fs::read_to_string(&b).unwrap(), "old b");
     }
 }

@@ -154,6 +154,14 @@ impl InputRecord {
     }
 
     /// Notes more inputs (read later in the run, such as `plan`'s own tables).
+    /// The input files noted (not the built-in ones), which no output may replace.
+    pub fn paths(&self) -> Vec<std::path::PathBuf> {
+        self.entries
+            .iter()
+            .filter_map(|e| e.input.path().map(|p| p.to_path_buf()))
+            .collect()
+    }
+
     pub fn note_more(&mut self, inputs: Vec<(&'static str, Input)>) {
         self.entries.extend(InputRecord::note(inputs).entries);
     }

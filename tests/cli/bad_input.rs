@@ -809,12 +809,42 @@ fn assign_out_that_is_the_points_file_leaves_it_as_it_was() {
         None,
     );
     assert_eq!(o.code, 1, "{}", o.stderr);
-    o.assert_stderr_has(&["./points.csv: cannot write output: --out is an input file"]);
+    o.assert_stderr_has(&["./points.csv: cannot write output: it is the input points.csv under another name; writing there would replace it: give --out another name"]);
     assert_eq!(
         std::fs::read(dir.path().join("points.csv")).unwrap(),
         points
     );
     assert_eq!(o.cwd_entries, ["points.csv"]);
+}
+
+/// The team list, or the CSV as the GeoJSON: before, the team list was replaced by the
+/// points' output, and with both outputs to one file the CSV was lost, exit 0 both times.
+#[test]
+fn assign_outputs_that_are_the_team_list_or_each_other_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let teams = std::fs::read(fixture("teams/oxford_only.csv")).unwrap();
+    std::fs::write(dir.path().join("teams.csv"), &teams).unwrap();
+    let oxon = fixture("boundaries/oxfordshire_wgs84.geojson");
+    let points = fixture("points/lonlat.csv");
+    let base = ["assign", "--points", &points, "--boundaries", &oxon];
+    let o = crate::covgap_in(
+        dir.path(),
+        &[&base[..], &["--teams", "teams.csv", "--out", "teams.csv"]].concat(),
+        None,
+    );
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    o.assert_stderr_has(&["teams.csv: cannot write output: it is one of the inputs; writing there would replace it: give --out another name"]);
+    assert_eq!(std::fs::read(dir.path().join("teams.csv")).unwrap(), teams);
+    let o = crate::covgap_in(
+        dir.path(),
+        &[&base[..], &["--out", "same.csv", "--geojson", "./same.csv"]].concat(),
+        None,
+    );
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    o.assert_stderr_has(&[
+        "./same.csv: cannot write output: --geojson and --out name the same file",
+    ]);
+    assert_eq!(o.cwd_entries, ["teams.csv"]);
 }
 
 #[test]

@@ -643,3 +643,99 @@ fn a_share_on_a_half_reads_the_same_in_every_output() {
         "the map's title"
     );
 }
+
+/// An output folder holding the inputs under the outputs' names, and a plan's instance
+/// named as its births: before, each input was replaced by covgap's output (exit 0), and
+/// run.json fingerprinted files that no longer existed.
+#[test]
+fn no_output_replaces_an_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let births = "code,births\nE07000177,1784\nE07000178,1441\nE07000179,1418\nE07000180,1438\nE07000181,1015\n";
+    std::fs::write(out.join("gaps.csv"), births).unwrap();
+    std::fs::copy(fixture("teams/oxford_only.csv"), out.join("rollups.csv")).unwrap();
+    let oxon = fixture("boundaries/oxfordshire_wgs84.geojson");
+    let c = crate::covgap()
+        .current_dir(dir.path())
+        .args([
+            "run",
+            "-q",
+            "--boundaries",
+            &oxon,
+            "--births",
+            "out/gaps.csv",
+        ])
+        .args(["--teams", "out/rollups.csv", "--out", "out"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&c.stderr);
+    assert_eq!(c.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("out/gaps.csv: cannot write output: it is one of the inputs; writing there would replace it"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(out.join("gaps.csv")).unwrap(),
+        births
+    );
+    let mut left: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["gaps.csv", "rollups.csv"], "nothing written");
+    // plan's instance named as its births.
+    let c = crate::covgap()
+        .current_dir(dir.path())
+        .args(["plan", "-q", "--add", "2", "--boundaries", &oxon])
+        .args([
+            "--births",
+            "out/gaps.csv",
+            "--export-instance",
+            "out/gaps.csv",
+        ])
+        .args(["--out", "plan"])
+        .output()
+        .unwrap();
+    assert_eq!(c.status.code(), Some(1));
+    assert_eq!(
+        std::fs::read_to_string(out.join("gaps.csv")).unwrap(),
+        births
+    );
+    assert!(!dir.path().join("plan").join("plan.md").exists());
+}
+
+/// A run into a plan's folder left the plan's files beside the new run, and a plan into a
+/// run's folder left the run's map and workbook: a folder that mixed two runs.
+#[test]
+fn an_earlier_run_or_plan_leaves_no_file_in_the_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let oxon = fixture("boundaries/oxfordshire_wgs84.geojson");
+    let names = |d: &std::path::Path| {
+        let mut v: Vec<String> = std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        v.sort();
+        v
+    };
+    let go = |args: &[&str]| {
+        crate::covgap()
+            .args(args)
+            .args(["-q", "--boundaries", &oxon, "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+    };
+    go(&["plan", "--add", "2"]);
+    let plan_files = names(&out);
+    assert!(plan_files.contains(&"plan.md".to_string()));
+    go(&["run"]);
+    let run_files = names(&out);
+    assert!(
+        !run_files.iter().any(|n| n.starts_with("plan")),
+        "{run_files:?}"
+    );
+    assert!(run_files.contains(&"map.png".to_string()));
+    go(&["plan", "--add", "2"]);
+    assert_eq!(names(&out), plan_files);
+}
