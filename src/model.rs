@@ -22,8 +22,15 @@ impl Nation {
     /// use covgap::model::Nation;
     /// assert_eq!(Nation::from_code("W06000015"), Nation::Wales);
     /// assert_eq!(Nation::from_code("N09000003").name(), "Northern Ireland");
+    /// // Only a code of ONS's form, a letter and eight digits, names its nation.
+    /// assert_eq!(Nation::from_code("N1"), Nation::Unknown);
+    /// assert_eq!(Nation::from_code("Select"), Nation::Unknown);
     /// ```
     pub fn from_code(code: &str) -> Nation {
+        let digits = code.get(1..).unwrap_or("");
+        if digits.len() != 8 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Nation::Unknown;
+        }
         match code.chars().next() {
             Some('E') => Nation::England,
             Some('W') => Nation::Wales,

@@ -739,3 +739,30 @@ fn an_earlier_run_or_plan_leaves_no_file_in_the_folder() {
     go(&["plan", "--add", "2"]);
     assert_eq!(names(&out), plan_files);
 }
+
+/// Codes not of ONS's form: before, "N1", "S1" and "W1" put three Oxfordshire districts in
+/// Northern Ireland, Scotland and Wales in the "By nation" table.
+#[test]
+fn codes_not_of_ons_form_name_no_nation() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("births.csv"),
+        "code,births\nE1,1784\nN1,1441\nS1,1418\nW1,1438\nC1,1015\n",
+    )
+    .unwrap();
+    let boundaries = fixture("boundaries/oxfordshire_codes_not_ons.geojson");
+    let args = [
+        "run",
+        "--boundaries",
+        &boundaries,
+        "--births",
+        "births.csv",
+        "--out",
+        "out",
+    ];
+    let run = covgap_in(dir.path(), &args, Some("out"));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let n = nations(&run.summary());
+    assert_eq!(n.keys().collect::<Vec<_>>(), ["Unknown"], "{n:?}");
+    assert_eq!(n["Unknown"]["areas_total"], 5);
+}
