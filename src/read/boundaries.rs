@@ -335,7 +335,13 @@ fn geojson_layer(input: &Input) -> Result<SourceLayer> {
             SourceFeature { props, geometry }
         })
         .collect();
-    let fields: Vec<String> = features[0].props.keys().cloned().collect();
+    // The properties of the first feature that has any: a first feature with `"properties":
+    // null` is one feature's fault, named below, not the whole file's.
+    let fields: Vec<String> = features
+        .iter()
+        .find(|f| !f.props.is_empty())
+        .map(|f| f.props.keys().cloned().collect())
+        .unwrap_or_default();
     Ok(SourceLayer {
         features,
         fields,
@@ -387,11 +393,18 @@ fn assemble(
         let place = Some(Place::Feature(n));
         let prop = |k: &str| f.props.get(k).and_then(value_text);
         let Some(code) = prop(&code_field) else {
-            diag.error(
-                &label,
-                place,
-                format!("has no {code_field:?} property (the area code)"),
-            );
+            let message = match f.props.get(&code_field) {
+                None | Some(Value::Null) => {
+                    format!("has no {code_field:?} property (the area code)")
+                }
+                Some(Value::String(_)) => {
+                    format!("its {code_field:?} property (the area code) is blank")
+                }
+                Some(v) => {
+                    format!("its {code_field:?} property (the area code) is {v}, not a code")
+                }
+            };
+            diag.error(&label, place, message);
             continue;
         };
         let name = prop(&name_field).unwrap_or_else(|| {

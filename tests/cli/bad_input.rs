@@ -181,6 +181,23 @@ mod boundaries {
     }
 
     #[test]
+    fn properties_null_or_a_code_that_is_true_names_the_feature() {
+        // A first feature with "properties": null was "the features have no properties", for
+        // the whole file; a code of `true` was "has no property".
+        let p = fixture("boundaries/properties_null_and_code_true.geojson");
+        let c = rejects(
+            &["--boundaries", &p],
+            &[
+                &format!("{p}, feature 1: has no \"LAD24CD\" property (the area code)"),
+                &format!(
+                    "{p}, feature 3: its \"LAD24CD\" property (the area code) is true, not a code"
+                ),
+            ],
+        );
+        assert_eq!(c.error_lines().len(), 2, "{}", c.stderr);
+    }
+
+    #[test]
     fn position_with_one_number_is_named_not_a_crash() {
         let p = fixture("boundaries/position_with_one_number.geojson");
         rejects(
