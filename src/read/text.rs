@@ -126,9 +126,25 @@ pub fn open_stream(path: &Path) -> Result<Box<dyn Read + Send>> {
 /// let e = check_not_utf16(Path::new("births.csv"), b"\xFF\xFEc\0o\0").unwrap_err();
 /// assert!(e.to_string().starts_with("births.csv: is UTF-16 text"));
 /// assert!(check_not_utf16(Path::new("births.csv"), b"code,births\n").is_ok());
+/// // Without a byte-order mark too.
+/// assert!(check_not_utf16(Path::new("b.csv"), b"c\0o\0d\0e\0,\0b\0").is_err());
 /// ```
 pub fn check_not_utf16(path: &Path, bytes: &[u8]) -> Result<()> {
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+    // Without a byte-order mark, UTF-16 text in the Latin alphabet has a zero in every other
+    // byte: at the odd places (little-endian, as Windows writes it) or the even ones.
+    let head = &bytes[..bytes.len().min(512) & !1];
+    let zeros_at = |first: usize| {
+        head.iter()
+            .skip(first)
+            .step_by(2)
+            .filter(|&&b| b == 0)
+            .count()
+    };
+    let half = head.len() / 2;
+    let unmarked = half >= 4
+        && (zeros_at(1) * 10 >= half * 9 && zeros_at(0) == 0
+            || zeros_at(0) * 10 >= half * 9 && zeros_at(1) == 0);
+    if unmarked || bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(Error::Format {
             path: path.to_path_buf(),
             message: "is UTF-16 text, as Excel saves \"Unicode Text\"; covgap reads UTF-8 or Windows-1252 CSV: save it as \"CSV UTF-8 (Comma delimited)\"".into(),

@@ -663,6 +663,12 @@ mod teams {
             &["--boundaries", &oxon(), "--births", &births],
             &[&format!("{births}: {says}")],
         );
+        // Without a byte-order mark it was "is not a text CSV file", with no hint.
+        let unmarked = fixture("births/utf16_no_byte_order_mark.csv");
+        rejects(
+            &["--boundaries", &oxon(), "--births", &unmarked],
+            &[&format!("{unmarked}: {says}")],
+        );
         // Points are streamed, not read whole, and say the same.
         let points = fixture("points/utf16_unicode_text.csv");
         let c = check(&["--points", &points]);
