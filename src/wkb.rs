@@ -174,6 +174,17 @@ fn read_geometry(c: &mut Cursor, out: &mut Vec<Polygon>) -> Result<(), String> {
         1 => Err("geometry is a Point; expected a Polygon or MultiPolygon".into()),
         2 | 5 => Err("geometry is a LineString; expected a Polygon or MultiPolygon".into()),
         4 => Err("geometry is a MultiPoint; expected a Polygon or MultiPolygon".into()),
+        // Curved geometries (ISO 13249-3 / OGC 06-103r4 codes), as ArcGIS can write them.
+        8..=12 => Err(format!(
+            "geometry is a {} (curved lines); expected a Polygon or MultiPolygon: make the curves straight, e.g. ogr2ogr -nlt MULTIPOLYGON, or QGIS's Segmentize",
+            match kind {
+                8 => "CircularString",
+                9 => "CompoundCurve",
+                10 => "CurvePolygon",
+                11 => "MultiCurve",
+                _ => "MultiSurface",
+            }
+        )),
         k => Err(format!(
             "geometry type {k} is not a Polygon or MultiPolygon"
         )),
@@ -237,6 +248,26 @@ mod tests {
         let (srs, back) = read_gpkg(&gpkg_multipolygon(&mp, 4326)).unwrap();
         assert_eq!(srs, 4326);
         assert_eq!(back, mp);
+    }
+
+    #[test]
+    fn curved_geometries_are_named_with_a_way_to_straighten_them() {
+        // A MultiSurface was "geometry type 12 is not a Polygon or MultiPolygon".
+        for (code, name) in [
+            (10u32, "CurvePolygon"),
+            (12, "MultiSurface"),
+            (1012, "MultiSurface"),
+        ] {
+            let mut w = vec![1u8];
+            w.extend(code.to_le_bytes());
+            w.extend(0u32.to_le_bytes());
+            let e = read_wkb(&w).unwrap_err();
+            assert!(
+                e.starts_with(&format!("geometry is a {name} (curved lines)")),
+                "{e}"
+            );
+            assert!(e.contains("-nlt MULTIPOLYGON"), "{e}");
+        }
     }
 
     #[test]
