@@ -826,6 +826,41 @@ pub fn resolve_teams(
                 }
             }
         };
+        // A base in another nation than the list gives: for a Northern Irish team given by
+        // easting and northing, most likely Irish Grid figures read as British National Grid,
+        // which land in Wales or England.
+        if let (Some(b), Some(i)) = (&base, host_area) {
+            let stated = match row.nation.trim().to_ascii_lowercase().as_str() {
+                "england" => Some(Nation::England),
+                "wales" | "cymru" => Some(Nation::Wales),
+                "scotland" => Some(Nation::Scotland),
+                "northern ireland" | "ni" => Some(Nation::NorthernIreland),
+                _ => None,
+            };
+            let found = areas[i].nation;
+            if let Some(stated) = stated.filter(|s| found != Nation::Unknown && *s != found) {
+                let grid = if matches!(row.base, Some(BaseGiven::EastingNorthing(..)))
+                    && stated == Nation::NorthernIreland
+                {
+                    ": are the easting and northing on the Irish Grid? covgap reads them as British National Grid; give latitude and longitude instead"
+                } else {
+                    ""
+                };
+                diag.warn(
+                    &label,
+                    place,
+                    format!(
+                        "{}: the list says {}, but base {} is in {} ({}, {}){grid}",
+                        row.name,
+                        stated.name(),
+                        b.given,
+                        areas[i].name,
+                        areas[i].code,
+                        found.name()
+                    ),
+                );
+            }
+        }
         let counted = match (&wanted_levels, &row.evidence) {
             (None, _) => true,
             (Some(levels), Some(e)) => levels.iter().any(|l| l == e),

@@ -53,6 +53,9 @@ pub struct TeamRow {
     pub base_label: String,
     pub source_url: String,
     pub last_evidence: String,
+    /// The list's `nation` column as written (empty when it has none), checked against where
+    /// the base falls.
+    pub nation: String,
 }
 
 /// The rows of a team list and which columns were used.
@@ -138,6 +141,7 @@ const HOST: &[&str] = &[
     "organisation",
     "provider",
 ];
+const NATION: &[&str] = &["nation", "country"];
 const SOURCE: &[&str] = &["source_url", "source", "url", "link", "source link"];
 const DATE: &[&str] = &[
     "last_evidence",
@@ -221,6 +225,7 @@ pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> 
     let host_i = col("host organisation", &None, HOST, "")?;
     let src_i = col("source", &None, SOURCE, "")?;
     let date_i = col("last evidence", &None, DATE, "")?;
+    let nation_i = col("nation", &None, NATION, "")?;
 
     let Some(name_i) = name_i else {
         return Err(format_err(format!(
@@ -341,6 +346,7 @@ pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> 
             base_label: get(base_label_i).to_string(),
             source_url: get(src_i).to_string(),
             last_evidence: get(date_i).to_string(),
+            nation: get(nation_i).to_string(),
         });
     }
     if !any_row {

@@ -620,6 +620,19 @@ mod teams {
     }
 
     #[test]
+    fn a_base_in_another_nation_than_the_list_says_is_warned() {
+        // Belfast's Irish Grid figures read as British National Grid put the team in
+        // Cheshire, without a word.
+        let list = fixture("teams/irish_grid_easting_northing.csv");
+        let c = crate::check(&["--teams", &list]);
+        assert_eq!(c.code, 0, "{}", c.stderr);
+        c.assert_stderr_has(&[&format!(
+            "warning: {list}, line 2: Belfast team: the list says Northern Ireland, but base 333800 E, 374000 N is in Cheshire West and Chester (E06000050, England): are the easting and northing on the Irish Grid?"
+        )]);
+        assert!(!c.stderr.contains("Oxford team:"), "{}", c.stderr);
+    }
+
+    #[test]
     fn every_team_column_can_be_named_with_a_flag() {
         let list = fixture("teams/custom_columns.csv");
         let run = run_ok(&[
