@@ -289,6 +289,10 @@ pub struct LeftOut {
     pub furthest_m: f64,
     /// Per polygon file (as [`SmallAreas::files`]): how many left out, of how many.
     pub per_file: Vec<(usize, usize)>,
+    /// How many small areas, and babies, were put in the nearest district (within
+    /// [`COAST_TOLERANCE_M`]): off a generalised coast, or, when small areas reach beyond the
+    /// districts (some were left out), perhaps across a land border.
+    pub placed_nearest: (usize, u64),
 }
 
 /// Small areas as read, before placing.
@@ -534,6 +538,8 @@ pub fn place(study: &mut Study, coverage: &Coverage, read: ReadSmallAreas) -> Sm
         if let Placement::Nearest(m) = sa.placement {
             coastal.0 += 1;
             coastal.1 = coastal.1.max(m);
+            left_out.placed_nearest.0 += 1;
+            left_out.placed_nearest.1 += sa.figure.unwrap_or(0);
         }
         let b = bands[d].get_or_insert_with(Bands::default);
         if let (Some(f), Some(band)) = (sa.figure, sa.band) {
@@ -548,8 +554,15 @@ pub fn place(study: &mut Study, coverage: &Coverage, read: ReadSmallAreas) -> Sm
         notes.push(left_out.message(&read.files));
     }
     if coastal.0 > 0 {
+        // Small areas left out show the small areas reach beyond the districts: then those
+        // just outside may be across a land border, not off a generalised coast.
+        let why = if left_out.count > 0 {
+            "off a generalised coast, or, as small areas beyond the districts were given, perhaps across a land border"
+        } else {
+            "the district boundaries are generalised at the coast"
+        };
         notes.push(format!(
-            "{} small area(s) have their representative point outside every district but within {} km of one (the district boundaries are generalised at the coast); each was put in the nearest district (the furthest {:.1} km away)",
+            "{} small area(s) have their representative point outside every district but within {} km of one ({why}); each was put in the nearest district (the furthest {:.1} km away)",
             coastal.0,
             COAST_TOLERANCE_M / 1000.0,
             coastal.1 / 1000.0
@@ -633,8 +646,19 @@ impl LeftOut {
                 format!("{} of the {} in {file}", n(*left as u64), n(*all as u64))
             })
             .collect();
+        let (near, near_babies) = self.placed_nearest;
+        let nearest = if near > 0 {
+            format!(
+                ". The {} small area(s), holding {} babies, within {} km of a district were put in the nearest one, as for a generalised coastline; with small areas beyond the districts, they may instead lie across a land border and not belong in these figures",
+                n(near as u64),
+                n(near_babies),
+                COAST_TOLERANCE_M / 1000.0,
+            )
+        } else {
+            String::new()
+        };
         format!(
-            "{} small area(s), holding {} babies, have their representative point more than {} km outside every district ({} away), so they are not in the study area and are left out of every figure (distance bands, totals, district points): {} (are the small areas for another place than the boundaries?)",
+            "{} small area(s), holding {} babies, have their representative point more than {} km outside every district ({} away), so they are not in the study area and are left out of every figure (distance bands, totals, district points): {} (are the small areas for another place than the boundaries?){nearest}",
             n(self.count as u64),
             n(self.babies),
             COAST_TOLERANCE_M / 1000.0,
