@@ -570,17 +570,31 @@ fn check(args: CheckArgs) -> i32 {
     // Small areas are placed in the districts as `run` places them, so that its notes (small
     // areas off the coast, districts keeping their interior point) show here too.
     let analysis = match small {
-        Some(read) => covgap::analyse_with_small_areas(study, read),
+        Some(read) => covgap::analyse_with_small_areas_reported(study, read, &mut diag),
         None => covgap::analyse(study),
     };
     if let Some(sm) = &analysis.small_areas {
-        for n in &sm.notes {
+        for n in sm.other_notes() {
             diag.note("small areas", None, n.clone());
         }
         let placed = sm.areas.iter().filter(|a| a.district.is_some()).count();
-        let figure: u64 = sm.areas.iter().filter_map(|a| a.figure).sum();
+        // The figure total of the small areas placed: those left out count in no figure.
+        let figure: u64 = sm
+            .areas
+            .iter()
+            .filter(|a| a.district.is_some())
+            .filter_map(|a| a.figure)
+            .sum();
+        let left_out = match sm.left_out.count {
+            0 => String::new(),
+            n => format!(
+                ", {} left out (outside every district, {} babies)",
+                covgap::write::thousands(n as u64),
+                covgap::write::thousands(sm.left_out.babies)
+            ),
+        };
         parts.push(format!(
-            "{} small areas read, {} placed in a district, figure total {}",
+            "{} small areas read, {} placed in a district{left_out}, figure total {}",
             covgap::write::thousands(sm.areas.len() as u64),
             covgap::write::thousands(placed as u64),
             covgap::write::thousands(figure)
@@ -725,10 +739,20 @@ fn plan(args: PlanArgs) -> i32 {
     }
     // With small areas, each district's point moves to their weighted centroid before
     // planning: default candidate sites stand there.
+    let mut placing = Diagnostics::new();
     let analysis = match small {
-        Some(read) => covgap::analyse_with_small_areas(study, read),
+        Some(read) => covgap::analyse_with_small_areas_reported(study, read, &mut placing),
         None => covgap::analyse(study),
     };
+    // Small areas left out (far outside every district): on stderr and in run.json, as `run`.
+    report(&placing, quiet);
+    for p in placing.problems() {
+        diag.push(p.severity, &p.source, p.place, p.message.clone());
+    }
+    record.keep_problems(&diag);
+    if let Err(e) = placing.into_result() {
+        return fail(&e);
+    }
     let options = covgap::plan::Options {
         add: args.add.unwrap_or(0),
         model: args.radius.map_or(Model::District, Model::Radius),

@@ -76,7 +76,9 @@ pub fn analyse_inputs_with(
     }
     let read = small_areas::read(small, study.demand.measure, diag)?;
     diag.into_result()?;
-    Ok(analyse_with_small_areas(study, read))
+    let analysis = analyse_with_small_areas_reported(study, read, diag);
+    diag.into_result()?;
+    Ok(analysis)
 }
 
 /// Analyses a study that has been read and checked.
@@ -108,6 +110,21 @@ pub fn analyse_with_small_areas(mut study: Study, read: small_areas::ReadSmallAr
         rollups,
         small_areas: Some(small),
     }
+}
+
+/// [`analyse_with_small_areas`], saying in `diag` what placing the small areas left out
+/// (see [`small_areas::SmallAreas::report_left_out`]): small areas far outside every district
+/// are a warning, and an error when none is in the districts. `run`, `check` and `plan` use it.
+pub fn analyse_with_small_areas_reported(
+    study: Study,
+    read: small_areas::ReadSmallAreas,
+    diag: &mut Diagnostics,
+) -> Analysis {
+    let analysis = analyse_with_small_areas(study, read);
+    if let Some(sm) = &analysis.small_areas {
+        sm.report_left_out(diag);
+    }
+    analysis
 }
 
 impl Analysis {

@@ -5,8 +5,14 @@
 //! The rules:
 //! - a small area's representative point is the point GEOS's `PointOnSurface` gives (see
 //!   [`representative_point`]), as GeoPandas and QGIS compute it, the rule districts' points follow too; the small area belongs to the district holding that point (the first
-//!   in code order on a shared boundary). A point outside every district (generalised
-//!   coastlines cut off coastal small areas) goes to the nearest district, with a note;
+//!   in code order on a shared boundary). A point outside every district but no more than
+//!   [`COAST_TOLERANCE_M`] (2 km) from one (generalised coastlines cut off coastal small
+//!   areas: the built-in districts leave 80 of the 41,729 LSOAs and Data Zones in
+//!   ../shared/data outside, at most 0.32 km) goes to the nearest district, with a note;
+//! - a small area whose point is further than that outside every district is not in the
+//!   study area (small areas for another place than the districts): it is left out of every
+//!   figure (bands, totals, weighted centroids), with a warning ([`SmallAreas::report_left_out`])
+//!   and a note; when every small area is left out, that is an error;
 //! - a district's representative point becomes the figure-weighted mean of its small areas'
 //!   points on British National Grid (the way ONS builds population-weighted centroids).
 //!   When that mean falls outside the district (a crescent-shaped district), or the
@@ -27,6 +33,7 @@ use crate::assign::Assigner;
 use crate::coverage::Coverage;
 use crate::crs::{self, Crs, Located, Wgs84ToBng};
 use crate::error::{Diagnostics, Place, Result};
+use crate::load::COAST_TOLERANCE_M;
 use crate::model::{representative_point, Measure, Study};
 use crate::read::boundaries::{read_boundaries_in, BoundaryOptions, FieldFlags};
 use crate::read::figures::{
@@ -199,8 +206,12 @@ impl Bands {
 pub enum Placement {
     /// Its representative point is inside the district.
     Inside,
-    /// Its point is outside every district; this far (metres) from the nearest.
+    /// Its point is outside every district, within [`COAST_TOLERANCE_M`] of the nearest;
+    /// this far (metres) from it.
     Nearest(f64),
+    /// Its point is more than [`COAST_TOLERANCE_M`] outside every district; this far
+    /// (metres) from the nearest. It is in no district and counts in no figure.
+    Outside(f64),
     /// No district at all (an empty study).
     Unplaced,
 }
@@ -210,6 +221,8 @@ pub enum Placement {
 pub struct SmallArea {
     pub code: String,
     pub name: String,
+    /// Index into [`SmallAreas::files`]: the polygon file it came from.
+    pub file: usize,
     pub figure: Option<u64>,
     pub wgs84: MultiPolygon,
     pub point: Located,
@@ -254,16 +267,44 @@ pub struct SmallAreas {
     pub figure_columns: Vec<String>,
     /// Files read, for reports.
     pub sources: Vec<String>,
-    /// Plain-words notes for the briefing (coastal placements, centroids kept, gaps).
+    /// The polygon files, as [`ReadSmallAreas::files`].
+    pub files: Vec<String>,
+    /// The small areas more than [`COAST_TOLERANCE_M`] outside every district.
+    pub left_out: LeftOut,
+    /// Plain-words notes for the briefing (small areas left out, coastal placements,
+    /// centroids kept, gaps).
     pub notes: Vec<String>,
+}
+
+/// The small areas left out because their point is more than [`COAST_TOLERANCE_M`] outside
+/// every district.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LeftOut {
+    /// How many.
+    pub count: usize,
+    /// The sum of their figures.
+    pub babies: u64,
+    /// The distance from the nearest district of the nearest and the furthest, in metres.
+    pub nearest_m: f64,
+    pub furthest_m: f64,
+    /// Per polygon file (as [`SmallAreas::files`]): how many left out, of how many.
+    pub per_file: Vec<(usize, usize)>,
+    /// How many small areas, and babies, were put in the nearest district (within
+    /// [`COAST_TOLERANCE_M`]): off a generalised coast, or, when small areas reach beyond the
+    /// districts (some were left out), perhaps across a land border.
+    pub placed_nearest: (usize, u64),
 }
 
 /// Small areas as read, before placing.
 #[derive(Debug, Clone)]
 pub struct ReadSmallAreas {
-    pub areas: Vec<(String, String, Option<u64>, MultiPolygon, Located)>,
+    /// Code, name, figure, WGS84 polygons, representative point, and the index into `files`
+    /// of the polygon file it came from.
+    pub areas: Vec<(String, String, Option<u64>, MultiPolygon, Located, usize)>,
     pub figure_columns: Vec<String>,
     pub sources: Vec<String>,
+    /// The polygon files, as named in messages.
+    pub files: Vec<String>,
 }
 
 /// A small area as read: code, name, WGS84 geometry, representative point, feature number.
@@ -277,10 +318,13 @@ pub fn read(
 ) -> Result<ReadSmallAreas> {
     let mut raw = Vec::new();
     let mut sources = Vec::new();
+    let mut files = Vec::new();
     let mut seen: HashMap<String, String> = HashMap::new();
     for path in &inputs.boundaries {
         let input = Input::File(path.clone());
         let label = input.label();
+        let file = files.len();
+        files.push(label.clone());
         let b = read_boundaries_in(
             &input,
             &inputs.boundary_options,
@@ -340,7 +384,7 @@ pub fn read(
                         continue;
                     }
                     seen.insert(code.clone(), label.clone());
-                    raw.push((code, name, wgs84, point));
+                    raw.push((code, name, wgs84, point, file));
                 }
                 None => diag.error(
                     &label,
@@ -404,52 +448,59 @@ pub fn read(
     }
     let areas = raw
         .into_iter()
-        .map(|(code, name, wgs84, point)| {
+        .map(|(code, name, wgs84, point, file)| {
             let figure = values.get(&code).copied().flatten();
-            (code, name, figure, wgs84, point)
+            (code, name, figure, wgs84, point, file)
         })
         .collect();
     Ok(ReadSmallAreas {
         areas,
         figure_columns,
         sources,
+        files,
     })
 }
 
 /// Places small areas in districts and moves each district's point to the figure-weighted
-/// centroid of its small areas (step one; the study is changed in place).
+/// centroid of its small areas (step one; the study is changed in place). Small areas more
+/// than [`COAST_TOLERANCE_M`] outside every district are left out of every figure; see
+/// [`SmallAreas::report_left_out`] for the warning (or error) that says so.
 pub fn place(study: &mut Study, coverage: &Coverage, read: ReadSmallAreas) -> SmallAreas {
     let assigner = Assigner::new(study, coverage);
     let mut areas: Vec<SmallArea> = read
         .areas
         .into_par_iter()
-        .map(|(code, name, figure, wgs84, point)| {
+        .map(|(code, name, figure, wgs84, point, file)| {
             let inside = assigner.at_lonlat(Coord::from(point.wgs84));
-            let (district, placement, result) = match inside.area {
-                Some(_) => (inside.area, Placement::Inside, inside),
+            let (district, placement, nearest) = match inside.area {
+                Some(_) => (inside.area, Placement::Inside, inside.nearest),
                 None => match assigner.nearest_area_bng(Coord::from(point.bng)) {
-                    Some((d, metres)) => (
+                    Some((d, metres)) if metres <= COAST_TOLERANCE_M => (
                         Some(d),
                         Placement::Nearest(metres),
-                        assigner.in_district(d, Coord::from(point.bng)),
+                        assigner.in_district(d, Coord::from(point.bng)).nearest,
                     ),
-                    None => (None, Placement::Unplaced, inside),
+                    // Not in the study area: no district, no nearest team, no band.
+                    Some((_, metres)) => (None, Placement::Outside(metres), None),
+                    None => (None, Placement::Unplaced, inside.nearest),
                 },
             };
             let covered = district.is_some_and(|d| !coverage.areas[d].teams.is_empty());
-            let band = result
-                .nearest
-                .map(|(_, m)| Band::of(covered, m))
-                .or(if covered { Some(Band::Covered) } else { None });
+            let band = nearest.map(|(_, m)| Band::of(covered, m)).or(if covered {
+                Some(Band::Covered)
+            } else {
+                None
+            });
             SmallArea {
                 code,
                 name,
+                file,
                 figure,
                 wgs84,
                 point,
                 district,
                 placement,
-                nearest: result.nearest,
+                nearest,
                 band,
             }
         })
@@ -462,11 +513,33 @@ pub fn place(study: &mut Study, coverage: &Coverage, read: ReadSmallAreas) -> Sm
     let mut sum: Vec<(f64, f64, u64)> = vec![(0.0, 0.0, 0); n];
     let mut bands: Vec<Option<Bands>> = vec![None; n];
     let mut coastal = (0usize, 0.0f64);
+    let mut left_out = LeftOut {
+        per_file: read.files.iter().map(|_| (0, 0)).collect(),
+        ..LeftOut::default()
+    };
     for sa in &areas {
+        if let Some(f) = left_out.per_file.get_mut(sa.file) {
+            f.1 += 1;
+        }
+        if let Placement::Outside(m) = sa.placement {
+            left_out.nearest_m = if left_out.count == 0 {
+                m
+            } else {
+                left_out.nearest_m.min(m)
+            };
+            left_out.furthest_m = left_out.furthest_m.max(m);
+            left_out.count += 1;
+            left_out.babies += sa.figure.unwrap_or(0);
+            if let Some(f) = left_out.per_file.get_mut(sa.file) {
+                f.0 += 1;
+            }
+        }
         let Some(d) = sa.district else { continue };
         if let Placement::Nearest(m) = sa.placement {
             coastal.0 += 1;
             coastal.1 = coastal.1.max(m);
+            left_out.placed_nearest.0 += 1;
+            left_out.placed_nearest.1 += sa.figure.unwrap_or(0);
         }
         let b = bands[d].get_or_insert_with(Bands::default);
         if let (Some(f), Some(band)) = (sa.figure, sa.band) {
@@ -477,10 +550,21 @@ pub fn place(study: &mut Study, coverage: &Coverage, read: ReadSmallAreas) -> Sm
             s.2 += f;
         }
     }
+    if left_out.count > 0 {
+        notes.push(left_out.message(&read.files));
+    }
     if coastal.0 > 0 {
+        // Small areas left out show the small areas reach beyond the districts: then those
+        // just outside may be across a land border, not off a generalised coast.
+        let why = if left_out.count > 0 {
+            "off a generalised coast, or, as small areas beyond the districts were given, perhaps across a land border"
+        } else {
+            "the district boundaries are generalised at the coast"
+        };
         notes.push(format!(
-            "{} small area(s) have their representative point outside every district (the district boundaries are generalised at the coast); each was put in the nearest district (the furthest {:.1} km away)",
+            "{} small area(s) have their representative point outside every district but within {} km of one ({why}); each was put in the nearest district (the furthest {:.1} km away)",
             coastal.0,
+            COAST_TOLERANCE_M / 1000.0,
             coastal.1 / 1000.0
         ));
     }
@@ -532,7 +616,91 @@ pub fn place(study: &mut Study, coverage: &Coverage, read: ReadSmallAreas) -> Sm
         bands,
         figure_columns: read.figure_columns,
         sources: read.sources,
+        files: read.files,
+        left_out,
         notes,
+    }
+}
+
+impl LeftOut {
+    /// How far outside every district they are: "3.1 km", or "3.1 to 453.3 km".
+    fn distances(&self) -> String {
+        let (a, b) = (self.nearest_m / 1000.0, self.furthest_m / 1000.0);
+        if format!("{a:.1}") == format!("{b:.1}") {
+            format!("{b:.1} km")
+        } else {
+            format!("{a:.1} to {b:.1} km")
+        }
+    }
+
+    /// The warning, and the note in `summary.md`: how many small areas and babies were left
+    /// out, how far outside, from which files, and the likely cause.
+    pub fn message(&self, files: &[String]) -> String {
+        let n = crate::write::thousands;
+        let of_files: Vec<String> = self
+            .per_file
+            .iter()
+            .zip(files)
+            .filter(|((left, _), _)| *left > 0)
+            .map(|((left, all), file)| {
+                format!("{} of the {} in {file}", n(*left as u64), n(*all as u64))
+            })
+            .collect();
+        let (near, near_babies) = self.placed_nearest;
+        let nearest = if near > 0 {
+            format!(
+                ". The {} small area(s), holding {} babies, within {} km of a district were put in the nearest one, as for a generalised coastline; with small areas beyond the districts, they may instead lie across a land border and not belong in these figures",
+                n(near as u64),
+                n(near_babies),
+                COAST_TOLERANCE_M / 1000.0,
+            )
+        } else {
+            String::new()
+        };
+        format!(
+            "{} small area(s), holding {} babies, have their representative point more than {} km outside every district ({} away), so they are not in the study area and are left out of every figure (distance bands, totals, district points): {} (are the small areas for another place than the boundaries?){nearest}",
+            n(self.count as u64),
+            n(self.babies),
+            COAST_TOLERANCE_M / 1000.0,
+            self.distances(),
+            of_files.join("; "),
+        )
+    }
+}
+
+impl SmallAreas {
+    /// Says what [`place`] left out: a warning naming how many small areas and babies, or,
+    /// when every small area was left out (the small areas and the districts do not
+    /// overlap), an error naming the small-area files. `run`, `check` and `plan` all call it.
+    pub fn report_left_out(&self, diag: &mut Diagnostics) {
+        let l = &self.left_out;
+        if l.count == 0 {
+            return;
+        }
+        if l.count < self.areas.len() {
+            diag.warn("small areas", None, l.message(&self.files));
+            return;
+        }
+        diag.error(
+            &self.files.join(", "),
+            None,
+            format!(
+                "none of the {} small area(s) is in the districts: every one has its representative point more than {} km outside every district ({} away), so there is nothing to count (are the small areas for another place than the boundaries?)",
+                crate::write::thousands(l.count as u64),
+                COAST_TOLERANCE_M / 1000.0,
+                l.distances(),
+            ),
+        );
+    }
+
+    /// The notes other than the one about small areas left out, which
+    /// [`SmallAreas::report_left_out`] gives as a warning or error: for `check`, which lists
+    /// the notes alongside.
+    pub fn other_notes(&self) -> impl Iterator<Item = &String> {
+        let left_out = (self.left_out.count > 0).then(|| self.left_out.message(&self.files));
+        self.notes
+            .iter()
+            .filter(move |n| Some(n.as_str()) != left_out.as_deref())
     }
 }
 

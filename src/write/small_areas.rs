@@ -33,6 +33,10 @@ pub fn geojson(study: &Study, small: &SmallAreas) -> Vec<u8> {
                     Placement::Inside => "inside".to_string(),
                     Placement::Nearest(m) =>
                         format!("nearest district ({:.1} km away)", m / 1000.0),
+                    Placement::Outside(m) => format!(
+                        "left out: {:.1} km outside every district, in no figure",
+                        m / 1000.0
+                    ),
                     Placement::Unplaced => "no district".to_string(),
                 }),
             );

@@ -125,6 +125,7 @@ pub fn json(
                 "figure": sm.figure_columns,
                 "band_rule": BAND_RULE,
                 "distance_bands": uk.as_ref().map(bands_json),
+                "left_out": json!({"count": sm.left_out.count, "babies": sm.left_out.babies, "furthest_km": round(sm.left_out.furthest_m / 1000.0, 1)}),
                 "notes": sm.notes,
             }),
         );
@@ -199,6 +200,15 @@ pub fn markdown(
             percent_text(b.beyond_25km(), b.total()),
             thousands(b.total()),
             thousands(b.get(Band::Over50Km)),
+        );
+    }
+    if let Some(l) = small.map(|sm| &sm.left_out).filter(|l| l.count > 0) {
+        let _ = writeln!(
+            s,
+            "- A further **{}** babies, in {} small area(s) more than {} km outside every district, are left out of these figures (see below).",
+            thousands(l.babies),
+            thousands(l.count as u64),
+            crate::load::COAST_TOLERANCE_M / 1000.0,
         );
     }
     let _ = writeln!(

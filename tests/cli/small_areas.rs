@@ -293,6 +293,7 @@ pub fn tiny_squares(pts: &[(f64, f64, Option<u64>)]) -> covgap::small_areas::Rea
                 fig,
                 MultiPolygon::new(vec![sq]),
                 p,
+                0,
             )
         })
         .collect();
@@ -300,6 +301,7 @@ pub fn tiny_squares(pts: &[(f64, f64, Option<u64>)]) -> covgap::small_areas::Rea
         areas,
         figure_columns: vec![],
         sources: vec![],
+        files: vec!["tiny squares".into()],
     }
 }
 
@@ -312,14 +314,30 @@ mod conservation {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(32))]
         /// Band totals are conserved: every small area with a figure counts once, in its
-        /// district; districts sum to their nation, nations to the UK.
+        /// district, unless it is more than 2 km outside every district, when it counts in
+        /// none (and is counted as left out); districts sum to their nation, nations to the UK.
         #[test]
         fn band_totals_are_conserved(
             pts in prop::collection::vec((395_000.0f64..525_000.0, 295_000.0f64..335_000.0, prop::option::weighted(0.9, 0u64..500)), 1..60)
         ) {
+            use covgap::small_areas::Placement;
             let a = covgap::analyse_with_small_areas(squares_study(), tiny_squares(&pts));
             let sm = a.small_areas.as_ref().unwrap();
-            let total: u64 = pts.iter().filter_map(|p| p.2).sum();
+            let mut left_out = (0usize, 0u64);
+            for x in &sm.areas {
+                match x.placement {
+                    Placement::Inside => prop_assert!(x.district.is_some()),
+                    Placement::Nearest(m) => prop_assert!(m <= 2_000.0 && x.district.is_some(), "{m}"),
+                    Placement::Outside(m) => {
+                        prop_assert!(m > 2_000.0 && x.district.is_none() && x.band.is_none(), "{m}");
+                        left_out.0 += 1;
+                        left_out.1 += x.figure.unwrap_or(0);
+                    }
+                    Placement::Unplaced => prop_assert!(false, "no districts?"),
+                }
+            }
+            prop_assert_eq!((sm.left_out.count, sm.left_out.babies), left_out);
+            let total: u64 = pts.iter().filter_map(|p| p.2).sum::<u64>() - left_out.1;
             for (d, r) in a.coverage.areas.iter().enumerate() {
                 let want: u64 = sm.areas.iter().filter(|x| x.district == Some(d)).filter_map(|x| x.figure).sum();
                 prop_assert_eq!(r.bands.map_or(0, |b| b.total()), want);
@@ -336,5 +354,272 @@ mod conservation {
                 prop_assert_eq!(n, uk.bands.map_or(0, |b| b.get(band)));
             }
         }
+    }
+}
+
+/// Small areas more than 2 km outside every district (small areas for another place than the
+/// boundaries) are left out of every figure, with a warning, and when none is in the
+/// districts that is an error. tests/fixtures/small_areas/oxfordshire_near.geojson holds 200 m
+/// squares in WGS84 on the Oxfordshire districts, with teams/oxford_only.csv; distances to the
+/// districts measured with Shapely on the grid:
+/// - E01990001 (10) in Oxford: covered;
+/// - E01990002 (20) in Cherwell, 29.7 km from Oxford: 25-50 km;
+/// - E01990003 (30) in the Vale of White Horse, 6.2 km from Oxford: up to 10 km;
+/// - E01990004 (4) 1.0 km west of West Oxfordshire: within 2 km, so put in West Oxfordshire,
+///   28.1 km from Oxford: 25-50 km;
+/// - E01990005 (50) 3.1 km west of West Oxfordshire: left out;
+///
+/// and far_away.geojson two in Scotland, S01990001 (100) in Edinburgh and S01990002 (200) in
+/// Glasgow, 437.9 and 453.3 km from the nearest district: left out. So 64 babies are counted
+/// (10 covered, 30 up to 10 km, 24 at 25-50 km) and 350 in 3 small areas are left out. Before
+/// the fix every one went to the nearest district: 414 babies, 300 of them "over 50 km" in
+/// Cherwell.
+mod outside_the_districts {
+    use crate::{check, covgap_in, fixture, run, Outcome};
+
+    fn args(small_areas: &str) -> Vec<String> {
+        let f = fixture;
+        vec![
+            "--boundaries".into(),
+            f("boundaries/oxfordshire_wgs84.geojson"),
+            "--teams".into(),
+            f("teams/oxford_only.csv"),
+            "--small-areas".into(),
+            small_areas
+                .split(',')
+                .map(|n| f(&format!("small_areas/{n}")))
+                .collect::<Vec<_>>()
+                .join(","),
+            "--small-area-figures".into(),
+            f("small_areas/oxfordshire_near_far_figures.csv"),
+        ]
+    }
+
+    const NEAR_AND_FAR: &str = "oxfordshire_near.geojson,far_away.geojson";
+
+    fn with(cmd: fn(&[&str]) -> Outcome, small_areas: &str, extra: &[&str]) -> Outcome {
+        let mut a = args(small_areas);
+        a.extend(extra.iter().map(|s| s.to_string()));
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        cmd(&a)
+    }
+
+    fn plan(args: &[&str]) -> Outcome {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut all = vec!["plan", "--add", "1", "--out", "out"];
+        all.extend_from_slice(args);
+        covgap_in(dir.path(), &all, Some("out"))
+    }
+
+    /// The one warning, as `run`, `check` and `plan` all give it.
+    fn the_warning(o: &Outcome) -> String {
+        let w = o.warning_lines();
+        let left: Vec<&&str> = w.iter().filter(|l| l.contains("left out")).collect();
+        assert_eq!(left.len(), 1, "{}", o.stderr);
+        let w = left[0].to_string();
+        for part in [
+            "warning: small areas: 3 small area(s), holding 350 babies, have their representative point more than 2 km outside every district (3.1 to 453.3 km away), so they are not in the study area and are left out of every figure (distance bands, totals, district points): 1 of the 5 in ",
+            "oxfordshire_near.geojson; 2 of the 2 in ",
+            "far_away.geojson (are the small areas for another place than the boundaries?). ",
+            // E01990004, 1 km off West Oxfordshire, is still put there, but with small areas
+            // beyond the districts it may be across a land border: said so.
+            "The 1 small area(s), holding 4 babies, within 2 km of a district were put in the nearest one, as for a generalised coastline; with small areas beyond the districts, they may instead lie across a land border and not belong in these figures",
+        ] {
+            assert!(w.contains(part), "{w}");
+        }
+        w
+    }
+
+    #[test]
+    fn run_leaves_them_out_of_every_figure_and_says_so() {
+        let o = with(run, NEAR_AND_FAR, &["--small-areas-geojson"]);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        let warning = the_warning(&o);
+
+        let s = o.summary();
+        let sm = &s["small_areas"];
+        let uk = &sm["distance_bands"];
+        assert_eq!(
+            [
+                "babies_covered",
+                "babies_within_10km",
+                "babies_10_to_25km",
+                "babies_25_to_50km",
+                "babies_over_50km",
+                "babies_total"
+            ]
+            .map(|k| uk[k].as_u64().unwrap()),
+            [10, 30, 0, 24, 0, 64],
+            "{uk}"
+        );
+        assert_eq!(
+            sm["left_out"],
+            serde_json::json!({"count": 3, "babies": 350, "furthest_km": 453.3})
+        );
+        // The note in summary.json and summary.md is the warning's text.
+        let message = warning.trim_start_matches("warning: small areas: ");
+        assert_eq!(sm["notes"][0], message);
+        assert!(sm["notes"][1]
+            .as_str()
+            .unwrap()
+            .starts_with("1 small area(s) have their representative point outside every district but within 2 km of one (off a generalised coast, or, as small areas beyond the districts were given, perhaps across a land border)"));
+
+        let areas = o.areas();
+        let bands = |code: &str| {
+            [
+                "babies_covered",
+                "babies_within_10km",
+                "babies_10_to_25km",
+                "babies_25_to_50km",
+                "babies_over_50km",
+            ]
+            .map(|k| areas[code][k].as_u64().unwrap_or(0))
+        };
+        // Cherwell: only its own square, not Edinburgh's and Glasgow's 300 babies.
+        assert_eq!(bands("E07000177"), [0, 0, 0, 20, 0]);
+        // West Oxfordshire: the square 1 km off its edge, not the one 3.1 km off.
+        assert_eq!(bands("E07000181"), [0, 0, 0, 4, 0]);
+        assert_eq!(bands("E07000178"), [10, 0, 0, 0, 0]);
+
+        let md = o.text("summary.md");
+        for line in [
+            "- **24** babies live more than 25 km from the nearest team (37.5% of the 64 in the small areas given), and **0** more than 50 km.",
+            "- A further **350** babies, in 3 small area(s) more than 2 km outside every district, are left out of these figures (see below).",
+            &format!("- {message}."),
+        ] {
+            assert!(md.lines().any(|l| l == line), "{line}\n{md}");
+        }
+
+        // run.json's problems carry the warning, as the terminal showed it.
+        let problems = o.json("run.json")["problems"].clone();
+        assert!(
+            problems
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p["severity"] == "warning" && p["message"] == message),
+            "{problems}"
+        );
+
+        // small_areas.geojson: each left out says so and has no district, team or band.
+        let sa = o.json("small_areas.geojson");
+        let got: Vec<(String, serde_json::Value, String, serde_json::Value)> = crate::features(&sa)
+            .iter()
+            .map(|f| {
+                let p = &f["properties"];
+                (
+                    p["code"].as_str().unwrap().to_string(),
+                    p["district_code"].clone(),
+                    p["placed"].as_str().unwrap().to_string(),
+                    p["band"].clone(),
+                )
+            })
+            .collect();
+        let null = serde_json::Value::Null;
+        let want = [
+            (
+                "E01990001",
+                "E07000178".into(),
+                "inside",
+                "babies_covered".into(),
+            ),
+            (
+                "E01990002",
+                "E07000177".into(),
+                "inside",
+                "babies_25_to_50km".into(),
+            ),
+            (
+                "E01990003",
+                "E07000180".into(),
+                "inside",
+                "babies_within_10km".into(),
+            ),
+            (
+                "E01990004",
+                "E07000181".into(),
+                "nearest district (1.0 km away)",
+                "babies_25_to_50km".into(),
+            ),
+            (
+                "E01990005",
+                null.clone(),
+                "left out: 3.1 km outside every district, in no figure",
+                null.clone(),
+            ),
+            (
+                "S01990001",
+                null.clone(),
+                "left out: 437.9 km outside every district, in no figure",
+                null.clone(),
+            ),
+            (
+                "S01990002",
+                null.clone(),
+                "left out: 453.3 km outside every district, in no figure",
+                null.clone(),
+            ),
+        ]
+        .map(
+            |(c, d, p, b): (&str, serde_json::Value, &str, serde_json::Value)| {
+                (c.to_string(), d, p.to_string(), b)
+            },
+        );
+        assert_eq!(got, want.to_vec());
+    }
+
+    #[test]
+    fn check_gives_the_same_warning_once() {
+        let r = with(run, NEAR_AND_FAR, &[]);
+        let c = with(check, NEAR_AND_FAR, &["--small-areas-geojson"]);
+        assert_eq!(c.code, 0, "{}", c.stderr);
+        assert_eq!(the_warning(&c), the_warning(&r));
+        c.assert_stderr_has(&[
+            "7 small areas read, 4 placed in a district, 3 left out (outside every district, 350 babies), figure total 64; 0 error(s), 1 warning(s)",
+        ]);
+        // Not repeated as a note.
+        assert!(
+            !c.stderr.contains("note: small areas: 3 small area(s)"),
+            "{}",
+            c.stderr
+        );
+        assert!(c.cwd_entries.is_empty(), "check wrote {:?}", c.cwd_entries);
+    }
+
+    #[test]
+    fn plan_counts_only_the_small_areas_in_the_districts_and_says_so() {
+        let p = with(plan, NEAR_AND_FAR, &[]);
+        assert_eq!(p.code, 0, "{}", p.stderr);
+        let warning = the_warning(&p);
+        p.assert_stderr_has(&["of the 64 babies in 4 small areas"]);
+        let problems = p.json("run.json")["problems"].clone();
+        let message = warning.trim_start_matches("warning: small areas: ");
+        assert!(
+            problems
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|x| x["severity"] == "warning" && x["message"] == message),
+            "{problems}"
+        );
+    }
+
+    #[test]
+    fn no_overlap_at_all_is_an_error_naming_the_file_and_nothing_is_written() {
+        let error = "far_away.geojson: none of the 2 small area(s) is in the districts: every one has its representative point more than 2 km outside every district (437.9 to 453.3 km away), so there is nothing to count (are the small areas for another place than the boundaries?)";
+        let r = with(run, "far_away.geojson", &[]);
+        let c = with(check, "far_away.geojson", &[]);
+        let p = with(plan, "far_away.geojson", &[]);
+        for (o, what) in [(&r, "run"), (&c, "check"), (&p, "plan")] {
+            assert_eq!(o.code, 1, "{what}: {}", o.stderr);
+            let errors = o.error_lines();
+            assert_eq!(errors.len(), 1, "{what}: {}", o.stderr);
+            assert!(errors[0].starts_with("error: /"), "{what}: {}", errors[0]);
+            assert!(errors[0].ends_with(error), "{what}: {}", errors[0]);
+            assert!(o.files.is_none(), "{what} wrote {:?}", o.files);
+            assert!(o.cwd_entries.is_empty(), "{what} wrote {:?}", o.cwd_entries);
+        }
+        r.assert_stderr_has(&["nothing was written"]);
+        c.assert_stderr_has(&["2 small areas read, 0 placed in a district, 2 left out (outside every district, 300 babies), figure total 0; 1 error(s)"]);
     }
 }
