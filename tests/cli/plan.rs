@@ -736,3 +736,37 @@ fn instance_named_as_an_output_is_refused() {
         .collect();
     assert!(written.is_empty(), "{written:?}");
 }
+
+/// More new sites than there are candidates can add nothing: any N, up to the largest number
+/// the flag takes, gives the plan N = the candidate count gives, as quickly, and says that more
+/// would add nothing (it used to panic on "capacity overflow", or solve once per n up to N).
+#[test]
+fn add_beyond_the_candidates_plans_as_many_as_there_are() {
+    let plan = |add: &str| {
+        let (mut cmd, dir) = covgap();
+        cmd.args(["plan", "--add", add, "--out", "out", "-q", "--boundaries"])
+            .arg(fixture("boundaries/oxfordshire_wgs84.geojson"))
+            .arg("--teams")
+            .arg(fixture("teams/oxford_only.csv"))
+            .timeout(std::time::Duration::from_secs(60))
+            .assert()
+            .success();
+        (read(&dir, "out/plan.csv"), read(&dir, "out/plan.md"))
+    };
+    // Oxfordshire's five districts, one with a team: four candidate sites.
+    let (all_four, md) = plan("4");
+    assert_eq!(
+        rows(&all_four).iter().filter(|r| r[0] == "exact").count(),
+        5,
+        "{all_four}"
+    );
+    assert!(!md.contains("more sites would add nothing"), "{md}");
+    for add in ["5", "100000000", &usize::MAX.to_string()] {
+        let (csv, md) = plan(add);
+        assert_eq!(csv, all_four, "--add {add}");
+        assert!(
+            md.contains("Every demand point the candidates can reach is covered after 4 site(s); more sites would add nothing."),
+            "--add {add}: {md}"
+        );
+    }
+}
