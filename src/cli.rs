@@ -176,6 +176,7 @@ struct PlanArgs {
     #[arg(long, value_name = "FILE")]
     export_instance: Option<PathBuf>,
     /// Time limit for the exact solve; past it the best plan found is reported as unproven.
+    /// More than 1000000000 (about 32 years) means no limit.
     #[arg(long, value_name = "SECONDS", default_value_t = 60.0, value_parser = parse_seconds)]
     exact_seconds: f64,
     /// Folder to write the outputs into (created if needed).

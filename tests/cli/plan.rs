@@ -770,3 +770,19 @@ fn add_beyond_the_candidates_plans_as_many_as_there_are() {
         );
     }
 }
+
+/// A time limit too long to count (past what the solver's clock holds) is no limit: the exact
+/// plan is solved and proven, not a panic converting the seconds.
+#[test]
+fn exact_seconds_too_long_to_count_means_no_limit() {
+    for seconds in ["1e19", "1e308"] {
+        let (mut cmd, dir) = covgap();
+        cmd.args(["plan", "--add", "3", "--exact-seconds", seconds])
+            .args(["--out", "out", "-q"])
+            .assert()
+            .success();
+        let md = read(&dir, "out/plan.md");
+        assert!(md.contains("proven optimal"), "{seconds}: {md}");
+        assert!(!md.contains("not proven optimal"), "{seconds}: {md}");
+    }
+}
