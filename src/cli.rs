@@ -64,7 +64,9 @@ struct AssignArgs {
     /// Input columns to copy to the output, comma-separated [default: all of them].
     #[arg(long, value_name = "NAMES", value_delimiter = ',')]
     keep_columns: Option<Vec<String>>,
-    /// Worker threads [default: one per core]. Results are the same whatever the number.
+    /// Worker threads [default: one per core], but no more than the chunks of the file worked
+    /// on at once (8 chunks of 1 MiB, fewer for a smaller file). Results are the same whatever
+    /// the number.
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
 }
