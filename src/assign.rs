@@ -33,6 +33,7 @@ use crate::read::points::{Chunk, Chunker, PointColumns, PointGiven, PointLayout}
 use crate::read::postcodes::{lookup_postcodes, postcode_key, Outcodes};
 use crate::read::teams::BaseGiven;
 use crate::read::text::open_stream;
+use crate::write::tables::csv_field;
 
 /// The answer for one point.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -497,8 +498,10 @@ impl Ctx<'_, '_> {
             if !self.write {
                 continue;
             }
+            // The input's own cells too: the output is opened in spreadsheets.
             for &i in self.keep {
-                w.write_field(rec.get(i).unwrap_or(b"")).map_err(csv_err)?;
+                w.write_field(csv_field(rec.get(i).unwrap_or(b"")))
+                    .map_err(csv_err)?;
             }
             let area = result.and_then(|r| r.area).map(|a| &study.areas[a]);
             let team = result.and_then(|r| r.nearest);
@@ -514,7 +517,7 @@ impl Ctx<'_, '_> {
                 by.map_or("", |b| b.key()),
             ];
             for f in fields {
-                w.write_field(f).map_err(csv_err)?;
+                w.write_field(csv_field(f.as_bytes())).map_err(csv_err)?;
             }
             w.write_record(None::<&[u8]>).map_err(csv_err)?;
             if self.geojson {
@@ -1002,7 +1005,12 @@ pub fn assign_file(
         })
         .collect();
     header
-        .write_record(keep.iter().map(|&i| &layout.headers[i]).chain(added.iter()))
+        .write_record(
+            keep.iter()
+                .map(|&i| &layout.headers[i])
+                .chain(added.iter())
+                .map(|h| csv_field(h.as_bytes())),
+        )
         .map_err(csv_err)?;
     csv_w
         .write_all(&header.into_inner().expect("memory"))

@@ -1,0 +1,155 @@
+//! Names from the inputs that a spreadsheet or a Markdown table would misread: each output
+//! keeps them as text, whatever they hold.
+
+use std::path::Path;
+
+use crate::{covgap_at, fixture, read_csv};
+
+/// A team named like an Excel formula, covering Oxford.
+const FORMULA_TEAM: &str = r#"=HYPERLINK("http://x","click")"#;
+
+/// Oxfordshire's districts with Cherwell (which has no team) renamed to `name`.
+fn boundaries_with_cherwell_named(dir: &Path, name: &str) -> String {
+    let text = std::fs::read_to_string(fixture("boundaries/oxfordshire_wgs84.geojson")).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    for f in doc["features"].as_array_mut().unwrap() {
+        if f["properties"]["LAD24CD"] == "E07000177" {
+            f["properties"]["LAD24NM"] = name.into();
+        }
+    }
+    let path = dir.join("boundaries.geojson");
+    std::fs::write(&path, doc.to_string()).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+/// A team list of one team, `name`, serving the districts `areas` (`;`-separated).
+fn teams_file(dir: &Path, file: &str, name: &str, areas: &str) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["name", "areas_served"]).unwrap();
+    w.write_record([name, areas]).unwrap();
+    let path = dir.join(file);
+    std::fs::write(&path, w.into_inner().unwrap()).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+/// The row of `rows` (header first) whose `key` column is `value`, as column name to cell.
+fn row<'a>(rows: &'a [Vec<String>], key: &str, value: &str) -> Vec<(&'a str, &'a str)> {
+    let k = rows[0].iter().position(|h| h == key).expect(key);
+    let r = rows[1..]
+        .iter()
+        .find(|r| r[k] == value)
+        .unwrap_or_else(|| panic!("no row with {key} {value}: {rows:?}"));
+    rows[0]
+        .iter()
+        .map(String::as_str)
+        .zip(r.iter().map(String::as_str))
+        .collect()
+}
+
+fn cell<'a>(row: &[(&str, &'a str)], column: &str) -> &'a str {
+    row.iter()
+        .find(|(h, _)| *h == column)
+        .unwrap_or_else(|| panic!("no column {column}"))
+        .1
+}
+
+/// Excel runs a cell beginning with =, +, -, @, tab or CR as a formula: every CSV covgap
+/// writes puts an apostrophe before such a name, and leaves numbers (negative ones too) and
+/// codes as they are.
+#[test]
+fn csv_cells_that_excel_would_run_as_formulas_are_written_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let boundaries = boundaries_with_cherwell_named(dir.path(), "@Cherwell");
+    let teams = teams_file(dir.path(), "teams.csv", FORMULA_TEAM, "E07000178");
+    let run = |out: &str, teams: &str| {
+        covgap_at(&dir)
+            .args(["run", "-q", "--out", out, "--boundaries", &boundaries])
+            .args(["--teams", teams])
+            .assert()
+            .success();
+    };
+    run("run", &teams);
+    let gaps = read_csv(&dir.path().join("run/gaps.csv"));
+    let cherwell = row(&gaps, "code", "E07000177");
+    assert_eq!(cell(&cherwell, "name"), "'@Cherwell");
+    assert_eq!(cell(&cherwell, "nearest_team"), format!("'{FORMULA_TEAM}"));
+    assert!(cell(&cherwell, "nearest_team_km").parse::<f64>().is_ok());
+    let rollups = read_csv(&dir.path().join("run/rollups.csv"));
+    assert_eq!(cell(&row(&rollups, "level", "uk"), "code"), "K02000001");
+
+    // plan.csv names the candidate site (in Banbury, Cherwell) as it was given, as text.
+    std::fs::write(
+        dir.path().join("candidates.csv"),
+        "name,latitude,longitude\n+Banbury,52.06,-1.34\n",
+    )
+    .unwrap();
+    covgap_at(&dir)
+        .args([
+            "plan",
+            "-q",
+            "--add",
+            "1",
+            "--out",
+            "plan",
+            "--boundaries",
+            &boundaries,
+        ])
+        .args(["--teams", &teams, "--candidates", "candidates.csv"])
+        .assert()
+        .success();
+    let plan = read_csv(&dir.path().join("plan/plan.csv"));
+    let site = row(&plan, "n", "1");
+    assert_eq!(cell(&site, "site"), "'+Banbury");
+    assert_eq!(cell(&site, "district_code"), "E07000177");
+    assert_eq!(cell(&site, "district_name"), "'@Cherwell");
+
+    // diff.csv: the team's name as text, and a fall in the figures still a negative number.
+    let more = teams_file(
+        dir.path(),
+        "more.csv",
+        "-Cherwell team",
+        "E07000177;E07000178",
+    );
+    run("more", &more);
+    covgap_at(&dir)
+        .args(["diff", "more", "run", "--out", "diff"])
+        .assert()
+        .success();
+    let diff = read_csv(&dir.path().join("diff/diff.csv"));
+    assert_eq!(
+        cell(&row(&diff, "section", "team_removed"), "name"),
+        "'-Cherwell team"
+    );
+    let covered = diff[1..]
+        .iter()
+        .find(|r| r[0] == "headline" && r[3] == "areas_covered")
+        .unwrap_or_else(|| panic!("{diff:?}"));
+    assert_eq!(covered[6], "-1", "{covered:?}");
+
+    // assign copies the points' own cells and adds the team's name: as text, with negative
+    // longitudes kept as numbers.
+    std::fs::write(
+        dir.path().join("points.csv"),
+        "id,latitude,longitude,note\n=1+1,52.06,-1.34,@me\n",
+    )
+    .unwrap();
+    covgap_at(&dir)
+        .args([
+            "assign",
+            "-q",
+            "--points",
+            "points.csv",
+            "--out",
+            "points_out.csv",
+        ])
+        .args(["--boundaries", &boundaries, "--teams", &teams])
+        .assert()
+        .success();
+    let points = read_csv(&dir.path().join("points_out.csv"));
+    let p = row(&points, "longitude", "-1.34");
+    assert_eq!(cell(&p, "id"), "'=1+1");
+    assert_eq!(cell(&p, "note"), "'@me");
+    assert_eq!(cell(&p, "area_code"), "E07000177");
+    assert_eq!(cell(&p, "area_name"), "'@Cherwell");
+    assert_eq!(cell(&p, "nearest_team"), format!("'{FORMULA_TEAM}"));
+}
