@@ -48,6 +48,36 @@ fn is_number(cell: &[u8]) -> bool {
         .is_some_and(f64::is_finite)
 }
 
+/// Text for a cell of a Markdown table (`summary.md`, `plan.md`, `diff.md`): a `|` would end
+/// the cell and a line break the row, so `|` becomes `\|` and each line break (LF, CR or CRLF)
+/// a space. A backslash becomes `\\` (which shows as one), so that one just before a `|` cannot
+/// turn the `\|` back into a cell's end.
+///
+/// # Examples
+/// ```
+/// use covgap::write::tables::markdown_cell;
+/// assert_eq!(markdown_cell("Bath | NE Somerset"), "Bath \\| NE Somerset");
+/// assert_eq!(markdown_cell("Perinatal\r\nteam"), "Perinatal team");
+/// assert_eq!(markdown_cell("Leeds"), "Leeds");
+/// ```
+pub fn markdown_cell(text: &str) -> Cow<'_, str> {
+    if !text.contains(['|', '\\', '\n', '\r']) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 4);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '|' => out.push_str("\\|"),
+            '\\' => out.push_str("\\\\"),
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\r' | '\n' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// `gaps.csv`: uncovered areas, largest figure first.
 pub fn gaps(study: &Study, cov: &Coverage) -> Vec<u8> {
     let key = study.demand.measure.key();
@@ -168,6 +198,18 @@ mod tests {
         ] {
             assert_eq!(cell(s), format!("'{s}"), "{s:?}");
         }
+    }
+
+    #[test]
+    fn markdown_cells_keep_their_row_whole() {
+        assert_eq!(markdown_cell("a|b||c"), "a\\|b\\|\\|c");
+        assert_eq!(
+            markdown_cell("one\ntwo\rthree\r\nfour"),
+            "one two three four"
+        );
+        assert_eq!(markdown_cell("Ynys Môn"), "Ynys Môn");
+        // Not `a\\|`, where the first backslash would escape the second and the pipe end the cell.
+        assert_eq!(markdown_cell("a\\|b"), "a\\\\\\|b");
     }
 
     #[test]

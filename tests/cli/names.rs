@@ -153,3 +153,118 @@ fn csv_cells_that_excel_would_run_as_formulas_are_written_as_text() {
     assert_eq!(cell(&p, "area_name"), "'@Cherwell");
     assert_eq!(cell(&p, "nearest_team"), format!("'{FORMULA_TEAM}"));
 }
+
+/// The cells of a Markdown table row as GitHub reads them: split at each `|` not escaped by a
+/// backslash (a backslash escapes the character after it).
+fn markdown_cells(row: &str) -> Vec<String> {
+    let mut cells = vec![String::new()];
+    let mut chars = row.trim().chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let cell = cells.last_mut().unwrap();
+                cell.push(c);
+                cell.extend(chars.next());
+            }
+            '|' => cells.push(String::new()),
+            c => cells.last_mut().unwrap().push(c),
+        }
+    }
+    // The text before the first pipe and after the last is no cell.
+    cells[1..cells.len() - 1]
+        .iter()
+        .map(|c| c.trim().to_string())
+        .collect()
+}
+
+/// Every table in `md` has as many cells in each row as in its header; returns the rows.
+fn whole_tables(md: &str, what: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let mut width = None;
+    for line in md.lines() {
+        if !line.starts_with('|') {
+            width = None;
+            continue;
+        }
+        let cells = markdown_cells(line);
+        let w = *width.get_or_insert(cells.len());
+        assert_eq!(
+            cells.len(),
+            w,
+            "{what}: a row of {} cells in a table of {w}: {line}\n{md}",
+            cells.len()
+        );
+        rows.push(cells);
+    }
+    rows
+}
+
+/// A `|` or a line break in a name would split a Markdown table's cell or row: summary.md,
+/// plan.md and diff.md keep every row whole, the name escaped (`\|`, a space for the break).
+#[test]
+fn names_with_pipes_and_line_breaks_keep_markdown_tables_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let boundaries = boundaries_with_cherwell_named(dir.path(), "Banbury | Bicester\nNorth");
+    let cherwell = r"Banbury \| Bicester North";
+    let teams = teams_file(
+        dir.path(),
+        "teams.csv",
+        "PAIRS | Oxford\r\nCity",
+        "E07000178",
+    );
+    let team = r"PAIRS \| Oxford City";
+    let has = |rows: &[Vec<String>], cells: &[&str]| {
+        rows.iter()
+            .any(|r| cells.iter().all(|c| r.iter().any(|x| x == c)))
+    };
+    let run = |out: &str, teams: &str| {
+        covgap_at(&dir)
+            .args(["run", "-q", "--out", out, "--boundaries", &boundaries])
+            .args(["--teams", teams])
+            .assert()
+            .success();
+        std::fs::read_to_string(dir.path().join(out).join("summary.md")).unwrap()
+    };
+    let summary = run("run", &teams);
+    let rows = whole_tables(&summary, "summary.md");
+    assert!(has(&rows, &[cherwell, "E07000177", team]), "{summary}");
+
+    std::fs::write(
+        dir.path().join("candidates.csv"),
+        "name,latitude,longitude\nSite | Banbury,52.06,-1.34\n",
+    )
+    .unwrap();
+    covgap_at(&dir)
+        .args([
+            "plan",
+            "-q",
+            "--add",
+            "1",
+            "--out",
+            "plan",
+            "--boundaries",
+            &boundaries,
+        ])
+        .args(["--teams", &teams, "--candidates", "candidates.csv"])
+        .assert()
+        .success();
+    let plan = std::fs::read_to_string(dir.path().join("plan/plan.md")).unwrap();
+    let rows = whole_tables(&plan, "plan.md");
+    assert!(has(&rows, &[r"Site \| Banbury (E07000177)"]), "{plan}");
+    let summary = std::fs::read_to_string(dir.path().join("plan/summary.md")).unwrap();
+    whole_tables(&summary, "plan's summary.md");
+
+    // Cherwell gains a team whose name has a pipe too: diff.md's table of areas newly covered.
+    let more = teams_file(dir.path(), "more.csv", "Banbury|Bicester team", "E07000177");
+    run("more", &more);
+    covgap_at(&dir)
+        .args(["diff", "run", "more", "--out", "diff"])
+        .assert()
+        .success();
+    let diff = std::fs::read_to_string(dir.path().join("diff/diff.md")).unwrap();
+    let rows = whole_tables(&diff, "diff.md");
+    assert!(
+        has(&rows, &["E07000177", cherwell, r"Banbury\|Bicester team"]),
+        "{diff}"
+    );
+}
