@@ -33,6 +33,7 @@ use crate::read::points::{Chunk, Chunker, PointColumns, PointGiven, PointLayout}
 use crate::read::postcodes::{lookup_postcodes, postcode_key, Outcodes};
 use crate::read::teams::BaseGiven;
 use crate::read::text::open_stream;
+use crate::write::tables::csv_field;
 
 /// The answer for one point.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -226,7 +227,8 @@ pub struct PointsInput {
     pub columns: PointColumns,
     /// ONS Postcode Directory for points given only by postcode.
     pub postcodes: Option<PathBuf>,
-    /// Worker threads; `None` for one per core.
+    /// Worker threads; `None` for one per core. Never more are started than the chunks worked
+    /// on at once (see [`PointsInput::chunk_bytes`]).
     pub threads: Option<usize>,
     /// Bytes per chunk handed to a worker (results never depend on it).
     pub chunk_bytes: usize,
@@ -499,8 +501,10 @@ impl Ctx<'_, '_> {
             if !self.write {
                 continue;
             }
+            // The input's own cells too: the output is opened in spreadsheets.
             for &i in self.keep {
-                w.write_field(rec.get(i).unwrap_or(b"")).map_err(csv_err)?;
+                w.write_field(csv_field(rec.get(i).unwrap_or(b"")))
+                    .map_err(csv_err)?;
             }
             let area = result.and_then(|r| r.area).map(|a| &study.areas[a]);
             let team = result.and_then(|r| r.nearest);
@@ -516,7 +520,7 @@ impl Ctx<'_, '_> {
                 by.map_or("", |b| b.key()),
             ];
             for f in fields {
-                w.write_field(f).map_err(csv_err)?;
+                w.write_field(csv_field(f.as_bytes())).map_err(csv_err)?;
             }
             w.write_record(None::<&[u8]>).map_err(csv_err)?;
             if self.geojson {
@@ -748,10 +752,11 @@ impl Progress for () {
 }
 
 /// A points file opened for streaming, with everything reading its rows needs: the worker
-/// pool, the header's layout, the postcodes looked up in the directory and the postcode
-/// districts' centroids.
+/// threads asked for, the header's layout, the postcodes looked up in the directory and the
+/// postcode districts' centroids.
 struct OpenPoints {
-    pool: rayon::ThreadPool,
+    /// Worker threads asked for (`--threads`; `None` for one per core).
+    threads: Option<usize>,
     layout: PointLayout,
     found: HashMap<String, (f64, f64)>,
     outcodes: Outcodes,
@@ -762,16 +767,6 @@ struct OpenPoints {
 impl OpenPoints {
     /// Opens the file; the stream it returns is positioned at the first record.
     fn open(input: &PointsInput) -> Result<(OpenPoints, BufReader<Box<dyn Read + Send>>)> {
-        let pool = {
-            let mut b = rayon::ThreadPoolBuilder::new();
-            if let Some(n) = input.threads {
-                b = b.num_threads(n.max(1));
-            }
-            b.build().map_err(|e| Error::Format {
-                path: PathBuf::from("--threads"),
-                message: e.to_string(),
-            })?
-        };
         let found = match &input.postcodes {
             Some(dir) => {
                 let wanted = wanted_postcodes(input)?;
@@ -788,7 +783,7 @@ impl OpenPoints {
         let (layout, stream) = open_points(input, Some(counter.clone()))?;
         Ok((
             OpenPoints {
-                pool,
+                threads: input.threads,
                 layout,
                 found,
                 outcodes,
@@ -820,9 +815,23 @@ impl OpenPoints {
     }
 }
 
+/// Chunks worked on at once: a batch of them is read, then processed in parallel.
+const BATCH: usize = 8;
+
+/// The worker threads for `chunks` chunks at once: as many as asked for (`None`: one per
+/// core, at least 1), but never more than the chunks, since each chunk is one thread's work
+/// and a thread with none only costs time and memory (10,000 idle workers took minutes and a
+/// gigabyte to start and stop).
+fn worker_threads(asked: Option<usize>, chunks: usize) -> usize {
+    let asked =
+        asked.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    asked.min(chunks).max(1)
+}
+
 /// Streams the records of `stream` through `ctx`: chunks of whole records are read on one
-/// thread, processed in batches on the pool, and handed in input order, one by one, to
-/// `sink` on another thread (so writing overlaps the next batch). Returns the merged counts.
+/// thread, processed in batches on a pool of [`worker_threads`] for the first batch, and
+/// handed in input order, one by one, to `sink` on another thread (so writing overlaps the
+/// next batch). Returns the merged counts.
 fn stream_chunks(
     ctx: &Ctx,
     open: &OpenPoints,
@@ -831,13 +840,12 @@ fn stream_chunks(
     progress: &dyn Progress,
     sink: &mut (dyn FnMut(ChunkOut) -> Result<()> + Send),
 ) -> Result<AssignStats> {
-    let (pool, counter, path) = (&open.pool, &open.counter, &input.points);
+    let (counter, path) = (&open.counter, &input.points);
     let chunk_bytes = if input.chunk_bytes == 0 {
         1 << 20
     } else {
         input.chunk_bytes
     };
-    const BATCH: usize = 8;
     std::thread::scope(|scope| -> Result<AssignStats> {
         let (tx, rx) = sync_channel::<std::io::Result<Chunk>>(BATCH * 2);
         let reader = scope.spawn(move || {
@@ -869,6 +877,7 @@ fn stream_chunks(
             Ok(stats)
         });
         let mut result = Ok(());
+        let mut pool: Option<rayon::ThreadPool> = None;
         let mut batch: Vec<Chunk> = Vec::with_capacity(BATCH);
         let mut rx_iter = rx.into_iter();
         loop {
@@ -888,6 +897,23 @@ fn stream_chunks(
             if result.is_err() || batch.is_empty() {
                 break;
             }
+            // Made for the first batch: a short one is the whole file.
+            if pool.is_none() {
+                let built = rayon::ThreadPoolBuilder::new()
+                    .num_threads(worker_threads(open.threads, batch.len()))
+                    .build();
+                match built {
+                    Ok(p) => pool = Some(p),
+                    Err(e) => {
+                        result = Err(Error::Format {
+                            path: PathBuf::from("--threads"),
+                            message: e.to_string(),
+                        });
+                        break;
+                    }
+                }
+            }
+            let pool = pool.as_ref().expect("made above");
             let outs: Result<Vec<ChunkOut>> =
                 pool.install(|| batch.par_iter().map(|c| ctx.process(c)).collect());
             progress.set(counter.load(std::sync::atomic::Ordering::Relaxed));
@@ -991,7 +1017,12 @@ pub fn assign_file(
         })
         .collect();
     header
-        .write_record(keep.iter().map(|&i| &layout.headers[i]).chain(added.iter()))
+        .write_record(
+            keep.iter()
+                .map(|&i| &layout.headers[i])
+                .chain(added.iter())
+                .map(|h| csv_field(h.as_bytes())),
+        )
         .map_err(csv_err)?;
     csv_w
         .write_all(&header.into_inner().expect("memory"))
@@ -1060,6 +1091,17 @@ pub fn check_file(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_more_workers_than_chunks() {
+        assert_eq!(worker_threads(Some(10_000), 1), 1);
+        assert_eq!(worker_threads(Some(10_000), BATCH), BATCH);
+        assert_eq!(worker_threads(Some(3), BATCH), 3);
+        assert_eq!(worker_threads(Some(0), 5), 1);
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        assert_eq!(worker_threads(None, BATCH), cores.min(BATCH));
+        assert_eq!(worker_threads(None, 1), 1);
+    }
 
     #[test]
     fn kilometres_to_ten_metres() {

@@ -64,7 +64,9 @@ struct AssignArgs {
     /// Input columns to copy to the output, comma-separated [default: all of them].
     #[arg(long, value_name = "NAMES", value_delimiter = ',')]
     keep_columns: Option<Vec<String>>,
-    /// Worker threads [default: one per core]. Results are the same whatever the number.
+    /// Worker threads [default: one per core], but no more than the chunks of the file worked
+    /// on at once (8 chunks of 1 MiB, fewer for a smaller file). Results are the same whatever
+    /// the number.
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
 }
@@ -176,6 +178,7 @@ struct PlanArgs {
     #[arg(long, value_name = "FILE")]
     export_instance: Option<PathBuf>,
     /// Time limit for the exact solve; past it the best plan found is reported as unproven.
+    /// More than 1000000000 (about 32 years) means no limit.
     #[arg(long, value_name = "SECONDS", default_value_t = 60.0, value_parser = parse_seconds)]
     exact_seconds: f64,
     /// Folder to write the outputs into (created if needed).

@@ -24,6 +24,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::error::{Error, Result};
+use crate::write::tables::markdown_cell as md_cell;
 use crate::write::{excel_csv, thousands};
 
 /// A team as one run's `teams.geojson` lists it.
@@ -466,7 +467,7 @@ impl Diff {
             let _ = writeln!(
                 s,
                 "| {} | {} | {} | {} | {} |",
-                c.name,
+                md_cell(&c.name),
                 field_words(c.field, m),
                 fmt_num(c.field, c.old),
                 fmt_num(c.field, c.new),
@@ -527,10 +528,11 @@ impl Diff {
             for (code, a) in rows {
                 let _ = writeln!(
                     s,
-                    "| {code} | {} | {} | {} |",
-                    a.name,
+                    "| {} | {} | {} | {} |",
+                    md_cell(code),
+                    md_cell(&a.name),
                     a.figure.map(thousands).unwrap_or_else(|| "n/a".into()),
-                    a.teams
+                    md_cell(&a.teams)
                 );
             }
         };

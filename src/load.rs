@@ -61,6 +61,9 @@ fn input(path: &Option<PathBuf>, builtin: fn() -> Input) -> Input {
     path.clone().map(Input::File).unwrap_or_else(builtin)
 }
 
+/// The period of the user's own figures when `--period` does not give it.
+pub const PERIOD_NOT_STATED: &str = "period not stated with --period";
+
 /// Reads and checks every input and builds the study. Record-level problems go to `diag`;
 /// the caller decides whether errors among them stop the run (`run`) or are only listed
 /// (`check`). A figures or team file that cannot be read at all is one error in `diag`, so
@@ -90,9 +93,12 @@ pub fn load(inputs: &Inputs, diag: &mut Diagnostics) -> Result<Study> {
     let (teams, evidence_rule, teams_label) = load_teams(inputs, &areas, diag)?;
     let (period, figures_source) = match (&inputs.births, measure) {
         (Some(p), _) => (
-            inputs.period.clone().unwrap_or_else(|| {
-                "as given in the figures file (not stated; use --period)".into()
-            }),
+            // Read after the figure's name ("live births, ..."), often inside parentheses
+            // already, so no parentheses of its own.
+            inputs
+                .period
+                .clone()
+                .unwrap_or_else(|| PERIOD_NOT_STATED.into()),
             match &sheet {
                 Some(sh) => format!("{}, sheet {sh:?}", p.display()),
                 None => p.display().to_string(),

@@ -22,7 +22,8 @@ use crate::plan::instance::MaxCover;
 /// Limits that keep the exact solve from running on without end.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Limits {
-    /// Seconds the solver may take.
+    /// Seconds the solver may take; more than [`NO_LIMIT_BEYOND_SECONDS`] (or NaN) means no
+    /// limit, and less than 0 is 0.
     pub seconds: f64,
     /// The most candidate sites (after reduction) the exact solve is tried on.
     pub max_candidates: usize,
@@ -34,6 +35,21 @@ impl Default for Limits {
             seconds: 60.0,
             max_candidates: 2_000,
         }
+    }
+}
+
+/// A time limit longer than this (about 32 years) is no practical limit, and the solver is
+/// given none: the solver's clock cannot count to much larger ones (1e19 seconds overflows it).
+pub const NO_LIMIT_BEYOND_SECONDS: f64 = 1e9;
+
+/// Hands `limits.seconds` to the solver as its time limit, or no limit when it is too long to
+/// matter (see [`Limits::seconds`]).
+fn time_limited<M: WithTimeLimit>(model: M, limits: &Limits) -> M {
+    let s = limits.seconds;
+    if s.is_nan() || s > NO_LIMIT_BEYOND_SECONDS {
+        model
+    } else {
+        model.with_time_limit(s.max(0.0))
     }
 }
 
@@ -198,10 +214,7 @@ pub fn max_cover(p: &MaxCover, k: usize, warm: &[usize], limits: &Limits) -> Exa
         .map(|_| vars.add(variable().min(0.0).max(1.0)))
         .collect();
     let objective: Expression = y.iter().zip(&r.demand).map(|(v, (w, _))| *w * *v).sum();
-    let mut model = vars
-        .maximise(objective)
-        .using(microlp)
-        .with_time_limit(limits.seconds);
+    let mut model = time_limited(vars.maximise(objective).using(microlp), limits);
     let warm_sites: Vec<usize> = warm.iter().filter_map(|&j| r.rep[j]).collect();
     if !warm_sites.is_empty() {
         let on: Vec<bool> = (0..r.sites.len())
@@ -295,10 +308,7 @@ pub fn set_cover(
         .zip(prefer)
         .map(|(v, p)| (1.0 - eps * p.clamp(0.0, 1.0)) * *v)
         .sum();
-    let mut model = vars
-        .minimise(objective)
-        .using(microlp)
-        .with_time_limit(limits.seconds);
+    let mut model = time_limited(vars.minimise(objective).using(microlp), limits);
     for c in coverers.iter().filter(|c| !c.is_empty()) {
         let e: Expression = c.iter().map(|&j| x[j]).sum();
         model.add_constraint(constraint!(e >= 1.0));
@@ -377,6 +387,42 @@ mod tests {
         );
         assert!(e.value >= g.value);
         assert_ne!(e.status, Status::TooLarge(0));
+    }
+
+    #[test]
+    fn time_limits_too_long_to_count_mean_no_limit() {
+        // Enough sites that the solver runs (more than k after reduction).
+        let p = MaxCover {
+            weights: (0..12).map(|i| f64::from(i % 7 + 1)).collect(),
+            sets: (0..12)
+                .map(|j| vec![j, (j * 7 + 3) % 12, (j * 5 + 1) % 12])
+                .collect(),
+        };
+        let sets: Vec<Vec<usize>> = p.sets.clone();
+        let best = brute_force(&p, 3);
+        for seconds in [1e10, 1e19, 1e308, f64::INFINITY, f64::NAN] {
+            let limits = Limits {
+                seconds,
+                max_candidates: 2_000,
+            };
+            let e = max_cover(&p, 3, &[], &limits);
+            assert!(e.reduced_sites > 3, "the solver is not needed");
+            assert_eq!(e.status, Status::Optimal, "{seconds}");
+            assert!((e.value - best).abs() < 1e-6, "{seconds}");
+            assert_eq!(set_cover(12, &sets, &[0.0; 12], &limits).1, Status::Optimal);
+        }
+        // Below 0 is no time at all: the warm start stands, as with 0.
+        let g = greedy(&p, 3);
+        let e = max_cover(
+            &p,
+            3,
+            &g.sites,
+            &Limits {
+                seconds: -1.0,
+                max_candidates: 2_000,
+            },
+        );
+        assert!(e.value >= g.value);
     }
 
     #[test]

@@ -260,13 +260,18 @@ pub fn plan(
     };
     let problem = instance.max_cover();
     let demand_groups = problem.weights.len();
+    // No plan has more new sites than there are candidates, so the solves (and the curve,
+    // one solve per n) go no further than that, whatever N is asked for; the outputs still
+    // compare N with the sites chosen and say when more would add nothing. At least one when
+    // any is asked for, so that a plan with no candidate reads as before.
+    let k = options.add.min(instance.candidates.len().max(1));
     let started = Instant::now();
-    let g = greedy::greedy(&problem, options.add);
+    let g = greedy::greedy(&problem, k);
     let greedy_seconds = started.elapsed().as_secs_f64();
     let started = Instant::now();
     let swapped = greedy::interchange(&problem, &g.sites);
     let swapped_seconds = started.elapsed().as_secs_f64();
-    let ex = if options.add == 0 {
+    let ex = if k == 0 {
         Exact {
             status: Status::Optimal,
             sites: Vec::new(),
@@ -277,45 +282,44 @@ pub fn plan(
         }
     } else {
         // The better heuristic plan seeds the search.
-        exact::max_cover(&problem, options.add, &swapped.sites, &options.limits)
+        exact::max_cover(&problem, k, &swapped.sites, &options.limits)
     };
-    let optimum_by_n =
-        if ex.status == Status::Optimal && options.add > 0 && ex.seconds < CURVE_SECONDS {
-            let covered = instance.covered_by_fixed();
-            // The solves are independent: run them on every core, collected in order of n.
-            (1..=options.add)
-                .into_par_iter()
-                .map(|n| {
-                    let prefix = &swapped.sites[..n.min(swapped.sites.len())];
-                    let e = if n == options.add {
-                        ex.clone()
-                    } else {
-                        exact::max_cover(&problem, n, prefix, &options.limits)
-                    };
-                    let mut c = covered.clone();
-                    for &j in &e.sites {
-                        for &d in &instance.candidates[j].covers {
-                            c[d] = true;
-                        }
+    let optimum_by_n = if ex.status == Status::Optimal && k > 0 && ex.seconds < CURVE_SECONDS {
+        let covered = instance.covered_by_fixed();
+        // The solves are independent: run them on every core, collected in order of n.
+        (1..=k)
+            .into_par_iter()
+            .map(|n| {
+                let prefix = &swapped.sites[..n.min(swapped.sites.len())];
+                let e = if n == k {
+                    ex.clone()
+                } else {
+                    exact::max_cover(&problem, n, prefix, &options.limits)
+                };
+                let mut c = covered.clone();
+                for &j in &e.sites {
+                    for &d in &instance.candidates[j].covers {
+                        c[d] = true;
                     }
-                    let babies: u64 = instance
-                        .demand
-                        .iter()
-                        .zip(&c)
-                        .filter(|(_, c)| **c)
-                        .map(|(d, _)| d.babies)
-                        .sum();
-                    Optimum {
-                        n,
-                        value: e.value,
-                        babies_cumulative: babies,
-                        proven: e.status == Status::Optimal,
-                    }
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
+                }
+                let babies: u64 = instance
+                    .demand
+                    .iter()
+                    .zip(&c)
+                    .filter(|(_, c)| **c)
+                    .map(|(d, _)| d.babies)
+                    .sum();
+                Optimum {
+                    n,
+                    value: e.value,
+                    babies_cumulative: babies,
+                    proven: e.status == Status::Optimal,
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let geographies = options
         .by
         .map(|level| by_geography(study, &instance, level, &options.limits));

@@ -334,14 +334,16 @@ pub fn round(x: f64, places: i32) -> f64 {
 }
 
 /// Writes CSV as Excel opens it cleanly: UTF-8 with a byte-order mark (so "Ynys Môn" keeps
-/// its accent) and CRLF line ends.
+/// its accent) and CRLF line ends, and no cell that Excel would run as a formula
+/// ([`tables::csv_field`]).
 pub fn excel_csv(header: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
     w.write_record(header).expect("writing to memory");
     for r in rows {
-        w.write_record(r).expect("writing to memory");
+        w.write_record(r.iter().map(|c| tables::csv_field(c.as_bytes())))
+            .expect("writing to memory");
     }
     let mut bytes = b"\xEF\xBB\xBF".to_vec();
     bytes.extend(w.into_inner().expect("writing to memory"));

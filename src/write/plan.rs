@@ -12,6 +12,7 @@ use crate::plan::exact::Status;
 use crate::plan::instance::{DemandKind, Model, RankBy};
 use crate::plan::{Plan, Step};
 use crate::write::geojson::{collection, metadata, point_geometry, Feature};
+use crate::write::tables::markdown_cell as md_cell;
 use crate::write::{excel_csv, percent_text, round, thousands, OutputFile};
 
 /// A plan's value (or a difference of two) as the outputs give babies: with thousands
@@ -523,8 +524,8 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
         let name = |st: &Step| {
             let c = &plan.instance.candidates[st.site];
             match &c.district {
-                Some(d) => format!("{} ({d})", c.name),
-                None => c.name.clone(),
+                Some(d) => format!("{} ({})", md_cell(&c.name), md_cell(d)),
+                None => md_cell(&c.name).into_owned(),
             }
         };
         for i in 0..gsteps.len().max(esteps.len()) {
@@ -586,14 +587,15 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
                     .site
                     .map(|j| {
                         let c = &plan.instance.candidates[j];
-                        format!("{} ({})", c.name, c.district.as_deref().unwrap_or(""))
+                        let d = c.district.as_deref().unwrap_or("");
+                        format!("{} ({})", md_cell(&c.name), md_cell(d))
                     })
                     .unwrap_or_else(|| "no candidate site reaches it".into());
                 let _ = writeln!(
                     s,
                     "| {} | {} | {} | {} | {} |",
-                    gap.geography.name,
-                    gap.geography.code,
+                    md_cell(&gap.geography.name),
+                    md_cell(&gap.geography.code),
                     gap.districts,
                     thousands(gap.babies),
                     site

@@ -8,6 +8,7 @@ use crate::coverage::Coverage;
 use crate::model::Study;
 use crate::rollup::{percent_rounded, Level, Rollup};
 use crate::small_areas::{Band, Bands, SmallAreas};
+use crate::write::tables::markdown_cell as md_cell;
 use crate::write::{geojson::metadata, percent_number, percent_text, round, thousands};
 
 /// Headline figures for the UK.
@@ -230,7 +231,7 @@ pub fn markdown(
         let _ = writeln!(
             s,
             "| {} | {} | {} | {} | {} | {} |",
-            r.name,
+            md_cell(&r.name),
             r.areas_total,
             r.areas_covered,
             thousands(r.demand_total),
@@ -258,7 +259,7 @@ pub fn markdown(
             .filter(|r| r.level == Level::Nation || r.level == Level::Uk)
         {
             let Some(b) = r.bands else { continue };
-            let _ = write!(s, "| {} | {} |", r.name, thousands(b.total()));
+            let _ = write!(s, "| {} | {} |", md_cell(&r.name), thousands(b.total()));
             for band in Band::ALL {
                 let _ = write!(s, " {} |", thousands(b.get(band)));
             }
@@ -285,12 +286,12 @@ pub fn markdown(
             s,
             "| {} | {} | {} | {} | {} | {} | {} |",
             r.gap_rank.unwrap_or(0),
-            a.name,
-            a.code,
+            md_cell(&a.name),
+            md_cell(&a.code),
             a.nation.name(),
             a.figure.map(thousands).unwrap_or_else(|| "n/a".into()),
             r.nearest
-                .map(|n| study.teams[n.team].name.clone())
+                .map(|n| md_cell(&study.teams[n.team].name).into_owned())
                 .unwrap_or_else(|| "none".into()),
             r.nearest
                 .map(|n| format!("{:.1}", round(n.km, 1)))

@@ -238,6 +238,27 @@ fn results_do_not_depend_on_the_thread_count() {
     assert_eq!(outputs[0], outputs[2]);
 }
 
+/// A thread count far beyond the work starts no more workers than there are chunks: a 4-row
+/// file with --threads 10000 takes as long as with 1 (it took minutes and a gigabyte to start
+/// and stop 10,000 idle workers), with the same output.
+#[test]
+fn many_more_threads_than_chunks_cost_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outputs = Vec::new();
+    for threads in ["1", "10000"] {
+        let out = format!("o{threads}.csv");
+        covgap_at(&dir)
+            .args(["assign", "-q", "--threads", threads, "--out", &out])
+            .arg("--points")
+            .arg(fixture_path("points/lonlat.csv"))
+            .timeout(std::time::Duration::from_secs(30))
+            .assert()
+            .success();
+        outputs.push(std::fs::read(dir.path().join(&out)).unwrap());
+    }
+    assert_eq!(outputs[0], outputs[1]);
+}
+
 #[test]
 fn results_do_not_depend_on_chunk_size_and_match_the_unbatched_answer() {
     use covgap::assign::{AssignPlan, Assigner, PointsInput};

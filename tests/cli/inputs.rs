@@ -276,6 +276,58 @@ mod births {
         );
     }
 
+    /// Deepest nesting of parentheses in `line`.
+    fn paren_depth(line: &str) -> usize {
+        let (mut depth, mut deepest) = (0usize, 0);
+        for c in line.chars() {
+            match c {
+                '(' => {
+                    depth += 1;
+                    deepest = deepest.max(depth);
+                }
+                ')' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        deepest
+    }
+
+    /// Own figures with no --period: the outputs say the period was not stated, in words that
+    /// read cleanly where they stand, inside the headline's parentheses too.
+    #[test]
+    fn figures_without_a_period_say_so_without_nested_parentheses() {
+        let run = crate::run(&[
+            "--boundaries",
+            &oxon_wgs84(),
+            "--teams",
+            &oxon_teams(),
+            "--births",
+            &fixture("births/utf8_bom.csv"),
+        ]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let headline = run
+            .stderr
+            .lines()
+            .find(|l| l.contains("in covered areas"))
+            .unwrap_or_else(|| panic!("{}", run.stderr));
+        assert!(
+            headline
+                .contains("% of live births (period not stated with --period) in covered areas"),
+            "{headline}"
+        );
+        let summary = run.text("summary.md");
+        assert!(
+            summary.contains("Figure: live births, period not stated with --period ("),
+            "{summary}"
+        );
+        assert_eq!(run.summary()["period"], "period not stated with --period");
+        for line in
+            std::iter::once(headline).chain(summary.lines().filter(|l| l.contains("period")))
+        {
+            assert!(paren_depth(line) <= 1, "nested parentheses: {line}");
+        }
+    }
+
     #[test]
     fn suppressed_values_are_warned_and_left_out() {
         let run = run_ok(&[

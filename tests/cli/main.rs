@@ -10,6 +10,7 @@ mod check_inputs;
 mod gpkg;
 mod inputs;
 mod map;
+mod names;
 mod ons_inputs;
 mod outputs;
 mod plan;

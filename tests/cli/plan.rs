@@ -736,3 +736,53 @@ fn instance_named_as_an_output_is_refused() {
         .collect();
     assert!(written.is_empty(), "{written:?}");
 }
+
+/// More new sites than there are candidates can add nothing: any N, up to the largest number
+/// the flag takes, gives the plan N = the candidate count gives, as quickly, and says that more
+/// would add nothing (it used to panic on "capacity overflow", or solve once per n up to N).
+#[test]
+fn add_beyond_the_candidates_plans_as_many_as_there_are() {
+    let plan = |add: &str| {
+        let (mut cmd, dir) = covgap();
+        cmd.args(["plan", "--add", add, "--out", "out", "-q", "--boundaries"])
+            .arg(fixture("boundaries/oxfordshire_wgs84.geojson"))
+            .arg("--teams")
+            .arg(fixture("teams/oxford_only.csv"))
+            .timeout(std::time::Duration::from_secs(60))
+            .assert()
+            .success();
+        (read(&dir, "out/plan.csv"), read(&dir, "out/plan.md"))
+    };
+    // Oxfordshire's five districts, one with a team: four candidate sites.
+    let (all_four, md) = plan("4");
+    assert_eq!(
+        rows(&all_four).iter().filter(|r| r[0] == "exact").count(),
+        5,
+        "{all_four}"
+    );
+    assert!(!md.contains("more sites would add nothing"), "{md}");
+    for add in ["5", "100000000", &usize::MAX.to_string()] {
+        let (csv, md) = plan(add);
+        assert_eq!(csv, all_four, "--add {add}");
+        assert!(
+            md.contains("Every demand point the candidates can reach is covered after 4 site(s); more sites would add nothing."),
+            "--add {add}: {md}"
+        );
+    }
+}
+
+/// A time limit too long to count (past what the solver's clock holds) is no limit: the exact
+/// plan is solved and proven, not a panic converting the seconds.
+#[test]
+fn exact_seconds_too_long_to_count_means_no_limit() {
+    for seconds in ["1e19", "1e308"] {
+        let (mut cmd, dir) = covgap();
+        cmd.args(["plan", "--add", "3", "--exact-seconds", seconds])
+            .args(["--out", "out", "-q"])
+            .assert()
+            .success();
+        let md = read(&dir, "out/plan.md");
+        assert!(md.contains("proven optimal"), "{seconds}: {md}");
+        assert!(!md.contains("not proven optimal"), "{seconds}: {md}");
+    }
+}
