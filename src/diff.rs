@@ -284,6 +284,8 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
             v.get("demand_covered").and_then(Value::as_u64),
             v.get("demand_total").and_then(Value::as_u64),
         ) {
+            // No babies counted: no share (not 0.0).
+            (Some(_), Some(0)) => None,
             (Some(c), Some(t)) => Some(crate::write::percent_number(c, t)),
             _ => v.get(k).and_then(Value::as_f64),
         },

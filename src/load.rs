@@ -352,7 +352,18 @@ fn load_areas(
             ),
         );
     }
-    if areas.iter().all(|a| a.figure.is_none()) {
+    let with_figure = areas.iter().filter(|a| a.figure.is_some()).count();
+    if with_figure > 0 && areas.iter().filter_map(|a| a.figure).sum::<u64>() == 0 {
+        diag.warn(
+            &flabel,
+            None,
+            format!(
+                "the figures add up to 0 (every one of the {with_figure} area(s) with a figure has 0 in column {:?}): no baby is counted, so no share can be given (the outputs leave it blank, null or n/a); is it the right file and column?",
+                figures.figure_column
+            ),
+        );
+    }
+    if with_figure == 0 {
         diag.error(
             &flabel,
             None,

@@ -5,7 +5,7 @@
 use crate::coverage::Coverage;
 use crate::model::Study;
 use crate::rollup::Rollup;
-use crate::write::{excel_csv, percent_text, round};
+use crate::write::{excel_csv, round, tenths_text};
 
 /// `gaps.csv`: uncovered areas, largest figure first.
 pub fn gaps(study: &Study, cov: &Coverage) -> Vec<u8> {
@@ -70,6 +70,7 @@ pub fn rollups(study: &Study, rollups: &[Rollup]) -> Vec<u8> {
         total.as_str(),
         covered.as_str(),
         "percent_covered",
+        "areas_without_figure",
         "period",
     ];
     // Small-area distance bands, when small areas were given.
@@ -88,7 +89,9 @@ pub fn rollups(study: &Study, rollups: &[Rollup]) -> Vec<u8> {
                 r.areas_covered.to_string(),
                 r.demand_total.to_string(),
                 r.demand_covered.to_string(),
-                percent_text(r.demand_covered, r.demand_total),
+                // Blank when no babies were counted: a share of nothing is not 0.0%.
+                r.percent_tenths().map(tenths_text).unwrap_or_default(),
+                r.areas_without_figure.to_string(),
                 study.demand.period.clone(),
             ];
             if banded {
