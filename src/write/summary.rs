@@ -365,9 +365,15 @@ pub fn markdown(
         "- **Areas**: {} ({}).",
         study.sources.boundaries, study.sources.boundaries_crs
     );
+    let column = study
+        .demand
+        .column
+        .as_ref()
+        .map(|c| format!(", {}", c.describe()))
+        .unwrap_or_default();
     let _ = writeln!(
         s,
-        "- **Figure**: {what}, {}: {}.",
+        "- **Figure**: {what}, {}: {}{column}.",
         study.demand.period, study.demand.source
     );
     let _ = writeln!(s, "- **Teams**: {}.", study.sources.teams);
