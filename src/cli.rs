@@ -887,14 +887,8 @@ fn diff(args: DiffArgs) -> i32 {
         }
     };
     let d = covgap::diff::diff(&old, &new);
-    if d.measure_changed() {
-        eprintln!(
-            "warning: the runs count different figures ({} in {}, {} in {}); their totals are not comparable",
-            d.old_measure,
-            args.old.display(),
-            d.new_measure,
-            args.new.display()
-        );
+    for w in d.warnings() {
+        eprintln!("warning: {w}");
     }
     let md = d.markdown();
     match &args.out {
