@@ -492,13 +492,20 @@ fn run(args: RunArgs) -> i32 {
                 let s = &analysis.study;
                 let h = covgap::write::summary::Headline::new(s, &analysis.rollups);
                 eprintln!(
-                    "covgap: {} of {} areas have a team; {}% of {} ({}) in covered areas; {} in areas with none",
+                    "covgap: {} of {} areas have a team; {} of {} ({}) in covered areas; {} in areas with none{}",
                     h.areas_covered,
                     h.areas_total,
-                    covgap::write::percent_text(h.demand_covered, h.demand_total),
+                    covgap::rollup::percent_tenths(h.demand_covered, h.demand_total).map_or_else(
+                        || "n/a (no babies counted)".to_string(),
+                        |t| format!("{}%", covgap::write::tenths_text(t))
+                    ),
                     s.demand.measure.describe(),
                     s.demand.period,
                     covgap::write::thousands(h.demand_uncovered()),
+                    match h.areas_without_figure {
+                        0 => String::new(),
+                        n => format!("; {n} area(s) with no figure are not counted"),
+                    },
                 );
                 report_written(&paths, started);
             }
@@ -564,8 +571,13 @@ fn check(args: CheckArgs) -> i32 {
             return 1;
         }
     };
+    // Areas with no figure are left out of every total `run` gives: say how many.
+    let without_figure = match study.areas.iter().filter(|a| a.figure.is_none()).count() {
+        0 => String::new(),
+        n => format!(" ({n} with no figure, left out of totals)"),
+    };
     let mut parts = vec![format!(
-        "{} areas, {} teams ({} counted)",
+        "{} areas{without_figure}, {} teams ({} counted)",
         study.areas.len(),
         study.teams.len(),
         study.teams.iter().filter(|t| t.counted).count()
@@ -906,14 +918,8 @@ fn diff(args: DiffArgs) -> i32 {
         }
     };
     let d = covgap::diff::diff(&old, &new);
-    if d.measure_changed() {
-        eprintln!(
-            "warning: the runs count different figures ({} in {}, {} in {}); their totals are not comparable",
-            d.old_measure,
-            args.old.display(),
-            d.new_measure,
-            args.new.display()
-        );
+    for w in d.warnings() {
+        eprintln!("warning: {w}");
     }
     let md = d.markdown();
     match &args.out {

@@ -1,8 +1,9 @@
 //! `covgap diff OLD_DIR NEW_DIR`: what changed between two runs' outputs, for refreshes
 //! when new births figures or a new team list arrive.
 //!
-//! It reads only the outputs of each run (`teams.geojson`, `areas.geojson`, `summary.json`),
-//! so runs made months apart, or on another machine, can be compared:
+//! It reads only the outputs of each run (`teams.geojson`, `areas.geojson`, `summary.json`,
+//! and `run.json` when there is one), so runs made months apart, or on another machine, can be
+//! compared:
 //! - teams added and removed (keyed by name and host organisation), and teams whose counted
 //!   status or covered areas changed;
 //! - areas newly covered or uncovered (keyed by area code), and areas only in one run;
@@ -16,6 +17,13 @@
 //!
 //! When the runs count different measures (live births, population aged 0), both are shown
 //! but no change is given for the figures of babies or their shares.
+//!
+//! When the runs read different boundaries (told apart by the SHA-256 `run.json` records for
+//! them, or, for outputs without it, by their names in `summary.json`), the report says so. If
+//! the two runs' areas differ, their totals count different places: both are shown, but no
+//! change is given for the areas, babies or shares, since it would come from the areas, not
+//! from the teams. If the areas are the same (the same codes, drawn from another file), the
+//! changes are given, with the warning that a base may fall in another area.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -58,6 +66,8 @@ pub struct RunOutputs {
     pub areas: BTreeMap<String, AreaRow>,
     /// `summary.json` as written.
     pub summary: Value,
+    /// `run.json` as written; `None` for outputs from before covgap wrote it.
+    pub run: Option<Value>,
 }
 
 fn read_json(dir: &Path, name: &str) -> Result<Value> {
@@ -125,12 +135,39 @@ impl RunOutputs {
                 },
             );
         }
+        let run = if dir.join("run.json").exists() {
+            Some(read_json(dir, "run.json")?)
+        } else {
+            None
+        };
         Ok(RunOutputs {
             dir: dir.to_path_buf(),
             teams,
             areas,
             summary,
+            run,
         })
+    }
+
+    /// The boundaries this run read: their name (a path, or the built-in boundaries' name) and,
+    /// when `run.json` records them, the SHA-256 of each boundary file by role (a Shapefile's
+    /// `.dbf` and `.prj` too). The fingerprint is `None` when any of them has no hash.
+    pub fn boundaries(&self) -> (String, Option<Vec<(String, String)>>) {
+        let name = self
+            .summary
+            .get("sources")
+            .map(|s| text(s, "boundaries"))
+            .unwrap_or_default();
+        let hashes = self.run.as_ref().and_then(|r| {
+            r.get("inputs")?
+                .as_array()?
+                .iter()
+                .filter(|i| text(i, "role").starts_with("boundaries"))
+                .map(|i| Some((text(i, "role"), i.get("sha256")?.as_str()?.to_string())))
+                .collect::<Option<Vec<_>>>()
+                .filter(|v| !v.is_empty())
+        });
+        (name, hashes)
     }
 
     /// Whether `teams.geojson` lists every team in the list, those with no base included;
@@ -194,6 +231,13 @@ pub struct Diff {
     pub areas_removed: Vec<(String, AreaRow)>,
     /// Headline figures, then each nation's.
     pub figures: Vec<Change>,
+    /// Each run's boundaries, as named in its outputs, with the start of their SHA-256 when
+    /// `run.json` records it.
+    pub old_boundaries: String,
+    pub new_boundaries: String,
+    /// The runs read different boundaries (by content when both `run.json` files record it,
+    /// by name otherwise, and always when their areas differ).
+    pub boundaries_changed: bool,
 }
 
 const HEADLINE: &[&str] = &[
@@ -244,7 +288,23 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
         areas_added: Vec::new(),
         areas_removed: Vec::new(),
         figures: Vec::new(),
+        old_boundaries: String::new(),
+        new_boundaries: String::new(),
+        boundaries_changed: false,
     };
+    let ((old_name, old_hash), (new_name, new_hash)) = (old.boundaries(), new.boundaries());
+    let label = |name: &str, hash: &Option<Vec<(String, String)>>| match hash {
+        Some(h) => format!("{name} (SHA-256 {}…)", &h[0].1[..h[0].1.len().min(12)]),
+        None => name.to_string(),
+    };
+    d.old_boundaries = label(&old_name, &old_hash);
+    d.new_boundaries = label(&new_name, &new_hash);
+    let same_areas = old.areas.keys().eq(new.areas.keys());
+    d.boundaries_changed = !same_areas
+        || match (&old_hash, &new_hash) {
+            (Some(o), Some(n)) => o != n,
+            _ => old_name != new_name,
+        };
     let compared = |t: &&TeamRow| t.located || !d.unlocated_not_compared;
     let (old_teams, new_teams): (BTreeMap<_, _>, BTreeMap<_, _>) = (
         old.teams.iter().filter(|(_, t)| compared(t)).collect(),
@@ -285,15 +345,20 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
             v.get("demand_covered").and_then(Value::as_u64),
             v.get("demand_total").and_then(Value::as_u64),
         ) {
+            // No babies counted: no share (not 0.0).
+            (Some(_), Some(0)) => None,
             (Some(c), Some(t)) => Some(crate::write::percent_number(c, t)),
             _ => v.get(k).and_then(Value::as_f64),
         },
         _ => v.get(k).and_then(Value::as_f64),
     };
-    // Babies counted in different measures (and their shares) do not compare.
+    // Babies counted in different measures (and their shares) do not compare, and nor do
+    // any figures of areas or babies over different areas.
     let measure_changed = d.measure_changed();
-    let comparable =
-        |f: &str| !(measure_changed && (f.starts_with("demand") || f.starts_with("percent")));
+    let comparable = |f: &str| {
+        let babies = f.starts_with("demand") || f.starts_with("percent");
+        !((measure_changed && babies) || (!same_areas && (babies || f.starts_with("areas"))))
+    };
     for f in HEADLINE {
         d.figures.push(Change {
             code: "K02000001".into(),
@@ -379,10 +444,57 @@ impl Diff {
         self.old_measure != self.new_measure
     }
 
+    /// Whether the two runs' areas differ (some only in one run): their totals then count
+    /// different places.
+    pub fn areas_differ(&self) -> bool {
+        !self.areas_added.is_empty() || !self.areas_removed.is_empty()
+    }
+
+    /// What makes the two runs' figures unlike, one sentence each, for standard error (the
+    /// same is said at the top of `diff.md`).
+    pub fn warnings(&self) -> Vec<String> {
+        let mut w = Vec::new();
+        if self.measure_changed() {
+            w.push(format!(
+                "the runs count different figures ({} in {}, {} in {}); their totals are not comparable",
+                self.old_measure,
+                self.old_dir.display(),
+                self.new_measure,
+                self.new_dir.display()
+            ));
+        }
+        if let Some(b) = self.boundaries_words() {
+            w.push(format!(
+                "{b} (in {} and {})",
+                self.old_dir.display(),
+                self.new_dir.display()
+            ));
+        }
+        w
+    }
+
+    /// The sentence on different boundaries, or `None` when they are the same.
+    fn boundaries_words(&self) -> Option<String> {
+        if !self.boundaries_changed {
+            return None;
+        }
+        let (old, new) = (&self.old_boundaries, &self.new_boundaries);
+        Some(if self.areas_differ() {
+            format!(
+                "the runs use different boundaries ({old} → {new}), with different areas: a change in the areas or babies covered, or in their share, would reflect the different areas, not new teams, so no change is given for them; teams may also be listed as added or removed only because they lie outside one run's areas"
+            )
+        } else {
+            format!(
+                "the runs use different boundaries ({old} → {new}) with the same area codes: a change in coverage may come from a team's base falling in another area as drawn, not from the teams"
+            )
+        })
+    }
+
     /// Whether anything at all differs.
     pub fn is_empty(&self) -> bool {
         self.old_period == self.new_period
             && !self.measure_changed()
+            && !self.boundaries_changed
             && self.teams_added.is_empty()
             && self.teams_removed.is_empty()
             && self.teams_changed.is_empty()
@@ -439,6 +551,13 @@ impl Diff {
                 s,
                 "**The runs count different figures: {old_m} → {new_m}. The old and new totals below measure different things, so no change is given for them.**\n"
             );
+        }
+        if let Some(b) = self.boundaries_words() {
+            let mut b = b;
+            if let Some(f) = b.get(0..1) {
+                b.replace_range(0..1, &f.to_uppercase());
+            }
+            let _ = writeln!(s, "**{b}.**\n");
         }
         if self.old_period != self.new_period {
             let _ = writeln!(
@@ -552,11 +671,27 @@ impl Diff {
         let mut rows: Vec<Vec<String>> = Vec::new();
         let raw = |v: Option<f64>| v.map(|x| format!("{x}")).unwrap_or_default();
         // What the figures are: a row for each description that changed.
-        for (field, old, new) in [
-            ("measure", &self.old_measure, &self.new_measure),
-            ("period", &self.old_period, &self.new_period),
+        for (field, old, new, changed) in [
+            (
+                "measure",
+                &self.old_measure,
+                &self.new_measure,
+                self.measure_changed(),
+            ),
+            (
+                "period",
+                &self.old_period,
+                &self.new_period,
+                self.old_period != self.new_period,
+            ),
+            (
+                "boundaries",
+                &self.old_boundaries,
+                &self.new_boundaries,
+                self.boundaries_changed,
+            ),
         ] {
-            if old != new {
+            if changed {
                 rows.push(vec![
                     "headline".into(),
                     "K02000001".into(),
@@ -688,6 +823,7 @@ mod tests {
                 })
                 .collect(),
             summary: json!({"percent_covered": pct, "nations": []}),
+            run: None,
         }
     }
 
@@ -774,6 +910,96 @@ mod tests {
         assert!(String::from_utf8(d.csv())
             .unwrap()
             .contains("measure,live births,population aged 0"));
+    }
+
+    /// A run's outputs as read, with `boundaries` named in summary.json and, when `sha` is
+    /// given, fingerprinted in run.json.
+    fn with_boundaries(mut r: RunOutputs, name: &str, sha: Option<&str>) -> RunOutputs {
+        r.summary["sources"] = json!({ "boundaries": name });
+        r.summary["demand_total"] = json!(100);
+        r.summary["demand_covered"] = json!(50);
+        r.summary["areas_total"] = json!(r.areas.len());
+        r.run = sha.map(|h| {
+            json!({"inputs": [
+                {"role": "boundaries", "path": name, "sha256": h},
+                {"role": "teams", "path": "t.csv", "sha256": "00"},
+            ]})
+        });
+        r
+    }
+
+    fn headline(d: &Diff, field: &str) -> Change {
+        d.figures
+            .iter()
+            .find(|c| c.code == "K02000001" && c.field == field)
+            .unwrap()
+            .clone()
+    }
+
+    #[test]
+    fn different_boundaries_with_different_areas_give_no_change_in_areas_or_babies() {
+        let old = with_boundaries(
+            run(&[("A", true)], &[("E1", true), ("E2", false)], 50.0),
+            "uk.geojson",
+            Some("aaaa"),
+        );
+        let mut new = with_boundaries(
+            run(&[("A", true)], &[("E1", true)], 100.0),
+            "oxon.geojson",
+            Some("bbbb"),
+        );
+        new.summary["demand_total"] = json!(50);
+        let d = diff(&old, &new);
+        assert!(d.boundaries_changed && d.areas_differ());
+        for f in ["areas_total", "demand_total", "percent_covered"] {
+            let c = headline(&d, f);
+            assert!(c.old.is_some() && c.new.is_some(), "{f}: both shown");
+            assert_eq!(c.delta(), None, "{f}: no change given");
+        }
+        let w = d.warnings();
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(w[0].contains("uk.geojson (SHA-256 aaaa…) → oxon.geojson (SHA-256 bbbb…)"));
+        assert!(w[0].contains("not new teams"), "{w:?}");
+        let md = d.markdown();
+        assert!(md.contains("**The runs use different boundaries"), "{md}");
+        assert!(
+            md.contains("| % of figure in areas with a team | 50.0 | 100.0 | n/a |"),
+            "{md}"
+        );
+        assert!(String::from_utf8(d.csv())
+            .unwrap()
+            .contains("boundaries,uk.geojson (SHA-256 aaaa…),oxon.geojson (SHA-256 bbbb…)"));
+    }
+
+    #[test]
+    fn the_same_areas_drawn_from_another_file_are_compared_with_a_warning() {
+        let areas = [("E1", true), ("E2", false)];
+        let old = with_boundaries(run(&[("A", true)], &areas, 50.0), "b.geojson", Some("aaaa"));
+        let new = with_boundaries(run(&[("A", true)], &areas, 50.0), "b.geojson", Some("cccc"));
+        let d = diff(&old, &new);
+        assert!(d.boundaries_changed && !d.areas_differ());
+        assert!(!d.is_empty());
+        assert_eq!(headline(&d, "percent_covered").delta(), Some(0.0));
+        assert!(
+            d.warnings()[0].contains("with the same area codes"),
+            "{:?}",
+            d.warnings()
+        );
+        // The same file in both: nothing to say.
+        let same = diff(&old, &old);
+        assert!(!same.boundaries_changed && same.warnings().is_empty() && same.is_empty());
+    }
+
+    #[test]
+    fn without_run_json_boundaries_are_told_apart_by_name() {
+        let areas = [("E1", true)];
+        let old = with_boundaries(run(&[("A", true)], &areas, 50.0), "a.geojson", None);
+        let new = with_boundaries(run(&[("A", true)], &areas, 50.0), "b.geojson", None);
+        assert!(diff(&old, &new).boundaries_changed);
+        assert!(!diff(&old, &old).boundaries_changed);
+        // One run fingerprinted, the other not: by name.
+        let hashed = with_boundaries(run(&[("A", true)], &areas, 50.0), "a.geojson", Some("aa"));
+        assert!(!diff(&old, &hashed).boundaries_changed);
     }
 
     #[test]

@@ -12,7 +12,8 @@ use crate::crs::{self, Crs, Located};
 use crate::error::{Diagnostics, Error, Place, Result};
 use crate::index::AreaIndex;
 use crate::model::{
-    Area, Base, Demand, Geography, Measure, Nation, Precision, RollupKeys, Sources, Study, Team,
+    Area, Base, ColumnChoice, Demand, FigureColumn, Geography, Measure, Nation, Precision,
+    RollupKeys, Sources, Study, Team,
 };
 use crate::read::boundaries::{read_boundaries, BoundaryOptions};
 use crate::read::figures::{read_figures, FigureOptions, AGE0_COLUMNS, BIRTHS_COLUMNS};
@@ -89,7 +90,11 @@ pub fn load(inputs: &Inputs, diag: &mut Diagnostics) -> Result<Study> {
             }
         }
     }
-    let (areas, crs_reason, sheet) = load_areas(inputs, measure, diag)?;
+    let (areas, crs_reason, read) = load_areas(inputs, measure, diag)?;
+    let (sheet, column) = match read {
+        Some(r) => (r.sheet, Some(r.column)),
+        None => (None, None),
+    };
     let (teams, evidence_rule, teams_label) = load_teams(inputs, &areas, diag)?;
     let (period, figures_source) = match (&inputs.births, measure) {
         (Some(p), _) => (
@@ -120,6 +125,7 @@ pub fn load(inputs: &Inputs, diag: &mut Diagnostics) -> Result<Study> {
             measure,
             period,
             source: figures_source,
+            column,
         },
         evidence_rule,
         sources: Sources {
@@ -138,6 +144,24 @@ pub fn load(inputs: &Inputs, diag: &mut Diagnostics) -> Result<Study> {
 /// A row of the built-in area lookup.
 struct LookupRow {
     keys: RollupKeys,
+    /// The built-in figures for the area, to judge a user's figures by.
+    births: Option<u64>,
+    age0: Option<u64>,
+}
+
+impl LookupRow {
+    fn figure(&self, measure: Measure) -> Option<u64> {
+        match measure {
+            Measure::Births => self.births,
+            Measure::Age0 => self.age0,
+        }
+    }
+}
+
+/// What was read from the figures table, for the study's sources.
+struct FiguresRead {
+    sheet: Option<String>,
+    column: FigureColumn,
 }
 
 fn read_lookup() -> Result<HashMap<String, LookupRow>> {
@@ -172,6 +196,8 @@ fn read_lookup() -> Result<HashMap<String, LookupRow>> {
                     icb: geo("icb_code", "icb_name"),
                     health_board: geo("health_board_code", "health_board_name"),
                 },
+                births: get("births").parse().ok(),
+                age0: get("age0").parse().ok(),
             },
         );
     }
@@ -210,7 +236,7 @@ fn load_areas(
     inputs: &Inputs,
     measure: Measure,
     diag: &mut Diagnostics,
-) -> Result<(Vec<Area>, String, Option<String>)> {
+) -> Result<(Vec<Area>, String, Option<FiguresRead>)> {
     if inputs.births.is_none() {
         if let Some(sheet) = &inputs.figure_options.sheet {
             return Err(Error::Format {
@@ -368,7 +394,18 @@ fn load_areas(
             ),
         );
     }
-    if areas.iter().all(|a| a.figure.is_none()) {
+    let with_figure = areas.iter().filter(|a| a.figure.is_some()).count();
+    if with_figure > 0 && areas.iter().filter_map(|a| a.figure).sum::<u64>() == 0 {
+        diag.warn(
+            &flabel,
+            None,
+            format!(
+                "the figures add up to 0 (every one of the {with_figure} area(s) with a figure has 0 in column {:?}): no baby is counted, so no share can be given (the outputs leave it blank, null or n/a); is it the right file and column?",
+                figures.figure_column
+            ),
+        );
+    }
+    if with_figure == 0 {
         diag.error(
             &flabel,
             None,
@@ -378,7 +415,96 @@ fn load_areas(
             ),
         );
     }
-    Ok((areas, b.crs_reason, figures.sheet))
+    if inputs.births.is_some() {
+        judge_total(
+            &areas,
+            &lookup,
+            measure,
+            &figures.figure_column,
+            &flabel,
+            diag,
+        );
+    }
+    let column = FigureColumn {
+        header: figures.figure_column,
+        chosen_by: if inputs.births.is_none() {
+            ColumnChoice::BuiltIn
+        } else {
+            figures.figure_column_chosen_by
+        },
+    };
+    Ok((
+        areas,
+        b.crs_reason,
+        Some(FiguresRead {
+            sheet: figures.sheet,
+            column,
+        }),
+    ))
+}
+
+/// A user's figures this many times the built-in ones for the same areas, or fewer than
+/// [`TOO_FEW`] times, are far from a year of babies: another column, several years, or part of
+/// a year. Year to year, UK live births move by a few per cent (about 600,000 to 800,000 a year
+/// this century), and a district's by rather more, so these bounds leave real changes alone.
+const TOO_MANY: f64 = 1.6;
+const TOO_FEW: f64 = 0.6;
+
+/// Warns when a user's figures add up to far more or far fewer babies than the built-in
+/// figures of the same measure give the same areas (those whose codes the built-in table
+/// has): a population total read as births, say, or several years' births. Areas with
+/// other codes are not judged.
+fn judge_total(
+    areas: &[Area],
+    lookup: &HashMap<String, LookupRow>,
+    measure: Measure,
+    column: &str,
+    label: &str,
+    diag: &mut Diagnostics,
+) {
+    let (mut given, mut reference, mut n) = (0u64, 0u64, 0usize);
+    for a in areas {
+        if let (Some(f), Some(b)) = (
+            a.figure,
+            lookup.get(&a.code).and_then(|l| l.figure(measure)),
+        ) {
+            given += f;
+            reference += b;
+            n += 1;
+        }
+    }
+    if reference == 0 || given == 0 {
+        return;
+    }
+    let ratio = given as f64 / reference as f64;
+    if (TOO_FEW..=TOO_MANY).contains(&ratio) {
+        return;
+    }
+    let (usual, period) = match measure {
+        Measure::Births => (
+            "The UK has about 600,000 to 800,000 live births a year",
+            builtin::BIRTHS_PERIOD,
+        ),
+        Measure::Age0 => (
+            "The UK's population aged 0 is about 600,000 to 800,000",
+            builtin::AGE0_PERIOD,
+        ),
+    };
+    let times = if ratio >= 1.0 {
+        format!("{ratio:.1} times")
+    } else {
+        format!("{:.0}% of", ratio * 100.0)
+    };
+    diag.warn(
+        label,
+        None,
+        format!(
+            "the figures in column {column:?} add up to {} for the {n} area(s) the built-in table also has: {times} the {} {} the built-in figures give them ({period}). {usual}. Is it the right column (not a population total, or several years)? Name the column with --births-column",
+            crate::write::thousands(given),
+            crate::write::thousands(reference),
+            measure.describe(),
+        ),
+    );
 }
 
 /// An error for each group of areas that overlap (see [`crate::validity::overlaps`]): every

@@ -224,6 +224,63 @@ pub struct Demand {
     pub measure: Measure,
     pub period: String,
     pub source: String,
+    /// The column of the figures table that was read; `None` when no figures were read.
+    pub column: Option<FigureColumn>,
+}
+
+/// How the figures' column was chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnChoice {
+    /// The built-in table's column for the measure.
+    BuiltIn,
+    /// Named with `--births-column`.
+    Flag,
+    /// Found by a header that names the figure (`Live births`, `age_0`, ...).
+    Recognised,
+    /// Found by a generic header (`count`, `value`, `total`, ...), which could hold anything.
+    Generic,
+}
+
+impl ColumnChoice {
+    /// The key `run.json` gives.
+    pub fn key(self) -> &'static str {
+        match self {
+            ColumnChoice::BuiltIn => "built_in",
+            ColumnChoice::Flag => "named_by_flag",
+            ColumnChoice::Recognised => "recognised_header",
+            ColumnChoice::Generic => "generic_header",
+        }
+    }
+}
+
+/// The column of the figures table that was read, and how it was chosen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FigureColumn {
+    /// The header as the table gives it.
+    pub header: String,
+    pub chosen_by: ColumnChoice,
+}
+
+impl FigureColumn {
+    /// In words, for `summary.md`: `column "Total" (a generic header, ...)`.
+    ///
+    /// # Examples
+    /// ```
+    /// use covgap::model::{ColumnChoice, FigureColumn};
+    /// let c = FigureColumn { header: "Live births".into(), chosen_by: ColumnChoice::Recognised };
+    /// assert_eq!(c.describe(), r#"column "Live births" (found by its header)"#);
+    /// ```
+    pub fn describe(&self) -> String {
+        let how = match self.chosen_by {
+            ColumnChoice::BuiltIn => "of the built-in table",
+            ColumnChoice::Flag => "(named with --births-column)",
+            ColumnChoice::Recognised => "(found by its header)",
+            ColumnChoice::Generic => {
+                "(a generic header, taken as the figure because no column names it: check that it holds the figure)"
+            }
+        };
+        format!("column {:?} {how}", self.header)
+    }
 }
 
 /// How precisely a team's base is known.

@@ -41,6 +41,9 @@ pub struct Rollup {
     pub name: String,
     pub areas_total: usize,
     pub areas_covered: usize,
+    /// Areas counted in `areas_total` that have no figure (none in the table, or suppressed):
+    /// their babies are in neither `demand_total` nor `demand_covered`.
+    pub areas_without_figure: usize,
     /// Sum of the figure over areas that have one.
     pub demand_total: u64,
     pub demand_covered: u64,
@@ -49,10 +52,17 @@ pub struct Rollup {
 }
 
 impl Rollup {
-    /// Share of the figure in covered areas, in per cent, unrounded (0 when the total is 0):
-    /// for the workbook's `0.0%` cells. Text outputs use [`crate::write::percent_text`].
-    pub fn percent_covered(&self) -> f64 {
-        percent(self.demand_covered, self.demand_total)
+    /// Share of the figure in covered areas, in per cent, unrounded: for the workbook's
+    /// `0.0%` cells. `None` when no babies were counted (a total of 0): a share of nothing is
+    /// not a number, and 0.0% would read as "no baby is covered". Text outputs use
+    /// [`percent_tenths`].
+    pub fn percent_covered(&self) -> Option<f64> {
+        (self.demand_total > 0).then(|| percent(self.demand_covered, self.demand_total))
+    }
+
+    /// [`percent_tenths`] of this geography's figure in covered areas.
+    pub fn percent_tenths(&self) -> Option<u64> {
+        percent_tenths(self.demand_covered, self.demand_total)
     }
 }
 
@@ -61,6 +71,7 @@ struct Acc {
     name: String,
     areas_total: usize,
     areas_covered: usize,
+    areas_without_figure: usize,
     demand_total: u64,
     demand_covered: u64,
     bands: Option<crate::small_areas::Bands>,
@@ -98,6 +109,9 @@ pub fn rollups(study: &Study, coverage: &Coverage) -> Vec<Rollup> {
             let a = acc.entry((level, g.code)).or_default();
             a.name = g.name;
             a.areas_total += 1;
+            if area.figure.is_none() {
+                a.areas_without_figure += 1;
+            }
             let fig = area.figure.unwrap_or(0);
             a.demand_total += fig;
             if result.covered() {
@@ -116,6 +130,7 @@ pub fn rollups(study: &Study, coverage: &Coverage) -> Vec<Rollup> {
             name: a.name,
             areas_total: a.areas_total,
             areas_covered: a.areas_covered,
+            areas_without_figure: a.areas_without_figure,
             demand_total: a.demand_total,
             demand_covered: a.demand_covered,
             bands: a.bands,
@@ -130,6 +145,22 @@ pub fn percent(part: u64, whole: u64) -> f64 {
     } else {
         part as f64 * 100.0 / whole as f64
     }
+}
+
+/// `part / whole` in tenths of a per cent, as every output gives a share (19.1% is 191; see
+/// [`percent_rounded`]), or `None` when `whole` is 0: with no babies counted there is no
+/// share, and the outputs say so (blank in CSV, null in JSON, "n/a" in Markdown) rather than
+/// print a 0.0% that reads as a real figure.
+///
+/// # Examples
+/// ```
+/// use covgap::rollup::percent_tenths;
+/// assert_eq!(percent_tenths(133_609, 700_691), Some(191));
+/// assert_eq!(percent_tenths(0, 29_411), Some(0));
+/// assert_eq!(percent_tenths(0, 0), None);
+/// ```
+pub fn percent_tenths(part: u64, whole: u64) -> Option<u64> {
+    (whole > 0).then(|| percent_rounded(part, whole, 1))
 }
 
 /// `part / whole` in per cent rounded to `decimals` places, as a whole number of those places

@@ -51,7 +51,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::{Geography, Study, Team};
 use crate::read::deprivation::DeprivationTable;
 use crate::small_areas::SmallAreas;
@@ -94,6 +94,91 @@ impl ByLevel {
             ByLevel::HealthBoard => keys.health_board.as_ref(),
             ByLevel::Region => keys.region.as_ref(),
         }
+    }
+
+    /// Fails, saying why, when no area has a geography at this level, so that `--by` has
+    /// nothing to answer: an area's ICB, health board or region comes from the built-in lookup
+    /// of current ONS district codes, and only some nations have each level. Without this,
+    /// the answer would read "0 of 0 have no team", as if every one had a team.
+    ///
+    /// # Examples
+    /// ```
+    /// use covgap::plan::ByLevel;
+    /// let study = covgap::load::load(&Default::default(), &mut Default::default()).unwrap();
+    /// assert!(ByLevel::Icb.check_areas(&study.areas).is_ok());
+    /// let welsh: Vec<_> = study.areas.into_iter().filter(|a| a.code.starts_with('W')).collect();
+    /// let e = ByLevel::Icb.check_areas(&welsh).unwrap_err().to_string();
+    /// assert!(e.contains("all 22 are districts of a nation with no Integrated Care Boards"), "{e}");
+    /// ```
+    pub fn check_areas(self, areas: &[crate::model::Area]) -> Result<()> {
+        use crate::model::Nation;
+        if areas.iter().any(|a| self.of(&a.keys).is_some()) {
+            return Ok(());
+        }
+        // An area's geography with its article, without, in the plural, and where it exists.
+        let (one, noun, none, nations) = match self {
+            ByLevel::Icb => (
+                "an Integrated Care Board",
+                "Integrated Care Board",
+                "Integrated Care Boards",
+                "England only (codes starting E)",
+            ),
+            ByLevel::HealthBoard => (
+                "a health board or HSC trust",
+                "health board or HSC trust",
+                "health boards or HSC trusts",
+                "Scotland, Wales and Northern Ireland only (codes starting S, W or N)",
+            ),
+            ByLevel::Region => (
+                "an English region",
+                "English region",
+                "English regions",
+                "England only (codes starting E)",
+            ),
+        };
+        let has = |n: Nation| match self {
+            ByLevel::Icb | ByLevel::Region => n == Nation::England,
+            ByLevel::HealthBoard => n != Nation::England && n != Nation::Unknown,
+        };
+        // An area the lookup knows has some geography; one it does not has none.
+        let unknown: Vec<&str> = areas
+            .iter()
+            .filter(|a| a.keys == crate::model::RollupKeys::default())
+            .map(|a| a.code.as_str())
+            .collect();
+        let elsewhere = areas
+            .iter()
+            .filter(|a| a.keys != crate::model::RollupKeys::default() && !has(a.nation))
+            .count();
+        let count = |n: usize| {
+            if n == areas.len() && n > 1 {
+                format!("all {n}")
+            } else {
+                n.to_string()
+            }
+        };
+        let mut why = Vec::new();
+        if !unknown.is_empty() {
+            let shown: Vec<&str> = unknown.iter().take(3).copied().collect();
+            why.push(format!(
+                "{} have codes that are not current ONS district codes ({}{})",
+                count(unknown.len()),
+                shown.join(", "),
+                if unknown.len() > 3 { ", ..." } else { "" }
+            ));
+        }
+        if elsewhere > 0 {
+            why.push(format!(
+                "{} are districts of a nation with no {none}",
+                count(elsewhere)
+            ));
+        }
+        Err(Error::Plan(format!(
+            "--by {}: no area in the boundaries has {one}, so there is nothing to plan by (an answer would read \"0 of 0 have no team\"). covgap finds each area's {noun} in its built-in lookup of current ONS district codes, and there are {none} in {nations}. Of the {} area(s), {}. Give boundaries coded by current ONS district codes (LAD24CD) in a nation that has them, or leave out --by",
+            self.key().replace('_', "-"),
+            areas.len(),
+            why.join(", and "),
+        )))
     }
 }
 
@@ -230,6 +315,9 @@ pub fn plan(
     need: Option<&DeprivationTable>,
     options: &Options,
 ) -> Result<Plan> {
+    if let Some(level) = options.by {
+        level.check_areas(&study.areas)?;
+    }
     let existing: Vec<Team> = study.teams.iter().filter(|t| t.counted).cloned().collect();
     let mut fixed = existing.clone();
     fixed.extend(what_if.iter().cloned());

@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::error::{Diagnostics, Error, Place, Result};
+use crate::model::ColumnChoice;
 use crate::read::columns;
 use crate::read::{decimal_comma_hint, parse_number, point_may_separate_thousands, Input};
 
@@ -25,6 +26,9 @@ pub struct Figures {
     pub values: HashMap<String, Option<u64>>,
     pub code_column: String,
     pub figure_column: String,
+    /// How the figure column was chosen: named with a flag, or found by its header (one that
+    /// names the figure, or a generic one).
+    pub figure_column_chosen_by: ColumnChoice,
     /// 1-based line of the header row (ONS tables carry title rows above it); the row number
     /// in a workbook.
     pub header_line: u64,
@@ -231,6 +235,11 @@ pub const AGE0_COLUMNS: &[&str] = &[
     "number",
 ];
 
+/// Figure headers that say nothing of what they count: a column found by one of these is
+/// reported, since in a table with several figures it may not be the one meant (a
+/// population "Total" beside the single years of age).
+pub const GENERIC_FIGURE_COLUMNS: &[&str] = &["count", "value", "observation", "total", "number"];
+
 /// The largest figure one area can have. The UK has about 700,000 births a year; a larger
 /// figure is another column or a typing slip, and far larger ones would overflow the totals.
 const MAX_FIGURE: f64 = 10_000_000.0;
@@ -377,6 +386,26 @@ pub fn read_figures_in(
     };
     let header = &rows[hi].1;
     let header_line = rows[hi].0;
+    let figure_column_chosen_by = if opts.figure_column.is_some() {
+        ColumnChoice::Flag
+    } else if GENERIC_FIGURE_COLUMNS
+        .iter()
+        .any(|g| columns::fold(g) == columns::fold(&header[fi]))
+    {
+        diag.note(
+            &label,
+            Some(Place::Line(header_line)),
+            format!(
+                "figures read from column {:?} (field {} of the header): a generic header, taken as the figure because no column names it; check that it holds the figure for each area (not a population total, or several years), or name the column with {}",
+                header[fi].trim(),
+                fi + 1,
+                flags.figure
+            ),
+        );
+        ColumnChoice::Generic
+    } else {
+        ColumnChoice::Recognised
+    };
 
     let mut values: HashMap<String, Option<u64>> = HashMap::new();
     let mut first_line: HashMap<String, u64> = HashMap::new();
@@ -596,6 +625,7 @@ pub fn read_figures_in(
         values,
         code_column: header[ci].trim().to_string(),
         figure_column: header[fi].trim().to_string(),
+        figure_column_chosen_by,
         header_line,
         sheet,
     })

@@ -22,7 +22,7 @@ use geo::{BoundingRect, Intersects, MultiPolygon, Rect};
 use crate::coverage::Coverage;
 use crate::error::{Error, Result};
 use crate::model::Study;
-use crate::rollup::{percent_rounded, Rollup};
+use crate::rollup::Rollup;
 use crate::write::style::{self, GapClass, Rgb};
 use crate::write::summary::Headline;
 use crate::write::{tenths_text, thousands};
@@ -385,15 +385,17 @@ pub fn map(study: &Study, cov: &Coverage, rollups: &[Rollup]) -> Map {
         19.0,
         &format!("fill=\"{INK}\""),
         &format!(
-            "{} of {} {} ({}%) were in the {} of {} areas with no team.",
+            "{} of {} {} ({}) were in the {} of {} areas with no team.",
             thousands(h.demand_uncovered()),
             thousands(h.demand_total),
             match study.demand.measure {
                 crate::model::Measure::Births => "live births",
                 crate::model::Measure::Age0 => "babies aged under one",
             },
-            // The complement of the share summary.md gives, so the two add up to 100%.
-            tenths_text(1000 - percent_rounded(h.demand_covered, h.demand_total, 1)),
+            // The complement of the share summary.md gives, so the two add up to 100%; n/a
+            // when no babies were counted.
+            crate::rollup::percent_tenths(h.demand_covered, h.demand_total)
+                .map_or_else(|| "n/a".into(), |t| format!("{}%", tenths_text(1000 - t))),
             h.areas_total - h.areas_covered,
             h.areas_total
         ),
@@ -414,8 +416,11 @@ pub fn map(study: &Study, cov: &Coverage, rollups: &[Rollup]) -> Map {
     );
 
     // Sources.
+    let not_counted = crate::write::summary::without_figure_note(&h)
+        .map(|n| format!("Not counted: {n}. "))
+        .unwrap_or_default();
     let sources = format!(
-        "Areas: {}. {}: {}, {}. Teams: {}; counted: {}. An area has a team when a counted team's list entry names it, or, where it names none, holds its base. {} British National Grid. Made with covgap {}.",
+        "{not_counted}Areas: {}. {}: {}, {}. Teams: {}; counted: {}. An area has a team when a counted team's list entry names it, or, where it names none, holds its base. {} British National Grid. Made with covgap {}.",
         study.sources.boundaries,
         cap(what),
         study.demand.period,

@@ -354,6 +354,10 @@ pub fn json(
             "measure_description": study.demand.measure.describe(),
             "period": study.demand.period,
             "source": study.demand.source,
+            // The column actually read, and how it was chosen (`options.births_column` is
+            // the flag as given, null when covgap found the column itself).
+            "column": study.demand.column.as_ref().map(|c| c.header.clone()),
+            "column_chosen_by": study.demand.column.as_ref().map(|c| c.chosen_by.key()),
         },
         "boundaries": {
             "source": study.sources.boundaries,

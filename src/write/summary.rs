@@ -6,16 +6,19 @@ use serde_json::{json, Value};
 
 use crate::coverage::Coverage;
 use crate::model::Study;
-use crate::rollup::{percent_rounded, Level, Rollup};
+use crate::rollup::{percent_rounded, percent_tenths, Level, Rollup};
 use crate::small_areas::{Band, Bands, SmallAreas};
 use crate::write::tables::markdown_cell as md_cell;
-use crate::write::{geojson::metadata, percent_number, percent_text, round, thousands};
+use crate::write::{geojson::metadata, round, tenths_text, thousands};
 
 /// Headline figures for the UK.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Headline {
     pub areas_total: usize,
     pub areas_covered: usize,
+    /// Areas with no figure (none in the table, or suppressed): their babies are not in
+    /// `demand_total`.
+    pub areas_without_figure: usize,
     pub demand_total: u64,
     pub demand_covered: u64,
     pub teams_in_list: usize,
@@ -28,6 +31,7 @@ impl Headline {
         Headline {
             areas_total: uk.map_or(0, |r| r.areas_total),
             areas_covered: uk.map_or(0, |r| r.areas_covered),
+            areas_without_figure: uk.map_or(0, |r| r.areas_without_figure),
             demand_total: uk.map_or(0, |r| r.demand_total),
             demand_covered: uk.map_or(0, |r| r.demand_covered),
             teams_in_list: study.teams.len(),
@@ -40,6 +44,30 @@ impl Headline {
     }
 }
 
+/// A share as `summary.json` gives it: a number with one decimal, or null when no babies
+/// were counted (see [`percent_tenths`]).
+fn percent_json(part: u64, whole: u64) -> Value {
+    json!(percent_tenths(part, whole).map(|t| t as f64 / 10.0))
+}
+
+/// A share as `summary.md` gives it: `19.1`, or `n/a` when no babies were counted.
+pub fn percent_markdown(part: u64, whole: u64) -> String {
+    percent_tenths(part, whole).map_or_else(|| "n/a".into(), tenths_text)
+}
+
+/// The sentence that says areas had no figure and what that does to the totals, for
+/// `summary.md` and `summary.json`; `None` when every area has one.
+pub fn without_figure_note(h: &Headline) -> Option<String> {
+    (h.areas_without_figure > 0).then(|| {
+        format!(
+            "{} of the {} areas have no figure (the figures table has no row for them, or its value for them is suppressed): their babies are not in these totals, and every share is of the babies in the {} areas with a figure",
+            h.areas_without_figure,
+            h.areas_total,
+            h.areas_total - h.areas_without_figure
+        )
+    })
+}
+
 fn rollup_json(r: &Rollup) -> Value {
     let mut v = json!({
         "level": r.level.key(),
@@ -47,9 +75,10 @@ fn rollup_json(r: &Rollup) -> Value {
         "name": r.name,
         "areas_total": r.areas_total,
         "areas_covered": r.areas_covered,
+        "areas_without_figure": r.areas_without_figure,
         "demand_total": r.demand_total,
         "demand_covered": r.demand_covered,
-        "percent_covered": percent_number(r.demand_covered, r.demand_total),
+        "percent_covered": percent_json(r.demand_covered, r.demand_total),
     });
     if let (Some(b), Some(o)) = (&r.bands, v.as_object_mut()) {
         o.insert("distance_bands".into(), bands_json(b));
@@ -102,10 +131,13 @@ pub fn json(
         "sources": metadata(study),
         "areas_total": h.areas_total,
         "areas_covered": h.areas_covered,
+        "areas_without_figure": h.areas_without_figure,
+        "areas_without_figure_codes": study.areas.iter().filter(|a| a.figure.is_none()).map(|a| a.code.as_str()).collect::<Vec<_>>(),
+        "areas_without_figure_note": without_figure_note(&h),
         "demand_total": h.demand_total,
         "demand_covered": h.demand_covered,
         "demand_uncovered": h.demand_uncovered(),
-        "percent_covered": percent_number(h.demand_covered, h.demand_total),
+        "percent_covered": percent_json(h.demand_covered, h.demand_total),
         "teams_in_list": h.teams_in_list,
         "teams_counted": h.teams_counted,
         "nations": rollups.iter().filter(|r| r.level == Level::Nation).map(rollup_json).collect::<Vec<_>>(),
@@ -172,13 +204,23 @@ pub fn markdown(
         h.areas_total,
         percent_rounded(h.areas_covered as u64, h.areas_total as u64, 0)
     );
-    let _ = writeln!(
-        s,
-        "- **{}%** of {babies} ({} of {}) are in an area with a team.",
-        percent_text(h.demand_covered, h.demand_total),
-        thousands(h.demand_covered),
-        thousands(h.demand_total)
-    );
+    match percent_tenths(h.demand_covered, h.demand_total) {
+        Some(t) => {
+            let _ = writeln!(
+                s,
+                "- **{}%** of {babies} ({} of {}) are in an area with a team.",
+                tenths_text(t),
+                thousands(h.demand_covered),
+                thousands(h.demand_total)
+            );
+        }
+        None => {
+            let _ = writeln!(
+                s,
+                "- **n/a**: no {babies} are counted (the figures add up to 0), so no share of them can be given."
+            );
+        }
+    }
     let per_year = if study.demand.measure == crate::model::Measure::Births {
         " each year"
     } else {
@@ -189,6 +231,9 @@ pub fn markdown(
         "- **{}** {babies}{per_year} are in an area with no team.",
         thousands(h.demand_uncovered())
     );
+    if let Some(note) = without_figure_note(&h) {
+        let _ = writeln!(s, "- **Not counted: {note}.**");
+    }
     let uk_bands = rollups
         .iter()
         .find(|r| r.level == Level::Uk)
@@ -196,9 +241,10 @@ pub fn markdown(
     if let (Some(_), Some(b)) = (small, uk_bands) {
         let _ = writeln!(
             s,
-            "- **{}** babies live more than 25 km from the nearest team ({}% of the {} in the small areas given), and **{}** more than 50 km.",
+            "- **{}** babies live more than 25 km from the nearest team ({} of the {} in the small areas given), and **{}** more than 50 km.",
             thousands(b.beyond_25km()),
-            percent_text(b.beyond_25km(), b.total()),
+            percent_tenths(b.beyond_25km(), b.total())
+                .map_or_else(|| "n/a".into(), |t| format!("{}%", tenths_text(t))),
             thousands(b.total()),
             thousands(b.get(Band::Over50Km)),
         );
@@ -236,10 +282,32 @@ pub fn markdown(
             r.areas_covered,
             thousands(r.demand_total),
             thousands(r.demand_covered),
-            percent_text(r.demand_covered, r.demand_total)
+            percent_markdown(r.demand_covered, r.demand_total)
         );
     }
     let _ = writeln!(s);
+    // Which nations the areas with no figure are in, since their rows' totals leave them out.
+    let without: Vec<String> = rollups
+        .iter()
+        .filter(|r| r.level == Level::Nation && r.areas_without_figure > 0)
+        .map(|r| {
+            if r.areas_without_figure == r.areas_total {
+                format!("{} (all {}; no share can be given)", r.name, r.areas_total)
+            } else {
+                format!(
+                    "{} ({} of {})",
+                    r.name, r.areas_without_figure, r.areas_total
+                )
+            }
+        })
+        .collect();
+    if !without.is_empty() {
+        let _ = writeln!(
+            s,
+            "Areas with no figure, whose babies are not in the totals above: {}.\n",
+            without.join(", ")
+        );
+    }
 
     if let Some(sm) = small {
         let _ = writeln!(s, "## How far babies live from the nearest team\n");
@@ -308,9 +376,15 @@ pub fn markdown(
         "- **Areas**: {} ({}).",
         study.sources.boundaries, study.sources.boundaries_crs
     );
+    let column = study
+        .demand
+        .column
+        .as_ref()
+        .map(|c| format!(", {}", c.describe()))
+        .unwrap_or_default();
     let _ = writeln!(
         s,
-        "- **Figure**: {what}, {}: {}.",
+        "- **Figure**: {what}, {}: {}{column}.",
         study.demand.period, study.demand.source
     );
     let _ = writeln!(s, "- **Teams**: {}.", study.sources.teams);

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use crate::coverage::Coverage;
 use crate::model::Study;
 use crate::rollup::Rollup;
-use crate::write::{excel_csv, percent_text, round};
+use crate::write::{excel_csv, round, tenths_text};
 
 /// A CSV cell as spreadsheets should read it. A cell beginning with `=`, `+`, `-`, `@`, a tab
 /// or a carriage return is a formula to Excel (and LibreOffice and Google Sheets), so a team
@@ -141,6 +141,7 @@ pub fn rollups(study: &Study, rollups: &[Rollup]) -> Vec<u8> {
         total.as_str(),
         covered.as_str(),
         "percent_covered",
+        "areas_without_figure",
         "period",
     ];
     // Small-area distance bands, when small areas were given.
@@ -159,7 +160,9 @@ pub fn rollups(study: &Study, rollups: &[Rollup]) -> Vec<u8> {
                 r.areas_covered.to_string(),
                 r.demand_total.to_string(),
                 r.demand_covered.to_string(),
-                percent_text(r.demand_covered, r.demand_total),
+                // Blank when no babies were counted: a share of nothing is not 0.0%.
+                r.percent_tenths().map(tenths_text).unwrap_or_default(),
+                r.areas_without_figure.to_string(),
                 study.demand.period.clone(),
             ];
             if banded {

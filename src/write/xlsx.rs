@@ -125,7 +125,10 @@ fn summary_sheet(
         ws.write_number_with_format(row, 3, r.demand_total as f64, n)?;
         ws.write_number_with_format(row, 4, r.demand_covered as f64, n)?;
         ws.write_number_with_format(row, 5, (r.demand_total - r.demand_covered) as f64, n)?;
-        ws.write_number_with_format(row, 6, r.percent_covered() / 100.0, p)?;
+        // Left empty when no babies were counted: a share of nothing is not 0%.
+        if let Some(pc) = r.percent_covered() {
+            ws.write_number_with_format(row, 6, pc / 100.0, p)?;
+        }
         row += 1;
     }
     row += 1;
@@ -139,6 +142,9 @@ fn summary_sheet(
     )?;
     row += 2;
     let notes = [
+        crate::write::summary::without_figure_note(&h)
+            .map(|n| format!("Not counted: {n}."))
+            .unwrap_or_default(),
         format!(
             "Areas: {} ({}).",
             study.sources.boundaries, study.sources.boundaries_crs
@@ -149,7 +155,7 @@ fn summary_sheet(
         crate::write::ATTRIBUTION.to_string(),
         format!("Made by covgap {}.", env!("CARGO_PKG_VERSION")),
     ];
-    for n in notes {
+    for n in notes.into_iter().filter(|n| !n.is_empty()) {
         ws.write_string_with_format(row, 0, n, &f.note)?;
         row += 1;
     }
@@ -225,6 +231,7 @@ fn rollups_sheet(
         ("In areas with a team", 13.0),
         ("In areas with none", 13.0),
         ("% in areas with a team", 12.0),
+        ("Areas with no figure", 10.0),
     ];
     header_row(ws, 0, &cols, f)?;
     for (k, r) in rollups.iter().enumerate() {
@@ -237,7 +244,10 @@ fn rollups_sheet(
         ws.write_number_with_format(row, 5, r.demand_total as f64, &f.count)?;
         ws.write_number_with_format(row, 6, r.demand_covered as f64, &f.count)?;
         ws.write_number_with_format(row, 7, (r.demand_total - r.demand_covered) as f64, &f.count)?;
-        ws.write_number_with_format(row, 8, r.percent_covered() / 100.0, &f.pct)?;
+        if let Some(pc) = r.percent_covered() {
+            ws.write_number_with_format(row, 8, pc / 100.0, &f.pct)?;
+        }
+        ws.write_number_with_format(row, 9, r.areas_without_figure as f64, &f.count)?;
     }
     ws.set_freeze_panes(1, 3)?;
     ws.autofilter(0, 0, rollups.len().max(1) as u32, cols.len() as u16 - 1)?;

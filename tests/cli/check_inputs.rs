@@ -70,8 +70,11 @@ mod small_areas {
         ]);
         assert_eq!(c.code, 0, "{}", c.stderr);
         // 125 babies in the eight squares of the run tests, 7 in the square off Gamma's coast.
+        // The two warnings: the suppressed figure, and the hand-drawn districts' births, far
+        // below the real ones for their codes.
         c.assert_stderr_has(&[
-            "covgap check: 4 areas, 1 teams (1 counted); 9 small areas read, 9 placed in a district, figure total 132; 0 error(s), 1 warning(s)",
+            "covgap check: 4 areas, 1 teams (1 counted); 9 small areas read, 9 placed in a district, figure total 132; 0 error(s), 2 warning(s)",
+            "births.csv: the figures in column \"births\" add up to 430 for the 4 area(s) the built-in table also has",
             // The suppressed figure run warns about too.
             "figures_b.csv, line 3: E01000006: figure is suppressed",
             // The square off the coast goes to the nearest district, as in run's summary.
@@ -158,9 +161,17 @@ mod small_areas {
         // each flag is needed and an ignored one fails the check.
         let c = check_with(crate::small_areas::UNRECOGNISED_SMALL_AREA_FLAGS);
         assert_eq!(c.code, 0, "{}", c.stderr);
+        // The one warning is the hand-drawn districts' births, far below the real ones for
+        // their codes; none is about the small areas.
         c.assert_stderr_has(&[
-            "4 small areas read, 4 placed in a district, figure total 100; 0 error(s), 0 warning(s)",
+            "4 small areas read, 4 placed in a district, figure total 100; 0 error(s), 1 warning(s)",
         ]);
+        assert_eq!(c.warning_lines().len(), 1, "{}", c.stderr);
+        assert!(
+            c.warning_lines()[0].contains("births.csv: the figures in column"),
+            "{}",
+            c.stderr
+        );
     }
 
     #[test]

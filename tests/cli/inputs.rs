@@ -386,6 +386,86 @@ mod births {
         ]);
         assert_eq!(u(&run.areas()["E07000178"]["births"]), 162_000);
     }
+    /// An ONS-style population table, `Code,Name,Total,0,1,2`, where "Total" is everyone:
+    /// covgap takes the generic "Total" as births when no column names them. It must say which
+    /// column it read and how (stderr, run.json, summary.md), and that the total is far from a
+    /// year of births.
+    #[test]
+    fn the_column_read_and_how_it_was_chosen_are_recorded() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut table = String::from("Code,Name,Total,0,1,2\n");
+        for (code, births) in OXON_BIRTHS {
+            table.push_str(&format!(
+                "{code},District,{},{births},{births},{births}\n",
+                births * 110
+            ));
+        }
+        std::fs::write(dir.path().join("ages.csv"), &table).unwrap();
+        std::fs::write(
+            dir.path().join("named.csv"),
+            table.replace("Code,Name,Total,", "Code,Name,Live births,"),
+        )
+        .unwrap();
+        let boundaries = oxon_wgs84();
+        let run = |extra: &[&str]| {
+            let mut args = vec!["run", "--boundaries", &boundaries, "--out", "out"];
+            args.extend_from_slice(extra);
+            let o = crate::covgap_in(dir.path(), &args, Some("out"));
+            assert_eq!(o.code, 0, "{}", o.stderr);
+            let figures = crate::run_json(&dir.path().join("out"))["figures"].clone();
+            (o, figures)
+        };
+
+        let (generic, figures) = run(&["--births", "ages.csv"]);
+        assert_eq!(figures["column"], "Total");
+        assert_eq!(figures["column_chosen_by"], "generic_header");
+        generic.assert_stderr_has(&[
+            "note: ages.csv, line 1: figures read from column \"Total\" (field 3 of the header): a generic header",
+            "--births-column",
+        ]);
+        assert!(
+            generic.warning_lines().iter().any(|l| l.contains(
+                "add up to 783,090 for the 5 area(s) the built-in table also has: 110.0 times the 7,119 live births"
+            )),
+            "{}",
+            generic.stderr
+        );
+        assert!(
+            generic.text("summary.md").contains(
+                "ages.csv, column \"Total\" (a generic header, taken as the figure because no column names it: check that it holds the figure)."
+            ),
+            "{}",
+            generic.text("summary.md")
+        );
+
+        // Named with the flag: the births themselves, so no warning and no note.
+        let (named, figures) = run(&["--births", "ages.csv", "--births-column", "0"]);
+        assert_eq!(figures["column"], "0");
+        assert_eq!(figures["column_chosen_by"], "named_by_flag");
+        assert!(named.warning_lines().is_empty(), "{}", named.stderr);
+        assert!(!named.stderr.contains("generic header"), "{}", named.stderr);
+        assert!(named
+            .text("summary.md")
+            .contains("ages.csv, column \"0\" (named with --births-column)."));
+
+        // Found by a header that names births: recorded, with no note. Its total is still
+        // far from the births, and the warning says so.
+        let (recognised, figures) = run(&["--births", "named.csv"]);
+        assert_eq!(figures["column"], "Live births");
+        assert_eq!(figures["column_chosen_by"], "recognised_header");
+        assert!(
+            !recognised.stderr.contains("generic header"),
+            "{}",
+            recognised.stderr
+        );
+        assert_eq!(recognised.warning_lines().len(), 1, "{}", recognised.stderr);
+
+        // The built-in figures: their own column.
+        let (_, figures) = run(&[]);
+        assert_eq!(figures["column"], "births");
+        assert_eq!(figures["column_chosen_by"], "built_in");
+    }
+
     #[test]
     fn code_column_under_a_header_covgap_does_not_know() {
         // "District ref" is no header covgap looks for: the flag alone finds the codes.

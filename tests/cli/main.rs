@@ -90,7 +90,11 @@ pub fn covgap_at(dir: &tempfile::TempDir) -> Command {
 
 /// Reads an output CSV without its byte-order mark.
 pub fn read_csv(path: &Path) -> Vec<Vec<String>> {
-    let text = std::fs::read_to_string(path).expect("output written");
+    read_csv_text(&std::fs::read_to_string(path).expect("output written"))
+}
+
+/// CSV text as rows of fields, without a byte-order mark.
+pub fn read_csv_text(text: &str) -> Vec<Vec<String>> {
     let text = text.trim_start_matches('\u{feff}');
     let mut r = csv::ReaderBuilder::new()
         .has_headers(false)

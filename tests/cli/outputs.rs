@@ -193,7 +193,7 @@ fn gaps_csv_opens_cleanly_in_excel() {
     let gaps = 361 - u(&default_run().summary()["areas_covered"]) as usize;
     assert_eq!(crlf, gaps + 1);
     let rollups = default_run().bytes("rollups.csv");
-    assert!(rollups.starts_with(b"\xEF\xBB\xBFlevel,code,name,areas_total,areas_covered,births_total,births_covered,percent_covered,period\r\n"));
+    assert!(rollups.starts_with(b"\xEF\xBB\xBFlevel,code,name,areas_total,areas_covered,births_total,births_covered,percent_covered,areas_without_figure,period\r\n"));
 }
 
 #[test]
@@ -765,4 +765,137 @@ fn codes_not_of_ons_form_name_no_nation() {
     let n = nations(&run.summary());
     assert_eq!(n.keys().collect::<Vec<_>>(), ["Unknown"], "{n:?}");
     assert_eq!(n["Unknown"]["areas_total"], 5);
+}
+
+/// The built-in births as a `--births` table (`code,births`), keeping the rows `keep` accepts
+/// and writing each figure through `figure`.
+fn builtin_births_where(keep: impl Fn(&str) -> bool, figure: impl Fn(&str) -> String) -> String {
+    let areas = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/areas.csv"),
+    )
+    .unwrap();
+    let rows = crate::read_csv_text(&areas);
+    let (code, births) = (
+        rows[0].iter().position(|h| h == "code").unwrap(),
+        rows[0].iter().position(|h| h == "births").unwrap(),
+    );
+    let mut out = String::from("code,births\n");
+    for r in rows[1..].iter().filter(|r| keep(&r[code])) {
+        out.push_str(&format!("{},{}\n", r[code], figure(&r[births])));
+    }
+    out
+}
+
+/// Figures for England and Wales only: Scotland and Northern Ireland have no figure. Their
+/// shares are not a number (not 0.0%), and summary.md, summary.json and rollups.csv say how
+/// many areas had no figure and that their babies are not in the totals.
+#[test]
+fn areas_with_no_figure_are_counted_and_their_share_is_not_a_number() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("b_ew.csv"),
+        builtin_births_where(|c| c.starts_with('E') || c.starts_with('W'), str::to_string),
+    )
+    .unwrap();
+    let run = covgap_in(
+        dir.path(),
+        &["run", "--births", "b_ew.csv", "--out", "out"],
+        Some("out"),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    run.assert_stderr_has(&["; 43 area(s) with no figure are not counted"]);
+
+    let md = run.text("summary.md");
+    assert!(md.contains("| Scotland | 32 | 17 | 0 | 0 | n/a |"), "{md}");
+    assert!(
+        md.contains("| Northern Ireland | 11 | 5 | 0 | 0 | n/a |"),
+        "{md}"
+    );
+    assert!(md.contains("| Wales | 22 | 0 | 29,411 | 0 | 0.0 |"), "{md}");
+    let headline = md.split("## By nation").next().unwrap();
+    assert!(
+        headline.contains("43 of the 361 areas have no figure")
+            && headline.contains("their babies are not in these totals"),
+        "{md}"
+    );
+    assert!(
+        md.contains("Northern Ireland (all 11; no share can be given), Scotland (all 32;"),
+        "{md}"
+    );
+
+    let s = run.summary();
+    assert_eq!(s["areas_without_figure"], 43);
+    assert_eq!(
+        s["areas_without_figure_codes"].as_array().unwrap().len(),
+        43
+    );
+    assert!(s["areas_without_figure_note"]
+        .as_str()
+        .unwrap()
+        .contains("their babies are not in these totals"));
+    let n = nations(&s);
+    assert_eq!(n["Scotland"]["percent_covered"], Value::Null);
+    assert_eq!(n["Scotland"]["areas_without_figure"], 32);
+    assert_eq!(n["Wales"]["percent_covered"], 0.0);
+    assert_eq!(n["Wales"]["areas_without_figure"], 0);
+
+    let rollups = crate::read_csv(&dir.path().join("out/rollups.csv"));
+    let col = |name: &str| rollups[0].iter().position(|h| h == name).unwrap();
+    let row = |code: &str| rollups.iter().find(|r| r[1] == code).unwrap();
+    let (pct, without) = (col("percent_covered"), col("areas_without_figure"));
+    assert_eq!(row("S92000003")[pct], "");
+    assert_eq!(row("S92000003")[without], "32");
+    assert_eq!(row("W92000004")[pct], "0.0");
+    assert_eq!(row("K02000001")[without], "43");
+
+    // `check` says the same.
+    let check = covgap_in(dir.path(), &["check", "--births", "b_ew.csv"], None);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    check.assert_stderr_has(&["361 areas (43 with no figure, left out of totals)"]);
+}
+
+/// A figures file of zeros counts no baby: every share is not a number, and covgap warns.
+#[test]
+fn figures_that_add_up_to_zero_give_no_share_and_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("zero.csv"),
+        builtin_births_where(|_| true, |_| "0".into()),
+    )
+    .unwrap();
+    let run = covgap_in(
+        dir.path(),
+        &["run", "--births", "zero.csv", "--out", "out"],
+        Some("out"),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.warning_lines()
+            .iter()
+            .any(|l| l.contains("the figures add up to 0")),
+        "{}",
+        run.stderr
+    );
+    run.assert_stderr_has(&["n/a (no babies counted) of live births"]);
+    let md = run.text("summary.md");
+    assert!(!md.contains("0.0"), "{md}");
+    assert!(md.contains("- **n/a**: no babies born are counted"), "{md}");
+    assert!(
+        md.contains("| United Kingdom | 361 | 57 | 0 | 0 | n/a |"),
+        "{md}"
+    );
+    assert_eq!(run.summary()["percent_covered"], Value::Null);
+    let rollups = crate::read_csv(&dir.path().join("out/rollups.csv"));
+    assert!(rollups[1..].iter().all(|r| r[7].is_empty()), "{rollups:?}");
+    let svg = std::str::from_utf8(run.bytes("map.svg")).unwrap();
+    assert!(svg.contains("0 of 0 live births (n/a)"), "the map's title");
+
+    let check = covgap_in(dir.path(), &["check", "--births", "zero.csv"], None);
+    assert!(
+        check
+            .stderr
+            .contains("warning: zero.csv: the figures add up to 0"),
+        "{}",
+        check.stderr
+    );
 }

@@ -786,3 +786,64 @@ fn exact_seconds_too_long_to_count_means_no_limit() {
         assert!(!md.contains("not proven optimal"), "{seconds}: {md}");
     }
 }
+
+/// Boundaries coded HB00 and HB01, not ONS district codes: no area has an ICB, so `--by icb`
+/// has nothing to answer. It must say so and why, not report "0 of 0 have no team".
+#[test]
+fn by_icb_on_boundaries_without_ons_codes_is_refused_with_the_reason() {
+    let (mut cmd, dir) = covgap();
+    std::fs::write(
+        dir.path().join("births.csv"),
+        "code,births\nHB00,100\nHB01,200\n",
+    )
+    .unwrap();
+    let out = cmd
+        .args([
+            "plan",
+            "--by",
+            "icb",
+            "--out",
+            "out",
+            "--births",
+            "births.csv",
+        ])
+        .arg("--boundaries")
+        .arg(fixture("boundaries/own_codes_no_figures.geojson"))
+        .arg("--teams")
+        .arg(fixture("teams/own_codes_team.csv"))
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("--by icb: no area in the boundaries has an Integrated Care Board")
+            && stderr
+                .contains("all 2 have codes that are not current ONS district codes (HB00, HB01)")
+            && !stderr.contains("0 of 0 have no team;"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("out").exists(), "nothing is written");
+
+    // The same boundaries planned without --by are fine.
+    let (mut cmd, dir) = covgap();
+    std::fs::write(
+        dir.path().join("births.csv"),
+        "code,births\nHB00,100\nHB01,200\n",
+    )
+    .unwrap();
+    cmd.args([
+        "plan",
+        "--add",
+        "1",
+        "--out",
+        "out",
+        "-q",
+        "--births",
+        "births.csv",
+    ])
+    .arg("--boundaries")
+    .arg(fixture("boundaries/own_codes_no_figures.geojson"))
+    .arg("--teams")
+    .arg(fixture("teams/own_codes_team.csv"))
+    .assert()
+    .success();
+}

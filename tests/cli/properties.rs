@@ -133,6 +133,9 @@ fn assert_conserved(rs: &[Rollup]) -> Result<(), TestCaseError> {
             (|r: &Rollup| r.areas_total as u64) as fn(&Rollup) -> u64,
         ),
         ("areas_covered", |r: &Rollup| r.areas_covered as u64),
+        ("areas_without_figure", |r: &Rollup| {
+            r.areas_without_figure as u64
+        }),
         ("demand_total", |r: &Rollup| r.demand_total),
         ("demand_covered", |r: &Rollup| r.demand_covered),
     ] {
@@ -159,7 +162,10 @@ fn assert_conserved(rs: &[Rollup]) -> Result<(), TestCaseError> {
     for r in rs {
         prop_assert!(r.areas_covered <= r.areas_total);
         prop_assert!(r.demand_covered <= r.demand_total);
-        prop_assert!((0.0..=100.0).contains(&r.percent_covered()));
+        prop_assert!(r
+            .percent_covered()
+            .is_none_or(|p| (0.0..=100.0).contains(&p)));
+        prop_assert!(r.areas_without_figure <= r.areas_total);
     }
     Ok(())
 }
@@ -190,6 +196,7 @@ proptest! {
         let uk = rs.iter().find(|r| r.level == Level::Uk).unwrap();
         prop_assert_eq!(uk.areas_covered, covered.iter().filter(|&&c| c).count());
         prop_assert_eq!(uk.demand_total, figures.iter().flatten().sum::<u64>());
+        prop_assert_eq!(uk.areas_without_figure, figures.iter().filter(|f| f.is_none()).count());
     }
 }
 

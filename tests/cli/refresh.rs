@@ -183,6 +183,41 @@ fn diff_of_runs_counting_different_figures_says_so() {
     assert!(md.contains("| Areas with a team | 57 | 57 | 0 |"), "{md}");
 }
 
+/// The UK's districts, then five Oxfordshire districts: the share covered jumps because the
+/// areas changed, not because teams were added. diff must say so, and give no change for it.
+#[test]
+fn diff_of_runs_over_different_boundaries_says_so() {
+    let (old, new) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    covgap()
+        .args(["run", "--quiet", "--out"])
+        .arg(old.path())
+        .assert()
+        .success();
+    covgap()
+        .args(["run", "--quiet", "--boundaries"])
+        .arg(fixture_path("boundaries/oxfordshire_wgs84.geojson"))
+        .arg("--out")
+        .arg(new.path())
+        .assert()
+        .success();
+    let (md, stderr) = diff_md(old.path(), new.path());
+    assert!(
+        stderr.contains("warning: the runs use different boundaries (ONS Local Authority Districts (May 2024) Boundaries UK BUC (SHA-256 ")
+            && stderr.contains("oxfordshire_wgs84.geojson (SHA-256 ")
+            && stderr.contains("not new teams"),
+        "{stderr}"
+    );
+    assert!(md.contains("**The runs use different boundaries"), "{md}");
+    assert!(
+        md.contains("| % of live births in areas with a team | 19.1 | 100.0 | n/a |"),
+        "{md}"
+    );
+    assert!(md.contains("| Areas | 361 | 5 | n/a |"), "{md}");
+    // The same boundaries on both sides: no such warning.
+    let (_, same) = diff_md(old.path(), old.path());
+    assert!(!same.contains("boundaries"), "{same}");
+}
+
 #[test]
 fn diff_names_a_folder_that_is_not_a_run() {
     let empty = tempfile::tempdir().unwrap();
