@@ -669,7 +669,12 @@ impl Diff {
     pub fn csv(&self) -> Vec<u8> {
         let header = ["section", "code", "name", "field", "old", "new", "change"];
         let mut rows: Vec<Vec<String>> = Vec::new();
-        let raw = |v: Option<f64>| v.map(|x| format!("{x}")).unwrap_or_default();
+        // Shares to one decimal, as every output gives them (19.0, not 19); counts as they are.
+        let raw = |v: Option<f64>, field: &str| match (v, field.starts_with("percent")) {
+            (Some(x), true) => format!("{x:.1}"),
+            (Some(x), false) => format!("{x}"),
+            (None, _) => String::new(),
+        };
         // What the figures are: a row for each description that changed.
         for (field, old, new, changed) in [
             (
@@ -714,10 +719,13 @@ impl Diff {
                 c.code.clone(),
                 c.name.clone(),
                 c.field.into(),
-                raw(c.old),
-                raw(c.new),
+                raw(c.old, c.field),
+                raw(c.new, c.field),
                 c.delta()
-                    .map(|x| format!("{}", crate::write::round(x, 2)))
+                    .map(|x| match c.field.starts_with("percent") {
+                        true => format!("{x:.1}"),
+                        false => format!("{}", crate::write::round(x, 2)),
+                    })
                     .unwrap_or_default(),
             ]);
         }

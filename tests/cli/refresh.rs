@@ -128,6 +128,16 @@ fn diff_of_two_team_lists_shows_team_and_area_changes() {
         .find(|r| &r[0] == "nation" && &r[1] == "E92000001" && &r[3] == "demand_covered")
         .unwrap();
     assert_ne!(&eng[6], "0");
+    // Shares to one decimal, as the other outputs give them: 0.0 for no change, not 0.
+    let one_decimal = |t: &str| t.split_once('.').is_some_and(|(_, d)| d.len() == 1);
+    let shares: Vec<_> = rows.iter().filter(|r| &r[3] == "percent_covered").collect();
+    assert_eq!(shares.len(), 5);
+    for r in shares {
+        assert!((4..7).all(|i| one_decimal(&r[i])), "{r:?}");
+    }
+    assert!(rows
+        .iter()
+        .any(|r| &r[3] == "percent_covered" && &r[6] == "0.0"));
 }
 
 /// A team the list gives only by the areas it serves (no base) is still a team added.
