@@ -182,7 +182,7 @@ struct PlanArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 60.0, value_parser = parse_seconds)]
     exact_seconds: f64,
     /// Folder to write the outputs into (created if needed).
-    #[arg(long, default_value = "covgap-out", value_name = "DIR")]
+    #[arg(long, default_value = "covgap-plan", value_name = "DIR")]
     out: PathBuf,
     #[command(flatten)]
     small: SmallAreaArgs,

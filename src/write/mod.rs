@@ -81,12 +81,34 @@ pub fn commit(
 }
 
 /// The files of `family` in `dir` that a run writing `written` leaves from an earlier one.
+///
+/// Only in a folder an earlier run wrote (it holds covgap's `run.json`, or `diff.md` for
+/// `diff`), and only files no newer than that record (put in place with it, not made since):
+/// a file of the user's that merely bears an output's name is never removed.
 pub fn stale_outputs(dir: &Path, family: &[&str], written: &[&str]) -> Vec<PathBuf> {
+    let record = dir.join(if family == DIFF_OUTPUTS {
+        "diff.md"
+    } else {
+        "run.json"
+    });
+    let is_covgap = family == DIFF_OUTPUTS
+        || std::fs::read_to_string(&record).is_ok_and(|t| t.contains("\"covgap_version\""));
+    let Some(written_at) = std::fs::metadata(&record)
+        .and_then(|m| m.modified())
+        .ok()
+        .filter(|_| is_covgap)
+    else {
+        return Vec::new();
+    };
+    let slack = std::time::Duration::from_secs(10);
     family
         .iter()
         .filter(|n| !written.contains(n))
         .map(|n| dir.join(n))
-        .filter(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file()))
+        .filter(|p| {
+            std::fs::symlink_metadata(p)
+                .is_ok_and(|m| m.is_file() && m.modified().is_ok_and(|t| t <= written_at + slack))
+        })
         .collect()
 }
 
@@ -419,6 +441,33 @@ mod tests {
         commit_to(&files, &[], std::slice::from_ref(&b)).unwrap();
         assert_eq!(listing(dir.path()), ["a.txt"]);
         assert_eq!(std::fs::read_to_string(&a).unwrap(), "new a");
+    }
+
+    /// Only files an earlier run put in place go: not in a folder without covgap's run.json,
+    /// and not a file made after that run.
+    #[test]
+    fn stale_outputs_are_only_an_earlier_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        let (plan, record) = (dir.path().join("plan.md"), dir.path().join("run.json"));
+        std::fs::write(&plan, "my own notes").unwrap();
+        assert!(stale_outputs(dir.path(), RUN_OUTPUTS, &["run.json"]).is_empty());
+        std::fs::write(&record, "{\"tool\": \"something else\"}").unwrap();
+        assert!(stale_outputs(dir.path(), RUN_OUTPUTS, &["run.json"]).is_empty());
+        std::fs::write(&record, "{\"covgap_version\": \"0.1.0\"}").unwrap();
+        assert_eq!(
+            stale_outputs(dir.path(), RUN_OUTPUTS, &["run.json"]),
+            [plan.clone()]
+        );
+        // Written a minute after the run: the user's, not the run's.
+        let later = std::fs::metadata(&record).unwrap().modified().unwrap()
+            + std::time::Duration::from_secs(60);
+        std::fs::File::options()
+            .write(true)
+            .open(&plan)
+            .unwrap()
+            .set_modified(later)
+            .unwrap();
+        assert!(stale_outputs(dir.path(), RUN_OUTPUTS, &["run.json"]).is_empty());
     }
 
     /// An output that is an input, by its own name or through a link, is refused before
