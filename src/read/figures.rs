@@ -410,6 +410,20 @@ pub fn read_figures_in(
     let mut values: HashMap<String, Option<u64>> = HashMap::new();
     let mut first_line: HashMap<String, u64> = HashMap::new();
     let mut ignored: BTreeMap<String, String> = BTreeMap::new();
+    // A figure such as 1234.000 or 974.5 shows the column's points are decimal points, so
+    // 974.000 beside it is 974, as a `%.3f` export writes it, not 974,000.
+    let points_are_decimal = rows.iter().skip(hi + 1).any(|(_, c)| {
+        c.get(fi).is_some_and(|v| {
+            v.contains('.') && !point_may_separate_thousands(v) && parse_number(v).is_some()
+        })
+    });
+    // Each area's own row: a code on a line of a cell spanning lines is swallowed only if
+    // it has none.
+    let own_rows: std::collections::HashSet<&str> = rows
+        .iter()
+        .skip(hi + 1)
+        .filter_map(|(_, c)| c.get(ci).map(|v| v.trim()))
+        .collect();
     for (line, cells) in rows.iter().skip(hi + 1) {
         let place = Some(Place::Line(*line));
         // A quote left open makes one field of everything up to the next quote, or to the end
@@ -420,9 +434,13 @@ pub fn read_figures_in(
                 .lines()
                 .skip(1)
                 .filter_map(|l| {
-                    l.split(',')
-                        .map(|f| f.trim().trim_matches('"'))
-                        .find(|f| known(f))
+                    // A row of the table: fields, with a known code in the code column.
+                    let fields: Vec<&str> =
+                        l.split(',').map(|f| f.trim().trim_matches('"')).collect();
+                    fields
+                        .get(ci)
+                        .copied()
+                        .filter(|f| fields.len() >= 2 && known(f) && !own_rows.contains(f))
                 })
                 .collect();
             if !swallowed.is_empty() {
@@ -537,7 +555,7 @@ pub fn read_figures_in(
         let value = if SUPPRESSED.iter().any(|s| raw.eq_ignore_ascii_case(s)) || raw.is_empty() {
             diag.warn(&label, place, format!("{code}: figure is suppressed ({raw:?}); the area has no figure and is left out of totals"));
             None
-        } else if point_may_separate_thousands(raw) {
+        } else if !points_are_decimal && point_may_separate_thousands(raw) {
             diag.error(
                 &label,
                 place,

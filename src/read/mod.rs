@@ -81,7 +81,8 @@ impl Input {
 
 /// Whether `raw` reads as a whole number only with a point between thousands, as much of
 /// Europe writes them: `1.000`, `15.000` (one thousand, fifteen thousand) would otherwise be
-/// read as 1 and 15. A figure of babies is never written with three zero decimals otherwise.
+/// read as 1 and 15. The figures reader asks only when no other figure in the column shows
+/// its points to be decimal points (`1234.000`, `974.5`).
 ///
 /// # Examples
 /// ```
@@ -91,11 +92,15 @@ impl Input {
 /// assert!(!point_may_separate_thousands("974.0"));
 /// assert!(!point_may_separate_thousands("1000.000"));
 /// assert!(!point_may_separate_thousands("1000"));
+/// assert!(!point_may_separate_thousands("0.000"));
 /// ```
 pub fn point_may_separate_thousands(raw: &str) -> bool {
     let t = raw.trim_matches(|c: char| c.is_whitespace() || c == '"');
     t.split_once('.').is_some_and(|(whole, frac)| {
-        (1..=3).contains(&whole.len()) && whole.bytes().all(|b| b.is_ascii_digit()) && frac == "000"
+        (1..=3).contains(&whole.len())
+            && whole != "0"
+            && whole.bytes().all(|b| b.is_ascii_digit())
+            && frac == "000"
     })
 }
 

@@ -465,6 +465,23 @@ mod births {
     }
 
     #[test]
+    fn three_decimals_in_a_column_with_decimal_points_and_a_notes_cell_over_lines_are_read() {
+        // A `%.3f` export: 1784.000 shows the points are decimal points, so 998.000 is 998.
+        // A quoted notes cell naming areas over several lines swallows no row: each has its own.
+        for (name, total) in [
+            ("whole_numbers_to_three_decimals", 6676),
+            ("notes_cell_over_lines", 7096),
+        ] {
+            let p = fixture(&format!("births/{name}.csv"));
+            let c = check(&["--boundaries", &oxon(), "--births", &p]);
+            assert_eq!(c.code, 0, "{name}: {}", c.stderr);
+            assert!(c.error_lines().is_empty(), "{name}: {}", c.stderr);
+            let run = crate::run_ok(&["--boundaries", &oxon(), "--births", &p]);
+            assert_eq!(run.summary()["demand_total"], total, "{name}");
+        }
+    }
+
+    #[test]
     fn thousands_points_and_stray_commas_are_not_read_as_small_figures() {
         // "2.000" was read as 2 births, ",5" as 5 and "1378," as 1378, without a word.
         let p = fixture("births/thousands_points_and_stray_commas.csv");
@@ -477,7 +494,7 @@ mod births {
                 &format!("{p}, line 6: E07000181: figure \"1.000\" in column \"births\" could be 1 (a decimal point) or 1,000"),
             ],
         );
-        // 1422.0, as pandas writes a whole number, is read.
+        // 1422 is read.
         assert_eq!(c.error_lines().len(), 4, "{}", c.stderr);
         assert!(!c.stderr.contains("line 5"), "{}", c.stderr);
     }
