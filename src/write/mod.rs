@@ -456,7 +456,7 @@ mod tests {
         std::fs::write(&record, "{\"covgap_version\": \"0.1.0\"}").unwrap();
         assert_eq!(
             stale_outputs(dir.path(), RUN_OUTPUTS, &["run.json"]),
-            [plan.clone()]
+            std::slice::from_ref(&plan)
         );
         // Written a minute after the run: the user's, not the run's.
         let later = std::fs::metadata(&record).unwrap().modified().unwrap()
