@@ -244,6 +244,28 @@ pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> 
         )));
     }
 
+    // The last column covgap reads: text beyond the header matters only if this is the last.
+    let last_read = [
+        Some(name_i),
+        areas_i,
+        lat_i,
+        lon_i,
+        e_i,
+        n_i,
+        pc_i,
+        pd_i,
+        ev_i,
+        precision_i,
+        base_label_i,
+        host_i,
+        src_i,
+        date_i,
+        nation_i,
+    ]
+    .into_iter()
+    .flatten()
+    .max()
+    .unwrap_or(0);
     let mut rows = Vec::new();
     // Each team's line, by name as `covgap diff` and `plan` tell teams apart (case and
     // spacing aside).
@@ -273,7 +295,9 @@ pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> 
             .map(str::trim)
             .filter(|c| !c.is_empty())
             .collect();
-        if !beyond.is_empty() {
+        // A last column covgap does not read (notes, say) with a comma of its own moves
+        // nothing covgap reads.
+        if !beyond.is_empty() && last_read + 1 == headers.len() {
             diag.error(
                 &label,
                 place,

@@ -765,6 +765,14 @@ mod teams {
     }
 
     #[test]
+    fn a_comma_in_a_last_column_covgap_does_not_read_moves_nothing() {
+        // "seen 2024, confirmed by phone" in a notes column: the team was refused.
+        let list = fixture("teams/comma_in_a_last_notes_column.csv");
+        let run = run_ok(&["--boundaries", &oxon_wgs84(), "--teams", &list]);
+        assert_eq!(run.covered(), vec!["E07000178"]);
+    }
+
+    #[test]
     fn every_team_column_can_be_named_with_a_flag() {
         let list = fixture("teams/custom_columns.csv");
         let run = run_ok(&[
