@@ -880,7 +880,8 @@ fn plan(args: PlanArgs) -> i32 {
             let value = |v: f64| covgap::write::plan::value_text(options.rank_by, v);
             eprintln!(
                 "covgap plan: {} new site(s): greedy {} ({:.1} ms), greedy then swaps {} ({:.1} ms), exact {} ({}, {:.2} s); greedy is {} ({:.2}%) short ({:.2}% of all covered)",
-                options.add,
+                // No more than the candidates: --add 400 of 304 sites plans 304.
+                options.add.min(plan.instance.candidates.len()),
                 value(plan.greedy.value),
                 plan.greedy_seconds * 1000.0,
                 value(plan.swapped.value),

@@ -421,6 +421,7 @@ fn load_areas(
             &lookup,
             measure,
             &figures.figure_column,
+            inputs.figure_options.figure_column.is_some(),
             &flabel,
             diag,
         );
@@ -459,6 +460,7 @@ fn judge_total(
     lookup: &HashMap<String, LookupRow>,
     measure: Measure,
     column: &str,
+    named: bool,
     label: &str,
     diag: &mut Diagnostics,
 ) {
@@ -499,10 +501,11 @@ fn judge_total(
         label,
         None,
         format!(
-            "the figures in column {column:?} add up to {} for the {n} area(s) the built-in table also has: {times} the {} {} the built-in figures give them ({period}). {usual}. Is it the right column (not a population total, or several years)? Name the column with --births-column",
+            "the figures in column {column:?} add up to {} for the {n} area(s) the built-in table also has: {times} the {} {} the built-in figures give them ({period}). {usual}. Is it the right column (not a population total, or several years)?{}",
             crate::write::thousands(given),
             crate::write::thousands(reference),
             measure.describe(),
+            if named { "" } else { " Name the column with --births-column" },
         ),
     );
 }

@@ -460,6 +460,13 @@ mod births {
         );
         assert_eq!(recognised.warning_lines().len(), 1, "{}", recognised.stderr);
 
+        // Named with the flag and still far off: the warning does not tell the user to do
+        // what they did.
+        let (total, _) = run(&["--births", "ages.csv", "--births-column", "Total"]);
+        let warned = total.warning_lines().join("\n");
+        assert!(warned.contains("110.0 times"), "{}", total.stderr);
+        assert!(!warned.contains("Name the column with"), "{}", total.stderr);
+
         // The built-in figures: their own column.
         let (_, figures) = run(&[]);
         assert_eq!(figures["column"], "births");

@@ -744,13 +744,20 @@ fn instance_named_as_an_output_is_refused() {
 fn add_beyond_the_candidates_plans_as_many_as_there_are() {
     let plan = |add: &str| {
         let (mut cmd, dir) = covgap();
-        cmd.args(["plan", "--add", add, "--out", "out", "-q", "--boundaries"])
+        let said = cmd
+            .args(["plan", "--add", add, "--out", "out", "--boundaries"])
             .arg(fixture("boundaries/oxfordshire_wgs84.geojson"))
             .arg("--teams")
             .arg(fixture("teams/oxford_only.csv"))
             .timeout(std::time::Duration::from_secs(60))
             .assert()
-            .success();
+            .success()
+            .get_output()
+            .stderr
+            .clone();
+        // The terminal says how many sites were planned, not the N asked for.
+        let said = String::from_utf8(said).unwrap();
+        assert!(said.contains("covgap plan: 4 new site(s)"), "{said}");
         (read(&dir, "out/plan.csv"), read(&dir, "out/plan.md"))
     };
     // Oxfordshire's five districts, one with a team: four candidate sites.
