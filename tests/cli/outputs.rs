@@ -899,3 +899,27 @@ fn figures_that_add_up_to_zero_give_no_share_and_a_warning() {
         check.stderr
     );
 }
+
+/// Every file `run` and `plan` write is in the list of names an earlier run's files are
+/// cleared by: an output missing from it would be left behind by the next run.
+#[test]
+fn every_output_is_in_the_list_stale_files_are_cleared_by() {
+    let mut written: Vec<String> = crate::OUTPUTS.iter().map(|s| s.to_string()).collect();
+    let dir = tempfile::tempdir().unwrap();
+    crate::covgap()
+        .args(["plan", "--add", "2", "--by", "icb", "-q", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    for e in std::fs::read_dir(dir.path()).unwrap() {
+        written.push(e.unwrap().file_name().into_string().unwrap());
+    }
+    written.push("small_areas.geojson".into());
+    for name in &written {
+        assert!(
+            covgap::write::RUN_OUTPUTS.contains(&name.as_str()),
+            "{name} is not in RUN_OUTPUTS"
+        );
+    }
+    assert!(written.iter().any(|n| n == "plan_geographies.csv"));
+}
