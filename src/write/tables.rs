@@ -24,6 +24,9 @@ use crate::write::{excel_csv, round, tenths_text};
 /// assert_eq!(csv_field(b"@SUM(A1)").as_ref(), b"'@SUM(A1)");
 /// assert_eq!(csv_field(b"-1.5").as_ref(), b"-1.5");
 /// assert_eq!(csv_field(b"Leeds").as_ref(), b"Leeds");
+/// assert_eq!(csv_field(b"=1.5").as_ref(), b"'=1.5");
+/// assert_eq!(csv_field(b"+44 1865").as_ref(), b"'+44 1865");
+/// assert_eq!(csv_field(b"-").as_ref(), b"'-");
 /// ```
 pub fn csv_field(cell: &[u8]) -> Cow<'_, [u8]> {
     let formula = matches!(
@@ -42,6 +45,16 @@ pub fn csv_field(cell: &[u8]) -> Cow<'_, [u8]> {
 
 /// A finite number as Rust reads one (not `-inf` or `NaN`, which spreadsheets do not take).
 fn is_number(cell: &[u8]) -> bool {
+    // The common case first, without parsing: a sign, digits and at most one point, as a
+    // longitude west of Greenwich is written (`-1.2578`) on most rows of a points file.
+    let rest = cell.get(1..).unwrap_or_default();
+    if matches!(cell.first(), Some(b'-' | b'+'))
+        && rest.iter().any(u8::is_ascii_digit)
+        && rest.iter().all(|b| b.is_ascii_digit() || *b == b'.')
+        && rest.iter().filter(|&&b| b == b'.').count() <= 1
+    {
+        return true;
+    }
     std::str::from_utf8(cell)
         .ok()
         .and_then(|s| s.parse::<f64>().ok())
