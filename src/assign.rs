@@ -978,11 +978,8 @@ pub fn assign_file(
     }
     // Both outputs to one file would leave only the last, and the other silently missing.
     if let Some(g) = &plan.out_geojson {
-        let folder = |p: &Path| match p.parent() {
-            Some(d) if !d.as_os_str().is_empty() => std::fs::canonicalize(d).ok(),
-            _ => std::fs::canonicalize(".").ok(),
-        };
-        if g.file_name() == plan.out_csv.file_name() && folder(g) == folder(&plan.out_csv) {
+        use crate::write::output_file_key;
+        if output_file_key(g) == output_file_key(&plan.out_csv) {
             return Err(Error::Write {
                 path: g.clone(),
                 source: std::io::Error::other(

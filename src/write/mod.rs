@@ -140,6 +140,19 @@ pub fn commit_to(
     })
 }
 
+/// The file an output path names, whether or not it exists yet: its folder as the file
+/// system resolves it, and its name. Two outputs with one key would replace each other.
+pub fn output_file_key(path: &Path) -> (PathBuf, Option<std::ffi::OsString>) {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    (
+        std::fs::canonicalize(&dir).unwrap_or(dir),
+        path.file_name().map(|n| n.to_os_string()),
+    )
+}
+
 /// Refuses an output that is one of the inputs under any name (a link, `./`, another
 /// spelling): writing it would replace the user's file, and `run.json` would fingerprint a
 /// file that no longer exists.
@@ -191,12 +204,7 @@ fn commit_with(
     // last, and the other output silently missing: say so before writing anything.
     let mut targets = std::collections::HashMap::new();
     for (path, _) in files {
-        let dir = folder(path);
-        let key = (
-            std::fs::canonicalize(&dir).unwrap_or(dir),
-            path.file_name().map(|n| n.to_os_string()),
-        );
-        if let Some(first) = targets.insert(key, path) {
+        if let Some(first) = targets.insert(output_file_key(path), path) {
             return Err(werr(
                 path,
                 std::io::Error::other(format!(
