@@ -153,17 +153,9 @@ pub fn detect_format(input: &Input) -> Format {
     let Input::File(p) = input else {
         return Format::GeoJson;
     };
-    // A pipe (`<(...)`, `/dev/stdin`) can be read once: reading its first bytes here would
-    // take them from the reader. Only GeoJSON can come through one (a Shapefile needs the
-    // files beside it, and a GeoPackage or a zip needs to be read out of order).
-    if !std::fs::metadata(p).is_ok_and(|m| m.is_file()) {
-        return Format::GeoJson;
-    }
-    let mut head = [0u8; 16];
-    let n = std::fs::File::open(p)
-        .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
-        .unwrap_or(0);
-    let head = &head[..n];
+    // Through a pipe (no head to look at) only GeoJSON can come.
+    let head = crate::read::text::head_of_file(p, 16);
+    let head = head.as_slice();
     let ext = p
         .extension()
         .and_then(|e| e.to_str())

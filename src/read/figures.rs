@@ -43,16 +43,8 @@ pub type Rows = Vec<(u64, Vec<String>)>;
 /// are zip files, .xls an OLE2 compound file).
 pub fn is_workbook(input: &Input) -> bool {
     let Some(p) = input.path() else { return false };
-    // A pipe (`<(...)`, `/dev/stdin`) can be read once: reading its first bytes here would
-    // take them from the CSV reader. A workbook cannot come through one anyway.
-    if !std::fs::metadata(p).is_ok_and(|m| m.is_file()) {
-        return false;
-    }
-    let mut head = [0u8; 4];
-    let n = std::fs::File::open(p)
-        .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
-        .unwrap_or(0);
-    n == 4 && (head == *b"PK\x03\x04" || head == [0xD0, 0xCF, 0x11, 0xE0])
+    let head = crate::read::text::head_of_file(p, 4);
+    head == *b"PK\x03\x04" || head == [0xD0, 0xCF, 0x11, 0xE0]
 }
 
 /// Reads a CSV input into rows of cells.

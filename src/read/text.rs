@@ -153,6 +153,19 @@ pub fn check_not_utf16(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// The first `n` bytes of `path` (fewer if it is shorter), for telling its format by its
+/// opening bytes; empty when it cannot be read or is not a regular file. A pipe (`<(...)`,
+/// `/dev/stdin`) can be read once: looking at its first bytes would take them from the reader
+/// that comes after, and a workbook, GeoPackage or zip cannot come through one anyway.
+pub fn head_of_file(path: &Path, n: usize) -> Vec<u8> {
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return Vec::new();
+    }
+    let mut head = Vec::with_capacity(n);
+    let _ = std::fs::File::open(path).and_then(|f| f.take(n as u64).read_to_end(&mut head));
+    head
+}
+
 /// Rejects files that are plainly not text (a spreadsheet or shapefile given as CSV).
 pub fn check_looks_like_text(path: &Path, bytes: &[u8], what: &str) -> Result<()> {
     check_not_utf16(path, bytes)?;
