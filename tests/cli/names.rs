@@ -33,6 +33,30 @@ fn teams_file(dir: &Path, file: &str, name: &str, areas: &str) -> String {
 }
 
 /// The row of `rows` (header first) whose `key` column is `value`, as column name to cell.
+/// `covgap plan --add 1` into `plan/`, with one candidate site in Banbury (Cherwell) named
+/// `name`.
+fn plan_with_one_candidate(dir: &tempfile::TempDir, boundaries: &str, teams: &str, name: &str) {
+    std::fs::write(
+        dir.path().join("candidates.csv"),
+        format!("name,latitude,longitude\n{name},52.06,-1.34\n"),
+    )
+    .unwrap();
+    covgap_at(dir)
+        .args([
+            "plan",
+            "-q",
+            "--add",
+            "1",
+            "--out",
+            "plan",
+            "--boundaries",
+            boundaries,
+        ])
+        .args(["--teams", teams, "--candidates", "candidates.csv"])
+        .assert()
+        .success();
+}
+
 fn row<'a>(rows: &'a [Vec<String>], key: &str, value: &str) -> Vec<(&'a str, &'a str)> {
     let k = rows[0].iter().position(|h| h == key).expect(key);
     let r = rows[1..]
@@ -78,25 +102,7 @@ fn csv_cells_that_excel_would_run_as_formulas_are_written_as_text() {
     assert_eq!(cell(&row(&rollups, "level", "uk"), "code"), "K02000001");
 
     // plan.csv names the candidate site (in Banbury, Cherwell) as it was given, as text.
-    std::fs::write(
-        dir.path().join("candidates.csv"),
-        "name,latitude,longitude\n+Banbury,52.06,-1.34\n",
-    )
-    .unwrap();
-    covgap_at(&dir)
-        .args([
-            "plan",
-            "-q",
-            "--add",
-            "1",
-            "--out",
-            "plan",
-            "--boundaries",
-            &boundaries,
-        ])
-        .args(["--teams", &teams, "--candidates", "candidates.csv"])
-        .assert()
-        .success();
+    plan_with_one_candidate(&dir, &boundaries, &teams, "+Banbury");
     let plan = read_csv(&dir.path().join("plan/plan.csv"));
     let site = row(&plan, "n", "1");
     assert_eq!(cell(&site, "site"), "'+Banbury");
@@ -229,25 +235,7 @@ fn names_with_pipes_and_line_breaks_keep_markdown_tables_whole() {
     let rows = whole_tables(&summary, "summary.md");
     assert!(has(&rows, &[cherwell, "E07000177", team]), "{summary}");
 
-    std::fs::write(
-        dir.path().join("candidates.csv"),
-        "name,latitude,longitude\nSite | Banbury,52.06,-1.34\n",
-    )
-    .unwrap();
-    covgap_at(&dir)
-        .args([
-            "plan",
-            "-q",
-            "--add",
-            "1",
-            "--out",
-            "plan",
-            "--boundaries",
-            &boundaries,
-        ])
-        .args(["--teams", &teams, "--candidates", "candidates.csv"])
-        .assert()
-        .success();
+    plan_with_one_candidate(&dir, &boundaries, &teams, "Site | Banbury");
     let plan = std::fs::read_to_string(dir.path().join("plan/plan.md")).unwrap();
     let rows = whole_tables(&plan, "plan.md");
     assert!(has(&rows, &[r"Site \| Banbury (E07000177)"]), "{plan}");
