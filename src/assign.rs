@@ -199,6 +199,11 @@ impl<'a> Assigner<'a> {
         self.bng.nearest(c)
     }
 
+    /// The district holding a British National Grid point, if any.
+    pub fn district_at_bng(&self, c: Coord) -> Option<usize> {
+        self.bng.locate(c)
+    }
+
     /// The answer for a point taken to be in district `area` (a coastal point put in the
     /// nearest district): 0 when that district is covered, else measured from `c` (BNG).
     pub fn in_district(&self, area: usize, c: Coord) -> Assignment {

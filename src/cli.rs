@@ -600,12 +600,12 @@ fn check(args: CheckArgs) -> i32 {
             .filter(|a| a.district.is_some())
             .filter_map(|a| a.figure)
             .sum();
-        let left_out = match sm.left_out.count {
-            0 => String::new(),
-            n => format!(
+        let left_out = match sm.left_out.total() {
+            (0, _) => String::new(),
+            (n, babies) => format!(
                 ", {} left out (outside every district, {} babies)",
                 covgap::write::thousands(n as u64),
-                covgap::write::thousands(sm.left_out.babies)
+                covgap::write::thousands(babies)
             ),
         };
         parts.push(format!(

@@ -27,6 +27,7 @@ pub mod crs;
 pub mod diff;
 pub mod error;
 pub mod index;
+pub mod land;
 pub mod load;
 pub mod model;
 pub mod plan;

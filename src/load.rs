@@ -11,6 +11,7 @@ use crate::builtin;
 use crate::crs::{self, Crs, Located};
 use crate::error::{Diagnostics, Error, Place, Result};
 use crate::index::AreaIndex;
+use crate::land::Land;
 use crate::model::{
     Area, Base, ColumnChoice, Demand, FigureColumn, Geography, Measure, Nation, Precision,
     RollupKeys, Sources, Study, Team,
@@ -746,6 +747,8 @@ pub fn resolve_teams(
         _ => None,
     };
     let outcodes = Outcodes::read(&builtin::outcodes())?;
+    // Built only when a base is just outside every area: is it across a land border?
+    let land = std::cell::OnceCell::new();
     let index = AreaIndex::new(
         areas
             .iter()
@@ -941,11 +944,40 @@ pub fn resolve_teams(
                     Some(i) => Some(i),
                     None => match index.nearest(c) {
                         Some((i, d)) if d <= COAST_TOLERANCE_M => {
-                            diag.warn(&label, place, format!(
-                                "{}: base {} is {:.0} m outside the generalised boundaries; placed in the nearest area, {} ({})",
-                                row.name, b.given, d, areas[i].name, areas[i].code
-                            ));
-                            Some(i)
+                            let land =
+                                land.get_or_init(|| Land::new(|c| index.locate(c).is_some()));
+                            match land.across_border(c) {
+                                // In a neighbouring district the boundaries leave out: a real
+                                // place, but not one of these areas.
+                                // (A team of the built-in list that serves none of the
+                                // areas is outside the study, counted below.)
+                                Some(across) => {
+                                    let message = |and_then: &str| {
+                                        format!(
+                                        "{}: base {} is {:.0} m outside the boundaries, across a land border in {} by the built-in boundaries, a district the boundaries given do not include; {and_then}",
+                                        row.name, b.given, d, across.district()
+                                    )
+                                    };
+                                    if !served.is_empty() {
+                                        diag.note(
+                                            &label,
+                                            place,
+                                            message("it counts for the areas it serves"),
+                                        );
+                                    } else if !outside_ok {
+                                        ok = false;
+                                        diag.warn(&label, place, message("with no areas served given it covers none of these areas, and is left out (give the areas it serves, or leave it out of the list)"));
+                                    }
+                                    None
+                                }
+                                None => {
+                                    diag.warn(&label, place, format!(
+                                        "{}: base {} is {:.0} m outside the generalised boundaries; placed in the nearest area, {} ({})",
+                                        row.name, b.given, d, areas[i].name, areas[i].code
+                                    ));
+                                    Some(i)
+                                }
+                            }
                         }
                         Some(_) if outside_ok => None,
                         Some((i, d)) => {

@@ -8,7 +8,9 @@
 //!   in code order on a shared boundary). A point outside every district but no more than
 //!   [`COAST_TOLERANCE_M`] (2 km) from one (generalised coastlines cut off coastal small
 //!   areas: the built-in districts leave 80 of the 41,729 LSOAs and Data Zones in
-//!   ../shared/data outside, at most 0.32 km) goes to the nearest district, with a note;
+//!   ../shared/data outside, at most 0.32 km) goes to the nearest district, with a note,
+//!   unless it lies across a land border: in a built-in district outside the study area (see
+//!   [`crate::land`]), when it is left out as below;
 //! - a small area whose point is further than that outside every district is not in the
 //!   study area (small areas for another place than the districts): it is left out of every
 //!   figure (bands, totals, weighted centroids), with a warning ([`SmallAreas::report_left_out`])
@@ -33,6 +35,7 @@ use crate::assign::Assigner;
 use crate::coverage::Coverage;
 use crate::crs::{self, Crs, Located, Wgs84ToBng};
 use crate::error::{Diagnostics, Place, Result};
+use crate::land::{Across, Land};
 use crate::load::COAST_TOLERANCE_M;
 use crate::model::{representative_point, Measure, Study};
 use crate::read::boundaries::{read_boundaries_in, BoundaryOptions, FieldFlags};
@@ -212,6 +215,10 @@ pub enum Placement {
     /// Its point is more than [`COAST_TOLERANCE_M`] outside every district; this far
     /// (metres) from the nearest. It is in no district and counts in no figure.
     Outside(f64),
+    /// Its point is outside every district, within [`COAST_TOLERANCE_M`] of the nearest (this
+    /// far, metres), but in a built-in district the boundaries given do not include: across a
+    /// land border ([`crate::land`]). It is in no district and counts in no figure.
+    AcrossBorder(f64, Across),
     /// No district at all (an empty study).
     Unplaced,
 }
@@ -276,11 +283,11 @@ pub struct SmallAreas {
     pub notes: Vec<String>,
 }
 
-/// The small areas left out because their point is more than [`COAST_TOLERANCE_M`] outside
-/// every district.
+/// The small areas left out: their point is more than [`COAST_TOLERANCE_M`] outside every
+/// district, or nearer but across a land border.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LeftOut {
-    /// How many.
+    /// How many more than [`COAST_TOLERANCE_M`] outside every district.
     pub count: usize,
     /// The sum of their figures.
     pub babies: u64,
@@ -289,9 +296,13 @@ pub struct LeftOut {
     pub furthest_m: f64,
     /// Per polygon file (as [`SmallAreas::files`]): how many left out, of how many.
     pub per_file: Vec<(usize, usize)>,
+    /// How many small areas, and babies, lie within [`COAST_TOLERANCE_M`] of a district but
+    /// across a land border ([`Placement::AcrossBorder`]), and the built-in districts they lie
+    /// in, as "Cotswold (E07000079)", sorted.
+    pub across: (usize, u64),
+    pub across_districts: Vec<String>,
     /// How many small areas, and babies, were put in the nearest district (within
-    /// [`COAST_TOLERANCE_M`]): off a generalised coast, or, when small areas reach beyond the
-    /// districts (some were left out), perhaps across a land border.
+    /// [`COAST_TOLERANCE_M`], and not across a land border): off a generalised coast.
     pub placed_nearest: (usize, u64),
 }
 
@@ -505,6 +516,22 @@ pub fn place(study: &mut Study, coverage: &Coverage, read: ReadSmallAreas) -> Sm
             }
         })
         .collect();
+    // A point just outside every district is off a generalised coast unless the built-in
+    // districts put it across a land border, in a district the boundaries leave out.
+    if areas
+        .iter()
+        .any(|a| matches!(a.placement, Placement::Nearest(_)))
+    {
+        let land = Land::new(|c| assigner.district_at_bng(c).is_some());
+        for sa in areas.iter_mut() {
+            if let Placement::Nearest(m) = sa.placement {
+                if let Some(across) = land.across_border(Coord::from(sa.point.bng)) {
+                    sa.placement = Placement::AcrossBorder(m, across);
+                    (sa.district, sa.nearest, sa.band) = (None, None, None);
+                }
+            }
+        }
+    }
     areas.sort_by(|a, b| a.code.cmp(&b.code));
     drop(assigner);
 
@@ -517,6 +544,7 @@ pub fn place(study: &mut Study, coverage: &Coverage, read: ReadSmallAreas) -> Sm
         per_file: read.files.iter().map(|_| (0, 0)).collect(),
         ..LeftOut::default()
     };
+    let mut across_districts = std::collections::BTreeSet::new();
     for sa in &areas {
         if let Some(f) = left_out.per_file.get_mut(sa.file) {
             f.1 += 1;
@@ -534,6 +562,11 @@ pub fn place(study: &mut Study, coverage: &Coverage, read: ReadSmallAreas) -> Sm
                 f.0 += 1;
             }
         }
+        if let Placement::AcrossBorder(_, across) = sa.placement {
+            left_out.across.0 += 1;
+            left_out.across.1 += sa.figure.unwrap_or(0);
+            across_districts.insert(across.district());
+        }
         let Some(d) = sa.district else { continue };
         if let Placement::Nearest(m) = sa.placement {
             coastal.0 += 1;
@@ -550,19 +583,13 @@ pub fn place(study: &mut Study, coverage: &Coverage, read: ReadSmallAreas) -> Sm
             s.2 += f;
         }
     }
-    if left_out.count > 0 {
+    left_out.across_districts = across_districts.into_iter().collect();
+    if left_out.total().0 > 0 {
         notes.push(left_out.message(&read.files));
     }
     if coastal.0 > 0 {
-        // Small areas left out show the small areas reach beyond the districts: then those
-        // just outside may be across a land border, not off a generalised coast.
-        let why = if left_out.count > 0 {
-            "off a generalised coast, or, as small areas beyond the districts were given, perhaps across a land border"
-        } else {
-            "the district boundaries are generalised at the coast"
-        };
         notes.push(format!(
-            "{} small area(s) have their representative point outside every district but within {} km of one ({why}); each was put in the nearest district (the furthest {:.1} km away)",
+            "{} small area(s) have their representative point outside every district but within {} km of one, at sea or in a district the boundaries include by the built-in boundaries (off a generalised coast); each was put in the nearest district (the furthest {:.1} km away)",
             coastal.0,
             COAST_TOLERANCE_M / 1000.0,
             coastal.1 / 1000.0
@@ -623,6 +650,12 @@ pub fn place(study: &mut Study, coverage: &Coverage, read: ReadSmallAreas) -> Sm
 }
 
 impl LeftOut {
+    /// How many small areas, and babies, are left out in all: more than
+    /// [`COAST_TOLERANCE_M`] outside every district, or across a land border.
+    pub fn total(&self) -> (usize, u64) {
+        (self.count + self.across.0, self.babies + self.across.1)
+    }
+
     /// How far outside every district they are: "3.1 km", or "3.1 to 453.3 km".
     fn distances(&self) -> String {
         let (a, b) = (self.nearest_m / 1000.0, self.furthest_m / 1000.0);
@@ -634,37 +667,61 @@ impl LeftOut {
     }
 
     /// The warning, and the note in `summary.md`: how many small areas and babies were left
-    /// out, how far outside, from which files, and the likely cause.
+    /// out, how far outside or across which land border, from which files, and how many just
+    /// outside were put in the nearest district instead.
     pub fn message(&self, files: &[String]) -> String {
         let n = crate::write::thousands;
-        let of_files: Vec<String> = self
-            .per_file
-            .iter()
-            .zip(files)
-            .filter(|((left, _), _)| *left > 0)
-            .map(|((left, all), file)| {
-                format!("{} of the {} in {file}", n(*left as u64), n(*all as u64))
-            })
-            .collect();
+        let tolerance = COAST_TOLERANCE_M / 1000.0;
+        let mut parts = Vec::new();
+        if self.count > 0 {
+            let of_files: Vec<String> = self
+                .per_file
+                .iter()
+                .zip(files)
+                .filter(|((left, _), _)| *left > 0)
+                .map(|((left, all), file)| {
+                    format!("{} of the {} in {file}", n(*left as u64), n(*all as u64))
+                })
+                .collect();
+            parts.push(format!(
+                "{} small area(s), holding {} babies, have their representative point more than {tolerance} km outside every district ({} away), so they are not in the study area and are left out of every figure (distance bands, totals, district points): {} (are the small areas for another place than the boundaries?)",
+                n(self.count as u64),
+                n(self.babies),
+                self.distances(),
+                of_files.join("; "),
+            ));
+        }
+        let (across, across_babies) = self.across;
+        if across > 0 {
+            const NAMED: usize = 5;
+            let mut districts =
+                self.across_districts[..self.across_districts.len().min(NAMED)].join(", ");
+            if self.across_districts.len() > NAMED {
+                districts.push_str(&format!(
+                    " and {} more",
+                    self.across_districts.len() - NAMED
+                ));
+            }
+            parts.push(format!(
+                "{} small area(s), holding {} babies, have their point within {tolerance} km of a district but across a land border, in {districts} by the built-in boundaries, which the boundaries given do not include, so they are left out {}",
+                n(across as u64),
+                n(across_babies),
+                if self.count > 0 {
+                    "too"
+                } else {
+                    "of every figure (distance bands, totals, district points)"
+                },
+            ));
+        }
         let (near, near_babies) = self.placed_nearest;
-        let nearest = if near > 0 {
-            format!(
-                ". The {} small area(s), holding {} babies, within {} km of a district were put in the nearest one, as for a generalised coastline; with small areas beyond the districts, they may instead lie across a land border and not belong in these figures",
+        if near > 0 {
+            parts.push(format!(
+                "The {} small area(s), holding {} babies, within {tolerance} km of a district and at sea or in a district the boundaries include by the built-in boundaries were put in the nearest one, as for a generalised coastline",
                 n(near as u64),
                 n(near_babies),
-                COAST_TOLERANCE_M / 1000.0,
-            )
-        } else {
-            String::new()
-        };
-        format!(
-            "{} small area(s), holding {} babies, have their representative point more than {} km outside every district ({} away), so they are not in the study area and are left out of every figure (distance bands, totals, district points): {} (are the small areas for another place than the boundaries?){nearest}",
-            n(self.count as u64),
-            n(self.babies),
-            COAST_TOLERANCE_M / 1000.0,
-            self.distances(),
-            of_files.join("; "),
-        )
+            ));
+        }
+        parts.join(". ")
     }
 }
 
@@ -674,21 +731,34 @@ impl SmallAreas {
     /// overlap), an error naming the small-area files. `run`, `check` and `plan` all call it.
     pub fn report_left_out(&self, diag: &mut Diagnostics) {
         let l = &self.left_out;
-        if l.count == 0 {
+        let (all, _) = l.total();
+        if all == 0 {
             return;
         }
-        if l.count < self.areas.len() {
+        if all < self.areas.len() {
             diag.warn("small areas", None, l.message(&self.files));
             return;
         }
+        let why = if l.across.0 == 0 {
+            format!(
+                "every one has its representative point more than {} km outside every district ({} away)",
+                COAST_TOLERANCE_M / 1000.0,
+                l.distances(),
+            )
+        } else {
+            format!(
+                "every one has its representative point outside every district, {} more than {} km outside and {} across a land border",
+                crate::write::thousands(l.count as u64),
+                COAST_TOLERANCE_M / 1000.0,
+                crate::write::thousands(l.across.0 as u64),
+            )
+        };
         diag.error(
             &self.files.join(", "),
             None,
             format!(
-                "none of the {} small area(s) is in the districts: every one has its representative point more than {} km outside every district ({} away), so there is nothing to count (are the small areas for another place than the boundaries?)",
-                crate::write::thousands(l.count as u64),
-                COAST_TOLERANCE_M / 1000.0,
-                l.distances(),
+                "none of the {} small area(s) is in the districts: {why}, so there is nothing to count (are the small areas for another place than the boundaries?)",
+                crate::write::thousands(all as u64),
             ),
         );
     }
@@ -697,7 +767,7 @@ impl SmallAreas {
     /// [`SmallAreas::report_left_out`] gives as a warning or error: for `check`, which lists
     /// the notes alongside.
     pub fn other_notes(&self) -> impl Iterator<Item = &String> {
-        let left_out = (self.left_out.count > 0).then(|| self.left_out.message(&self.files));
+        let left_out = (self.left_out.total().0 > 0).then(|| self.left_out.message(&self.files));
         self.notes
             .iter()
             .filter(move |n| Some(n.as_str()) != left_out.as_deref())

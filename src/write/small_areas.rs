@@ -37,6 +37,11 @@ pub fn geojson(study: &Study, small: &SmallAreas) -> Vec<u8> {
                         "left out: {:.1} km outside every district, in no figure",
                         m / 1000.0
                     ),
+                    Placement::AcrossBorder(m, across) => format!(
+                        "left out: {:.1} km outside every district, across a land border in {}, in no figure",
+                        m / 1000.0,
+                        across.district()
+                    ),
                     Placement::Unplaced => "no district".to_string(),
                 }),
             );

@@ -87,6 +87,18 @@ fn rollup_json(r: &Rollup) -> Value {
 }
 
 /// Small-area figures by distance band, as JSON.
+/// `small_areas.left_out` in `summary.json`: every small area left out, then the two kinds.
+fn left_out_json(l: &crate::small_areas::LeftOut) -> Value {
+    let (count, babies) = l.total();
+    json!({
+        "count": count,
+        "babies": babies,
+        "furthest_km": (l.count > 0).then(|| round(l.furthest_m / 1000.0, 1)),
+        "more_than_2km_outside": {"count": l.count, "babies": l.babies},
+        "across_land_border": {"count": l.across.0, "babies": l.across.1, "districts": l.across_districts},
+    })
+}
+
 pub fn bands_json(b: &Bands) -> Value {
     let mut m = serde_json::Map::new();
     for band in Band::ALL {
@@ -158,7 +170,7 @@ pub fn json(
                 "figure": sm.figure_columns,
                 "band_rule": BAND_RULE,
                 "distance_bands": uk.as_ref().map(bands_json),
-                "left_out": json!({"count": sm.left_out.count, "babies": sm.left_out.babies, "furthest_km": round(sm.left_out.furthest_m / 1000.0, 1)}),
+                "left_out": left_out_json(&sm.left_out),
                 "notes": sm.notes,
             }),
         );
@@ -249,13 +261,21 @@ pub fn markdown(
             thousands(b.get(Band::Over50Km)),
         );
     }
-    if let Some(l) = small.map(|sm| &sm.left_out).filter(|l| l.count > 0) {
+    if let Some(l) = small.map(|sm| &sm.left_out).filter(|l| l.total().0 > 0) {
+        let (count, babies) = l.total();
+        let tolerance = crate::load::COAST_TOLERANCE_M / 1000.0;
+        let which = match (l.count, l.across.0) {
+            (_, 0) => format!("more than {tolerance} km outside every district"),
+            (0, _) => "across a land border from the districts".to_string(),
+            _ => format!(
+                "more than {tolerance} km outside every district or across a land border from them"
+            ),
+        };
         let _ = writeln!(
             s,
-            "- A further **{}** babies, in {} small area(s) more than {} km outside every district, are left out of these figures (see below).",
-            thousands(l.babies),
-            thousands(l.count as u64),
-            crate::load::COAST_TOLERANCE_M / 1000.0,
+            "- A further **{}** babies, in {} small area(s) {which}, are left out of these figures (see below).",
+            thousands(babies),
+            thousands(count as u64),
         );
     }
     let _ = writeln!(

@@ -659,25 +659,57 @@ mod teams {
         assert!(w["nearest_team_km"].as_f64().unwrap() > 0.0);
     }
 
-    #[test]
-    fn base_within_2km_outside_every_area_is_placed_in_the_nearest_with_a_warning() {
-        let run = run_ok(&[
+    fn squares_with(teams: &str) -> crate::Outcome {
+        run_ok(&[
             "--boundaries",
             &fixture("boundaries/bng_squares_wrong_winding.geojson"),
             "--teams",
-            &fixture("teams/base_1km_outside.csv"),
-        ]);
+            &fixture(teams),
+        ])
+    }
+
+    #[test]
+    fn base_just_outside_in_a_district_the_boundaries_include_is_placed_in_the_nearest() {
+        // 0.5 km east of the Oxford square, in real Oxford, whose interior point the square
+        // holds: the boundaries are generalised differently, so the base is placed.
+        let run = squares_with("teams/base_outside_the_squares_in_real_oxford.csv");
         let w = run.warning_lines();
         assert_eq!(w.len(), 1, "{}", run.stderr);
-        assert!(w[0].contains("base_1km_outside.csv, line 2: Near team"));
-        assert!(w[0].contains("1000 m outside"));
-        assert!(w[0].contains("Oxford (E07000178)"));
+        assert!(w[0].contains("real_oxford.csv, line 2: Headington team: base 455500 E, 206000 N is 500 m outside the generalised boundaries; placed in the nearest area, Oxford (E07000178)"), "{}", w[0]);
         assert_eq!(run.covered(), vec!["E07000178"]);
         // Measured from a point inside the other 10 km square to the shared edge.
         let km = run.areas()["E07000180"]["nearest_team_km"]
             .as_f64()
             .unwrap();
         assert!(km > 0.0 && km < 10.0, "{km}");
+    }
+
+    #[test]
+    fn base_just_outside_across_a_land_border_covers_none_of_the_areas() {
+        // 1 km outside the squares, in real South Oxfordshire, which the squares leave out:
+        // not placed in the Oxford square (as it was before the built-in districts judged it).
+        let run = squares_with("teams/base_1km_outside_in_south_oxfordshire.csv");
+        let w = run.warning_lines();
+        assert_eq!(w.len(), 1, "{}", run.stderr);
+        assert!(w[0].contains("south_oxfordshire.csv, line 2: Near team: base 456000 E, 205000 N is 1000 m outside the boundaries, across a land border in South Oxfordshire (E07000179) by the built-in boundaries, a district the boundaries given do not include; with no areas served given it covers none of these areas, and is left out"), "{}", w[0]);
+        assert!(run.covered().is_empty());
+        assert_eq!(run.summary()["teams_counted"], 0);
+
+        // Serving the Vale, the same base counts for the Vale, with a note and no warning.
+        let run = squares_with("teams/base_in_south_oxfordshire_serving_the_vale.csv");
+        assert!(run.warning_lines().is_empty(), "{}", run.stderr);
+        assert!(run.stderr.contains("note: "), "{}", run.stderr);
+        assert!(run.stderr.contains("across a land border in South Oxfordshire (E07000179) by the built-in boundaries, a district the boundaries given do not include; it counts for the areas it serves"), "{}", run.stderr);
+        assert_eq!(run.covered(), vec!["E07000180"]);
+    }
+
+    #[test]
+    fn base_at_sea_just_off_the_coast_is_placed_in_the_nearest() {
+        let run = run_ok(&["--teams", &fixture("teams/base_at_sea_off_brighton.csv")]);
+        let w = run.warning_lines();
+        assert_eq!(w.len(), 1, "{}", run.stderr);
+        assert!(w[0].contains("Pier team: base 50.80600, -0.13700 is 1149 m outside the generalised boundaries; placed in the nearest area, Brighton and Hove (E06000043)"), "{}", w[0]);
+        assert_eq!(run.covered(), vec!["E06000043"]);
     }
 
     #[test]

@@ -323,7 +323,7 @@ mod conservation {
             use covgap::small_areas::Placement;
             let a = covgap::analyse_with_small_areas(squares_study(), tiny_squares(&pts));
             let sm = a.small_areas.as_ref().unwrap();
-            let mut left_out = (0usize, 0u64);
+            let (mut left_out, mut across) = ((0usize, 0u64), (0usize, 0u64));
             for x in &sm.areas {
                 match x.placement {
                     Placement::Inside => prop_assert!(x.district.is_some()),
@@ -333,10 +333,18 @@ mod conservation {
                         left_out.0 += 1;
                         left_out.1 += x.figure.unwrap_or(0);
                     }
+                    // The squares lie on real land: just outside them may be across a border.
+                    Placement::AcrossBorder(m, _) => {
+                        prop_assert!(m <= 2_000.0 && x.district.is_none() && x.band.is_none(), "{m}");
+                        across.0 += 1;
+                        across.1 += x.figure.unwrap_or(0);
+                    }
                     Placement::Unplaced => prop_assert!(false, "no districts?"),
                 }
             }
             prop_assert_eq!((sm.left_out.count, sm.left_out.babies), left_out);
+            prop_assert_eq!(sm.left_out.across, across);
+            let left_out = sm.left_out.total();
             let total: u64 = pts.iter().filter_map(|p| p.2).sum::<u64>() - left_out.1;
             for (d, r) in a.coverage.areas.iter().enumerate() {
                 let want: u64 = sm.areas.iter().filter(|x| x.district == Some(d)).filter_map(|x| x.figure).sum();
@@ -365,8 +373,8 @@ mod conservation {
 /// - E01990001 (10) in Oxford: covered;
 /// - E01990002 (20) in Cherwell, 29.7 km from Oxford: 25-50 km;
 /// - E01990003 (30) in the Vale of White Horse, 6.2 km from Oxford: up to 10 km;
-/// - E01990004 (4) 1.0 km west of West Oxfordshire: within 2 km, so put in West Oxfordshire,
-///   28.1 km from Oxford: 25-50 km;
+/// - E01990004 (4) 1.0 km west of West Oxfordshire: within 2 km, but in Cotswold by the
+///   built-in districts, across a land border: left out;
 /// - E01990005 (50) 3.1 km west of West Oxfordshire: left out;
 ///
 /// and far_away.geojson two in Scotland, S01990001 (100) in Edinburgh and S01990002 (200) in
@@ -421,9 +429,9 @@ mod outside_the_districts {
             "warning: small areas: 3 small area(s), holding 350 babies, have their representative point more than 2 km outside every district (3.1 to 453.3 km away), so they are not in the study area and are left out of every figure (distance bands, totals, district points): 1 of the 5 in ",
             "oxfordshire_near.geojson; 2 of the 2 in ",
             "far_away.geojson (are the small areas for another place than the boundaries?). ",
-            // E01990004, 1 km off West Oxfordshire, is still put there, but with small areas
-            // beyond the districts it may be across a land border: said so.
-            "The 1 small area(s), holding 4 babies, within 2 km of a district were put in the nearest one, as for a generalised coastline; with small areas beyond the districts, they may instead lie across a land border and not belong in these figures",
+            // E01990004, 1 km off West Oxfordshire, lies in Cotswold: left out, not put in
+            // West Oxfordshire.
+            "far_away.geojson (are the small areas for another place than the boundaries?). 1 small area(s), holding 4 babies, have their point within 2 km of a district but across a land border, in Cotswold (E07000079) by the built-in boundaries, which the boundaries given do not include, so they are left out too",
         ] {
             assert!(w.contains(part), "{w}");
         }
@@ -449,20 +457,28 @@ mod outside_the_districts {
                 "babies_total"
             ]
             .map(|k| uk[k].as_u64().unwrap()),
-            [10, 30, 0, 24, 0, 64],
+            [10, 30, 0, 20, 0, 60],
             "{uk}"
         );
         assert_eq!(
             sm["left_out"],
-            serde_json::json!({"count": 3, "babies": 350, "furthest_km": 453.3})
+            serde_json::json!({
+                "count": 4,
+                "babies": 354,
+                "furthest_km": 453.3,
+                "more_than_2km_outside": {"count": 3, "babies": 350},
+                "across_land_border": {"count": 1, "babies": 4, "districts": ["Cotswold (E07000079)"]},
+            })
         );
         // The note in summary.json and summary.md is the warning's text.
         let message = warning.trim_start_matches("warning: small areas: ");
         assert_eq!(sm["notes"][0], message);
-        assert!(sm["notes"][1]
-            .as_str()
-            .unwrap()
-            .starts_with("1 small area(s) have their representative point outside every district but within 2 km of one (off a generalised coast, or, as small areas beyond the districts were given, perhaps across a land border)"));
+        // No small area is put in the nearest district, so no note says one was.
+        assert!(
+            !sm["notes"].to_string().contains("nearest district"),
+            "{}",
+            sm["notes"]
+        );
 
         let areas = o.areas();
         let bands = |code: &str| {
@@ -477,14 +493,15 @@ mod outside_the_districts {
         };
         // Cherwell: only its own square, not Edinburgh's and Glasgow's 300 babies.
         assert_eq!(bands("E07000177"), [0, 0, 0, 20, 0]);
-        // West Oxfordshire: the square 1 km off its edge, not the one 3.1 km off.
-        assert_eq!(bands("E07000181"), [0, 0, 0, 4, 0]);
+        // West Oxfordshire: neither the square 1 km off its edge (in Cotswold) nor the one
+        // 3.1 km off.
+        assert_eq!(bands("E07000181"), [0, 0, 0, 0, 0]);
         assert_eq!(bands("E07000178"), [10, 0, 0, 0, 0]);
 
         let md = o.text("summary.md");
         for line in [
-            "- **24** babies live more than 25 km from the nearest team (37.5% of the 64 in the small areas given), and **0** more than 50 km.",
-            "- A further **350** babies, in 3 small area(s) more than 2 km outside every district, are left out of these figures (see below).",
+            "- **20** babies live more than 25 km from the nearest team (33.3% of the 60 in the small areas given), and **0** more than 50 km.",
+            "- A further **354** babies, in 4 small area(s) more than 2 km outside every district or across a land border from them, are left out of these figures (see below).",
             &format!("- {message}."),
         ] {
             assert!(md.lines().any(|l| l == line), "{line}\n{md}");
@@ -537,9 +554,9 @@ mod outside_the_districts {
             ),
             (
                 "E01990004",
-                "E07000181".into(),
-                "nearest district (1.0 km away)",
-                "babies_25_to_50km".into(),
+                null.clone(),
+                "left out: 1.0 km outside every district, across a land border in Cotswold (E07000079), in no figure",
+                null.clone(),
             ),
             (
                 "E01990005",
@@ -575,7 +592,7 @@ mod outside_the_districts {
         assert_eq!(c.code, 0, "{}", c.stderr);
         assert_eq!(the_warning(&c), the_warning(&r));
         c.assert_stderr_has(&[
-            "7 small areas read, 4 placed in a district, 3 left out (outside every district, 350 babies), figure total 64; 0 error(s), 1 warning(s)",
+            "7 small areas read, 3 placed in a district, 4 left out (outside every district, 354 babies), figure total 60; 0 error(s), 1 warning(s)",
         ]);
         // Not repeated as a note.
         assert!(
@@ -591,7 +608,7 @@ mod outside_the_districts {
         let p = with(plan, NEAR_AND_FAR, &[]);
         assert_eq!(p.code, 0, "{}", p.stderr);
         let warning = the_warning(&p);
-        p.assert_stderr_has(&["of the 64 babies in 4 small areas"]);
+        p.assert_stderr_has(&["of the 60 babies in 3 small areas"]);
         let problems = p.json("run.json")["problems"].clone();
         let message = warning.trim_start_matches("warning: small areas: ");
         assert!(
@@ -621,5 +638,99 @@ mod outside_the_districts {
         }
         r.assert_stderr_has(&["nothing was written"]);
         c.assert_stderr_has(&["2 small areas read, 0 placed in a district, 2 left out (outside every district, 300 babies), figure total 0; 1 error(s)"]);
+    }
+    #[test]
+    fn none_in_the_districts_counting_one_across_a_border_is_an_error() {
+        let f = fixture;
+        let args = [
+            "--boundaries".to_string(),
+            f("boundaries/bng_squares_wrong_winding.geojson"),
+            "--teams".into(),
+            f("teams/oxford_only.csv"),
+            "--small-areas".into(),
+            format!(
+                "{},{}",
+                f("small_areas/in_real_south_oxfordshire.geojson"),
+                f("small_areas/far_away.geojson")
+            ),
+            "--small-area-figures".into(),
+            format!(
+                "{},{}",
+                f("small_areas/around_the_squares_figures.csv"),
+                f("small_areas/oxfordshire_near_far_figures.csv")
+            ),
+        ];
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = run(&args);
+        assert_eq!(o.code, 1, "{}", o.stderr);
+        let errors = o.error_lines();
+        assert_eq!(errors.len(), 1, "{}", o.stderr);
+        assert!(errors[0].ends_with("far_away.geojson: none of the 3 small area(s) is in the districts: every one has its representative point outside every district, 2 more than 2 km outside and 1 across a land border, so there is nothing to count (are the small areas for another place than the boundaries?)"), "{}", errors[0]);
+        assert!(o.files.is_none(), "wrote {:?}", o.files);
+    }
+
+    /// The three kinds together, around the two squares of bng_squares_wrong_winding.geojson
+    /// (British National Grid), with teams/oxford_only.csv covering the Oxford square:
+    /// tests/fixtures/small_areas/around_the_squares.geojson.
+    #[test]
+    fn off_a_coast_across_a_border_and_far_away_each_named() {
+        let f = fixture;
+        let args = [
+            "--boundaries".to_string(),
+            f("boundaries/bng_squares_wrong_winding.geojson"),
+            "--teams".into(),
+            f("teams/oxford_only.csv"),
+            "--small-areas".into(),
+            f("small_areas/around_the_squares.geojson"),
+            "--small-area-figures".into(),
+            f("small_areas/around_the_squares_figures.csv"),
+            "--small-areas-geojson".into(),
+        ];
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = run(&args);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        let w = o.warning_lines();
+        assert_eq!(w.len(), 1, "{}", o.stderr);
+        for part in [
+            "warning: small areas: 1 small area(s), holding 100 babies, have their representative point more than 2 km outside every district (5.0 km away)",
+            "1 of the 4 in ",
+            "(are the small areas for another place than the boundaries?). 1 small area(s), holding 7 babies, have their point within 2 km of a district but across a land border, in South Oxfordshire (E07000179) by the built-in boundaries, which the boundaries given do not include, so they are left out too. ",
+            // In real Oxford, whose interior point the Oxford square holds: the two
+            // boundaries differ there, so it is put in the square.
+            "The 1 small area(s), holding 5 babies, within 2 km of a district and at sea or in a district the boundaries include by the built-in boundaries were put in the nearest one, as for a generalised coastline",
+        ] {
+            assert!(w[0].contains(part), "{part}\n{}", w[0]);
+        }
+        let sm = &o.summary()["small_areas"];
+        assert_eq!(sm["distance_bands"]["babies_covered"], 15);
+        assert_eq!(sm["distance_bands"]["babies_total"], 15);
+        assert_eq!(
+            sm["left_out"],
+            serde_json::json!({
+                "count": 2,
+                "babies": 107,
+                "furthest_km": 5.0,
+                "more_than_2km_outside": {"count": 1, "babies": 100},
+                "across_land_border": {"count": 1, "babies": 7, "districts": ["South Oxfordshire (E07000179)"]},
+            })
+        );
+        let placed: Vec<(String, String)> = crate::features(&o.json("small_areas.geojson"))
+            .iter()
+            .map(|f| {
+                let p = &f["properties"];
+                (
+                    p["code"].as_str().unwrap().to_string(),
+                    p["placed"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        let want = [
+            ("E01990011", "inside"),
+            ("E01990012", "nearest district (0.5 km away)"),
+            ("E01990013", "left out: 1.0 km outside every district, across a land border in South Oxfordshire (E07000179), in no figure"),
+            ("E01990014", "left out: 5.0 km outside every district, in no figure"),
+        ]
+        .map(|(c, p)| (c.to_string(), p.to_string()));
+        assert_eq!(placed, want.to_vec());
     }
 }
