@@ -22,6 +22,10 @@ runs without the raw data folder. This script makes them. It reads the raw input
       one row per district (sorted by code): the share of its small areas in its own nation's most
       deprived 10% (English IMD 2025, WIMD 2019, SIMD 2020v2, NIMDM 2017), the need score that
       `covgap plan --rank-by need` weights births by.
+  data/successors.csv
+      the 17 districts abolished on 1 April 2023 (Cumbria, North Yorkshire, Somerset) and the
+      district that replaced each (ONS LAD22 -> LAD23 lookup), so that figures and team lists
+      still in the older codes can be read against the current boundaries.
 
 It asserts the checks documented in data/SOURCES.md (361 districts, codes equal to the boundary
 codes, UK births 700,691, UK age 0 694,286, every served-area name matched, every base resolved)
@@ -530,6 +534,30 @@ def prepare_deprivation(shared: Path, out: Path, areas: list[dict[str, str]]) ->
 
 
 # --------------------------------------------------------------------------------------------
+SUCCESSOR_COLUMNS = ["old_code", "old_name", "new_code", "new_name", "since"]
+N_SUCCESSORS = 17
+
+
+def prepare_successors(shared: Path, out: Path, boundary_names: dict[str, str]) -> None:
+    """The districts whose code changed from LAD22 to LAD23 (all of them merged into a new
+    unitary authority on 1 April 2023), each with the district that replaced it."""
+    rows = read_csv(shared / "lookups" / "lad22_to_lad23_uk_ons.csv")
+    changed = [r for r in rows if r["ltla22_code"] != r["ltla23_code"]]
+    check(len(changed) == N_SUCCESSORS, f"successors: {len(changed)} changed codes, expected {N_SUCCESSORS}")
+    out_rows = []
+    for r in sorted(changed, key=lambda r: r["ltla22_code"]):
+        old, new = r["ltla22_code"], r["ltla23_code"]
+        check(new in boundary_names, f"successors: {new} is not a boundary code")
+        check(old not in boundary_names, f"successors: {old} is still a boundary code")
+        check(r["ltla23_name"] == boundary_names[new], f"successors: {new} is named {boundary_names[new]!r} in the boundaries")
+        out_rows.append({"old_code": old, "old_name": r["ltla22_name"], "new_code": new,
+                         "new_name": r["ltla23_name"], "since": "2023-04-01"})
+    write_csv(out / "successors.csv", SUCCESSOR_COLUMNS, out_rows)
+    print(f"successors: {len(out_rows)} districts abolished in 2023 -> "
+          f"{len({r['new_code'] for r in out_rows})} new districts")
+
+
+# --------------------------------------------------------------------------------------------
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
@@ -550,6 +578,7 @@ def main(argv: list[str] | None = None) -> int:
     outcodes = prepare_outcodes(shared, out)
     prepare_teams(shared, out, args.bases.resolve(), areas, outcodes, rings)
     prepare_deprivation(shared, out, areas)
+    prepare_successors(shared, out, names)
     print("all checks passed")
     return 0
 

@@ -36,6 +36,15 @@ pub fn outcodes() -> Input {
     }
 }
 
+/// Districts abolished on 1 April 2023 and the district that replaced each (ONS LAD22 to
+/// LAD23 lookup): `old_code,old_name,new_code,new_name,since`.
+pub fn successors() -> Input {
+    Input::BuiltIn {
+        label: "built-in successors (data/successors.csv)",
+        text: include_str!("../data/successors.csv"),
+    }
+}
+
 /// Period and source of the built-in births figures.
 pub const BIRTHS_PERIOD: &str = "1 July 2019 to 30 June 2020";
 pub const BIRTHS_SOURCE: &str = "ONS mid-year population estimates, components of change (mid-2020 release), births by local authority";

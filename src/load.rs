@@ -17,8 +17,10 @@ use crate::model::{
     RollupKeys, Sources, Study, Team,
 };
 use crate::read::boundaries::{read_boundaries, BoundaryOptions};
+use crate::read::figures::Figures;
 use crate::read::figures::{read_figures, FigureOptions, AGE0_COLUMNS, BIRTHS_COLUMNS};
 use crate::read::postcodes::{lookup_postcodes, postcode_key, Outcodes};
+use crate::read::successors::{self, Successor};
 use crate::read::teams::{read_teams, BaseGiven, TeamColumns};
 use crate::read::Input;
 
@@ -92,9 +94,9 @@ pub fn load(inputs: &Inputs, diag: &mut Diagnostics) -> Result<Study> {
         }
     }
     let (areas, crs_reason, read) = load_areas(inputs, measure, diag)?;
-    let (sheet, column) = match read {
-        Some(r) => (r.sheet, Some(r.column)),
-        None => (None, None),
+    let (sheet, column, added_up) = match read {
+        Some(r) => (r.sheet, Some(r.column), r.added_up),
+        None => (None, None, None),
     };
     let (teams, evidence_rule, teams_label) = load_teams(inputs, &areas, diag)?;
     let (period, figures_source) = match (&inputs.births, measure) {
@@ -105,9 +107,15 @@ pub fn load(inputs: &Inputs, diag: &mut Diagnostics) -> Result<Study> {
                 .period
                 .clone()
                 .unwrap_or_else(|| PERIOD_NOT_STATED.into()),
-            match &sheet {
-                Some(sh) => format!("{}, sheet {sh:?}", p.display()),
-                None => p.display().to_string(),
+            {
+                let file = match &sheet {
+                    Some(sh) => format!("{}, sheet {sh:?}", p.display()),
+                    None => p.display().to_string(),
+                };
+                match &added_up {
+                    Some(a) => format!("{file} ({a})"),
+                    None => file,
+                }
             },
         ),
         (None, Measure::Births) => (
@@ -163,6 +171,9 @@ impl LookupRow {
 struct FiguresRead {
     sheet: Option<String>,
     column: FigureColumn,
+    /// The districts whose figures were added up from those of the districts they replaced,
+    /// in words for the figures' source (see [`add_up_replaced`]).
+    added_up: Option<String>,
 }
 
 fn read_lookup() -> Result<HashMap<String, LookupRow>> {
@@ -277,13 +288,21 @@ fn load_areas(
     };
     // A figures file that cannot be read at all is listed with the other problems, so that
     // `check` goes on to check the team list too.
-    let figures = if inputs.without_figures {
+    // Rows for districts abolished since (tables in older ONS codes) are read too, to be
+    // added up for the district that replaced them.
+    let replaced = successors::replaced_in(|c| known.contains(c));
+    let mut wanted = known.clone();
+    wanted.extend(replaced.keys().copied());
+    let mut figures = if inputs.without_figures {
         None
     } else {
-        read_figures(&fin, &fopts, tried, Some(&known), diag)
+        read_figures(&fin, &fopts, tried, Some(&wanted), diag)
             .map_err(|e| record(diag, e))
             .ok()
     };
+    let added_up = figures
+        .as_mut()
+        .and_then(|f| add_up_replaced(f, &replaced, &fin.label(), diag));
     let mut missing = Vec::new();
 
     let flabel = fin.label();
@@ -441,8 +460,184 @@ fn load_areas(
         Some(FiguresRead {
             sheet: figures.sheet,
             column,
+            added_up,
         }),
     ))
+}
+
+/// Says which abolished districts a team list row names and what the team counts for
+/// instead: a note when the row names every district the new one replaced, a warning when
+/// only some (the team then counts for the whole new district, as a team serving part of an
+/// area does, more than the row claims).
+fn report_abolished(
+    team: &str,
+    via_old: &[&Successor],
+    label: &str,
+    place: Option<Place>,
+    diag: &mut Diagnostics,
+) {
+    let mut by_new: std::collections::BTreeMap<&str, Vec<&Successor>> = Default::default();
+    for s in via_old {
+        let olds = by_new.entry(s.new_code.as_str()).or_default();
+        if !olds.contains(s) {
+            olds.push(s);
+        }
+    }
+    for (new, olds) in by_new {
+        let all: Vec<&Successor> = successors::all()
+            .iter()
+            .filter(|s| s.new_code == new)
+            .collect();
+        let first = olds[0];
+        let named: Vec<String> = olds
+            .iter()
+            .map(|s| format!("{} ({})", s.old_name, s.old_code))
+            .collect();
+        let (were, is) = if olds.len() == 1 {
+            ("area served", "was")
+        } else {
+            ("areas served", "were")
+        };
+        let names = named.join(", ");
+        let since = first.since_words();
+        let new_name = &first.new_name;
+        if olds.len() == all.len() {
+            diag.note(
+                label,
+                place.clone(),
+                format!("{team}: {were} {names} {is} abolished on {since} and together make up {new_name} ({new}): the team counts for {new_name}"),
+            );
+        } else {
+            let others = all.len() - olds.len();
+            diag.warn(
+                label,
+                place.clone(),
+                format!(
+                    "{team}: {were} {names} {is} abolished on {since} and {} now part of {new_name} ({new}), with {others} other former district(s): the team counts for the whole of {new_name}, as a team serving part of an area does; if it serves only {names}, the headline counts more babies as covered than it reaches",
+                    if olds.len() == 1 { "is" } else { "are" },
+                ),
+            );
+        }
+    }
+}
+
+/// Adds up the figures of districts abolished since (`replaced`: old code to successor) for
+/// the district that replaced them, when the table gives a figure for every one of them and
+/// none for the new district; otherwise the new district has no figure, with a warning naming
+/// what is missing. Old codes are then taken out of `f`. Returns the rule applied, in words,
+/// for the figures' source, when any district was added up.
+fn add_up_replaced(
+    f: &mut Figures,
+    replaced: &HashMap<&str, &Successor>,
+    label: &str,
+    diag: &mut Diagnostics,
+) -> Option<String> {
+    let mut by_new: std::collections::BTreeMap<&str, Vec<&Successor>> = Default::default();
+    for s in replaced.values() {
+        by_new.entry(s.new_code.as_str()).or_default().push(s);
+    }
+    let named = |s: &Successor| format!("{} ({})", s.old_name, s.old_code);
+    let mut added: Vec<String> = Vec::new();
+    let mut olds_added = 0;
+    for (new, mut olds) in by_new {
+        olds.sort_by(|a, b| a.old_code.cmp(&b.old_code));
+        let given: Vec<(&Successor, Option<u64>)> = olds
+            .iter()
+            .filter_map(|s| f.values.get(&s.old_code).map(|v| (*s, *v)))
+            .collect();
+        if given.is_empty() {
+            continue;
+        }
+        let first = olds[0];
+        let new_named = format!("{} ({new})", first.new_name);
+        if f.values.contains_key(new) {
+            diag.note(
+                label,
+                None,
+                format!(
+                    "rows for {}, abolished on {}, were ignored: the table gives {new_named}, which replaced them, itself",
+                    given.iter().map(|(s, _)| named(s)).collect::<Vec<_>>().join(", "),
+                    first.since_words()
+                ),
+            );
+            continue;
+        }
+        let missing: Vec<String> = olds
+            .iter()
+            .filter(|s| !f.values.contains_key(&s.old_code))
+            .map(|s| named(s))
+            .collect();
+        let suppressed: Vec<String> = given
+            .iter()
+            .filter(|(_, v)| v.is_none())
+            .map(|(s, _)| named(s))
+            .collect();
+        if missing.is_empty() && suppressed.is_empty() {
+            let sum: u64 = given.iter().filter_map(|(_, v)| *v).sum();
+            f.values.insert(new.to_string(), Some(sum));
+            olds_added += olds.len();
+            added.push(format!(
+                "{new_named} = {}",
+                olds.iter()
+                    .map(|s| named(s))
+                    .collect::<Vec<_>>()
+                    .join(" + ")
+            ));
+            continue;
+        }
+        let mut why = Vec::new();
+        if !missing.is_empty() {
+            why.push(format!("no row for {}", missing.join(", ")));
+        }
+        if !suppressed.is_empty() {
+            why.push(format!(
+                "the figure suppressed for {}",
+                suppressed.join(", ")
+            ));
+        }
+        diag.warn(
+            label,
+            None,
+            format!(
+                "the table is in district codes from before {}: {new_named} replaced {}, but with {} their figures cannot be added up, so {} has no figure",
+                first.since_words(),
+                olds.iter().map(|s| named(s)).collect::<Vec<_>>().join(", "),
+                why.join(" and "),
+                first.new_name
+            ),
+        );
+    }
+    for old in replaced.keys() {
+        f.values.remove(*old);
+    }
+    if added.is_empty() {
+        return None;
+    }
+    let since = all_since(replaced);
+    diag.note(
+        label,
+        None,
+        format!(
+            "the table is in district codes from before {since}: the figures of {olds_added} abolished districts were added up for the {} that replaced them (data/successors.csv, from ONS's LAD 2022 to LAD 2023 lookup): {}",
+            added.len(),
+            added.join("; ")
+        ),
+    );
+    Some(format!(
+        "district codes from before {since}: {} added up from the districts they replaced",
+        added
+            .iter()
+            .map(|a| a.split(" = ").next().unwrap_or(a).to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
+}
+
+/// The abolition dates among `replaced`, in words: "1 April 2023".
+fn all_since(replaced: &HashMap<&str, &Successor>) -> String {
+    let dates: std::collections::BTreeSet<String> =
+        replaced.values().map(|s| s.since_words()).collect();
+    dates.into_iter().collect::<Vec<_>>().join(" and ")
 }
 
 /// A user's figures this many times the built-in ones for the same areas, or fewer than
@@ -724,6 +919,13 @@ pub fn resolve_teams(
     for (i, a) in areas.iter().enumerate() {
         by_name.entry(fold_name(&a.name)).or_default().push(i);
     }
+    // Districts abolished since, by old code and by old name: a list written before the
+    // change names them.
+    let replaced = successors::replaced_in(|c| by_code.contains_key(c));
+    let replaced_by_name: HashMap<String, &Successor> = replaced
+        .values()
+        .map(|s| (fold_name(&s.old_name), *s))
+        .collect();
 
     // Full postcodes are looked up in one streaming pass over the directory.
     let wanted: HashSet<String> = list
@@ -859,6 +1061,8 @@ pub fn resolve_teams(
         let place = Some(Place::Line(row.line));
         let mut ok = true;
         let mut served = Vec::new();
+        // Abolished districts the row names, each standing for the district that replaced it.
+        let mut via_old: Vec<&Successor> = Vec::new();
         for token in &row.areas {
             let hit = by_code
                 .get(token.to_ascii_uppercase().as_str())
@@ -866,6 +1070,14 @@ pub fn resolve_teams(
                 .or_else(|| match by_name.get(&fold_name(token)) {
                     Some(v) if v.len() == 1 => Some(v[0]),
                     _ => None,
+                })
+                .or_else(|| {
+                    let s = replaced
+                        .get(token.to_ascii_uppercase().as_str())
+                        .or_else(|| replaced_by_name.get(&fold_name(token)))?;
+                    let i = *by_code.get(s.new_code.as_str())?;
+                    via_old.push(*s);
+                    Some(i)
                 });
             match hit {
                 Some(i) if !served.contains(&i) => served.push(i),
@@ -904,6 +1116,7 @@ pub fn resolve_teams(
                 }
             }
         }
+        report_abolished(&row.name, &via_old, &label, place.clone(), diag);
         let base = match &row.base {
             None => None,
             Some(given) => {

@@ -11,6 +11,7 @@ pub mod geopackage;
 pub mod points;
 pub mod postcodes;
 pub mod shapefile;
+pub mod successors;
 pub mod teams;
 pub mod text;
 

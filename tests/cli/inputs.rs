@@ -237,6 +237,67 @@ mod boundaries {
 mod births {
     use super::*;
 
+    /// ONS tables up to mid-2021 give the 17 districts abolished on 1 April 2023; against
+    /// the current boundaries their figures are added up for the four that replaced them.
+    mod in_district_codes_before_2023 {
+        use super::*;
+        use crate::default_run;
+
+        const ADDED_UP: &str = "the table is in district codes from before 1 April 2023: the figures of 17 abolished districts were added up for the 4 that replaced them (data/successors.csv, from ONS's LAD 2022 to LAD 2023 lookup): Cumberland (E06000063) = Allerdale (E07000026) + Carlisle (E07000028) + Copeland (E07000029); Westmorland and Furness (E06000064) = Barrow-in-Furness (E07000027) + Eden (E07000030) + South Lakeland (E07000031); North Yorkshire (E06000065) = Craven (E07000163) + Hambleton (E07000164) + Harrogate (E07000165) + Richmondshire (E07000166) + Ryedale (E07000167) + Scarborough (E07000168) + Selby (E07000169); Somerset (E06000066) = Mendip (E07000187) + Sedgemoor (E07000188) + South Somerset (E07000189) + Somerset West and Taunton (E07000246)";
+
+        #[test]
+        fn give_the_built_in_figures_for_every_district() {
+            let run = run_ok(&[
+                "--births",
+                &fixture("births/district_codes_before_2023.csv"),
+            ]);
+            assert!(run.warning_lines().is_empty(), "{}", run.stderr);
+            run.assert_stderr_has(&[&format!("district_codes_before_2023.csv: {ADDED_UP}")]);
+            // The built-in figures were added up from the same ONS table: every district's
+            // figure, the gaps and the headline are the built-in run's.
+            let built_in = default_run();
+            let births = |o: &crate::Outcome| -> BTreeMap<String, Value> {
+                o.areas()
+                    .into_iter()
+                    .map(|(c, p)| (c, p["births"].clone()))
+                    .collect()
+            };
+            assert_eq!(births(&run), births(built_in));
+            assert_eq!(
+                u(&run.areas()["E06000065"]["births"]),
+                425 + 633 + 1260 + 409 + 423 + 891 + 876
+            );
+            for k in [
+                "demand_total",
+                "demand_covered",
+                "areas_covered",
+                "areas_without_figure",
+            ] {
+                assert_eq!(run.summary()[k], built_in.summary()[k], "{k}");
+            }
+            // No old code is left over as an area, and the figures' source says what was done.
+            assert_eq!(run.areas().len(), 361);
+            assert!(run.text("summary.md").contains("(district codes from before 1 April 2023: Cumberland (E06000063), Westmorland and Furness (E06000064), North Yorkshire (E06000065), Somerset (E06000066) added up from the districts they replaced)"), "{}", run.text("summary.md"));
+        }
+
+        #[test]
+        fn with_one_missing_leave_that_district_without_a_figure_and_say_why() {
+            let run = run_ok(&[
+                "--births",
+                &fixture("births/district_codes_before_2023_without_selby.csv"),
+            ]);
+            run.assert_stderr_has(&[
+                "warning: ",
+                "without_selby.csv: the table is in district codes from before 1 April 2023: North Yorkshire (E06000065) replaced Craven (E07000163), Hambleton (E07000164), Harrogate (E07000165), Richmondshire (E07000166), Ryedale (E07000167), Scarborough (E07000168), Selby (E07000169), but with no row for Selby (E07000169) their figures cannot be added up, so North Yorkshire has no figure",
+                "no figure for 1 area(s) in the boundaries: E06000065",
+            ]);
+            let areas = run.areas();
+            assert_eq!(areas["E06000065"]["births"], Value::Null);
+            assert_eq!(u(&areas["E06000063"]["births"]), 783 + 1026 + 590);
+            assert_eq!(run.summary()["areas_without_figure"], 1);
+        }
+    }
+
     #[test]
     fn ons_table_saved_from_excel_in_windows_1252() {
         let run = run_ok(&[
@@ -657,6 +718,19 @@ mod teams {
         let w = &areas["E07000181"];
         assert_eq!(w["covered"], false);
         assert!(w["nearest_team_km"].as_f64().unwrap() > 0.0);
+    }
+
+    #[test]
+    fn areas_served_by_districts_abolished_in_2023_count_for_the_district_that_replaced_them() {
+        let run = run_ok(&["--teams", &fixture("teams/abolished_districts.csv")]);
+        // Craven alone is part of North Yorkshire: counted for all of it, with a warning.
+        let w = run.warning_lines();
+        assert_eq!(w.len(), 1, "{}", run.stderr);
+        assert!(w[0].ends_with("abolished_districts.csv, line 2: Dales team: area served Craven (E07000163) was abolished on 1 April 2023 and is now part of North Yorkshire (E06000065), with 6 other former district(s): the team counts for the whole of North Yorkshire, as a team serving part of an area does; if it serves only Craven (E07000163), the headline counts more babies as covered than it reaches"), "{}", w[0]);
+        // The three that make up Westmorland and Furness, by code and by name: a note.
+        run.assert_stderr_has(&["note: ", "abolished_districts.csv, line 3: Lakes team: areas served South Lakeland (E07000031), Eden (E07000030), Barrow-in-Furness (E07000027) were abolished on 1 April 2023 and together make up Westmorland and Furness (E06000064): the team counts for Westmorland and Furness"]);
+        assert_eq!(run.covered(), vec!["E06000064", "E06000065"]);
+        assert!(run.error_lines().is_empty(), "{}", run.stderr);
     }
 
     fn squares_with(teams: &str) -> crate::Outcome {
