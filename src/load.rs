@@ -504,14 +504,14 @@ fn report_abolished(
         if olds.len() == all.len() {
             diag.note(
                 label,
-                place.clone(),
+                place,
                 format!("{team}: {were} {names} {is} abolished on {since} and together make up {new_name} ({new}): the team counts for {new_name}"),
             );
         } else {
             let others = all.len() - olds.len();
             diag.warn(
                 label,
-                place.clone(),
+                place,
                 format!(
                     "{team}: {were} {names} {is} abolished on {since} and {} now part of {new_name} ({new}), with {others} other former district(s): the team counts for the whole of {new_name}, as a team serving part of an area does; if it serves only {names}, the headline counts more babies as covered than it reaches",
                     if olds.len() == 1 { "is" } else { "are" },
@@ -1116,7 +1116,7 @@ pub fn resolve_teams(
                 }
             }
         }
-        report_abolished(&row.name, &via_old, &label, place.clone(), diag);
+        report_abolished(&row.name, &via_old, &label, place, diag);
         let base = match &row.base {
             None => None,
             Some(given) => {
