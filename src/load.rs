@@ -1036,7 +1036,10 @@ pub fn resolve_teams(
                 .rows
                 .iter()
                 .filter(|r| r.evidence.as_deref() == Some(*e))
-                .map(|r| format!("line {} ({})", r.line, r.name))
+                .map(|r| match r.long_row {
+                    Some((n, h)) => format!("line {} ({}; {n} fields, more than the header's {h}: a comma not in quotes before the evidence column moves it along)", r.line, r.name),
+                    None => format!("line {} ({})", r.line, r.name),
+                })
                 .collect();
             diag.warn(
                 &label,
@@ -1108,7 +1111,7 @@ pub fn resolve_teams(
                             if parts.len() > 1 && parts.iter().all(|p| found(p)) {
                                 format!("{}: area {:?} is not a code or name in the boundaries, but each part is: areas served are separated by ';' ({:?})", row.name, token, parts.iter().map(|p| p.trim()).collect::<Vec<_>>().join(";"))
                             } else {
-                                format!("{}: area {:?} is not a code or name in the boundaries; did you mean {}?", row.name, token, suggest(token, areas))
+                                format!("{}: area {:?} is not a code or name in the boundaries; did you mean {}?{}", row.name, token, suggest(token, areas), row.moved_hint())
                             }
                         }
                     };
@@ -1143,7 +1146,11 @@ pub fn resolve_teams(
                     }
                     Err(msg) => {
                         ok = false;
-                        diag.error(&label, place, format!("{}: {msg}", row.name));
+                        diag.error(
+                            &label,
+                            place,
+                            format!("{}: {msg}{}", row.name, row.moved_hint()),
+                        );
                         None
                     }
                 }

@@ -56,6 +56,27 @@ pub struct TeamRow {
     /// The list's `nation` column as written (empty when it has none), checked against where
     /// the base falls.
     pub nation: String,
+    /// `(fields, header's fields)` when the row has text beyond the header's last column, a
+    /// column covgap does not read: a comma not in quotes there moves nothing covgap reads,
+    /// but one earlier moves every later field along, so a problem found in the row's areas,
+    /// evidence or base says so.
+    pub long_row: Option<(usize, usize)>,
+}
+
+impl TeamRow {
+    /// The words added to a problem found in a [`TeamRow::long_row`], else nothing.
+    pub fn moved_hint(&self) -> String {
+        Self::hint_for(self.long_row)
+    }
+
+    fn hint_for(long_row: Option<(usize, usize)>) -> String {
+        match long_row {
+            Some((n, h)) => format!(
+                " (the row has {n} fields, more than the header's {h}: a comma not in quotes, in a name or an organisation say, may have moved this column's text along; put such text in quotes)"
+            ),
+            None => String::new(),
+        }
+    }
 }
 
 /// The rows of a team list and which columns were used.
@@ -345,17 +366,19 @@ pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> 
             None if !get(base_label_i).is_empty() => read_base_text(get(base_label_i)).map(Some),
             b => Ok(b),
         });
+        let long_row = (!beyond.is_empty()).then_some((rec.len(), headers.len()));
+        let moved = TeamRow::hint_for(long_row);
         let base = match base {
             Ok(b) => b,
             Err(msg) => {
-                diag.error(&label, place, format!("{name}: {msg}"));
+                diag.error(&label, place, format!("{name}: {msg}{moved}"));
                 continue;
             }
         };
         let stated_precision = match read_precision(get(precision_i)) {
             Ok(p) => p,
             Err(msg) => {
-                diag.error(&label, place, format!("{name}: {msg}"));
+                diag.error(&label, place, format!("{name}: {msg}{moved}"));
                 continue;
             }
         };
@@ -371,6 +394,7 @@ pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> 
             source_url: get(src_i).to_string(),
             last_evidence: get(date_i).to_string(),
             nation: get(nation_i).to_string(),
+            long_row,
         });
     }
     if !any_row {

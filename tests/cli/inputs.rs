@@ -886,6 +886,22 @@ mod teams {
     }
 
     #[test]
+    fn a_comma_before_a_last_column_covgap_does_not_read_is_named_where_it_shows() {
+        // The name's comma moves "with partners" into the areas and the code into the
+        // evidence: both problems say the row is longer than the header.
+        let list = fixture("teams/unquoted_comma_in_name_before_notes.csv");
+        let r = crate::run(&["--boundaries", &oxon_wgs84(), "--teams", &list]);
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        r.assert_stderr_has(&[
+            &format!("error: {list}, line 2: Cherwell council: area \"with partners\" is not a code or name in the boundaries; did you mean"),
+            "? (the row has 5 fields, more than the header's 4: a comma not in quotes, in a name or an organisation say, may have moved this column's text along; put such text in quotes)",
+            "so 1 team(s) with it are not counted: line 2 (Cherwell council; 5 fields, more than the header's 4: a comma not in quotes before the evidence column moves it along)",
+        ]);
+        // The second row's comma is in its notes: nothing said about it.
+        assert!(!r.stderr.contains("line 3"), "{}", r.stderr);
+    }
+
+    #[test]
     fn every_team_column_can_be_named_with_a_flag() {
         let list = fixture("teams/custom_columns.csv");
         let run = run_ok(&[
