@@ -4,24 +4,39 @@
 //! A point (a small area's representative point, or a team base) outside every district given
 //! but within [`COAST_TOLERANCE_M`](crate::load::COAST_TOLERANCE_M) of one is usually off a
 //! coastline the boundaries generalise, and goes to the nearest district. With boundaries for
-//! part of the UK (one county's districts, one nation) it may instead lie in a neighbouring
-//! district across a land border, and putting it in the nearest district would count it where
-//! it does not belong. The built-in districts cover the whole UK, so:
-//! - a point inside a built-in district whose interior point lies outside every district
-//!   given is **across a land border**: that district is not in the study area, and neither
-//!   is the point;
-//! - a point at sea by the built-in districts, or inside a built-in district whose interior
-//!   point lies in a district given, is **off a generalised coast** (or between two
-//!   generalisations of the same boundary), and goes to the nearest district as before.
+//! part of the UK (one county's districts, one nation, one ICB) it may instead lie in a
+//! neighbouring district across a land border, and putting it in the nearest district would
+//! count it where it does not belong. The built-in districts cover the whole UK, so covgap
+//! looks the point up in them:
+//! - **at sea** by the built-in districts: off a generalised coast; it goes to the nearest
+//!   district;
+//! - in a built-in district of which less than [`OUTSIDE_SHARE`] (a fifth) lies within the
+//!   districts given (measured on a grid of points over it): that district is outside the
+//!   study area, so the point is **across a land border**;
+//! - in one of which at least [`INSIDE_SHARE`] lies within them: the study area takes in that
+//!   district, drawn differently (an ICB drawn coarser than its districts, or another
+//!   generalisation), so the point goes to the nearest district;
+//! - in one only partly within them (a district split between two ICBs, or the 2023 North
+//!   Yorkshire against Harrogate's older boundaries): where the boundary given nearest the
+//!   point runs along that district's own edge (within [`edge_tolerance`]), the two are the
+//!   same line drawn differently and the point goes to the nearest district; where it runs
+//!   through the district's inside, it is a border within the district, and the point is
+//!   across it.
 //!
 //! The built-in districts are ONS's ultra generalised boundaries (BUC, generalised to about
-//! 500 m), so a point within a few hundred metres of a land border may be judged either way.
-//! With the built-in boundaries themselves every built-in district is in the study area, and
-//! nothing changes.
+//! 500 m), so a point within a few hundred metres of a land border may be judged either way;
+//! and they hold no land outside the UK, so a point just across the border with Ireland is
+//! taken to be off a coast. With the built-in boundaries themselves every built-in district is
+//! wholly in the study area, and nothing changes.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use geo::{Coord, MapCoords};
+use geo::{
+    BoundingRect, Closest, ClosestPoint, Coord, Distance, Euclidean, Length, MapCoords,
+    MultiPolygon, Point,
+};
 
 use crate::builtin;
 use crate::crs::Wgs84ToBng;
@@ -29,12 +44,25 @@ use crate::error::Diagnostics;
 use crate::index::AreaIndex;
 use crate::read::boundaries::{read_boundaries, BoundaryOptions};
 
+/// Less than this share of a built-in district within the districts given: it is outside the
+/// study area (a sliver of a neighbour, from boundaries drawn differently, is below it: up to
+/// 13% under the 42 ICBs of ONS's ultra generalised file, drawn with 10 to 40 corners each).
+pub const OUTSIDE_SHARE: f64 = 0.20;
+/// At least this share within them: the study area takes in the whole district.
+pub const INSIDE_SHARE: f64 = 0.90;
+/// A boundary given within this distance (metres) of a built-in district's own edge runs
+/// along it: the same line, drawn differently (the built-in lines are generalised to about
+/// 500 m). Boundaries given with long straight sides stray further from the line they stand
+/// for, so the distance grows to a quarter of their mean side ([`edge_tolerance`]).
+pub const EDGE_TOLERANCE_M: f64 = 1_000.0;
+/// Grid points per side over a district's bounding box when measuring its share.
+const GRID: usize = 24;
+
 /// The built-in districts on British National Grid: what every [`Land`] is judged by.
 struct BuiltInDistricts {
     /// Code and name, in file order.
     names: Vec<(String, String)>,
-    /// Each district's interior point (the rule every district point follows).
-    interior: Vec<Option<Coord>>,
+    geometry: Vec<MultiPolygon>,
     index: AreaIndex,
 }
 
@@ -52,31 +80,29 @@ fn built_in() -> Option<&'static BuiltInDistricts> {
             .ok()?;
             let to_bng = Wgs84ToBng::new();
             let mut names = Vec::with_capacity(b.areas.len());
-            let mut interior = Vec::with_capacity(b.areas.len());
-            let mut areas = Vec::with_capacity(b.areas.len());
-            for (i, raw) in b.areas.into_iter().enumerate() {
-                let bng = raw.geometry.map_coords(|c| to_bng.apply(c));
-                interior.push(crate::model::representative_point(&bng).map(Coord::from));
+            let mut geometry = Vec::with_capacity(b.areas.len());
+            for raw in b.areas {
+                geometry.push(raw.geometry.map_coords(|c| to_bng.apply(c)));
                 names.push((raw.code, raw.name));
-                areas.push((i, bng));
             }
+            let index = AreaIndex::new(geometry.iter().cloned().enumerate().collect());
             Some(BuiltInDistricts {
                 names,
-                interior,
-                index: AreaIndex::new(areas),
+                geometry,
+                index,
             })
         })
         .as_ref()
 }
 
-/// The built-in districts, each marked in or out of the study area of one set of boundaries.
-pub struct Land {
-    /// Per built-in district: whether its interior point lies in a district given. Empty when
-    /// the built-in districts could not be read.
-    in_study: Vec<bool>,
+/// The built-in districts, judged against one set of boundaries (the districts given).
+pub struct Land<'a> {
+    in_given: Box<dyn Fn(Coord) -> bool + 'a>,
+    /// Per built-in district, once measured: the share of it within the districts given.
+    shares: RefCell<HashMap<usize, f64>>,
 }
 
-/// A built-in district outside the study area, holding a point just outside the districts.
+/// A built-in district holding a point just outside the districts given, beyond them.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Across(usize);
 
@@ -90,9 +116,9 @@ impl Across {
     }
 }
 
-impl Land {
-    /// Marks each built-in district in or out of the study area: `in_given` says whether a
-    /// British National Grid point lies in a district given.
+impl<'a> Land<'a> {
+    /// The built-in districts judged against the districts given: `in_given` says whether a
+    /// British National Grid point lies in one of them.
     ///
     /// # Examples
     /// ```
@@ -100,34 +126,217 @@ impl Land {
     /// use covgap::land::Land;
     /// let a = analyse_inputs(&Inputs::default(), &mut Diagnostics::new()).unwrap();
     /// let assigner = Assigner::new(&a.study, &a.coverage);
-    /// // Only Cherwell (E07000177) is given: Banbury's neighbour across the border to the
+    /// // Only Cherwell (E07000177) is given: its neighbour across the county line to the
     /// // north-west, Stratford-on-Avon, is outside the study area.
     /// let cherwell = a.study.areas.iter().position(|x| x.code == "E07000177").unwrap();
     /// let land = Land::new(|c| assigner.district_at_bng(c) == Some(cherwell));
-    /// // Shenington is in Cherwell; Upper Tysoe, 2.5 km north-west and 0.8 km over the
-    /// // county line, is in Stratford-on-Avon.
-    /// assert_eq!(land.across_border(geo::coord! { x: 436_039., y: 241_811. }), None);
-    /// let across = land.across_border(geo::coord! { x: 434_312., y: 243_667. }).unwrap();
+    /// let given = &a.study.areas[cherwell].bng;
+    /// // Upper Tysoe, 0.8 km over the county line from Shenington, is in Stratford-on-Avon.
+    /// let across = land.across_border(geo::coord! { x: 434_312., y: 243_667. }, given).unwrap();
     /// assert_eq!(across.district(), "Stratford-on-Avon (E07000221)");
+    /// // At sea off Brighton: off a generalised coast, not across a border.
+    /// assert_eq!(land.across_border(geo::coord! { x: 531_000., y: 102_000. }, given), None);
     /// ```
-    pub fn new(in_given: impl Fn(Coord) -> bool) -> Self {
-        let in_study = match built_in() {
-            Some(b) => b
-                .interior
-                .iter()
-                .map(|p| p.is_some_and(&in_given))
-                .collect(),
-            None => Vec::new(),
-        };
-        Land { in_study }
+    pub fn new(in_given: impl Fn(Coord) -> bool + 'a) -> Self {
+        Land {
+            in_given: Box::new(in_given),
+            shares: RefCell::new(HashMap::new()),
+        }
     }
 
-    /// The built-in district holding `bng` (British National Grid, metres) when that district
-    /// is outside the study area: the point is across a land border. `None` when the point is
-    /// at sea by the built-in districts, or in one of them that the boundaries given include.
-    pub fn across_border(&self, bng: Coord) -> Option<Across> {
+    /// The built-in district holding `p` (British National Grid, metres) when `p` is across a
+    /// land border from the districts given, by the rules of this module; `nearest` is the
+    /// district given nearest `p` (its British National Grid geometry). `None` when `p` is
+    /// at sea by the built-in districts, or in one the districts given take in.
+    pub fn across_border(&self, p: Coord, nearest: &MultiPolygon) -> Option<Across> {
         let b = built_in()?;
-        let i = b.index.locate(bng)?;
-        (!self.in_study.get(i).copied().unwrap_or(true)).then_some(Across(i))
+        let i = b.index.locate(p)?;
+        let share = self.share(b, i);
+        if share < OUTSIDE_SHARE {
+            return Some(Across(i));
+        }
+        if share >= INSIDE_SHARE {
+            return None;
+        }
+        // Partly within: does the boundary given nearest the point follow the district's
+        // own edge, or run through it?
+        let q = match nearest.closest_point(&Point::from(p)) {
+            Closest::SinglePoint(q) | Closest::Intersection(q) => q,
+            Closest::Indeterminate => return None,
+        };
+        let edge = b.geometry[i]
+            .iter()
+            .flat_map(|poly| std::iter::once(poly.exterior()).chain(poly.interiors()))
+            .map(|ring| Euclidean.distance(&q, ring))
+            .fold(f64::INFINITY, f64::min);
+        (edge > edge_tolerance(nearest)).then_some(Across(i))
+    }
+
+    /// The share of built-in district `i` within the districts given: the share of a grid of
+    /// points over it that they hold.
+    fn share(&self, b: &BuiltInDistricts, i: usize) -> f64 {
+        if let Some(s) = self.shares.borrow().get(&i) {
+            return *s;
+        }
+        let mp = &b.geometry[i];
+        let share = match mp.bounding_rect() {
+            None => 0.0,
+            Some(r) => {
+                let (w, h) = (r.width() / GRID as f64, r.height() / GRID as f64);
+                let (mut inside, mut given) = (0usize, 0usize);
+                for ix in 0..GRID {
+                    for iy in 0..GRID {
+                        let c = Coord {
+                            x: r.min().x + (ix as f64 + 0.5) * w,
+                            y: r.min().y + (iy as f64 + 0.5) * h,
+                        };
+                        if b.index.locate(c) == Some(i) {
+                            inside += 1;
+                            if (self.in_given)(c) {
+                                given += 1;
+                            }
+                        }
+                    }
+                }
+                if inside == 0 {
+                    0.0
+                } else {
+                    given as f64 / inside as f64
+                }
+            }
+        };
+        self.shares.borrow_mut().insert(i, share);
+        share
+    }
+}
+
+/// How far (metres) a boundary given may run from the line it stands for and still be taken to
+/// follow it: [`EDGE_TOLERANCE_M`], or a quarter of the mean length of its sides when that is
+/// more (an ICB drawn with 33 corners has sides of 16 km on average, and strays kilometres
+/// from its districts' edges).
+pub fn edge_tolerance(given: &MultiPolygon) -> f64 {
+    let (mut length, mut sides) = (0.0, 0usize);
+    for ring in given
+        .iter()
+        .flat_map(|poly| std::iter::once(poly.exterior()).chain(poly.interiors()))
+    {
+        length += Euclidean.length(ring);
+        sides += ring.0.len().saturating_sub(1);
+    }
+    if sides == 0 {
+        return EDGE_TOLERANCE_M;
+    }
+    (length / sides as f64 / 4.0).max(EDGE_TOLERANCE_M)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::polygon;
+
+    fn district(code: &str) -> usize {
+        let b = built_in().unwrap();
+        b.names.iter().position(|(c, _)| c == code).unwrap()
+    }
+
+    /// The two 10 km squares of tests/fixtures/boundaries/bng_squares_wrong_winding.geojson
+    /// (without the Oxford square's hole), as given boundaries over real Oxfordshire.
+    fn squares() -> (Land<'static>, MultiPolygon, MultiPolygon) {
+        let land = Land::new(|c| {
+            (445_000.0..455_000.0).contains(&c.x) && (190_000.0..210_000.0).contains(&c.y)
+        });
+        let oxford = MultiPolygon::new(vec![polygon![
+            (x: 445_000., y: 200_000.), (x: 455_000., y: 200_000.),
+            (x: 455_000., y: 210_000.), (x: 445_000., y: 210_000.)
+        ]]);
+        let vale = MultiPolygon::new(vec![polygon![
+            (x: 445_000., y: 190_000.), (x: 455_000., y: 190_000.),
+            (x: 455_000., y: 200_000.), (x: 445_000., y: 200_000.)
+        ]]);
+        (land, oxford, vale)
+    }
+
+    #[test]
+    fn shares_are_measured_over_each_district() {
+        let (land, _, _) = squares();
+        let b = built_in().unwrap();
+        let share = |code| land.share(b, district(code));
+        // Most of Oxford, a fifth of the Vale, a sliver of South Oxfordshire, none of Cherwell.
+        assert!(
+            (0.75..0.9).contains(&share("E07000178")),
+            "{}",
+            share("E07000178")
+        );
+        assert!(
+            (OUTSIDE_SHARE..0.3).contains(&share("E07000180")),
+            "{}",
+            share("E07000180")
+        );
+        assert!(share("E07000179") < OUTSIDE_SHARE, "{}", share("E07000179"));
+        assert_eq!(share("E07000177"), 0.0);
+    }
+
+    #[test]
+    fn each_rule_decides_its_case() {
+        let (land, oxford, vale) = squares();
+        let across = |x: f64, y: f64, nearest: &MultiPolygon| {
+            land.across_border(Coord { x, y }, nearest)
+                .map(Across::district)
+        };
+        // In South Oxfordshire, under a tenth of which the squares hold: across.
+        assert_eq!(
+            across(456_000., 205_000., &oxford).as_deref(),
+            Some("South Oxfordshire (E07000179)")
+        );
+        // In Oxford, partly held, by the square's edge, which runs within 1 km of Oxford's
+        // own: the same line drawn differently, so not across.
+        assert_eq!(across(455_500., 206_000., &oxford), None);
+        // In the Vale, partly held, west of the square, whose edge there runs through the
+        // Vale's inside, further than a quarter of the square's 10 km sides from the Vale's
+        // own edge: a border within the district, so across.
+        assert_eq!(
+            across(444_000., 195_000., &vale).as_deref(),
+            Some("Vale of White Horse (E07000180)")
+        );
+        // At sea off Brighton: no built-in district at all.
+        assert_eq!(across(531_000., 102_000., &oxford), None);
+    }
+
+    #[test]
+    fn a_district_the_boundaries_nearly_wholly_hold_is_taken_in() {
+        // All of Oxford but its eastern 800 m: the share is over nine tenths, so a point in the
+        // strip left out is in a district the study area takes in, whatever the line nearest.
+        let b = built_in().unwrap();
+        let oxford = district("E07000178");
+        let cut = b.geometry[oxford].bounding_rect().unwrap().max().x - 800.0;
+        let land = Land::new(|c| b.index.locate(c) == Some(oxford) && c.x < cut);
+        assert!(
+            land.share(b, oxford) >= INSIDE_SHARE,
+            "{}",
+            land.share(b, oxford)
+        );
+        let strip = (0..2000)
+            .map(|i| Coord {
+                x: cut + 400.0,
+                y: 195_000.0 + i as f64 * 10.0,
+            })
+            .find(|c| b.index.locate(*c) == Some(oxford))
+            .expect("a point of Oxford east of the cut");
+        let far_line = MultiPolygon::new(vec![polygon![
+            (x: 0., y: 0.), (x: 1., y: 0.), (x: 1., y: 1.)
+        ]]);
+        assert_eq!(land.across_border(strip, &far_line), None);
+    }
+
+    #[test]
+    fn coarse_boundaries_may_stray_further_from_the_line() {
+        let square = |side: f64| {
+            MultiPolygon::new(vec![polygon![
+                (x: 0., y: 0.), (x: side, y: 0.), (x: side, y: side), (x: 0., y: side)
+            ]])
+        };
+        // Four 10 km sides: 2.5 km; 1 km sides would give 250 m, below the floor.
+        assert_eq!(edge_tolerance(&square(10_000.)), 2_500.);
+        assert_eq!(edge_tolerance(&square(1_000.)), EDGE_TOLERANCE_M);
     }
 }

@@ -11,7 +11,7 @@ use crate::builtin;
 use crate::crs::{self, Crs, Located};
 use crate::error::{Diagnostics, Error, Place, Result};
 use crate::index::AreaIndex;
-use crate::land::Land;
+use crate::land::{Across, Land};
 use crate::model::{
     Area, Base, ColumnChoice, Demand, FigureColumn, Geography, Measure, Nation, Precision,
     RollupKeys, Sources, Study, Team,
@@ -513,7 +513,7 @@ fn report_abolished(
                 label,
                 place,
                 format!(
-                    "{team}: {were} {names} {is} abolished on {since} and {} now part of {new_name} ({new}), with {others} other former district(s): the team counts for the whole of {new_name}, as a team serving part of an area does; if it serves only {names}, the headline counts more babies as covered than it reaches",
+                    "{team}: {were} {names} {is} abolished on {since} and {} now part of {new_name} ({new}), with {others} other former district(s): the team counts for the whole of {new_name}, as a team serving part of an area does; if it serves only {names}, covgap counts more babies as covered (in the headline, or in a plan) than it reaches",
                     if olds.len() == 1 { "is" } else { "are" },
                 ),
             );
@@ -550,6 +550,8 @@ fn add_up_replaced(
         }
         let first = olds[0];
         let new_named = format!("{} ({new})", first.new_name);
+        // The table's own row for the new district is the one used, suppressed or not (the
+        // reader has said a suppressed one leaves the district without a figure).
         if f.values.contains_key(new) {
             diag.note(
                 label,
@@ -949,8 +951,6 @@ pub fn resolve_teams(
         _ => None,
     };
     let outcodes = Outcodes::read(&builtin::outcodes())?;
-    // Built only when a base is just outside every area: is it across a land border?
-    let land = std::cell::OnceCell::new();
     let index = AreaIndex::new(
         areas
             .iter()
@@ -958,6 +958,8 @@ pub fn resolve_teams(
             .map(|(i, a)| (i, a.bng.clone()))
             .collect(),
     );
+    // Built only when a base is just outside every area: is it across a land border?
+    let land = std::cell::OnceCell::new();
 
     let asked = match counting {
         Counting::Evidence(levels) => levels,
@@ -1066,22 +1068,24 @@ pub fn resolve_teams(
         let mut served = Vec::new();
         // Abolished districts the row names, each standing for the district that replaced it.
         let mut via_old: Vec<&Successor> = Vec::new();
+        let mut named_directly: Vec<usize> = Vec::new();
         for token in &row.areas {
-            let hit = by_code
+            let direct = by_code
                 .get(token.to_ascii_uppercase().as_str())
                 .copied()
                 .or_else(|| match by_name.get(&fold_name(token)) {
                     Some(v) if v.len() == 1 => Some(v[0]),
                     _ => None,
-                })
-                .or_else(|| {
-                    let s = replaced
-                        .get(token.to_ascii_uppercase().as_str())
-                        .or_else(|| replaced_by_name.get(&fold_name(token)))?;
-                    let i = *by_code.get(s.new_code.as_str())?;
-                    via_old.push(*s);
-                    Some(i)
                 });
+            named_directly.extend(direct);
+            let hit = direct.or_else(|| {
+                let s = replaced
+                    .get(token.to_ascii_uppercase().as_str())
+                    .or_else(|| replaced_by_name.get(&fold_name(token)))?;
+                let i = *by_code.get(s.new_code.as_str())?;
+                via_old.push(*s);
+                Some(i)
+            });
             match hit {
                 Some(i) if !served.contains(&i) => served.push(i),
                 Some(_) => {}
@@ -1119,6 +1123,12 @@ pub fn resolve_teams(
                 }
             }
         }
+        // A row naming the new district itself as well says what the team covers already.
+        via_old.retain(|s| {
+            by_code
+                .get(s.new_code.as_str())
+                .is_none_or(|i| !named_directly.contains(i))
+        });
         report_abolished(&row.name, &via_old, &label, place, diag);
         let base = match &row.base {
             None => None,
@@ -1163,50 +1173,66 @@ pub fn resolve_teams(
                 match index.locate(c) {
                     Some(i) => Some(i),
                     None => match index.nearest(c) {
-                        Some((i, d)) if d <= COAST_TOLERANCE_M => {
+                        Some((i, d)) => {
                             let land =
                                 land.get_or_init(|| Land::new(|c| index.locate(c).is_some()));
-                            match land.across_border(c) {
-                                // In a neighbouring district the boundaries leave out: a real
-                                // place, but not one of these areas.
-                                // (A team of the built-in list that serves none of the
-                                // areas is outside the study, counted below.)
-                                Some(across) => {
-                                    let message = |and_then: &str| {
-                                        format!(
-                                        "{}: base {} is {:.0} m outside the boundaries, across a land border in {} by the built-in boundaries, a district the boundaries given do not include; {and_then}",
-                                        row.name, b.given, d, across.district()
-                                    )
-                                    };
-                                    if !served.is_empty() {
-                                        diag.note(
-                                            &label,
-                                            place,
-                                            message("it counts for the areas it serves"),
-                                        );
-                                    } else if !outside_ok {
-                                        ok = false;
-                                        diag.warn(&label, place, message("with no areas served given it covers none of these areas, and is left out (give the areas it serves, or leave it out of the list)"));
-                                    }
-                                    None
-                                }
-                                None => {
+                            let across = land.across_border(c, &areas[i].bng);
+                            let away = if d < 1_000.0 {
+                                format!("{d:.0} m")
+                            } else {
+                                format!("{:.1} km", d / 1000.0)
+                            };
+                            let across_message = |across: Across, and_then: &str| {
+                                format!(
+                                    "{}: base {} is {away} outside the boundaries, across a land border in {} by the built-in boundaries, beyond the boundaries given; {and_then}",
+                                    row.name, b.given, across.district()
+                                )
+                            };
+                            match across {
+                                // Just off a generalised coast (or in a district the
+                                // boundaries take in, drawn differently): the nearest area.
+                                None if d <= COAST_TOLERANCE_M => {
                                     diag.warn(&label, place, format!(
                                         "{}: base {} is {:.0} m outside the generalised boundaries; placed in the nearest area, {} ({})",
                                         row.name, b.given, d, areas[i].name, areas[i].code
                                     ));
                                     Some(i)
                                 }
+                                // In a neighbouring district: a real place, but not in one of
+                                // these areas. The areas served, if any, say what it covers;
+                                // the base then matters only for the map (and, in a plan
+                                // with --radius, for what it reaches). The built-in list's
+                                // teams elsewhere are outside the study (counted below).
+                                Some(a) if !served.is_empty() => {
+                                    diag.note(
+                                        &label,
+                                        place,
+                                        across_message(a, "it counts for the areas it serves"),
+                                    );
+                                    None
+                                }
+                                Some(a) if d <= COAST_TOLERANCE_M => {
+                                    if !outside_ok {
+                                        diag.warn(&label, place, across_message(a, "with no areas served given it covers none of these areas by district (a plan with --radius measures from its base); give the areas it serves if it serves some"));
+                                    }
+                                    None
+                                }
+                                _ if outside_ok => None,
+                                // Far out with nothing else to say what it covers: at sea, or
+                                // a slip in the coordinates as likely as a team elsewhere.
+                                _ => {
+                                    ok = false;
+                                    let where_ = match across {
+                                        Some(a) => format!("in {} by the built-in boundaries, and the team lists no areas served", a.district()),
+                                        None => "at sea or off the coast by the built-in boundaries".to_string(),
+                                    };
+                                    diag.error(&label, place, format!(
+                                        "{}: base {} (lat {:.5}, lon {:.5}) is outside every area, {:.1} km from the nearest ({}), {where_}; a base more than {:.0} km outside with nothing else to say what it covers is taken to be wrong (give the areas it serves, or check the coordinates)",
+                                        row.name, b.given, b.at.wgs84.y(), b.at.wgs84.x(), d / 1000.0, areas[i].name, COAST_TOLERANCE_M / 1000.0
+                                    ));
+                                    None
+                                }
                             }
-                        }
-                        Some(_) if outside_ok => None,
-                        Some((i, d)) => {
-                            ok = false;
-                            diag.error(&label, place, format!(
-                                "{}: base {} (lat {:.5}, lon {:.5}) is outside every area, {:.1} km from the nearest ({}); a base more than {:.0} km outside is taken to be wrong",
-                                row.name, b.given, b.at.wgs84.y(), b.at.wgs84.x(), d / 1000.0, areas[i].name, COAST_TOLERANCE_M / 1000.0
-                            ));
-                            None
                         }
                         None => None,
                     },

@@ -216,7 +216,7 @@ pub enum Placement {
     /// (metres) from the nearest. It is in no district and counts in no figure.
     Outside(f64),
     /// Its point is outside every district, within [`COAST_TOLERANCE_M`] of the nearest (this
-    /// far, metres), but in a built-in district the boundaries given do not include: across a
+    /// far, metres), but beyond the boundaries given by the built-in districts: across a
     /// land border ([`crate::land`]). It is in no district and counts in no figure.
     AcrossBorder(f64, Across),
     /// No district at all (an empty study).
@@ -524,8 +524,9 @@ pub fn place(study: &mut Study, coverage: &Coverage, read: ReadSmallAreas) -> Sm
     {
         let land = Land::new(|c| assigner.district_at_bng(c).is_some());
         for sa in areas.iter_mut() {
-            if let Placement::Nearest(m) = sa.placement {
-                if let Some(across) = land.across_border(Coord::from(sa.point.bng)) {
+            if let (Placement::Nearest(m), Some(d)) = (sa.placement, sa.district) {
+                let at = Coord::from(sa.point.bng);
+                if let Some(across) = land.across_border(at, &study.areas[d].bng) {
                     sa.placement = Placement::AcrossBorder(m, across);
                     (sa.district, sa.nearest, sa.band) = (None, None, None);
                 }
@@ -703,7 +704,7 @@ impl LeftOut {
                 ));
             }
             parts.push(format!(
-                "{} small area(s), holding {} babies, have their point within {tolerance} km of a district but across a land border, in {districts} by the built-in boundaries, which the boundaries given do not include, so they are left out {}",
+                "{} small area(s), holding {} babies, have their point within {tolerance} km of a district but across a land border, in {districts} by the built-in boundaries, beyond the boundaries given, so they are left out {}",
                 n(across as u64),
                 n(across_babies),
                 if self.count > 0 {

@@ -277,7 +277,14 @@ pub fn inputs_read(inputs: &Inputs, small: &SmallAreaInputs) -> Vec<(&'static st
         ("area_lookup", builtin::areas()),
         ("teams", or(&inputs.teams, builtin::teams)),
         ("postcode_districts", builtin::outcodes()),
+        // Figures and areas served in district codes from before 2023 are read through it.
+        ("abolished_districts", builtin::successors()),
     ]);
+    // With the user's own boundaries, a point just outside them is judged across a land
+    // border or off a coast by the built-in districts (see `land`).
+    if inputs.boundaries.is_some() {
+        v.push(("land_border_districts", builtin::boundaries()));
+    }
     if let Some(p) = &inputs.postcodes {
         v.push(("postcodes", Input::File(p.clone())));
     }
@@ -497,7 +504,8 @@ mod tests {
                 "figures",
                 "area_lookup",
                 "teams",
-                "postcode_districts"
+                "postcode_districts",
+                "abolished_districts"
             ]
         );
         assert_eq!(v["figures"]["period"], builtin::BIRTHS_PERIOD);

@@ -62,23 +62,24 @@ mod small_areas {
     fn check_reads_and_places_good_small_areas_and_writes_nothing() {
         let c = check_with(&[
             "--small-areas",
-            "FIX/small_areas_a.geojson,FIX/small_areas_b.geojson,FIX/offshore_square.geojson",
+            "FIX/small_areas_a.geojson,FIX/small_areas_b.geojson,FIX/square_in_real_peterborough.geojson",
             "--small-area-figures",
-            "FIX/figures_a.csv,FIX/figures_b.csv,FIX/offshore_square_figures.csv",
+            "FIX/figures_a.csv,FIX/figures_b.csv,FIX/square_in_real_peterborough_figures.csv",
             // Accepted, as by `run`, but check writes nothing.
             "--small-areas-geojson",
         ]);
         assert_eq!(c.code, 0, "{}", c.stderr);
-        // 125 babies in the eight squares of the run tests, 7 in the square off Gamma's coast.
-        // The two warnings: the suppressed figure, and the hand-drawn districts' births, far
-        // below the real ones for their codes.
+        // 125 babies in the eight squares of the run tests, 7 in the square 1.5 km off Gamma's
+        // edge: it lies in real Peterborough, about half of which Gamma holds, and Gamma's
+        // straight sides (80 km) may stray far from the line they stand for, so it goes to the
+        // nearest district. The two warnings: the suppressed figure, and the hand-drawn
+        // districts' births, far below the real ones for their codes.
         c.assert_stderr_has(&[
             "covgap check: 4 areas, 1 teams (1 counted); 9 small areas read, 9 placed in a district, figure total 132; 0 error(s), 2 warning(s)",
             "births.csv: the figures in column \"births\" add up to 430 for the 4 area(s) the built-in table also has",
             // The suppressed figure run warns about too.
             "figures_b.csv, line 3: E01000006: figure is suppressed",
-            // The square off the coast goes to the nearest district, as in run's summary.
-            "note: small areas: 1 small area(s) have their representative point outside every district",
+            "note: small areas: 1 small area(s) have their representative point outside every district but within 2 km of one",
             "the furthest 1.5 km away",
             // The flag check cannot act on is named, not silently dropped.
             "note: --small-areas-geojson: check writes nothing; the flag is accepted so that a `run` command line can be checked as it is",

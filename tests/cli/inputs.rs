@@ -726,11 +726,13 @@ mod teams {
         // Craven alone is part of North Yorkshire: counted for all of it, with a warning.
         let w = run.warning_lines();
         assert_eq!(w.len(), 1, "{}", run.stderr);
-        assert!(w[0].ends_with("abolished_districts.csv, line 2: Dales team: area served Craven (E07000163) was abolished on 1 April 2023 and is now part of North Yorkshire (E06000065), with 6 other former district(s): the team counts for the whole of North Yorkshire, as a team serving part of an area does; if it serves only Craven (E07000163), the headline counts more babies as covered than it reaches"), "{}", w[0]);
+        assert!(w[0].ends_with("abolished_districts.csv, line 2: Dales team: area served Craven (E07000163) was abolished on 1 April 2023 and is now part of North Yorkshire (E06000065), with 6 other former district(s): the team counts for the whole of North Yorkshire, as a team serving part of an area does; if it serves only Craven (E07000163), covgap counts more babies as covered (in the headline, or in a plan) than it reaches"), "{}", w[0]);
         // The three that make up Westmorland and Furness, by code and by name: a note.
         run.assert_stderr_has(&["note: ", "abolished_districts.csv, line 3: Lakes team: areas served South Lakeland (E07000031), Eden (E07000030), Barrow-in-Furness (E07000027) were abolished on 1 April 2023 and together make up Westmorland and Furness (E06000064): the team counts for Westmorland and Furness"]);
         assert_eq!(run.covered(), vec!["E06000064", "E06000065"]);
         assert!(run.error_lines().is_empty(), "{}", run.stderr);
+        // Scarborough beside North Yorkshire itself: the row already says what it covers.
+        assert!(!run.stderr.contains("Coast team"), "{}", run.stderr);
     }
 
     fn squares_with(teams: &str) -> crate::Outcome {
@@ -765,16 +767,36 @@ mod teams {
         let run = squares_with("teams/base_1km_outside_in_south_oxfordshire.csv");
         let w = run.warning_lines();
         assert_eq!(w.len(), 1, "{}", run.stderr);
-        assert!(w[0].contains("south_oxfordshire.csv, line 2: Near team: base 456000 E, 205000 N is 1000 m outside the boundaries, across a land border in South Oxfordshire (E07000179) by the built-in boundaries, a district the boundaries given do not include; with no areas served given it covers none of these areas, and is left out"), "{}", w[0]);
+        assert!(w[0].contains("south_oxfordshire.csv, line 2: Near team: base 456000 E, 205000 N is 1.0 km outside the boundaries, across a land border in South Oxfordshire (E07000179) by the built-in boundaries, beyond the boundaries given; with no areas served given it covers none of these areas by district (a plan with --radius measures from its base)"), "{}", w[0]);
         assert!(run.covered().is_empty());
-        assert_eq!(run.summary()["teams_counted"], 0);
+        // Kept in the list (a plan with --radius reaches from its base), covering no area.
+        assert_eq!(run.summary()["teams_counted"], 1);
+        assert_eq!(run.summary()["areas_covered"], 0);
 
         // Serving the Vale, the same base counts for the Vale, with a note and no warning.
         let run = squares_with("teams/base_in_south_oxfordshire_serving_the_vale.csv");
         assert!(run.warning_lines().is_empty(), "{}", run.stderr);
-        assert!(run.stderr.contains("note: "), "{}", run.stderr);
-        assert!(run.stderr.contains("across a land border in South Oxfordshire (E07000179) by the built-in boundaries, a district the boundaries given do not include; it counts for the areas it serves"), "{}", run.stderr);
+        run.assert_stderr_has(&["note: ", "base 456000 E, 205000 N is 1.0 km outside the boundaries, across a land border in South Oxfordshire (E07000179) by the built-in boundaries, beyond the boundaries given; it counts for the areas it serves"]);
         assert_eq!(run.covered(), vec!["E07000180"]);
+    }
+
+    #[test]
+    fn base_far_outside_on_land_counts_for_the_areas_it_serves_and_is_an_error_without() {
+        // 6 km east of the squares, in real South Oxfordshire, serving the Vale: the areas
+        // served say what it covers, as for the base 1 km out.
+        let run = squares_with("teams/base_6km_outside_serving_the_vale.csv");
+        assert!(run.warning_lines().is_empty(), "{}", run.stderr);
+        run.assert_stderr_has(&["note: ", "Far team: base 461000 E, 205000 N is 6.0 km outside the boundaries, across a land border in South Oxfordshire (E07000179) by the built-in boundaries, beyond the boundaries given; it counts for the areas it serves"]);
+        assert_eq!(run.covered(), vec!["E07000180"]);
+        // With no areas served, a base that far out is taken to be wrong.
+        let r = crate::run(&[
+            "--boundaries",
+            &fixture("boundaries/bng_squares_wrong_winding.geojson"),
+            "--teams",
+            &fixture("teams/base_5km_outside.csv"),
+        ]);
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        r.assert_stderr_has(&["Far team: base 460000 E, 205000 N (lat", "is outside every area, 5.0 km from the nearest (Oxford), in South Oxfordshire (E07000179) by the built-in boundaries, and the team lists no areas served; a base more than 2 km outside with nothing else to say what it covers is taken to be wrong (give the areas it serves, or check the coordinates)"]);
     }
 
     #[test]

@@ -355,11 +355,12 @@ fn plan_records_its_inputs_and_options_in_run_json() {
             "area_lookup",
             "teams",
             "postcode_districts",
+            "abolished_districts",
             "deprivation",
             "what_if"
         ]
     );
-    let w = &v["inputs"][6];
+    let w = &v["inputs"][7];
     assert_eq!(w["path"], what_if.as_str());
     assert_eq!(
         w["sha256"],

@@ -431,7 +431,7 @@ mod outside_the_districts {
             "far_away.geojson (are the small areas for another place than the boundaries?). ",
             // E01990004, 1 km off West Oxfordshire, lies in Cotswold: left out, not put in
             // West Oxfordshire.
-            "far_away.geojson (are the small areas for another place than the boundaries?). 1 small area(s), holding 4 babies, have their point within 2 km of a district but across a land border, in Cotswold (E07000079) by the built-in boundaries, which the boundaries given do not include, so they are left out too",
+            "far_away.geojson (are the small areas for another place than the boundaries?). 1 small area(s), holding 4 babies, have their point within 2 km of a district but across a land border, in Cotswold (E07000079) by the built-in boundaries, beyond the boundaries given, so they are left out too",
         ] {
             assert!(w.contains(part), "{w}");
         }
@@ -694,7 +694,7 @@ mod outside_the_districts {
         for part in [
             "warning: small areas: 1 small area(s), holding 100 babies, have their representative point more than 2 km outside every district (5.0 km away)",
             "1 of the 4 in ",
-            "(are the small areas for another place than the boundaries?). 1 small area(s), holding 7 babies, have their point within 2 km of a district but across a land border, in South Oxfordshire (E07000179) by the built-in boundaries, which the boundaries given do not include, so they are left out too. ",
+            "(are the small areas for another place than the boundaries?). 1 small area(s), holding 7 babies, have their point within 2 km of a district but across a land border, in South Oxfordshire (E07000179) by the built-in boundaries, beyond the boundaries given, so they are left out too. ",
             // In real Oxford, whose interior point the Oxford square holds: the two
             // boundaries differ there, so it is put in the square.
             "The 1 small area(s), holding 5 babies, within 2 km of a district and at sea or in a district the boundaries include by the built-in boundaries were put in the nearest one, as for a generalised coastline",
