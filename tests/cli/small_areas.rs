@@ -639,29 +639,40 @@ mod outside_the_districts {
         r.assert_stderr_has(&["nothing was written"]);
         c.assert_stderr_has(&["2 small areas read, 0 placed in a district, 2 left out (outside every district, 300 babies), figure total 0; 1 error(s)"]);
     }
+
+    /// `run` on the two squares of bng_squares_wrong_winding.geojson (British National Grid),
+    /// with teams/oxford_only.csv covering the Oxford square, and the small areas and figures
+    /// given (comma-separated fixture names).
+    fn on_the_squares(small_areas: &str, figures: &str, extra: &[&str]) -> Outcome {
+        let list = |names: &str| -> String {
+            names
+                .split(',')
+                .map(|n| fixture(&format!("small_areas/{n}")))
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        let mut args = vec![
+            "--boundaries".to_string(),
+            fixture("boundaries/bng_squares_wrong_winding.geojson"),
+            "--teams".into(),
+            fixture("teams/oxford_only.csv"),
+            "--small-areas".into(),
+            list(small_areas),
+            "--small-area-figures".into(),
+            list(figures),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        run(&args)
+    }
+
     #[test]
     fn none_in_the_districts_counting_one_across_a_border_is_an_error() {
-        let f = fixture;
-        let args = [
-            "--boundaries".to_string(),
-            f("boundaries/bng_squares_wrong_winding.geojson"),
-            "--teams".into(),
-            f("teams/oxford_only.csv"),
-            "--small-areas".into(),
-            format!(
-                "{},{}",
-                f("small_areas/in_real_south_oxfordshire.geojson"),
-                f("small_areas/far_away.geojson")
-            ),
-            "--small-area-figures".into(),
-            format!(
-                "{},{}",
-                f("small_areas/around_the_squares_figures.csv"),
-                f("small_areas/oxfordshire_near_far_figures.csv")
-            ),
-        ];
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let o = run(&args);
+        let o = on_the_squares(
+            "in_real_south_oxfordshire.geojson,far_away.geojson",
+            "around_the_squares_figures.csv,oxfordshire_near_far_figures.csv",
+            &[],
+        );
         assert_eq!(o.code, 1, "{}", o.stderr);
         let errors = o.error_lines();
         assert_eq!(errors.len(), 1, "{}", o.stderr);
@@ -669,25 +680,15 @@ mod outside_the_districts {
         assert!(o.files.is_none(), "wrote {:?}", o.files);
     }
 
-    /// The three kinds together, around the two squares of bng_squares_wrong_winding.geojson
-    /// (British National Grid), with teams/oxford_only.csv covering the Oxford square:
+    /// The three kinds together, around the squares:
     /// tests/fixtures/small_areas/around_the_squares.geojson.
     #[test]
     fn off_a_coast_across_a_border_and_far_away_each_named() {
-        let f = fixture;
-        let args = [
-            "--boundaries".to_string(),
-            f("boundaries/bng_squares_wrong_winding.geojson"),
-            "--teams".into(),
-            f("teams/oxford_only.csv"),
-            "--small-areas".into(),
-            f("small_areas/around_the_squares.geojson"),
-            "--small-area-figures".into(),
-            f("small_areas/around_the_squares_figures.csv"),
-            "--small-areas-geojson".into(),
-        ];
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let o = run(&args);
+        let o = on_the_squares(
+            "around_the_squares.geojson",
+            "around_the_squares_figures.csv",
+            &["--small-areas-geojson"],
+        );
         assert_eq!(o.code, 0, "{}", o.stderr);
         let w = o.warning_lines();
         assert_eq!(w.len(), 1, "{}", o.stderr);
