@@ -7,7 +7,8 @@
 //! - teams added and removed (keyed by name and host organisation), and teams whose counted
 //!   status or covered areas changed;
 //! - areas newly covered or uncovered (keyed by area code), and areas only in one run;
-//! - the headline figures and each nation's figures, old, new and the change.
+//! - the headline figures and each nation's figures, old, new and the change; with small
+//!   areas in either run, also the UK's babies in them by distance band and those left out.
 //!
 //! `teams.geojson` lists every team, those with no known base as unlocated features, so
 //! teams the list gives only by the areas they serve are compared too. Outputs from before
@@ -250,6 +251,17 @@ const HEADLINE: &[&str] = &[
     "teams_in_list",
     "teams_counted",
 ];
+/// With small areas (`summary.json`'s `small_areas`): the UK's babies by distance band and
+/// those left out, from `distance_bands` and `left_out`.
+const SMALL_AREAS: &[&str] = &[
+    "small_areas_babies_total",
+    "small_areas_babies_covered",
+    "small_areas_babies_within_10km",
+    "small_areas_babies_10_to_25km",
+    "small_areas_babies_25_to_50km",
+    "small_areas_babies_over_50km",
+    "small_areas_babies_left_out",
+];
 const NATION: &[&str] = &[
     "areas_total",
     "areas_covered",
@@ -369,6 +381,30 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
             comparable: comparable(f),
         });
     }
+    // Small areas place babies by distance to the nearest team: when either run counted them,
+    // their band totals (a figure of their own, from the small-area figures) are compared too.
+    let small = |s: &Value, f: &str| -> Option<f64> {
+        let sm = s.get("small_areas")?;
+        match f {
+            "small_areas_babies_left_out" => sm.get("left_out")?.get("babies")?.as_f64(),
+            _ => sm
+                .get("distance_bands")?
+                .get(f.trim_start_matches("small_areas_"))?
+                .as_f64(),
+        }
+    };
+    if old.summary.get("small_areas").is_some() || new.summary.get("small_areas").is_some() {
+        for f in SMALL_AREAS {
+            d.figures.push(Change {
+                code: "K02000001".into(),
+                name: "United Kingdom".into(),
+                field: f,
+                old: small(&old.summary, f),
+                new: small(&new.summary, f),
+                comparable: same_areas,
+            });
+        }
+    }
     let nations = |s: &Value| -> BTreeMap<String, Value> {
         s.get("nations")
             .and_then(Value::as_array)
@@ -433,6 +469,23 @@ fn field_words(field: &str, measure: &str) -> String {
         "percent_covered" => format!("% of {measure} in areas with a team"),
         "teams_in_list" => "Teams in the list".into(),
         "teams_counted" => "Teams counted".into(),
+        "small_areas_babies_total" => "Babies in the small areas given (total)".into(),
+        "small_areas_babies_covered" => "Babies in the small areas, in areas with a team".into(),
+        "small_areas_babies_within_10km" => {
+            "Babies in the small areas, up to 10 km from the nearest team".into()
+        }
+        "small_areas_babies_10_to_25km" => {
+            "Babies in the small areas, over 10 up to 25 km from the nearest team".into()
+        }
+        "small_areas_babies_25_to_50km" => {
+            "Babies in the small areas, over 25 up to 50 km from the nearest team".into()
+        }
+        "small_areas_babies_over_50km" => {
+            "Babies in the small areas, over 50 km from the nearest team".into()
+        }
+        "small_areas_babies_left_out" => {
+            "Babies in small areas left out (outside the areas, or across a land border)".into()
+        }
         other => other.into(),
     }
 }

@@ -306,3 +306,62 @@ fn piped_births_and_boundaries_are_read_whole() {
         assert!(entry["sha256"].is_null(), "{entry}");
     }
 }
+
+/// `run` on the Oxfordshire districts with teams/oxford_only.csv and the small areas given
+/// (fixture names, comma-separated), or none.
+fn run_with_small_areas(small_areas: Option<&str>, out: &std::path::Path) {
+    let mut cmd = covgap();
+    cmd.args(["run", "--quiet", "--boundaries"])
+        .arg(fixture_path("boundaries/oxfordshire_wgs84.geojson"))
+        .arg("--teams")
+        .arg(fixture_path("teams/oxford_only.csv"))
+        .arg("--out")
+        .arg(out);
+    if let Some(names) = small_areas {
+        let files: Vec<String> = names
+            .split(',')
+            .map(|n| {
+                fixture_path(&format!("small_areas/{n}"))
+                    .display()
+                    .to_string()
+            })
+            .collect();
+        cmd.arg("--small-areas")
+            .arg(files.join(","))
+            .arg("--small-area-figures")
+            .arg(fixture_path("small_areas/oxfordshire_near_far_figures.csv"));
+    }
+    cmd.assert().success();
+}
+
+#[test]
+fn diff_compares_the_babies_small_areas_place_by_distance() {
+    let (a, b, c) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    run_with_small_areas(Some("oxfordshire_near.geojson"), a.path());
+    run_with_small_areas(Some("oxfordshire_near.geojson,far_away.geojson"), b.path());
+    run_with_small_areas(None, c.path());
+    // The same districts, teams and figures: only the small areas left out change (the two
+    // squares in Scotland), and that is a change, not "Nothing changed".
+    let (md, _) = diff_md(a.path(), b.path());
+    assert!(!md.contains("Nothing changed"), "{md}");
+    for row in [
+        "| Babies in the small areas given (total) | 60 | 60 | 0 |",
+        "| Babies in the small areas, over 25 up to 50 km from the nearest team | 20 | 20 | 0 |",
+        "| Babies in small areas left out (outside the areas, or across a land border) | 54 | 354 | +300 |",
+    ] {
+        assert!(md.contains(row), "{row}\n{md}");
+    }
+    // Small areas in one run only: the other has no such figure.
+    let (md, _) = diff_md(c.path(), a.path());
+    assert!(
+        md.contains("| Babies in the small areas given (total) | n/a | 60 | n/a |"),
+        "{md}"
+    );
+    // Neither run has small areas: no such rows.
+    let (md, _) = diff_md(c.path(), c.path());
+    assert!(!md.contains("small areas"), "{md}");
+}
