@@ -520,6 +520,49 @@ fn quiet_plan_prints_nothing_on_success() {
     assert_eq!(stderr(true), "");
 }
 
+/// A candidate site just across a land border covers no district by itself (it is in none of
+/// them), but under --radius it reaches from where it stands, and can be chosen.
+#[test]
+fn a_candidate_just_across_a_land_border_reaches_by_radius() {
+    let plan = |radius: Option<&str>| {
+        let (mut cmd, dir) = covgap();
+        cmd.args(["plan", "--add", "1", "--out", "out", "--boundaries"])
+            .arg(fixture("boundaries/oxfordshire_wgs84.geojson"))
+            .arg("--teams")
+            .arg(fixture("teams/oxford_only.csv"))
+            .arg("--candidates")
+            .arg(fixture(
+                "plan/candidate_just_over_the_border_in_swindon.csv",
+            ));
+        if let Some(km) = radius {
+            cmd.args(["--radius", km]);
+        }
+        let out = cmd.assert().success();
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        (read(&dir, "out/plan.csv"), stderr)
+    };
+    let (csv, said) = plan(Some("20"));
+    assert!(said.contains("Site Highworth: base 422000 E, 192000 N is 788 m outside the boundaries, across a land border in Swindon (E06000030) by the built-in boundaries"), "{said}");
+    let site = col(&csv, "site");
+    let covers = col(&csv, "newly_covers");
+    let chosen: Vec<(String, String)> = rows(&csv)
+        .iter()
+        .filter(|r| r[0] == "exact" && r[1] == "1")
+        .map(|r| (r[site].clone(), r[covers].clone()))
+        .collect();
+    assert_eq!(
+        chosen,
+        [("Site Highworth".to_string(), "E07000180".to_string())],
+        "{csv}"
+    );
+    // By district, it covers nothing.
+    let (csv, _) = plan(None);
+    assert!(
+        !rows(&csv).iter().any(|r| r[0] == "exact" && r[1] == "1"),
+        "{csv}"
+    );
+}
+
 /// Candidate sites given by full postcode stand where --postcodes puts them; without it, at
 /// their postcode district's centroid (with a warning each).
 #[test]
