@@ -22,6 +22,7 @@ after `cargo build --release`:
 
     python3 scripts/check_land_borders.py                       # target/release/covgap
     python3 scripts/check_land_borders.py --covgap OTHER_BINARY # another build, to compare
+    python3 scripts/check_land_borders.py --shared /path/to/shared/data
 
 Python 3.11, standard library only.
 """
@@ -32,13 +33,14 @@ import argparse
 import collections
 import csv
 import json
+import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared" / "data"
+SHARED = ROOT.parent / "shared" / "data"  # --shared replaces it
 OXON = ROOT / "tests" / "fixtures" / "boundaries" / "oxfordshire_wgs84.geojson"
 
 
@@ -101,9 +103,15 @@ def judge(out: Path, truth: dict[str, str], tally: collections.Counter) -> None:
 
 
 def main() -> int:
+    global SHARED
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--covgap", default=str(ROOT / "target" / "release" / "covgap"))
+    target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
+    ap.add_argument("--covgap", default=str(target / "release" / "covgap"),
+                    help="the covgap binary (default: the release build, under $CARGO_TARGET_DIR if set)")
+    ap.add_argument("--shared", type=Path, default=SHARED,
+                    help="raw shared data folder (default: ../shared/data from the repository root)")
     args = ap.parse_args()
+    SHARED = args.shared.resolve()
     to_icb, to_lad = lookups()
     areas = read_csv(ROOT / "data" / "areas.csv")
     # Births per ICB from the built-in districts' ICBs (Surrey Heartlands and Sussex, under

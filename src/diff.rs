@@ -469,7 +469,7 @@ fn field_words(field: &str, measure: &str) -> String {
         "percent_covered" => format!("% of {measure} in areas with a team"),
         "teams_in_list" => "Teams in the list".into(),
         "teams_counted" => "Teams counted".into(),
-        "small_areas_babies_total" => "Babies in the small areas given (total)".into(),
+        "small_areas_babies_total" => "Babies in the small areas placed in an area (total)".into(),
         "small_areas_babies_covered" => "Babies in the small areas, in areas with a team".into(),
         "small_areas_babies_within_10km" => {
             "Babies in the small areas, up to 10 km from the nearest team".into()

@@ -10,6 +10,9 @@
 //! looks the point up in them:
 //! - **at sea** by the built-in districts: off a generalised coast; it goes to the nearest
 //!   district;
+//! - in a built-in district whose code is one of the districts given: in the study area (the
+//!   two boundaries drawn differently, or a hole in the one given where the built-in district
+//!   has land); it goes to the nearest district;
 //! - in a built-in district of which less than [`OUTSIDE_SHARE`] (a fifth) lies within the
 //!   districts given (measured on a grid of points over it): that district is outside the
 //!   study area, so the point is **across a land border**;
@@ -30,7 +33,7 @@
 //! wholly in the study area, and nothing changes.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use geo::{
@@ -45,8 +48,10 @@ use crate::index::AreaIndex;
 use crate::read::boundaries::{read_boundaries, BoundaryOptions};
 
 /// Less than this share of a built-in district within the districts given: it is outside the
-/// study area (a sliver of a neighbour, from boundaries drawn differently, is below it: up to
-/// 13% under the 42 ICBs of ONS's ultra generalised file, drawn with 10 to 40 corners each).
+/// study area (a sliver of a neighbour, from boundaries drawn differently, is well below it;
+/// boundaries drawn far more coarsely than the districts, such as the 42 ICBs of
+/// `../shared/data/boundaries/health` with 4 to 35 corners each, can hold much of a district
+/// they do not take in, and no share tells those apart: `scripts/check_land_borders.py`).
 pub const OUTSIDE_SHARE: f64 = 0.20;
 /// At least this share within them: the study area takes in the whole district.
 pub const INSIDE_SHARE: f64 = 0.90;
@@ -98,6 +103,8 @@ fn built_in() -> Option<&'static BuiltInDistricts> {
 /// The built-in districts, judged against one set of boundaries (the districts given).
 pub struct Land<'a> {
     in_given: Box<dyn Fn(Coord) -> bool + 'a>,
+    /// The codes of the districts given.
+    codes: &'a HashSet<&'a str>,
     /// Per built-in district, once measured: the share of it within the districts given.
     shares: RefCell<HashMap<usize, f64>>,
 }
@@ -109,16 +116,23 @@ pub struct Across(usize);
 impl Across {
     /// The district's name and ONS code, as "Cotswold (E07000079)".
     pub fn district(self) -> String {
-        match built_in().and_then(|b| b.names.get(self.0)) {
-            Some((code, name)) => format!("{name} ({code})"),
-            None => String::new(),
-        }
+        format!("{} ({})", self.name(), self.code())
+    }
+
+    /// The district's ONS code.
+    pub fn code(self) -> &'static str {
+        built_in().map_or("", |b| b.names[self.0].0.as_str())
+    }
+
+    /// The district's name, as ONS writes it.
+    pub fn name(self) -> String {
+        built_in().map_or(String::new(), |b| b.names[self.0].1.clone())
     }
 }
 
 impl<'a> Land<'a> {
     /// The built-in districts judged against the districts given: `in_given` says whether a
-    /// British National Grid point lies in one of them.
+    /// British National Grid point lies in one of them, and `codes` are their codes.
     ///
     /// # Examples
     /// ```
@@ -129,7 +143,8 @@ impl<'a> Land<'a> {
     /// // Only Cherwell (E07000177) is given: its neighbour across the county line to the
     /// // north-west, Stratford-on-Avon, is outside the study area.
     /// let cherwell = a.study.areas.iter().position(|x| x.code == "E07000177").unwrap();
-    /// let land = Land::new(|c| assigner.district_at_bng(c) == Some(cherwell));
+    /// let codes = std::collections::HashSet::from(["E07000177"]);
+    /// let land = Land::new(|c| assigner.district_at_bng(c) == Some(cherwell), &codes);
     /// let given = &a.study.areas[cherwell].bng;
     /// // Upper Tysoe, 0.8 km over the county line from Shenington, is in Stratford-on-Avon.
     /// let across = land.across_border(geo::coord! { x: 434_312., y: 243_667. }, given).unwrap();
@@ -137,9 +152,10 @@ impl<'a> Land<'a> {
     /// // At sea off Brighton: off a generalised coast, not across a border.
     /// assert_eq!(land.across_border(geo::coord! { x: 531_000., y: 102_000. }, given), None);
     /// ```
-    pub fn new(in_given: impl Fn(Coord) -> bool + 'a) -> Self {
+    pub fn new(in_given: impl Fn(Coord) -> bool + 'a, codes: &'a HashSet<&'a str>) -> Self {
         Land {
             in_given: Box::new(in_given),
+            codes,
             shares: RefCell::new(HashMap::new()),
         }
     }
@@ -151,6 +167,9 @@ impl<'a> Land<'a> {
     pub fn across_border(&self, p: Coord, nearest: &MultiPolygon) -> Option<Across> {
         let b = built_in()?;
         let i = b.index.locate(p)?;
+        if self.codes.contains(b.names[i].0.as_str()) {
+            return None;
+        }
         let share = self.share(b, i);
         if share < OUTSIDE_SHARE {
             return Some(Across(i));
@@ -212,8 +231,8 @@ impl<'a> Land<'a> {
 
 /// How far (metres) a boundary given may run from the line it stands for and still be taken to
 /// follow it: [`EDGE_TOLERANCE_M`], or a quarter of the mean length of its sides when that is
-/// more (an ICB drawn with 33 corners has sides of 16 km on average, and strays kilometres
-/// from its districts' edges).
+/// more (the coarse ICBs of `../shared/data/boundaries/health` have sides of 14 to 17 km on
+/// average, and stray kilometres from their districts' edges).
 pub fn edge_tolerance(given: &MultiPolygon) -> f64 {
     let (mut length, mut sides) = (0.0, 0usize);
     for ring in given
@@ -240,11 +259,17 @@ mod tests {
     }
 
     /// The two 10 km squares of tests/fixtures/boundaries/bng_squares_wrong_winding.geojson
-    /// (without the Oxford square's hole), as given boundaries over real Oxfordshire.
-    fn squares() -> (Land<'static>, MultiPolygon, MultiPolygon) {
-        let land = Land::new(|c| {
-            (445_000.0..455_000.0).contains(&c.x) && (190_000.0..210_000.0).contains(&c.y)
-        });
+    /// (without the Oxford square's hole), as given boundaries over real Oxfordshire, under
+    /// `codes` (none: another geography than districts).
+    fn squares_coded(
+        codes: &'static [&'static str],
+    ) -> (Land<'static>, MultiPolygon, MultiPolygon) {
+        let codes: &'static HashSet<&'static str> =
+            Box::leak(Box::new(codes.iter().copied().collect()));
+        let land = Land::new(
+            |c| (445_000.0..455_000.0).contains(&c.x) && (190_000.0..210_000.0).contains(&c.y),
+            codes,
+        );
         let oxford = MultiPolygon::new(vec![polygon![
             (x: 445_000., y: 200_000.), (x: 455_000., y: 200_000.),
             (x: 455_000., y: 210_000.), (x: 445_000., y: 210_000.)
@@ -254,6 +279,10 @@ mod tests {
             (x: 455_000., y: 200_000.), (x: 445_000., y: 200_000.)
         ]]);
         (land, oxford, vale)
+    }
+
+    fn squares() -> (Land<'static>, MultiPolygon, MultiPolygon) {
+        squares_coded(&[])
     }
 
     #[test]
@@ -303,13 +332,41 @@ mod tests {
     }
 
     #[test]
+    fn a_district_whose_code_is_given_is_in_the_study_area() {
+        // The same point west of the Vale square, with the squares coded as the districts
+        // they stand for: the Vale is given, so the point is not across a border from it.
+        let (land, _, vale) = squares_coded(&["E07000178", "E07000180"]);
+        assert_eq!(
+            land.across_border(
+                Coord {
+                    x: 444_000.,
+                    y: 195_000.
+                },
+                &vale
+            ),
+            None
+        );
+        // South Oxfordshire is still not.
+        assert!(land
+            .across_border(
+                Coord {
+                    x: 456_000.,
+                    y: 205_000.
+                },
+                &vale
+            )
+            .is_some());
+    }
+
+    #[test]
     fn a_district_the_boundaries_nearly_wholly_hold_is_taken_in() {
         // All of Oxford but its eastern 800 m: the share is over nine tenths, so a point in the
         // strip left out is in a district the study area takes in, whatever the line nearest.
         let b = built_in().unwrap();
         let oxford = district("E07000178");
         let cut = b.geometry[oxford].bounding_rect().unwrap().max().x - 800.0;
-        let land = Land::new(|c| b.index.locate(c) == Some(oxford) && c.x < cut);
+        let codes = HashSet::new();
+        let land = Land::new(|c| b.index.locate(c) == Some(oxford) && c.x < cut, &codes);
         assert!(
             land.share(b, oxford) >= INSIDE_SHARE,
             "{}",

@@ -465,6 +465,16 @@ fn load_areas(
     ))
 }
 
+/// A distance outside the boundaries in words: metres below a kilometre ("788 m"), else
+/// kilometres to one decimal ("6.0 km").
+fn distance_words(metres: f64) -> String {
+    if metres < 1_000.0 {
+        format!("{metres:.0} m")
+    } else {
+        format!("{:.1} km", metres / 1000.0)
+    }
+}
+
 /// Says which abolished districts a team list row names and what the team counts for
 /// instead: a note when the row names every district the new one replaced, a warning when
 /// only some (the team then counts for the whole new district, as a team serving part of an
@@ -476,23 +486,13 @@ fn report_abolished(
     place: Option<Place>,
     diag: &mut Diagnostics,
 ) {
-    let mut by_new: std::collections::BTreeMap<&str, Vec<&Successor>> = Default::default();
-    for s in via_old {
-        let olds = by_new.entry(s.new_code.as_str()).or_default();
-        if !olds.contains(s) {
-            olds.push(s);
-        }
-    }
-    for (new, olds) in by_new {
+    for (new, olds) in successors::by_new_district(via_old.iter().copied()) {
         let all: Vec<&Successor> = successors::all()
             .iter()
             .filter(|s| s.new_code == new)
             .collect();
         let first = olds[0];
-        let named: Vec<String> = olds
-            .iter()
-            .map(|s| format!("{} ({})", s.old_name, s.old_code))
-            .collect();
+        let named: Vec<String> = olds.iter().map(|s| s.old_named()).collect();
         let (were, is) = if olds.len() == 1 {
             ("area served", "was")
         } else {
@@ -532,14 +532,10 @@ fn add_up_replaced(
     label: &str,
     diag: &mut Diagnostics,
 ) -> Option<String> {
-    let mut by_new: std::collections::BTreeMap<&str, Vec<&Successor>> = Default::default();
-    for s in replaced.values() {
-        by_new.entry(s.new_code.as_str()).or_default().push(s);
-    }
-    let named = |s: &Successor| format!("{} ({})", s.old_name, s.old_code);
+    let named = Successor::old_named;
     let mut added: Vec<String> = Vec::new();
     let mut olds_added = 0;
-    for (new, mut olds) in by_new {
+    for (new, mut olds) in successors::by_new_district(replaced.values().copied()) {
         olds.sort_by(|a, b| a.old_code.cmp(&b.old_code));
         let given: Vec<(&Successor, Option<u64>)> = olds
             .iter()
@@ -958,7 +954,8 @@ pub fn resolve_teams(
             .map(|(i, a)| (i, a.bng.clone()))
             .collect(),
     );
-    // Built only when a base is just outside every area: is it across a land border?
+    let area_codes: HashSet<&str> = areas.iter().map(|a| a.code.as_str()).collect();
+    // Built only when a base is outside every area: is it across a land border?
     let land = std::cell::OnceCell::new();
 
     let asked = match counting {
@@ -1039,7 +1036,7 @@ pub fn resolve_teams(
                 .iter()
                 .filter(|r| r.evidence.as_deref() == Some(*e))
                 .map(|r| match r.long_row {
-                    Some((n, h)) => format!("line {} ({}; {n} fields, more than the header's {h}: a comma not in quotes before the evidence column moves it along)", r.line, r.name),
+                    Some((n, h)) => format!("line {} ({}; {n} fields, more than the header's {h}: a comma not in quotes before the evidence column may have moved it along)", r.line, r.name),
                     None => format!("line {} ({})", r.line, r.name),
                 })
                 .collect();
@@ -1166,6 +1163,9 @@ pub fn resolve_teams(
                 }
             }
         };
+        // The built-in district a base outside every area lies in, across a land border: its
+        // nation is checked against the list's below, as a host area's is.
+        let mut across_in: Option<Across> = None;
         let host_area = match &base {
             None => None,
             Some(b) => {
@@ -1173,15 +1173,16 @@ pub fn resolve_teams(
                 match index.locate(c) {
                     Some(i) => Some(i),
                     None => match index.nearest(c) {
+                        // A row already refused (an area served not found, say) says nothing
+                        // more about its base.
+                        Some(_) if !ok => None,
                         Some((i, d)) => {
-                            let land =
-                                land.get_or_init(|| Land::new(|c| index.locate(c).is_some()));
+                            let land = land.get_or_init(|| {
+                                Land::new(|c| index.locate(c).is_some(), &area_codes)
+                            });
                             let across = land.across_border(c, &areas[i].bng);
-                            let away = if d < 1_000.0 {
-                                format!("{d:.0} m")
-                            } else {
-                                format!("{:.1} km", d / 1000.0)
-                            };
+                            across_in = across;
+                            let away = distance_words(d);
                             let across_message = |across: Across, and_then: &str| {
                                 format!(
                                     "{}: base {} is {away} outside the boundaries, across a land border in {} by the built-in boundaries, beyond the boundaries given; {and_then}",
@@ -1193,22 +1194,28 @@ pub fn resolve_teams(
                                 // boundaries take in, drawn differently): the nearest area.
                                 None if d <= COAST_TOLERANCE_M => {
                                     diag.warn(&label, place, format!(
-                                        "{}: base {} is {:.0} m outside the generalised boundaries; placed in the nearest area, {} ({})",
-                                        row.name, b.given, d, areas[i].name, areas[i].code
+                                        "{}: base {} is {away} outside the generalised boundaries; placed in the nearest area, {} ({})",
+                                        row.name, b.given, areas[i].name, areas[i].code
                                     ));
                                     Some(i)
                                 }
                                 // In a neighbouring district: a real place, but not in one of
                                 // these areas. The areas served, if any, say what it covers;
                                 // the base then matters only for the map (and, in a plan
-                                // with --radius, for what it reaches). The built-in list's
-                                // teams elsewhere are outside the study (counted below).
+                                // with --radius, for what it reaches). Further out than a
+                                // base off a coast could be, it may also be a slip in the
+                                // coordinates: a warning. The built-in list's teams elsewhere
+                                // are outside the study (counted below).
                                 Some(a) if !served.is_empty() => {
-                                    diag.note(
-                                        &label,
-                                        place,
-                                        across_message(a, "it counts for the areas it serves"),
-                                    );
+                                    if d <= COAST_TOLERANCE_M {
+                                        diag.note(
+                                            &label,
+                                            place,
+                                            across_message(a, "it counts for the areas it serves"),
+                                        );
+                                    } else {
+                                        diag.warn(&label, place, across_message(a, "it counts for the areas it serves, but check the base: it is the place the map shows and a plan with --radius measures from"));
+                                    }
                                     None
                                 }
                                 Some(a) if d <= COAST_TOLERANCE_M => {
@@ -1218,17 +1225,17 @@ pub fn resolve_teams(
                                     None
                                 }
                                 _ if outside_ok => None,
-                                // Far out with nothing else to say what it covers: at sea, or
+                                // Far out with nothing else to say what it covers, or at sea:
                                 // a slip in the coordinates as likely as a team elsewhere.
                                 _ => {
                                     ok = false;
-                                    let where_ = match across {
-                                        Some(a) => format!("in {} by the built-in boundaries, and the team lists no areas served", a.district()),
-                                        None => "at sea or off the coast by the built-in boundaries".to_string(),
+                                    let why = match across {
+                                        Some(a) => format!("in {} by the built-in boundaries, and the team lists no areas served; a base more than {:.0} km outside with nothing else to say what it covers is taken to be wrong (give the areas it serves, or check the coordinates)", a.district(), COAST_TOLERANCE_M / 1000.0),
+                                        None => format!("at sea by the built-in boundaries; a base more than {:.0} km out to sea is taken to be wrong (check the coordinates)", COAST_TOLERANCE_M / 1000.0),
                                     };
                                     diag.error(&label, place, format!(
-                                        "{}: base {} (lat {:.5}, lon {:.5}) is outside every area, {:.1} km from the nearest ({}), {where_}; a base more than {:.0} km outside with nothing else to say what it covers is taken to be wrong (give the areas it serves, or check the coordinates)",
-                                        row.name, b.given, b.at.wgs84.y(), b.at.wgs84.x(), d / 1000.0, areas[i].name, COAST_TOLERANCE_M / 1000.0
+                                        "{}: base {} (lat {:.5}, lon {:.5}) is outside every area, {:.1} km from the nearest ({}), {why}",
+                                        row.name, b.given, b.at.wgs84.y(), b.at.wgs84.x(), d / 1000.0, areas[i].name
                                     ));
                                     None
                                 }
@@ -1242,7 +1249,20 @@ pub fn resolve_teams(
         // A base in another nation than the list gives: for a Northern Irish team given by
         // easting and northing, most likely Irish Grid figures read as British National Grid,
         // which land in Wales or England.
-        if let (Some(b), Some(i)) = (&base, host_area) {
+        // The area the base is in: a host area, or a built-in district across a land border.
+        let base_in = match (host_area, across_in) {
+            (Some(i), _) => Some((
+                areas[i].name.clone(),
+                areas[i].code.clone(),
+                areas[i].nation,
+            )),
+            (None, Some(a)) => {
+                let code = a.code();
+                Some((a.name(), code.to_string(), Nation::from_code(code)))
+            }
+            (None, None) => None,
+        };
+        if let (Some(b), Some((in_name, in_code, found))) = (&base, base_in) {
             let stated = match row.nation.trim().to_ascii_lowercase().as_str() {
                 "england" => Some(Nation::England),
                 "wales" | "cymru" => Some(Nation::Wales),
@@ -1250,7 +1270,6 @@ pub fn resolve_teams(
                 "northern ireland" | "ni" => Some(Nation::NorthernIreland),
                 _ => None,
             };
-            let found = areas[i].nation;
             if let Some(stated) = stated.filter(|s| found != Nation::Unknown && *s != found) {
                 let grid = if matches!(row.base, Some(BaseGiven::EastingNorthing(..)))
                     && stated == Nation::NorthernIreland
@@ -1267,8 +1286,8 @@ pub fn resolve_teams(
                         row.name,
                         stated.name(),
                         b.given,
-                        areas[i].name,
-                        areas[i].code,
+                        in_name,
+                        in_code,
                         found.name()
                     ),
                 );

@@ -522,7 +522,8 @@ pub fn place(study: &mut Study, coverage: &Coverage, read: ReadSmallAreas) -> Sm
         .iter()
         .any(|a| matches!(a.placement, Placement::Nearest(_)))
     {
-        let land = Land::new(|c| assigner.district_at_bng(c).is_some());
+        let codes: HashSet<&str> = study.areas.iter().map(|a| a.code.as_str()).collect();
+        let land = Land::new(|c| assigner.district_at_bng(c).is_some(), &codes);
         for sa in areas.iter_mut() {
             if let (Placement::Nearest(m), Some(d)) = (sa.placement, sa.district) {
                 let at = Coord::from(sa.point.bng);

@@ -11,7 +11,7 @@
 //! - a team serving an abolished district counts for the district that replaced it, with a
 //!   note, as the whole district.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 use crate::builtin;
@@ -28,6 +28,11 @@ pub struct Successor {
 }
 
 impl Successor {
+    /// The old district as messages name it: "Craven (E07000163)".
+    pub fn old_named(&self) -> String {
+        format!("{} ({})", self.old_name, self.old_code)
+    }
+
     /// "1 April 2023", for messages.
     pub fn since_words(&self) -> String {
         const MONTHS: [&str; 12] = [
@@ -94,4 +99,19 @@ pub fn replaced_in(current: impl Fn(&str) -> bool) -> HashMap<&'static str, &'st
         .filter(|s| current(&s.new_code) && !current(&s.old_code))
         .map(|s| (s.old_code.as_str(), s))
         .collect()
+}
+
+/// Abolished districts grouped by the district that replaced them (by new code), each once, in
+/// the order given.
+pub fn by_new_district<'a>(
+    olds: impl IntoIterator<Item = &'a Successor>,
+) -> BTreeMap<&'a str, Vec<&'a Successor>> {
+    let mut by_new: BTreeMap<&str, Vec<&Successor>> = BTreeMap::new();
+    for s in olds {
+        let group = by_new.entry(s.new_code.as_str()).or_default();
+        if !group.contains(&s) {
+            group.push(s);
+        }
+    }
+    by_new
 }

@@ -86,7 +86,6 @@ fn rollup_json(r: &Rollup) -> Value {
     v
 }
 
-/// Small-area figures by distance band, as JSON.
 /// `small_areas.left_out` in `summary.json`: every small area left out, then the two kinds.
 fn left_out_json(l: &crate::small_areas::LeftOut) -> Value {
     let (count, babies) = l.total();
@@ -99,6 +98,7 @@ fn left_out_json(l: &crate::small_areas::LeftOut) -> Value {
     })
 }
 
+/// Small-area figures by distance band, as JSON.
 pub fn bands_json(b: &Bands) -> Value {
     let mut m = serde_json::Map::new();
     for band in Band::ALL {

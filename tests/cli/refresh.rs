@@ -349,7 +349,7 @@ fn diff_compares_the_babies_small_areas_place_by_distance() {
     let (md, _) = diff_md(a.path(), b.path());
     assert!(!md.contains("Nothing changed"), "{md}");
     for row in [
-        "| Babies in the small areas given (total) | 60 | 60 | 0 |",
+        "| Babies in the small areas placed in an area (total) | 60 | 60 | 0 |",
         "| Babies in the small areas, over 25 up to 50 km from the nearest team | 20 | 20 | 0 |",
         "| Babies in small areas left out (outside the areas, or across a land border) | 54 | 354 | +300 |",
     ] {
@@ -358,7 +358,7 @@ fn diff_compares_the_babies_small_areas_place_by_distance() {
     // Small areas in one run only: the other has no such figure.
     let (md, _) = diff_md(c.path(), a.path());
     assert!(
-        md.contains("| Babies in the small areas given (total) | n/a | 60 | n/a |"),
+        md.contains("| Babies in the small areas placed in an area (total) | n/a | 60 | n/a |"),
         "{md}"
     );
     // Neither run has small areas: no such rows.
