@@ -371,15 +371,21 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
         let babies = f.starts_with("demand") || f.starts_with("percent");
         !((measure_changed && babies) || (!same_areas && (babies || f.starts_with("areas"))))
     };
+    let uk = |field: &'static str, old: Option<f64>, new: Option<f64>, comparable: bool| Change {
+        code: "K02000001".into(),
+        name: "United Kingdom".into(),
+        field,
+        old,
+        new,
+        comparable,
+    };
     for f in HEADLINE {
-        d.figures.push(Change {
-            code: "K02000001".into(),
-            name: "United Kingdom".into(),
-            field: f,
-            old: num(&old.summary, f),
-            new: num(&new.summary, f),
-            comparable: comparable(f),
-        });
+        d.figures.push(uk(
+            f,
+            num(&old.summary, f),
+            num(&new.summary, f),
+            comparable(f),
+        ));
     }
     // Small areas place babies by distance to the nearest team: when either run counted them,
     // their band totals (a figure of their own, from the small-area figures) are compared too.
@@ -395,14 +401,12 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
     };
     if old.summary.get("small_areas").is_some() || new.summary.get("small_areas").is_some() {
         for f in SMALL_AREAS {
-            d.figures.push(Change {
-                code: "K02000001".into(),
-                name: "United Kingdom".into(),
-                field: f,
-                old: small(&old.summary, f),
-                new: small(&new.summary, f),
-                comparable: same_areas,
-            });
+            d.figures.push(uk(
+                f,
+                small(&old.summary, f),
+                small(&new.summary, f),
+                same_areas,
+            ));
         }
     }
     let nations = |s: &Value| -> BTreeMap<String, Value> {
