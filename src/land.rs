@@ -37,7 +37,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use geo::{
-    BoundingRect, Closest, ClosestPoint, Coord, Distance, Euclidean, Length, MapCoords,
+    BoundingRect, Closest, ClosestPoint, Coord, Distance, Euclidean, Length, LinesIter, MapCoords,
     MultiPolygon, Point,
 };
 
@@ -184,9 +184,8 @@ impl<'a> Land<'a> {
             Closest::Indeterminate => return None,
         };
         let edge = b.geometry[i]
-            .iter()
-            .flat_map(|poly| std::iter::once(poly.exterior()).chain(poly.interiors()))
-            .map(|ring| Euclidean.distance(&q, ring))
+            .lines_iter()
+            .map(|side| Euclidean.distance(&q, &side))
             .fold(f64::INFINITY, f64::min);
         (edge > edge_tolerance(nearest)).then_some(Across(i))
     }
@@ -234,14 +233,9 @@ impl<'a> Land<'a> {
 /// more (the coarse ICBs of `../shared/data/boundaries/health` have sides of 14 to 17 km on
 /// average, and stray kilometres from their districts' edges).
 pub fn edge_tolerance(given: &MultiPolygon) -> f64 {
-    let (mut length, mut sides) = (0.0, 0usize);
-    for ring in given
-        .iter()
-        .flat_map(|poly| std::iter::once(poly.exterior()).chain(poly.interiors()))
-    {
-        length += Euclidean.length(ring);
-        sides += ring.0.len().saturating_sub(1);
-    }
+    let (length, sides) = given.lines_iter().fold((0.0, 0usize), |(l, n), side| {
+        (l + Euclidean.length(&side), n + 1)
+    });
     if sides == 0 {
         return EDGE_TOLERANCE_M;
     }
