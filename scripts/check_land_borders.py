@@ -33,6 +33,7 @@ import argparse
 import collections
 import csv
 import json
+import math
 import os
 import subprocess
 import sys
@@ -65,6 +66,27 @@ def lookups() -> tuple[dict[str, str], dict[str, str]]:
     to_lad = {r["lsoa11_code"]: successor.get(r["ltla21_code"], r["ltla21_code"])
               for r in read_csv(SHARED / "lookups" / "lsoa11_to_lad21_ew_ons.csv")}
     return to_icb, to_lad
+
+
+def kilometres(a: list[float], b: list[float]) -> float:
+    """Great-circle distance between two WGS84 positions (haversine, mean Earth radius)."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (a[1], a[0], b[1], b[0]))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0088 * math.asin(math.sqrt(h))
+
+
+def coarseness(features: list[dict]) -> tuple[int, int, float, float]:
+    """The fewest and most outer-ring corners of the features, and the least and greatest mean
+    side (km, over every ring)."""
+    corners, sides = [], []
+    for f in features:
+        g = f["geometry"]
+        polys = g["coordinates"] if g["type"] == "MultiPolygon" else [g["coordinates"]]
+        rings = [r for p in polys for r in p]
+        corners.append(sum(len(p[0]) - 1 for p in polys))
+        n = sum(len(r) - 1 for r in rings)
+        sides.append(sum(kilometres(r[k], r[k + 1]) for r in rings for k in range(len(r) - 1)) / n)
+    return min(corners), max(corners), min(sides), max(sides)
 
 
 def write(path: Path, features: list[dict]) -> Path:
@@ -146,6 +168,8 @@ def main() -> int:
             rows.append((name, tally))
 
     print(f"covgap: {args.covgap}")
+    c0, c1, s0, s1 = coarseness(icbs["features"])
+    print(f"ICB boundaries: {c0} to {c1} outer corners each; mean side {s0:.1f} to {s1:.1f} km")
     print("| boundaries | put in the nearest area: right / wrong | left out across a land border: right / wrong |")
     print("|---|---:|---:|")
     for name, t in rows:

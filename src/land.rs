@@ -50,7 +50,7 @@ use crate::read::boundaries::{read_boundaries, BoundaryOptions};
 /// Less than this share of a built-in district within the districts given: it is outside the
 /// study area (a sliver of a neighbour, from boundaries drawn differently, is well below it;
 /// boundaries drawn far more coarsely than the districts, such as the 42 ICBs of
-/// `../shared/data/boundaries/health` with 4 to 35 corners each, can hold much of a district
+/// `../shared/data/boundaries/health` with 4 to 35 outer corners each, can hold much of a district
 /// they do not take in, and no share tells those apart: `scripts/check_land_borders.py`).
 pub const OUTSIDE_SHARE: f64 = 0.20;
 /// At least this share within them: the study area takes in the whole district.
@@ -230,7 +230,7 @@ impl<'a> Land<'a> {
 
 /// How far (metres) a boundary given may run from the line it stands for and still be taken to
 /// follow it: [`EDGE_TOLERANCE_M`], or a quarter of the mean length of its sides when that is
-/// more (the coarse ICBs of `../shared/data/boundaries/health` have sides of 14 to 17 km on
+/// more (the coarse ICBs of `../shared/data/boundaries/health` have sides of 7.5 to 22 km on
 /// average, and stray kilometres from their districts' edges).
 pub fn edge_tolerance(given: &MultiPolygon) -> f64 {
     let (length, sides) = given.lines_iter().fold((0.0, 0usize), |(l, n), side| {
