@@ -724,9 +724,8 @@ mod teams {
     fn areas_served_by_districts_abolished_in_2023_count_for_the_district_that_replaced_them() {
         let run = run_ok(&["--teams", &fixture("teams/abolished_districts.csv")]);
         // Craven alone is part of North Yorkshire: counted for all of it, with a warning.
-        let w = run.warning_lines();
-        assert_eq!(w.len(), 1, "{}", run.stderr);
-        assert!(w[0].ends_with("abolished_districts.csv, line 2: Dales team: area served Craven (E07000163) was abolished on 1 April 2023 and is now part of North Yorkshire (E06000065), with 6 other former district(s): the team counts for the whole of North Yorkshire, as a team serving part of an area does; if it serves only Craven (E07000163), covgap counts more babies as covered (in the headline, or in a plan) than it reaches"), "{}", w[0]);
+        let w = run.only_warning();
+        assert!(w.ends_with("abolished_districts.csv, line 2: Dales team: area served Craven (E07000163) was abolished on 1 April 2023 and is now part of North Yorkshire (E06000065), with 6 other former district(s): the team counts for the whole of North Yorkshire, as a team serving part of an area does; if it serves only Craven (E07000163), covgap counts more babies as covered (in the headline, or in a plan) than it reaches"), "{}", w);
         // The three that make up Westmorland and Furness, by code and by name: a note.
         run.assert_stderr_has(&["note: ", "abolished_districts.csv, line 3: Lakes team: areas served South Lakeland (E07000031), Eden (E07000030), Barrow-in-Furness (E07000027) were abolished on 1 April 2023 and together make up Westmorland and Furness (E06000064): the team counts for Westmorland and Furness"]);
         assert_eq!(run.covered(), vec!["E06000064", "E06000065"]);
@@ -746,12 +745,11 @@ mod teams {
 
     #[test]
     fn base_just_outside_in_a_district_the_boundaries_include_is_placed_in_the_nearest() {
-        // 0.5 km east of the Oxford square, in real Oxford, whose interior point the square
-        // holds: the boundaries are generalised differently, so the base is placed.
+        // 0.5 km east of the Oxford square, in real Oxford, whose code the square carries: the
+        // boundaries are drawn differently, so the base is placed.
         let run = squares_with("teams/base_outside_the_squares_in_real_oxford.csv");
-        let w = run.warning_lines();
-        assert_eq!(w.len(), 1, "{}", run.stderr);
-        assert!(w[0].contains("real_oxford.csv, line 2: Headington team: base 455500 E, 206000 N is 500 m outside the generalised boundaries; placed in the nearest area, Oxford (E07000178)"), "{}", w[0]);
+        let w = run.only_warning();
+        assert!(w.contains("real_oxford.csv, line 2: Headington team: base 455500 E, 206000 N is 500 m outside the generalised boundaries; placed in the nearest area, Oxford (E07000178)"), "{}", w);
         assert_eq!(run.covered(), vec!["E07000178"]);
         // Measured from a point inside the other 10 km square to the shared edge.
         let km = run.areas()["E07000180"]["nearest_team_km"]
@@ -765,9 +763,8 @@ mod teams {
         // 1 km outside the squares, in real South Oxfordshire, which the squares leave out:
         // not placed in the Oxford square (as it was before the built-in districts judged it).
         let run = squares_with("teams/base_1km_outside_in_south_oxfordshire.csv");
-        let w = run.warning_lines();
-        assert_eq!(w.len(), 1, "{}", run.stderr);
-        assert!(w[0].contains("south_oxfordshire.csv, line 2: Near team: base 456000 E, 205000 N is 1.0 km outside the boundaries, across a land border in South Oxfordshire (E07000179) by the built-in boundaries, beyond the boundaries given; with no areas served given it covers none of these areas by district (a plan with --radius measures from its base)"), "{}", w[0]);
+        let w = run.only_warning();
+        assert!(w.contains("south_oxfordshire.csv, line 2: Near team: base 456000 E, 205000 N is 1.0 km outside the boundaries, across a land border in South Oxfordshire (E07000179) by the built-in boundaries, beyond the boundaries given; with no areas served given it covers none of these areas by district (a plan with --radius measures from its base)"), "{}", w);
         assert!(run.covered().is_empty());
         // Kept in the list (a plan with --radius reaches from its base), covering no area.
         assert_eq!(run.summary()["teams_counted"], 1);
@@ -786,9 +783,8 @@ mod teams {
         // served say what it covers, as for the base 1 km out.
         // Further out than a base off a coast could be, the base may be a slip: a warning.
         let run = squares_with("teams/base_6km_outside_serving_the_vale.csv");
-        let w = run.warning_lines();
-        assert_eq!(w.len(), 1, "{}", run.stderr);
-        assert!(w[0].ends_with("Far team: base 461000 E, 205000 N is 6.0 km outside the boundaries, across a land border in South Oxfordshire (E07000179) by the built-in boundaries, beyond the boundaries given; it counts for the areas it serves, but check the base: it is the place the map shows and a plan with --radius measures from"), "{}", w[0]);
+        let w = run.only_warning();
+        assert!(w.ends_with("Far team: base 461000 E, 205000 N is 6.0 km outside the boundaries, across a land border in South Oxfordshire (E07000179) by the built-in boundaries, beyond the boundaries given; it counts for the areas it serves, but check the base: it is the place the map shows and a plan with --radius measures from"), "{}", w);
         assert_eq!(run.covered(), vec!["E07000180"]);
         // With no areas served, a base that far out is taken to be wrong.
         let r = crate::run(&[
@@ -804,9 +800,8 @@ mod teams {
     #[test]
     fn base_at_sea_just_off_the_coast_is_placed_in_the_nearest() {
         let run = run_ok(&["--teams", &fixture("teams/base_at_sea_off_brighton.csv")]);
-        let w = run.warning_lines();
-        assert_eq!(w.len(), 1, "{}", run.stderr);
-        assert!(w[0].contains("Pier team: base 50.80600, -0.13700 is 1.1 km outside the generalised boundaries; placed in the nearest area, Brighton and Hove (E06000043)"), "{}", w[0]);
+        let w = run.only_warning();
+        assert!(w.contains("Pier team: base 50.80600, -0.13700 is 1.1 km outside the generalised boundaries; placed in the nearest area, Brighton and Hove (E06000043)"), "{}", w);
         assert_eq!(run.covered(), vec!["E06000043"]);
         // 4.4 km out to sea, the coordinates are wrong, whatever areas the row serves.
         let list = fixture("teams/base_4km_out_to_sea_serving_brighton.csv");
@@ -818,9 +813,8 @@ mod teams {
     #[test]
     fn a_base_across_a_land_border_is_checked_against_the_nation_it_lies_in() {
         let run = squares_with("teams/base_across_the_border_in_another_nation_than_stated.csv");
-        let w = run.warning_lines();
-        assert_eq!(w.len(), 1, "{}", run.stderr);
-        assert!(w[0].ends_with("Near team: the list says Wales, but base 456000 E, 205000 N is in South Oxfordshire (E07000179, England)"), "{}", w[0]);
+        let w = run.only_warning();
+        assert!(w.ends_with("Near team: the list says Wales, but base 456000 E, 205000 N is in South Oxfordshire (E07000179, England)"), "{}", w);
         assert_eq!(run.covered(), vec!["E07000180"]);
     }
 

@@ -252,6 +252,14 @@ impl Outcome {
             .collect()
     }
 
+    /// The one warning line on stderr; fails the test, showing stderr, when there is not
+    /// exactly one.
+    pub fn only_warning(&self) -> &str {
+        let w = self.warning_lines();
+        assert_eq!(w.len(), 1, "{}", self.stderr);
+        w[0]
+    }
+
     /// Asserts stderr contains every one of `parts`.
     pub fn assert_stderr_has(&self, parts: &[&str]) {
         for p in parts {
