@@ -35,6 +35,15 @@ fn teams_file(dir: &Path, file: &str, name: &str, areas: &str) -> String {
 /// The row of `rows` (header first) whose `key` column is `value`, as column name to cell.
 /// `covgap plan --add 1` into `plan/`, with one candidate site in Banbury (Cherwell) named
 /// `name`.
+/// `covgap run` in `dir` with these boundaries and team list, into the folder `out`.
+fn run_into(dir: &tempfile::TempDir, out: &str, boundaries: &str, teams: &str) {
+    covgap_at(dir)
+        .args(["run", "-q", "--out", out, "--boundaries", boundaries])
+        .args(["--teams", teams])
+        .assert()
+        .success();
+}
+
 fn plan_with_one_candidate(dir: &tempfile::TempDir, boundaries: &str, teams: &str, name: &str) {
     std::fs::write(
         dir.path().join("candidates.csv"),
@@ -85,13 +94,7 @@ fn csv_cells_that_excel_would_run_as_formulas_are_written_as_text() {
     let dir = tempfile::tempdir().unwrap();
     let boundaries = boundaries_with_cherwell_named(dir.path(), "@Cherwell");
     let teams = teams_file(dir.path(), "teams.csv", FORMULA_TEAM, "E07000178");
-    let run = |out: &str, teams: &str| {
-        covgap_at(&dir)
-            .args(["run", "-q", "--out", out, "--boundaries", &boundaries])
-            .args(["--teams", teams])
-            .assert()
-            .success();
-    };
+    let run = |out: &str, teams: &str| run_into(&dir, out, &boundaries, teams);
     run("run", &teams);
     let gaps = read_csv(&dir.path().join("run/gaps.csv"));
     let cherwell = row(&gaps, "code", "E07000177");
@@ -224,11 +227,7 @@ fn names_with_pipes_and_line_breaks_keep_markdown_tables_whole() {
             .any(|r| cells.iter().all(|c| r.iter().any(|x| x == c)))
     };
     let run = |out: &str, teams: &str| {
-        covgap_at(&dir)
-            .args(["run", "-q", "--out", out, "--boundaries", &boundaries])
-            .args(["--teams", teams])
-            .assert()
-            .success();
+        run_into(&dir, out, &boundaries, teams);
         std::fs::read_to_string(dir.path().join(out).join("summary.md")).unwrap()
     };
     let summary = run("run", &teams);
