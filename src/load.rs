@@ -465,6 +465,92 @@ fn load_areas(
     ))
 }
 
+/// A team base outside every area, with what decides what it stands for.
+struct BaseOutside<'a> {
+    team: &'a str,
+    base: &'a Base,
+    /// The area nearest the base, its index and how far (metres).
+    nearest: &'a Area,
+    index_of_nearest: usize,
+    metres: f64,
+    /// The built-in district it lies in when that is across a land border ([`Land`]).
+    across: Option<Across>,
+    /// Whether the row names areas it serves (found among the areas).
+    serves_areas: bool,
+    /// The built-in list read against the user's own boundaries: teams elsewhere are outside
+    /// the study, not mistakes.
+    outside_ok: bool,
+}
+
+/// What a base outside every area stands for, and what is said of it: the area it is placed in
+/// (off a generalised coast, the nearest), and whether the row is refused (a base more than
+/// [`COAST_TOLERANCE_M`] out with nothing else to say what it covers, or out at sea).
+fn place_base_outside(
+    o: BaseOutside,
+    label: &str,
+    place: Option<Place>,
+    diag: &mut Diagnostics,
+) -> (Option<usize>, bool) {
+    let (team, b, d) = (o.team, o.base, o.metres);
+    let near = d <= COAST_TOLERANCE_M;
+    let away = distance_words(d);
+    let across_message = |across: Across, and_then: &str| {
+        format!(
+            "{team}: base {} is {away} outside the boundaries, across a land border in {} by the built-in boundaries, beyond the boundaries given; {and_then}",
+            b.given,
+            across.district()
+        )
+    };
+    match o.across {
+        // Just off a generalised coast (or in a district the boundaries take in, drawn
+        // differently): the nearest area.
+        None if near => {
+            diag.warn(label, place, format!(
+                "{team}: base {} is {away} outside the generalised boundaries; placed in the nearest area, {} ({})",
+                b.given, o.nearest.name, o.nearest.code
+            ));
+            (Some(o.index_of_nearest), false)
+        }
+        // In a neighbouring district: a real place, but not in one of these areas. The areas
+        // served, if any, say what it covers; the base then matters only for the map (and, in
+        // a plan with --radius, for what it reaches). Further out than a base off a coast could
+        // be, it may also be a slip in the coordinates: a warning. The built-in list's teams
+        // elsewhere are outside the study (counted by the caller).
+        Some(a) if o.serves_areas => {
+            if near {
+                diag.note(
+                    label,
+                    place,
+                    across_message(a, "it counts for the areas it serves"),
+                );
+            } else {
+                diag.warn(label, place, across_message(a, "it counts for the areas it serves, but check the base: it is the place the map shows and a plan with --radius measures from"));
+            }
+            (None, false)
+        }
+        Some(a) if near => {
+            if !o.outside_ok {
+                diag.warn(label, place, across_message(a, "with no areas served given it covers none of these areas by district (a plan with --radius measures from its base); give the areas it serves if it serves some"));
+            }
+            (None, false)
+        }
+        _ if o.outside_ok => (None, false),
+        // Far out with nothing else to say what it covers, or at sea: a slip in the
+        // coordinates as likely as a team elsewhere.
+        across => {
+            let why = match across {
+                Some(a) => format!("in {} by the built-in boundaries, and the team lists no areas served; a base more than {:.0} km outside with nothing else to say what it covers is taken to be wrong (give the areas it serves, or check the coordinates)", a.district(), COAST_TOLERANCE_M / 1000.0),
+                None => format!("at sea by the built-in boundaries; a base more than {:.0} km out to sea is taken to be wrong (check the coordinates)", COAST_TOLERANCE_M / 1000.0),
+            };
+            diag.error(label, place, format!(
+                "{team}: base {} (lat {:.5}, lon {:.5}) is outside every area, {:.1} km from the nearest ({}), {why}",
+                b.given, b.at.wgs84.y(), b.at.wgs84.x(), d / 1000.0, o.nearest.name
+            ));
+            (None, true)
+        }
+    }
+}
+
 /// A distance outside the boundaries in words: metres below a kilometre ("788 m"), else
 /// kilometres to one decimal ("6.0 km").
 fn distance_words(metres: f64) -> String {
@@ -1180,75 +1266,30 @@ pub fn resolve_teams(
                             let land = land.get_or_init(|| {
                                 Land::new(|c| index.locate(c).is_some(), &area_codes)
                             });
-                            let across = land.across_border(c, &areas[i].bng);
-                            across_in = across;
-                            let away = distance_words(d);
-                            let across_message = |across: Across, and_then: &str| {
-                                format!(
-                                    "{}: base {} is {away} outside the boundaries, across a land border in {} by the built-in boundaries, beyond the boundaries given; {and_then}",
-                                    row.name, b.given, across.district()
-                                )
-                            };
-                            match across {
-                                // Just off a generalised coast (or in a district the
-                                // boundaries take in, drawn differently): the nearest area.
-                                None if d <= COAST_TOLERANCE_M => {
-                                    diag.warn(&label, place, format!(
-                                        "{}: base {} is {away} outside the generalised boundaries; placed in the nearest area, {} ({})",
-                                        row.name, b.given, areas[i].name, areas[i].code
-                                    ));
-                                    Some(i)
-                                }
-                                // In a neighbouring district: a real place, but not in one of
-                                // these areas. The areas served, if any, say what it covers;
-                                // the base then matters only for the map (and, in a plan
-                                // with --radius, for what it reaches). Further out than a
-                                // base off a coast could be, it may also be a slip in the
-                                // coordinates: a warning. The built-in list's teams elsewhere
-                                // are outside the study (counted below).
-                                Some(a) if !served.is_empty() => {
-                                    if d <= COAST_TOLERANCE_M {
-                                        diag.note(
-                                            &label,
-                                            place,
-                                            across_message(a, "it counts for the areas it serves"),
-                                        );
-                                    } else {
-                                        diag.warn(&label, place, across_message(a, "it counts for the areas it serves, but check the base: it is the place the map shows and a plan with --radius measures from"));
-                                    }
-                                    None
-                                }
-                                Some(a) if d <= COAST_TOLERANCE_M => {
-                                    if !outside_ok {
-                                        diag.warn(&label, place, across_message(a, "with no areas served given it covers none of these areas by district (a plan with --radius measures from its base); give the areas it serves if it serves some"));
-                                    }
-                                    None
-                                }
-                                _ if outside_ok => None,
-                                // Far out with nothing else to say what it covers, or at sea:
-                                // a slip in the coordinates as likely as a team elsewhere.
-                                _ => {
-                                    ok = false;
-                                    let why = match across {
-                                        Some(a) => format!("in {} by the built-in boundaries, and the team lists no areas served; a base more than {:.0} km outside with nothing else to say what it covers is taken to be wrong (give the areas it serves, or check the coordinates)", a.district(), COAST_TOLERANCE_M / 1000.0),
-                                        None => format!("at sea by the built-in boundaries; a base more than {:.0} km out to sea is taken to be wrong (check the coordinates)", COAST_TOLERANCE_M / 1000.0),
-                                    };
-                                    diag.error(&label, place, format!(
-                                        "{}: base {} (lat {:.5}, lon {:.5}) is outside every area, {:.1} km from the nearest ({}), {why}",
-                                        row.name, b.given, b.at.wgs84.y(), b.at.wgs84.x(), d / 1000.0, areas[i].name
-                                    ));
-                                    None
-                                }
-                            }
+                            across_in = land.across_border(c, &areas[i].bng);
+                            let (host, refused) = place_base_outside(
+                                BaseOutside {
+                                    team: &row.name,
+                                    base: b,
+                                    nearest: &areas[i],
+                                    index_of_nearest: i,
+                                    metres: d,
+                                    across: across_in,
+                                    serves_areas: !served.is_empty(),
+                                    outside_ok,
+                                },
+                                &label,
+                                place,
+                                diag,
+                            );
+                            ok &= !refused;
+                            host
                         }
                         None => None,
                     },
                 }
             }
         };
-        // A base in another nation than the list gives: for a Northern Irish team given by
-        // easting and northing, most likely Irish Grid figures read as British National Grid,
-        // which land in Wales or England.
         // The area the base is in: a host area, or a built-in district across a land border.
         let base_in = match (host_area, across_in) {
             (Some(i), _) => Some((
@@ -1262,6 +1303,9 @@ pub fn resolve_teams(
             }
             (None, None) => None,
         };
+        // A base in another nation than the list gives: for a Northern Irish team given by
+        // easting and northing, most likely Irish Grid figures read as British National Grid,
+        // which land in Wales or England.
         if let (Some(b), Some((in_name, in_code, found))) = (&base, base_in) {
             let stated = match row.nation.trim().to_ascii_lowercase().as_str() {
                 "england" => Some(Nation::England),
