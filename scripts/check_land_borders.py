@@ -106,10 +106,25 @@ def run(covgap: str, boundaries: Path, births: Path | None, extra: list[str], ou
 
 
 def judge(out: Path, truth: dict[str, str], tally: collections.Counter) -> None:
+    """Counts the small areas within 2 km outside into `tally`, by kind and right or wrong, and
+    over every small area: how many, and their babies, covgap places in the areas given and
+    ONS's lookup puts there ("placed" and "lookup"), and those placed where the lookup does not
+    put them ("misplaced")."""
     given = {f["properties"]["code"]
              for f in json.loads((out / "areas.geojson").read_text())["features"]}
     for f in json.loads((out / "small_areas.geojson").read_text())["features"]:
         p = f["properties"]
+        true = truth.get(p["code"])
+        babies = p["figure"] or 0
+        if p["district_code"] is not None:
+            tally["placed"] += 1
+            tally["placed babies"] += babies
+            if true is not None and p["district_code"] != true:
+                tally["misplaced"] += 1
+                tally["misplaced babies"] += babies
+        if true in given:
+            tally["lookup"] += 1
+            tally["lookup babies"] += babies
         placed = p["placed"]
         if placed.startswith("nearest district"):
             kind = "put in the nearest area"
@@ -117,7 +132,6 @@ def judge(out: Path, truth: dict[str, str], tally: collections.Counter) -> None:
             kind = "left out, across a land border"
         else:
             continue
-        true = truth.get(p["code"])
         if true is None:
             continue
         right = p["district_code"] == true if true in given else p["district_code"] is None
@@ -176,6 +190,13 @@ def main() -> int:
         near = f"{t[('put in the nearest area', 'right')]} / {t[('put in the nearest area', 'wrong')]}"
         across = f"{t[('left out, across a land border', 'right')]} / {t[('left out, across a land border', 'wrong')]}"
         print(f"| {name} | {near} | {across} |")
+    print()
+    print("Over every small area: placed in the areas given by covgap, and put there by ONS's lookup")
+    print("| boundaries | placed: small areas (babies) | by the lookup | placed where the lookup does not put them |")
+    print("|---|---:|---:|---:|")
+    for name, t in rows:
+        print(f"| {name} | {t['placed']:,} ({t['placed babies']:,}) | {t['lookup']:,} ({t['lookup babies']:,}) "
+              f"| {t['misplaced']:,} ({t['misplaced babies']:,}) |")
     return 0
 
 
