@@ -100,11 +100,30 @@ fn built_in() -> Option<&'static BuiltInDistricts> {
         .as_ref()
 }
 
+/// The codes of the built-in districts, from the built-in area table (`data/areas.csv`, whose
+/// codes the preparation checks are the boundaries' own), without reading the boundaries.
+fn built_in_codes() -> &'static [&'static str] {
+    static CODES: OnceLock<Vec<&'static str>> = OnceLock::new();
+    CODES.get_or_init(|| match builtin::areas() {
+        crate::read::Input::BuiltIn { text, .. } => text
+            .lines()
+            .skip(1)
+            .filter_map(|line| line.split(',').next())
+            .filter(|code| !code.is_empty())
+            .collect(),
+        crate::read::Input::File(_) => Vec::new(),
+    })
+}
+
 /// The built-in districts, judged against one set of boundaries (the districts given).
 pub struct Land<'a> {
     in_given: Box<dyn Fn(Coord) -> bool + 'a>,
     /// The codes of the districts given.
     codes: &'a HashSet<&'a str>,
+    /// The districts given include every built-in district (they are the built-in
+    /// boundaries): no point is across a land border, and the built-in districts are not read
+    /// a second time.
+    all_built_in: bool,
     /// Per built-in district, once measured: the share of it within the districts given.
     shares: RefCell<HashMap<usize, f64>>,
 }
@@ -155,6 +174,7 @@ impl<'a> Land<'a> {
     pub fn new(in_given: impl Fn(Coord) -> bool + 'a, codes: &'a HashSet<&'a str>) -> Self {
         Land {
             in_given: Box::new(in_given),
+            all_built_in: built_in_codes().iter().all(|c| codes.contains(c)),
             codes,
             shares: RefCell::new(HashMap::new()),
         }
@@ -165,6 +185,9 @@ impl<'a> Land<'a> {
     /// district given nearest `p` (its British National Grid geometry). `None` when `p` is
     /// at sea by the built-in districts, or in one the districts given take in.
     pub fn across_border(&self, p: Coord, nearest: &MultiPolygon) -> Option<Across> {
+        if self.all_built_in {
+            return None;
+        }
         let b = built_in()?;
         let i = b.index.locate(p)?;
         if self.codes.contains(b.names[i].0.as_str()) {
@@ -377,6 +400,15 @@ mod tests {
             (x: 0., y: 0.), (x: 1., y: 0.), (x: 1., y: 1.)
         ]]);
         assert_eq!(land.across_border(strip, &far_line), None);
+    }
+
+    #[test]
+    fn the_built_in_codes_are_the_built_in_boundaries_codes() {
+        let b = built_in().unwrap();
+        let mut from_boundaries: Vec<&str> = b.names.iter().map(|(c, _)| c.as_str()).collect();
+        from_boundaries.sort_unstable();
+        assert_eq!(built_in_codes(), from_boundaries.as_slice());
+        assert_eq!(built_in_codes().len(), 361);
     }
 
     #[test]
