@@ -93,9 +93,9 @@ fn dbf_error(dbf: &Path, e: &dbase::Error) -> Error {
 ///   know is an error naming the `.cpg`, rather than names read wrongly; an empty `.cpg` is
 ///   as none;
 /// - with no `.cpg`, the code page mark in the `.dbf`'s header (byte 29: `0x03` for
-///   Windows-1252, `0x02` for the DOS code page 850, `0xF0` for UTF-8, ...), from dbase's table
-///   and the marks GDAL's table adds. ArcGIS's `0x57` ("ANSI") is Windows-1252, as GDAL reads
-///   it. The DOS Greek and Turkish pages (737, 857) have no decoder here;
+///   Windows-1252, `0x02` for the DOS code page 850, `0x6A` for the DOS Greek page 737, ...),
+///   as GDAL's table gives them (see [`mark_code_page`]). ArcGIS's `0x57` ("ANSI") is
+///   Windows-1252;
 /// - with no `.cpg` and no mark (or one no table gives), UTF-8 when the records are valid
 ///   UTF-8, and Windows-1252 otherwise: text in Windows-1252 with any letter beyond ASCII is
 ///   almost never valid UTF-8. (GDAL 3 passes such text through undecoded, so a Windows-1252
@@ -103,8 +103,7 @@ fn dbf_error(dbf: &Path, e: &dbase::Error) -> Error {
 ///
 /// Every encoding decodes without failing: a byte it has no character for becomes U+FFFD, which
 /// [`crate::read::boundaries`] then warns of.
-fn dbf_encoding(cpg: Option<&Path>, dbf: &[u8]) -> Result<dbase::encoding::DynEncoding> {
-    use dbase::encoding::EncodingRs;
+fn dbf_encoding(cpg: Option<&Path>, dbf: &[u8]) -> Result<DbfText> {
     if let Some(cpg) = cpg {
         let bytes = std::fs::read(cpg).map_err(|source| Error::Read {
             path: cpg.to_path_buf(),
@@ -125,21 +124,7 @@ fn dbf_encoding(cpg: Option<&Path>, dbf: &[u8]) -> Result<dbase::encoding::DynEn
     }
     // Byte 29 is the code page mark; bytes 8 and 9 give where the records start.
     if dbf.len() >= 32 {
-        let from_mark = match dbf[29] {
-            // ArcGIS's "ANSI" (87), which no table gives: Windows-1252 here, as GDAL reads it
-            // (ISO-8859-1, which Windows-1252 extends).
-            0x57 => code_page(1252),
-            // Marks GDAL's table gives and dbase's does not (each checked against ogrinfo).
-            0x58 | 0x59 => code_page(1252),
-            0x1f => code_page(852),
-            0x26 => code_page(866),
-            0x4e => code_page(949),
-            0x4f => code_page(950),
-            0x50 => code_page(874),
-            0xcc => code_page(1257),
-            mark => mark_code_page(dbase::CodePageMark::from(mark)).and_then(code_page),
-        };
-        if let Some(e) = from_mark {
+        if let Some(e) = mark_code_page(dbf[29]).and_then(code_page) {
             return Ok(e);
         }
     }
@@ -152,48 +137,120 @@ fn dbf_encoding(cpg: Option<&Path>, dbf: &[u8]) -> Result<dbase::encoding::DynEn
         Ok(_) => encoding_rs::UTF_8,
         Err(_) => encoding_rs::WINDOWS_1252,
     };
-    Ok(EncodingRs::from(encoding).into())
+    Ok(DbfText::Whatwg(encoding))
 }
 
-/// The code page a `.dbf` code page mark stands for.
-fn mark_code_page(mark: dbase::CodePageMark) -> Option<u16> {
-    use dbase::CodePageMark as M;
+/// How a `.dbf`'s text is decoded. dbase decodes the encodings of the WHATWG standard itself
+/// (through encoding_rs), but has a decoder for only a few of the DOS code pages: for those
+/// (yore's decoders), dbase reads each byte as one character through x-user-defined, which
+/// keeps every byte (0x80 to 0xFF become U+F780 to U+F7FF), and [`DbfText::decode`] turns the
+/// characters back into bytes and decodes them.
+#[derive(Clone, Copy)]
+enum DbfText {
+    Whatwg(&'static encoding_rs::Encoding),
+    Dos(&'static dyn dbase::yore::CodePage),
+}
+
+impl DbfText {
+    /// What dbase decodes the records with.
+    fn for_dbase(self) -> dbase::encoding::EncodingRs {
+        dbase::encoding::EncodingRs::from(match self {
+            DbfText::Whatwg(e) => e,
+            DbfText::Dos(_) => encoding_rs::X_USER_DEFINED,
+        })
+    }
+
+    /// A text value as dbase read it, decoded.
+    fn decode(self, read: String) -> String {
+        match self {
+            DbfText::Whatwg(_) => read,
+            DbfText::Dos(page) => {
+                let bytes: Vec<u8> = read
+                    .chars()
+                    .map(|c| match u32::from(c) {
+                        b @ 0..=0x7f => b as u8,
+                        b @ 0xf780..=0xf7ff => (b - 0xf700) as u8,
+                        _ => b'?',
+                    })
+                    .collect();
+                page.decode_lossy(&bytes).into_owned()
+            }
+        }
+    }
+}
+
+/// The code page a `.dbf` code page mark (its "language driver ID") stands for: GDAL's table
+/// (`OGRShapeLayer::ConvertCodePage`, which QGIS reads Shapefiles through), whole, so a mark
+/// means here what it means in QGIS. Two differences: ArcGIS's "ANSI" (87), which GDAL reads as
+/// ISO-8859-1, is Windows-1252 here (which extends it, giving "“" where ISO-8859-1 has an
+/// invisible control character); and the marks dbase's table gives and GDAL's does not (0xF0
+/// for UTF-8, 9 for DOS 437, 125 and 126 for Windows Hebrew and Arabic) mean what dbase says,
+/// where GDAL passes the bytes through undecoded. Mac Roman (4), which GDAL's iconv cannot
+/// decode, is decoded. A mark in neither table, or for a page with no decoder, is as none.
+fn mark_code_page(mark: u8) -> Option<u16> {
     Some(match mark {
-        M::CP437 => 437,
-        M::CP850 => 850,
-        M::CP852 => 852,
-        M::CP861 => 861,
-        M::CP865 => 865,
-        M::CP866 => 866,
-        M::CP874 => 874,
-        M::CP932 => 932,
-        M::CP936 => 936,
-        M::CP949 => 949,
-        M::CP950 => 950,
-        M::CP1250 => 1250,
-        M::CP1251 => 1251,
-        M::CP1252 => 1252,
-        M::CP1253 => 1253,
-        M::CP1254 => 1254,
-        M::CP1255 => 1255,
-        M::CP1256 => 1256,
-        M::Utf8 => 65001,
+        1 | 9 | 11 | 13 | 15 | 17 | 21 | 24 | 25 | 27 => 437,
+        2 | 10 | 14 | 16 | 18 | 20 | 22 | 26 | 29 | 37 | 55 => 850,
+        3 | 87 | 88 | 89 => 1252,
+        4 => 10000,
+        8 | 23 | 102 => 865,
+        19 | 123 => 932,
+        28 | 108 => 863,
+        31 | 34 | 35 | 64 | 100 | 135 => 852,
+        36 => 860,
+        38 | 101 => 866,
+        77 | 122 => 936,
+        78 | 121 => 949,
+        79 | 120 => 950,
+        80 | 124 => 874,
+        103 => 861,
+        104 => 895,
+        105 => 620,
+        106 | 134 => 737,
+        107 | 136 => 857,
+        150 => 10007,
+        151 => 10029,
+        200 => 1250,
+        201 => 1251,
+        202 => 1254,
+        203 => 1253,
+        204 => 1257,
+        125 => 1255,
+        126 => 1256,
+        0xf0 => 65001,
         _ => return None,
     })
 }
 
-/// A decoder for a Windows or DOS code page number: encoding_rs's for the Windows pages and
-/// UTF-8, yore's for the DOS pages encoding_rs leaves out (437, 850, 852, 861, 865). Both
-/// replace what they cannot decode with U+FFFD rather than fail.
-fn code_page(number: u16) -> Option<dbase::encoding::DynEncoding> {
-    use dbase::encoding::{EncodingRs, LossyCodePage};
+/// A decoder for a Windows, DOS or Mac code page number: encoding_rs's for the Windows pages,
+/// UTF-8 and the two Mac pages the WHATWG standard has; yore's for the DOS pages. Both replace
+/// what they cannot decode with U+FFFD rather than fail. No decoder here (nor in GDAL's iconv)
+/// for the Kamenický and Mazovia pages (895, 620) or Mac Central European (10029): `None`.
+fn code_page(number: u16) -> Option<DbfText> {
     use dbase::yore::code_pages as dos;
+    let page: &'static dyn dbase::yore::CodePage = match number {
+        437 => &dos::CP437,
+        737 => &dos::CP737,
+        850 => &dos::CP850,
+        852 => &dos::CP852,
+        855 => &dos::CP855,
+        857 => &dos::CP857,
+        860 => &dos::CP860,
+        861 => &dos::CP861,
+        862 => &dos::CP862,
+        863 => &dos::CP863,
+        864 => &dos::CP864,
+        865 => &dos::CP865,
+        869 => &dos::CP869,
+        _ => return whatwg_code_page(number),
+    };
+    Some(DbfText::Dos(page))
+}
+
+/// The decoder of the WHATWG standard (encoding_rs) for a Windows or Mac code page, UTF-8, or
+/// IBM 866.
+fn whatwg_code_page(number: u16) -> Option<DbfText> {
     let label = match number {
-        437 => return Some(LossyCodePage(dos::CP437).into()),
-        850 => return Some(LossyCodePage(dos::CP850).into()),
-        852 => return Some(LossyCodePage(dos::CP852).into()),
-        861 => return Some(LossyCodePage(dos::CP861).into()),
-        865 => return Some(LossyCodePage(dos::CP865).into()),
         65001 => "utf-8".to_string(),
         866 => "ibm866".to_string(),
         874 | 1250..=1258 => format!("windows-{number}"),
@@ -201,14 +258,15 @@ fn code_page(number: u16) -> Option<dbase::encoding::DynEncoding> {
         936 => "gbk".to_string(),
         949 => "euc-kr".to_string(),
         950 => "big5".to_string(),
+        10000 => "macintosh".to_string(),
+        10007 => "x-mac-cyrillic".to_string(),
         _ => return None,
     };
-    encoding_rs::Encoding::for_label(label.as_bytes()).map(|e| EncodingRs::from(e).into())
+    encoding_rs::Encoding::for_label(label.as_bytes()).map(DbfText::Whatwg)
 }
 
 /// The decoder a `.cpg`'s text names (see [`dbf_encoding`]).
-fn encoding_named(name: &str) -> Option<dbase::encoding::DynEncoding> {
-    use dbase::encoding::EncodingRs;
+fn encoding_named(name: &str) -> Option<DbfText> {
     let upper = name.to_ascii_uppercase();
     let number = ["CP", "ANSI ", "ANSI", "IBM", "OEM ", "OEM", "WINDOWS-"]
         .iter()
@@ -223,11 +281,11 @@ fn encoding_named(name: &str) -> Option<dbase::encoding::DynEncoding> {
         .strip_prefix("8859")
         .map(|rest| format!("iso-8859-{}", rest.trim_start_matches(['-', '_'])));
     let label = iso.as_deref().unwrap_or(name);
-    encoding_rs::Encoding::for_label(label.trim().as_bytes()).map(|e| EncodingRs::from(e).into())
+    encoding_rs::Encoding::for_label(label.trim().as_bytes()).map(DbfText::Whatwg)
 }
 
 /// A `.dbf` value as JSON, so every format's attributes look alike.
-fn value(v: FieldValue) -> Value {
+fn value(v: FieldValue, text: DbfText) -> Value {
     let num = |f: f64| {
         if f.fract() == 0.0 && f.abs() < 9e15 {
             Value::from(f as i64)
@@ -236,8 +294,9 @@ fn value(v: FieldValue) -> Value {
         }
     };
     match v {
-        FieldValue::Character(Some(s)) => Value::String(s.trim().to_string()),
-        FieldValue::Memo(s) => Value::String(s.trim().to_string()),
+        FieldValue::Character(Some(s)) | FieldValue::Memo(s) => {
+            Value::String(text.decode(s).trim().to_string())
+        }
         FieldValue::Numeric(Some(f)) | FieldValue::Double(f) | FieldValue::Currency(f) => num(f),
         FieldValue::Float(Some(f)) => num(f64::from(f)),
         FieldValue::Integer(i) => Value::from(i),
@@ -372,8 +431,9 @@ pub fn read_shapefile(shp: &Path) -> Result<SourceLayer> {
         path: dbf.clone(),
         source,
     })?;
+    let text = dbf_encoding(sibling("cpg").as_deref(), &dbf_bytes)?;
     let mut dbase_reader = dbase::ReaderBuilder::new()
-        .with_encoding(dbf_encoding(sibling("cpg").as_deref(), &dbf_bytes)?)
+        .with_encoding(text.for_dbase())
         .build(std::io::Cursor::new(dbf_bytes))
         .map_err(|e| dbf_error(&dbf, &e))?;
     let fields: Vec<String> = dbase_reader
@@ -394,7 +454,10 @@ pub fn read_shapefile(shp: &Path) -> Result<SourceLayer> {
         if let Some(rec) = records.get(i) {
             let mut map: std::collections::HashMap<String, FieldValue> = rec.clone().into();
             for f in &fields {
-                props.insert(f.clone(), map.remove(f).map_or(Value::Null, value));
+                props.insert(
+                    f.clone(),
+                    map.remove(f).map_or(Value::Null, |v| value(v, text)),
+                );
             }
         }
         features.push(SourceFeature {
@@ -595,14 +658,19 @@ mod tests {
         assert_eq!(mp.0[1].interiors().len(), 0);
     }
 
+    /// A record's bytes, decoded as dbase decodes them with `text`, then by `text`.
+    fn read_as_dbase_would(text: DbfText, bytes: &[u8]) -> String {
+        use dbase::encoding::Encoding;
+        text.decode(text.for_dbase().decode(bytes).unwrap().into_owned())
+    }
+
     /// Each way covgap reads a `.cpg`'s encoding (GDAL's names, and some only the WHATWG
     /// standard gives), decoding "ô" from that encoding's byte.
     #[test]
     fn cpg_names_gdal_and_the_whatwg_standard_know() {
-        use dbase::encoding::Encoding;
         let o = |name: &str, byte: u8| {
             let e = encoding_named(name).unwrap_or_else(|| panic!("{name:?} not known"));
-            e.decode(&[b'M', byte, b'n']).unwrap().into_owned()
+            read_as_dbase_would(e, &[b'M', byte, b'n'])
         };
         for name in [
             "cp819",
@@ -624,11 +692,13 @@ mod tests {
         for name in ["850", "CP850", "IBM850", "OEM 850"] {
             assert_eq!(o(name, 0x93), "Môn", "{name}");
         }
+        for name in ["857", "CP857", "OEM 857"] {
+            assert_eq!(o(name, 0x93), "Môn", "{name}");
+        }
+        assert_eq!(o("737", 0x93), "M\u{3a5}n");
         assert_eq!(o("8859-15", 0xf4), "Môn");
-        let utf8 = |name: &str| {
-            let e = encoding_named(name).unwrap();
-            e.decode("Môn".as_bytes()).unwrap().into_owned()
-        };
+        let utf8 =
+            |name: &str| read_as_dbase_would(encoding_named(name).unwrap(), "Môn".as_bytes());
         for name in ["UTF-8", "utf8", "65001"] {
             assert_eq!(utf8(name), "Môn", "{name}");
         }
@@ -640,7 +710,6 @@ mod tests {
     /// With no `.cpg`: the code page mark, ArcGIS's 0x57, then whether the records are UTF-8.
     #[test]
     fn dbf_without_cpg_is_read_by_its_mark_then_its_bytes() {
-        use dbase::encoding::Encoding;
         // A 32-byte header, records from byte 33, holding `record`.
         let dbf = |mark: u8, record: &[u8]| {
             let mut b = vec![0u8; 33];
@@ -650,11 +719,7 @@ mod tests {
             b
         };
         let decode = |mark: u8, record: &[u8]| {
-            dbf_encoding(None, &dbf(mark, record))
-                .unwrap()
-                .decode(record)
-                .unwrap()
-                .into_owned()
+            read_as_dbase_would(dbf_encoding(None, &dbf(mark, record)).unwrap(), record)
         };
         assert_eq!(decode(0x57, b"M\xf4n"), "Môn");
         assert_eq!(decode(0x03, b"M\xf4n"), "Môn");
@@ -668,8 +733,20 @@ mod tests {
         assert_eq!(decode(0x26, b"M\xf4n"), "M\u{407}n");
         assert_eq!(decode(0xcc, b"M\xf4n"), "M\u{14d}n");
         assert_eq!(decode(0x50, b"M\xf4n"), "M\u{e54}n");
-        // A mark no table gives is as none.
+        // The DOS Greek and Turkish pages, by both of GDAL's marks for each.
+        for mark in [0x6a, 0x86] {
+            assert_eq!(decode(mark, b"M\x93n"), "M\u{3a5}n");
+        }
+        for mark in [0x6b, 0x88] {
+            assert_eq!(decode(mark, b"M\x93n"), "Môn");
+        }
+        // Mac Cyrillic, and dbase's Windows Hebrew mark, which GDAL's table lacks.
+        assert_eq!(decode(0x96, b"M\x93n"), "M\u{423}n");
+        assert_eq!(decode(0x7d, b"M\xe0n"), "M\u{5d0}n");
+        // A mark for a page with no decoder (Kamenický), or one no table gives, is as none.
         assert_eq!(decode(0x68, b"M\xf4n"), "Môn");
+        assert_eq!(decode(0x05, b"M\xf4n"), "Môn");
+        assert_eq!(decode(0x05, "Môn".as_bytes()), "Môn");
         // A file too short for a header is not a panic.
         assert!(dbf_encoding(None, b"x").is_ok());
     }
