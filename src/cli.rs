@@ -167,12 +167,13 @@ struct PlanArgs {
     rank_by: Option<RankBy>,
     /// Deprivation table for --rank-by need (implies it): CSV, one row per district, with
     /// columns `code` (district code), `most_deprived_decile_share` (0 to 1: the share of the
-    /// district's small areas in its nation's most deprived 10%) and optionally `index` (the
-    /// index the share comes from, for reports; default: the file name). Every district with
-    /// demand needs a row; a small area takes its district's share.
+    /// district's small areas in its nation's most deprived 10%; also found under the headers
+    /// of the published district summaries) and optionally `index` (the index the share comes
+    /// from, for reports; default: the file name). Repeat it to give one table a nation. Every
+    /// district with demand needs a row; a small area takes its district's share.
     /// [default: built-in, data/deprivation.csv]
     #[arg(long, value_name = "FILE")]
-    deprivation: Option<PathBuf>,
+    deprivation: Vec<PathBuf>,
     /// Also write the exact problem solved (demand, sites, coverage) as JSON to FILE (format
     /// covgap-plan-instance/2; see the README).
     #[arg(long, value_name = "FILE")]
@@ -673,7 +674,7 @@ fn plan(args: PlanArgs) -> i32 {
         eprintln!("covgap: {e}");
         1
     };
-    let rank_by = match (args.rank_by, &args.deprivation) {
+    let rank_by = match (args.rank_by, args.deprivation.first()) {
         (Some(RankBy::Births), Some(_)) => {
             eprintln!("covgap: --deprivation gives need weights, but --rank-by births ignores them; use --rank-by need (or leave --rank-by out)");
             return 2;
@@ -684,16 +685,20 @@ fn plan(args: PlanArgs) -> i32 {
     };
     let inputs = args.inputs.to_inputs(Some(&args.figures));
     let small_inputs = args.small.to_inputs();
-    let need_input = match &args.deprivation {
-        Some(p) => Input::File(p.clone()),
-        None => covgap::builtin::deprivation(),
+    let need_inputs: Vec<Input> = if args.deprivation.is_empty() {
+        vec![covgap::builtin::deprivation()]
+    } else {
+        args.deprivation.iter().cloned().map(Input::File).collect()
     };
     // Each input file's size and time, before anything reads it, for run.json.
     let mut record = covgap::write::run::InputRecord::note(covgap::write::run::inputs_read(
         &inputs,
         &small_inputs,
     ));
-    let mut plan_inputs = vec![("deprivation", need_input.clone())];
+    let mut plan_inputs: Vec<(&str, Input)> = need_inputs
+        .iter()
+        .map(|i| ("deprivation", i.clone()))
+        .collect();
     for (role, path) in [("candidates", &args.candidates), ("what_if", &args.what_if)] {
         if let Some(p) = path {
             plan_inputs.push((role, Input::File(p.clone())));
@@ -702,7 +707,7 @@ fn plan(args: PlanArgs) -> i32 {
     record.note_more(plan_inputs);
     let input_paths = record.paths();
     // The deprivation table first: a bad one fails before the slower inputs are read.
-    let need = match covgap::read::deprivation::read_deprivation(&need_input) {
+    let need = match covgap::read::deprivation::read_deprivation_tables(&need_inputs) {
         Ok(d) => d,
         Err(e) => return fail(&e),
     };
@@ -803,7 +808,9 @@ fn plan(args: PlanArgs) -> i32 {
             "radius_km": args.radius,
             "by": options.by.map(|b| b.key()),
             "rank_by": options.rank_by.key(),
-            "deprivation": path_text(&args.deprivation),
+            "deprivation": (!args.deprivation.is_empty()).then(|| {
+                args.deprivation.iter().map(|p| p.display().to_string()).collect::<Vec<_>>()
+            }),
             "candidates": path_text(&args.candidates),
             "what_if": path_text(&args.what_if),
             "exact_seconds": args.exact_seconds,

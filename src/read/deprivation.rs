@@ -4,12 +4,17 @@
 //! form through the same code.
 //!
 //! Columns, found by header (case, spaces and punctuation ignored):
-//! - `code`: the district code (or `area code`, `LAD24CD`, ... as for the figures);
-//! - `most_deprived_decile_share`: a number from 0 to 1;
+//! - `code`: the district code (or `area code`, `LAD24CD`, `ltla24_code`, ... as for the
+//!   figures);
+//! - `most_deprived_decile_share`: a number from 0 to 1; also found under the headers the
+//!   published summaries give it ([`SHARE_COLUMNS`]), so the tables `data/deprivation.csv` is
+//!   made from are read as they are;
 //! - `index` (optional): the index the share comes from, for reports; without it every row
 //!   says the file name.
 //!
-//! Other columns (`name`, `nation`, `small_areas` in the built-in table) are ignored.
+//! Other columns (`name`, `nation`, `small_areas` in the built-in table) are ignored. The
+//! indices are published nation by nation, so a UK table can be given as several files, one a
+//! nation ([`read_deprivation_tables`]).
 
 use std::collections::HashMap;
 
@@ -25,6 +30,8 @@ pub struct Deprivation {
     pub most_deprived_decile_share: f64,
     /// The index it comes from, e.g. "English Indices of Deprivation 2025 (IMD)".
     pub index: String,
+    /// The line of the table it is on, for messages.
+    pub line: u64,
 }
 
 /// A deprivation table: one figure per district code, and where it came from.
@@ -46,6 +53,60 @@ impl DeprivationTable {
 
 /// The share column's name, as written in the built-in table.
 pub const SHARE_COLUMN: &str = "most_deprived_decile_share";
+
+/// Headers the share is found under, first found first: covgap's own; the English Indices of
+/// Deprivation's district summaries (File 10, 2019 and 2025) as published, and as the
+/// humaniverse/IMD package writes them (`../shared/data/deprivation`); and `Proportion`, the
+/// overall index's share in the package's Welsh, Scottish and Northern Irish tables (whose
+/// domains' shares are `Income_Proportion`, ..., not matched).
+pub const SHARE_COLUMNS: &[&str] = &[
+    SHARE_COLUMN,
+    "IMD - Proportion of LSOAs in most deprived 10% nationally",
+    "imd_proportion_of_lso_as_in_most_deprived_10_percent_nationally",
+    "Proportion",
+];
+
+/// Reads one table or several (one a nation, say) as one: [`read_deprivation`] each, in
+/// order. A district in two of them is an error naming both, rather than one table's figure
+/// silently winning.
+///
+/// # Examples
+/// ```
+/// let one = covgap::read::deprivation::read_deprivation_tables(&[covgap::builtin::deprivation()]).unwrap();
+/// assert_eq!(one.districts.len(), 361);
+/// ```
+pub fn read_deprivation_tables(inputs: &[Input]) -> Result<DeprivationTable> {
+    let mut all: Option<DeprivationTable> = None;
+    // The table each district's figure came from, for the message when another gives it too.
+    let mut from: HashMap<String, String> = HashMap::new();
+    for input in inputs {
+        let table = read_deprivation(input)?;
+        let mut codes: Vec<&String> = table.districts.keys().collect();
+        codes.sort();
+        if let Some(code) = codes.iter().find(|c| from.contains_key(**c)) {
+            let first = &all.as_ref().expect("a table read before").districts[*code];
+            return Err(Error::Format {
+                path: input.path_for_errors(),
+                message: format!(
+                    "line {}: {code} is in {} too (line {}); give each district's figure in one table only",
+                    table.districts[*code].line, from[*code], first.line
+                ),
+            });
+        }
+        for code in codes {
+            from.insert(code.clone(), table.source.clone());
+        }
+        match all.as_mut() {
+            None => all = Some(table),
+            Some(so_far) => {
+                so_far.source = format!("{} and {}", so_far.source, table.source);
+                so_far.built_in = false;
+                so_far.districts.extend(table.districts);
+            }
+        }
+    }
+    all.ok_or_else(|| Error::Plan("no deprivation table was given".to_string()))
+}
 
 /// Reads a deprivation table (see the module notes for the columns). Any bad row stops the
 /// read: the error names the file, the line and what was wrong.
@@ -74,13 +135,15 @@ pub fn read_deprivation(input: &Input) -> Result<DeprivationTable> {
         .collect();
     let missing = |what: &str| {
         err(format!(
-            "line 1: no {what} column (found {}); a deprivation table needs \"code\" and \"{SHARE_COLUMN}\", and may have \"index\"",
-            columns::list(&headers)
+            "line 1: no {what} column (found {}); a deprivation table needs \"code\" and \"{SHARE_COLUMN}\" (or a published summary's \"{}\" or \"Proportion\"), and may have \"index\"",
+            columns::list(&headers),
+            SHARE_COLUMNS[1]
         ))
     };
     let c_code = columns::find(&headers, CODE_COLUMNS).ok_or_else(|| missing("\"code\""))?;
-    let c_share = columns::find(&headers, &[SHARE_COLUMN])
+    let c_share = columns::find(&headers, SHARE_COLUMNS)
         .ok_or_else(|| missing(&format!("{SHARE_COLUMN:?}")))?;
+    let share_header = headers[c_share].trim();
     let c_index = columns::find(&headers, &["index"]);
     let default_index = match input {
         Input::File(p) => p
@@ -110,13 +173,13 @@ pub fn read_deprivation(input: &Input) -> Result<DeprivationTable> {
             Ok(v) if v.is_finite() => v,
             _ => {
                 return Err(err(format!(
-                    "line {line}: {code}: {SHARE_COLUMN} {raw:?} is not a number (expected a share from 0 to 1, e.g. 0.25)"
+                    "line {line}: {code}: {share_header} {raw:?} is not a number (expected a share from 0 to 1, e.g. 0.25)"
                 )))
             }
         };
         if !(0.0..=1.0).contains(&share) {
             return Err(err(format!(
-                "line {line}: {code}: {SHARE_COLUMN} {share} is outside 0 to 1 (a share, not a percentage)"
+                "line {line}: {code}: {share_header} {share} is outside 0 to 1 (a share, not a percentage)"
             )));
         }
         if let Some(first) = first_line.insert(code.clone(), line) {
@@ -134,6 +197,7 @@ pub fn read_deprivation(input: &Input) -> Result<DeprivationTable> {
             Deprivation {
                 most_deprived_decile_share: share,
                 index,
+                line,
             },
         );
     }
@@ -165,6 +229,90 @@ mod tests {
         assert_eq!(d.most_deprived_decile_share, 0.25);
         assert!(d.index.ends_with(".csv"), "{}", d.index);
         assert!(!t.built_in);
+    }
+
+    fn published(name: &str) -> Input {
+        Input::File(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/deprivation/published")
+                .join(name),
+        )
+    }
+
+    /// The four nations' tables `data/deprivation.csv` is made from, read as published (their
+    /// first rows) and together, give the built-in shares.
+    #[test]
+    fn the_published_tables_one_a_nation_give_the_built_in_shares() {
+        let files = [
+            "imd2025_england_lad24_file10_summaries_first4.csv",
+            "wimd2019_wales_lad22_aggregated_first2.csv",
+            "simd2020_scotland_lad24_aggregated_first2.csv",
+            "nimdm2017_ni_lgd14_aggregated_first2.csv",
+        ];
+        let inputs: Vec<Input> = files.iter().map(|f| published(f)).collect();
+        let t = read_deprivation_tables(&inputs).unwrap();
+        let built_in = read_deprivation(&crate::builtin::deprivation()).unwrap();
+        let mut codes: Vec<&String> = t.districts.keys().collect();
+        codes.sort();
+        assert_eq!(
+            codes,
+            [
+                "E06000001",
+                "E06000002",
+                "E06000003",
+                "E06000004",
+                "N09000001",
+                "N09000002",
+                "S12000005",
+                "S12000006",
+                "W06000001",
+                "W06000002"
+            ]
+        );
+        for code in codes {
+            let ours = t.districts[code].most_deprived_decile_share;
+            let want = built_in.districts[code].most_deprived_decile_share;
+            assert!(
+                (ours - want).abs() < 0.00005,
+                "{code}: {ours} against {want}"
+            );
+        }
+        assert!(!t.built_in);
+        let labels: Vec<String> = inputs.iter().map(Input::label).collect();
+        assert_eq!(t.source, labels.join(" and "));
+    }
+
+    /// The English 2019 district summaries as published (File 10's own headers, with their
+    /// trailing spaces, and codes of 2019).
+    #[test]
+    fn the_official_2019_district_summaries_are_read_by_their_headers() {
+        let t = read_deprivation(&published(
+            "imd2019_england_lad19_file10_summaries_first4.csv",
+        ))
+        .unwrap();
+        assert_eq!(
+            t.get("E06000002").unwrap().most_deprived_decile_share,
+            0.4884
+        );
+        assert_eq!(t.districts.len(), 4);
+    }
+
+    /// A district in two tables (England's 2025 and 2019 summaries given together) is an
+    /// error naming both, not the later one silently winning.
+    #[test]
+    fn a_district_in_two_tables_is_refused() {
+        let e = read_deprivation_tables(&[
+            published("imd2025_england_lad24_file10_summaries_first4.csv"),
+            published("imd2019_england_lad19_file10_summaries_first4.csv"),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains(
+                "imd2019_england_lad19_file10_summaries_first4.csv: line 2: E06000001 is in "
+            ) && e.contains("imd2025_england_lad24_file10_summaries_first4.csv too (line 2)"),
+            "{e}"
+        );
     }
 
     #[test]

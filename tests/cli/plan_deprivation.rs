@@ -238,3 +238,81 @@ fn a_district_missing_from_the_table_is_named() {
         &["no deprivation figure for 1 district(s)", "E06000004"],
     );
 }
+
+/// A UK table given as the four nations' tables as published (their first rows, with the
+/// squares' districts, E06000001 to E06000004, among England's): the built-in shares, so the
+/// same plan as `--rank-by need` alone; `plan.md` names all four, and `run.json` records each.
+#[test]
+fn one_table_a_nation_as_published_gives_the_built_in_plan() {
+    let files = [
+        "imd2025_england_lad24_file10_summaries_first4.csv",
+        "wimd2019_wales_lad22_aggregated_first2.csv",
+        "simd2020_scotland_lad24_aggregated_first2.csv",
+        "nimdm2017_ni_lgd14_aggregated_first2.csv",
+    ];
+    let args: Vec<String> = files
+        .iter()
+        .flat_map(|f| ["--deprivation".to_string(), format!("DEP/published/{f}")])
+        .collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let four = tempfile::tempdir().unwrap();
+    plan(&four, "2", &args).success();
+    let built_in = tempfile::tempdir().unwrap();
+    plan(&built_in, "2", &["--rank-by", "need"]).success();
+    assert_eq!(greedy_rows(&four), greedy_rows(&built_in));
+    assert_eq!(
+        greedy_rows(&four)[0]["most_deprived_decile_share"],
+        "0.5000"
+    );
+
+    let md = std::fs::read_to_string(four.path().join("out/plan.md")).unwrap();
+    let named = files
+        .map(|f| fixture(&format!("deprivation/published/{f}")))
+        .join(" and ");
+    assert!(
+        md.contains(&format!("- **Deprivation shares** from {named}.")),
+        "{md}"
+    );
+    let run: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(four.path().join("out/run.json")).unwrap()).unwrap();
+    let recorded: Vec<&str> = run["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["role"] == "deprivation")
+        .map(|i| i["path"].as_str().unwrap())
+        .collect();
+    let want: Vec<String> = files
+        .iter()
+        .map(|f| fixture(&format!("deprivation/published/{f}")))
+        .collect();
+    assert_eq!(recorded, want);
+    assert_eq!(run["plan"]["deprivation"], serde_json::json!(want));
+}
+
+/// The same district in two tables stops the plan before anything is written, naming both.
+#[test]
+fn a_district_in_two_of_the_tables_given_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = plan(
+        &dir,
+        "2",
+        &[
+            "--deprivation",
+            "DEP/code_and_share_only.csv",
+            "--deprivation",
+            "DEP/published/imd2025_england_lad24_file10_summaries_first4.csv",
+        ],
+    )
+    .code(1);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains(
+            "imd2025_england_lad24_file10_summaries_first4.csv: line 2: E06000001 is in "
+        ) && stderr.contains(
+            "code_and_share_only.csv too (line 2); give each district's figure in one table only"
+        ),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("out").exists(), "something was written");
+}
