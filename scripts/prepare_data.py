@@ -23,8 +23,10 @@ runs without the raw data folder. This script makes them. It reads the raw input
       deprived 10% (English IMD 2025, WIMD 2019, SIMD 2020v2, NIMDM 2017), the need score that
       `covgap plan --rank-by need` weights births by.
   data/successors.csv
-      the 17 districts abolished on 1 April 2023 (Cumbria, North Yorkshire, Somerset) and the
-      district that replaced each (ONS LAD22 -> LAD23 lookup), so that figures and team lists
+      the 28 districts abolished since the codes of April 2019: 4 on 1 April 2020
+      (Buckinghamshire), 7 on 1 April 2021 (Northamptonshire), 17 on 1 April 2023 (Cumbria,
+      North Yorkshire, Somerset; ONS LAD22 -> LAD23 lookup), with the district that replaced
+      each and its number of 2011 LSOAs, so that figures, team lists and deprivation tables
       still in the older codes can be read against the current boundaries.
 
 It asserts the checks documented in data/SOURCES.md (361 districts, codes equal to the boundary
@@ -534,27 +536,96 @@ def prepare_deprivation(shared: Path, out: Path, areas: list[dict[str, str]]) ->
 
 
 # --------------------------------------------------------------------------------------------
-SUCCESSOR_COLUMNS = ["old_code", "old_name", "new_code", "new_name", "since"]
-N_SUCCESSORS = 17
+SUCCESSOR_COLUMNS = ["old_code", "old_name", "new_code", "new_name", "since", "lsoas_2011"]
+N_SUCCESSORS_2023 = 17
+# The districts merged in 2020 (Buckinghamshire) and 2021 (North and West Northamptonshire),
+# which ONS tables in 2019 and 2020 codes (the English Indices of Deprivation 2019, mid-2019
+# estimates) still give. No ONS code lookup in ../shared covers them, so they are listed here and
+# checked below against two ONS files that do: the IMD 2019 district summaries (LAD 2019 codes
+# and names) and the LSOA 2011 to LAD 2021 lookup (LSOA 2011 names carry their district's name).
+SUCCESSORS_2020_2021 = [
+    ("E07000004", "Aylesbury Vale", "E06000060", "2020-04-01"),
+    ("E07000005", "Chiltern", "E06000060", "2020-04-01"),
+    ("E07000006", "South Bucks", "E06000060", "2020-04-01"),
+    ("E07000007", "Wycombe", "E06000060", "2020-04-01"),
+    ("E07000150", "Corby", "E06000061", "2021-04-01"),
+    ("E07000151", "Daventry", "E06000062", "2021-04-01"),
+    ("E07000152", "East Northamptonshire", "E06000061", "2021-04-01"),
+    ("E07000153", "Kettering", "E06000061", "2021-04-01"),
+    ("E07000154", "Northampton", "E06000062", "2021-04-01"),
+    ("E07000155", "South Northamptonshire", "E06000062", "2021-04-01"),
+    ("E07000156", "Wellingborough", "E06000061", "2021-04-01"),
+]
+IMD2019_LAD19 = "imd2019_england_lad19_file10_summaries.csv"
+IMD2019_SHARE = "IMD - Proportion of LSOAs in most deprived 10% nationally "
 
 
 def prepare_successors(shared: Path, out: Path, boundary_names: dict[str, str]) -> None:
-    """The districts whose code changed from LAD22 to LAD23 (all of them merged into a new
-    unitary authority on 1 April 2023), each with the district that replaced it."""
+    """The districts abolished since April 2019's codes, each with the district that replaced
+    it and its number of 2011 LSOAs: those whose code changed from LAD22 to LAD23 (merged on
+    1 April 2023), from ONS's lookup, and the 11 merged in 2020 and 2021, checked here."""
     rows = read_csv(shared / "lookups" / "lad22_to_lad23_uk_ons.csv")
     changed = [r for r in rows if r["ltla22_code"] != r["ltla23_code"]]
-    check(len(changed) == N_SUCCESSORS, f"successors: {len(changed)} changed codes, expected {N_SUCCESSORS}")
+    check(len(changed) == N_SUCCESSORS_2023,
+          f"successors: {len(changed)} changed codes, expected {N_SUCCESSORS_2023}")
+    lsoa11 = read_csv(shared / "lookups" / "lsoa11_to_lad21_ew_ons.csv")
+    lsoas_in: dict[str, int] = {}
+    for r in lsoa11:
+        lsoas_in[r["ltla21_code"]] = lsoas_in.get(r["ltla21_code"], 0) + 1
     out_rows = []
-    for r in sorted(changed, key=lambda r: r["ltla22_code"]):
+    for r in changed:
         old, new = r["ltla22_code"], r["ltla23_code"]
-        check(new in boundary_names, f"successors: {new} is not a boundary code")
-        check(old not in boundary_names, f"successors: {old} is still a boundary code")
-        check(r["ltla23_name"] == boundary_names[new], f"successors: {new} is named {boundary_names[new]!r} in the boundaries")
+        check(r["ltla23_name"] == boundary_names.get(new),
+              f"successors: {new} is not a boundary code named {r['ltla23_name']!r}")
         out_rows.append({"old_code": old, "old_name": r["ltla22_name"], "new_code": new,
-                         "new_name": r["ltla23_name"], "since": "2023-04-01"})
+                         "new_name": r["ltla23_name"], "since": "2023-04-01",
+                         "lsoas_2011": str(lsoas_in.get(old, 0))})
+
+    # 2020 and 2021: each old code and name as the IMD 2019 summaries give them, and every
+    # LSOA 2011 named after an old district in the new district. Together with the 2023 rows,
+    # they are every LAD 2019 code that is not a current one.
+    imd19 = read_csv(shared / "deprivation" / IMD2019_LAD19)
+    lad19 = {r["Local Authority District code (2019)"]: r["Local Authority District name (2019)"] for r in imd19}
+    listed = {old for old, _, _, _ in SUCCESSORS_2020_2021} | {r["old_code"] for r in out_rows}
+    check({c for c in lad19 if c not in boundary_names} == listed,
+          "successors: the LAD 2019 codes that are not current are not those listed")
+    named_after: dict[str, int] = {}
+    for old, name, new, since in SUCCESSORS_2020_2021:
+        check(lad19.get(old) == name, f"successors: IMD 2019 names {old} {lad19.get(old)!r}, not {name!r}")
+        check(new in boundary_names, f"successors: {new} is not a boundary code")
+        pattern = re.compile(re.escape(name) + r" \d{3}[A-Z]")
+        homes = {r["ltla21_code"] for r in lsoa11 if pattern.fullmatch(r["lsoa11_name"])}
+        count = sum(1 for r in lsoa11 if pattern.fullmatch(r["lsoa11_name"]))
+        check(homes == {new}, f"successors: the LSOAs named after {name} lie in {sorted(homes)}, not {new}")
+        named_after[new] = named_after.get(new, 0) + count
+        out_rows.append({"old_code": old, "old_name": name, "new_code": new,
+                         "new_name": boundary_names[new], "since": since, "lsoas_2011": str(count)})
+    for new, count in named_after.items():
+        check(count == lsoas_in[new], f"successors: {new} has {lsoas_in[new]} LSOAs, {count} named after its old districts")
+    for r in out_rows:
+        check(r["old_code"] not in boundary_names, f"successors: {r['old_code']} is still a boundary code")
+        check(int(r["lsoas_2011"]) > 0, f"successors: no LSOAs found in {r['old_code']}")
+
+    # The LSOA counts weight the old districts' shares of small areas in the most deprived
+    # tenth (covgap plan --deprivation). Checked: the IMD 2019 shares so combined equal the
+    # humaniverse package's own LAD 2023 aggregation from the LSOAs, to the 4 decimals the
+    # summaries give.
+    share19 = {r["Local Authority District code (2019)"]: float(r[IMD2019_SHARE]) for r in imd19}
+    agg23 = {r["ltla23_code"]: float(r["Proportion"])
+             for r in read_csv(shared / "deprivation" / "imd2019_england_lad23_aggregated.csv")}
+    worst = 0.0
+    for new in sorted({r["new_code"] for r in out_rows}):
+        olds = [r for r in out_rows if r["new_code"] == new]
+        combined = sum(share19[r["old_code"]] * int(r["lsoas_2011"]) for r in olds) / sum(
+            int(r["lsoas_2011"]) for r in olds)
+        worst = max(worst, abs(combined - agg23[new]))
+    check(worst < 0.0001, f"successors: combined IMD 2019 shares differ from the LAD 2023 aggregation by {worst}")
+
+    out_rows.sort(key=lambda r: r["old_code"])
     write_csv(out / "successors.csv", SUCCESSOR_COLUMNS, out_rows)
-    print(f"successors: {len(out_rows)} districts abolished in 2023 -> "
-          f"{len({r['new_code'] for r in out_rows})} new districts")
+    print(f"successors: {len(out_rows)} districts abolished in 2020, 2021 and 2023 -> "
+          f"{len({r['new_code'] for r in out_rows})} new districts; IMD 2019 shares combined by "
+          f"2011 LSOAs agree with the LAD 2023 aggregation to within {worst:.6f}")
 
 
 # --------------------------------------------------------------------------------------------

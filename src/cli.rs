@@ -707,7 +707,7 @@ fn plan(args: PlanArgs) -> i32 {
     record.note_more(plan_inputs);
     let input_paths = record.paths();
     // The deprivation table first: a bad one fails before the slower inputs are read.
-    let need = match covgap::read::deprivation::read_deprivation_tables(&need_inputs) {
+    let mut need = match covgap::read::deprivation::read_deprivation_tables(&need_inputs) {
         Ok(d) => d,
         Err(e) => return fail(&e),
     };
@@ -720,6 +720,17 @@ fn plan(args: PlanArgs) -> i32 {
             return fail(&e);
         }
     };
+    // A table in district codes from before 2020, 2021 or 2023: shares combined for the
+    // districts that replaced them (said only when the shares weigh anything).
+    let current: std::collections::HashSet<&str> =
+        study.areas.iter().map(|a| a.code.as_str()).collect();
+    let mut combining = Diagnostics::new();
+    need.combine_replaced(|c| current.contains(c), &mut combining);
+    if rank_by == RankBy::Need {
+        for p in combining.problems() {
+            diag.push(p.severity, &p.source, p.place, p.message.clone());
+        }
+    }
     let small = if small_inputs.is_empty() {
         None
     } else {

@@ -620,7 +620,7 @@ fn add_up_replaced(
 ) -> Option<String> {
     let named = Successor::old_named;
     let mut added: Vec<String> = Vec::new();
-    let mut olds_added = 0;
+    let mut olds_added: Vec<&Successor> = Vec::new();
     for (new, mut olds) in successors::by_new_district(replaced.values().copied()) {
         olds.sort_by(|a, b| a.old_code.cmp(&b.old_code));
         let given: Vec<(&Successor, Option<u64>)> = olds
@@ -659,7 +659,7 @@ fn add_up_replaced(
         if missing.is_empty() && suppressed.is_empty() {
             let sum: u64 = given.iter().filter_map(|(_, v)| *v).sum();
             f.values.insert(new.to_string(), Some(sum));
-            olds_added += olds.len();
+            olds_added.extend(olds.iter().copied());
             added.push(format!(
                 "{new_named} = {}",
                 olds.iter()
@@ -697,12 +697,13 @@ fn add_up_replaced(
     if added.is_empty() {
         return None;
     }
-    let since = all_since(replaced);
+    let since = all_since(olds_added.iter().copied());
     diag.note(
         label,
         None,
         format!(
-            "the table is in district codes from before {since}: the figures of {olds_added} abolished districts were added up for the {} that replaced them (data/successors.csv, from ONS's LAD 2022 to LAD 2023 lookup): {}",
+            "the table is in district codes from before {since}: the figures of {} abolished districts were added up for the {} that replaced them (data/successors.csv): {}",
+            olds_added.len(),
             added.len(),
             added.join("; ")
         ),
@@ -717,11 +718,13 @@ fn add_up_replaced(
     ))
 }
 
-/// The abolition dates among `replaced`, in words: "1 April 2023".
-fn all_since(replaced: &HashMap<&str, &Successor>) -> String {
-    let dates: std::collections::BTreeSet<String> =
-        replaced.values().map(|s| s.since_words()).collect();
-    dates.into_iter().collect::<Vec<_>>().join(" and ")
+/// The abolition dates of `olds`, in words, earliest first: "1 April 2020 and 1 April 2023".
+fn all_since<'a>(olds: impl IntoIterator<Item = &'a Successor>) -> String {
+    let dates: std::collections::BTreeMap<&str, String> = olds
+        .into_iter()
+        .map(|s| (s.since.as_str(), s.since_words()))
+        .collect();
+    dates.into_values().collect::<Vec<_>>().join(" and ")
 }
 
 /// A user's figures this many times the built-in ones for the same areas, or fewer than

@@ -18,9 +18,10 @@
 
 use std::collections::HashMap;
 
-use crate::error::{Error, Result};
+use crate::error::{Diagnostics, Error, Result};
 use crate::read::columns;
 use crate::read::figures::CODE_COLUMNS;
+use crate::read::successors::{self, Successor};
 use crate::read::Input;
 
 /// The deprivation figure for one district.
@@ -30,7 +31,8 @@ pub struct Deprivation {
     pub most_deprived_decile_share: f64,
     /// The index it comes from, e.g. "English Indices of Deprivation 2025 (IMD)".
     pub index: String,
-    /// The line of the table it is on, for messages.
+    /// The table it is in (its file, or the built-in table) and its line there, for messages.
+    pub table: String,
     pub line: u64,
 }
 
@@ -48,6 +50,114 @@ impl DeprivationTable {
     /// The figure for a district code, if the table has one.
     pub fn get(&self, code: &str) -> Option<&Deprivation> {
         self.districts.get(code)
+    }
+
+    /// For a table in district codes from before 2020, 2021 or 2023 (the English Indices of
+    /// Deprivation 2019 are published for the districts of 2019): the share of each district
+    /// that replaced others (of those `current` holds) is the share of all their small areas in
+    /// the most deprived tenth, the old districts' shares weighted by their 2011 LSOAs (the
+    /// small areas of the 2019 and 2015 indices; `data/successors.csv`), with a note giving
+    /// each. Only when the table gives every district it replaced and not the new one itself;
+    /// with some missing, a warning names them, and the new district has no share. Rows of
+    /// districts abolished are then dropped.
+    pub fn combine_replaced(&mut self, current: impl Fn(&str) -> bool, diag: &mut Diagnostics) {
+        let replaced = successors::replaced_in(&current);
+        let mut combined: Vec<String> = Vec::new();
+        let mut tables: Vec<String> = Vec::new();
+        let mut dates: std::collections::BTreeMap<String, String> = Default::default();
+        for (new, mut olds) in successors::by_new_district(replaced.values().copied()) {
+            olds.sort_by(|a, b| a.old_code.cmp(&b.old_code));
+            let given: Vec<(&Successor, &Deprivation)> = olds
+                .iter()
+                .filter_map(|s| self.districts.get(&s.old_code).map(|d| (*s, d)))
+                .collect();
+            let first = olds[0];
+            let new_named = format!("{} ({new})", first.new_name);
+            let named = |s: &[(&Successor, &Deprivation)]| {
+                s.iter()
+                    .map(|(s, d)| format!("{} ({}, line {})", s.old_name, s.old_code, d.line))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            if given.is_empty() {
+                continue;
+            }
+            let table = given[0].1.table.clone();
+            if self.districts.contains_key(new) {
+                diag.note(
+                    &table,
+                    None,
+                    format!(
+                        "rows for {}, abolished on {}, were ignored: the table gives {new_named}, which replaced them, itself",
+                        named(&given),
+                        first.since_words()
+                    ),
+                );
+                continue;
+            }
+            if given.len() < olds.len() {
+                let missing: Vec<String> = olds
+                    .iter()
+                    .filter(|s| !self.districts.contains_key(&s.old_code))
+                    .map(|s| s.old_named())
+                    .collect();
+                diag.warn(
+                    &table,
+                    None,
+                    format!(
+                        "the table is in district codes from before {}: {new_named} replaced {}, but with no row for {} their shares cannot be combined, so {} has no deprivation figure",
+                        first.since_words(),
+                        olds.iter().map(|s| s.old_named()).collect::<Vec<_>>().join(", "),
+                        missing.join(", "),
+                        first.new_name
+                    ),
+                );
+                continue;
+            }
+            let lsoas: u32 = given.iter().map(|(s, _)| s.lsoas_2011).sum();
+            let share = given
+                .iter()
+                .map(|(s, d)| d.most_deprived_decile_share * f64::from(s.lsoas_2011))
+                .sum::<f64>()
+                / f64::from(lsoas);
+            combined.push(format!(
+                "{new_named} {share:.4} = ({}) / {lsoas}",
+                given
+                    .iter()
+                    .map(|(s, d)| format!(
+                        "{} {} * {}",
+                        s.old_named(),
+                        d.most_deprived_decile_share,
+                        s.lsoas_2011
+                    ))
+                    .collect::<Vec<_>>()
+                    .join(" + ")
+            ));
+            for (s, d) in &given {
+                dates.insert(s.since.clone(), s.since_words());
+                if !tables.contains(&d.table) {
+                    tables.push(d.table.clone());
+                }
+            }
+            let mut row = given[0].1.clone();
+            row.most_deprived_decile_share = share;
+            self.districts.insert(new.to_string(), row);
+        }
+        for old in replaced.keys() {
+            self.districts.remove(*old);
+        }
+        if !combined.is_empty() {
+            diag.note(
+                &tables.join(" and "),
+                None,
+                format!(
+                    "the table is in district codes from before {}: the shares of the districts abolished were combined for the {} that replaced them, weighted by their 2011 LSOAs (data/successors.csv): {}",
+                    dates.into_values().collect::<Vec<_>>().join(" and "),
+                    combined.len(),
+                    combined.join("; ")
+                ),
+            );
+        }
     }
 }
 
@@ -77,33 +187,30 @@ pub const SHARE_COLUMNS: &[&str] = &[
 /// ```
 pub fn read_deprivation_tables(inputs: &[Input]) -> Result<DeprivationTable> {
     let mut all: Option<DeprivationTable> = None;
-    // The table each district's figure came from, for the message when another gives it too.
-    let mut from: HashMap<String, String> = HashMap::new();
     for input in inputs {
         let table = read_deprivation(input)?;
+        let Some(so_far) = all.as_mut() else {
+            all = Some(table);
+            continue;
+        };
         let mut codes: Vec<&String> = table.districts.keys().collect();
         codes.sort();
-        if let Some(code) = codes.iter().find(|c| from.contains_key(**c)) {
-            let first = &all.as_ref().expect("a table read before").districts[*code];
+        if let Some(code) = codes
+            .into_iter()
+            .find(|c| so_far.districts.contains_key(*c))
+        {
+            let first = &so_far.districts[code];
             return Err(Error::Format {
                 path: input.path_for_errors(),
                 message: format!(
                     "line {}: {code} is in {} too (line {}); give each district's figure in one table only",
-                    table.districts[*code].line, from[*code], first.line
+                    table.districts[code].line, first.table, first.line
                 ),
             });
         }
-        for code in codes {
-            from.insert(code.clone(), table.source.clone());
-        }
-        match all.as_mut() {
-            None => all = Some(table),
-            Some(so_far) => {
-                so_far.source = format!("{} and {}", so_far.source, table.source);
-                so_far.built_in = false;
-                so_far.districts.extend(table.districts);
-            }
-        }
+        so_far.source = format!("{} and {}", so_far.source, table.source);
+        so_far.built_in = false;
+        so_far.districts.extend(table.districts);
     }
     all.ok_or_else(|| Error::Plan("no deprivation table was given".to_string()))
 }
@@ -197,6 +304,7 @@ pub fn read_deprivation(input: &Input) -> Result<DeprivationTable> {
             Deprivation {
                 most_deprived_decile_share: share,
                 index,
+                table: input.label(),
                 line,
             },
         );
@@ -312,6 +420,80 @@ mod tests {
                 "imd2019_england_lad19_file10_summaries_first4.csv: line 2: E06000001 is in "
             ) && e.contains("imd2025_england_lad24_file10_summaries_first4.csv too (line 2)"),
             "{e}"
+        );
+    }
+
+    /// England's 2019 summaries for the 28 districts abolished since 2019, against the
+    /// current districts: each of the 7 new districts' shares as the humaniverse/IMD package's
+    /// own aggregation of the LSOAs to the districts of 2023 gives it
+    /// (`../shared/data/deprivation/imd2019_england_lad23_aggregated.csv`, "Proportion"), to
+    /// the 4 decimals of the summaries; the old rows are gone; one note gives the sums.
+    #[test]
+    fn shares_in_2019_codes_combine_as_the_small_areas_do() {
+        let mut t = read_deprivation(&published(
+            "imd2019_england_lad19_file10_summaries_abolished.csv",
+        ))
+        .unwrap();
+        let current = read_deprivation(&crate::builtin::deprivation()).unwrap();
+        let mut diag = Diagnostics::new();
+        t.combine_replaced(|c| current.districts.contains_key(c), &mut diag);
+        let aggregated = [
+            ("E06000060", 0.0),
+            ("E06000061", 0.0567010309278351),
+            ("E06000062", 0.0570175438596491),
+            ("E06000063", 0.0790960451977401),
+            ("E06000064", 0.0833333333333333),
+            ("E06000065", 0.0294906166219839),
+            ("E06000066", 0.0275229357798165),
+        ];
+        let mut codes: Vec<&String> = t.districts.keys().collect();
+        codes.sort();
+        assert_eq!(codes, aggregated.map(|(c, _)| c));
+        for (code, want) in aggregated {
+            let got = t.districts[code].most_deprived_decile_share;
+            assert!((got - want).abs() < 0.00005, "{code}: {got} against {want}");
+        }
+        let notes = diag.problems();
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(
+            notes[0].message.starts_with("the table is in district codes from before 1 April 2020 and 1 April 2021 and 1 April 2023: the shares of the districts abolished were combined for the 7 that replaced them")
+                && notes[0].message.contains("North Northamptonshire (E06000061) 0.0567 = (Corby (E07000150) 0.0976 * 41 + East Northamptonshire (E07000152) 0 * 49 + Kettering (E07000153) 0.0702 * 57 + Wellingborough (E07000156) 0.0638 * 47) / 194"),
+            "{}",
+            notes[0].message
+        );
+    }
+
+    /// With one old district missing, the new district has no share (a warning names what is
+    /// missing); with the new district given too, its own row is used (a note).
+    #[test]
+    fn shares_in_old_codes_are_combined_only_when_all_are_given() {
+        let current = read_deprivation(&crate::builtin::deprivation()).unwrap();
+        let is_current = |c: &str| current.districts.contains_key(c);
+        let mut t = read_text(
+            "code,most_deprived_decile_share\nE07000150,0.1\nE07000152,0\nE07000153,0.07\nE07000151,0.02\nE07000154,0.09\nE07000155,0\nE06000062,0.5\n",
+        )
+        .unwrap();
+        let mut diag = Diagnostics::new();
+        t.combine_replaced(is_current, &mut diag);
+        assert_eq!(t.districts.len(), 1);
+        assert_eq!(t.get("E06000062").unwrap().most_deprived_decile_share, 0.5);
+        let messages: Vec<(crate::error::Severity, &str)> = diag
+            .problems()
+            .iter()
+            .map(|p| (p.severity, p.message.as_str()))
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                (
+                    crate::error::Severity::Warning,
+                    "the table is in district codes from before 1 April 2021: North Northamptonshire (E06000061) replaced Corby (E07000150), East Northamptonshire (E07000152), Kettering (E07000153), Wellingborough (E07000156), but with no row for Wellingborough (E07000156) their shares cannot be combined, so North Northamptonshire has no deprivation figure"
+                ),
+                (
+                    crate::error::Severity::Note,
+                    "rows for Daventry (E07000151, line 5), Northampton (E07000154, line 6), South Northamptonshire (E07000155, line 7), abolished on 1 April 2021, were ignored: the table gives West Northamptonshire (E06000062), which replaced them, itself"
+                ),
+            ]
         );
     }
 

@@ -1,15 +1,19 @@
-//! Districts abolished since older ONS codes were current, and the district that replaced
-//! each: the 17 districts of Cumbria, North Yorkshire and Somerset merged into four unitary
-//! authorities on 1 April 2023 (`data/successors.csv`, from ONS's LAD 2022 to LAD 2023
-//! lookup).
+//! Districts abolished since the codes of April 2019, and the district that replaced each
+//! (`data/successors.csv`): the 4 districts of Buckinghamshire merged on 1 April 2020, the 7 of
+//! Northamptonshire merged into two on 1 April 2021, and the 17 of Cumbria, North Yorkshire and
+//! Somerset merged into four on 1 April 2023 (from ONS's LAD 2022 to LAD 2023 lookup; the
+//! earlier ones checked against ONS's LSOA 2011 lookup and the IMD 2019 district summaries, see
+//! `data/SOURCES.md`).
 //!
-//! ONS tables published before then (mid-2020 and mid-2021 population estimates, births by
-//! district for 2021 and 2022) and team lists written from them use the old codes. Read
-//! against current boundaries:
+//! ONS tables published before then (mid-2019 to mid-2021 population estimates, births by
+//! district for 2019 to 2022, the English Indices of Deprivation 2019) and team lists written
+//! from them use the old codes. Read against current boundaries:
 //! - figures for every district a new one replaced are added up for it, when the table does
 //!   not give the new district itself (see `load`);
 //! - a team serving an abolished district counts for the district that replaced it, with a
-//!   note, as the whole district.
+//!   note, as the whole district;
+//! - a deprivation table's shares for the districts a new one replaced are combined for it,
+//!   weighted by their 2011 LSOAs (see `read::deprivation`).
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
@@ -25,6 +29,10 @@ pub struct Successor {
     pub new_name: String,
     /// The date the old district was abolished, as ISO 8601 (`2023-04-01`).
     pub since: String,
+    /// Its lower layer super output areas of 2011 (the small areas the English Indices of
+    /// Deprivation 2019 and 2015 are given on), which weight its share of them in the most
+    /// deprived tenth when shares are combined for the new district.
+    pub lsoas_2011: u32,
 }
 
 impl Successor {
@@ -71,7 +79,7 @@ impl Successor {
 /// # Examples
 /// ```
 /// let all = covgap::read::successors::all();
-/// assert_eq!(all.len(), 17);
+/// assert_eq!(all.len(), 28);
 /// let craven = all.iter().find(|s| s.old_code == "E07000163").unwrap();
 /// assert_eq!((craven.new_code.as_str(), craven.new_name.as_str()), ("E06000065", "North Yorkshire"));
 /// assert_eq!(craven.since_words(), "1 April 2023");

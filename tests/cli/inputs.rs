@@ -243,7 +243,7 @@ mod births {
         use super::*;
         use crate::default_run;
 
-        const ADDED_UP: &str = "the table is in district codes from before 1 April 2023: the figures of 17 abolished districts were added up for the 4 that replaced them (data/successors.csv, from ONS's LAD 2022 to LAD 2023 lookup): Cumberland (E06000063) = Allerdale (E07000026) + Carlisle (E07000028) + Copeland (E07000029); Westmorland and Furness (E06000064) = Barrow-in-Furness (E07000027) + Eden (E07000030) + South Lakeland (E07000031); North Yorkshire (E06000065) = Craven (E07000163) + Hambleton (E07000164) + Harrogate (E07000165) + Richmondshire (E07000166) + Ryedale (E07000167) + Scarborough (E07000168) + Selby (E07000169); Somerset (E06000066) = Mendip (E07000187) + Sedgemoor (E07000188) + South Somerset (E07000189) + Somerset West and Taunton (E07000246)";
+        const ADDED_UP: &str = "the table is in district codes from before 1 April 2023: the figures of 17 abolished districts were added up for the 4 that replaced them (data/successors.csv): Cumberland (E06000063) = Allerdale (E07000026) + Carlisle (E07000028) + Copeland (E07000029); Westmorland and Furness (E06000064) = Barrow-in-Furness (E07000027) + Eden (E07000030) + South Lakeland (E07000031); North Yorkshire (E06000065) = Craven (E07000163) + Hambleton (E07000164) + Harrogate (E07000165) + Richmondshire (E07000166) + Ryedale (E07000167) + Scarborough (E07000168) + Selby (E07000169); Somerset (E06000066) = Mendip (E07000187) + Sedgemoor (E07000188) + South Somerset (E07000189) + Somerset West and Taunton (E07000246)";
 
         #[test]
         fn give_the_built_in_figures_for_every_district() {

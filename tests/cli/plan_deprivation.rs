@@ -316,3 +316,52 @@ fn a_district_in_two_of_the_tables_given_is_refused() {
     );
     assert!(!dir.path().join("out").exists(), "something was written");
 }
+
+/// A UK table in the district codes of 2019 (England's IMD 2019 for the 28 districts abolished
+/// since, the built-in shares for the rest), against the built-in districts: the plan runs,
+/// each district made since 2019 has its old districts' shares combined by their 2011 LSOAs
+/// (as in the exported instance), and the note saying so is on stderr and in `run.json`.
+#[test]
+fn a_table_in_2019_codes_is_combined_for_the_districts_made_since() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = covgap_at(&dir)
+        .args(["plan", "--out", "out", "--add", "3", "--deprivation"])
+        .arg(fixture("deprivation/built_in_in_2019_codes.csv"))
+        .args(["--export-instance", "inst.json"])
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    let note = "the table is in district codes from before 1 April 2020 and 1 April 2021 and 1 April 2023: the shares of the districts abolished were combined for the 7 that replaced them, weighted by their 2011 LSOAs (data/successors.csv): Buckinghamshire (E06000060) 0.0000 = ";
+    assert!(stderr.contains(note), "{stderr}");
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("inst.json")).unwrap()).unwrap();
+    let share = |code: &str| {
+        doc["demand"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["code"] == code)
+            .unwrap_or_else(|| panic!("no {code}"))["deprivation"]
+            .as_f64()
+            .unwrap()
+    };
+    // (0.0976 * 41 + 0 * 49 + 0.0702 * 57 + 0.0638 * 47) / 194
+    assert!((share("E06000061") - 0.056709).abs() < 0.000001);
+    // Not an abolished district: its own row.
+    assert_eq!(share("E06000002"), 0.5);
+    let run: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("out/run.json")).unwrap()).unwrap();
+    assert!(
+        run["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["severity"] == "note"
+                && p["message"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("the table is in district codes from before 1 April 2020")),
+        "{}",
+        run["problems"]
+    );
+}
