@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use crate::builtin;
 use crate::crs::{self, Crs, Located};
-use crate::error::{Diagnostics, Error, Place, Result};
+use crate::error::{Diagnostics, Error, Place, Result, Severity};
 use crate::index::AreaIndex;
 use crate::land::{Across, Land};
 use crate::model::{
@@ -426,13 +426,23 @@ fn load_areas(
         );
     }
     if with_figure == 0 {
+        // When rows for the areas were refused, the errors above say why; "no figure matched"
+        // would send the user looking at the codes.
+        let refused = diag
+            .problems()
+            .iter()
+            .any(|p| p.severity == Severity::Error && p.source == flabel);
         diag.error(
             &flabel,
             None,
-            format!(
-                "no figure matched any area code in the boundaries (codes in column {:?})",
-                figures.code_column
-            ),
+            if refused {
+                "no area in the boundaries has a usable figure: the rows for them have the errors above".to_string()
+            } else {
+                format!(
+                    "no figure matched any area code in the boundaries (codes in column {:?})",
+                    figures.code_column
+                )
+            },
         );
     }
     if inputs.births.is_some() {

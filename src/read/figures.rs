@@ -407,7 +407,8 @@ pub fn read_figures_in(
     let mut first_line: HashMap<String, u64> = HashMap::new();
     let mut ignored: BTreeMap<String, String> = BTreeMap::new();
     // A figure such as 1234.000 or 974.5 shows the column's points are decimal points, so
-    // 974.000 beside it is 974, as a `%.3f` export writes it, not 974,000.
+    // 974.000 beside it is 974, as a `%.3f` export writes it, not 974,000. One such as 7.084
+    // shows nothing: it may be 7,084 too.
     let points_are_decimal = rows.iter().skip(hi + 1).any(|(_, c)| {
         c.get(fi).is_some_and(|v| {
             v.contains('.') && !point_may_separate_thousands(v) && parse_number(v).is_some()
@@ -552,14 +553,17 @@ pub fn read_figures_in(
             diag.warn(&label, place, format!("{code}: figure is suppressed ({raw:?}); the area has no figure and is left out of totals"));
             None
         } else if !points_are_decimal && point_may_separate_thousands(raw) {
+            let (decimal, thousands) = crate::read::thousands_readings(raw);
+            let could_be = match decimal {
+                Some(d) => format!("could be {d} (a decimal point) or {thousands}"),
+                None => format!("could be {thousands}"),
+            };
             diag.error(
                 &label,
                 place,
                 format!(
-                    "{code}: figure {raw:?} in column {:?} could be {} (a decimal point) or {} (a point between thousands, as much of Europe writes them); write it without the point, or with a comma for thousands",
+                    "{code}: figure {raw:?} in column {:?} {could_be} (a point between thousands, as much of Europe writes them); write it without the point, or with a comma for thousands",
                     header[fi].trim(),
-                    raw.trim().split('.').next().unwrap_or(""),
-                    crate::write::thousands(raw.trim().replace('.', "").parse().unwrap_or(0)),
                 ),
             );
             continue;

@@ -80,29 +80,55 @@ impl Input {
     }
 }
 
-/// Whether `raw` reads as a whole number only with a point between thousands, as much of
-/// Europe writes them: `1.000`, `15.000` (one thousand, fifteen thousand) would otherwise be
-/// read as 1 and 15. The figures reader asks only when no other figure in the column shows
-/// its points to be decimal points (`1234.000`, `974.5`).
+/// Whether `raw` may be a whole number written with points between thousands, as much of
+/// Europe writes them: `1.000`, `7.084`, `1.234.567` (one thousand, seven thousand and
+/// eighty-four, ...), which would otherwise be read as 1 and 7.084 (or not at all). That is: one
+/// to three digits (not a lone 0), then groups of a point and three digits. The figures reader
+/// asks only when no other figure in the column shows its points to be decimal points
+/// (`1234.000`, `974.5`, `12.25`).
 ///
 /// # Examples
 /// ```
 /// use covgap::read::point_may_separate_thousands;
 /// assert!(point_may_separate_thousands("1.000"));
 /// assert!(point_may_separate_thousands(" 15.000 "));
+/// assert!(point_may_separate_thousands("7.084"));
+/// assert!(point_may_separate_thousands("1.234.567"));
 /// assert!(!point_may_separate_thousands("974.0"));
+/// assert!(!point_may_separate_thousands("7.08"));
 /// assert!(!point_may_separate_thousands("1000.000"));
 /// assert!(!point_may_separate_thousands("1000"));
 /// assert!(!point_may_separate_thousands("0.000"));
+/// assert!(!point_may_separate_thousands("1.234.56"));
 /// ```
 pub fn point_may_separate_thousands(raw: &str) -> bool {
     let t = raw.trim_matches(|c: char| c.is_whitespace() || c == '"');
-    t.split_once('.').is_some_and(|(whole, frac)| {
-        (1..=3).contains(&whole.len())
-            && whole != "0"
-            && whole.bytes().all(|b| b.is_ascii_digit())
-            && frac == "000"
-    })
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let mut parts = t.split('.');
+    let whole = parts.next().unwrap_or("");
+    let mut groups = parts.peekable();
+    (1..=3).contains(&whole.len())
+        && whole != "0"
+        && digits(whole)
+        && groups.peek().is_some()
+        && groups.all(|g| g.len() == 3 && digits(g))
+}
+
+/// The two readings of a figure [`point_may_separate_thousands`] holds ambiguous, for
+/// messages: with a decimal point (`1.000` is 1, `7.084` is 7.084) and with points between
+/// thousands (1,000 and 7,084). The first is `None` when there is more than one point.
+pub fn thousands_readings(raw: &str) -> (Option<String>, String) {
+    let t = raw.trim_matches(|c: char| c.is_whitespace() || c == '"');
+    let decimal = match t.split_once('.') {
+        Some((whole, frac)) if !frac.contains('.') => Some(if frac.bytes().all(|b| b == b'0') {
+            whole.to_string()
+        } else {
+            t.to_string()
+        }),
+        _ => None,
+    };
+    let whole: u64 = t.replace('.', "").parse().unwrap_or(0);
+    (decimal, crate::write::thousands(whole))
 }
 
 /// What to add to a "not a number" message for `texts` that hold a comma: a comma separates

@@ -498,6 +498,21 @@ mod births {
         assert_eq!(c.error_lines().len(), 4, "{}", c.stderr);
         assert!(!c.stderr.contains("line 5"), "{}", c.stderr);
     }
+
+    #[test]
+    fn a_column_written_with_points_between_thousands_is_not_read_as_decimals() {
+        // 1.784 and the others used to count as decimal points, so 1.000 was read as 1 birth.
+        let p = fixture("births/points_between_thousands_throughout.csv");
+        let c = rejects(
+            &["--boundaries", &oxon(), "--births", &p],
+            &[
+                &format!("{p}, line 2: E07000177: figure \"1.784\" in column \"births\" could be 1.784 (a decimal point) or 1,784 (a point between thousands, as much of Europe writes them)"),
+                &format!("{p}, line 6: E07000181: figure \"1.000\" in column \"births\" could be 1 (a decimal point) or 1,000"),
+                &format!("{p}: no area in the boundaries has a usable figure: the rows for them have the errors above"),
+            ],
+        );
+        assert_eq!(c.error_lines().len(), 6, "{}", c.stderr);
+    }
 }
 
 mod teams {
