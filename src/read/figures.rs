@@ -130,6 +130,126 @@ pub fn workbook_sheets(path: &std::path::Path) -> Result<Vec<(String, Rows)>> {
     Ok(out)
 }
 
+/// Why no header row holds both columns, as exactly as the first rows show it: a file
+/// separated by semicolons or tabs (as Excel saves CSV in much of Europe); the code column
+/// found (its line) with no figure column, or the reverse; a column named with a flag that
+/// no row has; and, when the figure column is missing, a column of the other measure's
+/// figure (`--measure age0` for a table of the population aged 0, say).
+fn no_columns_found(
+    rows: &Rows,
+    opts: &FigureOptions,
+    flags: &ColumnFlags,
+    code_columns: &[&str],
+    figure_columns: &[&str],
+) -> String {
+    let first = &rows[0];
+    if first.1.len() == 1 {
+        let cell = &first.1[0];
+        for (sep, name) in [(';', "semicolons (;)"), ('\t', "tabs")] {
+            if cell.contains(sep) {
+                return format!(
+                    "no usable figures: line {} is one field holding {name}: the file is separated by {name}, not commas, as Excel saves \"CSV\" in much of Europe; save it again as \"CSV UTF-8 (Comma delimited)\", or export it with commas",
+                    first.0
+                );
+            }
+        }
+    }
+    let head: Vec<&(u64, Vec<String>)> = rows.iter().take(30).collect();
+    let code_at = |cells: &[String]| match &opts.code_column {
+        Some(n) => columns::find_named(cells, n),
+        None => columns::find(cells, code_columns),
+    };
+    let fig_at = |cells: &[String]| match &opts.figure_column {
+        Some(n) => columns::find_named(cells, n),
+        None => columns::find(cells, figure_columns),
+    };
+    // A long header (a column for every year of age) is cut short.
+    let list = |cells: &[String]| {
+        if cells.len() <= 16 {
+            columns::list(cells)
+        } else {
+            format!(
+                "{}, ... ({} columns)",
+                columns::list(&cells[..12]),
+                cells.len()
+            )
+        }
+    };
+    let wanted_code = opts
+        .code_column
+        .clone()
+        .map(|c| format!("column {c:?} (named with {})", flags.code))
+        .unwrap_or_else(|| format!("area code column ({}, ...)", flags.code_examples));
+    let wanted_fig = opts
+        .figure_column
+        .clone()
+        .map(|c| format!("column {c:?} (named with {})", flags.figure))
+        .unwrap_or_else(|| {
+            format!(
+                "figure column ({})",
+                figure_columns
+                    .iter()
+                    .take(4)
+                    .map(|c| format!("{c:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        });
+    let other_measure = |cells: &[String]| -> Option<String> {
+        if opts.figure_column.is_some() {
+            return None;
+        }
+        let (others, flag) = if figure_columns == BIRTHS_COLUMNS {
+            (AGE0_COLUMNS, "--measure age0")
+        } else if figure_columns == AGE0_COLUMNS {
+            (BIRTHS_COLUMNS, "--measure births")
+        } else {
+            return None;
+        };
+        let specific: Vec<&str> = others
+            .iter()
+            .copied()
+            .filter(|c| !GENERIC_FIGURE_COLUMNS.contains(c))
+            .collect();
+        columns::find(cells, &specific).map(|i| {
+            format!(
+                "; it has {:?}, a figure of the other measure: give {flag} to read it",
+                cells[i].trim()
+            )
+        })
+    };
+    if let Some((line, cells, c)) = head
+        .iter()
+        .find_map(|(l, cells)| code_at(cells).map(|c| (*l, cells, c)))
+    {
+        return format!(
+            "no usable figures: found the area code column {:?} on line {line}, but no {wanted_fig} there or above{}; line {line} has {}; name the figure column with {}",
+            cells[c].trim(),
+            other_measure(cells).unwrap_or_default(),
+            list(cells),
+            flags.figure
+        );
+    }
+    if let Some((line, cells, f)) = head
+        .iter()
+        .find_map(|(l, cells)| fig_at(cells).map(|f| (*l, cells, f)))
+    {
+        return format!(
+            "no usable figures: found the figure column {:?} on line {line}, but no {wanted_code} there or above; line {line} has {}; name the code column with {}",
+            cells[f].trim(),
+            list(cells),
+            flags.code
+        );
+    }
+    format!(
+        "no usable figures: could not find an {wanted_code} or a {wanted_fig} in the first rows{}; the first row has {}; name the columns with {} and {}",
+        other_measure(&first.1).unwrap_or_default(),
+        list(&first.1),
+        flags.code,
+        flags.figure
+    )
+}
+
 /// The header row: the first of the first 30 rows in which both the code and the figure
 /// column can be found. Returns (row index, code column, figure column).
 fn find_header(
@@ -353,31 +473,12 @@ pub fn read_figures_in(
     // columns can be found.
     let found = find_header(&rows, opts, code_columns, figure_columns);
     let Some((hi, ci, fi)) = found else {
-        let headers = columns::list(&rows[0].1);
-        let wanted_code = opts
-            .code_column
-            .clone()
-            .map(|c| format!("{c:?}"))
-            .unwrap_or_else(|| format!("an area code column ({}, ...)", flags.code_examples));
-        let wanted_fig = opts
-            .figure_column
-            .clone()
-            .map(|c| format!("{c:?}"))
-            .unwrap_or_else(|| {
-                format!(
-                    "a figure column ({})",
-                    figure_columns
-                        .iter()
-                        .take(4)
-                        .map(|c| format!("{c:?}"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            });
-        return Err(format_err(format!(
-            "no usable figures: could not find {wanted_code} and {wanted_fig} in the first rows; \
-             the first row has {headers}; name the columns with {} and {}",
-            flags.code, flags.figure
+        return Err(format_err(no_columns_found(
+            &rows,
+            opts,
+            &flags,
+            code_columns,
+            figure_columns,
         )));
     };
     let header = &rows[hi].1;

@@ -440,7 +440,32 @@ mod births {
                 "--births-column",
                 "Live births",
             ],
-            &[&p, "could not find", "\"Live births\"", "\"Population\""],
+            &[
+                &p,
+                "found the area code column \"Area code\" on line 1, but no column \"Live births\" (named with --births-column) there or above; line 1 has \"Area code\", \"Area name\", \"Population\"",
+            ],
+        );
+    }
+
+    #[test]
+    fn a_table_of_the_other_measure_says_which_measure_reads_it() {
+        let p = fixture("births/age0_column_only.csv");
+        rejects(
+            &["--boundaries", &oxon(), "--births", &p],
+            &[
+                &p,
+                "found the area code column \"code\" on line 1, but no figure column",
+                "it has \"age_0\", a figure of the other measure: give --measure age0 to read it",
+            ],
+        );
+    }
+
+    #[test]
+    fn a_table_separated_by_semicolons_says_so() {
+        let p = fixture("births/semicolon_separated.csv");
+        rejects(
+            &["--boundaries", &oxon(), "--births", &p],
+            &[&p, "no usable figures: line 1 is one field holding semicolons (;): the file is separated by semicolons (;), not commas, as Excel saves \"CSV\" in much of Europe"],
         );
     }
 

@@ -555,7 +555,10 @@ mod births {
         );
         let plain = crate::run(&["--boundaries", &oxon_wgs84(), "--births", &births]);
         assert_eq!(plain.code, 1);
-        plain.assert_stderr_has(&["could not find an area code column", "--births-code-column"]);
+        plain.assert_stderr_has(&[
+            "found the figure column \"Live births\" on line 1, but no area code column (\"Area code\", \"code\", \"LAD24CD\", ...) there or above; line 1 has \"District ref\"",
+            "name the code column with --births-code-column",
+        ]);
     }
 }
 
