@@ -30,7 +30,7 @@ use crate::error::{Diagnostics, Error, Place, Result};
 use crate::index::{AreaIndex, CellMap, EdgeCache, EdgeIndex};
 use crate::model::Study;
 use crate::read::points::{Chunk, Chunker, PointColumns, PointGiven, PointLayout};
-use crate::read::postcodes::{lookup_postcodes, postcode_key, Outcodes};
+use crate::read::postcodes::{lookup_postcodes, postcode_key, Found, Outcodes};
 use crate::read::teams::BaseGiven;
 use crate::read::text::open_stream;
 use crate::write::tables::csv_field;
@@ -393,7 +393,7 @@ struct Ctx<'a, 'b> {
     layout: &'b PointLayout,
     /// Indices of the input columns copied to the output.
     keep: &'b [usize],
-    found: &'b HashMap<String, (f64, f64)>,
+    found: &'b Found,
     outcodes: &'b Outcodes,
     /// Whether a postcode directory was given (then a postcode missing from it is not placed).
     have_directory: bool,
@@ -419,12 +419,17 @@ impl Ctx<'_, '_> {
                 Ok((Coord { x: *e, y: *n }, true, LocatedBy::EastingNorthing))
             }
             PointGiven::Postcode(BaseGiven::Postcode(pc)) => {
-                if let Some(&(x, y)) = self.found.get(&postcode_key(pc)) {
+                let key = postcode_key(pc);
+                if let Some(&(x, y)) = self.found.located.get(&key) {
                     return Ok((Coord { x, y }, false, LocatedBy::Postcode));
                 }
                 let outward = pc.split(' ').next().unwrap_or("");
                 if self.have_directory {
-                    return Err(format!("postcode {pc} is not in the postcode directory"));
+                    return Err(if self.found.unlocated.contains(&key) {
+                        format!("postcode {pc} is in the postcode directory with no grid reference")
+                    } else {
+                        format!("postcode {pc} is not in the postcode directory")
+                    });
                 }
                 match self.outcodes.get(outward) {
                     Some((x, y)) => Ok((Coord { x, y }, false, LocatedBy::PostcodeDistrict)),
@@ -763,7 +768,7 @@ struct OpenPoints {
     /// Worker threads asked for (`--threads`; `None` for one per core).
     threads: Option<usize>,
     layout: PointLayout,
-    found: HashMap<String, (f64, f64)>,
+    found: Found,
     outcodes: Outcodes,
     /// Bytes taken from the file so far, for progress.
     counter: std::sync::Arc<std::sync::atomic::AtomicU64>,
@@ -776,12 +781,12 @@ impl OpenPoints {
             Some(dir) => {
                 let wanted = wanted_postcodes(input)?;
                 if wanted.is_empty() {
-                    HashMap::new()
+                    Found::default()
                 } else {
                     lookup_postcodes(dir, &wanted)?
                 }
             }
-            None => HashMap::new(),
+            None => Found::default(),
         };
         let outcodes = Outcodes::read(&crate::builtin::outcodes())?;
         let counter = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));

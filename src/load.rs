@@ -19,7 +19,7 @@ use crate::model::{
 use crate::read::boundaries::{read_boundaries, BoundaryOptions};
 use crate::read::figures::Figures;
 use crate::read::figures::{read_figures, FigureOptions, AGE0_COLUMNS, BIRTHS_COLUMNS};
-use crate::read::postcodes::{lookup_postcodes, postcode_key, Outcodes};
+use crate::read::postcodes::{lookup_postcodes, month_words, postcode_key, Found, Outcodes};
 use crate::read::successors::{self, Successor};
 use crate::read::teams::{read_teams, BaseGiven, TeamColumns};
 use crate::read::Input;
@@ -1241,8 +1241,18 @@ pub fn resolve_teams(
                                 text = row.base_label.clone();
                             }
                         }
-                        if fell_back {
+                        let listed = |f: &Found| f.unlocated.contains(&postcode_key(&text));
+                        if fell_back && found.as_ref().is_some_and(listed) {
+                            diag.warn(&label, place, format!("{}: postcode {text} is in the postcode directory with no grid reference (as a few new and non-geographic postcodes are), so it is placed at its postcode district's centroid", row.name));
+                        } else if fell_back {
                             diag.warn(&label, place, format!("{}: postcode {text} placed at its postcode district's centroid (give --postcodes FILE, the ONS Postcode Directory, for the exact place)", row.name));
+                        } else if let Some(end) = match given {
+                            BaseGiven::Postcode(pc) => found
+                                .as_ref()
+                                .and_then(|f| f.terminated.get(&postcode_key(pc))),
+                            _ => None,
+                        } {
+                            diag.note(&label, place, format!("{}: postcode {text} was terminated in {} (no longer in use); it is placed where the postcode directory last put it", row.name, month_words(end)));
                         }
                         Some(Base {
                             at,
@@ -1434,7 +1444,7 @@ pub fn resolve_teams(
 /// postcode fell back to its district.
 fn locate_base(
     given: &BaseGiven,
-    found: Option<&HashMap<String, (f64, f64)>>,
+    found: Option<&Found>,
     have_directory: bool,
     outcodes: &Outcodes,
 ) -> std::result::Result<(Located, Precision, String, bool), String> {
@@ -1453,7 +1463,8 @@ fn locate_base(
             false,
         )),
         BaseGiven::Postcode(pc) => {
-            if let Some(&(lon, lat)) = found.and_then(|f| f.get(&postcode_key(pc))) {
+            let key = postcode_key(pc);
+            if let Some(&(lon, lat)) = found.and_then(|f| f.located.get(&key)) {
                 return Ok((
                     Located::from_wgs84(lon, lat).map_err(proj)?,
                     Precision::Postcode,
@@ -1461,8 +1472,10 @@ fn locate_base(
                     false,
                 ));
             }
-            if have_directory {
-                return Err(format!("postcode {pc} is not in the postcode directory given with --postcodes (terminated, mistyped, or not a UK postcode)"));
+            // Listed without a grid reference: placed by its district, as without a directory.
+            let unlocated = found.is_some_and(|f| f.unlocated.contains(&key));
+            if have_directory && !unlocated {
+                return Err(format!("postcode {pc} is not in the postcode directory given with --postcodes (mistyped, newer than the directory, or not a UK postcode)"));
             }
             let outward = pc.split(' ').next().unwrap_or("");
             match outcodes.get(outward) {

@@ -64,14 +64,24 @@ impl Outcodes {
     }
 }
 
+/// What the postcode directory says of the postcodes looked up.
+#[derive(Debug, Clone, Default)]
+pub struct Found {
+    /// WGS84 longitude/latitude of each postcode with a grid reference (by [`postcode_key`]).
+    pub located: HashMap<String, (f64, f64)>,
+    /// Postcodes the directory lists with no grid reference (ONSPD's latitude 99.999999, or
+    /// none): a few new, non-geographic and Channel Islands ones.
+    pub unlocated: HashSet<String>,
+    /// Postcodes no longer in use, with the month ONS gives for their end (`doterm`,
+    /// `200112`): the directory keeps them with their last location.
+    pub terminated: HashMap<String, String>,
+}
+
 /// Looks up the `wanted` postcodes in an ONS Postcode Directory CSV, streaming the file so
-/// that the 2.7 million rows never sit in memory. Returns WGS84 longitude/latitude for each
-/// postcode found. Columns are found by header: `pcds`/`pcd`/`pcd7`/`postcode`, and
-/// `lat`/`latitude`, `long`/`longitude`.
-pub fn lookup_postcodes(
-    path: &std::path::Path,
-    wanted: &HashSet<String>,
-) -> Result<HashMap<String, (f64, f64)>> {
+/// that the 2.7 million rows never sit in memory. Columns are found by header:
+/// `pcds`/`pcd`/`pcd7`/`postcode`, `lat`/`latitude`, `long`/`longitude`, and `doterm` (when
+/// there is one) for the date a postcode was terminated.
+pub fn lookup_postcodes(path: &std::path::Path, wanted: &HashSet<String>) -> Result<Found> {
     let err = |m: String| Error::Format {
         path: path.to_path_buf(),
         message: m,
@@ -94,7 +104,8 @@ pub fn lookup_postcodes(
             columns::list(&headers)
         )));
     };
-    let mut found = HashMap::new();
+    let termi = columns::find(&headers, &["doterm"]);
+    let mut found = Found::default();
     let mut rec = csv::ByteRecord::new();
     while r
         .read_byte_record(&mut rec)
@@ -109,20 +120,54 @@ pub fn lookup_postcodes(
         if !wanted.contains(&key) {
             continue;
         }
-        let num = |i: usize| {
-            rec.get(i)
-                .and_then(|b| std::str::from_utf8(b).ok())
-                .and_then(parse_number)
-        };
-        if let (Some(lat), Some(lon)) = (num(lati), num(loni)) {
+        let text = |i: usize| rec.get(i).and_then(|b| std::str::from_utf8(b).ok());
+        let num = |i: usize| text(i).and_then(parse_number);
+        if let Some(end) = termi
+            .and_then(text)
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            found.terminated.insert(key.clone(), end.to_string());
+        }
+        match (num(lati), num(loni)) {
             // ONSPD marks postcodes with no grid reference with latitude 99.999999.
-            if lat.abs() <= 90.0 {
-                found.insert(key, (lon, lat));
+            (Some(lat), Some(lon)) if lat.abs() <= 90.0 => {
+                found.located.insert(key, (lon, lat));
+            }
+            _ => {
+                found.unlocated.insert(key);
             }
         }
-        if found.len() == wanted.len() {
+        if found.located.len() + found.unlocated.len() == wanted.len() {
             break;
         }
     }
     Ok(found)
+}
+
+/// "December 2001" for ONSPD's `200112`; the text as given otherwise.
+pub fn month_words(yyyymm: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    match (
+        yyyymm.get(..4),
+        yyyymm.get(4..).and_then(|m| m.parse::<usize>().ok()),
+    ) {
+        (Some(y), Some(m)) if yyyymm.len() == 6 && (1..=12).contains(&m) => {
+            format!("{} {y}", MONTHS[m - 1])
+        }
+        _ => yyyymm.to_string(),
+    }
 }

@@ -525,6 +525,9 @@ fn read_base(
 /// assert_eq!(classify_postcode("sk141ng"), Some(BaseGiven::Postcode("SK14 1NG".into())));
 /// assert_eq!(classify_postcode(" ox5 "), Some(BaseGiven::PostcodeDistrict("OX5".into())));
 /// assert_eq!(classify_postcode("Oxfordshire"), None);
+/// // Old-style, still listed by ONS:
+/// assert_eq!(classify_postcode("npt 2ub"), Some(BaseGiven::Postcode("NPT 2UB".into())));
+/// assert_eq!(classify_postcode("NPT"), None);
 /// ```
 pub fn classify_postcode(text: &str) -> Option<BaseGiven> {
     let s: String = text
@@ -538,10 +541,13 @@ pub fn classify_postcode(text: &str) -> Option<BaseGiven> {
             && o.chars().any(|c| c.is_ascii_digit())
             && o.chars().all(|c| c.is_ascii_alphanumeric())
     };
+    // The old-style postcodes still in the directory (Newport's "NPT 2UB", terminated in the
+    // 1980s but listed with a location) have an outward code of letters only.
+    let old_style = |o: &str| o.len() == 3 && o.chars().all(|c| c.is_ascii_alphabetic());
     if s.len() >= 5 && s.len() <= 7 {
         let (out, inw) = s.split_at(s.len() - 3);
         let b = inw.as_bytes();
-        if outward_ok(out)
+        if (outward_ok(out) || old_style(out))
             && b[0].is_ascii_digit()
             && b[1].is_ascii_alphabetic()
             && b[2].is_ascii_alphabetic()

@@ -601,10 +601,34 @@ mod teams {
                     "{p}, line 3: Ghost team: postcode OX1 0QQ is not in the postcode directory"
                 ),
                 &format!("{p}, line 4: Far team: postcode OX26 9ZZ"),
-                // In the directory, but with no grid reference.
-                &format!("{p}, line 5: Gridless team: postcode OX1 0ZY"),
             ],
-            3,
+            2,
+        );
+    }
+
+    /// A postcode the directory lists with no grid reference is placed by its district, with
+    /// a warning saying why; a terminated one where the directory last put it, with a note.
+    #[test]
+    fn gridless_and_terminated_postcodes_in_the_directory() {
+        let p = fixture("teams/gridless_and_terminated_postcodes.csv");
+        let c = check(&[
+            "--boundaries",
+            &oxon(),
+            "--teams",
+            &p,
+            "--postcodes",
+            &fixture("postcodes/onspd_small.csv"),
+        ]);
+        assert_eq!(c.code, 0, "{}", c.stderr);
+        assert!(
+            c.stderr.contains(&format!("warning: {p}, line 2: Gridless team: postcode OX1 0ZY is in the postcode directory with no grid reference (as a few new and non-geographic postcodes are), so it is placed at its postcode district's centroid")),
+            "{}",
+            c.stderr
+        );
+        assert!(
+            c.stderr.contains(&format!("note: {p}, line 3: Old team: postcode OX1 9ZT was terminated in December 2001 (no longer in use); it is placed where the postcode directory last put it")),
+            "{}",
+            c.stderr
         );
     }
 
