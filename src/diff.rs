@@ -5,8 +5,9 @@
 //! and `run.json` when there is one), so runs made months apart, or on another machine, can be
 //! compared:
 //! - teams added and removed (keyed by name and host organisation), and teams whose counted
-//!   status or covered areas changed;
-//! - areas newly covered or uncovered (keyed by area code), and areas only in one run;
+//!   status, covered areas or base changed;
+//! - areas newly covered or uncovered (keyed by area code), areas only in one run, and areas
+//!   with a figure in one run and none in the other (whose babies leave or join the totals);
 //! - the headline figures and each nation's figures, old, new and the change; with small
 //!   areas in either run, also the UK's babies in them by distance band and those left out.
 //!
@@ -46,7 +47,25 @@ pub struct TeamRow {
     pub covers: String,
     /// Whether it has a base (a point geometry) or is an unlocated feature.
     pub located: bool,
+    /// The base, WGS84 longitude and latitude, when it has one.
+    pub at: Option<(f64, f64)>,
 }
+
+impl TeamRow {
+    /// How far the base moved from `old`'s, in km (great-circle, on a sphere of the Earth's
+    /// mean radius: near enough to tell a move from a rounding), when both have one.
+    pub fn moved_km(&self, old: &TeamRow) -> Option<f64> {
+        let ((x1, y1), (x2, y2)) = (old.at?, self.at?);
+        let (p1, p2) = (y1.to_radians(), y2.to_radians());
+        let (dp, dl) = ((y2 - y1).to_radians(), (x2 - x1).to_radians());
+        let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+        Some(2.0 * 6_371.0088 * a.sqrt().asin())
+    }
+}
+
+/// A base moved further than this (km) is a change: the 6 decimals of `teams.geojson` are
+/// about 0.1 m, so anything less is the same place written again.
+pub const MOVED_KM: f64 = 0.01;
 
 /// An area as one run's `areas.geojson` lists it.
 #[derive(Debug, Clone, PartialEq)]
@@ -103,6 +122,12 @@ fn text(p: &Value, k: &str) -> String {
 impl RunOutputs {
     /// Reads the outputs of `covgap run` from `dir`.
     pub fn read(dir: &Path) -> Result<RunOutputs> {
+        if dir.is_dir() && !dir.join("summary.json").exists() {
+            return Err(Error::Format {
+                path: dir.to_path_buf(),
+                message: "is not the output folder of a covgap run: it has no summary.json (give the folders `covgap run --out` wrote)".into(),
+            });
+        }
         let summary = read_json(dir, "summary.json")?;
         let key = summary
             .get("measure")
@@ -119,6 +144,9 @@ impl RunOutputs {
                 counted: p["counted"].as_bool().unwrap_or(false),
                 covers: text(p, "covers"),
                 located: !f["geometry"].is_null(),
+                at: f["geometry"]["coordinates"]
+                    .as_array()
+                    .and_then(|c| Some((c.first()?.as_f64()?, c.get(1)?.as_f64()?))),
             };
             teams.insert((row.name.clone(), row.host_org.clone()), row);
         }
@@ -219,7 +247,7 @@ pub struct Diff {
     pub new_measure: String,
     pub teams_added: Vec<TeamRow>,
     pub teams_removed: Vec<TeamRow>,
-    /// Teams in both runs whose counted status or covered areas changed: (old, new).
+    /// Teams in both runs whose counted status, covered areas or base changed: (old, new).
     pub teams_changed: Vec<(TeamRow, TeamRow)>,
     /// Teams with no base were left out of the team comparison, because one run's
     /// `teams.geojson` (from before covgap wrote them) does not list them.
@@ -230,6 +258,12 @@ pub struct Diff {
     pub newly_uncovered: Vec<(String, AreaRow)>,
     pub areas_added: Vec<(String, AreaRow)>,
     pub areas_removed: Vec<(String, AreaRow)>,
+    /// Areas in both runs with a figure in the old run and none in the new (none in the table,
+    /// or suppressed): code, the new row, and the old figure. Their babies left the new
+    /// totals, which then fall without any team changing.
+    pub figures_lost: Vec<(String, AreaRow, u64)>,
+    /// Areas in both runs with no figure in the old run and one in the new.
+    pub figures_gained: Vec<(String, AreaRow)>,
     /// Headline figures, then each nation's.
     pub figures: Vec<Change>,
     /// Each run's boundaries, as named in its outputs, with the start of their SHA-256 when
@@ -244,6 +278,7 @@ pub struct Diff {
 const HEADLINE: &[&str] = &[
     "areas_total",
     "areas_covered",
+    "areas_without_figure",
     "demand_total",
     "demand_covered",
     "demand_uncovered",
@@ -265,6 +300,7 @@ const SMALL_AREAS: &[&str] = &[
 const NATION: &[&str] = &[
     "areas_total",
     "areas_covered",
+    "areas_without_figure",
     "demand_total",
     "demand_covered",
     "percent_covered",
@@ -299,6 +335,8 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
         newly_uncovered: Vec::new(),
         areas_added: Vec::new(),
         areas_removed: Vec::new(),
+        figures_lost: Vec::new(),
+        figures_gained: Vec::new(),
         figures: Vec::new(),
         old_boundaries: String::new(),
         new_boundaries: String::new(),
@@ -325,7 +363,12 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
     for (k, t) in &new_teams {
         match old_teams.get(k) {
             None => d.teams_added.push((*t).clone()),
-            Some(o) if o.counted != t.counted || o.covers != t.covers => {
+            Some(o)
+                if o.counted != t.counted
+                    || o.covers != t.covers
+                    || o.located != t.located
+                    || t.moved_km(o).is_some_and(|km| km > MOVED_KM) =>
+            {
                 d.teams_changed.push(((*o).clone(), (*t).clone()))
             }
             Some(_) => {}
@@ -342,6 +385,11 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
             Some(o) if !o.covered && a.covered => d.newly_covered.push((code.clone(), a.clone())),
             Some(o) if o.covered && !a.covered => d.newly_uncovered.push((code.clone(), a.clone())),
             Some(_) => {}
+        }
+        match (old.areas.get(code).map(|o| o.figure), a.figure) {
+            (Some(Some(was)), None) => d.figures_lost.push((code.clone(), a.clone(), was)),
+            (Some(None), Some(_)) => d.figures_gained.push((code.clone(), a.clone())),
+            _ => {}
         }
     }
     for (code, a) in &old.areas {
@@ -436,6 +484,18 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
     d
 }
 
+/// What changed in a team's base, in words: moved (how far), gained or lost.
+fn base_change(o: &TeamRow, n: &TeamRow) -> Option<String> {
+    match (o.located, n.located) {
+        (true, false) => Some("no longer has a base".into()),
+        (false, true) => Some("now has a base".into()),
+        _ => n
+            .moved_km(o)
+            .filter(|km| *km > MOVED_KM)
+            .map(|km| format!("base moved {km:.1} km")),
+    }
+}
+
 fn fmt_num(field: &str, v: Option<f64>) -> String {
     match v {
         None => "n/a".into(),
@@ -467,6 +527,7 @@ fn field_words(field: &str, measure: &str) -> String {
     match field {
         "areas_total" => "Areas".into(),
         "areas_covered" => "Areas with a team".into(),
+        "areas_without_figure" => "Areas with no figure (left out of the totals)".into(),
         "demand_total" => format!("{cap} (total)"),
         "demand_covered" => format!("{cap} in areas with a team"),
         "demand_uncovered" => format!("{cap} in areas with none"),
@@ -527,7 +588,31 @@ impl Diff {
                 self.new_dir.display()
             ));
         }
+        if let Some(f) = self.figures_lost_words() {
+            w.push(f);
+        }
         w
+    }
+
+    /// The sentence on areas that lost their figure, or `None` when none did.
+    fn figures_lost_words(&self) -> Option<String> {
+        if self.figures_lost.is_empty() {
+            return None;
+        }
+        let babies: u64 = self.figures_lost.iter().map(|(_, _, was)| was).sum();
+        let named: Vec<String> = self
+            .figures_lost
+            .iter()
+            .take(5)
+            .map(|(code, a, was)| format!("{} ({code}, {} before)", a.name, thousands(*was)))
+            .collect();
+        Some(format!(
+            "{} area(s) have no figure in the new run: {}{}; their {} babies in the old run are left out of the new totals, so totals and shares fall or rise with them, not with the teams",
+            self.figures_lost.len(),
+            named.join(", "),
+            if self.figures_lost.len() > 5 { ", ..." } else { "" },
+            thousands(babies)
+        ))
     }
 
     /// The sentence on different boundaries, or `None` when they are the same.
@@ -559,6 +644,8 @@ impl Diff {
             && self.newly_uncovered.is_empty()
             && self.areas_added.is_empty()
             && self.areas_removed.is_empty()
+            && self.figures_lost.is_empty()
+            && self.figures_gained.is_empty()
             && self.figures.iter().all(|c| c.old == c.new)
     }
 
@@ -615,6 +702,13 @@ impl Diff {
                 b.replace_range(0..1, &f.to_uppercase());
             }
             let _ = writeln!(s, "**{b}.**\n");
+        }
+        if let Some(f) = self.figures_lost_words() {
+            let mut f = f;
+            if let Some(c) = f.get(0..1) {
+                f.replace_range(0..1, &c.to_uppercase());
+            }
+            let _ = writeln!(s, "**{f}.**\n");
         }
         if self.old_period != self.new_period {
             let _ = writeln!(
@@ -690,6 +784,7 @@ impl Diff {
                 if o.covers != n.covers {
                     what.push(format!("covers {} → {}", o.covers, n.covers));
                 }
+                what.extend(base_change(o, n));
                 let _ = writeln!(s, "- {}: {}", n.name, what.join("; "));
             }
         }
@@ -714,6 +809,31 @@ impl Diff {
         };
         area_table(&mut s, "Areas newly covered", &self.newly_covered);
         area_table(&mut s, "Areas newly uncovered", &self.newly_uncovered);
+        if !self.figures_lost.is_empty() {
+            let _ = writeln!(
+                s,
+                "\n## Areas with no figure now ({})\n",
+                self.figures_lost.len()
+            );
+            let _ = writeln!(s, "| Code | Area | {m} before |");
+            let _ = writeln!(s, "|---|---|---:|");
+            for (code, a, was) in &self.figures_lost {
+                let _ = writeln!(
+                    s,
+                    "| {} | {} | {} |",
+                    md_cell(code),
+                    md_cell(&a.name),
+                    thousands(*was)
+                );
+            }
+        }
+        if !self.figures_gained.is_empty() {
+            area_table(
+                &mut s,
+                "Areas with a figure now, none before",
+                &self.figures_gained,
+            );
+        }
         if !self.areas_added.is_empty() || !self.areas_removed.is_empty() {
             area_table(&mut s, "Areas only in the new run", &self.areas_added);
             area_table(&mut s, "Areas only in the old run", &self.areas_removed);
@@ -822,6 +942,20 @@ impl Diff {
                 r[3] = "covers".into();
                 rows.push(r);
             }
+            if base_change(o, n).is_some() {
+                // The base as "latitude, longitude" (blank for none), and how far it moved.
+                let at = |t: &TeamRow| {
+                    t.at.map(|(x, y)| format!("{y:.6}, {x:.6}"))
+                        .unwrap_or_default()
+                };
+                let mut r = team("team_changed", n, at(o), at(n));
+                r[3] = "base".into();
+                r[6] = n
+                    .moved_km(o)
+                    .map(|km| format!("{}", crate::write::round(km, 2)))
+                    .unwrap_or_default();
+                rows.push(r);
+            }
         }
         let area = |section: &str, code: &str, a: &AreaRow, old: &str, new: &str| {
             vec![
@@ -845,6 +979,25 @@ impl Diff {
         }
         for (c, a) in &self.areas_removed {
             rows.push(area("area_removed", c, a, &a.covered.to_string(), ""));
+        }
+        let figure = |section: &str, code: &str, a: &AreaRow, old: String, new: String| {
+            let mut r = area(section, code, a, "", "");
+            r[3] = "figure".into();
+            (r[4], r[5]) = (old, new);
+            r
+        };
+        for (c, a, was) in &self.figures_lost {
+            rows.push(figure(
+                "area_figure_lost",
+                c,
+                a,
+                was.to_string(),
+                String::new(),
+            ));
+        }
+        for (c, a) in &self.figures_gained {
+            let now = a.figure.map(|f| f.to_string()).unwrap_or_default();
+            rows.push(figure("area_figure_gained", c, a, String::new(), now));
         }
         excel_csv(&header, &rows)
     }

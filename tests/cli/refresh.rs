@@ -237,7 +237,131 @@ fn diff_names_a_folder_that_is_not_a_run() {
         .arg(empty.path())
         .assert()
         .failure()
-        .stderr(predicates::str::contains("summary.json"));
+        .stderr(predicates::str::contains(format!(
+            "{}: is not the output folder of a covgap run: it has no summary.json",
+            empty.path().display()
+        )));
+}
+
+/// A births table without Birmingham's row: the totals fall by its 15,208 babies and the share
+/// covered rises, with no team changed. diff must say the area lost its figure, on standard
+/// error, at the top of `diff.md`, in the headline and in `diff.csv`.
+#[test]
+fn diff_says_when_an_area_has_no_figure_in_the_new_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut areas = csv::Reader::from_path(fixture_path("../../data/areas.csv")).unwrap();
+    let header = areas.headers().unwrap().clone();
+    let (ci, bi) = (
+        header.iter().position(|h| h == "code").unwrap(),
+        header.iter().position(|h| h == "births").unwrap(),
+    );
+    let mut births = String::from("code,births\n");
+    for row in areas.records() {
+        let row = row.unwrap();
+        if &row[ci] != "E08000025" {
+            births.push_str(&format!("{},{}\n", &row[ci], &row[bi]));
+        }
+    }
+    std::fs::write(dir.path().join("births.csv"), births).unwrap();
+    let (old, new) = (dir.path().join("old"), dir.path().join("new"));
+    covgap()
+        .args(["run", "-q", "--out"])
+        .arg(&old)
+        .assert()
+        .success();
+    covgap()
+        .args([
+            "run",
+            "-q",
+            "--period",
+            "1 July 2019 to 30 June 2020",
+            "--births",
+        ])
+        .arg(dir.path().join("births.csv"))
+        .arg("--out")
+        .arg(&new)
+        .assert()
+        .success();
+    let out = covgap()
+        .arg("diff")
+        .arg(&old)
+        .arg(&new)
+        .arg("--out")
+        .arg(dir.path().join("d"))
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    let said = "1 area(s) have no figure in the new run: Birmingham (E08000025, 15,208 before); their 15,208 babies in the old run are left out of the new totals, so totals and shares fall or rise with them, not with the teams";
+    assert!(stderr.contains(&format!("warning: {said}")), "{stderr}");
+    let md = std::fs::read_to_string(dir.path().join("d/diff.md")).unwrap();
+    assert!(md.contains(&format!("**{said}.**")), "{md}");
+    assert!(
+        md.contains("| Areas with no figure (left out of the totals) | 0 | 1 | +1 |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("## Areas with no figure now (1)\n\n| Code | Area | live births before |\n|---|---|---:|\n| E08000025 | Birmingham | 15,208 |"),
+        "{md}"
+    );
+    let csv = std::fs::read_to_string(dir.path().join("d/diff.csv")).unwrap();
+    assert!(
+        csv.contains("area_figure_lost,E08000025,Birmingham,figure,15208,,\r\n"),
+        "{csv}"
+    );
+}
+
+/// A team whose base moved (Leeds's, 0.05 degrees of latitude north, about 5.6 km) is listed
+/// as changed, with how far, though it covers the same areas.
+#[test]
+fn diff_lists_a_team_whose_base_moved() {
+    let dir = tempfile::tempdir().unwrap();
+    let teams = std::fs::read_to_string(fixture_path("../../data/teams.csv")).unwrap();
+    let leeds = "Leeds Infant Mental Health Service";
+    let moved: String = teams
+        .lines()
+        .map(|l| {
+            if l.starts_with(leeds) {
+                l.replacen(",53.79736,", ",53.84736,", 1)
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert_ne!(moved.trim_end(), teams.trim_end(), "Leeds's base not found");
+    std::fs::write(dir.path().join("teams.csv"), moved + "\n").unwrap();
+    let (old, new) = (dir.path().join("old"), dir.path().join("new"));
+    covgap()
+        .args([
+            "run",
+            "-q",
+            "--evidence",
+            "pif_named,service_confirmed",
+            "--out",
+        ])
+        .arg(&old)
+        .assert()
+        .success();
+    covgap()
+        .args([
+            "run",
+            "-q",
+            "--evidence",
+            "pif_named,service_confirmed",
+            "--teams",
+        ])
+        .arg(dir.path().join("teams.csv"))
+        .arg("--out")
+        .arg(&new)
+        .assert()
+        .success();
+    let (md, _) = diff_md(&old, &new);
+    assert!(
+        md.contains(&format!(
+            "## Teams changed (1)\n\n- {leeds}: base moved 5.6 km\n"
+        )),
+        "{md}"
+    );
 }
 
 /// A team list piped in (`--teams /dev/stdin`, or a shell's `<(...)`) can be read only once:
