@@ -52,14 +52,12 @@ pub struct TeamRow {
 }
 
 impl TeamRow {
-    /// How far the base moved from `old`'s, in km (great-circle, on a sphere of the Earth's
-    /// mean radius: near enough to tell a move from a rounding), when both have one.
+    /// How far the base moved from `old`'s, in km (geo's geodesic distance on the WGS84
+    /// ellipsoid), when both have one.
     pub fn moved_km(&self, old: &TeamRow) -> Option<f64> {
-        let ((x1, y1), (x2, y2)) = (old.at?, self.at?);
-        let (p1, p2) = (y1.to_radians(), y2.to_radians());
-        let (dp, dl) = ((y2 - y1).to_radians(), (x2 - x1).to_radians());
-        let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
-        Some(2.0 * 6_371.0088 * a.sqrt().asin())
+        use geo::{Distance, Geodesic, Point};
+        let (a, b) = (Point::from(old.at?), Point::from(self.at?));
+        Some(Geodesic.distance(a, b) / 1000.0)
     }
 }
 
@@ -1022,6 +1020,7 @@ mod tests {
                             counted: *c,
                             covers: String::new(),
                             located: true,
+                            at: None,
                         },
                     )
                 })
