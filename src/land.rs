@@ -100,6 +100,61 @@ fn built_in() -> Option<&'static BuiltInDistricts> {
         .as_ref()
 }
 
+/// Boundaries whose coordinate system is only guessed to be British National Grid are refused
+/// when less than this share of them lies on the UK's land ([`share_on_uk_land`]): the UK's
+/// districts, ICBs, Welsh and Scottish health boards and Northern Irish trusts all lie 97% or
+/// more on it; Northern Ireland's trusts on the Irish Grid read as British National Grid 52%.
+pub const GUESSED_GRID_ON_LAND: f64 = 0.75;
+
+/// The share of the areas given (British National Grid metres) that lies on the UK's land as
+/// the built-in districts draw it, measured on a 100 by 100 grid of points over their extent
+/// (those of its points inside an area given). `None` when no grid point falls inside them.
+/// Districts, ICBs or health boards of the UK in British National Grid lie almost wholly on
+/// it; the same coordinates in another grid read as British National Grid (Northern Ireland on
+/// the Irish Grid lands on the Irish Sea, Anglesey and Cheshire) lie largely off it.
+pub fn share_on_uk_land(areas: &[&MultiPolygon]) -> Option<f64> {
+    const N: usize = 100;
+    let b = built_in()?;
+    let extent = areas
+        .iter()
+        .filter_map(|mp| mp.bounding_rect())
+        .reduce(|a, r| {
+            geo::Rect::new(
+                Coord {
+                    x: a.min().x.min(r.min().x),
+                    y: a.min().y.min(r.min().y),
+                },
+                Coord {
+                    x: a.max().x.max(r.max().x),
+                    y: a.max().y.max(r.max().y),
+                },
+            )
+        })?;
+    let given = AreaIndex::new(
+        areas
+            .iter()
+            .enumerate()
+            .map(|(i, mp)| (i, (*mp).clone()))
+            .collect(),
+    );
+    let (mut inside, mut on_land) = (0usize, 0usize);
+    for i in 0..N {
+        for j in 0..N {
+            let c = Coord {
+                x: extent.min().x + extent.width() * (i as f64 + 0.5) / N as f64,
+                y: extent.min().y + extent.height() * (j as f64 + 0.5) / N as f64,
+            };
+            if given.locate(c).is_some() {
+                inside += 1;
+                if b.index.locate(c).is_some() {
+                    on_land += 1;
+                }
+            }
+        }
+    }
+    (inside > 0).then(|| on_land as f64 / inside as f64)
+}
+
 /// The codes of the built-in districts, from the built-in area table (`data/areas.csv`, whose
 /// codes the preparation checks are the boundaries' own), without reading the boundaries.
 fn built_in_codes() -> &'static [&'static str] {

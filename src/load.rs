@@ -394,6 +394,23 @@ fn load_areas(
         });
     }
     report_overlaps(&areas, &area_features, &blabel, diag);
+    // Metres in another grid fit British National Grid's range too: Northern Ireland on the
+    // Irish Grid, read so, lies over the Irish Sea, Anglesey and Cheshire. With the system
+    // only guessed, areas largely off the UK's land are refused, not analysed where they are not.
+    if b.crs_guessed && crs == Crs::BritishNationalGrid {
+        let bng: Vec<&geo::MultiPolygon> = areas.iter().map(|a| &a.bng).collect();
+        if let Some(share) = crate::land::share_on_uk_land(&bng) {
+            if share < crate::land::GUESSED_GRID_ON_LAND {
+                return Err(Error::Format {
+                    path: bin.path_for_errors(),
+                    message: format!(
+                        "states no coordinate system, and its coordinates fit British National Grid metres, but read so only {:.0}% of the areas lies on the UK's land (by the built-in districts; districts, ICBs and health boards lie 97% or more on it): they are most likely in another grid, such as the Irish Grid (EPSG:29903) Northern Irish data often comes in. Reproject them to British National Grid (EPSG:27700) or WGS84 (EPSG:4326), e.g. with ogr2ogr -s_srs EPSG:29903 -t_srs EPSG:27700, or export them with the system stated",
+                        share * 100.0
+                    ),
+                });
+            }
+        }
+    }
     let Some(figures) = figures else {
         return Ok((areas, b.crs_reason, None));
     };

@@ -62,6 +62,8 @@ pub struct Boundaries {
     pub crs: Crs,
     /// How the coordinate system was decided, for the run report.
     pub crs_reason: String,
+    /// Whether it was decided from the coordinates' extent, with nothing in the file saying.
+    pub crs_guessed: bool,
     pub code_field: String,
     pub name_field: String,
 }
@@ -450,6 +452,7 @@ fn assemble(
         });
     }
 
+    let crs_guessed = layer.declared.is_none();
     let (crs, crs_reason) = match layer.declared {
         Some((c, reason)) => {
             // A declaration that contradicts the numbers (degrees labelled as metres, after a
@@ -512,6 +515,7 @@ fn assemble(
         areas,
         crs,
         crs_reason,
+        crs_guessed,
         code_field,
         name_field,
     })

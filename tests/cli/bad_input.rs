@@ -140,6 +140,25 @@ mod missing_or_unreadable {
 mod boundaries {
     use super::*;
 
+    /// Northern Ireland's districts on the Irish Grid with no system stated: the numbers fit
+    /// British National Grid, but read so half the areas lie in the Irish Sea. Refused, naming
+    /// the likely grid, rather than analysed over Anglesey and Cheshire.
+    #[test]
+    fn irish_grid_coordinates_with_no_system_stated_are_refused() {
+        let p = fixture("boundaries/ni_districts_irish_grid_no_crs.geojson");
+        let out = tempfile::tempdir().unwrap();
+        crate::covgap()
+            .args(["run", "-q", "--boundaries", &p, "--out"])
+            .arg(out.path())
+            .assert()
+            .code(1)
+            .stderr(predicates::str::contains(format!(
+                "{p}: states no coordinate system, and its coordinates fit British National Grid metres, but read so only 52% of the areas lies on the UK's land"
+            )))
+            .stderr(predicates::str::contains("such as the Irish Grid (EPSG:29903)"));
+        assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
+    }
+
     #[test]
     fn not_json() {
         let p = fixture("boundaries/not_json.geojson");

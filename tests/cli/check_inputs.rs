@@ -299,7 +299,7 @@ mod points {
         assert_eq!(c.code, 0, "{}", c.stderr);
         c.assert_stderr_has(&[
             &format!("warning: {p}, line 4: not located: postcode ZZ99 9ZZ is not in the postcode directory"),
-            "3 rows of points read: 2 located, 2 inside an area; 1 not located",
+            "4 rows of points read: 3 located, 3 inside an area; 1 not located",
         ]);
     }
 
