@@ -152,6 +152,8 @@ pub fn load(inputs: &Inputs, diag: &mut Diagnostics) -> Result<Study> {
 
 /// A row of the built-in area lookup.
 struct LookupRow {
+    /// The district's ONS name, to find it by name in a team list.
+    name: String,
     keys: RollupKeys,
     /// The built-in figures for the area, to judge a user's figures by.
     births: Option<u64>,
@@ -202,6 +204,7 @@ fn read_lookup() -> Result<HashMap<String, LookupRow>> {
         out.insert(
             get("code"),
             LookupRow {
+                name: get("name"),
                 keys: RollupKeys {
                     region: geo("region_code", "region_name"),
                     utla: geo("utla_code", "utla_name"),
@@ -943,6 +946,103 @@ fn suggest(token: &str, areas: &[Area]) -> String {
         .join(", ")
 }
 
+/// The built-in UK districts (`data/areas.csv`, and through `data/successors.csv` those
+/// abolished since 2019), for an area served that is not an area of the boundaries given. A
+/// real district is not a slip to suggest a fix for: it lies outside boundaries drawn for part
+/// of the UK, or inside an area of another geography (an ICB) that holds it.
+struct Districts {
+    lookup: HashMap<String, LookupRow>,
+    /// Folded ONS name to code.
+    by_name: HashMap<String, String>,
+}
+
+/// A built-in district a team list names that the boundaries given do not have.
+struct DistrictNamed {
+    /// As messages name it: "High Peak (E07000037)"; an abolished one with the district that
+    /// replaced it, "Craven (E07000163, now North Yorkshire)".
+    named: String,
+    /// The current district's code (the successor's, for an abolished one).
+    code: String,
+}
+
+impl Districts {
+    fn new() -> Result<Self> {
+        let lookup = read_lookup()?;
+        let by_name = lookup
+            .iter()
+            .map(|(code, row)| (fold_name(&row.name), code.clone()))
+            .collect();
+        Ok(Districts { lookup, by_name })
+    }
+
+    /// The district `token` names, by code or ONS name, current or abolished.
+    fn find(&self, token: &str) -> Option<DistrictNamed> {
+        let upper = token.trim().to_ascii_uppercase();
+        let folded = fold_name(token);
+        let current = if self.lookup.contains_key(&upper) {
+            Some(upper.clone())
+        } else {
+            self.by_name.get(&folded).cloned()
+        };
+        if let Some(code) = current {
+            let named = format!("{} ({code})", self.lookup[&code].name);
+            return Some(DistrictNamed { named, code });
+        }
+        let s = successors::all()
+            .iter()
+            .find(|s| s.old_code == upper || fold_name(&s.old_name) == folded)?;
+        Some(DistrictNamed {
+            named: format!("{} ({}, now {})", s.old_name, s.old_code, s.new_name),
+            code: s.new_code.clone(),
+        })
+    }
+
+    /// The areas given that hold district `code`: the area of another geography the built-in
+    /// lookup puts it in (its ICB, health board, upper tier or region; one each, so a district
+    /// split between two ICBs is in the one holding most of it), found by code or, for an ICB
+    /// or board whose code has changed (Surrey Heartlands and Sussex in 2024), by a name only
+    /// one area has and a code of the same kind; else, for boundaries drawn before a merger,
+    /// the districts it replaced. Each with whether it was found by name.
+    fn holders(
+        &self,
+        code: &str,
+        by_code: &HashMap<&str, usize>,
+        by_name: &HashMap<String, Vec<usize>>,
+        areas: &[Area],
+    ) -> Vec<(usize, bool)> {
+        let Some(row) = self.lookup.get(code) else {
+            return Vec::new();
+        };
+        let k = &row.keys;
+        let geographies: Vec<&Geography> = [&k.icb, &k.health_board, &k.utla, &k.region]
+            .into_iter()
+            .flatten()
+            .filter(|g| g.code != code)
+            .collect();
+        if let Some(&i) = geographies
+            .iter()
+            .find_map(|g| by_code.get(g.code.as_str()))
+        {
+            return vec![(i, false)];
+        }
+        let kind = |c: &str| c.get(..3).map(str::to_owned);
+        if let Some(i) = geographies
+            .iter()
+            .find_map(|g| match by_name.get(&fold_name(&g.name)) {
+                Some(v) if v.len() == 1 && kind(&areas[v[0]].code) == kind(&g.code) => Some(v[0]),
+                _ => None,
+            })
+        {
+            return vec![(i, true)];
+        }
+        successors::all()
+            .iter()
+            .filter(|s| s.new_code == code)
+            .filter_map(|s| by_code.get(s.old_code.as_str()).map(|&i| (i, false)))
+            .collect()
+    }
+}
+
 fn load_teams(
     inputs: &Inputs,
     areas: &[Area],
@@ -995,7 +1095,11 @@ pub enum Counting<'a> {
 /// problems are reported in `diag` and left out.
 ///
 /// With `outside_ok`, areas and bases outside `areas` are passed over with a note instead of
-/// being errors (the built-in list read against a user's own, smaller boundaries).
+/// being errors (the built-in list read against a user's own, smaller boundaries). In any list,
+/// an area served that is a real district (`data/areas.csv`, or one abolished since) counts for
+/// the area of `areas` the built-in lookup puts it in (its ICB, say), or, when there is none, is
+/// passed over with a note as lying outside the boundaries given (README, "Areas served outside
+/// the boundaries").
 ///
 /// Used for the team list itself and for every other list of sites (`covgap plan
 /// --candidates`, `--what-if`), so all of them are read the same way.
@@ -1172,8 +1276,28 @@ pub fn resolve_teams(
     // The built-in list names the built-in districts. With a user's own boundaries (one
     // region, say) its teams elsewhere are outside the study, not mistakes the user could
     // fix: their unknown areas and far-off bases are passed over, not errors.
-    let mut outside_study = 0usize;
+    // The same goes for a user's own list naming real districts outside the boundaries: most
+    // likely a list for the whole UK run on one region. A district the boundaries hold in an
+    // area of another geography (an ICB) counts for that area.
+    let districts = Districts::new()?;
+    let mut left_out: Vec<String> = Vec::new();
     let mut passed_over: std::collections::BTreeSet<String> = Default::default();
+    let mut outside: std::collections::BTreeSet<String> = Default::default();
+    // A list naming a district outside the boundaries (one for the whole UK, run on a region)
+    // is taken to hold teams elsewhere.
+    let wide = !outside_ok
+        && list.rows.iter().flat_map(|r| &r.areas).any(|t| {
+            let upper = t.to_ascii_uppercase();
+            !by_code.contains_key(upper.as_str())
+                && !replaced.contains_key(upper.as_str())
+                && !replaced_by_name.contains_key(&fold_name(t))
+                && !by_name.contains_key(&fold_name(t))
+                && districts.find(t).is_some_and(|d| {
+                    districts
+                        .holders(&d.code, &by_code, &by_name, areas)
+                        .is_empty()
+                })
+        });
     let mut teams = Vec::new();
     for row in list.rows {
         let place = Some(Place::Line(row.line));
@@ -1182,6 +1306,10 @@ pub fn resolve_teams(
         // Abolished districts the row names, each standing for the district that replaced it.
         let mut via_old: Vec<&Successor> = Vec::new();
         let mut named_directly: Vec<usize> = Vec::new();
+        // Areas served outside the boundaries given, as messages name them.
+        let mut not_here: Vec<String> = Vec::new();
+        // Districts held by an area of another geography: (area, districts in it).
+        let mut held: Vec<(usize, Vec<String>, bool)> = Vec::new();
         for token in &row.areas {
             let direct = by_code
                 .get(token.to_ascii_uppercase().as_str())
@@ -1199,11 +1327,34 @@ pub fn resolve_teams(
                 via_old.push(*s);
                 Some(i)
             });
+            // A name two areas given share is still an error below: the code is needed.
+            let district = match (hit, by_name.get(&fold_name(token))) {
+                (None, None) => districts.find(token),
+                _ => None,
+            };
+            if let Some(d) = district {
+                let holders = districts.holders(&d.code, &by_code, &by_name, areas);
+                if holders.is_empty() {
+                    outside.insert(d.named.clone());
+                    not_here.push(d.named.clone());
+                }
+                for (i, by_its_name) in holders {
+                    if !served.contains(&i) {
+                        served.push(i);
+                    }
+                    match held.iter_mut().find(|h| h.0 == i) {
+                        Some(h) => h.1.push(d.named.clone()),
+                        None => held.push((i, vec![d.named.clone()], by_its_name)),
+                    }
+                }
+                continue;
+            }
             match hit {
                 Some(i) if !served.contains(&i) => served.push(i),
                 Some(_) => {}
                 None if outside_ok => {
                     passed_over.insert(token.clone());
+                    not_here.push(format!("{token:?}"));
                 }
                 None => {
                     ok = false;
@@ -1243,6 +1394,36 @@ pub fn resolve_teams(
                 .is_none_or(|i| !named_directly.contains(i))
         });
         report_abolished(&row.name, &via_old, &label, place, diag);
+        if !held.is_empty() {
+            let parts: Vec<String> = held
+                .iter()
+                .map(|(i, named, by_its_name)| {
+                    let how = if *by_its_name {
+                        " (by name: the lookup's code for it is another year's)"
+                    } else {
+                        ""
+                    };
+                    format!(
+                        "{} in {} ({}){how}",
+                        named.join(", "),
+                        areas[*i].name,
+                        areas[*i].code
+                    )
+                })
+                .collect();
+            diag.note(
+                &label,
+                place,
+                format!(
+                    "{}: the districts it serves are not areas of the boundaries given; it counts for the area(s) holding them by the built-in lookup (data/areas.csv): {}",
+                    row.name,
+                    parts.join("; ")
+                ),
+            );
+        }
+        // Every area served is a district outside the boundaries: the team is elsewhere, as
+        // the built-in list's teams are, and its base need not be in the boundaries either.
+        let mut elsewhere = outside_ok || (!not_here.is_empty() && served.is_empty());
         let base = match &row.base {
             None => None,
             Some(given) => {
@@ -1307,6 +1488,9 @@ pub fn resolve_teams(
                                 Land::new(|c| index.locate(c).is_some(), &area_codes)
                             });
                             across_in = land.across_border(c, &areas[i].bng);
+                            // In a list that names districts outside the boundaries, a team
+                            // naming none whose base is in another district is elsewhere too.
+                            elsewhere |= wide && row.areas.is_empty() && across_in.is_some();
                             let (host, refused) = place_base_outside(
                                 BaseOutside {
                                     team: &row.name,
@@ -1316,7 +1500,7 @@ pub fn resolve_teams(
                                     metres: d,
                                     across: across_in,
                                     serves_areas: !served.is_empty(),
-                                    outside_ok,
+                                    outside_ok: elsewhere,
                                 },
                                 &label,
                                 place,
@@ -1411,9 +1595,25 @@ pub fn resolve_teams(
             continue;
         }
         let somewhere_else = !row.areas.is_empty() || row.base.is_some();
-        if outside_ok && served.is_empty() && host_area.is_none() && somewhere_else {
-            outside_study += 1;
+        if elsewhere && served.is_empty() && host_area.is_none() && somewhere_else {
+            left_out.push(row.name);
             continue;
+        }
+        if let (true, Some(i)) = (served.is_empty() && !not_here.is_empty(), host_area) {
+            // The areas it serves are all elsewhere, but its base is here: it counts for the
+            // area holding its base, as a team naming no areas does. Said, since that area is
+            // not one the row names.
+            diag.note(
+                &label,
+                place,
+                format!(
+                    "{}: no area it serves is in the boundaries given ({}, outside them); it counts instead for the area holding its base, {} ({})",
+                    row.name,
+                    not_here.join(", "),
+                    areas[i].name,
+                    areas[i].code
+                ),
+            );
         }
         let covers = if served.is_empty() {
             host_area.into_iter().collect()
@@ -1447,14 +1647,40 @@ pub fn resolve_teams(
             ),
         );
     }
-    if outside_study > 0 {
+    if !outside.is_empty() {
         diag.note(
             &label,
             None,
-            format!("{outside_study} team(s) serve only areas outside the given boundaries and are left out"),
+            format!(
+                "{} district(s) the list names as areas served lie outside the boundaries given, so they were passed over (each team counts for the areas it serves inside them): {}",
+                outside.len(),
+                first_of(outside.iter(), 10)
+            ),
+        );
+    }
+    if !left_out.is_empty() {
+        diag.note(
+            &label,
+            None,
+            format!(
+                "{} team(s) serve only areas outside the given boundaries, or name none and are based outside them, and are left out: {}",
+                left_out.len(),
+                first_of(left_out.iter(), 10)
+            ),
         );
     }
     Ok((teams, evidence_rule))
+}
+
+/// The first `n` items joined with ", ", and how many more there are ("and 75 more").
+fn first_of<T: std::fmt::Display>(items: impl ExactSizeIterator<Item = T>, n: usize) -> String {
+    let total = items.len();
+    let shown: Vec<String> = items.take(n).map(|t| t.to_string()).collect();
+    if total > n {
+        format!("{} and {} more", shown.join(", "), total - n)
+    } else {
+        shown.join(", ")
+    }
 }
 
 /// Returns the base's location, precision, the text describing it, and whether a full

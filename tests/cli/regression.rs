@@ -163,8 +163,8 @@ fn own_boundaries_for_one_county_work_with_the_built_in_teams() {
     ]);
     assert!(run.error_lines().is_empty(), "{}", run.stderr);
     run.assert_stderr_has(&[
-        "built-in teams (data/teams.csv): 43 team(s) serve only areas outside the given boundaries and are left out",
-        "area(s) the list names are not in the given boundaries and were passed over: E06000006, ",
+        "built-in teams (data/teams.csv): 43 team(s) serve only areas outside the given boundaries, or name none and are based outside them, and are left out: NorPIP (Northamptonshire Parent Infant Partnership), ",
+        "district(s) the list names as areas served lie outside the boundaries given, so they were passed over (each team counts for the areas it serves inside them): Aberdeen City (S12000033), ",
     ]);
     for (code, a) in run.areas() {
         assert!(a["teams"].as_str().unwrap().starts_with("OXPIP"), "{code}");
@@ -401,4 +401,125 @@ fn a_candidate_list_without_a_name_column_is_not_sent_to_team_name_column() {
         "sites.csv: has no team name column",
         "--team-name-column (for --teams; a --candidates or --what-if list must use one of those headers)",
     ]);
+}
+
+/// A user's own copy of the built-in team list (`cp data/teams.csv my_teams.csv`) run on
+/// boundaries for part of the UK failed with an error for every district outside them, each
+/// with "did you mean" hints from the districts inside ("Leeds": did you mean St. Helens?),
+/// while the same list built in ran. A real district outside the boundaries is now passed
+/// over as the built-in list's are, with a note naming it; the copy gives the built-in's
+/// coverage.
+#[test]
+fn teams_a_copy_of_the_built_in_list_runs_on_part_of_the_uk() {
+    let oxon = fixture("boundaries/oxfordshire_wgs84.geojson");
+    let copy = crate::repo_file("data/teams.csv");
+    let own = run_ok(&["--boundaries", &oxon, "--teams", copy.to_str().unwrap()]);
+    let built_in = run_ok(&["--boundaries", &oxon]);
+    assert!(own.error_lines().is_empty(), "{}", own.stderr);
+    assert!(!own.stderr.contains("did you mean"), "{}", own.stderr);
+    assert_eq!(own.warning_lines(), built_in.warning_lines());
+    own.assert_stderr_has(&[
+        "data/teams.csv: 98 district(s) the list names as areas served lie outside the boundaries given, so they were passed over (each team counts for the areas it serves inside them): Aberdeen City (S12000033), Aberdeenshire (S12000034), ",
+        "data/teams.csv: 43 team(s) serve only areas outside the given boundaries, or name none and are based outside them, and are left out: ",
+    ]);
+    assert_eq!(own.areas(), built_in.areas());
+    assert_eq!(own.summary()["teams_counted"], 1);
+}
+
+/// The same for a list of the user's own: its real districts outside the boundaries (by code,
+/// by name, and Craven, abolished in 2023) are passed over with a note; a team naming only
+/// those is left out, and one with no areas based in Leeds is too, since the list is plainly
+/// for more than these boundaries. A team serving only Swindon but based in Oxford counts for
+/// Oxford, and says so.
+#[test]
+fn teams_real_districts_outside_the_boundaries_are_passed_over_with_a_note() {
+    let teams = fixture("teams/districts_outside_oxfordshire.csv");
+    let run = run_ok(&[
+        "--boundaries",
+        &fixture("boundaries/oxfordshire_wgs84.geojson"),
+        "--teams",
+        &teams,
+    ]);
+    assert!(run.warning_lines().is_empty(), "{}", run.stderr);
+    run.assert_stderr_has(&[
+        &format!("note: {teams}: 3 district(s) the list names as areas served lie outside the boundaries given, so they were passed over (each team counts for the areas it serves inside them): Craven (E07000163, now North Yorkshire), Leeds (E08000035), Swindon (E06000030)\n"),
+        &format!("note: {teams}: 3 team(s) serve only areas outside the given boundaries, or name none and are based outside them, and are left out: Leeds team, Craven team, Team based in Leeds\n"),
+        &format!("note: {teams}, line 5: Swindon team based in Oxford: no area it serves is in the boundaries given (Swindon (E06000030), outside them); it counts instead for the area holding its base, Oxford (E07000178)\n"),
+    ]);
+    assert_eq!(run.covered(), ["E07000178"]);
+    assert_eq!(
+        run.areas()["E07000178"]["teams"],
+        "Oxford and Leeds team; Swindon team based in Oxford"
+    );
+}
+
+/// A name that is no district at all is still an error with suggestions; a real district
+/// outside the boundaries beside it is not.
+#[test]
+fn teams_an_unknown_area_beside_a_district_outside_is_still_an_error() {
+    let c = crate::check(&[
+        "--boundaries",
+        &fixture("boundaries/oxfordshire_wgs84.geojson"),
+        "--teams",
+        &fixture("teams/district_outside_and_a_mistyped_one.csv"),
+    ]);
+    assert_eq!(c.code, 1);
+    assert_eq!(c.error_lines().len(), 1, "{}", c.stderr);
+    assert!(c.error_lines()[0].contains(
+        "line 3: Oxford team: area \"Oxfrod\" is not a code or name in the boundaries; did you mean Oxford (E07000178)"
+    ));
+    c.assert_stderr_has(&[
+        "passed over (each team counts for the areas it serves inside them): Leeds (E08000035)",
+    ]);
+}
+
+fn icb_run(teams: Option<&str>) -> crate::Outcome {
+    let boundaries = fixture("boundaries/icbs_greater_manchester_derbyshire_sussex.geojson");
+    let births = fixture("births/icbs_greater_manchester_derbyshire_sussex.csv");
+    let mut args = vec![
+        "--boundaries",
+        &boundaries,
+        "--code-field",
+        "icb22_code",
+        "--name-field",
+        "icb22_name",
+        "--births",
+        &births,
+    ];
+    if let Some(t) = teams {
+        args.extend(["--teams", t]);
+    }
+    run_ok(&args)
+}
+
+/// With ICB boundaries the built-in teams' districts were passed over and each team silently
+/// covered the ICB holding its base: Tameside and Glossop, serving High Peak, covered Greater
+/// Manchester only. A district now counts for the area of the boundaries the built-in lookup
+/// puts it in (here its ICB), with a note per team.
+#[test]
+fn teams_districts_count_for_the_icb_holding_them() {
+    let run = icb_run(None);
+    run.assert_stderr_has(&[
+        "note: built-in teams (data/teams.csv), line 7: Tameside and Glossop Early Attachment Service (EAS): the districts it serves are not areas of the boundaries given; it counts for the area(s) holding them by the built-in lookup (data/areas.csv): Tameside (E08000008) in NHS Greater Manchester Integrated Care Board (E54000057); High Peak (E07000037) in NHS Derby and Derbyshire Integrated Care Board (E54000058)\n",
+    ]);
+    assert_eq!(run.covered(), ["E54000057", "E54000058"]);
+    assert_eq!(
+        run.areas()["E54000058"]["teams"],
+        "Tameside and Glossop Early Attachment Service (EAS)"
+    );
+}
+
+/// A user's list on ICB boundaries: Sussex is E54000064 in the built-in lookup but E54000053
+/// in ICB boundaries of 2022, so it is found by its name; Leeds, in an ICB not given, is
+/// passed over.
+#[test]
+fn teams_districts_of_an_icb_under_another_years_code_are_found_by_its_name() {
+    let teams = fixture("teams/districts_in_three_icbs.csv");
+    let run = icb_run(Some(&teams));
+    run.assert_stderr_has(&[
+        &format!("note: {teams}, line 3: Brighton team: the districts it serves are not areas of the boundaries given; it counts for the area(s) holding them by the built-in lookup (data/areas.csv): Brighton and Hove (E06000043) in NHS Sussex Integrated Care Board (E54000053) (by name: the lookup's code for it is another year's)\n"),
+        &format!("note: {teams}: 1 district(s) the list names as areas served lie outside the boundaries given, so they were passed over (each team counts for the areas it serves inside them): Leeds (E08000035)\n"),
+        &format!("note: {teams}: 1 team(s) serve only areas outside the given boundaries, or name none and are based outside them, and are left out: Leeds team\n"),
+    ]);
+    assert_eq!(run.covered(), ["E54000053", "E54000057", "E54000058"]);
 }
