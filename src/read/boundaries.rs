@@ -627,6 +627,15 @@ fn pick_field(
     }) {
         return Ok(k.clone());
     }
+    // The pattern of the geographr and humaniverse packages and many exports: `icb22_code`,
+    // `hb19_name`, `trust18_code`. Only when one property alone has it.
+    let ending = format!("_{what}");
+    let mut with_ending = keys
+        .iter()
+        .filter(|k| k.to_ascii_lowercase().ends_with(&ending));
+    if let (Some(k), None) = (with_ending.next(), with_ending.next()) {
+        return Ok(k.clone());
+    }
     Err(format!(
         "cannot tell which property holds the area {what}; the features have {}; name it with {flag}",
         if keys.is_empty() { "no properties".to_string() } else { keys.join(", ") }
@@ -751,6 +760,26 @@ fn extent(areas: &[RawArea]) -> Option<(Coord, Coord)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `icb22_code` and `icb22_name` (ONS's ICB file as the geographr package writes it),
+    /// `hb19_code`, `trust18_code`: found when one property alone ends so.
+    #[test]
+    fn a_lone_code_and_name_property_by_their_ending_are_found() {
+        let keys = |k: &[&str]| k.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let icb = keys(&["icb22_name", "icb22_code"]);
+        assert_eq!(
+            pick_field(&icb, None, CODE_FIELDS, "code", "--code-field").unwrap(),
+            "icb22_code"
+        );
+        assert_eq!(
+            pick_field(&icb, None, NAME_FIELDS, "name", "--name-field").unwrap(),
+            "icb22_name"
+        );
+        // Two that end so: the user must say which.
+        let two = keys(&["icb24_code", "icb24_code_nhs", "sicbl24_code"]);
+        let e = pick_field(&two, None, CODE_FIELDS, "code", "--code-field").unwrap_err();
+        assert!(e.contains("name it with --code-field"), "{e}");
+    }
 
     /// Positions are read to the last bit, as GEOS and QGIS read them: 17 significant digits,
     /// as Python's `json` and GeoPandas write, are not rounded to a neighbouring number. (Without
