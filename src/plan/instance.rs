@@ -431,7 +431,9 @@ fn build_demand(
 #[derive(Debug, Clone, PartialEq)]
 pub struct Site {
     pub name: String,
-    /// Code of the district holding the site, when known.
+    /// Code of the site's district: the one holding its base or, for a site with no base,
+    /// the one district it serves; `None` for a site with no base serving several districts
+    /// (or none).
     pub district: Option<String>,
     pub at: Option<Located>,
     /// Demand points covered (indices into the instance's demand), ascending.
@@ -485,9 +487,15 @@ fn team_site(study: &Study, demand: &DemandPoints, model: Model, t: &Team) -> Si
         Model::District => &t.covers,
         Model::Radius(_) => &t.areas_served,
     };
+    // A site given only by the areas it serves is in its district when it serves one; serving
+    // several, it is in none of them more than another.
+    let district = t.host_area.or(match (&t.base, t.areas_served.as_slice()) {
+        (None, [one]) => Some(*one),
+        _ => None,
+    });
     Site {
         name: t.name.clone(),
-        district: t.host_area.map(|i| study.areas[i].code.clone()),
+        district: district.map(|i| study.areas[i].code.clone()),
         covers: site_covers(demand, model, named, at.as_ref()),
         at,
     }

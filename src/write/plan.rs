@@ -249,7 +249,10 @@ pub fn geographies_csv(study: &Study, plan: &Plan) -> Option<Vec<u8>> {
     Some(excel_csv(&header, &rows))
 }
 
-/// `plan.geojson`: a Point per chosen site (greedy, exact or `--by`) that has a location.
+/// `plan.geojson`: a feature per chosen site (greedy, exact or `--by`): a Point at its base,
+/// or, for a site with no base (a candidate given only by the areas it serves), a null
+/// geometry, as `teams.geojson` gives an unlocated team, so that every site in `plan.csv` is
+/// here too.
 pub fn geojson(study: &Study, plan: &Plan) -> Vec<u8> {
     #[derive(Default)]
     struct Chosen {
@@ -283,9 +286,8 @@ pub fn geojson(study: &Study, plan: &Plan) -> Vec<u8> {
     let small = small_areas(plan);
     let features = chosen
         .into_iter()
-        .filter_map(|(j, c)| {
+        .map(|(j, c)| {
             let site = &plan.instance.candidates[j];
-            let at = site.at?;
             let mut p = serde_json::Map::new();
             p.insert("site".into(), json!(site.name));
             p.insert("district_code".into(), json!(site.district));
@@ -330,10 +332,13 @@ pub fn geojson(study: &Study, plan: &Plan) -> Vec<u8> {
                 "most_deprived_decile_share".into(),
                 json!(site_deprivation(plan, j).map(|v| round(v, 4))),
             );
-            Some(Feature {
+            Feature {
                 properties: Value::Object(p),
-                geometry: point_geometry(at.wgs84.x(), at.wgs84.y()),
-            })
+                geometry: site.at.map_or_else(
+                    || "null".to_string(),
+                    |at| point_geometry(at.wgs84.x(), at.wgs84.y()),
+                ),
+            }
         })
         .collect();
     let mut meta = metadata(study);

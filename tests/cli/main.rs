@@ -15,6 +15,7 @@ mod ons_inputs;
 mod outputs;
 mod plan;
 mod plan_deprivation;
+mod plan_outputs;
 mod plan_small_areas;
 mod properties;
 mod refresh;
