@@ -896,10 +896,19 @@ fn plan(args: PlanArgs) -> i32 {
         if options.add > 0 {
             let (d, pct) = plan.gap();
             let value = |v: f64| covgap::write::plan::value_text(options.rank_by, v);
+            // How many sites each method placed, and why fewer than asked when they are
+            // (--add 400 of 304 candidate sites places at most 304).
+            let placed = match plan.fewer_than_asked() {
+                None => format!("{} new site(s):", options.add),
+                Some((counts, why)) => {
+                    format!(
+                        "{} new site(s) asked for, {counts} placed: {why};",
+                        options.add
+                    )
+                }
+            };
             eprintln!(
-                "covgap plan: {} new site(s): greedy {} ({:.1} ms), greedy then swaps {} ({:.1} ms), exact {} ({}, {:.2} s); greedy is {} ({:.2}%) short ({:.2}% of all covered)",
-                // No more than the candidates: --add 400 of 304 sites plans 304.
-                options.add.min(plan.instance.candidates.len()),
+                "covgap plan: {placed} greedy {} ({:.1} ms), greedy then swaps {} ({:.1} ms), exact {} ({}, {:.2} s); greedy is {} ({:.2}%) short ({:.2}% of all covered)",
                 value(plan.greedy.value),
                 plan.greedy_seconds * 1000.0,
                 value(plan.swapped.value),

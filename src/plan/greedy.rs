@@ -223,6 +223,54 @@ pub fn interchange(p: &MaxCover, start: &[usize]) -> Selection {
     }
 }
 
+/// The sites of `sites` that add something: those greedy takes when choosing among them
+/// alone, in the order given. Greedy takes sites while any adds weight, so the ones it
+/// leaves add nothing once the others are in, and the sites kept cover all that `sites`
+/// cover (the same value). A plan of N sites can hold such idle sites when fewer than N
+/// cover everything the candidates reach: the integer programme is free to open them.
+///
+/// # Examples
+/// ```
+/// use covgap::plan::{greedy::adding, instance::MaxCover};
+/// // Site 2 covers only what sites 0 and 1 cover between them.
+/// let p = MaxCover { weights: vec![5.0, 4.0], sets: vec![vec![0], vec![1], vec![0, 1], vec![0]] };
+/// assert_eq!(adding(&p, &[0, 1, 3]), vec![0, 1]);
+/// assert_eq!(adding(&p, &[0, 1, 2]), vec![2]);
+/// ```
+pub fn adding(p: &MaxCover, sites: &[usize]) -> Vec<usize> {
+    let sub = MaxCover {
+        weights: p.weights.clone(),
+        sets: sites.iter().map(|&j| p.sets[j].clone()).collect(),
+    };
+    let mut taken = vec![false; sites.len()];
+    for k in greedy(&sub, sites.len()).sites {
+        taken[k] = true;
+    }
+    sites
+        .iter()
+        .zip(taken)
+        .filter(|(_, t)| *t)
+        .map(|(&j, _)| j)
+        .collect()
+}
+
+/// `s` without the sites that add nothing to those before them (a gain of 0): the same
+/// value, with every site kept adding something in the order kept.
+pub fn without_idle(s: Selection) -> Selection {
+    let (sites, gains) = s
+        .sites
+        .iter()
+        .zip(&s.gains)
+        .filter(|(_, g)| **g > 0.0)
+        .map(|(&j, &g)| (j, g))
+        .unzip();
+    Selection {
+        sites,
+        gains,
+        value: s.value,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -271,6 +319,22 @@ mod tests {
                     prop_assert!(p.value(&t) <= i.value + 1e-6);
                 }
             }
+        }
+
+        #[test]
+        fn sites_adding_nothing_are_left_out_at_no_cost(p in arb_problem(), pick in proptest::collection::vec(0usize..10, 0..8)) {
+            let mut sites: Vec<usize> = pick.into_iter().filter(|&j| j < p.sets.len()).collect();
+            sites.sort_unstable();
+            sites.dedup();
+            let kept = adding(&p, &sites);
+            prop_assert!((p.value(&kept) - p.value(&sites)).abs() < 1e-9);
+            prop_assert!(kept.iter().all(|j| sites.contains(j)));
+            // Greedy among the kept sites takes every one of them: each adds something.
+            let ordered = greedy(&MaxCover { weights: p.weights.clone(), sets: kept.iter().map(|&j| p.sets[j].clone()).collect() }, kept.len());
+            prop_assert_eq!(ordered.sites.len(), kept.len());
+            let trimmed = without_idle(interchange(&p, &sites));
+            prop_assert!(trimmed.gains.iter().all(|&g| g > 0.0));
+            prop_assert!((p.value(&trimmed.sites) - trimmed.value).abs() < 1e-9);
         }
 
         #[test]

@@ -282,6 +282,8 @@ pub struct Plan {
     /// The greedy plan improved by single swaps ([`greedy::interchange`]).
     pub swapped: Selection,
     pub swapped_seconds: f64,
+    /// The exact plan, holding only sites that add something (see [`greedy::adding`]); its
+    /// value is the solver's.
     pub exact: Exact,
     pub geographies: Option<GeographyPlan>,
     /// The optimum for every n = 1..N, solved separately (the best any n new sites can do);
@@ -357,7 +359,9 @@ pub fn plan(
     let g = greedy::greedy(&problem, k);
     let greedy_seconds = started.elapsed().as_secs_f64();
     let started = Instant::now();
-    let swapped = greedy::interchange(&problem, &g.sites);
+    // Swaps can leave a site adding nothing once everything in reach is covered; it is no
+    // part of the plan.
+    let swapped = greedy::without_idle(greedy::interchange(&problem, &g.sites));
     let swapped_seconds = started.elapsed().as_secs_f64();
     let ex = if k == 0 {
         Exact {
@@ -369,8 +373,13 @@ pub fn plan(
             reduced_demand: 0,
         }
     } else {
-        // The better heuristic plan seeds the search.
-        exact::max_cover(&problem, k, &swapped.sites, &options.limits)
+        // The better heuristic plan seeds the search. When fewer than k sites cover all the
+        // candidates reach, the solver may open sites that add nothing (any set holding the
+        // covering ones is optimal); they are left out, as greedy leaves them, so every plan
+        // reports the sites that add something.
+        let mut ex = exact::max_cover(&problem, k, &swapped.sites, &options.limits);
+        ex.sites = greedy::adding(&problem, &ex.sites);
+        ex
     };
     let optimum_by_n = if ex.status == Status::Optimal && k > 0 && ex.seconds < CURVE_SECONDS {
         let covered = instance.covered_by_fixed();
@@ -452,14 +461,10 @@ impl Plan {
                 .map(|&j| p.sets[j].clone())
                 .collect(),
         };
+        // Every site of the exact plan adds something (see [`greedy::adding`]), so greedy
+        // orders them all.
         let order = greedy::greedy(&sub, self.exact.sites.len());
-        let mut sites: Vec<usize> = order.sites.iter().map(|&k| self.exact.sites[k]).collect();
-        // Sites adding nothing once the others are in still belong to the plan.
-        for &j in &self.exact.sites {
-            if !sites.contains(&j) {
-                sites.push(j);
-            }
-        }
+        let sites: Vec<usize> = order.sites.iter().map(|&k| self.exact.sites[k]).collect();
         self.steps(&sites)
     }
 
@@ -492,6 +497,85 @@ impl Plan {
                 }
             })
             .collect()
+    }
+
+    /// New sites placed by each method that has a plan: greedy, greedy then swaps, and exact
+    /// unless the exact solve was not done. Each counts only sites that add something, so it
+    /// can be fewer than N.
+    pub fn placed(&self) -> Vec<(&'static str, usize)> {
+        let mut v = vec![
+            ("greedy", self.greedy.sites.len()),
+            ("greedy then swaps", self.swapped.sites.len()),
+        ];
+        if !matches!(self.exact.status, Status::TooLarge(_) | Status::Failed(_)) {
+            v.push(("exact", self.exact.sites.len()));
+        }
+        v
+    }
+
+    /// When some method placed fewer new sites than N: how many each placed, in words ("8",
+    /// or "greedy 8, greedy then swaps 8, exact 9" when they differ), and why fewer.
+    /// `None` when every method placed N (or N is 0).
+    ///
+    /// # Examples
+    /// ```
+    /// use covgap::plan::{self, Options};
+    /// let study = covgap::load::load(&Default::default(), &mut Default::default()).unwrap();
+    /// let p = plan::plan(&study, None, &[], None, None, &Options { add: 3, ..Options::default() }).unwrap();
+    /// assert_eq!(p.fewer_than_asked(), None);
+    /// ```
+    pub fn fewer_than_asked(&self) -> Option<(String, String)> {
+        let asked = self.options.add;
+        let placed = self.placed();
+        if asked == 0 || placed.iter().all(|&(_, n)| n == asked) {
+            return None;
+        }
+        let counts = if placed.windows(2).all(|w| w[0].1 == w[1].1) {
+            placed[0].1.to_string()
+        } else {
+            placed
+                .iter()
+                .map(|(m, n)| format!("{m} {n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let c = self.instance.candidates.len();
+        let possible = asked.min(c);
+        let p = self.instance.max_cover();
+        let all: Vec<usize> = (0..c).collect();
+        let reachable = p.value(&all);
+        let reaches_all = |v: f64| v >= reachable - 1e-9 * reachable.max(1.0);
+        let values = [self.greedy.value, self.swapped.value, self.exact.value];
+        // The fewest sites of a plan that covers all the candidates reach.
+        let covering = placed
+            .iter()
+            .zip(values)
+            .filter(|(_, v)| reaches_all(*v))
+            .map(|(&(_, n), _)| n)
+            .min();
+        let mut why = Vec::new();
+        if c < asked {
+            why.push(format!("there are only {c} candidate site(s)"));
+        }
+        match covering {
+            Some(n) if n < possible && c < asked => why.push(format!(
+                "{n} of them cover every demand point the candidates can reach, so the others would add nothing"
+            )),
+            Some(n) if n < possible => why.push(format!(
+                "{n} site(s) cover every demand point the candidates can reach, so more would add nothing"
+            )),
+            _ => {}
+        }
+        if self.exact.sites.len() < possible
+            && self.exact.status == Status::TimeLimit
+            && !reaches_all(self.exact.value)
+        {
+            why.push(format!(
+                "the exact solve stopped at its time limit with {} site(s) that add something",
+                self.exact.sites.len()
+            ));
+        }
+        Some((counts, why.join(", and ")))
     }
 
     /// Exact minus greedy, in weight and as a share of the exact value (per cent).

@@ -472,7 +472,8 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
         );
         let _ = writeln!(
             s,
-            "- **Exact** (integer programming, microlp; {} sites and {} demand groups after reduction; {:.2} s): {}; {} {what} newly covered, {}% in all; {weight_word} {}.",
+            "- **Exact** ({} new team(s); integer programming, microlp; {} sites and {} demand groups after reduction; {:.2} s): {}; {} {what} newly covered, {}% in all; {weight_word} {}.",
+            plan.exact.sites.len(),
             plan.exact.reduced_sites,
             plan.exact.reduced_demand,
             plan.exact.seconds,
@@ -484,7 +485,8 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
         let ssteps = plan.swapped_steps();
         let _ = writeln!(
             s,
-            "- **Greedy then swaps** (interchange until no single swap adds more, {:.1} ms): {} {what} newly covered, {}% in all; {weight_word} {}.",
+            "- **Greedy then swaps** ({} new team(s); interchange until no single swap adds more, {:.1} ms): {} {what} newly covered, {}% in all; {weight_word} {}.",
+            plan.swapped.sites.len(),
             plan.swapped_seconds * 1000.0,
             thousands(last(&ssteps) - b.with_what_if),
             percent_text(last(&ssteps), b.total),
@@ -516,8 +518,12 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
         } else {
             let _ = writeln!(s, "- The exact plan's sites are listed in greedy order among themselves, so its running totals at n < N are not the best possible for n; the last column gives that optimum, solved separately for each n.");
         }
-        if plan.greedy.sites.len() < plan.options.add {
-            let _ = writeln!(s, "- Every demand point the candidates can reach is covered after {} site(s); more sites would add nothing.", plan.greedy.sites.len());
+        if let Some((counts, why)) = plan.fewer_than_asked() {
+            let _ = writeln!(
+                s,
+                "- **{} new site(s) asked for, {counts} placed**: {why}. Each plan lists only the sites that add something.",
+                plan.options.add
+            );
         }
         let pct = if small {
             "% of small areas' babies covered"

@@ -249,7 +249,7 @@ fn candidates_file_with_radius_and_need_weighting() {
     // and the plan stops after two sites and says so.
     assert_eq!(chosen, ["Cardiff Bay", "Inverness"]);
     assert!(read(&dir, "out/plan.md")
-        .contains("Every demand point the candidates can reach is covered after 2 site(s)"));
+        .contains("- **3 new site(s) asked for, 2 placed**: 2 site(s) cover every demand point the candidates can reach, so more would add nothing."));
     assert!(r.iter().filter(|r| r[1] != "0").all(|r| !r[dep].is_empty()));
 }
 
@@ -799,9 +799,19 @@ fn add_beyond_the_candidates_plans_as_many_as_there_are() {
             .get_output()
             .stderr
             .clone();
-        // The terminal says how many sites were planned, not the N asked for.
+        // The terminal says how many sites were placed, beside the N asked for, and why.
         let said = String::from_utf8(said).unwrap();
-        assert!(said.contains("covgap plan: 4 new site(s)"), "{said}");
+        if add == "4" {
+            assert!(
+                said.contains("covgap plan: 4 new site(s): greedy "),
+                "{said}"
+            );
+        } else {
+            assert!(
+                said.contains(&format!("covgap plan: {add} new site(s) asked for, 4 placed: there are only 4 candidate site(s); greedy ")),
+                "{said}"
+            );
+        }
         (read(&dir, "out/plan.csv"), read(&dir, "out/plan.md"))
     };
     // Oxfordshire's five districts, one with a team: four candidate sites.
@@ -811,12 +821,12 @@ fn add_beyond_the_candidates_plans_as_many_as_there_are() {
         5,
         "{all_four}"
     );
-    assert!(!md.contains("more sites would add nothing"), "{md}");
+    assert!(!md.contains("placed**"), "{md}");
     for add in ["5", "100000000", &usize::MAX.to_string()] {
         let (csv, md) = plan(add);
         assert_eq!(csv, all_four, "--add {add}");
         assert!(
-            md.contains("Every demand point the candidates can reach is covered after 4 site(s); more sites would add nothing."),
+            md.contains(&format!("- **{add} new site(s) asked for, 4 placed**: there are only 4 candidate site(s). Each plan lists only the sites that add something.")),
             "--add {add}: {md}"
         );
     }

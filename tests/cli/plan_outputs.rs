@@ -1,6 +1,5 @@
 //! `covgap plan`'s outputs agree with each other on which sites a plan holds: sites with no
-//! base, plans that place fewer sites than asked for, and `--by` when some geographies are out
-//! of every candidate's reach.
+//! base, and plans that place fewer sites than asked for.
 
 use serde_json::Value;
 
@@ -31,6 +30,19 @@ fn csv_rows(dir: &tempfile::TempDir) -> Vec<std::collections::BTreeMap<String, S
     rows[1..]
         .iter()
         .map(|r| header.iter().cloned().zip(r.iter().cloned()).collect())
+        .collect()
+}
+
+/// The sites (by name) a method's rows of plan.csv list, in order, without the n = 0 row.
+fn sites(rows: &[std::collections::BTreeMap<String, String>], method: &str) -> Vec<(String, u64)> {
+    rows.iter()
+        .filter(|r| r["method"] == method && r["n"] != "0")
+        .map(|r| {
+            (
+                r["site"].clone(),
+                r["births_newly_covered"].parse().unwrap(),
+            )
+        })
         .collect()
 }
 
@@ -90,4 +102,90 @@ fn plan_sites_with_no_base_are_in_plan_geojson_and_in_their_one_district() {
     );
     // plan.md names the site with its district, as it does a located one.
     assert!(text(&dir, "plan.md").contains("| Site Brum (E08000025) |"));
+}
+
+/// At 100 km, 8 sites cover every baby the candidates can reach: every method places 8, not
+/// the 40 asked for, and the exact plan lists no site that adds nothing (it used to list 15,
+/// 7 of them adding 0, in plan.csv, plan.geojson and plan.md while greedy listed 8). The
+/// terminal and plan.md say how many each placed, and why not 40.
+#[test]
+fn plan_that_covers_all_in_reach_before_n_lists_only_sites_that_add() {
+    let (said, dir) = plan(&["--add", "40", "--radius", "100"]);
+    let rows = csv_rows(&dir);
+    let (greedy, swapped, exact) = (
+        sites(&rows, "greedy"),
+        sites(&rows, "greedy_swap"),
+        sites(&rows, "exact"),
+    );
+    assert_eq!(greedy.len(), 8, "{greedy:?}");
+    for (method, list) in [("greedy_swap", &swapped), ("exact", &exact)] {
+        assert_eq!(list.len(), 8, "{method}: {list:?}");
+        assert!(list.iter().all(|(_, b)| *b > 0), "{method}: {list:?}");
+    }
+    let why = "40 new site(s) asked for, 8 placed: 8 site(s) cover every demand point the candidates can reach, so more would add nothing";
+    assert!(
+        said.contains(&format!("covgap plan: {why}; greedy 52,307")),
+        "{said}"
+    );
+    let md = text(&dir, "plan.md");
+    assert!(
+        md.contains("- **40 new site(s) asked for, 8 placed**: 8 site(s) cover every demand point the candidates can reach, so more would add nothing. Each plan lists only the sites that add something."),
+        "{md}"
+    );
+    assert!(md.contains("- **Exact** (8 new team(s); "), "{md}");
+    assert!(
+        md.contains("- **Greedy then swaps** (8 new team(s); "),
+        "{md}"
+    );
+    // The table ends at n = 8, and every exact site in it adds babies.
+    assert!(md.contains("\n| 8 | "), "{md}");
+    assert!(!md.contains("\n| 9 | "), "{md}");
+    // plan.geojson holds the sites of the two plans, no more.
+    let f = features(&dir);
+    let in_exact: Vec<&str> = f
+        .iter()
+        .filter(|f| f["properties"]["in_exact_plan"] == true)
+        .map(|f| f["properties"]["site"].as_str().unwrap())
+        .collect();
+    let mut listed: Vec<&str> = exact.iter().map(|(s, _)| s.as_str()).collect();
+    let mut in_exact_sorted = in_exact.clone();
+    listed.sort_unstable();
+    in_exact_sorted.sort_unstable();
+    assert_eq!(in_exact_sorted, listed);
+    for f in &f {
+        let p = &f["properties"];
+        assert!(
+            p["greedy_rank"].is_u64() || p["in_exact_plan"] == true,
+            "{p}"
+        );
+        if p["in_exact_plan"] == true {
+            assert!(p["exact_births_newly_covered"].as_u64().unwrap() > 0, "{p}");
+        }
+    }
+}
+
+/// More sites asked for than there are candidates: the terminal and plan.md say so, and that
+/// one candidate (a district with a team already) would add nothing.
+#[test]
+fn plan_with_fewer_candidates_than_asked_says_why_fewer_are_placed() {
+    let (said, dir) = plan(&[
+        "--add",
+        "5",
+        "--candidates",
+        &fixture("plan/candidates_without_a_base_one_district_and_two.csv"),
+    ]);
+    let why = "5 new site(s) asked for, 2 placed: there are only 3 candidate site(s), and 2 of them cover every demand point the candidates can reach, so the others would add nothing";
+    assert!(
+        said.contains(&format!("covgap plan: {why}; greedy ")),
+        "{said}"
+    );
+    let md = text(&dir, "plan.md");
+    assert!(
+        md.contains("- **5 new site(s) asked for, 2 placed**: there are only 3 candidate site(s), and 2 of them"),
+        "{md}"
+    );
+    let rows = csv_rows(&dir);
+    for method in ["greedy", "greedy_swap", "exact"] {
+        assert_eq!(sites(&rows, method).len(), 2, "{method}");
+    }
 }
