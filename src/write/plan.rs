@@ -368,7 +368,15 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
     let mut s = String::new();
     // With --by alone the plan answers which geographies have no team, not where new teams
     // reach the most babies.
+    let unreachable = plan
+        .geographies
+        .as_ref()
+        .is_some_and(|g| g.gaps.iter().any(|gap| gap.site.is_none()));
     let heading = match (plan.options.by, plan.options.add) {
+        (Some(by), 0) if unreachable => format!(
+            "Plan: the fewest new teams that give a team to all {} that a candidate site reaches",
+            by.describe()
+        ),
         (Some(by), 0) => format!(
             "Plan: the fewest new teams that give all {} a team",
             by.describe()
@@ -571,16 +579,31 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
         }
     }
     if let Some(g) = &plan.geographies {
+        // Said as the terminal says it: the sites give a team to every geography a candidate
+        // reaches, which is not all of them when some are out of every candidate's reach.
+        let unreached = g.gaps.iter().filter(|gap| gap.site.is_none()).count();
+        let fewest = format!(
+            "**{}** ({}, {:.2} s)",
+            g.sites.len(),
+            g.status.describe(&plan.options.limits),
+            g.seconds
+        );
+        let answer = if g.gaps.is_empty() {
+            "No new site is needed.".to_string()
+        } else if unreached == 0 {
+            format!("The fewest new sites that would give every one of them a team: {fewest}.")
+        } else if unreached == g.gaps.len() {
+            format!("No candidate site reaches any of them, so no new site would give one a team: {fewest}.")
+        } else {
+            format!("{unreached} of them no candidate site reaches; the fewest new sites that would give every reachable one a team: {fewest}.")
+        };
         let _ = writeln!(
             s,
-            "\n### {} with no team\n\n{} of {} have no team. A team at one of the candidate sites gives a team to every one of them that holds a {} it covers; the fewest sites that reach them all: **{}** ({}, {:.2} s).{}\n",
+            "\n### {} with no team\n\n{} of {} have no team. A team at one of the candidate sites gives a team to every one of them that holds a {} it covers. {answer}{}\n",
             g.level.describe(),
             g.gaps.len(),
             g.total,
             if small { "small area" } else { "district" },
-            g.sites.len(),
-            g.status.describe(&plan.options.limits),
-            g.seconds,
             if g.without_demand > 0 {
                 format!(" {} more have no small area with a figure and are left out.", g.without_demand)
             } else {
@@ -614,9 +637,17 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
             }
         }
     }
+    // The method as run: the covering plans with --add, the set cover with --by, or both.
+    let covering = "greedy selection with lazy re-evaluation is within (1 − 1/e) ≈ 63% of the optimum by theory; the exact optimum is the maximal covering location problem solved by integer programming.";
+    let set_cover = "fewest new sites that give every geography with no team a team (every one a candidate reaches) is a minimum set cover, solved by integer programming; among sets of sites as few, those that newly cover more babies are preferred.";
+    let method = match (plan.options.add > 0, plan.geographies.is_some()) {
+        (true, true) => format!("{covering} The {set_cover}"),
+        (false, true) => format!("the {set_cover}"),
+        _ => covering.to_string(),
+    };
     let _ = writeln!(
         s,
-        "\nMethod: greedy selection with lazy re-evaluation is within (1 − 1/e) ≈ 63% of the optimum by theory; the exact optimum is the maximal covering location problem solved by integer programming. Existing teams stay where they are.{}",
+        "\nMethod: {method} Existing teams stay where they are.{}",
         match plan.options.model {
             Model::Radius(_) => " Distances are straight lines between representative points on British National Grid, not travel times.",
             Model::District => "",

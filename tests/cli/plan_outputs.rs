@@ -1,5 +1,6 @@
 //! `covgap plan`'s outputs agree with each other on which sites a plan holds: sites with no
-//! base, and plans that place fewer sites than asked for.
+//! base, plans that place fewer sites than asked for, and `--by` when some geographies are out
+//! of every candidate's reach.
 
 use serde_json::Value;
 
@@ -188,4 +189,57 @@ fn plan_with_fewer_candidates_than_asked_says_why_fewer_are_placed() {
     for method in ["greedy", "greedy_swap", "exact"] {
         assert_eq!(sites(&rows, method).len(), 2, "{method}");
     }
+}
+
+/// `--by region` with a single candidate that reaches no region without a team: plan.md says
+/// what the terminal says (no new site gives any of them a team), not "the fewest sites that
+/// reach them all: 0", and its method paragraph describes the set cover that was run, not the
+/// greedy and covering solves that were not.
+#[test]
+fn plan_by_alone_words_unreachable_geographies_and_its_method_as_run() {
+    let (said, dir) = plan(&[
+        "--by",
+        "region",
+        "--candidates",
+        &fixture("plan/candidate_in_manchester_only.csv"),
+    ]);
+    let md = text(&dir, "plan.md");
+    assert!(
+        said.contains("0 new site(s) would give every reachable one a team"),
+        "{said}"
+    );
+    assert!(md.contains("| no candidate site reaches it |"), "{md}");
+    assert!(
+        md.contains("\n## Plan: the fewest new teams that give a team to all English regions that a candidate site reaches\n"),
+        "{md}"
+    );
+    assert!(!md.contains("reach them all"), "{md}");
+    assert!(
+        md.contains("No candidate site reaches any of them, so no new site would give one a team: **0** (proven optimal"),
+        "{md}"
+    );
+    let method = md.lines().find(|l| l.starts_with("Method: ")).unwrap();
+    assert!(
+        method.starts_with("Method: the fewest new sites that give every geography with no team a team (every one a candidate reaches) is a minimum set cover, solved by integer programming"),
+        "{method}"
+    );
+    assert!(!method.contains("greedy"), "{method}");
+    assert!(!method.contains("maximal covering"), "{method}");
+}
+
+/// With `--add` and `--by` together, the method paragraph gives both solves.
+#[test]
+fn plan_add_and_by_give_both_methods() {
+    let (_, dir) = plan(&["--add", "2", "--by", "region"]);
+    let md = text(&dir, "plan.md");
+    let method = md.lines().find(|l| l.starts_with("Method: ")).unwrap();
+    assert!(method.starts_with("Method: greedy selection"), "{method}");
+    assert!(
+        method.contains(" The fewest new sites that give every geography with no team a team"),
+        "{method}"
+    );
+    assert!(
+        md.contains("The fewest new sites that would give every one of them a team: **"),
+        "{md}"
+    );
 }
