@@ -211,9 +211,12 @@ impl RunOutputs {
 /// One figure, old and new.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Change {
-    /// The nation's ONS code; empty for headline figures.
+    /// Whether it is a headline figure (over every area) rather than a nation's.
+    pub headline: bool,
+    /// The nation's ONS code; for headline figures, the UK's (`K02000001`), or empty when the
+    /// runs' areas are part of the UK.
     pub code: String,
-    /// "United Kingdom" or the nation's name.
+    /// "United Kingdom", "All areas given" or the nation's name.
     pub name: String,
     pub field: &'static str,
     pub old: Option<f64>,
@@ -264,6 +267,10 @@ pub struct Diff {
     pub figures_gained: Vec<(String, AreaRow)>,
     /// Headline figures, then each nation's.
     pub figures: Vec<Change>,
+    /// The code and name of the total over every area (`summary.json`'s total rollup):
+    /// `K02000001`, "United Kingdom"; or empty, "All areas given"; or, when the runs' totals
+    /// differ, empty and both names ("United Kingdom / All areas given").
+    pub total: (String, String),
     /// Each run's boundaries, as named in its outputs, with the start of their SHA-256 when
     /// `run.json` records it.
     pub old_boundaries: String,
@@ -336,6 +343,17 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
         figures_lost: Vec::new(),
         figures_gained: Vec::new(),
         figures: Vec::new(),
+        total: {
+            let uk = || ("K02000001".to_string(), "United Kingdom".to_string());
+            match (
+                total_of(&old.summary).unwrap_or_else(uk),
+                total_of(&new.summary).unwrap_or_else(uk),
+            ) {
+                (o, n) if o == n => n,
+                // The UK, then part of it (or the reverse): both named.
+                (o, n) => (String::new(), format!("{} / {}", o.1, n.1)),
+            }
+        },
         old_boundaries: String::new(),
         new_boundaries: String::new(),
         boundaries_changed: false,
@@ -417,9 +435,13 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
         let babies = f.starts_with("demand") || f.starts_with("percent");
         !((measure_changed && babies) || (!same_areas && (babies || f.starts_with("areas"))))
     };
+    // The total row's code and name as the new run gives it (the old run's, if the new has
+    // none; the UK's for outputs from before covgap wrote "All areas given").
+    let (total_code, total_name) = d.total.clone();
     let uk = |field: &'static str, old: Option<f64>, new: Option<f64>, comparable: bool| Change {
-        code: "K02000001".into(),
-        name: "United Kingdom".into(),
+        headline: true,
+        code: total_code.clone(),
+        name: total_name.clone(),
         field,
         old,
         new,
@@ -470,6 +492,7 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
         let name = text(n.or(o).expect("in one of them"), "name");
         for f in NATION {
             d.figures.push(Change {
+                headline: false,
                 code: code.clone(),
                 name: name.clone(),
                 field: f,
@@ -492,6 +515,16 @@ fn base_change(o: &TeamRow, n: &TeamRow) -> Option<String> {
             .filter(|km| *km > MOVED_KM)
             .map(|km| format!("base moved {km:.1} km")),
     }
+}
+
+/// The code and name of a run's total rollup (level `uk` or `all`), from `summary.json`.
+fn total_of(summary: &Value) -> Option<(String, String)> {
+    let r = summary
+        .get("rollups")?
+        .as_array()?
+        .iter()
+        .find(|r| matches!(r.get("level").and_then(Value::as_str), Some("uk" | "all")))?;
+    Some((text(r, "code"), text(r, "name")))
 }
 
 fn fmt_num(field: &str, v: Option<f64>) -> String {
@@ -718,7 +751,7 @@ impl Diff {
         let _ = writeln!(s, "## Headline\n");
         let _ = writeln!(s, "| Figure | Old | New | Change |");
         let _ = writeln!(s, "|---|---:|---:|---:|");
-        for c in self.figures.iter().filter(|c| c.code == "K02000001") {
+        for c in self.figures.iter().filter(|c| c.headline) {
             let _ = writeln!(
                 s,
                 "| {} | {} | {} | {} |",
@@ -731,7 +764,7 @@ impl Diff {
         let _ = writeln!(s, "\n## By nation\n");
         let _ = writeln!(s, "| Nation | Figure | Old | New | Change |");
         let _ = writeln!(s, "|---|---|---:|---:|---:|");
-        for c in self.figures.iter().filter(|c| c.code != "K02000001") {
+        for c in self.figures.iter().filter(|c| !c.headline) {
             let _ = writeln!(
                 s,
                 "| {} | {} | {} | {} | {} |",
@@ -874,8 +907,8 @@ impl Diff {
             if changed {
                 rows.push(vec![
                     "headline".into(),
-                    "K02000001".into(),
-                    "United Kingdom".into(),
+                    self.total.0.clone(),
+                    self.total.1.clone(),
                     field.into(),
                     old.clone(),
                     new.clone(),
@@ -884,11 +917,7 @@ impl Diff {
             }
         }
         for c in &self.figures {
-            let section = if c.code == "K02000001" {
-                "headline"
-            } else {
-                "nation"
-            };
+            let section = if c.headline { "headline" } else { "nation" };
             rows.push(vec![
                 section.into(),
                 c.code.clone(),
@@ -1148,7 +1177,7 @@ mod tests {
     fn headline(d: &Diff, field: &str) -> Change {
         d.figures
             .iter()
-            .find(|c| c.code == "K02000001" && c.field == field)
+            .find(|c| c.headline && c.field == field)
             .unwrap()
             .clone()
     }

@@ -155,9 +155,72 @@ pub fn share_on_uk_land(areas: &[&MultiPolygon]) -> Option<f64> {
     (inside > 0).then(|| on_land as f64 / inside as f64)
 }
 
+/// Whether the areas given cover the UK: every built-in district by code, or, for other
+/// geographies (the UK's upper tiers, say), at least [`UK_COVERED`] of the UK's land as the
+/// built-in districts draw it, measured on a 100 by 100 grid over the UK. Outputs name the
+/// total row "United Kingdom" only then; boundaries for part of the UK (one region, England's
+/// ICBs) have a total of "all areas given".
+pub fn covers_uk(areas: &[&MultiPolygon], codes: &HashSet<&str>) -> bool {
+    const N: usize = 100;
+    if built_in_codes().iter().all(|c| codes.contains(c)) {
+        return true;
+    }
+    let Some(b) = built_in() else {
+        return false;
+    };
+    let Some(uk) = b
+        .geometry
+        .iter()
+        .filter_map(|mp| mp.bounding_rect())
+        .reduce(|a, r| {
+            geo::Rect::new(
+                Coord {
+                    x: a.min().x.min(r.min().x),
+                    y: a.min().y.min(r.min().y),
+                },
+                Coord {
+                    x: a.max().x.max(r.max().x),
+                    y: a.max().y.max(r.max().y),
+                },
+            )
+        })
+    else {
+        return false;
+    };
+    let given = AreaIndex::new(
+        areas
+            .iter()
+            .enumerate()
+            .map(|(i, mp)| (i, (*mp).clone()))
+            .collect(),
+    );
+    let (mut land, mut covered) = (0usize, 0usize);
+    for i in 0..N {
+        for j in 0..N {
+            let c = Coord {
+                x: uk.min().x + uk.width() * (i as f64 + 0.5) / N as f64,
+                y: uk.min().y + uk.height() * (j as f64 + 0.5) / N as f64,
+            };
+            if b.index.locate(c).is_some() {
+                land += 1;
+                if given.locate(c).is_some() {
+                    covered += 1;
+                }
+            }
+        }
+    }
+    land > 0 && covered as f64 >= UK_COVERED * land as f64
+}
+
+/// The share of the UK's land the areas given must cover to be the UK ([`covers_uk`]): the
+/// UK's districts drawn at any generalisation cover nearly all of it; Great Britain without
+/// Northern Ireland (94% of it by area) or England's ICBs do not.
+pub const UK_COVERED: f64 = 0.97;
+
 /// The codes of the built-in districts, from the built-in area table (`data/areas.csv`, whose
-/// codes the preparation checks are the boundaries' own), without reading the boundaries.
-fn built_in_codes() -> &'static [&'static str] {
+/// codes the preparation checks are the boundaries' own), without reading the boundaries; in
+/// code order.
+pub fn built_in_codes() -> &'static [&'static str] {
     static CODES: OnceLock<Vec<&'static str>> = OnceLock::new();
     CODES.get_or_init(|| match builtin::areas() {
         crate::read::Input::BuiltIn { text, .. } => text
@@ -328,6 +391,52 @@ mod tests {
     fn district(code: &str) -> usize {
         let b = built_in().unwrap();
         b.names.iter().position(|(c, _)| c == code).unwrap()
+    }
+
+    /// The UK in another geography (the built-in districts under other codes) covers the UK;
+    /// Great Britain alone (94% of its land) and England do not; every built-in code does,
+    /// whatever the geometry.
+    #[test]
+    fn the_uk_is_told_from_part_of_it() {
+        let b = built_in().unwrap();
+        let none = HashSet::new();
+        let all: Vec<&MultiPolygon> = b.geometry.iter().collect();
+        assert!(covers_uk(&all, &none));
+        let part = |first: &[char]| -> Vec<&MultiPolygon> {
+            b.names
+                .iter()
+                .zip(&b.geometry)
+                .filter(|((c, _), _)| c.starts_with(first))
+                .map(|(_, g)| g)
+                .collect()
+        };
+        assert!(!covers_uk(&part(&['E', 'W', 'S']), &none));
+        assert!(!covers_uk(&part(&['E']), &none));
+        let codes: HashSet<&str> = built_in_codes().iter().copied().collect();
+        assert!(covers_uk(&[], &codes));
+    }
+
+    /// The built-in districts lie wholly on the built-in districts' land; the same shapes
+    /// moved 150 km west, into the Irish Sea and over Ireland, do not.
+    #[test]
+    fn share_on_land_of_areas_moved_off_it() {
+        let b = built_in().unwrap();
+        let all: Vec<&MultiPolygon> = b.geometry.iter().collect();
+        assert!(share_on_uk_land(&all).unwrap() > 0.999);
+        let wales: Vec<MultiPolygon> = b
+            .names
+            .iter()
+            .zip(&b.geometry)
+            .filter(|((c, _), _)| c.starts_with('W'))
+            .map(|(_, g)| {
+                g.map_coords(|c| Coord {
+                    x: c.x - 150_000.0,
+                    ..c
+                })
+            })
+            .collect();
+        let moved: Vec<&MultiPolygon> = wales.iter().collect();
+        assert!(share_on_uk_land(&moved).unwrap() < GUESSED_GRID_ON_LAND);
     }
 
     /// The two 10 km squares of tests/fixtures/boundaries/bng_squares_wrong_winding.geojson

@@ -127,8 +127,14 @@ pub fn load(inputs: &Inputs, diag: &mut Diagnostics) -> Result<Study> {
             builtin::AGE0_SOURCE.to_string(),
         ),
     };
+    let whole_uk = {
+        let codes: HashSet<&str> = areas.iter().map(|a| a.code.as_str()).collect();
+        let geometry: Vec<&geo::MultiPolygon> = areas.iter().map(|a| &a.bng).collect();
+        crate::land::covers_uk(&geometry, &codes)
+    };
     Ok(Study {
         areas,
+        whole_uk,
         teams,
         demand: Demand {
             measure,

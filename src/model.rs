@@ -339,6 +339,10 @@ pub struct Team {
 pub struct Study {
     /// Areas in code order.
     pub areas: Vec<Area>,
+    /// Whether the areas are the whole UK (every built-in district, or the UK's land in
+    /// another geography; [`crate::land::covers_uk`]): the total is then "United Kingdom",
+    /// otherwise "All areas given".
+    pub whole_uk: bool,
     /// Teams in list order.
     pub teams: Vec<Team>,
     pub demand: Demand,
@@ -346,6 +350,24 @@ pub struct Study {
     pub evidence_rule: String,
     /// Sources of each input, in words, for reports.
     pub sources: Sources,
+}
+
+impl Study {
+    /// The code and name of the total over every area: the UK's, or none and "All areas
+    /// given" for boundaries covering part of it.
+    pub fn total_geography(&self) -> Geography {
+        if self.whole_uk {
+            Geography {
+                code: "K02000001".into(),
+                name: "United Kingdom".into(),
+            }
+        } else {
+            Geography {
+                code: String::new(),
+                name: "All areas given".into(),
+            }
+        }
+    }
 }
 
 /// Where each input came from, for the outputs' notes.

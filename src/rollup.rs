@@ -12,7 +12,10 @@ use crate::model::{Geography, Nation, Study};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
+    /// The UK: every area, when they cover it.
     Uk,
+    /// Every area, when they cover part of the UK (one region, England's ICBs).
+    All,
     Nation,
     Region,
     UpperTier,
@@ -21,9 +24,15 @@ pub enum Level {
 }
 
 impl Level {
+    /// The total over every area: the UK, or all the areas given.
+    pub fn is_total(self) -> bool {
+        matches!(self, Level::Uk | Level::All)
+    }
+
     pub fn key(self) -> &'static str {
         match self {
             Level::Uk => "uk",
+            Level::All => "all",
             Level::Nation => "nation",
             Level::Region => "region",
             Level::UpperTier => "upper_tier",
@@ -90,12 +99,16 @@ pub fn rollups(study: &Study, coverage: &Coverage) -> Vec<Rollup> {
             },
             name: area.nation.name().into(),
         };
-        let uk = Geography {
-            code: "K02000001".into(),
-            name: "United Kingdom".into(),
-        };
+        let uk = study.total_geography();
         let keys = [
-            Some((Level::Uk, uk)),
+            Some((
+                if study.whole_uk {
+                    Level::Uk
+                } else {
+                    Level::All
+                },
+                uk,
+            )),
             Some((Level::Nation, nation)),
             area.keys.region.clone().map(|g| (Level::Region, g)),
             area.keys.utla.clone().map(|g| (Level::UpperTier, g)),

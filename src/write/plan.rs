@@ -86,12 +86,14 @@ fn figure_words(study: &Study, plan: &Plan) -> (&'static str, &'static str) {
     }
 }
 
-/// What the percentages are of.
-fn of_total(plan: &Plan) -> &'static str {
+/// What the percentages are of: the UK only when the areas are the whole UK.
+fn of_total(study: &Study, plan: &Plan) -> &'static str {
     if small_areas(plan) {
         "of all babies in the small areas"
-    } else {
+    } else if study.whole_uk {
         "of the UK"
+    } else {
+        "of all babies in the areas given"
     }
 }
 
@@ -131,7 +133,7 @@ pub fn csv(study: &Study, plan: &Plan) -> Vec<u8> {
     let best = format!("best_possible_cumulative_{key}_at_n");
     header.extend([
         cum.as_str(),
-        if small {
+        if small || !study.whole_uk {
             "cumulative_percent_of_total"
         } else {
             "cumulative_percent_of_uk"
@@ -363,7 +365,7 @@ pub fn geojson(study: &Study, plan: &Plan) -> Vec<u8> {
 pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
     let b = &plan.baseline;
     let (_, what) = figure_words(study, plan);
-    let scope = of_total(plan);
+    let scope = of_total(study, plan);
     let small = small_areas(plan);
     let mut s = String::new();
     // With --by alone the plan answers which geographies have no team, not where new teams
@@ -535,8 +537,10 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
         }
         let pct = if small {
             "% of small areas' babies covered"
-        } else {
+        } else if study.whole_uk {
             "% of UK covered"
+        } else {
+            "% of all areas' babies covered"
         };
         let _ = writeln!(s, "\n| n | Greedy site | {what} newly covered | {pct} | Exact plan site | {what} newly covered | {pct} | Best possible with n new teams, % |");
         let _ = writeln!(s, "|---:|---|---:|---:|---|---:|---:|---:|");

@@ -27,7 +27,7 @@ pub struct Headline {
 
 impl Headline {
     pub fn new(study: &Study, rollups: &[Rollup]) -> Headline {
-        let uk = rollups.iter().find(|r| r.level == Level::Uk);
+        let uk = rollups.iter().find(|r| r.level.is_total());
         Headline {
             areas_total: uk.map_or(0, |r| r.areas_total),
             areas_covered: uk.map_or(0, |r| r.areas_covered),
@@ -160,7 +160,7 @@ pub fn json(
     if let (Some(sm), Some(o)) = (small, doc.as_object_mut()) {
         let uk = rollups
             .iter()
-            .find(|r| r.level == Level::Uk)
+            .find(|r| r.level.is_total())
             .and_then(|r| r.bands);
         o.insert(
             "small_areas".into(),
@@ -248,7 +248,7 @@ pub fn markdown(
     }
     let uk_bands = rollups
         .iter()
-        .find(|r| r.level == Level::Uk)
+        .find(|r| r.level.is_total())
         .and_then(|r| r.bands);
     if let (Some(_), Some(b)) = (small, uk_bands) {
         let _ = writeln!(
@@ -292,7 +292,7 @@ pub fn markdown(
     let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|");
     for r in rollups
         .iter()
-        .filter(|r| r.level == Level::Nation || r.level == Level::Uk)
+        .filter(|r| r.level == Level::Nation || r.level.is_total())
     {
         let _ = writeln!(
             s,
@@ -344,7 +344,7 @@ pub fn markdown(
         let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|---:|---:|");
         for r in rollups
             .iter()
-            .filter(|r| r.level == Level::Nation || r.level == Level::Uk)
+            .filter(|r| r.level == Level::Nation || r.level.is_total())
         {
             let Some(b) = r.bands else { continue };
             let _ = write!(s, "| {} | {} |", md_cell(&r.name), thousands(b.total()));

@@ -107,9 +107,9 @@ fn summary_sheet(
     let mut row = 4;
     for r in rollups
         .iter()
-        .filter(|r| matches!(r.level, Level::Nation | Level::Uk))
+        .filter(|r| r.level == Level::Nation || r.level.is_total())
     {
-        let uk = r.level == Level::Uk;
+        let uk = r.level.is_total();
         let (n, p) = if uk {
             (&f.bold_count, &f.bold_pct)
         } else {

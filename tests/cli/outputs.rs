@@ -622,7 +622,7 @@ fn a_share_on_a_half_reads_the_same_in_every_output() {
     let md = run.text("summary.md");
     assert!(md.contains("- **1.3%** of babies born (1 of 80)"), "{md}");
     assert!(
-        md.contains("| United Kingdom | 5 | 1 | 80 | 1 | 1.3 |"),
+        md.contains("| All areas given | 5 | 1 | 80 | 1 | 1.3 |"),
         "{md}"
     );
     let rollups = crate::read_csv(&dir.path().join("out/rollups.csv"));

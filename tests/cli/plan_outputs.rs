@@ -243,3 +243,33 @@ fn plan_add_and_by_give_both_methods() {
         "{md}"
     );
 }
+
+/// On boundaries for part of the UK (Oxfordshire's five districts) a plan's shares are of all
+/// the babies in the areas given, not "of the UK": plan.md says so, plan.csv's column is
+/// `cumulative_percent_of_total`, and rollups.csv's total row is "All areas given". On the
+/// built-in districts, they are the UK's.
+#[test]
+fn shares_are_of_the_areas_given_unless_they_are_the_uk() {
+    let oxon = fixture("boundaries/oxfordshire_wgs84.geojson");
+    let (_, part) = plan(&["--add", "2", "-q", "--boundaries", &oxon]);
+    let md = text(&part, "plan.md");
+    assert!(md.contains("of all babies in the areas given"), "{md}");
+    assert!(!md.contains("of the UK") && !md.contains("% of UK"), "{md}");
+    let header = &read_csv(&part.path().join("out/plan.csv"))[0];
+    assert!(
+        header.iter().any(|h| h == "cumulative_percent_of_total"),
+        "{header:?}"
+    );
+    let rollups = read_csv(&part.path().join("out/rollups.csv"));
+    assert_eq!(rollups[1][..3], ["all", "", "All areas given"]);
+
+    let (_, uk) = plan(&["--add", "2", "-q"]);
+    assert!(text(&uk, "plan.md").contains("of the UK"));
+    let header = &read_csv(&uk.path().join("out/plan.csv"))[0];
+    assert!(
+        header.iter().any(|h| h == "cumulative_percent_of_uk"),
+        "{header:?}"
+    );
+    let rollups = read_csv(&uk.path().join("out/rollups.csv"));
+    assert_eq!(rollups[1][..3], ["uk", "K02000001", "United Kingdom"]);
+}

@@ -223,6 +223,21 @@ fn diff_of_runs_over_different_boundaries_says_so() {
         "{md}"
     );
     assert!(md.contains("| Areas | 361 | 5 | n/a |"), "{md}");
+    // diff.csv's headline rows name both totals: the UK's, then the five districts'.
+    let csv_dir = tempfile::tempdir().unwrap();
+    covgap()
+        .arg("diff")
+        .arg(old.path())
+        .arg(new.path())
+        .arg("--out")
+        .arg(csv_dir.path())
+        .assert()
+        .success();
+    let csv = std::fs::read_to_string(csv_dir.path().join("diff.csv")).unwrap();
+    assert!(
+        csv.contains("headline,,United Kingdom / All areas given,areas_total,361,5,\r\n"),
+        "{csv}"
+    );
     // The same boundaries on both sides: no such warning.
     let (_, same) = diff_md(old.path(), old.path());
     assert!(!same.contains("boundaries"), "{same}");
