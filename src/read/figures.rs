@@ -721,24 +721,47 @@ pub fn read_figures_in(
         };
         values.insert(code_key, value);
     }
-    if !ignored.is_empty() {
-        let shown: Vec<String> = ignored
+    // Districts of the UK outside boundaries for part of it, and codes of other geographies
+    // (the countries, regions and counties in ONS tables), said apart.
+    let districts = crate::land::built_in_codes();
+    let (outside, other): (Vec<_>, Vec<_>) = ignored
+        .iter()
+        .partition(|(c, _)| districts.binary_search(&c.as_str()).is_ok());
+    for (rows, what) in [
+        (outside, "for UK districts outside the boundaries given"),
+        (
+            other,
+            "for codes not in the boundaries (countries, regions or counties in ONS tables, or other geographies)",
+        ),
+    ] {
+        if rows.is_empty() {
+            continue;
+        }
+        let shown: Vec<String> = rows
             .iter()
             .take(8)
             .map(|(c, n)| {
                 if n.is_empty() {
-                    c.clone()
+                    c.to_string()
                 } else {
                     format!("{c} {n}")
                 }
             })
             .collect();
-        let more = if ignored.len() > 8 {
-            format!(" and {} more", ignored.len() - 8)
+        let more = if rows.len() > 8 {
+            format!(" and {} more", rows.len() - 8)
         } else {
             String::new()
         };
-        diag.note(&label, None, format!("{} row(s) for codes not in the boundaries were ignored (countries, regions or counties in ONS tables, or other geographies): {}{more}", ignored.len(), shown.join(", ")));
+        diag.note(
+            &label,
+            None,
+            format!(
+                "{} row(s) {what} were ignored: {}{more}",
+                rows.len(),
+                shown.join(", ")
+            ),
+        );
     }
     Ok(Figures {
         values,
