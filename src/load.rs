@@ -1669,7 +1669,7 @@ pub fn resolve_teams(
             &label,
             None,
             format!(
-                "{} team(s) serve only areas outside the given boundaries, or name none and are based outside them, and are left out: {}",
+                "{} team(s) serve only areas outside the given boundaries, or name none and are based outside them, and are left out: {} (distances are to the nearest team counted, so an area near the boundaries' edge may have one of these nearer than its nearest_team_km)",
                 left_out.len(),
                 first_of(left_out.iter(), 10)
             ),

@@ -451,7 +451,7 @@ fn teams_real_districts_outside_the_boundaries_are_passed_over_with_a_note() {
     assert!(run.warning_lines().is_empty(), "{}", run.stderr);
     run.assert_stderr_has(&[
         &format!("note: {teams}: 3 district(s) the list names as areas served lie outside the boundaries given, so they were passed over (each team counts for the areas it serves inside them): Craven (E07000163, now North Yorkshire), Leeds (E08000035), Swindon (E06000030)\n"),
-        &format!("note: {teams}: 3 team(s) serve only areas outside the given boundaries, or name none and are based outside them, and are left out: Leeds team, Craven team, Team based in Leeds\n"),
+        &format!("note: {teams}: 3 team(s) serve only areas outside the given boundaries, or name none and are based outside them, and are left out: Leeds team, Craven team, Team based in Leeds (distances are to the nearest team counted, so an area near the boundaries' edge may have one of these nearer than its nearest_team_km)\n"),
         &format!("note: {teams}, line 5: Swindon team based in Oxford: no area it serves is in the boundaries given (Swindon (E06000030), outside them); it counts instead for the area holding its base, Oxford (E07000178)\n"),
     ]);
     assert_eq!(run.covered(), ["E07000178"]);
@@ -527,7 +527,7 @@ fn teams_districts_of_an_icb_under_another_years_code_are_found_by_its_name() {
     run.assert_stderr_has(&[
         &format!("note: {teams}, line 3: Brighton team: the districts it serves are not areas of the boundaries given; it counts for the area(s) holding them by the built-in lookup (data/areas.csv): Brighton and Hove (E06000043) in NHS Sussex Integrated Care Board (E54000053) (by name: the lookup's code for it is another year's)\n"),
         &format!("note: {teams}: 1 district(s) the list names as areas served lie outside the boundaries given, so they were passed over (each team counts for the areas it serves inside them): Leeds (E08000035)\n"),
-        &format!("note: {teams}: 1 team(s) serve only areas outside the given boundaries, or name none and are based outside them, and are left out: Leeds team\n"),
+        &format!("note: {teams}: 1 team(s) serve only areas outside the given boundaries, or name none and are based outside them, and are left out: Leeds team (distances are to the nearest team counted, so an area near the boundaries' edge may have one of these nearer than its nearest_team_km)\n"),
     ]);
     assert_eq!(run.covered(), ["E54000053", "E54000057", "E54000058"]);
 }
