@@ -130,6 +130,9 @@ pub struct SourceFeature {
 /// A layer of features read from any boundary format.
 #[derive(Debug, Clone)]
 pub struct SourceLayer {
+    /// The layer read, when the file holds several (a GeoPackage's): messages about its
+    /// features name it.
+    pub layer: Option<String>,
     pub features: Vec<SourceFeature>,
     /// Attribute names in the file's order, for picking the code and name fields.
     pub fields: Vec<String>,
@@ -337,6 +340,7 @@ fn geojson_layer(input: &Input) -> Result<SourceLayer> {
         .map(|f| f.props.keys().cloned().collect())
         .unwrap_or_default();
     Ok(SourceLayer {
+        layer: None,
         features,
         fields,
         declared,
@@ -354,10 +358,19 @@ fn assemble(
     flags: FieldFlags,
     diag: &mut Diagnostics,
 ) -> Result<Boundaries> {
-    let label = input.label();
+    // "health.gpkg, layer wales_hb" when the file holds several layers.
+    let in_layer = layer
+        .layer
+        .as_ref()
+        .map(|l| format!("layer {l:?}: "))
+        .unwrap_or_default();
+    let label = match &layer.layer {
+        Some(l) => format!("{}, layer {l:?}", input.label()),
+        None => input.label(),
+    };
     let format_err = |message: String| Error::Format {
         path: input.path_for_errors(),
-        message,
+        message: format!("{in_layer}{message}"),
     };
     if layer.features.is_empty() {
         return Err(format_err("has no features".into()));

@@ -176,6 +176,8 @@ pub fn read_layer(path: &Path, layer: Option<&str>, choose: &str) -> Result<Sour
         .map(|(_, n)| n)
         .collect();
     Ok(SourceLayer {
+        // Named in messages only when the file holds more than one.
+        layer: (layers.len() > 1).then(|| table.clone()),
         features,
         fields,
         declared: Some((

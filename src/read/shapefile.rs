@@ -476,6 +476,7 @@ pub fn read_shapefile(shp: &Path) -> Result<SourceLayer> {
         ));
     }
     Ok(SourceLayer {
+        layer: None,
         features,
         fields,
         declared,

@@ -274,6 +274,17 @@ fn geopackage_layer_is_chosen_with_layer() {
     run_boundaries(&gpkg, &["--layer", "nope"], out.path())
         .failure()
         .stderr(predicates::str::contains("has no layer \"nope\""));
+    // A problem in the layer chosen names it, as the file holds two.
+    run_boundaries(
+        &gpkg,
+        &["--layer", "districts_bng", "--code-field", "nope"],
+        out.path(),
+    )
+    .failure()
+    .stderr(predicates::str::contains(format!(
+        "{}: layer \"districts_bng\": --code-field \"nope\" is not a property of the first feature",
+        gpkg.display()
+    )));
     // --layer means nothing for GeoJSON: refused rather than ignored.
     covgap()
         .args(["check", "--layer", "x"])
