@@ -352,7 +352,7 @@ struct FigureArgs {
     #[arg(long, value_name = "FILE")]
     births: Option<PathBuf>,
     /// The sheet of a --births workbook. [default: the first sheet with an area code and a figure column]
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", requires = "births")]
     sheet: Option<String>,
     /// Column in --births holding the area code [default: found by header].
     #[arg(long, value_name = "NAME")]

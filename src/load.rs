@@ -1230,11 +1230,25 @@ pub fn resolve_teams(
             .join(", ");
         if missing.len() == levels.len() {
             // Not one team would count: a mistyped level, or a list with its own words.
+            let near: Vec<String> = levels
+                .iter()
+                .filter_map(|l| {
+                    present
+                        .iter()
+                        .find(|p| strsim::damerau_levenshtein(l, p) <= 2 && l.len() > 3)
+                        .map(|p| format!("{p:?} for {l:?}"))
+                })
+                .collect();
+            let hint = if near.is_empty() {
+                String::new()
+            } else {
+                format!(" (did you mean {}?)", near.join(", "))
+            };
             diag.error(
                 &label,
                 None,
                 format!(
-                    "no team has evidence level {}; the list's levels are {listed}; choose with --evidence",
+                    "no team has evidence level {}{hint}; the list's levels are {listed}; choose with --evidence",
                     levels.iter().map(|l| format!("{l:?}")).collect::<Vec<_>>().join(" or ")
                 ),
             );

@@ -323,6 +323,14 @@ fn evidence_level_no_team_has_is_an_error_naming_the_levels() {
 }
 
 #[test]
+fn a_mistyped_evidence_level_suggests_the_one_meant() {
+    let run = crate::run(&["--evidence", "service_confimed"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    run.assert_stderr_has(&["no team has evidence level \"service_confimed\" (did you mean \"service_confirmed\" for \"service_confimed\"?)"]);
+    assert!(run.files.is_none(), "nothing may be written");
+}
+
+#[test]
 fn evidence_level_one_slip_from_a_listed_level_is_an_error() {
     // "service_confimed" was a warning, and the headline fell from 57 areas to 18.
     let run = crate::run(&["--evidence", "pif_named,service_confimed"]);

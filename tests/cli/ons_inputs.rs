@@ -406,11 +406,14 @@ fn births_straight_from_an_ons_workbook() {
         .assert()
         .failure()
         .stderr(predicates::str::contains("not a workbook"));
+    // --sheet without --births is a usage error (exit 2), before anything is read.
     covgap()
         .args(["check", "--sheet", "Table 1"])
         .assert()
-        .failure()
-        .stderr(predicates::str::contains("no --births file was given"));
+        .code(2)
+        .stderr(predicates::str::contains(
+            "the following required arguments were not provided:\n  --births <FILE>",
+        ));
 }
 
 /// Two sheets that both hold a table of figures: without --sheet the first is read, with it
