@@ -115,8 +115,23 @@ pub const GUESSED_GRID_ON_LAND: f64 = 0.75;
 pub fn share_on_uk_land(areas: &[&MultiPolygon]) -> Option<f64> {
     const N: usize = 100;
     let b = built_in()?;
-    let extent = areas
-        .iter()
+    let given = index_of(areas);
+    let (mut inside, mut on_land) = (0usize, 0usize);
+    for c in grid(extent(areas.iter().copied())?, N) {
+        if given.locate(c).is_some() {
+            inside += 1;
+            if b.index.locate(c).is_some() {
+                on_land += 1;
+            }
+        }
+    }
+    (inside > 0).then(|| on_land as f64 / inside as f64)
+}
+
+/// The smallest rectangle holding every one of `areas`.
+fn extent<'a>(areas: impl IntoIterator<Item = &'a MultiPolygon>) -> Option<geo::Rect> {
+    areas
+        .into_iter()
         .filter_map(|mp| mp.bounding_rect())
         .reduce(|a, r| {
             geo::Rect::new(
@@ -129,30 +144,28 @@ pub fn share_on_uk_land(areas: &[&MultiPolygon]) -> Option<f64> {
                     y: a.max().y.max(r.max().y),
                 },
             )
-        })?;
-    let given = AreaIndex::new(
+        })
+}
+
+/// The centres of an `n` by `n` grid of cells over `r`.
+fn grid(r: geo::Rect, n: usize) -> impl Iterator<Item = Coord> {
+    (0..n).flat_map(move |i| {
+        (0..n).map(move |j| Coord {
+            x: r.min().x + r.width() * (i as f64 + 0.5) / n as f64,
+            y: r.min().y + r.height() * (j as f64 + 0.5) / n as f64,
+        })
+    })
+}
+
+/// An index of `areas` by their place in the slice.
+fn index_of(areas: &[&MultiPolygon]) -> AreaIndex {
+    AreaIndex::new(
         areas
             .iter()
             .enumerate()
             .map(|(i, mp)| (i, (*mp).clone()))
             .collect(),
-    );
-    let (mut inside, mut on_land) = (0usize, 0usize);
-    for i in 0..N {
-        for j in 0..N {
-            let c = Coord {
-                x: extent.min().x + extent.width() * (i as f64 + 0.5) / N as f64,
-                y: extent.min().y + extent.height() * (j as f64 + 0.5) / N as f64,
-            };
-            if given.locate(c).is_some() {
-                inside += 1;
-                if b.index.locate(c).is_some() {
-                    on_land += 1;
-                }
-            }
-        }
-    }
-    (inside > 0).then(|| on_land as f64 / inside as f64)
+    )
 }
 
 /// Whether the areas given cover the UK: every built-in district by code, or, for other
@@ -168,44 +181,16 @@ pub fn covers_uk(areas: &[&MultiPolygon], codes: &HashSet<&str>) -> bool {
     let Some(b) = built_in() else {
         return false;
     };
-    let Some(uk) = b
-        .geometry
-        .iter()
-        .filter_map(|mp| mp.bounding_rect())
-        .reduce(|a, r| {
-            geo::Rect::new(
-                Coord {
-                    x: a.min().x.min(r.min().x),
-                    y: a.min().y.min(r.min().y),
-                },
-                Coord {
-                    x: a.max().x.max(r.max().x),
-                    y: a.max().y.max(r.max().y),
-                },
-            )
-        })
-    else {
+    let Some(uk) = extent(&b.geometry) else {
         return false;
     };
-    let given = AreaIndex::new(
-        areas
-            .iter()
-            .enumerate()
-            .map(|(i, mp)| (i, (*mp).clone()))
-            .collect(),
-    );
+    let given = index_of(areas);
     let (mut land, mut covered) = (0usize, 0usize);
-    for i in 0..N {
-        for j in 0..N {
-            let c = Coord {
-                x: uk.min().x + uk.width() * (i as f64 + 0.5) / N as f64,
-                y: uk.min().y + uk.height() * (j as f64 + 0.5) / N as f64,
-            };
-            if b.index.locate(c).is_some() {
-                land += 1;
-                if given.locate(c).is_some() {
-                    covered += 1;
-                }
+    for c in grid(uk, N) {
+        if b.index.locate(c).is_some() {
+            land += 1;
+            if given.locate(c).is_some() {
+                covered += 1;
             }
         }
     }

@@ -147,27 +147,12 @@ pub fn lookup_postcodes(path: &std::path::Path, wanted: &HashSet<String>) -> Res
 
 /// "December 2001" for ONSPD's `200112`; the text as given otherwise.
 pub fn month_words(yyyymm: &str) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    match (
-        yyyymm.get(..4),
-        yyyymm.get(4..).and_then(|m| m.parse::<usize>().ok()),
-    ) {
-        (Some(y), Some(m)) if yyyymm.len() == 6 && (1..=12).contains(&m) => {
-            format!("{} {y}", MONTHS[m - 1])
-        }
+    let month = yyyymm
+        .get(4..)
+        .and_then(|m| m.parse::<usize>().ok())
+        .and_then(crate::write::month_name);
+    match (yyyymm.get(..4), month) {
+        (Some(y), Some(m)) if yyyymm.len() == 6 => format!("{m} {y}"),
         _ => yyyymm.to_string(),
     }
 }

@@ -43,27 +43,10 @@ impl Successor {
 
     /// "1 April 2023", for messages.
     pub fn since_words(&self) -> String {
-        const MONTHS: [&str; 12] = [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ];
         let mut parts = self.since.split('-');
         match (parts.next(), parts.next(), parts.next()) {
             (Some(y), Some(m), Some(d)) => {
-                let month = m
-                    .parse::<usize>()
-                    .ok()
-                    .and_then(|m| MONTHS.get(m.wrapping_sub(1)));
+                let month = m.parse::<usize>().ok().and_then(crate::write::month_name);
                 match (d.parse::<u32>(), month) {
                     (Ok(d), Some(month)) => format!("{d} {month} {y}"),
                     _ => self.since.clone(),

@@ -309,6 +309,26 @@ fn readable_by_all(_: &std::fs::File) -> std::io::Result<()> {
     Ok(())
 }
 
+/// The English name of month `m` (1 to 12), for dates in messages: ONS's `200112` and
+/// `2023-04-01` read as "December 2001" and "1 April 2023".
+pub fn month_name(m: usize) -> Option<&'static str> {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    MONTHS.get(m.checked_sub(1)?).copied()
+}
+
 /// A whole number with thousands separators, as briefings print it.
 ///
 /// # Examples
