@@ -483,6 +483,14 @@ pub fn read_figures_in(
     };
     let header = &rows[hi].1;
     let header_line = rows[hi].0;
+    if rows[hi + 1..]
+        .iter()
+        .all(|(_, cells)| cells.iter().all(|c| c.trim().is_empty()))
+    {
+        return Err(format_err(format!(
+            "has a header (line {header_line}) but no rows of figures below it"
+        )));
+    }
     let figure_column_chosen_by = if opts.figure_column.is_some() {
         ColumnChoice::Flag
     } else if GENERIC_FIGURE_COLUMNS

@@ -480,6 +480,17 @@ mod births {
     }
 
     #[test]
+    fn a_table_with_a_header_and_no_rows_says_so() {
+        let p = fixture("births/header_only.csv");
+        rejects(
+            &["--boundaries", &oxon(), "--births", &p],
+            &[&format!(
+                "{p}: has a header (line 1) but no rows of figures below it"
+            )],
+        );
+    }
+
+    #[test]
     fn a_table_separated_by_semicolons_says_so() {
         let p = fixture("births/semicolon_separated.csv");
         rejects(
