@@ -145,9 +145,15 @@ impl Crs {
     }
 }
 
+/// The Irish Grid (EPSG:29903, TM75), with the shift to WGS84 PROJ gives it: only to tell
+/// Northern Irish coordinates read as British National Grid (see `load`), not to read files.
+const IRISH_GRID_PROJ4: &str = "+proj=tmerc +lat_0=53.5 +lon_0=-8 +k=1.000035 +x_0=200000 \
++y_0=250000 +ellps=mod_airy +towgs84=482.5,-130.6,564.6,-1.042,-0.214,-0.631,8.15 +units=m +no_defs";
+
 struct Projs {
     wgs84: Proj,
     bng: Proj,
+    irish_grid: Proj,
 }
 
 fn projs() -> &'static Projs {
@@ -155,7 +161,27 @@ fn projs() -> &'static Projs {
     PROJS.get_or_init(|| Projs {
         wgs84: Proj::from_proj_string(WGS84_PROJ4).expect("static WGS84 definition parses"),
         bng: Proj::from_proj_string(BNG_PROJ4).expect("static BNG definition parses"),
+        irish_grid: Proj::from_proj_string(IRISH_GRID_PROJ4)
+            .expect("static Irish Grid definition parses"),
     })
+}
+
+/// Irish Grid metres (EPSG:29903) to British National Grid metres: where coordinates on the
+/// Irish Grid lie, for telling them apart from British National Grid.
+///
+/// # Examples
+/// ```
+/// // Belfast City Hall: about (333 900, 374 000) on the Irish Grid and (146 000, 529 800) on
+/// // British National Grid.
+/// let bng = covgap::crs::irish_grid_to_bng(geo::coord! { x: 333_900.0, y: 374_000.0 }).unwrap();
+/// assert!((bng.x - 146_000.0).abs() < 2_000.0 && (bng.y - 529_800.0).abs() < 2_000.0, "{bng:?}");
+/// ```
+pub fn irish_grid_to_bng(c: Coord) -> Result<Coord> {
+    let p = projs();
+    let mut xy = (c.x, c.y, 0.0);
+    proj4rs::transform::transform(&p.irish_grid, &p.bng, &mut xy)
+        .map_err(|e| Error::Projection(format!("({}, {}) from the Irish Grid: {e}", c.x, c.y)))?;
+    Ok(Coord { x: xy.0, y: xy.1 })
 }
 
 /// Longitude/latitude in degrees to British National Grid metres.

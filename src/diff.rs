@@ -510,10 +510,13 @@ fn base_change(o: &TeamRow, n: &TeamRow) -> Option<String> {
     match (o.located, n.located) {
         (true, false) => Some("no longer has a base".into()),
         (false, true) => Some("now has a base".into()),
-        _ => n
-            .moved_km(o)
-            .filter(|km| *km > MOVED_KM)
-            .map(|km| format!("base moved {km:.1} km")),
+        _ => n.moved_km(o).filter(|km| *km > MOVED_KM).map(|km| {
+            if km < 1.0 {
+                format!("base moved {:.0} m", km * 1000.0)
+            } else {
+                format!("base moved {km:.1} km")
+            }
+        }),
     }
 }
 
@@ -1033,6 +1036,29 @@ impl Diff {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A base moved 33 m is said in metres, one moved 5.6 km in km, one moved 5 cm not at all.
+    #[test]
+    fn a_moved_base_is_said_in_metres_or_km() {
+        let at = |lat: f64| TeamRow {
+            name: "T".into(),
+            host_org: String::new(),
+            counted: true,
+            covers: String::new(),
+            located: true,
+            at: Some((-3.0, lat)),
+        };
+        let base = at(53.8);
+        assert_eq!(
+            base_change(&base, &at(53.8003)).as_deref(),
+            Some("base moved 33 m")
+        );
+        assert_eq!(
+            base_change(&base, &at(53.85)).as_deref(),
+            Some("base moved 5.6 km")
+        );
+        assert_eq!(base_change(&base, &at(53.8000005)), None);
+    }
     use serde_json::json;
 
     fn run(teams: &[(&str, bool)], covered: &[(&str, bool)], pct: f64) -> RunOutputs {

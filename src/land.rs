@@ -100,19 +100,29 @@ fn built_in() -> Option<&'static BuiltInDistricts> {
         .as_ref()
 }
 
-/// Boundaries whose coordinate system is only guessed to be British National Grid are refused
-/// when less than this share of them lies on the UK's land ([`share_on_uk_land`]): the UK's
-/// districts, ICBs, Welsh and Scottish health boards and Northern Irish trusts all lie 97% or
-/// more on it; Northern Ireland's trusts on the Irish Grid read as British National Grid 52%.
+/// Boundaries whose coordinate system is only guessed to be British National Grid are looked
+/// at again when less than this share of them lies on the UK's land ([`share_on_uk_land`]):
+/// the UK's districts, ICBs, Welsh and Scottish health boards and Northern Irish trusts all
+/// lie 97% or more on it; Northern Ireland's trusts on the Irish Grid read as British National
+/// Grid 52%, and a 15 km circle round a stretch of coast 44%. They are refused when, read as
+/// the Irish Grid, at least [`IRISH_GRID_BETTER_BY`] more of them lies on land; otherwise
+/// they are read as British National Grid, with a warning.
 pub const GUESSED_GRID_ON_LAND: f64 = 0.75;
+/// See [`GUESSED_GRID_ON_LAND`].
+pub const IRISH_GRID_BETTER_BY: f64 = 0.25;
 
-/// The share of the areas given (British National Grid metres) that lies on the UK's land as
-/// the built-in districts draw it, measured on a 100 by 100 grid of points over their extent
-/// (those of its points inside an area given). `None` when no grid point falls inside them.
-/// Districts, ICBs or health boards of the UK in British National Grid lie almost wholly on
-/// it; the same coordinates in another grid read as British National Grid (Northern Ireland on
-/// the Irish Grid lands on the Irish Sea, Anglesey and Cheshire) lie largely off it.
-pub fn share_on_uk_land(areas: &[&MultiPolygon]) -> Option<f64> {
+/// The share of the areas given that lies on the UK's land as the built-in districts draw it,
+/// measured on a 100 by 100 grid of points over their extent (those of its points inside an
+/// area given), each point put on British National Grid by `to_bng` (the identity for areas
+/// already on it; [`crate::crs::irish_grid_to_bng`] to ask where they would lie were they on the
+/// Irish Grid). `None` when no grid point falls inside them. Districts, ICBs or health boards of
+/// the UK in British National Grid lie almost wholly on it; the same coordinates in another grid
+/// read as British National Grid (Northern Ireland on the Irish Grid lands on the Irish Sea,
+/// Anglesey and Cheshire) lie largely off it.
+pub fn share_on_uk_land(
+    areas: &[&MultiPolygon],
+    to_bng: impl Fn(Coord) -> Option<Coord>,
+) -> Option<f64> {
     const N: usize = 100;
     let b = built_in()?;
     let given = index_of(areas);
@@ -120,7 +130,7 @@ pub fn share_on_uk_land(areas: &[&MultiPolygon]) -> Option<f64> {
     for c in grid(extent(areas.iter().copied())?, N) {
         if given.locate(c).is_some() {
             inside += 1;
-            if b.index.locate(c).is_some() {
+            if to_bng(c).is_some_and(|p| b.index.locate(p).is_some()) {
                 on_land += 1;
             }
         }
@@ -168,15 +178,38 @@ fn index_of(areas: &[&MultiPolygon]) -> AreaIndex {
     )
 }
 
-/// Whether the areas given cover the UK: every built-in district by code, or, for other
-/// geographies (the UK's upper tiers, say), at least [`UK_COVERED`] of the UK's land as the
-/// built-in districts draw it, measured on a 100 by 100 grid over the UK. Outputs name the
+/// Whether the areas given cover the UK: every built-in district by code (or by the codes of
+/// the districts it replaced), or, for other geographies (the UK's upper tiers or health
+/// boards, say), at least [`UK_COVERED`] of the UK's land as the built-in districts draw it,
+/// measured on a 100 by 100 grid over the UK. Districts with some missing are part of the UK
+/// however little land is missing. Outputs name the
 /// total row "United Kingdom" only then; boundaries for part of the UK (one region, England's
 /// ICBs) have a total of "all areas given".
 pub fn covers_uk(areas: &[&MultiPolygon], codes: &HashSet<&str>) -> bool {
     const N: usize = 100;
-    if built_in_codes().iter().all(|c| codes.contains(c)) {
+    let successors = crate::read::successors::all();
+    // A built-in district is given when its code is, or every district it replaced is
+    // (boundaries drawn before 2023).
+    let given = |c: &str| {
+        codes.contains(c) || {
+            let mut olds = successors.iter().filter(|s| s.new_code == c).peekable();
+            olds.peek().is_some() && olds.all(|s| codes.contains(s.old_code.as_str()))
+        }
+    };
+    if built_in_codes().iter().all(|c| given(c)) {
         return true;
+    }
+    // Districts, some missing (the UK's without London, say): part of the UK, however little
+    // of its land is missing.
+    let districts = codes
+        .iter()
+        .filter(|c| {
+            built_in_codes().binary_search(c).is_ok()
+                || successors.iter().any(|s| s.old_code == **c)
+        })
+        .count();
+    if districts * 2 > codes.len() {
+        return false;
     }
     let Some(b) = built_in() else {
         return false;
@@ -399,6 +432,31 @@ mod tests {
         assert!(!covers_uk(&part(&['E']), &none));
         let codes: HashSet<&str> = built_in_codes().iter().copied().collect();
         assert!(covers_uk(&[], &codes));
+        // The districts without London's (0.65% of the land) are not the UK; with the 17
+        // abolished in 2023 instead of the 4 that replaced them, they are.
+        let without_london: HashSet<&str> = codes
+            .iter()
+            .copied()
+            .filter(|c| !c.starts_with("E09"))
+            .collect();
+        assert!(!covers_uk(&all, &without_london));
+        let successors = crate::read::successors::all();
+        let mut before_2023: HashSet<&str> = codes
+            .iter()
+            .copied()
+            .filter(|c| {
+                !successors
+                    .iter()
+                    .any(|s| s.new_code == *c && s.since == "2023-04-01")
+            })
+            .collect();
+        before_2023.extend(
+            successors
+                .iter()
+                .filter(|s| s.since == "2023-04-01")
+                .map(|s| s.old_code.as_str()),
+        );
+        assert!(covers_uk(&[], &before_2023));
     }
 
     /// The built-in districts lie wholly on the built-in districts' land; the same shapes
@@ -407,7 +465,7 @@ mod tests {
     fn share_on_land_of_areas_moved_off_it() {
         let b = built_in().unwrap();
         let all: Vec<&MultiPolygon> = b.geometry.iter().collect();
-        assert!(share_on_uk_land(&all).unwrap() > 0.999);
+        assert!(share_on_uk_land(&all, Some).unwrap() > 0.999);
         let wales: Vec<MultiPolygon> = b
             .names
             .iter()
@@ -421,7 +479,7 @@ mod tests {
             })
             .collect();
         let moved: Vec<&MultiPolygon> = wales.iter().collect();
-        assert!(share_on_uk_land(&moved).unwrap() < GUESSED_GRID_ON_LAND);
+        assert!(share_on_uk_land(&moved, Some).unwrap() < GUESSED_GRID_ON_LAND);
     }
 
     /// The two 10 km squares of tests/fixtures/boundaries/bng_squares_wrong_winding.geojson

@@ -405,18 +405,34 @@ fn load_areas(
     report_overlaps(&areas, &area_features, &blabel, diag);
     // Metres in another grid fit British National Grid's range too: Northern Ireland on the
     // Irish Grid, read so, lies over the Irish Sea, Anglesey and Cheshire. With the system
-    // only guessed, areas largely off the UK's land are refused, not analysed where they are not.
+    // only guessed, areas largely off the UK's land are looked at again: refused when they
+    // would lie on land on the Irish Grid, warned of otherwise (a coastal catchment may).
     if b.crs_guessed && crs == Crs::BritishNationalGrid {
-        let bng: Vec<&geo::MultiPolygon> = areas.iter().map(|a| &a.bng).collect();
-        if let Some(share) = crate::land::share_on_uk_land(&bng) {
+        let given: Vec<&geo::MultiPolygon> = areas.iter().map(|a| &a.bng).collect();
+        if let Some(share) = crate::land::share_on_uk_land(&given, Some) {
             if share < crate::land::GUESSED_GRID_ON_LAND {
-                return Err(Error::Format {
-                    path: bin.path_for_errors(),
-                    message: format!(
-                        "states no coordinate system, and its coordinates fit British National Grid metres, but read so only {:.0}% of the areas lies on the UK's land (by the built-in districts; districts, ICBs and health boards lie 97% or more on it): they are most likely in another grid, such as the Irish Grid (EPSG:29903) Northern Irish data often comes in. Reproject them to British National Grid (EPSG:27700) or WGS84 (EPSG:4326), e.g. with ogr2ogr -s_srs EPSG:29903 -t_srs EPSG:27700, or export them with the system stated",
+                let irish =
+                    crate::land::share_on_uk_land(&given, |c| crs::irish_grid_to_bng(c).ok())
+                        .unwrap_or(0.0);
+                let state = "state the system in the file (a \"crs\" member such as \"EPSG:27700\" in GeoJSON, or a .prj beside a Shapefile)";
+                if irish >= share + crate::land::IRISH_GRID_BETTER_BY {
+                    return Err(Error::Format {
+                        path: bin.path_for_errors(),
+                        message: format!(
+                            "states no coordinate system, and its coordinates fit British National Grid metres, but read so only {:.0}% of the areas lies on the UK's land (by the built-in districts; districts, ICBs and health boards lie 97% or more on it), against {:.0}% were they on the Irish Grid (EPSG:29903), which Northern Irish data often comes in. Reproject them to British National Grid (EPSG:27700) or WGS84 (EPSG:4326), e.g. with ogr2ogr -s_srs EPSG:29903 -t_srs EPSG:27700; if they are British National Grid after all, {state}",
+                            share * 100.0,
+                            irish * 100.0
+                        ),
+                    });
+                }
+                diag.warn(
+                    &blabel,
+                    None,
+                    format!(
+                        "states no coordinate system, so its coordinates were read as British National Grid, but read so only {:.0}% of the areas lies on the UK's land (by the built-in districts): right for areas mostly at sea, but if they are not, the coordinates are in another system; {state}",
                         share * 100.0
                     ),
-                });
+                );
             }
         }
     }
@@ -962,6 +978,18 @@ struct Districts {
     by_name: HashMap<String, String>,
 }
 
+/// How an area of the boundaries given holds a district a team list names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Held {
+    /// It is the district's ICB, health board, upper tier or region, by the built-in lookup.
+    Lookup,
+    /// The same, found by its name (the lookup has another year's code for it).
+    ByName,
+    /// It is one of the districts the district named replaced (boundaries drawn before a
+    /// merger).
+    Replaced,
+}
+
 /// A built-in district a team list names that the boundaries given do not have.
 struct DistrictNamed {
     /// As messages name it: "High Peak (E07000037)"; an abolished one with the district that
@@ -1015,7 +1043,7 @@ impl Districts {
         by_code: &HashMap<&str, usize>,
         by_name: &HashMap<String, Vec<usize>>,
         areas: &[Area],
-    ) -> Vec<(usize, bool)> {
+    ) -> Vec<(usize, Held)> {
         let Some(row) = self.lookup.get(code) else {
             return Vec::new();
         };
@@ -1029,7 +1057,7 @@ impl Districts {
             .iter()
             .find_map(|g| by_code.get(g.code.as_str()))
         {
-            return vec![(i, false)];
+            return vec![(i, Held::Lookup)];
         }
         let kind = |c: &str| c.get(..3).map(str::to_owned);
         if let Some(i) = geographies
@@ -1039,12 +1067,16 @@ impl Districts {
                 _ => None,
             })
         {
-            return vec![(i, true)];
+            return vec![(i, Held::ByName)];
         }
         successors::all()
             .iter()
             .filter(|s| s.new_code == code)
-            .filter_map(|s| by_code.get(s.old_code.as_str()).map(|&i| (i, false)))
+            .filter_map(|s| {
+                by_code
+                    .get(s.old_code.as_str())
+                    .map(|&i| (i, Held::Replaced))
+            })
             .collect()
     }
 }
@@ -1328,8 +1360,11 @@ pub fn resolve_teams(
         let mut named_directly: Vec<usize> = Vec::new();
         // Areas served outside the boundaries given, as messages name them.
         let mut not_here: Vec<String> = Vec::new();
-        // Districts held by an area of another geography: (area, districts in it).
+        // Districts held by an area of another geography: (area, districts in it, found by
+        // name).
         let mut held: Vec<(usize, Vec<String>, bool)> = Vec::new();
+        // Districts made since the boundaries were drawn: (district, the areas it replaced).
+        let mut replaced_by: Vec<(String, Vec<usize>)> = Vec::new();
         for token in &row.areas {
             let direct = by_code
                 .get(token.to_ascii_uppercase().as_str())
@@ -1358,13 +1393,20 @@ pub fn resolve_teams(
                     outside.insert(d.named.clone());
                     not_here.push(d.named.clone());
                 }
-                for (i, by_its_name) in holders {
+                for (i, how) in holders {
                     if !served.contains(&i) {
                         served.push(i);
                     }
+                    if how == Held::Replaced {
+                        match replaced_by.iter_mut().find(|r| r.0 == d.named) {
+                            Some(r) => r.1.push(i),
+                            None => replaced_by.push((d.named.clone(), vec![i])),
+                        }
+                        continue;
+                    }
                     match held.iter_mut().find(|h| h.0 == i) {
                         Some(h) => h.1.push(d.named.clone()),
-                        None => held.push((i, vec![d.named.clone()], by_its_name)),
+                        None => held.push((i, vec![d.named.clone()], how == Held::ByName)),
                     }
                 }
                 continue;
@@ -1438,6 +1480,20 @@ pub fn resolve_teams(
                     "{}: the districts it serves are not areas of the boundaries given; it counts for the area(s) holding them by the built-in lookup (data/areas.csv): {}",
                     row.name,
                     parts.join("; ")
+                ),
+            );
+        }
+        for (named, olds) in &replaced_by {
+            diag.note(
+                &label,
+                place,
+                format!(
+                    "{}: {named} is not an area of the boundaries given, which are drawn before it replaced {}; the team counts for those (data/successors.csv)",
+                    row.name,
+                    olds.iter()
+                        .map(|&i| format!("{} ({})", areas[i].name, areas[i].code))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             );
         }
@@ -1627,7 +1683,7 @@ pub fn resolve_teams(
                 &label,
                 place,
                 format!(
-                    "{}: no area it serves is in the boundaries given ({}, outside them); it counts instead for the area holding its base, {} ({})",
+                    "{}: no area it serves is an area of the boundaries given or in one ({}); it counts instead for the area holding its base, {} ({})",
                     row.name,
                     not_here.join(", "),
                     areas[i].name,
@@ -1672,7 +1728,7 @@ pub fn resolve_teams(
             &label,
             None,
             format!(
-                "{} district(s) the list names as areas served lie outside the boundaries given, so they were passed over (each team counts for the areas it serves inside them): {}",
+                "{} district(s) the list names as areas served are not areas of the boundaries given, nor in one, so they were passed over (each team counts for the areas it serves among them): {}",
                 outside.len(),
                 first_of(outside.iter(), 10)
             ),

@@ -736,7 +736,7 @@ pub fn read_figures_in(
         .iter()
         .partition(|(c, _)| districts.binary_search(&c.as_str()).is_ok());
     for (rows, what) in [
-        (outside, "for UK districts outside the boundaries given"),
+        (outside, "for UK districts that are not areas of the boundaries given"),
         (
             other,
             "for codes not in the boundaries (countries, regions or counties in ONS tables, or other geographies)",

@@ -155,8 +155,28 @@ mod boundaries {
             .stderr(predicates::str::contains(format!(
                 "{p}: states no coordinate system, and its coordinates fit British National Grid metres, but read so only 52% of the areas lies on the UK's land"
             )))
-            .stderr(predicates::str::contains("such as the Irish Grid (EPSG:29903)"));
+            .stderr(predicates::str::contains(
+                "against 100% were they on the Irish Grid (EPSG:29903)",
+            ));
         assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
+    }
+
+    /// A coastal catchment on British National Grid with no system stated lies 44% on land,
+    /// and would lie at sea on the Irish Grid too: read, with a warning saying how to state
+    /// the system, not refused.
+    #[test]
+    fn a_coastal_area_with_no_system_stated_is_read_with_a_warning() {
+        let p = fixture("boundaries/coastal_circle_bng_no_crs.geojson");
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("b.csv"), "code,births\nX00000001,2500\n").unwrap();
+        let births = dir.path().join("b.csv");
+        let c = check(&["--boundaries", &p, "--births", births.to_str().unwrap()]);
+        assert_eq!(c.code, 0, "{}", c.stderr);
+        assert!(
+            c.stderr.contains(&format!("warning: {p}: states no coordinate system, so its coordinates were read as British National Grid, but read so only 44% of the areas lies on the UK's land")),
+            "{}",
+            c.stderr
+        );
     }
 
     #[test]
