@@ -536,7 +536,8 @@ def prepare_deprivation(shared: Path, out: Path, areas: list[dict[str, str]]) ->
 
 
 # --------------------------------------------------------------------------------------------
-SUCCESSOR_COLUMNS = ["old_code", "old_name", "new_code", "new_name", "since", "lsoas_2011"]
+SUCCESSOR_COLUMNS = ["old_code", "old_name", "new_code", "new_name", "since", "lsoas_2011",
+                     "icb_code", "icb_name"]
 N_SUCCESSORS_2023 = 17
 # The districts merged in 2020 (Buckinghamshire) and 2021 (North and West Northamptonshire),
 # which ONS tables in 2019 and 2020 codes (the English Indices of Deprivation 2019, mid-2019
@@ -621,11 +622,40 @@ def prepare_successors(shared: Path, out: Path, boundary_names: dict[str, str]) 
         worst = max(worst, abs(combined - agg23[new]))
     check(worst < 0.0001, f"successors: combined IMD 2019 shares differ from the LAD 2023 aggregation by {worst}")
 
+    # Each old district's ICB (2024): the one holding most of its 2011 LSOAs, through ONS's
+    # LSOA 2011 to 2021 and LSOA 2021 to ICB lookups. The district that replaced it may lie in
+    # another (Craven is mostly West Yorkshire's, North Yorkshire Humber and North Yorkshire's),
+    # so a team serving an old district on ICB boundaries counts for the old district's own.
+    lsoa21_of: dict[str, list[str]] = {}
+    for r in read_csv(shared / "lookups" / "lsoa11_to_lsoa21_lad22_ew_ons.csv"):
+        lsoa21_of.setdefault(r["lsoa11_code"], []).append(r["lsoa21_code"])
+    icb_of = {r["lsoa21_code"]: (r["icb24_code"], r["icb24_name"])
+              for r in read_csv(shared / "lookups" / "lsoa21_to_sicbl24_icb24_england_ons.csv")}
+    names_2020_2021 = {old: name for old, name, _, _ in SUCCESSORS_2020_2021}
+    least_share = 1.0
+    for r in out_rows:
+        old = r["old_code"]
+        if old in names_2020_2021:
+            pattern = re.compile(re.escape(names_2020_2021[old]) + r" \d{3}[A-Z]")
+            lsoas = [x["lsoa11_code"] for x in lsoa11 if pattern.fullmatch(x["lsoa11_name"])]
+        else:
+            lsoas = [x["lsoa11_code"] for x in lsoa11 if x["ltla21_code"] == old]
+        counts: dict[tuple[str, str], int] = {}
+        for l11 in lsoas:
+            for l21 in lsoa21_of.get(l11, []):
+                check(l21 in icb_of, f"successors: LSOA {l21} of {old} has no ICB")
+                counts[icb_of[l21]] = counts.get(icb_of[l21], 0) + 1
+        check(counts, f"successors: no ICB found for {old}")
+        (icb_code, icb_name), most = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
+        least_share = min(least_share, most / sum(counts.values()))
+        r["icb_code"], r["icb_name"] = icb_code, icb_name
+
     out_rows.sort(key=lambda r: r["old_code"])
     write_csv(out / "successors.csv", SUCCESSOR_COLUMNS, out_rows)
     print(f"successors: {len(out_rows)} districts abolished in 2020, 2021 and 2023 -> "
           f"{len({r['new_code'] for r in out_rows})} new districts; IMD 2019 shares combined by "
-          f"2011 LSOAs agree with the LAD 2023 aggregation to within {worst:.6f}")
+          f"2011 LSOAs agree with the LAD 2023 aggregation to within {worst:.6f}; each old district's "
+          f"ICB holds at least {least_share:.0%} of its LSOAs")
 
 
 # --------------------------------------------------------------------------------------------

@@ -997,6 +997,8 @@ struct DistrictNamed {
     named: String,
     /// The current district's code (the successor's, for an abolished one).
     code: String,
+    /// For an abolished district, its own ICB, which may differ from the new district's.
+    own_icb: Option<Geography>,
 }
 
 impl Districts {
@@ -1020,7 +1022,11 @@ impl Districts {
         };
         if let Some(code) = current {
             let named = format!("{} ({code})", self.lookup[&code].name);
-            return Some(DistrictNamed { named, code });
+            return Some(DistrictNamed {
+                named,
+                code,
+                own_icb: None,
+            });
         }
         let s = successors::all()
             .iter()
@@ -1028,6 +1034,10 @@ impl Districts {
         Some(DistrictNamed {
             named: format!("{} ({}, now {})", s.old_name, s.old_code, s.new_name),
             code: s.new_code.clone(),
+            own_icb: Some(Geography {
+                code: s.icb_code.clone(),
+                name: s.icb_name.clone(),
+            }),
         })
     }
 
@@ -1039,20 +1049,28 @@ impl Districts {
     /// the districts it replaced. Each with whether it was found by name.
     fn holders(
         &self,
-        code: &str,
+        d: &DistrictNamed,
         by_code: &HashMap<&str, usize>,
         by_name: &HashMap<String, Vec<usize>>,
         areas: &[Area],
     ) -> Vec<(usize, Held)> {
+        let code = d.code.as_str();
         let Some(row) = self.lookup.get(code) else {
             return Vec::new();
         };
         let k = &row.keys;
-        let geographies: Vec<&Geography> = [&k.icb, &k.health_board, &k.utla, &k.region]
-            .into_iter()
-            .flatten()
-            .filter(|g| g.code != code)
-            .collect();
+        // An abolished district's own ICB, not the new district's.
+        let icb = d.own_icb.as_ref().or(k.icb.as_ref());
+        let geographies: Vec<&Geography> = [
+            icb,
+            k.health_board.as_ref(),
+            k.utla.as_ref(),
+            k.region.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|g| g.code != code)
+        .collect();
         if let Some(&i) = geographies
             .iter()
             .find_map(|g| by_code.get(g.code.as_str()))
@@ -1344,11 +1362,9 @@ pub fn resolve_teams(
                 && !replaced.contains_key(upper.as_str())
                 && !replaced_by_name.contains_key(&fold_name(t))
                 && !by_name.contains_key(&fold_name(t))
-                && districts.find(t).is_some_and(|d| {
-                    districts
-                        .holders(&d.code, &by_code, &by_name, areas)
-                        .is_empty()
-                })
+                && districts
+                    .find(t)
+                    .is_some_and(|d| districts.holders(&d, &by_code, &by_name, areas).is_empty())
         });
     let mut teams = Vec::new();
     for row in list.rows {
@@ -1388,7 +1404,7 @@ pub fn resolve_teams(
                 _ => None,
             };
             if let Some(d) = district {
-                let holders = districts.holders(&d.code, &by_code, &by_name, areas);
+                let holders = districts.holders(&d, &by_code, &by_name, areas);
                 if holders.is_empty() {
                     outside.insert(d.named.clone());
                     not_here.push(d.named.clone());
@@ -1477,8 +1493,13 @@ pub fn resolve_teams(
                 &label,
                 place,
                 format!(
-                    "{}: the districts it serves are not areas of the boundaries given; it counts for the area(s) holding them by the built-in lookup (data/areas.csv): {}",
+                    "{}: the districts it serves are not areas of the boundaries given; it counts for the area(s) holding them by the built-in lookup ({}): {}",
                     row.name,
+                    if parts.iter().any(|p| p.contains(", now ")) {
+                        "data/areas.csv; for a district abolished since, its own ICB in data/successors.csv"
+                    } else {
+                        "data/areas.csv"
+                    },
                     parts.join("; ")
                 ),
             );

@@ -33,6 +33,11 @@ pub struct Successor {
     /// Deprivation 2019 and 2015 are given on), which weight its share of them in the most
     /// deprived tenth when shares are combined for the new district.
     pub lsoas_2011: u32,
+    /// Its integrated care board (2024): the one holding most of its LSOAs, which may not be
+    /// the new district's (Craven's is West Yorkshire's, North Yorkshire's Humber and North
+    /// Yorkshire's).
+    pub icb_code: String,
+    pub icb_name: String,
 }
 
 impl Successor {

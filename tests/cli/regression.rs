@@ -477,7 +477,7 @@ fn teams_an_unknown_area_beside_a_district_outside_is_still_an_error() {
         "line 3: Oxford team: area \"Oxfrod\" is not a code or name in the boundaries; did you mean Oxford (E07000178)"
     ));
     c.assert_stderr_has(&[
-        "passed over (each team counts for the areas it serves inside them): Leeds (E08000035)",
+        "passed over (each team counts for the areas it serves among them): Leeds (E08000035)",
     ]);
 }
 
@@ -530,4 +530,25 @@ fn teams_districts_of_an_icb_under_another_years_code_are_found_by_its_name() {
         &format!("note: {teams}: 1 team(s) serve only areas outside the given boundaries, or name none and are based outside them, and are left out: Leeds team (distances are to the nearest team counted, so an area near the boundaries' edge may have one of these nearer than its nearest_team_km)\n"),
     ]);
     assert_eq!(run.covered(), ["E54000053", "E54000057", "E54000058"]);
+}
+
+/// Craven, abolished in 2023, lies mostly in West Yorkshire's ICB, though North Yorkshire,
+/// which replaced it, is in Humber and North Yorkshire's: a team serving Craven counts for
+/// West Yorkshire's, one serving North Yorkshire for the other.
+#[test]
+fn teams_an_abolished_district_counts_for_its_own_icb() {
+    let teams = fixture("teams/craven_and_north_yorkshire.csv");
+    let boundaries = fixture("boundaries/icbs_west_yorkshire_humber_north_yorkshire.geojson");
+    let births = fixture("births/icbs_west_yorkshire_humber_north_yorkshire.csv");
+    let run = run_ok(&[
+        "--boundaries",
+        &boundaries,
+        "--births",
+        &births,
+        "--teams",
+        &teams,
+    ]);
+    run.assert_stderr_has(&[&format!("note: {teams}, line 2: Craven team: the districts it serves are not areas of the boundaries given; it counts for the area(s) holding them by the built-in lookup (data/areas.csv; for a district abolished since, its own ICB in data/successors.csv): Craven (E07000163, now North Yorkshire) in NHS West Yorkshire Integrated Care Board (E54000054)\n")]);
+    assert_eq!(run.areas()["E54000054"]["teams"], "Craven team");
+    assert_eq!(run.areas()["E54000051"]["teams"], "North Yorkshire team");
 }
