@@ -86,6 +86,13 @@ fn figure_words(study: &Study, plan: &Plan) -> (&'static str, &'static str) {
     }
 }
 
+/// The name of district `code` in the study; empty for none.
+fn district_name(study: &Study, code: Option<&str>) -> String {
+    code.and_then(|c| study.areas.iter().find(|a| a.code == c))
+        .map(|a| a.name.clone())
+        .unwrap_or_default()
+}
+
 /// What the percentages are of: the UK only when the areas are the whole UK.
 fn of_total(study: &Study, plan: &Plan) -> &'static str {
     if small_areas(plan) {
@@ -178,12 +185,7 @@ pub fn csv(study: &Study, plan: &Plan) -> Vec<u8> {
         rows.push(r);
         for s in steps {
             let site = &plan.instance.candidates[s.site];
-            let dname = site
-                .district
-                .as_deref()
-                .and_then(|c| study.areas.iter().find(|a| a.code == c))
-                .map(|a| a.name.clone())
-                .unwrap_or_default();
+            let dname = district_name(study, site.district.as_deref());
             let mut r = vec![
                 name.to_string(),
                 s.n.to_string(),
@@ -293,6 +295,13 @@ pub fn geojson(study: &Study, plan: &Plan) -> Vec<u8> {
             let mut p = serde_json::Map::new();
             p.insert("site".into(), json!(site.name));
             p.insert("district_code".into(), json!(site.district));
+            p.insert(
+                "district_name".into(),
+                json!(site
+                    .district
+                    .as_deref()
+                    .map(|c| district_name(study, Some(c)))),
+            );
             p.insert("covers".into(), json!(codes(plan, &site.covers)));
             if small {
                 p.insert("covers_small_areas".into(), json!(site.covers.len()));

@@ -677,6 +677,13 @@ fn plan_md_csv_and_geojson_give_the_same_sites_and_figures() {
         let g = greedy.iter().find(|r| r[code] == code_of);
         let e = exact.iter().find(|r| r[code] == code_of);
         assert!(g.is_some() || e.is_some(), "{p}");
+        // The district's name as plan.csv gives it.
+        let name_col = csv[0].iter().position(|h| h == "district_name").unwrap();
+        assert_eq!(
+            p["district_name"].as_str(),
+            Some(g.or(e).unwrap()[name_col].as_str()),
+            "{p}"
+        );
         assert_eq!(
             p["greedy_rank"].as_u64(),
             g.map(|r| r[1].parse().unwrap()),
