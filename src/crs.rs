@@ -24,6 +24,9 @@ pub enum Crs {
     Wgs84,
     /// EPSG:27700: easting, northing in metres.
     BritishNationalGrid,
+    /// EPSG:29903, the Irish Grid (TM75): easting, northing in metres, as much Northern Irish
+    /// data comes. Read, and projected to British National Grid for measuring.
+    IrishGrid,
 }
 
 impl Crs {
@@ -48,14 +51,15 @@ impl Crs {
         match code.as_str() {
             "CRS84" | "4326" => Some(Crs::Wgs84),
             "27700" => Some(Crs::BritishNationalGrid),
+            "29903" => Some(Crs::IrishGrid),
             _ => None,
         }
     }
 
     /// Reads the system from Well-Known Text, as a Shapefile's `.prj` or a GeoPackage's
     /// `gpkg_spatial_ref_sys` holds it (ESRI or OGC WKT 1, or WKT 2). Knows British National
-    /// Grid (OSGB36 Transverse Mercator) and WGS84 longitude/latitude; anything else is an
-    /// error naming the system found.
+    /// Grid (OSGB36 Transverse Mercator), the Irish Grid (TM75) and WGS84 longitude/latitude;
+    /// anything else is an error naming the system found.
     ///
     /// # Examples
     /// ```
@@ -64,7 +68,8 @@ impl Crs {
     /// assert_eq!(Crs::from_wkt(esri), Ok(Crs::BritishNationalGrid));
     /// let wgs = r#"GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]"#;
     /// assert_eq!(Crs::from_wkt(wgs), Ok(Crs::Wgs84));
-    /// assert!(Crs::from_wkt(r#"PROJCS["TM75 / Irish Grid",GEOGCS["TM75"]]"#).unwrap_err().contains("TM75 / Irish Grid"));
+    /// assert_eq!(Crs::from_wkt(r#"PROJCS["TM75 / Irish Grid",GEOGCS["TM75"]]"#), Ok(Crs::IrishGrid));
+    /// assert!(Crs::from_wkt(r#"PROJCS["TM65 / Irish Grid",GEOGCS["TM65"]]"#).unwrap_err().contains("TM65 / Irish Grid"));
     /// // OSGB 1936 latitude/longitude, with its shift to WGS84: not WGS84.
     /// let osgb = r#"GEOGCS["OSGB 1936",DATUM["OSGB_1936",SPHEROID["Airy 1830",6377563.396,299.3249646],TOWGS84[446.448,-125.157,542.06,0.15,0.247,0.842,-20.489]],PRIMEM["Greenwich",0],UNIT["degree",0.0174532925199433]]"#;
     /// assert!(Crs::from_wkt(osgb).unwrap_err().contains("OSGB 1936"));
@@ -90,7 +95,11 @@ impl Crs {
         let has = |s: &str| norm.contains(s);
         match kind {
             "PROJCS" | "PROJCRS" | "PROJECTEDCRS" => {
-                if has("BRITISH_NATIONAL_GRID")
+                // TM75 / Irish Grid (EPSG:29903), not TM65's (29902) nor the Irish Transverse
+                // Mercator (2157).
+                if has("IRISH_GRID") && (has("TM75") || has("29903")) {
+                    Ok(Crs::IrishGrid)
+                } else if has("BRITISH_NATIONAL_GRID")
                     || has("\"EPSG\",\"27700\"")
                     || has("\"EPSG\",27700")
                     || (has("OSGB") && has("TRANSVERSE_MERCATOR") && has("400000"))
@@ -98,7 +107,7 @@ impl Crs {
                     Ok(Crs::BritishNationalGrid)
                 } else {
                     Err(format!(
-                        "is in the coordinate system {name:?}, which covgap does not know; expected British National Grid (EPSG:27700) or WGS84 (EPSG:4326): reproject it, e.g. with ogr2ogr -t_srs EPSG:27700 or QGIS's Export > Save Features As"
+                        "is in the coordinate system {name:?}, which covgap does not know; expected British National Grid (EPSG:27700), the Irish Grid (EPSG:29903) or WGS84 (EPSG:4326): reproject it, e.g. with ogr2ogr -t_srs EPSG:27700 or QGIS's Export > Save Features As"
                     ))
                 }
             }
@@ -107,12 +116,12 @@ impl Crs {
                     Ok(Crs::Wgs84)
                 } else {
                     Err(format!(
-                        "is in latitude/longitude on {name:?}, which covgap does not know; expected WGS84 (EPSG:4326) or British National Grid (EPSG:27700): reproject it, e.g. with ogr2ogr -t_srs EPSG:27700"
+                        "is in latitude/longitude on {name:?}, which covgap does not know; expected WGS84 (EPSG:4326), British National Grid (EPSG:27700) or the Irish Grid (EPSG:29903): reproject it, e.g. with ogr2ogr -t_srs EPSG:27700"
                     ))
                 }
             }
             _ => Err(format!(
-                "has a coordinate system covgap cannot read ({name:?}); expected the Well-Known Text of British National Grid (EPSG:27700) or WGS84 (EPSG:4326)"
+                "has a coordinate system covgap cannot read ({name:?}); expected the Well-Known Text of British National Grid (EPSG:27700), the Irish Grid (EPSG:29903) or WGS84 (EPSG:4326)"
             )),
         }
     }
@@ -141,12 +150,12 @@ impl Crs {
         match self {
             Crs::Wgs84 => "WGS84 (EPSG:4326)",
             Crs::BritishNationalGrid => "British National Grid (EPSG:27700)",
+            Crs::IrishGrid => "the Irish Grid (EPSG:29903)",
         }
     }
 }
 
-/// The Irish Grid (EPSG:29903, TM75), with the shift to WGS84 PROJ gives it: only to tell
-/// Northern Irish coordinates read as British National Grid (see `load`), not to read files.
+/// The Irish Grid (EPSG:29903, TM75), with the shift to WGS84 PROJ gives it (about 1 m).
 const IRISH_GRID_PROJ4: &str = "+proj=tmerc +lat_0=53.5 +lon_0=-8 +k=1.000035 +x_0=200000 \
 +y_0=250000 +ellps=mod_airy +towgs84=482.5,-130.6,564.6,-1.042,-0.214,-0.631,8.15 +units=m +no_defs";
 
@@ -166,15 +175,26 @@ fn projs() -> &'static Projs {
     })
 }
 
-/// Irish Grid metres (EPSG:29903) to British National Grid metres: where coordinates on the
-/// Irish Grid lie, for telling them apart from British National Grid.
+/// Irish Grid metres (EPSG:29903) to longitude/latitude in degrees.
+pub fn irish_grid_to_wgs84(c: Coord) -> Result<Coord> {
+    let p = projs();
+    let mut xy = (c.x, c.y, 0.0);
+    proj4rs::transform::transform(&p.irish_grid, &p.wgs84, &mut xy)
+        .map_err(|e| Error::Projection(format!("({}, {}) to WGS84: {e}", c.x, c.y)))?;
+    Ok(Coord {
+        x: xy.0.to_degrees(),
+        y: xy.1.to_degrees(),
+    })
+}
+
+/// Irish Grid metres (EPSG:29903) to British National Grid metres, for measuring (and for
+/// telling Irish Grid coordinates from British National Grid ones; see `load`).
 ///
 /// # Examples
 /// ```
-/// // Belfast City Hall: about (333 900, 374 000) on the Irish Grid and (146 000, 529 800) on
-/// // British National Grid.
-/// let bng = covgap::crs::irish_grid_to_bng(geo::coord! { x: 333_900.0, y: 374_000.0 }).unwrap();
-/// assert!((bng.x - 146_000.0).abs() < 2_000.0 && (bng.y - 529_800.0).abs() < 2_000.0, "{bng:?}");
+/// // Belfast City Hall (54.5964 N, 5.9301 W), as PROJ (pyproj 3) puts it on each grid.
+/// let bng = covgap::crs::irish_grid_to_bng(geo::coord! { x: 333_831.29, y: 373_987.34 }).unwrap();
+/// assert!((bng.x - 146_235.88).abs() < 1.0 && (bng.y - 529_459.80).abs() < 1.0, "{bng:?}");
 /// ```
 pub fn irish_grid_to_bng(c: Coord) -> Result<Coord> {
     let p = projs();
@@ -409,6 +429,23 @@ impl Wgs84ToBng {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The Irish Grid (TM75, EPSG:29903) by name and by the WKT GDAL and ArcGIS write; TM65's
+    /// Irish Grid and the Irish Transverse Mercator are other systems.
+    #[test]
+    fn the_irish_grid_is_known_by_its_names() {
+        for name in ["EPSG:29903", "urn:ogc:def:crs:EPSG::29903"] {
+            assert_eq!(Crs::from_name(name), Some(Crs::IrishGrid), "{name}");
+        }
+        let esri = r#"PROJCS["TM75_Irish_Grid",GEOGCS["GCS_TM75",DATUM["D_TM75",SPHEROID["Airy_Modified",6377340.189,299.3249646]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],PARAMETER["False_Easting",200000.0],PARAMETER["False_Northing",250000.0],PARAMETER["Central_Meridian",-8.0],PARAMETER["Scale_Factor",1.000035],PARAMETER["Latitude_Of_Origin",53.5],UNIT["Meter",1.0]]"#;
+        assert_eq!(Crs::from_wkt(esri), Ok(Crs::IrishGrid));
+        let wkt2 = r#"PROJCRS["TM75 / Irish Grid",BASEGEOGCRS["TM75",DATUM["Geodetic Datum of 1965",ELLIPSOID["Airy Modified 1849",6377340.189,299.3249646]]],CONVERSION["Irish Grid",METHOD["Transverse Mercator"]],ID["EPSG",29903]]"#;
+        assert_eq!(Crs::from_wkt(wkt2), Ok(Crs::IrishGrid));
+        let tm65 = r#"PROJCS["TM65_Irish_Grid",GEOGCS["GCS_TM65",DATUM["D_TM65",SPHEROID["Airy_Modified",6377340.189,299.3249646]]],PROJECTION["Transverse_Mercator"]]"#;
+        assert!(Crs::from_wkt(tm65).is_err());
+        let itm = r#"PROJCS["IRENET95_Irish_Transverse_Mercator",GEOGCS["GCS_IRENET95",DATUM["D_IRENET95",SPHEROID["GRS_1980",6378137.0,298.257222101]]],PROJECTION["Transverse_Mercator"]]"#;
+        assert!(Crs::from_wkt(itm).is_err());
+    }
 
     #[test]
     fn round_trip_is_within_a_centimetre() {

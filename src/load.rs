@@ -253,6 +253,77 @@ fn check_without_areas(inputs: &Inputs, measure: Measure, diag: &mut Diagnostics
     }
 }
 
+/// Metres on the two grids fall in the same range: Northern Ireland on the Irish Grid, read as
+/// British National Grid, lies over the Irish Sea, Anglesey and Cheshire, and British National
+/// Grid numbers under an Irish Grid declaration land in the sea east of Ireland. So when the
+/// system is only guessed to be British National Grid, or is declared to be the Irish Grid, the
+/// share of the areas on the UK's land is measured both ways ([`crate::land::share_on_uk_land`]):
+/// under [`GUESSED_GRID_ON_LAND`](crate::land::GUESSED_GRID_ON_LAND) as read, and at least
+/// [`IRISH_GRID_BETTER_BY`](crate::land::IRISH_GRID_BETTER_BY) more on the other grid, it is an
+/// error; under it but no better on the other, a warning (areas largely at sea may be right).
+fn which_grid(
+    b: &crate::read::boundaries::Boundaries,
+    bin: &Input,
+    blabel: &str,
+    diag: &mut Diagnostics,
+) -> Result<()> {
+    use crate::land::{share_on_uk_land, GUESSED_GRID_ON_LAND, IRISH_GRID_BETTER_BY};
+    let (read_as, other, other_name) = match (b.crs, b.crs_guessed) {
+        (Crs::BritishNationalGrid, true) => (
+            "British National Grid",
+            Crs::IrishGrid,
+            "the Irish Grid (EPSG:29903), which Northern Irish data often comes in",
+        ),
+        (Crs::IrishGrid, _) => (
+            "the Irish Grid",
+            Crs::BritishNationalGrid,
+            "British National Grid (EPSG:27700)",
+        ),
+        _ => return Ok(()),
+    };
+    let raw: Vec<&geo::MultiPolygon> = b.areas.iter().map(|a| &a.geometry).collect();
+    let on = |c: Crs| match c {
+        Crs::IrishGrid => share_on_uk_land(&raw, |p| crs::irish_grid_to_bng(p).ok()),
+        _ => share_on_uk_land(&raw, Some),
+    };
+    let Some(share) = on(b.crs) else {
+        return Ok(());
+    };
+    if share >= GUESSED_GRID_ON_LAND {
+        return Ok(());
+    }
+    let state = "state the system in the file (a \"crs\" member such as \"EPSG:27700\" or \"EPSG:29903\" in GeoJSON, or a .prj beside a Shapefile)";
+    let how = if b.crs_guessed {
+        "states no coordinate system, and its coordinates fit British National Grid metres"
+            .to_string()
+    } else {
+        format!(
+            "says its coordinates are on the Irish Grid ({})",
+            b.crs_reason
+        )
+    };
+    let elsewhere = on(other).unwrap_or(0.0);
+    if elsewhere >= share + IRISH_GRID_BETTER_BY {
+        return Err(Error::Format {
+            path: bin.path_for_errors(),
+            message: format!(
+                "{how}, but read as {read_as} only {:.0}% of the areas lies on the UK's land (by the built-in districts; districts, ICBs and health boards lie 97% or more on it), against {:.0}% were they on {other_name}. If they are, {state}, or reproject them",
+                share * 100.0,
+                elsewhere * 100.0
+            ),
+        });
+    }
+    diag.warn(
+        blabel,
+        None,
+        format!(
+            "{how}, and read as {read_as} only {:.0}% of the areas lies on the UK's land (by the built-in districts): right for areas mostly at sea, but if they are not, the coordinates are in another system; {state}",
+            share * 100.0
+        ),
+    );
+    Ok(())
+}
+
 fn load_areas(
     inputs: &Inputs,
     measure: Measure,
@@ -316,6 +387,7 @@ fn load_areas(
 
     let flabel = fin.label();
     let blabel = bin.label();
+    which_grid(&b, &bin, &blabel, diag)?;
     let mut areas = Vec::with_capacity(b.areas.len());
     // Each area's feature number, for messages about the areas together.
     let mut area_features = Vec::with_capacity(b.areas.len());
@@ -324,35 +396,39 @@ fn load_areas(
     // cross are independent per area: do them on every core, then check and record problems
     // in file order as before.
     let crs = b.crs;
-    let projected: Vec<_> = b
-        .areas
-        .into_par_iter()
-        .map(|raw| {
-            let pair = match crs {
-                Crs::Wgs84 => {
-                    // The bulk transformer: the same result as `crs::wgs84_to_bng` to well
-                    // under a millimetre, at a fraction of the cost.
-                    let bng = raw.geometry.map_coords(|c| to_bng.apply(c));
-                    Ok((raw.geometry, bng))
-                }
-                Crs::BritishNationalGrid => {
-                    crs::transform_multipolygon(&raw.geometry, crs::bng_to_wgs84)
-                        .map(|wgs| (wgs, raw.geometry))
-                }
-            };
-            let interior = pair
-                .as_ref()
-                .ok()
-                .and_then(|(_, bng)| crate::model::representative_point(bng));
-            // In the file's own coordinates, as QGIS's Check Validity looks: projecting can
-            // make or unmake a crossing between nearly aligned positions (tests/gdal.rs).
-            let crossed = pair.as_ref().ok().and_then(|(wgs84, bng)| match crs {
-                Crs::Wgs84 => crate::validity::crossings(wgs84),
-                Crs::BritishNationalGrid => crate::validity::crossings(bng),
-            });
-            (raw.feature, raw.code, raw.name, pair, interior, crossed)
-        })
-        .collect();
+    let projected: Vec<_> =
+        b.areas
+            .into_par_iter()
+            .map(|raw| {
+                // In the file's own coordinates, as QGIS's Check Validity looks: projecting can
+                // make or unmake a crossing between nearly aligned positions (tests/gdal.rs).
+                let crossed = crate::validity::crossings(&raw.geometry);
+                let pair = match crs {
+                    Crs::Wgs84 => {
+                        // The bulk transformer: the same result as `crs::wgs84_to_bng` to well
+                        // under a millimetre, at a fraction of the cost.
+                        let bng = raw.geometry.map_coords(|c| to_bng.apply(c));
+                        Ok((raw.geometry, bng))
+                    }
+                    Crs::BritishNationalGrid => {
+                        crs::transform_multipolygon(&raw.geometry, crs::bng_to_wgs84)
+                            .map(|wgs| (wgs, raw.geometry))
+                    }
+                    Crs::IrishGrid => {
+                        crs::transform_multipolygon(&raw.geometry, crs::irish_grid_to_wgs84)
+                            .and_then(|wgs| {
+                                crs::transform_multipolygon(&raw.geometry, crs::irish_grid_to_bng)
+                                    .map(|bng| (wgs, bng))
+                            })
+                    }
+                };
+                let interior = pair
+                    .as_ref()
+                    .ok()
+                    .and_then(|(_, bng)| crate::model::representative_point(bng));
+                (raw.feature, raw.code, raw.name, pair, interior, crossed)
+            })
+            .collect();
     for (feature, code, name, pair, interior, crossed) in projected {
         let (wgs84, bng) = pair?;
         if let Some(c) = crossed {
@@ -403,39 +479,6 @@ fn load_areas(
         });
     }
     report_overlaps(&areas, &area_features, &blabel, diag);
-    // Metres in another grid fit British National Grid's range too: Northern Ireland on the
-    // Irish Grid, read so, lies over the Irish Sea, Anglesey and Cheshire. With the system
-    // only guessed, areas largely off the UK's land are looked at again: refused when they
-    // would lie on land on the Irish Grid, warned of otherwise (a coastal catchment may).
-    if b.crs_guessed && crs == Crs::BritishNationalGrid {
-        let given: Vec<&geo::MultiPolygon> = areas.iter().map(|a| &a.bng).collect();
-        if let Some(share) = crate::land::share_on_uk_land(&given, Some) {
-            if share < crate::land::GUESSED_GRID_ON_LAND {
-                let irish =
-                    crate::land::share_on_uk_land(&given, |c| crs::irish_grid_to_bng(c).ok())
-                        .unwrap_or(0.0);
-                let state = "state the system in the file (a \"crs\" member such as \"EPSG:27700\" in GeoJSON, or a .prj beside a Shapefile)";
-                if irish >= share + crate::land::IRISH_GRID_BETTER_BY {
-                    return Err(Error::Format {
-                        path: bin.path_for_errors(),
-                        message: format!(
-                            "states no coordinate system, and its coordinates fit British National Grid metres, but read so only {:.0}% of the areas lies on the UK's land (by the built-in districts; districts, ICBs and health boards lie 97% or more on it), against {:.0}% were they on the Irish Grid (EPSG:29903), which Northern Irish data often comes in. Reproject them to British National Grid (EPSG:27700) or WGS84 (EPSG:4326), e.g. with ogr2ogr -s_srs EPSG:29903 -t_srs EPSG:27700; if they are British National Grid after all, {state}",
-                            share * 100.0,
-                            irish * 100.0
-                        ),
-                    });
-                }
-                diag.warn(
-                    &blabel,
-                    None,
-                    format!(
-                        "states no coordinate system, so its coordinates were read as British National Grid, but read so only {:.0}% of the areas lies on the UK's land (by the built-in districts): right for areas mostly at sea, but if they are not, the coordinates are in another system; {state}",
-                        share * 100.0
-                    ),
-                );
-            }
-        }
-    }
     let Some(figures) = figures else {
         return Ok((areas, b.crs_reason, None));
     };
@@ -888,6 +931,9 @@ fn crossing_message(
     let both = match crs {
         Crs::Wgs84 => crs::wgs84_to_bng(at).map(|g| (at, g)),
         Crs::BritishNationalGrid => crs::bng_to_wgs84(at).map(|w| (w, at)),
+        Crs::IrishGrid => {
+            crs::irish_grid_to_wgs84(at).and_then(|w| crs::irish_grid_to_bng(at).map(|g| (w, g)))
+        }
     };
     let place = match both {
         Ok((w, g)) => format!(
@@ -902,6 +948,10 @@ fn crossing_message(
         Err(_) => match crs {
             Crs::Wgs84 => format!("longitude {:.5}, latitude {:.5}", at.x, at.y),
             Crs::BritishNationalGrid => format!("easting {:.0}, northing {:.0}", at.x, at.y),
+            Crs::IrishGrid => format!(
+                "easting {:.0}, northing {:.0} on the Irish Grid",
+                at.x, at.y
+            ),
         },
     };
     let more = match c.places {

@@ -379,6 +379,15 @@ pub fn read(
                         let wgs = crs::transform_multipolygon(&a.geometry, crs::bng_to_wgs84)?;
                         (wgs, Located::from_bng(p.x(), p.y())?)
                     }
+                    Crs::IrishGrid => {
+                        let bng = crs::transform_multipolygon(&a.geometry, crs::irish_grid_to_bng)?;
+                        let Some(p) = representative_point(&bng) else {
+                            return Ok(None);
+                        };
+                        let wgs =
+                            crs::transform_multipolygon(&a.geometry, crs::irish_grid_to_wgs84)?;
+                        (wgs, Located::from_bng(p.x(), p.y())?)
+                    }
                 };
                 Ok(Some((a.code, a.name, wgs84, point, a.feature)))
             })

@@ -298,7 +298,8 @@ fn geojson_layer(input: &Input) -> Result<SourceLayer> {
                 None => {
                     return Err(format_err(format!(
                         "declares coordinate system {:?}, which covgap does not know; \
-                         expected WGS84 (EPSG:4326, CRS84) or British National Grid (EPSG:27700): \
+                         expected WGS84 (EPSG:4326, CRS84), British National Grid (EPSG:27700) \
+                         or the Irish Grid (EPSG:29903): \
                          reproject it, e.g. in QGIS with Export > Save Features As",
                         if name.is_empty() {
                             crs.to_string()
@@ -475,7 +476,8 @@ fn assemble(
                     Crs::Wgs84 => {
                         min.x >= -180.0 && max.x <= 180.0 && min.y >= -90.0 && max.y <= 90.0
                     }
-                    Crs::BritishNationalGrid => {
+                    // Both grids' metres fall in the same range.
+                    Crs::BritishNationalGrid | Crs::IrishGrid => {
                         Crs::guess_from_extent(min, max) == Some(Crs::BritishNationalGrid)
                     }
                 };
@@ -484,7 +486,7 @@ fn assemble(
                         "declares {} ({reason}), but its coordinates span x {:.1}..{:.1}, y {:.1}..{:.1}, \
                          which cannot be {}; fix or remove the declaration (the \"crs\" member or .prj)",
                         c.label(), min.x, max.x, min.y, max.y,
-                        if c == Crs::Wgs84 { "longitude/latitude in degrees" } else { "British National Grid metres in the UK" }
+                        match c { Crs::Wgs84 => "longitude/latitude in degrees", Crs::BritishNationalGrid => "British National Grid metres in the UK", Crs::IrishGrid => "Irish Grid metres in Northern Ireland" }
                     )));
                 }
             }

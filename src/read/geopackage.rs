@@ -134,6 +134,7 @@ pub fn read_layer(path: &Path, layer: Option<&str>, choose: &str) -> Result<Sour
     let crs = match (org.to_ascii_uppercase().as_str(), org_id) {
         ("EPSG", 4326) => Crs::Wgs84,
         ("EPSG", 27700) => Crs::BritishNationalGrid,
+        ("EPSG", 29903) => Crs::IrishGrid,
         _ => Crs::from_wkt(&definition)
             .map_err(|m| ferr(format!("layer {table:?} ({org}:{org_id}) {m}")))?,
     };

@@ -153,12 +153,43 @@ mod boundaries {
             .assert()
             .code(1)
             .stderr(predicates::str::contains(format!(
-                "{p}: states no coordinate system, and its coordinates fit British National Grid metres, but read so only 52% of the areas lies on the UK's land"
+                "{p}: states no coordinate system, and its coordinates fit British National Grid metres, but read as British National Grid only 52% of the areas lies on the UK's land"
             )))
             .stderr(predicates::str::contains(
                 "against 100% were they on the Irish Grid (EPSG:29903)",
             ));
         assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
+    }
+
+    /// Northern Ireland's districts on the Irish Grid, the system stated as ogr2ogr writes it:
+    /// read, and every area covered, figure and distance as from the same districts in WGS84.
+    #[test]
+    fn irish_grid_coordinates_with_the_system_stated_are_read() {
+        let run = |b: &str| {
+            let o = crate::run_ok(&["--boundaries", &fixture(&format!("boundaries/{b}"))]);
+            o.areas()
+                .iter()
+                .map(|(code, a)| {
+                    (
+                        code.clone(),
+                        a["covered"].as_bool().unwrap(),
+                        a["births"].as_u64(),
+                        a["nearest_team_km"].as_f64().unwrap(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        let (irish, wgs84) = (
+            run("ni_districts_irish_grid.geojson"),
+            run("ni_districts_wgs84.geojson"),
+        );
+        assert_eq!(irish.len(), 11);
+        for (i, w) in irish.iter().zip(&wgs84) {
+            assert_eq!((&i.0, i.1, i.2), (&w.0, w.1, w.2));
+            // The Irish Grid positions are rounded to the metre.
+            assert!((i.3 - w.3).abs() <= 0.1, "{i:?} against {w:?}");
+        }
+        assert!(irish.iter().any(|a| a.1) && irish.iter().any(|a| !a.1));
     }
 
     /// A coastal catchment on British National Grid with no system stated lies 44% on land,
@@ -173,7 +204,7 @@ mod boundaries {
         let c = check(&["--boundaries", &p, "--births", births.to_str().unwrap()]);
         assert_eq!(c.code, 0, "{}", c.stderr);
         assert!(
-            c.stderr.contains(&format!("warning: {p}: states no coordinate system, so its coordinates were read as British National Grid, but read so only 44% of the areas lies on the UK's land")),
+            c.stderr.contains(&format!("warning: {p}: states no coordinate system, and its coordinates fit British National Grid metres, and read as British National Grid only 44% of the areas lies on the UK's land")),
             "{}",
             c.stderr
         );

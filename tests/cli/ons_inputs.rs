@@ -163,16 +163,35 @@ fn shapefile_in_an_unknown_coordinate_system_is_refused() {
         )
         .unwrap();
     }
+    // TM65's Irish Grid (EPSG:29902), which covgap does not read.
     std::fs::write(
         dir.path().join("irish.prj"),
-        r#"PROJCS["TM75_Irish_Grid",GEOGCS["GCS_TM75",DATUM["D_TM75",SPHEROID["Airy_Modified",6377340.189,299.3249646]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],UNIT["Meter",1.0]]"#,
+        r#"PROJCS["TM65_Irish_Grid",GEOGCS["GCS_TM65",DATUM["D_TM65",SPHEROID["Airy_Modified",6377340.189,299.3249646]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],UNIT["Meter",1.0]]"#,
     )
     .unwrap();
     let out = tempfile::tempdir().unwrap();
     run_boundaries(&dir.path().join("irish.shp"), &[], out.path())
         .failure()
         .stderr(predicates::str::contains("irish.prj"))
-        .stderr(predicates::str::contains("TM75_Irish_Grid"));
+        .stderr(predicates::str::contains("TM65_Irish_Grid"));
+    assert!(!out.path().join("areas.geojson").exists());
+
+    // TM75's (EPSG:29903), which covgap reads, over British National Grid numbers: on the
+    // Irish Grid they would lie partly at sea east of Ireland, on British National Grid wholly
+    // on land. Refused, naming the .prj.
+    std::fs::write(
+        dir.path().join("irish.prj"),
+        r#"PROJCS["TM75_Irish_Grid",GEOGCS["GCS_TM75",DATUM["D_TM75",SPHEROID["Airy_Modified",6377340.189,299.3249646]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],UNIT["Meter",1.0]]"#,
+    )
+    .unwrap();
+    run_boundaries(&dir.path().join("irish.shp"), &[], out.path())
+        .failure()
+        .stderr(predicates::str::contains(
+            "says its coordinates are on the Irish Grid (read from irish.prj: the Irish Grid (EPSG:29903)), but read as the Irish Grid only",
+        ))
+        .stderr(predicates::str::contains(
+            "against 100% were they on British National Grid (EPSG:27700)",
+        ));
     assert!(!out.path().join("areas.geojson").exists());
 
     // With no .prj at all the system is told from the extent, and the run says so.
