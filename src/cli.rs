@@ -284,7 +284,8 @@ impl SmallAreaArgs {
 #[derive(Args, Debug)]
 struct InputArgs {
     /// Area boundaries: GeoJSON FeatureCollection, ESRI Shapefile (.shp with .dbf and .prj, or
-    /// the .zip ONS publishes) or GeoPackage, of (Multi)Polygons in WGS84 or British National Grid.
+    /// the .zip ONS publishes) or GeoPackage, of (Multi)Polygons in WGS84, British National Grid
+    /// or the Irish Grid (EPSG:29903).
     /// [default: built-in LAD May 2024, 361 areas]
     #[arg(long, value_name = "FILE")]
     boundaries: Option<PathBuf>,

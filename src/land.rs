@@ -100,15 +100,18 @@ fn built_in() -> Option<&'static BuiltInDistricts> {
         .as_ref()
 }
 
-/// Boundaries whose coordinate system is only guessed to be British National Grid are looked
-/// at again when less than this share of them lies on the UK's land ([`share_on_uk_land`]):
-/// the UK's districts, ICBs, Welsh and Scottish health boards and Northern Irish trusts all
-/// lie 97% or more on it; Northern Ireland's trusts on the Irish Grid read as British National
-/// Grid 52%, and a 15 km circle round a stretch of coast 44%. They are refused when, read as
-/// the Irish Grid, at least [`IRISH_GRID_BETTER_BY`] more of them lies on land; otherwise
-/// they are read as British National Grid, with a warning.
+/// Areas on a grid (British National Grid guessed, or the Irish Grid stated) of which less
+/// than this share lies on the UK's land ([`share_on_uk_land`]) are warned of: the UK's
+/// districts, ICBs, Welsh and Scottish health boards and Northern Irish trusts all lie 97% or
+/// more on it; a 15 km circle round a stretch of coast lies 31 to 69% on it.
 pub const GUESSED_GRID_ON_LAND: f64 = 0.75;
-/// See [`GUESSED_GRID_ON_LAND`].
+/// Areas of which less than this share lies on land are refused: wholly at sea, they are in
+/// another system (the Irish Transverse Mercator read as British National Grid: 0%).
+pub const ALMOST_NO_LAND: f64 = 0.10;
+/// Areas with no system stated, read as British National Grid, are refused as the Irish Grid
+/// when at least this much more of them lies on Northern Ireland's land read so (Northern
+/// Ireland's trusts: 52% on any land as British National Grid, 100% on Northern Ireland's as
+/// the Irish Grid; a circle off Brighton, read as the Irish Grid, lands in Powys, not there).
 pub const IRISH_GRID_BETTER_BY: f64 = 0.25;
 
 /// The share of the areas given that lies on the UK's land as the built-in districts draw it,
@@ -119,18 +122,23 @@ pub const IRISH_GRID_BETTER_BY: f64 = 0.25;
 /// the UK in British National Grid lie almost wholly on it; the same coordinates in another grid
 /// read as British National Grid (Northern Ireland on the Irish Grid lands on the Irish Sea,
 /// Anglesey and Cheshire) lie largely off it.
+///
+/// With `nation`, only the land of the built-in districts whose codes start with that letter
+/// counts (`'N'`: Northern Ireland's, where Irish Grid data lies).
 pub fn share_on_uk_land(
     areas: &[&MultiPolygon],
     to_bng: impl Fn(Coord) -> Option<Coord>,
+    nation: Option<char>,
 ) -> Option<f64> {
     const N: usize = 100;
     let b = built_in()?;
     let given = index_of(areas);
+    let counts = |i: usize| nation.is_none_or(|n| b.names[i].0.starts_with(n));
     let (mut inside, mut on_land) = (0usize, 0usize);
     for c in grid(extent(areas.iter().copied())?, N) {
         if given.locate(c).is_some() {
             inside += 1;
-            if to_bng(c).is_some_and(|p| b.index.locate(p).is_some()) {
+            if to_bng(c).is_some_and(|p| b.index.locate(p).is_some_and(counts)) {
                 on_land += 1;
             }
         }
@@ -465,7 +473,7 @@ mod tests {
     fn share_on_land_of_areas_moved_off_it() {
         let b = built_in().unwrap();
         let all: Vec<&MultiPolygon> = b.geometry.iter().collect();
-        assert!(share_on_uk_land(&all, Some).unwrap() > 0.999);
+        assert!(share_on_uk_land(&all, Some, None).unwrap() > 0.999);
         let wales: Vec<MultiPolygon> = b
             .names
             .iter()
@@ -479,7 +487,17 @@ mod tests {
             })
             .collect();
         let moved: Vec<&MultiPolygon> = wales.iter().collect();
-        assert!(share_on_uk_land(&moved, Some).unwrap() < GUESSED_GRID_ON_LAND);
+        assert!(share_on_uk_land(&moved, Some, None).unwrap() < GUESSED_GRID_ON_LAND);
+        // Wales's districts lie on Wales's land, none on Northern Ireland's.
+        let wales: Vec<&MultiPolygon> = b
+            .names
+            .iter()
+            .zip(&b.geometry)
+            .filter(|((c, _), _)| c.starts_with('W'))
+            .map(|(_, g)| g)
+            .collect();
+        assert!(share_on_uk_land(&wales, Some, Some('W')).unwrap() > 0.999);
+        assert_eq!(share_on_uk_land(&wales, Some, Some('N')), Some(0.0));
     }
 
     /// The two 10 km squares of tests/fixtures/boundaries/bng_squares_wrong_winding.geojson

@@ -254,45 +254,48 @@ fn check_without_areas(inputs: &Inputs, measure: Measure, diag: &mut Diagnostics
 }
 
 /// Metres on the two grids fall in the same range: Northern Ireland on the Irish Grid, read as
-/// British National Grid, lies over the Irish Sea, Anglesey and Cheshire, and British National
-/// Grid numbers under an Irish Grid declaration land in the sea east of Ireland. So when the
-/// system is only guessed to be British National Grid, or is declared to be the Irish Grid, the
-/// share of the areas on the UK's land is measured both ways ([`crate::land::share_on_uk_land`]):
-/// under [`GUESSED_GRID_ON_LAND`](crate::land::GUESSED_GRID_ON_LAND) as read, and at least
-/// [`IRISH_GRID_BETTER_BY`](crate::land::IRISH_GRID_BETTER_BY) more on the other grid, it is an
-/// error; under it but no better on the other, a warning (areas largely at sea may be right).
-fn which_grid(
+/// British National Grid, lies over the Irish Sea, Anglesey and Cheshire. So when the system is
+/// only guessed to be British National Grid, or is stated to be the Irish Grid, covgap measures
+/// the share of the areas on the UK's land read so ([`crate::land::share_on_uk_land`]):
+/// - under [`ALMOST_NO_LAND`](crate::land::ALMOST_NO_LAND) (for the Irish Grid, of Northern
+///   Ireland's land, where Irish Grid data lies): an error (another system: the Irish
+///   Transverse Mercator, or British National Grid numbers stated to be the Irish Grid, which
+///   land in Wales and England);
+/// - guessed, and at least [`IRISH_GRID_BETTER_BY`](crate::land::IRISH_GRID_BETTER_BY) more of
+///   them on Northern Ireland's land read as the Irish Grid: an error asking for the system;
+/// - under [`GUESSED_GRID_ON_LAND`](crate::land::GUESSED_GRID_ON_LAND): a warning (a coastal
+///   catchment may lie half at sea). A system the file states is otherwise taken as stated.
+///
+/// `label` names the file in messages (the boundaries, or a small-area file).
+pub(crate) fn which_grid(
     b: &crate::read::boundaries::Boundaries,
-    bin: &Input,
-    blabel: &str,
+    input: &Input,
+    label: &str,
     diag: &mut Diagnostics,
 ) -> Result<()> {
-    use crate::land::{share_on_uk_land, GUESSED_GRID_ON_LAND, IRISH_GRID_BETTER_BY};
-    let (read_as, other, other_name) = match (b.crs, b.crs_guessed) {
-        (Crs::BritishNationalGrid, true) => (
-            "British National Grid",
-            Crs::IrishGrid,
-            "the Irish Grid (EPSG:29903), which Northern Irish data often comes in",
-        ),
-        (Crs::IrishGrid, _) => (
-            "the Irish Grid",
-            Crs::BritishNationalGrid,
-            "British National Grid (EPSG:27700)",
-        ),
+    use crate::land::{
+        share_on_uk_land, ALMOST_NO_LAND, GUESSED_GRID_ON_LAND, IRISH_GRID_BETTER_BY,
+    };
+    let read_as = match (b.crs, b.crs_guessed) {
+        (Crs::BritishNationalGrid, true) => "British National Grid",
+        (Crs::IrishGrid, _) => "the Irish Grid",
         _ => return Ok(()),
     };
     let raw: Vec<&geo::MultiPolygon> = b.areas.iter().map(|a| &a.geometry).collect();
-    let on = |c: Crs| match c {
-        Crs::IrishGrid => share_on_uk_land(&raw, |p| crs::irish_grid_to_bng(p).ok()),
-        _ => share_on_uk_land(&raw, Some),
+    // The Irish Grid is Northern Ireland's: Irish Grid numbers for a place are on its land.
+    let (share, land) = match b.crs {
+        Crs::IrishGrid => (
+            share_on_uk_land(&raw, |p| crs::irish_grid_to_bng(p).ok(), Some('N')),
+            "Northern Ireland's land",
+        ),
+        _ => (share_on_uk_land(&raw, Some, None), "the UK's land"),
     };
-    let Some(share) = on(b.crs) else {
+    let Some(share) = share else {
         return Ok(());
     };
     if share >= GUESSED_GRID_ON_LAND {
         return Ok(());
     }
-    let state = "state the system in the file (a \"crs\" member such as \"EPSG:27700\" or \"EPSG:29903\" in GeoJSON, or a .prj beside a Shapefile)";
     let how = if b.crs_guessed {
         "states no coordinate system, and its coordinates fit British National Grid metres"
             .to_string()
@@ -302,23 +305,52 @@ fn which_grid(
             b.crs_reason
         )
     };
-    let elsewhere = on(other).unwrap_or(0.0);
-    if elsewhere >= share + IRISH_GRID_BETTER_BY {
-        return Err(Error::Format {
-            path: bin.path_for_errors(),
-            message: format!(
-                "{how}, but read as {read_as} only {:.0}% of the areas lies on the UK's land (by the built-in districts; districts, ICBs and health boards lie 97% or more on it), against {:.0}% were they on {other_name}. If they are, {state}, or reproject them",
+    let refuse = |message: String| Error::Format {
+        path: input.path_for_errors(),
+        message,
+    };
+    let state = "state the system in the file (a \"crs\" member such as \"EPSG:27700\" or \"EPSG:29903\" in GeoJSON, or a .prj beside a Shapefile)";
+    if share < ALMOST_NO_LAND {
+        return Err(refuse(if b.crs_guessed {
+            format!(
+                "{how}, but read so only {:.0}% of the areas lies on the UK's land (by the built-in districts): they are in another system (the Irish Transverse Mercator, EPSG:2157, say); reproject them to British National Grid (EPSG:27700) or WGS84 (EPSG:4326)",
+                share * 100.0
+            )
+        } else {
+            let as_bng = share_on_uk_land(&raw, Some, None).unwrap_or(0.0);
+            format!(
+                "{how}, but read so only {:.0}% of the areas lies on {land} (by the built-in districts), against {:.0}% on the UK's read as British National Grid (EPSG:27700): the declaration is wrong for these numbers; correct it",
                 share * 100.0,
-                elsewhere * 100.0
-            ),
-        });
+                as_bng * 100.0
+            )
+        }));
     }
+    if b.crs_guessed {
+        let irish =
+            share_on_uk_land(&raw, |p| crs::irish_grid_to_bng(p).ok(), Some('N')).unwrap_or(0.0);
+        if irish >= share + IRISH_GRID_BETTER_BY {
+            return Err(refuse(format!(
+                "{how}, but read as British National Grid only {:.0}% of the areas lies on the UK's land (by the built-in districts; districts, ICBs and health boards lie 97% or more on it), against {:.0}% on Northern Ireland's were they on the Irish Grid (EPSG:29903), which Northern Irish data often comes in. If they are, {state}: covgap reads the Irish Grid",
+                share * 100.0,
+                irish * 100.0
+            )));
+        }
+    }
+    // A system the file states stands; but say how British National Grid would read it.
+    let check = if b.crs_guessed {
+        state.to_string()
+    } else {
+        format!(
+            "check the declaration (read as British National Grid, {:.0}% would lie on the UK's land)",
+            share_on_uk_land(&raw, Some, None).unwrap_or(0.0) * 100.0
+        )
+    };
     diag.warn(
-        blabel,
+        label,
         None,
         format!(
-            "{how}, and read as {read_as} only {:.0}% of the areas lies on the UK's land (by the built-in districts): right for areas mostly at sea, but if they are not, the coordinates are in another system; {state}",
-            share * 100.0
+            "{how}, and read as {read_as} only {:.0}% of the areas lies on {land} (by the built-in districts): right for areas partly at sea, but if they are not, the coordinates are in another system; {check}",
+            share * 100.0,
         ),
     );
     Ok(())
@@ -935,15 +967,20 @@ fn crossing_message(
             crs::irish_grid_to_wgs84(at).and_then(|w| crs::irish_grid_to_bng(at).map(|g| (w, g)))
         }
     };
+    // Eastings and northings on the file's own grid (the Irish Grid's, for a file on it).
+    let (east, north, on) = match crs {
+        Crs::IrishGrid => (at.x, at.y, " on the Irish Grid"),
+        _ => (0.0, 0.0, ""),
+    };
     let place = match both {
         Ok((w, g)) => format!(
-            "{:.5}°{}, {:.5}°{} (easting {:.0}, northing {:.0})",
+            "{:.5}°{}, {:.5}°{} (easting {:.0}, northing {:.0}{on})",
             w.y.abs(),
             if w.y < 0.0 { "S" } else { "N" },
             w.x.abs(),
             if w.x < 0.0 { "W" } else { "E" },
-            g.x,
-            g.y
+            if on.is_empty() { g.x } else { east },
+            if on.is_empty() { g.y } else { north },
         ),
         Err(_) => match crs {
             Crs::Wgs84 => format!("longitude {:.5}, latitude {:.5}", at.x, at.y),

@@ -348,6 +348,8 @@ pub fn read(
             },
             diag,
         )?;
+        // Irish Grid numbers with no system stated, and other grids, as for the districts.
+        crate::load::which_grid(&b, &input, &label, diag)?;
         sources.push(format!(
             "{label} ({} small areas; {})",
             b.areas.len(),

@@ -1,6 +1,6 @@
 //! Reading area boundaries as QGIS, GDAL and ONS's Open Geography Portal write them: a GeoJSON
 //! FeatureCollection, an ESRI Shapefile (or the .zip ONS publishes), or a GeoPackage layer, of
-//! Polygon/MultiPolygon features in WGS84 or British National Grid. Each format is read into
+//! Polygon/MultiPolygon features in WGS84, British National Grid or the Irish Grid. Each format is read into
 //! a [`SourceLayer`]; picking the code and name and checking the features is shared.
 
 use std::collections::HashMap;

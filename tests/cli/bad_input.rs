@@ -156,7 +156,7 @@ mod boundaries {
                 "{p}: states no coordinate system, and its coordinates fit British National Grid metres, but read as British National Grid only 52% of the areas lies on the UK's land"
             )))
             .stderr(predicates::str::contains(
-                "against 100% were they on the Irish Grid (EPSG:29903)",
+                "against 100% on Northern Ireland's were they on the Irish Grid (EPSG:29903)",
             ));
         assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
     }
@@ -190,6 +190,76 @@ mod boundaries {
             assert!((i.3 - w.3).abs() <= 0.1, "{i:?} against {w:?}");
         }
         assert!(irish.iter().any(|a| a.1) && irish.iter().any(|a| !a.1));
+    }
+
+    /// Grids that leave the areas wholly at sea are refused, the file named: Northern
+    /// Ireland's districts on the Irish Transverse Mercator with no system stated, and British
+    /// National Grid numbers stated to be the Irish Grid.
+    #[test]
+    fn coordinates_wholly_at_sea_on_the_grid_read_are_refused() {
+        let itm = fixture("boundaries/ni_districts_itm_no_crs.geojson");
+        rejects(
+            &["--boundaries", &itm],
+            &[&format!("{itm}: states no coordinate system, and its coordinates fit British National Grid metres, but read so only 0% of the areas lies on the UK's land (by the built-in districts): they are in another system (the Irish Transverse Mercator, EPSG:2157, say)")],
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let bng = std::fs::read_to_string(fixture("boundaries/oxfordshire_bng_legacy_crs.geojson"))
+            .unwrap();
+        let declared = dir.path().join("bng_numbers_said_irish.geojson");
+        std::fs::write(
+            &declared,
+            bng.replace("urn:ogc:def:crs:EPSG::27700", "urn:ogc:def:crs:EPSG::29903"),
+        )
+        .unwrap();
+        let p = declared.to_str().unwrap();
+        rejects(
+            &["--boundaries", p],
+            &[&format!("{p}: says its coordinates are on the Irish Grid (declared in the file's \"crs\" member: the Irish Grid (EPSG:29903)), but read so only 0% of the areas lies on Northern Ireland's land (by the built-in districts), against 100% on the UK's read as British National Grid (EPSG:27700): the declaration is wrong for these numbers")],
+        );
+    }
+
+    /// Small areas get the same check: Northern Ireland's districts on the Irish Grid with no
+    /// system stated, given as small areas, are refused rather than placed in England and
+    /// Wales.
+    #[test]
+    fn small_areas_on_the_irish_grid_with_no_system_stated_are_refused() {
+        let p = fixture("boundaries/ni_districts_irish_grid_no_crs.geojson");
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("f.csv"), "code,births\nN09000001,100\n").unwrap();
+        let figures = dir.path().join("f.csv");
+        rejects(
+            &[
+                "--small-areas",
+                &p,
+                "--small-area-figures",
+                figures.to_str().unwrap(),
+                "--small-area-code-field",
+                "LAD24CD",
+                "--small-area-code-column",
+                "code",
+            ],
+            &[&format!("{p}: states no coordinate system, and its coordinates fit British National Grid metres, but read as British National Grid only 52%")],
+        );
+    }
+
+    /// Coastal catchments partly at sea are read with a warning: Bangor, Co Down, on the Irish
+    /// Grid as stated (on British National Grid its numbers would lie in Merseyside, but the
+    /// file says), and Brighton with no system stated (as the Irish Grid it would land in
+    /// Powys, not Northern Ireland).
+    #[test]
+    fn coastal_catchments_on_either_grid_are_read_with_a_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("b.csv"), "code,births\nX00000001,2500\n").unwrap();
+        let births = dir.path().join("b.csv");
+        for (file, says) in [
+            ("coastal_circle_irish_grid.geojson", "says its coordinates are on the Irish Grid (declared in the file's \"crs\" member: the Irish Grid (EPSG:29903)), and read as the Irish Grid only 5"),
+            ("coastal_circle_brighton_bng_no_crs.geojson", "states no coordinate system, and its coordinates fit British National Grid metres, and read as British National Grid only 5"),
+        ] {
+            let p = fixture(&format!("boundaries/{file}"));
+            let c = check(&["--boundaries", &p, "--births", births.to_str().unwrap()]);
+            assert_eq!(c.code, 0, "{file}: {}", c.stderr);
+            assert!(c.stderr.contains(&format!("warning: {p}: {says}")), "{}", c.stderr);
+        }
     }
 
     /// A coastal catchment on British National Grid with no system stated lies 44% on land,
