@@ -175,16 +175,20 @@ fn projs() -> &'static Projs {
     })
 }
 
-/// Irish Grid metres (EPSG:29903) to longitude/latitude in degrees.
-pub fn irish_grid_to_wgs84(c: Coord) -> Result<Coord> {
-    let p = projs();
+/// Metres on grid `from` to longitude/latitude in degrees.
+fn grid_to_wgs84(from: &Proj, c: Coord) -> Result<Coord> {
     let mut xy = (c.x, c.y, 0.0);
-    proj4rs::transform::transform(&p.irish_grid, &p.wgs84, &mut xy)
+    proj4rs::transform::transform(from, &projs().wgs84, &mut xy)
         .map_err(|e| Error::Projection(format!("({}, {}) to WGS84: {e}", c.x, c.y)))?;
     Ok(Coord {
         x: xy.0.to_degrees(),
         y: xy.1.to_degrees(),
     })
+}
+
+/// Irish Grid metres (EPSG:29903) to longitude/latitude in degrees.
+pub fn irish_grid_to_wgs84(c: Coord) -> Result<Coord> {
+    grid_to_wgs84(&projs().irish_grid, c)
 }
 
 /// Irish Grid metres (EPSG:29903) to British National Grid metres, for measuring (and for
@@ -223,14 +227,7 @@ pub fn wgs84_to_bng(c: Coord) -> Result<Coord> {
 
 /// British National Grid metres to longitude/latitude in degrees.
 pub fn bng_to_wgs84(c: Coord) -> Result<Coord> {
-    let p = projs();
-    let mut xy = (c.x, c.y, 0.0);
-    proj4rs::transform::transform(&p.bng, &p.wgs84, &mut xy)
-        .map_err(|e| Error::Projection(format!("({}, {}) to WGS84: {e}", c.x, c.y)))?;
-    Ok(Coord {
-        x: xy.0.to_degrees(),
-        y: xy.1.to_degrees(),
-    })
+    grid_to_wgs84(&projs().bng, c)
 }
 
 /// Transforms every coordinate of a multipolygon.
