@@ -184,6 +184,20 @@ struct FiguresRead {
     added_up: Option<String>,
 }
 
+/// The built-in area lookup, read once per process: the areas, and every team list (the teams,
+/// a plan's candidates and what-if teams) for the districts it names, read it.
+fn lookup() -> Result<&'static HashMap<String, LookupRow>> {
+    static LOOKUP: std::sync::OnceLock<std::result::Result<HashMap<String, LookupRow>, String>> =
+        std::sync::OnceLock::new();
+    LOOKUP
+        .get_or_init(|| read_lookup().map_err(|e| e.to_string()))
+        .as_ref()
+        .map_err(|e| Error::Format {
+            path: PathBuf::from("data/areas.csv"),
+            message: e.clone(),
+        })
+}
+
 fn read_lookup() -> Result<HashMap<String, LookupRow>> {
     let input = builtin::areas();
     let text = input.text("CSV")?;
@@ -378,7 +392,7 @@ fn load_areas(
         }
     };
     b.areas.sort_by(|x, y| x.code.cmp(&y.code));
-    let lookup = read_lookup()?;
+    let lookup = lookup()?;
 
     // Figures: the user's table, or the built-in column for the measure.
     let known: HashSet<&str> = b.areas.iter().map(|a| a.code.as_str()).collect();
@@ -565,7 +579,7 @@ fn load_areas(
     if inputs.births.is_some() {
         judge_total(
             &areas,
-            &lookup,
+            lookup,
             measure,
             &figures.figure_column,
             inputs.figure_options.figure_column.is_some(),
@@ -1060,7 +1074,7 @@ fn suggest(token: &str, areas: &[Area]) -> String {
 /// real district is not a slip to suggest a fix for: it lies outside boundaries drawn for part
 /// of the UK, or inside an area of another geography (an ICB) that holds it.
 struct Districts {
-    lookup: HashMap<String, LookupRow>,
+    lookup: &'static HashMap<String, LookupRow>,
     /// Folded ONS name to code.
     by_name: HashMap<String, String>,
 }
@@ -1090,7 +1104,7 @@ struct DistrictNamed {
 
 impl Districts {
     fn new() -> Result<Self> {
-        let lookup = read_lookup()?;
+        let lookup = lookup()?;
         let by_name = lookup
             .iter()
             .map(|(code, row)| (fold_name(&row.name), code.clone()))
