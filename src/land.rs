@@ -240,7 +240,7 @@ pub fn covers_uk(areas: &[&MultiPolygon], codes: &HashSet<&str>) -> bool {
 
 /// The share of the UK's land the areas given must cover to be the UK ([`covers_uk`]): the
 /// UK's districts drawn at any generalisation cover nearly all of it; Great Britain without
-/// Northern Ireland (94% of it by area) or England's ICBs do not.
+/// Northern Ireland or England's ICBs do not.
 pub const UK_COVERED: f64 = 0.97;
 
 /// The codes of the built-in districts, from the built-in area table (`data/areas.csv`, whose
@@ -420,7 +420,7 @@ mod tests {
     }
 
     /// The UK in another geography (the built-in districts under other codes) covers the UK;
-    /// Great Britain alone (94% of its land) and England do not; every built-in code does,
+    /// Great Britain alone and England do not; every built-in code does,
     /// whatever the geometry.
     #[test]
     fn the_uk_is_told_from_part_of_it() {

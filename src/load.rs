@@ -308,6 +308,15 @@ pub(crate) fn which_grid(
         return Ok(());
     };
     if share >= GUESSED_GRID_ON_LAND {
+        // Said, so the share behind the rule can be seen for any file (scripts/check_grids.sh).
+        diag.note(
+            label,
+            None,
+            format!(
+                "read as {read_as}, {:.0}% of the areas lies on {land} (by the built-in districts)",
+                share * 100.0
+            ),
+        );
         return Ok(());
     }
     let how = if b.crs_guessed {

@@ -167,6 +167,14 @@ mod boundaries {
     fn irish_grid_coordinates_with_the_system_stated_are_read() {
         let run = |b: &str| {
             let o = crate::run_ok(&["--boundaries", &fixture(&format!("boundaries/{b}"))]);
+            if b.contains("irish_grid") {
+                // The share behind the grid check, said as a note.
+                assert!(
+                    o.stderr.contains("read as the Irish Grid, 100% of the areas lies on Northern Ireland's land (by the built-in districts)"),
+                    "{}",
+                    o.stderr
+                );
+            }
             o.areas()
                 .iter()
                 .map(|(code, a)| {
