@@ -771,17 +771,10 @@ fn add_up_replaced(
     let named = Successor::old_named;
     let mut added: Vec<String> = Vec::new();
     let mut olds_added: Vec<&Successor> = Vec::new();
-    for (new, mut olds) in successors::by_new_district(replaced.values().copied()) {
-        olds.sort_by(|a, b| a.old_code.cmp(&b.old_code));
-        let given: Vec<(&Successor, Option<u64>)> = olds
-            .iter()
-            .filter_map(|s| f.values.get(&s.old_code).map(|v| (*s, *v)))
-            .collect();
-        if given.is_empty() {
-            continue;
-        }
+    for r in successors::replacements(replaced, |old| f.values.get(old).copied()) {
+        let (new, olds, given) = (r.new_code, &r.olds, &r.given);
         let first = olds[0];
-        let new_named = format!("{} ({new})", first.new_name);
+        let new_named = r.new_named();
         // The table's own row for the new district is the one used, suppressed or not (the
         // reader has said a suppressed one leaves the district without a figure).
         if f.values.contains_key(new) {
@@ -796,11 +789,7 @@ fn add_up_replaced(
             );
             continue;
         }
-        let missing: Vec<String> = olds
-            .iter()
-            .filter(|s| !f.values.contains_key(&s.old_code))
-            .map(|s| named(s))
-            .collect();
+        let missing: Vec<String> = r.missing().into_iter().map(named).collect();
         let suppressed: Vec<String> = given
             .iter()
             .filter(|(_, v)| v.is_none())
@@ -847,7 +836,7 @@ fn add_up_replaced(
     if added.is_empty() {
         return None;
     }
-    let since = all_since(olds_added.iter().copied());
+    let since = successors::since_words_of(olds_added.iter().copied());
     diag.note(
         label,
         None,
@@ -866,15 +855,6 @@ fn add_up_replaced(
             .collect::<Vec<_>>()
             .join(", ")
     ))
-}
-
-/// The abolition dates of `olds`, in words, earliest first: "1 April 2020 and 1 April 2023".
-fn all_since<'a>(olds: impl IntoIterator<Item = &'a Successor>) -> String {
-    let dates: std::collections::BTreeMap<&str, String> = olds
-        .into_iter()
-        .map(|s| (s.since.as_str(), s.since_words()))
-        .collect();
-    dates.into_values().collect::<Vec<_>>().join(" and ")
 }
 
 /// A user's figures this many times the built-in ones for the same areas, or fewer than

@@ -64,24 +64,19 @@ impl DeprivationTable {
         let replaced = successors::replaced_in(&current);
         let mut combined: Vec<String> = Vec::new();
         let mut tables: Vec<String> = Vec::new();
-        let mut dates: std::collections::BTreeMap<String, String> = Default::default();
-        for (new, mut olds) in successors::by_new_district(replaced.values().copied()) {
-            olds.sort_by(|a, b| a.old_code.cmp(&b.old_code));
-            let given: Vec<(&Successor, &Deprivation)> = olds
-                .iter()
-                .filter_map(|s| self.districts.get(&s.old_code).map(|d| (*s, d)))
-                .collect();
+        let mut combined_olds: Vec<&Successor> = Vec::new();
+        let districts = &self.districts;
+        let found = successors::replacements(&replaced, |old| districts.get(old).cloned());
+        for r in &found {
+            let (new, olds, given) = (r.new_code, &r.olds, &r.given);
             let first = olds[0];
-            let new_named = format!("{} ({new})", first.new_name);
-            let named = |s: &[(&Successor, &Deprivation)]| {
+            let new_named = r.new_named();
+            let named = |s: &[(&Successor, Deprivation)]| {
                 s.iter()
                     .map(|(s, d)| format!("{} ({}, line {})", s.old_name, s.old_code, d.line))
                     .collect::<Vec<_>>()
                     .join(", ")
             };
-            if given.is_empty() {
-                continue;
-            }
             let table = given[0].1.table.clone();
             if self.districts.contains_key(new) {
                 diag.note(
@@ -89,18 +84,14 @@ impl DeprivationTable {
                     None,
                     format!(
                         "rows for {}, abolished on {}, were ignored: the table gives {new_named}, which replaced them, itself",
-                        named(&given),
+                        named(given),
                         first.since_words()
                     ),
                 );
                 continue;
             }
-            if given.len() < olds.len() {
-                let missing: Vec<String> = olds
-                    .iter()
-                    .filter(|s| !self.districts.contains_key(&s.old_code))
-                    .map(|s| s.old_named())
-                    .collect();
+            let missing: Vec<String> = r.missing().iter().map(|s| s.old_named()).collect();
+            if !missing.is_empty() {
                 diag.warn(
                     &table,
                     None,
@@ -133,8 +124,8 @@ impl DeprivationTable {
                     .collect::<Vec<_>>()
                     .join(" + ")
             ));
-            for (s, d) in &given {
-                dates.insert(s.since.clone(), s.since_words());
+            for (s, d) in given {
+                combined_olds.push(s);
                 if !tables.contains(&d.table) {
                     tables.push(d.table.clone());
                 }
@@ -152,7 +143,7 @@ impl DeprivationTable {
                 None,
                 format!(
                     "the table is in district codes from before {}: the shares of the districts abolished were combined for the {} that replaced them, weighted by their 2011 LSOAs (data/successors.csv): {}",
-                    dates.into_values().collect::<Vec<_>>().join(" and "),
+                    successors::since_words_of(combined_olds),
                     combined.len(),
                     combined.join("; ")
                 ),

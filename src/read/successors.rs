@@ -111,3 +111,63 @@ pub fn by_new_district<'a>(
     }
     by_new
 }
+
+/// A district that replaced others, as a table in older codes gives them: what
+/// [`replacements`] finds, for the figures (`load`) and deprivation shares alike.
+pub struct Replacement<'a, T> {
+    /// The new district's code.
+    pub new_code: &'a str,
+    /// The districts it replaced, by old code.
+    pub olds: Vec<&'a Successor>,
+    /// Those the table has a row for, with what the row gives.
+    pub given: Vec<(&'a Successor, T)>,
+}
+
+impl<T> Replacement<'_, T> {
+    /// "North Yorkshire (E06000065)".
+    pub fn new_named(&self) -> String {
+        format!("{} ({})", self.olds[0].new_name, self.new_code)
+    }
+
+    /// The districts it replaced that the table has no row for.
+    pub fn missing(&self) -> Vec<&Successor> {
+        self.olds
+            .iter()
+            .copied()
+            .filter(|s| !self.given.iter().any(|(g, _)| g.old_code == s.old_code))
+            .collect()
+    }
+}
+
+/// For each district that replaced some in `replaced` (as [`replaced_in`] gives them), the
+/// rows `row` finds for the districts it replaced; only those with at least one, in new-code
+/// order, old districts in code order.
+pub fn replacements<'a, T>(
+    replaced: &HashMap<&str, &'a Successor>,
+    row: impl Fn(&str) -> Option<T>,
+) -> Vec<Replacement<'a, T>> {
+    by_new_district(replaced.values().copied())
+        .into_iter()
+        .filter_map(|(new_code, mut olds)| {
+            olds.sort_by(|a, b| a.old_code.cmp(&b.old_code));
+            let given: Vec<(&Successor, T)> = olds
+                .iter()
+                .filter_map(|s| row(&s.old_code).map(|v| (*s, v)))
+                .collect();
+            (!given.is_empty()).then_some(Replacement {
+                new_code,
+                olds,
+                given,
+            })
+        })
+        .collect()
+}
+
+/// The abolition dates of `olds`, in words, earliest first: "1 April 2020 and 1 April 2023".
+pub fn since_words_of<'a>(olds: impl IntoIterator<Item = &'a Successor>) -> String {
+    let dates: BTreeMap<&str, String> = olds
+        .into_iter()
+        .map(|s| (s.since.as_str(), s.since_words()))
+        .collect();
+    dates.into_values().collect::<Vec<_>>().join(" and ")
+}
