@@ -12,6 +12,20 @@ fn run_with_teams(teams: &str, out: &std::path::Path) {
         .success();
 }
 
+/// `covgap diff OLD NEW --out DIR`, which must succeed: its standard error (the files are in
+/// `DIR`).
+fn diff_into(old: &std::path::Path, new: &std::path::Path, dir: &std::path::Path) -> String {
+    let out = covgap()
+        .arg("diff")
+        .arg(old)
+        .arg(new)
+        .arg("--out")
+        .arg(dir)
+        .assert()
+        .success();
+    String::from_utf8_lossy(&out.get_output().stderr).into_owned()
+}
+
 /// `covgap diff OLD NEW`, which must succeed: its Markdown (standard output) and standard error.
 fn diff_md(old: &std::path::Path, new: &std::path::Path) -> (String, String) {
     let out = covgap().arg("diff").arg(old).arg(new).assert().success();
@@ -100,14 +114,7 @@ fn diff_of_two_team_lists_shows_team_and_area_changes() {
     assert!(md.contains("| Teams in the list | 2 | 2 | 0 |"), "{md}");
 
     // Both files with --out.
-    covgap()
-        .arg("diff")
-        .arg(old.path())
-        .arg(new.path())
-        .arg("--out")
-        .arg(out.path())
-        .assert()
-        .success();
+    diff_into(old.path(), new.path(), out.path());
     assert_eq!(
         std::fs::read_to_string(out.path().join("diff.md")).unwrap(),
         md
@@ -225,14 +232,7 @@ fn diff_of_runs_over_different_boundaries_says_so() {
     assert!(md.contains("| Areas | 361 | 5 | n/a |"), "{md}");
     // diff.csv's headline rows name both totals: the UK's, then the five districts'.
     let csv_dir = tempfile::tempdir().unwrap();
-    covgap()
-        .arg("diff")
-        .arg(old.path())
-        .arg(new.path())
-        .arg("--out")
-        .arg(csv_dir.path())
-        .assert()
-        .success();
+    diff_into(old.path(), new.path(), csv_dir.path());
     let csv = std::fs::read_to_string(csv_dir.path().join("diff.csv")).unwrap();
     assert!(
         csv.contains("headline,,United Kingdom / All areas given,areas_total,361,5,\r\n"),
@@ -297,15 +297,7 @@ fn diff_says_when_an_area_has_no_figure_in_the_new_run() {
         .arg(&new)
         .assert()
         .success();
-    let out = covgap()
-        .arg("diff")
-        .arg(&old)
-        .arg(&new)
-        .arg("--out")
-        .arg(dir.path().join("d"))
-        .assert()
-        .success();
-    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    let stderr = diff_into(&old, &new, &dir.path().join("d"));
     let said = "1 area(s) have no figure in the new run: Birmingham (E08000025, 15,208 before); their 15,208 babies in the old run are left out of the new totals, so totals and shares fall or rise with them, not with the teams";
     assert!(stderr.contains(&format!("warning: {said}")), "{stderr}");
     let md = std::fs::read_to_string(dir.path().join("d/diff.md")).unwrap();
