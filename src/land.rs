@@ -130,20 +130,41 @@ pub fn share_on_uk_land(
     to_bng: impl Fn(Coord) -> Option<Coord>,
     nation: Option<char>,
 ) -> Option<f64> {
-    const N: usize = 100;
-    let b = built_in()?;
-    let given = index_of(areas);
-    let counts = |i: usize| nation.is_none_or(|n| b.names[i].0.starts_with(n));
-    let (mut inside, mut on_land) = (0usize, 0usize);
-    for c in grid(extent(areas.iter().copied())?, N) {
-        if given.locate(c).is_some() {
-            inside += 1;
-            if to_bng(c).is_some_and(|p| b.index.locate(p).is_some_and(counts)) {
-                on_land += 1;
-            }
-        }
+    Sample::of(areas).share_on_land(to_bng, nation)
+}
+
+/// The points [`share_on_uk_land`] measures at: the centres of a 100 by 100 grid over the
+/// areas' extent that fall inside one of them. Found once, so that a file can be measured
+/// read on each grid without indexing its areas again.
+pub struct Sample(Vec<Coord>);
+
+impl Sample {
+    pub fn of(areas: &[&MultiPolygon]) -> Sample {
+        const N: usize = 100;
+        let Some(e) = extent(areas.iter().copied()) else {
+            return Sample(Vec::new());
+        };
+        let given = index_of(areas);
+        Sample(grid(e, N).filter(|c| given.locate(*c).is_some()).collect())
     }
-    (inside > 0).then(|| on_land as f64 / inside as f64)
+
+    /// The share of the points on land, each put on British National Grid by `to_bng`; with
+    /// `nation`, on the land of the built-in districts whose codes start with that letter.
+    /// `None` when no point falls inside the areas.
+    pub fn share_on_land(
+        &self,
+        to_bng: impl Fn(Coord) -> Option<Coord>,
+        nation: Option<char>,
+    ) -> Option<f64> {
+        let b = built_in()?;
+        let counts = |i: usize| nation.is_none_or(|n| b.names[i].0.starts_with(n));
+        let on_land = self
+            .0
+            .iter()
+            .filter(|c| to_bng(**c).is_some_and(|p| b.index.locate(p).is_some_and(counts)))
+            .count();
+        (!self.0.is_empty()).then(|| on_land as f64 / self.0.len() as f64)
+    }
 }
 
 /// The smallest rectangle holding every one of `areas`.

@@ -287,22 +287,22 @@ pub(crate) fn which_grid(
     label: &str,
     diag: &mut Diagnostics,
 ) -> Result<()> {
-    use crate::land::{
-        share_on_uk_land, ALMOST_NO_LAND, GUESSED_GRID_ON_LAND, IRISH_GRID_BETTER_BY,
-    };
+    use crate::land::{Sample, ALMOST_NO_LAND, GUESSED_GRID_ON_LAND, IRISH_GRID_BETTER_BY};
     let read_as = match (b.crs, b.crs_guessed) {
         (Crs::BritishNationalGrid, true) => "British National Grid",
         (Crs::IrishGrid, _) => "the Irish Grid",
         _ => return Ok(()),
     };
     let raw: Vec<&geo::MultiPolygon> = b.areas.iter().map(|a| &a.geometry).collect();
+    // The points inside the areas, found once and measured on each grid.
+    let sample = Sample::of(&raw);
     // The Irish Grid is Northern Ireland's: Irish Grid numbers for a place are on its land.
     let (share, land) = match b.crs {
         Crs::IrishGrid => (
-            share_on_uk_land(&raw, |p| crs::irish_grid_to_bng(p).ok(), Some('N')),
+            sample.share_on_land(|p| crs::irish_grid_to_bng(p).ok(), Some('N')),
             "Northern Ireland's land",
         ),
-        _ => (share_on_uk_land(&raw, Some, None), "the UK's land"),
+        _ => (sample.share_on_land(Some, None), "the UK's land"),
     };
     let Some(share) = share else {
         return Ok(());
@@ -340,7 +340,7 @@ pub(crate) fn which_grid(
                 share * 100.0
             )
         } else {
-            let as_bng = share_on_uk_land(&raw, Some, None).unwrap_or(0.0);
+            let as_bng = sample.share_on_land(Some, None).unwrap_or(0.0);
             format!(
                 "{how}, but read so only {:.0}% of the areas lies on {land} (by the built-in districts), against {:.0}% on the UK's read as British National Grid (EPSG:27700): the declaration is wrong for these numbers; correct it",
                 share * 100.0,
@@ -349,8 +349,9 @@ pub(crate) fn which_grid(
         }));
     }
     if b.crs_guessed {
-        let irish =
-            share_on_uk_land(&raw, |p| crs::irish_grid_to_bng(p).ok(), Some('N')).unwrap_or(0.0);
+        let irish = sample
+            .share_on_land(|p| crs::irish_grid_to_bng(p).ok(), Some('N'))
+            .unwrap_or(0.0);
         if irish >= share + IRISH_GRID_BETTER_BY {
             return Err(refuse(format!(
                 "{how}, but read as British National Grid only {:.0}% of the areas lies on the UK's land (by the built-in districts; districts, ICBs and health boards lie 97% or more on it), against {:.0}% on Northern Ireland's were they on the Irish Grid (EPSG:29903), which Northern Irish data often comes in. If they are, {state}: covgap reads the Irish Grid",
@@ -365,7 +366,7 @@ pub(crate) fn which_grid(
     } else {
         format!(
             "check the declaration (read as British National Grid, {:.0}% would lie on the UK's land)",
-            share_on_uk_land(&raw, Some, None).unwrap_or(0.0) * 100.0
+            sample.share_on_land(Some, None).unwrap_or(0.0) * 100.0
         )
     };
     diag.warn(
