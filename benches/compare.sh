@@ -111,7 +111,9 @@ f = pd.concat([
     pd.read_csv(lsoa_csv, usecols=["lsoa11_code", "age_0"]).rename(columns={"lsoa11_code": "code"}),
     pd.read_csv(dz_csv, usecols=["dz11_code", "age_0"]).rename(columns={"dz11_code": "code"}),
 ])
-sa.merge(f, on="code").to_file(f"{q}/small_areas.gpkg", driver="GPKG")
+# On the grid, so that QGIS finds each point on surface there, as covgap and GeoPandas do.
+sa.merge(f, on="code").to_crs(27700).to_file(f"{q}/small_areas.gpkg", driver="GPKG")
+d.to_crs(27700).to_file(f"{q}/lad_bng.gpkg", driver="GPKG")
 PY
   # The postcodes as a point layer read straight from the gzipped CSV by GDAL (an OGR
   # VRT: qgis_process does not take delimited-text URIs on its command line).
@@ -143,9 +145,8 @@ VRT
   fi
   measure 3 qgis bash -c "$(steps \
     "'$QP' run native:pointonsurface --INPUT='$Q/small_areas.gpkg' --OUTPUT='$Q/w3_pts.gpkg'" \
-    "'$QP' run native:joinattributesbylocation --INPUT='$Q/w3_pts.gpkg' --JOIN='$LAD' --PREDICATE=5 --METHOD=1 --OUTPUT='$Q/w3_join.gpkg'" \
-    "'$QP' run native:reprojectlayer --INPUT='$Q/w3_join.gpkg' --TARGET_CRS=EPSG:27700 --OUTPUT='$Q/w3_bng.gpkg'" \
-    "'$QP' run native:joinbynearest --INPUT='$Q/w3_bng.gpkg' --INPUT_2='$Q/covered_bng.gpkg' --FIELDS_TO_COPY=nearest_team --NEIGHBORS=1 --OUTPUT='$Q/w3_out.csv'")"
+    "'$QP' run native:joinattributesbylocation --INPUT='$Q/w3_pts.gpkg' --JOIN='$Q/lad_bng.gpkg' --PREDICATE=5 --METHOD=1 --OUTPUT='$Q/w3_join.gpkg'" \
+    "'$QP' run native:joinbynearest --INPUT='$Q/w3_join.gpkg' --INPUT_2='$Q/covered_bng.gpkg' --FIELDS_TO_COPY=nearest_team --NEIGHBORS=1 --OUTPUT='$Q/w3_out.csv'")"
 else
   echo "compare.sh: qgis_process not found (apt-get install qgis qgis-providers); QGIS skipped" >&2
 fi

@@ -27,7 +27,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
-use geo::{Contains, Coord, MultiPolygon, Point};
+use geo::{Contains, Coord, MapCoords, MultiPolygon, Point};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -362,17 +362,15 @@ pub fn read(
             .map(|a| {
                 let (wgs84, point) = match b.crs {
                     Crs::Wgs84 => {
-                        let Some(p) = representative_point(&a.geometry) else {
+                        // The point on surface of the area on the grid, as for the districts
+                        // and as GeoPandas and QGIS find it on EPSG:27700: found in degrees
+                        // instead, it can lie kilometres away (or in another district), and
+                        // the same areas saved on the grid would give other figures.
+                        let bng = a.geometry.map_coords(|c| to_bng.apply(c));
+                        let Some(p) = representative_point(&bng) else {
                             return Ok(None);
                         };
-                        let bng = to_bng.apply(p.0);
-                        (
-                            a.geometry,
-                            Located {
-                                wgs84: p,
-                                bng: Point::from(bng),
-                            },
-                        )
+                        (a.geometry, Located::from_bng(p.x(), p.y())?)
                     }
                     Crs::BritishNationalGrid => {
                         let Some(p) = representative_point(&a.geometry) else {

@@ -116,7 +116,11 @@ def small(repo, out, lsoa, dz, lsoa_csv, dz_csv):
         pd.read_csv(dz_csv, usecols=["dz11_code", "age_0"]).rename(columns={"dz11_code": "code"}),
     ])
     sa = sa.merge(figs, on="code", how="left")
-    pts = gpd.GeoDataFrame(sa[["code", "age_0"]], geometry=sa.representative_point(), crs=4326)
+    # The point on surface found on the grid, as covgap and QGIS find it (found in degrees it
+    # can lie kilometres away, in another district).
+    pts = gpd.GeoDataFrame(
+        sa[["code", "age_0"]], geometry=sa.to_crs(27700).representative_point(), crs=27700
+    ).to_crs(4326)
     j = gpd.sjoin(pts, d[["code", "geometry"]].rename(columns={"code": "district"}), how="left", predicate="within")
     j = j[~j.index.duplicated(keep="first")]
     pts["district"] = j["district"]

@@ -734,3 +734,62 @@ mod outside_the_districts {
         assert_eq!(placed, want.to_vec());
     }
 }
+
+/// The small areas of `file` (in tests/fixtures/small_areas) on the built-in districts, as
+/// `small_areas.geojson` gives them: code, district, nearest team km, band and point.
+fn placed_on_built_in(file: &str) -> Vec<(String, String, String, String, String)> {
+    let dir = tempfile::tempdir().unwrap();
+    let f = |n: &str| fixture_path(&format!("small_areas/{n}"));
+    covgap_at(&dir)
+        .args([
+            "run",
+            "-q",
+            "--out",
+            "out",
+            "--small-areas-geojson",
+            "--small-areas",
+        ])
+        .arg(f(file))
+        .arg("--small-area-figures")
+        .arg(f("point_found_on_the_grid_figures.csv"))
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(dir.path().join("out/small_areas.geojson")).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    crate::features(&doc)
+        .iter()
+        .map(|f| {
+            let p = &f["properties"];
+            (
+                p["code"].as_str().unwrap().to_string(),
+                p["district_code"].as_str().unwrap().to_string(),
+                p["nearest_team_km"].to_string(),
+                p["band"].as_str().unwrap().to_string(),
+                format!("{} {}", p["point_lon"], p["point_lat"]),
+            )
+        })
+        .collect()
+}
+
+/// Each small area's point on surface is found on British National Grid, as for the districts
+/// and as GeoPandas (`to_crs(27700).representative_point()`) and QGIS find it: found in degrees,
+/// Croydon 039C's lies in Tandridge and Flintshire 015E's in Flintshire (the generalised
+/// boundaries put its point on the grid in Cheshire West and Chester), so the same areas saved
+/// on the grid gave other figures.
+#[test]
+fn point_on_surface_is_found_on_the_grid_whatever_the_file_system() {
+    let wgs84 = placed_on_built_in("point_found_on_the_grid_wgs84.geojson");
+    let bng = placed_on_built_in("point_found_on_the_grid_bng.geojson");
+    assert_eq!(wgs84, bng);
+    let districts: Vec<(&str, &str)> = wgs84
+        .iter()
+        .map(|(code, district, ..)| (code.as_str(), district.as_str()))
+        .collect();
+    // GeoPandas on EPSG:27700 (and so this file's expectation): Croydon, Cheshire West and
+    // Chester. In degrees it gives Tandridge (E07000215) and Flintshire (W06000005).
+    assert_eq!(
+        districts,
+        [("E01001106", "E09000008"), ("W01000330", "E06000050")]
+    );
+    assert_eq!(wgs84[0].4, "-0.064471 51.321402");
+}
