@@ -225,7 +225,8 @@ struct RunArgs {
 #[derive(Args, Debug)]
 struct SmallAreaArgs {
     /// Small-area polygons (GeoJSON, e.g. LSOAs or Data Zones); give the flag once per
-    /// file, or a comma-separated list. Adds babies by distance band to every output and
+    /// file, or a comma-separated list. Adds babies by distance band to areas.geojson, the
+    /// GeoPackage's areas layer, rollups.csv, the workbook's Rollups sheet and the summaries, and
     /// moves each district's point to the weighted centroid of its small areas. With
     /// `plan`, the small areas with a figure become the demand points.
     #[arg(
@@ -245,16 +246,16 @@ struct SmallAreaArgs {
     )]
     small_area_figures: Vec<PathBuf>,
     /// Property holding the small-area code [default: found by name, e.g. lsoa11_code, dz11_code].
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", requires = "small_areas")]
     small_area_code_field: Option<String>,
     /// Property holding the small-area name [default: found by name, e.g. lsoa11_name].
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", requires = "small_areas")]
     small_area_name_field: Option<String>,
     /// Column in --small-area-figures holding the code [default: found by header].
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", requires = "small_areas")]
     small_area_code_column: Option<String>,
     /// Column in --small-area-figures holding the figure [default: found by header, e.g. age_0].
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", requires = "small_areas")]
     small_area_figure_column: Option<String>,
     /// Also write small_areas.geojson: each small area with its district, nearest team,
     /// distance and band.

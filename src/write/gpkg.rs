@@ -17,6 +17,7 @@ use rusqlite::{params, params_from_iter, types::Value as Sql, Connection};
 use crate::coverage::Coverage;
 use crate::error::{Error, Result};
 use crate::model::{Geography, Study};
+use crate::small_areas::Band;
 use crate::wkb;
 use crate::write::{qml, style};
 
@@ -155,6 +156,9 @@ fn extend(acc: &mut Option<Rect>, r: Option<Rect>) {
 
 fn area_layer(study: &Study, cov: &Coverage, classes: &[style::GapClass]) -> Layer {
     let key = study.demand.measure.key();
+    // With small areas, the babies by distance band, as in areas.geojson (null where a
+    // district has no small areas).
+    let banded = cov.areas.iter().any(|r| r.bands.is_some());
     let mut extent = None;
     let features = study
         .areas
@@ -167,26 +171,48 @@ fn area_layer(study: &Study, cov: &Coverage, classes: &[style::GapClass]) -> Lay
                 .iter()
                 .map(|&t| study.teams[t].name.as_str())
                 .collect();
+            let mut values = vec![
+                text(&a.code),
+                text(&a.name),
+                text(a.nation.name()),
+                geo_name(&a.keys.region),
+                a.figure.map_or(Sql::Null, |f| Sql::Integer(f as i64)),
+                Sql::Integer(i64::from(r.covered())),
+                text(&names.join("; ")),
+                Sql::Integer(names.len() as i64),
+                opt_text(r.nearest.map(|n| study.teams[n.team].name.as_str())),
+                r.nearest
+                    .map_or(Sql::Null, |n| Sql::Real(crate::write::round(n.km, 1))),
+                r.gap_rank.map_or(Sql::Null, |g| Sql::Integer(g as i64)),
+            ];
+            if banded {
+                values.extend(
+                    Band::ALL.map(|b| r.bands.map_or(Sql::Null, |x| Sql::Integer(x.get(b) as i64))),
+                );
+            }
             Feature {
                 geometry: Some(wkb::gpkg_multipolygon(&a.bng, SRS_ID)),
                 bounds: a.bng.bounding_rect(),
-                values: vec![
-                    text(&a.code),
-                    text(&a.name),
-                    text(a.nation.name()),
-                    geo_name(&a.keys.region),
-                    a.figure.map_or(Sql::Null, |f| Sql::Integer(f as i64)),
-                    Sql::Integer(i64::from(r.covered())),
-                    text(&names.join("; ")),
-                    Sql::Integer(names.len() as i64),
-                    opt_text(r.nearest.map(|n| study.teams[n.team].name.as_str())),
-                    r.nearest
-                        .map_or(Sql::Null, |n| Sql::Real(crate::write::round(n.km, 1))),
-                    r.gap_rank.map_or(Sql::Null, |g| Sql::Integer(g as i64)),
-                ],
+                values,
             }
         })
         .collect();
+    let mut columns = vec![
+        col("code", "TEXT"),
+        col("name", "TEXT"),
+        col("nation", "TEXT"),
+        col("region", "TEXT"),
+        col(key, "INTEGER"),
+        col("covered", "BOOLEAN"),
+        col("teams", "TEXT"),
+        col("team_count", "INTEGER"),
+        col("nearest_team", "TEXT"),
+        col("nearest_team_km", "REAL"),
+        col("gap_rank", "INTEGER"),
+    ];
+    if banded {
+        columns.extend(Band::ALL.map(|b| col(b.key(), "INTEGER")));
+    }
     Layer {
         name: "areas",
         description: format!(
@@ -195,19 +221,7 @@ fn area_layer(study: &Study, cov: &Coverage, classes: &[style::GapClass]) -> Lay
             study.demand.period
         ),
         geometry_type: "MULTIPOLYGON",
-        columns: vec![
-            col("code", "TEXT"),
-            col("name", "TEXT"),
-            col("nation", "TEXT"),
-            col("region", "TEXT"),
-            col(key, "INTEGER"),
-            col("covered", "BOOLEAN"),
-            col("teams", "TEXT"),
-            col("team_count", "INTEGER"),
-            col("nearest_team", "TEXT"),
-            col("nearest_team_km", "REAL"),
-            col("gap_rank", "INTEGER"),
-        ],
+        columns,
         features,
         extent,
         style: qml::areas(classes, key, study.demand.measure.describe()),

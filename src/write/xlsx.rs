@@ -10,6 +10,7 @@ use crate::coverage::Coverage;
 use crate::error::{Error, Result};
 use crate::model::{Geography, Study};
 use crate::rollup::{Level, Rollup};
+use crate::small_areas::Band;
 use crate::write::summary::Headline;
 
 /// The file name.
@@ -221,7 +222,7 @@ fn rollups_sheet(
 ) -> Result<(), XlsxError> {
     ws.set_name("Rollups")?;
     let what = cap(study.demand.measure.describe());
-    let cols = [
+    let mut cols = vec![
         ("Level", 12.0),
         ("Code", 11.0),
         ("Name", 40.0),
@@ -233,6 +234,12 @@ fn rollups_sheet(
         ("% in areas with a team", 12.0),
         ("Areas with no figure", 10.0),
     ];
+    // With small areas, the babies by distance band, as in rollups.csv.
+    let banded = rollups.iter().any(|r| r.bands.is_some());
+    let band_headers = Band::ALL.map(|b| format!("Babies {}", b.label()));
+    if banded {
+        cols.extend(band_headers.iter().map(|h| (h.as_str(), 11.0)));
+    }
     header_row(ws, 0, &cols, f)?;
     for (k, r) in rollups.iter().enumerate() {
         let row = k as u32 + 1;
@@ -248,6 +255,11 @@ fn rollups_sheet(
             ws.write_number_with_format(row, 8, pc / 100.0, &f.pct)?;
         }
         ws.write_number_with_format(row, 9, r.areas_without_figure as f64, &f.count)?;
+        if let Some(bands) = r.bands {
+            for (k, b) in Band::ALL.into_iter().enumerate() {
+                ws.write_number_with_format(row, 10 + k as u16, bands.get(b) as f64, &f.count)?;
+            }
+        }
     }
     ws.set_freeze_panes(1, 3)?;
     ws.autofilter(0, 0, rollups.len().max(1) as u32, cols.len() as u16 - 1)?;

@@ -129,6 +129,48 @@ fn hand_worked_bands_centroids_and_briefing_line() {
     assert!(sa.get("crs").is_none());
     let x = f8["geometry"]["coordinates"][0][0][0][0].as_f64().unwrap();
     assert!((-3.0..0.0).contains(&x), "{x}");
+
+    // The GeoPackage's areas layer and the workbook's Rollups sheet carry the same bands.
+    let db = rusqlite::Connection::open(out.join("covgap.gpkg")).unwrap();
+    let beta_bands: (Option<i64>, i64, i64, i64, i64) = db
+        .query_row(
+            "SELECT babies_covered, babies_within_10km, babies_10_to_25km, babies_25_to_50km, \
+             babies_over_50km FROM areas WHERE code = 'E06000002'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .unwrap();
+    assert_eq!(beta_bands, (Some(0), 20, 30, 40, 0));
+    use calamine::Reader;
+    let mut wb = calamine::Xlsx::new(std::io::Cursor::new(
+        std::fs::read(out.join("covgap.xlsx")).unwrap(),
+    ))
+    .unwrap();
+    let r = wb.worksheet_range("Rollups").unwrap();
+    let header: Vec<String> = (0..r.width() as u32)
+        .map(|c| {
+            r.get_value((0, c))
+                .map(|v| v.to_string())
+                .unwrap_or_default()
+        })
+        .collect();
+    assert_eq!(
+        header[10..],
+        [
+            "Babies in a covered area",
+            "Babies up to 10 km",
+            "Babies 10-25 km",
+            "Babies 25-50 km",
+            "Babies over 50 km"
+        ]
+    );
+    let total: Vec<f64> = (10..15)
+        .map(|c| match r.get_value((1, c)) {
+            Some(calamine::Data::Float(v)) => *v,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(total, [10.0, 20.0, 40.0, 50.0, 5.0]);
 }
 
 #[test]
@@ -792,4 +834,28 @@ fn point_on_surface_is_found_on_the_grid_whatever_the_file_system() {
         [("E01001106", "E09000008"), ("W01000330", "E06000050")]
     );
     assert_eq!(wgs84[0].4, "-0.064471 51.321402");
+}
+
+/// The small-area field and column flags without --small-areas are a usage error (exit 2),
+/// in `run`, `check` and `plan` alike: a command that dropped --small-areas would otherwise
+/// give a district-only run with nothing to say the flags did nothing.
+#[test]
+fn small_area_field_and_column_flags_need_small_areas() {
+    for command in ["run", "check", "plan"] {
+        for flag in [
+            "--small-area-code-field",
+            "--small-area-name-field",
+            "--small-area-code-column",
+            "--small-area-figure-column",
+        ] {
+            crate::covgap()
+                .args([command, flag, "x"])
+                .assert()
+                .code(2)
+                .stderr(predicates::str::contains(
+                    "the following required arguments were not provided:",
+                ))
+                .stderr(predicates::str::contains("\n  --small-areas <FILE>\n"));
+        }
+    }
 }
