@@ -347,7 +347,15 @@ pub fn markdown(
             .filter(|r| r.level == Level::Nation || r.level.is_total())
         {
             let Some(b) = r.bands else { continue };
-            let _ = write!(s, "| {} | {} |", md_cell(&r.name), thousands(b.total()));
+            // The total counts only the small areas given: called the UK (or the areas given)
+            // only when every area has small areas, not when a nation (Northern Ireland, with
+            // none built in) has none.
+            let name = if r.level.is_total() && cov.areas.iter().any(|a| a.bands.is_none()) {
+                "All small areas given"
+            } else {
+                r.name.as_str()
+            };
+            let _ = write!(s, "| {} | {} |", md_cell(name), thousands(b.total()));
             for band in Band::ALL {
                 let _ = write!(s, " {} |", thousands(b.get(band)));
             }

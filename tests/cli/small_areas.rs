@@ -859,3 +859,26 @@ fn small_area_field_and_column_flags_need_small_areas() {
         }
     }
 }
+
+/// With small areas for part of the UK (two LSOAs, none in Northern Ireland), the distance
+/// table's total row is "All small areas given", not "United Kingdom": its babies are only
+/// those in the small areas.
+#[test]
+fn distance_table_total_names_the_small_areas_given_not_the_uk() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = |n: &str| fixture_path(&format!("small_areas/{n}"));
+    covgap_at(&dir)
+        .args(["run", "-q", "--out", "out", "--small-areas"])
+        .arg(f("point_found_on_the_grid_wgs84.geojson"))
+        .arg("--small-area-figures")
+        .arg(f("point_found_on_the_grid_figures.csv"))
+        .assert()
+        .success();
+    let md = std::fs::read_to_string(dir.path().join("out/summary.md")).unwrap();
+    let table = &md[md.find("## How far babies live").unwrap()..];
+    assert!(
+        table.contains("| All small areas given | 30 | 8 | 0 | 22 | 0 | 0 | 0 |"),
+        "{table}"
+    );
+    assert!(!table[..table.find("## The 20").unwrap()].contains("United Kingdom"));
+}
