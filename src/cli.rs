@@ -757,7 +757,7 @@ fn plan(args: PlanArgs) -> i32 {
                     &study.areas,
                     &mut diag,
                 )
-                .map(|(t, _)| Some(t)),
+                .map(|(t, ..)| Some(t)),
             }
         };
     let lists = side_list(&args.candidates).and_then(|c| Ok((c, side_list(&args.what_if)?)));

@@ -201,10 +201,17 @@ impl RunOutputs {
     /// outputs from before covgap wrote unlocated teams have fewer features than
     /// `summary.json`'s `teams_in_list`.
     pub fn lists_unlocated(&self) -> bool {
+        // Teams serving only areas outside the boundaries given are in the list's count but
+        // not in teams.geojson.
+        let beyond = self
+            .summary
+            .get("teams_beyond_boundaries")
+            .and_then(Value::as_u64)
+            .unwrap_or(0);
         self.summary
             .get("teams_in_list")
             .and_then(Value::as_u64)
-            .is_none_or(|n| self.teams.len() as u64 >= n)
+            .is_none_or(|n| self.teams.len() as u64 + beyond >= n)
     }
 }
 

@@ -98,7 +98,7 @@ pub fn load(inputs: &Inputs, diag: &mut Diagnostics) -> Result<Study> {
         Some(r) => (r.sheet, Some(r.column), r.added_up),
         None => (None, None, None),
     };
-    let (teams, evidence_rule, teams_label) = load_teams(inputs, &areas, diag)?;
+    let (teams, evidence_rule, teams_label, teams_beyond) = load_teams(inputs, &areas, diag)?;
     let (period, figures_source) = match (&inputs.births, measure) {
         (Some(p), _) => (
             // Read after the figure's name ("live births, ..."), often inside parentheses
@@ -136,6 +136,7 @@ pub fn load(inputs: &Inputs, diag: &mut Diagnostics) -> Result<Study> {
         areas,
         whole_uk,
         teams,
+        teams_beyond,
         demand: Demand {
             measure,
             period,
@@ -237,6 +238,58 @@ fn read_lookup() -> Result<HashMap<String, LookupRow>> {
         );
     }
     Ok(out)
+}
+
+/// The geographies (nations, regions, upper tiers, ICBs and health boards, by code) every
+/// built-in district of which is among `areas`: with boundaries for part of the UK, only these
+/// have a total of their own, since a total over the part of England given is not England's.
+/// A district made since the boundaries were drawn counts as given when every district it
+/// replaced is. Empty if the built-in lookup cannot be read (no partial total is given then).
+///
+/// # Examples
+/// ```
+/// use covgap::{analyse_inputs, error::Diagnostics, load::{whole_geographies, Inputs}};
+/// let a = analyse_inputs(&Inputs::default(), &mut Diagnostics::new()).unwrap();
+/// let oxon: Vec<_> = a.study.areas.iter().filter(|x| x.code.starts_with("E0700017")
+///     || x.code == "E07000180" || x.code == "E07000181").cloned().collect();
+/// let whole = whole_geographies(&oxon);
+/// assert!(whole.contains("E10000025")); // Oxfordshire, all five districts given
+/// assert!(!whole.contains("E92000001") && !whole.contains("E12000008")); // England, South East
+/// ```
+pub fn whole_geographies(areas: &[Area]) -> HashSet<String> {
+    let Ok(lookup) = lookup() else {
+        return HashSet::new();
+    };
+    let codes: HashSet<&str> = areas.iter().map(|a| a.code.as_str()).collect();
+    let mut replaced: HashMap<&str, Vec<&str>> = HashMap::new();
+    for s in successors::all() {
+        replaced.entry(&s.new_code).or_default().push(&s.old_code);
+    }
+    let given = |code: &str| {
+        codes.contains(code)
+            || replaced
+                .get(code)
+                .is_some_and(|olds| olds.iter().all(|o| codes.contains(o)))
+    };
+    let mut whole = HashSet::new();
+    let mut partial = HashSet::new();
+    for (code, row) in lookup {
+        let geographies = [
+            Some(Nation::from_code(code).code().to_string()),
+            row.keys.region.as_ref().map(|g| g.code.clone()),
+            row.keys.utla.as_ref().map(|g| g.code.clone()),
+            row.keys.icb.as_ref().map(|g| g.code.clone()),
+            row.keys.health_board.as_ref().map(|g| g.code.clone()),
+        ];
+        let into = if given(code) {
+            &mut whole
+        } else {
+            &mut partial
+        };
+        into.extend(geographies.into_iter().flatten());
+    }
+    whole.retain(|g| !partial.contains(g));
+    whole
 }
 
 /// The headers tried for the figure in a user's table of `measure`.
@@ -1194,12 +1247,12 @@ fn load_teams(
     inputs: &Inputs,
     areas: &[Area],
     diag: &mut Diagnostics,
-) -> Result<(Vec<Team>, String, String)> {
+) -> Result<(Vec<Team>, String, String, usize)> {
     let tin = input(&inputs.teams, builtin::teams);
     // The built-in list names the built-in districts: with a user's own boundaries its teams
     // elsewhere are outside the study, not mistakes the user could fix.
     let outside_ok = inputs.teams.is_none() && inputs.boundaries.is_some();
-    let (teams, evidence_rule) = match resolve_teams(
+    let (teams, evidence_rule, beyond) = match resolve_teams(
         &tin,
         &inputs.team_columns,
         inputs.postcodes.as_deref(),
@@ -1215,6 +1268,7 @@ fn load_teams(
             (
                 Vec::new(),
                 "no teams (the team list could not be read)".into(),
+                0,
             )
         }
     };
@@ -1223,7 +1277,7 @@ fn load_teams(
     } else {
         builtin::TEAMS_SOURCE.to_string()
     };
-    Ok((teams, evidence_rule, teams_label))
+    Ok((teams, evidence_rule, teams_label, beyond))
 }
 
 /// Which rows of a team list count as coverage.
@@ -1257,11 +1311,12 @@ pub enum Counting<'a> {
 /// use covgap::read::teams::TeamColumns;
 /// let mut diag = Diagnostics::new();
 /// let study = load::load(&load::Inputs::default(), &mut diag).unwrap();
-/// let (teams, _) = load::resolve_teams(&builtin::teams(), &TeamColumns::default(), None,
+/// let (teams, _, beyond) = load::resolve_teams(&builtin::teams(), &TeamColumns::default(), None,
 ///     Counting::All, false, &study.areas, &mut diag).unwrap();
 /// // Every row counts, so a row with neither areas nor a base is an error and left out.
 /// assert!(!teams.is_empty() && teams.len() <= study.teams.len());
 /// assert!(teams.iter().all(|t| t.counted));
+/// assert_eq!(beyond, 0); // no team serves only areas outside the (built-in) boundaries
 /// ```
 pub fn resolve_teams(
     tin: &Input,
@@ -1271,7 +1326,7 @@ pub fn resolve_teams(
     outside_ok: bool,
     areas: &[Area],
     diag: &mut Diagnostics,
-) -> Result<(Vec<Team>, String)> {
+) -> Result<(Vec<Team>, String, usize)> {
     let label = tin.label();
     let list = read_teams(tin, columns, diag)?;
 
@@ -1857,7 +1912,7 @@ pub fn resolve_teams(
             ),
         );
     }
-    Ok((teams, evidence_rule))
+    Ok((teams, evidence_rule, left_out.len()))
 }
 
 /// The first `n` items joined with ", ", and how many more there are ("and 75 more").

@@ -345,6 +345,9 @@ pub struct Study {
     pub whole_uk: bool,
     /// Teams in list order.
     pub teams: Vec<Team>,
+    /// Teams in the list left out because they serve only areas outside the boundaries given
+    /// (or name none and are based outside them): neither counted nor measured to.
+    pub teams_beyond: usize,
     pub demand: Demand,
     /// Which teams count, in words.
     pub evidence_rule: String,

@@ -136,7 +136,12 @@ pub fn rollups(study: &Study, coverage: &Coverage) -> Vec<Rollup> {
             }
         }
     }
+    // For part of the UK, a nation's, region's or board's total only where all of it is given.
+    let whole = (!study.whole_uk).then(|| crate::load::whole_geographies(&study.areas));
     acc.into_iter()
+        .filter(|((level, code), _)| {
+            level.is_total() || whole.as_ref().is_none_or(|w| w.contains(code))
+        })
         .map(|((level, code), a)| Rollup {
             level,
             code,

@@ -407,11 +407,16 @@ pub fn map(study: &Study, cov: &Coverage, rollups: &[Rollup]) -> Map {
         16.0,
         &format!("fill=\"{GREY}\""),
         &format!(
-            "{}, {}. Teams counted: {} of the {} in the list.",
+            "{}, {}. Teams counted: {} of the {} in the list{}.",
             cap(what),
             study.demand.period,
             h.teams_counted,
-            h.teams_in_list
+            h.teams_in_list,
+            if h.teams_beyond > 0 {
+                format!(" ({} serve only areas outside these)", h.teams_beyond)
+            } else {
+                String::new()
+            }
         ),
     );
 

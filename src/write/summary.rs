@@ -21,8 +21,11 @@ pub struct Headline {
     pub areas_without_figure: usize,
     pub demand_total: u64,
     pub demand_covered: u64,
+    /// Every row of the team list, those left out as outside the boundaries too.
     pub teams_in_list: usize,
     pub teams_counted: usize,
+    /// Teams serving only areas outside the boundaries given ([`Study::teams_beyond`]).
+    pub teams_beyond: usize,
 }
 
 impl Headline {
@@ -34,9 +37,26 @@ impl Headline {
             areas_without_figure: uk.map_or(0, |r| r.areas_without_figure),
             demand_total: uk.map_or(0, |r| r.demand_total),
             demand_covered: uk.map_or(0, |r| r.demand_covered),
-            teams_in_list: study.teams.len(),
+            teams_in_list: study.teams.len() + study.teams_beyond,
             teams_counted: study.teams.iter().filter(|t| t.counted).count(),
+            teams_beyond: study.teams_beyond,
         }
+    }
+
+    /// "Teams counted: 1 of the 46 in the list (rule); 43 serve only areas outside the
+    /// boundaries given, ...": the sentence summary.md and the workbook give.
+    pub fn teams_sentence(&self, evidence_rule: &str) -> String {
+        let mut s = format!(
+            "Teams counted: {} of the {} in the list ({evidence_rule})",
+            self.teams_counted, self.teams_in_list
+        );
+        if self.teams_beyond > 0 {
+            s += &format!(
+                "; {} of them serve only areas outside the boundaries given, so are neither counted nor measured to",
+                self.teams_beyond
+            );
+        }
+        s + "."
     }
 
     pub fn demand_uncovered(&self) -> u64 {
@@ -152,6 +172,7 @@ pub fn json(
         "percent_covered": percent_json(h.demand_covered, h.demand_total),
         "teams_in_list": h.teams_in_list,
         "teams_counted": h.teams_counted,
+        "teams_beyond_boundaries": h.teams_beyond,
         "nations": rollups.iter().filter(|r| r.level == Level::Nation).map(rollup_json).collect::<Vec<_>>(),
         "rollups": rollups.iter().map(rollup_json).collect::<Vec<_>>(),
         "top_gaps": gaps,
@@ -278,11 +299,7 @@ pub fn markdown(
             thousands(count as u64),
         );
     }
-    let _ = writeln!(
-        s,
-        "- Teams counted: {} of the {} in the list ({}).\n",
-        h.teams_counted, h.teams_in_list, study.evidence_rule
-    );
+    let _ = writeln!(s, "- {}\n", h.teams_sentence(&study.evidence_rule));
 
     let _ = writeln!(s, "## By nation\n");
     let _ = writeln!(
@@ -388,7 +405,11 @@ pub fn markdown(
             a.figure.map(thousands).unwrap_or_else(|| "n/a".into()),
             r.nearest
                 .map(|n| md_cell(&study.teams[n.team].name).into_owned())
-                .unwrap_or_else(|| "none".into()),
+                .unwrap_or_else(|| if h.teams_beyond > 0 {
+                    "none within the areas given".into()
+                } else {
+                    "none".into()
+                }),
             r.nearest
                 .map(|n| format!("{:.1}", round(n.km, 1)))
                 .unwrap_or_default()
@@ -398,7 +419,11 @@ pub fn markdown(
 
     let _ = writeln!(s, "## How these figures were made\n");
     let _ = writeln!(s, "- **What counts as a team**: {}. A team covers the areas its list entry names, or, where it names none, the area that holds its base. An area is covered when any counted team covers it.", study.evidence_rule);
-    let _ = writeln!(s, "- **Distance to the nearest team**: straight-line distance on British National Grid from a point inside the area to the nearest edge of an area the team covers; 0 when covered.");
+    let _ = writeln!(s, "- **Distance to the nearest team**: straight-line distance on British National Grid from a point inside the area to the nearest edge of an area the team covers; 0 when covered.{}", if h.teams_beyond > 0 {
+        format!(" Only teams serving the areas given are measured to: the {} serving only areas outside them are not, so an area near the edge may have a nearer team than its distance says.", h.teams_beyond)
+    } else {
+        String::new()
+    });
     let _ = writeln!(
         s,
         "- **Areas**: {} ({}).",

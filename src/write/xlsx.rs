@@ -133,14 +133,7 @@ fn summary_sheet(
         row += 1;
     }
     row += 1;
-    ws.write_string(
-        row,
-        0,
-        format!(
-            "Teams counted: {} of the {} in the list ({}).",
-            h.teams_counted, h.teams_in_list, study.evidence_rule
-        ),
-    )?;
+    ws.write_string(row, 0, h.teams_sentence(&study.evidence_rule))?;
     row += 2;
     let notes = [
         crate::write::summary::without_figure_note(&h)

@@ -626,7 +626,9 @@ fn a_share_on_a_half_reads_the_same_in_every_output() {
         "{md}"
     );
     let rollups = crate::read_csv(&dir.path().join("out/rollups.csv"));
-    assert!(rollups.len() > 4);
+    // The total and Oxfordshire's own (England's, the South East's and the ICB's are not
+    // given: only part of each is).
+    assert_eq!(rollups.len(), 3);
     for row in &rollups[1..] {
         assert_eq!(row[7], "1.3", "rollups.csv {row:?}");
     }
@@ -762,9 +764,12 @@ fn codes_not_of_ons_form_name_no_nation() {
     ];
     let run = covgap_in(dir.path(), &args, Some("out"));
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let n = nations(&run.summary());
-    assert_eq!(n.keys().collect::<Vec<_>>(), ["Unknown"], "{n:?}");
-    assert_eq!(n["Unknown"]["areas_total"], 5);
+    // No nation at all (and, being part of the UK, no partial nation's total either): the five
+    // count only in the total.
+    let s = run.summary();
+    let n = nations(&s);
+    assert!(n.is_empty(), "{n:?}");
+    assert_eq!(s["areas_total"], 5);
 }
 
 /// The built-in births as a `--births` table (`code,births`), keeping the rows `keep` accepts
@@ -922,4 +927,82 @@ fn every_output_is_in_the_list_stale_files_are_cleared_by() {
         );
     }
     assert!(written.iter().any(|n| n == "plan_geographies.csv"));
+}
+
+/// With boundaries for part of the UK, a nation, region, ICB or board has a total of its own
+/// only when all of it is given: before, Oxfordshire's five districts read "England 100.0%",
+/// "South East 100.0%" and the ICB "100.0%" in rollups.csv, the workbook and summary.md. The
+/// team list's own size is given, with how many of its teams serve only areas outside.
+#[test]
+fn part_of_the_uk_gives_totals_only_for_geographies_wholly_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let ox = fixture("boundaries/oxfordshire_wgs84.geojson");
+    let run = covgap_in(
+        dir.path(),
+        &["run", "--boundaries", &ox, "--out", "out"],
+        Some("out"),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let rollups = crate::read_csv(&dir.path().join("out/rollups.csv"));
+    let rows: Vec<(&str, &str)> = rollups[1..]
+        .iter()
+        .map(|r| (r[0].as_str(), r[2].as_str()))
+        .collect();
+    assert_eq!(
+        rows,
+        [("all", "All areas given"), ("upper_tier", "Oxfordshire")]
+    );
+    let md = run.text("summary.md");
+    assert!(!md.contains("| England |"), "{md}");
+    assert!(
+        md.contains("- Teams counted: 1 of the 46 in the list (teams whose evidence level is pif_named or service_confirmed); 43 of them serve only areas outside the boundaries given, so are neither counted nor measured to."),
+        "{md}"
+    );
+    let s = run.summary();
+    assert_eq!(s["teams_in_list"], 46);
+    assert_eq!(s["teams_beyond_boundaries"], 43);
+    // teams.geojson holds the 3 teams kept: `diff` does not take it for an older covgap's,
+    // which left teams with no base out.
+    let diff = crate::covgap()
+        .args(["diff"])
+        .arg(dir.path().join("out"))
+        .arg(dir.path().join("out"))
+        .output()
+        .unwrap();
+    assert!(diff.status.success());
+    let text = String::from_utf8_lossy(&diff.stdout);
+    assert!(!text.contains("Teams with no base are left out"), "{text}");
+
+    // Wales's 22 districts: Wales and its seven health boards are whole, so they keep their
+    // rows; no counted team serves Wales, and those in England are not measured to, which the
+    // gaps table and the method say rather than "none".
+    let dir = tempfile::tempdir().unwrap();
+    let wales = fixture("boundaries/wales_districts.geojson");
+    let run = covgap_in(
+        dir.path(),
+        &["run", "--boundaries", &wales, "--out", "out"],
+        Some("out"),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let rollups = crate::read_csv(&dir.path().join("out/rollups.csv"));
+    let count = |level: &str| rollups.iter().filter(|r| r[0] == level).count();
+    assert_eq!(
+        (
+            count("all"),
+            count("nation"),
+            count("upper_tier"),
+            count("health_board")
+        ),
+        (1, 1, 22, 7)
+    );
+    let md = run.text("summary.md");
+    assert!(md.contains("| Wales | 22 | 0 |"), "{md}");
+    assert!(
+        md.contains("| 1 | Cardiff | W06000015 | Wales | 3,793 | none within the areas given |  |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("Only teams serving the areas given are measured to: the 44 serving only areas outside them are not"),
+        "{md}"
+    );
 }
