@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""The share of each boundary file's areas on the UK's land, read on British National Grid or the
-Irish Grid, as covgap measures it to tell the two grids apart (README, "Coordinate system";
-src/load.rs which_grid). These are the figures the README quotes: the UK's ICBs, Welsh and
-Scottish health boards and Northern Irish trusts on British National Grid with no coordinate
+"""The share of each boundary file's areas on the UK's land, read on British National Grid or
+Northern Ireland's grids, as covgap measures it to tell the grids apart (README, "Coordinate
+system"; src/load.rs which_grid). These are the figures the README quotes: the UK's ICBs, Welsh
+and Scottish health boards and Northern Irish trusts on British National Grid with no coordinate
 system stated lie 97% or more on land; Northern Ireland's trusts on the Irish Grid with none
-stated are refused, with the two shares (52% against 100%); stated as the Irish Grid, read.
+stated are refused, with the two shares (52% against 100%), and on the Irish Transverse Mercator
+with none stated too (0% against 100%); stated as the Irish Grid (TM75 or TM65) or the Irish
+Transverse Mercator, read.
 
 It reads ../shared/data/boundaries (not needed by covgap itself or its tests) and needs GDAL's
 ogr2ogr. Run from the repository root after `cargo build --release`:
@@ -59,10 +61,13 @@ def main():
         trusts = boundaries / "health/ni_hsc_trusts_2018.geojson"
         runs.append(("Northern Irish trusts, Irish Grid, no system stated", reproject(trusts, 29903, "ig.geojson", False)))
         runs.append(("Northern Irish trusts, Irish Grid, stated", reproject(trusts, 29903, "ig_crs.geojson", True)))
+        runs.append(("Northern Irish trusts, TM65's Irish Grid, stated", reproject(trusts, 29902, "tm65_crs.geojson", True)))
+        runs.append(("Northern Irish trusts, Irish Transverse Mercator, no system stated", reproject(trusts, 2157, "itm.geojson", False)))
+        runs.append(("Northern Irish trusts, Irish Transverse Mercator, stated", reproject(trusts, 2157, "itm_crs.geojson", True)))
         for label, path in runs:
             print(f"{label}:")
             for line in shares(str(args.covgap), path):
-                print(f"  {line[:220]}")
+                print(f"  {line[:330]}")
     return 0
 
 

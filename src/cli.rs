@@ -286,7 +286,8 @@ impl SmallAreaArgs {
 struct InputArgs {
     /// Area boundaries: GeoJSON FeatureCollection, ESRI Shapefile (.shp with .dbf and .prj, or
     /// the .zip ONS publishes) or GeoPackage, of (Multi)Polygons in WGS84, British National Grid
-    /// or the Irish Grid (EPSG:29903).
+    /// or Northern Ireland's grids (the Irish Grid, EPSG:29903 or TM65's 29902; the Irish
+    /// Transverse Mercator, EPSG:2157).
     /// [default: built-in LAD May 2024, 361 areas]
     #[arg(long, value_name = "FILE")]
     boundaries: Option<PathBuf>,

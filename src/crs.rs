@@ -1,4 +1,6 @@
-//! Coordinate systems: WGS84 longitude/latitude and British National Grid (EPSG:27700).
+//! Coordinate systems: WGS84 longitude/latitude and British National Grid (EPSG:27700), and
+//! Northern Ireland's grids read beside them: the Irish Grid (EPSG:29903, TM75; EPSG:29902,
+//! TM65) and the Irish Transverse Mercator (EPSG:2157).
 //!
 //! All measuring is done on British National Grid, in metres: the grid is the one ONS and
 //! Ordnance Survey publish for the UK, and a distance there is a plain Euclidean one. Output
@@ -27,7 +29,22 @@ pub enum Crs {
     /// EPSG:29903, the Irish Grid (TM75): easting, northing in metres, as much Northern Irish
     /// data comes. Read, and projected to British National Grid for measuring.
     IrishGrid,
+    /// EPSG:29902, TM65 / Irish Grid: the same grid on the older datum. PROJ shifts TM65 to
+    /// WGS84 with the same seven parameters as TM75 ("TM65 to WGS 84 (2)"), so its numbers
+    /// are projected as the Irish Grid's; only its name differs.
+    IrishGridTm65,
+    /// EPSG:2157, IRENET95 / Irish Transverse Mercator: easting, northing in metres, the grid
+    /// Ordnance Survey of Northern Ireland and Ireland's Tailte Éireann publish today.
+    IrishTransverseMercator,
 }
+
+/// Eastings and northings covgap reads as grid metres: British National Grid's false origin
+/// puts all of the UK (Northern Ireland included) in 0..700 km east and 0..1,250 km north.
+const GRID_X: (f64, f64) = (-10_000.0, 800_000.0);
+const GRID_Y: (f64, f64) = (-10_000.0, 1_300_000.0);
+
+/// The systems covgap reads, for messages that list them.
+pub const KNOWN: &str = "WGS84 (EPSG:4326), British National Grid (EPSG:27700), the Irish Grid (EPSG:29903, or TM65's EPSG:29902) or the Irish Transverse Mercator (EPSG:2157)";
 
 impl Crs {
     /// Reads a CRS name as GDAL, QGIS and older GeoJSON write it in a legacy `"crs"` member,
@@ -38,7 +55,11 @@ impl Crs {
     /// use covgap::crs::Crs;
     /// assert_eq!(Crs::from_name("urn:ogc:def:crs:EPSG::27700"), Some(Crs::BritishNationalGrid));
     /// assert_eq!(Crs::from_name("urn:ogc:def:crs:OGC:1.3:CRS84"), Some(Crs::Wgs84));
+    /// assert_eq!(Crs::from_name("urn:ogc:def:crs:EPSG::2157"), Some(Crs::IrishTransverseMercator));
+    /// assert_eq!(Crs::from_name("EPSG:29902"), Some(Crs::IrishGridTm65));
     /// assert_eq!(Crs::from_name("EPSG:3857"), None);
+    /// // EPSG:2158 is IRENET95 / UTM zone 29N, not the Irish Transverse Mercator.
+    /// assert_eq!(Crs::from_name("EPSG:2158"), None);
     /// ```
     pub fn from_name(name: &str) -> Option<Crs> {
         let n = name.trim().to_ascii_uppercase();
@@ -52,14 +73,16 @@ impl Crs {
             "CRS84" | "4326" => Some(Crs::Wgs84),
             "27700" => Some(Crs::BritishNationalGrid),
             "29903" => Some(Crs::IrishGrid),
+            "29902" => Some(Crs::IrishGridTm65),
+            "2157" => Some(Crs::IrishTransverseMercator),
             _ => None,
         }
     }
 
     /// Reads the system from Well-Known Text, as a Shapefile's `.prj` or a GeoPackage's
     /// `gpkg_spatial_ref_sys` holds it (ESRI or OGC WKT 1, or WKT 2). Knows British National
-    /// Grid (OSGB36 Transverse Mercator), the Irish Grid (TM75) and WGS84 longitude/latitude;
-    /// anything else is an error naming the system found.
+    /// Grid (OSGB36 Transverse Mercator), the Irish Grid (TM75 and TM65), the Irish Transverse
+    /// Mercator and WGS84 longitude/latitude; anything else is an error naming the system found.
     ///
     /// # Examples
     /// ```
@@ -69,7 +92,10 @@ impl Crs {
     /// let wgs = r#"GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]"#;
     /// assert_eq!(Crs::from_wkt(wgs), Ok(Crs::Wgs84));
     /// assert_eq!(Crs::from_wkt(r#"PROJCS["TM75 / Irish Grid",GEOGCS["TM75"]]"#), Ok(Crs::IrishGrid));
-    /// assert!(Crs::from_wkt(r#"PROJCS["TM65 / Irish Grid",GEOGCS["TM65"]]"#).unwrap_err().contains("TM65 / Irish Grid"));
+    /// assert_eq!(Crs::from_wkt(r#"PROJCS["TM65 / Irish Grid",GEOGCS["TM65"]]"#), Ok(Crs::IrishGridTm65));
+    /// assert_eq!(Crs::from_wkt(r#"PROJCS["IRENET95_Irish_Transverse_Mercator",GEOGCS["GCS_IRENET95"]]"#), Ok(Crs::IrishTransverseMercator));
+    /// let utm = r#"PROJCS["IRENET95_UTM_zone_29N",GEOGCS["GCS_IRENET95"],PROJECTION["Transverse_Mercator"]]"#;
+    /// assert!(Crs::from_wkt(utm).unwrap_err().contains("IRENET95_UTM_zone_29N"));
     /// // OSGB 1936 latitude/longitude, with its shift to WGS84: not WGS84.
     /// let osgb = r#"GEOGCS["OSGB 1936",DATUM["OSGB_1936",SPHEROID["Airy 1830",6377563.396,299.3249646],TOWGS84[446.448,-125.157,542.06,0.15,0.247,0.842,-20.489]],PRIMEM["Greenwich",0],UNIT["degree",0.0174532925199433]]"#;
     /// assert!(Crs::from_wkt(osgb).unwrap_err().contains("OSGB 1936"));
@@ -95,9 +121,18 @@ impl Crs {
         let has = |s: &str| norm.contains(s);
         match kind {
             "PROJCS" | "PROJCRS" | "PROJECTEDCRS" => {
-                // TM75 / Irish Grid (EPSG:29903), not TM65's (29902) nor the Irish Transverse
-                // Mercator (2157).
-                if has("IRISH_GRID") && (has("TM75") || has("29903")) {
+                // By name, as GDAL, QGIS and ArcGIS write them ("IRENET95 / Irish Transverse
+                // Mercator", "IRENET95_Irish_Transverse_Mercator"; "TM65 / Irish Grid",
+                // "TM75_Irish_Grid"), or by EPSG code. Not IRENET95's UTM zone 29N (2158), nor
+                // the Irish National Grid of 1965 (29900).
+                let epsg = |code: &str| {
+                    has(&format!("\"EPSG\",\"{code}\"")) || has(&format!("\"EPSG\",{code}]"))
+                };
+                if has("IRISH_TRANSVERSE_MERCATOR") || epsg("2157") {
+                    Ok(Crs::IrishTransverseMercator)
+                } else if has("IRISH_GRID") && (has("TM65") || epsg("29902")) {
+                    Ok(Crs::IrishGridTm65)
+                } else if has("IRISH_GRID") && (has("TM75") || has("29903")) {
                     Ok(Crs::IrishGrid)
                 } else if has("BRITISH_NATIONAL_GRID")
                     || has("\"EPSG\",\"27700\"")
@@ -107,7 +142,7 @@ impl Crs {
                     Ok(Crs::BritishNationalGrid)
                 } else {
                     Err(format!(
-                        "is in the coordinate system {name:?}, which covgap does not know; expected British National Grid (EPSG:27700), the Irish Grid (EPSG:29903) or WGS84 (EPSG:4326): reproject it, e.g. with ogr2ogr -t_srs EPSG:27700 or QGIS's Export > Save Features As"
+                        "is in the coordinate system {name:?}, which covgap does not know; expected {KNOWN}: reproject it, e.g. with ogr2ogr -t_srs EPSG:27700 or QGIS's Export > Save Features As"
                     ))
                 }
             }
@@ -116,12 +151,12 @@ impl Crs {
                     Ok(Crs::Wgs84)
                 } else {
                     Err(format!(
-                        "is in latitude/longitude on {name:?}, which covgap does not know; expected WGS84 (EPSG:4326), British National Grid (EPSG:27700) or the Irish Grid (EPSG:29903): reproject it, e.g. with ogr2ogr -t_srs EPSG:27700"
+                        "is in latitude/longitude on {name:?}, which covgap does not know; expected {KNOWN}: reproject it, e.g. with ogr2ogr -t_srs EPSG:27700"
                     ))
                 }
             }
             _ => Err(format!(
-                "has a coordinate system covgap cannot read ({name:?}); expected the Well-Known Text of British National Grid (EPSG:27700), the Irish Grid (EPSG:29903) or WGS84 (EPSG:4326)"
+                "has a coordinate system covgap cannot read ({name:?}); expected the Well-Known Text of {KNOWN}"
             )),
         }
     }
@@ -130,12 +165,10 @@ impl Crs {
     /// Returns `None` when the extent fits neither.
     pub fn guess_from_extent(min: Coord, max: Coord) -> Option<Crs> {
         let in_degrees = min.x >= -180.0 && max.x <= 180.0 && min.y >= -90.0 && max.y <= 90.0;
-        // The grid's false origin puts all of the UK (Northern Ireland included) in
-        // 0..700 km east and 0..1,250 km north.
-        let in_grid = min.x >= -10_000.0
-            && max.x <= 800_000.0
-            && min.y >= -10_000.0
-            && max.y <= 1_300_000.0
+        let in_grid = min.x >= GRID_X.0
+            && max.x <= GRID_X.1
+            && min.y >= GRID_Y.0
+            && max.y <= GRID_Y.1
             && (max.x - min.x > 360.0 || max.y - min.y > 180.0 || max.x > 180.0 || max.y > 90.0);
         if in_degrees {
             Some(Crs::Wgs84)
@@ -146,23 +179,96 @@ impl Crs {
         }
     }
 
+    /// The system's name and EPSG code, for reports: "the Irish Grid (EPSG:29903)".
     pub fn label(self) -> &'static str {
         match self {
             Crs::Wgs84 => "WGS84 (EPSG:4326)",
             Crs::BritishNationalGrid => "British National Grid (EPSG:27700)",
             Crs::IrishGrid => "the Irish Grid (EPSG:29903)",
+            Crs::IrishGridTm65 => "TM65's Irish Grid (EPSG:29902)",
+            Crs::IrishTransverseMercator => "the Irish Transverse Mercator (EPSG:2157)",
+        }
+    }
+
+    /// The system's name alone, for sentences: "read as the Irish Transverse Mercator".
+    pub fn name(self) -> &'static str {
+        match self {
+            Crs::Wgs84 => "WGS84",
+            Crs::BritishNationalGrid => "British National Grid",
+            Crs::IrishGrid => "the Irish Grid",
+            Crs::IrishGridTm65 => "TM65's Irish Grid",
+            Crs::IrishTransverseMercator => "the Irish Transverse Mercator",
+        }
+    }
+
+    /// The system's EPSG code.
+    pub fn epsg(self) -> u32 {
+        match self {
+            Crs::Wgs84 => 4326,
+            Crs::BritishNationalGrid => 27700,
+            Crs::IrishGrid => 29903,
+            Crs::IrishGridTm65 => 29902,
+            Crs::IrishTransverseMercator => 2157,
+        }
+    }
+
+    /// Northern Ireland's grids (and Ireland's): numbers on them belong on Northern Ireland's
+    /// land, where the grid checks of [`crate::load`] judge them.
+    pub fn is_irish(self) -> bool {
+        matches!(
+            self,
+            Crs::IrishGrid | Crs::IrishGridTm65 | Crs::IrishTransverseMercator
+        )
+    }
+
+    /// A position in this system on British National Grid, in metres.
+    ///
+    /// # Examples
+    /// ```
+    /// use covgap::crs::Crs;
+    /// // Derry's Guildhall (54.9973 N, 7.3193 W), as PROJ (pyproj 3.7, PROJ 9.5) puts it on
+    /// // the Irish Transverse Mercator and on British National Grid.
+    /// let bng = Crs::IrishTransverseMercator.to_bng(geo::coord! { x: 643_555.54, y: 916_845.82 }).unwrap();
+    /// assert!((bng.x - 59_964.73).abs() < 1.0 && (bng.y - 579_918.88).abs() < 1.0, "{bng:?}");
+    /// ```
+    pub fn to_bng(self, c: Coord) -> Result<Coord> {
+        match self {
+            Crs::Wgs84 => wgs84_to_bng(c),
+            Crs::BritishNationalGrid => Ok(c),
+            Crs::IrishGrid | Crs::IrishGridTm65 => irish_grid_to_bng(c),
+            Crs::IrishTransverseMercator => itm_to_bng(c),
+        }
+    }
+
+    /// A position in this system in WGS84 longitude and latitude, in degrees.
+    pub fn to_wgs84(self, c: Coord) -> Result<Coord> {
+        match self {
+            Crs::Wgs84 => Ok(c),
+            Crs::BritishNationalGrid => bng_to_wgs84(c),
+            Crs::IrishGrid | Crs::IrishGridTm65 => irish_grid_to_wgs84(c),
+            Crs::IrishTransverseMercator => grid_to_wgs84(&projs().itm, c),
         }
     }
 }
 
 /// The Irish Grid (EPSG:29903, TM75), with the shift to WGS84 PROJ gives it (about 1 m).
+/// `pyproj.CRS(29902).to_proj4()` gives TM65's Irish Grid the same projection and ellipsoid,
+/// and PROJ's default "TM65 to WGS 84 (2)" the same seven parameters, so this serves both.
 const IRISH_GRID_PROJ4: &str = "+proj=tmerc +lat_0=53.5 +lon_0=-8 +k=1.000035 +x_0=200000 \
 +y_0=250000 +ellps=mod_airy +towgs84=482.5,-130.6,564.6,-1.042,-0.214,-0.631,8.15 +units=m +no_defs";
+
+/// The Irish Transverse Mercator (EPSG:2157) as `pyproj.CRS(2157).to_proj4()` gives it, with
+/// PROJ's default "IRENET95 to WGS 84 (1)": no shift (IRENET95 is ETRS89, within about 1 m
+/// of WGS84). Without the `towgs84`, proj4rs would take it for a system of unknown datum and
+/// skip British National Grid's shift too (67 m off at Belfast).
+const ITM_PROJ4: &str = "+proj=tmerc +lat_0=53.5 +lon_0=-8 +k=0.99982 +x_0=600000 \
++y_0=750000 +ellps=GRS80 +towgs84=0,0,0 +units=m +no_defs";
 
 struct Projs {
     wgs84: Proj,
     bng: Proj,
     irish_grid: Proj,
+    itm: Proj,
 }
 
 fn projs() -> &'static Projs {
@@ -172,6 +278,7 @@ fn projs() -> &'static Projs {
         bng: Proj::from_proj_string(BNG_PROJ4).expect("static BNG definition parses"),
         irish_grid: Proj::from_proj_string(IRISH_GRID_PROJ4)
             .expect("static Irish Grid definition parses"),
+        itm: Proj::from_proj_string(ITM_PROJ4).expect("static ITM definition parses"),
     })
 }
 
@@ -201,10 +308,26 @@ pub fn irish_grid_to_wgs84(c: Coord) -> Result<Coord> {
 /// assert!((bng.x - 146_235.88).abs() < 1.0 && (bng.y - 529_459.80).abs() < 1.0, "{bng:?}");
 /// ```
 pub fn irish_grid_to_bng(c: Coord) -> Result<Coord> {
-    let p = projs();
+    grid_to_bng(&projs().irish_grid, "the Irish Grid", c)
+}
+
+/// Irish Transverse Mercator metres (EPSG:2157) to British National Grid metres.
+///
+/// # Examples
+/// ```
+/// // Belfast City Hall (54.5964 N, 5.9301 W), as PROJ (pyproj 3.7) puts it on each grid.
+/// let bng = covgap::crs::itm_to_bng(geo::coord! { x: 733_754.11, y: 873_983.46 }).unwrap();
+/// assert!((bng.x - 146_235.88).abs() < 1.0 && (bng.y - 529_459.80).abs() < 1.0, "{bng:?}");
+/// ```
+pub fn itm_to_bng(c: Coord) -> Result<Coord> {
+    grid_to_bng(&projs().itm, "the Irish Transverse Mercator", c)
+}
+
+/// Metres on grid `from` (named `name` in errors) to British National Grid metres.
+fn grid_to_bng(from: &Proj, name: &str, c: Coord) -> Result<Coord> {
     let mut xy = (c.x, c.y, 0.0);
-    proj4rs::transform::transform(&p.irish_grid, &p.bng, &mut xy)
-        .map_err(|e| Error::Projection(format!("({}, {}) from the Irish Grid: {e}", c.x, c.y)))?;
+    proj4rs::transform::transform(from, &projs().bng, &mut xy)
+        .map_err(|e| Error::Projection(format!("({}, {}) from {name}: {e}", c.x, c.y)))?;
     Ok(Coord { x: xy.0, y: xy.1 })
 }
 
@@ -233,7 +356,7 @@ pub fn bng_to_wgs84(c: Coord) -> Result<Coord> {
 /// Transforms every coordinate of a multipolygon.
 pub fn transform_multipolygon(
     mp: &MultiPolygon,
-    f: fn(Coord) -> Result<Coord>,
+    f: impl Fn(Coord) -> Result<Coord> + Copy,
 ) -> Result<MultiPolygon> {
     mp.try_map_coords(f)
 }
@@ -427,8 +550,7 @@ impl Wgs84ToBng {
 mod tests {
     use super::*;
 
-    /// The Irish Grid (TM75, EPSG:29903) by name and by the WKT GDAL and ArcGIS write; TM65's
-    /// Irish Grid and the Irish Transverse Mercator are other systems.
+    /// The Irish Grid (TM75, EPSG:29903) by name and by the WKT GDAL and ArcGIS write.
     #[test]
     fn the_irish_grid_is_known_by_its_names() {
         for name in ["EPSG:29903", "urn:ogc:def:crs:EPSG::29903"] {
@@ -438,10 +560,120 @@ mod tests {
         assert_eq!(Crs::from_wkt(esri), Ok(Crs::IrishGrid));
         let wkt2 = r#"PROJCRS["TM75 / Irish Grid",BASEGEOGCRS["TM75",DATUM["Geodetic Datum of 1965",ELLIPSOID["Airy Modified 1849",6377340.189,299.3249646]]],CONVERSION["Irish Grid",METHOD["Transverse Mercator"]],ID["EPSG",29903]]"#;
         assert_eq!(Crs::from_wkt(wkt2), Ok(Crs::IrishGrid));
-        let tm65 = r#"PROJCS["TM65_Irish_Grid",GEOGCS["GCS_TM65",DATUM["D_TM65",SPHEROID["Airy_Modified",6377340.189,299.3249646]]],PROJECTION["Transverse_Mercator"]]"#;
-        assert!(Crs::from_wkt(tm65).is_err());
-        let itm = r#"PROJCS["IRENET95_Irish_Transverse_Mercator",GEOGCS["GCS_IRENET95",DATUM["D_IRENET95",SPHEROID["GRS_1980",6378137.0,298.257222101]]],PROJECTION["Transverse_Mercator"]]"#;
-        assert!(Crs::from_wkt(itm).is_err());
+    }
+
+    /// TM65's Irish Grid (EPSG:29902) and the Irish Transverse Mercator (EPSG:2157), by name
+    /// as GeoJSON's `crs` member gives them and by the WKT pyproj 3.7 (PROJ 9.5) and GDAL 3.6
+    /// write: ESRI's (a Shapefile's `.prj`), GDAL's WKT 1 (a GeoPackage's definition) and WKT 2.
+    /// IRENET95's UTM zone 29N (EPSG:2158) and TM65's Irish National Grid (EPSG:29900) are
+    /// other systems.
+    #[test]
+    fn tm65_and_the_irish_transverse_mercator_are_known_by_their_names() {
+        for (name, crs) in [
+            ("EPSG:2157", Crs::IrishTransverseMercator),
+            ("urn:ogc:def:crs:EPSG::2157", Crs::IrishTransverseMercator),
+            (
+                "http://www.opengis.net/def/crs/EPSG/0/2157",
+                Crs::IrishTransverseMercator,
+            ),
+            ("EPSG:29902", Crs::IrishGridTm65),
+            ("urn:ogc:def:crs:EPSG::29902", Crs::IrishGridTm65),
+        ] {
+            assert_eq!(Crs::from_name(name), Some(crs), "{name}");
+        }
+        for name in ["EPSG:2158", "EPSG:29900", "EPSG:29901"] {
+            assert_eq!(Crs::from_name(name), None, "{name}");
+        }
+        let itm = [
+            r#"PROJCS["IRENET95_Irish_Transverse_Mercator",GEOGCS["GCS_IRENET95",DATUM["D_IRENET95",SPHEROID["GRS_1980",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],PARAMETER["False_Easting",600000.0],PARAMETER["False_Northing",750000.0],PARAMETER["Central_Meridian",-8.0],PARAMETER["Scale_Factor",0.99982],PARAMETER["Latitude_Of_Origin",53.5],UNIT["Meter",1.0]]"#,
+            r#"PROJCS["IRENET95 / Irish Transverse Mercator",GEOGCS["IRENET95",DATUM["IRENET95",SPHEROID["GRS 1980",6378137,298.257222101,AUTHORITY["EPSG","7019"]],AUTHORITY["EPSG","6173"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AUTHORITY["EPSG","4173"]],PROJECTION["Transverse_Mercator"],PARAMETER["latitude_of_origin",53.5],PARAMETER["central_meridian",-8],PARAMETER["scale_factor",0.99982],PARAMETER["false_easting",600000],PARAMETER["false_northing",750000],UNIT["metre",1,AUTHORITY["EPSG","9001"]],AXIS["Easting",EAST],AXIS["Northing",NORTH],AUTHORITY["EPSG","2157"]]"#,
+            r#"PROJCRS["IRENET95 / Irish Transverse Mercator",BASEGEOGCRS["IRENET95",DATUM["IRENET95",ELLIPSOID["GRS 1980",6378137,298.257222101,LENGTHUNIT["metre",1]]],PRIMEM["Greenwich",0,ANGLEUNIT["degree",0.0174532925199433]],ID["EPSG",4173]],CONVERSION["Irish Transverse Mercator",METHOD["Transverse Mercator",ID["EPSG",9807]]],ID["EPSG",2157]]"#,
+            // A custom name, known by its code alone.
+            r#"PROJCS["ITM",GEOGCS["IRENET95"],PROJECTION["Transverse_Mercator"],AUTHORITY["EPSG","2157"]]"#,
+        ];
+        for wkt in itm {
+            assert_eq!(
+                Crs::from_wkt(wkt),
+                Ok(Crs::IrishTransverseMercator),
+                "{wkt}"
+            );
+        }
+        let tm65 = [
+            r#"PROJCS["TM65_Irish_Grid",GEOGCS["GCS_TM65",DATUM["D_TM65",SPHEROID["Airy_Modified",6377340.189,299.3249646]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],PARAMETER["False_Easting",200000.0],PARAMETER["False_Northing",250000.0],PARAMETER["Central_Meridian",-8.0],PARAMETER["Scale_Factor",1.000035],PARAMETER["Latitude_Of_Origin",53.5],UNIT["Meter",1.0]]"#,
+            r#"PROJCS["TM65 / Irish Grid",GEOGCS["TM65",DATUM["TM65",SPHEROID["Airy Modified 1849",6377340.189,299.3249646,AUTHORITY["EPSG","7002"]],AUTHORITY["EPSG","6299"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AUTHORITY["EPSG","4299"]],PROJECTION["Transverse_Mercator"],PARAMETER["latitude_of_origin",53.5],PARAMETER["central_meridian",-8],PARAMETER["scale_factor",1.000035],PARAMETER["false_easting",200000],PARAMETER["false_northing",250000],UNIT["metre",1,AUTHORITY["EPSG","9001"]],AXIS["Easting",EAST],AXIS["Northing",NORTH],AUTHORITY["EPSG","29902"]]"#,
+            r#"PROJCRS["TM65 / Irish Grid",BASEGEOGCRS["TM65",DATUM["TM65",ELLIPSOID["Airy Modified 1849",6377340.189,299.3249646]],ID["EPSG",4299]],CONVERSION["Irish Grid",METHOD["Transverse Mercator"]],ID["EPSG",29902]]"#,
+        ];
+        for wkt in tm65 {
+            assert_eq!(Crs::from_wkt(wkt), Ok(Crs::IrishGridTm65), "{wkt}");
+        }
+        for other in [
+            r#"PROJCS["IRENET95_UTM_zone_29N",GEOGCS["GCS_IRENET95",DATUM["D_IRENET95",SPHEROID["GRS_1980",6378137.0,298.257222101]]],PROJECTION["Transverse_Mercator"],PARAMETER["False_Easting",500000.0]]"#,
+            r#"PROJCRS["IRENET95 / UTM zone 29N",BASEGEOGCRS["IRENET95",ID["EPSG",4173]],CONVERSION["UTM zone 29N"],ID["EPSG",2158]]"#,
+            r#"PROJCS["TM65 / Irish National Grid",GEOGCS["TM65"],PROJECTION["Transverse_Mercator"],AUTHORITY["EPSG","29900"]]"#,
+        ] {
+            assert!(Crs::from_wkt(other).is_err(), "{other}");
+        }
+    }
+
+    /// Real places on each Irish grid and on British National Grid, as PROJ puts them
+    /// (pyproj 3.7.2, PROJ 9.5.1: `Transformer.from_crs(4326, code, always_xy=True)` from the
+    /// longitude and latitude given): projected by covgap, within a metre of PROJ's.
+    #[test]
+    fn the_irish_grids_agree_with_proj_within_a_metre() {
+        // (lon, lat), EPSG:2157, EPSG:29902 (= EPSG:29903), EPSG:27700.
+        let places = [
+            (
+                "Belfast City Hall",
+                (-5.9301, 54.5964),
+                (733_754.11, 873_983.46),
+                (333_831.29, 373_987.34),
+                (146_235.88, 529_459.80),
+            ),
+            (
+                "Derry Guildhall",
+                (-7.3193, 54.9973),
+                (643_555.54, 916_845.82),
+                (243_613.05, 416_858.45),
+                (59_964.73, 579_918.88),
+            ),
+            (
+                "Enniskillen Castle",
+                (-7.6416, 54.3435),
+                (623_304.20, 843_926.86),
+                (223_357.74, 343_923.67),
+                (33_524.03, 508_901.89),
+            ),
+            (
+                "Newry Town Hall",
+                (-6.3386, 54.1753),
+                (708_465.05, 826_423.91),
+                (308_537.03, 326_417.40),
+                (116_977.48, 484_200.75),
+            ),
+        ];
+        let c = |(x, y): (f64, f64)| Coord { x, y };
+        for (name, lonlat, itm, irish, bng) in places {
+            for (crs, at) in [
+                (Crs::IrishTransverseMercator, itm),
+                (Crs::IrishGridTm65, irish),
+                (Crs::IrishGrid, irish),
+            ] {
+                let g = crs.to_bng(c(at)).unwrap();
+                let off = (g.x - bng.0).hypot(g.y - bng.1);
+                assert!(
+                    off < 1.0,
+                    "{name} on {}: {g:?}, {off:.3} m from PROJ's",
+                    crs.label()
+                );
+                let w = crs.to_wgs84(c(at)).unwrap();
+                // 1e-5 degrees is under a metre in either direction this far north.
+                assert!(
+                    (w.x - lonlat.0).abs() < 1e-5 && (w.y - lonlat.1).abs() < 1e-5,
+                    "{name} on {}: {w:?}",
+                    crs.label()
+                );
+            }
+        }
     }
 
     #[test]
@@ -494,7 +726,7 @@ mod tests {
             Crs::from_name("urn:ogc:def:crs:EPSG::4326"),
             Some(Crs::Wgs84)
         );
-        assert_eq!(Crs::from_name("EPSG:2157"), None);
+        assert_eq!(Crs::from_name("EPSG:3857"), None);
     }
 
     #[test]

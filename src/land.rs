@@ -100,31 +100,33 @@ fn built_in() -> Option<&'static BuiltInDistricts> {
         .as_ref()
 }
 
-/// Areas on a grid (British National Grid guessed, or the Irish Grid stated) of which less
+/// Areas on a grid (British National Grid guessed, or one of Northern Ireland's stated) of which less
 /// than this share lies on the UK's land ([`share_on_uk_land`]) are warned of: the UK's
 /// districts, ICBs, Welsh and Scottish health boards and Northern Irish trusts all lie 97% or
 /// more on it; a 15 km circle round a stretch of coast lies 31 to 69% on it.
 pub const GUESSED_GRID_ON_LAND: f64 = 0.75;
 /// Areas of which less than this share lies on land are refused: wholly at sea, they are in
-/// another system (the Irish Transverse Mercator read as British National Grid: 0%).
+/// another system (Northern Ireland on the Irish Transverse Mercator read as British National
+/// Grid: 0%).
 pub const ALMOST_NO_LAND: f64 = 0.10;
 /// Areas with no system stated, read as British National Grid, are refused as the Irish Grid
-/// when at least this much more of them lies on Northern Ireland's land read so (Northern
-/// Ireland's trusts: 52% on any land as British National Grid, 100% on Northern Ireland's as
-/// the Irish Grid; a circle off Brighton, read as the Irish Grid, lands in Powys, not there).
+/// (or the Irish Transverse Mercator) when at least this much more of them lies on Northern
+/// Ireland's land read so (Northern Ireland's trusts: 52% on any land as British National
+/// Grid, 100% on Northern Ireland's as the Irish Grid; a circle off Brighton, read as the
+/// Irish Grid, lands in Powys, not there).
 pub const IRISH_GRID_BETTER_BY: f64 = 0.25;
 
 /// The share of the areas given that lies on the UK's land as the built-in districts draw it,
 /// measured on a 100 by 100 grid of points over their extent (those of its points inside an
 /// area given), each point put on British National Grid by `to_bng` (the identity for areas
-/// already on it; [`crate::crs::irish_grid_to_bng`] to ask where they would lie were they on the
-/// Irish Grid). `None` when no grid point falls inside them. Districts, ICBs or health boards of
+/// already on it; [`crate::crs::Crs::to_bng`] of one of Northern Ireland's grids to ask where
+/// they would lie were they on it). `None` when no grid point falls inside them. Districts, ICBs or health boards of
 /// the UK in British National Grid lie almost wholly on it; the same coordinates in another grid
 /// read as British National Grid (Northern Ireland on the Irish Grid lands on the Irish Sea,
 /// Anglesey and Cheshire) lie largely off it.
 ///
 /// With `nation`, only the land of the built-in districts whose codes start with that letter
-/// counts (`'N'`: Northern Ireland's, where Irish Grid data lies).
+/// counts (`'N'`: Northern Ireland's, where data on its grids lies).
 pub fn share_on_uk_land(
     areas: &[&MultiPolygon],
     to_bng: impl Fn(Coord) -> Option<Coord>,

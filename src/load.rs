@@ -320,20 +320,25 @@ fn check_without_areas(inputs: &Inputs, measure: Measure, diag: &mut Diagnostics
     }
 }
 
-/// Metres on the two grids fall in the same range: Northern Ireland on the Irish Grid, read as
-/// British National Grid, lies over the Irish Sea, Anglesey and Cheshire. So when the system is
-/// only guessed to be British National Grid, or is stated to be the Irish Grid, covgap measures
-/// the share of the areas on the UK's land read so ([`crate::land::share_on_uk_land`]):
-/// - under [`ALMOST_NO_LAND`](crate::land::ALMOST_NO_LAND) (for the Irish Grid, of Northern
-///   Ireland's land, where Irish Grid data lies): an error (another system: the Irish
-///   Transverse Mercator, or British National Grid numbers stated to be the Irish Grid, which
-///   land in Wales and England);
+/// Metres on the grids covgap reads fall in the same range: Northern Ireland on the Irish
+/// Grid, read as British National Grid, lies over the Irish Sea, Anglesey and Cheshire, and on
+/// the Irish Transverse Mercator, in the North Sea. So when the system is only guessed to be
+/// British National Grid, or is stated to be one of Northern Ireland's grids (the Irish Grid,
+/// TM65's or TM75's, or the Irish Transverse Mercator), covgap measures the share of the areas
+/// on the land where numbers on that grid belong ([`crate::land::share_on_uk_land`]): the
+/// UK's for British National Grid, Northern Ireland's for its own grids; and, when that share
+/// is short, the share read on each other grid:
 /// - guessed, and at least [`IRISH_GRID_BETTER_BY`](crate::land::IRISH_GRID_BETTER_BY) more of
-///   them on Northern Ireland's land read as the Irish Grid: an error asking for the system;
+///   them on Northern Ireland's land read on one of its grids: an error asking for the system
+///   (the Irish Grid or the Irish Transverse Mercator with no system stated);
+/// - under [`ALMOST_NO_LAND`](crate::land::ALMOST_NO_LAND): an error (another system, or
+///   British National Grid numbers stated to be on an Irish grid, which land in Wales and
+///   England or at sea), naming the grid that puts most of them on land;
 /// - under [`GUESSED_GRID_ON_LAND`](crate::land::GUESSED_GRID_ON_LAND): a warning (a coastal
 ///   catchment may lie half at sea). A system the file states is otherwise taken as stated.
 ///
-/// `label` names the file in messages (the boundaries, or a small-area file).
+/// Messages name the system as the file gave it. `label` names the file in messages (the
+/// boundaries, or a small-area file).
 pub(crate) fn which_grid(
     b: &crate::read::boundaries::Boundaries,
     input: &Input,
@@ -341,25 +346,36 @@ pub(crate) fn which_grid(
     diag: &mut Diagnostics,
 ) -> Result<()> {
     use crate::land::{Sample, ALMOST_NO_LAND, GUESSED_GRID_ON_LAND, IRISH_GRID_BETTER_BY};
-    let read_as = match (b.crs, b.crs_guessed) {
-        (Crs::BritishNationalGrid, true) => "British National Grid",
-        (Crs::IrishGrid, _) => "the Irish Grid",
+    let guessed = b.crs_guessed;
+    match b.crs {
+        Crs::BritishNationalGrid if guessed => {}
+        c if c.is_irish() => {}
         _ => return Ok(()),
-    };
+    }
+    let read_as = b.crs.name();
     let raw: Vec<&geo::MultiPolygon> = b.areas.iter().map(|a| &a.geometry).collect();
     // The points inside the areas, found once and measured on each grid.
     let sample = Sample::of(&raw);
-    // The Irish Grid is Northern Ireland's: Irish Grid numbers for a place are on its land.
-    let (share, land) = match b.crs {
-        Crs::IrishGrid => (
-            sample.share_on_land(|p| crs::irish_grid_to_bng(p).ok(), Some('N')),
-            "Northern Ireland's land",
-        ),
-        _ => (sample.share_on_land(Some, None), "the UK's land"),
+    // Numbers on one of Northern Ireland's grids are for a place on its land; British
+    // National Grid's, on the UK's.
+    let whose = |grid: Crs| {
+        if grid.is_irish() {
+            "Northern Ireland's"
+        } else {
+            "the UK's"
+        }
     };
-    let Some(share) = share else {
+    let on_land = |grid: Crs| {
+        if grid.is_irish() {
+            sample.share_on_land(|p| grid.to_bng(p).ok(), Some('N'))
+        } else {
+            sample.share_on_land(Some, None)
+        }
+    };
+    let Some(share) = on_land(b.crs) else {
         return Ok(());
     };
+    let land = format!("{} land", whose(b.crs));
     if share >= GUESSED_GRID_ON_LAND {
         // Said, so the share behind the rule can be seen for any file (scripts/check_grids.sh).
         diag.note(
@@ -372,54 +388,71 @@ pub(crate) fn which_grid(
         );
         return Ok(());
     }
-    let how = if b.crs_guessed {
+    // The other grids the numbers could be on, the one that puts most of them on land first
+    // (on a tie, in this order). TM65's Irish Grid puts numbers where TM75's does.
+    let (best, best_share) = {
+        let same = |g: Crs| g == b.crs || (g == Crs::IrishGrid && b.crs == Crs::IrishGridTm65);
+        let mut others: Vec<(Crs, f64)> = [
+            Crs::BritishNationalGrid,
+            Crs::IrishGrid,
+            Crs::IrishTransverseMercator,
+        ]
+        .into_iter()
+        .filter(|g| !same(*g))
+        .map(|g| (g, on_land(g).unwrap_or(0.0)))
+        .collect();
+        others.sort_by(|x, y| y.1.total_cmp(&x.1));
+        others[0]
+    };
+    let how = if guessed {
         "states no coordinate system, and its coordinates fit British National Grid metres"
             .to_string()
     } else {
-        format!(
-            "says its coordinates are on the Irish Grid ({})",
-            b.crs_reason
-        )
+        format!("says its coordinates are on {read_as} ({})", b.crs_reason)
     };
     let refuse = |message: String| Error::Format {
         path: input.path_for_errors(),
         message,
     };
-    let state = "state the system in the file (a \"crs\" member such as \"EPSG:27700\" or \"EPSG:29903\" in GeoJSON, or a .prj beside a Shapefile)";
+    let state = format!(
+        "state the system in the file (a \"crs\" member such as \"EPSG:27700\" or \"EPSG:{}\" in GeoJSON, or a .prj beside a Shapefile)",
+        best.epsg()
+    );
+    if guessed && best_share >= share + IRISH_GRID_BETTER_BY {
+        return Err(refuse(format!(
+            "{how}, but read as British National Grid only {:.0}% of the areas lies on the UK's land (by the built-in districts; districts, ICBs and health boards lie 97% or more on it), against {:.0}% on Northern Ireland's were they on {}, which Northern Irish data often comes in. If they are, {state}: covgap reads {}",
+            share * 100.0,
+            best_share * 100.0,
+            best.label(),
+            best.name()
+        )));
+    }
     if share < ALMOST_NO_LAND {
-        return Err(refuse(if b.crs_guessed {
+        return Err(refuse(if guessed {
             format!(
-                "{how}, but read so only {:.0}% of the areas lies on the UK's land (by the built-in districts): they are in another system (the Irish Transverse Mercator, EPSG:2157, say); reproject them to British National Grid (EPSG:27700) or WGS84 (EPSG:4326)",
-                share * 100.0
+                "{how}, but read so only {:.0}% of the areas lies on the UK's land (by the built-in districts), and {:.0}% at most on Northern Ireland's read as the Irish Grid or the Irish Transverse Mercator: they are in another system; reproject them to British National Grid (EPSG:27700) or WGS84 (EPSG:4326)",
+                share * 100.0,
+                best_share * 100.0
             )
         } else {
-            let as_bng = sample.share_on_land(Some, None).unwrap_or(0.0);
             format!(
-                "{how}, but read so only {:.0}% of the areas lies on {land} (by the built-in districts), against {:.0}% on the UK's read as British National Grid (EPSG:27700): the declaration is wrong for these numbers; correct it",
+                "{how}, but read so only {:.0}% of the areas lies on {land} (by the built-in districts), against {:.0}% on {} read as {}: the declaration is wrong for these numbers; correct it",
                 share * 100.0,
-                as_bng * 100.0
+                best_share * 100.0,
+                whose(best),
+                best.label()
             )
         }));
     }
-    if b.crs_guessed {
-        let irish = sample
-            .share_on_land(|p| crs::irish_grid_to_bng(p).ok(), Some('N'))
-            .unwrap_or(0.0);
-        if irish >= share + IRISH_GRID_BETTER_BY {
-            return Err(refuse(format!(
-                "{how}, but read as British National Grid only {:.0}% of the areas lies on the UK's land (by the built-in districts; districts, ICBs and health boards lie 97% or more on it), against {:.0}% on Northern Ireland's were they on the Irish Grid (EPSG:29903), which Northern Irish data often comes in. If they are, {state}: covgap reads the Irish Grid",
-                share * 100.0,
-                irish * 100.0
-            )));
-        }
-    }
-    // A system the file states stands; but say how British National Grid would read it.
-    let check = if b.crs_guessed {
-        state.to_string()
+    // A system the file states stands; but say how the likeliest other grid would read it.
+    let check = if guessed {
+        state
     } else {
         format!(
-            "check the declaration (read as British National Grid, {:.0}% would lie on the UK's land)",
-            sample.share_on_land(Some, None).unwrap_or(0.0) * 100.0
+            "check the declaration (read as {}, {:.0}% would lie on {} land)",
+            best.name(),
+            best_share * 100.0,
+            whose(best)
         )
     };
     diag.warn(
@@ -523,13 +556,11 @@ fn load_areas(
                         crs::transform_multipolygon(&raw.geometry, crs::bng_to_wgs84)
                             .map(|wgs| (wgs, raw.geometry))
                     }
-                    Crs::IrishGrid => {
-                        crs::transform_multipolygon(&raw.geometry, crs::irish_grid_to_wgs84)
-                            .and_then(|wgs| {
-                                crs::transform_multipolygon(&raw.geometry, crs::irish_grid_to_bng)
-                                    .map(|bng| (wgs, bng))
-                            })
-                    }
+                    grid => crs::transform_multipolygon(&raw.geometry, |c| grid.to_wgs84(c))
+                        .and_then(|wgs| {
+                            crs::transform_multipolygon(&raw.geometry, |c| grid.to_bng(c))
+                                .map(|bng| (wgs, bng))
+                        }),
                 };
                 let interior = pair
                     .as_ref()
@@ -1017,35 +1048,32 @@ fn crossing_message(
     parts: usize,
 ) -> String {
     let at = c.first.at();
-    let both = match crs {
-        Crs::Wgs84 => crs::wgs84_to_bng(at).map(|g| (at, g)),
-        Crs::BritishNationalGrid => crs::bng_to_wgs84(at).map(|w| (w, at)),
-        Crs::IrishGrid => {
-            crs::irish_grid_to_wgs84(at).and_then(|w| crs::irish_grid_to_bng(at).map(|g| (w, g)))
-        }
-    };
-    // Eastings and northings on the file's own grid (the Irish Grid's, for a file on it).
-    let (east, north, on) = match crs {
-        Crs::IrishGrid => (at.x, at.y, " on the Irish Grid"),
-        _ => (0.0, 0.0, ""),
+    let both = crs
+        .to_wgs84(at)
+        .and_then(|w| crs.to_bng(at).map(|g| (w, g)));
+    // Eastings and northings on the file's own grid (for a file on one of Northern Ireland's
+    // grids, on that grid, named).
+    let on = if crs.is_irish() {
+        format!(" on {}", crs.name())
+    } else {
+        String::new()
     };
     let place = match both {
-        Ok((w, g)) => format!(
-            "{:.5}°{}, {:.5}°{} (easting {:.0}, northing {:.0}{on})",
-            w.y.abs(),
-            if w.y < 0.0 { "S" } else { "N" },
-            w.x.abs(),
-            if w.x < 0.0 { "W" } else { "E" },
-            if on.is_empty() { g.x } else { east },
-            if on.is_empty() { g.y } else { north },
-        ),
+        Ok((w, g)) => {
+            let grid = if crs.is_irish() { at } else { g };
+            format!(
+                "{:.5}°{}, {:.5}°{} (easting {:.0}, northing {:.0}{on})",
+                w.y.abs(),
+                if w.y < 0.0 { "S" } else { "N" },
+                w.x.abs(),
+                if w.x < 0.0 { "W" } else { "E" },
+                grid.x,
+                grid.y,
+            )
+        }
         Err(_) => match crs {
             Crs::Wgs84 => format!("longitude {:.5}, latitude {:.5}", at.x, at.y),
-            Crs::BritishNationalGrid => format!("easting {:.0}, northing {:.0}", at.x, at.y),
-            Crs::IrishGrid => format!(
-                "easting {:.0}, northing {:.0} on the Irish Grid",
-                at.x, at.y
-            ),
+            _ => format!("easting {:.0}, northing {:.0}{on}", at.x, at.y),
         },
     };
     let more = match c.places {

@@ -379,13 +379,12 @@ pub fn read(
                         let wgs = crs::transform_multipolygon(&a.geometry, crs::bng_to_wgs84)?;
                         (wgs, Located::from_bng(p.x(), p.y())?)
                     }
-                    Crs::IrishGrid => {
-                        let bng = crs::transform_multipolygon(&a.geometry, crs::irish_grid_to_bng)?;
+                    grid => {
+                        let bng = crs::transform_multipolygon(&a.geometry, |c| grid.to_bng(c))?;
                         let Some(p) = representative_point(&bng) else {
                             return Ok(None);
                         };
-                        let wgs =
-                            crs::transform_multipolygon(&a.geometry, crs::irish_grid_to_wgs84)?;
+                        let wgs = crs::transform_multipolygon(&a.geometry, |c| grid.to_wgs84(c))?;
                         (wgs, Located::from_bng(p.x(), p.y())?)
                     }
                 };

@@ -1,6 +1,7 @@
 //! Reading area boundaries as QGIS, GDAL and ONS's Open Geography Portal write them: a GeoJSON
 //! FeatureCollection, an ESRI Shapefile (or the .zip ONS publishes), or a GeoPackage layer, of
-//! Polygon/MultiPolygon features in WGS84, British National Grid or the Irish Grid. Each format is read into
+//! Polygon/MultiPolygon features in WGS84, British National Grid or Northern Ireland's grids (the
+//! Irish Grid, the Irish Transverse Mercator). Each format is read into
 //! a [`SourceLayer`]; picking the code and name and checking the features is shared.
 
 use std::collections::HashMap;
@@ -298,9 +299,9 @@ fn geojson_layer(input: &Input) -> Result<SourceLayer> {
                 None => {
                     return Err(format_err(format!(
                         "declares coordinate system {:?}, which covgap does not know; \
-                         expected WGS84 (EPSG:4326, CRS84), British National Grid (EPSG:27700) \
-                         or the Irish Grid (EPSG:29903): \
+                         expected {} (CRS84 for WGS84): \
                          reproject it, e.g. in QGIS with Export > Save Features As",
+                        crate::crs::KNOWN,
                         if name.is_empty() {
                             crs.to_string()
                         } else {
@@ -476,17 +477,21 @@ fn assemble(
                     Crs::Wgs84 => {
                         min.x >= -180.0 && max.x <= 180.0 && min.y >= -90.0 && max.y <= 90.0
                     }
-                    // Both grids' metres fall in the same range.
-                    Crs::BritishNationalGrid | Crs::IrishGrid => {
-                        Crs::guess_from_extent(min, max) == Some(Crs::BritishNationalGrid)
-                    }
+                    // Every grid's metres fall in the same range.
+                    _ => Crs::guess_from_extent(min, max) == Some(Crs::BritishNationalGrid),
                 };
                 if !fits {
+                    let cannot_be = match c {
+                        Crs::Wgs84 => "longitude/latitude in degrees".to_string(),
+                        Crs::BritishNationalGrid => {
+                            "British National Grid metres in the UK".to_string()
+                        }
+                        irish => format!("{} metres in Northern Ireland", irish.name()),
+                    };
                     return Err(format_err(format!(
                         "declares {} ({reason}), but its coordinates span x {:.1}..{:.1}, y {:.1}..{:.1}, \
-                         which cannot be {}; fix or remove the declaration (the \"crs\" member or .prj)",
+                         which cannot be {cannot_be}; fix or remove the declaration (the \"crs\" member or .prj)",
                         c.label(), min.x, max.x, min.y, max.y,
-                        match c { Crs::Wgs84 => "longitude/latitude in degrees", Crs::BritishNationalGrid => "British National Grid metres in the UK", Crs::IrishGrid => "Irish Grid metres in Northern Ireland" }
                     )));
                 }
             }

@@ -135,6 +135,8 @@ pub fn read_layer(path: &Path, layer: Option<&str>, choose: &str) -> Result<Sour
         ("EPSG", 4326) => Crs::Wgs84,
         ("EPSG", 27700) => Crs::BritishNationalGrid,
         ("EPSG", 29903) => Crs::IrishGrid,
+        ("EPSG", 29902) => Crs::IrishGridTm65,
+        ("EPSG", 2157) => Crs::IrishTransverseMercator,
         _ => Crs::from_wkt(&definition)
             .map_err(|m| ferr(format!("layer {table:?} ({org}:{org_id}) {m}")))?,
     };

@@ -161,68 +161,183 @@ mod boundaries {
         assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
     }
 
+    /// An area's code, whether it is covered, its births and the distance to its nearest team.
+    type AreaResult = (String, bool, Option<u64>, f64);
+
+    /// Each area's [`AreaResult`], from a run on `boundaries` (a path); the run's stderr must
+    /// say `says`.
+    fn ni_run(boundaries: &str, says: &str) -> (crate::Outcome, Vec<AreaResult>) {
+        let o = crate::run_ok(&["--boundaries", boundaries]);
+        assert!(o.stderr.contains(says), "{boundaries}: {}", o.stderr);
+        let areas = o
+            .areas()
+            .iter()
+            .map(|(code, a)| {
+                (
+                    code.clone(),
+                    a["covered"].as_bool().unwrap(),
+                    a["births"].as_u64(),
+                    a["nearest_team_km"].as_f64().unwrap(),
+                )
+            })
+            .collect::<Vec<_>>();
+        (o, areas)
+    }
+
+    /// The same districts as `wgs84` read: every area covered, figure and distance the same
+    /// (distances to 0.1 km: positions on a grid may be rounded to the metre).
+    fn same_as(file: &str, areas: &[AreaResult], wgs84: &[AreaResult]) {
+        assert_eq!(areas.len(), 11, "{file}");
+        for (i, w) in areas.iter().zip(wgs84) {
+            assert_eq!((&i.0, i.1, i.2), (&w.0, w.1, w.2), "{file}");
+            assert!((i.3 - w.3).abs() <= 0.1, "{file}: {i:?} against {w:?}");
+        }
+        assert!(areas.iter().any(|a| a.1) && areas.iter().any(|a| !a.1));
+    }
+
+    fn ni_wgs84() -> Vec<AreaResult> {
+        ni_run(&fixture("boundaries/ni_districts_wgs84.geojson"), "").1
+    }
+
     /// Northern Ireland's districts on the Irish Grid, the system stated as ogr2ogr writes it:
     /// read, and every area covered, figure and distance as from the same districts in WGS84.
     #[test]
     fn irish_grid_coordinates_with_the_system_stated_are_read() {
-        let run = |b: &str| {
-            let o = crate::run_ok(&["--boundaries", &fixture(&format!("boundaries/{b}"))]);
-            if b.contains("irish_grid") {
-                // The share behind the grid check, said as a note.
-                assert!(
-                    o.stderr.contains("read as the Irish Grid, 100% of the areas lies on Northern Ireland's land (by the built-in districts)"),
-                    "{}",
-                    o.stderr
-                );
-            }
-            o.areas()
-                .iter()
-                .map(|(code, a)| {
-                    (
-                        code.clone(),
-                        a["covered"].as_bool().unwrap(),
-                        a["births"].as_u64(),
-                        a["nearest_team_km"].as_f64().unwrap(),
-                    )
-                })
-                .collect::<Vec<_>>()
-        };
-        let (irish, wgs84) = (
-            run("ni_districts_irish_grid.geojson"),
-            run("ni_districts_wgs84.geojson"),
+        let (_, irish) = ni_run(
+            &fixture("boundaries/ni_districts_irish_grid.geojson"),
+            // The share behind the grid check, said as a note.
+            "read as the Irish Grid, 100% of the areas lies on Northern Ireland's land (by the built-in districts)",
         );
-        assert_eq!(irish.len(), 11);
-        for (i, w) in irish.iter().zip(&wgs84) {
-            assert_eq!((&i.0, i.1, i.2), (&w.0, w.1, w.2));
-            // The Irish Grid positions are rounded to the metre.
-            assert!((i.3 - w.3).abs() <= 0.1, "{i:?} against {w:?}");
+        same_as("ni_districts_irish_grid.geojson", &irish, &ni_wgs84());
+    }
+
+    /// Northern Ireland's districts on the Irish Transverse Mercator (EPSG:2157) and on TM65's
+    /// Irish Grid (EPSG:29902), as GDAL's ogr2ogr writes them: GeoJSON with a "crs" member, a
+    /// Shapefile with its .prj, and a GeoPackage (its SRS by EPSG code, and, with the code
+    /// taken away, by GDAL's definition alone). Each is read as the system it states, judged on
+    /// Northern Ireland's land, and gives the WGS84 run's coverage, figures and distances;
+    /// `run.json` names the system.
+    #[test]
+    fn the_irish_transverse_mercator_and_tm65_are_read_in_every_format() {
+        let wgs84 = ni_wgs84();
+        let dir = tempfile::tempdir().unwrap();
+        for (stem, name, label) in [
+            (
+                "ni_districts_itm",
+                "the Irish Transverse Mercator",
+                "the Irish Transverse Mercator (EPSG:2157)",
+            ),
+            (
+                "ni_districts_tm65",
+                "TM65's Irish Grid",
+                "TM65's Irish Grid (EPSG:29902)",
+            ),
+        ] {
+            // A copy of the GeoPackage whose SRS names no authority, as GDAL writes one it
+            // cannot match to an EPSG code: read from the definition.
+            let by_definition = dir.path().join(format!("{stem}_definition_only.gpkg"));
+            std::fs::copy(fixture(&format!("boundaries/{stem}.gpkg")), &by_definition).unwrap();
+            let db = rusqlite::Connection::open(&by_definition).unwrap();
+            let changed = db
+                .execute(
+                    "UPDATE gpkg_spatial_ref_sys SET organization = 'NONE', organization_coordsys_id = 100000 WHERE organization = 'EPSG' AND organization_coordsys_id IN (2157, 29902)",
+                    [],
+                )
+                .unwrap();
+            assert_eq!(changed, 1);
+            drop(db);
+            for (file, how) in [
+                (
+                    fixture(&format!("boundaries/{stem}.geojson")),
+                    "declared in the file's \"crs\" member".to_string(),
+                ),
+                (
+                    fixture(&format!("shapefile_ni/{stem}.shp")),
+                    format!("read from {stem}.prj"),
+                ),
+                (
+                    fixture(&format!("boundaries/{stem}.gpkg")),
+                    format!("layer \"{stem}\" is on EPSG:"),
+                ),
+                (
+                    by_definition.to_str().unwrap().to_string(),
+                    format!("layer \"{stem}\" is on NONE:100000"),
+                ),
+            ] {
+                let (o, areas) = ni_run(
+                    &file,
+                    &format!("{file}: read as {name}, 100% of the areas lies on Northern Ireland's land (by the built-in districts)"),
+                );
+                same_as(&file, &areas, &wgs84);
+                let crs = o.json("run.json")["boundaries"]["coordinate_system"]
+                    .as_str()
+                    .unwrap()
+                    .to_string();
+                assert!(crs.contains(&how) && crs.contains(label), "{file}: {crs}");
+            }
         }
-        assert!(irish.iter().any(|a| a.1) && irish.iter().any(|a| !a.1));
     }
 
     /// Grids that leave the areas wholly at sea are refused, the file named: Northern
-    /// Ireland's districts on the Irish Transverse Mercator with no system stated, and British
-    /// National Grid numbers stated to be the Irish Grid.
+    /// Ireland's districts on the Irish Transverse Mercator with no system stated (asked to
+    /// state it, since read on it they lie on Northern Ireland's land), squares in the North
+    /// Sea with no system stated (on no grid on land), British National Grid numbers stated to
+    /// be the Irish Grid or the Irish Transverse Mercator, and Irish Grid numbers stated to be
+    /// the Irish Transverse Mercator (each judged on Northern Ireland's land, and the grid that
+    /// puts them on land named).
     #[test]
     fn coordinates_wholly_at_sea_on_the_grid_read_are_refused() {
         let itm = fixture("boundaries/ni_districts_itm_no_crs.geojson");
         rejects(
             &["--boundaries", &itm],
-            &[&format!("{itm}: states no coordinate system, and its coordinates fit British National Grid metres, but read so only 0% of the areas lies on the UK's land (by the built-in districts): they are in another system (the Irish Transverse Mercator, EPSG:2157, say)")],
+            &[&format!("{itm}: states no coordinate system, and its coordinates fit British National Grid metres, but read as British National Grid only 0% of the areas lies on the UK's land (by the built-in districts; districts, ICBs and health boards lie 97% or more on it), against 100% on Northern Ireland's were they on the Irish Transverse Mercator (EPSG:2157), which Northern Irish data often comes in. If they are, state the system in the file (a \"crs\" member such as \"EPSG:27700\" or \"EPSG:2157\" in GeoJSON, or a .prj beside a Shapefile): covgap reads the Irish Transverse Mercator")],
         );
         let dir = tempfile::tempdir().unwrap();
+        let sea = dir.path().join("north_sea_no_crs.geojson");
+        std::fs::write(
+            &sea,
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"X00000001","name":"North Sea"},"geometry":{"type":"Polygon","coordinates":[[[600000,600000],[620000,600000],[620000,620000],[600000,620000],[600000,600000]]]}}]}"#,
+        )
+        .unwrap();
+        let p = sea.to_str().unwrap();
+        rejects(
+            &["--boundaries", p],
+            &[&format!("{p}: states no coordinate system, and its coordinates fit British National Grid metres, but read so only 0% of the areas lies on the UK's land (by the built-in districts), and 0% at most on Northern Ireland's read as the Irish Grid or the Irish Transverse Mercator: they are in another system; reproject them to British National Grid (EPSG:27700) or WGS84 (EPSG:4326)")],
+        );
         let bng = std::fs::read_to_string(fixture("boundaries/oxfordshire_bng_legacy_crs.geojson"))
             .unwrap();
-        let declared = dir.path().join("bng_numbers_said_irish.geojson");
+        for (code, label) in [
+            ("29903", "the Irish Grid (EPSG:29903)"),
+            ("2157", "the Irish Transverse Mercator (EPSG:2157)"),
+        ] {
+            let declared = dir.path().join(format!("bng_numbers_said_{code}.geojson"));
+            std::fs::write(
+                &declared,
+                bng.replace(
+                    "urn:ogc:def:crs:EPSG::27700",
+                    &format!("urn:ogc:def:crs:EPSG::{code}"),
+                ),
+            )
+            .unwrap();
+            let p = declared.to_str().unwrap();
+            let name = label.split(" (").next().unwrap();
+            rejects(
+                &["--boundaries", p],
+                &[&format!("{p}: says its coordinates are on {name} (declared in the file's \"crs\" member: {label}), but read so only 0% of the areas lies on Northern Ireland's land (by the built-in districts), against 100% on the UK's read as British National Grid (EPSG:27700): the declaration is wrong for these numbers")],
+            );
+        }
+        let irish =
+            std::fs::read_to_string(fixture("boundaries/ni_districts_irish_grid.geojson")).unwrap();
+        let declared = dir.path().join("irish_grid_numbers_said_itm.geojson");
         std::fs::write(
             &declared,
-            bng.replace("urn:ogc:def:crs:EPSG::27700", "urn:ogc:def:crs:EPSG::29903"),
+            irish.replace("urn:ogc:def:crs:EPSG::29903", "urn:ogc:def:crs:EPSG::2157"),
         )
         .unwrap();
         let p = declared.to_str().unwrap();
         rejects(
             &["--boundaries", p],
-            &[&format!("{p}: says its coordinates are on the Irish Grid (declared in the file's \"crs\" member: the Irish Grid (EPSG:29903)), but read so only 0% of the areas lies on Northern Ireland's land (by the built-in districts), against 100% on the UK's read as British National Grid (EPSG:27700): the declaration is wrong for these numbers")],
+            &[&format!("{p}: says its coordinates are on the Irish Transverse Mercator (declared in the file's \"crs\" member: the Irish Transverse Mercator (EPSG:2157)), but read so only 0% of the areas lies on Northern Ireland's land (by the built-in districts), against 100% on Northern Ireland's read as the Irish Grid (EPSG:29903): the declaration is wrong for these numbers")],
         );
     }
 

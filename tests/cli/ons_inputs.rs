@@ -163,17 +163,21 @@ fn shapefile_in_an_unknown_coordinate_system_is_refused() {
         )
         .unwrap();
     }
-    // TM65's Irish Grid (EPSG:29902), which covgap does not read.
+    // IRENET95's UTM zone 29N (EPSG:2158), as GDAL writes its .prj, which covgap does not
+    // read.
     std::fs::write(
         dir.path().join("irish.prj"),
-        r#"PROJCS["TM65_Irish_Grid",GEOGCS["GCS_TM65",DATUM["D_TM65",SPHEROID["Airy_Modified",6377340.189,299.3249646]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],UNIT["Meter",1.0]]"#,
+        r#"PROJCS["IRENET95_UTM_zone_29N",GEOGCS["GCS_IRENET95",DATUM["D_IRENET95",SPHEROID["GRS_1980",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],PARAMETER["False_Easting",500000.0],PARAMETER["False_Northing",0.0],PARAMETER["Central_Meridian",-9.0],PARAMETER["Scale_Factor",0.9996],PARAMETER["Latitude_Of_Origin",0.0],UNIT["Meter",1.0]]"#,
     )
     .unwrap();
     let out = tempfile::tempdir().unwrap();
     run_boundaries(&dir.path().join("irish.shp"), &[], out.path())
         .failure()
         .stderr(predicates::str::contains("irish.prj"))
-        .stderr(predicates::str::contains("TM65_Irish_Grid"));
+        .stderr(predicates::str::contains("IRENET95_UTM_zone_29N"))
+        .stderr(predicates::str::contains(
+            "or the Irish Transverse Mercator (EPSG:2157): reproject it",
+        ));
     assert!(!out.path().join("areas.geojson").exists());
 
     // TM75's (EPSG:29903), which covgap reads, over British National Grid numbers: on the
