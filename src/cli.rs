@@ -835,6 +835,7 @@ fn plan(args: PlanArgs) -> i32 {
         &inputs,
         &small_inputs,
         &analysis.study,
+        analysis.small_areas.as_ref(),
         Some(&plan_options),
     ) {
         Ok(bytes) => files.push(covgap::write::OutputFile {

@@ -232,7 +232,14 @@ impl Analysis {
         files.extend(map?);
         files.push(OutputFile {
             name: "run.json".into(),
-            bytes: write::run::json(&mut record, inputs, small, s, None)?,
+            bytes: write::run::json(
+                &mut record,
+                inputs,
+                small,
+                s,
+                self.small_areas.as_ref(),
+                None,
+            )?,
         });
         Ok(files)
     }

@@ -276,6 +276,8 @@ pub struct SmallAreas {
     pub sources: Vec<String>,
     /// The polygon files, as [`ReadSmallAreas::files`].
     pub files: Vec<String>,
+    /// How each polygon file's coordinate system was decided, as [`ReadSmallAreas::crs`].
+    pub crs: Vec<String>,
     /// The small areas more than [`COAST_TOLERANCE_M`] outside every district.
     pub left_out: LeftOut,
     /// Plain-words notes for the briefing (small areas left out, coastal placements,
@@ -316,6 +318,9 @@ pub struct ReadSmallAreas {
     pub sources: Vec<String>,
     /// The polygon files, as named in messages.
     pub files: Vec<String>,
+    /// How each polygon file's coordinate system was decided (stated in the file, and how, or
+    /// told from its coordinates), in the order of `files`, for `run.json`.
+    pub crs: Vec<String>,
 }
 
 /// A small area as read: code, name, WGS84 geometry, representative point, feature number.
@@ -330,6 +335,7 @@ pub fn read(
     let mut raw = Vec::new();
     let mut sources = Vec::new();
     let mut files = Vec::new();
+    let mut crs_read = Vec::new();
     let mut seen: HashMap<String, String> = HashMap::new();
     for path in &inputs.boundaries {
         let input = Input::File(path.clone());
@@ -355,6 +361,7 @@ pub fn read(
             b.areas.len(),
             b.crs.label()
         ));
+        crs_read.push(b.crs_reason.clone());
         let to_bng = Wgs84ToBng::new();
         let placed: Vec<Result<Option<PointedArea>>> = b
             .areas
@@ -477,6 +484,7 @@ pub fn read(
         figure_columns,
         sources,
         files,
+        crs: crs_read,
     })
 }
 
@@ -654,6 +662,7 @@ pub fn place(study: &mut Study, coverage: &Coverage, read: ReadSmallAreas) -> Sm
         figure_columns: read.figure_columns,
         sources: read.sources,
         files: read.files,
+        crs: read.crs,
         left_out,
         notes,
     }

@@ -14,7 +14,7 @@ use crate::error::{Diagnostics, Error, Place, Problem, Result};
 use crate::load::Inputs;
 use crate::model::Study;
 use crate::read::Input;
-use crate::small_areas::SmallAreaInputs;
+use crate::small_areas::{SmallAreaInputs, SmallAreas};
 
 /// Size in bytes and SHA-256 (lower-case hex) of some bytes.
 ///
@@ -344,11 +344,13 @@ fn options(inputs: &Inputs, small: &SmallAreaInputs, study: &Study) -> Value {
 
 /// `run.json`, with `plan`'s own inputs and options when it is `covgap plan`'s. Fails when a
 /// user's input can no longer be read (moved or deleted since the analysis read it).
+/// `small_areas`, the small areas read, gives each small-area file's coordinate system.
 pub fn json(
     record: &mut InputRecord,
     inputs: &Inputs,
     small: &SmallAreaInputs,
     study: &Study,
+    small_areas: Option<&SmallAreas>,
     plan_options: Option<&Value>,
 ) -> Result<Vec<u8>> {
     let described = record.describe()?;
@@ -375,6 +377,15 @@ pub fn json(
             "counted": study.evidence_rule,
         },
     });
+    // As for the boundaries: how each small-area file's coordinate system was decided.
+    if let Some(sm) = small_areas {
+        doc["small_areas"] = sm
+            .files
+            .iter()
+            .zip(&sm.crs)
+            .map(|(source, crs)| json!({ "source": source, "coordinate_system": crs }))
+            .collect();
+    }
     doc["problems"] = record
         .problems
         .iter()
@@ -488,9 +499,12 @@ mod tests {
         let small = SmallAreaInputs::default();
         let mut record = InputRecord::note(inputs_read(&inputs, &small));
         let a = crate::analyse_inputs(&inputs, &mut diag).unwrap();
-        let v: Value =
-            serde_json::from_slice(&json(&mut record, &inputs, &small, &a.study, None).unwrap())
-                .unwrap();
+        let v: Value = serde_json::from_slice(
+            &json(&mut record, &inputs, &small, &a.study, None, None).unwrap(),
+        )
+        .unwrap();
+        // No small areas, so no coordinate systems of theirs.
+        assert!(v.get("small_areas").is_none(), "{v}");
         let roles: Vec<&str> = v["inputs"]
             .as_array()
             .unwrap()

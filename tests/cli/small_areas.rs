@@ -226,6 +226,27 @@ fn without_the_geojson_flag_no_small_areas_file() {
             .len(),
         2
     );
+    // And, as for the boundaries, how each polygon file's coordinate system was decided.
+    let systems: Vec<(String, &str)> = v["small_areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let source = std::path::PathBuf::from(f["source"].as_str().unwrap());
+            (
+                source.file_name().unwrap().to_string_lossy().to_string(),
+                f["coordinate_system"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    let stated = "declared in the file's \"crs\" member: British National Grid (EPSG:27700)";
+    assert_eq!(
+        systems,
+        [
+            ("small_areas_a.geojson".to_string(), stated),
+            ("small_areas_b.geojson".to_string(), stated)
+        ]
+    );
 }
 
 #[test]
@@ -344,6 +365,7 @@ pub fn tiny_squares(pts: &[(f64, f64, Option<u64>)]) -> covgap::small_areas::Rea
         figure_columns: vec![],
         sources: vec![],
         files: vec!["tiny squares".into()],
+        crs: vec!["WGS84 (EPSG:4326)".into()],
     }
 }
 
