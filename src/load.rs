@@ -4,11 +4,11 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use geo::{Coord, MapCoords};
+use geo::Coord;
 use rayon::prelude::*;
 
 use crate::builtin;
-use crate::crs::{self, Crs, Located};
+use crate::crs::{Crs, Located};
 use crate::error::{Diagnostics, Error, Place, Result, Severity};
 use crate::index::AreaIndex;
 use crate::land::{Across, Land};
@@ -533,42 +533,27 @@ fn load_areas(
     let mut areas = Vec::with_capacity(b.areas.len());
     // Each area's feature number, for messages about the areas together.
     let mut area_features = Vec::with_capacity(b.areas.len());
-    let to_bng = crs::Wgs84ToBng::new();
     // Projecting each area, finding its interior point and looking for boundary lines that
     // cross are independent per area: do them on every core, then check and record problems
     // in file order as before.
     let crs = b.crs;
-    let projected: Vec<_> =
-        b.areas
-            .into_par_iter()
-            .map(|raw| {
-                // In the file's own coordinates, as QGIS's Check Validity looks: projecting can
-                // make or unmake a crossing between nearly aligned positions (tests/gdal.rs).
-                let crossed = crate::validity::crossings(&raw.geometry);
-                let pair = match crs {
-                    Crs::Wgs84 => {
-                        // The bulk transformer: the same result as `crs::wgs84_to_bng` to well
-                        // under a millimetre, at a fraction of the cost.
-                        let bng = raw.geometry.map_coords(|c| to_bng.apply(c));
-                        Ok((raw.geometry, bng))
-                    }
-                    Crs::BritishNationalGrid => {
-                        crs::transform_multipolygon(&raw.geometry, crs::bng_to_wgs84)
-                            .map(|wgs| (wgs, raw.geometry))
-                    }
-                    grid => crs::transform_multipolygon(&raw.geometry, |c| grid.to_wgs84(c))
-                        .and_then(|wgs| {
-                            crs::transform_multipolygon(&raw.geometry, |c| grid.to_bng(c))
-                                .map(|bng| (wgs, bng))
-                        }),
-                };
-                let interior = pair
-                    .as_ref()
-                    .ok()
-                    .and_then(|(_, bng)| crate::model::representative_point(bng));
-                (raw.feature, raw.code, raw.name, pair, interior, crossed)
-            })
-            .collect();
+    let projected: Vec<_> = b
+        .areas
+        .into_par_iter()
+        .map(|raw| {
+            // In the file's own coordinates, as QGIS's Check Validity looks: projecting can
+            // make or unmake a crossing between nearly aligned positions (tests/gdal.rs).
+            let crossed = crate::validity::crossings(&raw.geometry);
+            // WGS84 areas go to the grid by the bulk transformer: the same result as
+            // `crs::wgs84_to_bng` to well under a millimetre, at a fraction of the cost.
+            let pair = crs.to_wgs84_and_bng(raw.geometry);
+            let interior = pair
+                .as_ref()
+                .ok()
+                .and_then(|(_, bng)| crate::model::representative_point(bng));
+            (raw.feature, raw.code, raw.name, pair, interior, crossed)
+        })
+        .collect();
     for (feature, code, name, pair, interior, crossed) in projected {
         let (wgs84, bng) = pair?;
         if let Some(c) = crossed {

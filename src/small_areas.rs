@@ -386,12 +386,12 @@ pub fn read(
                         let wgs = crs::transform_multipolygon(&a.geometry, crs::bng_to_wgs84)?;
                         (wgs, Located::from_bng(p.x(), p.y())?)
                     }
+                    // Northern Ireland's grids: each position projected once.
                     grid => {
-                        let bng = crs::transform_multipolygon(&a.geometry, |c| grid.to_bng(c))?;
+                        let (wgs, bng) = grid.to_wgs84_and_bng(a.geometry)?;
                         let Some(p) = representative_point(&bng) else {
                             return Ok(None);
                         };
-                        let wgs = crs::transform_multipolygon(&a.geometry, |c| grid.to_wgs84(c))?;
                         (wgs, Located::from_bng(p.x(), p.y())?)
                     }
                 };

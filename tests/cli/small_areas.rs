@@ -324,6 +324,88 @@ fn fields_and_columns_named_by_flags() {
     assert_eq!(bands_of(&roll, ""), ["10", "20", "30", "40", "0"]);
 }
 
+/// Northern Ireland's 11 districts given as small areas on each of its grids (the Irish
+/// Grid, TM65's, the Irish Transverse Mercator), against the built-in districts: each is read
+/// as the system its file states, placed in its own district, and banded and measured as on
+/// the others (to 0.1 km: the files' positions are rounded to 1 m or 0.1 m); run.json says
+/// which system each file was read on.
+#[test]
+fn small_areas_on_northern_irelands_grids_are_placed_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let figures = dir.path().join("f.csv");
+    std::fs::write(
+        &figures,
+        "code,births\n".to_string()
+            + &(1..=11)
+                .map(|i| format!("N090000{i:02},{}\n", 100 * i))
+                .collect::<String>(),
+    )
+    .unwrap();
+    let placed = |file: &str, label: &str| {
+        let o = crate::run_ok(&[
+            "--small-areas",
+            &crate::fixture(&format!("boundaries/{file}")),
+            "--small-area-figures",
+            figures.to_str().unwrap(),
+            "--small-area-code-field",
+            "LAD24CD",
+            "--small-area-code-column",
+            "code",
+            "--small-areas-geojson",
+        ]);
+        let system = &o.json("run.json")["small_areas"][0]["coordinate_system"];
+        assert_eq!(
+            system.as_str().unwrap(),
+            format!("declared in the file's \"crs\" member: {label}"),
+            "{file}"
+        );
+        let sa = o.json("small_areas.geojson");
+        let rows: Vec<(String, String, String, f64)> = sa["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                let p = &f["properties"];
+                (
+                    p["code"].as_str().unwrap().to_string(),
+                    p["district_code"].as_str().unwrap().to_string(),
+                    p["band"].as_str().unwrap().to_string(),
+                    p["nearest_team_km"].as_f64().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(rows.len(), 11, "{file}");
+        for r in &rows {
+            assert_eq!(r.0, r.1, "{file}: each district is in itself");
+        }
+        rows
+    };
+    let irish = placed(
+        "ni_districts_irish_grid.geojson",
+        "the Irish Grid (EPSG:29903)",
+    );
+    for (file, label) in [
+        (
+            "ni_districts_tm65.geojson",
+            "TM65's Irish Grid (EPSG:29902)",
+        ),
+        (
+            "ni_districts_itm.geojson",
+            "the Irish Transverse Mercator (EPSG:2157)",
+        ),
+    ] {
+        let other = placed(file, label);
+        for (a, b) in irish.iter().zip(&other) {
+            assert_eq!((&a.0, &a.1, &a.2), (&b.0, &b.1, &b.2), "{file}");
+            assert!((a.3 - b.3).abs() <= 0.1, "{file}: {a:?} against {b:?}");
+        }
+    }
+    assert!(
+        irish.iter().any(|r| r.2 == "babies_covered")
+            && irish.iter().any(|r| r.2 != "babies_covered")
+    );
+}
+
 /// The hand-drawn districts, births and team of tests/fixtures/small_areas, loaded.
 pub fn squares_study() -> covgap::model::Study {
     let inputs = covgap::load::Inputs {
