@@ -38,8 +38,7 @@ pub enum Crs {
     IrishTransverseMercator,
 }
 
-/// Eastings and northings covgap reads as grid metres: British National Grid's false origin
-/// puts all of the UK (Northern Ireland included) in 0..700 km east and 0..1,250 km north.
+/// Eastings and northings covgap reads as grid metres ([`Crs::GRID_RANGE`]).
 const GRID_X: (f64, f64) = (-10_000.0, 800_000.0);
 const GRID_Y: (f64, f64) = (-10_000.0, 1_300_000.0);
 
@@ -160,6 +159,13 @@ impl Crs {
             )),
         }
     }
+
+    /// The range grid metres are read in, on any of the grids covgap reads, x then y:
+    /// British National Grid's false origin puts all of the UK (Northern Ireland included) in
+    /// 0..700 km east and 0..1,250 km north, and Northern Ireland lies within it on the Irish
+    /// Grid (about 180..370 km east, 300..460 km north) and the Irish Transverse Mercator
+    /// (about 580..770 km east, 800..970 km north) too.
+    pub const GRID_RANGE: ((f64, f64), (f64, f64)) = (GRID_X, GRID_Y);
 
     /// Guesses the system from the extent of the coordinates, for files with no `crs` member.
     /// Returns `None` when the extent fits neither.

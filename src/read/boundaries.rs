@@ -477,16 +477,22 @@ fn assemble(
                     Crs::Wgs84 => {
                         min.x >= -180.0 && max.x <= 180.0 && min.y >= -90.0 && max.y <= 90.0
                     }
-                    // Every grid's metres fall in the same range.
+                    // Every grid's metres are checked against the one range that holds the
+                    // UK on British National Grid and Northern Ireland on its own grids.
                     _ => Crs::guess_from_extent(min, max) == Some(Crs::BritishNationalGrid),
                 };
                 if !fits {
+                    let ((x0, x1), (y0, y1)) = Crs::GRID_RANGE;
                     let cannot_be = match c {
                         Crs::Wgs84 => "longitude/latitude in degrees".to_string(),
-                        Crs::BritishNationalGrid => {
-                            "British National Grid metres in the UK".to_string()
-                        }
-                        irish => format!("{} metres in Northern Ireland", irish.name()),
+                        Crs::BritishNationalGrid => "British National Grid metres in the UK".to_string(),
+                        // The range checked is British National Grid's, which holds Northern
+                        // Ireland on its own grids too; where on land their numbers lie is the
+                        // land check's to judge (`load::which_grid`). Said as it is.
+                        irish => format!(
+                            "metres on {}: covgap reads grid metres within x {x0:.0}..{x1:.0}, y {y0:.0}..{y1:.0}, which holds the UK on British National Grid and Northern Ireland on its own grids",
+                            irish.name()
+                        ),
                     };
                     return Err(format_err(format!(
                         "declares {} ({reason}), but its coordinates span x {:.1}..{:.1}, y {:.1}..{:.1}, \

@@ -341,6 +341,46 @@ mod boundaries {
         );
     }
 
+    /// A grid stated over numbers that are not grid metres at all (degrees) is refused, and
+    /// the message says the range it checks, for every grid: for Northern Ireland's grids it
+    /// is the same range as British National Grid's, not Northern Ireland's (which the land
+    /// check judges).
+    #[test]
+    fn a_stated_grid_over_degrees_is_refused_naming_the_range_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let wgs = std::fs::read_to_string(oxon()).unwrap();
+        for (code, name, label) in [
+            ("29903", "the Irish Grid", "the Irish Grid (EPSG:29903)"),
+            (
+                "29902",
+                "TM65's Irish Grid",
+                "TM65's Irish Grid (EPSG:29902)",
+            ),
+            (
+                "2157",
+                "the Irish Transverse Mercator",
+                "the Irish Transverse Mercator (EPSG:2157)",
+            ),
+        ] {
+            let p = dir.path().join(format!("degrees_said_{code}.geojson"));
+            std::fs::write(
+                &p,
+                wgs.replacen(
+                    "\"features\"",
+                    &format!("\"crs\":{{\"type\":\"name\",\"properties\":{{\"name\":\"urn:ogc:def:crs:EPSG::{code}\"}}}},\"features\""),
+                    1,
+                ),
+            )
+            .unwrap();
+            let p = p.to_str().unwrap();
+            let c = rejects(
+                &["--boundaries", p],
+                &[&format!("{p}: declares {label} (declared in the file's \"crs\" member: {label}), but its coordinates span x -1.7..-0.9, y 51.5..52.2, which cannot be metres on {name}: covgap reads grid metres within x -10000..800000, y -10000..1300000, which holds the UK on British National Grid and Northern Ireland on its own grids; fix or remove the declaration")],
+            );
+            assert!(!c.stderr.contains("in Northern Ireland"), "{}", c.stderr);
+        }
+    }
+
     /// Small areas get the same check: Northern Ireland's districts on the Irish Grid with no
     /// system stated, given as small areas, are refused rather than placed in England and
     /// Wales.
