@@ -232,6 +232,34 @@ mod boundaries {
         let clean = crate::check(&["--boundaries", &oxon_wgs84(), "--teams", &oxon_teams()]);
         assert!(clean.warning_lines().is_empty(), "{}", clean.stderr);
     }
+
+    /// Boundaries on one of Northern Ireland's grids give the place of a crossing in degrees
+    /// and in the eastings and northings of the file's own grid, named, so that it can be found
+    /// in the file as QGIS shows it: Armagh City, Banbridge and Craigavon's outer ring made to
+    /// cross itself, where Shapely's `explain_validity` (GEOS) puts it, 288342.4 361078.5 on
+    /// the Irish Grid and 688274.5 861077.6 on the Irish Transverse Mercator (54.49046 N,
+    /// 6.63750 W and 6.63751 W, by pyproj).
+    #[test]
+    fn a_crossing_on_northern_irelands_grids_is_placed_on_the_files_own_grid() {
+        for (file, place) in [
+            (
+                "ni_ring_crosses_itself_irish_grid.geojson",
+                "54.49046°N, 6.63750°W (easting 288342, northing 361079 on the Irish Grid)",
+            ),
+            (
+                "ni_ring_crosses_itself_itm.geojson",
+                "54.49046°N, 6.63751°W (easting 688275, northing 861078 on the Irish Transverse Mercator)",
+            ),
+        ] {
+            let p = fixture(&format!("boundaries/{file}"));
+            let warning = format!(
+                "warning: {p}, feature 2: N09000002 (Armagh City, Banbridge and Craigavon): the outer ring crosses itself near {place}, so a point close to it may be placed in the wrong area or in none; QGIS's Check Validity lists it and Fix Geometries mends it"
+            );
+            let c = crate::check(&["--boundaries", &p]);
+            assert_eq!(c.code, 0, "{}", c.stderr);
+            assert_eq!(c.warning_lines(), [warning.as_str()], "{}", c.stderr);
+        }
+    }
 }
 
 mod births {
