@@ -837,6 +837,7 @@ fn plan(args: PlanArgs) -> i32 {
         &analysis.study,
         analysis.small_areas.as_ref(),
         Some(&plan_options),
+        &files,
     ) {
         Ok(bytes) => files.push(covgap::write::OutputFile {
             name: "run.json".into(),

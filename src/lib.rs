@@ -230,16 +230,18 @@ impl Analysis {
         );
         let mut files = rest?;
         files.extend(map?);
+        let run_json = write::run::json(
+            &mut record,
+            inputs,
+            small,
+            s,
+            self.small_areas.as_ref(),
+            None,
+            &files,
+        )?;
         files.push(OutputFile {
             name: "run.json".into(),
-            bytes: write::run::json(
-                &mut record,
-                inputs,
-                small,
-                s,
-                self.small_areas.as_ref(),
-                None,
-            )?,
+            bytes: run_json,
         });
         Ok(files)
     }

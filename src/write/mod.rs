@@ -33,7 +33,8 @@ pub struct OutputFile {
 /// Every file `run` and `plan` may write into their output folder. Those of an earlier run
 /// or plan that this one does not write (a plan's `plan.md` in the folder of a run, or the
 /// map of a run in the folder of a plan) are removed with the rest of the earlier outputs,
-/// so the folder never holds two runs' files.
+/// so the folder never holds two runs' files, while still as the earlier run wrote them
+/// (its `run.json` records them).
 pub const RUN_OUTPUTS: &[&str] = &[
     "areas.geojson",
     "areas.qml",
@@ -63,8 +64,8 @@ pub const DIFF_OUTPUTS: &[&str] = &["diff.md", "diff.csv"];
 /// earlier run are moved aside first and put back if any file cannot be put in place (an
 /// output open in another program, a folder where a file should go), so the folder holds
 /// either every new file or every old one, never a mix of two runs: `family` names every
-/// file this kind of run may write, and those in `dir` that this one does not write are
-/// removed. No file is written over one of `inputs`.
+/// file this kind of run may write, and those in `dir` that an earlier run wrote and this one
+/// does not are removed ([`stale_outputs`]). No file is written over one of `inputs`.
 pub fn commit(
     dir: &Path,
     files: &[OutputFile],
@@ -82,34 +83,55 @@ pub fn commit(
 
 /// The files of `family` in `dir` that a run writing `written` leaves from an earlier one.
 ///
-/// Only in a folder an earlier run wrote (it holds covgap's `run.json`, or `diff.md` for
-/// `diff`), and only files no newer than that record (put in place with it, not made since):
-/// a file of the user's that merely bears an output's name is never removed.
+/// Only files the earlier run itself wrote, as it wrote them: `run.json`'s `outputs` records
+/// the size and SHA-256 of each, and a file goes only while it still matches. A file of the
+/// user's that merely bears an output's name (whatever its timestamp), one changed since the
+/// run, and every file of a folder with no covgap `run.json`, or with one from an older covgap
+/// that recorded no `outputs`, are left alone. `diff` writes every file of its family each
+/// time, so none of its is ever stale.
 pub fn stale_outputs(dir: &Path, family: &[&str], written: &[&str]) -> Vec<PathBuf> {
-    let record = dir.join(if family == DIFF_OUTPUTS {
-        "diff.md"
-    } else {
-        "run.json"
-    });
-    let is_covgap = family == DIFF_OUTPUTS
-        || std::fs::read_to_string(&record).is_ok_and(|t| t.contains("\"covgap_version\""));
-    let Some(written_at) = std::fs::metadata(&record)
-        .and_then(|m| m.modified())
-        .ok()
-        .filter(|_| is_covgap)
-    else {
-        return Vec::new();
-    };
-    let slack = std::time::Duration::from_secs(10);
+    let recorded = recorded_outputs(dir, family);
     family
         .iter()
         .filter(|n| !written.contains(n))
-        .map(|n| dir.join(n))
-        .filter(|p| {
-            std::fs::symlink_metadata(p)
-                .is_ok_and(|m| m.is_file() && m.modified().is_ok_and(|t| t <= written_at + slack))
+        .filter_map(|n| {
+            let (size, sha) = recorded.get(*n)?;
+            let path = dir.join(n);
+            let as_written = std::fs::symlink_metadata(&path)
+                .is_ok_and(|m| m.is_file() && m.len() == *size)
+                && run::fingerprint_file(&path).is_ok_and(|(_, s)| s == *sha);
+            as_written.then_some(path)
         })
         .collect()
+}
+
+/// The outputs the `run.json` in `dir` records (name, size and SHA-256), when `family` is
+/// `run`'s and `plan`'s and the file is covgap's; none otherwise.
+fn recorded_outputs(
+    dir: &Path,
+    family: &[&str],
+) -> std::collections::HashMap<String, (u64, String)> {
+    let mut recorded = std::collections::HashMap::new();
+    if !family.contains(&"run.json") {
+        return recorded;
+    }
+    let Some(doc) = std::fs::read(dir.join("run.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .filter(|d| d["covgap_version"].is_string())
+    else {
+        return recorded;
+    };
+    for o in doc["outputs"].as_array().into_iter().flatten() {
+        if let (Some(name), Some(size), Some(sha)) = (
+            o["file"].as_str(),
+            o["bytes"].as_u64(),
+            o["sha256"].as_str(),
+        ) {
+            recorded.insert(name.to_string(), (size, sha.to_string()));
+        }
+    }
+    recorded
 }
 
 /// Makes `dir` (and its parents) if needed, so outputs can go there; fails, with `hint`, if
@@ -471,31 +493,51 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&a).unwrap(), "new a");
     }
 
-    /// Only files an earlier run put in place go: not in a folder without covgap's run.json,
-    /// and not a file made after that run.
+    /// A covgap `run.json` recording `outputs`, each with its size and SHA-256.
+    fn record(outputs: &[(&str, &[u8])]) -> String {
+        let outputs: Vec<serde_json::Value> = outputs
+            .iter()
+            .map(|(name, bytes)| {
+                let (size, sha) = run::fingerprint_bytes(bytes);
+                serde_json::json!({ "file": name, "bytes": size, "sha256": sha })
+            })
+            .collect();
+        serde_json::json!({ "covgap_version": "0.1.0", "outputs": outputs }).to_string()
+    }
+
+    /// Only files an earlier run wrote go, as it wrote them: not in a folder without covgap's
+    /// run.json, nor beside one that records no outputs (an older covgap's), nor a file the
+    /// record does not list or that has changed since, whatever its timestamp.
     #[test]
     fn stale_outputs_are_only_an_earlier_runs() {
         let dir = tempfile::tempdir().unwrap();
-        let (plan, record) = (dir.path().join("plan.md"), dir.path().join("run.json"));
-        std::fs::write(&plan, "my own notes").unwrap();
-        assert!(stale_outputs(dir.path(), RUN_OUTPUTS, &["run.json"]).is_empty());
-        std::fs::write(&record, "{\"tool\": \"something else\"}").unwrap();
-        assert!(stale_outputs(dir.path(), RUN_OUTPUTS, &["run.json"]).is_empty());
-        std::fs::write(&record, "{\"covgap_version\": \"0.1.0\"}").unwrap();
-        assert_eq!(
-            stale_outputs(dir.path(), RUN_OUTPUTS, &["run.json"]),
-            std::slice::from_ref(&plan)
-        );
-        // Written a minute after the run: the user's, not the run's.
-        let later = std::fs::metadata(&record).unwrap().modified().unwrap()
-            + std::time::Duration::from_secs(60);
+        let (plan, record_path) = (dir.path().join("plan.md"), dir.path().join("run.json"));
+        let stale = || stale_outputs(dir.path(), RUN_OUTPUTS, &["run.json"]);
+        std::fs::write(&plan, "the plan").unwrap();
+        assert!(stale().is_empty());
+        std::fs::write(&record_path, "{\"tool\": \"something else\"}").unwrap();
+        assert!(stale().is_empty());
+        // An older covgap's run.json: which files it wrote is not known, so none goes.
+        std::fs::write(&record_path, "{\"covgap_version\": \"0.1.0\"}").unwrap();
+        assert!(stale().is_empty());
+        std::fs::write(&record_path, record(&[("plan.md", b"the plan")])).unwrap();
+        assert_eq!(stale(), std::slice::from_ref(&plan));
+        // The user's notes under the plan's name, even of the same size and dated long
+        // before the run (as `cp -p` or unzip leave them).
+        std::fs::write(&plan, "my notes").unwrap();
         std::fs::File::options()
             .write(true)
             .open(&plan)
             .unwrap()
-            .set_modified(later)
+            .set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000))
             .unwrap();
-        assert!(stale_outputs(dir.path(), RUN_OUTPUTS, &["run.json"]).is_empty());
+        assert!(stale().is_empty());
+        // A file the run did not write, beside a run that wrote other files.
+        std::fs::write(&record_path, record(&[("gaps.csv", b"my notes")])).unwrap();
+        assert!(stale().is_empty());
+        // Diff's files are all written each time: none is stale.
+        std::fs::write(dir.path().join("diff.csv"), "a diff").unwrap();
+        assert!(stale_outputs(dir.path(), DIFF_OUTPUTS, &["diff.md"]).is_empty());
     }
 
     /// An output that is an input, by its own name or through a link, is refused before

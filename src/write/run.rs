@@ -1,11 +1,13 @@
 //! `run.json`: what a run read and how it was asked, so a briefing's numbers can be traced
 //! and reproduced: covgap's version, each input with its size and SHA-256 (small-area files,
 //! and `covgap plan`'s candidate, what-if and deprivation tables, included), the options, and
-//! the periods of the figures.
+//! the periods of the figures; and each file the run wrote with its size and SHA-256, by which
+//! a later run into the folder tells the run's own files from the user's.
 
 use std::io::Read;
 use std::path::Path;
 
+use rayon::prelude::*;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
@@ -56,6 +58,12 @@ fn fingerprint_and_stamp(path: &Path) -> Result<((u64, String), Stamp)> {
         });
     }
     Ok(((size, hex(&hasher.finalize())), before))
+}
+
+/// Size in bytes and SHA-256 of the file at `path`, as [`fingerprint_bytes`] gives them for
+/// its content; fails when it cannot be read, or changes while it is read.
+pub(crate) fn fingerprint_file(path: &Path) -> Result<(u64, String)> {
+    fingerprint_and_stamp(path).map(|(hash, _)| hash)
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -342,9 +350,12 @@ fn options(inputs: &Inputs, small: &SmallAreaInputs, study: &Study) -> Value {
     })
 }
 
-/// `run.json`, with `plan`'s own inputs and options when it is `covgap plan`'s. Fails when a
-/// user's input can no longer be read (moved or deleted since the analysis read it).
-/// `small_areas`, the small areas read, gives each small-area file's coordinate system.
+/// `run.json`, with `plan`'s own inputs and options when it is `covgap plan`'s, and `outputs`:
+/// the name, size and SHA-256 of each of the other files the run writes into its folder
+/// (`written`), so that a later run removes a file of this one's only while it is still as
+/// this run wrote it (see [`super::stale_outputs`]). Fails when a user's input can no longer
+/// be read (moved or deleted since the analysis read it). `small_areas`, the small areas
+/// read, gives each small-area file's coordinate system.
 pub fn json(
     record: &mut InputRecord,
     inputs: &Inputs,
@@ -352,6 +363,7 @@ pub fn json(
     study: &Study,
     small_areas: Option<&SmallAreas>,
     plan_options: Option<&Value>,
+    written: &[super::OutputFile],
 ) -> Result<Vec<u8>> {
     let described = record.describe()?;
     let mut doc = json!({
@@ -407,6 +419,14 @@ pub fn json(
     if let Some(p) = plan_options {
         doc["plan"] = p.clone();
     }
+    doc["outputs"] = written
+        .par_iter()
+        .map(|f| {
+            let (size, sha) = fingerprint_bytes(&f.bytes);
+            json!({ "file": f.name, "bytes": size, "sha256": sha })
+        })
+        .collect::<Vec<_>>()
+        .into();
     let mut s = serde_json::to_string_pretty(&doc).expect("json");
     s.push('\n');
     Ok(s.into_bytes())
@@ -499,8 +519,12 @@ mod tests {
         let small = SmallAreaInputs::default();
         let mut record = InputRecord::note(inputs_read(&inputs, &small));
         let a = crate::analyse_inputs(&inputs, &mut diag).unwrap();
+        let written = [crate::write::OutputFile {
+            name: "gaps.csv".into(),
+            bytes: b"abc".to_vec(),
+        }];
         let v: Value = serde_json::from_slice(
-            &json(&mut record, &inputs, &small, &a.study, None, None).unwrap(),
+            &json(&mut record, &inputs, &small, &a.study, None, None, &written).unwrap(),
         )
         .unwrap();
         // No small areas, so no coordinate systems of theirs.
@@ -524,5 +548,14 @@ mod tests {
         );
         assert_eq!(v["figures"]["period"], builtin::BIRTHS_PERIOD);
         assert_eq!(v["inputs"][0]["sha256"].as_str().unwrap().len(), 64);
+        // The files written beside it, each with its size and SHA-256.
+        assert_eq!(
+            v["outputs"],
+            json!([{
+                "file": "gaps.csv",
+                "bytes": 3,
+                "sha256": "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+            }])
+        );
     }
 }

@@ -742,6 +742,76 @@ fn an_earlier_run_or_plan_leaves_no_file_in_the_folder() {
     assert_eq!(names(&out), plan_files);
 }
 
+/// A user's file bearing an output's name (notes saved as `plan.md` in a run's folder) went
+/// with the next run when it was less than 10 s newer than `run.json`, or older (as `cp -p`,
+/// unzip and `rsync -a` leave it). Only a file the earlier run wrote, still as it wrote it,
+/// goes: `run.json` records each with its size and SHA-256.
+#[test]
+fn a_users_file_with_an_outputs_name_is_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let oxon = fixture("boundaries/oxfordshire_wgs84.geojson");
+    let go = |args: &[&str]| {
+        crate::covgap()
+            .args(args)
+            .args(["-q", "--boundaries", &oxon, "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+    };
+    let plan_md = out.join("plan.md");
+    go(&["run"]);
+    std::fs::write(&plan_md, "my own notes").unwrap();
+    go(&["run"]);
+    assert_eq!(std::fs::read_to_string(&plan_md).unwrap(), "my own notes");
+    std::fs::File::options()
+        .write(true)
+        .open(&plan_md)
+        .unwrap()
+        .set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_704_067_200))
+        .unwrap();
+    go(&["run"]);
+    assert_eq!(std::fs::read_to_string(&plan_md).unwrap(), "my own notes");
+
+    // A plan's run.json records every other file it wrote, as it wrote it.
+    std::fs::remove_file(&plan_md).unwrap();
+    go(&["plan", "--add", "2"]);
+    let recorded: Vec<(String, u64, String)> = crate::run_json(&out)["outputs"]
+        .as_array()
+        .expect("outputs")
+        .iter()
+        .map(|o| {
+            (
+                o["file"].as_str().unwrap().to_string(),
+                o["bytes"].as_u64().unwrap(),
+                o["sha256"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let mut on_disk: Vec<(String, u64, String)> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n != "run.json")
+        .map(|n| {
+            let (size, sha) =
+                covgap::write::run::fingerprint_bytes(&std::fs::read(out.join(&n)).unwrap());
+            (n, size, sha)
+        })
+        .collect();
+    on_disk.sort();
+    let mut sorted = recorded.clone();
+    sorted.sort();
+    assert_eq!(sorted, on_disk);
+    assert!(recorded.iter().any(|(n, _, _)| n == "plan.md"));
+    // The plan's own plan.md goes with it, but not once the user has added to it.
+    let mut edited = std::fs::read_to_string(&plan_md).unwrap();
+    edited.push_str("\nMy notes on the sites.\n");
+    std::fs::write(&plan_md, &edited).unwrap();
+    go(&["run"]);
+    assert_eq!(std::fs::read_to_string(&plan_md).unwrap(), edited);
+    assert!(!out.join("plan.csv").exists());
+}
+
 /// Codes not of ONS's form: before, "N1", "S1" and "W1" put three Oxfordshire districts in
 /// Northern Ireland, Scotland and Wales in the "By nation" table.
 #[test]
