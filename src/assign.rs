@@ -719,15 +719,7 @@ impl Staged {
             source,
         };
         std::fs::create_dir_all(&dir).map_err(werr)?;
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let tmp = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".tmp")
-            .tempfile_in(&dir)
-            .map_err(werr)?;
+        let tmp = crate::write::staging_file(path).map_err(werr)?;
         Ok(Staged {
             tmp,
             path: path.to_path_buf(),

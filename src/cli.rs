@@ -876,8 +876,18 @@ fn plan(args: PlanArgs) -> i32 {
         return fail(&e);
     }
     let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
-    let stale = covgap::write::stale_outputs(&args.out, covgap::write::RUN_OUTPUTS, &names);
-    let written = match covgap::write::commit_to(&placed, &input_paths, &stale) {
+    let mut earlier =
+        covgap::write::Earlier::in_folder(&args.out, covgap::write::RUN_OUTPUTS, &names);
+    // The instance's own temporary file, if a plan writing it was killed.
+    if let Some((path, _)) = &instance {
+        if let Some(name) = path.file_name().and_then(|n| n.to_str()) {
+            earlier.abandoned.extend(covgap::write::abandoned_files(
+                export_dir.unwrap_or(std::path::Path::new(".")),
+                &[name],
+            ));
+        }
+    }
+    let written = match covgap::write::commit_to(&placed, &input_paths, &earlier) {
         Ok(p) => p,
         Err(e) => return fail(&e),
     };

@@ -65,7 +65,9 @@ pub const DIFF_OUTPUTS: &[&str] = &["diff.md", "diff.csv"];
 /// output open in another program, a folder where a file should go), so the folder holds
 /// either every new file or every old one, never a mix of two runs: `family` names every
 /// file this kind of run may write, and those in `dir` that an earlier run wrote and this one
-/// does not are removed ([`stale_outputs`]). No file is written over one of `inputs`.
+/// does not are removed ([`stale_outputs`]), as are the temporary and moved-aside files of
+/// runs that ended before they finished ([`abandoned_files`]). No file is written over one of
+/// `inputs`.
 pub fn commit(
     dir: &Path,
     files: &[OutputFile],
@@ -78,7 +80,29 @@ pub fn commit(
         .map(|f| (dir.join(&f.name), f.bytes.as_slice()))
         .collect();
     let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
-    commit_to(&placed, inputs, &stale_outputs(dir, family, &names))
+    commit_to(&placed, inputs, &Earlier::in_folder(dir, family, &names))
+}
+
+/// What earlier runs left in an output folder, for a new run to clear.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Earlier {
+    /// Outputs of an earlier run that this one does not write ([`stale_outputs`]): moved
+    /// aside with the files being replaced, removed once the new ones are in place, and put
+    /// back if they cannot be.
+    pub stale: Vec<PathBuf>,
+    /// Temporary and moved-aside files of runs no longer running ([`abandoned_files`]):
+    /// removed once the new files are in place.
+    pub abandoned: Vec<PathBuf>,
+}
+
+impl Earlier {
+    /// What earlier runs of `family` left in `dir`, for a run that writes `written` there.
+    pub fn in_folder(dir: &Path, family: &[&str], written: &[&str]) -> Earlier {
+        Earlier {
+            stale: stale_outputs(dir, family, written),
+            abandoned: abandoned_files(dir, family),
+        }
+    }
 }
 
 /// The files of `family` in `dir` that a run writing `written` leaves from an earlier one.
@@ -134,6 +158,144 @@ fn recorded_outputs(
     recorded
 }
 
+/// The temporary file `path` is written to before it is renamed into place, in its folder:
+/// `.NAME.PID.XXXXXX.tmp`, with this process's id, so that a later run can tell a file left
+/// by a run that has ended from one of a run still writing ([`abandoned_files`]).
+pub fn staging_file(path: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    tempfile::Builder::new()
+        .prefix(&format!(".{}.{}.", file_name(path), std::process::id()))
+        .suffix(".tmp")
+        .tempfile_in(folder(path))
+}
+
+/// How long a temporary file named as covgap named them before they carried the process id
+/// (`.NAME.XXXXXX.tmp`) must have been left unchanged before it counts as abandoned. A run
+/// renames its temporary files into place seconds after writing them.
+const UNNUMBERED_TEMPORARY_AGE: std::time::Duration = std::time::Duration::from_secs(60 * 60);
+
+/// covgap's own files for the outputs `names` in `dir` that a run left when it was killed
+/// (or the computer stopped) before it finished: its temporary files,
+/// `.NAME.PID.XXXXXX.tmp`, and the earlier outputs it had moved aside to replace,
+/// `.NAME.PID.old`, once the run PID has certainly ended ([`run_has_ended`]); and temporary
+/// files named before they carried the process id, `.NAME.XXXXXX.tmp`, once unchanged for an
+/// hour. A file of a run still in progress, another user's, a link, or any other name (a
+/// user's `.notes.tmp`) is never among them; nor is any file where `/proc` cannot say which
+/// runs have ended (only Linux has it).
+pub fn abandoned_files(dir: &Path, names: &[&str]) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut found: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            let file = e.file_name();
+            let Some(kind) = file
+                .to_str()
+                .and_then(|f| names.iter().find_map(|n| Leftover::of(f, n)))
+            else {
+                return false;
+            };
+            // `DirEntry::metadata` does not follow a link: a link is never removed.
+            let Ok(meta) = e.metadata() else {
+                return false;
+            };
+            meta.is_file()
+                && ours(&meta)
+                && match kind {
+                    Leftover::Numbered(pid) => run_has_ended(pid),
+                    Leftover::Unnumbered => meta
+                        .modified()
+                        .ok()
+                        .and_then(|t| t.elapsed().ok())
+                        .is_some_and(|age| age > UNNUMBERED_TEMPORARY_AGE),
+                }
+        })
+        .map(|e| e.path())
+        .collect();
+    found.sort();
+    found
+}
+
+/// A file name of covgap's own making for an output, and the run that made it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Leftover {
+    /// `.NAME.PID.XXXXXX.tmp` or `.NAME.PID.old`, made by run PID.
+    Numbered(u32),
+    /// `.NAME.XXXXXX.tmp`, as covgap named its temporary files before they carried the PID.
+    Unnumbered,
+}
+
+impl Leftover {
+    /// What `file` is, if it is covgap's temporary or moved-aside file for the output `name`.
+    fn of(file: &str, name: &str) -> Option<Leftover> {
+        let rest = file
+            .strip_prefix('.')?
+            .strip_prefix(name)?
+            .strip_prefix('.')?;
+        let pid = |s: &str| {
+            s.bytes()
+                .all(|b| b.is_ascii_digit())
+                .then(|| s.parse().ok())
+                .flatten()
+        };
+        // tempfile's six random letters and digits.
+        let random = |s: &str| s.len() == 6 && s.bytes().all(|b| b.is_ascii_alphanumeric());
+        if let Some(pid_text) = rest.strip_suffix(".old") {
+            return pid(pid_text).map(Leftover::Numbered);
+        }
+        match rest.strip_suffix(".tmp")?.split_once('.') {
+            Some((pid_text, r)) if random(r) => pid(pid_text).map(Leftover::Numbered),
+            Some(_) => None,
+            None => random(rest.strip_suffix(".tmp")?).then_some(Leftover::Unnumbered),
+        }
+    }
+}
+
+/// Whether the process `pid` has certainly ended: where `/proc` lists the running processes
+/// (Linux), when it lists no `pid`. Elsewhere it cannot be told without asking the system
+/// through a library, so a run is taken to be still running and its files are left.
+fn run_has_ended(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return false;
+    }
+    let proc = Path::new("/proc");
+    cfg!(unix)
+        && proc.join("self").is_dir()
+        && std::fs::symlink_metadata(proc.join(pid.to_string()))
+            .is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+}
+
+/// Whether a file belongs to the user running covgap (the owner of `/proc/self`; without
+/// `/proc`, none does): another user's run in a shared folder may be one `/proc` does not
+/// show.
+#[cfg(unix)]
+fn ours(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata("/proc/self").is_ok_and(|me| me.uid() == meta.uid())
+}
+
+/// Elsewhere no run's files are taken for abandoned ([`run_has_ended`]).
+#[cfg(not(unix))]
+fn ours(_: &std::fs::Metadata) -> bool {
+    false
+}
+
+/// The folder an output path is in (`.` for a bare name).
+fn folder(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// An output path's file name, as text.
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .to_string()
+}
+
 /// Makes `dir` (and its parents) if needed, so outputs can go there; fails, with `hint`, if
 /// it is a file.
 pub fn folder_for_output(dir: &Path, hint: &str) -> Result<()> {
@@ -150,14 +312,14 @@ pub fn folder_for_output(dir: &Path, hint: &str) -> Result<()> {
 }
 
 /// [`commit`] for files that go to folders of their own (which must exist), such as `plan`'s
-/// outputs and its `--export-instance` file: all of them are put in place and the `stale`
-/// files removed, or nothing changes. No file is written over one of `inputs`.
+/// outputs and its `--export-instance` file: all of them are put in place and what `earlier`
+/// runs left removed, or nothing changes. No file is written over one of `inputs`.
 pub fn commit_to(
     files: &[(PathBuf, &[u8])],
     inputs: &[PathBuf],
-    stale: &[PathBuf],
+    earlier: &Earlier,
 ) -> Result<Vec<PathBuf>> {
-    commit_with(files, inputs, stale, |tmp, path| {
+    commit_with(files, inputs, earlier, |tmp, path| {
         tmp.persist(path).map(drop).map_err(|e| e.error)
     })
 }
@@ -203,24 +365,12 @@ pub fn check_not_an_input(output: &Path, inputs: &[PathBuf], hint: &str) -> Resu
 fn commit_with(
     files: &[(PathBuf, &[u8])],
     inputs: &[PathBuf],
-    stale: &[PathBuf],
+    earlier: &Earlier,
     persist: impl Fn(tempfile::NamedTempFile, &Path) -> std::io::Result<()>,
 ) -> Result<Vec<PathBuf>> {
     let werr = |path: &Path, source| Error::Write {
         path: path.to_path_buf(),
         source,
-    };
-    let folder = |path: &Path| -> PathBuf {
-        match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => PathBuf::from("."),
-        }
-    };
-    let file_name = |path: &Path| {
-        path.file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .to_string()
     };
     // Two outputs for one file (`plan --export-instance out/plan.md`) would leave only the
     // last, and the other output silently missing: say so before writing anything.
@@ -240,10 +390,9 @@ fn commit_with(
         check_not_an_input(path, inputs, "write the outputs somewhere else")?;
     }
     // An input that happens to bear an output's name is the user's file, not a stale output.
-    let stale: Vec<&PathBuf> = stale
-        .iter()
-        .filter(|p| check_not_an_input(p, inputs, "").is_ok())
-        .collect();
+    let not_an_input = |p: &&PathBuf| check_not_an_input(p, inputs, "").is_ok();
+    let stale: Vec<&PathBuf> = earlier.stale.iter().filter(not_an_input).collect();
+    let abandoned: Vec<&PathBuf> = earlier.abandoned.iter().filter(not_an_input).collect();
     // A name taken by a folder cannot be replaced by a file: say so before writing anything.
     for (path, _) in files {
         if std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()) {
@@ -257,11 +406,7 @@ fn commit_with(
     }
     let mut staged = Vec::with_capacity(files.len());
     for (path, bytes) in files {
-        let mut tmp = tempfile::Builder::new()
-            .prefix(&format!(".{}.", file_name(path)))
-            .suffix(".tmp")
-            .tempfile_in(folder(path))
-            .map_err(|e| werr(path, e))?;
+        let mut tmp = staging_file(path).map_err(|e| werr(path, e))?;
         tmp.write_all(bytes)
             .and_then(|_| readable_by_all(tmp.as_file()))
             .map_err(|e| werr(path, e))?;
@@ -313,7 +458,7 @@ fn commit_with(
         }
         written.push(path);
     }
-    for (old, _) in &aside {
+    for old in aside.iter().map(|(old, _)| old).chain(abandoned) {
         let _ = std::fs::remove_file(old);
     }
     Ok(written)
@@ -449,7 +594,7 @@ mod tests {
         let (a, b) = (dir.path().join("a.txt"), dir.path().join("b.txt"));
         let files: [(PathBuf, &[u8]); 2] = [(a.clone(), b"new a"), (b.clone(), b"new b")];
         // a.txt is put in place, then b.txt fails, as an output open in another program can.
-        let r = commit_with(&files, &[], &[], |tmp, path| {
+        let r = commit_with(&files, &[], &Earlier::default(), |tmp, path| {
             if path.ends_with("b.txt") {
                 Err(std::io::Error::other("held open by another program"))
             } else {
@@ -469,7 +614,10 @@ mod tests {
         let dir = earlier_run();
         let (a, b) = (dir.path().join("a.txt"), dir.path().join("b.txt"));
         let files: [(PathBuf, &[u8]); 2] = [(a.clone(), b"new a"), (b.clone(), b"new b")];
-        assert_eq!(commit_to(&files, &[], &[]).unwrap(), [a.clone(), b.clone()]);
+        assert_eq!(
+            commit_to(&files, &[], &Earlier::default()).unwrap(),
+            [a.clone(), b.clone()]
+        );
         assert_eq!(std::fs::read_to_string(&a).unwrap(), "new a");
         assert_eq!(std::fs::read_to_string(&b).unwrap(), "new b");
         assert_eq!(listing(dir.path()), ["a.txt", "b.txt"]);
@@ -482,13 +630,17 @@ mod tests {
         let dir = earlier_run();
         let (a, b) = (dir.path().join("a.txt"), dir.path().join("b.txt"));
         let files: [(PathBuf, &[u8]); 1] = [(a.clone(), b"new a")];
-        let fail = commit_with(&files, &[], std::slice::from_ref(&b), |_, _| {
+        let earlier = Earlier {
+            stale: vec![b.clone()],
+            ..Earlier::default()
+        };
+        let fail = commit_with(&files, &[], &earlier, |_, _| {
             Err(std::io::Error::other("held open by another program"))
         });
         assert!(fail.is_err());
         assert_eq!(listing(dir.path()), ["a.txt", "b.txt"]);
         assert_eq!(std::fs::read_to_string(&b).unwrap(), "old b");
-        commit_to(&files, &[], std::slice::from_ref(&b)).unwrap();
+        commit_to(&files, &[], &earlier).unwrap();
         assert_eq!(listing(dir.path()), ["a.txt"]);
         assert_eq!(std::fs::read_to_string(&a).unwrap(), "new a");
     }
@@ -540,6 +692,99 @@ mod tests {
         assert!(stale_outputs(dir.path(), DIFF_OUTPUTS, &["diff.md"]).is_empty());
     }
 
+    #[test]
+    fn covgap_s_own_leftover_names_are_told_from_others() {
+        let of = Leftover::of;
+        assert_eq!(
+            of(".areas.geojson.4242.aB3xYz.tmp", "areas.geojson"),
+            Some(Leftover::Numbered(4242))
+        );
+        assert_eq!(
+            of(".areas.geojson.4242.old", "areas.geojson"),
+            Some(Leftover::Numbered(4242))
+        );
+        assert_eq!(
+            of(".areas.geojson.aB3xYz.tmp", "areas.geojson"),
+            Some(Leftover::Unnumbered)
+        );
+        for other in [
+            ".notes.tmp",
+            ".areas.geojson.tmp",
+            ".areas.geojson.old",
+            ".areas.geojson.x4242.old",
+            ".areas.geojson.4242.aB3.tmp",
+            ".areas.geojson.4242.aB3xYz.tmp.bak",
+            "areas.geojson.4242.aB3xYz.tmp",
+            ".small_areas.geojson.4242.aB3xYz.tmp",
+            ".areas.geojson.my.notes.tmp",
+        ] {
+            assert_eq!(of(other, "areas.geojson"), None, "{other}");
+        }
+    }
+
+    /// A killed run's temporary and moved-aside files are found once it has ended; a running
+    /// one's, a recent one named without its process id, and the user's own are not.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn only_the_files_of_runs_that_have_ended_are_abandoned() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let ended = child.id();
+        child.wait().unwrap();
+        let running = std::process::id();
+        let make = |name: &str| {
+            let p = dir.path().join(name);
+            std::fs::write(&p, "x").unwrap();
+            p
+        };
+        let gone = [
+            make(&format!(".areas.geojson.{ended}.aB3xYz.tmp")),
+            make(&format!(".gaps.csv.{ended}.old")),
+        ];
+        let old_unnumbered = make(".map.png.Qw3rTy.tmp");
+        let hour_and_more = std::time::SystemTime::now() - std::time::Duration::from_secs(3700);
+        std::fs::File::options()
+            .write(true)
+            .open(&old_unnumbered)
+            .unwrap()
+            .set_modified(hour_and_more)
+            .unwrap();
+        for kept in [
+            format!(".areas.geojson.{running}.aB3xYz.tmp"),
+            format!(".gaps.csv.{running}.old"),
+            ".summary.md.Qw3rTy.tmp".to_string(),
+            ".notes.tmp".to_string(),
+            format!(".notes.txt.{ended}.aB3xYz.tmp"),
+        ] {
+            make(&kept);
+        }
+        std::fs::create_dir(dir.path().join(format!(".run.json.{ended}.old"))).unwrap();
+        let mut want = vec![gone[0].clone(), gone[1].clone(), old_unnumbered];
+        want.sort();
+        assert_eq!(abandoned_files(dir.path(), RUN_OUTPUTS), want);
+    }
+
+    /// Abandoned files go once the new files are in place, and stay when they cannot be.
+    #[test]
+    fn abandoned_files_go_only_with_a_run_that_succeeds() {
+        let dir = earlier_run();
+        let a = dir.path().join("a.txt");
+        let left = dir.path().join(".b.txt.4242.old");
+        std::fs::write(&left, "old b").unwrap();
+        let files: [(PathBuf, &[u8]); 1] = [(a.clone(), b"new a")];
+        let earlier = Earlier {
+            abandoned: vec![left.clone()],
+            ..Earlier::default()
+        };
+        let fail = commit_with(&files, &[], &earlier, |_, _| {
+            Err(std::io::Error::other("held open by another program"))
+        });
+        assert!(fail.is_err());
+        assert!(left.exists());
+        commit_to(&files, &[], &earlier).unwrap();
+        assert_eq!(listing(dir.path()), ["a.txt", "b.txt"]);
+    }
+
     /// An output that is an input, by its own name or through a link, is refused before
     /// anything is written; an input bearing a stale output's name is left alone.
     #[test]
@@ -549,18 +794,22 @@ mod tests {
         let link = dir.path().join("link.txt");
         std::fs::hard_link(&a, &link).unwrap();
         let files: [(PathBuf, &[u8]); 1] = [(link.clone(), b"new")];
-        let e = commit_to(&files, std::slice::from_ref(&a), &[])
+        let e = commit_to(&files, std::slice::from_ref(&a), &Earlier::default())
             .unwrap_err()
             .to_string();
         assert!(e.contains("under another name"), "{e}");
         let files: [(PathBuf, &[u8]); 1] = [(a.clone(), b"new")];
-        let e = commit_to(&files, std::slice::from_ref(&a), &[])
+        let e = commit_to(&files, std::slice::from_ref(&a), &Earlier::default())
             .unwrap_err()
             .to_string();
         assert!(e.contains("it is one of the inputs"), "{e}");
         assert_eq!(std::fs::read_to_string(&a).unwrap(), "old a");
         let files: [(PathBuf, &[u8]); 1] = [(dir.path().join("c.txt"), b"c")];
-        commit_to(&files, std::slice::from_ref(&b), std::slice::from_ref(&b)).unwrap();
+        let earlier = Earlier {
+            stale: vec![b.clone()],
+            abandoned: vec![b.clone()],
+        };
+        commit_to(&files, std::slice::from_ref(&b), &earlier).unwrap();
         assert_eq!(std::fs::read_to_string(&b).unwrap(), "old b");
     }
 }
