@@ -1086,15 +1086,20 @@ fn every_output_is_in_the_list_stale_files_are_cleared_by() {
 /// team list's own size is given, with how many of its teams serve only areas outside.
 #[test]
 fn part_of_the_uk_gives_totals_only_for_geographies_wholly_given() {
-    let dir = tempfile::tempdir().unwrap();
-    let ox = fixture("boundaries/oxfordshire_wgs84.geojson");
-    let run = covgap_in(
-        dir.path(),
-        &["run", "--boundaries", &ox, "--out", "out"],
-        Some("out"),
-    );
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let rollups = crate::read_csv(&dir.path().join("out/rollups.csv"));
+    // A run on the built-in data with `boundaries` (a fixture), its outcome and rollups.csv.
+    let run_on = |boundaries: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        let b = fixture(boundaries);
+        let run = covgap_in(
+            dir.path(),
+            &["run", "--boundaries", &b, "--out", "out"],
+            Some("out"),
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let rollups = crate::read_csv(&dir.path().join("out/rollups.csv"));
+        (dir, run, rollups)
+    };
+    let (dir, run, rollups) = run_on("boundaries/oxfordshire_wgs84.geojson");
     let rows: Vec<(&str, &str)> = rollups[1..]
         .iter()
         .map(|r| (r[0].as_str(), r[2].as_str()))
@@ -1127,15 +1132,7 @@ fn part_of_the_uk_gives_totals_only_for_geographies_wholly_given() {
     // Wales's 22 districts: Wales and its seven health boards are whole, so they keep their
     // rows; no counted team serves Wales, and those in England are not measured to, which the
     // gaps table and the method say rather than "none".
-    let dir = tempfile::tempdir().unwrap();
-    let wales = fixture("boundaries/wales_districts.geojson");
-    let run = covgap_in(
-        dir.path(),
-        &["run", "--boundaries", &wales, "--out", "out"],
-        Some("out"),
-    );
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let rollups = crate::read_csv(&dir.path().join("out/rollups.csv"));
+    let (_dir, run, rollups) = run_on("boundaries/wales_districts.geojson");
     let count = |level: &str| rollups.iter().filter(|r| r[0] == level).count();
     assert_eq!(
         (
