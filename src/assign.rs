@@ -60,6 +60,9 @@ pub struct Assigner<'a> {
     study: &'a Study,
     /// Per area: the first counted team covering it.
     first_team: Vec<Option<usize>>,
+    /// Per entry of `covered_edges`: the team it is measured to for
+    /// ([`Study::distance_targets`]).
+    target_team: Vec<usize>,
     wgs84: AreaIndex,
     /// Every district edge on WGS84, to tell which cache cells no boundary crosses.
     wgs84_edges: EdgeIndex,
@@ -92,13 +95,11 @@ impl<'a> Assigner<'a> {
                 .map(|(i, a)| (i, g(a).clone()))
                 .collect()
         };
-        let covered: Vec<(usize, MultiPolygon)> = study
-            .areas
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| first_team[*i].is_some())
-            .map(|(i, a)| (i, a.bng.clone()))
-            .collect();
+        let (target_team, shapes): (Vec<usize>, Vec<MultiPolygon>) = study
+            .distance_targets(|i| first_team[i])
+            .into_iter()
+            .unzip();
+        let covered: Vec<(usize, MultiPolygon)> = shapes.into_iter().enumerate().collect();
         let wgs84 = all(|a| &a.wgs84);
         Assigner {
             study,
@@ -107,6 +108,7 @@ impl<'a> Assigner<'a> {
             bng: AreaIndex::new(all(|a| &a.bng)),
             covered_edges: EdgeIndex::new(&covered),
             first_team,
+            target_team,
             to_bng: Wgs84ToBng::new(),
         }
     }
@@ -132,7 +134,7 @@ impl<'a> Assigner<'a> {
             Some(cache) => cache.nearest_outside(c),
             None => self.covered_edges.nearest_outside(c),
         };
-        let nearest = found.and_then(|(a, d)| self.first_team[a].map(|t| (t, d)));
+        let nearest = found.map(|(j, d)| (self.target_team[j], d));
         Assignment { area, nearest }
     }
 
@@ -525,7 +527,7 @@ impl Ctx<'_, '_> {
             let fields: [&str; 5] = [
                 area.map_or("", |a| a.code.as_str()),
                 area.map_or("", |a| a.name.as_str()),
-                team.map_or("", |(t, _)| study.teams[t].name.as_str()),
+                team.map_or("", |(t, _)| study.team_name(t)),
                 &km,
                 by.map_or("", |b| b.key()),
             ];

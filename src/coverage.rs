@@ -62,12 +62,13 @@ pub fn analyse(study: &Study) -> Coverage {
             }
         }
     }
-    let covered_index = AreaIndex::new(
-        (0..n)
-            .filter(|&i| !covering[i].is_empty())
-            .map(|i| (i, study.areas[i].bng.clone()))
-            .collect(),
-    );
+    // The covered areas, and the districts outside the boundaries given that counted teams
+    // serve: entry j names team `targets[j]`.
+    let (targets, shapes): (Vec<usize>, Vec<geo::MultiPolygon>) = study
+        .distance_targets(|i| covering[i].first().copied())
+        .into_iter()
+        .unzip();
+    let covered_index = AreaIndex::new(shapes.into_iter().enumerate().collect());
     let mut areas: Vec<AreaResult> = (0..n)
         .into_par_iter()
         .map(|i| {
@@ -78,7 +79,7 @@ pub fn analyse(study: &Study) -> Coverage {
                 covered_index
                     .nearest(Coord::from(study.areas[i].point.bng))
                     .map(|(j, d)| Nearest {
-                        team: covering[j][0],
+                        team: targets[j],
                         km: d / 1000.0,
                     })
             };

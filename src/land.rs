@@ -100,6 +100,37 @@ fn built_in() -> Option<&'static BuiltInDistricts> {
         .as_ref()
 }
 
+/// The code of the built-in district holding `c` (British National Grid, metres), if any.
+pub fn built_in_district_at(c: Coord) -> Option<&'static str> {
+    let b = built_in()?;
+    b.index.locate(c).map(|i| b.names[i].0.as_str())
+}
+
+/// The built-in districts of `codes` (current codes) together, on British National Grid: what
+/// a team serving only districts outside the boundaries given covers, to measure to. Codes not
+/// among the built-in districts add nothing.
+///
+/// # Examples
+/// ```
+/// // Swindon and Cotswold: two districts, one MultiPolygon of their parts.
+/// let reach = covgap::land::built_in_reach(["E06000030", "E07000079", "X1"]);
+/// assert!(reach.0.len() >= 2);
+/// ```
+pub fn built_in_reach<'a>(codes: impl IntoIterator<Item = &'a str>) -> MultiPolygon {
+    let Some(b) = built_in() else {
+        return MultiPolygon::new(Vec::new());
+    };
+    let wanted: HashSet<&str> = codes.into_iter().collect();
+    MultiPolygon::new(
+        b.names
+            .iter()
+            .zip(&b.geometry)
+            .filter(|((code, _), _)| wanted.contains(code.as_str()))
+            .flat_map(|(_, g)| g.0.iter().cloned())
+            .collect(),
+    )
+}
+
 /// Areas on a grid (British National Grid guessed, or one of Northern Ireland's stated) of which less
 /// than this share lies on the UK's land ([`share_on_uk_land`]) are warned of: the UK's
 /// districts, ICBs, Welsh and Scottish health boards and Northern Irish trusts all lie 97% or

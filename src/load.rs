@@ -14,7 +14,7 @@ use crate::index::AreaIndex;
 use crate::land::{Across, Land};
 use crate::model::{
     Area, Base, ColumnChoice, Demand, FigureColumn, Geography, Measure, Nation, Precision,
-    RollupKeys, Sources, Study, Team,
+    RollupKeys, Sources, Study, Team, TeamBeyond,
 };
 use crate::read::boundaries::{read_boundaries, BoundaryOptions};
 use crate::read::figures::Figures;
@@ -98,7 +98,7 @@ pub fn load(inputs: &Inputs, diag: &mut Diagnostics) -> Result<Study> {
         Some(r) => (r.sheet, Some(r.column), r.added_up),
         None => (None, None, None),
     };
-    let (teams, evidence_rule, teams_label, teams_beyond) = load_teams(inputs, &areas, diag)?;
+    let (teams, evidence_rule, teams_label, beyond) = load_teams(inputs, &areas, diag)?;
     let (period, figures_source) = match (&inputs.births, measure) {
         (Some(p), _) => (
             // Read after the figure's name ("live births, ..."), often inside parentheses
@@ -136,7 +136,7 @@ pub fn load(inputs: &Inputs, diag: &mut Diagnostics) -> Result<Study> {
         areas,
         whole_uk,
         teams,
-        teams_beyond,
+        beyond,
         demand: Demand {
             measure,
             period,
@@ -1260,7 +1260,7 @@ fn load_teams(
     inputs: &Inputs,
     areas: &[Area],
     diag: &mut Diagnostics,
-) -> Result<(Vec<Team>, String, String, usize)> {
+) -> Result<(Vec<Team>, String, String, Vec<TeamBeyond>)> {
     let tin = input(&inputs.teams, builtin::teams);
     // The built-in list names the built-in districts: with a user's own boundaries its teams
     // elsewhere are outside the study, not mistakes the user could fix.
@@ -1281,7 +1281,7 @@ fn load_teams(
             (
                 Vec::new(),
                 "no teams (the team list could not be read)".into(),
-                0,
+                Vec::new(),
             )
         }
     };
@@ -1329,7 +1329,7 @@ pub enum Counting<'a> {
 /// // Every row counts, so a row with neither areas nor a base is an error and left out.
 /// assert!(!teams.is_empty() && teams.len() <= study.teams.len());
 /// assert!(teams.iter().all(|t| t.counted));
-/// assert_eq!(beyond, 0); // no team serves only areas outside the (built-in) boundaries
+/// assert!(beyond.is_empty()); // no team serves only areas outside the (built-in) boundaries
 /// ```
 pub fn resolve_teams(
     tin: &Input,
@@ -1339,7 +1339,7 @@ pub fn resolve_teams(
     outside_ok: bool,
     areas: &[Area],
     diag: &mut Diagnostics,
-) -> Result<(Vec<Team>, String, usize)> {
+) -> Result<(Vec<Team>, String, Vec<TeamBeyond>)> {
     let label = tin.label();
     let list = read_teams(tin, columns, diag)?;
 
@@ -1509,7 +1509,7 @@ pub fn resolve_teams(
     // likely a list for the whole UK run on one region. A district the boundaries hold in an
     // area of another geography (an ICB) counts for that area.
     let districts = Districts::new()?;
-    let mut left_out: Vec<String> = Vec::new();
+    let mut left_out: Vec<TeamBeyond> = Vec::new();
     let mut passed_over: std::collections::BTreeSet<String> = Default::default();
     let mut outside: std::collections::BTreeSet<String> = Default::default();
     // A list naming a district outside the boundaries (one for the whole UK, run on a region)
@@ -1535,6 +1535,8 @@ pub fn resolve_teams(
         let mut named_directly: Vec<usize> = Vec::new();
         // Areas served outside the boundaries given, as messages name them.
         let mut not_here: Vec<String> = Vec::new();
+        // Their current codes, to measure to the team should it serve no area given.
+        let mut not_here_codes: Vec<String> = Vec::new();
         // Districts held by an area of another geography: (area, districts in it, found by
         // name).
         let mut held: Vec<(usize, Vec<String>, bool)> = Vec::new();
@@ -1567,6 +1569,7 @@ pub fn resolve_teams(
                 if holders.is_empty() {
                     outside.insert(d.named.clone());
                     not_here.push(d.named.clone());
+                    not_here_codes.push(d.code.clone());
                 }
                 for (i, how) in holders {
                     if !served.contains(&i) {
@@ -1852,7 +1855,22 @@ pub fn resolve_teams(
         }
         let somewhere_else = !row.areas.is_empty() || row.base.is_some();
         if elsewhere && served.is_empty() && host_area.is_none() && somewhere_else {
-            left_out.push(row.name);
+            // What it covers, to measure to: the built-in districts it serves, or, naming
+            // none, the one holding its base.
+            let serves = if !not_here_codes.is_empty() {
+                not_here_codes
+            } else {
+                base.as_ref()
+                    .and_then(|b| crate::land::built_in_district_at(Coord::from(b.at.bng)))
+                    .map(|c| vec![c.to_string()])
+                    .unwrap_or_default()
+            };
+            left_out.push(TeamBeyond {
+                name: row.name,
+                counted,
+                serves,
+                line: row.line,
+            });
             continue;
         }
         if let (true, Some(i)) = (served.is_empty() && !not_here.is_empty(), host_area) {
@@ -1883,6 +1901,8 @@ pub fn resolve_teams(
             counted,
             areas_served: served,
             covers,
+            // Districts it serves outside the boundaries given are still measured to.
+            outside: not_here_codes,
             base,
             host_area,
             source_url: row.source_url,
@@ -1919,13 +1939,13 @@ pub fn resolve_teams(
             &label,
             None,
             format!(
-                "{} team(s) serve only areas outside the given boundaries, or name none and are based outside them, and are left out: {} (distances are to the nearest team counted, so an area near the boundaries' edge may have one of these nearer than its nearest_team_km)",
+                "{} team(s) serve only areas outside the given boundaries, or name none and are based outside them, and cover none of the areas given: {} (those counted are still measured to, through the built-in boundaries of the districts they serve, so an area's nearest team may be one of these)",
                 left_out.len(),
-                first_of(left_out.iter(), 10)
+                first_of(left_out.iter().map(|t| &t.name), 10)
             ),
         );
     }
-    Ok((teams, evidence_rule, left_out.len()))
+    Ok((teams, evidence_rule, left_out))
 }
 
 /// The first `n` items joined with ", ", and how many more there are ("and 75 more").

@@ -325,11 +325,30 @@ pub struct Team {
     pub areas_served: Vec<usize>,
     /// Areas it covers: those served, or the area holding its base when none are listed.
     pub covers: Vec<usize>,
+    /// The built-in districts (current codes) it serves that are not areas of the boundaries
+    /// given nor in one: measured to as the areas it covers are ([`Study::distance_targets`]).
+    pub outside: Vec<String>,
     pub base: Option<Base>,
     /// The area holding the base.
     pub host_area: Option<usize>,
     pub source_url: String,
     pub last_evidence: String,
+    /// Line in the team list.
+    pub line: u64,
+}
+
+/// A team in the list that serves only areas outside the boundaries given (or names none and
+/// is based outside them): it covers none of the areas given, but an area's nearest team may
+/// be one of these.
+#[derive(Debug, Clone)]
+pub struct TeamBeyond {
+    pub name: String,
+    /// Whether it counts under the evidence rule: only then is it measured to.
+    pub counted: bool,
+    /// The built-in districts (current codes) it serves, or the one holding its base: what
+    /// distances to it are measured to, as the built-in boundaries draw them. Empty when
+    /// covgap cannot tell.
+    pub serves: Vec<String>,
     /// Line in the team list.
     pub line: u64,
 }
@@ -346,8 +365,9 @@ pub struct Study {
     /// Teams in list order.
     pub teams: Vec<Team>,
     /// Teams in the list left out because they serve only areas outside the boundaries given
-    /// (or name none and are based outside them): neither counted nor measured to.
-    pub teams_beyond: usize,
+    /// (or name none and are based outside them): they cover none of the areas, but the
+    /// counted ones are measured to, through the built-in districts they serve.
+    pub beyond: Vec<TeamBeyond>,
     pub demand: Demand,
     /// Which teams count, in words.
     pub evidence_rule: String,
@@ -356,6 +376,63 @@ pub struct Study {
 }
 
 impl Study {
+    /// The name of nearest team `t` ([`crate::coverage::Nearest::team`]): one of `teams`, or,
+    /// from `teams.len()` on, one of `beyond`.
+    pub fn team_name(&self, t: usize) -> &str {
+        match self.teams.get(t) {
+            Some(team) => &team.name,
+            None => &self.beyond[t - self.teams.len()].name,
+        }
+    }
+
+    /// Everything distances to the nearest team are measured to, in code order, each with the
+    /// team named for it (by its number as [`Study::team_name`] takes it) and its geometry on
+    /// British National Grid: every covered area (`first_team` gives the first counted team
+    /// covering area `i`, in list order), and every built-in district outside the boundaries
+    /// given that a counted team serves (a team of the study besides its areas, or one of
+    /// `beyond`), drawn as the built-in boundaries draw it, with the first such team in list
+    /// order. A district's nearest team is then the one it has with the whole UK given, ties
+    /// (a corner two covered districts share) going to the lower code as there.
+    pub fn distance_targets(
+        &self,
+        first_team: impl Fn(usize) -> Option<usize>,
+    ) -> Vec<(usize, MultiPolygon)> {
+        let mut outside: std::collections::BTreeMap<&str, (u64, usize)> = Default::default();
+        let kept = self
+            .teams
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.counted)
+            .flat_map(|(k, t)| t.outside.iter().map(move |c| (c.as_str(), t.line, k)));
+        let beyond = self
+            .beyond
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.counted)
+            .flat_map(|(k, b)| {
+                let t = self.teams.len() + k;
+                b.serves.iter().map(move |c| (c.as_str(), b.line, t))
+            });
+        for (code, line, t) in kept.chain(beyond) {
+            let e = outside.entry(code).or_insert((line, t));
+            if line < e.0 {
+                *e = (line, t);
+            }
+        }
+        let mut targets: Vec<(&str, usize, MultiPolygon)> = self
+            .areas
+            .iter()
+            .enumerate()
+            .filter_map(|(i, a)| first_team(i).map(|t| (a.code.as_str(), t, a.bng.clone())))
+            .collect();
+        targets.extend(outside.into_iter().filter_map(|(code, (_, t))| {
+            let g = crate::land::built_in_reach([code]);
+            (!g.0.is_empty()).then_some((code, t, g))
+        }));
+        targets.sort_by(|a, b| a.0.cmp(b.0));
+        targets.into_iter().map(|(_, t, g)| (t, g)).collect()
+    }
+
     /// The code and name of the total over every area: the UK's, or none and "All areas
     /// given" for boundaries covering part of it.
     pub fn total_geography(&self) -> Geography {

@@ -146,7 +146,7 @@ pub fn areas(study: &Study, cov: &Coverage) -> Vec<u8> {
             p.insert("team_count".into(), json!(names.len()));
             p.insert(
                 "nearest_team".into(),
-                json!(r.nearest.map(|n| study.teams[n.team].name.clone())),
+                json!(r.nearest.map(|n| study.team_name(n.team).to_string())),
             );
             p.insert(
                 "nearest_team_km".into(),

@@ -180,7 +180,7 @@ fn area_layer(study: &Study, cov: &Coverage, classes: &[style::GapClass]) -> Lay
                 Sql::Integer(i64::from(r.covered())),
                 text(&names.join("; ")),
                 Sql::Integer(names.len() as i64),
-                opt_text(r.nearest.map(|n| study.teams[n.team].name.as_str())),
+                opt_text(r.nearest.map(|n| study.team_name(n.team))),
                 r.nearest
                     .map_or(Sql::Null, |n| Sql::Real(crate::write::round(n.km, 1))),
                 r.gap_rank.map_or(Sql::Null, |g| Sql::Integer(g as i64)),
@@ -248,7 +248,7 @@ fn gap_layer(study: &Study, cov: &Coverage, classes: &[style::GapClass]) -> Laye
                     text(a.nation.name()),
                     geo_name(&a.keys.region),
                     a.figure.map_or(Sql::Null, |f| Sql::Integer(f as i64)),
-                    opt_text(r.nearest.map(|n| study.teams[n.team].name.as_str())),
+                    opt_text(r.nearest.map(|n| study.team_name(n.team))),
                     r.nearest
                         .map_or(Sql::Null, |n| Sql::Real(crate::write::round(n.km, 1))),
                     geo_name(&a.keys.utla),

@@ -47,7 +47,7 @@ pub fn geojson(study: &Study, small: &SmallAreas) -> Vec<u8> {
             );
             p.insert(
                 "nearest_team".into(),
-                json!(sa.nearest.map(|(t, _)| study.teams[t].name.clone())),
+                json!(sa.nearest.map(|(t, _)| study.team_name(t).to_string())),
             );
             p.insert(
                 "nearest_team_km".into(),

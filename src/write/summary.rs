@@ -24,7 +24,7 @@ pub struct Headline {
     /// Every row of the team list, those left out as outside the boundaries too.
     pub teams_in_list: usize,
     pub teams_counted: usize,
-    /// Teams serving only areas outside the boundaries given ([`Study::teams_beyond`]).
+    /// Teams serving only areas outside the boundaries given ([`Study::beyond`]).
     pub teams_beyond: usize,
 }
 
@@ -37,9 +37,9 @@ impl Headline {
             areas_without_figure: uk.map_or(0, |r| r.areas_without_figure),
             demand_total: uk.map_or(0, |r| r.demand_total),
             demand_covered: uk.map_or(0, |r| r.demand_covered),
-            teams_in_list: study.teams.len() + study.teams_beyond,
+            teams_in_list: study.teams.len() + study.beyond.len(),
             teams_counted: study.teams.iter().filter(|t| t.counted).count(),
-            teams_beyond: study.teams_beyond,
+            teams_beyond: study.beyond.len(),
         }
     }
 
@@ -52,7 +52,7 @@ impl Headline {
         );
         if self.teams_beyond > 0 {
             s += &format!(
-                "; {} of them serve only areas outside the boundaries given, so are neither counted nor measured to",
+                "; {} of them serve only areas outside the boundaries given, so cover none of them, but those counted are measured to",
                 self.teams_beyond
             );
         }
@@ -150,7 +150,7 @@ pub fn json(
                 "name": a.name,
                 "nation": a.nation.name(),
                 "demand": a.figure,
-                "nearest_team": r.nearest.map(|n| study.teams[n.team].name.clone()),
+                "nearest_team": r.nearest.map(|n| study.team_name(n.team).to_string()),
                 "nearest_team_km": r.nearest.map(|n| round(n.km, 1)),
             })
         })
@@ -404,7 +404,7 @@ pub fn markdown(
             a.nation.name(),
             a.figure.map(thousands).unwrap_or_else(|| "n/a".into()),
             r.nearest
-                .map(|n| md_cell(&study.teams[n.team].name).into_owned())
+                .map(|n| md_cell(study.team_name(n.team)).into_owned())
                 .unwrap_or_else(|| if h.teams_beyond > 0 {
                     "none within the areas given".into()
                 } else {
@@ -420,7 +420,7 @@ pub fn markdown(
     let _ = writeln!(s, "## How these figures were made\n");
     let _ = writeln!(s, "- **What counts as a team**: {}. A team covers the areas its list entry names, or, where it names none, the area that holds its base. An area is covered when any counted team covers it.", study.evidence_rule);
     let _ = writeln!(s, "- **Distance to the nearest team**: straight-line distance on British National Grid from a point inside the area to the nearest edge of an area the team covers; 0 when covered.{}", if h.teams_beyond > 0 {
-        format!(" Only teams serving the areas given are measured to: the {} serving only areas outside them are not, so an area near the edge may have a nearer team than its distance says.", h.teams_beyond)
+        format!(" The {} teams serving only areas outside the boundaries given cover none of them, but those counted are measured to, to the nearest edge of the built-in boundaries of the districts they serve.", h.teams_beyond)
     } else {
         String::new()
     });

@@ -125,7 +125,7 @@ pub fn gaps(study: &Study, cov: &Coverage) -> Vec<u8> {
                 g(&a.keys.region),
                 a.figure.map(|f| f.to_string()).unwrap_or_default(),
                 r.nearest
-                    .map(|n| study.teams[n.team].name.clone())
+                    .map(|n| study.team_name(n.team).to_string())
                     .unwrap_or_default(),
                 r.nearest
                     .map(|n| format!("{:.1}", round(n.km, 1)))

@@ -195,7 +195,7 @@ fn gaps_sheet(
             ws.write_number_with_format(row, 5, v as f64, &f.count)?;
         }
         if let Some(n) = r.nearest {
-            ws.write_string(row, 6, &study.teams[n.team].name)?;
+            ws.write_string(row, 6, study.team_name(n.team))?;
             ws.write_number_with_format(row, 7, crate::write::round(n.km, 1), &f.km)?;
         }
         ws.write_string(row, 8, g(&a.keys.utla))?;

@@ -1111,7 +1111,7 @@ fn part_of_the_uk_gives_totals_only_for_geographies_wholly_given() {
     let md = run.text("summary.md");
     assert!(!md.contains("| England |"), "{md}");
     assert!(
-        md.contains("- Teams counted: 1 of the 46 in the list (teams whose evidence level is pif_named or service_confirmed); 43 of them serve only areas outside the boundaries given, so are neither counted nor measured to."),
+        md.contains("- Teams counted: 1 of the 46 in the list (teams whose evidence level is pif_named or service_confirmed); 43 of them serve only areas outside the boundaries given, so cover none of them, but those counted are measured to."),
         "{md}"
     );
     let s = run.summary();
@@ -1130,8 +1130,8 @@ fn part_of_the_uk_gives_totals_only_for_geographies_wholly_given() {
     assert!(!text.contains("Teams with no base are left out"), "{text}");
 
     // Wales's 22 districts: Wales and its seven health boards are whole, so they keep their
-    // rows; no counted team serves Wales, and those in England are not measured to, which the
-    // gaps table and the method say rather than "none".
+    // rows; no counted team serves Wales, and those in England are measured to (before: every
+    // nearest team was "none").
     let (_dir, run, rollups) = run_on("boundaries/wales_districts.geojson");
     let count = |level: &str| rollups.iter().filter(|r| r[0] == level).count();
     assert_eq!(
@@ -1146,11 +1146,89 @@ fn part_of_the_uk_gives_totals_only_for_geographies_wholly_given() {
     let md = run.text("summary.md");
     assert!(md.contains("| Wales | 22 | 0 |"), "{md}");
     assert!(
-        md.contains("| 1 | Cardiff | W06000015 | Wales | 3,793 | none within the areas given |  |"),
+        md.contains("| 1 | Cardiff | W06000015 | Wales | 3,793 | OXPIP (Oxford Parent Infant Project) | 106.8 |"),
         "{md}"
     );
     assert!(
-        md.contains("Only teams serving the areas given are measured to: the 44 serving only areas outside them are not"),
+        md.contains("The 44 teams serving only areas outside the boundaries given cover none of them, but those counted are measured to"),
         "{md}"
     );
+}
+
+/// Distances to the nearest team do not depend on how much of the UK is given: each region's
+/// districts alone (and each of the other nations'), cut from the built-in boundaries, give
+/// every one of their gaps the nearest team and distance the whole UK gives it, the teams
+/// outside being measured to through the built-in districts they serve. Before, a region's
+/// areas near its edge were measured only to teams inside it, and Wales's to none.
+#[test]
+fn a_regions_districts_alone_give_the_uks_nearest_teams() {
+    let uk = default_run();
+    let gaps = |rows: Vec<Vec<String>>| -> std::collections::BTreeMap<String, (String, String)> {
+        let h = &rows[0];
+        let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+        let (code, team, km) = (col("code"), col("nearest_team"), col("nearest_team_km"));
+        rows[1..]
+            .iter()
+            .map(|r| (r[code].clone(), (r[team].clone(), r[km].clone())))
+            .collect()
+    };
+    let whole = gaps(crate::read_csv_text(&uk.text("gaps.csv")));
+    let lookup = crate::read_csv(&crate::repo_file("data/areas.csv"));
+    let mut by_region: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for r in &lookup[1..] {
+        // region_code, or the nation for Wales, Scotland and Northern Ireland.
+        let key = if r[3].is_empty() {
+            r[2].clone()
+        } else {
+            r[3].clone()
+        };
+        by_region.entry(key).or_default().push(r[0].clone());
+    }
+    assert_eq!(by_region.len(), 12);
+    let text = std::fs::read_to_string(crate::repo_file(
+        "data/boundaries/lad_may2024_uk_buc.geojson",
+    ))
+    .unwrap();
+    let doc: Value = serde_json::from_str(&text).unwrap();
+    let mut seen = 0;
+    for (region, codes) in &by_region {
+        let dir = tempfile::tempdir().unwrap();
+        let feats: Vec<&Value> = features_of(&doc)
+            .filter(|f| {
+                codes
+                    .iter()
+                    .any(|c| f["properties"]["LAD24CD"] == c.as_str())
+            })
+            .collect();
+        assert_eq!(feats.len(), codes.len(), "{region}");
+        let file = dir.path().join("region.geojson");
+        std::fs::write(
+            &file,
+            serde_json::json!({"type": "FeatureCollection", "features": feats}).to_string(),
+        )
+        .unwrap();
+        let run = covgap_in(
+            dir.path(),
+            &[
+                "run",
+                "-q",
+                "--boundaries",
+                file.to_str().unwrap(),
+                "--out",
+                "out",
+            ],
+            Some("out"),
+        );
+        assert_eq!(run.code, 0, "{region}: {}", run.stderr);
+        let part = gaps(crate::read_csv(&dir.path().join("out/gaps.csv")));
+        for (code, got) in &part {
+            assert_eq!(Some(got), whole.get(code), "{region}: {code}");
+        }
+        seen += part.len();
+    }
+    assert_eq!(seen, whole.len());
+}
+
+fn features_of(doc: &Value) -> impl Iterator<Item = &Value> {
+    doc["features"].as_array().unwrap().iter()
 }

@@ -171,7 +171,7 @@ fn own_boundaries_for_one_county_work_with_the_built_in_teams() {
     ]);
     assert!(run.error_lines().is_empty(), "{}", run.stderr);
     run.assert_stderr_has(&[
-        "built-in teams (data/teams.csv): 43 team(s) serve only areas outside the given boundaries, or name none and are based outside them, and are left out: NorPIP (Northamptonshire Parent Infant Partnership), ",
+        "built-in teams (data/teams.csv): 43 team(s) serve only areas outside the given boundaries, or name none and are based outside them, and cover none of the areas given: NorPIP (Northamptonshire Parent Infant Partnership), ",
         "district(s) the list names as areas served are not areas of the boundaries given, nor in one, so they were passed over (each team counts for the areas it serves among them): Aberdeen City (S12000033), ",
     ]);
     for (code, a) in run.areas() {
@@ -428,7 +428,7 @@ fn teams_a_copy_of_the_built_in_list_runs_on_part_of_the_uk() {
     assert_eq!(own.warning_lines(), built_in.warning_lines());
     own.assert_stderr_has(&[
         "data/teams.csv: 98 district(s) the list names as areas served are not areas of the boundaries given, nor in one, so they were passed over (each team counts for the areas it serves among them): Aberdeen City (S12000033), Aberdeenshire (S12000034), ",
-        "data/teams.csv: 43 team(s) serve only areas outside the given boundaries, or name none and are based outside them, and are left out: ",
+        "data/teams.csv: 43 team(s) serve only areas outside the given boundaries, or name none and are based outside them, and cover none of the areas given: ",
     ]);
     assert_eq!(own.areas(), built_in.areas());
     assert_eq!(own.summary()["teams_counted"], 1);
@@ -451,7 +451,7 @@ fn teams_real_districts_outside_the_boundaries_are_passed_over_with_a_note() {
     assert!(run.warning_lines().is_empty(), "{}", run.stderr);
     run.assert_stderr_has(&[
         &format!("note: {teams}: 3 district(s) the list names as areas served are not areas of the boundaries given, nor in one, so they were passed over (each team counts for the areas it serves among them): Craven (E07000163, now North Yorkshire), Leeds (E08000035), Swindon (E06000030)\n"),
-        &format!("note: {teams}: 3 team(s) serve only areas outside the given boundaries, or name none and are based outside them, and are left out: Leeds team, Craven team, Team based in Leeds (distances are to the nearest team counted, so an area near the boundaries' edge may have one of these nearer than its nearest_team_km)\n"),
+        &format!("note: {teams}: 3 team(s) serve only areas outside the given boundaries, or name none and are based outside them, and cover none of the areas given: Leeds team, Craven team, Team based in Leeds (those counted are still measured to, through the built-in boundaries of the districts they serve, so an area's nearest team may be one of these)\n"),
         &format!("note: {teams}, line 5: Swindon team based in Oxford: no area it serves is an area of the boundaries given or in one (Swindon (E06000030)); it counts instead for the area holding its base, Oxford (E07000178)\n"),
     ]);
     assert_eq!(run.covered(), ["E07000178"]);
@@ -527,7 +527,7 @@ fn teams_districts_of_an_icb_under_another_years_code_are_found_by_its_name() {
     run.assert_stderr_has(&[
         &format!("note: {teams}, line 3: Brighton team: the districts it serves are not areas of the boundaries given; it counts for the area(s) holding them by the built-in lookup (data/areas.csv): Brighton and Hove (E06000043) in NHS Sussex Integrated Care Board (E54000053) (by name: the lookup's code for it is another year's)\n"),
         &format!("note: {teams}: 1 district(s) the list names as areas served are not areas of the boundaries given, nor in one, so they were passed over (each team counts for the areas it serves among them): Leeds (E08000035)\n"),
-        &format!("note: {teams}: 1 team(s) serve only areas outside the given boundaries, or name none and are based outside them, and are left out: Leeds team (distances are to the nearest team counted, so an area near the boundaries' edge may have one of these nearer than its nearest_team_km)\n"),
+        &format!("note: {teams}: 1 team(s) serve only areas outside the given boundaries, or name none and are based outside them, and cover none of the areas given: Leeds team (those counted are still measured to, through the built-in boundaries of the districts they serve, so an area's nearest team may be one of these)\n"),
     ]);
     assert_eq!(run.covered(), ["E54000053", "E54000057", "E54000058"]);
 }
