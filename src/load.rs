@@ -240,6 +240,27 @@ fn read_lookup() -> Result<HashMap<String, LookupRow>> {
     Ok(out)
 }
 
+/// The region, upper tier and ICB of a district abolished since 2019 (boundaries drawn before
+/// the change): its successor's region and upper tier, whose area it is part of, and its own
+/// ICB (`data/successors.csv`), so that it counts in their totals as the successor would.
+/// None for other codes.
+fn old_district_keys(code: &str, lookup: &HashMap<String, LookupRow>) -> RollupKeys {
+    let Some(s) = successors::all().iter().find(|s| s.old_code == code) else {
+        return RollupKeys::default();
+    };
+    let Some(new) = lookup.get(&s.new_code) else {
+        return RollupKeys::default();
+    };
+    let mut keys = new.keys.clone();
+    if !s.icb_code.is_empty() {
+        keys.icb = Some(Geography {
+            code: s.icb_code.clone(),
+            name: s.icb_name.clone(),
+        });
+    }
+    keys
+}
+
 /// The geographies (nations, regions, upper tiers, ICBs and health boards, by code) every
 /// built-in district of which is among `areas`: with boundaries for part of the UK, only these
 /// have a total of their own, since a total over the part of England given is not England's.
@@ -590,11 +611,14 @@ fn load_areas(
                 None
             }
         };
-        let lk = lookup.get(&raw.code);
+        let keys = match lookup.get(&raw.code) {
+            Some(l) => l.keys.clone(),
+            None => old_district_keys(&raw.code, lookup),
+        };
         area_features.push(raw.feature);
         areas.push(Area {
             nation: Nation::from_code(&raw.code),
-            keys: lk.map(|l| l.keys.clone()).unwrap_or_default(),
+            keys,
             name: raw.name,
             code: raw.code,
             figure,
