@@ -285,6 +285,9 @@ pub struct Diff {
     /// The runs read different boundaries (by content when both `run.json` files record it,
     /// by name otherwise, and always when their areas differ).
     pub boundaries_changed: bool,
+    /// Nations with a row in one run only though the areas are the same: one covgap gives a
+    /// nation's total for part of it, the other only for the whole (not compared).
+    pub partial_nations: Vec<String>,
 }
 
 const HEADLINE: &[&str] = &[
@@ -364,6 +367,7 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
         old_boundaries: String::new(),
         new_boundaries: String::new(),
         boundaries_changed: false,
+        partial_nations: Vec::new(),
     };
     let ((old_name, old_hash), (new_name, new_hash)) = (old.boundaries(), new.boundaries());
     let label = |name: &str, hash: &Option<Vec<(String, String)>>| match hash {
@@ -435,6 +439,14 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
         },
         _ => v.get(k).and_then(Value::as_f64),
     };
+    // `teams_in_list` counts the whole list since `teams_beyond_boundaries` was written; a run
+    // from before counted only the teams kept. Against such a run, the teams kept are compared.
+    let beyond = |s: &Value| s.get("teams_beyond_boundaries").and_then(Value::as_f64);
+    let kept_only = beyond(&old.summary).is_some() != beyond(&new.summary).is_some();
+    let headline = |s: &Value, f: &str| match (f, kept_only) {
+        ("teams_in_list", true) => num(s, f).map(|n| n - beyond(s).unwrap_or(0.0)),
+        _ => num(s, f),
+    };
     // Babies counted in different measures (and their shares) do not compare, and nor do
     // any figures of areas or babies over different areas.
     let measure_changed = d.measure_changed();
@@ -457,8 +469,8 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
     for f in HEADLINE {
         d.figures.push(uk(
             f,
-            num(&old.summary, f),
-            num(&new.summary, f),
+            headline(&old.summary, f),
+            headline(&new.summary, f),
             comparable(f),
         ));
     }
@@ -497,6 +509,12 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
     for code in codes {
         let (o, n) = (on.get(code), nn.get(code));
         let name = text(n.or(o).expect("in one of them"), "name");
+        // The same areas, a nation in one run only: for part of the UK, a nation has a row
+        // only when all of it is given (a run from before gave one for any part of it).
+        if same_areas && o.is_some() != n.is_some() {
+            d.partial_nations.push(name.clone());
+            continue;
+        }
         for f in NATION {
             d.figures.push(Change {
                 headline: false,
@@ -721,6 +739,13 @@ impl Diff {
             self.new_dir.display(),
             self.new_period
         );
+        if !self.partial_nations.is_empty() {
+            let _ = writeln!(
+                s,
+                "Not compared: {}, which one run gives a row of its own though only part of it is among the areas (a covgap from before 27 November 2026 did; covgap now gives a nation a total only when all of it is given).\n",
+                self.partial_nations.join(", ")
+            );
+        }
         if self.unlocated_not_compared {
             let _ = writeln!(
                 s,
@@ -1104,6 +1129,34 @@ mod tests {
             summary: json!({"percent_covered": pct, "nations": []}),
             run: None,
         }
+    }
+
+    /// A run from before covgap counted the whole team list and gave nations a row only when
+    /// whole, on the same part of the UK: its team count was of the teams kept, and its
+    /// England row covered part of England. Neither reads as a change.
+    #[test]
+    fn a_run_from_before_whole_nations_and_whole_team_counts_reads_no_change() {
+        let mut old = run(&[("A", true)], &[("E1", true)], 50.0);
+        let mut new = run(&[("A", true)], &[("E1", true)], 50.0);
+        let england = json!({"code": "E92000001", "name": "England", "areas_total": 1});
+        old.summary["teams_in_list"] = json!(1);
+        old.summary["nations"] = json!([england]);
+        new.summary["teams_in_list"] = json!(44);
+        new.summary["teams_beyond_boundaries"] = json!(43);
+        let d = diff(&old, &new);
+        assert!(d.is_empty(), "{}", d.markdown());
+        assert_eq!(d.partial_nations, ["England"]);
+        assert!(d.markdown().contains("Not compared: England"));
+        // Two runs that both count the whole list compare it as it is.
+        old.summary["teams_in_list"] = json!(40);
+        old.summary["teams_beyond_boundaries"] = json!(39);
+        let d = diff(&old, &new);
+        let teams = d
+            .figures
+            .iter()
+            .find(|c| c.field == "teams_in_list")
+            .unwrap();
+        assert_eq!((teams.old, teams.new), (Some(40.0), Some(44.0)));
     }
 
     #[test]
