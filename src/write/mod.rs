@@ -168,10 +168,12 @@ pub fn staging_file(path: &Path) -> std::io::Result<tempfile::NamedTempFile> {
         .tempfile_in(folder(path))
 }
 
-/// How long a temporary file named as covgap named them before they carried the process id
-/// (`.NAME.XXXXXX.tmp`) must have been left unchanged before it counts as abandoned. A run
-/// renames its temporary files into place seconds after writing them.
-const UNNUMBERED_TEMPORARY_AGE: std::time::Duration = std::time::Duration::from_secs(60 * 60);
+/// How long a leftover must have been left unchanged before it counts as abandoned. A run
+/// renames its temporary files into place seconds after writing them, and stamps an earlier
+/// output with the time it moves it aside; a run `/proc` does not show (in another PID
+/// namespace, a container, or on another computer sharing the folder) is still never so long
+/// at either.
+const LEFTOVER_AGE: std::time::Duration = std::time::Duration::from_secs(60 * 60);
 
 /// covgap's own files for the outputs `names` in `dir` that a run left when it was killed
 /// (or the computer stopped) before it finished: its temporary files,
@@ -199,15 +201,17 @@ pub fn abandoned_files(dir: &Path, names: &[&str]) -> Vec<PathBuf> {
             let Ok(meta) = e.metadata() else {
                 return false;
             };
+            let quiet = meta
+                .modified()
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > LEFTOVER_AGE);
             meta.is_file()
                 && ours(&meta)
+                && quiet
                 && match kind {
                     Leftover::Numbered(pid) => run_has_ended(pid),
-                    Leftover::Unnumbered => meta
-                        .modified()
-                        .ok()
-                        .and_then(|t| t.elapsed().ok())
-                        .is_some_and(|age| age > UNNUMBERED_TEMPORARY_AGE),
+                    Leftover::Unnumbered => true,
                 }
         })
         .map(|e| e.path())
@@ -445,6 +449,12 @@ fn commit_with(
             put_back(&aside);
             return Err(werr(path, e));
         }
+        // Stamped now, so that another run takes it for abandoned only an hour after this
+        // run, should it be killed, moved it aside ([`abandoned_files`]).
+        let _ = std::fs::File::options()
+            .write(true)
+            .open(&old)
+            .and_then(|f| f.set_modified(std::time::SystemTime::now()));
         aside.push((old, path.clone()));
     }
     let mut written = Vec::with_capacity(staged.len());
@@ -737,27 +747,37 @@ mod tests {
             std::fs::write(&p, "x").unwrap();
             p
         };
+        let hour_and_more = std::time::SystemTime::now() - std::time::Duration::from_secs(3700);
+        let age = |p: &std::path::Path| {
+            std::fs::File::options()
+                .write(true)
+                .open(p)
+                .unwrap()
+                .set_modified(hour_and_more)
+                .unwrap();
+        };
         let gone = [
             make(&format!(".areas.geojson.{ended}.aB3xYz.tmp")),
             make(&format!(".gaps.csv.{ended}.old")),
         ];
         let old_unnumbered = make(".map.png.Qw3rTy.tmp");
-        let hour_and_more = std::time::SystemTime::now() - std::time::Duration::from_secs(3700);
-        std::fs::File::options()
-            .write(true)
-            .open(&old_unnumbered)
-            .unwrap()
-            .set_modified(hour_and_more)
-            .unwrap();
+        for p in gone.iter().chain([&old_unnumbered]) {
+            age(p);
+        }
         for kept in [
             format!(".areas.geojson.{running}.aB3xYz.tmp"),
             format!(".gaps.csv.{running}.old"),
-            ".summary.md.Qw3rTy.tmp".to_string(),
             ".notes.tmp".to_string(),
             format!(".notes.txt.{ended}.aB3xYz.tmp"),
         ] {
-            make(&kept);
+            age(&make(&kept));
         }
+        // Named as before they carried the PID, and changed within the hour.
+        make(".summary.md.Qw3rTy.tmp");
+        // A run that has ended by /proc, but whose files changed within the hour: a run /proc
+        // does not show (another PID namespace or computer) may be writing them.
+        make(&format!(".map.png.{ended}.aB3xYz.tmp"));
+        make(&format!(".rollups.csv.{ended}.old"));
         std::fs::create_dir(dir.path().join(format!(".run.json.{ended}.old"))).unwrap();
         let mut want = vec![gone[0].clone(), gone[1].clone(), old_unnumbered];
         want.sort();

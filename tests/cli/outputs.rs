@@ -854,16 +854,40 @@ fn a_completed_run_clears_what_killed_runs_left_but_not_a_running_ones() {
         format!(".plan.md.{ended}.old"),
     ] {
         make(&out, &name);
+        std::fs::File::options()
+            .write(true)
+            .open(out.join(&name))
+            .unwrap()
+            .set_modified(two_hours_ago)
+            .unwrap();
     }
-    let diff_left = make(&changes, &format!(".diff.csv.{ended}.aB3xYz.tmp"));
+    let aged = |dir: &std::path::Path, name: String| {
+        std::fs::File::options()
+            .write(true)
+            .open(dir.join(&name))
+            .unwrap()
+            .set_modified(two_hours_ago)
+            .unwrap();
+        name
+    };
+    let diff_left = aged(
+        &changes,
+        make(&changes, &format!(".diff.csv.{ended}.aB3xYz.tmp")),
+    );
     let mut kept = vec![
-        make(&out, &format!(".areas.geojson.{still}.aB3xYz.tmp")),
-        make(&out, &format!(".summary.md.{still}.old")),
+        aged(
+            &out,
+            make(&out, &format!(".areas.geojson.{still}.aB3xYz.tmp")),
+        ),
+        aged(&out, make(&out, &format!(".summary.md.{still}.old"))),
         // Named as covgap named them before they carried the PID, and made just now: it
         // may be an older covgap's still writing.
         make(&out, ".gaps.csv.Qw3rTy.tmp"),
-        make(&out, ".notes.tmp"),
-        make(&out, &format!(".notes.{ended}.aB3xYz.tmp")),
+        // Of a run /proc says has ended, but changed within the hour: it may be a run /proc
+        // does not show (another PID namespace, or another computer sharing the folder).
+        make(&out, &format!(".rollups.csv.{ended}.aB3xYz.tmp")),
+        aged(&out, make(&out, ".notes.tmp")),
+        aged(&out, make(&out, &format!(".notes.{ended}.aB3xYz.tmp"))),
     ];
     kept.sort();
     crate::covgap()
