@@ -490,8 +490,17 @@ fn run(args: RunArgs) -> i32 {
             return 1;
         }
     };
+    let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    let unrecorded =
+        covgap::write::unrecorded_outputs(&args.out, covgap::write::RUN_OUTPUTS, &names);
     match covgap::write::commit(&args.out, &files, &input_paths, covgap::write::RUN_OUTPUTS) {
         Ok(paths) => {
+            if !unrecorded.is_empty() {
+                eprintln!(
+                    "{}",
+                    covgap::write::unrecorded_warning(&args.out, &unrecorded)
+                );
+            }
             if !quiet {
                 let s = &analysis.study;
                 let h = covgap::write::summary::Headline::new(s, &analysis.rollups);
@@ -876,6 +885,8 @@ fn plan(args: PlanArgs) -> i32 {
         return fail(&e);
     }
     let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    let unrecorded =
+        covgap::write::unrecorded_outputs(&args.out, covgap::write::RUN_OUTPUTS, &names);
     let mut earlier =
         covgap::write::Earlier::in_folder(&args.out, covgap::write::RUN_OUTPUTS, &names);
     // The instance's own temporary file, if a plan writing it was killed.
@@ -891,6 +902,12 @@ fn plan(args: PlanArgs) -> i32 {
         Ok(p) => p,
         Err(e) => return fail(&e),
     };
+    if !unrecorded.is_empty() {
+        eprintln!(
+            "{}",
+            covgap::write::unrecorded_warning(&args.out, &unrecorded)
+        );
+    }
     if !quiet {
         let b = &plan.baseline;
         let demand = match plan.instance.demand_kind {

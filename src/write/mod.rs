@@ -129,6 +129,37 @@ pub fn stale_outputs(dir: &Path, family: &[&str], written: &[&str]) -> Vec<PathB
         .collect()
 }
 
+/// The files of `family` in `dir`, other than `written`, beside a `run.json` of a covgap that
+/// recorded no `outputs` (from before 27 November 2026): they may be that run's, or the
+/// user's, so they are left alone ([`stale_outputs`]), and the user is told (the folder then
+/// holds files of two runs).
+pub fn unrecorded_outputs(dir: &Path, family: &[&str], written: &[&str]) -> Vec<String> {
+    if !family.contains(&"run.json") {
+        return Vec::new();
+    }
+    let unrecorded = std::fs::read(dir.join("run.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .is_some_and(|d| d["covgap_version"].is_string() && d.get("outputs").is_none());
+    if !unrecorded {
+        return Vec::new();
+    }
+    family
+        .iter()
+        .filter(|n| !written.contains(n) && dir.join(n).is_file())
+        .map(|n| n.to_string())
+        .collect()
+}
+
+/// The warning for [`unrecorded_outputs`] `left` in `dir`.
+pub fn unrecorded_warning(dir: &Path, left: &[String]) -> String {
+    format!(
+        "warning: {}: {} were left as they are: the earlier run.json there, from a covgap before 27 November 2026, does not list the files its run wrote, so covgap cannot tell them from files of yours; delete them if they are that run's",
+        dir.display(),
+        left.join(", ")
+    )
+}
+
 /// The outputs the `run.json` in `dir` records (name, size and SHA-256), when `family` is
 /// `run`'s and `plan`'s and the file is covgap's; none otherwise.
 fn recorded_outputs(

@@ -1307,3 +1307,41 @@ fn boundaries_before_2023_give_whole_totals_with_the_old_districts_in() {
         .iter()
         .any(|r| r[2] == "NHS North East and North Cumbria Integrated Care Board"));
 }
+
+/// A folder a covgap from before 27 November 2026 wrote (its run.json lists no outputs): a
+/// new run cannot tell that run's other files from the user's, so it leaves them, and says so
+/// rather than leaving two runs' files together without a word.
+#[test]
+fn files_beside_an_older_run_json_are_named_when_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let oxon = fixture("boundaries/oxfordshire_wgs84.geojson");
+    crate::covgap()
+        .args(["plan", "-q", "--add", "1", "--boundaries", &oxon, "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let record = out.join("run.json");
+    let mut doc: Value = serde_json::from_slice(&std::fs::read(&record).unwrap()).unwrap();
+    doc.as_object_mut().unwrap().remove("outputs");
+    std::fs::write(&record, doc.to_string()).unwrap();
+    let run = crate::covgap()
+        .args(["run", "-q", "--boundaries", &oxon, "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(run.status.success());
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("plan.csv, plan.geojson, plan.md were left as they are: the earlier run.json there, from a covgap before 27 November 2026, does not list the files its run wrote"),
+        "{stderr}"
+    );
+    assert!(out.join("plan.md").exists());
+    // The new run.json lists its outputs: a run after it says nothing more.
+    let again = crate::covgap()
+        .args(["run", "-q", "--boundaries", &oxon, "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&again.stderr).contains("were left as they are"));
+}
