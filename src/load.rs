@@ -1893,6 +1893,7 @@ pub fn resolve_teams(
                 name: row.name,
                 counted,
                 serves,
+                base: base.clone(),
                 line: row.line,
             });
             continue;

@@ -349,8 +349,31 @@ pub struct TeamBeyond {
     /// distances to it are measured to, as the built-in boundaries draw them. Empty when
     /// covgap cannot tell.
     pub serves: Vec<String>,
+    /// Where it is based, if the list says: under `plan --radius`, a base outside the
+    /// boundaries reaches areas inside them as any team's does.
+    pub base: Option<Base>,
     /// Line in the team list.
     pub line: u64,
+}
+
+impl TeamBeyond {
+    /// The team as a fixed site for `plan`: serving no area given, based where it is.
+    pub fn as_team(&self) -> Team {
+        Team {
+            name: self.name.clone(),
+            host_org: String::new(),
+            evidence: None,
+            counted: self.counted,
+            areas_served: Vec::new(),
+            covers: Vec::new(),
+            outside: self.serves.clone(),
+            base: self.base.clone(),
+            host_area: None,
+            source_url: String::new(),
+            last_evidence: String::new(),
+            line: self.line,
+        }
+    }
 }
 
 /// Everything the analysis needs, read and checked.

@@ -52,7 +52,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::model::{Geography, Study, Team};
+use crate::model::{Geography, Study, Team, TeamBeyond};
 use crate::read::deprivation::DeprivationTable;
 use crate::small_areas::SmallAreas;
 use exact::{Exact, Limits, Status};
@@ -320,7 +320,18 @@ pub fn plan(
     if let Some(level) = options.by {
         level.check_areas(&study.areas)?;
     }
-    let existing: Vec<Team> = study.teams.iter().filter(|t| t.counted).cloned().collect();
+    let mut existing: Vec<Team> = study.teams.iter().filter(|t| t.counted).cloned().collect();
+    // Under a radius, a counted team based outside the boundaries given reaches the areas
+    // within it of its base, as it would with the whole UK given.
+    if let Model::Radius(_) = options.model {
+        existing.extend(
+            study
+                .beyond
+                .iter()
+                .filter(|b| b.counted && b.base.is_some())
+                .map(TeamBeyond::as_team),
+        );
+    }
     let mut fixed = existing.clone();
     fixed.extend(what_if.iter().cloned());
     let demand = DemandPoints::of(study, small, options.rank_by, need)?;

@@ -915,3 +915,41 @@ fn by_icb_on_boundaries_without_ons_codes_is_refused_with_the_reason() {
     .assert()
     .success();
 }
+
+/// Under a radius, a counted team based outside the boundaries given reaches the areas within
+/// the radius of its base, as with the whole UK given: on Wales's districts alone at 40 km, the
+/// existing teams (all in England) reach Flintshire, as the UK-wide instance has them do. Before,
+/// they reached nothing, and the plan counted Flintshire's babies as a gap to close.
+#[test]
+fn radius_plans_on_part_of_the_uk_keep_teams_based_outside() {
+    let wales = fixture("boundaries/wales_districts.geojson");
+    let welsh_covered_by_fixed = |extra: &[&str]| -> Vec<String> {
+        let (mut cmd, dir) = covgap();
+        cmd.args(["plan", "-q", "--add", "1", "--radius", "40", "--out", "out"])
+            .args(["--export-instance", "instance.json"])
+            .args(extra)
+            .assert()
+            .success();
+        let doc: serde_json::Value = serde_json::from_str(&read(&dir, "instance.json")).unwrap();
+        let demand = doc["demand"].as_array().unwrap();
+        let mut codes: Vec<String> = doc["fixed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|f| f["covers"].as_array().unwrap().clone())
+            .map(|i| {
+                demand[i.as_u64().unwrap() as usize]["code"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .filter(|c| c.starts_with('W'))
+            .collect();
+        codes.sort();
+        codes.dedup();
+        codes
+    };
+    let whole = welsh_covered_by_fixed(&[]);
+    assert_eq!(whole, ["W06000005"], "Flintshire, from a base in England");
+    assert_eq!(welsh_covered_by_fixed(&["--boundaries", &wales]), whole);
+}
