@@ -63,6 +63,8 @@ pub struct Assigner<'a> {
     /// Per entry of `covered_edges`: the team it is measured to for
     /// ([`Study::distance_targets`]).
     target_team: Vec<usize>,
+    /// The entries of `covered_edges` outside the areas given, when there are any.
+    outside: Option<AreaIndex>,
     wgs84: AreaIndex,
     /// Every district edge on WGS84, to tell which cache cells no boundary crosses.
     wgs84_edges: EdgeIndex,
@@ -95,11 +97,22 @@ impl<'a> Assigner<'a> {
                 .map(|(i, a)| (i, g(a).clone()))
                 .collect()
         };
-        let (target_team, shapes): (Vec<usize>, Vec<MultiPolygon>) = study
-            .distance_targets(|i| first_team[i])
+        let targets = study.distance_targets(|i| first_team[i]);
+        let target_team: Vec<usize> = targets.iter().map(|t| t.team).collect();
+        // Districts outside the areas given that counted teams serve: a point outside every
+        // area given but inside one of them is 0 km from its team, as with the whole UK given.
+        let outside: Vec<(usize, MultiPolygon)> = targets
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.outside)
+            .map(|(j, t)| (j, t.geometry.clone()))
+            .collect();
+        let outside = (!outside.is_empty()).then(|| AreaIndex::new(outside));
+        let covered: Vec<(usize, MultiPolygon)> = targets
             .into_iter()
-            .unzip();
-        let covered: Vec<(usize, MultiPolygon)> = shapes.into_iter().enumerate().collect();
+            .enumerate()
+            .map(|(j, t)| (j, t.geometry))
+            .collect();
         let wgs84 = all(|a| &a.wgs84);
         Assigner {
             study,
@@ -109,6 +122,7 @@ impl<'a> Assigner<'a> {
             covered_edges: EdgeIndex::new(&covered),
             first_team,
             target_team,
+            outside,
             to_bng: Wgs84ToBng::new(),
         }
     }
@@ -130,6 +144,14 @@ impl<'a> Assigner<'a> {
             };
         }
         let c = bng();
+        if area.is_none() {
+            if let Some(j) = self.outside.as_ref().and_then(|o| o.locate(c)) {
+                return Assignment {
+                    area,
+                    nearest: Some((self.target_team[j], 0.0)),
+                };
+            }
+        }
         let found = match cache {
             Some(cache) => cache.nearest_outside(c),
             None => self.covered_edges.nearest_outside(c),

@@ -495,7 +495,7 @@ fn run(args: RunArgs) -> i32 {
         covgap::write::unrecorded_outputs(&args.out, covgap::write::RUN_OUTPUTS, &names);
     match covgap::write::commit(&args.out, &files, &input_paths, covgap::write::RUN_OUTPUTS) {
         Ok(paths) => {
-            if !unrecorded.is_empty() {
+            if !unrecorded.is_empty() && !quiet {
                 eprintln!(
                     "{}",
                     covgap::write::unrecorded_warning(&args.out, &unrecorded)
@@ -902,7 +902,7 @@ fn plan(args: PlanArgs) -> i32 {
         Ok(p) => p,
         Err(e) => return fail(&e),
     };
-    if !unrecorded.is_empty() {
+    if !unrecorded.is_empty() && !quiet {
         eprintln!(
             "{}",
             covgap::write::unrecorded_warning(&args.out, &unrecorded)

@@ -67,6 +67,7 @@ pub fn analyse(study: &Study) -> Coverage {
     let (targets, shapes): (Vec<usize>, Vec<geo::MultiPolygon>) = study
         .distance_targets(|i| covering[i].first().copied())
         .into_iter()
+        .map(|t| (t.team, t.geometry))
         .unzip();
     let covered_index = AreaIndex::new(shapes.into_iter().enumerate().collect());
     let mut areas: Vec<AreaResult> = (0..n)

@@ -1559,8 +1559,11 @@ pub fn resolve_teams(
         let mut named_directly: Vec<usize> = Vec::new();
         // Areas served outside the boundaries given, as messages name them.
         let mut not_here: Vec<String> = Vec::new();
-        // Their current codes, to measure to the team should it serve no area given.
+        // Their current codes, to measure to.
         let mut not_here_codes: Vec<String> = Vec::new();
+        // Districts made since the boundaries were drawn that it serves through the old
+        // districts given: the rest of each, outside them, is measured to.
+        let mut rest_codes: Vec<String> = Vec::new();
         // Districts held by an area of another geography: (area, districts in it, found by
         // name).
         let mut held: Vec<(usize, Vec<String>, bool)> = Vec::new();
@@ -1594,6 +1597,12 @@ pub fn resolve_teams(
                     outside.insert(d.named.clone());
                     not_here.push(d.named.clone());
                     not_here_codes.push(d.code.clone());
+                }
+                // A district made since the boundaries were drawn, served through the old
+                // districts given: the rest of it, outside them, is measured to too (the part
+                // given is cut away in `Study::distance_targets`).
+                if holders.iter().any(|(_, how)| *how == Held::Replaced) {
+                    rest_codes.push(d.code.clone());
                 }
                 for (i, how) in holders {
                     if !served.contains(&i) {
@@ -1928,6 +1937,7 @@ pub fn resolve_teams(
             covers,
             // Districts it serves outside the boundaries given are still measured to.
             outside: not_here_codes,
+            outside_rest: rest_codes,
             base,
             host_area,
             source_url: row.source_url,

@@ -1,7 +1,7 @@
 //! The model the analysis works on: areas with their demand figure and rollup keys, and
 //! teams with the areas they cover and where they are based.
 
-use geo::{Coord, MultiPolygon, Point};
+use geo::{Coord, MultiPolygon, Point, Polygon};
 
 use crate::crs::Located;
 
@@ -328,6 +328,9 @@ pub struct Team {
     /// The built-in districts (current codes) it serves that are not areas of the boundaries
     /// given nor in one: measured to as the areas it covers are ([`Study::distance_targets`]).
     pub outside: Vec<String>,
+    /// The districts made since the boundaries were drawn that it serves through the old
+    /// districts given (current codes): the rest of each, outside them, is measured to.
+    pub outside_rest: Vec<String>,
     pub base: Option<Base>,
     /// The area holding the base.
     pub host_area: Option<usize>,
@@ -336,6 +339,27 @@ pub struct Team {
     /// Line in the team list.
     pub line: u64,
 }
+
+/// Something distances to the nearest team are measured to ([`Study::distance_targets`]).
+#[derive(Debug, Clone)]
+pub struct DistanceTarget {
+    /// The team named for it, by its number as [`Study::team_name`] takes it.
+    pub team: usize,
+    /// On British National Grid.
+    pub geometry: MultiPolygon,
+    /// A built-in district (or the part of one) outside the areas given, rather than a
+    /// covered area: a point outside every area given but inside it is 0 km from its team.
+    pub outside: bool,
+}
+
+/// The share of a built-in district the areas given may hold for it still to count as outside
+/// them, in [`Study::distance_targets`]: a neighbour drawn by another generalisation overlaps
+/// them a little along the border.
+pub const OUTSIDE_GIVEN: f64 = 0.05;
+/// The share of a district made since the boundaries were drawn that its old districts given
+/// may hold for the rest still to be measured to: all of them given hold nearly all of it
+/// (drawn by another generalisation, not all).
+pub const OVERLAP_GIVEN: f64 = 0.9;
 
 /// A team in the list that serves only areas outside the boundaries given (or names none and
 /// is based outside them): it covers none of the areas given, but an area's nearest team may
@@ -367,6 +391,7 @@ impl TeamBeyond {
             areas_served: Vec::new(),
             covers: Vec::new(),
             outside: self.serves.clone(),
+            outside_rest: Vec::new(),
             base: self.base.clone(),
             host_area: None,
             source_url: String::new(),
@@ -409,24 +434,43 @@ impl Study {
     }
 
     /// Everything distances to the nearest team are measured to, in code order, each with the
-    /// team named for it (by its number as [`Study::team_name`] takes it) and its geometry on
-    /// British National Grid: every covered area (`first_team` gives the first counted team
-    /// covering area `i`, in list order), and every built-in district outside the boundaries
-    /// given that a counted team serves (a team of the study besides its areas, or one of
-    /// `beyond`), drawn as the built-in boundaries draw it, with the first such team in list
-    /// order. A district's nearest team is then the one it has with the whole UK given, ties
-    /// (a corner two covered districts share) going to the lower code as there.
+    /// team named for it (by its number as [`Study::team_name`] takes it), its geometry on
+    /// British National Grid, and whether it lies outside the areas given: every covered area
+    /// (`first_team` gives the first counted team covering area `i`, in list order), and every
+    /// built-in district outside the boundaries given that a counted team serves (a team of the
+    /// study besides its areas, or one of `beyond`), drawn as the built-in boundaries draw it,
+    /// with the first such team in list order. A district's nearest team is then the one it
+    /// has with the whole UK given, ties (a corner two covered districts share) going to the
+    /// lower code as there.
+    ///
+    /// Only what lies outside the areas given is measured to: a district the areas given cover
+    /// (small areas, wards or other areas drawn inside it, [`OUTSIDE_GIVEN`] or more of it) is
+    /// left out, as coverage leaves it; one they cover in part (a district made since older
+    /// boundaries were drawn, some of whose old districts are given) is cut to the rest, less
+    /// slivers under 1% of it where the two drawings differ.
     pub fn distance_targets(
         &self,
         first_team: impl Fn(usize) -> Option<usize>,
-    ) -> Vec<(usize, MultiPolygon)> {
-        let mut outside: std::collections::BTreeMap<&str, (u64, usize)> = Default::default();
+    ) -> Vec<DistanceTarget> {
+        // By code: the list line and number of the first team serving it, and whether only
+        // its rest, outside old districts given, is outside.
+        let mut outside: std::collections::BTreeMap<&str, (u64, usize, bool)> = Default::default();
         let kept = self
             .teams
             .iter()
             .enumerate()
             .filter(|(_, t)| t.counted)
-            .flat_map(|(k, t)| t.outside.iter().map(move |c| (c.as_str(), t.line, k)));
+            .flat_map(|(k, t)| {
+                let whole = t
+                    .outside
+                    .iter()
+                    .map(move |c| (c.as_str(), t.line, k, false));
+                let rest = t
+                    .outside_rest
+                    .iter()
+                    .map(move |c| (c.as_str(), t.line, k, true));
+                whole.chain(rest)
+            });
         let beyond = self
             .beyond
             .iter()
@@ -434,26 +478,119 @@ impl Study {
             .filter(|(_, b)| b.counted)
             .flat_map(|(k, b)| {
                 let t = self.teams.len() + k;
-                b.serves.iter().map(move |c| (c.as_str(), b.line, t))
+                b.serves.iter().map(move |c| (c.as_str(), b.line, t, false))
             });
-        for (code, line, t) in kept.chain(beyond) {
-            let e = outside.entry(code).or_insert((line, t));
+        for (code, line, t, rest) in kept.chain(beyond) {
+            let e = outside.entry(code).or_insert((line, t, rest));
             if line < e.0 {
-                *e = (line, t);
+                *e = (line, t, rest);
             }
         }
-        let mut targets: Vec<(&str, usize, MultiPolygon)> = self
+        let mut targets: Vec<(&str, DistanceTarget)> = self
             .areas
             .iter()
             .enumerate()
-            .filter_map(|(i, a)| first_team(i).map(|t| (a.code.as_str(), t, a.bng.clone())))
+            .filter_map(|(i, a)| {
+                first_team(i).map(|team| {
+                    (
+                        a.code.as_str(),
+                        DistanceTarget {
+                            team,
+                            geometry: a.bng.clone(),
+                            outside: false,
+                        },
+                    )
+                })
+            })
             .collect();
-        targets.extend(outside.into_iter().filter_map(|(code, (_, t))| {
-            let g = crate::land::built_in_reach([code]);
-            (!g.0.is_empty()).then_some((code, t, g))
-        }));
+        if !outside.is_empty() {
+            let given = crate::index::AreaIndex::new(
+                self.areas
+                    .iter()
+                    .enumerate()
+                    .map(|(i, a)| (i, a.bng.clone()))
+                    .collect(),
+            );
+            targets.extend(outside.into_iter().filter_map(|(code, (_, team, rest))| {
+                let g = self.outside_part(crate::land::built_in_reach([code]), &given, rest)?;
+                Some((
+                    code,
+                    DistanceTarget {
+                        team,
+                        geometry: g,
+                        outside: true,
+                    },
+                ))
+            }));
+        }
         targets.sort_by(|a, b| a.0.cmp(b.0));
-        targets.into_iter().map(|(_, t, g)| (t, g)).collect()
+        targets.into_iter().map(|(_, t)| t).collect()
+    }
+
+    /// The part of built-in district `g` outside the areas given (`given` indexes them), for
+    /// [`Study::distance_targets`]: all of it when they hold almost none of it; for a district
+    /// the team serves through old districts given (`rest`), what they leave of it; `None`
+    /// otherwise (areas drawn inside it, such as small areas, that coverage does not give the
+    /// team: measured to, they would be 0 km from a team that does not cover them).
+    fn outside_part(
+        &self,
+        g: MultiPolygon,
+        given: &crate::index::AreaIndex,
+        rest: bool,
+    ) -> Option<MultiPolygon> {
+        use geo::{Area as _, BooleanOps, BoundingRect, Contains, Intersects};
+        let r = g.bounding_rect()?;
+        // The share of a grid of points over it that the areas given hold.
+        const GRID: usize = 24;
+        let (w, h) = (r.width() / GRID as f64, r.height() / GRID as f64);
+        let (mut inside, mut held) = (0usize, 0usize);
+        for ix in 0..GRID {
+            for iy in 0..GRID {
+                let c = Coord {
+                    x: r.min().x + (ix as f64 + 0.5) * w,
+                    y: r.min().y + (iy as f64 + 0.5) * h,
+                };
+                if g.contains(&Point::from(c)) {
+                    inside += 1;
+                    held += usize::from(given.locate(c).is_some());
+                }
+            }
+        }
+        let share = if inside == 0 {
+            0.0
+        } else {
+            held as f64 / inside as f64
+        };
+        // An area given whose point lies in it is drawn inside it (a small area in its
+        // district): coverage does not give it the team, so the district is not outside.
+        let holds_a_point = || {
+            self.areas
+                .iter()
+                .any(|a| r.intersects(&a.point.bng) && g.contains(&a.point.bng))
+        };
+        if !rest && holds_a_point() {
+            return None;
+        }
+        if held == 0 || (!rest && share < OUTSIDE_GIVEN) {
+            return Some(g);
+        }
+        if !rest || share >= OVERLAP_GIVEN {
+            return None;
+        }
+        let near: Vec<Polygon> = self
+            .areas
+            .iter()
+            .filter(|a| a.bng.intersects(&r))
+            .flat_map(|a| a.bng.0.iter().cloned())
+            .collect();
+        let whole = g.unsigned_area();
+        let rest = g.difference(&MultiPolygon::new(near));
+        let parts: Vec<Polygon> = rest
+            .0
+            .into_iter()
+            .filter(|p| p.unsigned_area() >= 0.01 * whole)
+            .collect();
+        (!parts.is_empty()).then(|| MultiPolygon::new(parts))
     }
 
     /// The code and name of the total over every area: the UK's, or none and "All areas

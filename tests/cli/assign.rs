@@ -466,3 +466,32 @@ fn assign_needs_no_figures_for_the_boundaries() {
     assert_eq!(rows[2][3..6], ["HB01", "East board", "West team"]);
     assert_eq!(rows[2][6], "5.00");
 }
+
+/// A point outside the boundaries given (Wales's districts) but inside a district a counted
+/// team serves (Aberdeen, NHS Grampian's) is 0 km from that team, as with the whole UK given;
+/// before, it was measured to the district's edge from inside it.
+#[test]
+fn a_point_outside_the_boundaries_in_a_served_district_is_0_km_from_its_team() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("p.csv"), "lat,lon\n57.1437,-2.0981\n").unwrap();
+    let wales = crate::fixture("boundaries/wales_districts.geojson");
+    crate::covgap_at(&dir)
+        .args([
+            "assign",
+            "-q",
+            "--boundaries",
+            &wales,
+            "--points",
+            "p.csv",
+            "--out",
+            "a.csv",
+        ])
+        .assert()
+        .success();
+    let rows = crate::read_csv(&dir.path().join("a.csv"));
+    assert_eq!(rows[1][2], "", "outside Wales");
+    assert_eq!(
+        rows[1][4..6],
+        ["NHS Grampian Infant Mental Health (IMH) Team", "0.00"]
+    );
+}

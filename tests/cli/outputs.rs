@@ -1326,7 +1326,7 @@ fn files_beside_an_older_run_json_are_named_when_left() {
     doc.as_object_mut().unwrap().remove("outputs");
     std::fs::write(&record, doc.to_string()).unwrap();
     let run = crate::covgap()
-        .args(["run", "-q", "--boundaries", &oxon, "--out"])
+        .args(["run", "--boundaries", &oxon, "--out"])
         .arg(&out)
         .output()
         .unwrap();
@@ -1339,9 +1339,100 @@ fn files_beside_an_older_run_json_are_named_when_left() {
     assert!(out.join("plan.md").exists());
     // The new run.json lists its outputs: a run after it says nothing more.
     let again = crate::covgap()
-        .args(["run", "-q", "--boundaries", &oxon, "--out"])
+        .args(["run", "--boundaries", &oxon, "--out"])
         .arg(&out)
         .output()
         .unwrap();
     assert!(!String::from_utf8_lossy(&again.stderr).contains("were left as they are"));
+}
+
+/// Areas drawn inside districts (two real LSOAs as boundaries): the districts teams serve are
+/// not "outside" the areas given, so an area inside one is not 0 km from a team that coverage
+/// does not give it. Croydon 039C is measured to Lambeth PAIRS, 11.0 km, not to Croydon's team
+/// at 0.0 km (a review found 406 of 602 Oxfordshire LSOAs at 0.0 km so).
+#[test]
+fn areas_drawn_inside_served_districts_are_not_measured_to_them() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("births.csv"),
+        "code,births\nE01001106,8\nW01000330,22\n",
+    )
+    .unwrap();
+    let b = fixture("small_areas/point_found_on_the_grid_wgs84.geojson");
+    let run = covgap_in(
+        dir.path(),
+        &[
+            "run",
+            "-q",
+            "--boundaries",
+            &b,
+            "--births",
+            "births.csv",
+            "--out",
+            "out",
+        ],
+        Some("out"),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let gaps = crate::read_csv(&dir.path().join("out/gaps.csv"));
+    let croydon = gaps.iter().find(|r| r[1] == "E01001106").unwrap();
+    assert_eq!(
+        (croydon[6].as_str(), croydon[7].as_str()),
+        (
+            "Lambeth PAIRS (Parent and Infant Relationship Service)",
+            "11.0"
+        )
+    );
+    assert!(gaps[1..].iter().all(|r| r[7] != "0.0"), "{gaps:?}");
+}
+
+/// Boundaries from before 2023 with only some of a new district's old districts: the North
+/// West of December 2022 without Eden and South Lakeland, and a team serving Westmorland and
+/// Furness (which took in Barrow-in-Furness, given, and those two): the rest of Westmorland and
+/// Furness is measured to, so every area's nearest team and distance are the whole UK's
+/// (Lancaster 8.7 km, not 31.8 km to Barrow alone).
+#[test]
+fn the_rest_of_a_new_district_beyond_its_old_districts_given_is_measured_to() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("teams.csv"),
+        "name,evidence,areas_served\nWF team,pif_named,Westmorland and Furness\n",
+    )
+    .unwrap();
+    let text =
+        std::fs::read_to_string(crate::fixture_path("boundaries/north_west_dec2022.geojson"))
+            .unwrap();
+    let mut doc: Value = serde_json::from_str(&text).unwrap();
+    doc["features"].as_array_mut().unwrap().retain(|f| {
+        !["E07000030", "E07000031"].contains(&f["properties"]["LAD22CD"].as_str().unwrap())
+    });
+    std::fs::write(dir.path().join("nw.geojson"), doc.to_string()).unwrap();
+    let births = fixture("births/district_codes_before_2023.csv");
+    let gaps_of = |extra: &[&str], out: &str| {
+        let mut args = vec![
+            "run",
+            "-q",
+            "--teams",
+            "teams.csv",
+            "--births",
+            &births,
+            "--out",
+            out,
+        ];
+        args.extend_from_slice(extra);
+        let run = covgap_in(dir.path(), &args, Some(out));
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        crate::read_csv(&dir.path().join(out).join("gaps.csv"))
+    };
+    let whole = gaps_of(&[], "uk");
+    let part = gaps_of(&["--boundaries", "nw.geojson"], "nw");
+    let lancaster =
+        |g: &[Vec<String>]| g.iter().find(|r| r[1] == "E07000121").unwrap()[6..8].to_vec();
+    assert_eq!(lancaster(&whole), ["WF team", "8.7"]);
+    assert_eq!(lancaster(&part), lancaster(&whole));
+    for r in &part[1..] {
+        if let Some(w) = whole.iter().find(|w| w[1] == r[1]) {
+            assert_eq!(r[6..8], w[6..8], "{}", r[2]);
+        }
+    }
 }
