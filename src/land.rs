@@ -220,7 +220,7 @@ fn extent<'a>(areas: impl IntoIterator<Item = &'a MultiPolygon>) -> Option<geo::
 }
 
 /// The centres of an `n` by `n` grid of cells over `r`.
-fn grid(r: geo::Rect, n: usize) -> impl Iterator<Item = Coord> {
+pub(crate) fn grid(r: geo::Rect, n: usize) -> impl Iterator<Item = Coord> {
     (0..n).flat_map(move |i| {
         (0..n).map(move |j| Coord {
             x: r.min().x + r.width() * (i as f64 + 0.5) / n as f64,
@@ -421,19 +421,12 @@ impl<'a> Land<'a> {
         let share = match mp.bounding_rect() {
             None => 0.0,
             Some(r) => {
-                let (w, h) = (r.width() / GRID as f64, r.height() / GRID as f64);
                 let (mut inside, mut given) = (0usize, 0usize);
-                for ix in 0..GRID {
-                    for iy in 0..GRID {
-                        let c = Coord {
-                            x: r.min().x + (ix as f64 + 0.5) * w,
-                            y: r.min().y + (iy as f64 + 0.5) * h,
-                        };
-                        if b.index.locate(c) == Some(i) {
-                            inside += 1;
-                            if (self.in_given)(c) {
-                                given += 1;
-                            }
+                for c in grid(r, GRID) {
+                    if b.index.locate(c) == Some(i) {
+                        inside += 1;
+                        if (self.in_given)(c) {
+                            given += 1;
                         }
                     }
                 }

@@ -541,19 +541,11 @@ impl Study {
         use geo::{Area as _, BooleanOps, BoundingRect, Contains, Intersects};
         let r = g.bounding_rect()?;
         // The share of a grid of points over it that the areas given hold.
-        const GRID: usize = 24;
-        let (w, h) = (r.width() / GRID as f64, r.height() / GRID as f64);
         let (mut inside, mut held) = (0usize, 0usize);
-        for ix in 0..GRID {
-            for iy in 0..GRID {
-                let c = Coord {
-                    x: r.min().x + (ix as f64 + 0.5) * w,
-                    y: r.min().y + (iy as f64 + 0.5) * h,
-                };
-                if g.contains(&Point::from(c)) {
-                    inside += 1;
-                    held += usize::from(given.locate(c).is_some());
-                }
+        for c in crate::land::grid(r, 24) {
+            if g.contains(&Point::from(c)) {
+                inside += 1;
+                held += usize::from(given.locate(c).is_some());
             }
         }
         let share = if inside == 0 {
