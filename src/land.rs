@@ -100,6 +100,13 @@ fn built_in() -> Option<&'static BuiltInDistricts> {
         .as_ref()
 }
 
+/// The built-in district `code` as "Cherwell (E07000177)", or the code alone if it is not one.
+pub fn built_in_named(code: &str) -> String {
+    built_in()
+        .and_then(|b| b.names.iter().find(|(c, _)| c == code))
+        .map_or_else(|| code.to_string(), |(c, n)| format!("{n} ({c})"))
+}
+
 /// The code of the built-in district holding `c` (British National Grid, metres), if any.
 pub fn built_in_district_at(c: Coord) -> Option<&'static str> {
     let b = built_in()?;

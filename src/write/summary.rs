@@ -416,6 +416,40 @@ pub fn markdown(
         );
     }
     let _ = writeln!(s);
+    // Nearest teams in the table that serve only areas outside the boundaries: not in the team
+    // outputs, so say what they serve, for the distances to be traced.
+    let mut outside: Vec<usize> = cov
+        .gaps
+        .iter()
+        .take(20)
+        .filter_map(|&i| cov.areas[i].nearest.map(|n| n.team))
+        .filter(|&t| t >= study.teams.len())
+        .collect();
+    outside.sort_unstable();
+    outside.dedup();
+    if !outside.is_empty() {
+        let named: Vec<String> = outside
+            .iter()
+            .map(|&t| {
+                let b = &study.beyond[t - study.teams.len()];
+                let serves: Vec<String> = b
+                    .serves
+                    .iter()
+                    .map(|c| crate::land::built_in_named(c))
+                    .collect();
+                format!(
+                    "{}, serving {}",
+                    md_cell(&b.name),
+                    md_cell(&serves.join(", "))
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            s,
+            "Nearest teams above that serve only areas outside the boundaries given, measured to the districts they serve (not in `teams.geojson`): {}.\n",
+            named.join("; ")
+        );
+    }
 
     let _ = writeln!(s, "## How these figures were made\n");
     let _ = writeln!(s, "- **What counts as a team**: {}. A team covers the areas its list entry names, or, where it names none, the area that holds its base. An area is covered when any counted team covers it.", study.evidence_rule);

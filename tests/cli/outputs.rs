@@ -1177,6 +1177,11 @@ fn part_of_the_uk_gives_totals_only_for_geographies_wholly_given() {
         md.contains("The 44 teams serving only areas outside the boundaries given cover none of them, but those counted are measured to"),
         "{md}"
     );
+    // Not in teams.geojson, so the table's teams from outside are said, with what they serve.
+    assert!(
+        md.contains("(not in `teams.geojson`): OXPIP (Oxford Parent Infant Project), serving Cherwell (E07000177), Oxford (E07000178), "),
+        "{md}"
+    );
 }
 
 /// Distances to the nearest team do not depend on how much of the UK is given: each region's
