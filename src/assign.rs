@@ -97,7 +97,7 @@ impl<'a> Assigner<'a> {
                 .map(|(i, a)| (i, g(a).clone()))
                 .collect()
         };
-        let targets = study.distance_targets(|i| first_team[i]);
+        let targets = &coverage.targets;
         let target_team: Vec<usize> = targets.iter().map(|t| t.team).collect();
         // Districts outside the areas given that counted teams serve: a point outside every
         // area given but inside one of them is 0 km from its team, as with the whole UK given.
@@ -109,9 +109,9 @@ impl<'a> Assigner<'a> {
             .collect();
         let outside = (!outside.is_empty()).then(|| AreaIndex::new(outside));
         let covered: Vec<(usize, MultiPolygon)> = targets
-            .into_iter()
+            .iter()
             .enumerate()
-            .map(|(j, t)| (j, t.geometry))
+            .map(|(j, t)| (j, t.geometry.clone()))
             .collect();
         let wgs84 = all(|a| &a.wgs84);
         Assigner {

@@ -13,7 +13,7 @@ use geo::Coord;
 use rayon::prelude::*;
 
 use crate::index::AreaIndex;
-use crate::model::Study;
+use crate::model::{DistanceTarget, Study};
 
 /// The nearest counted team to an area.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -49,6 +49,9 @@ pub struct Coverage {
     pub areas: Vec<AreaResult>,
     /// Area indices of the gaps, rank 1 first.
     pub gaps: Vec<usize>,
+    /// What distances to the nearest team were measured to ([`Study::distance_targets`]),
+    /// for measuring points ([`crate::assign::Assigner`]) the same way.
+    pub targets: Vec<DistanceTarget>,
 }
 
 /// Decides coverage, nearest team and gap ranks.
@@ -64,12 +67,14 @@ pub fn analyse(study: &Study) -> Coverage {
     }
     // The covered areas, and the districts outside the boundaries given that counted teams
     // serve: entry j names team `targets[j]`.
-    let (targets, shapes): (Vec<usize>, Vec<geo::MultiPolygon>) = study
-        .distance_targets(|i| covering[i].first().copied())
-        .into_iter()
-        .map(|t| (t.team, t.geometry))
-        .unzip();
-    let covered_index = AreaIndex::new(shapes.into_iter().enumerate().collect());
+    let targets = study.distance_targets(|i| covering[i].first().copied());
+    let covered_index = AreaIndex::new(
+        targets
+            .iter()
+            .enumerate()
+            .map(|(j, t)| (j, t.geometry.clone()))
+            .collect(),
+    );
     let mut areas: Vec<AreaResult> = (0..n)
         .into_par_iter()
         .map(|i| {
@@ -80,7 +85,7 @@ pub fn analyse(study: &Study) -> Coverage {
                 covered_index
                     .nearest(Coord::from(study.areas[i].point.bng))
                     .map(|(j, d)| Nearest {
-                        team: targets[j],
+                        team: targets[j].team,
                         km: d / 1000.0,
                     })
             };
@@ -103,5 +108,9 @@ pub fn analyse(study: &Study) -> Coverage {
     for (rank, &i) in gaps.iter().enumerate() {
         areas[i].gap_rank = Some(rank + 1);
     }
-    Coverage { areas, gaps }
+    Coverage {
+        areas,
+        gaps,
+        targets,
+    }
 }

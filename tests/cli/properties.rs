@@ -190,6 +190,7 @@ proptest! {
                 .map(|&c| AreaResult { teams: if c { vec![0] } else { vec![] }, nearest: None, gap_rank: None, bands: None })
                 .collect(),
             gaps: vec![],
+            targets: vec![],
         };
         let rs = rollups(&study, &cov);
         assert_conserved(&rs)?;
