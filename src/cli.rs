@@ -491,14 +491,13 @@ fn run(args: RunArgs) -> i32 {
         }
     };
     let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
-    let unrecorded =
-        covgap::write::unrecorded_outputs(&args.out, covgap::write::RUN_OUTPUTS, &names);
-    match covgap::write::commit(&args.out, &files, &input_paths, covgap::write::RUN_OUTPUTS) {
+    let earlier = covgap::write::Earlier::in_folder(&args.out, covgap::write::RUN_OUTPUTS, &names);
+    match covgap::write::commit_in(&args.out, &files, &input_paths, &earlier) {
         Ok(paths) => {
-            if !unrecorded.is_empty() && !quiet {
+            if !earlier.unrecorded.is_empty() && !quiet {
                 eprintln!(
                     "{}",
-                    covgap::write::unrecorded_warning(&args.out, &unrecorded)
+                    covgap::write::unrecorded_warning(&args.out, &earlier.unrecorded)
                 );
             }
             if !quiet {
@@ -885,8 +884,6 @@ fn plan(args: PlanArgs) -> i32 {
         return fail(&e);
     }
     let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
-    let unrecorded =
-        covgap::write::unrecorded_outputs(&args.out, covgap::write::RUN_OUTPUTS, &names);
     let mut earlier =
         covgap::write::Earlier::in_folder(&args.out, covgap::write::RUN_OUTPUTS, &names);
     // The instance's own temporary file, if a plan writing it was killed.
@@ -902,10 +899,10 @@ fn plan(args: PlanArgs) -> i32 {
         Ok(p) => p,
         Err(e) => return fail(&e),
     };
-    if !unrecorded.is_empty() && !quiet {
+    if !earlier.unrecorded.is_empty() && !quiet {
         eprintln!(
             "{}",
-            covgap::write::unrecorded_warning(&args.out, &unrecorded)
+            covgap::write::unrecorded_warning(&args.out, &earlier.unrecorded)
         );
     }
     if !quiet {

@@ -74,13 +74,24 @@ pub fn commit(
     inputs: &[PathBuf],
     family: &[&str],
 ) -> Result<Vec<PathBuf>> {
+    let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    commit_in(dir, files, inputs, &Earlier::in_folder(dir, family, &names))
+}
+
+/// [`commit`], with what earlier runs left in `dir` found beforehand ([`Earlier::in_folder`]),
+/// for a caller that reports it.
+pub fn commit_in(
+    dir: &Path,
+    files: &[OutputFile],
+    inputs: &[PathBuf],
+    earlier: &Earlier,
+) -> Result<Vec<PathBuf>> {
     folder_for_output(dir, "give --out a folder")?;
     let placed: Vec<(PathBuf, &[u8])> = files
         .iter()
         .map(|f| (dir.join(&f.name), f.bytes.as_slice()))
         .collect();
-    let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
-    commit_to(&placed, inputs, &Earlier::in_folder(dir, family, &names))
+    commit_to(&placed, inputs, earlier)
 }
 
 /// What earlier runs left in an output folder, for a new run to clear.
@@ -93,15 +104,89 @@ pub struct Earlier {
     /// Temporary and moved-aside files of runs no longer running ([`abandoned_files`]):
     /// removed once the new files are in place.
     pub abandoned: Vec<PathBuf>,
+    /// Files of the family, other than those written, beside a `run.json` of a covgap that
+    /// recorded no `outputs` (from before 27 November 2026): they may be that run's, or the
+    /// user's, so they are left alone, and the user is told ([`unrecorded_warning`]): the
+    /// folder then holds files of two runs.
+    pub unrecorded: Vec<String>,
 }
 
 impl Earlier {
-    /// What earlier runs of `family` left in `dir`, for a run that writes `written` there.
+    /// What earlier runs of `family` left in `dir`, for a run that writes `written` there:
+    /// the earlier `run.json` is read once for both what it records and what it does not.
     pub fn in_folder(dir: &Path, family: &[&str], written: &[&str]) -> Earlier {
+        let record = Record::in_folder(dir, family);
+        let unrecorded = match record {
+            Record::Unlisted => family
+                .iter()
+                .filter(|n| !written.contains(n) && dir.join(n).is_file())
+                .map(|n| n.to_string())
+                .collect(),
+            _ => Vec::new(),
+        };
         Earlier {
-            stale: stale_outputs(dir, family, written),
+            stale: record.stale(dir, family, written),
             abandoned: abandoned_files(dir, family),
+            unrecorded,
         }
+    }
+}
+
+/// What an output folder's `run.json` says of the files its run wrote.
+enum Record {
+    /// No `run.json` of covgap's (or `family` is `diff`'s, which has none).
+    None,
+    /// covgap's, from before it recorded `outputs`.
+    Unlisted,
+    /// Each output's name, size and SHA-256.
+    Listed(std::collections::HashMap<String, (u64, String)>),
+}
+
+impl Record {
+    fn in_folder(dir: &Path, family: &[&str]) -> Record {
+        if !family.contains(&"run.json") {
+            return Record::None;
+        }
+        let Some(doc) = std::fs::read(dir.join("run.json"))
+            .ok()
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+            .filter(|d| d["covgap_version"].is_string())
+        else {
+            return Record::None;
+        };
+        let Some(outputs) = doc.get("outputs") else {
+            return Record::Unlisted;
+        };
+        let mut recorded = std::collections::HashMap::new();
+        for o in outputs.as_array().into_iter().flatten() {
+            if let (Some(name), Some(size), Some(sha)) = (
+                o["file"].as_str(),
+                o["bytes"].as_u64(),
+                o["sha256"].as_str(),
+            ) {
+                recorded.insert(name.to_string(), (size, sha.to_string()));
+            }
+        }
+        Record::Listed(recorded)
+    }
+
+    /// [`stale_outputs`] by this record.
+    fn stale(&self, dir: &Path, family: &[&str], written: &[&str]) -> Vec<PathBuf> {
+        let Record::Listed(recorded) = self else {
+            return Vec::new();
+        };
+        family
+            .iter()
+            .filter(|n| !written.contains(n))
+            .filter_map(|n| {
+                let (size, sha) = recorded.get(*n)?;
+                let path = dir.join(n);
+                let as_written = std::fs::symlink_metadata(&path)
+                    .is_ok_and(|m| m.is_file() && m.len() == *size)
+                    && run::fingerprint_file(&path).is_ok_and(|(_, s)| s == *sha);
+                as_written.then_some(path)
+            })
+            .collect()
     }
 }
 
@@ -114,79 +199,16 @@ impl Earlier {
 /// that recorded no `outputs`, are left alone. `diff` writes every file of its family each
 /// time, so none of its is ever stale.
 pub fn stale_outputs(dir: &Path, family: &[&str], written: &[&str]) -> Vec<PathBuf> {
-    let recorded = recorded_outputs(dir, family);
-    family
-        .iter()
-        .filter(|n| !written.contains(n))
-        .filter_map(|n| {
-            let (size, sha) = recorded.get(*n)?;
-            let path = dir.join(n);
-            let as_written = std::fs::symlink_metadata(&path)
-                .is_ok_and(|m| m.is_file() && m.len() == *size)
-                && run::fingerprint_file(&path).is_ok_and(|(_, s)| s == *sha);
-            as_written.then_some(path)
-        })
-        .collect()
+    Record::in_folder(dir, family).stale(dir, family, written)
 }
 
-/// The files of `family` in `dir`, other than `written`, beside a `run.json` of a covgap that
-/// recorded no `outputs` (from before 27 November 2026): they may be that run's, or the
-/// user's, so they are left alone ([`stale_outputs`]), and the user is told (the folder then
-/// holds files of two runs).
-pub fn unrecorded_outputs(dir: &Path, family: &[&str], written: &[&str]) -> Vec<String> {
-    if !family.contains(&"run.json") {
-        return Vec::new();
-    }
-    let unrecorded = std::fs::read(dir.join("run.json"))
-        .ok()
-        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
-        .is_some_and(|d| d["covgap_version"].is_string() && d.get("outputs").is_none());
-    if !unrecorded {
-        return Vec::new();
-    }
-    family
-        .iter()
-        .filter(|n| !written.contains(n) && dir.join(n).is_file())
-        .map(|n| n.to_string())
-        .collect()
-}
-
-/// The warning for [`unrecorded_outputs`] `left` in `dir`.
+/// The warning for [`Earlier::unrecorded`] `left` in `dir`.
 pub fn unrecorded_warning(dir: &Path, left: &[String]) -> String {
     format!(
         "warning: {}: {} were left as they are: the earlier run.json there, from a covgap before 27 November 2026, does not list the files its run wrote, so covgap cannot tell them from files of yours; delete them if they are that run's",
         dir.display(),
         left.join(", ")
     )
-}
-
-/// The outputs the `run.json` in `dir` records (name, size and SHA-256), when `family` is
-/// `run`'s and `plan`'s and the file is covgap's; none otherwise.
-fn recorded_outputs(
-    dir: &Path,
-    family: &[&str],
-) -> std::collections::HashMap<String, (u64, String)> {
-    let mut recorded = std::collections::HashMap::new();
-    if !family.contains(&"run.json") {
-        return recorded;
-    }
-    let Some(doc) = std::fs::read(dir.join("run.json"))
-        .ok()
-        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
-        .filter(|d| d["covgap_version"].is_string())
-    else {
-        return recorded;
-    };
-    for o in doc["outputs"].as_array().into_iter().flatten() {
-        if let (Some(name), Some(size), Some(sha)) = (
-            o["file"].as_str(),
-            o["bytes"].as_u64(),
-            o["sha256"].as_str(),
-        ) {
-            recorded.insert(name.to_string(), (size, sha.to_string()));
-        }
-    }
-    recorded
 }
 
 /// The temporary file `path` is written to before it is renamed into place, in its folder:
@@ -859,6 +881,7 @@ mod tests {
         let earlier = Earlier {
             stale: vec![b.clone()],
             abandoned: vec![b.clone()],
+            ..Earlier::default()
         };
         commit_to(&files, std::slice::from_ref(&b), &earlier).unwrap();
         assert_eq!(std::fs::read_to_string(&b).unwrap(), "old b");
