@@ -1236,20 +1236,8 @@ fn a_regions_districts_alone_give_the_uks_nearest_teams() {
             serde_json::json!({"type": "FeatureCollection", "features": feats}).to_string(),
         )
         .unwrap();
-        let run = covgap_in(
-            dir.path(),
-            &[
-                "run",
-                "-q",
-                "--boundaries",
-                file.to_str().unwrap(),
-                "--out",
-                "out",
-            ],
-            Some("out"),
-        );
-        assert_eq!(run.code, 0, "{region}: {}", run.stderr);
-        let part = gaps(crate::read_csv(&dir.path().join("out/gaps.csv")));
+        let run = run_ok(&["-q", "--boundaries", file.to_str().unwrap()]);
+        let part = gaps(crate::read_csv_text(&run.text("gaps.csv")));
         for (code, got) in &part {
             assert_eq!(Some(got), whole.get(code), "{region}: {code}");
         }
@@ -1270,25 +1258,10 @@ fn features_of(doc: &Value) -> impl Iterator<Item = &Value> {
 /// (North East and North Cumbria's, not given whole) for none.
 #[test]
 fn boundaries_before_2023_give_whole_totals_with_the_old_districts_in() {
-    let dir = tempfile::tempdir().unwrap();
     let b = fixture("boundaries/north_west_dec2022.geojson");
     let births = fixture("births/district_codes_before_2023.csv");
-    let run = covgap_in(
-        dir.path(),
-        &[
-            "run",
-            "-q",
-            "--boundaries",
-            &b,
-            "--births",
-            &births,
-            "--out",
-            "out",
-        ],
-        Some("out"),
-    );
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let rollups = crate::read_csv(&dir.path().join("out/rollups.csv"));
+    let run = run_ok(&["-q", "--boundaries", &b, "--births", &births]);
+    let rollups = crate::read_csv_text(&run.text("rollups.csv"));
     let row = |level: &str, name: &str| -> Vec<String> {
         rollups
             .iter()
@@ -1358,28 +1331,17 @@ fn files_beside_an_older_run_json_are_named_when_left() {
 #[test]
 fn areas_drawn_inside_served_districts_are_not_measured_to_them() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("births.csv"),
-        "code,births\nE01001106,8\nW01000330,22\n",
-    )
-    .unwrap();
+    let births = dir.path().join("births.csv");
+    std::fs::write(&births, "code,births\nE01001106,8\nW01000330,22\n").unwrap();
     let b = fixture("small_areas/point_found_on_the_grid_wgs84.geojson");
-    let run = covgap_in(
-        dir.path(),
-        &[
-            "run",
-            "-q",
-            "--boundaries",
-            &b,
-            "--births",
-            "births.csv",
-            "--out",
-            "out",
-        ],
-        Some("out"),
-    );
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let gaps = crate::read_csv(&dir.path().join("out/gaps.csv"));
+    let run = run_ok(&[
+        "-q",
+        "--boundaries",
+        &b,
+        "--births",
+        births.to_str().unwrap(),
+    ]);
+    let gaps = crate::read_csv_text(&run.text("gaps.csv"));
     let croydon = gaps.iter().find(|r| r[1] == "E01001106").unwrap();
     assert_eq!(
         (croydon[6].as_str(), croydon[7].as_str()),
@@ -1399,8 +1361,9 @@ fn areas_drawn_inside_served_districts_are_not_measured_to_them() {
 #[test]
 fn the_rest_of_a_new_district_beyond_its_old_districts_given_is_measured_to() {
     let dir = tempfile::tempdir().unwrap();
+    let (teams, nw) = (dir.path().join("teams.csv"), dir.path().join("nw.geojson"));
     std::fs::write(
-        dir.path().join("teams.csv"),
+        &teams,
         "name,evidence,areas_served\nWF team,pif_named,Westmorland and Furness\n",
     )
     .unwrap();
@@ -1411,26 +1374,21 @@ fn the_rest_of_a_new_district_beyond_its_old_districts_given_is_measured_to() {
     doc["features"].as_array_mut().unwrap().retain(|f| {
         !["E07000030", "E07000031"].contains(&f["properties"]["LAD22CD"].as_str().unwrap())
     });
-    std::fs::write(dir.path().join("nw.geojson"), doc.to_string()).unwrap();
+    std::fs::write(&nw, doc.to_string()).unwrap();
     let births = fixture("births/district_codes_before_2023.csv");
-    let gaps_of = |extra: &[&str], out: &str| {
+    let gaps_of = |extra: &[&str]| {
         let mut args = vec![
-            "run",
             "-q",
             "--teams",
-            "teams.csv",
+            teams.to_str().unwrap(),
             "--births",
             &births,
-            "--out",
-            out,
         ];
         args.extend_from_slice(extra);
-        let run = covgap_in(dir.path(), &args, Some(out));
-        assert_eq!(run.code, 0, "{}", run.stderr);
-        crate::read_csv(&dir.path().join(out).join("gaps.csv"))
+        crate::read_csv_text(&run_ok(&args).text("gaps.csv"))
     };
-    let whole = gaps_of(&[], "uk");
-    let part = gaps_of(&["--boundaries", "nw.geojson"], "nw");
+    let whole = gaps_of(&[]);
+    let part = gaps_of(&["--boundaries", nw.to_str().unwrap()]);
     let lancaster =
         |g: &[Vec<String>]| g.iter().find(|r| r[1] == "E07000121").unwrap()[6..8].to_vec();
     assert_eq!(lancaster(&whole), ["WF team", "8.7"]);
