@@ -282,15 +282,12 @@ pub fn whole_geographies(areas: &[Area]) -> HashSet<String> {
         return HashSet::new();
     };
     let codes: HashSet<&str> = areas.iter().map(|a| a.code.as_str()).collect();
-    let mut replaced: HashMap<&str, Vec<&str>> = HashMap::new();
-    for s in successors::all() {
-        replaced.entry(&s.new_code).or_default().push(&s.old_code);
-    }
+    let replaced = successors::by_new_district(successors::all());
     let given = |code: &str| {
         codes.contains(code)
             || replaced
                 .get(code)
-                .is_some_and(|olds| olds.iter().all(|o| codes.contains(o)))
+                .is_some_and(|olds| olds.iter().all(|o| codes.contains(o.old_code.as_str())))
     };
     let mut whole = HashSet::new();
     let mut partial = HashSet::new();
