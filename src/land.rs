@@ -256,15 +256,9 @@ fn index_of(areas: &[&MultiPolygon]) -> AreaIndex {
 /// ICBs) have a total of "all areas given".
 pub fn covers_uk(areas: &[&MultiPolygon], codes: &HashSet<&str>) -> bool {
     const N: usize = 100;
-    let successors = crate::read::successors::all();
     // A built-in district is given when its code is, or every district it replaced is
     // (boundaries drawn before 2023).
-    let given = |c: &str| {
-        codes.contains(c) || {
-            let mut olds = successors.iter().filter(|s| s.new_code == c).peekable();
-            olds.peek().is_some() && olds.all(|s| codes.contains(s.old_code.as_str()))
-        }
-    };
+    let given = |c: &str| crate::read::successors::given_in(c, codes);
     if built_in_codes().iter().all(|c| given(c)) {
         return true;
     }
@@ -274,7 +268,9 @@ pub fn covers_uk(areas: &[&MultiPolygon], codes: &HashSet<&str>) -> bool {
         .iter()
         .filter(|c| {
             built_in_codes().binary_search(c).is_ok()
-                || successors.iter().any(|s| s.old_code == **c)
+                || crate::read::successors::all()
+                    .iter()
+                    .any(|s| s.old_code == **c)
         })
         .count();
     if districts * 2 > codes.len() {

@@ -282,13 +282,7 @@ pub fn whole_geographies(areas: &[Area]) -> HashSet<String> {
         return HashSet::new();
     };
     let codes: HashSet<&str> = areas.iter().map(|a| a.code.as_str()).collect();
-    let replaced = successors::by_new_district(successors::all());
-    let given = |code: &str| {
-        codes.contains(code)
-            || replaced
-                .get(code)
-                .is_some_and(|olds| olds.iter().all(|o| codes.contains(o.old_code.as_str())))
-    };
+    let given = |code: &str| successors::given_in(code, &codes);
     let mut whole = HashSet::new();
     let mut partial = HashSet::new();
     for (code, row) in lookup {

@@ -97,6 +97,15 @@ pub fn replaced_in(current: impl Fn(&str) -> bool) -> HashMap<&'static str, &'st
         .collect()
 }
 
+/// Whether district `code` is among `codes`: by its own code or, for a district made since
+/// 2019, by the codes of every district it replaced (boundaries drawn before the change).
+pub fn given_in(code: &str, codes: &std::collections::HashSet<&str>) -> bool {
+    codes.contains(code) || {
+        let mut olds = all().iter().filter(|s| s.new_code == code).peekable();
+        olds.peek().is_some() && olds.all(|s| codes.contains(s.old_code.as_str()))
+    }
+}
+
 /// Abolished districts grouped by the district that replaced them (by new code), each once, in
 /// the order given.
 pub fn by_new_district<'a>(
