@@ -37,8 +37,8 @@ use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use geo::{
-    BoundingRect, Closest, ClosestPoint, Coord, Distance, Euclidean, Length, LinesIter, MapCoords,
-    MultiPolygon, Point,
+    Area, BoundingRect, Closest, ClosestPoint, Coord, Distance, Euclidean, Length, LinesIter,
+    MapCoords, MultiPolygon, Point,
 };
 
 use crate::builtin;
@@ -68,6 +68,8 @@ struct BuiltInDistricts {
     /// Code and name, in file order.
     names: Vec<(String, String)>,
     geometry: Vec<MultiPolygon>,
+    /// Each one's area on the grid, square metres.
+    areas_m2: Vec<f64>,
     index: AreaIndex,
 }
 
@@ -91,9 +93,11 @@ fn built_in() -> Option<&'static BuiltInDistricts> {
                 names.push((raw.code, raw.name));
             }
             let index = AreaIndex::new(geometry.iter().cloned().enumerate().collect());
+            let areas_m2 = geometry.iter().map(|g| g.unsigned_area()).collect();
             Some(BuiltInDistricts {
                 names,
                 geometry,
+                areas_m2,
                 index,
             })
         })
@@ -111,6 +115,36 @@ pub fn built_in_named(code: &str) -> String {
 pub fn built_in_district_at(c: Coord) -> Option<&'static str> {
     let b = built_in()?;
     b.index.locate(c).map(|i| b.names[i].0.as_str())
+}
+
+/// The built-in district an area given lies in, for an area smaller than a district (an LSOA,
+/// a ward, a Data Zone given as boundaries): the one holding its representative point `point`
+/// (British National Grid, metres) or, for a point off the built-in districts' generalised
+/// coast, the nearest within [`COAST_TOLERANCE_M`](crate::load::COAST_TOLERANCE_M), as small
+/// areas are placed. `None` when there is none, or when the area (`area_m2`, square metres) is
+/// half as large again as the district or more (an area of another geography holding it is
+/// not "in" it; the margin allows for a small district generalised more than the areas in
+/// it: the built-in Isles of Scilly is 13.6 km², its one LSOA 16.5 km²).
+///
+/// # Examples
+/// ```
+/// use geo::Coord;
+/// // A hectare in Oxford city centre is in Oxford.
+/// let c = Coord { x: 451_400.0, y: 206_200.0 };
+/// assert_eq!(covgap::land::built_in_district_holding_area(c, 1e4), Some("E07000178"));
+/// // An area of 5,000 km² with its point there is not.
+/// assert_eq!(covgap::land::built_in_district_holding_area(c, 5e9), None);
+/// ```
+pub fn built_in_district_holding_area(point: Coord, area_m2: f64) -> Option<&'static str> {
+    let b = built_in()?;
+    let i = match b.index.locate(point) {
+        Some(i) => i,
+        None => match b.index.nearest(point) {
+            Some((i, d)) if d <= crate::load::COAST_TOLERANCE_M => i,
+            _ => return None,
+        },
+    };
+    (area_m2 < 1.5 * b.areas_m2[i]).then(|| b.names[i].0.as_str())
 }
 
 /// The built-in districts of `codes` (current codes) together, on British National Grid: what

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use geo::Coord;
+use geo::{Area as _, Coord};
 use rayon::prelude::*;
 
 use crate::builtin;
@@ -1148,6 +1148,9 @@ struct Districts {
     lookup: &'static HashMap<String, LookupRow>,
     /// Folded ONS name to code.
     by_name: HashMap<String, String>,
+    /// The areas given lying in each built-in district, for areas smaller than districts
+    /// ([`crate::land::built_in_district_holding_area`]); found when first wanted.
+    within: std::cell::OnceCell<HashMap<&'static str, Vec<usize>>>,
 }
 
 /// How an area of the boundaries given holds a district a team list names.
@@ -1160,6 +1163,9 @@ enum Held {
     /// It is one of the districts the district named replaced (boundaries drawn before a
     /// merger).
     Replaced,
+    /// It lies in the district: an area smaller than a district (an LSOA, a ward) whose
+    /// representative point is in the district by the built-in boundaries.
+    Within,
 }
 
 /// A built-in district a team list names that the boundaries given do not have.
@@ -1180,7 +1186,11 @@ impl Districts {
             .iter()
             .map(|(code, row)| (fold_name(&row.name), code.clone()))
             .collect();
-        Ok(Districts { lookup, by_name })
+        Ok(Districts {
+            lookup,
+            by_name,
+            within: Default::default(),
+        })
     }
 
     /// The district `token` names, by code or ONS name, current or abolished.
@@ -1218,7 +1228,8 @@ impl Districts {
     /// split between two ICBs is in the one holding most of it), found by code or, for an ICB
     /// or board whose code has changed (Surrey Heartlands and Sussex in 2024), by a name only
     /// one area has and a code of the same kind; else, for boundaries drawn before a merger,
-    /// the districts it replaced. Each with whether it was found by name.
+    /// the districts it replaced; else, for a current district, the areas given lying in it
+    /// (smaller areas, such as LSOAs or wards, given as boundaries). Each with how it holds it.
     fn holders(
         &self,
         d: &DistrictNamed,
@@ -1259,7 +1270,7 @@ impl Districts {
         {
             return vec![(i, Held::ByName)];
         }
-        successors::all()
+        let replaced: Vec<(usize, Held)> = successors::all()
             .iter()
             .filter(|s| s.new_code == code)
             .filter_map(|s| {
@@ -1267,7 +1278,38 @@ impl Districts {
                     .get(s.old_code.as_str())
                     .map(|&i| (i, Held::Replaced))
             })
+            .collect();
+        // An abolished district is not drawn in the built-in boundaries (only the one that
+        // replaced it, which is larger).
+        if !replaced.is_empty() || d.own_icb.is_some() {
+            return replaced;
+        }
+        self.lying_in(code, areas)
+            .iter()
+            .map(|&i| (i, Held::Within))
             .collect()
+    }
+
+    /// Whether `code` is a district's, current or abolished since 2019.
+    fn is_district(&self, code: &str) -> bool {
+        self.lookup.contains_key(code) || successors::all().iter().any(|s| s.old_code == code)
+    }
+
+    /// The areas given lying in the built-in district `code` (no larger than it, with their
+    /// point in it: [`crate::land::built_in_district_holding_area`]).
+    fn lying_in(&self, code: &str, areas: &[Area]) -> &[usize] {
+        let within = self.within.get_or_init(|| {
+            let mut by_district: HashMap<&'static str, Vec<usize>> = HashMap::new();
+            for (i, a) in areas.iter().enumerate() {
+                let point = Coord::from(a.point.bng);
+                let size = a.bng.unsigned_area();
+                if let Some(c) = crate::land::built_in_district_holding_area(point, size) {
+                    by_district.entry(c).or_default().push(i);
+                }
+            }
+            by_district
+        });
+        within.get(code).map_or(&[], Vec::as_slice)
     }
 }
 
@@ -1560,6 +1602,8 @@ pub fn resolve_teams(
         let mut held: Vec<(usize, Vec<String>, bool)> = Vec::new();
         // Districts made since the boundaries were drawn: (district, the areas it replaced).
         let mut replaced_by: Vec<(String, Vec<usize>)> = Vec::new();
+        // Districts holding smaller areas given: (district, how many of them lie in it).
+        let mut lying_in: Vec<(String, usize)> = Vec::new();
         for token in &row.areas {
             let direct = by_code
                 .get(token.to_ascii_uppercase().as_str())
@@ -1603,6 +1647,13 @@ pub fn resolve_teams(
                         match replaced_by.iter_mut().find(|r| r.0 == d.named) {
                             Some(r) => r.1.push(i),
                             None => replaced_by.push((d.named.clone(), vec![i])),
+                        }
+                        continue;
+                    }
+                    if how == Held::Within {
+                        match lying_in.iter_mut().find(|r| r.0 == d.named) {
+                            Some(r) => r.1 += 1,
+                            None => lying_in.push((d.named.clone(), 1)),
                         }
                         continue;
                     }
@@ -1699,6 +1750,21 @@ pub fn resolve_teams(
                     row.name,
                     olds.iter()
                         .map(|&i| format!("{} ({})", areas[i].name, areas[i].code))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            );
+        }
+        if !lying_in.is_empty() {
+            diag.note(
+                &label,
+                place,
+                format!(
+                    "{}: the districts it serves are not areas of the boundaries given, which are smaller; it counts for the areas given lying in them (an area's point in the district by the built-in boundaries): {}",
+                    row.name,
+                    lying_in
+                        .iter()
+                        .map(|(named, n)| format!("{n} in {named}"))
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),
@@ -1914,10 +1980,34 @@ pub fn resolve_teams(
                 ),
             );
         }
-        let covers = if served.is_empty() {
-            host_area.into_iter().collect()
-        } else {
-            served.clone()
+        let covers = match (served.is_empty(), host_area) {
+            (false, _) => served.clone(),
+            (true, None) => Vec::new(),
+            // A team naming no areas serves the district holding its base: with areas smaller
+            // than districts given (LSOAs, wards), every one lying in it. (An area that is a
+            // district, of this year or an earlier one, is the district holding it.)
+            (true, Some(i)) => {
+                let district = base
+                    .as_ref()
+                    .filter(|_| row.areas.is_empty() && !districts.is_district(&areas[i].code))
+                    .and_then(|b| crate::land::built_in_district_at(Coord::from(b.at.bng)));
+                let lying = district.map_or(&[][..], |d| districts.lying_in(d, areas));
+                if lying.len() > 1 {
+                    diag.note(
+                        &label,
+                        place,
+                        format!(
+                            "{}: names no areas served, so serves the district holding its base, {}; it counts for the {} areas given lying in it (an area's point in the district by the built-in boundaries)",
+                            row.name,
+                            crate::land::built_in_named(district.unwrap_or_default()),
+                            lying.len()
+                        ),
+                    );
+                    lying.to_vec()
+                } else {
+                    vec![i]
+                }
+            }
         };
         teams.push(Team {
             name: row.name,

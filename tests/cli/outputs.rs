@@ -1324,12 +1324,12 @@ fn files_beside_an_older_run_json_are_named_when_left() {
     assert!(!String::from_utf8_lossy(&again.stderr).contains("were left as they are"));
 }
 
-/// Areas drawn inside districts (two real LSOAs as boundaries): the districts teams serve are
-/// not "outside" the areas given, so an area inside one is not 0 km from a team that coverage
-/// does not give it. Croydon 039C is measured to Lambeth PAIRS, 11.0 km, not to Croydon's team
-/// at 0.0 km (a review found 406 of 602 Oxfordshire LSOAs at 0.0 km so).
+/// Areas drawn inside districts (two real LSOAs as boundaries): an area lying in a district a
+/// team serves is covered by it; one lying in a district no team serves is measured to the
+/// nearest, not found 0 km from a team (a review found 406 of 602 Oxfordshire LSOAs at 0.0 km
+/// without a team when the districts they lie in were measured to as if outside).
 #[test]
-fn areas_drawn_inside_served_districts_are_not_measured_to_them() {
+fn areas_drawn_inside_served_districts_are_covered_by_their_teams() {
     let dir = tempfile::tempdir().unwrap();
     let births = dir.path().join("births.csv");
     std::fs::write(&births, "code,births\nE01001106,8\nW01000330,22\n").unwrap();
@@ -1341,16 +1341,16 @@ fn areas_drawn_inside_served_districts_are_not_measured_to_them() {
         "--births",
         births.to_str().unwrap(),
     ]);
-    let gaps = crate::read_csv_text(&run.text("gaps.csv"));
-    let croydon = gaps.iter().find(|r| r[1] == "E01001106").unwrap();
-    assert_eq!(
-        (croydon[6].as_str(), croydon[7].as_str()),
-        (
-            "Lambeth PAIRS (Parent and Infant Relationship Service)",
-            "11.0"
-        )
+    let areas = run.areas();
+    // Croydon 039C lies in Croydon, which Croydon Best Start PIP serves: covered by it.
+    assert_eq!(areas["E01001106"]["teams"], "Croydon Best Start PIP");
+    // Flintshire 015E lies in Flintshire, which no team serves: not 0 km from a team.
+    let flintshire = &areas["W01000330"];
+    assert_eq!(flintshire["covered"], false);
+    assert!(
+        flintshire["nearest_team_km"].as_f64().unwrap() > 1.0,
+        "{flintshire}"
     );
-    assert!(gaps[1..].iter().all(|r| r[7] != "0.0"), "{gaps:?}");
 }
 
 /// Boundaries from before 2023 with only some of a new district's old districts: the North
@@ -1398,4 +1398,162 @@ fn the_rest_of_a_new_district_beyond_its_old_districts_given_is_measured_to() {
             assert_eq!(r[6..8], w[6..8], "{}", r[2]);
         }
     }
+}
+
+/// Oxford's and Swindon's 215 LSOAs given as boundaries, with the built-in list, which names
+/// districts: each team counts for the areas lying in the districts it serves (an area's point
+/// in the district by the built-in boundaries), so every Oxford LSOA is covered by OXPIP and no
+/// Swindon one is. Before, each team counted only for the one LSOA holding its base.
+#[test]
+fn smaller_areas_as_boundaries_take_the_coverage_of_the_district_they_lie_in() {
+    let run = run_ok(&[
+        "--boundaries",
+        &fixture("boundaries/lsoas_oxford_swindon.geojson"),
+        "--births",
+        &fixture("births/lsoas_oxford_swindon_age0.csv"),
+        "--measure",
+        "age0",
+        "--births-code-column",
+        "lsoa11_code",
+    ]);
+    let areas = run.areas();
+    assert_eq!(areas.len(), 215);
+    let oxford: Vec<&Value> = areas
+        .values()
+        .filter(|a| a["name"].as_str().unwrap().starts_with("Oxford "))
+        .collect();
+    assert_eq!(oxford.len(), 83);
+    for a in &oxford {
+        assert_eq!(a["covered"], true, "{a}");
+        assert_eq!(a["teams"], "OXPIP (Oxford Parent Infant Project)", "{a}");
+    }
+    for a in areas
+        .values()
+        .filter(|a| a["name"].as_str().unwrap().starts_with("Swindon "))
+    {
+        assert_eq!(a["covered"], false, "{a}");
+        assert!(a["nearest_team_km"].as_f64().unwrap() > 0.0, "{a}");
+    }
+    assert!(
+        run.stderr.contains("OXPIP (Oxford Parent Infant Project): the districts it serves are not areas of the boundaries given, which are smaller; it counts for the areas given lying in them (an area's point in the district by the built-in boundaries): 82 in Oxford (E07000178), 1 in South Oxfordshire (E07000179)"),
+        "{}",
+        run.stderr
+    );
+    let s = run.summary();
+    assert_eq!(s["areas_covered"], 83);
+    let covered: u64 = oxford.iter().map(|a| a["age0"].as_u64().unwrap()).sum();
+    assert_eq!(s["demand_covered"], covered);
+}
+
+/// The same LSOAs as small areas of the built-in districts give the same coverage for every
+/// one of them, and the same distance to the nearest team within 1 km (the LSOAs' outlines and
+/// the districts' are generalised differently).
+#[test]
+fn smaller_areas_as_boundaries_agree_with_the_same_areas_as_small_areas() {
+    let lsoas = fixture("boundaries/lsoas_oxford_swindon.geojson");
+    let figures = fixture("births/lsoas_oxford_swindon_age0.csv");
+    let as_boundaries = run_ok(&[
+        "-q",
+        "--boundaries",
+        &lsoas,
+        "--births",
+        &figures,
+        "--measure",
+        "age0",
+        "--births-code-column",
+        "lsoa11_code",
+    ])
+    .areas();
+    let as_small_areas = run_ok(&[
+        "-q",
+        "--small-areas",
+        &lsoas,
+        "--small-area-figures",
+        &figures,
+        "--small-areas-geojson",
+    ])
+    .json("small_areas.geojson");
+    let small = crate::features(&as_small_areas);
+    assert_eq!(small.len(), 215);
+    for f in small {
+        let p = &f["properties"];
+        let a = &as_boundaries[p["code"].as_str().unwrap()];
+        assert_eq!(
+            a["covered"].as_bool().unwrap(),
+            p["band"] == "babies_covered",
+            "{p} against {a}"
+        );
+        let (km, sa_km) = (
+            a["nearest_team_km"].as_f64().unwrap(),
+            p["nearest_team_km"].as_f64().unwrap(),
+        );
+        assert!((km - sa_km).abs() < 1.0, "{p} against {a}");
+    }
+}
+
+/// A team naming no areas serves the district holding its base: with LSOAs as boundaries,
+/// every LSOA lying in Swindon, not the one its base is in.
+#[test]
+fn a_team_naming_no_areas_covers_the_smaller_areas_lying_in_its_district() {
+    let run = run_ok(&[
+        "--boundaries",
+        &fixture("boundaries/lsoas_oxford_swindon.geojson"),
+        "--births",
+        &fixture("births/lsoas_oxford_swindon_age0.csv"),
+        "--measure",
+        "age0",
+        "--births-code-column",
+        "lsoa11_code",
+        "--teams",
+        &fixture("teams/base_only_in_swindon.csv"),
+    ]);
+    let areas = run.areas();
+    let swindon: Vec<&Value> = areas
+        .values()
+        .filter(|a| a["name"].as_str().unwrap().starts_with("Swindon "))
+        .collect();
+    assert_eq!(swindon.len(), 132);
+    assert!(swindon.iter().all(|a| a["teams"] == "Swindon team"));
+    assert!(areas
+        .values()
+        .filter(|a| a["name"].as_str().unwrap().starts_with("Oxford "))
+        .all(|a| a["covered"] == false));
+    assert!(
+        run.stderr.contains("Swindon team: names no areas served, so serves the district holding its base, Swindon (E06000030); it counts for the 132 areas given lying in it"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// Districts of an earlier year are districts: a team naming no areas based in Carlisle,
+/// abolished in 2023 and drawn in the North West of December 2022, covers Carlisle alone, not
+/// the six old districts lying in Cumberland and Westmorland and Furness.
+#[test]
+fn a_team_naming_no_areas_in_an_old_district_covers_that_district_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let teams = dir.path().join("teams.csv");
+    std::fs::write(
+        &teams,
+        "name,latitude,longitude\nCarlisle team,54.8925,-2.9329\n",
+    )
+    .unwrap();
+    let nw = crate::fixture_path("boundaries/north_west_dec2022.geojson");
+    let text = std::fs::read_to_string(&nw).unwrap();
+    let run = run_ok(&[
+        "-q",
+        "--boundaries",
+        nw.to_str().unwrap(),
+        "--teams",
+        teams.to_str().unwrap(),
+        "--births",
+        &fixture("births/district_codes_before_2023.csv"),
+    ]);
+    assert!(text.contains("E07000028"));
+    let covered: Vec<String> = run
+        .areas()
+        .into_iter()
+        .filter(|(_, a)| a["covered"] == true)
+        .map(|(c, _)| c)
+        .collect();
+    assert_eq!(covered, ["E07000028"]);
 }
