@@ -418,8 +418,9 @@ def prepare_teams(shared: Path, out: Path, bases_path: Path, areas: list[dict[st
                 base, precision, lat, lon = key, "postcode_district", o["latitude"], o["longitude"]
                 directory_lad = LAD25_TO_LAD24.get(o["lad25cd_mode"], o["lad25cd_mode"])
         else:
-            check(t["evidence"] == "unresolved" and not served,
-                  f"{name}: only unresolved teams with no area may lack a base")
+            # A team with no area served and no base covers no area (Together for Baby,
+            # "Essex"); one serving areas is placed by them, and always has a base here.
+            check(not served, f"{name}: only teams with no area may lack a base")
 
         rows.append({
             "name": name, "host_org": t["host_org"], "evidence": t["evidence"], "nation": t["nation"],
@@ -443,7 +444,7 @@ def prepare_teams(shared: Path, out: Path, bases_path: Path, areas: list[dict[st
           f"{sum(r['base_precision'] == 'postcode_district' for r in rows)} by postcode district) -> {dest}")
     for r in rows:
         if not r["latitude"]:
-            print(f"  not located: {r['name']} ({r['evidence']}; no base or area in the source)")
+            print(f"  not located: {r['name']} ({r['evidence']}; no base or area in the source, so it covers no area)")
     print("base point-in-polygon check (LAD May 2024 BUC):")
     outside = 0
     for name, base, served, hits, directory_lad in report:

@@ -1398,6 +1398,7 @@ pub fn resolve_teams(
     diag: &mut Diagnostics,
 ) -> Result<(Vec<Team>, String, Vec<TeamBeyond>)> {
     let label = tin.label();
+    let builtin_list = matches!(tin, Input::BuiltIn { .. });
     let list = read_teams(tin, columns, diag)?;
 
     let by_code: HashMap<&str, usize> = areas
@@ -1926,21 +1927,58 @@ pub fn resolve_teams(
             );
         }
         if row.areas.is_empty() && row.base.is_none() {
-            if counted {
+            // A site to plan or a team to add must be somewhere.
+            if counted && counting == Counting::All {
                 diag.error(&label, place, format!("{}: has no areas served and no location, so covgap cannot tell what it covers", row.name));
                 continue;
             }
-            diag.note(
-                &label,
-                place,
-                format!(
-                    "{}: not counted (evidence {:?}); it has no areas or location",
+            // A team known to exist but not where (the built-in list's Together for Baby,
+            // "Essex"): counted among the teams, covering no area, rather than placed by guess.
+            // With a list for more than the boundaries given, it is not known to be in them:
+            // left out with the teams outside them.
+            if counted {
+                let message = format!(
+                    "{}: has no areas served and no location, so it covers no area; {}{}",
                     row.name,
-                    row.evidence.as_deref().unwrap_or("")
-                ),
-            );
+                    if outside_ok || wide {
+                        "not known to be in the boundaries given, it is left out with the teams outside them"
+                    } else {
+                        "it is counted among the teams in the list"
+                    },
+                    if builtin_list {
+                        " (the sources give only a county; see data/SOURCES.md)"
+                    } else {
+                        ": give the areas it serves or its base for it to count for one"
+                    }
+                );
+                if builtin_list {
+                    diag.note(&label, place, message);
+                } else {
+                    diag.warn(&label, place, message);
+                }
+            } else {
+                diag.note(
+                    &label,
+                    place,
+                    format!(
+                        "{}: not counted (evidence {:?}); it has no areas or location",
+                        row.name,
+                        row.evidence.as_deref().unwrap_or("")
+                    ),
+                );
+            }
         }
         if !ok {
+            continue;
+        }
+        if counted && row.areas.is_empty() && row.base.is_none() && (outside_ok || wide) {
+            left_out.push(TeamBeyond {
+                name: row.name,
+                counted,
+                serves: Vec::new(),
+                base: None,
+                line: row.line,
+            });
             continue;
         }
         let somewhere_else = !row.areas.is_empty() || row.base.is_some();

@@ -26,6 +26,10 @@ pub struct Headline {
     pub teams_counted: usize,
     /// Teams serving only areas outside the boundaries given ([`Study::beyond`]).
     pub teams_beyond: usize,
+    /// Counted teams the list gives no area served and no location for, so covering none.
+    pub teams_unplaced: Vec<String>,
+    /// Teams among [`Headline::teams_beyond`] that the list gives no place at all.
+    pub beyond_unplaced: Vec<String>,
 }
 
 impl Headline {
@@ -40,6 +44,18 @@ impl Headline {
             teams_in_list: study.teams.len() + study.beyond.len(),
             teams_counted: study.teams.iter().filter(|t| t.counted).count(),
             teams_beyond: study.beyond.len(),
+            beyond_unplaced: study
+                .beyond
+                .iter()
+                .filter(|t| t.serves.is_empty() && t.base.is_none())
+                .map(|t| t.name.clone())
+                .collect(),
+            teams_unplaced: study
+                .teams
+                .iter()
+                .filter(|t| t.counted && t.areas_served.is_empty() && t.base.is_none())
+                .map(|t| t.name.clone())
+                .collect(),
         }
     }
 
@@ -52,9 +68,27 @@ impl Headline {
         );
         if self.teams_beyond > 0 {
             s += &format!(
-                "; {} of them serve only areas outside the boundaries given, so cover none of them, but those counted are measured to",
-                self.teams_beyond
+                "; {} of them serve only areas outside the boundaries given{}, so cover none of them, but those counted are measured to",
+                self.teams_beyond,
+                match self.beyond_unplaced.as_slice() {
+                    [] => String::new(),
+                    [one] => format!(" or are not known to be in them ({one}, which the list gives no area or location)"),
+                    many => format!(" or are not known to be in them ({}, which the list gives no area or location)", many.join(", ")),
+                }
             );
+        }
+        match self.teams_unplaced.as_slice() {
+            [] => {}
+            [one] => {
+                s += &format!("; {one} is counted but covers no area, as the list gives no area it serves and no location");
+            }
+            many => {
+                s += &format!(
+                    "; {} of them ({}) are counted but cover no area, as the list gives no area they serve and no location",
+                    many.len(),
+                    many.join(", ")
+                );
+            }
         }
         s + "."
     }

@@ -114,24 +114,30 @@ fn oxpip_covers_the_five_oxfordshire_districts() {
     );
 }
 
+/// Together for Baby is known only as "Essex": it is counted among the teams, covers no area,
+/// and the headline says so. (A nominal base at Chelmsford's CM1 once made Chelmsford covered.)
 #[test]
-fn together_for_baby_covers_chelmsford_through_its_base() {
+fn together_for_baby_is_counted_but_covers_no_area() {
     let run = default_run();
     let chelmsford = &run.areas()["E07000070"];
     assert_eq!(chelmsford["name"], "Chelmsford");
-    assert_eq!(chelmsford["covered"], true);
-    assert!(chelmsford["teams"]
-        .as_str()
-        .unwrap()
-        .contains("Together for Baby"));
-    let t = &run.teams()["Together for Baby"]["properties"];
-    assert_eq!(t["areas_served"], "");
-    assert_eq!(t["covers"], "E07000070");
-    assert_eq!(t["host_area_code"], "E07000070");
-    assert_eq!(t["counted"], true);
+    assert_eq!(chelmsford["covered"], false);
+    let t = &run.teams()["Together for Baby"];
+    assert_eq!(t["geometry"], Value::Null);
+    let p = &t["properties"];
+    assert_eq!(p["areas_served"], "");
+    assert_eq!(p["covers"], "");
+    assert_eq!(p["counted"], true);
+    run.assert_stderr_has(&["note: built-in teams (data/teams.csv), line 24: Together for Baby: has no areas served and no location, so it covers no area; it is counted among the teams in the list"]);
+    assert!(run.text("summary.md").contains("Teams counted: 28 of the 46 in the list (teams whose evidence level is pif_named or service_confirmed); Together for Baby is counted but covers no area, as the list gives no area it serves and no location."));
+    // No gap is measured to a guessed place: Thanet's nearest team was Together for Baby.
+    assert!(run
+        .areas()
+        .values()
+        .all(|a| a["nearest_team"] != "Together for Baby"));
 }
 
-/// The built-in list's coordinates are postcode-district centroids for 42 teams and
+/// The built-in list's coordinates are postcode-district centroids for 41 teams and
 /// postcode locations for 2 (its `base_precision` column); the outputs keep that precision
 /// and the postcode, so nobody reads an OX5 centroid as a street address.
 #[test]
@@ -149,7 +155,7 @@ fn team_bases_keep_the_lists_precision_and_postcode() {
     assert_eq!(tameside["properties"]["base_precision"], "postcode");
     let mut by_precision = BTreeMap::new();
     for t in teams.values() {
-        // Two teams have no base: their precision is null.
+        // Three teams have no base: their precision is null.
         let k = t["properties"]["base_precision"]
             .as_str()
             .unwrap_or("none")
@@ -159,9 +165,9 @@ fn team_bases_keep_the_lists_precision_and_postcode() {
     assert_eq!(
         by_precision,
         BTreeMap::from([
-            ("none".to_string(), 2),
+            ("none".to_string(), 3),
             ("postcode".to_string(), 2),
-            ("postcode_district".to_string(), 42)
+            ("postcode_district".to_string(), 41)
         ])
     );
 }
@@ -359,11 +365,11 @@ fn evidence_levels_partly_unknown_are_warned_and_the_rest_count() {
 fn headline_quoted_in_the_readme() {
     let run = default_run();
     let s = run.summary();
-    assert_eq!(u(&s["areas_covered"]), 57);
+    assert_eq!(u(&s["areas_covered"]), 56);
     assert_eq!(u(&s["areas_total"]), 361);
-    assert_eq!(u(&s["demand_covered"]), 133_609);
-    assert_eq!(u(&s["demand_uncovered"]), 567_082);
-    let line = "covgap: 57 of 361 areas have a team; 19.1% of live births (1 July 2019 to 30 June 2020) in covered areas; 567,082 in areas with none";
+    assert_eq!(u(&s["demand_covered"]), 131_842);
+    assert_eq!(u(&s["demand_uncovered"]), 568_849);
+    let line = "covgap: 56 of 361 areas have a team; 18.8% of live births (1 July 2019 to 30 June 2020) in covered areas; 568,849 in areas with none";
     assert!(run.stderr.contains(line), "{}", run.stderr);
     let readme = std::fs::read_to_string(repo_file("README.md")).unwrap();
     assert!(
