@@ -1985,7 +1985,8 @@ pub fn resolve_teams(
         if elsewhere && served.is_empty() && host_area.is_none() && somewhere_else {
             // What it covers, to measure to: the built-in districts it serves, or, naming
             // none, the one holding its base.
-            let serves = if !not_here_codes.is_empty() {
+            let by_base = not_here_codes.is_empty();
+            let serves = if !by_base {
                 not_here_codes
             } else {
                 base.as_ref()
@@ -1995,9 +1996,14 @@ pub fn resolve_teams(
             };
             left_out.push(TeamBeyond {
                 name: row.name,
+                host_org: row.host_org,
+                evidence: row.evidence,
                 counted,
                 serves,
+                by_base,
                 base: base.clone(),
+                source_url: row.source_url,
+                last_evidence: row.last_evidence,
                 line: row.line,
             });
             continue;

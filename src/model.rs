@@ -363,30 +363,47 @@ pub const OVERLAP_GIVEN: f64 = 0.9;
 
 /// A team in the list that serves only areas outside the boundaries given (or names none and
 /// is based outside them): it covers none of the areas given, but an area's nearest team may
-/// be one of these.
+/// be one of these, so the team outputs list it too, marked as outside.
 #[derive(Debug, Clone)]
 pub struct TeamBeyond {
     pub name: String,
+    pub host_org: String,
+    pub evidence: Option<String>,
     /// Whether it counts under the evidence rule: only then is it measured to.
     pub counted: bool,
     /// The built-in districts (current codes) it serves, or the one holding its base: what
     /// distances to it are measured to, as the built-in boundaries draw them. Empty when
     /// covgap cannot tell.
     pub serves: Vec<String>,
+    /// Whether `serves` is the district holding its base, the list naming no built-in
+    /// district it serves.
+    pub by_base: bool,
     /// Where it is based, if the list says: under `plan --radius`, a base outside the
     /// boundaries reaches areas inside them as any team's does.
     pub base: Option<Base>,
+    pub source_url: String,
+    pub last_evidence: String,
     /// Line in the team list.
     pub line: u64,
 }
 
 impl TeamBeyond {
+    /// The districts the list says it serves (current codes), as `areas_served` gives them
+    /// in the team outputs: none when it names none (`serves` is then where its base is).
+    pub fn areas_served(&self) -> &[String] {
+        if self.by_base {
+            &[]
+        } else {
+            &self.serves
+        }
+    }
+
     /// The team as a fixed site for `plan`: serving no area given, based where it is.
     pub fn as_team(&self) -> Team {
         Team {
             name: self.name.clone(),
-            host_org: String::new(),
-            evidence: None,
+            host_org: self.host_org.clone(),
+            evidence: self.evidence.clone(),
             counted: self.counted,
             areas_served: Vec::new(),
             covers: Vec::new(),
@@ -394,8 +411,8 @@ impl TeamBeyond {
             outside_rest: Vec::new(),
             base: self.base.clone(),
             host_area: None,
-            source_url: String::new(),
-            last_evidence: String::new(),
+            source_url: self.source_url.clone(),
+            last_evidence: self.last_evidence.clone(),
             line: self.line,
         }
     }
