@@ -156,7 +156,10 @@ impl Analysis {
                 "areas.qml",
                 write::qml::areas(&classes, key, what).into_bytes(),
             ),
-            file("teams.qml", write::qml::teams().into_bytes()),
+            file(
+                "teams.qml",
+                write::qml::teams(!s.beyond.is_empty()).into_bytes(),
+            ),
         ];
         if let (true, Some(sm)) = (small_areas_geojson, small) {
             files.push(file(

@@ -1974,9 +1974,14 @@ pub fn resolve_teams(
         if counted && row.areas.is_empty() && row.base.is_none() && (outside_ok || wide) {
             left_out.push(TeamBeyond {
                 name: row.name,
+                host_org: row.host_org,
+                evidence: row.evidence,
                 counted,
                 serves: Vec::new(),
+                by_base: false,
                 base: None,
+                source_url: row.source_url,
+                last_evidence: row.last_evidence,
                 line: row.line,
             });
             continue;

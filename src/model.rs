@@ -431,7 +431,8 @@ pub struct Study {
     pub teams: Vec<Team>,
     /// Teams in the list left out because they serve only areas outside the boundaries given
     /// (or name none and are based outside them): they cover none of the areas, but the
-    /// counted ones are measured to, through the built-in districts they serve.
+    /// counted ones are measured to, through the built-in districts they serve, and the team
+    /// outputs list them, marked ([`crate::write::teams::records`]).
     pub beyond: Vec<TeamBeyond>,
     pub demand: Demand,
     /// Which teams count, in words.

@@ -170,35 +170,27 @@ pub fn areas(study: &Study, cov: &Coverage) -> Vec<u8> {
     collection("areas", metadata(study), features)
 }
 
-/// `teams.geojson`: every team of the study, a Point at its base, or a null geometry (an
-/// unlocated feature, RFC 7946 section 3.2) when it has no base, so the file holds the same
-/// teams as the GeoPackage's `teams` layer.
+/// `teams.geojson`: every team the team outputs list ([`crate::write::teams::records`]), a
+/// Point at its base, or a null geometry (an unlocated feature, RFC 7946 section 3.2) when it
+/// has no base, so the file holds the same teams as the GeoPackage's `teams` layer. Teams
+/// serving only areas outside the boundaries given are among them, `outside_boundaries` true,
+/// since an area's nearest team may be one of them.
 pub fn teams(study: &Study) -> Vec<u8> {
-    let features = study
-        .teams
-        .iter()
+    let features = crate::write::teams::records(study)
+        .into_iter()
         .map(|t| {
-            let b = t.base.as_ref();
-            let served: Vec<&str> = t
-                .areas_served
-                .iter()
-                .map(|&i| study.areas[i].code.as_str())
-                .collect();
-            let covers: Vec<&str> = t
-                .covers
-                .iter()
-                .map(|&i| study.areas[i].code.as_str())
-                .collect();
+            let b = t.base;
             Feature {
                 properties: json!({
                     "name": t.name,
                     "host_org": t.host_org,
                     "evidence": t.evidence,
                     "counted": t.counted,
-                    "areas_served": served.join(";"),
-                    "covers": covers.join(";"),
-                    "host_area_code": t.host_area.map(|i| study.areas[i].code.clone()),
-                    "host_area_name": t.host_area.map(|i| study.areas[i].name.clone()),
+                    "outside_boundaries": t.outside_boundaries,
+                    "areas_served": t.areas_served,
+                    "covers": t.covers,
+                    "host_area_code": t.host_area.map(|a| a.0),
+                    "host_area_name": t.host_area.map(|a| a.1),
                     "base": b.map(|b| &b.given),
                     "base_precision": b.map(|b| b.precision.key()),
                     "source_url": t.source_url,

@@ -7,7 +7,8 @@
 //! `gpkg_contents` and `gpkg_geometry_columns` rows for each layer; feature tables with an
 //! `INTEGER PRIMARY KEY` `fid` and a geometry column of GeoPackage binary geometries
 //! (header, SRS id, envelope, ISO WKB); and the R-tree spatial index extension. Teams with no known base are kept, with a NULL
-//! geometry, so the attribute table lists the whole team list.
+//! geometry, and teams serving only areas outside the boundaries given are listed too (marked
+//! `outside_boundaries`), so the attribute table lists the whole team list.
 
 use std::path::{Path, PathBuf};
 
@@ -287,17 +288,10 @@ fn gap_layer(study: &Study, cov: &Coverage, classes: &[style::GapClass]) -> Laye
 
 fn team_layer(study: &Study) -> Layer {
     let mut extent = None;
-    let codes = |ix: &[usize]| {
-        ix.iter()
-            .map(|&i| study.areas[i].code.as_str())
-            .collect::<Vec<_>>()
-            .join(";")
-    };
-    let features = study
-        .teams
-        .iter()
+    let features = crate::write::teams::records(study)
+        .into_iter()
         .map(|t| {
-            let b = t.base.as_ref();
+            let b = t.base;
             if let Some(b) = b {
                 extend(&mut extent, Some(Rect::new(b.at.bng.0, b.at.bng.0)));
             }
@@ -305,18 +299,19 @@ fn team_layer(study: &Study) -> Layer {
                 geometry: b.map(|b| wkb::gpkg_point(b.at.bng, SRS_ID)),
                 bounds: b.map(|b| Rect::new(b.at.bng.0, b.at.bng.0)),
                 values: vec![
-                    text(&t.name),
-                    text(&t.host_org),
-                    opt_text(t.evidence.as_deref()),
+                    text(t.name),
+                    text(t.host_org),
+                    opt_text(t.evidence),
                     Sql::Integer(i64::from(t.counted)),
-                    text(&codes(&t.areas_served)),
-                    text(&codes(&t.covers)),
-                    opt_text(t.host_area.map(|i| study.areas[i].code.as_str())),
-                    opt_text(t.host_area.map(|i| study.areas[i].name.as_str())),
+                    Sql::Integer(i64::from(t.outside_boundaries)),
+                    text(&t.areas_served),
+                    text(&t.covers),
+                    opt_text(t.host_area.map(|a| a.0)),
+                    opt_text(t.host_area.map(|a| a.1)),
                     opt_text(b.map(|b| b.given.as_str())),
                     opt_text(b.map(|b| b.precision.key())),
-                    text(&t.source_url),
-                    text(&t.last_evidence),
+                    text(t.source_url),
+                    text(t.last_evidence),
                 ],
             }
         })
@@ -330,6 +325,7 @@ fn team_layer(study: &Study) -> Layer {
             col("host_org", "TEXT"),
             col("evidence", "TEXT"),
             col("counted", "BOOLEAN"),
+            col("outside_boundaries", "BOOLEAN"),
             col("areas_served", "TEXT"),
             col("covers", "TEXT"),
             col("host_area_code", "TEXT"),
@@ -341,7 +337,7 @@ fn team_layer(study: &Study) -> Layer {
         ],
         features,
         extent,
-        style: qml::teams(),
+        style: qml::teams(!study.beyond.is_empty()),
     }
 }
 

@@ -16,6 +16,7 @@ pub mod small_areas;
 pub mod style;
 pub mod summary;
 pub mod tables;
+pub mod teams;
 pub mod xlsx;
 
 use std::io::Write;

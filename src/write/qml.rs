@@ -38,7 +38,9 @@ fn fill_symbol(id: usize, fill: Rgb) -> String {
     )
 }
 
-fn marker_symbol(id: usize, fill: Option<Rgb>, stroke: Rgb, size_mm: f64) -> String {
+/// A marker's shape, by QGIS's name for it: `circle`, or `diamond` for teams outside the
+/// boundaries given.
+fn marker_symbol(id: usize, shape: &str, fill: Option<Rgb>, stroke: Rgb, size_mm: f64) -> String {
     let color = match fill {
         Some(f) => f.qgis(),
         None => "255,255,255,0".to_string(),
@@ -46,7 +48,7 @@ fn marker_symbol(id: usize, fill: Option<Rgb>, stroke: Rgb, size_mm: f64) -> Str
     format!(
         "<symbol type=\"marker\" name=\"{id}\" alpha=\"1\" clip_to_extent=\"1\" force_rhr=\"0\">\
 <layer class=\"SimpleMarker\" enabled=\"1\" locked=\"0\" pass=\"0\"><Option type=\"Map\">{}{}{}{}{}{}{}{}</Option></layer></symbol>\n",
-        option("name", "circle"),
+        option("name", shape),
         option("color", &color),
         option("outline_color", &stroke.qgis()),
         option("outline_style", "solid"),
@@ -144,20 +146,50 @@ pub fn gaps(classes: &[GapClass], field: &str, what: &str) -> String {
 }
 
 /// Style for the teams layer: counted teams as dark points, others as grey rings, each
-/// labelled with its name.
-pub fn teams() -> String {
-    let rules = [
+/// labelled with its name. With teams serving only areas outside the boundaries given
+/// (`outside`: the layer then has some with `outside_boundaries` true), those are diamonds,
+/// dark when counted (measured to) and grey rings otherwise, so that a nearest team outside
+/// can be told from the teams that cover areas given.
+///
+/// # Examples
+/// ```
+/// let qml = covgap::write::qml::teams(true);
+/// assert!(qml.contains("filter=\"&quot;counted&quot; AND &quot;outside_boundaries&quot;\""));
+/// // The whole UK given: no team is outside, and no rule says so.
+/// assert!(!covgap::write::qml::teams(false).contains("outside_boundaries"));
+/// ```
+pub fn teams(outside: bool) -> String {
+    let inside = if outside {
+        " AND NOT \"outside_boundaries\""
+    } else {
+        ""
+    };
+    let mut rules = vec![
         Rule {
             label: "Team (counted)".into(),
-            filter: "\"counted\"".into(),
-            symbol: marker_symbol(0, Some(TEAM), Rgb(255, 255, 255), 2.4),
+            filter: format!("\"counted\"{inside}"),
+            symbol: marker_symbol(0, "circle", Some(TEAM), Rgb(255, 255, 255), 2.4),
         },
         Rule {
             label: "Team listed, not counted".into(),
-            filter: "NOT \"counted\"".into(),
-            symbol: marker_symbol(1, None, TEAM_NOT_COUNTED, 2.4),
+            filter: format!("NOT \"counted\"{inside}"),
+            symbol: marker_symbol(1, "circle", None, TEAM_NOT_COUNTED, 2.4),
         },
     ];
+    if outside {
+        rules.push(Rule {
+            label: "Team (counted) serving only areas outside the boundaries given: measured to"
+                .into(),
+            filter: "\"counted\" AND \"outside_boundaries\"".into(),
+            symbol: marker_symbol(2, "diamond", Some(TEAM), Rgb(255, 255, 255), 2.8),
+        });
+        rules.push(Rule {
+            label: "Team listed, not counted, serving only areas outside the boundaries given"
+                .into(),
+            filter: "NOT \"counted\" AND \"outside_boundaries\"".into(),
+            symbol: marker_symbol(3, "diamond", None, TEAM_NOT_COUNTED, 2.8),
+        });
+    }
     let labeling = "<labeling type=\"simple\">\n<settings calloutType=\"simple\">\n\
 <text-style fieldName=\"name\" isExpression=\"0\" fontFamily=\"Sans Serif\" fontSize=\"7.5\" fontSizeUnit=\"Point\" textColor=\"37,37,37,255\" textOpacity=\"1\" fontWeight=\"50\" fontItalic=\"0\" namedStyle=\"Regular\" multilineHeight=\"1\">\n\
 <text-buffer bufferDraw=\"1\" bufferSize=\"0.7\" bufferSizeUnits=\"MM\" bufferColor=\"255,255,255,255\" bufferOpacity=\"0.85\" bufferJoinStyle=\"128\" bufferNoFill=\"1\"/>\n\
@@ -181,9 +213,13 @@ mod tests {
         assert!(q.contains("No team: no figure"));
         assert_eq!(q.matches("<rule ").count(), classes.len() + 2);
         assert_eq!(q.matches("<symbol ").count(), classes.len() + 2);
-        let t = teams();
+        let t = teams(false);
         assert!(t.contains("labelsEnabled=\"1\"") && t.contains("fieldName=\"name\""));
-        for doc in [q, t, gaps(&classes, "births", "births")] {
+        let beyond = teams(true);
+        assert_eq!(beyond.matches("<rule ").count(), 4);
+        assert_eq!(beyond.matches("<symbol ").count(), 4);
+        assert_eq!(beyond.matches("value=\"diamond\"").count(), 2);
+        for doc in [q, t, beyond, gaps(&classes, "births", "births")] {
             assert_eq!(doc.matches("<qgis ").count(), 1);
             assert!(doc.trim_end().ends_with("</qgis>"));
         }

@@ -450,8 +450,8 @@ pub fn markdown(
         );
     }
     let _ = writeln!(s);
-    // Nearest teams in the table that serve only areas outside the boundaries: not in the team
-    // outputs, so say what they serve, for the distances to be traced.
+    // Nearest teams in the table that serve only areas outside the boundaries: they cover no
+    // area here, so say what they serve, for the distances to be traced.
     let mut outside: Vec<usize> = cov
         .gaps
         .iter()
@@ -480,7 +480,7 @@ pub fn markdown(
             .collect();
         let _ = writeln!(
             s,
-            "Nearest teams above that serve only areas outside the boundaries given, measured to the districts they serve (not in `teams.geojson`): {}.\n",
+            "Nearest teams above that serve only areas outside the boundaries given, measured to the districts they serve (in `teams.geojson` with `outside_boundaries` true): {}.\n",
             named.join("; ")
         );
     }

@@ -21,6 +21,7 @@ mod properties;
 mod refresh;
 mod regression;
 mod small_areas;
+mod teams_outside;
 mod xlsx;
 
 use std::collections::BTreeMap;

@@ -1141,8 +1141,8 @@ fn part_of_the_uk_gives_totals_only_for_geographies_wholly_given() {
     let s = run.summary();
     assert_eq!(s["teams_in_list"], 46);
     assert_eq!(s["teams_beyond_boundaries"], 43);
-    // teams.geojson holds the 3 teams kept: `diff` does not take it for an older covgap's,
-    // which left teams with no base out.
+    // teams.geojson holds all 46, the 43 outside marked: `diff` does not take it for an older
+    // covgap's, which left teams with no base out.
     let diff = crate::covgap()
         .args(["diff"])
         .arg(dir.path().join("out"))
@@ -1177,9 +1177,9 @@ fn part_of_the_uk_gives_totals_only_for_geographies_wholly_given() {
         md.contains("The 44 teams serving only areas outside the boundaries given cover none of them, but those counted are measured to"),
         "{md}"
     );
-    // Not in teams.geojson, so the table's teams from outside are said, with what they serve.
+    // The table's teams from outside are said, with what they serve.
     assert!(
-        md.contains("(not in `teams.geojson`): OXPIP (Oxford Parent Infant Project), serving Cherwell (E07000177), Oxford (E07000178), "),
+        md.contains("(in `teams.geojson` with `outside_boundaries` true): OXPIP (Oxford Parent Infant Project), serving Cherwell (E07000177), Oxford (E07000178), "),
         "{md}"
     );
 }

@@ -179,16 +179,20 @@ fn own_boundaries_for_one_county_work_with_the_built_in_teams() {
     }
     // OXPIP: Together for Baby, known only as "Essex", is not known to be in Oxfordshire.
     assert_eq!(run.summary()["teams_counted"], 1);
-    // OXPIP is the one team placed; the two not counted that the list gives no place at all
-    // stay in the list, unlocated, as in the GeoPackage.
+    // OXPIP is the one team kept that is placed; the two not counted that the list gives no
+    // place at all stay in the list, unlocated, as in the GeoPackage. The 43 outside are listed
+    // too, marked.
     let teams = run.teams();
-    let located: Vec<&String> = teams
+    let (outside, kept): (Vec<_>, Vec<_>) = teams
+        .iter()
+        .partition(|(_, f)| f["properties"]["outside_boundaries"] == true);
+    let located: Vec<&String> = kept
         .iter()
         .filter(|(_, f)| !f["geometry"].is_null())
-        .map(|(n, _)| n)
+        .map(|(n, _)| *n)
         .collect();
     assert_eq!(located.len(), 1, "{located:?}");
-    assert_eq!(teams.len(), 3);
+    assert_eq!((kept.len(), outside.len()), (3, 43));
     assert!(!default_run().stderr.contains("left out"));
 }
 

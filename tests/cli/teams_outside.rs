@@ -1,0 +1,196 @@
+//! Teams serving only areas outside the boundaries given: the built-in list run on Wales's
+//! districts keeps 2 of its 46 teams, but an area's nearest team can be one of the other 44.
+//! Every team output lists them too, marked `outside_boundaries`, so that every nearest team
+//! an output names can be found there. Before, `teams.geojson` and the GeoPackage's `teams`
+//! layer held the 2 teams kept, and Cardiff's nearest team, OXPIP, was in neither.
+
+use std::collections::BTreeSet;
+use std::process::Command;
+use std::sync::OnceLock;
+
+use rusqlite::Connection;
+use serde_json::Value;
+
+use crate::{covgap_in, default_run, features, fixture, Outcome};
+
+/// A run on Wales's 22 districts with the built-in teams, kept in its folder (for `diff` and
+/// GDAL), made once and shared.
+fn wales() -> &'static (tempfile::TempDir, Outcome) {
+    static RUN: OnceLock<(tempfile::TempDir, Outcome)> = OnceLock::new();
+    RUN.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let wales = fixture("boundaries/wales_districts.geojson");
+        let run = covgap_in(
+            dir.path(),
+            &["run", "--boundaries", &wales, "--out", "out"],
+            Some("out"),
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        (dir, run)
+    })
+}
+
+/// The nearest teams `areas.geojson` and `gaps.csv` name.
+fn nearest_teams(run: &Outcome) -> BTreeSet<String> {
+    let mut named: BTreeSet<String> = run
+        .areas()
+        .values()
+        .filter_map(|a| a["nearest_team"].as_str().map(String::from))
+        .collect();
+    let gaps = crate::read_csv_text(&run.text("gaps.csv"));
+    let col = gaps[0].iter().position(|h| h == "nearest_team").unwrap();
+    named.extend(
+        gaps[1..]
+            .iter()
+            .map(|r| r[col].clone())
+            .filter(|t| !t.is_empty()),
+    );
+    named
+}
+
+fn gpkg_count(run_dir: &std::path::Path, sql: &str) -> i64 {
+    let db = Connection::open(run_dir.join("covgap.gpkg")).unwrap();
+    db.query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn every_nearest_team_on_part_of_the_uk_is_in_the_team_outputs() {
+    let (dir, run) = wales();
+    let teams = run.teams();
+    let named = nearest_teams(run);
+    assert!(
+        named.contains("OXPIP (Oxford Parent Infant Project)"),
+        "{named:?}"
+    );
+    for name in &named {
+        let t = teams
+            .get(name)
+            .unwrap_or_else(|| panic!("nearest team {name:?} is not in teams.geojson"));
+        let p = &t["properties"];
+        // None of the 2 teams kept counts: every nearest team is one serving only areas
+        // outside, and counted, since only those are measured to.
+        assert_eq!(p["outside_boundaries"], true, "{name}");
+        assert_eq!(p["counted"], true, "{name}");
+        assert_eq!(p["covers"], "", "{name}");
+        assert_eq!(p["host_area_code"], Value::Null, "{name}");
+    }
+    // Every row of the list: the 2 kept, and the 44 outside, marked.
+    let s = run.summary();
+    assert_eq!(
+        (
+            s["teams_in_list"].as_u64(),
+            s["teams_beyond_boundaries"].as_u64()
+        ),
+        (Some(46), Some(44))
+    );
+    assert_eq!(teams.len(), 46);
+    let outside = teams
+        .values()
+        .filter(|f| f["properties"]["outside_boundaries"] == true)
+        .count();
+    assert_eq!(outside, 44);
+    // The counts quoted stay those of the teams covering areas given.
+    assert_eq!(s["teams_counted"], 0);
+    assert!(run
+        .text("summary.md")
+        .contains("- Teams counted: 0 of the 46 in the list"));
+    // OXPIP, as the whole UK gives it but covering none of Wales: its districts as served,
+    // its base as a point.
+    let oxpip = &teams["OXPIP (Oxford Parent Infant Project)"];
+    assert_eq!(
+        oxpip["properties"]["areas_served"],
+        "E07000177;E07000178;E07000179;E07000180;E07000181"
+    );
+    assert_eq!(oxpip["properties"]["base"], "OX5");
+    assert_eq!(oxpip["geometry"]["type"], "Point");
+    // The GeoPackage's teams layer holds the same teams, marked the same.
+    let out = dir.path().join("out");
+    assert_eq!(gpkg_count(&out, "SELECT count(*) FROM teams"), 46);
+    assert_eq!(
+        gpkg_count(&out, "SELECT count(*) FROM teams WHERE outside_boundaries"),
+        44
+    );
+    for name in &named {
+        let db = Connection::open(out.join("covgap.gpkg")).unwrap();
+        let n: i64 = db
+            .query_row(
+                "SELECT count(*) FROM teams WHERE name = ?1 AND outside_boundaries AND counted",
+                [name],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(n, 1, "{name} in the GeoPackage's teams layer");
+    }
+    // summary.md points to them.
+    assert!(run
+        .text("summary.md")
+        .contains("(in `teams.geojson` with `outside_boundaries` true)"));
+}
+
+/// The style tells teams outside the boundaries apart, by a rule on the new property, in the
+/// `.qml` file and the GeoPackage's default style alike.
+#[test]
+fn teams_outside_are_styled_apart() {
+    let (_, run) = wales();
+    let qml = run.text("teams.qml");
+    assert!(
+        qml.contains("filter=\"&quot;counted&quot; AND &quot;outside_boundaries&quot;\""),
+        "{qml}"
+    );
+    assert!(
+        qml.contains("filter=\"&quot;counted&quot; AND NOT &quot;outside_boundaries&quot;\""),
+        "{qml}"
+    );
+    assert!(qml.contains("value=\"diamond\""), "{qml}");
+}
+
+/// The whole UK given: no team lies outside, and the team outputs are as before, with the
+/// property false everywhere.
+#[test]
+fn on_the_whole_uk_no_team_is_outside_the_boundaries() {
+    let run = default_run();
+    let s = run.summary();
+    assert_eq!(s["teams_beyond_boundaries"], 0);
+    let teams = features(&run.json("teams.geojson"));
+    assert_eq!(Some(teams.len() as u64), s["teams_in_list"].as_u64());
+    for f in &teams {
+        assert_eq!(f["properties"]["outside_boundaries"], false, "{f}");
+    }
+    // Every nearest team is among them too.
+    let names: BTreeSet<String> = run.teams().into_keys().collect();
+    for name in nearest_teams(run) {
+        assert!(names.contains(&name), "{name}");
+    }
+    // The style has nothing to say of teams outside.
+    assert!(!run.text("teams.qml").contains("outside_boundaries"));
+}
+
+/// GDAL reads the property, as QGIS will, from the GeoJSON and the GeoPackage alike.
+#[test]
+fn gdal_reads_the_teams_outside() {
+    if Command::new("ogrinfo").arg("--version").output().is_err() {
+        eprintln!("note: ogrinfo (gdal-bin) is not installed; skipping the GDAL check");
+        return;
+    }
+    let (dir, _) = wales();
+    let out = dir.path().join("out");
+    for (file, layer) in [("teams.geojson", "teams"), ("covgap.gpkg", "teams")] {
+        let o = Command::new("ogrinfo")
+            .args(["-ro", "-q", "-where", "outside_boundaries = 1"])
+            .arg(out.join(file))
+            .arg(layer)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&o.stdout);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert_eq!(
+            stdout.matches("OGRFeature(teams)").count(),
+            44,
+            "{file}: {stdout}"
+        );
+        assert!(
+            stdout.contains("outside_boundaries (Integer(Boolean)) = 1"),
+            "{file}: {stdout}"
+        );
+    }
+}
