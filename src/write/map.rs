@@ -25,6 +25,7 @@ use crate::model::Study;
 use crate::rollup::Rollup;
 use crate::write::style::{self, GapClass, Rgb};
 use crate::write::summary::Headline;
+use crate::write::teams::TeamRecord;
 use crate::write::{tenths_text, thousands};
 
 /// Page size in SVG user units: A4 portrait, 1000 units across 210 mm.
@@ -263,42 +264,103 @@ fn team_look_svg(counted: bool) -> String {
     )
 }
 
+/// Where team `t`'s base is drawn, on British National Grid: every team's base on the main
+/// map, or within `within` (the London inset); for a team serving only areas outside the
+/// boundaries given, only within `extent`, the areas' extent, since elsewhere it would fall
+/// on the legend.
+fn drawn_at(t: &TeamRecord, within: Option<Rect>, extent: Rect) -> Option<(f64, f64)> {
+    let b = t.base?;
+    let c = geo::Coord {
+        x: b.at.bng.x(),
+        y: b.at.bng.y(),
+    };
+    let inside = |r: Rect| r.intersects(&c);
+    let shown = within.is_none_or(inside) && (!t.outside_boundaries || inside(extent));
+    shown.then_some((c.x, c.y))
+}
+
+/// A diamond about (x, y), `r` from the centre to each corner, as SVG path data and as the
+/// same path for drawing, from the points rounded to 0.1 unit: a team serving only areas
+/// outside the boundaries given.
+fn diamond(x: f64, y: f64, r: f64) -> (String, Option<sk::Path>) {
+    let t = |v: f64| (v * 10.0).round() / 10.0;
+    let corners = [
+        (t(x), t(y - r)),
+        (t(x + r), t(y)),
+        (t(x), t(y + r)),
+        (t(x - r), t(y)),
+    ];
+    let mut d = String::new();
+    let mut pb = sk::PathBuilder::new();
+    for (i, (cx, cy)) in corners.into_iter().enumerate() {
+        let _ = write!(d, "{}{cx:.1} {cy:.1}", if i == 0 { 'M' } else { 'L' });
+        if i == 0 {
+            pb.move_to(cx as f32, cy as f32);
+        } else {
+            pb.line_to(cx as f32, cy as f32);
+        }
+    }
+    d.push('Z');
+    pb.close();
+    (d, pb.finish())
+}
+
+/// A diamond's corners lie this much further out than a circle's radius, so that the two
+/// cover about the same area (sqrt(pi / 2) is 1.25) and a diamond stands out a little.
+const DIAMOND: f64 = 1.3;
+
 fn teams_layer(
     page: &mut Page,
     study: &Study,
     frame: &Frame,
     within: Option<Rect>,
+    extent: Rect,
     r: f64,
 ) -> Vec<Shape> {
     let s = &mut page.svg;
     s.push_str("<g>\n");
     let mut shapes = Vec::new();
-    // Teams that do not count first, so counted teams are drawn on top.
+    let teams = crate::write::teams::records(study);
+    // Teams that do not count first, so counted teams are drawn on top, and among each, those
+    // outside the boundaries first, so the teams covering areas given are on top.
     for counted in [false, true] {
-        for t in study.teams.iter().filter(|t| t.counted == counted) {
-            let Some(b) = &t.base else { continue };
-            let (e, n) = (b.at.bng.x(), b.at.bng.y());
-            if let Some(w) = within {
-                if !w.intersects(&geo::Coord { x: e, y: n }) {
+        for outside in [true, false] {
+            for t in teams
+                .iter()
+                .filter(|t| t.counted == counted && t.outside_boundaries == outside)
+            {
+                let Some((e, n)) = drawn_at(t, within, extent) else {
                     continue;
+                };
+                let (x, y) = frame.xy(e, n);
+                let (fill, stroke, width) = team_look(counted);
+                let path = if outside {
+                    let (d, path) = diamond(x, y, r * DIAMOND);
+                    let _ = writeln!(
+                        s,
+                        "<path d=\"{d}\" {}><title>{} (serves only areas outside these)</title></path>",
+                        team_look_svg(counted),
+                        esc(t.name)
+                    );
+                    path
+                } else {
+                    let _ = writeln!(
+                        s,
+                        "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{r}\" {}><title>{}</title></circle>",
+                        team_look_svg(counted),
+                        esc(t.name)
+                    );
+                    // The same rounding as the SVG's attributes.
+                    let (cx, cy) = ((x * 10.0).round() / 10.0, (y * 10.0).round() / 10.0);
+                    sk::PathBuilder::from_circle(cx as f32, cy as f32, r as f32)
+                };
+                if let Some(path) = path {
+                    shapes.push(Shape {
+                        path,
+                        fill,
+                        stroke: Some((stroke, width as f32)),
+                    });
                 }
-            }
-            let (x, y) = frame.xy(e, n);
-            let (fill, stroke, width) = team_look(counted);
-            let _ = writeln!(
-                s,
-                "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{r}\" {}><title>{}</title></circle>",
-                team_look_svg(counted),
-                esc(&t.name)
-            );
-            // The same rounding as the SVG's attributes.
-            let (cx, cy) = ((x * 10.0).round() / 10.0, (y * 10.0).round() / 10.0);
-            if let Some(path) = sk::PathBuilder::from_circle(cx as f32, cy as f32, r as f32) {
-                shapes.push(Shape {
-                    path,
-                    fill,
-                    stroke: Some((stroke, width as f32)),
-                });
             }
         }
     }
@@ -458,7 +520,7 @@ pub fn map(study: &Study, cov: &Coverage, rollups: &[Rollup]) -> Map {
     if let Some(extent) = extent {
         let frame = Frame::fit(extent, 20.0, 150.0, 660.0, footer_y - 150.0 - 24.0);
         let mut shapes = areas_layer(&mut s, study, cov, &classes, &frame, None, 0.3);
-        shapes.extend(teams_layer(&mut s, study, &frame, None, 3.5));
+        shapes.extend(teams_layer(&mut s, study, &frame, None, extent, 3.5));
         s.layers.push(Layer { clip: None, shapes });
         if let Some(l) = london {
             let (x1, y1) = frame.xy(l.min().x, l.max().y);
@@ -529,6 +591,49 @@ pub fn map(study: &Study, cov: &Coverage, rollups: &[Rollup]) -> Map {
             label,
         );
     }
+    // Teams serving only areas outside the boundaries given, drawn where their base lies
+    // within the map: an area's nearest team may be one. The looks that are on the map.
+    let outside: Vec<bool> = extent.map_or_else(Vec::new, |extent| {
+        let teams = crate::write::teams::records(study);
+        [true, false]
+            .into_iter()
+            .filter(|&counted| {
+                teams.iter().any(|t| {
+                    t.outside_boundaries
+                        && t.counted == counted
+                        && drawn_at(t, None, extent).is_some()
+                })
+            })
+            .collect()
+    });
+    if !outside.is_empty() {
+        y += 24.0;
+        text(
+            &mut s,
+            lx,
+            y,
+            15.0,
+            &format!("fill=\"{INK}\""),
+            "Serving only areas outside these:",
+        );
+    }
+    for counted in outside {
+        y += 24.0;
+        let (d, _) = diamond(lx + 24.0, y - 5.0, 5.0 * DIAMOND);
+        let _ = writeln!(s, "<path d=\"{d}\" {}/>", team_look_svg(counted));
+        text(
+            &mut s,
+            lx + 44.0,
+            y,
+            15.0,
+            &format!("fill=\"{INK}\""),
+            if counted {
+                "counted (measured to)"
+            } else {
+                "not counted"
+            },
+        );
+    }
 
     // London inset.
     y += 40.0;
@@ -551,7 +656,7 @@ pub fn map(study: &Study, cov: &Coverage, rollups: &[Rollup]) -> Map {
         );
         s.svg.push_str("<g clip-path=\"url(#london)\">\n");
         let mut shapes = areas_layer(&mut s, study, cov, &classes, &frame, Some(l), 0.8);
-        shapes.extend(teams_layer(&mut s, study, &frame, Some(l), 4.5));
+        shapes.extend(teams_layer(&mut s, study, &frame, Some(l), l, 4.5));
         s.svg.push_str("</g>\n");
         // The clip as the SVG gives it, after its one-decimal rounding.
         let top = (y * 10.0).round() / 10.0;

@@ -128,9 +128,10 @@ fn every_nearest_team_on_part_of_the_uk_is_in_the_team_outputs() {
 }
 
 /// The style tells teams outside the boundaries apart, by a rule on the new property, in the
-/// `.qml` file and the GeoPackage's default style alike.
+/// `.qml` file and the GeoPackage's default style alike; the map draws those whose base lies
+/// within it, and its legend says what they are.
 #[test]
-fn teams_outside_are_styled_apart() {
+fn teams_outside_are_styled_and_drawn_apart() {
     let (_, run) = wales();
     let qml = run.text("teams.qml");
     assert!(
@@ -142,6 +143,17 @@ fn teams_outside_are_styled_apart() {
         "{qml}"
     );
     assert!(qml.contains("value=\"diamond\""), "{qml}");
+    let svg = run.text("map.svg");
+    assert!(svg.contains("Serving only areas outside these:"), "legend");
+    // LivPIP's base, in Liverpool, lies within Wales's extent on the map; OXPIP's does not.
+    assert!(
+        svg.contains(
+            "<title>LivPIP (Liverpool Parent Infant Partnership) (serves only areas outside these)</title>"
+        ),
+        "LivPIP drawn"
+    );
+    assert!(!svg.contains("<title>OXPIP"), "OXPIP lies off the map");
+    resvg::usvg::Tree::from_str(&svg, &Default::default()).unwrap();
 }
 
 /// The whole UK given: no team lies outside, and the team outputs are as before, with the
@@ -161,8 +173,9 @@ fn on_the_whole_uk_no_team_is_outside_the_boundaries() {
     for name in nearest_teams(run) {
         assert!(names.contains(&name), "{name}");
     }
-    // The style has nothing to say of teams outside.
+    // The style and the map have nothing to say of teams outside.
     assert!(!run.text("teams.qml").contains("outside_boundaries"));
+    assert!(!run.text("map.svg").contains("outside these"));
 }
 
 /// GDAL reads the property, as QGIS will, from the GeoJSON and the GeoPackage alike.
