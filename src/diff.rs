@@ -17,6 +17,13 @@
 //! `teams_in_list`); against those, teams with no base are left out of the comparison, and the
 //! report says so. The areas they cover still show as newly covered or uncovered.
 //!
+//! With boundaries for part of the UK, `teams.geojson` also lists the teams serving only areas
+//! outside them, marked `outside_boundaries`. Outputs from before covgap listed them leave them
+//! out (`summary.json` counts them in `teams_beyond_boundaries`, and no feature carries the
+//! property); against those, teams outside are left out of the comparison, and the report says
+//! so. A team outside one run's boundaries and inside the other's is changed, not added or
+//! removed.
+//!
 //! When the runs count different measures (live births, population aged 0), both are shown
 //! but no change is given for the figures of babies or their shares.
 //!
@@ -45,6 +52,9 @@ pub struct TeamRow {
     pub counted: bool,
     /// Codes of the areas it covers, `;`-separated.
     pub covers: String,
+    /// It serves only areas outside the boundaries given (`outside_boundaries`; false in
+    /// outputs from before covgap listed such teams).
+    pub outside: bool,
     /// Whether it has a base (a point geometry) or is an unlocated feature.
     pub located: bool,
     /// The base, WGS84 longitude and latitude, when it has one.
@@ -80,6 +90,9 @@ pub struct RunOutputs {
     pub dir: PathBuf,
     /// Teams by (name, host organisation).
     pub teams: BTreeMap<(String, String), TeamRow>,
+    /// Whether `teams.geojson` marks the teams serving only areas outside the boundaries
+    /// given (its features carry `outside_boundaries`), as covgap's does since it lists them.
+    pub marks_outside: bool,
     /// Areas by code.
     pub areas: BTreeMap<String, AreaRow>,
     /// `summary.json` as written.
@@ -134,13 +147,17 @@ impl RunOutputs {
             .to_string();
         let tj = read_json(dir, "teams.geojson")?;
         let mut teams = BTreeMap::new();
+        let mut marks_outside = false;
         for f in features(dir, "teams.geojson", &tj)? {
             let p = &f["properties"];
+            let outside = p.get("outside_boundaries").and_then(Value::as_bool);
+            marks_outside |= outside.is_some();
             let row = TeamRow {
                 name: text(p, "name"),
                 host_org: text(p, "host_org"),
                 counted: p["counted"].as_bool().unwrap_or(false),
                 covers: text(p, "covers"),
+                outside: outside.unwrap_or(false),
                 located: !f["geometry"].is_null(),
                 at: f["geometry"]["coordinates"]
                     .as_array()
@@ -170,6 +187,7 @@ impl RunOutputs {
         Ok(RunOutputs {
             dir: dir.to_path_buf(),
             teams,
+            marks_outside,
             areas,
             summary,
             run,
@@ -201,17 +219,32 @@ impl RunOutputs {
     /// outputs from before covgap wrote unlocated teams have fewer features than
     /// `summary.json`'s `teams_in_list`.
     pub fn lists_unlocated(&self) -> bool {
-        // Teams serving only areas outside the boundaries given are in the list's count but
-        // not in teams.geojson.
-        let beyond = self
-            .summary
-            .get("teams_beyond_boundaries")
-            .and_then(Value::as_u64)
-            .unwrap_or(0);
+        // Teams serving only areas outside the boundaries given are in the list's count, and
+        // in teams.geojson only since it marks them.
+        let left_out = if self.marks_outside {
+            0
+        } else {
+            self.teams_beyond().unwrap_or(0)
+        };
         self.summary
             .get("teams_in_list")
             .and_then(Value::as_u64)
-            .is_none_or(|n| self.teams.len() as u64 + beyond >= n)
+            .is_none_or(|n| self.teams.len() as u64 + left_out >= n)
+    }
+
+    /// `summary.json`'s `teams_beyond_boundaries`: `None` in outputs from before covgap
+    /// counted them.
+    fn teams_beyond(&self) -> Option<u64> {
+        self.summary
+            .get("teams_beyond_boundaries")
+            .and_then(Value::as_u64)
+    }
+
+    /// Whether `teams.geojson` lists the teams serving only areas outside the boundaries
+    /// given: it marks them, or the run had none. A covgap from before listed them left them
+    /// out (and one from before it counted them said nothing of them).
+    pub fn lists_outside(&self) -> bool {
+        self.marks_outside || self.teams_beyond() == Some(0)
     }
 }
 
@@ -260,6 +293,10 @@ pub struct Diff {
     /// Teams with no base were left out of the team comparison, because one run's
     /// `teams.geojson` (from before covgap wrote them) does not list them.
     pub unlocated_not_compared: bool,
+    /// Teams serving only areas outside the boundaries given were left out of the team
+    /// comparison, because one run's `teams.geojson` (from before covgap listed them) does not
+    /// list them, and the other lists some.
+    pub outside_not_compared: bool,
     /// Codes and rows (new run) of areas covered now but not before.
     pub newly_covered: Vec<(String, AreaRow)>,
     /// Codes and rows (new run) of areas uncovered now but covered before.
@@ -346,6 +383,7 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
         teams_removed: Vec::new(),
         teams_changed: Vec::new(),
         unlocated_not_compared: !(old.lists_unlocated() && new.lists_unlocated()),
+        outside_not_compared: false,
         newly_covered: Vec::new(),
         newly_uncovered: Vec::new(),
         areas_added: Vec::new(),
@@ -382,7 +420,17 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
             (Some(o), Some(n)) => o != n,
             _ => old_name != new_name,
         };
-    let compared = |t: &&TeamRow| t.located || !d.unlocated_not_compared;
+    // A run whose teams.geojson left out the teams outside its boundaries: those the other
+    // lists would read as added or removed.
+    let outside_compared = old.lists_outside() && new.lists_outside();
+    d.outside_not_compared = !outside_compared
+        && old
+            .teams
+            .values()
+            .chain(new.teams.values())
+            .any(|t| t.outside);
+    let compared =
+        |t: &&TeamRow| (t.located || !d.unlocated_not_compared) && (outside_compared || !t.outside);
     let (old_teams, new_teams): (BTreeMap<_, _>, BTreeMap<_, _>) = (
         old.teams.iter().filter(|(_, t)| compared(t)).collect(),
         new.teams.iter().filter(|(_, t)| compared(t)).collect(),
@@ -393,6 +441,7 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
             Some(o)
                 if o.counted != t.counted
                     || o.covers != t.covers
+                    || o.outside != t.outside
                     || o.located != t.located
                     || t.moved_km(o).is_some_and(|km| km > MOVED_KM) =>
             {
@@ -528,6 +577,24 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
         }
     }
     d
+}
+
+/// The areas a team covers, in words: their codes, or "no area".
+fn covers_words(covers: &str) -> &str {
+    if covers.is_empty() {
+        "no area"
+    } else {
+        covers
+    }
+}
+
+/// Whether a team serves areas given, in words.
+fn outside_words(t: &TeamRow) -> &'static str {
+    if t.outside {
+        "serves only areas outside the boundaries given"
+    } else {
+        "serves areas given"
+    }
 }
 
 /// What changed in a team's base, in words: moved (how far), gained or lost.
@@ -682,7 +749,7 @@ impl Diff {
         let (old, new) = (&self.old_boundaries, &self.new_boundaries);
         Some(if self.areas_differ() {
             format!(
-                "the runs use different boundaries ({old} → {new}), with different areas: a change in the areas or babies covered, or in their share, would reflect the different areas, not new teams, so no change is given for them; teams may also be listed as added or removed only because they lie outside one run's areas"
+                "the runs use different boundaries ({old} → {new}), with different areas: a change in the areas or babies covered, or in their share, would reflect the different areas, not new teams, so no change is given for them; teams may also be listed as changed (outside the boundaries given), added or removed only because they lie outside one run's areas"
             )
         } else {
             format!(
@@ -752,6 +819,12 @@ impl Diff {
                 "Teams with no base are left out of the team comparison: one run's `teams.geojson` comes from a covgap that did not write them. The areas they cover still count.\n"
             );
         }
+        if self.outside_not_compared {
+            let _ = writeln!(
+                s,
+                "Teams serving only areas outside the boundaries given are left out of the team comparison: one run's `teams.geojson` comes from a covgap that did not list them.\n"
+            );
+        }
         if self.is_empty() {
             let _ = writeln!(s, "Nothing changed.");
             return s;
@@ -818,7 +891,7 @@ impl Diff {
             for t in ts {
                 let _ = writeln!(
                     s,
-                    "- {}{} ({}; covers {})",
+                    "- {}{} ({}; covers {}{})",
                     t.name,
                     if t.host_org.is_empty() {
                         String::new()
@@ -826,10 +899,11 @@ impl Diff {
                         format!(", {}", t.host_org)
                     },
                     if t.counted { "counted" } else { "not counted" },
-                    if t.covers.is_empty() {
-                        "no area"
+                    covers_words(&t.covers),
+                    if t.outside {
+                        "; serves only areas outside the boundaries given"
                     } else {
-                        t.covers.as_str()
+                        ""
                     }
                 );
             }
@@ -847,8 +921,15 @@ impl Diff {
                         if n.counted { "counted" } else { "not counted" }
                     ));
                 }
+                if o.outside != n.outside {
+                    what.push(format!("{} → {}", outside_words(o), outside_words(n)));
+                }
                 if o.covers != n.covers {
-                    what.push(format!("covers {} → {}", o.covers, n.covers));
+                    what.push(format!(
+                        "covers {} → {}",
+                        covers_words(&o.covers),
+                        covers_words(&n.covers)
+                    ));
                 }
                 what.extend(base_change(o, n));
                 let _ = writeln!(s, "- {}: {}", n.name, what.join("; "));
@@ -999,6 +1080,16 @@ impl Diff {
                     n.counted.to_string(),
                 ));
             }
+            if o.outside != n.outside {
+                let mut r = team(
+                    "team_changed",
+                    n,
+                    o.outside.to_string(),
+                    n.outside.to_string(),
+                );
+                r[3] = "outside_boundaries".into();
+                rows.push(r);
+            }
             if o.covers != n.covers {
                 let mut r = team("team_changed", n, o.covers.clone(), n.covers.clone());
                 r[3] = "covers".into();
@@ -1077,6 +1168,7 @@ mod tests {
             host_org: String::new(),
             counted: true,
             covers: String::new(),
+            outside: false,
             located: true,
             at: Some((-3.0, lat)),
         };
@@ -1106,12 +1198,14 @@ mod tests {
                             host_org: String::new(),
                             counted: *c,
                             covers: String::new(),
+                            outside: false,
                             located: true,
                             at: None,
                         },
                     )
                 })
                 .collect(),
+            marks_outside: true,
             areas: covered
                 .iter()
                 .map(|(c, v)| {
@@ -1177,6 +1271,53 @@ mod tests {
         assert!(d
             .markdown()
             .contains("Teams with no base are left out of the team comparison"));
+    }
+
+    /// Teams serving only areas outside the boundaries given: listed by covgap's
+    /// teams.geojson since it marks them, left out by an older covgap's (whose summary still
+    /// counted them). Against such outputs they are not added; a team outside one run's
+    /// boundaries and inside the other's is changed, not added or removed.
+    #[test]
+    fn teams_outside_the_boundaries_are_compared_only_where_both_list_them() {
+        let mut old = run(&[("A", true)], &[("W1", false)], 0.0);
+        let mut new = run(&[("A", true), ("O", true)], &[("W1", false)], 0.0);
+        new.teams
+            .get_mut(&("O".to_string(), String::new()))
+            .unwrap()
+            .outside = true;
+        for r in [&mut old, &mut new] {
+            r.summary["teams_in_list"] = json!(2);
+            r.summary["teams_beyond_boundaries"] = json!(1);
+        }
+        // An older covgap's teams.geojson: O is counted in its summary, not in its file.
+        old.marks_outside = false;
+        let d = diff(&old, &new);
+        assert!(d.teams_added.is_empty() && d.teams_removed.is_empty());
+        assert!(d.outside_not_compared && !d.unlocated_not_compared);
+        assert!(d.is_empty(), "{}", d.markdown());
+        assert!(d.markdown().contains(
+            "Teams serving only areas outside the boundaries given are left out of the team comparison"
+        ));
+        // Both list it: nothing changed.
+        let d = diff(&new, &new);
+        assert!(d.is_empty() && !d.outside_not_compared);
+        // Inside the old run's boundaries (the whole UK), outside the new's: changed.
+        let mut inside = new.clone();
+        let o = inside
+            .teams
+            .get_mut(&("O".to_string(), String::new()))
+            .unwrap();
+        (o.outside, o.covers) = (false, "E1".into());
+        inside.summary["teams_beyond_boundaries"] = json!(0);
+        let d = diff(&inside, &new);
+        assert!(d.teams_added.is_empty() && d.teams_removed.is_empty());
+        assert_eq!(d.teams_changed.len(), 1);
+        assert!(d.markdown().contains(
+            "- O: serves areas given → serves only areas outside the boundaries given; covers E1 → no area"
+        ));
+        assert!(String::from_utf8(d.csv())
+            .unwrap()
+            .contains("team_changed,,O,outside_boundaries,false,true,"));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use rusqlite::Connection;
 use serde_json::Value;
 
-use crate::{covgap_in, default_run, features, fixture, Outcome};
+use crate::{covgap, covgap_in, default_run, features, fixture, Outcome};
 
 /// A run on Wales's 22 districts with the built-in teams, kept in its folder (for `diff` and
 /// GDAL), made once and shared.
@@ -205,5 +205,74 @@ fn gdal_reads_the_teams_outside() {
             stdout.contains("outside_boundaries (Integer(Boolean)) = 1"),
             "{file}: {stdout}"
         );
+    }
+}
+
+/// `covgap diff`: a run on Wales against itself changes nothing; against a run on the whole
+/// UK, the teams outside Wales are changed (outside the boundaries given), not removed; and
+/// against the outputs of a covgap that left them out of `teams.geojson`, they are left out
+/// of the comparison rather than added.
+#[test]
+fn diff_compares_teams_outside_the_boundaries() {
+    let (dir, _) = wales();
+    let wales = dir.path().join("out");
+    let diff = |old: &std::path::Path, new: &std::path::Path| {
+        let o = covgap().arg("diff").arg(old).arg(new).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let md = diff(&wales, &wales);
+    assert!(md.contains("Nothing changed."), "{md}");
+    assert!(!md.contains("left out of the team comparison"), "{md}");
+
+    let uk = tempfile::tempdir().unwrap();
+    covgap()
+        .args(["run", "-q", "--out"])
+        .arg(uk.path())
+        .assert()
+        .success();
+    let md = diff(uk.path(), &wales);
+    assert!(md.contains("## Teams removed (0)"), "{md}");
+    assert!(md.contains("## Teams added (0)"), "{md}");
+    assert!(md.contains("## Teams changed (44)"), "{md}");
+    assert!(
+        md.contains("- OXPIP (Oxford Parent Infant Project): serves areas given → serves only areas outside the boundaries given; covers E07000177;E07000178;E07000179;E07000180;E07000181 → no area"),
+        "{md}"
+    );
+
+    // The same run as a covgap from before wrote it: teams.geojson without the teams
+    // outside, nor the property.
+    let older = tempfile::tempdir().unwrap();
+    for f in ["summary.json", "areas.geojson", "run.json"] {
+        std::fs::copy(wales.join(f), older.path().join(f)).unwrap();
+    }
+    let mut doc: Value =
+        serde_json::from_slice(&std::fs::read(wales.join("teams.geojson")).unwrap()).unwrap();
+    let kept: Vec<Value> = features(&doc)
+        .into_iter()
+        .filter(|f| f["properties"]["outside_boundaries"] == false)
+        .map(|mut f| {
+            f["properties"]
+                .as_object_mut()
+                .unwrap()
+                .remove("outside_boundaries");
+            f
+        })
+        .collect();
+    assert_eq!(kept.len(), 2);
+    doc["features"] = Value::Array(kept);
+    std::fs::write(
+        older.path().join("teams.geojson"),
+        serde_json::to_vec(&doc).unwrap(),
+    )
+    .unwrap();
+    for (old, new) in [
+        (older.path(), wales.as_path()),
+        (wales.as_path(), older.path()),
+    ] {
+        let md = diff(old, new);
+        assert!(md.contains("Teams serving only areas outside the boundaries given are left out of the team comparison"), "{md}");
+        assert!(md.contains("Nothing changed."), "{md}");
+        assert!(!md.contains("Teams with no base are left out"), "{md}");
     }
 }
