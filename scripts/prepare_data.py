@@ -30,7 +30,8 @@ runs without the raw data folder. This script makes them. It reads the raw input
       still in the older codes can be read against the current boundaries.
 
 It asserts the checks documented in data/SOURCES.md (361 districts, codes equal to the boundary
-codes, UK births 700,691, UK age 0 694,286, every served-area name matched, every base resolved)
+codes, births in every district equal to the source-level LAD 2021 extract summed to LAD23, UK
+births 700,691, UK age 0 694,286, every served-area name matched, every base resolved)
 and prints, for each located team, whether its base point falls inside one of its own districts
 (ray-casting point-in-polygon on the boundary file).
 
@@ -221,6 +222,54 @@ def prepare_boundaries(shared: Path, out: Path):
 # --------------------------------------------------------------------------------------------
 # areas
 
+# The source-level extract of ONS's mid-2020 workbook (sheet MYE3, LAD 2021 codes), and the
+# code of each nation's row in it.
+LAD21_BIRTHS = "ons_mye_mid2020_uk_lad21_births_components_and_age0.csv"
+LAD21_BIRTHS_COLUMN = "births_mid2019_to_mid2020"
+DISTRICT_PREFIXES = ("E06", "E07", "E08", "E09", "W06", "S12", "N09")
+NATION_ROWS = {"England": "E92000001", "Wales": "W92000004", "Scotland": "S92000003",
+               "Northern Ireland": "N92000002"}
+
+
+def source_births_by_lad23(pb: Path, lk: Path) -> dict[str, int]:
+    """Births (1 Jul 2019 - 30 Jun 2020) per LAD23 code, summed here from the source-level
+    LAD 2021 extract through ONS's LAD22 -> LAD23 lookup (LAD22 codes equal LAD21 codes).
+
+    The shared folder's own aggregation (ons_mye_mid2020_births_aggregated_to_lad23.csv) and
+    the summary areas.csv is made from are both derived files; this sum is checked against
+    them so that the bundled births trace back to the workbook's figures, not only to each
+    other. Every one of the 374 LAD21 districts must be in the lookup exactly once, and the
+    nation and UK rows of the extract must equal the sums of their districts."""
+    extract = {}
+    for r in read_csv(pb / LAD21_BIRTHS):
+        check(r["code"] not in extract, f"births: {LAD21_BIRTHS}: code {r['code']} twice")
+        extract[r["code"]] = r
+
+    def births(code: str) -> int:
+        check(code in extract, f"births: {LAD21_BIRTHS} has no row {code}")
+        v = extract[code][LAD21_BIRTHS_COLUMN]
+        check(v.isdigit(), f"births: {LAD21_BIRTHS}: {code} has births {v!r}")
+        return int(v)
+
+    lookup = read_csv(lk / "lad22_to_lad23_uk_ons.csv")
+    olds = [r["ltla22_code"] for r in lookup]
+    check(len(olds) == len(set(olds)), "births: a LAD22 code is listed twice in lad22_to_lad23_uk_ons.csv")
+    districts = {c for c in extract if c.startswith(DISTRICT_PREFIXES)}
+    check(districts == set(olds),
+          f"births: the LAD21 districts of {LAD21_BIRTHS} differ from lad22_to_lad23_uk_ons.csv: "
+          f"only in the extract {sorted(districts - set(olds))}, only in the lookup {sorted(set(olds) - districts)}")
+    by_lad23: dict[str, int] = {}
+    for r in lookup:
+        by_lad23[r["ltla23_code"]] = by_lad23.get(r["ltla23_code"], 0) + births(r["ltla22_code"])
+    for nation, row in NATION_ROWS.items():
+        total = sum(births(c) for c in districts if NATION_BY_PREFIX[c[0]] == nation)
+        check(total == births(row), f"births: {nation}'s districts sum to {total}, its row {row} says {births(row)}")
+    check(sum(by_lad23.values()) == births("K02000001") == UK_BIRTHS_TOTAL,
+          f"births: UK districts sum to {sum(by_lad23.values())}, the UK row says {births('K02000001')}, "
+          f"expected {UK_BIRTHS_TOTAL}")
+    return by_lad23
+
+
 def prepare_areas(shared: Path, out: Path, boundary_names: dict[str, str]) -> list[dict[str, str]]:
     pb = shared / "population_births"
     lk = shared / "lookups"
@@ -232,6 +281,19 @@ def prepare_areas(shared: Path, out: Path, boundary_names: dict[str, str]) -> li
 
     # Independent sources for cross-checks.
     births_agg = {r["ltla23_code"]: r for r in read_csv(pb / "ons_mye_mid2020_births_aggregated_to_lad23.csv")}
+    check(set(births_agg) == set(codes), "births: ons_mye_mid2020_births_aggregated_to_lad23.csv codes differ from the summary's")
+    births_src = source_births_by_lad23(pb, lk)
+    check(set(births_src) == set(codes),
+          f"births: LAD23 codes summed from {LAD21_BIRTHS} differ from the summary's: "
+          f"{sorted(set(births_src) ^ set(codes))}")
+    differ = [f"{r['lad23cd']} summary {r['births_mid2019_to_mid2020']}, "
+              f"aggregated file {births_agg[r['lad23cd']]['births_mid2019_to_mid2020']}, "
+              f"summed from the LAD21 extract {births_src[r['lad23cd']]}"
+              for r in summary
+              if not (int(r["births_mid2019_to_mid2020"]) == births_src[r["lad23cd"]]
+                      == int(births_agg[r["lad23cd"]]["births_mid2019_to_mid2020"]))]
+    check(not differ, f"births differ from the source-level LAD21 extract summed to LAD23 in "
+                      f"{len(differ)} district(s): " + "; ".join(differ))
     mye22 = {r["code"]: r for r in read_csv(pb / "ons_mye_mid2022_uk_lad23_persons_single_year_age.csv")}
     region_lu = {r["ltla23_code"]: r for r in read_csv(lk / "lad23_to_region23_england_ons.csv")}
     utla_lu = {r["ltla23_code"]: r for r in read_csv(lk / "lad23_to_utla23_ew_ons.csv")}
@@ -309,6 +371,8 @@ def prepare_areas(shared: Path, out: Path, boundary_names: dict[str, str]) -> li
     dest = out / "areas.csv"
     write_csv(dest, AREA_COLUMNS, rows)
     print(f"areas: {len(rows)} rows, births {total_births:,}, age0 {total_age0:,} -> {dest}")
+    print(f"  births equal {LAD21_BIRTHS} summed to LAD23 through lad22_to_lad23_uk_ons.csv "
+          f"in all {len(births_src)} districts")
     for nation in NATIONS:
         sub = [r for r in rows if r["nation"] == nation]
         print(f"  {nation}: {len(sub)} districts, births {sum(int(r['births']) for r in sub):,}, "
