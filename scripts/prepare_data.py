@@ -270,6 +270,21 @@ def source_births_by_lad23(pb: Path, lk: Path) -> dict[str, int]:
     return by_lad23
 
 
+def icb_counts_by_lad24(lk: Path) -> dict[str, dict[tuple[str, str], int]]:
+    """Each English district's LSOA 2021s counted by ICB 2024, from ONS's LSOA21 -> ICB24 and
+    LSOA21 -> LAD24 lookups. No official district-to-ICB lookup exists: areas.csv gives each
+    district the ICB holding most of its LSOAs, and this recomputes the shared folder's derived
+    table (lad24_to_icb24_england_lsoa_weighted.csv) that it is taken from."""
+    district = {r["lsoa21_code"]: r["ltla24_code"] for r in read_csv(lk / "lsoa21_to_ward24_lad24_ew_ons.csv")}
+    counts: dict[str, dict[tuple[str, str], int]] = {}
+    for r in read_csv(lk / "lsoa21_to_sicbl24_icb24_england_ons.csv"):
+        check(r["lsoa21_code"] in district, f"ICB: LSOA {r['lsoa21_code']} has no district")
+        c = counts.setdefault(district[r["lsoa21_code"]], {})
+        key = (r["icb24_code"], r["icb24_name"])
+        c[key] = c.get(key, 0) + 1
+    return counts
+
+
 def prepare_areas(shared: Path, out: Path, boundary_names: dict[str, str]) -> list[dict[str, str]]:
     pb = shared / "population_births"
     lk = shared / "lookups"
@@ -297,8 +312,17 @@ def prepare_areas(shared: Path, out: Path, boundary_names: dict[str, str]) -> li
     mye22 = {r["code"]: r for r in read_csv(pb / "ons_mye_mid2022_uk_lad23_persons_single_year_age.csv")}
     region_lu = {r["ltla23_code"]: r for r in read_csv(lk / "lad23_to_region23_england_ons.csv")}
     utla_lu = {r["ltla23_code"]: r for r in read_csv(lk / "lad23_to_utla23_ew_ons.csv")}
-    icb_lu = {r["ltla24_code"]: r for r in read_csv(lk / "lad24_to_icb24_england_lsoa_weighted.csv")
-              if r["is_primary"] == "True"}
+    icb_table = read_csv(lk / "lad24_to_icb24_england_lsoa_weighted.csv")
+    icb_lu = {r["ltla24_code"]: r for r in icb_table if r["is_primary"] == "True"}
+    icb_counts = icb_counts_by_lad24(lk)
+    check({(r["ltla24_code"], r["icb24_code"]): int(r["lsoa21_count"]) for r in icb_table}
+          == {(lad, icb): n for lad, c in icb_counts.items() for (icb, _), n in c.items()},
+          "ICB: lad24_to_icb24_england_lsoa_weighted.csv differs from the LSOA 2021 lookups' counts")
+    icb_primary = {}
+    for lad, c in icb_counts.items():
+        ranked = sorted(c.items(), key=lambda kv: -kv[1])
+        check(len(ranked) == 1 or ranked[0][1] > ranked[1][1], f"ICB: {lad} is split evenly between ICBs")
+        icb_primary[lad] = ranked[0][0]
     lhb_lu = {r["ltla21_code"]: r for r in read_csv(lk / "wales_ua_to_local_health_board_2022_ons.csv")}
     shb_lu = {r["CA"]: r for r in read_csv(lk / "scotland_council_area_to_health_board_2019.csv")}
     ni_lu = {r["ltla21_code"]: r for r in read_csv(lk / "ni_lgd_to_hsc_trust_2018.csv")}
@@ -327,6 +351,8 @@ def prepare_areas(shared: Path, out: Path, boundary_names: dict[str, str]) -> li
             lu = icb_lu[code]
             check((lu["icb24_code"], lu["icb24_name"]) == (row["icb_code"], row["icb_name"]),
                   f"{code}: ICB differs from lookup")
+            check(icb_primary.get(code) == (row["icb_code"], row["icb_name"]),
+                  f"{code}: ICB is not the one holding most of its LSOA 2021s")
         else:
             check(not (r["region23_code"] or r["icb24_code_primary"]), f"{code}: region/ICB outside England")
 
@@ -365,6 +391,8 @@ def prepare_areas(shared: Path, out: Path, boundary_names: dict[str, str]) -> li
     total_age0 = sum(int(r["age0"]) for r in rows)
     check(total_births == UK_BIRTHS_TOTAL, f"UK births {total_births} != {UK_BIRTHS_TOTAL}")
     check(total_age0 == UK_AGE0_TOTAL, f"UK age 0 {total_age0} != {UK_AGE0_TOTAL}")
+    check(set(icb_primary) == {r["code"] for r in rows if r["nation"] == "England"},
+          "ICB: the LSOA 2021 lookups' districts are not the English districts")
     check(int(mye22["K02000001"]["age_0"]) == UK_AGE0_TOTAL, "ONS UK age-0 row")
     check([r["code"] for r in rows] == sorted(boundary_names), "areas codes != boundary codes")
 
@@ -373,6 +401,9 @@ def prepare_areas(shared: Path, out: Path, boundary_names: dict[str, str]) -> li
     print(f"areas: {len(rows)} rows, births {total_births:,}, age0 {total_age0:,} -> {dest}")
     print(f"  births equal {LAD21_BIRTHS} summed to LAD23 through lad22_to_lad23_uk_ons.csv "
           f"in all {len(births_src)} districts")
+    print(f"  ICB: the one holding most of each district's LSOA 2021s, recomputed from the two LSOA "
+          f"lookups for all {len(icb_primary)} English districts "
+          f"({sum(len(c) > 1 for c in icb_counts.values())} split between ICBs)")
     for nation in NATIONS:
         sub = [r for r in rows if r["nation"] == nation]
         print(f"  {nation}: {len(sub)} districts, births {sum(int(r['births']) for r in sub):,}, "
