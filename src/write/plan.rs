@@ -670,8 +670,8 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
 }
 
 /// Every file `covgap plan` writes: the `covgap run` outputs of the study as loaded, with the
-/// plan section appended to `summary.md`, then `plan.csv`, `plan.geojson`, `plan.md` and,
-/// with `--by`, `plan_geographies.csv`.
+/// plan section appended to `summary.md`, then `plan.csv`, `plan.geojson`, `plan.md` (the
+/// section with the attribution `summary.md` gives) and, with `--by`, `plan_geographies.csv`.
 pub fn files(study: &Study, run: Vec<OutputFile>, plan: &Plan) -> Vec<OutputFile> {
     let section = markdown(study, plan);
     let mut out: Vec<OutputFile> = run
@@ -708,6 +708,8 @@ pub fn files(study: &Study, run: Vec<OutputFile>, plan: &Plan) -> Vec<OutputFile
     let mut md =
         format!("# Plan for new parent-infant relationship teams\n\n{figure}\n").into_bytes();
     md.extend_from_slice(&section);
+    // summary.md gives this before its plan section; plan.md, the section alone, after it.
+    md.extend_from_slice(format!("\n{}\n", crate::write::ATTRIBUTION).as_bytes());
     out.push(file("plan.md", md));
     if let Some(b) = geographies_csv(study, plan) {
         out.push(file("plan_geographies.csv", b));

@@ -620,7 +620,11 @@ fn plan_md_csv_and_geojson_give_the_same_sites_and_figures() {
         .assert()
         .success();
     let md = read(&dir, "out/plan.md");
-    let section = &md[md.find("\n## Plan").unwrap()..];
+    // plan.md is the section and then the attribution, which summary.md gives before it.
+    let attribution = format!("\n{}\n", covgap::write::ATTRIBUTION);
+    let section = md[md.find("\n## Plan").unwrap()..]
+        .strip_suffix(attribution.as_str())
+        .expect("plan.md ends with the attribution");
     assert!(read(&dir, "out/summary.md").ends_with(section));
     let csv = crate::read_csv(&dir.path().join("out/plan.csv"));
     let h = &csv[0];
