@@ -277,6 +277,10 @@ pub struct Plan {
     pub demand_groups: usize,
     /// The deprivation table the shares came from, when one was given.
     pub deprivation_source: Option<String>,
+    /// Whether that table is the built-in one (`data/deprivation.csv`), whose shares
+    /// `plan.csv` and `plan.geojson` then give, so that `plan.md` and `summary.md` credit the
+    /// indices it is made from ([`crate::write::DEPRIVATION_ATTRIBUTION`]).
+    pub deprivation_built_in: bool,
     pub greedy: Selection,
     pub greedy_seconds: f64,
     /// The greedy plan improved by single swaps ([`greedy::interchange`]).
@@ -437,6 +441,7 @@ pub fn plan(
         baseline,
         demand_groups,
         deprivation_source: need.map(|t| t.source.clone()),
+        deprivation_built_in: need.is_some_and(|t| t.built_in),
         greedy: g,
         greedy_seconds,
         swapped,

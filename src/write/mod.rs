@@ -6,6 +6,13 @@
 /// postcode districts (OS, Royal Mail and GeoPlace 2025), NRS, NISRA and Public Health
 /// Scotland data, and LPS/OSNI for Northern Ireland's boundaries and postcode locations.
 pub const ATTRIBUTION: &str = "Source: Office for National Statistics licensed under the Open Government Licence v.3.0. Contains OS data © Crown copyright and database right 2024 (boundaries) and 2025 (postcode locations). Contains Royal Mail data © Royal Mail copyright and database right 2025. Contains GeoPlace data © Local Government Information House Limited copyright and database right 2025. NRS, NISRA and Public Health Scotland data © Crown copyright. Northern Ireland boundaries and postcode locations: Land & Property Services / OSNI, © Crown copyright.";
+/// The attribution of the built-in deprivation table (`data/deprivation.csv`), as
+/// `data/SOURCES.md` gives its sources: one index per nation, each Crown copyright under the
+/// Open Government Licence. `plan.md` and a plan's `summary.md` carry it whenever the plan
+/// uses the table: its shares are then beside each site in `plan.csv` and `plan.geojson`,
+/// whatever `--rank-by`, and weigh births with `--rank-by need`. Not with a table of the
+/// user's own (`--deprivation FILE`).
+pub const DEPRIVATION_ATTRIBUTION: &str = "Deprivation shares (`most_deprived_decile_share`): English Indices of Deprivation 2025, Ministry of Housing, Communities and Local Government; Welsh Index of Multiple Deprivation 2019, Welsh Government; Scottish Index of Multiple Deprivation 2020v2, Scottish Government; Northern Ireland Multiple Deprivation Measure 2017, Northern Ireland Statistics and Research Agency (NISRA). © Crown copyright, contains public sector information licensed under the Open Government Licence v3.0.";
 pub mod geojson;
 pub mod gpkg;
 pub mod map;

@@ -666,6 +666,9 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
             Model::District => "",
         }
     );
+    if plan.deprivation_built_in {
+        let _ = writeln!(s, "\n{}", crate::write::DEPRIVATION_ATTRIBUTION);
+    }
     s.into_bytes()
 }
 

@@ -94,6 +94,71 @@ fn rank_by_chooses_between_births_and_the_built_in_need_weights() {
     assert_eq!(beta["need_weighted_newly_covered"], "300.0");
 }
 
+/// The built-in table (data/deprivation.csv) is made from four nations' indices, each under the
+/// Open Government Licence: plan.md and the plan's summary.md credit their publishers whenever
+/// the plan uses it. By need it weighs the births; by births its shares still stand beside
+/// each site in plan.csv, so the credit is there too. A table of the user's own is not theirs
+/// to credit, and a run, which reads no deprivation, gives none.
+#[test]
+fn the_built_in_deprivation_indices_are_credited_where_the_table_is_used() {
+    let credits = [
+        "English Indices of Deprivation 2025, Ministry of Housing, Communities and Local Government",
+        "Welsh Index of Multiple Deprivation 2019, Welsh Government",
+        "Scottish Index of Multiple Deprivation 2020v2, Scottish Government",
+        "Northern Ireland Multiple Deprivation Measure 2017, Northern Ireland Statistics and Research Agency (NISRA)",
+        "licensed under the Open Government Licence v3.0",
+    ];
+    let line = covgap::write::DEPRIVATION_ATTRIBUTION;
+    for credit in credits {
+        assert!(line.contains(credit), "{credit}");
+    }
+    let text = |dir: &tempfile::TempDir, name: &str| {
+        std::fs::read_to_string(dir.path().join("out").join(name)).unwrap()
+    };
+    // Credited once in each, on a line of its own.
+    let credited = |md: &str| md.lines().filter(|l| *l == line).count() == 1;
+
+    let need = tempfile::tempdir().unwrap();
+    plan(&need, "2", &["--rank-by", "need"]).success();
+    for name in ["plan.md", "summary.md"] {
+        let md = text(&need, name);
+        assert!(credited(&md), "{name}: {md}");
+    }
+    assert!(text(&need, "plan.md").contains("- **Deprivation shares** from built-in"));
+
+    let births = tempfile::tempdir().unwrap();
+    plan(&births, "2", &["--rank-by", "births"]).success();
+    assert_eq!(
+        greedy_rows(&births)[0]["most_deprived_decile_share"],
+        "0.5000"
+    );
+    for name in ["plan.md", "summary.md"] {
+        let md = text(&births, name);
+        assert!(credited(&md), "{name}: {md}");
+    }
+
+    let own = tempfile::tempdir().unwrap();
+    plan(&own, "2", &["--deprivation", "DEP/code_and_share_only.csv"]).success();
+    for name in ["plan.md", "summary.md"] {
+        let md = text(&own, name);
+        assert!(!md.contains("Indices of Deprivation"), "{name}: {md}");
+        assert!(!md.contains("Multiple Deprivation"), "{name}: {md}");
+    }
+
+    let run = tempfile::tempdir().unwrap();
+    covgap_at(&run)
+        .args(["run", "--out", "out", "-q", "--boundaries"])
+        .arg(sq("districts_bng.geojson"))
+        .arg("--births")
+        .arg(sq("births.csv"))
+        .arg("--teams")
+        .arg(sq("teams.csv"))
+        .assert()
+        .success();
+    let md = text(&run, "summary.md");
+    assert!(!md.contains("Deprivation"), "{md}");
+}
+
 #[test]
 fn deprivation_alone_implies_rank_by_need() {
     let dir = tempfile::tempdir().unwrap();
