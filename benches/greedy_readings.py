@@ -101,7 +101,9 @@ def solve(inst: dict, points: dict | None, named: dict[str, list[str]], radius_o
     weight = [d["weight"] for d in demand]
     fixed: set[int] = set()
     for site in inst["fixed"]:
-        fixed.update(np.nonzero(np.hypot(xs - site["x"], ys - site["y"]) <= radius)[0].tolist())
+        # A team with no base (Together for Baby) reaches nothing by distance.
+        if site["x"] is not None:
+            fixed.update(np.nonzero(np.hypot(xs - site["x"], ys - site["y"]) <= radius)[0].tolist())
         if not radius_only:
             fixed.update(index[c] for c in named[site["name"]] if c in index)
     covers = []
