@@ -250,6 +250,42 @@ fn no_columns_found(
     )
 }
 
+/// Another column of area codes that matches the boundaries better than the one found by its
+/// header, when the code column was not named: an ONS table of small areas gives each row its
+/// LSOA's code and its district's (`lsoa11_code`, ..., `ltla21_code`), and with LSOAs as
+/// boundaries the LSOA codes are the ones wanted. Columns tried are those whose header names
+/// an area code of any geography; returns (column, its rows with a code of the boundaries,
+/// the rows the first column had), only when it has more.
+fn code_column_matching(
+    data: &[(u64, Vec<String>)],
+    header: &[String],
+    ci: usize,
+    fi: usize,
+    opts: &FigureOptions,
+    known_codes: Option<&HashSet<&str>>,
+) -> Option<(usize, usize, usize)> {
+    let known = known_codes.filter(|_| opts.code_column.is_none())?;
+    let matches = |c: usize| {
+        data.iter()
+            .filter(|(_, cells)| cells.get(c).is_some_and(|v| known.contains(v.trim())))
+            .count()
+    };
+    let names_a_code = |h: &String| {
+        let one = std::slice::from_ref(h);
+        columns::find(one, CODE_COLUMNS).is_some()
+            || columns::find(one, crate::small_areas::SMALL_CODE_FIELDS).is_some()
+    };
+    let here = matches(ci);
+    header
+        .iter()
+        .enumerate()
+        .filter(|&(j, h)| j != ci && j != fi && names_a_code(h))
+        .map(|(j, _)| (matches(j), j))
+        .max()
+        .filter(|&(n, _)| n > here)
+        .map(|(n, j)| (j, n, here))
+}
+
 /// The header row: the first of the first 30 rows in which both the code and the figure
 /// column can be found. Returns (row index, code column, figure column).
 fn find_header(
@@ -483,6 +519,21 @@ pub fn read_figures_in(
     };
     let header = &rows[hi].1;
     let header_line = rows[hi].0;
+    let ci = code_column_matching(&rows[hi + 1..], header, ci, fi, opts, known_codes)
+        .inspect(|&(j, n, m)| {
+            diag.note(
+                &label,
+                Some(Place::Line(header_line)),
+                format!(
+                    "area codes read from column {:?} (field {}), which holds {n} of the boundaries' codes, not {:?}, which holds {m}; name the column with {} to choose",
+                    header[j].trim(),
+                    j + 1,
+                    header[ci].trim(),
+                    flags.code
+                ),
+            )
+        })
+        .map_or(ci, |(j, ..)| j);
     if rows[hi + 1..]
         .iter()
         .all(|(_, cells)| cells.iter().all(|c| c.trim().is_empty()))

@@ -1557,3 +1557,36 @@ fn a_team_naming_no_areas_in_an_old_district_covers_that_district_alone() {
         .collect();
     assert_eq!(covered, ["E07000028"]);
 }
+
+/// An ONS small-area table gives each row its LSOA's code and its district's, and the district
+/// column's header (`ltla21_code`) is the one covgap knows for districts: with LSOAs as
+/// boundaries the LSOA column, which holds the boundaries' codes, is read instead, with a note,
+/// and the outputs are those of naming it with --births-code-column.
+#[test]
+fn the_code_column_holding_the_boundaries_codes_is_read() {
+    let lsoas = fixture("boundaries/lsoas_oxford_swindon.geojson");
+    let both = fixture("births/lsoas_oxford_swindon_age0_with_district_codes.csv");
+    let found = run_ok(&[
+        "--boundaries",
+        &lsoas,
+        "--births",
+        &both,
+        "--measure",
+        "age0",
+    ]);
+    found.assert_stderr_has(&[&format!("note: {both}, line 1: area codes read from column \"lsoa11_code\" (field 1), which holds 215 of the boundaries' codes, not \"ltla21_code\", which holds 0; name the column with --births-code-column to choose")]);
+    let named = run_ok(&[
+        "-q",
+        "--boundaries",
+        &lsoas,
+        "--births",
+        &both,
+        "--measure",
+        "age0",
+        "--births-code-column",
+        "lsoa11_code",
+    ]);
+    assert_eq!(found.text("gaps.csv"), named.text("gaps.csv"));
+    assert_eq!(found.summary()["demand_total"], 4003);
+    assert!(!named.stderr.contains("area codes read from column"));
+}
