@@ -336,6 +336,28 @@ pub const CODE_COLUMNS: &[&str] = &[
     "geography_code",
     "area_code",
     "mnemonic",
+    // Smaller areas given as boundaries: LSOAs, Data Zones, output areas, wards.
+    "lsoa11_code",
+    "lsoa11cd",
+    "lsoa21_code",
+    "lsoa21cd",
+    "lsoa_code",
+    "lsoacd",
+    "dz11_code",
+    "dz2011_code",
+    "datazone",
+    "datazone2011",
+    "datazone2011code",
+    "dz_code",
+    "dzcode",
+    "sdz21cd",
+    "soa_code",
+    "soacode",
+    "oa11cd",
+    "oa21cd",
+    "WD24CD",
+    "WD23CD",
+    "WD22CD",
 ];
 
 /// The command-line flags that name the code and figure columns, for messages.
@@ -562,6 +584,49 @@ pub fn read_figures_in(
     } else {
         ColumnChoice::Recognised
     };
+
+    // A column named with the flag whose header is the other measure's (`age_0` read as live
+    // births): the outputs would call the figures by the wrong name.
+    let measures = [
+        (
+            BIRTHS_COLUMNS,
+            "live births",
+            AGE0_COLUMNS,
+            "the population aged 0",
+            "--measure age0",
+        ),
+        (
+            AGE0_COLUMNS,
+            "the population aged 0",
+            BIRTHS_COLUMNS,
+            "live births",
+            "--measure births",
+        ),
+    ];
+    if let (Some(_), false, Some(&(_, this, others, that, flag))) = (
+        &opts.figure_column,
+        matches!(input, Input::BuiltIn { .. }),
+        measures.iter().find(|m| m.0 == figure_columns),
+    ) {
+        // "0" heads the age-0 column of a table by single year of age, but a column so headed
+        // may hold anything: only a header that says its measure is taken at its word.
+        let specific: Vec<&str> = others
+            .iter()
+            .copied()
+            .filter(|c| !GENERIC_FIGURE_COLUMNS.contains(c) && *c != "0")
+            .collect();
+        if columns::find(std::slice::from_ref(&header[fi]), &specific).is_some() {
+            diag.warn(
+                &label,
+                Some(Place::Line(header_line)),
+                format!(
+                    "column {:?}, named with {}, is headed as {that}, but the outputs call its figures {this}: give {flag} if it holds {that}",
+                    header[fi].trim(),
+                    flags.figure
+                ),
+            );
+        }
+    }
 
     let mut values: HashMap<String, Option<u64>> = HashMap::new();
     let mut first_line: HashMap<String, u64> = HashMap::new();

@@ -1590,3 +1590,33 @@ fn the_code_column_holding_the_boundaries_codes_is_read() {
     assert_eq!(found.summary()["demand_total"], 4003);
     assert!(!named.stderr.contains("area codes read from column"));
 }
+
+/// A small-area code column (`lsoa11_code`) is found by its header, and a figure column named
+/// with --births-column whose header is the other measure's is a warning: read as live births,
+/// `age_0` would be labelled so in every output.
+#[test]
+fn a_named_figure_column_of_the_other_measure_is_a_warning() {
+    let lsoas = fixture("boundaries/lsoas_oxford_swindon.geojson");
+    let figures = fixture("births/lsoas_oxford_swindon_age0.csv");
+    let births = run_ok(&[
+        "--boundaries",
+        &lsoas,
+        "--births",
+        &figures,
+        "--births-column",
+        "age_0",
+    ]);
+    births.assert_stderr_has(&[&format!("warning: {figures}, line 1: column \"age_0\", named with --births-column, is headed as the population aged 0, but the outputs call its figures live births: give --measure age0 if it holds the population aged 0")]);
+    let age0 = run_ok(&[
+        "--boundaries",
+        &lsoas,
+        "--births",
+        &figures,
+        "--births-column",
+        "age_0",
+        "--measure",
+        "age0",
+    ]);
+    assert!(!age0.stderr.contains("is headed as"), "{}", age0.stderr);
+    assert_eq!(age0.summary()["demand_total"], 4003);
+}
