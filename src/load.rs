@@ -1177,6 +1177,8 @@ struct DistrictNamed {
     code: String,
     /// For an abolished district, its own ICB, which may differ from the new district's.
     own_icb: Option<Geography>,
+    /// For an abolished district, its row of `data/successors.csv`.
+    old: Option<&'static Successor>,
 }
 
 impl Districts {
@@ -1208,6 +1210,7 @@ impl Districts {
                 named,
                 code,
                 own_icb: None,
+                old: None,
             });
         }
         let s = successors::all()
@@ -1220,6 +1223,7 @@ impl Districts {
                 code: s.icb_code.clone(),
                 name: s.icb_name.clone(),
             }),
+            old: Some(s),
         })
     }
 
@@ -1279,11 +1283,11 @@ impl Districts {
                     .map(|&i| (i, Held::Replaced))
             })
             .collect();
-        // An abolished district is not drawn in the built-in boundaries (only the one that
-        // replaced it, which is larger).
-        if !replaced.is_empty() || d.own_icb.is_some() {
+        if !replaced.is_empty() {
             return replaced;
         }
+        // An abolished district is not drawn in the built-in boundaries: the areas lying in
+        // the district that replaced it, for which it counts (as with district boundaries).
         self.lying_in(code, areas)
             .iter()
             .map(|&i| (i, Held::Within))
@@ -1583,6 +1587,16 @@ pub fn resolve_teams(
                     .find(t)
                     .is_some_and(|d| districts.holders(&d, &by_code, &by_name, areas).is_empty())
         });
+    // Whether the boundaries cover the whole UK: a team the list gives no place is then in
+    // them, wherever it is; with part of the UK, it is not known to be.
+    let uk = std::cell::OnceCell::new();
+    let whole_uk = || {
+        *uk.get_or_init(|| {
+            let codes: HashSet<&str> = areas.iter().map(|a| a.code.as_str()).collect();
+            let geometry: Vec<&geo::MultiPolygon> = areas.iter().map(|a| &a.bng).collect();
+            crate::land::covers_uk(&geometry, &codes)
+        })
+    };
     let mut teams = Vec::new();
     for row in list.rows {
         let place = Some(Place::Line(row.line));
@@ -1603,8 +1617,8 @@ pub fn resolve_teams(
         let mut held: Vec<(usize, Vec<String>, bool)> = Vec::new();
         // Districts made since the boundaries were drawn: (district, the areas it replaced).
         let mut replaced_by: Vec<(String, Vec<usize>)> = Vec::new();
-        // Districts holding smaller areas given: (district, how many of them lie in it).
-        let mut lying_in: Vec<(String, usize)> = Vec::new();
+        // Districts holding smaller areas given: (district, the areas lying in it).
+        let mut lying_in: Vec<(String, Vec<usize>)> = Vec::new();
         for token in &row.areas {
             let direct = by_code
                 .get(token.to_ascii_uppercase().as_str())
@@ -1629,6 +1643,12 @@ pub fn resolve_teams(
             };
             if let Some(d) = district {
                 let holders = districts.holders(&d, &by_code, &by_name, areas);
+                // An abolished district counts for the areas lying in the one that replaced
+                // it: said as for district boundaries (a warning when the row names only some
+                // of the districts it replaced).
+                if let (Some(s), Some((_, Held::Within))) = (d.old, holders.first()) {
+                    via_old.push(s);
+                }
                 if holders.is_empty() {
                     outside.insert(d.named.clone());
                     not_here.push(d.named.clone());
@@ -1652,9 +1672,14 @@ pub fn resolve_teams(
                         continue;
                     }
                     if how == Held::Within {
-                        match lying_in.iter_mut().find(|r| r.0 == d.named) {
-                            Some(r) => r.1 += 1,
-                            None => lying_in.push((d.named.clone(), 1)),
+                        let named = match d.old {
+                            Some(s) => format!("{} ({})", s.new_name, s.new_code),
+                            None => d.named.clone(),
+                        };
+                        match lying_in.iter_mut().find(|r| r.0 == named) {
+                            Some(r) if !r.1.contains(&i) => r.1.push(i),
+                            Some(_) => {}
+                            None => lying_in.push((named, vec![i])),
                         }
                         continue;
                     }
@@ -1765,7 +1790,7 @@ pub fn resolve_teams(
                     row.name,
                     lying_in
                         .iter()
-                        .map(|(named, n)| format!("{n} in {named}"))
+                        .map(|(named, n)| format!("{} in {named}", n.len()))
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),
@@ -1940,7 +1965,7 @@ pub fn resolve_teams(
                 let message = format!(
                     "{}: has no areas served and no location, so it covers no area; {}{}",
                     row.name,
-                    if outside_ok || wide {
+                    if (outside_ok || wide) && !whole_uk() {
                         "not known to be in the boundaries given, it is left out with the teams outside them"
                     } else {
                         "it is counted among the teams in the list"
@@ -1971,7 +1996,12 @@ pub fn resolve_teams(
         if !ok {
             continue;
         }
-        if counted && row.areas.is_empty() && row.base.is_none() && (outside_ok || wide) {
+        if counted
+            && row.areas.is_empty()
+            && row.base.is_none()
+            && (outside_ok || wide)
+            && !whole_uk()
+        {
             left_out.push(TeamBeyond {
                 name: row.name,
                 host_org: row.host_org,

@@ -1620,3 +1620,52 @@ fn a_named_figure_column_of_the_other_measure_is_a_warning() {
     assert!(!age0.stderr.contains("is headed as"), "{}", age0.stderr);
     assert_eq!(age0.summary()["demand_total"], 4003);
 }
+
+/// An abolished district a list names counts, with areas smaller than districts as boundaries,
+/// for the areas lying in the district that replaced it, as with district boundaries and as
+/// the same areas as small areas give (a square in Kendal for South Lakeland, now Westmorland
+/// and Furness; the team had covered nothing and was measured to nothing).
+#[test]
+fn an_abolished_district_counts_for_the_smaller_areas_lying_in_its_successor() {
+    let dir = tempfile::tempdir().unwrap();
+    let (b, births, teams) = (
+        dir.path().join("squares.geojson"),
+        dir.path().join("births.csv"),
+        dir.path().join("teams.csv"),
+    );
+    let square = |code: &str, x: f64, y: f64| {
+        format!(
+            r#"{{"type":"Feature","properties":{{"code":"{code}","name":"{code}"}},"geometry":{{"type":"Polygon","coordinates":[[[{x},{y}],[{},{y}],[{},{}],[{x},{}],[{x},{y}]]]}}}}"#,
+            x + 1000.0,
+            x + 1000.0,
+            y + 1000.0,
+            y + 1000.0
+        )
+    };
+    std::fs::write(
+        &b,
+        format!(
+            r#"{{"type":"FeatureCollection","crs":{{"type":"name","properties":{{"name":"urn:ogc:def:crs:EPSG::27700"}}}},"features":[{},{}]}}"#,
+            square("X01", 351000.0, 492000.0),
+            square("X02", 415000.0, 185000.0)
+        ),
+    )
+    .unwrap();
+    std::fs::write(&births, "code,births\nX01,10\nX02,20\n").unwrap();
+    std::fs::write(&teams, "name,areas_served\nLakes team,South Lakeland\n").unwrap();
+    let run = run_ok(&[
+        "--boundaries",
+        b.to_str().unwrap(),
+        "--births",
+        births.to_str().unwrap(),
+        "--teams",
+        teams.to_str().unwrap(),
+    ]);
+    let areas = run.areas();
+    assert_eq!(areas["X01"]["teams"], "Lakes team");
+    assert_eq!(areas["X02"]["covered"], false);
+    run.assert_stderr_has(&[
+        "Lakes team: area served South Lakeland (E07000031) was abolished on 1 April 2023 and is now part of Westmorland and Furness (E06000064)",
+        "it counts for the areas given lying in them (an area's point in the district by the built-in boundaries): 1 in Westmorland and Furness (E06000064)",
+    ]);
+}

@@ -565,3 +565,19 @@ fn teams_an_abolished_district_counts_for_its_own_icb() {
     assert_eq!(run.areas()["E54000054"]["teams"], "Craven team");
     assert_eq!(run.areas()["E54000051"]["teams"], "North Yorkshire team");
 }
+
+/// The built-in boundaries given as a file cover the whole UK: Together for Baby, which the
+/// list gives no place, is in them, counted as with the built-in boundaries (it was "not known
+/// to be in them": 27 counted).
+#[test]
+fn own_boundaries_for_the_whole_uk_count_the_team_with_no_place() {
+    let uk = crate::repo_file("data/boundaries/lad_may2024_uk_buc.geojson");
+    let run = run_ok(&["-q", "--boundaries", uk.to_str().unwrap()]);
+    let s = run.summary();
+    assert_eq!(s["teams_counted"], 28);
+    assert_eq!(s["teams_beyond_boundaries"], 0);
+    assert_eq!(
+        run.teams()["Together for Baby"]["properties"]["outside_boundaries"],
+        false
+    );
+}
