@@ -429,11 +429,21 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
             .values()
             .chain(new.teams.values())
             .any(|t| t.outside);
-    let compared =
-        |t: &&TeamRow| (t.located || !d.unlocated_not_compared) && (outside_compared || !t.outside);
+    // A team outside the boundaries is still compared when the other run lists it too (one
+    // the list gives no place, left out with the teams outside in one run only).
+    let compared = |k, t: &TeamRow, other: &BTreeMap<_, TeamRow>| {
+        (t.located || !d.unlocated_not_compared)
+            && (outside_compared || !t.outside || other.contains_key(k))
+    };
     let (old_teams, new_teams): (BTreeMap<_, _>, BTreeMap<_, _>) = (
-        old.teams.iter().filter(|(_, t)| compared(t)).collect(),
-        new.teams.iter().filter(|(_, t)| compared(t)).collect(),
+        old.teams
+            .iter()
+            .filter(|(k, t)| compared(*k, t, &new.teams))
+            .collect(),
+        new.teams
+            .iter()
+            .filter(|(k, t)| compared(*k, t, &old.teams))
+            .collect(),
     );
     for (k, t) in &new_teams {
         match old_teams.get(k) {

@@ -276,3 +276,34 @@ fn diff_compares_teams_outside_the_boundaries() {
         assert!(!md.contains("Teams with no base are left out"), "{md}");
     }
 }
+
+/// A run from before teams outside were listed, over boundaries holding a team that is outside
+/// another run's (the whole UK against Wales): each such team is in both lists, so it is a team
+/// changed, not removed (Together for Baby, given no place, had read as removed so).
+#[test]
+fn diff_against_an_older_run_listing_the_team_compares_it() {
+    let (dir, _) = wales();
+    let wales = dir.path().join("out");
+    let uk = tempfile::tempdir().unwrap();
+    covgap()
+        .args(["run", "-q", "--out"])
+        .arg(uk.path())
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(uk.path().join("teams.geojson")).unwrap();
+    assert!(text.contains("\"outside_boundaries\":false"));
+    let older = text.replace("\"outside_boundaries\":false,", "");
+    assert!(!older.contains("outside_boundaries"));
+    std::fs::write(uk.path().join("teams.geojson"), older).unwrap();
+    let o = covgap()
+        .arg("diff")
+        .arg(uk.path())
+        .arg(&wales)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let md = String::from_utf8(o.stdout).unwrap();
+    assert!(md.contains("## Teams removed (0)"), "{md}");
+    assert!(md.contains("## Teams changed (44)"), "{md}");
+    assert!(md.contains("- Together for Baby: serves areas given → serves only areas outside the boundaries given"), "{md}");
+}
