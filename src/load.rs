@@ -98,7 +98,7 @@ pub fn load(inputs: &Inputs, diag: &mut Diagnostics) -> Result<Study> {
         Some(r) => (r.sheet, Some(r.column), r.added_up),
         None => (None, None, None),
     };
-    let (teams, evidence_rule, teams_label, beyond) = load_teams(inputs, &areas, diag)?;
+    let (teams, evidence_rule, teams_label, beyond, lying_in) = load_teams(inputs, &areas, diag)?;
     let (period, figures_source) = match (&inputs.births, measure) {
         (Some(p), _) => (
             // Read after the figure's name ("live births, ..."), often inside parentheses
@@ -135,6 +135,7 @@ pub fn load(inputs: &Inputs, diag: &mut Diagnostics) -> Result<Study> {
     Ok(Study {
         areas,
         whole_uk,
+        lying_in,
         teams,
         beyond,
         demand: Demand {
@@ -1321,12 +1322,12 @@ fn load_teams(
     inputs: &Inputs,
     areas: &[Area],
     diag: &mut Diagnostics,
-) -> Result<(Vec<Team>, String, String, Vec<TeamBeyond>)> {
+) -> Result<(Vec<Team>, String, String, Vec<TeamBeyond>, bool)> {
     let tin = input(&inputs.teams, builtin::teams);
     // The built-in list names the built-in districts: with a user's own boundaries its teams
     // elsewhere are outside the study, not mistakes the user could fix.
     let outside_ok = inputs.teams.is_none() && inputs.boundaries.is_some();
-    let (teams, evidence_rule, beyond) = match resolve_teams(
+    let (teams, evidence_rule, beyond, lying_in) = match resolve_teams(
         &tin,
         &inputs.team_columns,
         inputs.postcodes.as_deref(),
@@ -1343,6 +1344,7 @@ fn load_teams(
                 Vec::new(),
                 "no teams (the team list could not be read)".into(),
                 Vec::new(),
+                false,
             )
         }
     };
@@ -1351,7 +1353,7 @@ fn load_teams(
     } else {
         builtin::TEAMS_SOURCE.to_string()
     };
-    Ok((teams, evidence_rule, teams_label, beyond))
+    Ok((teams, evidence_rule, teams_label, beyond, lying_in))
 }
 
 /// Which rows of a team list count as coverage.
@@ -1385,7 +1387,7 @@ pub enum Counting<'a> {
 /// use covgap::read::teams::TeamColumns;
 /// let mut diag = Diagnostics::new();
 /// let study = load::load(&load::Inputs::default(), &mut diag).unwrap();
-/// let (teams, _, beyond) = load::resolve_teams(&builtin::teams(), &TeamColumns::default(), None,
+/// let (teams, _, beyond, _) = load::resolve_teams(&builtin::teams(), &TeamColumns::default(), None,
 ///     Counting::All, false, &study.areas, &mut diag).unwrap();
 /// // Every row counts, so a row with neither areas nor a base is an error and left out.
 /// assert!(!teams.is_empty() && teams.len() <= study.teams.len());
@@ -1400,7 +1402,7 @@ pub fn resolve_teams(
     outside_ok: bool,
     areas: &[Area],
     diag: &mut Diagnostics,
-) -> Result<(Vec<Team>, String, Vec<TeamBeyond>)> {
+) -> Result<(Vec<Team>, String, Vec<TeamBeyond>, bool)> {
     let label = tin.label();
     let builtin_list = matches!(tin, Input::BuiltIn { .. });
     let list = read_teams(tin, columns, diag)?;
@@ -1598,6 +1600,8 @@ pub fn resolve_teams(
         })
     };
     let mut teams = Vec::new();
+    // Whether any team counts for areas lying in a district (smaller areas as boundaries).
+    let mut lying_in_any = false;
     for row in list.rows {
         let place = Some(Place::Line(row.line));
         let mut ok = true;
@@ -1781,6 +1785,7 @@ pub fn resolve_teams(
                 ),
             );
         }
+        lying_in_any |= !lying_in.is_empty();
         if !lying_in.is_empty() {
             diag.note(
                 &label,
@@ -2072,6 +2077,7 @@ pub fn resolve_teams(
                     .and_then(|b| crate::land::built_in_district_at(Coord::from(b.at.bng)));
                 let lying = district.map_or(&[][..], |d| districts.lying_in(d, areas));
                 if lying.len() > 1 {
+                    lying_in_any = true;
                     diag.note(
                         &label,
                         place,
@@ -2140,7 +2146,7 @@ pub fn resolve_teams(
             ),
         );
     }
-    Ok((teams, evidence_rule, left_out))
+    Ok((teams, evidence_rule, left_out, lying_in_any))
 }
 
 /// The first `n` items joined with ", ", and how many more there are ("and 75 more").

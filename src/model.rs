@@ -427,6 +427,9 @@ pub struct Study {
     /// another geography; [`crate::land::covers_uk`]): the total is then "United Kingdom",
     /// otherwise "All areas given".
     pub whole_uk: bool,
+    /// Whether some team counts for the areas lying in the districts it serves, or in the
+    /// district holding its base: areas smaller than districts given as boundaries.
+    pub lying_in: bool,
     /// Teams in list order.
     pub teams: Vec<Team>,
     /// Teams in the list left out because they serve only areas outside the boundaries given

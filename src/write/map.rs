@@ -474,10 +474,21 @@ pub fn map(study: &Study, cov: &Coverage, rollups: &[Rollup]) -> Map {
             study.demand.period,
             h.teams_counted,
             h.teams_in_list,
-            if h.teams_beyond > 0 {
-                format!(" ({} serve only areas outside these)", h.teams_beyond)
-            } else {
-                String::new()
+            {
+                let mut parts = Vec::new();
+                if h.teams_beyond > 0 {
+                    parts.push(format!("{} serve only areas outside these", h.teams_beyond));
+                }
+                match h.teams_unplaced.len() {
+                    0 => {}
+                    1 => parts.push("1 has no known place and covers no area".to_string()),
+                    n => parts.push(format!("{n} have no known place and cover no area")),
+                }
+                if parts.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", parts.join("; "))
+                }
             }
         ),
     );
@@ -487,13 +498,18 @@ pub fn map(study: &Study, cov: &Coverage, rollups: &[Rollup]) -> Map {
         .map(|n| format!("Not counted: {n}. "))
         .unwrap_or_default();
     let sources = format!(
-        "{not_counted}Areas: {}. {}: {}, {}. Teams: {}; counted: {}. An area has a team when a counted team's list entry names it, or, where it names none, holds its base. {} British National Grid. Made with covgap {}.",
+        "{not_counted}Areas: {}. {}: {}, {}. Teams: {}; counted: {}. An area has a team when a counted team's list entry names it, or, where it names none, holds its base.{} {} British National Grid. Made with covgap {}.",
         study.sources.boundaries,
         cap(what),
         study.demand.period,
         study.demand.source,
         study.sources.teams,
         study.evidence_rule,
+        if study.lying_in {
+            crate::write::summary::LYING_IN_RULE
+        } else {
+            ""
+        },
         crate::write::ATTRIBUTION,
         env!("CARGO_PKG_VERSION"),
     );

@@ -98,6 +98,10 @@ impl Headline {
     }
 }
 
+/// The coverage rule for areas smaller than districts, as `summary.md`, the workbook and the
+/// map give it when some team counts by it ([`Study::lying_in`]).
+pub const LYING_IN_RULE: &str = " With areas smaller than districts as boundaries, a team counts for every area lying in a district it serves (the area's point in the district by the built-in boundaries), and a team naming none for every area lying in the district holding its base.";
+
 /// A share as `summary.json` gives it: a number with one decimal, or null when no babies
 /// were counted (see [`percent_tenths`]).
 fn percent_json(part: u64, whole: u64) -> Value {
@@ -207,6 +211,7 @@ pub fn json(
         "teams_in_list": h.teams_in_list,
         "teams_counted": h.teams_counted,
         "teams_beyond_boundaries": h.teams_beyond,
+        "teams_unplaced": h.teams_unplaced,
         "nations": rollups.iter().filter(|r| r.level == Level::Nation).map(rollup_json).collect::<Vec<_>>(),
         "rollups": rollups.iter().map(rollup_json).collect::<Vec<_>>(),
         "top_gaps": gaps,
@@ -486,7 +491,7 @@ pub fn markdown(
     }
 
     let _ = writeln!(s, "## How these figures were made\n");
-    let _ = writeln!(s, "- **What counts as a team**: {}. A team covers the areas its list entry names, or, where it names none, the area that holds its base. An area is covered when any counted team covers it.", study.evidence_rule);
+    let _ = writeln!(s, "- **What counts as a team**: {}. A team covers the areas its list entry names, or, where it names none, the area that holds its base.{} An area is covered when any counted team covers it.", study.evidence_rule, if study.lying_in { LYING_IN_RULE } else { "" });
     let _ = writeln!(s, "- **Distance to the nearest team**: straight-line distance on British National Grid from a point inside the area to the nearest edge of an area the team covers; 0 when covered.{}", if h.teams_beyond > 0 {
         format!(" The {} teams serving only areas outside the boundaries given cover none of them, but those counted are measured to, to the nearest edge of the built-in boundaries of the districts they serve.", h.teams_beyond)
     } else {

@@ -145,7 +145,7 @@ fn summary_sheet(
         ),
         format!("Figure: {what}, {}: {}.", study.demand.period, study.demand.source),
         format!("Teams: {}.", study.sources.teams),
-        "An area is covered when a counted team covers it: the areas its list entry names, or, where it names none, the area holding its base.".to_string(),
+        format!("An area is covered when a counted team covers it: the areas its list entry names, or, where it names none, the area holding its base.{}", if study.lying_in { crate::write::summary::LYING_IN_RULE } else { "" }),
         crate::write::ATTRIBUTION.to_string(),
         format!("Made by covgap {}.", env!("CARGO_PKG_VERSION")),
     ];

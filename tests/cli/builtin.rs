@@ -130,6 +130,13 @@ fn together_for_baby_is_counted_but_covers_no_area() {
     assert_eq!(p["counted"], true);
     run.assert_stderr_has(&["note: built-in teams (data/teams.csv), line 24: Together for Baby: has no areas served and no location, so it covers no area; it is counted among the teams in the list"]);
     assert!(run.text("summary.md").contains("Teams counted: 28 of the 46 in the list (teams whose evidence level is pif_named or service_confirmed); Together for Baby is counted but covers no area, as the list gives no area it serves and no location."));
+    assert_eq!(
+        run.summary()["teams_unplaced"],
+        serde_json::json!(["Together for Baby"])
+    );
+    assert!(run.text("map.svg").contains(
+        "Teams counted: 28 of the 46 in the list (1 has no known place and covers no area)."
+    ));
     // No gap is measured to a guessed place: Thanet's nearest team was Together for Baby.
     assert!(run
         .areas()

@@ -1439,6 +1439,7 @@ fn smaller_areas_as_boundaries_take_the_coverage_of_the_district_they_lie_in() {
         "{}",
         run.stderr
     );
+    assert!(run.text("summary.md").contains("With areas smaller than districts as boundaries, a team counts for every area lying in a district it serves"));
     let s = run.summary();
     assert_eq!(s["areas_covered"], 83);
     let covered: u64 = oxford.iter().map(|a| a["age0"].as_u64().unwrap()).sum();
