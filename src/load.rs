@@ -98,7 +98,13 @@ pub fn load(inputs: &Inputs, diag: &mut Diagnostics) -> Result<Study> {
         Some(r) => (r.sheet, Some(r.column), r.added_up),
         None => (None, None, None),
     };
-    let (teams, evidence_rule, teams_label, beyond, lying_in) = load_teams(inputs, &areas, diag)?;
+    let TeamList {
+        teams,
+        evidence_rule,
+        label: teams_label,
+        beyond,
+        lying_in,
+    } = load_teams(inputs, &areas, diag)?;
     let (period, figures_source) = match (&inputs.births, measure) {
         (Some(p), _) => (
             // Read after the figure's name ("live births, ..."), often inside parentheses
@@ -1318,11 +1324,18 @@ impl Districts {
     }
 }
 
-fn load_teams(
-    inputs: &Inputs,
-    areas: &[Area],
-    diag: &mut Diagnostics,
-) -> Result<(Vec<Team>, String, String, Vec<TeamBeyond>, bool)> {
+/// The team list as the study takes it: the teams kept, the counting rule in words, the list's
+/// label, the teams outside the boundaries, and whether any team counts for areas lying in a
+/// district ([`Study::lying_in`]).
+struct TeamList {
+    teams: Vec<Team>,
+    evidence_rule: String,
+    label: String,
+    beyond: Vec<TeamBeyond>,
+    lying_in: bool,
+}
+
+fn load_teams(inputs: &Inputs, areas: &[Area], diag: &mut Diagnostics) -> Result<TeamList> {
     let tin = input(&inputs.teams, builtin::teams);
     // The built-in list names the built-in districts: with a user's own boundaries its teams
     // elsewhere are outside the study, not mistakes the user could fix.
@@ -1353,7 +1366,13 @@ fn load_teams(
     } else {
         builtin::TEAMS_SOURCE.to_string()
     };
-    Ok((teams, evidence_rule, teams_label, beyond, lying_in))
+    Ok(TeamList {
+        teams,
+        evidence_rule,
+        label: teams_label,
+        beyond,
+        lying_in,
+    })
 }
 
 /// Which rows of a team list count as coverage.
