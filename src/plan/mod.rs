@@ -277,9 +277,10 @@ pub struct Plan {
     pub demand_groups: usize,
     /// The deprivation table the shares came from, when one was given.
     pub deprivation_source: Option<String>,
-    /// Whether that table is the built-in one (`data/deprivation.csv`), whose shares
-    /// `plan.csv` and `plan.geojson` then give, so that `plan.md` and `summary.md` credit the
-    /// indices it is made from ([`crate::write::DEPRIVATION_ATTRIBUTION`]).
+    /// Whether that table is the built-in one (`data/deprivation.csv`) and holds some area
+    /// given, whose shares `plan.csv` and `plan.geojson` then give, so that `plan.md` and
+    /// `summary.md` credit the indices it is made from
+    /// ([`crate::write::DEPRIVATION_ATTRIBUTION`]).
     pub deprivation_built_in: bool,
     pub greedy: Selection,
     pub greedy_seconds: f64,
@@ -441,7 +442,10 @@ pub fn plan(
         baseline,
         demand_groups,
         deprivation_source: need.map(|t| t.source.clone()),
-        deprivation_built_in: need.is_some_and(|t| t.built_in),
+        // Credited only when a share was looked up: the built-in table holds districts, so
+        // with LSOAs as boundaries every site's share is blank.
+        deprivation_built_in: need
+            .is_some_and(|t| t.built_in && study.areas.iter().any(|a| t.get(&a.code).is_some())),
         greedy: g,
         greedy_seconds,
         swapped,

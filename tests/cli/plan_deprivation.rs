@@ -430,3 +430,34 @@ fn a_table_in_2019_codes_is_combined_for_the_districts_made_since() {
         run["problems"]
     );
 }
+
+/// With LSOAs as boundaries the built-in table, which holds districts, gives no site a share,
+/// so nothing of it is credited.
+#[test]
+fn the_built_in_indices_are_not_credited_when_no_share_is_looked_up() {
+    let dir = tempfile::tempdir().unwrap();
+    covgap_at(&dir)
+        .args([
+            "plan",
+            "--out",
+            "out",
+            "-q",
+            "--add",
+            "2",
+            "--measure",
+            "age0",
+            "--boundaries",
+        ])
+        .arg(fixture("boundaries/lsoas_oxford_swindon.geojson"))
+        .arg("--births")
+        .arg(fixture("births/lsoas_oxford_swindon_age0.csv"))
+        .assert()
+        .success();
+    assert!(greedy_rows(&dir)
+        .iter()
+        .all(|r| r["most_deprived_decile_share"].is_empty()));
+    for name in ["plan.md", "summary.md"] {
+        let md = std::fs::read_to_string(dir.path().join("out").join(name)).unwrap();
+        assert!(!md.contains("Indices of Deprivation"), "{name}: {md}");
+    }
+}
