@@ -117,6 +117,22 @@ pub fn built_in_district_at(c: Coord) -> Option<&'static str> {
     b.index.locate(c).map(|i| b.names[i].0.as_str())
 }
 
+/// Each built-in district's code, representative point (British National Grid) and area
+/// (square metres): for telling which areas given hold a district.
+pub fn built_in_points() -> Vec<(&'static str, Coord, f64)> {
+    let Some(b) = built_in() else {
+        return Vec::new();
+    };
+    b.names
+        .iter()
+        .zip(&b.geometry)
+        .zip(&b.areas_m2)
+        .filter_map(|(((code, _), g), &m2)| {
+            crate::model::representative_point(g).map(|p| (code.as_str(), p.0, m2))
+        })
+        .collect()
+}
+
 /// The built-in district an area given lies in, for an area smaller than a district (an LSOA,
 /// a ward, a Data Zone given as boundaries): the one holding its representative point `point`
 /// (British National Grid, metres) or, for a point off the built-in districts' generalised

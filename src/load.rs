@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use geo::{Area as _, Coord};
+use geo::{Area as _, BoundingRect as _, Contains as _, Coord};
 use rayon::prelude::*;
 
 use crate::builtin;
@@ -1158,6 +1158,9 @@ struct Districts {
     /// The areas given lying in each built-in district, for areas smaller than districts
     /// ([`crate::land::built_in_district_holding_area`]); found when first wanted.
     within: std::cell::OnceCell<HashMap<&'static str, Vec<usize>>>,
+    /// The area given holding each built-in district: its representative point lies in the
+    /// area, which is at least half the district's size; found when first wanted.
+    holding: std::cell::OnceCell<HashMap<&'static str, usize>>,
 }
 
 /// How an area of the boundaries given holds a district a team list names.
@@ -1173,6 +1176,10 @@ enum Held {
     /// It lies in the district: an area smaller than a district (an LSOA, a ward) whose
     /// representative point is in the district by the built-in boundaries.
     Within,
+    /// It holds the district by the built-in boundaries: an area of a geography the lookup
+    /// does not give (a combined authority's footprint, say) holding the district's point and
+    /// at least half its size.
+    Holds,
 }
 
 /// A built-in district a team list names that the boundaries given do not have.
@@ -1199,6 +1206,7 @@ impl Districts {
             lookup,
             by_name,
             within: Default::default(),
+            holding: Default::default(),
         })
     }
 
@@ -1293,6 +1301,9 @@ impl Districts {
         if !replaced.is_empty() {
             return replaced;
         }
+        if let Some(&i) = self.holding(areas).get(code) {
+            return vec![(i, Held::Holds)];
+        }
         // An abolished district is not drawn in the built-in boundaries: the areas lying in
         // the district that replaced it, for which it counts (as with district boundaries).
         self.lying_in(code, areas)
@@ -1306,12 +1317,41 @@ impl Districts {
         self.lookup.contains_key(code) || successors::all().iter().any(|s| s.old_code == code)
     }
 
+    /// The area given holding each built-in district: the district's representative point
+    /// lies in it, and it is at least half the district's size (an area holding a point of a
+    /// district, such as the LSOA at a town's centre, does not hold the district).
+    fn holding(&self, areas: &[Area]) -> &HashMap<&'static str, usize> {
+        self.holding.get_or_init(|| {
+            let boxes: Vec<Option<geo::Rect>> =
+                areas.iter().map(|a| a.bng.bounding_rect()).collect();
+            let mut held = HashMap::new();
+            for (code, p, m2) in crate::land::built_in_points() {
+                let found = areas.iter().enumerate().find(|(i, a)| {
+                    boxes[*i].is_some_and(|b| {
+                        b.min().x <= p.x && p.x <= b.max().x && b.min().y <= p.y && p.y <= b.max().y
+                    }) && a.bng.contains(&p)
+                });
+                if let Some((i, a)) = found {
+                    if a.bng.unsigned_area() >= 0.5 * m2 {
+                        held.insert(code, i);
+                    }
+                }
+            }
+            held
+        })
+    }
+
     /// The areas given lying in the built-in district `code` (no larger than it, with their
-    /// point in it: [`crate::land::built_in_district_holding_area`]).
+    /// point in it: [`crate::land::built_in_district_holding_area`]), leaving out those that
+    /// hold a district ([`Districts::holding`]).
     fn lying_in(&self, code: &str, areas: &[Area]) -> &[usize] {
         let within = self.within.get_or_init(|| {
+            let holders: HashSet<usize> = self.holding(areas).values().copied().collect();
             let mut by_district: HashMap<&'static str, Vec<usize>> = HashMap::new();
             for (i, a) in areas.iter().enumerate() {
+                if holders.contains(&i) {
+                    continue;
+                }
                 let point = Coord::from(a.point.bng);
                 let size = a.bng.unsigned_area();
                 if let Some(c) = crate::land::built_in_district_holding_area(point, size) {
@@ -1637,7 +1677,7 @@ pub fn resolve_teams(
         let mut rest_codes: Vec<String> = Vec::new();
         // Districts held by an area of another geography: (area, districts in it, found by
         // name).
-        let mut held: Vec<(usize, Vec<String>, bool)> = Vec::new();
+        let mut held: Vec<(usize, Vec<String>, Held)> = Vec::new();
         // Districts made since the boundaries were drawn: (district, the areas it replaced).
         let mut replaced_by: Vec<(String, Vec<usize>)> = Vec::new();
         // Districts holding smaller areas given: (district, the areas lying in it).
@@ -1708,7 +1748,7 @@ pub fn resolve_teams(
                     }
                     match held.iter_mut().find(|h| h.0 == i) {
                         Some(h) => h.1.push(d.named.clone()),
-                        None => held.push((i, vec![d.named.clone()], how == Held::ByName)),
+                        None => held.push((i, vec![d.named.clone()], how)),
                     }
                 }
                 continue;
@@ -1761,11 +1801,11 @@ pub fn resolve_teams(
         if !held.is_empty() {
             let parts: Vec<String> = held
                 .iter()
-                .map(|(i, named, by_its_name)| {
-                    let how = if *by_its_name {
-                        " (by name: the lookup's code for it is another year's)"
-                    } else {
-                        ""
+                .map(|(i, named, how)| {
+                    let how = match how {
+                        Held::ByName => " (by name: the lookup's code for it is another year's)",
+                        Held::Holds => " (by the built-in boundaries: the district's point lies in it, and it is at least half the district's size)",
+                        _ => "",
                     };
                     format!(
                         "{} in {} ({}){how}",
@@ -1779,12 +1819,17 @@ pub fn resolve_teams(
                 &label,
                 place,
                 format!(
-                    "{}: the districts it serves are not areas of the boundaries given; it counts for the area(s) holding them by the built-in lookup ({}): {}",
+                    "{}: the districts it serves are not areas of the boundaries given; it counts for the area(s) holding them by the built-in lookup ({}){}: {}",
                     row.name,
                     if parts.iter().any(|p| p.contains(", now ")) {
                         "data/areas.csv; for a district abolished since, its own ICB in data/successors.csv"
                     } else {
                         "data/areas.csv"
+                    },
+                    if held.iter().any(|h| h.2 == Held::Holds) {
+                        " or boundaries"
+                    } else {
+                        ""
                     },
                     parts.join("; ")
                 ),

@@ -1670,3 +1670,63 @@ fn an_abolished_district_counts_for_the_smaller_areas_lying_in_its_successor() {
         "it counts for the areas given lying in them (an area's point in the district by the built-in boundaries): 1 in Westmorland and Furness (E06000064)",
     ]);
 }
+
+/// An area holding districts is not "in" one of them: CA1, North Yorkshire and York together
+/// (a combined authority's footprint, under a code the lookup does not give), holds both, so
+/// a team serving either counts for it, as for an ICB. Its point lies in North Yorkshire and
+/// it is under 1.5 times North Yorkshire's size, so it had been taken to lie in North Yorkshire
+/// alone, and York's team covered nothing.
+#[test]
+fn an_area_holding_districts_counts_for_teams_serving_any_of_them() {
+    let uk: Value = serde_json::from_slice(
+        &std::fs::read(crate::repo_file(
+            "data/boundaries/lad_may2024_uk_buc.geojson",
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let polygon = |code: &str| {
+        crate::features(&uk)
+            .into_iter()
+            .find(|f| f["properties"]["LAD24CD"] == code)
+            .unwrap()["geometry"]["coordinates"]
+            .clone()
+    };
+    let doc = serde_json::json!({
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": {"code": "CA1", "name": "York and North Yorkshire"},
+             "geometry": {"type": "MultiPolygon", "coordinates": [polygon("E06000065"), polygon("E06000014")]}},
+            {"type": "Feature", "properties": {"code": "E08000035", "name": "Leeds"},
+             "geometry": {"type": "Polygon", "coordinates": polygon("E08000035")}},
+        ]
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let (b, births, teams) = (
+        dir.path().join("ca.geojson"),
+        dir.path().join("births.csv"),
+        dir.path().join("teams.csv"),
+    );
+    std::fs::write(&b, serde_json::to_vec(&doc).unwrap()).unwrap();
+    std::fs::write(&births, "code,births\nCA1,6700\nE08000035,9000\n").unwrap();
+    for (team, district) in [("York team", "E06000014"), ("NY team", "E06000065")] {
+        std::fs::write(&teams, format!("name,areas_served\n{team},{district}\n")).unwrap();
+        let run = run_ok(&[
+            "--boundaries",
+            b.to_str().unwrap(),
+            "--births",
+            births.to_str().unwrap(),
+            "--teams",
+            teams.to_str().unwrap(),
+        ]);
+        let areas = run.areas();
+        assert_eq!(areas["CA1"]["teams"], team, "{}", run.stderr);
+        assert_eq!(areas["E08000035"]["covered"], false);
+        assert!(
+            run.stderr.contains("(by the built-in boundaries: the district's point lies in it, and it is at least half the district's size)"),
+            "{}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains("which are smaller"), "{}", run.stderr);
+    }
+}
