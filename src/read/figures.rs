@@ -9,6 +9,7 @@ use crate::error::{Diagnostics, Error, Place, Result};
 use crate::model::ColumnChoice;
 use crate::read::columns;
 use crate::read::{decimal_comma_hint, parse_number, point_may_separate_thousands, Input};
+use crate::small_areas::SMALL_CODE_FIELDS;
 
 /// Which columns to use; found by header when `None`.
 #[derive(Debug, Clone, Default)]
@@ -272,8 +273,7 @@ fn code_column_matching(
     };
     let names_a_code = |h: &String| {
         let one = std::slice::from_ref(h);
-        columns::find(one, CODE_COLUMNS).is_some()
-            || columns::find(one, crate::small_areas::SMALL_CODE_FIELDS).is_some()
+        columns::find(one, &BIRTHS_CODE_COLUMNS).is_some()
     };
     let here = matches(ci);
     header
@@ -336,29 +336,23 @@ pub const CODE_COLUMNS: &[&str] = &[
     "geography_code",
     "area_code",
     "mnemonic",
-    // Smaller areas given as boundaries: LSOAs, Data Zones, output areas, wards.
-    "lsoa11_code",
-    "lsoa11cd",
-    "lsoa21_code",
-    "lsoa21cd",
-    "lsoa_code",
-    "lsoacd",
-    "dz11_code",
-    "dz2011_code",
-    "datazone",
-    "datazone2011",
-    "datazone2011code",
-    "dz_code",
-    "dzcode",
-    "sdz21cd",
-    "soa_code",
-    "soacode",
-    "oa11cd",
-    "oa21cd",
-    "WD24CD",
-    "WD23CD",
-    "WD22CD",
 ];
+
+/// The headers tried for `--births`' area code: [`CODE_COLUMNS`], then those of smaller areas
+/// given as boundaries (LSOAs, Data Zones, output areas: [`SMALL_CODE_FIELDS`]) and wards.
+pub static BIRTHS_CODE_COLUMNS: std::sync::LazyLock<Vec<&'static str>> =
+    std::sync::LazyLock::new(|| {
+        let mut all = CODE_COLUMNS.to_vec();
+        for c in SMALL_CODE_FIELDS
+            .iter()
+            .chain(&["WD24CD", "WD23CD", "WD22CD"])
+        {
+            if !all.iter().any(|a| a.eq_ignore_ascii_case(c)) {
+                all.push(c);
+            }
+        }
+        all
+    });
 
 /// The command-line flags that name the code and figure columns, for messages.
 #[derive(Debug, Clone, Copy)]
@@ -439,7 +433,7 @@ pub fn read_figures(
     read_figures_in(
         input,
         opts,
-        CODE_COLUMNS,
+        &BIRTHS_CODE_COLUMNS,
         figure_columns,
         BIRTHS_COLUMN_FLAGS,
         known_codes,

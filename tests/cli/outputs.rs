@@ -1559,34 +1559,40 @@ fn a_team_naming_no_areas_in_an_old_district_covers_that_district_alone() {
     assert_eq!(covered, ["E07000028"]);
 }
 
+/// `covgap run` on Oxford's and Swindon's 215 LSOAs as boundaries, with `figures` (a fixture
+/// under births/) and `extra` flags.
+fn on_lsoas(figures: &str, extra: &[&str]) -> crate::Outcome {
+    let (lsoas, figures) = (
+        fixture("boundaries/lsoas_oxford_swindon.geojson"),
+        fixture(&format!("births/{figures}")),
+    );
+    let mut args = vec!["--boundaries", &lsoas, "--births", &figures];
+    args.extend_from_slice(extra);
+    run_ok(&args)
+}
+
 /// An ONS small-area table gives each row its LSOA's code and its district's, and the district
 /// column's header (`ltla21_code`) is the one covgap knows for districts: with LSOAs as
 /// boundaries the LSOA column, which holds the boundaries' codes, is read instead, with a note,
 /// and the outputs are those of naming it with --births-code-column.
 #[test]
 fn the_code_column_holding_the_boundaries_codes_is_read() {
-    let lsoas = fixture("boundaries/lsoas_oxford_swindon.geojson");
     let both = fixture("births/lsoas_oxford_swindon_age0_with_district_codes.csv");
-    let found = run_ok(&[
-        "--boundaries",
-        &lsoas,
-        "--births",
-        &both,
-        "--measure",
-        "age0",
-    ]);
+    let found = on_lsoas(
+        "lsoas_oxford_swindon_age0_with_district_codes.csv",
+        &["--measure", "age0"],
+    );
     found.assert_stderr_has(&[&format!("note: {both}, line 1: area codes read from column \"lsoa11_code\" (field 1), which holds 215 of the boundaries' codes, not \"ltla21_code\", which holds 0; name the column with --births-code-column to choose")]);
-    let named = run_ok(&[
-        "-q",
-        "--boundaries",
-        &lsoas,
-        "--births",
-        &both,
-        "--measure",
-        "age0",
-        "--births-code-column",
-        "lsoa11_code",
-    ]);
+    let named = on_lsoas(
+        "lsoas_oxford_swindon_age0_with_district_codes.csv",
+        &[
+            "-q",
+            "--measure",
+            "age0",
+            "--births-code-column",
+            "lsoa11_code",
+        ],
+    );
     assert_eq!(found.text("gaps.csv"), named.text("gaps.csv"));
     assert_eq!(found.summary()["demand_total"], 4003);
     assert!(!named.stderr.contains("area codes read from column"));
@@ -1597,27 +1603,16 @@ fn the_code_column_holding_the_boundaries_codes_is_read() {
 /// `age_0` would be labelled so in every output.
 #[test]
 fn a_named_figure_column_of_the_other_measure_is_a_warning() {
-    let lsoas = fixture("boundaries/lsoas_oxford_swindon.geojson");
     let figures = fixture("births/lsoas_oxford_swindon_age0.csv");
-    let births = run_ok(&[
-        "--boundaries",
-        &lsoas,
-        "--births",
-        &figures,
-        "--births-column",
-        "age_0",
-    ]);
+    let births = on_lsoas(
+        "lsoas_oxford_swindon_age0.csv",
+        &["--births-column", "age_0"],
+    );
     births.assert_stderr_has(&[&format!("warning: {figures}, line 1: column \"age_0\", named with --births-column, is headed as the population aged 0, but the outputs call its figures live births: give --measure age0 if it holds the population aged 0")]);
-    let age0 = run_ok(&[
-        "--boundaries",
-        &lsoas,
-        "--births",
-        &figures,
-        "--births-column",
-        "age_0",
-        "--measure",
-        "age0",
-    ]);
+    let age0 = on_lsoas(
+        "lsoas_oxford_swindon_age0.csv",
+        &["--births-column", "age_0", "--measure", "age0"],
+    );
     assert!(!age0.stderr.contains("is headed as"), "{}", age0.stderr);
     assert_eq!(age0.summary()["demand_total"], 4003);
 }
