@@ -200,22 +200,12 @@ fn no_columns_found(
         if opts.figure_column.is_some() {
             return None;
         }
-        let (others, flag) = if figure_columns == BIRTHS_COLUMNS {
-            (AGE0_COLUMNS, "--measure age0")
-        } else if figure_columns == AGE0_COLUMNS {
-            (BIRTHS_COLUMNS, "--measure births")
-        } else {
-            return None;
-        };
-        let specific: Vec<&str> = others
-            .iter()
-            .copied()
-            .filter(|c| !GENERIC_FIGURE_COLUMNS.contains(c))
-            .collect();
-        columns::find(cells, &specific).map(|i| {
+        let other = OtherMeasure::of(figure_columns)?;
+        columns::find(cells, &other.headers).map(|i| {
             format!(
-                "; it has {:?}, a figure of the other measure: give {flag} to read it",
-                cells[i].trim()
+                "; it has {:?}, a figure of the other measure: give {} to read it",
+                cells[i].trim(),
+                other.flag
             )
         })
     };
@@ -284,6 +274,51 @@ fn code_column_matching(
         .max()
         .filter(|&(n, _)| n > here)
         .map(|(n, j)| (j, n, here))
+}
+
+/// The measure other than the one a table is read as (`figure_columns` is [`BIRTHS_COLUMNS`]
+/// or [`AGE0_COLUMNS`]): for a column headed as the other's figure.
+struct OtherMeasure {
+    /// The other measure's figure headers that name it (not the generic ones).
+    headers: Vec<&'static str>,
+    /// The flag that reads it.
+    flag: &'static str,
+    /// The measure read, and the other, in words.
+    this: &'static str,
+    that: &'static str,
+}
+
+impl OtherMeasure {
+    fn of(figure_columns: &[&str]) -> Option<OtherMeasure> {
+        let (others, flag, this, that) = if figure_columns == BIRTHS_COLUMNS {
+            (
+                AGE0_COLUMNS,
+                "--measure age0",
+                "live births",
+                "the population aged 0",
+            )
+        } else if figure_columns == AGE0_COLUMNS {
+            (
+                BIRTHS_COLUMNS,
+                "--measure births",
+                "the population aged 0",
+                "live births",
+            )
+        } else {
+            return None;
+        };
+        let headers = others
+            .iter()
+            .copied()
+            .filter(|c| !GENERIC_FIGURE_COLUMNS.contains(c))
+            .collect();
+        Some(OtherMeasure {
+            headers,
+            flag,
+            this,
+            that,
+        })
+    }
 }
 
 /// The header row: the first of the first 30 rows in which both the code and the figure
@@ -581,34 +616,15 @@ pub fn read_figures_in(
 
     // A column named with the flag whose header is the other measure's (`age_0` read as live
     // births): the outputs would call the figures by the wrong name.
-    let measures = [
-        (
-            BIRTHS_COLUMNS,
-            "live births",
-            AGE0_COLUMNS,
-            "the population aged 0",
-            "--measure age0",
-        ),
-        (
-            AGE0_COLUMNS,
-            "the population aged 0",
-            BIRTHS_COLUMNS,
-            "live births",
-            "--measure births",
-        ),
-    ];
-    if let (Some(_), false, Some(&(_, this, others, that, flag))) = (
+    if let (Some(_), false, Some(other)) = (
         &opts.figure_column,
         matches!(input, Input::BuiltIn { .. }),
-        measures.iter().find(|m| m.0 == figure_columns),
+        OtherMeasure::of(figure_columns),
     ) {
+        let (this, that, flag) = (other.this, other.that, other.flag);
         // "0" heads the age-0 column of a table by single year of age, but a column so headed
         // may hold anything: only a header that says its measure is taken at its word.
-        let specific: Vec<&str> = others
-            .iter()
-            .copied()
-            .filter(|c| !GENERIC_FIGURE_COLUMNS.contains(c) && *c != "0")
-            .collect();
+        let specific: Vec<&str> = other.headers.into_iter().filter(|c| *c != "0").collect();
         if columns::find(std::slice::from_ref(&header[fi]), &specific).is_some() {
             diag.warn(
                 &label,
