@@ -1585,13 +1585,7 @@ fn the_code_column_holding_the_boundaries_codes_is_read() {
     found.assert_stderr_has(&[&format!("note: {both}, line 1: area codes read from column \"lsoa11_code\" (field 1), which holds 215 of the boundaries' codes, not \"ltla21_code\", which holds 0; name the column with --births-code-column to choose")]);
     let named = on_lsoas(
         "lsoas_oxford_swindon_age0_with_district_codes.csv",
-        &[
-            "-q",
-            "--measure",
-            "age0",
-            "--births-code-column",
-            "lsoa11_code",
-        ],
+        &["--measure", "age0", "--births-code-column", "lsoa11_code"],
     );
     assert_eq!(found.text("gaps.csv"), named.text("gaps.csv"));
     assert_eq!(found.summary()["demand_total"], 4003);
