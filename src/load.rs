@@ -2020,6 +2020,13 @@ pub fn resolve_teams(
                 ),
             );
         }
+        // A counted team the list gives no place, with a list for more than the boundaries
+        // given: not known to be in them.
+        let place_unknown = counted
+            && row.areas.is_empty()
+            && row.base.is_none()
+            && (outside_ok || wide)
+            && !whole_uk();
         if row.areas.is_empty() && row.base.is_none() {
             // A site to plan or a team to add must be somewhere.
             if counted && counting == Counting::All {
@@ -2034,7 +2041,7 @@ pub fn resolve_teams(
                 let message = format!(
                     "{}: has no areas served and no location, so it covers no area; {}{}",
                     row.name,
-                    if (outside_ok || wide) && !whole_uk() {
+                    if place_unknown {
                         "not known to be in the boundaries given, it is left out with the teams outside them"
                     } else {
                         "it is counted among the teams in the list"
@@ -2065,12 +2072,7 @@ pub fn resolve_teams(
         if !ok {
             continue;
         }
-        if counted
-            && row.areas.is_empty()
-            && row.base.is_none()
-            && (outside_ok || wide)
-            && !whole_uk()
-        {
+        if place_unknown {
             left_out.push(TeamBeyond {
                 name: row.name,
                 host_org: row.host_org,
