@@ -15,8 +15,9 @@ pub struct TeamRecord<'a> {
     /// Whether it counts under the evidence rule. One outside the boundaries that does covers
     /// none of the areas given, but is measured to through the districts it serves.
     pub counted: bool,
-    /// Codes of the areas it serves, `;`-separated: areas given or, for a team outside the
-    /// boundaries, the built-in districts it names (current codes).
+    /// Codes of the areas it serves, `;`-separated: the areas given it serves, then the
+    /// built-in districts it names outside the boundaries (current codes), so that a team
+    /// kept for part of its footprint still shows the rest.
     pub areas_served: String,
     /// Codes of the areas given that it covers, `;`-separated: none for a team outside.
     pub covers: String,
@@ -55,7 +56,13 @@ pub fn records(study: &Study) -> Vec<TeamRecord<'_>> {
         host_org: &t.host_org,
         evidence: t.evidence.as_deref(),
         counted: t.counted,
-        areas_served: codes(&t.areas_served),
+        areas_served: t
+            .areas_served
+            .iter()
+            .map(|&i| study.areas[i].code.as_str())
+            .chain(t.outside.iter().map(String::as_str))
+            .collect::<Vec<_>>()
+            .join(";"),
         covers: codes(&t.covers),
         host_area: t.host_area.map(|i| {
             let a = &study.areas[i];

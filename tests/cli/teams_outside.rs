@@ -307,3 +307,31 @@ fn diff_against_an_older_run_listing_the_team_compares_it() {
     assert!(md.contains("## Teams changed (44)"), "{md}");
     assert!(md.contains("- Together for Baby: serves areas given → serves only areas outside the boundaries given"), "{md}");
 }
+
+/// A team kept for the areas given that also serves a district outside them: Tameside and
+/// Glossop on the North West's districts covers Tameside, and its `areas_served` still names
+/// High Peak (East Midlands), in the GeoJSON and the GeoPackage. Before, it gave Tameside
+/// alone, as though the list said no more.
+#[test]
+fn a_team_kept_lists_the_districts_it_serves_outside_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let nw = fixture("boundaries/north_west_dec2022.geojson");
+    let run = covgap_in(
+        dir.path(),
+        &["run", "-q", "--boundaries", &nw, "--out", "out"],
+        Some("out"),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let teams = run.teams();
+    let p = &teams["Tameside and Glossop Early Attachment Service (EAS)"]["properties"];
+    assert_eq!(p["outside_boundaries"], false);
+    assert_eq!(p["covers"], "E08000008");
+    assert_eq!(p["areas_served"], "E08000008;E07000037");
+    assert_eq!(
+        gpkg_count(
+            &dir.path().join("out"),
+            "SELECT count(*) FROM teams WHERE areas_served = 'E08000008;E07000037'"
+        ),
+        1
+    );
+}
