@@ -412,6 +412,20 @@ impl InputArgs {
     }
 }
 
+/// Holds the output folders while this run puts its files in place, waiting for any other
+/// covgap run writing into one of them to finish first ([`covgap::write::FolderHold`]), and
+/// saying so, since the wait would otherwise look like a run that had stopped.
+fn hold_folders(dirs: &[&std::path::Path], quiet: bool) -> covgap::write::FolderHold {
+    covgap::write::FolderHold::take(dirs, |d| {
+        if !quiet {
+            eprintln!(
+                "covgap: another covgap run is writing into {}; waiting for it to finish",
+                d.display()
+            );
+        }
+    })
+}
+
 /// Lists the files a command wrote and how long it took.
 fn report_written(paths: &[PathBuf], started: Instant) {
     for p in paths {
@@ -490,6 +504,11 @@ fn run(args: RunArgs) -> i32 {
             return 1;
         }
     };
+    if let Err(e) = covgap::write::folder_for_output(&args.out, "give --out a folder") {
+        eprintln!("covgap: {e}");
+        return 1;
+    }
+    let _hold = hold_folders(&[&args.out], quiet);
     let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
     let earlier = covgap::write::Earlier::in_folder(&args.out, covgap::write::RUN_OUTPUTS, &names);
     match covgap::write::commit_in(&args.out, &files, &input_paths, &earlier) {
@@ -883,6 +902,10 @@ fn plan(args: PlanArgs) -> i32 {
     {
         return fail(&e);
     }
+    let held: Vec<&std::path::Path> = std::iter::once(args.out.as_path())
+        .chain(export_dir)
+        .collect();
+    let _hold = hold_folders(&held, quiet);
     let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
     let mut earlier =
         covgap::write::Earlier::in_folder(&args.out, covgap::write::RUN_OUTPUTS, &names);
@@ -1000,6 +1023,11 @@ fn diff(args: DiffArgs) -> i32 {
                 .iter()
                 .flat_map(|r| ["summary.json", "run.json"].map(|n| r.join(n)))
                 .collect();
+            if let Err(e) = covgap::write::folder_for_output(dir, "give --out a folder") {
+                eprintln!("covgap: {e}");
+                return 1;
+            }
+            let _hold = hold_folders(&[dir], false);
             match covgap::write::commit(dir, &files, &read, covgap::write::DIFF_OUTPUTS) {
                 Ok(paths) => {
                     for p in paths {

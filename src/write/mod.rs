@@ -376,6 +376,58 @@ pub fn folder_for_output(dir: &Path, hint: &str) -> Result<()> {
     })
 }
 
+/// A hold on output folders while a run clears what earlier runs left and puts its own files
+/// in place, so that two runs writing into one folder at once take turns, and the folder ends
+/// with the whole of the later one, never a mix of both. It is a lock on the folder itself
+/// (`flock`, advisory: covgap runs respect it), released when the hold is dropped or the run
+/// ends, however it ends, and nothing is left behind in the folder. On systems other than
+/// Unix, and on file systems that do not lock, runs are not kept apart.
+#[derive(Debug)]
+pub struct FolderHold {
+    _locked: Vec<std::fs::File>,
+}
+
+impl FolderHold {
+    /// Holds each of `dirs` (which must exist), taken in one order whatever the order given,
+    /// so that two runs holding the same two folders cannot each wait for the other. When
+    /// another run holds one, `waiting` is told which before this one waits for it.
+    pub fn take(dirs: &[&Path], mut waiting: impl FnMut(&Path)) -> FolderHold {
+        let mut dirs: Vec<PathBuf> = dirs
+            .iter()
+            .map(|d| d.canonicalize().unwrap_or_else(|_| d.to_path_buf()))
+            .collect();
+        dirs.sort();
+        dirs.dedup();
+        let mut locked = Vec::with_capacity(dirs.len());
+        for dir in &dirs {
+            if let Some(f) = lock_folder(dir, &mut waiting) {
+                locked.push(f);
+            }
+        }
+        FolderHold { _locked: locked }
+    }
+}
+
+/// The folder `dir`, opened and locked: `None` when it cannot be (a file system that does
+/// not lock), and the run goes on as it would have without.
+#[cfg(unix)]
+fn lock_folder(dir: &Path, waiting: &mut impl FnMut(&Path)) -> Option<std::fs::File> {
+    let f = std::fs::File::open(dir).ok()?;
+    match f.try_lock() {
+        Ok(()) => Some(f),
+        Err(std::fs::TryLockError::WouldBlock) => {
+            waiting(dir);
+            f.lock().ok().map(|_| f)
+        }
+        Err(std::fs::TryLockError::Error(_)) => None,
+    }
+}
+
+#[cfg(not(unix))]
+fn lock_folder(_: &Path, _: &mut impl FnMut(&Path)) -> Option<std::fs::File> {
+    None
+}
+
 /// [`commit`] for files that go to folders of their own (which must exist), such as `plan`'s
 /// outputs and its `--export-instance` file: all of them are put in place and what `earlier`
 /// runs left removed, or nothing changes. No file is written over one of `inputs`.
@@ -578,7 +630,7 @@ pub fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);
     for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);

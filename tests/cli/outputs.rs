@@ -1719,3 +1719,89 @@ fn an_area_holding_districts_counts_for_teams_serving_any_of_them() {
         assert!(!run.stderr.contains("which are smaller"), "{}", run.stderr);
     }
 }
+
+/// Runs covgap with `args` while `held` is held as another covgap run holds a folder it
+/// writes into (a lock on the folder): covgap must say it is waiting and write nothing into
+/// `held`, not even its temporary files, then finish once the folder is free.
+#[cfg(unix)]
+fn waits_for_folder(args: &[&std::ffi::OsStr], held: &std::path::Path) {
+    use std::io::BufRead;
+    std::fs::create_dir_all(held).unwrap();
+    let lock = std::fs::File::open(held).unwrap();
+    lock.lock().unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("covgap"))
+        .args(args)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read on a thread, so that a covgap that never says it waits fails the test, after two
+    // minutes, rather than hanging it.
+    let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        for line in stderr.lines() {
+            let _ = tx.send(line.unwrap());
+        }
+    });
+    let mut seen = Vec::new();
+    let waiting = loop {
+        match rx.recv_timeout(std::time::Duration::from_secs(120)) {
+            Ok(l) if l.contains("waiting for it to finish") => break Some(l),
+            Ok(l) => seen.push(l),
+            Err(_) => break None,
+        }
+    };
+    if waiting.is_none() {
+        let _ = child.kill();
+    }
+    assert_eq!(
+        waiting,
+        Some(format!(
+            "covgap: another covgap run is writing into {}; waiting for it to finish",
+            held.canonicalize().unwrap().display()
+        )),
+        "{seen:?}"
+    );
+    assert_eq!(std::fs::read_dir(held).unwrap().count(), 0);
+    drop(lock);
+    reader.join().unwrap();
+    let rest: Vec<String> = rx.try_iter().collect();
+    assert!(child.wait().unwrap().success(), "{rest:?}");
+}
+
+/// Two runs into one folder at once take turns: while another covgap run holds the folder, a
+/// run waits, writing nothing, and then puts its outputs in place. Before, two runs could move
+/// each other's files aside and leave a mix of both.
+#[cfg(unix)]
+#[test]
+fn a_run_into_a_folder_another_run_is_writing_waits_its_turn() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    waits_for_folder(&["run".as_ref(), "--out".as_ref(), out.as_os_str()], &out);
+    assert!(out.join("run.json").is_file());
+    assert!(out.join("areas.geojson").is_file());
+}
+
+/// A plan holds the folder of its `--export-instance` file too, when it is not `--out`.
+#[cfg(unix)]
+#[test]
+fn a_plan_waits_for_the_folder_of_its_instance_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let elsewhere = dir.path().join("instances");
+    let file = elsewhere.join("plan.json");
+    waits_for_folder(
+        &[
+            "plan".as_ref(),
+            "--add".as_ref(),
+            "1".as_ref(),
+            "--out".as_ref(),
+            out.as_os_str(),
+            "--export-instance".as_ref(),
+            file.as_os_str(),
+        ],
+        &elsewhere,
+    );
+    assert!(file.is_file());
+    assert!(out.join("plan.csv").is_file());
+}
