@@ -137,7 +137,19 @@ pub fn csv(study: &Study, plan: &Plan) -> Vec<u8> {
     if need {
         header.push("need_weighted_newly_covered");
     }
-    let best = format!("best_possible_cumulative_{key}_at_n");
+    // Under need the optimum for each n is the best need-weighted plan, whose babies are not
+    // the most n sites could reach: its columns say so.
+    let (best, best_percent) = if need {
+        (
+            format!("need_optimal_cumulative_{key}_at_n"),
+            "need_optimal_percent_at_n",
+        )
+    } else {
+        (
+            format!("best_possible_cumulative_{key}_at_n"),
+            "best_possible_percent_at_n",
+        )
+    };
     header.extend([
         cum.as_str(),
         if small || !study.whole_uk {
@@ -147,7 +159,7 @@ pub fn csv(study: &Study, plan: &Plan) -> Vec<u8> {
         },
         "most_deprived_decile_share",
         best.as_str(),
-        "best_possible_percent_at_n",
+        best_percent,
     ]);
     let optimum = |n: usize| -> [String; 2] {
         match plan.optimum_by_n.iter().find(|o| o.n == n) {
@@ -535,7 +547,11 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
         if plan.optimum_by_n.is_empty() {
             let _ = writeln!(s, "- The best possible value for each smaller n was not computed: the solve at N was not proven optimal, or took over {:.0} s.", crate::plan::CURVE_SECONDS);
         } else {
-            let _ = writeln!(s, "- The exact plan's sites are listed in greedy order among themselves, so its running totals at n < N are not the best possible for n; the last column gives that optimum, solved separately for each n.");
+            let _ = writeln!(s, "- The exact plan's sites are listed in greedy order among themselves, so its running totals at n < N are not the best possible for n; the last column gives that optimum, solved separately for each n{}.", if plan.options.rank_by == RankBy::Need {
+                ": the share of babies the plan with the best need-weighted value covers, which is not the most babies n new teams could reach (`--rank-by births` gives that)"
+            } else {
+                ""
+            });
         }
         if let Some((counts, why)) = plan.fewer_than_asked() {
             let _ = writeln!(
@@ -551,7 +567,12 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
         } else {
             "% of all areas' babies covered"
         };
-        let _ = writeln!(s, "\n| n | Greedy site | {what} newly covered | {pct} | Exact plan site | {what} newly covered | {pct} | Best possible with n new teams, % |");
+        let best = if plan.options.rank_by == RankBy::Need {
+            "Best need-weighted plan with n new teams, %"
+        } else {
+            "Best possible with n new teams, %"
+        };
+        let _ = writeln!(s, "\n| n | Greedy site | {what} newly covered | {pct} | Exact plan site | {what} newly covered | {pct} | {best} |");
         let _ = writeln!(s, "|---:|---|---:|---:|---|---:|---:|---:|");
         let name = |st: &Step| {
             let c = &plan.instance.candidates[st.site];

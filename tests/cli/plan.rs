@@ -993,3 +993,47 @@ fn candidates_and_what_if_rows_with_no_place_are_errors() {
         );
     }
 }
+
+/// With `--rank-by need` the optimum solved for each n is the best need-weighted plan, and the
+/// babies it covers are not the most n sites could reach: at n = 4 on the built-in data the
+/// need-optimal plan covers fewer births than the births-optimal one. Its columns and
+/// `plan.md`'s header say so; before, they were headed "best possible" births.
+#[test]
+fn need_plans_give_the_need_optimal_plan_not_the_best_possible_births() {
+    let plan_csv = |rank_by: &str| {
+        let (mut cmd, dir) = covgap();
+        cmd.args([
+            "plan",
+            "--add",
+            "5",
+            "--rank-by",
+            rank_by,
+            "--out",
+            "out",
+            "-q",
+        ])
+        .assert()
+        .success();
+        (read(&dir, "out/plan.csv"), read(&dir, "out/plan.md"))
+    };
+    // Read as CSV: site names hold commas.
+    let at = |csv: &str, column: &str, n: &str| -> u64 {
+        let table = crate::read_csv_text(csv);
+        let c = table[0].iter().position(|h| h == column).unwrap();
+        table[1..]
+            .iter()
+            .find(|r| r[0] == "greedy" && r[1] == n)
+            .unwrap()[c]
+            .parse()
+            .unwrap()
+    };
+    let (births, births_md) = plan_csv("births");
+    let (need, need_md) = plan_csv("need");
+    assert!(!need.lines().next().unwrap().contains("best_possible"));
+    let need_best = at(&need, "need_optimal_cumulative_births_at_n", "4");
+    let best = at(&births, "best_possible_cumulative_births_at_n", "4");
+    assert!(need_best < best, "{need_best} against {best}");
+    assert!(births_md.contains("| Best possible with n new teams, % |"));
+    assert!(need_md.contains("| Best need-weighted plan with n new teams, % |"));
+    assert!(need_md.contains("which is not the most babies n new teams could reach"));
+}
