@@ -72,7 +72,7 @@ impl Status {
         match self {
             Status::Optimal => "proven optimal".into(),
             Status::TimeLimit => format!(
-                "best found in the {:.0} s limit, not proven optimal",
+                "best found in the {} s limit, not proven optimal",
                 limits.seconds
             ),
             Status::TooLarge(n) => format!(
@@ -346,6 +346,23 @@ pub fn brute_force(p: &MaxCover, k: usize) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    /// A limit of a fraction of a second is given as set: it had been rounded to "0 s".
+    #[test]
+    fn a_limit_under_a_second_is_described_as_given() {
+        let limits = |seconds| Limits {
+            seconds,
+            ..Limits::default()
+        };
+        assert_eq!(
+            Status::TimeLimit.describe(&limits(0.1)),
+            "best found in the 0.1 s limit, not proven optimal"
+        );
+        assert_eq!(
+            Status::TimeLimit.describe(&limits(60.0)),
+            "best found in the 60 s limit, not proven optimal"
+        );
+    }
+
     use super::*;
     use crate::plan::greedy::greedy;
     use proptest::prelude::*;
