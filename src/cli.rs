@@ -141,8 +141,8 @@ struct DiffArgs {
 struct PlanArgs {
     #[command(flatten)]
     inputs: InputArgs,
-    /// Number of new team sites to choose.
-    #[arg(long, value_name = "N")]
+    /// Number of new team sites to choose (1 or more).
+    #[arg(long, value_name = "N", value_parser = parse_add)]
     add: Option<usize>,
     /// Candidate sites: CSV in any form --teams takes (name plus areas, coordinates or
     /// postcode); every row is a candidate. [default: every district without a team]
@@ -196,6 +196,14 @@ fn parse_seconds(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
         _ => Err(format!("{s:?} is not a number of seconds (0 or more)")),
+    }
+}
+
+fn parse_add(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(0) => Err("0 chooses no site: give 1 or more, or give --by alone".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("{s:?} is not a number of sites (1 or more)")),
     }
 }
 

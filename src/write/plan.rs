@@ -695,7 +695,8 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
 
 /// Every file `covgap plan` writes: the `covgap run` outputs of the study as loaded, with the
 /// plan section appended to `summary.md`, then `plan.csv`, `plan.geojson`, `plan.md` (the
-/// section with the attribution `summary.md` gives) and, with `--by`, `plan_geographies.csv`.
+/// section with the attribution `summary.md` gives) and, with `--by`, `plan_geographies.csv`;
+/// with `--by` alone, no `plan.csv`, since there is no curve.
 pub fn files(study: &Study, run: Vec<OutputFile>, plan: &Plan) -> Vec<OutputFile> {
     let section = markdown(study, plan);
     let mut out: Vec<OutputFile> = run
@@ -711,7 +712,11 @@ pub fn files(study: &Study, run: Vec<OutputFile>, plan: &Plan) -> Vec<OutputFile
         name: name.to_string(),
         bytes,
     };
-    out.push(file("plan.csv", csv(study, plan)));
+    // With --by alone there is no curve: its sites are in plan_geographies.csv and
+    // plan.geojson.
+    if plan.options.add > 0 {
+        out.push(file("plan.csv", csv(study, plan)));
+    }
     out.push(file("plan.geojson", geojson(study, plan)));
     let figure = if small_areas(plan) {
         format!(

@@ -115,8 +115,8 @@ fn by_icb_lists_icbs_without_a_team_and_a_site_for_each() {
         "{md}"
     );
     assert!(!md.contains("reach the most babies"), "{md}");
-    // No --add: no curve rows.
-    assert_eq!(rows(&read(&dir, "out/plan.csv")).len(), 0);
+    // No --add: no curve, so no plan.csv (it had been a header alone).
+    assert!(!dir.path().join("out/plan.csv").exists());
 }
 
 #[test]
@@ -257,6 +257,15 @@ fn candidates_file_with_radius_and_need_weighting() {
 fn plan_needs_add_or_by() {
     let (mut cmd, _dir) = covgap();
     cmd.args(["plan", "--out", "out"]).assert().code(2);
+    // --add 0 chooses nothing: a usage error, not a plan.csv with a header alone.
+    let (mut cmd, dir) = covgap();
+    cmd.args(["plan", "--add", "0", "--out", "out"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "0 chooses no site: give 1 or more, or give --by alone",
+        ));
+    assert!(!dir.path().join("out").exists());
     let (mut cmd, _dir) = covgap();
     cmd.args(["plan", "--add", "3", "--radius", "-5"])
         .assert()
