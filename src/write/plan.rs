@@ -434,10 +434,27 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
             what_d = study.demand.measure.describe(),
         );
     } else {
+        // A district with no figure weighs nothing, so the plan passes it over whatever its
+        // size: said here, since plan.md is quoted on its own.
+        let without: Vec<String> = study
+            .areas
+            .iter()
+            .filter(|a| a.figure.is_none())
+            .map(|a| format!("{} ({})", md_cell(&a.name), a.code))
+            .collect();
         let _ = writeln!(
             s,
-            "- **Demand points: districts.** The {} districts, each at its representative point, counted in its figure ({what}).",
+            "- **Demand points: districts.** The {} districts, each at its representative point, counted in its figure ({what}).{}",
             plan.instance.demand.len(),
+            match without.len() {
+                0 => String::new(),
+                n => format!(
+                    " **{n} of them have no figure** ({}{}): they weigh nothing here, so no site is chosen for their babies, and every share is of the babies in the {} with a figure.",
+                    without.iter().take(10).cloned().collect::<Vec<_>>().join(", "),
+                    if n > 10 { ", ..." } else { "" },
+                    plan.instance.demand.len() - n
+                ),
+            }
         );
     }
     let _ = writeln!(

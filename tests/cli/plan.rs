@@ -1046,3 +1046,51 @@ fn need_plans_give_the_need_optimal_plan_not_the_best_possible_births() {
     assert!(need_md.contains("| Best need-weighted plan with n new teams, % |"));
     assert!(need_md.contains("which is not the most babies n new teams could reach"));
 }
+
+/// A district with no figure weighs nothing, so the plan passes over it whatever its size:
+/// `plan.md`, quoted on its own, says which and that the shares leave it out. Before, with
+/// Birmingham's figure suppressed, it spoke of "the 361 districts" and Birmingham, the largest
+/// gap, went unmentioned.
+#[test]
+fn plan_md_names_the_districts_with_no_figure() {
+    let (mut cmd, dir) = covgap();
+    let areas =
+        crate::read_csv(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/areas.csv"));
+    let (code, births) = (
+        areas[0].iter().position(|h| h == "code").unwrap(),
+        areas[0].iter().position(|h| h == "births").unwrap(),
+    );
+    let mut text = String::from("code,births\n");
+    for r in &areas[1..] {
+        let figure = if r[code] == "E08000025" {
+            ":"
+        } else {
+            &r[births]
+        };
+        text.push_str(&format!("{},{figure}\n", r[code]));
+    }
+    std::fs::write(dir.path().join("births.csv"), text).unwrap();
+    cmd.args([
+        "plan",
+        "--add",
+        "1",
+        "--births",
+        "births.csv",
+        "--out",
+        "out",
+        "-q",
+    ])
+    .assert()
+    .success();
+    let md = read(&dir, "out/plan.md");
+    assert!(
+        md.contains("**1 of them have no figure** (Birmingham (E08000025)): they weigh nothing here, so no site is chosen for their babies, and every share is of the babies in the 360 with a figure."),
+        "{md}"
+    );
+    let csv = read(&dir, "out/plan.csv");
+    let first = rows(&csv)
+        .into_iter()
+        .find(|r| r[0] == "greedy" && r[1] == "1")
+        .unwrap();
+    assert_eq!(first[col(&csv, "district_code")], "E08000003", "Manchester");
+}
