@@ -144,8 +144,8 @@ struct PlanArgs {
     /// Number of new team sites to choose (1 or more).
     #[arg(long, value_name = "N", value_parser = parse_add)]
     add: Option<usize>,
-    /// Candidate sites: CSV in any form --teams takes (name plus areas, coordinates or
-    /// postcode); every row is a candidate. [default: every district without a team]
+    /// Candidate sites: CSV in any form --teams takes (name plus areas, coordinates, postcode
+    /// or postcode district); every row is a candidate. [default: every district without a team]
     #[arg(long, value_name = "FILE")]
     candidates: Option<PathBuf>,
     /// A team covers every district (every small area, with --small-areas) whose
@@ -232,7 +232,8 @@ struct RunArgs {
 
 #[derive(Args, Debug)]
 struct SmallAreaArgs {
-    /// Small-area polygons (GeoJSON, e.g. LSOAs or Data Zones); give the flag once per
+    /// Small-area polygons (LSOAs or Data Zones, say; GeoJSON, Shapefile or GeoPackage, as
+    /// --boundaries takes them); give the flag once per
     /// file, or a comma-separated list. Adds babies by distance band to areas.geojson, the
     /// GeoPackage's areas layer, rollups.csv, the workbook's Rollups sheet and the summaries, and
     /// moves each district's point to the weighted centroid of its small areas. With
