@@ -118,9 +118,68 @@ struct CheckArgs {
     points: Option<PathBuf>,
     #[command(flatten)]
     columns: PointColumnArgs,
+    // `plan`'s own files, read as `plan` reads them (a --deprivation table only when given).
+    #[command(flatten)]
+    plan_files: PlanFiles,
     // Last: the heading this group sets would otherwise carry over to the flags after it.
     #[command(flatten)]
     figures: FigureArgs,
+}
+
+/// The files only `plan` reads, which `check` reads as `plan` would.
+#[derive(Args, Debug)]
+struct PlanFiles {
+    /// Candidate sites: CSV in any form --teams takes (name plus areas, coordinates, postcode
+    /// or postcode district); every row is a candidate. [default: every district without a team]
+    #[arg(long, value_name = "FILE")]
+    candidates: Option<PathBuf>,
+    /// Teams to add as existing before planning (e.g. teams in development); same CSV forms
+    /// as --teams, every row counted.
+    #[arg(long, value_name = "FILE")]
+    what_if: Option<PathBuf>,
+    /// Deprivation table for --rank-by need (implies it): CSV, one row per district, with
+    /// columns `code` (district code), `most_deprived_decile_share` (0 to 1: the share of the
+    /// district's small areas in its nation's most deprived 10%; also found under the headers
+    /// of the published district summaries) and optionally `index` (the index the share comes
+    /// from, for reports; default: the file name). Repeat it to give one table a nation. Every
+    /// district with demand needs a row; a small area takes its district's share.
+    /// [default: built-in, data/deprivation.csv]
+    #[arg(long, value_name = "FILE")]
+    deprivation: Vec<PathBuf>,
+}
+
+impl PlanFiles {
+    /// The deprivation tables to read: those given, or the built-in one.
+    fn deprivation_inputs(&self) -> Vec<Input> {
+        if self.deprivation.is_empty() {
+            vec![covgap::builtin::deprivation()]
+        } else {
+            self.deprivation.iter().cloned().map(Input::File).collect()
+        }
+    }
+}
+
+/// A `--candidates` or `--what-if` list, read as `plan` reads it: the same CSV forms as
+/// `--teams`, every row counted, every area it names and every base within the boundaries.
+fn read_site_list(
+    path: &Option<PathBuf>,
+    postcodes: Option<&std::path::Path>,
+    areas: &[covgap::model::Area],
+    diag: &mut Diagnostics,
+) -> Result<Option<Vec<covgap::model::Team>>, covgap::error::Error> {
+    match path {
+        None => Ok(None),
+        Some(p) => covgap::load::resolve_teams(
+            &Input::File(p.clone()),
+            &Default::default(),
+            postcodes,
+            Counting::All,
+            false,
+            areas,
+            diag,
+        )
+        .map(|(t, ..)| Some(t)),
+    }
 }
 
 #[derive(Args, Debug)]
@@ -144,10 +203,8 @@ struct PlanArgs {
     /// Number of new team sites to choose (1 or more).
     #[arg(long, value_name = "N", value_parser = parse_add)]
     add: Option<usize>,
-    /// Candidate sites: CSV in any form --teams takes (name plus areas, coordinates, postcode
-    /// or postcode district); every row is a candidate. [default: every district without a team]
-    #[arg(long, value_name = "FILE")]
-    candidates: Option<PathBuf>,
+    #[command(flatten)]
+    files: PlanFiles,
     /// A team covers every district (every small area, with --small-areas) whose
     /// representative point lies within KM kilometres of its base (straight line on British
     /// National Grid), plus the districts its list entry names. [default: a team covers the
@@ -157,23 +214,10 @@ struct PlanArgs {
     /// Which geographies have no team, and the fewest new teams that give each one a team.
     #[arg(long, value_enum)]
     by: Option<ByLevel>,
-    /// Teams to add as existing before planning (e.g. teams in development); same CSV forms
-    /// as --teams, every row counted.
-    #[arg(long, value_name = "FILE")]
-    what_if: Option<PathBuf>,
     /// What a newly covered baby counts for: the figure (births), or the figure weighted by
     /// deprivation (need). [default: births; need when --deprivation is given]
     #[arg(long, value_enum)]
     rank_by: Option<RankBy>,
-    /// Deprivation table for --rank-by need (implies it): CSV, one row per district, with
-    /// columns `code` (district code), `most_deprived_decile_share` (0 to 1: the share of the
-    /// district's small areas in its nation's most deprived 10%; also found under the headers
-    /// of the published district summaries) and optionally `index` (the index the share comes
-    /// from, for reports; default: the file name). Repeat it to give one table a nation. Every
-    /// district with demand needs a row; a small area takes its district's share.
-    /// [default: built-in, data/deprivation.csv]
-    #[arg(long, value_name = "FILE")]
-    deprivation: Vec<PathBuf>,
     /// Also write the exact problem solved (demand, sites, coverage) as JSON to FILE (format
     /// covgap-plan-instance/2; see the README).
     #[arg(long, value_name = "FILE")]
@@ -657,6 +701,14 @@ fn check(args: CheckArgs) -> i32 {
     } else if !small_inputs.is_empty() {
         parts.push("small areas not read".into());
     }
+    check_plan_files(
+        &args.plan_files,
+        &args.inputs,
+        &analysis.study,
+        &mut diag,
+        &mut fatal,
+        &mut parts,
+    );
     if let Some(points) = &args.points {
         // Read and placed by assign's own code, with the postcode directory assign would use.
         let input = covgap::assign::PointsInput {
@@ -706,6 +758,69 @@ fn check(args: CheckArgs) -> i32 {
     i32::from(errors > 0)
 }
 
+/// For `check`: `plan`'s candidate and what-if lists, read as `plan` reads them, and a
+/// deprivation table given, which must have a share for every district with demand, as
+/// `plan --rank-by need` (which a table given implies) requires. What stops a file being read
+/// goes to `fatal`; the summary line's part for each file to `parts`.
+fn check_plan_files(
+    files: &PlanFiles,
+    inputs: &InputArgs,
+    study: &covgap::model::Study,
+    diag: &mut Diagnostics,
+    fatal: &mut Vec<covgap::error::Error>,
+    parts: &mut Vec<String>,
+) {
+    let postcodes = inputs.postcodes.as_deref();
+    for (flag, path) in [
+        ("--candidates", &files.candidates),
+        ("--what-if", &files.what_if),
+    ] {
+        let errors_before = diag.error_count();
+        match read_site_list(path, postcodes, &study.areas, diag) {
+            Ok(None) => {}
+            // As `plan` says it when no row has a problem of its own.
+            Ok(Some(sites))
+                if sites.is_empty()
+                    && flag == "--candidates"
+                    && diag.error_count() == errors_before =>
+            {
+                diag.error(flag, None, "the file lists no usable site");
+                parts.push(format!("{flag}: no usable site"));
+            }
+            Ok(Some(sites)) => parts.push(format!("{} site(s) in {flag}", sites.len())),
+            Err(e) => {
+                fatal.push(e);
+                parts.push(format!("{flag} not read"));
+            }
+        }
+    }
+    if files.deprivation.is_empty() {
+        return;
+    }
+    match covgap::read::deprivation::read_deprivation_tables(&files.deprivation_inputs()) {
+        Ok(mut need) => {
+            let current: std::collections::HashSet<&str> =
+                study.areas.iter().map(|a| a.code.as_str()).collect();
+            need.combine_replaced(|c| current.contains(c), diag);
+            match covgap::plan::instance::DemandPoints::districts(study, RankBy::Need, Some(&need))
+            {
+                Ok(_) => parts.push(format!(
+                    "deprivation shares for {} district(s)",
+                    need.districts.len()
+                )),
+                Err(e) => {
+                    fatal.push(e);
+                    parts.push("deprivation shares missing".into());
+                }
+            }
+        }
+        Err(e) => {
+            fatal.push(e);
+            parts.push("deprivation not read".into());
+        }
+    }
+}
+
 fn plan(args: PlanArgs) -> i32 {
     let started = Instant::now();
     let quiet = args.inputs.quiet;
@@ -713,7 +828,7 @@ fn plan(args: PlanArgs) -> i32 {
         eprintln!("covgap: {e}");
         1
     };
-    let rank_by = match (args.rank_by, args.deprivation.first()) {
+    let rank_by = match (args.rank_by, args.files.deprivation.first()) {
         (Some(RankBy::Births), Some(_)) => {
             eprintln!("covgap: --deprivation gives need weights, but --rank-by births ignores them; use --rank-by need (or leave --rank-by out)");
             return 2;
@@ -724,11 +839,7 @@ fn plan(args: PlanArgs) -> i32 {
     };
     let inputs = args.inputs.to_inputs(Some(&args.figures));
     let small_inputs = args.small.to_inputs();
-    let need_inputs: Vec<Input> = if args.deprivation.is_empty() {
-        vec![covgap::builtin::deprivation()]
-    } else {
-        args.deprivation.iter().cloned().map(Input::File).collect()
-    };
+    let need_inputs = args.files.deprivation_inputs();
     // Each input file's size and time, before anything reads it, for run.json.
     let mut record = covgap::write::run::InputRecord::note(covgap::write::run::inputs_read(
         &inputs,
@@ -738,7 +849,10 @@ fn plan(args: PlanArgs) -> i32 {
         .iter()
         .map(|i| ("deprivation", i.clone()))
         .collect();
-    for (role, path) in [("candidates", &args.candidates), ("what_if", &args.what_if)] {
+    for (role, path) in [
+        ("candidates", &args.files.candidates),
+        ("what_if", &args.files.what_if),
+    ] {
         if let Some(p) = path {
             plan_inputs.push((role, Input::File(p.clone())));
         }
@@ -781,23 +895,14 @@ fn plan(args: PlanArgs) -> i32 {
             }
         }
     };
-    let mut side_list =
-        |path: &Option<PathBuf>| -> Result<Option<Vec<covgap::model::Team>>, covgap::error::Error> {
-            match path {
-                None => Ok(None),
-                Some(p) => covgap::load::resolve_teams(
-                    &Input::File(p.clone()),
-                    &Default::default(),
-                    inputs.postcodes.as_deref(),
-                    Counting::All,
-                    false,
-                    &study.areas,
-                    &mut diag,
-                )
-                .map(|(t, ..)| Some(t)),
-            }
-        };
-    let lists = side_list(&args.candidates).and_then(|c| Ok((c, side_list(&args.what_if)?)));
+    let postcodes = inputs.postcodes.as_deref();
+    let lists = read_site_list(&args.files.candidates, postcodes, &study.areas, &mut diag)
+        .and_then(|c| {
+            Ok((
+                c,
+                read_site_list(&args.files.what_if, postcodes, &study.areas, &mut diag)?,
+            ))
+        });
     report(&diag, quiet);
     record.keep_problems(&diag);
     let (candidates, what_if) = match lists.and_then(|l| diag.into_result().map(|_| l)) {
@@ -832,7 +937,11 @@ fn plan(args: PlanArgs) -> i32 {
             seconds: args.exact_seconds,
             ..Default::default()
         },
-        candidates_source: args.candidates.as_ref().map(|p| p.display().to_string()),
+        candidates_source: args
+            .files
+            .candidates
+            .as_ref()
+            .map(|p| p.display().to_string()),
     };
     let plan = match covgap::plan::plan(
         &analysis.study,
@@ -858,11 +967,11 @@ fn plan(args: PlanArgs) -> i32 {
             "radius_km": args.radius,
             "by": options.by.map(|b| b.key()),
             "rank_by": options.rank_by.key(),
-            "deprivation": (!args.deprivation.is_empty()).then(|| {
-                args.deprivation.iter().map(|p| p.display().to_string()).collect::<Vec<_>>()
+            "deprivation": (!args.files.deprivation.is_empty()).then(|| {
+                args.files.deprivation.iter().map(|p| p.display().to_string()).collect::<Vec<_>>()
             }),
-            "candidates": path_text(&args.candidates),
-            "what_if": path_text(&args.what_if),
+            "candidates": path_text(&args.files.candidates),
+            "what_if": path_text(&args.files.what_if),
             "exact_seconds": args.exact_seconds,
             "export_instance": path_text(&args.export_instance),
     });

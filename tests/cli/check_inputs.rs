@@ -426,3 +426,80 @@ fn unreadable_boundaries_still_list_the_figures_and_teams_problems() {
     alone.assert_stderr_has(&["covgap check: stopped. Teams' areas and bases"]);
     assert!(c.cwd_entries.is_empty(), "check wrote {:?}", c.cwd_entries);
 }
+
+/// `check` takes `plan`'s own files (`--candidates`, `--what-if`, `--deprivation`) and lists
+/// their problems as `plan` gives them, word for word, so a list of new sites can be checked
+/// before planning. Before, `check` refused the flags, and these files could be checked only
+/// by running `plan`, which stops at the first file with a problem.
+#[test]
+fn check_lists_the_problems_of_plans_own_files_as_plan_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let sites = dir.path().join("sites.csv");
+    std::fs::write(
+        &sites,
+        "name,latitude,longitude,areas_served\nNowhere site,,,\nMisspelt site,,,Oxfrod\n",
+    )
+    .unwrap();
+    let what_if = fixture("plan/candidate_in_manchester_only.csv");
+    let shares = dir.path().join("shares.csv");
+    std::fs::write(&shares, "code,most_deprived_decile_share\nE07000178,0.1\n").unwrap();
+    let oxon = fixture("boundaries/oxfordshire_wgs84.geojson");
+    let sites = sites.display().to_string();
+    let c = check(&["--boundaries", &oxon, "--candidates", &sites]);
+    assert_eq!(c.code, 1, "{}", c.stderr);
+    let errors: Vec<&str> = c
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("error:"))
+        .collect();
+    assert_eq!(errors.len(), 2, "{}", c.stderr);
+    assert!(errors[0].contains("line 2: Nowhere site: has no areas served and no location"));
+    assert!(errors[1].contains("line 3: Misspelt site: area \"Oxfrod\" is not a code or name in the boundaries; did you mean"));
+    // `plan` gives the same errors, word for word.
+    let p = crate::covgap_in(
+        dir.path(),
+        &[
+            "plan",
+            "--add",
+            "1",
+            "--boundaries",
+            &oxon,
+            "--candidates",
+            &sites,
+        ],
+        None,
+    );
+    assert_eq!(p.code, 1);
+    for e in &errors {
+        assert!(p.stderr.contains(e), "{e}\n{}", p.stderr);
+    }
+    // A what-if list outside the boundaries, and a table with one district's share.
+    let c = check(&[
+        "--boundaries",
+        &oxon,
+        "--what-if",
+        &what_if,
+        "--deprivation",
+        &shares.display().to_string(),
+    ]);
+    assert_eq!(c.code, 1, "{}", c.stderr);
+    assert!(
+        c.stderr
+            .contains("--rank-by need: no deprivation figure for 4 district(s) with demand"),
+        "{}",
+        c.stderr
+    );
+    // The built-in data with good files (the built-in table given as a file): a summary of
+    // each, and no error.
+    let table = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/deprivation.csv");
+    let good = check(&[
+        "--candidates",
+        &fixture("plan/candidates_by_coordinates.csv"),
+        "--what-if",
+        &fixture("plan/what_if_birmingham.csv"),
+        "--deprivation",
+        &table.display().to_string(),
+    ]);
+    assert_eq!(good.code, 0, "{}", good.stderr);
+    assert!(good.stderr.contains("site(s) in --candidates; 1 site(s) in --what-if; deprivation shares for 361 district(s)"), "{}", good.stderr);
+}
