@@ -13,8 +13,8 @@ use crate::error::{Diagnostics, Error, Place, Result, Severity};
 use crate::index::AreaIndex;
 use crate::land::{Across, Land};
 use crate::model::{
-    Area, Base, ColumnChoice, Demand, FigureColumn, Geography, Measure, Nation, Precision,
-    RollupKeys, Sources, Study, Team, TeamBeyond,
+    Area, Base, ColumnChoice, Demand, FigureColumn, Geography, HoldingDistrict, Measure, Nation,
+    Precision, RollupKeys, Sources, Study, Team, TeamBeyond,
 };
 use crate::read::boundaries::{read_boundaries, BoundaryOptions};
 use crate::read::figures::Figures;
@@ -133,6 +133,7 @@ pub fn load(inputs: &Inputs, diag: &mut Diagnostics) -> Result<Study> {
             builtin::AGE0_SOURCE.to_string(),
         ),
     };
+    let holding_districts = Districts::new()?.holding_smaller(&areas)?;
     let whole_uk = {
         let codes: HashSet<&str> = areas.iter().map(|a| a.code.as_str()).collect();
         let geometry: Vec<&geo::MultiPolygon> = areas.iter().map(|a| &a.bng).collect();
@@ -142,6 +143,7 @@ pub fn load(inputs: &Inputs, diag: &mut Diagnostics) -> Result<Study> {
         areas,
         whole_uk,
         lying_in,
+        holding_districts,
         teams,
         beyond,
         demand: Demand {
@@ -1361,6 +1363,44 @@ impl Districts {
             by_district
         });
         within.get(code).map_or(&[], Vec::as_slice)
+    }
+
+    /// The current built-in districts holding areas given that are smaller than districts,
+    /// in code order, each with every area lying in it ([`Districts::lying_in`]): what a team
+    /// serving the district counts for. A district is listed when an area lying in it is no
+    /// district's (of any year since 2019). None are when no district has more than one area
+    /// lying in it, the test by which a team naming no areas counts for more than the area
+    /// holding its base: district boundaries, the built-in ones or a user's own (under codes
+    /// of its own, each lying alone in its district), hold none, and are not looked at when
+    /// every area is a district's.
+    fn holding_smaller(&self, areas: &[Area]) -> Result<Vec<HoldingDistrict>> {
+        if areas.iter().all(|a| self.is_district(&a.code)) {
+            return Ok(Vec::new());
+        }
+        let mut points = crate::land::built_in_points();
+        points.sort_unstable_by_key(|p| p.0);
+        let lying: Vec<(&'static str, Coord, &[usize])> = points
+            .into_iter()
+            .map(|(code, p, _)| (code, p, self.lying_in(code, areas)))
+            .filter(|(_, _, l)| l.iter().any(|&i| !self.is_district(&areas[i].code)))
+            .collect();
+        if lying.iter().all(|(_, _, l)| l.len() < 2) {
+            return Ok(Vec::new());
+        }
+        lying
+            .into_iter()
+            .map(|(code, p, l)| {
+                Ok(HoldingDistrict {
+                    code: code.to_string(),
+                    name: self
+                        .lookup
+                        .get(code)
+                        .map_or_else(|| code.to_string(), |r| r.name.clone()),
+                    point: Located::from_bng(p.x, p.y)?,
+                    areas: l.to_vec(),
+                })
+            })
+            .collect()
     }
 }
 

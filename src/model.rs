@@ -418,6 +418,20 @@ impl TeamBeyond {
     }
 }
 
+/// A built-in district holding areas given that are smaller than it: "a team in this
+/// district" counts, as `run` counts a team serving it, for every area lying in it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HoldingDistrict {
+    /// The current district's code and ONS name.
+    pub code: String,
+    pub name: String,
+    /// Its representative point by the built-in boundaries, where the district plan places a
+    /// candidate for it too.
+    pub point: Located,
+    /// The areas given lying in it (indices into [`Study::areas`]), ascending.
+    pub areas: Vec<usize>,
+}
+
 /// Everything the analysis needs, read and checked.
 #[derive(Debug, Clone)]
 pub struct Study {
@@ -430,6 +444,10 @@ pub struct Study {
     /// Whether some team counts for the areas lying in the districts it serves, or in the
     /// district holding its base: areas smaller than districts given as boundaries.
     pub lying_in: bool,
+    /// The built-in districts the areas given are drawn in, when they are smaller than
+    /// districts (LSOAs, wards, Data Zones as boundaries), in code order: `plan`'s default
+    /// candidate sites under the district model. Empty for district boundaries.
+    pub holding_districts: Vec<HoldingDistrict>,
     /// Teams in list order.
     pub teams: Vec<Team>,
     /// Teams in the list left out because they serve only areas outside the boundaries given

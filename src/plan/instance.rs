@@ -6,7 +6,9 @@
 //! small areas with a figure: each with its figure as babies, its representative point and
 //! the district holding it (for reports and for its deprivation share). A site covers:
 //! - without a radius, every demand point in the districts it covers (the district it is in,
-//!   or the districts its list entry names);
+//!   or the districts its list entry names; with areas smaller than districts as the
+//!   study's areas, every area lying in the built-in district it is in or names, as `run`
+//!   counts it);
 //! - with a radius, every demand point whose representative point lies within the radius of
 //!   its base (found with an R-tree), plus every demand point in the districts its list entry
 //!   names.
@@ -22,7 +24,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::crs::Located;
 use crate::error::{Error, Result};
-use crate::model::{Study, Team};
+use crate::model::{HoldingDistrict, Study, Team};
 use crate::read::deprivation::DeprivationTable;
 use crate::small_areas::SmallAreas;
 
@@ -506,7 +508,12 @@ impl Instance {
     /// what-if teams); `candidates` the possible new sites, or `None` for every district no
     /// fixed team covers, placed at its representative point (which, with small areas, is
     /// the figure-weighted centroid of its small areas). Under a radius such a candidate
-    /// names no district: it covers what lies within the radius of its point.
+    /// names no district: it covers what lies within the radius of its point. Without one,
+    /// with areas smaller than districts as the study's areas ([`Study::holding_districts`]),
+    /// the candidates are instead the built-in districts holding an area no fixed team
+    /// covers, each at the built-in district's representative point, covering every area
+    /// lying in it, as `run` counts a team serving it; an area lying in none is a candidate
+    /// of its own.
     ///
     /// # Examples
     /// ```
@@ -544,25 +551,52 @@ impl Instance {
                 for &i in fixed_teams.iter().flat_map(|t| &t.covers) {
                     has_team[i] = true;
                 }
-                study
-                    .areas
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| !has_team[*i])
-                    .map(|(i, a)| {
-                        let own = [i];
-                        let named: &[usize] = match model {
-                            Model::District => &own,
-                            Model::Radius(_) => &[],
-                        };
-                        Site {
-                            name: a.name.clone(),
-                            district: Some(a.code.clone()),
-                            covers: site_covers(demand, model, named, Some(&a.point)),
-                            at: Some(a.point),
-                        }
-                    })
-                    .collect()
+                // With areas smaller than districts given, a team in a district counts for
+                // every area lying in it, as `run` counts it: one candidate per such district
+                // with an area lacking a team, in place of its areas. Under a radius a site
+                // covers what is in reach of its point, so each area's point stays a
+                // candidate of its own, a finer choice of places.
+                let holding: &[HoldingDistrict] = match model {
+                    Model::District => &study.holding_districts,
+                    Model::Radius(_) => &[],
+                };
+                let mut in_holding = vec![false; study.areas.len()];
+                let mut sites: Vec<Site> = Vec::new();
+                for d in holding {
+                    for &i in &d.areas {
+                        in_holding[i] = true;
+                    }
+                    if d.areas.iter().all(|&i| has_team[i]) {
+                        continue;
+                    }
+                    sites.push(Site {
+                        name: d.name.clone(),
+                        district: Some(d.code.clone()),
+                        covers: site_covers(demand, model, &d.areas, Some(&d.point)),
+                        at: Some(d.point),
+                    });
+                }
+                sites.extend(
+                    study
+                        .areas
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| !has_team[*i] && !in_holding[*i])
+                        .map(|(i, a)| {
+                            let own = [i];
+                            let named: &[usize] = match model {
+                                Model::District => &own,
+                                Model::Radius(_) => &[],
+                            };
+                            Site {
+                                name: a.name.clone(),
+                                district: Some(a.code.clone()),
+                                covers: site_covers(demand, model, named, Some(&a.point)),
+                                at: Some(a.point),
+                            }
+                        }),
+                );
+                sites
             }
         };
         Instance {

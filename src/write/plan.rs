@@ -86,10 +86,25 @@ fn figure_words(study: &Study, plan: &Plan) -> (&'static str, &'static str) {
     }
 }
 
-/// The name of district `code` in the study; empty for none.
+/// The name of district `code` in the study (an area, or a built-in district holding smaller
+/// areas); empty for none.
 fn district_name(study: &Study, code: Option<&str>) -> String {
-    code.and_then(|c| study.areas.iter().find(|a| a.code == c))
-        .map(|a| a.name.clone())
+    let Some(c) = code else {
+        return String::new();
+    };
+    study
+        .areas
+        .iter()
+        .find(|a| a.code == c)
+        .map(|a| &a.name)
+        .or_else(|| {
+            study
+                .holding_districts
+                .iter()
+                .find(|d| d.code == c)
+                .map(|d| &d.name)
+        })
+        .cloned()
         .unwrap_or_default()
 }
 
@@ -496,6 +511,7 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
         match &plan.options.candidates_source {
             Some(f) => format!("the sites listed in {f}"),
             None if small => "every district without a team, placed at its representative point (the figure-weighted centroid of its small areas, unless that falls outside it)".into(),
+            None if plan.options.model == Model::District && !study.holding_districts.is_empty() => "every built-in district holding an area given without a team, placed at its representative point by the built-in boundaries, a team there counting, as in `covgap run`, for every area lying in the district (an area's point in it by the built-in boundaries); an area lying in no district is a candidate on its own".into(),
             None => "every district without a team, placed at its representative point".into(),
         }
     );
