@@ -17,6 +17,7 @@ mod plan;
 mod plan_deprivation;
 mod plan_outputs;
 mod plan_small_areas;
+mod plan_smaller_areas;
 mod properties;
 mod refresh;
 mod regression;

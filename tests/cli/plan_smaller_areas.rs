@@ -1,0 +1,212 @@
+//! `covgap plan` with areas smaller than districts as boundaries: Oxford's and Swindon's 215
+//! LSOAs (tests/fixtures/boundaries/lsoas_oxford_swindon.geojson). Without `--radius` or
+//! `--candidates`, a candidate site is a team in a built-in district, covering every LSOA lying
+//! in it, as `run` counts a team serving the district; before, each LSOA without a team was a
+//! candidate covering itself alone.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use crate::{covgap_at, fixture, read_csv, run_ok};
+
+/// The boundaries and figures every test here uses, as `run` and `plan` take them.
+fn lsoa_inputs() -> Vec<String> {
+    vec![
+        "--boundaries".into(),
+        fixture("boundaries/lsoas_oxford_swindon.geojson"),
+        "--births".into(),
+        fixture("births/lsoas_oxford_swindon_age0.csv"),
+        "--measure".into(),
+        "age0".into(),
+        "--births-code-column".into(),
+        "lsoa11_code".into(),
+    ]
+}
+
+/// The fixture's LSOAs: code to (name, figure), read from the fixture files themselves.
+fn lsoas() -> BTreeMap<String, (String, u64)> {
+    let figures: BTreeMap<String, u64> =
+        read_csv(&crate::fixture_path("births/lsoas_oxford_swindon_age0.csv"))[1..]
+            .iter()
+            .map(|r| (r[0].clone(), r[1].parse().unwrap()))
+            .collect();
+    let text = std::fs::read_to_string(crate::fixture_path(
+        "boundaries/lsoas_oxford_swindon.geojson",
+    ))
+    .unwrap();
+    let doc: Value = serde_json::from_str(&text).unwrap();
+    crate::features(&doc)
+        .iter()
+        .map(|f| {
+            let p = &f["properties"];
+            let code = p["lsoa11_code"].as_str().unwrap().to_string();
+            let name = p["lsoa11_name"].as_str().unwrap().to_string();
+            let figure = figures[&code];
+            (code, (name, figure))
+        })
+        .collect()
+}
+
+/// A plan's outputs: the greedy rows of `plan.csv` (n > 0) as header-to-value maps, and the
+/// exported instance.
+struct Planned {
+    greedy: Vec<BTreeMap<String, String>>,
+    instance: Value,
+}
+
+impl Planned {
+    /// The demand codes candidate `site` (as `plan.csv` names it) covers, by the exported
+    /// instance: what the solvers were given.
+    fn covers(&self, site: &str) -> BTreeSet<String> {
+        let demand = self.instance["demand"].as_array().unwrap();
+        let c = self.instance["candidates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == site)
+            .unwrap_or_else(|| panic!("no candidate {site}"));
+        c["covers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                demand[d.as_u64().unwrap() as usize]["code"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect()
+    }
+
+    fn candidate_names(&self) -> Vec<&str> {
+        self.instance["candidates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["name"].as_str().unwrap())
+            .collect()
+    }
+}
+
+/// `covgap plan --add <add>` on the LSOAs, with `extra` flags (a team list, say).
+fn plan(add: &str, extra: &[&str]) -> Planned {
+    let dir = tempfile::tempdir().unwrap();
+    covgap_at(&dir)
+        .args([
+            "plan",
+            "-q",
+            "--out",
+            "out",
+            "--export-instance",
+            "out/instance.json",
+        ])
+        .args(["--add", add])
+        .args(lsoa_inputs())
+        .args(extra)
+        .assert()
+        .success();
+    let rows = read_csv(&dir.path().join("out/plan.csv"));
+    let h = rows[0].clone();
+    let greedy = rows[1..]
+        .iter()
+        .filter(|r| r[0] == "greedy" && r[1] != "0")
+        .map(|r| h.iter().cloned().zip(r.iter().cloned()).collect())
+        .collect();
+    let text = std::fs::read_to_string(dir.path().join("out/instance.json")).unwrap();
+    Planned {
+        greedy,
+        instance: serde_json::from_str(&text).unwrap(),
+    }
+}
+
+/// With the built-in list, OXPIP covers every Oxford LSOA, so the one candidate is a team in
+/// Swindon: it covers all 132 LSOAs named for Swindon and newly covers their babies. Before,
+/// the best candidate was one Swindon LSOA.
+#[test]
+fn a_default_candidate_is_a_team_in_a_district_covering_every_area_lying_in_it() {
+    let p = plan("1", &[]);
+    let swindon: BTreeMap<String, u64> = lsoas()
+        .into_iter()
+        .filter(|(_, (name, _))| name.starts_with("Swindon "))
+        .map(|(code, (_, figure))| (code, figure))
+        .collect();
+    assert_eq!(swindon.len(), 132);
+    assert_eq!(p.candidate_names(), ["Swindon"]);
+    assert_eq!(p.greedy.len(), 1, "{:?}", p.greedy);
+    let site = &p.greedy[0];
+    assert_eq!(site["site"], "Swindon");
+    assert_eq!(site["district_code"], "E06000030");
+    assert_eq!(site["district_name"], "Swindon");
+    let babies: u64 = swindon.values().sum();
+    assert_eq!(site["age0_newly_covered"], babies.to_string());
+    let newly: BTreeSet<String> = site["newly_covers"].split(';').map(String::from).collect();
+    let expected: BTreeSet<String> = swindon.keys().cloned().collect();
+    assert_eq!(newly, expected);
+    assert_eq!(p.covers("Swindon"), expected);
+}
+
+/// With a team in Swindon fixed, the candidates are Oxford and South Oxfordshire, in which one
+/// LSOA named for Oxford lies: each a team in that district, covering what `run` gives a team
+/// list naming it. The site's babies newly covered are those LSOAs' figures, and South
+/// Oxfordshire, with one LSOA lying in it, is a candidate of its district too.
+#[test]
+fn a_candidate_covers_what_run_gives_a_team_serving_its_district() {
+    let p = plan(
+        "2",
+        &["--teams", &fixture("teams/base_only_in_swindon.csv")],
+    );
+    let sites: Vec<(&str, &str, &str)> = p
+        .greedy
+        .iter()
+        .map(|r| {
+            (
+                r["site"].as_str(),
+                r["district_code"].as_str(),
+                r["district_name"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        sites,
+        [
+            ("Oxford", "E07000178", "Oxford"),
+            ("South Oxfordshire", "E07000179", "South Oxfordshire")
+        ]
+    );
+    let figures = lsoas();
+    for site in &p.greedy {
+        let dir = tempfile::tempdir().unwrap();
+        let teams = dir.path().join("teams.csv");
+        std::fs::write(
+            &teams,
+            format!("name,areas_served\nA team,{}\n", site["district_code"]),
+        )
+        .unwrap();
+        let mut args = lsoa_inputs();
+        args.extend(["-q".into(), "--teams".into(), teams.display().to_string()]);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let covered: BTreeSet<String> = run_ok(&args)
+            .areas()
+            .into_iter()
+            .filter(|(_, a)| a["covered"] == true)
+            .map(|(code, _)| code)
+            .collect();
+        assert!(!covered.is_empty());
+        assert_eq!(p.covers(&site["site"]), covered, "{}", site["site"]);
+        let newly: BTreeSet<String> = site["newly_covers"].split(';').map(String::from).collect();
+        assert_eq!(newly, covered, "{}", site["site"]);
+        let babies: u64 = covered.iter().map(|c| figures[c].1).sum();
+        assert_eq!(site["age0_newly_covered"], babies.to_string());
+    }
+}
+
+/// Under `--radius` each LSOA's point stays a candidate of its own, covering what lies within
+/// reach of it.
+#[test]
+fn under_a_radius_each_area_is_still_a_candidate() {
+    let p = plan("1", &["--radius", "5"]);
+    let names = p.candidate_names();
+    assert_eq!(names.len(), 132);
+    assert!(names.iter().all(|n| n.starts_with("Swindon ")), "{names:?}");
+}
