@@ -130,7 +130,9 @@ struct CheckArgs {
 #[derive(Args, Debug)]
 struct PlanFiles {
     /// Candidate sites: CSV in any form --teams takes (name plus areas, coordinates, postcode
-    /// or postcode district); every row is a candidate. [default: every district without a team]
+    /// or postcode district); every row is a candidate. [default: every district without a
+    /// team; with areas smaller than districts as boundaries, a team in each built-in district
+    /// holding one without a team, covering every area lying in it]
     #[arg(long, value_name = "FILE")]
     candidates: Option<PathBuf>,
     /// Teams to add as existing before planning (e.g. teams in development); same CSV forms

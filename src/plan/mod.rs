@@ -310,10 +310,12 @@ pub struct Optimum {
 pub const CURVE_SECONDS: f64 = 2.0;
 
 /// Plans new sites for `study`: its counted teams, plus `what_if`, stay fixed; `candidates`
-/// (or every district without a team) are the possible new sites. The demand points are
-/// `small`'s small areas when given (placed by [`crate::small_areas::place`], which also
-/// moved each district's point to their weighted centroid), else the districts. `need` is
-/// required for `RankBy::Need`, and gives the deprivation share reported per site.
+/// (or every district without a team; with areas smaller than districts as boundaries, a
+/// team in each built-in district holding one: see [`Instance::build`]) are the possible new
+/// sites. The demand points are `small`'s small areas when given (placed by
+/// [`crate::small_areas::place`], which also moved each district's point to their weighted
+/// centroid), else the districts. `need` is required for `RankBy::Need`, and gives the
+/// deprivation share reported per site.
 pub fn plan(
     study: &Study,
     small: Option<&SmallAreas>,
