@@ -78,6 +78,50 @@ impl Crs {
         }
     }
 
+    /// Reads a system as a person writes it in a CSV cell: an EPSG code as [`Crs::from_name`]
+    /// reads it (`29903`, `EPSG:2157`), a name (`British National Grid`, `Irish Grid`,
+    /// `TM65 Irish Grid`, `Irish Transverse Mercator`, `ITM`, `BNG`, `WGS84`), case, spaces and
+    /// punctuation aside, or covgap's own [`Crs::label`] (`the Irish Grid (EPSG:29903)`), as it
+    /// writes a base given on a grid, so its outputs read back.
+    ///
+    /// # Examples
+    /// ```
+    /// use covgap::crs::Crs;
+    /// assert_eq!(Crs::from_text("29903"), Some(Crs::IrishGrid));
+    /// assert_eq!(Crs::from_text(" irish transverse mercator "), Some(Crs::IrishTransverseMercator));
+    /// assert_eq!(Crs::from_text("ITM"), Some(Crs::IrishTransverseMercator));
+    /// assert_eq!(Crs::from_text("British National Grid"), Some(Crs::BritishNationalGrid));
+    /// assert_eq!(Crs::from_text(Crs::IrishGridTm65.label()), Some(Crs::IrishGridTm65));
+    /// assert_eq!(Crs::from_text("Web Mercator"), None);
+    /// ```
+    pub fn from_text(text: &str) -> Option<Crs> {
+        if let Some(c) = Crs::from_name(text) {
+            return Some(c);
+        }
+        let folded: String = text
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let by_name = match folded.as_str() {
+            "wgs84" => Some(Crs::Wgs84),
+            "bng" | "britishnationalgrid" | "osgb36" | "osgb36britishnationalgrid" => {
+                Some(Crs::BritishNationalGrid)
+            }
+            "irishgrid" | "tm75" | "tm75irishgrid" => Some(Crs::IrishGrid),
+            "tm65" | "tm65irishgrid" | "tm65sirishgrid" => Some(Crs::IrishGridTm65),
+            "itm" | "irishtransversemercator" | "irenet95irishtransversemercator" => {
+                Some(Crs::IrishTransverseMercator)
+            }
+            _ => None,
+        };
+        // "the Irish Grid (EPSG:29903)", as [`Crs::label`] writes it: the code decides.
+        by_name.or_else(|| {
+            let inner = text.trim().strip_suffix(')')?.rsplit_once('(')?.1;
+            Crs::from_name(inner)
+        })
+    }
+
     /// Reads the system from Well-Known Text, as a Shapefile's `.prj` or a GeoPackage's
     /// `gpkg_spatial_ref_sys` holds it (ESRI or OGC WKT 1, or WKT 2). Knows British National
     /// Grid (OSGB36 Transverse Mercator), the Irish Grid (TM75 and TM65), the Irish Transverse
@@ -166,6 +210,13 @@ impl Crs {
     /// Grid (about 180..370 km east, 300..460 km north) and the Irish Transverse Mercator
     /// (about 580..770 km east, 800..970 km north) too.
     pub const GRID_RANGE: ((f64, f64), (f64, f64)) = (GRID_X, GRID_Y);
+
+    /// Whether a position on British National Grid lies in its extent of the UK (0..700 km
+    /// east, 0..1,300 km north), where every easting and northing given for a team or a point
+    /// must lie once on British National Grid, whatever grid it was given on.
+    pub fn in_bng_uk_extent(c: Coord) -> bool {
+        (0.0..=700_000.0).contains(&c.x) && (0.0..=1_300_000.0).contains(&c.y)
+    }
 
     /// Guesses the system from the extent of the coordinates, for files with no `crs` member.
     /// Returns `None` when the extent fits neither.
