@@ -25,10 +25,10 @@ use geo::{Coord, MultiPolygon};
 use rayon::prelude::*;
 
 use crate::coverage::Coverage;
-use crate::crs::{self, Wgs84ToBng};
+use crate::crs::{self, Crs, Wgs84ToBng};
 use crate::error::{Diagnostics, Error, Place, Result};
 use crate::index::{AreaIndex, CellMap, EdgeCache, EdgeIndex};
-use crate::model::Study;
+use crate::model::{Nation, Study};
 use crate::read::points::{Chunk, Chunker, PointColumns, PointGiven, PointLayout};
 use crate::read::postcodes::{lookup_postcodes, postcode_key, Found, Outcodes};
 use crate::read::teams::BaseGiven;
@@ -312,6 +312,11 @@ pub struct AssignStats {
     /// Lines of the first few located rows that fall inside no area (at sea, or off a
     /// generalised coastline).
     pub outside: Vec<u64>,
+    /// Rows whose easting and northing are stated to be on one of Northern Ireland's grids
+    /// but fall in an area of Great Britain (most likely British National Grid figures given
+    /// the wrong grid), with the first few (line, what the row states and where it falls).
+    pub irish_grid_elsewhere: u64,
+    pub irish_grid_examples: Vec<(u64, String)>,
 }
 
 /// How many rows of each kind [`AssignStats`] keeps as examples: the first ones, in file order.
@@ -336,6 +341,12 @@ impl AssignStats {
                 self.outside.push(l);
             }
         }
+        self.irish_grid_elsewhere += o.irish_grid_elsewhere;
+        for e in o.irish_grid_examples {
+            if self.irish_grid_examples.len() < MAX_EXAMPLES {
+                self.irish_grid_examples.push(e);
+            }
+        }
     }
 
     pub fn located_total(&self) -> u64 {
@@ -348,8 +359,9 @@ impl AssignStats {
     }
 
     /// Lists the rows that found no area, as warnings on `source` (the points file), in line
-    /// order: the first [`MAX_EXAMPLES`] not located, with the reason, and the first located
-    /// inside no area; then how many more of each there are.
+    /// order: the first [`MAX_EXAMPLES`] not located, with the reason, the first located
+    /// inside no area, and the first stated to be on Northern Ireland's grids that fall in
+    /// Great Britain; then how many more of each there are.
     ///
     /// # Examples
     /// ```
@@ -376,6 +388,7 @@ impl AssignStats {
                     "inside no area (at sea, or off the boundaries' generalised coastline): it gets a nearest team but no area".to_string(),
                 )
             }))
+            .chain(self.irish_grid_examples.iter().cloned())
             .collect();
         listed.sort_by_key(|(line, _)| *line);
         for (line, message) in listed {
@@ -384,6 +397,11 @@ impl AssignStats {
         let rest = [
             (self.not_located, self.examples.len(), "not located"),
             (self.outside_total(), self.outside.len(), "inside no area"),
+            (
+                self.irish_grid_elsewhere,
+                self.irish_grid_examples.len(),
+                "stated to be on Northern Ireland's grids but in Great Britain",
+            ),
         ];
         for (total, shown, what) in rest {
             let more = total.saturating_sub(shown as u64);
@@ -439,9 +457,16 @@ impl Ctx<'_, '_> {
             PointGiven::LonLat(x, y) => {
                 Ok((Coord { x: *x, y: *y }, false, LocatedBy::LatitudeLongitude))
             }
-            PointGiven::EastingNorthing(e, n) => {
+            PointGiven::EastingNorthing(e, n, Crs::BritishNationalGrid) => {
                 Ok((Coord { x: *e, y: *n }, true, LocatedBy::EastingNorthing))
             }
+            PointGiven::EastingNorthing(e, n, grid) => match grid.to_bng(Coord { x: *e, y: *n }) {
+                Ok(bng) if Crs::in_bng_uk_extent(bng) => Ok((bng, true, LocatedBy::EastingNorthing)),
+                _ => Err(format!(
+                    "easting/northing on {} outside British National Grid's UK extent once projected to it",
+                    grid.label()
+                )),
+            },
             PointGiven::Postcode(BaseGiven::Postcode(pc)) => {
                 let key = postcode_key(pc);
                 if let Some(&(x, y)) = self.found.located.get(&key) {
@@ -466,6 +491,8 @@ impl Ctx<'_, '_> {
             },
             PointGiven::Postcode(_) => Err("not a postcode".into()),
             PointGiven::Missing(why) => Err((*why).to_string()),
+            // `process` refuses the file at such a row before locating it.
+            PointGiven::Refused(why) => Err(why.clone()),
         }
     }
 
@@ -506,6 +533,12 @@ impl Ctx<'_, '_> {
             let line = chunk.first_line + lines.of(rec.position()) - 1;
             stats.rows += 1;
             let given = self.layout.point(&rec);
+            if let PointGiven::Refused(why) = &given {
+                return Err(Error::Format {
+                    path: self.path.to_path_buf(),
+                    message: format!("line {line}: {why}"),
+                });
+            }
             let (result, by, at) = match self.locate(&given) {
                 Ok((c, is_bng, by)) => {
                     let r = if is_bng {
@@ -521,6 +554,20 @@ impl Ctx<'_, '_> {
                     }
                     if r.nearest.is_some_and(|(_, d)| d == 0.0) {
                         stats.covered += 1;
+                    }
+                    if let (PointGiven::EastingNorthing(_, _, grid), Some(a)) = (&given, r.area) {
+                        let a = &study.areas[a];
+                        if grid.is_irish()
+                            && !matches!(a.nation, Nation::NorthernIreland | Nation::Unknown)
+                        {
+                            stats.irish_grid_elsewhere += 1;
+                            if stats.irish_grid_examples.len() < MAX_EXAMPLES {
+                                stats.irish_grid_examples.push((line, format!(
+                                    "the easting and northing are stated to be on {}, but lie in {} ({}, {}), not Northern Ireland: are they on British National Grid?",
+                                    grid.label(), a.name, a.code, a.nation.name()
+                                )));
+                            }
+                        }
                     }
                     (Some(r), Some(by), Some((c, is_bng)))
                 }

@@ -47,7 +47,7 @@ struct AssignArgs {
     #[command(flatten)]
     inputs: InputArgs,
     /// Points: CSV (plain or gzipped) with latitude/longitude, easting/northing (British
-    /// National Grid) or postcode columns, found by header or named below. Each row uses the
+    /// National Grid, or the grid a grid column gives for the row) or postcode columns, found by header or named below. Each row uses the
     /// first of these it fills in. Postcodes are placed by --postcodes FILE when given (the
     /// ONS Postcode Directory), else at their postcode district's centroid.
     #[arg(long, value_name = "FILE")]
@@ -80,12 +80,17 @@ struct PointColumnArgs {
     /// Points column: longitude (WGS84).
     #[arg(long, value_name = "NAME", requires = "points")]
     lon_column: Option<String>,
-    /// Points column: easting (British National Grid).
+    /// Points column: easting (British National Grid, or the row's grid column's).
     #[arg(long, value_name = "NAME", requires = "points")]
     easting_column: Option<String>,
-    /// Points column: northing (British National Grid).
+    /// Points column: northing (British National Grid, or the row's grid column's).
     #[arg(long, value_name = "NAME", requires = "points")]
     northing_column: Option<String>,
+    /// Points column: the grid of the row's easting and northing (27700, 29903, 29902, 2157
+    /// or their names; blank for British National Grid) [default: found by header, e.g.
+    /// grid_epsg, crs, epsg].
+    #[arg(long, value_name = "NAME", requires = "points")]
+    grid_column: Option<String>,
     /// Points column: postcode.
     #[arg(long, value_name = "NAME", requires = "points")]
     postcode_column: Option<String>,
@@ -98,6 +103,7 @@ impl PointColumnArgs {
             longitude: self.lon_column.clone(),
             easting: self.easting_column.clone(),
             northing: self.northing_column.clone(),
+            grid: self.grid_column.clone(),
             postcode: self.postcode_column.clone(),
         }
     }
@@ -379,12 +385,17 @@ struct InputArgs {
     /// Team list column: longitude.
     #[arg(long, value_name = "NAME")]
     team_lon_column: Option<String>,
-    /// Team list column: easting (British National Grid).
+    /// Team list column: easting (British National Grid, or the row's grid column's).
     #[arg(long, value_name = "NAME")]
     team_easting_column: Option<String>,
-    /// Team list column: northing (British National Grid).
+    /// Team list column: northing (British National Grid, or the row's grid column's).
     #[arg(long, value_name = "NAME")]
     team_northing_column: Option<String>,
+    /// Team list column: the grid of the row's easting and northing (27700, 29903, 29902,
+    /// 2157 or their names; blank for British National Grid) [default: found by header,
+    /// e.g. crs, epsg, grid].
+    #[arg(long, value_name = "NAME")]
+    team_grid_column: Option<String>,
     /// Team list column: full postcode.
     #[arg(long, value_name = "NAME")]
     team_postcode_column: Option<String>,
@@ -445,6 +456,7 @@ impl InputArgs {
                 longitude: self.team_lon_column.clone(),
                 easting: self.team_easting_column.clone(),
                 northing: self.team_northing_column.clone(),
+                grid: self.team_grid_column.clone(),
                 postcode: self.team_postcode_column.clone(),
                 postcode_district: self.team_district_column.clone(),
                 evidence: self.team_evidence_column.clone(),

@@ -2013,7 +2013,9 @@ pub fn resolve_teams(
         };
         // A base in another nation than the list gives: for a Northern Irish team given by
         // easting and northing, most likely Irish Grid figures read as British National Grid,
-        // which land in Wales or England.
+        // which land in Wales or England. Figures stated to be on one of Northern Ireland's
+        // grids belong there, whatever the list's nation: ones that land in Great Britain are
+        // most likely British National Grid figures given the wrong grid.
         if let (Some(b), Some((in_name, in_code, found))) = (&base, base_in) {
             let stated = match row.nation.trim().to_ascii_lowercase().as_str() {
                 "england" => Some(Nation::England),
@@ -2022,11 +2024,34 @@ pub fn resolve_teams(
                 "northern ireland" | "ni" => Some(Nation::NorthernIreland),
                 _ => None,
             };
-            if let Some(stated) = stated.filter(|s| found != Nation::Unknown && *s != found) {
-                let grid = if matches!(row.base, Some(BaseGiven::EastingNorthing(..)))
-                    && stated == Nation::NorthernIreland
+            let irish_grid = match row.base {
+                Some(BaseGiven::EastingNorthing(_, _, g)) if g.is_irish() => Some(g),
+                _ => None,
+            };
+            let irish_elsewhere =
+                irish_grid.filter(|_| !matches!(found, Nation::Unknown | Nation::NorthernIreland));
+            if let Some(grid) = irish_elsewhere {
+                diag.warn(
+                    &label,
+                    place,
+                    format!(
+                        "{}: the list says the easting and northing are on {}, but base {} is in {} ({}, {}), not Northern Ireland: are they on British National Grid? (then leave the grid cell blank or give 27700)",
+                        row.name,
+                        grid.label(),
+                        b.given,
+                        in_name,
+                        in_code,
+                        found.name()
+                    ),
+                );
+            } else if let Some(stated) = stated.filter(|s| found != Nation::Unknown && *s != found)
+            {
+                let grid = if matches!(
+                    row.base,
+                    Some(BaseGiven::EastingNorthing(_, _, Crs::BritishNationalGrid))
+                ) && stated == Nation::NorthernIreland
                 {
-                    ": are the easting and northing on the Irish Grid? covgap reads them as British National Grid; give latitude and longitude instead"
+                    ": are the easting and northing on the Irish Grid? covgap reads them as British National Grid when the list does not say; give their grid in a \"crs\" column (29903 for the Irish Grid, 2157 for ITM), or latitude and longitude instead"
                 } else {
                     ""
                 };
@@ -2282,12 +2307,23 @@ fn locate_base(
             format!("{y:.5}, {x:.5}"),
             false,
         )),
-        BaseGiven::EastingNorthing(e, n) => Ok((
+        BaseGiven::EastingNorthing(e, n, Crs::BritishNationalGrid) => Ok((
             Located::from_bng(*e, *n).map_err(proj)?,
             Precision::Coordinates,
             format!("{e:.0} E, {n:.0} N"),
             false,
         )),
+        // Written with its grid, so the outputs trace back to the list and read back in
+        // (`read_base_text`).
+        BaseGiven::EastingNorthing(e, n, grid) => {
+            let wgs = grid.to_wgs84(Coord { x: *e, y: *n }).map_err(proj)?;
+            Ok((
+                Located::from_wgs84(wgs.x, wgs.y).map_err(proj)?,
+                Precision::Coordinates,
+                format!("{e:.0} E, {n:.0} N on {}", grid.label()),
+                false,
+            ))
+        }
         BaseGiven::Postcode(pc) => {
             let key = postcode_key(pc);
             if let Some(&(lon, lat)) = found.and_then(|f| f.located.get(&key)) {

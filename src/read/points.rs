@@ -1,12 +1,13 @@
 //! Reading points to assign: a CSV with latitude/longitude, easting/northing (British
-//! National Grid) or a postcode per row, streamed in record-aligned chunks so that a file of
+//! National Grid, or the grid a column gives for the row) or a postcode per row, streamed in record-aligned chunks so that a file of
 //! millions of rows is never held in memory.
 
 use std::io::Read;
 
+use crate::crs::Crs;
 use crate::error::{Error, Result};
 use crate::read::columns;
-use crate::read::teams::{classify_postcode, BaseGiven};
+use crate::read::teams::{classify_postcode, grid_of, BaseGiven, GRID};
 
 /// Columns named by the user; the rest are found by header.
 #[derive(Debug, Clone, Default)]
@@ -15,6 +16,8 @@ pub struct PointColumns {
     pub longitude: Option<String>,
     pub easting: Option<String>,
     pub northing: Option<String>,
+    /// The grid each row's easting and northing are on ([`GRID`]).
+    pub grid: Option<String>,
     pub postcode: Option<String>,
 }
 
@@ -23,9 +26,6 @@ const LON: &[&str] = &["longitude", "lon", "long", "lng", "x_wgs84"];
 const EASTING: &[&str] = &["easting", "eastings", "oseast1m", "x_bng", "east"];
 const NORTHING: &[&str] = &["northing", "northings", "osnrth1m", "y_bng", "north"];
 const POSTCODE: &[&str] = &["postcode", "pcds", "pcd", "pcd7", "pcd8", "post code"];
-/// A column saying which grid the easting/northing are on (the UK postcode file gives
-/// 29903, Irish Grid, for Northern Ireland); rows on another grid are not read as BNG.
-const GRID: &[&str] = &["grid_epsg", "epsg", "grid"];
 
 /// Which columns locate a point. Each row is read by the first form that it fills in:
 /// latitude/longitude, then easting/northing, then postcode.
@@ -42,10 +42,15 @@ pub struct PointLayout {
 #[derive(Debug, Clone, PartialEq)]
 pub enum PointGiven {
     LonLat(f64, f64),
-    EastingNorthing(f64, f64),
+    /// Easting and northing as given, on the grid the row states (British National Grid when
+    /// it states none; the UK postcode file gives 29903, the Irish Grid, for Northern Ireland).
+    EastingNorthing(f64, f64, Crs),
     Postcode(BaseGiven),
     /// Nothing usable; the reason, for the report.
     Missing(&'static str),
+    /// A row whose grid covgap does not know (the message says which and what it knows): an
+    /// error for the file, not a row left unplaced, since every such row would be.
+    Refused(String),
 }
 
 impl PointLayout {
@@ -83,7 +88,7 @@ impl PointLayout {
         let e = pick(&cols.easting, EASTING, "--easting-column")?;
         let n = pick(&cols.northing, NORTHING, "--northing-column")?;
         let pc = pick(&cols.postcode, POSTCODE, "--postcode-column")?;
-        let grid = columns::find(&headers, GRID);
+        let grid = pick(&cols.grid, GRID, "--grid-column")?;
         let layout = PointLayout {
             lonlat: lon.zip(lat),
             easting_northing: e.zip(n),
@@ -122,23 +127,25 @@ impl PointLayout {
             }
         }
         if let Some((ei, ni)) = self.easting_northing {
-            let on_bng = self.grid.is_none_or(|g| {
-                let v = rec.get(g).unwrap_or(b"").trim_ascii();
-                v.is_empty() || v == b"27700"
-            });
             match (num(ei), num(ni)) {
-                (Some(x), Some(y))
-                    if on_bng
-                        && (0.0..=700_000.0).contains(&x)
-                        && (0.0..=1_300_000.0).contains(&y) =>
-                {
-                    return PointGiven::EastingNorthing(x, y)
-                }
-                (Some(_), Some(_)) if !on_bng => {
-                    why = "easting/northing not on British National Grid"
-                }
-                (Some(_), Some(_)) => {
-                    why = "easting/northing outside British National Grid's UK extent"
+                (Some(x), Some(y)) => {
+                    let grid = match self.grid_of(rec) {
+                        Ok(g) => g,
+                        Err(refused) => return PointGiven::Refused(refused),
+                    };
+                    // Figures on Northern Ireland's grids are projected, and their extent
+                    // checked on British National Grid, when the row is located.
+                    let ((x0, x1), (y0, y1)) = Crs::GRID_RANGE;
+                    if grid == Crs::BritishNationalGrid {
+                        if Crs::in_bng_uk_extent(geo::Coord { x, y }) {
+                            return PointGiven::EastingNorthing(x, y, grid);
+                        }
+                        why = "easting/northing outside British National Grid's UK extent";
+                    } else if (x0..=x1).contains(&x) && (y0..=y1).contains(&y) {
+                        return PointGiven::EastingNorthing(x, y, grid);
+                    } else {
+                        why = "easting/northing outside the range of Northern Ireland's grids";
+                    }
                 }
                 _ if filled(ei) || filled(ni) => why = "easting/northing not both numbers",
                 _ => {}
@@ -157,6 +164,20 @@ impl PointLayout {
             }
         }
         PointGiven::Missing(why)
+    }
+
+    /// The grid a record's easting and northing are on: British National Grid without a grid
+    /// column or with the cell blank or 27700 (read without decoding, as nearly every row of
+    /// the UK postcode file is), else as [`grid_of`] reads it.
+    fn grid_of(&self, rec: &csv::ByteRecord) -> std::result::Result<Crs, String> {
+        let Some(g) = self.grid else {
+            return Ok(Crs::BritishNationalGrid);
+        };
+        let cell = rec.get(g).unwrap_or(b"").trim_ascii();
+        if cell.is_empty() || cell == b"27700" {
+            return Ok(Crs::BritishNationalGrid);
+        }
+        grid_of(&String::from_utf8_lossy(cell), self.headers[g].trim())
     }
 }
 
@@ -302,12 +323,27 @@ mod tests {
         );
         assert_eq!(
             l.point(&rec(&["", "", "", "530000", "180000", "27700"])),
-            PointGiven::EastingNorthing(530000.0, 180000.0)
+            PointGiven::EastingNorthing(530000.0, 180000.0, Crs::BritishNationalGrid)
         );
-        // Irish Grid easting/northing are not British National Grid.
+        // Irish Grid easting/northing are read on the Irish Grid, not left for the postcode
+        // (as they were when only British National Grid was read).
         assert_eq!(
             l.point(&rec(&["bt11aa", "", "", "334316", "374675", "29903"])),
-            PointGiven::Postcode(BaseGiven::Postcode("BT1 1AA".into()))
+            PointGiven::EastingNorthing(334316.0, 374675.0, Crs::IrishGrid)
+        );
+        assert_eq!(
+            l.point(&rec(&["", "", "", "733754", "873983", "ITM"])),
+            PointGiven::EastingNorthing(733754.0, 873983.0, Crs::IrishTransverseMercator)
+        );
+        // A grid covgap does not know refuses the file, naming the column and the value.
+        assert!(matches!(
+            l.point(&rec(&["bt11aa", "", "", "334316", "374675", "3857"])),
+            PointGiven::Refused(m) if m.starts_with("column \"grid_epsg\": \"3857\" is not a grid")
+        ));
+        // The grid column speaks only for the easting and northing.
+        assert_eq!(
+            l.point(&rec(&["", "51.5", "-0.1", "", "", "3857"])),
+            PointGiven::LonLat(-0.1, 51.5)
         );
         assert!(matches!(
             l.point(&rec(&["", "", "", "", "", ""])),

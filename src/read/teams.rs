@@ -1,10 +1,13 @@
 //! Reading a team list: one team a row, with a name and at least one of: areas served,
-//! latitude/longitude, easting/northing, a full postcode, or a postcode district.
+//! latitude/longitude, easting/northing (on British National Grid, or on the grid a column
+//! states for the row), a full postcode, or a postcode district.
 
+use crate::crs::Crs;
 use crate::error::{Diagnostics, Error, Place, Result};
 use crate::model::Precision;
 use crate::read::columns;
 use crate::read::{decimal_comma_hint, parse_number, Input};
+use geo::Coord;
 use std::collections::HashMap;
 
 /// Columns named by the user; the rest are found by header.
@@ -16,6 +19,8 @@ pub struct TeamColumns {
     pub longitude: Option<String>,
     pub easting: Option<String>,
     pub northing: Option<String>,
+    /// The grid each row's easting and northing are on ([`GRID`]).
+    pub grid: Option<String>,
     pub postcode: Option<String>,
     pub postcode_district: Option<String>,
     pub evidence: Option<String>,
@@ -25,7 +30,9 @@ pub struct TeamColumns {
 #[derive(Debug, Clone, PartialEq)]
 pub enum BaseGiven {
     LonLat(f64, f64),
-    EastingNorthing(f64, f64),
+    /// Easting and northing as given, in metres on the grid the row states (British National
+    /// Grid when it states none): Northern Irish lists give the Irish Grid or ITM.
+    EastingNorthing(f64, f64, Crs),
     /// A full postcode, normalised (upper case, one space before the inward code).
     Postcode(String),
     /// A postcode district (outward code), upper case.
@@ -136,6 +143,20 @@ const NORTHING: &[&str] = &[
     "y_bng",
     "base northing",
 ];
+/// A column saying which grid a row's easting and northing are on, so that one UK-wide list
+/// can give teams in Great Britain on British National Grid and teams in Northern Ireland on
+/// the Irish Grid or the Irish Transverse Mercator, as each nation's bodies publish them. The
+/// points of `covgap assign` find it by the same names (`grid_epsg` is the UK postcode
+/// file's).
+pub const GRID: &[&str] = &[
+    "crs",
+    "epsg",
+    "grid_epsg",
+    "grid",
+    "coordinate_system",
+    "coordinate_reference_system",
+    "srid",
+];
 const POSTCODE: &[&str] = &[
     "postcode",
     "base postcode",
@@ -220,6 +241,7 @@ pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> 
         NORTHING,
         "--team-northing-column",
     )?;
+    let grid_i = col("grid", &cols.grid, GRID, "--team-grid-column")?;
     let pc_i = col(
         "postcode",
         &cols.postcode,
@@ -273,6 +295,7 @@ pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> 
         lon_i,
         e_i,
         n_i,
+        grid_i,
         pc_i,
         pd_i,
         ev_i,
@@ -359,6 +382,7 @@ pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> 
             get(lon_i),
             get(e_i),
             get(n_i),
+            grid_i.map(|i| (headers[i].trim(), get(grid_i))),
             get(pc_i),
             get(pd_i),
         )
@@ -443,24 +467,38 @@ fn read_precision(text: &str) -> std::result::Result<Option<Precision>, String> 
 
 /// A `base` value with nothing in the location columns: a postcode or postcode district,
 /// or `lat, lon` (covgap's own form for coordinates).
-fn read_base_text(text: &str) -> std::result::Result<BaseGiven, String> {
+///
+/// # Examples
+/// ```
+/// use covgap::{crs::Crs, read::teams::{read_base_text, BaseGiven}};
+/// assert_eq!(read_base_text("430000 E, 565000 N"), Ok(BaseGiven::EastingNorthing(430000.0, 565000.0, Crs::BritishNationalGrid)));
+/// // As covgap writes a base given on another grid, so its teams.geojson reads back.
+/// assert_eq!(
+///     read_base_text("333831 E, 373987 N on the Irish Grid (EPSG:29903)"),
+///     Ok(BaseGiven::EastingNorthing(333831.0, 373987.0, Crs::IrishGrid))
+/// );
+/// ```
+pub fn read_base_text(text: &str) -> std::result::Result<BaseGiven, String> {
     if let Some(b) = classify_postcode(text) {
         return Ok(b);
     }
     if let Some((a, b)) = text.split_once(',') {
         let (a, b) = (a.trim(), b.trim());
-        // "430000 E, 565000 N", as covgap writes a base given by easting and northing.
-        fn grid(t: &str, axis: char) -> Option<&str> {
+        // "430000 E, 565000 N", as covgap writes a base given by easting and northing, with
+        // " on the Irish Grid (EPSG:29903)" after it for one given on another grid.
+        let (b, grid) = match b.split_once(" on ") {
+            Some((n, g)) => (n.trim(), Crs::from_text(g).filter(|g| *g != Crs::Wgs84)),
+            None => (b, Some(Crs::BritishNationalGrid)),
+        };
+        fn axis_of(t: &str, axis: char) -> Option<&str> {
             t.strip_suffix(axis)
                 .or_else(|| t.strip_suffix(axis.to_ascii_lowercase()))
                 .map(str::trim)
         }
-        if let (Some(e), Some(n)) = (grid(a, 'E'), grid(b, 'N')) {
-            if let Some(b) = read_base("", "", e, n, "", "")? {
-                return Ok(b);
-            }
+        if let (Some(e), Some(n), Some(grid)) = (axis_of(a, 'E'), axis_of(b, 'N'), grid) {
+            return easting_northing(e, n, grid);
         }
-        if let Some(b) = read_base(a, b, "", "", "", "")? {
+        if let Some(b) = read_base(a, b, "", "", None, "", "")? {
             return Ok(b);
         }
     }
@@ -469,11 +507,75 @@ fn read_base_text(text: &str) -> std::result::Result<BaseGiven, String> {
     ))
 }
 
+/// The grids an easting and northing may be stated to be on, for messages.
+pub const GRIDS_ACCEPTED: &str = "27700 or British National Grid (as when blank), 29903 or Irish Grid, 29902 or TM65 Irish Grid, 2157 or Irish Transverse Mercator (ITM); a code may be written EPSG:29903";
+
+/// The grid a row's easting and northing are on, from its cell in the grid column `header`
+/// ([`GRID`]): blank is British National Grid, as in a list without the column.
+///
+/// # Examples
+/// ```
+/// use covgap::{crs::Crs, read::teams::grid_of};
+/// assert_eq!(grid_of("", "crs"), Ok(Crs::BritishNationalGrid));
+/// assert_eq!(grid_of("EPSG:29903", "crs"), Ok(Crs::IrishGrid));
+/// assert_eq!(grid_of("Irish Transverse Mercator", "crs"), Ok(Crs::IrishTransverseMercator));
+/// assert!(grid_of("3857", "crs").unwrap_err().starts_with("column \"crs\": \"3857\" is not a grid"));
+/// assert!(grid_of("EPSG:4326", "crs").unwrap_err().contains("latitude and longitude columns"));
+/// ```
+pub fn grid_of(cell: &str, header: &str) -> std::result::Result<Crs, String> {
+    let cell = cell.trim();
+    if cell.is_empty() {
+        return Ok(Crs::BritishNationalGrid);
+    }
+    match Crs::from_text(cell) {
+        Some(Crs::Wgs84) => Err(format!(
+            "column {header:?}: {cell:?} is WGS84, latitude and longitude in degrees, which are no easting and northing: give them in latitude and longitude columns"
+        )),
+        Some(grid) => Ok(grid),
+        None => Err(format!(
+            "column {header:?}: {cell:?} is not a grid covgap reads eastings and northings on; give {GRIDS_ACCEPTED}"
+        )),
+    }
+}
+
+/// An easting and northing on `grid`, which must lie in British National Grid's extent of
+/// the UK once projected there, since every base is measured on that grid. Figures on the
+/// Irish Grid or ITM that fall in Great Britain pass here; `load` warns of them.
+fn easting_northing(e: &str, n: &str, grid: Crs) -> std::result::Result<BaseGiven, String> {
+    let (Some(x), Some(y)) = (parse_number(e), parse_number(n)) else {
+        return Err(format!(
+            "easting {e:?} / northing {n:?} are not both numbers{}",
+            decimal_comma_hint(&[e, n])
+        ));
+    };
+    if grid == Crs::BritishNationalGrid {
+        if !Crs::in_bng_uk_extent(Coord { x, y }) {
+            return Err(format!(
+                "easting {x}, northing {y} is outside British National Grid's UK extent"
+            ));
+        }
+        return Ok(BaseGiven::EastingNorthing(x, y, grid));
+    }
+    let ((x0, x1), (y0, y1)) = Crs::GRID_RANGE;
+    let in_range = (x0..=x1).contains(&x) && (y0..=y1).contains(&y);
+    match in_range.then(|| grid.to_bng(Coord { x, y })) {
+        Some(Ok(bng)) if Crs::in_bng_uk_extent(bng) => Ok(BaseGiven::EastingNorthing(x, y, grid)),
+        _ => Err(format!(
+            "easting {x}, northing {y} on {} is outside British National Grid's UK extent once projected to it",
+            grid.label()
+        )),
+    }
+}
+
+/// The base a row's location columns give: latitude and longitude first, then easting and
+/// northing (on the grid the `(header, cell)` of the grid column says, if the list has one),
+/// then a postcode, then a postcode district.
 fn read_base(
     lat: &str,
     lon: &str,
     e: &str,
     n: &str,
+    grid: Option<(&str, &str)>,
     pc: &str,
     pd: &str,
 ) -> std::result::Result<Option<BaseGiven>, String> {
@@ -490,18 +592,11 @@ fn read_base(
         return Ok(Some(BaseGiven::LonLat(x, y)));
     }
     if !e.is_empty() || !n.is_empty() {
-        let (Some(x), Some(y)) = (parse_number(e), parse_number(n)) else {
-            return Err(format!(
-                "easting {e:?} / northing {n:?} are not both numbers{}",
-                decimal_comma_hint(&[e, n])
-            ));
+        let grid = match grid {
+            Some((header, cell)) => grid_of(cell, header)?,
+            None => Crs::BritishNationalGrid,
         };
-        if !(0.0..=700_000.0).contains(&x) || !(0.0..=1_300_000.0).contains(&y) {
-            return Err(format!(
-                "easting {x}, northing {y} is outside British National Grid's UK extent"
-            ));
-        }
-        return Ok(Some(BaseGiven::EastingNorthing(x, y)));
+        return easting_northing(e, n, grid).map(Some);
     }
     for text in [pc, pd] {
         if text.is_empty() {
