@@ -1265,6 +1265,17 @@ fn assign(args: AssignArgs) -> i32 {
                     );
                 }
             }
+            // Located, but most likely on the wrong grid: the rows' areas are wrong.
+            if !quiet {
+                let points = plan.input.points.display();
+                for (line, why) in &stats.irish_grid_examples {
+                    eprintln!("warning: {points}, line {line}: {why}");
+                }
+                let more = stats.irish_grid_elsewhere - stats.irish_grid_examples.len() as u64;
+                if more > 0 {
+                    eprintln!("warning: {points}: {} more row(s) stated to be on Northern Ireland's grids but in Great Britain", covgap::write::thousands(more));
+                }
+            }
             if !quiet {
                 let mut by: Vec<_> = stats.located.iter().collect();
                 by.sort();

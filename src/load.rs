@@ -2035,13 +2035,13 @@ pub fn resolve_teams(
                     &label,
                     place,
                     format!(
-                        "{}: the list says the easting and northing are on {}, but base {} is in {} ({}, {}), not Northern Ireland: are they on British National Grid? (then leave the grid cell blank or give 27700)",
+                        "{}: base {} is in {} ({}, {}), not Northern Ireland, where figures on {} belong: are they on British National Grid? (then leave the grid cell blank or give 27700)",
                         row.name,
-                        grid.label(),
                         b.given,
                         in_name,
                         in_code,
-                        found.name()
+                        found.name(),
+                        grid.name()
                     ),
                 );
             } else if let Some(stated) = stated.filter(|s| found != Nation::Unknown && *s != found)
