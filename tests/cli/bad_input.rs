@@ -892,6 +892,15 @@ mod teams {
     }
 
     #[test]
+    fn a_grid_covgap_does_not_know_names_the_line_the_column_and_the_value() {
+        let p = fixture("teams/grid_covgap_does_not_know.csv");
+        rejects(
+            &["--boundaries", &oxon(), "--teams", &p],
+            &[&format!("{p}, line 3: Web Mercator team: column \"crs\": \"EPSG:3857\" is not a grid covgap reads eastings and northings on; give 27700 or British National Grid (as when blank), 29903 or Irish Grid, 29902 or TM65 Irish Grid, 2157 or Irish Transverse Mercator (ITM)")],
+        );
+    }
+
+    #[test]
     fn base_column_that_is_not_a_place_names_the_line() {
         let p = fixture("teams/base_column_not_a_place.csv");
         rejects(

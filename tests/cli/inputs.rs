@@ -954,12 +954,13 @@ mod teams {
     #[test]
     fn a_base_in_another_nation_than_the_list_says_is_warned() {
         // Belfast's Irish Grid figures read as British National Grid put the team in
-        // Cheshire, without a word.
+        // Cheshire, without a word. With no grid stated they are still read so, and the
+        // warning says how to state it.
         let list = fixture("teams/irish_grid_easting_northing.csv");
         let c = crate::check(&["--teams", &list]);
         assert_eq!(c.code, 0, "{}", c.stderr);
         c.assert_stderr_has(&[&format!(
-            "warning: {list}, line 2: Belfast team: the list says Northern Ireland, but base 333800 E, 374000 N is in Cheshire West and Chester (E06000050, England): are the easting and northing on the Irish Grid?"
+            "warning: {list}, line 2: Belfast team: the list says Northern Ireland, but base 333800 E, 374000 N is in Cheshire West and Chester (E06000050, England): are the easting and northing on the Irish Grid? covgap reads them as British National Grid when the list does not say; give their grid in a \"crs\" column (29903 for the Irish Grid, 2157 for ITM), or latitude and longitude instead"
         )]);
         assert!(!c.stderr.contains("Oxford team:"), "{}", c.stderr);
     }

@@ -8,6 +8,7 @@ mod bad_input;
 mod builtin;
 mod check_inputs;
 mod gpkg;
+mod grids;
 mod inputs;
 mod map;
 mod names;

@@ -1,0 +1,200 @@
+//! Eastings and northings on Northern Ireland's grids (the Irish Grid, TM65's Irish Grid and
+//! the Irish Transverse Mercator), stated row by row in team, candidate and point lists.
+//!
+//! The fixtures' figures are places chosen in WGS84 and projected by pyproj 3.7.2 (PROJ
+//! 9.5.1) in `tests/fixtures/make_fixtures.py`; the tests hold covgap's projection back to
+//! WGS84 against the places chosen.
+
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+use crate::{covgap_at, fixture, fixture_path, read_csv, run_ok, Outcome};
+
+/// The places `make_fixtures.py` projected, as chosen: longitude, latitude.
+const BELFAST_CITY_HALL: (f64, f64) = (-5.9301, 54.5964);
+const ENNISKILLEN: (f64, f64) = (-7.6315, 54.3438);
+const NEWRY: (f64, f64) = (-6.3402, 54.1751);
+/// 451000 E, 206000 N on British National Grid, by pyproj.
+const OXFORD: (f64, f64) = (-1.262627, 51.750381);
+
+/// Metres between two WGS84 positions this close together (an equirectangular approximation,
+/// well within a centimetre over a few metres).
+fn metres_apart(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let lat = a.1.to_radians();
+    let dx = (a.0 - b.0).to_radians() * lat.cos() * 6_371_000.0;
+    let dy = (a.1 - b.1).to_radians() * 6_371_000.0;
+    dx.hypot(dy)
+}
+
+/// The run of the built-in data with `teams/ni_teams_irish_grid_and_itm.csv`, made once.
+fn ni_teams_run() -> &'static Outcome {
+    static RUN: OnceLock<Outcome> = OnceLock::new();
+    RUN.get_or_init(|| run_ok(&["--teams", &fixture("teams/ni_teams_irish_grid_and_itm.csv")]))
+}
+
+fn position(team: &Value) -> (f64, f64) {
+    let c = &team["geometry"]["coordinates"];
+    (c[0].as_f64().unwrap(), c[1].as_f64().unwrap())
+}
+
+#[test]
+fn teams_on_the_irish_grid_tm65_and_itm_are_placed_where_they_are() {
+    // Before, the Belfast team's Irish Grid figures were read as British National Grid (in
+    // Cheshire) and the Enniskillen team's ITM figures were refused as outside the grid's UK
+    // extent.
+    let run = ni_teams_run();
+    let teams = run.teams();
+    let expect = [
+        (
+            "Belfast team on the Irish Grid",
+            "N09000003",
+            BELFAST_CITY_HALL,
+        ),
+        ("Enniskillen team on ITM", "N09000006", ENNISKILLEN),
+        ("Newry team on TM65", "N09000010", NEWRY),
+        ("Oxford team on British National Grid", "E07000178", OXFORD),
+    ];
+    for (name, host, at) in expect {
+        let t = &teams[name];
+        assert_eq!(t["properties"]["host_area_code"], host, "{name}");
+        let off = metres_apart(position(t), at);
+        assert!(off < 5.0, "{name} is {off:.1} m from {at:?}: {t}");
+    }
+    // The base says which grid the list gave it on, so the output traces back to the list.
+    let base = |name: &str| teams[name]["properties"]["base"].clone();
+    assert_eq!(
+        base("Belfast team on the Irish Grid"),
+        "333831 E, 373987 N on the Irish Grid (EPSG:29903)"
+    );
+    assert_eq!(
+        base("Enniskillen team on ITM"),
+        "623961 E, 843964 N on the Irish Transverse Mercator (EPSG:2157)"
+    );
+    assert_eq!(
+        base("Oxford team on British National Grid"),
+        "451000 E, 206000 N"
+    );
+    // Each is in the nation the list says: nothing to warn of.
+    assert!(run.warning_lines().is_empty(), "{}", run.stderr);
+}
+
+#[test]
+fn a_base_on_an_irish_grid_in_teams_geojson_reads_back_as_a_team_list() {
+    // covgap's own teams.geojson properties, saved as CSV, are a team list: the base alone
+    // places each team, on the grid its text names.
+    let first = ni_teams_run();
+    let mut csv = String::from("name,areas_served,base,base_precision\n");
+    for (name, t) in first.teams() {
+        let p = &t["properties"];
+        csv.push_str(&format!(
+            "{name},{},\"{}\",{}\n",
+            p["areas_served"].as_str().unwrap(),
+            p["base"].as_str().unwrap(),
+            p["base_precision"].as_str().unwrap()
+        ));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("teams_from_geojson.csv");
+    std::fs::write(&list, csv).unwrap();
+    let again = run_ok(&["--teams", list.to_str().unwrap()]);
+    let hosts = |o: &Outcome| -> Vec<(String, Value)> {
+        o.teams()
+            .into_iter()
+            .map(|(n, t)| (n, t["properties"]["host_area_code"].clone()))
+            .collect()
+    };
+    assert_eq!(hosts(&again), hosts(first));
+    for (name, t) in again.teams() {
+        let off = metres_apart(position(&t), position(&first.teams()[&name]));
+        // The base text rounds to the metre.
+        assert!(off < 1.5, "{name} moved {off:.2} m");
+    }
+}
+
+#[test]
+fn british_national_grid_figures_stated_to_be_on_the_irish_grid_are_warned_of() {
+    let list = fixture("teams/bng_figures_stated_on_the_irish_grid.csv");
+    let c = crate::check(&["--teams", &list]);
+    assert_eq!(c.code, 0, "{}", c.stderr);
+    assert_eq!(
+        c.only_warning(),
+        format!("warning: {list}, line 2: Oxford team: base 451000 E, 206000 N on the Irish Grid (EPSG:29903) is in Gwynedd (W06000002, Wales), not Northern Ireland, where figures on the Irish Grid belong: are they on British National Grid? (then leave the grid cell blank or give 27700)")
+    );
+}
+
+#[test]
+fn points_on_the_irish_grid_and_itm_are_assigned_to_their_districts() {
+    // Before, rows on a grid other than 27700 were left for their postcode, and these have
+    // none: not located.
+    let dir = tempfile::tempdir().unwrap();
+    let out = covgap_at(&dir)
+        .args(["assign", "--out", "o.csv", "--points"])
+        .arg(fixture_path("points/irish_grid_and_itm_rows.csv"))
+        .assert()
+        .success();
+    let rows = read_csv(&dir.path().join("o.csv"));
+    let col = |name: &str| -> Vec<String> {
+        let i = rows[0].iter().position(|h| h == name).unwrap();
+        rows[1..].iter().map(|r| r[i].clone()).collect()
+    };
+    assert_eq!(
+        col("area_code"),
+        ["N09000003", "N09000005", "E07000178", "W06000002"]
+    );
+    assert_eq!(col("located_by"), ["easting_northing"; 4]);
+    // Oxford's British National Grid figures stated to be on the Irish Grid land in Gwynedd.
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("points/irish_grid_and_itm_rows.csv, line 5: the easting and northing are stated to be on the Irish Grid (EPSG:29903), but lie in Gwynedd (W06000002, Wales), not Northern Ireland: are they on British National Grid?"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("line 2:") && !stderr.contains("line 3:"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_points_grid_covgap_does_not_know_stops_assign_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = covgap_at(&dir)
+        .args([
+            "assign",
+            "--out",
+            "o.csv",
+            "--geojson",
+            "o.geojson",
+            "--points",
+        ])
+        .arg(fixture_path("points/grid_covgap_does_not_know.csv"))
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("points/grid_covgap_does_not_know.csv: line 3: column \"grid_epsg\": \"3857\" is not a grid covgap reads eastings and northings on; give 27700 or British National Grid (as when blank), 29903 or Irish Grid, 29902 or TM65 Irish Grid, 2157 or Irish Transverse Mercator (ITM)"),
+        "{stderr}"
+    );
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert!(left.is_empty(), "assign left {left:?}");
+}
+
+#[test]
+fn a_candidate_site_on_the_irish_grid_is_placed_in_its_district() {
+    // Enniskillen on the Irish Grid: before, read as British National Grid, it lay on the
+    // Lleyn peninsula in Wales.
+    let dir = tempfile::tempdir().unwrap();
+    covgap_at(&dir)
+        .args(["plan", "--add", "1", "--out", "out", "-q", "--candidates"])
+        .arg(fixture_path("plan/candidate_on_the_irish_grid.csv"))
+        .assert()
+        .success();
+    let rows = read_csv(&dir.path().join("out/plan.csv"));
+    let i = |name: &str| rows[0].iter().position(|h| h == name).unwrap();
+    let site = rows[1..]
+        .iter()
+        .find(|r| r[i("method")] == "greedy" && r[i("site")] == "Enniskillen site")
+        .unwrap_or_else(|| panic!("Enniskillen site not chosen: {rows:?}"));
+    assert_eq!(site[i("district_code")], "N09000006");
+    assert_eq!(site[i("newly_covers")], "N09000006");
+}
