@@ -198,3 +198,48 @@ fn a_candidate_site_on_the_irish_grid_is_placed_in_its_district() {
     assert_eq!(site[i("district_code")], "N09000006");
     assert_eq!(site[i("newly_covers")], "N09000006");
 }
+
+#[test]
+fn a_grid_column_of_another_name_can_be_named_with_a_flag() {
+    // "Spatial reference" is no name covgap looks for: named, its rows are read on the grid
+    // it gives, for a team list and for points alike.
+    let dir = tempfile::tempdir().unwrap();
+    let teams = dir.path().join("teams.csv");
+    std::fs::write(
+        &teams,
+        "name,easting,northing,Spatial reference\nBelfast team,333831,373987,Irish Grid\n",
+    )
+    .unwrap();
+    let run = run_ok(&[
+        "--teams",
+        teams.to_str().unwrap(),
+        "--team-grid-column",
+        "Spatial reference",
+    ]);
+    assert_eq!(
+        run.teams()["Belfast team"]["properties"]["host_area_code"],
+        "N09000003"
+    );
+    let points = dir.path().join("points.csv");
+    std::fs::write(
+        &points,
+        "id,easting,northing,Spatial reference\nbelfast,333831,373987,29903\n",
+    )
+    .unwrap();
+    covgap_at(&dir)
+        .args([
+            "assign",
+            "-q",
+            "--out",
+            "o.csv",
+            "--grid-column",
+            "Spatial reference",
+        ])
+        .arg("--points")
+        .arg(&points)
+        .assert()
+        .success();
+    let rows = read_csv(&dir.path().join("o.csv"));
+    let i = rows[0].iter().position(|h| h == "area_code").unwrap();
+    assert_eq!(rows[1][i], "N09000003");
+}
