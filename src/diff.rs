@@ -30,9 +30,10 @@
 //! When the runs read different boundaries (told apart by the SHA-256 `run.json` records for
 //! them, or, for outputs without it, by their names in `summary.json`), the report says so. If
 //! the two runs' areas differ, their totals count different places: both are shown, but no
-//! change is given for the areas, babies or shares, since it would come from the areas, not
-//! from the teams. If the areas are the same (the same codes, drawn from another file), the
-//! changes are given, with the warning that a base may fall in another area.
+//! change is given for the areas, babies, shares or teams counted (those covering the areas
+//! given), since it would come from the areas, not from the teams. If the areas are the same
+//! (the same codes, drawn from another file), the changes are given, with the warning that a
+//! base may fall in another area.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -507,11 +508,16 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
         _ => num(s, f),
     };
     // Babies counted in different measures (and their shares) do not compare, and nor do
-    // any figures of areas or babies over different areas.
+    // any figures of areas or babies over different areas. Nor does the count of teams
+    // covering the areas given: over other areas it counts other teams ("-26" would read as
+    // 26 teams closed), and so does the count of the list's teams against a run from before
+    // it counted the whole list (it then counts the teams kept for each run's areas).
     let measure_changed = d.measure_changed();
     let comparable = |f: &str| {
         let babies = f.starts_with("demand") || f.starts_with("percent");
-        !((measure_changed && babies) || (!same_areas && (babies || f.starts_with("areas"))))
+        let by_areas =
+            f.starts_with("areas") || f == "teams_counted" || (f == "teams_in_list" && kept_only);
+        !((measure_changed && babies) || (!same_areas && (babies || by_areas)))
     };
     // The total row's code and name as the new run gives it (the old run's, if the new has
     // none; the UK's for outputs from before covgap wrote "All areas given").
@@ -759,7 +765,7 @@ impl Diff {
         let (old, new) = (&self.old_boundaries, &self.new_boundaries);
         Some(if self.areas_differ() {
             format!(
-                "the runs use different boundaries ({old} → {new}), with different areas: a change in the areas or babies covered, or in their share, would reflect the different areas, not new teams, so no change is given for them; teams may also be listed as changed (outside the boundaries given), added or removed only because they lie outside one run's areas"
+                "the runs use different boundaries ({old} → {new}), with different areas: a change in the areas or babies covered, in their share, or in the teams counted (those covering the areas given) would reflect the different areas, not new or closed teams, so no change is given for them; teams may also be listed as changed (covering other areas, or only areas outside the boundaries given), added or removed only because of the different areas"
             )
         } else {
             format!(
@@ -1442,7 +1448,7 @@ mod tests {
         let w = d.warnings();
         assert_eq!(w.len(), 1, "{w:?}");
         assert!(w[0].contains("uk.geojson (SHA-256 aaaa…) → oxon.geojson (SHA-256 bbbb…)"));
-        assert!(w[0].contains("not new teams"), "{w:?}");
+        assert!(w[0].contains("not new or closed teams"), "{w:?}");
         let md = d.markdown();
         assert!(md.contains("**The runs use different boundaries"), "{md}");
         assert!(

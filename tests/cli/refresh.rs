@@ -221,7 +221,7 @@ fn diff_of_runs_over_different_boundaries_says_so() {
     assert!(
         stderr.contains("warning: the runs use different boundaries (ONS Local Authority Districts (May 2024) Boundaries UK BUC (SHA-256 ")
             && stderr.contains("oxfordshire_wgs84.geojson (SHA-256 ")
-            && stderr.contains("not new teams"),
+            && stderr.contains("not new or closed teams"),
         "{stderr}"
     );
     assert!(md.contains("**The runs use different boundaries"), "{md}");
@@ -495,4 +495,76 @@ fn diff_compares_the_babies_small_areas_place_by_distance() {
     // Neither run has small areas: no such rows.
     let (md, _) = diff_md(c.path(), c.path());
     assert!(!md.contains("small areas"), "{md}");
+}
+
+/// `covgap run --quiet` on `boundaries` (a path) with `teams`, into `out`.
+fn run_on(boundaries: &std::path::Path, teams: &str, out: &std::path::Path) {
+    covgap()
+        .args(["run", "--quiet", "--boundaries"])
+        .arg(boundaries)
+        .arg("--teams")
+        .arg(fixture_path(teams))
+        .arg("--out")
+        .arg(out)
+        .assert()
+        .success();
+}
+
+/// Oxfordshire's districts without Oxford, written into `dir`: other areas than
+/// `boundaries/oxfordshire_wgs84.geojson`'s five.
+fn oxfordshire_without_oxford(dir: &std::path::Path) -> std::path::PathBuf {
+    let mut v: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(fixture_path("boundaries/oxfordshire_wgs84.geojson")).unwrap(),
+    )
+    .unwrap();
+    v["features"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|f| f["properties"]["LAD24CD"] != "E07000178");
+    let path = dir.join("oxfordshire_without_oxford.geojson");
+    std::fs::write(&path, v.to_string()).unwrap();
+    path
+}
+
+/// Regression: "Teams counted" counts the teams covering the areas given, so over other areas
+/// it counts other teams. Oxford's one team is counted on Oxfordshire's five districts and not
+/// on the four without Oxford: `diff` gave "1 | 0 | -1", reading as a team closed. Like the
+/// areas, babies and share, it is shown for each run with no change, in diff.md and diff.csv.
+#[test]
+fn diff_over_different_areas_gives_no_change_in_teams_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let (old, new) = (dir.path().join("old"), dir.path().join("new"));
+    run_on(
+        &fixture_path("boundaries/oxfordshire_wgs84.geojson"),
+        "teams/oxford_only.csv",
+        &old,
+    );
+    run_on(
+        &oxfordshire_without_oxford(dir.path()),
+        "teams/oxford_only.csv",
+        &new,
+    );
+    diff_into(&old, &new, &dir.path().join("d"));
+    let md = std::fs::read_to_string(dir.path().join("d/diff.md")).unwrap();
+    assert!(md.contains("| Teams counted | 1 | 0 | n/a |"), "{md}");
+    // The list is the same list: its count still compares.
+    assert!(md.contains("| Teams in the list | 1 | 1 | 0 |"), "{md}");
+    // The team itself is listed as changed, with why, and the warning says a team may be.
+    assert!(
+        md.contains("teams may also be listed as changed (covering other areas, or only areas outside the boundaries given)"),
+        "{md}"
+    );
+    assert!(
+        md.contains("- City team: serves areas given → serves only areas outside the boundaries given; covers E07000178 → no area"),
+        "{md}"
+    );
+    let csv = std::fs::read_to_string(dir.path().join("d/diff.csv")).unwrap();
+    assert!(
+        csv.contains("headline,,All areas given,teams_counted,1,0,\r\n"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("headline,,All areas given,teams_in_list,1,1,0\r\n"),
+        "{csv}"
+    );
 }
