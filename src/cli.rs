@@ -201,6 +201,9 @@ struct DiffArgs {
     /// Folder to write diff.md and diff.csv into; without it the Markdown goes to standard output.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// Print only errors (the warnings are also at the top of diff.md).
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 #[derive(Args, Debug)]
@@ -1130,8 +1133,10 @@ fn diff(args: DiffArgs) -> i32 {
         }
     };
     let d = covgap::diff::diff(&old, &new);
-    for w in d.warnings() {
-        eprintln!("warning: {w}");
+    if !args.quiet {
+        for w in d.warnings() {
+            eprintln!("warning: {w}");
+        }
     }
     let md = d.markdown();
     match &args.out {
@@ -1159,11 +1164,13 @@ fn diff(args: DiffArgs) -> i32 {
                 eprintln!("covgap: {e}");
                 return 1;
             }
-            let _hold = hold_folders(&[dir], false);
+            let _hold = hold_folders(&[dir], args.quiet);
             match covgap::write::commit(dir, &files, &read, covgap::write::DIFF_OUTPUTS) {
                 Ok(paths) => {
-                    for p in paths {
-                        eprintln!("  wrote {}", p.display());
+                    if !args.quiet {
+                        for p in paths {
+                            eprintln!("  wrote {}", p.display());
+                        }
                     }
                     0
                 }

@@ -568,3 +568,65 @@ fn diff_over_different_areas_gives_no_change_in_teams_counted() {
         "{csv}"
     );
 }
+
+/// `diff -q`, as `run -q`: no warnings and no list of files written (the warnings are at the
+/// top of diff.md still); errors are still printed.
+#[test]
+fn diff_quiet_prints_only_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let (old, new) = (dir.path().join("old"), dir.path().join("new"));
+    run_on(
+        &fixture_path("boundaries/oxfordshire_wgs84.geojson"),
+        "teams/oxford_only.csv",
+        &old,
+    );
+    run_on(
+        &oxfordshire_without_oxford(dir.path()),
+        "teams/oxford_only.csv",
+        &new,
+    );
+    // Without -q: the warning and the files written.
+    let loud = diff_into(&old, &new, &dir.path().join("loud"));
+    assert!(
+        loud.contains("warning: the runs use different boundaries"),
+        "{loud}"
+    );
+    assert!(loud.contains("wrote"), "{loud}");
+    for q in ["-q", "--quiet"] {
+        let out = dir.path().join(q);
+        covgap()
+            .arg("diff")
+            .arg(&old)
+            .arg(&new)
+            .args([q, "--out"])
+            .arg(&out)
+            .assert()
+            .success()
+            .stderr("");
+        let md = std::fs::read_to_string(out.join("diff.md")).unwrap();
+        assert!(md.contains("**The runs use different boundaries"), "{md}");
+        // To standard output, likewise.
+        covgap()
+            .arg("diff")
+            .arg(&old)
+            .arg(&new)
+            .arg(q)
+            .assert()
+            .success()
+            .stderr("")
+            .stdout(predicates::str::contains(
+                "**The runs use different boundaries",
+            ));
+    }
+    // An error is still said.
+    covgap()
+        .arg("diff")
+        .arg(dir.path())
+        .arg(&new)
+        .arg("-q")
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains(
+            "is not the output folder of a covgap run",
+        ));
+}
