@@ -4,8 +4,10 @@
 //! It reads only the outputs of each run (`teams.geojson`, `areas.geojson`, `summary.json`,
 //! and `run.json` when there is one), so runs made months apart, or on another machine, can be
 //! compared:
-//! - teams added and removed (keyed by name and host organisation), and teams whose counted
-//!   status, covered areas or base changed;
+//! - teams added and removed (keyed by name and host organisation, case and spacing aside,
+//!   as `covgap run` tells teams apart: [`team_key`]), teams whose counted status, covered
+//!   areas or base changed, and teams whose name is written otherwise only in case or spacing
+//!   (the same team, renamed);
 //! - areas newly covered or uncovered (keyed by area code), areas only in one run, and areas
 //!   with a figure in one run and none in the other (whose babies leave or join the totals);
 //! - the headline figures and each nation's figures, old, new and the change; with small
@@ -42,6 +44,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::error::{Error, Result};
+use crate::read::teams::team_key;
 use crate::write::tables::markdown_cell as md_cell;
 use crate::write::{excel_csv, thousands};
 
@@ -89,7 +92,8 @@ pub struct AreaRow {
 #[derive(Debug, Clone)]
 pub struct RunOutputs {
     pub dir: PathBuf,
-    /// Teams by (name, host organisation).
+    /// Teams by (name, host organisation), each as [`team_key`] folds it: a team is the same
+    /// team whatever the case or spacing of its name.
     pub teams: BTreeMap<(String, String), TeamRow>,
     /// Whether `teams.geojson` marks the teams serving only areas outside the boundaries
     /// given (its features carry `outside_boundaries`), as covgap's does since it lists them.
@@ -164,7 +168,7 @@ impl RunOutputs {
                     .as_array()
                     .and_then(|c| Some((c.first()?.as_f64()?, c.get(1)?.as_f64()?))),
             };
-            teams.insert((row.name.clone(), row.host_org.clone()), row);
+            teams.insert((team_key(&row.name), team_key(&row.host_org)), row);
         }
         let aj = read_json(dir, "areas.geojson")?;
         let mut areas = BTreeMap::new();
@@ -291,6 +295,10 @@ pub struct Diff {
     pub teams_removed: Vec<TeamRow>,
     /// Teams in both runs whose counted status, covered areas or base changed: (old, new).
     pub teams_changed: Vec<(TeamRow, TeamRow)>,
+    /// Teams in both runs whose name or host organisation is written otherwise, only in case
+    /// or spacing ("City Team" → "city team"): the same team, renamed: (old, new). Listed
+    /// apart from `teams_changed` (where one also is when something else changed).
+    pub teams_renamed: Vec<(TeamRow, TeamRow)>,
     /// Teams with no base were left out of the team comparison, because one run's
     /// `teams.geojson` (from before covgap wrote them) does not list them.
     pub unlocated_not_compared: bool,
@@ -383,6 +391,7 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
         teams_added: Vec::new(),
         teams_removed: Vec::new(),
         teams_changed: Vec::new(),
+        teams_renamed: Vec::new(),
         unlocated_not_compared: !(old.lists_unlocated() && new.lists_unlocated()),
         outside_not_compared: false,
         newly_covered: Vec::new(),
@@ -447,6 +456,11 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
             .collect(),
     );
     for (k, t) in &new_teams {
+        if let Some(o) = old_teams.get(k) {
+            if o.name != t.name || o.host_org != t.host_org {
+                d.teams_renamed.push(((*o).clone(), (*t).clone()));
+            }
+        }
         match old_teams.get(k) {
             None => d.teams_added.push((*t).clone()),
             Some(o)
@@ -782,6 +796,7 @@ impl Diff {
             && self.teams_added.is_empty()
             && self.teams_removed.is_empty()
             && self.teams_changed.is_empty()
+            && self.teams_renamed.is_empty()
             && self.newly_covered.is_empty()
             && self.newly_uncovered.is_empty()
             && self.areas_added.is_empty()
@@ -949,6 +964,26 @@ impl Diff {
                 }
                 what.extend(base_change(o, n));
                 let _ = writeln!(s, "- {}: {}", n.name, what.join("; "));
+            }
+        }
+        if !self.teams_renamed.is_empty() {
+            let _ = writeln!(
+                s,
+                "\n## Teams renamed, in case or spacing only ({})\n\nThe same teams, compared as one: covgap tells teams apart by name, case and spacing aside.\n",
+                self.teams_renamed.len()
+            );
+            for (o, n) in &self.teams_renamed {
+                let mut what = Vec::new();
+                if o.name != n.name {
+                    what.push(format!("\"{}\" → \"{}\"", o.name, n.name));
+                }
+                if o.host_org != n.host_org {
+                    what.push(format!(
+                        "host organisation \"{}\" → \"{}\"",
+                        o.host_org, n.host_org
+                    ));
+                }
+                let _ = writeln!(s, "- {}", what.join("; "));
             }
         }
         let area_table = |s: &mut String, title: &str, rows: &[(String, AreaRow)]| {
@@ -1126,6 +1161,18 @@ impl Diff {
                 rows.push(r);
             }
         }
+        for (o, n) in &self.teams_renamed {
+            for (field, old, new) in [
+                ("name", &o.name, &n.name),
+                ("host_org", &o.host_org, &n.host_org),
+            ] {
+                if old != new {
+                    let mut r = team("team_renamed", n, old.clone(), new.clone());
+                    r[3] = field.into();
+                    rows.push(r);
+                }
+            }
+        }
         let area = |section: &str, code: &str, a: &AreaRow, old: &str, new: &str| {
             vec![
                 section.to_string(),
@@ -1208,7 +1255,7 @@ mod tests {
                 .iter()
                 .map(|(n, c)| {
                     (
-                        (n.to_string(), String::new()),
+                        (team_key(n), String::new()),
                         TeamRow {
                             name: n.to_string(),
                             host_org: String::new(),
@@ -1274,7 +1321,7 @@ mod tests {
         let mut old = run(&[("A", true)], &[("E1", true)], 12.5);
         let mut new = run(&[("A", true), ("U", false)], &[("E1", true)], 12.5);
         new.teams
-            .get_mut(&("U".to_string(), String::new()))
+            .get_mut(&(team_key("U"), String::new()))
             .unwrap()
             .located = false;
         let d = diff(&old, &new);
@@ -1298,7 +1345,7 @@ mod tests {
         let mut old = run(&[("A", true)], &[("W1", false)], 0.0);
         let mut new = run(&[("A", true), ("O", true)], &[("W1", false)], 0.0);
         new.teams
-            .get_mut(&("O".to_string(), String::new()))
+            .get_mut(&(team_key("O"), String::new()))
             .unwrap()
             .outside = true;
         for r in [&mut old, &mut new] {
@@ -1321,7 +1368,7 @@ mod tests {
         let mut inside = new.clone();
         let o = inside
             .teams
-            .get_mut(&("O".to_string(), String::new()))
+            .get_mut(&(team_key("O"), String::new()))
             .unwrap();
         (o.outside, o.covers) = (false, "E1".into());
         inside.summary["teams_beyond_boundaries"] = json!(0);
@@ -1357,6 +1404,44 @@ mod tests {
         let md = d.markdown();
         assert!(md.contains("## Teams added (1)"), "{md}");
         assert!(md.contains("counted → not counted"), "{md}");
+    }
+
+    /// Regression: a team whose name is written otherwise only in case or spacing is the same
+    /// team, as `run` tells teams apart, not one removed and another added: renamed, and
+    /// changed only when something else changed.
+    #[test]
+    fn a_team_renamed_in_case_or_spacing_only_is_the_same_team() {
+        let old = run(
+            &[("City Team", true), ("Other", true)],
+            &[("E1", true)],
+            50.0,
+        );
+        let new = run(
+            &[("city  TEAM", true), ("OTHER", false)],
+            &[("E1", true)],
+            50.0,
+        );
+        let d = diff(&old, &new);
+        assert!(
+            d.teams_added.is_empty() && d.teams_removed.is_empty(),
+            "{d:?}"
+        );
+        assert_eq!(d.teams_renamed.len(), 2);
+        // Only the one no longer counted changed.
+        assert_eq!(d.teams_changed.len(), 1);
+        assert_eq!(d.teams_changed[0].1.name, "OTHER");
+        let md = d.markdown();
+        assert!(
+            md.contains("## Teams renamed, in case or spacing only (2)"),
+            "{md}"
+        );
+        assert!(md.contains("- \"City Team\" → \"city  TEAM\""), "{md}");
+        assert!(md.contains("- OTHER: counted → not counted"), "{md}");
+        let csv = String::from_utf8(d.csv()).unwrap();
+        assert!(
+            csv.contains("team_renamed,,city  TEAM,name,City Team,city  TEAM,\r\n"),
+            "{csv}"
+        );
     }
 
     #[test]

@@ -354,11 +354,7 @@ pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> 
             );
             continue;
         }
-        let key = name
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase();
+        let key = team_key(&name);
         if let Some(first) = named.get(&key) {
             diag.error(
                 &label,
@@ -449,6 +445,22 @@ pub fn evidence_level(text: &str) -> String {
         .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()
         .join("_")
+        .to_lowercase()
+}
+
+/// A team's name as covgap tells teams apart (in a list, and between two runs in
+/// `covgap diff`): case and spacing aside, so "City Team" and "city  team" are one team.
+///
+/// # Examples
+/// ```
+/// use covgap::read::teams::team_key;
+/// assert_eq!(team_key(" Leeds  Infant Mental\tHealth Service"), team_key("leeds infant mental health service"));
+/// assert_ne!(team_key("Leeds IMHS"), team_key("Leeds I.M.H.S."));
+/// ```
+pub fn team_key(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
         .to_lowercase()
 }
 

@@ -630,3 +630,39 @@ fn diff_quiet_prints_only_errors() {
             "is not the output folder of a covgap run",
         ));
 }
+
+/// Regression: `run` tells teams apart by name, case and spacing aside, and `diff` did not:
+/// "City team" then "city  TEAM" was one team removed and another added. It is the same team,
+/// unchanged, and the new spelling is listed as a rename.
+#[test]
+fn diff_matches_a_team_renamed_in_case_or_spacing_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let (old, new) = (dir.path().join("old"), dir.path().join("new"));
+    let oxon = fixture_path("boundaries/oxfordshire_wgs84.geojson");
+    run_on(&oxon, "teams/oxford_only.csv", &old);
+    run_on(
+        &oxon,
+        "teams/oxford_only_renamed_in_case_and_spacing.csv",
+        &new,
+    );
+    diff_into(&old, &new, &dir.path().join("d"));
+    let md = std::fs::read_to_string(dir.path().join("d/diff.md")).unwrap();
+    assert!(md.contains("## Teams added (0)"), "{md}");
+    assert!(md.contains("## Teams removed (0)"), "{md}");
+    assert!(!md.contains("## Teams changed"), "{md}");
+    assert!(
+        md.contains("## Teams renamed, in case or spacing only (1)"),
+        "{md}"
+    );
+    assert!(md.contains("- \"City team\" → \"city  TEAM\""), "{md}");
+    assert!(md.contains("| Teams counted | 1 | 1 | 0 |"), "{md}");
+    let csv = std::fs::read_to_string(dir.path().join("d/diff.csv")).unwrap();
+    assert!(
+        csv.contains("team_renamed,,city  TEAM,name,City team,city  TEAM,\r\n"),
+        "{csv}"
+    );
+    assert!(
+        !csv.contains("team_added") && !csv.contains("team_removed"),
+        "{csv}"
+    );
+}
