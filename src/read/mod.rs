@@ -141,6 +141,65 @@ pub fn decimal_comma_hint(texts: &[&str]) -> &'static str {
     }
 }
 
+/// Whether a WGS84 longitude and latitude (degrees) lie in the box covgap takes for the UK,
+/// latitude 49 to 61.5 and longitude -9 to 2.5: where a team's base, a candidate site or a
+/// point given by latitude and longitude must be.
+///
+/// # Examples
+/// ```
+/// use covgap::read::in_uk;
+/// assert!(in_uk(-1.8904, 52.4862)); // Birmingham
+/// assert!(!in_uk(2.3522, 48.8566)); // Paris
+/// assert!(!in_uk(52.4862, -1.8904)); // Birmingham, latitude and longitude swapped
+/// ```
+pub fn in_uk(lon: f64, lat: f64) -> bool {
+    (49.0..=61.5).contains(&lat) && (-9.0..=2.5).contains(&lon)
+}
+
+/// Whether a latitude and longitude outside the UK would be in it the other way round:
+/// only then are they likely to have been swapped.
+///
+/// # Examples
+/// ```
+/// use covgap::read::swapped_in_uk;
+/// assert!(swapped_in_uk(-1.8904, 52.4862)); // Birmingham, swapped
+/// assert!(!swapped_in_uk(48.8566, 2.3522)); // Paris: in the UK neither way
+/// ```
+pub fn swapped_in_uk(lat: f64, lon: f64) -> bool {
+    !in_uk(lon, lat) && in_uk(lat, lon)
+}
+
+/// What is wrong with a latitude and longitude outside the UK, in words: a swap is suggested
+/// only when swapping them would put the place in the UK; otherwise the place is given in
+/// degrees north or south and east or west, beside the UK's extent.
+///
+/// # Examples
+/// ```
+/// use covgap::read::not_in_uk;
+/// assert_eq!(
+///     not_in_uk(48.8566, 2.3522),
+///     "latitude 48.8566, longitude 2.3522 (48.8566°N 2.3522°E) is not in the UK (latitude 49 to 61.5, longitude -9 to 2.5)"
+/// );
+/// assert_eq!(
+///     not_in_uk(-1.8904, 52.4862),
+///     "latitude -1.8904, longitude 52.4862 is not in the UK, but would be the other way round: are latitude and longitude swapped?"
+/// );
+/// ```
+pub fn not_in_uk(lat: f64, lon: f64) -> String {
+    if swapped_in_uk(lat, lon) {
+        return format!(
+            "latitude {lat}, longitude {lon} is not in the UK, but would be the other way round: are latitude and longitude swapped?"
+        );
+    }
+    let ns = if lat < 0.0 { 'S' } else { 'N' };
+    let ew = if lon < 0.0 { 'W' } else { 'E' };
+    format!(
+        "latitude {lat}, longitude {lon} ({}°{ns} {}°{ew}) is not in the UK (latitude 49 to 61.5, longitude -9 to 2.5)",
+        lat.abs(),
+        lon.abs()
+    )
+}
+
 /// Parses a number as people write it in tables: `15,208`, ` 974 `, `1 234`.
 /// Returns `None` when the text is not a number.
 ///

@@ -8,6 +8,7 @@ use crate::crs::Crs;
 use crate::error::{Error, Result};
 use crate::read::columns;
 use crate::read::teams::{classify_postcode, grid_of, BaseGiven, GRID};
+use crate::read::{in_uk, swapped_in_uk};
 
 /// Columns named by the user; the rest are found by header.
 #[derive(Debug, Clone, Default)]
@@ -118,8 +119,9 @@ impl PointLayout {
         let mut why = "no coordinates or postcode";
         if let Some((lo, la)) = self.lonlat {
             match (num(lo), num(la)) {
-                (Some(x), Some(y)) if (49.0..=61.5).contains(&y) && (-9.0..=2.5).contains(&x) => {
-                    return PointGiven::LonLat(x, y)
+                (Some(x), Some(y)) if in_uk(x, y) => return PointGiven::LonLat(x, y),
+                (Some(x), Some(y)) if swapped_in_uk(y, x) => {
+                    why = "latitude/longitude not in the UK (swapped?)"
                 }
                 (Some(_), Some(_)) => why = "latitude/longitude not in the UK",
                 _ if filled(lo) || filled(la) => why = "latitude/longitude not both numbers",

@@ -6,7 +6,7 @@ use crate::crs::Crs;
 use crate::error::{Diagnostics, Error, Place, Result};
 use crate::model::Precision;
 use crate::read::columns;
-use crate::read::{decimal_comma_hint, parse_number, Input};
+use crate::read::{decimal_comma_hint, in_uk, not_in_uk, parse_number, Input};
 use geo::Coord;
 use std::collections::HashMap;
 
@@ -598,8 +598,8 @@ fn read_base(
                 decimal_comma_hint(&[lat, lon])
             ));
         };
-        if !(49.0..=61.5).contains(&y) || !(-9.0..=2.5).contains(&x) {
-            return Err(format!("latitude {y}, longitude {x} is not in the UK (are latitude and longitude swapped?)"));
+        if !in_uk(x, y) {
+            return Err(not_in_uk(y, x));
         }
         return Ok(Some(BaseGiven::LonLat(x, y)));
     }

@@ -866,13 +866,26 @@ mod teams {
         );
     }
 
+    /// Regression: a base in Paris was asked whether its latitude and longitude were swapped,
+    /// though swapped it is in the Indian Ocean. A swap is suggested only when swapping puts
+    /// the place in the UK; otherwise the place is given in degrees.
+    #[test]
+    fn a_base_abroad_is_not_taken_for_swapped_coordinates() {
+        let p = fixture("teams/base_in_paris.csv");
+        let c = rejects(
+            &["--boundaries", &oxon(), "--teams", &p],
+            &[&format!("{p}, line 2: Paris team: latitude 48.8566, longitude 2.3522 (48.8566°N 2.3522°E) is not in the UK (latitude 49 to 61.5, longitude -9 to 2.5)")],
+        );
+        assert!(!c.stderr.contains("swapped"), "{}", c.stderr);
+    }
+
     #[test]
     fn swapped_coordinates_no_location_and_no_name() {
         let p = fixture("teams/unplaceable_rows.csv");
         rejects_each(
             &["--boundaries", &oxon(), "--teams", &p],
             &[
-                &format!("{p}, line 2: Swapped team: latitude -1.267367, longitude 51.750231 is not in the UK (are latitude and longitude swapped?)"),
+                &format!("{p}, line 2: Swapped team: latitude -1.267367, longitude 51.750231 is not in the UK, but would be the other way round: are latitude and longitude swapped?"),
                 // Counted, covering no area: a warning, not an error (a team known to exist
                 // but not where, as the built-in list's Together for Baby).
                 &format!("warning: {p}, line 3: Nowhere team: has no areas served and no location, so it covers no area; it is counted among the teams in the list: give the areas it serves or its base for it to count for one"),
@@ -1163,7 +1176,7 @@ mod line_numbers_with_crlf_and_blank_lines {
         let c = check(&["--points", &p]);
         assert_eq!(c.code, 0, "{}", c.stderr);
         c.assert_stderr_has(&[&format!(
-            "warning: {p}, line 4: not located: latitude/longitude not in the UK"
+            "warning: {p}, line 4: not located: latitude/longitude not in the UK (swapped?)"
         )]);
     }
 }

@@ -246,7 +246,7 @@ mod points {
         // assign would still run on this file, so the rows are warnings, as in assign.
         assert_eq!(c.code, 0, "{}", c.stderr);
         c.assert_stderr_has(&[
-            &format!("warning: {p}, line 3: not located: latitude/longitude not in the UK"),
+            &format!("warning: {p}, line 3: not located: latitude/longitude not in the UK (swapped?)"),
             &format!("warning: {p}, line 4: not located: latitude/longitude not both numbers"),
             &format!("warning: {p}, line 5: not located: easting/northing outside British National Grid's UK extent"),
             &format!("warning: {p}, line 6: not located: postcode ZZ99 9ZZ: district ZZ99 is not known"),
