@@ -419,14 +419,24 @@ impl AssignStats {
     }
 }
 
-/// Columns `covgap assign` adds to each row.
-pub const ADDED_COLUMNS: [&str; 5] = [
+/// Columns `covgap assign` adds to each row. `not_placed` says why a row could not be placed
+/// (blank when it was): the rest are then blank too.
+pub const ADDED_COLUMNS: [&str; 6] = [
     "area_code",
     "area_name",
     "nearest_team",
     "nearest_team_km",
     "located_by",
+    "not_placed",
 ];
+
+/// Why a row given by postcode could not be placed, as its `not_placed` cell gives it (the
+/// other reasons are [`PointGiven::Missing`]'s).
+const NO_GRID_REFERENCE: &str = "postcode listed with no grid reference";
+const NOT_IN_DIRECTORY: &str = "postcode not in the postcode directory";
+const UNKNOWN_DISTRICT: &str = "postcode district not known";
+const OUTSIDE_ONCE_PROJECTED: &str = "easting/northing outside the UK once projected";
+const GRID_NOT_KNOWN: &str = "grid not known";
 
 struct Ctx<'a, 'b> {
     assigner: &'b Assigner<'a>,
@@ -451,8 +461,13 @@ struct ChunkOut {
 }
 
 impl Ctx<'_, '_> {
-    /// Where a row's point is, in WGS84 or BNG, and how it was found.
-    fn locate(&self, given: &PointGiven) -> std::result::Result<(Coord, bool, LocatedBy), String> {
+    /// Where a row's point is, in WGS84 or BNG, and how it was found; or why it cannot be
+    /// placed, in the few words of the `not_placed` column (static: a row costs nothing to
+    /// say it; [`Ctx::unplaced_message`] words it in full for the rows listed).
+    fn locate(
+        &self,
+        given: &PointGiven,
+    ) -> std::result::Result<(Coord, bool, LocatedBy), &'static str> {
         match given {
             PointGiven::LonLat(x, y) => {
                 Ok((Coord { x: *x, y: *y }, false, LocatedBy::LatitudeLongitude))
@@ -461,11 +476,10 @@ impl Ctx<'_, '_> {
                 Ok((Coord { x: *e, y: *n }, true, LocatedBy::EastingNorthing))
             }
             PointGiven::EastingNorthing(e, n, grid) => match grid.to_bng(Coord { x: *e, y: *n }) {
-                Ok(bng) if Crs::in_bng_uk_extent(bng) => Ok((bng, true, LocatedBy::EastingNorthing)),
-                _ => Err(format!(
-                    "easting/northing on {} outside British National Grid's UK extent once projected to it",
-                    grid.label()
-                )),
+                Ok(bng) if Crs::in_bng_uk_extent(bng) => {
+                    Ok((bng, true, LocatedBy::EastingNorthing))
+                }
+                _ => Err(OUTSIDE_ONCE_PROJECTED),
             },
             PointGiven::Postcode(BaseGiven::Postcode(pc)) => {
                 let key = postcode_key(pc);
@@ -475,24 +489,50 @@ impl Ctx<'_, '_> {
                 let outward = pc.split(' ').next().unwrap_or("");
                 if self.have_directory {
                     return Err(if self.found.unlocated.contains(&key) {
-                        format!("postcode {pc} is in the postcode directory with no grid reference")
+                        NO_GRID_REFERENCE
                     } else {
-                        format!("postcode {pc} is not in the postcode directory")
+                        NOT_IN_DIRECTORY
                     });
                 }
                 match self.outcodes.get(outward) {
                     Some((x, y)) => Ok((Coord { x, y }, false, LocatedBy::PostcodeDistrict)),
-                    None => Err(format!("postcode {pc}: district {outward} is not known")),
+                    None => Err(UNKNOWN_DISTRICT),
                 }
             }
             PointGiven::Postcode(BaseGiven::PostcodeDistrict(d)) => match self.outcodes.get(d) {
                 Some((x, y)) => Ok((Coord { x, y }, false, LocatedBy::PostcodeDistrict)),
-                None => Err(format!("{d} is not a known postcode district")),
+                None => Err(UNKNOWN_DISTRICT),
             },
-            PointGiven::Postcode(_) => Err("not a postcode".into()),
-            PointGiven::Missing(why) => Err((*why).to_string()),
+            PointGiven::Postcode(_) => Err("not a postcode"),
+            PointGiven::Missing(why) => Err(why),
             // `process` refuses the file at such a row before locating it.
-            PointGiven::Refused(why) => Err(why.clone()),
+            PointGiven::Refused(_) => Err(GRID_NOT_KNOWN),
+        }
+    }
+
+    /// Why a row could not be placed, in full for the warnings: the `reason` [`Ctx::locate`]
+    /// gave, with the postcode or district the row gave.
+    fn unplaced_message(given: &PointGiven, reason: &'static str) -> String {
+        match given {
+            PointGiven::Postcode(BaseGiven::Postcode(pc)) => match reason {
+                NO_GRID_REFERENCE => {
+                    format!("postcode {pc} is in the postcode directory with no grid reference")
+                }
+                NOT_IN_DIRECTORY => format!("postcode {pc} is not in the postcode directory"),
+                UNKNOWN_DISTRICT => format!(
+                    "postcode {pc}: district {} is not known",
+                    pc.split(' ').next().unwrap_or("")
+                ),
+                _ => reason.to_string(),
+            },
+            PointGiven::Postcode(BaseGiven::PostcodeDistrict(d)) if reason == UNKNOWN_DISTRICT => {
+                format!("{d} is not a known postcode district")
+            }
+            PointGiven::EastingNorthing(_, _, grid) if reason == OUTSIDE_ONCE_PROJECTED => format!(
+                "easting/northing on {} outside British National Grid's UK extent once projected to it",
+                grid.label()
+            ),
+            _ => reason.to_string(),
         }
     }
 
@@ -539,7 +579,7 @@ impl Ctx<'_, '_> {
                     message: format!("line {line}: {why}"),
                 });
             }
-            let (result, by, at) = match self.locate(&given) {
+            let (result, by, at, unplaced) = match self.locate(&given) {
                 Ok((c, is_bng, by)) => {
                     let r = if is_bng {
                         self.assigner.at_bng_cached(c, &mut cache)
@@ -569,14 +609,16 @@ impl Ctx<'_, '_> {
                             }
                         }
                     }
-                    (Some(r), Some(by), Some((c, is_bng)))
+                    (Some(r), Some(by), Some((c, is_bng)), "")
                 }
                 Err(why) => {
                     stats.not_located += 1;
                     if stats.examples.len() < MAX_EXAMPLES {
-                        stats.examples.push((line, why));
+                        stats
+                            .examples
+                            .push((line, Self::unplaced_message(&given, why)));
                     }
-                    (None, None, None)
+                    (None, None, None, why)
                 }
             };
             if !self.write {
@@ -593,12 +635,13 @@ impl Ctx<'_, '_> {
             if let Some((_, d)) = team {
                 write_km(&mut km, d);
             }
-            let fields: [&str; 5] = [
+            let fields: [&str; 6] = [
                 area.map_or("", |a| a.code.as_str()),
                 area.map_or("", |a| a.name.as_str()),
                 team.map_or("", |(t, _)| study.team_name(t)),
                 &km,
                 by.map_or("", |b| b.key()),
+                unplaced,
             ];
             for f in fields {
                 w.write_field(csv_field(f.as_bytes())).map_err(csv_err)?;
@@ -635,7 +678,7 @@ fn geojson_feature(
     keep: &[usize],
     rec: &csv::ByteRecord,
     at: Option<(Coord, bool)>,
-    added: &[&str; 5],
+    added: &[&str; 6],
 ) {
     let mut props = serde_json::Map::new();
     for &i in keep {

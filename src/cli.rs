@@ -53,7 +53,7 @@ struct AssignArgs {
     #[arg(long, value_name = "FILE")]
     points: PathBuf,
     /// CSV to write: the input columns (see --keep-columns) plus area_code, area_name, nearest_team,
-    /// nearest_team_km and located_by, in input order.
+    /// nearest_team_km, located_by and not_placed (why a row could not be placed), in input order.
     #[arg(long, value_name = "FILE", default_value = "covgap-out/points.csv")]
     out: PathBuf,
     /// Also write the points as GeoJSON (RFC 7946) to FILE.

@@ -36,7 +36,8 @@ fn latitude_longitude_points() {
             "area_name",
             "nearest_team",
             "nearest_team_km",
-            "located_by"
+            "located_by",
+            "not_placed"
         ]
     );
     assert_eq!(
@@ -152,6 +153,10 @@ fn postcodes_with_a_directory_and_without() {
         col(&rows, "located_by"),
         ["postcode", "postcode", "", "postcode"]
     );
+    assert_eq!(
+        col(&rows, "not_placed"),
+        ["", "", "postcode not in the postcode directory", ""]
+    );
 
     covgap_at(&dir)
         .args([
@@ -176,6 +181,10 @@ fn postcodes_with_a_directory_and_without() {
             "",
             "postcode_district"
         ]
+    );
+    assert_eq!(
+        col(&rows, "not_placed"),
+        ["", "", "postcode district not known", ""]
     );
 }
 
@@ -493,5 +502,104 @@ fn a_point_outside_the_boundaries_in_a_served_district_is_0_km_from_its_team() {
     assert_eq!(
         rows[1][4..6],
         ["NHS Grampian Infant Mental Health (IMH) Team", "0.00"]
+    );
+}
+
+/// Regression: a row `assign` could not place had every added cell blank, and its reason only
+/// on standard error, which `-q` hides. Its `not_placed` cell now says why, in a few words
+/// (blank for a row placed, a point at sea too, which has a nearest team), in the CSV and as
+/// the GeoJSON's property (null when placed).
+#[test]
+fn a_row_not_placed_says_why_in_its_own_cells() {
+    let dir = tempfile::tempdir().unwrap();
+    covgap_at(&dir)
+        .args([
+            "assign",
+            "-q",
+            "--out",
+            "o.csv",
+            "--geojson",
+            "o.geojson",
+            "--points",
+        ])
+        .arg(fixture_path("points/bad_rows.csv"))
+        .assert()
+        .success()
+        .stderr("");
+    let rows = read_csv(&dir.path().join("o.csv"));
+    assert_eq!(
+        col(&rows, "id"),
+        [
+            "ok_lonlat",
+            "swapped",
+            "words",
+            "en_outside",
+            "unknown_postcode",
+            "not_a_postcode",
+            "multiline_note",
+            "sea",
+            "ok_grid"
+        ]
+    );
+    let why = [
+        "",
+        "latitude/longitude not in the UK (swapped?)",
+        "latitude/longitude not both numbers",
+        "easting/northing outside British National Grid's UK extent",
+        "postcode district not known",
+        "not a UK postcode",
+        "",
+        "",
+        "",
+    ];
+    assert_eq!(col(&rows, "not_placed"), why);
+    let gj: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("o.geojson")).unwrap()).unwrap();
+    let got: Vec<&serde_json::Value> = gj["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| &f["properties"]["not_placed"])
+        .collect();
+    let want: Vec<serde_json::Value> = why
+        .iter()
+        .map(|w| match *w {
+            "" => serde_json::Value::Null,
+            w => serde_json::Value::from(w),
+        })
+        .collect();
+    assert_eq!(got, want.iter().collect::<Vec<_>>());
+
+    // By a postcode directory: one it lists with no grid reference, one it does not list,
+    // and a place abroad, which swapped would not be in the UK either.
+    std::fs::write(
+        dir.path().join("p.csv"),
+        "id,latitude,longitude,postcode\nox,,,OX1 1AA\ngridless,,,OX1 0ZY\nunknown,,,ZZ9 9ZZ\nparis,48.8566,2.3522,\n",
+    )
+    .unwrap();
+    covgap_at(&dir)
+        .args([
+            "assign",
+            "-q",
+            "--out",
+            "pc.csv",
+            "--points",
+            "p.csv",
+            "--postcodes",
+        ])
+        .arg(fixture_path("postcodes/onspd_small.csv"))
+        .assert()
+        .success()
+        .stderr("");
+    let rows = read_csv(&dir.path().join("pc.csv"));
+    assert_eq!(col(&rows, "located_by"), ["postcode", "", "", ""]);
+    assert_eq!(
+        col(&rows, "not_placed"),
+        [
+            "",
+            "postcode listed with no grid reference",
+            "postcode not in the postcode directory",
+            "latitude/longitude not in the UK"
+        ]
     );
 }
