@@ -992,7 +992,33 @@ fn plan(args: PlanArgs) -> i32 {
             "exact_seconds": args.exact_seconds,
             "export_instance": path_text(&args.export_instance),
     });
-    match covgap::write::run::json(
+    let instance = args.export_instance.as_ref().map(|path| {
+        (
+            path.clone(),
+            plan.instance
+                .to_json(Some(covgap::write::plan::solutions(&plan))),
+        )
+    });
+    let export_dir = instance
+        .as_ref()
+        .and_then(|(p, _)| p.parent().filter(|d| !d.as_os_str().is_empty()));
+    // An instance written into the output folder is one of the plan's outputs there:
+    // run.json's `outputs` records it, so that a later run or plan into the folder clears it
+    // with the rest (while it is as written). One written elsewhere is not in the folder:
+    // `plan.export_instance` gives its path.
+    let instance_name = instance.as_ref().and_then(|(path, _)| {
+        let name = path.file_name()?.to_str()?;
+        covgap::write::same_folder(export_dir.unwrap_or(std::path::Path::new("")), &args.out)
+            .then(|| name.to_string())
+    });
+    // Recorded among the outputs for run.json only: it is put in place under the path given.
+    if let (Some(name), Some((_, bytes))) = (&instance_name, &instance) {
+        files.push(covgap::write::OutputFile {
+            name: name.clone(),
+            bytes: bytes.clone(),
+        });
+    }
+    let run_json = covgap::write::run::json(
         &mut record,
         &inputs,
         &small_inputs,
@@ -1000,7 +1026,11 @@ fn plan(args: PlanArgs) -> i32 {
         analysis.small_areas.as_ref(),
         Some(&plan_options),
         &files,
-    ) {
+    );
+    if instance_name.is_some() {
+        files.pop();
+    }
+    match run_json {
         Ok(bytes) => files.push(covgap::write::OutputFile {
             name: "run.json".into(),
             bytes,
@@ -1012,19 +1042,9 @@ fn plan(args: PlanArgs) -> i32 {
         .iter()
         .map(|f| (args.out.join(&f.name), f.bytes.as_slice()))
         .collect();
-    let instance = args.export_instance.as_ref().map(|path| {
-        (
-            path.clone(),
-            plan.instance
-                .to_json(Some(covgap::write::plan::solutions(&plan))),
-        )
-    });
     if let Some((path, bytes)) = &instance {
         placed.push((path.clone(), bytes.as_slice()));
     }
-    let export_dir = instance
-        .as_ref()
-        .and_then(|(p, _)| p.parent().filter(|d| !d.as_os_str().is_empty()));
     if let Err(e) =
         covgap::write::folder_for_output(&args.out, "give --out a folder").and_then(|_| {
             match export_dir {
@@ -1041,7 +1061,11 @@ fn plan(args: PlanArgs) -> i32 {
         .chain(export_dir)
         .collect();
     let _hold = hold_folders(&held, quiet);
-    let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    let names: Vec<&str> = files
+        .iter()
+        .map(|f| f.name.as_str())
+        .chain(instance_name.as_deref())
+        .collect();
     let mut earlier =
         covgap::write::Earlier::in_folder(&args.out, covgap::write::RUN_OUTPUTS, &names);
     // The instance's own temporary file, if a plan writing it was killed.

@@ -183,11 +183,21 @@ impl Record {
         let Record::Listed(recorded) = self else {
             return Vec::new();
         };
+        // The family's files, and any other file the earlier run recorded writing into the
+        // folder (a plan's `--export-instance` named there): a plain name, never a path.
+        let mut others: Vec<&str> = recorded
+            .keys()
+            .map(String::as_str)
+            .filter(|n| !family.contains(n) && plain_file_name(n))
+            .collect();
+        others.sort_unstable();
         family
             .iter()
+            .copied()
+            .chain(others)
             .filter(|n| !written.contains(n))
             .filter_map(|n| {
-                let (size, sha) = recorded.get(*n)?;
+                let (size, sha) = recorded.get(n)?;
                 let path = dir.join(n);
                 let as_written = std::fs::symlink_metadata(&path)
                     .is_ok_and(|m| m.is_file() && m.len() == *size)
@@ -198,7 +208,19 @@ impl Record {
     }
 }
 
-/// The files of `family` in `dir` that a run writing `written` leaves from an earlier one.
+/// Whether `name` is a file's name alone, with no folder, not hidden (`.`, `..`, covgap's own
+/// temporary files): the only names a recorded output is looked for under.
+fn plain_file_name(name: &str) -> bool {
+    let mut parts = Path::new(name).components();
+    matches!(
+        (parts.next(), parts.next()),
+        (Some(std::path::Component::Normal(n)), None) if n == std::ffi::OsStr::new(name)
+    ) && !name.starts_with('.')
+}
+
+/// The files of `family` in `dir` that a run writing `written` leaves from an earlier one,
+/// and any other file its `run.json` records writing there (a plan's `--export-instance`
+/// named in the folder).
 ///
 /// Only files the earlier run itself wrote, as it wrote them: `run.json`'s `outputs` records
 /// the size and SHA-256 of each, and a file goes only while it still matches. A file of the
@@ -452,6 +474,35 @@ pub fn output_file_key(path: &Path) -> (PathBuf, Option<std::ffi::OsString>) {
         std::fs::canonicalize(&dir).unwrap_or(dir),
         path.file_name().map(|n| n.to_os_string()),
     )
+}
+
+/// Whether two folder paths name one folder, whether or not it exists yet: as the file
+/// system resolves them when they exist, else as absolute paths (`out`, `./out` and `out/`
+/// are one). An empty path is the current folder, as the folder of a bare file name.
+///
+/// # Examples
+/// ```
+/// use covgap::write::same_folder;
+/// assert!(same_folder("no-such-out".as_ref(), "./no-such-out/".as_ref()));
+/// assert!(same_folder("".as_ref(), ".".as_ref()));
+/// assert!(!same_folder("no-such-out".as_ref(), "no-such-out/inner".as_ref()));
+/// ```
+pub fn same_folder(a: &Path, b: &Path) -> bool {
+    let resolve = |p: &Path| -> PathBuf {
+        let p = if p.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            p
+        };
+        std::fs::canonicalize(p).unwrap_or_else(|_| {
+            std::path::absolute(p)
+                .unwrap_or_else(|_| p.to_path_buf())
+                .components()
+                .filter(|c| !matches!(c, std::path::Component::CurDir))
+                .collect()
+        })
+    };
+    resolve(a) == resolve(b)
 }
 
 /// Refuses an output that is one of the inputs under any name (a link, `./`, another
@@ -813,6 +864,51 @@ mod tests {
         // Diff's files are all written each time: none is stale.
         std::fs::write(dir.path().join("diff.csv"), "a diff").unwrap();
         assert!(stale_outputs(dir.path(), DIFF_OUTPUTS, &["diff.md"]).is_empty());
+    }
+
+    /// A file of no output's name that the earlier run recorded writing into the folder (a
+    /// plan's `--export-instance inst.json`) goes as the others do, while as written; a name
+    /// that is a path, or a hidden one, is never looked for.
+    #[test]
+    fn a_recorded_file_of_another_name_is_stale_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let inst = dir.path().join("inst.json");
+        let outside = tempfile::tempdir_in(dir.path()).unwrap();
+        let sub = outside.path().join("x.json");
+        let name = |p: &Path| p.strip_prefix(dir.path()).unwrap().display().to_string();
+        for p in [&inst, &sub] {
+            std::fs::write(p, "an instance").unwrap();
+        }
+        std::fs::write(dir.path().join(".hidden"), "an instance").unwrap();
+        std::fs::write(
+            dir.path().join("run.json"),
+            record(&[
+                ("inst.json", b"an instance"),
+                (&name(&sub), b"an instance"),
+                ("../inst.json", b"an instance"),
+                (".hidden", b"an instance"),
+            ]),
+        )
+        .unwrap();
+        let stale = || stale_outputs(dir.path(), RUN_OUTPUTS, &["run.json"]);
+        assert_eq!(stale(), std::slice::from_ref(&inst));
+        // Written again by this run: not stale.
+        assert!(stale_outputs(dir.path(), RUN_OUTPUTS, &["run.json", "inst.json"]).is_empty());
+        // Changed since: the user's now.
+        std::fs::write(&inst, "an instance, edited").unwrap();
+        assert!(stale().is_empty());
+        assert!(plain_file_name("inst.json"));
+        for n in [
+            "",
+            ".",
+            "..",
+            "../inst.json",
+            "a/inst.json",
+            "/inst.json",
+            ".inst.json",
+        ] {
+            assert!(!plain_file_name(n), "{n}");
+        }
     }
 
     #[test]

@@ -273,3 +273,145 @@ fn shares_are_of_the_areas_given_unless_they_are_the_uk() {
     let rollups = read_csv(&uk.path().join("out/rollups.csv"));
     assert_eq!(rollups[1][..3], ["uk", "K02000001", "United Kingdom"]);
 }
+
+/// `covgap plan -q` on the Oxfordshire districts, run in `dir`, with `args`.
+fn oxon_plan(dir: &tempfile::TempDir, args: &[&str]) {
+    crate::covgap_at(dir)
+        .args(["plan", "-q", "--boundaries"])
+        .arg(fixture("boundaries/oxfordshire_wgs84.geojson"))
+        .args(args)
+        .assert()
+        .success();
+}
+
+/// The files run.json's `outputs` lists in `out`.
+fn recorded(out: &std::path::Path) -> Vec<String> {
+    crate::run_json(out)["outputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["file"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Regression: an `--export-instance` written into the `--out` folder was not among
+/// run.json's `outputs`, so a later plan or run into the folder left it there, beside outputs
+/// it no longer belonged to. It is recorded (size and SHA-256, as every output) and cleared
+/// with the rest, only while unchanged; one written to another folder is not in `--out`, and
+/// only `plan.export_instance` names it.
+#[test]
+fn an_instance_in_the_output_folder_is_an_output_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, inst) = (dir.path().join("out"), dir.path().join("out/inst.json"));
+    oxon_plan(
+        &dir,
+        &[
+            "--add",
+            "2",
+            "--export-instance",
+            "out/inst.json",
+            "--out",
+            "out",
+        ],
+    );
+    let run = crate::run_json(&out);
+    assert_eq!(run["plan"]["export_instance"], "out/inst.json");
+    let entry = run["outputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["file"] == "inst.json")
+        .unwrap_or_else(|| panic!("inst.json not in outputs: {}", run["outputs"]));
+    let (size, sha) = covgap::write::run::fingerprint_bytes(&std::fs::read(&inst).unwrap());
+    assert_eq!(
+        (entry["bytes"].as_u64(), entry["sha256"].as_str()),
+        (Some(size), Some(sha.as_str()))
+    );
+    // The next plan into the folder, with no instance: the earlier one goes.
+    oxon_plan(&dir, &["--add", "3", "--out", "out"]);
+    assert!(
+        !inst.exists(),
+        "the add=2 instance was left beside the add=3 plan"
+    );
+    assert_eq!(
+        crate::run_json(&out)["plan"]["export_instance"],
+        serde_json::Value::Null
+    );
+    assert!(!recorded(&out).contains(&"inst.json".to_string()));
+    // So does a run's, as for any output of a plan.
+    oxon_plan(
+        &dir,
+        &[
+            "--add",
+            "2",
+            "--export-instance",
+            "./out/inst.json",
+            "--out",
+            "out/",
+        ],
+    );
+    assert!(recorded(&out).contains(&"inst.json".to_string()));
+    crate::covgap_at(&dir)
+        .args(["run", "-q", "--boundaries"])
+        .arg(fixture("boundaries/oxfordshire_wgs84.geojson"))
+        .args(["--out", "out"])
+        .assert()
+        .success();
+    assert!(!inst.exists(), "a run left the plan's instance");
+    // Changed since it was written: the user's now, left alone.
+    oxon_plan(
+        &dir,
+        &[
+            "--add",
+            "2",
+            "--export-instance",
+            "out/inst.json",
+            "--out",
+            "out",
+        ],
+    );
+    std::fs::write(&inst, "{\"edited\": true}").unwrap();
+    oxon_plan(&dir, &["--add", "3", "--out", "out"]);
+    assert_eq!(
+        std::fs::read_to_string(&inst).unwrap(),
+        "{\"edited\": true}"
+    );
+    // Written again under the same name: replaced, and recorded as the new one.
+    oxon_plan(
+        &dir,
+        &[
+            "--add",
+            "3",
+            "--export-instance",
+            "out/inst.json",
+            "--out",
+            "out",
+        ],
+    );
+    let (_, sha) = covgap::write::run::fingerprint_bytes(&std::fs::read(&inst).unwrap());
+    assert!(crate::run_json(&out)["outputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|o| o["file"] == "inst.json" && o["sha256"] == sha.as_str()));
+    // In another folder: named by plan.export_instance, not among the outputs of --out, and
+    // left by the next plan into --out.
+    oxon_plan(
+        &dir,
+        &[
+            "--add",
+            "2",
+            "--export-instance",
+            "elsewhere.json",
+            "--out",
+            "out",
+        ],
+    );
+    assert_eq!(
+        crate::run_json(&out)["plan"]["export_instance"],
+        "elsewhere.json"
+    );
+    assert!(!recorded(&out).iter().any(|f| f.contains("elsewhere")));
+    oxon_plan(&dir, &["--add", "3", "--out", "out"]);
+    assert!(dir.path().join("elsewhere.json").exists());
+}
