@@ -1303,8 +1303,18 @@ impl Districts {
         if !replaced.is_empty() {
             return replaced;
         }
+        // An area holding the district, and any others lying in it: a district so small that
+        // one of its smaller areas holds it (the City of London's LSOA 001F) has others lying
+        // in it too, which the team serves as well. A footprint holding a larger district has
+        // none beside it.
         if let Some(&i) = self.holding(areas).get(code) {
-            return vec![(i, Held::Holds)];
+            let mut held = vec![(i, Held::Holds)];
+            held.extend(
+                self.lying_in(code, areas)
+                    .iter()
+                    .map(|&j| (j, Held::Within)),
+            );
+            return held;
         }
         // An abolished district is not drawn in the built-in boundaries: the areas lying in
         // the district that replaced it, for which it counts (as with district boundaries).
@@ -1379,9 +1389,17 @@ impl Districts {
         }
         let mut points = crate::land::built_in_points();
         points.sort_unstable_by_key(|p| p.0);
-        let lying: Vec<(&'static str, Coord, &[usize])> = points
+        // The areas a team serving the district counts for: one holding it, as in the City of
+        // London, then those lying in it.
+        let holding = self.holding(areas);
+        let lying: Vec<(&'static str, Coord, Vec<usize>)> = points
             .into_iter()
-            .map(|(code, p, _)| (code, p, self.lying_in(code, areas)))
+            .map(|(code, p, _)| {
+                let mut served: Vec<usize> = holding.get(code).copied().into_iter().collect();
+                served.extend_from_slice(self.lying_in(code, areas));
+                served.sort_unstable();
+                (code, p, served)
+            })
             .filter(|(_, _, l)| l.iter().any(|&i| !self.is_district(&areas[i].code)))
             .collect();
         if lying.iter().all(|(_, _, l)| l.len() < 2) {
@@ -1397,7 +1415,7 @@ impl Districts {
                         .get(code)
                         .map_or_else(|| code.to_string(), |r| r.name.clone()),
                     point: Located::from_bng(p.x, p.y)?,
-                    areas: l.to_vec(),
+                    areas: l,
                 })
             })
             .collect()

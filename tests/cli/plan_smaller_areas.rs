@@ -210,3 +210,53 @@ fn under_a_radius_each_area_is_still_a_candidate() {
     assert_eq!(names.len(), 132);
     assert!(names.iter().all(|n| n.starts_with("Swindon ")), "{names:?}");
 }
+
+/// The City of London is so small that one of its LSOAs, 001F, holds it (the district's point
+/// lies in it, and it is more than half the district's size), and three others lie in it. A team
+/// serving the City counts for all four in `run`, and `plan`'s candidate for the City covers the
+/// same four. Before, the team counted for 001F alone, and 001F was a candidate on its own,
+/// apart from the City's. 001C and 001E have their points outside the City's generalised
+/// outline, in its neighbours, as with `--small-areas`.
+#[test]
+fn a_smaller_area_holding_a_tiny_district_counts_with_those_lying_in_it() {
+    let city_inputs = [
+        "--boundaries",
+        &fixture("boundaries/lsoas_city_of_london.geojson"),
+        "--births",
+        &fixture("births/lsoas_city_of_london_age0.csv"),
+        "--measure",
+        "age0",
+    ]
+    .map(String::from);
+    let served = ["E01000001", "E01000002", "E01032739", "E01032740"];
+    let mut args: Vec<&str> = vec!["-q", "--teams"];
+    let teams = fixture("teams/city_of_london.csv");
+    args.push(&teams);
+    args.extend(city_inputs.iter().map(String::as_str));
+    let run = run_ok(&args);
+    let covered: BTreeSet<String> = run
+        .areas()
+        .into_iter()
+        .filter(|(_, p)| p["covered"] == true)
+        .map(|(code, _)| code)
+        .collect();
+    assert_eq!(covered, served.map(String::from).into());
+    // With the built-in list, which has no team in the City.
+    let dir = tempfile::tempdir().unwrap();
+    covgap_at(&dir)
+        .args(["plan", "-q", "--add", "1", "--out", "out"])
+        .args(["--export-instance", "out/instance.json"])
+        .args(&city_inputs)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(dir.path().join("out/instance.json")).unwrap();
+    let p = Planned {
+        greedy: Vec::new(),
+        instance: serde_json::from_str(&text).unwrap(),
+    };
+    assert_eq!(p.covers("City of London"), served.map(String::from).into());
+    assert!(!p
+        .candidate_names()
+        .iter()
+        .any(|n| n.starts_with("City of London 0")));
+}
