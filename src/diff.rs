@@ -92,9 +92,9 @@ pub struct AreaRow {
 #[derive(Debug, Clone)]
 pub struct RunOutputs {
     pub dir: PathBuf,
-    /// Teams by (name, host organisation), each as [`team_key`] folds it: a team is the same
-    /// team whatever the case or spacing of its name.
-    pub teams: BTreeMap<(String, String), TeamRow>,
+    /// Teams by name, as [`team_key`] folds it: a team is the same team whatever the case or
+    /// spacing of its name, and whatever its host organisation, as `run` tells teams apart.
+    pub teams: BTreeMap<String, TeamRow>,
     /// Whether `teams.geojson` marks the teams serving only areas outside the boundaries
     /// given (its features carry `outside_boundaries`), as covgap's does since it lists them.
     pub marks_outside: bool,
@@ -168,7 +168,7 @@ impl RunOutputs {
                     .as_array()
                     .and_then(|c| Some((c.first()?.as_f64()?, c.get(1)?.as_f64()?))),
             };
-            teams.insert((team_key(&row.name), team_key(&row.host_org)), row);
+            teams.insert(team_key(&row.name), row);
         }
         let aj = read_json(dir, "areas.geojson")?;
         let mut areas = BTreeMap::new();
@@ -457,7 +457,7 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
     );
     for (k, t) in &new_teams {
         if let Some(o) = old_teams.get(k) {
-            if o.name != t.name || o.host_org != t.host_org {
+            if o.name != t.name {
                 d.teams_renamed.push(((*o).clone(), (*t).clone()));
             }
         }
@@ -465,6 +465,7 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
             None => d.teams_added.push((*t).clone()),
             Some(o)
                 if o.counted != t.counted
+                    || team_key(&o.host_org) != team_key(&t.host_org)
                     || o.covers != t.covers
                     || o.outside != t.outside
                     || o.located != t.located
@@ -945,6 +946,12 @@ impl Diff {
             let _ = writeln!(s, "\n## Teams changed ({})\n", self.teams_changed.len());
             for (o, n) in &self.teams_changed {
                 let mut what = Vec::new();
+                if team_key(&o.host_org) != team_key(&n.host_org) {
+                    what.push(format!(
+                        "host organisation \"{}\" → \"{}\"",
+                        o.host_org, n.host_org
+                    ));
+                }
                 if o.counted != n.counted {
                     what.push(format!(
                         "{} → {}",
@@ -973,17 +980,7 @@ impl Diff {
                 self.teams_renamed.len()
             );
             for (o, n) in &self.teams_renamed {
-                let mut what = Vec::new();
-                if o.name != n.name {
-                    what.push(format!("\"{}\" → \"{}\"", o.name, n.name));
-                }
-                if o.host_org != n.host_org {
-                    what.push(format!(
-                        "host organisation \"{}\" → \"{}\"",
-                        o.host_org, n.host_org
-                    ));
-                }
-                let _ = writeln!(s, "- {}", what.join("; "));
+                let _ = writeln!(s, "- \"{}\" → \"{}\"", o.name, n.name);
             }
         }
         let area_table = |s: &mut String, title: &str, rows: &[(String, AreaRow)]| {
@@ -1123,6 +1120,11 @@ impl Diff {
             ));
         }
         for (o, n) in &self.teams_changed {
+            if team_key(&o.host_org) != team_key(&n.host_org) {
+                let mut r = team("team_changed", n, o.host_org.clone(), n.host_org.clone());
+                r[3] = "host_org".into();
+                rows.push(r);
+            }
             if o.counted != n.counted {
                 rows.push(team(
                     "team_changed",
@@ -1162,16 +1164,9 @@ impl Diff {
             }
         }
         for (o, n) in &self.teams_renamed {
-            for (field, old, new) in [
-                ("name", &o.name, &n.name),
-                ("host_org", &o.host_org, &n.host_org),
-            ] {
-                if old != new {
-                    let mut r = team("team_renamed", n, old.clone(), new.clone());
-                    r[3] = field.into();
-                    rows.push(r);
-                }
-            }
+            let mut r = team("team_renamed", n, o.name.clone(), n.name.clone());
+            r[3] = "name".into();
+            rows.push(r);
         }
         let area = |section: &str, code: &str, a: &AreaRow, old: &str, new: &str| {
             vec![
@@ -1255,7 +1250,7 @@ mod tests {
                 .iter()
                 .map(|(n, c)| {
                     (
-                        (team_key(n), String::new()),
+                        team_key(n),
                         TeamRow {
                             name: n.to_string(),
                             host_org: String::new(),
@@ -1320,10 +1315,7 @@ mod tests {
     fn unlocated_teams_are_not_added_against_outputs_that_left_them_out() {
         let mut old = run(&[("A", true)], &[("E1", true)], 12.5);
         let mut new = run(&[("A", true), ("U", false)], &[("E1", true)], 12.5);
-        new.teams
-            .get_mut(&(team_key("U"), String::new()))
-            .unwrap()
-            .located = false;
+        new.teams.get_mut(&team_key("U")).unwrap().located = false;
         let d = diff(&old, &new);
         assert_eq!(d.teams_added.len(), 1, "both list every team: U is added");
         // An older run: its summary counts a team its teams.geojson leaves out.
@@ -1344,10 +1336,7 @@ mod tests {
     fn teams_outside_the_boundaries_are_compared_only_where_both_list_them() {
         let mut old = run(&[("A", true)], &[("W1", false)], 0.0);
         let mut new = run(&[("A", true), ("O", true)], &[("W1", false)], 0.0);
-        new.teams
-            .get_mut(&(team_key("O"), String::new()))
-            .unwrap()
-            .outside = true;
+        new.teams.get_mut(&team_key("O")).unwrap().outside = true;
         for r in [&mut old, &mut new] {
             r.summary["teams_in_list"] = json!(2);
             r.summary["teams_beyond_boundaries"] = json!(1);
@@ -1366,10 +1355,7 @@ mod tests {
         assert!(d.is_empty() && !d.outside_not_compared);
         // Inside the old run's boundaries (the whole UK), outside the new's: changed.
         let mut inside = new.clone();
-        let o = inside
-            .teams
-            .get_mut(&(team_key("O"), String::new()))
-            .unwrap();
+        let o = inside.teams.get_mut(&team_key("O")).unwrap();
         (o.outside, o.covers) = (false, "E1".into());
         inside.summary["teams_beyond_boundaries"] = json!(0);
         let d = diff(&inside, &new);

@@ -666,3 +666,30 @@ fn diff_matches_a_team_renamed_in_case_or_spacing_only() {
         "{csv}"
     );
 }
+
+/// `run` tells teams apart by name alone (two rows with one name are an error, whatever their
+/// hosts), and so does `diff`: a team whose host organisation changed is the same team,
+/// changed, not one removed and another added, which a briefing would read as a closure.
+#[test]
+fn diff_gives_a_new_host_organisation_as_a_change_to_the_same_team() {
+    let dir = tempfile::tempdir().unwrap();
+    let (old, new) = (dir.path().join("old"), dir.path().join("new"));
+    let oxon = fixture_path("boundaries/oxfordshire_wgs84.geojson");
+    run_on(&oxon, "teams/oxford_only_host_a.csv", &old);
+    run_on(&oxon, "teams/oxford_only_host_changed.csv", &new);
+    diff_into(&old, &new, &dir.path().join("d"));
+    let md = std::fs::read_to_string(dir.path().join("d/diff.md")).unwrap();
+    assert!(md.contains("## Teams added (0)"), "{md}");
+    assert!(md.contains("## Teams removed (0)"), "{md}");
+    assert!(
+        md.contains(
+            "## Teams changed (1)\n\n- City team: host organisation \"Org A\" → \"New Trust\"\n"
+        ),
+        "{md}"
+    );
+    let csv = std::fs::read_to_string(dir.path().join("d/diff.csv")).unwrap();
+    assert!(
+        csv.contains("team_changed,,City team,host_org,Org A,New Trust,\r\n"),
+        "{csv}"
+    );
+}
