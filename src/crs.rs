@@ -92,11 +92,22 @@ impl Crs {
     /// assert_eq!(Crs::from_text("ITM"), Some(Crs::IrishTransverseMercator));
     /// assert_eq!(Crs::from_text("British National Grid"), Some(Crs::BritishNationalGrid));
     /// assert_eq!(Crs::from_text(Crs::IrishGridTm65.label()), Some(Crs::IrishGridTm65));
+    /// // As QGIS names the grid, with a space after "EPSG:", and as a spreadsheet saves a number.
+    /// assert_eq!(Crs::from_text("OSGB 1936 / British National Grid"), Some(Crs::BritishNationalGrid));
+    /// assert_eq!(Crs::from_text("EPSG: 27700"), Some(Crs::BritishNationalGrid));
+    /// assert_eq!(Crs::from_text("29903.0"), Some(Crs::IrishGrid));
+    /// assert_eq!(Crs::from_text("29903.5"), None);
     /// assert_eq!(Crs::from_text("Web Mercator"), None);
     /// ```
     pub fn from_text(text: &str) -> Option<Crs> {
-        if let Some(c) = Crs::from_name(text) {
+        let compact: String = text.split_whitespace().collect();
+        if let Some(c) = Crs::from_name(&compact) {
             return Some(c);
+        }
+        if let Ok(v) = compact.parse::<f64>() {
+            return (v.fract() == 0.0 && (1.0..1e6).contains(&v))
+                .then(|| Crs::from_name(&format!("{}", v as u64)))
+                .flatten();
         }
         let folded: String = text
             .chars()
@@ -105,9 +116,12 @@ impl Crs {
             .to_ascii_lowercase();
         let by_name = match folded.as_str() {
             "wgs84" => Some(Crs::Wgs84),
-            "bng" | "britishnationalgrid" | "osgb36" | "osgb36britishnationalgrid" => {
-                Some(Crs::BritishNationalGrid)
-            }
+            "bng"
+            | "britishnationalgrid"
+            | "osgb36"
+            | "osgb1936"
+            | "osgb36britishnationalgrid"
+            | "osgb1936britishnationalgrid" => Some(Crs::BritishNationalGrid),
             "irishgrid" | "tm75" | "tm75irishgrid" => Some(Crs::IrishGrid),
             "tm65" | "tm65irishgrid" | "tm65sirishgrid" => Some(Crs::IrishGridTm65),
             "itm" | "irishtransversemercator" | "irenet95irishtransversemercator" => {

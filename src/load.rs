@@ -724,6 +724,9 @@ struct BaseOutside<'a> {
     /// The built-in list read against the user's own boundaries: teams elsewhere are outside
     /// the study, not mistakes.
     outside_ok: bool,
+    /// The row says Northern Ireland and gives its base by easting and northing read as
+    /// British National Grid: at sea, they are most likely on one of Northern Ireland's grids.
+    northern_irish_on_bng: bool,
 }
 
 /// What a base outside every area stands for, and what is said of it: the area it is placed in
@@ -784,6 +787,7 @@ fn place_base_outside(
         across => {
             let why = match across {
                 Some(a) => format!("in {} by the built-in boundaries, and the team lists no areas served; a base more than {:.0} km outside with nothing else to say what it covers is taken to be wrong (give the areas it serves, or check the coordinates)", a.district(), COAST_TOLERANCE_M / 1000.0),
+                None if o.northern_irish_on_bng => "at sea by the built-in boundaries, read as British National Grid; the list says Northern Ireland: are the easting and northing on the Irish Transverse Mercator or the Irish Grid? give the grid in a `crs` column (2157 or 29903)".to_string(),
                 None => format!("at sea by the built-in boundaries; a base more than {:.0} km out to sea is taken to be wrong (check the coordinates)", COAST_TOLERANCE_M / 1000.0),
             };
             diag.error(label, place, format!(
@@ -792,6 +796,17 @@ fn place_base_outside(
             ));
             (None, true)
         }
+    }
+}
+
+/// The nation a team list's `nation` cell names, if it names one.
+fn stated_nation(cell: &str) -> Option<Nation> {
+    match cell.trim().to_ascii_lowercase().as_str() {
+        "england" => Some(Nation::England),
+        "wales" | "cymru" => Some(Nation::Wales),
+        "scotland" => Some(Nation::Scotland),
+        "northern ireland" | "ni" => Some(Nation::NorthernIreland),
+        _ => None,
     }
 }
 
@@ -2003,6 +2018,15 @@ pub fn resolve_teams(
                                     across: across_in,
                                     serves_areas: !served.is_empty(),
                                     outside_ok: elsewhere,
+                                    northern_irish_on_bng: matches!(
+                                        row.base,
+                                        Some(BaseGiven::EastingNorthing(
+                                            _,
+                                            _,
+                                            Crs::BritishNationalGrid
+                                        ))
+                                    ) && stated_nation(&row.nation)
+                                        == Some(Nation::NorthernIreland),
                                 },
                                 &label,
                                 place,
@@ -2035,13 +2059,7 @@ pub fn resolve_teams(
         // grids belong there, whatever the list's nation: ones that land in Great Britain are
         // most likely British National Grid figures given the wrong grid.
         if let (Some(b), Some((in_name, in_code, found))) = (&base, base_in) {
-            let stated = match row.nation.trim().to_ascii_lowercase().as_str() {
-                "england" => Some(Nation::England),
-                "wales" | "cymru" => Some(Nation::Wales),
-                "scotland" => Some(Nation::Scotland),
-                "northern ireland" | "ni" => Some(Nation::NorthernIreland),
-                _ => None,
-            };
+            let stated = stated_nation(&row.nation);
             let irish_grid = match row.base {
                 Some(BaseGiven::EastingNorthing(_, _, g)) if g.is_irish() => Some(g),
                 _ => None,

@@ -243,3 +243,18 @@ fn a_grid_column_of_another_name_can_be_named_with_a_flag() {
     let i = rows[0].iter().position(|h| h == "area_code").unwrap();
     assert_eq!(rows[1][i], "N09000003");
 }
+
+/// Enniskillen's ITM figures with no grid stated, read as British National Grid, land at sea
+/// off western Scotland, inside the grid's extent: the error, for a list that says Northern
+/// Ireland, asks for the grid. Before, it said only that a base at sea is taken to be wrong.
+#[test]
+fn itm_figures_with_no_grid_stated_are_refused_asking_for_the_grid() {
+    let list = fixture("teams/itm_figures_with_no_grid_stated.csv");
+    let c = crate::check(&["--teams", &list]);
+    assert_eq!(c.code, 1, "{}", c.stderr);
+    assert!(
+        c.stderr.contains("Enniskillen team: base 623961 E, 843964 N (lat 57.43074, lon 1.72927) is outside every area, 210.0 km from the nearest (Aberdeenshire), at sea by the built-in boundaries, read as British National Grid; the list says Northern Ireland: are the easting and northing on the Irish Transverse Mercator or the Irish Grid? give the grid in a `crs` column (2157 or 29903)"),
+        "{}",
+        c.stderr
+    );
+}
