@@ -1288,25 +1288,11 @@ fn assign(args: AssignArgs) -> i32 {
     bar.finish();
     match outcome {
         Ok((stats, paths)) => {
-            for (line, why) in &stats.examples {
-                if !quiet {
-                    eprintln!(
-                        "warning: {}, line {line}: not located: {why}",
-                        plan.input.points.display()
-                    );
-                }
-            }
-            // Located, but most likely on the wrong grid: the rows' areas are wrong.
-            if !quiet {
-                let points = plan.input.points.display();
-                for (line, why) in &stats.irish_grid_examples {
-                    eprintln!("warning: {points}, line {line}: {why}");
-                }
-                let more = stats.irish_grid_elsewhere - stats.irish_grid_examples.len() as u64;
-                if more > 0 {
-                    eprintln!("warning: {points}: {} more row(s) stated to be on Northern Ireland's grids but in Great Britain", covgap::write::thousands(more));
-                }
-            }
+            // The rows not located, inside no area, or on an Irish grid but in Great Britain,
+            // in line order with how many more, as `check --points` lists them.
+            let mut rows = Diagnostics::new();
+            stats.report(&plan.input.points.display().to_string(), &mut rows);
+            report(&rows, quiet);
             if !quiet {
                 let mut by: Vec<_> = stats.located.iter().collect();
                 by.sort();

@@ -603,3 +603,46 @@ fn a_row_not_placed_says_why_in_its_own_cells() {
         ]
     );
 }
+
+/// `assign` lists the rows it could not place, and those on an Irish grid that land in Great
+/// Britain, in line order with how many more, as `check --points` does. Before, it listed the
+/// rows not placed first whatever their lines, and said nothing of the rows beyond the first 10.
+#[test]
+fn rows_not_placed_are_listed_in_line_order_with_how_many_more() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("id,latitude,longitude,easting,northing,crs\n");
+    text.push_str("oxford,,,451000,206000,29903\n");
+    for i in 0..11 {
+        text.push_str(&format!("bad{i},abc,-1.9,,,\n"));
+    }
+    std::fs::write(dir.path().join("p.csv"), text).unwrap();
+    let out = covgap_at(&dir)
+        .args(["assign", "--points", "p.csv", "--out", "o.csv"])
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    let warnings: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("warning: p.csv"))
+        .collect();
+    assert_eq!(warnings.len(), 12, "{stderr}");
+    assert!(
+        warnings[0].starts_with(
+            "warning: p.csv, line 2: the easting and northing are stated to be on the Irish Grid"
+        ),
+        "{stderr}"
+    );
+    for (k, w) in warnings[1..11].iter().enumerate() {
+        assert_eq!(
+            *w,
+            format!(
+                "warning: p.csv, line {}: not located: latitude/longitude not both numbers",
+                k + 3
+            )
+        );
+    }
+    assert_eq!(
+        warnings[11],
+        "warning: p.csv: 1 more row(s) not located (only the first 10 are listed)"
+    );
+}
