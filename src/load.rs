@@ -1628,11 +1628,17 @@ pub fn resolve_teams(
             .iter()
             .filter(|l| !present.contains(l.as_str()))
             .collect();
-        let listed = present
-            .iter()
-            .map(|e| format!("{e:?}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        // No row read has a level (every row refused above, or the column left blank): said
+        // so, not as an empty list.
+        let listed = if present.is_empty() {
+            "none: no row read has one".to_string()
+        } else {
+            present
+                .iter()
+                .map(|e| format!("{e:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         if missing.len() == levels.len() {
             // Not one team would count: a mistyped level, or a list with its own words.
             let near: Vec<String> = levels

@@ -503,3 +503,23 @@ fn check_lists_the_problems_of_plans_own_files_as_plan_does() {
     assert_eq!(good.code, 0, "{}", good.stderr);
     assert!(good.stderr.contains("site(s) in --candidates; 1 site(s) in --what-if; deprivation shares for 361 district(s)"), "{}", good.stderr);
 }
+
+/// A list whose evidence column is blank in every row: the error says no row has a level, not
+/// "the list's levels are ;" with an empty list.
+#[test]
+fn an_evidence_column_blank_in_every_row_is_said_to_have_no_level() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("teams.csv");
+    std::fs::write(
+        &list,
+        "name,areas_served,evidence\nA team,E07000178,\nB team,E07000179,\n",
+    )
+    .unwrap();
+    let c = check(&["--teams", &list.display().to_string()]);
+    assert_eq!(c.code, 1, "{}", c.stderr);
+    assert!(
+        c.stderr.contains("no team has evidence level \"pif_named\" or \"service_confirmed\"; the list's levels are none: no row read has one; choose with --evidence"),
+        "{}",
+        c.stderr
+    );
+}
