@@ -484,6 +484,7 @@ fn read_precision(text: &str) -> std::result::Result<Option<Precision>, String> 
 /// ```
 /// use covgap::{crs::Crs, read::teams::{read_base_text, BaseGiven}};
 /// assert_eq!(read_base_text("430000 E, 565000 N"), Ok(BaseGiven::EastingNorthing(430000.0, 565000.0, Crs::BritishNationalGrid)));
+/// assert!(read_base_text("451000 E, 206000 N on Web Mercator").unwrap_err().contains("on \"Web Mercator\", not a grid covgap reads"));
 /// // As covgap writes a base given on another grid, so its teams.geojson reads back.
 /// assert_eq!(
 ///     read_base_text("333831 E, 373987 N on the Irish Grid (EPSG:29903)"),
@@ -507,8 +508,17 @@ pub fn read_base_text(text: &str) -> std::result::Result<BaseGiven, String> {
                 .or_else(|| t.strip_suffix(axis.to_ascii_lowercase()))
                 .map(str::trim)
         }
-        if let (Some(e), Some(n), Some(grid)) = (axis_of(a, 'E'), axis_of(b, 'N'), grid) {
-            return easting_northing(e, n, grid);
+        match (axis_of(a, 'E'), axis_of(b, 'N'), grid) {
+            (Some(e), Some(n), Some(grid)) => return easting_northing(e, n, grid),
+            // "451000 E, 206000 N on Web Mercator": an easting and northing on a grid covgap
+            // does not read, not a latitude and longitude.
+            (Some(_), Some(_), None) => {
+                let named = text.split_once(" on ").map_or("", |(_, g)| g.trim());
+                return Err(format!(
+                    "base {text:?} gives its easting and northing on {named:?}, not a grid covgap reads them on; give {GRIDS_ACCEPTED}"
+                ));
+            }
+            _ => {}
         }
         if let Some(b) = read_base(a, b, "", "", None, "", "")? {
             return Ok(b);
