@@ -365,10 +365,20 @@ fn build_demand(
     let mut missing: Vec<String> = Vec::new();
     let mut in_district: Vec<Vec<usize>> = vec![Vec::new(); study.areas.len()];
     let mut points = Vec::new();
+    // Areas smaller than districts given as boundaries take the share of the built-in district
+    // they lie in ([`Study::holding_districts`]), as a small area takes its district's.
+    let lies_in: HashMap<usize, &str> = study
+        .holding_districts
+        .iter()
+        .flat_map(|d| d.areas.iter().map(move |&i| (i, d.code.as_str())))
+        .collect();
     for (n, r) in rows.enumerate() {
         let code = &study.areas[r.district].code;
         let deprivation = need
-            .and_then(|t| t.get(code))
+            .and_then(|t| {
+                t.get(code)
+                    .or_else(|| lies_in.get(&r.district).and_then(|d| t.get(d)))
+            })
             .map(|d| d.most_deprived_decile_share);
         let weight = match (rank_by, deprivation) {
             (RankBy::Births, _) => r.babies as f64,

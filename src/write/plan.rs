@@ -46,13 +46,20 @@ fn share(x: Option<f64>) -> String {
     x.map(|v| format!("{v:.4}")).unwrap_or_default()
 }
 
+/// The deprivation share of a site's district: a demand point's of that code or, for a team in a
+/// built-in district on boundaries smaller than districts (not a demand point itself), that of
+/// the areas it covers under the district model, which lie in it and take its share.
 fn site_deprivation(plan: &Plan, site: usize) -> Option<f64> {
-    let code = plan.instance.candidates[site].district.as_deref()?;
-    plan.instance
-        .demand
-        .iter()
-        .find(|d| d.district_code() == code)
-        .and_then(|d| d.deprivation)
+    let c = &plan.instance.candidates[site];
+    let code = c.district.as_deref()?;
+    let demand = &plan.instance.demand;
+    match demand.iter().find(|d| d.district_code() == code) {
+        Some(d) => d.deprivation,
+        None if plan.options.model == Model::District => {
+            c.covers.first().and_then(|&d| demand[d].deprivation)
+        }
+        None => None,
+    }
 }
 
 fn small_areas(plan: &Plan) -> bool {

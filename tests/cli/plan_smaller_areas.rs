@@ -260,3 +260,34 @@ fn a_smaller_area_holding_a_tiny_district_counts_with_those_lying_in_it() {
         .iter()
         .any(|n| n.starts_with("City of London 0")));
 }
+
+/// Ranked by need, an LSOA takes the deprivation share of the district it lies in, as a small
+/// area does: the Swindon candidate newly covers its 132 LSOAs' babies weighted by Swindon's
+/// share in `data/deprivation.csv`, and `plan.csv` gives that share beside it. Before, no LSOA
+/// had a share, and the plan stopped: "no deprivation figure for 215 district(s)".
+#[test]
+fn need_weights_areas_lying_in_a_district_by_its_share() {
+    let table =
+        read_csv(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/deprivation.csv"));
+    let col = |name: &str| table[0].iter().position(|h| h == name).unwrap();
+    let share: f64 = table[1..]
+        .iter()
+        .find(|r| r[col("code")] == "E06000030")
+        .unwrap()[col("most_deprived_decile_share")]
+    .parse()
+    .unwrap();
+    let babies: u64 = lsoas()
+        .values()
+        .filter(|(name, _)| name.starts_with("Swindon "))
+        .map(|(_, figure)| figure)
+        .sum();
+    let p = plan("1", &["--rank-by", "need"]);
+    let site = &p.greedy[0];
+    assert_eq!(site["site"], "Swindon");
+    assert_eq!(site["age0_newly_covered"], babies.to_string());
+    assert_eq!(
+        site["need_weighted_newly_covered"],
+        format!("{:.1}", babies as f64 * (1.0 + share))
+    );
+    assert_eq!(site["most_deprived_decile_share"], format!("{share:.4}"));
+}
