@@ -438,16 +438,18 @@ pub fn plan(
     let geographies = options
         .by
         .map(|level| by_geography(study, &instance, level, &options.limits));
+    // Credited only when a share was looked up: the built-in table holds districts, so with
+    // areas of codes of the user's own every site's share is blank. An area smaller than a
+    // district takes the share of the district it lies in.
+    let deprivation_built_in =
+        need.is_some_and(|t| t.built_in) && instance.demand.iter().any(|d| d.deprivation.is_some());
     Ok(Plan {
         instance,
         options: options.clone(),
         baseline,
         demand_groups,
         deprivation_source: need.map(|t| t.source.clone()),
-        // Credited only when a share was looked up: the built-in table holds districts, so
-        // with LSOAs as boundaries every site's share is blank.
-        deprivation_built_in: need
-            .is_some_and(|t| t.built_in && study.areas.iter().any(|a| t.get(&a.code).is_some())),
+        deprivation_built_in,
         greedy: g,
         greedy_seconds,
         swapped,

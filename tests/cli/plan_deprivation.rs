@@ -431,33 +431,61 @@ fn a_table_in_2019_codes_is_combined_for_the_districts_made_since() {
     );
 }
 
-/// With LSOAs as boundaries the built-in table, which holds districts, gives no site a share,
-/// so nothing of it is credited.
+/// The built-in indices are credited only when a share was looked up. Oxfordshire's districts
+/// under codes of the user's own match no row of the built-in table, so no site has a share and
+/// nothing of it is credited. LSOAs as boundaries take the share of the district each lies in,
+/// so their sites have one and the indices are credited (before, neither).
 #[test]
-fn the_built_in_indices_are_not_credited_when_no_share_is_looked_up() {
-    let dir = tempfile::tempdir().unwrap();
-    covgap_at(&dir)
-        .args([
-            "plan",
-            "--out",
-            "out",
-            "-q",
-            "--add",
-            "2",
-            "--measure",
-            "age0",
-            "--boundaries",
-        ])
-        .arg(fixture("boundaries/lsoas_oxford_swindon.geojson"))
-        .arg("--births")
-        .arg(fixture("births/lsoas_oxford_swindon_age0.csv"))
-        .assert()
-        .success();
-    assert!(greedy_rows(&dir)
-        .iter()
-        .all(|r| r["most_deprived_decile_share"].is_empty()));
-    for name in ["plan.md", "summary.md"] {
-        let md = std::fs::read_to_string(dir.path().join("out").join(name)).unwrap();
-        assert!(!md.contains("Indices of Deprivation"), "{name}: {md}");
+fn the_built_in_indices_are_credited_only_when_a_share_is_looked_up() {
+    let plan_on = |boundaries: &str, births: &std::path::Path, extra: &[&str]| {
+        let dir = tempfile::tempdir().unwrap();
+        covgap_at(&dir)
+            .args(["plan", "--out", "out", "-q", "--add", "2", "--boundaries"])
+            .arg(fixture(boundaries))
+            .arg("--births")
+            .arg(births)
+            .args(extra)
+            .assert()
+            .success();
+        let shares: Vec<String> = greedy_rows(&dir)
+            .iter()
+            .map(|r| r["most_deprived_decile_share"].clone())
+            .collect();
+        let md = ["plan.md", "summary.md"]
+            .map(|n| std::fs::read_to_string(dir.path().join("out").join(n)).unwrap());
+        (shares, md)
+    };
+    let own = tempfile::tempdir().unwrap();
+    let births = own.path().join("births.csv");
+    std::fs::write(
+        &births,
+        "code,births\nE1,1784\nN1,1441\nS1,1418\nW1,1438\nC1,1015\n",
+    )
+    .unwrap();
+    let teams = own.path().join("teams.csv");
+    std::fs::write(&teams, "name,areas_served\nCentral team,C1\n").unwrap();
+    let (shares, md) = plan_on(
+        "boundaries/oxfordshire_codes_not_ons.geojson",
+        &births,
+        &["--teams", teams.to_str().unwrap()],
+    );
+    assert!(
+        !shares.is_empty() && shares.iter().all(String::is_empty),
+        "{shares:?}"
+    );
+    for m in &md {
+        assert!(!m.contains("Indices of Deprivation"), "{m}");
+    }
+    let (shares, md) = plan_on(
+        "boundaries/lsoas_oxford_swindon.geojson",
+        std::path::Path::new(&fixture("births/lsoas_oxford_swindon_age0.csv")),
+        &["--measure", "age0"],
+    );
+    assert!(
+        !shares.is_empty() && shares.iter().all(|s| !s.is_empty()),
+        "{shares:?}"
+    );
+    for m in &md {
+        assert!(m.contains("English Indices of Deprivation 2025"), "{m}");
     }
 }
