@@ -526,6 +526,23 @@ fn oxfordshire_without_oxford(dir: &std::path::Path) -> std::path::PathBuf {
     path
 }
 
+/// Two runs of Oxford's one team into `dir`: on Oxfordshire's five districts (`old`), then on
+/// the four without Oxford (`new`).
+fn runs_with_and_without_oxford(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let (old, new) = (dir.join("old"), dir.join("new"));
+    run_on(
+        &fixture_path("boundaries/oxfordshire_wgs84.geojson"),
+        "teams/oxford_only.csv",
+        &old,
+    );
+    run_on(
+        &oxfordshire_without_oxford(dir),
+        "teams/oxford_only.csv",
+        &new,
+    );
+    (old, new)
+}
+
 /// Regression: "Teams counted" counts the teams covering the areas given, so over other areas
 /// it counts other teams. Oxford's one team is counted on Oxfordshire's five districts and not
 /// on the four without Oxford: `diff` gave "1 | 0 | -1", reading as a team closed. Like the
@@ -533,17 +550,7 @@ fn oxfordshire_without_oxford(dir: &std::path::Path) -> std::path::PathBuf {
 #[test]
 fn diff_over_different_areas_gives_no_change_in_teams_counted() {
     let dir = tempfile::tempdir().unwrap();
-    let (old, new) = (dir.path().join("old"), dir.path().join("new"));
-    run_on(
-        &fixture_path("boundaries/oxfordshire_wgs84.geojson"),
-        "teams/oxford_only.csv",
-        &old,
-    );
-    run_on(
-        &oxfordshire_without_oxford(dir.path()),
-        "teams/oxford_only.csv",
-        &new,
-    );
+    let (old, new) = runs_with_and_without_oxford(dir.path());
     diff_into(&old, &new, &dir.path().join("d"));
     let md = std::fs::read_to_string(dir.path().join("d/diff.md")).unwrap();
     assert!(md.contains("| Teams counted | 1 | 0 | n/a |"), "{md}");
@@ -574,17 +581,7 @@ fn diff_over_different_areas_gives_no_change_in_teams_counted() {
 #[test]
 fn diff_quiet_prints_only_errors() {
     let dir = tempfile::tempdir().unwrap();
-    let (old, new) = (dir.path().join("old"), dir.path().join("new"));
-    run_on(
-        &fixture_path("boundaries/oxfordshire_wgs84.geojson"),
-        "teams/oxford_only.csv",
-        &old,
-    );
-    run_on(
-        &oxfordshire_without_oxford(dir.path()),
-        "teams/oxford_only.csv",
-        &new,
-    );
+    let (old, new) = runs_with_and_without_oxford(dir.path());
     // Without -q: the warning and the files written.
     let loud = diff_into(&old, &new, &dir.path().join("loud"));
     assert!(
