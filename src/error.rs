@@ -139,6 +139,42 @@ impl Diagnostics {
         &self.problems
     }
 
+    /// Puts the problems recorded since the first `from` that name a line of `source` in line
+    /// order, in the places those problems held, leaving every other problem where it is: a
+    /// file read in two passes (its rows, then what they name) is then reported row by row.
+    ///
+    /// # Examples
+    /// ```
+    /// use covgap::error::{Diagnostics, Place};
+    /// let mut d = Diagnostics::new();
+    /// d.error("t.csv", Some(Place::Line(4)), "bad coordinates");
+    /// d.note("t.csv", None, "about the whole file");
+    /// d.error("t.csv", Some(Place::Line(3)), "unknown area");
+    /// d.order_lines(0, "t.csv");
+    /// let lines: Vec<String> = d.problems().iter().map(|p| p.to_string()).collect();
+    /// assert_eq!(lines, [
+    ///     "error: t.csv, line 3: unknown area",
+    ///     "note: t.csv: about the whole file",
+    ///     "error: t.csv, line 4: bad coordinates",
+    /// ]);
+    /// ```
+    pub fn order_lines(&mut self, from: usize, source: &str) {
+        let at: Vec<usize> = (from..self.problems.len())
+            .filter(|&i| {
+                let p = &self.problems[i];
+                p.source == source && matches!(p.place, Some(Place::Line(_)))
+            })
+            .collect();
+        let mut lined: Vec<Problem> = at.iter().map(|&i| self.problems[i].clone()).collect();
+        lined.sort_by_key(|p| match p.place {
+            Some(Place::Line(n)) => n,
+            _ => u64::MAX,
+        });
+        for (i, p) in at.into_iter().zip(lined) {
+            self.problems[i] = p;
+        }
+    }
+
     pub fn error_count(&self) -> usize {
         self.count(Severity::Error)
     }

@@ -1537,6 +1537,8 @@ pub fn resolve_teams(
 ) -> Result<(Vec<Team>, String, Vec<TeamBeyond>, bool)> {
     let label = tin.label();
     let builtin_list = matches!(tin, Input::BuiltIn { .. });
+    // The list's rows are read, then what they name is found: reported row by row.
+    let first_problem = diag.problems().len();
     let list = read_teams(tin, columns, diag)?;
 
     let by_code: HashMap<&str, usize> = areas
@@ -2319,6 +2321,7 @@ pub fn resolve_teams(
             ),
         );
     }
+    diag.order_lines(first_problem, &label);
     Ok((teams, evidence_rule, left_out, lying_in_any))
 }
 

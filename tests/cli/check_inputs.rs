@@ -523,3 +523,37 @@ fn an_evidence_column_blank_in_every_row_is_said_to_have_no_level() {
         c.stderr
     );
 }
+
+/// A list's problems come row by row, whichever pass found them: an area not found (found when
+/// the rows are resolved) on line 2 before bad coordinates (found reading the rows) on line 3.
+/// Before, line 3's came first.
+#[test]
+fn a_lists_problems_are_given_in_line_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let sites = dir.path().join("sites.csv");
+    std::fs::write(
+        &sites,
+        "name,latitude,longitude,areas_served\nMisspelt site,,,Oxfrod\nBad coordinates,abc,-1.2,\n",
+    )
+    .unwrap();
+    let c = check(&[
+        "--boundaries",
+        &fixture("boundaries/oxfordshire_wgs84.geojson"),
+        "--candidates",
+        &sites.display().to_string(),
+    ]);
+    assert_eq!(c.code, 1, "{}", c.stderr);
+    let lines: Vec<&str> = c
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("error:"))
+        .map(|l| l.split(": ").nth(1).unwrap_or(""))
+        .collect();
+    let sites = sites.display().to_string();
+    assert_eq!(
+        lines,
+        [format!("{sites}, line 2"), format!("{sites}, line 3")],
+        "{}",
+        c.stderr
+    );
+}
