@@ -151,24 +151,59 @@ impl RunOutputs {
             .unwrap_or("births")
             .to_string();
         let tj = read_json(dir, "teams.geojson")?;
-        let mut teams = BTreeMap::new();
+        let mut teams: BTreeMap<String, TeamRow> = BTreeMap::new();
+        // The feature each team came from, to name both of two that are one team.
+        let mut feature_of: BTreeMap<String, usize> = BTreeMap::new();
         let mut marks_outside = false;
-        for f in features(dir, "teams.geojson", &tj)? {
+        let bad = |n: usize, what: &str| Error::Format {
+            path: dir.join("teams.geojson"),
+            message: format!(
+                "feature {n}: {what}; covgap writes every team with a name (was the file edited?)"
+            ),
+        };
+        for (i, f) in features(dir, "teams.geojson", &tj)?.iter().enumerate() {
+            let n = i + 1;
             let p = &f["properties"];
+            if !p.is_object() {
+                return Err(bad(n, "has no properties"));
+            }
+            let name = match p.get("name") {
+                Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
+                _ => return Err(bad(n, "has no name")),
+            };
+            let at = match &f["geometry"] {
+                Value::Null => None,
+                g => Some(
+                    g["coordinates"]
+                        .as_array()
+                        .and_then(|c| Some((c.first()?.as_f64()?, c.get(1)?.as_f64()?)))
+                        .ok_or_else(|| bad(n, "its point is not two numbers"))?,
+                ),
+            };
             let outside = p.get("outside_boundaries").and_then(Value::as_bool);
             marks_outside |= outside.is_some();
             let row = TeamRow {
-                name: text(p, "name"),
+                name,
                 host_org: text(p, "host_org"),
                 counted: p["counted"].as_bool().unwrap_or(false),
                 covers: text(p, "covers"),
                 outside: outside.unwrap_or(false),
-                located: !f["geometry"].is_null(),
-                at: f["geometry"]["coordinates"]
-                    .as_array()
-                    .and_then(|c| Some((c.first()?.as_f64()?, c.get(1)?.as_f64()?))),
+                located: at.is_some(),
+                at,
             };
-            teams.insert(team_key(&row.name), row);
+            // Two features that are one team (names the same, case and spacing aside), as
+            // `run` refuses in a list: one would be lost from the comparison.
+            let key = team_key(&row.name);
+            if let Some(first) = feature_of.insert(key.clone(), n) {
+                return Err(Error::Format {
+                    path: dir.join("teams.geojson"),
+                    message: format!(
+                        "features {first} and {n} are one team, {:?} and {:?} being the same name but for case and spacing, which covgap tells teams apart by; covgap writes each team once (was the file edited?)",
+                        teams[&key].name, row.name
+                    ),
+                });
+            }
+            teams.insert(key, row);
         }
         let aj = read_json(dir, "areas.geojson")?;
         let mut areas = BTreeMap::new();

@@ -690,3 +690,45 @@ fn diff_gives_a_new_host_organisation_as_a_change_to_the_same_team() {
         "{csv}"
     );
 }
+
+/// A `teams.geojson` edited by hand so that two features are one team (names the same but for
+/// case), or a feature has no name: `diff` stops naming the file and the features, rather than
+/// lose one team from the comparison and report changes no list made.
+#[test]
+fn diff_refuses_a_teams_geojson_with_one_team_twice_or_a_team_with_no_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old");
+    run_on(
+        &fixture_path("boundaries/oxfordshire_wgs84.geojson"),
+        "teams/oxford_only.csv",
+        &old,
+    );
+    let edited = |name: serde_json::Value| {
+        let new = dir.path().join("new");
+        let _ = std::fs::remove_dir_all(&new);
+        std::fs::create_dir(&new).unwrap();
+        for f in ["summary.json", "areas.geojson", "run.json"] {
+            std::fs::copy(old.join(f), new.join(f)).unwrap();
+        }
+        let mut doc: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(old.join("teams.geojson")).unwrap())
+                .unwrap();
+        let features = doc["features"].as_array_mut().unwrap();
+        let mut copy = features[0].clone();
+        copy["properties"]["name"] = name;
+        features.push(copy);
+        std::fs::write(new.join("teams.geojson"), doc.to_string()).unwrap();
+        let out = covgap().arg("diff").arg(&old).arg(&new).assert().code(1);
+        String::from_utf8_lossy(&out.get_output().stderr).into_owned()
+    };
+    let twice = edited(serde_json::json!("CITY  Team"));
+    assert!(
+        twice.contains("teams.geojson: features 1 and 2 are one team, \"City team\" and \"CITY  Team\" being the same name but for case and spacing"),
+        "{twice}"
+    );
+    let unnamed = edited(serde_json::Value::Null);
+    assert!(
+        unnamed.contains("teams.geojson: feature 2: has no name"),
+        "{unnamed}"
+    );
+}
