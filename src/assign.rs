@@ -419,6 +419,31 @@ impl AssignStats {
     }
 }
 
+/// The names of the columns `assign` adds, as its CSV and GeoJSON give them: each of
+/// [`ADDED_COLUMNS`], with `covgap_` put before it (again, if need be) while the input has a
+/// column of that name, so no input column is overwritten or named twice.
+///
+/// # Examples
+/// ```
+/// use covgap::assign::added_names;
+/// let headers = ["id".to_string(), "not_placed".into(), "covgap_not_placed".into()];
+/// let names = added_names(&headers);
+/// assert_eq!(names[0], "area_code");
+/// assert_eq!(names[5], "covgap_covgap_not_placed");
+/// ```
+pub fn added_names(headers: &[String]) -> Vec<String> {
+    ADDED_COLUMNS
+        .iter()
+        .map(|c| {
+            let mut name = (*c).to_string();
+            while headers.contains(&name) {
+                name = format!("covgap_{name}");
+            }
+            name
+        })
+        .collect()
+}
+
 /// Columns `covgap assign` adds to each row. `not_placed` says why a row could not be placed
 /// (blank when it was): the rest are then blank too.
 pub const ADDED_COLUMNS: [&str; 6] = [
@@ -452,6 +477,8 @@ struct Ctx<'a, 'b> {
     /// Whether to write the output rows (`assign`) or only count (`check`).
     write: bool,
     geojson: bool,
+    /// The added columns' names in the output ([`added_names`]), GeoJSON as CSV.
+    added: Vec<String>,
 }
 
 struct ChunkOut {
@@ -648,7 +675,14 @@ impl Ctx<'_, '_> {
             }
             w.write_record(None::<&[u8]>).map_err(csv_err)?;
             if self.geojson {
-                geojson_feature(&mut geo, &self.layout.headers, self.keep, &rec, at, &fields);
+                geojson_feature(
+                    &mut geo,
+                    &self.layout.headers,
+                    self.keep,
+                    &rec,
+                    at,
+                    (&self.added, &fields),
+                );
             }
         }
         Ok(ChunkOut {
@@ -678,7 +712,7 @@ fn geojson_feature(
     keep: &[usize],
     rec: &csv::ByteRecord,
     at: Option<(Coord, bool)>,
-    added: &[&str; 6],
+    (names, added): (&[String], &[&str; 6]),
 ) {
     let mut props = serde_json::Map::new();
     for &i in keep {
@@ -688,7 +722,7 @@ fn geojson_feature(
             serde_json::Value::String(String::from_utf8_lossy(v).into_owned()),
         );
     }
-    for (k, v) in ADDED_COLUMNS.iter().zip(added) {
+    for ((k, name), v) in ADDED_COLUMNS.iter().zip(names).zip(added) {
         let value = match *k {
             "nearest_team_km" => v
                 .parse::<f64>()
@@ -697,7 +731,7 @@ fn geojson_feature(
             _ if v.is_empty() => serde_json::Value::Null,
             _ => serde_json::Value::String(v.to_string()),
         };
-        props.insert((*k).to_string(), value);
+        props.insert(name.clone(), value);
     }
     let lonlat = at.and_then(|(c, is_bng)| {
         if is_bng {
@@ -927,6 +961,7 @@ impl OpenPoints {
             have_directory: input.postcodes.is_some(),
             write,
             geojson,
+            added: added_names(&self.layout.headers),
         }
     }
 }
@@ -1119,16 +1154,7 @@ pub fn assign_file(
     let mut header = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(b"\xEF\xBB\xBF".to_vec());
-    let added: Vec<String> = ADDED_COLUMNS
-        .iter()
-        .map(|c| {
-            if layout.headers.iter().any(|h| h == c) {
-                format!("covgap_{c}")
-            } else {
-                c.to_string()
-            }
-        })
-        .collect();
+    let added = added_names(&layout.headers);
     header
         .write_record(
             keep.iter()

@@ -646,3 +646,44 @@ fn rows_not_placed_are_listed_in_line_order_with_how_many_more() {
         "warning: p.csv: 1 more row(s) not located (only the first 10 are listed)"
     );
 }
+
+/// An input with columns named as `assign`'s own (`not_placed`, `covgap_not_placed`,
+/// `area_code`): the output names covgap's with `covgap_` before them, again if need be, in the
+/// CSV and the GeoJSON alike, so the input's values are kept and no name is given twice. Before,
+/// the CSV named two columns `covgap_not_placed`, and the GeoJSON wrote covgap's values over
+/// the input's.
+#[test]
+fn added_columns_never_take_an_input_columns_name() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("p.csv"),
+        "id,not_placed,covgap_not_placed,area_code,latitude,longitude\n1,yes,x,mine,51.75,-1.25\n2,no,y,also mine,abc,1\n",
+    )
+    .unwrap();
+    covgap_at(&dir)
+        .args(["assign", "-q", "--points", "p.csv", "--out", "o.csv"])
+        .args(["--geojson", "o.geojson"])
+        .assert()
+        .success();
+    let rows = read_csv(&dir.path().join("o.csv"));
+    let header = &rows[0];
+    let unique: std::collections::BTreeSet<&String> = header.iter().collect();
+    assert_eq!(unique.len(), header.len(), "{header:?}");
+    assert_eq!(col(&rows, "not_placed"), ["yes", "no"]);
+    assert_eq!(col(&rows, "area_code"), ["mine", "also mine"]);
+    assert_eq!(col(&rows, "covgap_area_code"), ["E07000178", ""]);
+    assert_eq!(
+        col(&rows, "covgap_covgap_not_placed"),
+        ["", "latitude/longitude not both numbers"]
+    );
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("o.geojson")).unwrap())
+            .unwrap();
+    let p = &doc["features"][1]["properties"];
+    assert_eq!(p["not_placed"], "no");
+    assert_eq!(p["area_code"], "also mine");
+    assert_eq!(
+        p["covgap_covgap_not_placed"],
+        "latitude/longitude not both numbers"
+    );
+}
