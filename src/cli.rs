@@ -649,6 +649,14 @@ fn check(args: CheckArgs) -> i32 {
     let study = match study {
         Ok(s) => s,
         Err(e) => {
+            // A deprivation table is read on its own, as the figures and team list are.
+            if !args.plan_files.deprivation.is_empty() {
+                if let Err(e) = covgap::read::deprivation::read_deprivation_tables(
+                    &args.plan_files.deprivation_inputs(),
+                ) {
+                    fatal.push(e);
+                }
+            }
             report(&diag, quiet);
             eprintln!("covgap: {e}");
             for e in &fatal {
@@ -668,6 +676,17 @@ fn check(args: CheckArgs) -> i32 {
                     "covgap check: {} was not checked: placing its points needs the districts",
                     p.display()
                 );
+            }
+            for (flag, list) in [
+                ("--candidates", &args.plan_files.candidates),
+                ("--what-if", &args.plan_files.what_if),
+            ] {
+                if let Some(p) = list {
+                    eprintln!(
+                        "covgap check: {} ({flag}) was not checked: its sites' areas and bases are matched against the areas",
+                        p.display()
+                    );
+                }
             }
             return 1;
         }
@@ -796,12 +815,12 @@ fn check_plan_files(
         match read_site_list(path, postcodes, &study.areas, diag) {
             Ok(None) => {}
             // As `plan` says it when no row has a problem of its own.
-            Ok(Some(sites))
-                if sites.is_empty()
-                    && flag == "--candidates"
-                    && diag.error_count() == errors_before =>
-            {
-                diag.error(flag, None, "the file lists no usable site");
+            // No site read: said so, not as "0 site(s)", and, as `plan` says it, an error of
+            // its own for candidates when no row has one.
+            Ok(Some(sites)) if sites.is_empty() => {
+                if flag == "--candidates" && diag.error_count() == errors_before {
+                    diag.error(flag, None, "the file lists no usable site");
+                }
                 parts.push(format!("{flag}: no usable site"));
             }
             Ok(Some(sites)) => parts.push(format!("{} site(s) in {flag}", sites.len())),

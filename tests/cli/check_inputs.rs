@@ -455,6 +455,13 @@ fn check_lists_the_problems_of_plans_own_files_as_plan_does() {
     assert_eq!(errors.len(), 2, "{}", c.stderr);
     assert!(errors[0].contains("line 2: Nowhere site: has no areas served and no location"));
     assert!(errors[1].contains("line 3: Misspelt site: area \"Oxfrod\" is not a code or name in the boundaries; did you mean"));
+    // Every row refused: no usable site, said so rather than "0 site(s)".
+    assert!(
+        c.stderr
+            .contains("; --candidates: no usable site; 2 error(s)"),
+        "{}",
+        c.stderr
+    );
     // `plan` gives the same errors, word for word.
     let p = crate::covgap_in(
         dir.path(),
@@ -553,6 +560,37 @@ fn a_lists_problems_are_given_in_line_order() {
     assert_eq!(
         lines,
         [format!("{sites}, line 2"), format!("{sites}, line 3")],
+        "{}",
+        c.stderr
+    );
+}
+
+/// With boundaries that cannot be read, `check` still reads a `--deprivation` table (it needs
+/// no areas) and says which site lists it could not check. Before, both went unmentioned.
+#[test]
+fn unreadable_boundaries_still_check_the_deprivation_table_and_name_the_site_lists() {
+    let dir = tempfile::tempdir().unwrap();
+    let sites = dir.path().join("sites.csv");
+    std::fs::write(&sites, "name,latitude,longitude\nX,abc,-1\n").unwrap();
+    let c = check(&[
+        "--boundaries",
+        &fixture("boundaries/not_json.geojson"),
+        "--candidates",
+        &sites.display().to_string(),
+        "--deprivation",
+        &fixture("deprivation/share_not_a_number.csv"),
+    ]);
+    assert_eq!(c.code, 1, "{}", c.stderr);
+    assert!(
+        c.stderr.contains("share_not_a_number.csv: line 4: E06000003: most_deprived_decile_share \"n/a\" is not a number"),
+        "{}",
+        c.stderr
+    );
+    assert!(
+        c.stderr.contains(&format!(
+            "covgap check: {} (--candidates) was not checked: its sites' areas and bases are matched against the areas",
+            sites.display()
+        )),
         "{}",
         c.stderr
     );
