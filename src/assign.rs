@@ -1099,7 +1099,7 @@ pub fn assign_file(
     let input = &plan.input;
     let (open, stream) = OpenPoints::open(input)?;
     let layout = &open.layout;
-    let keep: Vec<usize> = match &plan.keep_columns {
+    let mut keep: Vec<usize> = match &plan.keep_columns {
         None => (0..layout.headers.len()).collect(),
         Some(names) => names
             .iter()
@@ -1114,6 +1114,10 @@ pub fn assign_file(
             })
             .collect::<Result<_>>()?,
     };
+    // A column named twice (or in two casings) is kept once: twice would name two columns
+    // alike.
+    let mut seen = HashSet::new();
+    keep.retain(|&i| seen.insert(i));
     let ctx = open.ctx(assigner, input, &keep, true, plan.out_geojson.is_some());
 
     // Writing over an input would replace the user's file with covgap's output.

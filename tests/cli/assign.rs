@@ -687,3 +687,22 @@ fn added_columns_never_take_an_input_columns_name() {
         "latitude/longitude not both numbers"
     );
 }
+
+/// `--keep-columns` naming a column twice, in two casings, keeps it once: the output had named
+/// two columns alike.
+#[test]
+fn a_column_kept_twice_is_written_once() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("p.csv"),
+        "id,latitude,longitude\n1,51.75,-1.25\n",
+    )
+    .unwrap();
+    covgap_at(&dir)
+        .args(["assign", "-q", "--points", "p.csv", "--out", "o.csv"])
+        .args(["--keep-columns", "id,ID,id"])
+        .assert()
+        .success();
+    let rows = read_csv(&dir.path().join("o.csv"));
+    assert_eq!(rows[0][..2], ["id", "area_code"]);
+}
