@@ -835,9 +835,7 @@ fn check_plan_files(
     }
     match covgap::read::deprivation::read_deprivation_tables(&files.deprivation_inputs()) {
         Ok(mut need) => {
-            let current: std::collections::HashSet<&str> =
-                study.areas.iter().map(|a| a.code.as_str()).collect();
-            need.combine_replaced(|c| current.contains(c), diag);
+            need.combine_for_areas(&study.areas, diag);
             match covgap::plan::instance::DemandPoints::districts(study, RankBy::Need, Some(&need))
             {
                 Ok(_) => parts.push(format!(
@@ -911,10 +909,8 @@ fn plan(args: PlanArgs) -> i32 {
     };
     // A table in district codes from before 2020, 2021 or 2023: shares combined for the
     // districts that replaced them (said only when the shares weigh anything).
-    let current: std::collections::HashSet<&str> =
-        study.areas.iter().map(|a| a.code.as_str()).collect();
     let mut combining = Diagnostics::new();
-    need.combine_replaced(|c| current.contains(c), &mut combining);
+    need.combine_for_areas(&study.areas, &mut combining);
     if rank_by == RankBy::Need {
         for p in combining.problems() {
             diag.push(p.severity, &p.source, p.place, p.message.clone());

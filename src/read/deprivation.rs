@@ -52,6 +52,14 @@ impl DeprivationTable {
         self.districts.get(code)
     }
 
+    /// [`DeprivationTable::combine_replaced`] for the districts among `areas`, as `plan` and
+    /// `check` read a table against a study.
+    pub fn combine_for_areas(&mut self, areas: &[crate::model::Area], diag: &mut Diagnostics) {
+        let current: std::collections::HashSet<&str> =
+            areas.iter().map(|a| a.code.as_str()).collect();
+        self.combine_replaced(|c| current.contains(c), diag)
+    }
+
     /// For a table in district codes from before 2020, 2021 or 2023 (the English Indices of
     /// Deprivation 2019 are published for the districts of 2019): the share of each district
     /// that replaced others (of those `current` holds) is the share of all their small areas in
