@@ -604,23 +604,32 @@ fn a_row_not_placed_says_why_in_its_own_cells() {
     );
 }
 
+/// `covgap assign` on `points` (a CSV's text, as `p.csv`) into `o.csv`, with `extra` flags,
+/// in a folder of its own: the folder (for other outputs), the rows written and standard error.
+fn assign_text(points: &str, extra: &[&str]) -> (tempfile::TempDir, Vec<Vec<String>>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("p.csv"), points).unwrap();
+    let out = covgap_at(&dir)
+        .args(["assign", "--points", "p.csv", "--out", "o.csv"])
+        .args(extra)
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    let rows = read_csv(&dir.path().join("o.csv"));
+    (dir, rows, stderr)
+}
+
 /// `assign` lists the rows it could not place, and those on an Irish grid that land in Great
 /// Britain, in line order with how many more, as `check --points` does. Before, it listed the
 /// rows not placed first whatever their lines, and said nothing of the rows beyond the first 10.
 #[test]
 fn rows_not_placed_are_listed_in_line_order_with_how_many_more() {
-    let dir = tempfile::tempdir().unwrap();
     let mut text = String::from("id,latitude,longitude,easting,northing,crs\n");
     text.push_str("oxford,,,451000,206000,29903\n");
     for i in 0..11 {
         text.push_str(&format!("bad{i},abc,-1.9,,,\n"));
     }
-    std::fs::write(dir.path().join("p.csv"), text).unwrap();
-    let out = covgap_at(&dir)
-        .args(["assign", "--points", "p.csv", "--out", "o.csv"])
-        .assert()
-        .success();
-    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    let (_dir, _, stderr) = assign_text(&text, &[]);
     let warnings: Vec<&str> = stderr
         .lines()
         .filter(|l| l.starts_with("warning: p.csv"))
@@ -654,18 +663,10 @@ fn rows_not_placed_are_listed_in_line_order_with_how_many_more() {
 /// the input's.
 #[test]
 fn added_columns_never_take_an_input_columns_name() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("p.csv"),
+    let (dir, rows, _) = assign_text(
         "id,not_placed,covgap_not_placed,area_code,latitude,longitude\n1,yes,x,mine,51.75,-1.25\n2,no,y,also mine,abc,1\n",
-    )
-    .unwrap();
-    covgap_at(&dir)
-        .args(["assign", "-q", "--points", "p.csv", "--out", "o.csv"])
-        .args(["--geojson", "o.geojson"])
-        .assert()
-        .success();
-    let rows = read_csv(&dir.path().join("o.csv"));
+        &["-q", "--geojson", "o.geojson"],
+    );
     let header = &rows[0];
     let unique: std::collections::BTreeSet<&String> = header.iter().collect();
     assert_eq!(unique.len(), header.len(), "{header:?}");
@@ -692,17 +693,9 @@ fn added_columns_never_take_an_input_columns_name() {
 /// two columns alike.
 #[test]
 fn a_column_kept_twice_is_written_once() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("p.csv"),
+    let (_dir, rows, _) = assign_text(
         "id,latitude,longitude\n1,51.75,-1.25\n",
-    )
-    .unwrap();
-    covgap_at(&dir)
-        .args(["assign", "-q", "--points", "p.csv", "--out", "o.csv"])
-        .args(["--keep-columns", "id,ID,id"])
-        .assert()
-        .success();
-    let rows = read_csv(&dir.path().join("o.csv"));
+        &["-q", "--keep-columns", "id,ID,id"],
+    );
     assert_eq!(rows[0][..2], ["id", "area_code"]);
 }
