@@ -104,6 +104,7 @@ pub fn load(inputs: &Inputs, diag: &mut Diagnostics) -> Result<Study> {
         label: teams_label,
         beyond,
         lying_in,
+        holding_districts,
     } = load_teams(inputs, &areas, diag)?;
     let (period, figures_source) = match (&inputs.births, measure) {
         (Some(p), _) => (
@@ -133,7 +134,6 @@ pub fn load(inputs: &Inputs, diag: &mut Diagnostics) -> Result<Study> {
             builtin::AGE0_SOURCE.to_string(),
         ),
     };
-    let holding_districts = Districts::new()?.holding_smaller(&areas)?;
     let whole_uk = {
         let codes: HashSet<&str> = areas.iter().map(|a| a.code.as_str()).collect();
         let geometry: Vec<&geo::MultiPolygon> = areas.iter().map(|a| &a.bng).collect();
@@ -1446,6 +1446,9 @@ struct TeamList {
     label: String,
     beyond: Vec<TeamBeyond>,
     lying_in: bool,
+    /// The built-in districts the areas lie in ([`Study::holding_districts`]), read with the
+    /// same districts as the teams.
+    holding_districts: Vec<HoldingDistrict>,
 }
 
 fn load_teams(inputs: &Inputs, areas: &[Area], diag: &mut Diagnostics) -> Result<TeamList> {
@@ -1453,27 +1456,28 @@ fn load_teams(inputs: &Inputs, areas: &[Area], diag: &mut Diagnostics) -> Result
     // The built-in list names the built-in districts: with a user's own boundaries its teams
     // elsewhere are outside the study, not mistakes the user could fix.
     let outside_ok = inputs.teams.is_none() && inputs.boundaries.is_some();
-    let (teams, evidence_rule, beyond, lying_in) = match resolve_teams(
-        &tin,
-        &inputs.team_columns,
-        inputs.postcodes.as_deref(),
-        Counting::Evidence(inputs.evidence.as_deref()),
+    let districts = Districts::new()?;
+    let list = ListRead {
+        tin: &tin,
+        columns: &inputs.team_columns,
+        postcodes: inputs.postcodes.as_deref(),
+        counting: Counting::Evidence(inputs.evidence.as_deref()),
         outside_ok,
-        areas,
-        diag,
-    ) {
-        Ok(r) => r,
-        Err(e) => {
-            // Listed with the other problems, so `check` goes on to report the rest.
-            record(diag, e);
-            (
-                Vec::new(),
-                "no teams (the team list could not be read)".into(),
-                Vec::new(),
-                false,
-            )
-        }
     };
+    let (teams, evidence_rule, beyond, lying_in) =
+        match resolve_teams_in(&districts, list, areas, diag) {
+            Ok(r) => r,
+            Err(e) => {
+                // Listed with the other problems, so `check` goes on to report the rest.
+                record(diag, e);
+                (
+                    Vec::new(),
+                    "no teams (the team list could not be read)".into(),
+                    Vec::new(),
+                    false,
+                )
+            }
+        };
     let teams_label = if inputs.teams.is_some() {
         tin.label()
     } else {
@@ -1485,6 +1489,7 @@ fn load_teams(inputs: &Inputs, areas: &[Area], diag: &mut Diagnostics) -> Result
         label: teams_label,
         beyond,
         lying_in,
+        holding_districts: districts.holding_smaller(areas)?,
     })
 }
 
@@ -1535,6 +1540,42 @@ pub fn resolve_teams(
     areas: &[Area],
     diag: &mut Diagnostics,
 ) -> Result<(Vec<Team>, String, Vec<TeamBeyond>, bool)> {
+    let list = ListRead {
+        tin,
+        columns,
+        postcodes,
+        counting,
+        outside_ok,
+    };
+    resolve_teams_in(&Districts::new()?, list, areas, diag)
+}
+
+/// How a team list is read: the list, its columns, the postcode directory, which rows count,
+/// and whether teams elsewhere are outside the study ([`resolve_teams`]).
+struct ListRead<'a> {
+    tin: &'a Input,
+    columns: &'a TeamColumns,
+    postcodes: Option<&'a Path>,
+    counting: Counting<'a>,
+    outside_ok: bool,
+}
+
+/// [`resolve_teams`] with the built-in districts given, so that `load` reads the areas lying
+/// in them (which cost a pass over every area) once, for the teams and for
+/// [`Study::holding_districts`].
+fn resolve_teams_in(
+    districts: &Districts,
+    read: ListRead,
+    areas: &[Area],
+    diag: &mut Diagnostics,
+) -> Result<(Vec<Team>, String, Vec<TeamBeyond>, bool)> {
+    let ListRead {
+        tin,
+        columns,
+        postcodes,
+        counting,
+        outside_ok,
+    } = read;
     let label = tin.label();
     let builtin_list = matches!(tin, Input::BuiltIn { .. });
     // The list's rows are read, then what they name is found: reported row by row.
@@ -1712,7 +1753,6 @@ pub fn resolve_teams(
     // The same goes for a user's own list naming real districts outside the boundaries: most
     // likely a list for the whole UK run on one region. A district the boundaries hold in an
     // area of another geography (an ICB) counts for that area.
-    let districts = Districts::new()?;
     let mut left_out: Vec<TeamBeyond> = Vec::new();
     let mut passed_over: std::collections::BTreeSet<String> = Default::default();
     let mut outside: std::collections::BTreeSet<String> = Default::default();
