@@ -28,6 +28,11 @@ runs without the raw data folder. This script makes them. It reads the raw input
       North Yorkshire, Somerset; ONS LAD22 -> LAD23 lookup), with the district that replaced
       each and its number of 2011 LSOAs, so that figures, team lists and deprivation tables
       still in the older codes can be read against the current boundaries.
+  data/icb_shares.csv
+      for each of the 13 English districts split between ICBs, each ICB's share of its babies
+      (population aged 0 at mid-2020 by LSOA 2011, placed through ONS's LSOA 2021 lookups).
+  data/icb_small_areas.csv
+      the ICB of each small area (LSOA 2011 and LSOA 2021 codes) of those 13 districts.
 
 It asserts the checks documented in data/SOURCES.md (361 districts, codes equal to the boundary
 codes, births in every district equal to the source-level LAD 2021 extract summed to LAD23, UK
@@ -755,6 +760,92 @@ def prepare_successors(shared: Path, out: Path, boundary_names: dict[str, str]) 
 
 
 # --------------------------------------------------------------------------------------------
+# districts split between ICBs
+
+ICB_SHARE_COLUMNS = ["code", "name", "icb_code", "icb_name", "age0_mid2020", "share"]
+ICB_SMALL_AREA_COLUMNS = ["code", "icb_code"]
+SAPE_LSOA11 = "ons_sape_mid2020_lsoa11_ew_age0to4.csv"
+
+
+def prepare_icb_shares(shared: Path, out: Path, areas: list[dict[str, str]]) -> None:
+    """For each English district split between ICBs, its babies' share in each ICB, and the
+    ICB of each of its small areas (LSOA 2011 and 2021 codes).
+
+    The weight of a (district, ICB) part is the population aged 0 at mid-2020 (ONS small-area
+    estimates, LSOA 2011) of the LSOA 2011s lying in it: each LSOA 2011 is put, whole, in the
+    district and ICB of the LSOA 2021(s) it became by ONS's LSOA11 -> LSOA21 lookup (unchanged,
+    split or merged alike). This is sound because no LSOA 2011 of a split district became
+    LSOA 2021s in two districts or two ICBs (asserted; of all England's, three LSOA 2011s
+    became LSOA 2021s in two districts, none of them split between ICBs, and none became
+    LSOA 2021s in two ICBs). Every part the LSOA 2021 counts find has babies (asserted), so
+    the parts are those of lad24_to_icb24_england_lsoa_weighted.csv."""
+    lk = shared / "lookups"
+    icb_of = {r["lsoa21_code"]: (r["icb24_code"], r["icb24_name"])
+              for r in read_csv(lk / "lsoa21_to_sicbl24_icb24_england_ons.csv")}
+    district_of = {r["lsoa21_code"]: r["ltla24_code"] for r in read_csv(lk / "lsoa21_to_ward24_lad24_ew_ons.csv")}
+    lsoa21_of: dict[str, list[str]] = {}
+    for r in read_csv(lk / "lsoa11_to_lsoa21_lad22_ew_ons.csv"):
+        lsoa21_of.setdefault(r["lsoa11_code"], []).append(r["lsoa21_code"])
+    counts = icb_counts_by_lad24(lk)
+    split = {lad for lad, c in counts.items() if len(c) > 1}
+    names = {r["code"]: r["name"] for r in areas}
+    primary = {r["code"]: r["icb_code"] for r in areas}
+
+    sape = read_csv(shared / "small_areas" / SAPE_LSOA11)
+    check(set(lsoa21_of) == {r["lsoa11_code"] for r in sape},
+          "ICB shares: the LSOA11 -> LSOA21 lookup and the small-area estimates hold different LSOA 2011s")
+    weights: dict[str, dict[tuple[str, str], int]] = {}
+    small: dict[str, str] = {}
+    spanning_districts = 0
+    for r in sape:
+        l11 = r["lsoa11_code"]
+        if not l11.startswith("E"):
+            continue
+        pieces = lsoa21_of[l11]
+        lads = {district_of[x] for x in pieces}
+        icbs = {icb_of[x] for x in pieces}
+        check(len(icbs) == 1, f"ICB shares: LSOA 2011 {l11} became LSOA 2021s in {len(icbs)} ICBs")
+        spanning_districts += len(lads) > 1
+        if not lads & split:
+            continue
+        check(len(lads) == 1, f"ICB shares: LSOA 2011 {l11} of a split district became LSOA 2021s in {sorted(lads)}")
+        (lad,), (icb,) = lads, icbs
+        w = weights.setdefault(lad, {})
+        w[icb] = w.get(icb, 0) + int(r["age_0"])
+        for code in [l11, *pieces]:
+            check(small.get(code, icb[0]) == icb[0], f"ICB shares: small area {code} in two ICBs")
+            small[code] = icb[0]
+    check(spanning_districts == 3, f"ICB shares: {spanning_districts} LSOA 2011s became LSOA 2021s in two districts, not 3")
+    # Every LSOA 2021 of a split district is listed, whichever LSOA 2011 it came from.
+    for l21, lad in district_of.items():
+        if lad in split:
+            check(small.get(l21) == icb_of[l21][0], f"ICB shares: LSOA 2021 {l21} of {lad} not listed with its ICB")
+    check(set(weights) == split, "ICB shares: the split districts differ between the LSOA 2011 and 2021 routes")
+
+    rows = []
+    for lad in sorted(split):
+        w = weights[lad]
+        check({icb for icb in w} == set(counts[lad]),
+              f"ICB shares: {lad}'s ICBs by babies {sorted(w)} differ from those by LSOA 2021s {sorted(counts[lad])}")
+        check(all(n > 0 for n in w.values()), f"ICB shares: a part of {lad} has no babies")
+        check(primary[lad] in {code for code, _ in w}, f"ICB shares: {lad}'s primary ICB is not among its parts")
+        total = sum(w.values())
+        for (icb_code, icb_name), n in sorted(w.items()):
+            rows.append({"code": lad, "name": names[lad], "icb_code": icb_code, "icb_name": icb_name,
+                         "age0_mid2020": str(n), "share": f"{n / total:.4f}"})
+    write_csv(out / "icb_shares.csv", ICB_SHARE_COLUMNS, rows)
+    small_rows = [{"code": c, "icb_code": small[c]} for c in sorted(small)]
+    write_csv(out / "icb_small_areas.csv", ICB_SMALL_AREA_COLUMNS, small_rows)
+    flipped = [names[lad] for lad in sorted(split)
+               if max(weights[lad].items(), key=lambda kv: (kv[1], kv[0]))[0][0] != primary[lad]]
+    print(f"icb_shares: {len(split)} districts split between ICBs, {len(rows)} parts weighted by age 0 "
+          f"(mid-2020, LSOA 2011) -> {out / 'icb_shares.csv'}; {len(small_rows)} of their small areas "
+          f"(LSOA 2011 and 2021 codes) -> {out / 'icb_small_areas.csv'}")
+    print(f"  the ICB holding most babies differs from the one holding most LSOA 2021s in: "
+          f"{', '.join(flipped) or 'none'}")
+
+
+# --------------------------------------------------------------------------------------------
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
@@ -776,6 +867,7 @@ def main(argv: list[str] | None = None) -> int:
     prepare_teams(shared, out, args.bases.resolve(), areas, outcodes, rings)
     prepare_deprivation(shared, out, areas)
     prepare_successors(shared, out, names)
+    prepare_icb_shares(shared, out, areas)
     print("all checks passed")
     return 0
 
