@@ -64,3 +64,21 @@ pub fn deprivation() -> Input {
         text: include_str!("../data/deprivation.csv"),
     }
 }
+
+/// Districts split between ICBs: each ICB's part, weighted by its babies (population aged 0 at
+/// mid-2020): `code,name,icb_code,icb_name,age0_mid2020,share` (see [`crate::icb`]).
+pub fn icb_shares() -> Input {
+    Input::BuiltIn {
+        label: "built-in ICB shares (data/icb_shares.csv)",
+        text: include_str!("../data/icb_shares.csv"),
+    }
+}
+
+/// The ICB of each small area (LSOA 2011 and 2021 codes) of the districts split between
+/// ICBs: `code,icb_code`.
+pub fn icb_small_areas() -> Input {
+    Input::BuiltIn {
+        label: "built-in ICBs of small areas (data/icb_small_areas.csv)",
+        text: include_str!("../data/icb_small_areas.csv"),
+    }
+}

@@ -34,6 +34,9 @@ pub struct AreaResult {
     pub gap_rank: Option<usize>,
     /// Small-area figures by distance band, when small areas were given and some lie here.
     pub bands: Option<crate::small_areas::Bands>,
+    /// For a district split between ICBs, `bands` divided between them by ICB code, in the
+    /// order of its ICB parts (see [`crate::icb`]); empty otherwise.
+    pub icb_bands: Vec<(String, crate::small_areas::Bands)>,
 }
 
 impl AreaResult {
@@ -94,6 +97,7 @@ pub fn analyse(study: &Study) -> Coverage {
                 nearest,
                 gap_rank: None,
                 bands: None,
+                icb_bands: Vec::new(),
             }
         })
         .collect();

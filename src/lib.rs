@@ -26,6 +26,7 @@ pub mod coverage;
 pub mod crs;
 pub mod diff;
 pub mod error;
+pub mod icb;
 pub mod index;
 pub mod land;
 pub mod load;
@@ -101,8 +102,14 @@ pub fn analyse_with_small_areas(mut study: Study, read: small_areas::ReadSmallAr
     let first = coverage::analyse(&study);
     let small = small_areas::place(&mut study, &first, read);
     let mut coverage = coverage::analyse(&study);
-    for (r, b) in coverage.areas.iter_mut().zip(&small.bands) {
+    for ((r, b), ib) in coverage
+        .areas
+        .iter_mut()
+        .zip(&small.bands)
+        .zip(&small.icb_bands)
+    {
         r.bands = *b;
+        r.icb_bands = ib.clone();
     }
     let rollups = rollup::rollups(&study, &coverage);
     Analysis {

@@ -240,6 +240,7 @@ fn read_lookup() -> Result<HashMap<String, LookupRow>> {
                     utla: geo("utla_code", "utla_name"),
                     icb: geo("icb_code", "icb_name"),
                     health_board: geo("health_board_code", "health_board_name"),
+                    icb_parts: crate::icb::parts_of(&get("code")).to_vec(),
                 },
                 births: get("births").parse().ok(),
                 age0: get("age0").parse().ok(),
@@ -266,6 +267,8 @@ fn old_district_keys(code: &str, lookup: &HashMap<String, LookupRow>) -> RollupK
             code: s.icb_code.clone(),
             name: s.icb_name.clone(),
         });
+        // Its own ICB holds 88% or more of it: the new district's split is not its own.
+        keys.icb_parts.clear();
     }
     keys
 }
@@ -274,7 +277,9 @@ fn old_district_keys(code: &str, lookup: &HashMap<String, LookupRow>) -> RollupK
 /// built-in district of which is among `areas`: with boundaries for part of the UK, only these
 /// have a total of their own, since a total over the part of England given is not England's.
 /// A district made since the boundaries were drawn counts as given when every district it
-/// replaced is. Empty if the built-in lookup cannot be read (no partial total is given then).
+/// replaced is. An ICB is whole when every district lying wholly or partly in it is given
+/// (see [`crate::icb`]). Empty if the built-in lookup cannot be read (no partial total is
+/// given then).
 ///
 /// # Examples
 /// ```
@@ -308,6 +313,8 @@ pub fn whole_geographies(areas: &[Area]) -> HashSet<String> {
             &mut partial
         };
         into.extend(geographies.into_iter().flatten());
+        // A district split between ICBs is part of each of them.
+        into.extend(row.keys.icb_parts.iter().map(|p| p.icb.code.clone()));
     }
     whole.retain(|g| !partial.contains(g));
     whole

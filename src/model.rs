@@ -80,6 +80,37 @@ pub struct RollupKeys {
     pub icb: Option<Geography>,
     /// Health board (Scotland, Wales) or Health and Social Care Trust (Northern Ireland).
     pub health_board: Option<Geography>,
+    /// For a district split between ICBs, each ICB's part (`data/icb_shares.csv`), `icb`
+    /// being the primary one among them; empty for an area wholly in one ICB (or in none).
+    pub icb_parts: Vec<crate::icb::IcbPart>,
+}
+
+impl RollupKeys {
+    /// The ICBs the area lies in, each with its part of `figure`: the ICB alone with all of
+    /// it, or, for a district split between ICBs, every ICB it lies partly in with the
+    /// figure shared out by [`crate::icb::apportion`] (the parts add up to `figure`).
+    ///
+    /// # Examples
+    /// ```
+    /// use covgap::model::{Geography, RollupKeys};
+    /// let g = |c: &str| Geography { code: c.into(), name: c.into() };
+    /// let mut keys = RollupKeys { icb: Some(g("E54000023")), ..Default::default() };
+    /// assert_eq!(keys.icbs(100), [(&g("E54000023"), 100)]);
+    /// keys.icb_parts = covgap::icb::parts_of("E07000244").to_vec(); // East Suffolk
+    /// let parts: Vec<(&str, u64)> = keys.icbs(1_915).into_iter().map(|(g, n)| (g.code.as_str(), n)).collect();
+    /// assert_eq!(parts, [("E54000022", 968), ("E54000023", 947)]);
+    /// ```
+    pub fn icbs(&self, figure: u64) -> Vec<(&Geography, u64)> {
+        if self.icb_parts.is_empty() {
+            return self.icb.iter().map(|g| (g, figure)).collect();
+        }
+        let weights: Vec<u64> = self.icb_parts.iter().map(|p| p.weight).collect();
+        self.icb_parts
+            .iter()
+            .zip(crate::icb::apportion(figure, &weights))
+            .map(|(p, n)| (&p.icb, n))
+            .collect()
+    }
 }
 
 /// One area (a local authority district by default).

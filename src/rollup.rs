@@ -1,5 +1,11 @@
 //! Totals by geography: the UK, each nation, each English region, each upper-tier authority,
 //! each ICB (England) and each health board (Scotland, Wales) or HSC trust (Northern Ireland).
+//!
+//! A district split between ICBs counts in each ICB it lies partly in, with its figure (and
+//! its small areas' distance bands) shared out between them ([`crate::icb`]): each ICB's
+//! `areas_total` counts every district lying wholly or partly in it, so the ICBs' districts
+//! add up to more than England's (by one for each extra part), while their babies add up to
+//! England's exactly.
 
 use std::collections::BTreeMap;
 
@@ -7,6 +13,7 @@ use serde::Serialize;
 
 use crate::coverage::Coverage;
 use crate::model::{Geography, Nation, Study};
+use crate::small_areas::Bands;
 
 /// The levels covgap totals by, in report order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -100,8 +107,9 @@ pub fn rollups(study: &Study, coverage: &Coverage) -> Vec<Rollup> {
             name: area.nation.name().into(),
         };
         let uk = study.total_geography();
-        let keys = [
-            Some((
+        let whole = |level, g| (level, g, area.figure, result.bands);
+        let mut keys: Vec<(Level, Geography, Option<u64>, Option<Bands>)> = [
+            Some(whole(
                 if study.whole_uk {
                     Level::Uk
                 } else {
@@ -109,29 +117,46 @@ pub fn rollups(study: &Study, coverage: &Coverage) -> Vec<Rollup> {
                 },
                 uk,
             )),
-            Some((Level::Nation, nation)),
-            area.keys.region.clone().map(|g| (Level::Region, g)),
-            area.keys.utla.clone().map(|g| (Level::UpperTier, g)),
-            area.keys.icb.clone().map(|g| (Level::Icb, g)),
+            Some(whole(Level::Nation, nation)),
+            area.keys.region.clone().map(|g| whole(Level::Region, g)),
+            area.keys.utla.clone().map(|g| whole(Level::UpperTier, g)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        // A district split between ICBs counts in each, its figure and bands shared out.
+        for (g, part) in area.keys.icbs(area.figure.unwrap_or(0)) {
+            let bands = if area.keys.icb_parts.is_empty() {
+                result.bands
+            } else {
+                result
+                    .icb_bands
+                    .iter()
+                    .find(|(code, _)| *code == g.code)
+                    .map(|(_, b)| *b)
+            };
+            keys.push((Level::Icb, g.clone(), area.figure.map(|_| part), bands));
+        }
+        keys.extend(
             area.keys
                 .health_board
                 .clone()
-                .map(|g| (Level::HealthBoard, g)),
-        ];
-        for (level, g) in keys.into_iter().flatten() {
+                .map(|g| whole(Level::HealthBoard, g)),
+        );
+        for (level, g, figure, bands) in keys {
             let a = acc.entry((level, g.code)).or_default();
             a.name = g.name;
             a.areas_total += 1;
-            if area.figure.is_none() {
+            if figure.is_none() {
                 a.areas_without_figure += 1;
             }
-            let fig = area.figure.unwrap_or(0);
+            let fig = figure.unwrap_or(0);
             a.demand_total += fig;
             if result.covered() {
                 a.areas_covered += 1;
                 a.demand_covered += fig;
             }
-            if let Some(b) = &result.bands {
+            if let Some(b) = &bands {
                 a.bands.get_or_insert_with(Default::default).merge(b);
             }
         }

@@ -270,6 +270,11 @@ pub struct SmallAreas {
     pub point_source: Vec<PointSource>,
     /// Per district: band totals, `None` when no small area lies in it.
     pub bands: Vec<Option<Bands>>,
+    /// Per district split between ICBs, when some small area lies in it: its band totals by
+    /// ICB, one per ICB part in the order of its parts (see [`crate::icb`]); empty otherwise.
+    /// A small area goes to the ICB `data/icb_small_areas.csv` gives its code (LSOA 2011 or
+    /// 2021), or, when its code is not there, is shared out as the district's figure is.
+    pub icb_bands: Vec<Vec<(String, Bands)>>,
     /// Figure column(s) used, for reports.
     pub figure_columns: Vec<String>,
     /// Files read, for reports.
@@ -557,6 +562,7 @@ pub fn place(study: &mut Study, coverage: &Coverage, read: ReadSmallAreas) -> Sm
     let mut notes = Vec::new();
     let mut sum: Vec<(f64, f64, u64)> = vec![(0.0, 0.0, 0); n];
     let mut bands: Vec<Option<Bands>> = vec![None; n];
+    let mut icb_bands: Vec<Vec<(String, Bands)>> = vec![Vec::new(); n];
     let mut coastal = (0usize, 0.0f64);
     let mut left_out = LeftOut {
         per_file: read.files.iter().map(|_| (0, 0)).collect(),
@@ -593,8 +599,29 @@ pub fn place(study: &mut Study, coverage: &Coverage, read: ReadSmallAreas) -> Sm
             left_out.placed_nearest.1 += sa.figure.unwrap_or(0);
         }
         let b = bands[d].get_or_insert_with(Bands::default);
+        let parts = &study.areas[d].keys.icb_parts;
+        if icb_bands[d].is_empty() {
+            icb_bands[d] = parts
+                .iter()
+                .map(|p| (p.icb.code.clone(), Bands::default()))
+                .collect();
+        }
         if let (Some(f), Some(band)) = (sa.figure, sa.band) {
             b.add(band, f);
+            if !parts.is_empty() {
+                let weights: Vec<u64> = match crate::icb::small_area_icb(&sa.code)
+                    .and_then(|icb| parts.iter().position(|p| p.icb.code == icb))
+                {
+                    Some(i) => (0..parts.len()).map(|j| u64::from(i == j)).collect(),
+                    None => parts.iter().map(|p| p.weight).collect(),
+                };
+                for ((_, ib), share) in icb_bands[d]
+                    .iter_mut()
+                    .zip(crate::icb::apportion(f, &weights))
+                {
+                    ib.add(band, share);
+                }
+            }
             let s = &mut sum[d];
             s.0 += f as f64 * sa.point.bng.x();
             s.1 += f as f64 * sa.point.bng.y();
@@ -659,6 +686,7 @@ pub fn place(study: &mut Study, coverage: &Coverage, read: ReadSmallAreas) -> Sm
         areas,
         point_source,
         bands,
+        icb_bands,
         figure_columns: read.figure_columns,
         sources: read.sources,
         files: read.files,

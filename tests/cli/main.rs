@@ -9,6 +9,7 @@ mod builtin;
 mod check_inputs;
 mod gpkg;
 mod grids;
+mod icb_split;
 mod inputs;
 mod map;
 mod names;

@@ -187,7 +187,7 @@ proptest! {
         let cov = Coverage {
             areas: covered
                 .iter()
-                .map(|&c| AreaResult { teams: if c { vec![0] } else { vec![] }, nearest: None, gap_rank: None, bands: None })
+                .map(|&c| AreaResult { teams: if c { vec![0] } else { vec![] }, nearest: None, gap_rank: None, bands: None, icb_bands: vec![] })
                 .collect(),
             gaps: vec![],
             targets: vec![],

@@ -1,0 +1,263 @@
+//! Districts split between ICBs (`data/icb_shares.csv`, `src/icb.rs`): the ICB rollups share
+//! such a district's babies out between its ICBs, and `plan --by icb` gives each of them a
+//! team when the district is covered.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use proptest::prelude::*;
+
+use covgap::coverage::{AreaResult, Coverage};
+use covgap::error::Diagnostics;
+use covgap::load::Inputs;
+use covgap::rollup::{rollups, Level, Rollup};
+use covgap::Analysis;
+
+use crate::{covgap_at, read_csv};
+
+const EAST_SUFFOLK: &str = "E07000244";
+const NORFOLK_WAVENEY: &str = "E54000022";
+const SUFFOLK_NE_ESSEX: &str = "E54000023";
+
+fn analysis() -> &'static Analysis {
+    static A: OnceLock<Analysis> = OnceLock::new();
+    A.get_or_init(|| {
+        let mut diag = Diagnostics::new();
+        covgap::analyse_inputs(&Inputs::default(), &mut diag).expect("built-in data analyses")
+    })
+}
+
+fn icb_row<'a>(rs: &'a [Rollup], code: &str) -> &'a Rollup {
+    rs.iter()
+        .find(|r| r.level == Level::Icb && r.code == code)
+        .unwrap_or_else(|| panic!("no ICB row {code}"))
+}
+
+/// The built-in districts split between ICBs, and how many extra ICB parts they make.
+fn split_districts() -> (usize, usize) {
+    let areas = &analysis().study.areas;
+    let split: Vec<_> = areas
+        .iter()
+        .filter(|a| !a.keys.icb_parts.is_empty())
+        .collect();
+    let extra = split.iter().map(|a| a.keys.icb_parts.len() - 1).sum();
+    (split.len(), extra)
+}
+
+#[test]
+fn thirteen_districts_are_split_into_fourteen_extra_parts() {
+    assert_eq!(split_districts(), (13, 14));
+    // Each split district's primary ICB (gaps.csv's `icb`) is one of its parts.
+    for a in analysis().study.areas.iter() {
+        if !a.keys.icb_parts.is_empty() {
+            let primary = a.keys.icb.as_ref().unwrap();
+            assert!(
+                a.keys.icb_parts.iter().any(|p| &p.icb == primary),
+                "{}",
+                a.code
+            );
+        }
+    }
+}
+
+#[test]
+fn east_suffolks_babies_are_split_between_its_two_icbs() {
+    let a = analysis();
+    let es = a
+        .study
+        .areas
+        .iter()
+        .find(|x| x.code == EAST_SUFFOLK)
+        .unwrap();
+    let births = es.figure.unwrap();
+    assert_eq!(births, 1_915);
+    let parts: BTreeMap<&str, u64> = es
+        .keys
+        .icbs(births)
+        .into_iter()
+        .map(|(g, n)| (g.code.as_str(), n))
+        .collect();
+    // 986 and 964 babies aged 0 at mid-2020 in its Norfolk and Waveney and its Suffolk and
+    // North East Essex parts: 968.3 and 946.7 of its 1,915 births, 968 and 947 whole.
+    assert_eq!(
+        parts,
+        BTreeMap::from([(NORFOLK_WAVENEY, 968), (SUFFOLK_NE_ESSEX, 947)])
+    );
+    assert_eq!(parts.values().sum::<u64>(), births);
+
+    // Each ICB's row holds its own districts and its part of East Suffolk, which counts as
+    // one of its districts in both.
+    let wholly_in = |icb: &str| -> (usize, u64) {
+        let ds: Vec<_> = a
+            .study
+            .areas
+            .iter()
+            .filter(|x| x.keys.icb_parts.is_empty())
+            .filter(|x| x.keys.icb.as_ref().is_some_and(|g| g.code == icb))
+            .collect();
+        (ds.len(), ds.iter().map(|x| x.figure.unwrap_or(0)).sum())
+    };
+    for icb in [NORFOLK_WAVENEY, SUFFOLK_NE_ESSEX] {
+        let row = icb_row(&a.rollups, icb);
+        let (n, babies) = wholly_in(icb);
+        assert_eq!(row.areas_total, n + 1, "{icb}");
+        assert_eq!(row.demand_total, babies + parts[icb], "{icb}");
+    }
+    // Norfolk's seven districts are covered, East Suffolk is not.
+    let nw = icb_row(&a.rollups, NORFOLK_WAVENEY);
+    assert_eq!((nw.areas_total, nw.areas_covered), (8, 7));
+    assert_eq!(nw.demand_total - nw.demand_covered, 968);
+}
+
+#[test]
+fn a_covered_split_district_covers_its_part_of_each_icb() {
+    // Cherwell (Oxfordshire's team) lies 11 babies' worth in Northamptonshire's ICB.
+    let rs = &analysis().rollups;
+    let cherwell = analysis()
+        .study
+        .areas
+        .iter()
+        .position(|a| a.code == "E07000177")
+        .unwrap();
+    assert!(analysis().coverage.areas[cherwell].covered());
+    let n = icb_row(rs, "E54000059");
+    assert_eq!((n.areas_total, n.areas_covered), (3, 1));
+    let part = analysis().study.areas[cherwell]
+        .keys
+        .icbs(analysis().study.areas[cherwell].figure.unwrap())
+        .into_iter()
+        .find(|(g, _)| g.code == "E54000059")
+        .unwrap()
+        .1;
+    assert_eq!(n.demand_covered, part);
+    assert!(part > 0);
+}
+
+#[test]
+fn rollups_csv_gives_the_icbs_their_parts() {
+    let dir = tempfile::tempdir().unwrap();
+    covgap_at(&dir)
+        .args(["run", "--out", "out", "-q"])
+        .assert()
+        .success();
+    let rows = read_csv(&dir.path().join("out/rollups.csv"));
+    let find = |code: &str| rows.iter().find(|r| r[1] == code).unwrap().clone();
+    let (nw, snee) = (find(NORFOLK_WAVENEY), find(SUFFOLK_NE_ESSEX));
+    assert_eq!((nw[3].as_str(), nw[4].as_str()), ("8", "7"));
+    assert_eq!(snee[3], "7");
+    let england = find("E92000001");
+    let icbs: Vec<_> = rows.iter().filter(|r| r[0] == "icb").collect();
+    let sum = |i: usize| {
+        icbs.iter()
+            .map(|r| r[i].parse::<u64>().unwrap())
+            .sum::<u64>()
+    };
+    assert_eq!(sum(5), england[5].parse::<u64>().unwrap());
+    assert_eq!(sum(6), england[6].parse::<u64>().unwrap());
+    assert_eq!(sum(3), england[3].parse::<u64>().unwrap() + 14);
+}
+
+#[test]
+fn small_areas_go_to_the_icb_their_lsoa_lies_in() {
+    use covgap::crs::Located;
+    use geo::{polygon, MultiPolygon};
+    let study = analysis().study.clone();
+    let es = study.areas.iter().find(|x| x.code == EAST_SUFFOLK).unwrap();
+    let p = es.point;
+    let square = |l: &Located| {
+        let (x, y) = (l.wgs84.x(), l.wgs84.y());
+        MultiPolygon::new(vec![
+            polygon![(x: x - 1e-4, y: y - 1e-4), (x: x + 1e-4, y: y - 1e-4), (x: x + 1e-4, y: y + 1e-4), (x: x - 1e-4, y: y + 1e-4)],
+        ])
+    };
+    // All at East Suffolk's point: the ICB goes by the LSOA's code, not where it is drawn.
+    // E01030223 (East Suffolk 010A) is in Norfolk and Waveney, E01030152 in Suffolk and
+    // North East Essex; a code the table does not have is shared out as the district is.
+    let areas = [("E01030223", 10), ("E01030152", 7), ("X0000001", 5)]
+        .into_iter()
+        .map(|(code, f)| {
+            (
+                code.to_string(),
+                code.to_string(),
+                Some(f),
+                square(&p),
+                p,
+                0,
+            )
+        })
+        .collect();
+    let read = covgap::small_areas::ReadSmallAreas {
+        areas,
+        figure_columns: vec![],
+        sources: vec![],
+        files: vec!["squares".into()],
+        crs: vec!["WGS84 (EPSG:4326)".into()],
+    };
+    let a = covgap::analyse_with_small_areas(study, read);
+    let bands = |code: &str| icb_row(&a.rollups, code).bands.unwrap().total();
+    // 5 shared 986:964 is 2.53 and 2.47: 3 and 2.
+    assert_eq!(bands(NORFOLK_WAVENEY), 13);
+    assert_eq!(bands(SUFFOLK_NE_ESSEX), 9);
+    let england = a
+        .rollups
+        .iter()
+        .find(|r| r.level == Level::Nation && r.name == "England")
+        .unwrap();
+    assert_eq!(england.bands.unwrap().total(), 22);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Whole babies shared out add up to the whole, each part within one of its exact share.
+    #[test]
+    fn apportion_conserves_the_total(
+        total in 0u64..10_000_000,
+        weights in prop::collection::vec(0u64..100_000, 1..5),
+    ) {
+        let parts = covgap::icb::apportion(total, &weights);
+        prop_assert_eq!(parts.len(), weights.len());
+        prop_assert_eq!(parts.iter().sum::<u64>(), total);
+        let sum: u64 = weights.iter().sum();
+        if sum > 0 {
+            for (p, w) in parts.iter().zip(&weights) {
+                let exact = total as f64 * *w as f64 / sum as f64;
+                prop_assert!((*p as f64 - exact).abs() < 1.0, "{p} vs {exact}");
+            }
+        }
+    }
+
+    /// Any figures and coverage: the ICBs' babies, covered and not, add up to England's,
+    /// and their districts to England's plus one per extra part of a split district.
+    #[test]
+    fn apportioned_icb_totals_conserve_englands(
+        covered in prop::collection::vec(any::<bool>(), 361),
+        figures in prop::collection::vec(prop::option::weighted(0.9, 0u64..50_000), 361),
+    ) {
+        let mut study = analysis().study.clone();
+        for (area, f) in study.areas.iter_mut().zip(&figures) {
+            area.figure = *f;
+        }
+        let cov = Coverage {
+            areas: covered
+                .iter()
+                .map(|&c| AreaResult { teams: if c { vec![0] } else { vec![] }, nearest: None, gap_rank: None, bands: None, icb_bands: vec![] })
+                .collect(),
+            gaps: vec![],
+            targets: vec![],
+        };
+        let rs = rollups(&study, &cov);
+        let england = rs.iter().find(|r| r.level == Level::Nation && r.name == "England").unwrap();
+        let icbs: Vec<&Rollup> = rs.iter().filter(|r| r.level == Level::Icb).collect();
+        prop_assert_eq!(icbs.len(), 42);
+        prop_assert_eq!(icbs.iter().map(|r| r.demand_total).sum::<u64>(), england.demand_total);
+        prop_assert_eq!(icbs.iter().map(|r| r.demand_covered).sum::<u64>(), england.demand_covered);
+        let (_, extra) = split_districts();
+        prop_assert_eq!(icbs.iter().map(|r| r.areas_total).sum::<usize>(), england.areas_total + extra);
+        // Each split district's parts add up to its figure.
+        for a in study.areas.iter().filter(|a| !a.keys.icb_parts.is_empty()) {
+            let f = a.figure.unwrap_or(0);
+            prop_assert_eq!(a.keys.icbs(f).iter().map(|(_, n)| n).sum::<u64>(), f);
+        }
+    }
+}
