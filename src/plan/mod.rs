@@ -96,6 +96,29 @@ impl ByLevel {
         }
     }
 
+    /// The geographies at this level a demand point of `babies` in an area with `keys` lies
+    /// in, each with its part of them: one, or, for a district split between ICBs, each ICB
+    /// it lies partly in ([`crate::icb`]). A small area (`small_area` its code) of such a
+    /// district is in the ICB `data/icb_small_areas.csv` gives it, or, when its code is not
+    /// there, shared out as the district is.
+    fn parts<'k>(
+        self,
+        keys: &'k crate::model::RollupKeys,
+        babies: u64,
+        small_area: Option<&str>,
+    ) -> Vec<(&'k Geography, u64)> {
+        if self != ByLevel::Icb {
+            return self.of(keys).map(|g| (g, babies)).into_iter().collect();
+        }
+        let own = small_area
+            .and_then(crate::icb::small_area_icb)
+            .and_then(|icb| keys.icb_parts.iter().find(|p| p.icb.code == icb));
+        match own {
+            Some(p) => vec![(&p.icb, babies)],
+            None => keys.icbs(babies),
+        }
+    }
+
     /// Fails, saying why, when no area has a geography at this level, so that `--by` has
     /// nothing to answer: an area's ICB, health board or region comes from the built-in lookup
     /// of current ONS district codes, and only some nations have each level. Without this,
@@ -634,8 +657,11 @@ impl Plan {
 /// Which geographies at `level` have no team, and the fewest candidate sites that would give
 /// every one of them a team. A geography has a team when any of its demand points (its
 /// districts, or its small areas) is covered by a fixed site; a site gives a team to every
-/// geography holding a demand point it covers. Geographies with no demand point (no small
-/// area with a figure) cannot be judged this way and are left out, counted.
+/// geography holding a demand point it covers. A district split between ICBs is a demand
+/// point of each ICB it lies partly in (its babies shared out between them; a small area of
+/// it lies in one ICB), so a team covering it gives each of them a team ([`crate::icb`]).
+/// Geographies with no demand point (no small area with a figure) cannot be judged this way
+/// and are left out, counted.
 pub fn by_geography(
     study: &Study,
     instance: &Instance,
@@ -645,28 +671,39 @@ pub fn by_geography(
     let started = Instant::now();
     let covered = instance.covered_by_fixed();
     // Districts, babies and whether covered, per geography.
+    // A district split between ICBs counts in each ICB it lies partly in.
     let mut acc: BTreeMap<String, (Geography, usize, u64, bool)> = BTreeMap::new();
-    let mut district_geo: HashMap<&str, &Geography> = HashMap::new();
+    let mut district_keys: HashMap<&str, &crate::model::RollupKeys> = HashMap::new();
     for a in &study.areas {
-        if let Some(g) = level.of(&a.keys) {
+        for (g, _) in level.parts(&a.keys, 0, None) {
             acc.entry(g.code.clone())
                 .or_insert_with(|| (g.clone(), 0, 0, false))
                 .1 += 1;
-            district_geo.insert(a.code.as_str(), g);
         }
+        district_keys.insert(a.code.as_str(), &a.keys);
     }
     let mut with_demand: std::collections::BTreeSet<String> = Default::default();
-    let geo_of: Vec<Option<String>> = instance
+    // The geographies each demand point lies in (several for a district split between ICBs).
+    let geo_of: Vec<Vec<String>> = instance
         .demand
         .iter()
         .enumerate()
         .map(|(d, p)| {
-            let g = district_geo.get(p.district_code())?;
-            let e = acc.get_mut(&g.code)?;
-            e.2 += p.babies;
-            e.3 |= covered[d];
-            with_demand.insert(g.code.clone());
-            Some(g.code.clone())
+            let Some(keys) = district_keys.get(p.district_code()) else {
+                return Vec::new();
+            };
+            let small_area = p.district.is_some().then_some(p.code.as_str());
+            let mut codes = Vec::new();
+            for (g, babies) in level.parts(keys, p.babies, small_area) {
+                let Some(e) = acc.get_mut(&g.code) else {
+                    continue;
+                };
+                e.2 += babies;
+                e.3 |= covered[d];
+                with_demand.insert(g.code.clone());
+                codes.push(g.code.clone());
+            }
+            codes
         })
         .collect();
     let without_demand = acc.len() - with_demand.len();
@@ -689,7 +726,11 @@ pub fn by_geography(
             let mut v: Vec<usize> = c
                 .covers
                 .iter()
-                .filter_map(|&d| geo_of[d].as_deref().and_then(|g| index.get(g).copied()))
+                .flat_map(|&d| {
+                    geo_of[d]
+                        .iter()
+                        .filter_map(|g| index.get(g.as_str()).copied())
+                })
                 .collect();
             v.sort_unstable();
             v.dedup();

@@ -206,6 +206,27 @@ fn small_areas_go_to_the_icb_their_lsoa_lies_in() {
     assert_eq!(england.bands.unwrap().total(), 22);
 }
 
+#[test]
+fn plan_by_icb_gives_each_icb_of_a_split_district_a_team() {
+    let dir = tempfile::tempdir().unwrap();
+    covgap_at(&dir)
+        .args(["plan", "--by", "icb", "--out", "out", "-q"])
+        .assert()
+        .success();
+    let rows = read_csv(&dir.path().join("out/plan_geographies.csv"));
+    // Northamptonshire's ICB has a team: Cherwell, partly in it, is covered.
+    assert!(rows.iter().all(|r| r[1] != "E54000059"), "{rows:?}");
+    assert_eq!(rows.len() - 1, 27, "{rows:?}");
+    // Frimley and Surrey Heartlands have no team; a site in a district lying in both (Guildford,
+    // Waverley, Surrey Heath, Runnymede) gives each one, so fewer sites than ICBs.
+    let site = |code: &str| rows.iter().find(|r| r[1] == code).unwrap()[5].clone();
+    assert_eq!(site("E54000034"), site("E54000063"));
+    let sites: std::collections::BTreeSet<&str> = rows[1..].iter().map(|r| r[5].as_str()).collect();
+    assert!(sites.len() < rows.len() - 1, "{rows:?}");
+    let md = std::fs::read_to_string(dir.path().join("out/plan.md")).unwrap();
+    assert!(md.contains("27 of 42 have no team"), "{md}");
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
