@@ -275,12 +275,36 @@ def source_births_by_lad23(pb: Path, lk: Path) -> dict[str, int]:
     return by_lad23
 
 
+def lsoa21_districts(lk: Path) -> dict[str, str]:
+    """Each LSOA 2021's district (2023 codes, as in 2024), from ONS's LSOA 2011 -> LSOA 2021
+    lookup, which gives each LSOA 2021 the district it lies in (2022 codes, carried to 2023
+    through ONS's LAD22 -> LAD23 lookup). The ward lookup (LSOA21 -> ward 2024 -> LAD24) is
+    best fit by ward and puts one LSOA in another district: West Northamptonshire 048E
+    (E01027305), which lies in West Northamptonshire by its name, the LSOA lookups and the
+    built-in boundaries, sits in a Cherwell ward. Taken from the ward lookup, it made Cherwell
+    look split between ICBs (its 11 babies in Northamptonshire's)."""
+    lad23 = {r["ltla22_code"]: r["ltla23_code"] for r in read_csv(lk / "lad22_to_lad23_uk_ons.csv")}
+    district: dict[str, str] = {}
+    for r in read_csv(lk / "lsoa11_to_lsoa21_lad22_ew_ons.csv"):
+        lad = lad23.get(r["ltla22_code"], r["ltla22_code"])
+        check(district.get(r["lsoa21_code"], lad) == lad, f"LSOA {r['lsoa21_code']} in two districts")
+        district[r["lsoa21_code"]] = lad
+    by_ward = {r["lsoa21_code"]: r["ltla24_code"] for r in read_csv(lk / "lsoa21_to_ward24_lad24_ew_ons.csv")}
+    check(set(by_ward) == set(district), "the LSOA 2021 lookups hold different LSOAs")
+    differ = sorted(c for c in district if district[c] != by_ward[c])
+    check(differ == [WARD_BEST_FIT_LSOA],
+          f"LSOA 2021s whose district differs from their ward's: {differ}, expected {WARD_BEST_FIT_LSOA} alone")
+    return district
+
+
 def icb_counts_by_lad24(lk: Path) -> dict[str, dict[tuple[str, str], int]]:
-    """Each English district's LSOA 2021s counted by ICB 2024, from ONS's LSOA21 -> ICB24 and
-    LSOA21 -> LAD24 lookups. No official district-to-ICB lookup exists: areas.csv gives each
-    district the ICB holding most of its LSOAs, and this recomputes the shared folder's derived
-    table (lad24_to_icb24_england_lsoa_weighted.csv) that it is taken from."""
-    district = {r["lsoa21_code"]: r["ltla24_code"] for r in read_csv(lk / "lsoa21_to_ward24_lad24_ew_ons.csv")}
+    """Each English district's LSOA 2021s counted by ICB 2024, from ONS's LSOA21 -> ICB24
+    lookup and the district each LSOA lies in (`lsoa21_districts`). No official
+    district-to-ICB lookup exists: areas.csv gives each district the ICB holding most of its
+    LSOAs. The shared folder's derived table (lad24_to_icb24_england_lsoa_weighted.csv) counts
+    the same but through the ward lookup; `prepare_areas` checks the two differ by the one LSOA
+    the ward lookup places elsewhere."""
+    district = lsoa21_districts(lk)
     counts: dict[str, dict[tuple[str, str], int]] = {}
     for r in read_csv(lk / "lsoa21_to_sicbl24_icb24_england_ons.csv"):
         check(r["lsoa21_code"] in district, f"ICB: LSOA {r['lsoa21_code']} has no district")
@@ -320,9 +344,15 @@ def prepare_areas(shared: Path, out: Path, boundary_names: dict[str, str]) -> li
     icb_table = read_csv(lk / "lad24_to_icb24_england_lsoa_weighted.csv")
     icb_lu = {r["ltla24_code"]: r for r in icb_table if r["is_primary"] == "True"}
     icb_counts = icb_counts_by_lad24(lk)
-    check({(r["ltla24_code"], r["icb24_code"]): int(r["lsoa21_count"]) for r in icb_table}
+    # The shared table counts through the ward lookup: WARD_BEST_FIT_LSOA, of West
+    # Northamptonshire in Northamptonshire's ICB, is counted there as Cherwell's.
+    shared_counts = {(r["ltla24_code"], r["icb24_code"]): int(r["lsoa21_count"]) for r in icb_table}
+    shared_counts[("E07000177", "E54000059")] -= 1
+    shared_counts[("E06000062", "E54000059")] += 1
+    check({k: n for k, n in shared_counts.items() if n}
           == {(lad, icb): n for lad, c in icb_counts.items() for (icb, _), n in c.items()},
-          "ICB: lad24_to_icb24_england_lsoa_weighted.csv differs from the LSOA 2021 lookups' counts")
+          "ICB: lad24_to_icb24_england_lsoa_weighted.csv differs from the LSOA 2021 lookups' counts "
+          f"by more than {WARD_BEST_FIT_LSOA}")
     icb_primary = {}
     for lad, c in icb_counts.items():
         ranked = sorted(c.items(), key=lambda kv: -kv[1])
@@ -762,6 +792,8 @@ def prepare_successors(shared: Path, out: Path, boundary_names: dict[str, str]) 
 # --------------------------------------------------------------------------------------------
 # districts split between ICBs
 
+WARD_BEST_FIT_LSOA = "E01027305"  # lies in West Northamptonshire; its ward is Cherwell's
+
 ICB_SHARE_COLUMNS = ["code", "name", "icb_code", "icb_name", "age0_mid2020", "share"]
 ICB_SMALL_AREA_COLUMNS = ["code", "icb_code"]
 SAPE_LSOA11 = "ons_sape_mid2020_lsoa11_ew_age0to4.csv"
@@ -782,7 +814,7 @@ def prepare_icb_shares(shared: Path, out: Path, areas: list[dict[str, str]]) -> 
     lk = shared / "lookups"
     icb_of = {r["lsoa21_code"]: (r["icb24_code"], r["icb24_name"])
               for r in read_csv(lk / "lsoa21_to_sicbl24_icb24_england_ons.csv")}
-    district_of = {r["lsoa21_code"]: r["ltla24_code"] for r in read_csv(lk / "lsoa21_to_ward24_lad24_ew_ons.csv")}
+    district_of = lsoa21_districts(lk)
     lsoa21_of: dict[str, list[str]] = {}
     for r in read_csv(lk / "lsoa11_to_lsoa21_lad22_ew_ons.csv"):
         lsoa21_of.setdefault(r["lsoa11_code"], []).append(r["lsoa21_code"])

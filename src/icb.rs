@@ -1,6 +1,6 @@
 //! Districts split between Integrated Care Boards.
 //!
-//! No official district-to-ICB lookup exists, and 13 English districts lie partly in two ICBs
+//! No official district-to-ICB lookup exists, and 12 English districts lie partly in two ICBs
 //! (North Yorkshire in three). The built-in lookup (`data/areas.csv`) gives each district one
 //! ICB, its *primary* one (holding most of its 2021 LSOAs), which `gaps.csv` and the other
 //! per-district outputs keep. The ICB totals instead split such a district between its ICBs:
