@@ -38,6 +38,147 @@ pub enum Crs {
     IrishTransverseMercator,
 }
 
+/// Why a grid cell's text is no system covgap reads ([`Crs::parse_text`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CrsTextError {
+    /// Neither a code nor a name of a system covgap reads (`EPSG:3857`, `Web Mercator`).
+    Unknown,
+    /// Two systems named at once, as a name and a code that disagree (`ITM:29903`): which the
+    /// figures are on cannot be told.
+    Disagree(Crs, Crs),
+    /// The code of a system covgap reads after something that is not EPSG's prefix: another
+    /// authority's (`ESRI:27700`), a name (`ITM:2157`) or anything else (`foo/2157`).
+    NotEpsg { before: String, code: u32 },
+}
+
+impl CrsTextError {
+    /// Why, for a message that quotes the text first: `"ITM:29903" names two systems, ...`.
+    pub fn why(&self) -> String {
+        match self {
+            CrsTextError::Unknown => "is not a system covgap knows".to_string(),
+            CrsTextError::Disagree(a, b) => format!(
+                "names two systems, {} and {}, so which the figures are on cannot be told: give the one they are on",
+                a.label(),
+                b.label()
+            ),
+            CrsTextError::NotEpsg { before, code } => format!(
+                "gives the code {code} after {before:?}, which is not EPSG's prefix: write the code as {code} or EPSG:{code}"
+            ),
+        }
+    }
+}
+
+/// The system of an EPSG code covgap reads.
+fn known_code(code: u64) -> Option<Crs> {
+    match code {
+        4326 => Some(Crs::Wgs84),
+        27700 => Some(Crs::BritishNationalGrid),
+        29903 => Some(Crs::IrishGrid),
+        29902 => Some(Crs::IrishGridTm65),
+        2157 => Some(Crs::IrishTransverseMercator),
+        _ => None,
+    }
+}
+
+/// A bare EPSG code, `29903`, or `29903.0` as a spreadsheet saves a number: `Some(Ok)` for a
+/// system covgap reads, `Some(Err(code))` for another code, `None` for no code at all.
+fn bare_code(t: &str) -> Option<std::result::Result<Crs, u64>> {
+    let (whole, fraction) = t.split_once('.').unwrap_or((t, ""));
+    let digits = |s: &str| !s.is_empty() && s.len() <= 9 && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole) || !fraction.bytes().all(|b| b == b'0') {
+        return None;
+    }
+    let code: u64 = whole.parse().ok()?;
+    Some(known_code(code).ok_or(code))
+}
+
+/// An EPSG code in one of the forms GDAL, QGIS and people write it: `27700`, `EPSG:27700`
+/// (case, and spaces round the colon, aside), the OGC URN (`urn:ogc:def:crs:EPSG::27700`, with
+/// or without a version) or URL (`http://www.opengis.net/def/crs/EPSG/0/27700`), GML's
+/// `http://www.opengis.net/gml/srs/epsg.xml#27700`; or OGC's CRS84 (WGS84) likewise. As
+/// [`bare_code`]; `None` when the text is none of these forms.
+fn code_form(text: &str) -> Option<std::result::Result<Crs, u64>> {
+    let t = text.trim().to_ascii_lowercase();
+    let version = |v: &str| v.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+    // "<version><sep><rest>", for the URN's and URL's tails.
+    let versioned = |s: &str, sep: char| -> Option<String> {
+        let (v, rest) = s.split_once(sep)?;
+        version(v).then(|| rest.to_string())
+    };
+    let digits_only = |s: &str| {
+        (!s.is_empty() && s.len() <= 9 && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<u64>().ok())
+            .flatten()
+            .map(|c| known_code(c).ok_or(c))
+    };
+    let crs84 = |s: &str| (s == "crs84").then_some(Ok(Crs::Wgs84));
+    if let Some(c) = crs84(&t).or_else(|| t.strip_prefix("ogc:").and_then(crs84)) {
+        return Some(c);
+    }
+    if let Some(c) = bare_code(&t) {
+        return Some(c);
+    }
+    if let Some(rest) = t.strip_prefix("epsg") {
+        return digits_only(rest.trim_start_matches(|c: char| c == ':' || c.is_whitespace()));
+    }
+    for urn in ["urn:ogc:def:crs:", "urn:x-ogc:def:crs:"] {
+        if let Some(rest) = t.strip_prefix(urn) {
+            if let Some(r) = rest.strip_prefix("epsg:") {
+                return versioned(r, ':').and_then(|c| digits_only(&c));
+            }
+            if let Some(r) = rest.strip_prefix("ogc:") {
+                return versioned(r, ':').and_then(|c| crs84(&c));
+            }
+        }
+    }
+    for url in ["http://www.opengis.net/", "https://www.opengis.net/"] {
+        if let Some(rest) = t.strip_prefix(url) {
+            if let Some(r) = rest.strip_prefix("def/crs/epsg/") {
+                return versioned(r, '/').and_then(|c| digits_only(&c));
+            }
+            if let Some(r) = rest.strip_prefix("def/crs/ogc/") {
+                return versioned(r, '/').and_then(|c| crs84(&c));
+            }
+            if let Some(r) = rest.strip_prefix("gml/srs/epsg.xml#") {
+                return digits_only(r);
+            }
+        }
+    }
+    None
+}
+
+/// A system by name, case, spaces and punctuation aside, and a leading "the" (as
+/// [`Crs::name`] writes it): British National Grid, the Irish Grid, TM65's Irish Grid, the
+/// Irish Transverse Mercator and WGS84, by the names people, QGIS and covgap give them.
+fn name_of(text: &str) -> Option<Crs> {
+    let folded: String = text
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    match folded.strip_prefix("the").unwrap_or(&folded) {
+        "wgs84" => Some(Crs::Wgs84),
+        "bng"
+        | "britishnationalgrid"
+        | "osgb36"
+        | "osgb1936"
+        | "osgb36britishnationalgrid"
+        | "osgb1936britishnationalgrid" => Some(Crs::BritishNationalGrid),
+        "irishgrid" | "tm75" | "tm75irishgrid" => Some(Crs::IrishGrid),
+        "tm65" | "tm65irishgrid" | "tm65sirishgrid" => Some(Crs::IrishGridTm65),
+        "itm" | "irishtransversemercator" | "irenet95irishtransversemercator" => {
+            Some(Crs::IrishTransverseMercator)
+        }
+        _ => None,
+    }
+}
+
+/// One code or one name, as [`code_form`] reads it (an unknown code is `Some(Err)`), or a
+/// name; `None` when it is neither.
+fn single_form(t: &str) -> Option<std::result::Result<Crs, u64>> {
+    code_form(t).or_else(|| name_of(t).map(Ok))
+}
+
 /// Eastings and northings covgap reads as grid metres ([`Crs::GRID_RANGE`]).
 const GRID_X: (f64, f64) = (-10_000.0, 800_000.0);
 const GRID_Y: (f64, f64) = (-10_000.0, 1_300_000.0);
@@ -46,8 +187,11 @@ const GRID_Y: (f64, f64) = (-10_000.0, 1_300_000.0);
 pub const KNOWN: &str = "WGS84 (EPSG:4326), British National Grid (EPSG:27700), the Irish Grid (EPSG:29903, or TM65's EPSG:29902) or the Irish Transverse Mercator (EPSG:2157)";
 
 impl Crs {
-    /// Reads a CRS name as GDAL, QGIS and older GeoJSON write it in a legacy `"crs"` member,
-    /// e.g. `urn:ogc:def:crs:EPSG::27700`, `EPSG:27700`, `urn:ogc:def:crs:OGC:1.3:CRS84`.
+    /// Reads a CRS name as GDAL, QGIS and older GeoJSON write it in a legacy `"crs"` member:
+    /// an EPSG code alone (`27700`), `EPSG:27700`, the OGC URN (`urn:ogc:def:crs:EPSG::27700`,
+    /// with or without a version) or URL (`http://www.opengis.net/def/crs/EPSG/0/27700`), or
+    /// OGC's CRS84 for WGS84. Nothing else: a code under another authority (`ESRI:27700`) or
+    /// after other text (`foo/2157`) names no system covgap knows.
     ///
     /// # Examples
     /// ```
@@ -55,34 +199,24 @@ impl Crs {
     /// assert_eq!(Crs::from_name("urn:ogc:def:crs:EPSG::27700"), Some(Crs::BritishNationalGrid));
     /// assert_eq!(Crs::from_name("urn:ogc:def:crs:OGC:1.3:CRS84"), Some(Crs::Wgs84));
     /// assert_eq!(Crs::from_name("urn:ogc:def:crs:EPSG::2157"), Some(Crs::IrishTransverseMercator));
+    /// assert_eq!(Crs::from_name("http://www.opengis.net/def/crs/EPSG/0/29903"), Some(Crs::IrishGrid));
     /// assert_eq!(Crs::from_name("EPSG:29902"), Some(Crs::IrishGridTm65));
     /// assert_eq!(Crs::from_name("EPSG:3857"), None);
     /// // EPSG:2158 is IRENET95 / UTM zone 29N, not the Irish Transverse Mercator.
     /// assert_eq!(Crs::from_name("EPSG:2158"), None);
+    /// // Another authority's code, or a code after other text, is not EPSG's.
+    /// assert_eq!(Crs::from_name("ESRI:27700"), None);
+    /// assert_eq!(Crs::from_name("foo/2157"), None);
     /// ```
     pub fn from_name(name: &str) -> Option<Crs> {
-        let n = name.trim().to_ascii_uppercase();
-        let code = n
-            .rsplit([':', '/'])
-            .next()
-            .unwrap_or("")
-            .trim_start_matches("EPSG")
-            .to_string();
-        match code.as_str() {
-            "CRS84" | "4326" => Some(Crs::Wgs84),
-            "27700" => Some(Crs::BritishNationalGrid),
-            "29903" => Some(Crs::IrishGrid),
-            "29902" => Some(Crs::IrishGridTm65),
-            "2157" => Some(Crs::IrishTransverseMercator),
+        match code_form(name) {
+            Some(Ok(c)) => Some(c),
             _ => None,
         }
     }
 
-    /// Reads a system as a person writes it in a CSV cell: an EPSG code as [`Crs::from_name`]
-    /// reads it (`29903`, `EPSG:2157`), a name (`British National Grid`, `Irish Grid`,
-    /// `TM65 Irish Grid`, `Irish Transverse Mercator`, `ITM`, `BNG`, `WGS84`), case, spaces and
-    /// punctuation aside, or covgap's own [`Crs::label`] (`the Irish Grid (EPSG:29903)`), as it
-    /// writes a base given on a grid, so its outputs read back.
+    /// Reads a system as a person writes it in a CSV cell, or `None`: [`Crs::parse_text`]
+    /// without the reason.
     ///
     /// # Examples
     /// ```
@@ -98,42 +232,73 @@ impl Crs {
     /// assert_eq!(Crs::from_text("29903.0"), Some(Crs::IrishGrid));
     /// assert_eq!(Crs::from_text("29903.5"), None);
     /// assert_eq!(Crs::from_text("Web Mercator"), None);
+    /// // A name and a code that disagree are neither.
+    /// assert_eq!(Crs::from_text("ITM:29903"), None);
     /// ```
     pub fn from_text(text: &str) -> Option<Crs> {
-        let compact: String = text.split_whitespace().collect();
-        if let Some(c) = Crs::from_name(&compact) {
-            return Some(c);
+        Crs::parse_text(text).ok()
+    }
+
+    /// Reads a system as a person writes it in a CSV cell, strictly: an EPSG code as
+    /// [`Crs::from_name`] reads it (`29903`, `EPSG:2157`, `EPSG: 2157`, the OGC URN or URL), or
+    /// `29903.0` as a spreadsheet saves a number; a name (`British National Grid`, `Irish Grid`,
+    /// `TM65 Irish Grid`, `Irish Transverse Mercator`, `ITM`, `BNG`, `WGS84`, and the names
+    /// QGIS gives, `OSGB 1936 / British National Grid`, `TM75 / Irish Grid`, `IRENET95 / Irish
+    /// Transverse Mercator`), case, spaces and punctuation aside; or a name with its code, as
+    /// covgap's own [`Crs::label`] writes a base's grid (`the Irish Grid (EPSG:29903)`) and
+    /// QGIS lists systems (`EPSG:27700 - OSGB 1936 / British National Grid`), when the two
+    /// agree. Anything else is an error saying why ([`CrsTextError`]).
+    ///
+    /// # Examples
+    /// ```
+    /// use covgap::crs::{Crs, CrsTextError};
+    /// assert_eq!(Crs::parse_text("urn:ogc:def:crs:EPSG::27700"), Ok(Crs::BritishNationalGrid));
+    /// assert_eq!(Crs::parse_text("EPSG:27700 - OSGB36 / British National Grid"), Ok(Crs::BritishNationalGrid));
+    /// // Read by what follows the last ':', this was the Irish Grid.
+    /// assert_eq!(
+    ///     Crs::parse_text("ITM:29903"),
+    ///     Err(CrsTextError::Disagree(Crs::IrishTransverseMercator, Crs::IrishGrid))
+    /// );
+    /// assert_eq!(Crs::parse_text("ESRI:27700"), Err(CrsTextError::NotEpsg { before: "ESRI".into(), code: 27700 }));
+    /// assert_eq!(Crs::parse_text("EPSG:3857"), Err(CrsTextError::Unknown));
+    /// ```
+    pub fn parse_text(text: &str) -> std::result::Result<Crs, CrsTextError> {
+        let t = text.trim();
+        if let Some(r) = single_form(t) {
+            return r.map_err(|_| CrsTextError::Unknown);
         }
-        if let Ok(v) = compact.parse::<f64>() {
-            return (v.fract() == 0.0 && (1.0..1e6).contains(&v))
-                .then(|| Crs::from_name(&format!("{}", v as u64)))
-                .flatten();
-        }
-        let folded: String = text
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
-        let by_name = match folded.as_str() {
-            "wgs84" => Some(Crs::Wgs84),
-            "bng"
-            | "britishnationalgrid"
-            | "osgb36"
-            | "osgb1936"
-            | "osgb36britishnationalgrid"
-            | "osgb1936britishnationalgrid" => Some(Crs::BritishNationalGrid),
-            "irishgrid" | "tm75" | "tm75irishgrid" => Some(Crs::IrishGrid),
-            "tm65" | "tm65irishgrid" | "tm65sirishgrid" => Some(Crs::IrishGridTm65),
-            "itm" | "irishtransversemercator" | "irenet95irishtransversemercator" => {
-                Some(Crs::IrishTransverseMercator)
+        // A name with its code: "the Irish Grid (EPSG:29903)", "EPSG:27700 - OSGB36 / British
+        // National Grid". Both must be read, and agree.
+        let pair = t
+            .strip_suffix(')')
+            .and_then(|s| s.rsplit_once('('))
+            .or_else(|| t.split_once(" - "));
+        if let Some((a, b)) = pair {
+            let (a, b) = (a.trim(), b.trim());
+            if let (Some(a), Some(b)) = (single_form(a), single_form(b)) {
+                return match (a, b) {
+                    (Ok(a), Ok(b)) if a == b => Ok(a),
+                    (Ok(a), Ok(b)) => Err(CrsTextError::Disagree(a, b)),
+                    _ => Err(CrsTextError::Unknown),
+                };
             }
-            _ => None,
-        };
-        // "the Irish Grid (EPSG:29903)", as [`Crs::label`] writes it: the code decides.
-        by_name.or_else(|| {
-            let inner = text.trim().strip_suffix(')')?.rsplit_once('(')?.1;
-            Crs::from_name(inner)
-        })
+        }
+        // A code after something that is not EPSG's prefix: another authority ("ESRI:27700"),
+        // a name ("ITM:29903") or anything else ("foo/2157"). Read by the code alone, such a
+        // cell was taken for the grid of its code, whatever came before.
+        if let Some((before, code)) = t.rsplit_once([':', '/', '#']) {
+            let before = before.trim().trim_end_matches([':', '/', '#']).trim();
+            if let Some(Ok(coded)) = bare_code(code.trim()) {
+                if let Some(named) = name_of(before).filter(|n| *n != coded) {
+                    return Err(CrsTextError::Disagree(named, coded));
+                }
+                return Err(CrsTextError::NotEpsg {
+                    before: before.to_string(),
+                    code: coded.epsg(),
+                });
+            }
+        }
+        Err(CrsTextError::Unknown)
     }
 
     /// Reads the system from Well-Known Text, as a Shapefile's `.prj` or a GeoPackage's
@@ -836,6 +1001,106 @@ mod tests {
             lat += 0.29;
         }
         assert!(worst < 0.001, "worst difference {worst} m");
+    }
+
+    /// Every form a grid cell may take, and forms that were read by the code after their last
+    /// ':' or '/' whatever came before it: now refused, saying why.
+    #[test]
+    fn grid_text_is_read_strictly() {
+        use CrsTextError::*;
+        let (bng, irish, tm65, itm) = (
+            Crs::BritishNationalGrid,
+            Crs::IrishGrid,
+            Crs::IrishGridTm65,
+            Crs::IrishTransverseMercator,
+        );
+        for (text, crs) in [
+            ("27700", bng),
+            ("29903.0", irish),
+            ("2157.00", itm),
+            ("EPSG:27700", bng),
+            ("EPSG: 27700", bng),
+            ("epsg:29902", tm65),
+            ("EPSG 2157", itm),
+            ("urn:ogc:def:crs:EPSG::27700", bng),
+            ("urn:ogc:def:crs:EPSG:9.8.15:29903", irish),
+            ("URN:OGC:DEF:CRS:EPSG::2157", itm),
+            ("http://www.opengis.net/def/crs/EPSG/0/27700", bng),
+            ("https://www.opengis.net/def/crs/EPSG/0/2157", itm),
+            ("OSGB 1936 / British National Grid", bng),
+            ("OSGB36 / British National Grid", bng),
+            ("British National Grid", bng),
+            ("BNG", bng),
+            ("TM75 / Irish Grid", irish),
+            ("Irish Grid", irish),
+            ("TM65 / Irish Grid", tm65),
+            ("TM65 Irish Grid", tm65),
+            ("IRENET95 / Irish Transverse Mercator", itm),
+            ("Irish Transverse Mercator", itm),
+            ("ITM", itm),
+            ("the Irish Grid (EPSG:29903)", irish),
+            ("British National Grid (EPSG:27700)", bng),
+            ("EPSG:2157 - IRENET95 / Irish Transverse Mercator", itm),
+            ("WGS84", Crs::Wgs84),
+            ("urn:ogc:def:crs:OGC:1.3:CRS84", Crs::Wgs84),
+        ] {
+            assert_eq!(Crs::parse_text(text), Ok(crs), "{text}");
+        }
+        for (text, why) in [
+            ("ITM:29903", Disagree(itm, irish)),
+            ("Irish Grid/27700", Disagree(irish, bng)),
+            ("the Irish Grid (EPSG:27700)", Disagree(irish, bng)),
+            (
+                "EPSG:29903 - IRENET95 / Irish Transverse Mercator",
+                Disagree(irish, itm),
+            ),
+            (
+                "ESRI:27700",
+                NotEpsg {
+                    before: "ESRI".into(),
+                    code: 27700,
+                },
+            ),
+            (
+                "foo/2157",
+                NotEpsg {
+                    before: "foo".into(),
+                    code: 2157,
+                },
+            ),
+            (
+                "ITM:2157",
+                NotEpsg {
+                    before: "ITM".into(),
+                    code: 2157,
+                },
+            ),
+            (
+                "urn:ogc:def:crs:ESRI::27700",
+                NotEpsg {
+                    before: "urn:ogc:def:crs:ESRI".into(),
+                    code: 27700,
+                },
+            ),
+            ("EPSG:3857", Unknown),
+            ("ESRI:3857", Unknown),
+            ("EPSG:27700.5", Unknown),
+            ("29903.5", Unknown),
+            ("Web Mercator", Unknown),
+            ("Web Mercator (EPSG:3857)", Unknown),
+            ("http://example.com/def/crs/EPSG/0/27700x", Unknown),
+        ] {
+            assert_eq!(Crs::parse_text(text), Err(why), "{text}");
+        }
+        // The GeoJSON "crs" member's reader is as strict about the code.
+        for name in [
+            "ESRI:27700",
+            "foo/2157",
+            "ITM:29903",
+            "urn:ogc:def:crs:ESRI::27700",
+        ] {
+            assert_eq!(Crs::from_name(name), None, "{name}");
+        }
     }
 
     #[test]

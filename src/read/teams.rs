@@ -2,7 +2,7 @@
 //! latitude/longitude, easting/northing (on British National Grid, or on the grid a column
 //! states for the row), a full postcode, or a postcode district.
 
-use crate::crs::Crs;
+use crate::crs::{Crs, CrsTextError};
 use crate::error::{Diagnostics, Error, Place, Result};
 use crate::model::Precision;
 use crate::read::columns;
@@ -530,7 +530,7 @@ pub fn read_base_text(text: &str) -> std::result::Result<BaseGiven, String> {
 }
 
 /// The grids an easting and northing may be stated to be on, for messages.
-pub const GRIDS_ACCEPTED: &str = "27700 or British National Grid (as when blank), 29903 or Irish Grid, 29902 or TM65 Irish Grid, 2157 or Irish Transverse Mercator (ITM); a code may be written EPSG:29903";
+pub const GRIDS_ACCEPTED: &str = "27700 or British National Grid (as when blank), 29903 or Irish Grid, 29902 or TM65 Irish Grid, 2157 or Irish Transverse Mercator (ITM); a code may be written EPSG:29903, urn:ogc:def:crs:EPSG::29903 or http://www.opengis.net/def/crs/EPSG/0/29903";
 
 /// The grid a row's easting and northing are on, from its cell in the grid column `header`
 /// ([`GRID`]): blank is British National Grid, as in a list without the column.
@@ -543,20 +543,28 @@ pub const GRIDS_ACCEPTED: &str = "27700 or British National Grid (as when blank)
 /// assert_eq!(grid_of("Irish Transverse Mercator", "crs"), Ok(Crs::IrishTransverseMercator));
 /// assert!(grid_of("3857", "crs").unwrap_err().starts_with("column \"crs\": \"3857\" is not a grid"));
 /// assert!(grid_of("EPSG:4326", "crs").unwrap_err().contains("latitude and longitude columns"));
+/// // A name and a code that disagree, or a code under another authority, are refused, not
+/// // read by the code after the last ':'.
+/// assert_eq!(
+///     grid_of("ITM:29903", "crs").unwrap_err(),
+///     "column \"crs\": \"ITM:29903\" names two systems, the Irish Transverse Mercator (EPSG:2157) and the Irish Grid (EPSG:29903), so which the figures are on cannot be told: give the one they are on"
+/// );
+/// assert!(grid_of("ESRI:27700", "crs").unwrap_err().contains("\"ESRI:27700\" gives the code 27700 after \"ESRI\", which is not EPSG's prefix"));
 /// ```
 pub fn grid_of(cell: &str, header: &str) -> std::result::Result<Crs, String> {
     let cell = cell.trim();
     if cell.is_empty() {
         return Ok(Crs::BritishNationalGrid);
     }
-    match Crs::from_text(cell) {
-        Some(Crs::Wgs84) => Err(format!(
+    match Crs::parse_text(cell) {
+        Ok(Crs::Wgs84) => Err(format!(
             "column {header:?}: {cell:?} is WGS84, latitude and longitude in degrees, which are no easting and northing: give them in latitude and longitude columns"
         )),
-        Some(grid) => Ok(grid),
-        None => Err(format!(
+        Ok(grid) => Ok(grid),
+        Err(CrsTextError::Unknown) => Err(format!(
             "column {header:?}: {cell:?} is not a grid covgap reads eastings and northings on; give {GRIDS_ACCEPTED}"
         )),
+        Err(why) => Err(format!("column {header:?}: {cell:?} {}", why.why())),
     }
 }
 

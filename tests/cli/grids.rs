@@ -258,3 +258,26 @@ fn itm_figures_with_no_grid_stated_are_refused_asking_for_the_grid() {
         c.stderr
     );
 }
+
+/// A grid cell is read whole: a name and a code that disagree, a code under another authority
+/// or after other text are errors naming the line, the column and the value, and saying why.
+/// Before, the code after the last ':' or '/' was taken whatever came before it: "ITM:29903"
+/// was read as the Irish Grid, "ESRI:27700" as British National Grid and "foo/2157" as ITM,
+/// without a word. The OGC URL and URN forms QGIS and GDAL write are read.
+#[test]
+fn a_grid_cell_that_is_not_one_code_or_one_name_is_refused_saying_why() {
+    let list = fixture("teams/grid_names_and_codes_that_disagree.csv");
+    let c = crate::check(&["--teams", &list]);
+    assert_eq!(c.code, 1, "{}", c.stderr);
+    c.assert_stderr_has(&[
+        &format!("error: {list}, line 4: Belfast team as ITM: column \"crs\": \"ITM:29903\" names two systems, the Irish Transverse Mercator (EPSG:2157) and the Irish Grid (EPSG:29903), so which the figures are on cannot be told: give the one they are on"),
+        &format!("error: {list}, line 5: Oxford team under ESRI: column \"crs\": \"ESRI:27700\" gives the code 27700 after \"ESRI\", which is not EPSG's prefix: write the code as 27700 or EPSG:27700"),
+        &format!("error: {list}, line 6: Enniskillen team after a slash: column \"crs\": \"foo/2157\" gives the code 2157 after \"foo\", which is not EPSG's prefix: write the code as 2157 or EPSG:2157"),
+    ]);
+    let errors: Vec<&str> = c
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("error:"))
+        .collect();
+    assert_eq!(errors.len(), 3, "{}", c.stderr);
+}
