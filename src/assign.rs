@@ -26,7 +26,7 @@ use rayon::prelude::*;
 
 use crate::coverage::Coverage;
 use crate::crs::{self, Crs, Wgs84ToBng};
-use crate::error::{Diagnostics, Error, Place, Result};
+use crate::error::{Diagnostics, Error, Place, Result, Severity};
 use crate::index::{AreaIndex, CellMap, EdgeCache, EdgeIndex};
 use crate::model::{Nation, Study};
 use crate::read::points::{Chunk, Chunker, PointColumns, PointGiven, PointLayout};
@@ -317,6 +317,11 @@ pub struct AssignStats {
     /// the wrong grid), with the first few (line, what the row states and where it falls).
     pub irish_grid_elsewhere: u64,
     pub irish_grid_examples: Vec<(u64, String)>,
+    /// Rows whose grid covgap does not know ([`PointGiven::Refused`]), with the first few
+    /// (line, message naming the column and the value): counted by `check --points`, which
+    /// lists every problem of the file; `assign` stops at the first.
+    pub grid_not_known: u64,
+    pub grid_not_known_examples: Vec<(u64, String)>,
 }
 
 /// How many rows of each kind [`AssignStats`] keeps as examples: the first ones, in file order.
@@ -347,6 +352,12 @@ impl AssignStats {
                 self.irish_grid_examples.push(e);
             }
         }
+        self.grid_not_known += o.grid_not_known;
+        for e in o.grid_not_known_examples {
+            if self.grid_not_known_examples.len() < MAX_EXAMPLES {
+                self.grid_not_known_examples.push(e);
+            }
+        }
     }
 
     pub fn located_total(&self) -> u64 {
@@ -361,7 +372,8 @@ impl AssignStats {
     /// Lists the rows that found no area, as warnings on `source` (the points file), in line
     /// order: the first [`MAX_EXAMPLES`] not located, with the reason, the first located
     /// inside no area, and the first stated to be on Northern Ireland's grids that fall in
-    /// Great Britain; then how many more of each there are.
+    /// Great Britain; then how many more of each there are. Rows on a grid covgap does not
+    /// know (counted by `check --points` only) are listed the same way, as errors.
     ///
     /// # Examples
     /// ```
@@ -376,9 +388,20 @@ impl AssignStats {
     /// stats.report("p.csv", &mut diag);
     /// assert_eq!(diag.problems()[0].to_string(), "warning: p.csv, line 7: not located: no coordinates or postcode");
     /// assert_eq!(diag.problems()[1].to_string(), "warning: p.csv: 11 more row(s) not located (only the first 1 are listed)");
+    ///
+    /// let stats = AssignStats {
+    ///     rows: 40,
+    ///     grid_not_known: 30,
+    ///     grid_not_known_examples: vec![(3, "column \"crs\": \"3857\" is not a grid".into())],
+    ///     ..Default::default()
+    /// };
+    /// let mut diag = Diagnostics::new();
+    /// stats.report("p.csv", &mut diag);
+    /// assert_eq!(diag.problems()[0].to_string(), "error: p.csv, line 3: column \"crs\": \"3857\" is not a grid");
+    /// assert_eq!(diag.problems()[1].to_string(), "error: p.csv: 29 more row(s) on a grid covgap does not know (only the first 1 are listed)");
     /// ```
     pub fn report(&self, source: &str, diag: &mut Diagnostics) {
-        let mut listed: Vec<(u64, String)> = self
+        let mut listed: Vec<(u64, Severity, String)> = self
             .examples
             .iter()
             .map(|(line, why)| (*line, format!("not located: {why}")))
@@ -389,10 +412,16 @@ impl AssignStats {
                 )
             }))
             .chain(self.irish_grid_examples.iter().cloned())
+            .map(|(line, message)| (line, Severity::Warning, message))
+            .chain(
+                self.grid_not_known_examples
+                    .iter()
+                    .map(|(line, message)| (*line, Severity::Error, message.clone())),
+            )
             .collect();
-        listed.sort_by_key(|(line, _)| *line);
-        for (line, message) in listed {
-            diag.warn(source, Some(Place::Line(line)), message);
+        listed.sort_by_key(|(line, ..)| *line);
+        for (line, severity, message) in listed {
+            diag.push(severity, source, Some(Place::Line(line)), message);
         }
         let rest = [
             (self.not_located, self.examples.len(), "not located"),
@@ -402,11 +431,19 @@ impl AssignStats {
                 self.irish_grid_examples.len(),
                 "stated to be on Northern Ireland's grids but in Great Britain",
             ),
-        ];
-        for (total, shown, what) in rest {
+        ]
+        .map(|(total, shown, what)| (total, shown, what, Severity::Warning));
+        let errors = [(
+            self.grid_not_known,
+            self.grid_not_known_examples.len(),
+            "on a grid covgap does not know",
+            Severity::Error,
+        )];
+        for (total, shown, what, severity) in rest.into_iter().chain(errors) {
             let more = total.saturating_sub(shown as u64);
             if more > 0 {
-                diag.warn(
+                diag.push(
+                    severity,
                     source,
                     None,
                     format!(
@@ -532,7 +569,8 @@ impl Ctx<'_, '_> {
             },
             PointGiven::Postcode(_) => Err("not a postcode"),
             PointGiven::Missing(why) => Err(why),
-            // `process` refuses the file at such a row before locating it.
+            // `process` refuses the file at such a row (`assign`), or counts it (`check`), before
+            // locating it.
             PointGiven::Refused(_) => Err(GRID_NOT_KNOWN),
         }
     }
@@ -600,11 +638,21 @@ impl Ctx<'_, '_> {
             let line = chunk.first_line + lines.of(rec.position()) - 1;
             stats.rows += 1;
             let given = self.layout.point(&rec);
-            if let PointGiven::Refused(why) = &given {
-                return Err(Error::Format {
-                    path: self.path.to_path_buf(),
-                    message: format!("line {line}: {why}"),
-                });
+            if let PointGiven::Refused(why) = given {
+                // `assign` writes every row, so it stops at the first; `check` lists them all.
+                if self.write {
+                    return Err(Error::Format {
+                        path: self.path.to_path_buf(),
+                        message: format!(
+                            "line {line}: {why} (covgap check --points lists every such row)"
+                        ),
+                    });
+                }
+                stats.grid_not_known += 1;
+                if stats.grid_not_known_examples.len() < MAX_EXAMPLES {
+                    stats.grid_not_known_examples.push((line, why));
+                }
+                continue;
             }
             let (result, by, at, unplaced) = match self.locate(&given) {
                 Ok((c, is_bng, by)) => {

@@ -761,8 +761,12 @@ fn check(args: CheckArgs) -> i32 {
             Ok(stats) => {
                 stats.report(&points.display().to_string(), &mut diag);
                 let n = covgap::write::thousands;
+                let grid = match stats.grid_not_known {
+                    0 => String::new(),
+                    g => format!("; {} on a grid covgap does not know", n(g)),
+                };
                 parts.push(format!(
-                    "{} rows of points read: {} located, {} inside an area; {} not located",
+                    "{} rows of points read: {} located, {} inside an area; {} not located{grid}",
                     n(stats.rows),
                     n(stats.located_total()),
                     n(stats.in_area),

@@ -281,3 +281,61 @@ fn a_grid_cell_that_is_not_one_code_or_one_name_is_refused_saying_why() {
         .collect();
     assert_eq!(errors.len(), 3, "{}", c.stderr);
 }
+
+/// `check --points` lists every row on a grid covgap does not know, as it lists the rows it
+/// cannot place: the first ten in line order, then how many more, and fails. Before, it
+/// stopped at the first such row, as `assign` does, and the user fixed the file one row per
+/// run. `assign` still stops at the first, since it would write every row, and says that
+/// `check` lists them all.
+#[test]
+fn check_lists_every_points_row_on_a_grid_covgap_does_not_know() {
+    let points = fixture("points/grids_covgap_does_not_know_on_thirteen_rows.csv");
+    let c = crate::check(&["--points", &points]);
+    assert_eq!(c.code, 1, "{}", c.stderr);
+    let errors: Vec<&str> = c
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("error:"))
+        .collect();
+    let at = |line: u32, value: &str| {
+        format!("error: {points}, line {line}: column \"grid_epsg\": \"{value}\" ")
+    };
+    let first_ten = [
+        at(3, "3857"),
+        at(5, "ITM:29903"),
+        at(6, "ESRI:27700"),
+        at(7, "EPSG:4258"),
+        at(9, "foo/2157"),
+        at(10, "Web Mercator"),
+        at(11, "3857"),
+        at(13, "32630"),
+        at(14, "EPSG:2158"),
+        at(15, "29900"),
+    ];
+    assert_eq!(errors.len(), 11, "{}", c.stderr);
+    for (got, want) in errors.iter().zip(&first_ten) {
+        assert!(
+            got.starts_with(want.as_str()),
+            "{got:?} is not {want:?}\n{}",
+            c.stderr
+        );
+    }
+    assert_eq!(
+        errors[10],
+        format!("error: {points}: 3 more row(s) on a grid covgap does not know (only the first 10 are listed)")
+    );
+    c.assert_stderr_has(&["19 rows of points read: 6 located, 6 inside an area; 0 not located; 13 on a grid covgap does not know; 11 error(s)"]);
+
+    let dir = tempfile::tempdir().unwrap();
+    let out = covgap_at(&dir)
+        .args(["assign", "--out", "o.csv", "--points", &points])
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains(&format!("{points}: line 3: column \"grid_epsg\": \"3857\" is not a grid covgap reads eastings and northings on;"))
+            && stderr.contains("(covgap check --points lists every such row)")
+            && !stderr.contains("line 5:"),
+        "{stderr}"
+    );
+}
