@@ -36,6 +36,31 @@ pub fn find(headers: &[String], names: &[&str]) -> Option<usize> {
         .find_map(|n| folded.iter().position(|h| *h == fold(n)))
 }
 
+/// Index of the one header that matches any of `names`, for a column whose value places a
+/// row (a latitude, an easting, the grid), where taking the first of two would read one and
+/// pass the other by: `Err` with the first two that match, in header order, when two do.
+///
+/// # Examples
+/// ```
+/// use covgap::read::columns::find_one;
+/// let h = ["id", "CRS", "easting", "EPSG"].map(String::from).to_vec();
+/// assert_eq!(find_one(&h, &["easting"]), Ok(Some(2)));
+/// assert_eq!(find_one(&h, &["crs", "epsg", "grid"]), Err((1, 3)));
+/// assert_eq!(find_one(&h, &["latitude", "lat"]), Ok(None));
+/// ```
+pub fn find_one(headers: &[String], names: &[&str]) -> Result<Option<usize>, (usize, usize)> {
+    let names: Vec<String> = names.iter().map(|n| fold(n)).collect();
+    let mut found = headers
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| names.contains(&fold(h)))
+        .map(|(i, _)| i);
+    match (found.next(), found.next()) {
+        (Some(a), Some(b)) => Err((a, b)),
+        (a, _) => Ok(a),
+    }
+}
+
 /// Index of the header a user named with a flag; matched exactly first, then folded.
 pub fn find_named(headers: &[String], name: &str) -> Option<usize> {
     headers

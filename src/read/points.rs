@@ -73,7 +73,14 @@ impl PointLayout {
             path: path.to_path_buf(),
             message: m,
         };
-        let pick = |given: &Option<String>, names: &[&str], flag: &str| -> Result<Option<usize>> {
+        // Columns that place a row must be found once: of two latitude or grid columns, the
+        // one not read might be the one meant. Of two postcode columns (the directory's `pcd`
+        // and `pcds`, the same postcode spaced two ways) the first is read.
+        let pick = |given: &Option<String>,
+                    names: &[&str],
+                    flag: &str,
+                    what: Option<&str>|
+         -> Result<Option<usize>> {
             match given {
                 Some(g) => columns::find_named(&headers, g).map(Some).ok_or_else(|| {
                     err(format!(
@@ -81,15 +88,29 @@ impl PointLayout {
                         columns::list(&headers)
                     ))
                 }),
-                None => Ok(columns::find(&headers, names)),
+                None => match what {
+                    None => Ok(columns::find(&headers, names)),
+                    Some(what) => columns::find_one(&headers, names).map_err(|(a, b)| {
+                        err(format!(
+                            "has two {what} columns, {:?} and {:?}, and covgap cannot tell which to read: name one with {flag}",
+                            headers[a].trim(),
+                            headers[b].trim()
+                        ))
+                    }),
+                },
             }
         };
-        let lat = pick(&cols.latitude, LAT, "--lat-column")?;
-        let lon = pick(&cols.longitude, LON, "--lon-column")?;
-        let e = pick(&cols.easting, EASTING, "--easting-column")?;
-        let n = pick(&cols.northing, NORTHING, "--northing-column")?;
-        let pc = pick(&cols.postcode, POSTCODE, "--postcode-column")?;
-        let grid = pick(&cols.grid, GRID, "--grid-column")?;
+        let lat = pick(&cols.latitude, LAT, "--lat-column", Some("latitude"))?;
+        let lon = pick(&cols.longitude, LON, "--lon-column", Some("longitude"))?;
+        let e = pick(&cols.easting, EASTING, "--easting-column", Some("easting"))?;
+        let n = pick(
+            &cols.northing,
+            NORTHING,
+            "--northing-column",
+            Some("northing"),
+        )?;
+        let pc = pick(&cols.postcode, POSTCODE, "--postcode-column", None)?;
+        let grid = pick(&cols.grid, GRID, "--grid-column", Some("grid"))?;
         let layout = PointLayout {
             lonlat: lon.zip(lat),
             easting_northing: e.zip(n),

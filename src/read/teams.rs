@@ -211,6 +211,10 @@ pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> 
         .map(|s| s.to_string())
         .collect();
     let mut used = Vec::new();
+    // Columns that place a row must be found once: of two latitude or grid columns, the one
+    // not read might be the one meant. Of two of any other kind (`pcd` and `pcds`, one
+    // postcode spaced two ways) the first is read.
+    let places = ["latitude", "longitude", "easting", "northing", "grid"];
     let mut col = |what: &'static str,
                    given: &Option<String>,
                    names: &[&str],
@@ -223,6 +227,15 @@ pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> 
                     columns::list(&headers)
                 ))
             })?),
+            None if places.contains(&what) => {
+                columns::find_one(&headers, names).map_err(|(a, b)| {
+                    format_err(format!(
+                        "has two {what} columns, {:?} and {:?}, and covgap cannot tell which to read: name one with {flag} (for --teams; a --candidates or --what-if list must have only one)",
+                        headers[a].trim(),
+                        headers[b].trim()
+                    ))
+                })?
+            }
             None => columns::find(&headers, names),
         };
         if let Some(i) = idx {

@@ -339,3 +339,41 @@ fn check_lists_every_points_row_on_a_grid_covgap_does_not_know() {
         "{stderr}"
     );
 }
+
+/// A list with two grid columns (`crs` and `epsg`) is an error naming both and the flag that
+/// names the one to read, and so are two latitude (or longitude, easting, northing) columns.
+/// Before, the first found was read without a word: this Belfast team's row, Irish Grid in
+/// `crs` and 27700 in `epsg`, was read on the Irish Grid, and a points file's `lat` passed its
+/// `latitude` by.
+#[test]
+fn two_grid_or_latitude_columns_are_an_error_naming_both() {
+    let teams = fixture("teams/two_grid_columns.csv");
+    let c = crate::check(&["--teams", &teams]);
+    assert_eq!(c.code, 1, "{}", c.stderr);
+    c.assert_stderr_has(&[&format!("{teams}: has two grid columns, \"crs\" and \"epsg\", and covgap cannot tell which to read: name one with --team-grid-column (for --teams; a --candidates or --what-if list must have only one)")]);
+    // Named, the list is read.
+    let run = run_ok(&["--teams", &teams, "--team-grid-column", "crs"]);
+    assert_eq!(
+        run.teams()["Belfast team"]["properties"]["host_area_code"],
+        "N09000003"
+    );
+
+    let points = fixture("points/two_grid_columns.csv");
+    let c = crate::check(&["--points", &points]);
+    assert_eq!(c.code, 1, "{}", c.stderr);
+    c.assert_stderr_has(&[&format!("{points}: has two grid columns, \"crs\" and \"epsg\", and covgap cannot tell which to read: name one with --grid-column")]);
+    let c = crate::check(&["--points", &points, "--grid-column", "epsg"]);
+    assert_eq!(c.code, 0, "{}", c.stderr);
+
+    let points = fixture("points/two_latitude_columns.csv");
+    let dir = tempfile::tempdir().unwrap();
+    let out = covgap_at(&dir)
+        .args(["assign", "--out", "o.csv", "--points", &points])
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains(&format!("{points}: has two latitude columns, \"lat\" and \"latitude\", and covgap cannot tell which to read: name one with --lat-column")),
+        "{stderr}"
+    );
+}
