@@ -179,6 +179,33 @@ fn single_form(t: &str) -> Option<std::result::Result<Crs, u64>> {
     code_form(t).or_else(|| name_of(t).map(Ok))
 }
 
+/// How far apart a row's latitude/longitude and its easting/northing may be before covgap
+/// warns that they disagree, in metres: 1 km. A grid reference rounded to 100 m, or latitude
+/// and longitude on OSGB36 taken for WGS84 (about 100 m out), stay well within it; figures
+/// for another place, or on another grid than the row states, do not.
+pub const LOCATIONS_DISAGREE_M: f64 = 1_000.0;
+
+/// Metres between a latitude/longitude (WGS84, degrees) and an easting/northing on `grid`,
+/// measured on British National Grid as every distance covgap gives is; `None` when the
+/// easting and northing cannot be projected.
+///
+/// # Examples
+/// ```
+/// use covgap::crs::{locations_apart, Crs};
+/// // Belfast City Hall, as PROJ puts it on the Irish Grid: the same place.
+/// let d = locations_apart(geo::coord! { x: -5.9301, y: 54.5964 }, geo::coord! { x: 333_831.29, y: 373_987.34 }, Crs::IrishGrid).unwrap();
+/// assert!(d < 1.0, "{d}");
+/// // Oxford's figures on British National Grid against Belfast's latitude and longitude.
+/// let d = locations_apart(geo::coord! { x: -5.9301, y: 54.5964 }, geo::coord! { x: 451_000.0, y: 206_000.0 }, Crs::BritishNationalGrid).unwrap();
+/// assert!((d / 1000.0 - 444.4).abs() < 0.1, "{d}");
+/// ```
+pub fn locations_apart(lonlat: Coord, easting_northing: Coord, grid: Crs) -> Option<f64> {
+    let a = bulk_to_bng().apply(lonlat);
+    let b = grid.to_bng(easting_northing).ok()?;
+    let d = (a.x - b.x).hypot(a.y - b.y);
+    d.is_finite().then_some(d)
+}
+
 /// Eastings and northings covgap reads as grid metres ([`Crs::GRID_RANGE`]).
 const GRID_X: (f64, f64) = (-10_000.0, 800_000.0);
 const GRID_Y: (f64, f64) = (-10_000.0, 1_300_000.0);

@@ -189,6 +189,22 @@ impl PointLayout {
         PointGiven::Missing(why)
     }
 
+    /// The easting and northing a record gives besides the latitude and longitude it is placed
+    /// by, on the grid it states: `None` when the file has no such columns, or the row's are
+    /// not both numbers or its grid is not known (the row is placed by its latitude and
+    /// longitude without a word, as before). For checking that the two agree.
+    pub fn easting_northing_too(&self, rec: &csv::ByteRecord) -> Option<(f64, f64, Crs)> {
+        let (ei, ni) = self.easting_northing?;
+        let num = |i: usize| {
+            rec.get(i)
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .and_then(|s| s.trim().parse::<f64>().ok())
+                .filter(|v| v.is_finite())
+        };
+        let (e, n) = (num(ei)?, num(ni)?);
+        Some((e, n, self.grid_of(rec).ok()?))
+    }
+
     /// The grid a record's easting and northing are on: British National Grid without a grid
     /// column or with the cell blank or 27700 (read without decoding, as nearly every row of
     /// the UK postcode file is), else as [`grid_of`] reads it.

@@ -2,7 +2,7 @@
 //! latitude/longitude, easting/northing (on British National Grid, or on the grid a column
 //! states for the row), a full postcode, or a postcode district.
 
-use crate::crs::{Crs, CrsTextError};
+use crate::crs::{Crs, CrsTextError, LOCATIONS_DISAGREE_M};
 use crate::error::{Diagnostics, Error, Place, Result};
 use crate::model::Precision;
 use crate::read::columns;
@@ -408,6 +408,13 @@ pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> 
                 continue;
             }
         };
+        // Latitude/longitude place the row; an easting/northing given too must agree with them.
+        if let Some(BaseGiven::LonLat(x, y)) = base {
+            let grid = grid_i.map(|i| (headers[i].trim(), get(grid_i)));
+            if let Some(apart) = locations_disagree(x, y, get(e_i), get(n_i), grid) {
+                diag.warn(&label, place, format!("{name}: {apart}{moved}"));
+            }
+        }
         let stated_precision = match read_precision(get(precision_i)) {
             Ok(p) => p,
             Err(msg) => {
@@ -608,6 +615,48 @@ fn easting_northing(e: &str, n: &str, grid: Crs) -> std::result::Result<BaseGive
             grid.label()
         )),
     }
+}
+
+/// When a row gives an easting and northing (numbers, on a grid covgap reads) besides the
+/// latitude `y` and longitude `x` that place it, and the two are more than
+/// [`LOCATIONS_DISAGREE_M`] apart: the message saying so. A row whose easting, northing or grid
+/// cannot be read is placed by its latitude and longitude without a word, as before.
+///
+/// # Examples
+/// ```
+/// use covgap::read::teams::locations_disagree;
+/// // Belfast City Hall by both: they agree.
+/// assert_eq!(locations_disagree(-5.9301, 54.5964, "333831", "373987", Some(("crs", "29903"))), None);
+/// // The same figures with no grid stated are British National Grid, in Wales.
+/// assert!(locations_disagree(-5.9301, 54.5964, "333831", "373987", None).unwrap().contains("are 243.6 km apart"));
+/// ```
+pub fn locations_disagree(
+    x: f64,
+    y: f64,
+    e: &str,
+    n: &str,
+    grid: Option<(&str, &str)>,
+) -> Option<String> {
+    let (e, n) = (parse_number(e)?, parse_number(n)?);
+    let grid = match grid {
+        Some((header, cell)) => grid_of(cell, header).ok()?,
+        None => Crs::BritishNationalGrid,
+    };
+    locations_disagree_at(x, y, e, n, grid)
+}
+
+/// [`locations_disagree`] for a row read already: latitude `y` and longitude `x`, and easting
+/// `e` and northing `n` on `grid`.
+pub fn locations_disagree_at(x: f64, y: f64, e: f64, n: f64, grid: Crs) -> Option<String> {
+    let d = crate::crs::locations_apart(Coord { x, y }, Coord { x: e, y: n }, grid)?;
+    (d > LOCATIONS_DISAGREE_M).then(|| {
+        format!(
+            "latitude {y}, longitude {x} and easting {e}, northing {n} on {} are {:.1} km apart, more than {:.0} km: placed by the latitude and longitude; check which is right",
+            grid.label(),
+            d / 1000.0,
+            LOCATIONS_DISAGREE_M / 1000.0
+        )
+    })
 }
 
 /// The base a row's location columns give: latitude and longitude first, then easting and

@@ -377,3 +377,70 @@ fn two_grid_or_latitude_columns_are_an_error_naming_both() {
         "{stderr}"
     );
 }
+
+/// A row that gives latitude/longitude and easting/northing both is placed by the latitude and
+/// longitude, as before, but when the two are more than 1 km apart (measured on British
+/// National Grid) a warning names the line and the distance, as a `nation` the base is not in
+/// is warned of. Before, the easting and northing were passed by without a word. `-q` hides
+/// the warnings, counting them.
+#[test]
+fn latitude_longitude_and_easting_northing_more_than_a_km_apart_are_warned_of() {
+    let list = fixture("teams/latlon_and_easting_northing_that_disagree.csv");
+    let c = crate::check(&["--teams", &list]);
+    assert_eq!(c.code, 0, "{}", c.stderr);
+    assert_eq!(
+        c.warning_lines(),
+        [
+            format!("warning: {list}, line 3: Belfast team with no grid stated: latitude 54.5964, longitude -5.9301 and easting 333831, northing 373987 on British National Grid (EPSG:27700) are 243.6 km apart, more than 1 km: placed by the latitude and longitude; check which is right"),
+            format!("warning: {list}, line 4: Oxford team 2 km apart: latitude 51.750381, longitude -1.262627 and easting 451000, northing 208000 on British National Grid (EPSG:27700) are 2.0 km apart, more than 1 km: placed by the latitude and longitude; check which is right"),
+        ],
+        "{}",
+        c.stderr
+    );
+    let q = crate::check(&["-q", "--teams", &list]);
+    assert_eq!(q.code, 0, "{}", q.stderr);
+    assert!(q.warning_lines().is_empty(), "{}", q.stderr);
+    q.assert_stderr_has(&["2 warning(s), not listed with -q"]);
+
+    // Points alike, for assign and check --points.
+    let dir = tempfile::tempdir().unwrap();
+    let points = dir.path().join("points.csv");
+    std::fs::write(
+        &points,
+        "id,latitude,longitude,easting,northing,grid_epsg\n\
+         belfast,54.5964,-5.9301,333831,373987,29903\n\
+         belfast as bng,54.5964,-5.9301,333831,373987,27700\n\
+         oxford,51.750381,-1.262627,451000,206500,\n\
+         oxford 2 km,51.750381,-1.262627,451000,208000,\n",
+    )
+    .unwrap();
+    let p = points.to_str().unwrap();
+    let want = [
+        format!("warning: {p}, line 3: latitude 54.5964, longitude -5.9301 and easting 333831, northing 373987 on British National Grid (EPSG:27700) are 243.6 km apart, more than 1 km: placed by the latitude and longitude; check which is right"),
+        format!("warning: {p}, line 5: latitude 51.750381, longitude -1.262627 and easting 451000, northing 208000 on British National Grid (EPSG:27700) are 2.0 km apart, more than 1 km: placed by the latitude and longitude; check which is right"),
+    ];
+    let c = crate::check(&["--points", p]);
+    assert_eq!(c.code, 0, "{}", c.stderr);
+    assert_eq!(c.warning_lines(), want, "{}", c.stderr);
+    let out = covgap_at(&dir)
+        .args(["assign", "--out", "o.csv", "--points", p])
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    let warnings: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("warning:"))
+        .collect();
+    assert_eq!(warnings, want, "{stderr}");
+    let rows = read_csv(&dir.path().join("o.csv"));
+    let i = rows[0].iter().position(|h| h == "located_by").unwrap();
+    assert!(
+        rows[1..].iter().all(|r| r[i] == "latitude_longitude"),
+        "{rows:?}"
+    );
+    let out = covgap_at(&dir)
+        .args(["assign", "-q", "--out", "o.csv", "--points", p])
+        .assert()
+        .success();
+    assert!(!String::from_utf8_lossy(&out.get_output().stderr).contains("warning:"));
+}
