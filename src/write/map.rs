@@ -23,6 +23,7 @@ use crate::coverage::Coverage;
 use crate::error::{Error, Result};
 use crate::model::Study;
 use crate::rollup::Rollup;
+use crate::write::cap;
 use crate::write::style::{self, GapClass, Rgb};
 use crate::write::summary::Headline;
 use crate::write::teams::TeamRecord;
@@ -183,14 +184,6 @@ fn wrap(t: &str, width: usize) -> Vec<String> {
         lines.push(line);
     }
     lines
-}
-
-fn cap(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
-    }
 }
 
 fn union(rects: impl Iterator<Item = Rect>) -> Option<Rect> {

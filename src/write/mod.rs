@@ -689,6 +689,36 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// A text with its first letter capitalised, for a table header or a sentence that starts
+/// with a figure's description ("live births" heads a column as "Live births").
+///
+/// # Examples
+/// ```
+/// assert_eq!(covgap::write::cap("population aged 0"), "Population aged 0");
+/// ```
+pub fn cap(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// `one` for a count of 1 and `many` otherwise, so a briefing reads "1 area", "0 areas".
+///
+/// # Examples
+/// ```
+/// assert_eq!(covgap::write::plural(1, "area", "areas"), "area");
+/// assert_eq!(covgap::write::plural(0, "has", "have"), "have");
+/// ```
+pub fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
+}
+
 /// A share in per cent as every output prints it: one decimal, from the whole numbers, a half
 /// rounded away from zero (see [`crate::rollup::percent_rounded`]), so a share reads the same
 /// in `summary.md`, the CSV tables, `summary.json`, the map and the workbook's `0.0%` cells.

@@ -9,7 +9,7 @@ use crate::model::Study;
 use crate::rollup::{percent_rounded, percent_tenths, Level, Rollup};
 use crate::small_areas::{Band, Bands, SmallAreas};
 use crate::write::tables::markdown_cell as md_cell;
-use crate::write::{geojson::metadata, round, tenths_text, thousands};
+use crate::write::{cap, geojson::metadata, round, tenths_text, thousands};
 
 /// Headline figures for the UK.
 #[derive(Debug, Clone, PartialEq)]
@@ -253,7 +253,6 @@ pub fn markdown(
 ) -> Vec<u8> {
     let h = Headline::new(study, rollups);
     let what = study.demand.measure.describe();
-    let key = study.demand.measure.key();
     let babies = match study.demand.measure {
         crate::model::Measure::Births => "babies born",
         crate::model::Measure::Age0 => "babies aged under one",
@@ -343,7 +342,8 @@ pub fn markdown(
     let _ = writeln!(s, "## By nation\n");
     let _ = writeln!(
         s,
-        "| Nation | Areas | Areas with a team | {what} | in areas with a team | % |"
+        "| Nation | Areas | Areas with a team | {} | In areas with a team | % |",
+        cap(what)
     );
     let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|");
     for r in rollups
@@ -394,9 +394,9 @@ pub fn markdown(
         );
         let _ = write!(s, "| Nation | Babies |");
         for b in Band::ALL {
-            let _ = write!(s, " {} |", b.label());
+            let _ = write!(s, " {} |", cap(b.label()));
         }
-        let _ = writeln!(s, " more than 25 km |");
+        let _ = writeln!(s, " More than 25 km |");
         let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|---:|---:|");
         for r in rollups
             .iter()
@@ -424,13 +424,30 @@ pub fn markdown(
         let _ = writeln!(s);
     }
 
-    let _ = writeln!(s, "## The 20 largest gaps\n");
-    let _ = writeln!(s, "Areas with no team, by {what}.\n");
-    let _ = writeln!(
-        s,
-        "| Rank | Area | Code | Nation | {key} | Nearest team | km |"
-    );
-    let _ = writeln!(s, "|---:|---|---|---|---:|---|---:|");
+    // The heading says how many gaps the table holds: the 20 largest when there are more,
+    // else all of them, and none when every area has a team.
+    match cov.gaps.len() {
+        0 => {
+            let _ = writeln!(s, "## Gaps\n");
+            let _ = writeln!(s, "Every area has a team, so there is no gap to list.\n");
+        }
+        n => {
+            let _ = match n {
+                1 => writeln!(s, "## The one gap\n\nThe area with no team.\n"),
+                2..=20 => writeln!(s, "## The {n} gaps\n\nAreas with no team, by {what}.\n"),
+                _ => writeln!(
+                    s,
+                    "## The 20 largest gaps\n\nAreas with no team, by {what}.\n"
+                ),
+            };
+            let _ = writeln!(
+                s,
+                "| Rank | Area | Code | Nation | {} | Nearest team | km |",
+                cap(what)
+            );
+            let _ = writeln!(s, "|---:|---|---|---|---:|---|---:|");
+        }
+    }
     for &i in cov.gaps.iter().take(20) {
         let a = &study.areas[i];
         let r = &cov.areas[i];
@@ -454,7 +471,9 @@ pub fn markdown(
                 .unwrap_or_default()
         );
     }
-    let _ = writeln!(s);
+    if !cov.gaps.is_empty() {
+        let _ = writeln!(s);
+    }
     // Nearest teams in the table that serve only areas outside the boundaries: they cover no
     // area here, so say what they serve, for the distances to be traced.
     let mut outside: Vec<usize> = cov

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::model::{Geography, Study};
 use crate::rollup::{Level, Rollup};
 use crate::small_areas::Band;
+use crate::write::cap;
 use crate::write::summary::Headline;
 
 /// The file name.
@@ -62,14 +63,6 @@ fn header_row(
     }
     ws.set_row_height(row, 30)?;
     Ok(())
-}
-
-fn cap(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(first) => first.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
-    }
 }
 
 fn summary_sheet(

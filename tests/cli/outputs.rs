@@ -1808,3 +1808,52 @@ fn a_plan_waits_for_the_folder_of_its_instance_file() {
     assert!(file.is_file());
     assert!(out.join("plan.csv").is_file());
 }
+
+/// summary.md's gaps table is headed by how many it holds, and its columns are named in words
+/// as the workbook names them: before, five covered districts of five read "The 20 largest
+/// gaps" over an empty table, and the figure's column was headed `births` or `age0`, the
+/// CSV's key, beside "live births" in lower case in the table above.
+#[test]
+fn summary_md_heads_the_gaps_by_how_many_and_names_columns_in_words() {
+    let oxon = fixture("boundaries/oxfordshire_wgs84.geojson");
+    let md = run_ok(&["--boundaries", &oxon]).text("summary.md");
+    assert!(
+        md.contains("## Gaps\n\nEvery area has a team, so there is no gap to list.\n\n## How"),
+        "{md}"
+    );
+    assert!(
+        !md.contains("largest gaps") && !md.contains("| Rank |"),
+        "{md}"
+    );
+
+    let city = fixture("teams/oxford_only.csv");
+    let md =
+        run_ok(&["--boundaries", &oxon, "--teams", &city, "--measure", "age0"]).text("summary.md");
+    assert!(
+        md.contains("## The 4 gaps\n\nAreas with no team, by population aged 0.\n"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| Rank | Area | Code | Nation | Population aged 0 | Nearest team | km |"),
+        "{md}"
+    );
+    assert!(
+        md.contains(
+            "| Nation | Areas | Areas with a team | Population aged 0 | In areas with a team | % |"
+        ),
+        "{md}"
+    );
+
+    let md = default_run().text("summary.md");
+    assert!(md.contains("## The 20 largest gaps\n"), "{md}");
+    assert!(
+        md.contains("| Rank | Area | Code | Nation | Live births | Nearest team | km |"),
+        "{md}"
+    );
+    assert!(
+        md.contains(
+            "| Nation | Areas | Areas with a team | Live births | In areas with a team | % |"
+        ),
+        "{md}"
+    );
+}
