@@ -593,9 +593,11 @@ fn run(args: RunArgs) -> i32 {
                 let s = &analysis.study;
                 let h = covgap::write::summary::Headline::new(s, &analysis.rollups);
                 eprintln!(
-                    "covgap: {} of {} areas have a team; {} of {} ({}) in covered areas; {} in areas with none{}",
+                    "covgap: {} of {} {} {} a team; {} of {} ({}) in covered areas; {} in areas with none{}",
                     h.areas_covered,
                     h.areas_total,
+                    covgap::write::plural(h.areas_total, "area", "areas"),
+                    covgap::write::plural(h.areas_covered, "has", "have"),
                     covgap::rollup::percent_tenths(h.demand_covered, h.demand_total).map_or_else(
                         || "n/a (no babies counted)".to_string(),
                         |t| format!("{}%", covgap::write::tenths_text(t))

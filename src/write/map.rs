@@ -440,7 +440,7 @@ pub fn map(study: &Study, cov: &Coverage, rollups: &[Rollup]) -> Map {
         19.0,
         &format!("fill=\"{INK}\""),
         &format!(
-            "{} of {} {} ({}) were in the {} of {} areas with no team.",
+            "{} of {} {} ({}) were in the {} of {} {} with no team.",
             thousands(h.demand_uncovered()),
             thousands(h.demand_total),
             match study.demand.measure {
@@ -452,7 +452,8 @@ pub fn map(study: &Study, cov: &Coverage, rollups: &[Rollup]) -> Map {
             crate::rollup::percent_tenths(h.demand_covered, h.demand_total)
                 .map_or_else(|| "n/a".into(), |t| format!("{}%", tenths_text(1000 - t))),
             h.areas_total - h.areas_covered,
-            h.areas_total
+            h.areas_total,
+            crate::write::plural(h.areas_total, "area", "areas")
         ),
     );
     text(
@@ -470,7 +471,11 @@ pub fn map(study: &Study, cov: &Coverage, rollups: &[Rollup]) -> Map {
             {
                 let mut parts = Vec::new();
                 if h.teams_beyond > 0 {
-                    parts.push(format!("{} serve only areas outside these", h.teams_beyond));
+                    parts.push(format!(
+                        "{} {} only areas outside these",
+                        h.teams_beyond,
+                        crate::write::plural(h.teams_beyond, "serves", "serve")
+                    ));
                 }
                 match h.teams_unplaced.len() {
                     0 => {}

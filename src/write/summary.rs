@@ -9,7 +9,7 @@ use crate::model::Study;
 use crate::rollup::{percent_rounded, percent_tenths, Level, Rollup};
 use crate::small_areas::{Band, Bands, SmallAreas};
 use crate::write::tables::markdown_cell as md_cell;
-use crate::write::{cap, geojson::metadata, round, tenths_text, thousands};
+use crate::write::{cap, geojson::metadata, plural, round, tenths_text, thousands};
 
 /// Headline figures for the UK.
 #[derive(Debug, Clone, PartialEq)]
@@ -67,13 +67,24 @@ impl Headline {
             self.teams_counted, self.teams_in_list
         );
         if self.teams_beyond > 0 {
+            let one = self.teams_beyond == 1;
             s += &format!(
-                "; {} of them serve only areas outside the boundaries given{}, so cover none of them, but those counted are measured to",
+                "; {} of them {} only areas outside the boundaries given{}, so {} none of them, but {}",
                 self.teams_beyond,
+                plural(self.teams_beyond, "serves", "serve"),
                 match self.beyond_unplaced.as_slice() {
                     [] => String::new(),
-                    [one] => format!(" or are not known to be in them ({one}, which the list gives no area or location)"),
-                    many => format!(" or are not known to be in them ({}, which the list gives no area or location)", many.join(", ")),
+                    names => format!(
+                        " or {} not known to be in them ({}, which the list gives no area or location)",
+                        plural(self.teams_beyond, "is", "are"),
+                        names.join(", ")
+                    ),
+                },
+                plural(self.teams_beyond, "covers", "cover"),
+                if one {
+                    "it is measured to if counted"
+                } else {
+                    "those counted are measured to"
                 }
             );
         }
@@ -270,10 +281,12 @@ pub fn markdown(
     let _ = writeln!(s, "## Headline\n");
     let _ = writeln!(
         s,
-        "- **{} of {} areas** ({}%) have at least one team.",
+        "- **{} of {} {}** ({}%) {} at least one team.",
         h.areas_covered,
         h.areas_total,
-        percent_rounded(h.areas_covered as u64, h.areas_total as u64, 0)
+        plural(h.areas_total, "area", "areas"),
+        percent_rounded(h.areas_covered as u64, h.areas_total as u64, 0),
+        plural(h.areas_covered, "has", "have")
     );
     match percent_tenths(h.demand_covered, h.demand_total) {
         Some(t) => {
@@ -512,7 +525,11 @@ pub fn markdown(
     let _ = writeln!(s, "## How these figures were made\n");
     let _ = writeln!(s, "- **What counts as a team**: {}. A team covers the areas its list entry names, or, where it names none, the area that holds its base.{} An area is covered when any counted team covers it.", study.evidence_rule, if study.lying_in { LYING_IN_RULE } else { "" });
     let _ = writeln!(s, "- **Distance to the nearest team**: straight-line distance on British National Grid from a point inside the area to the nearest edge of an area the team covers; 0 when covered.{}", if h.teams_beyond > 0 {
-        format!(" The {} teams serving only areas outside the boundaries given cover none of them, but those counted are measured to, to the nearest edge of the built-in boundaries of the districts they serve.", h.teams_beyond)
+        if h.teams_beyond == 1 {
+            " The 1 team serving only areas outside the boundaries given covers none of them, but if counted is measured to, to the nearest edge of the built-in boundaries of the districts it serves.".to_string()
+        } else {
+            format!(" The {} teams serving only areas outside the boundaries given cover none of them, but those counted are measured to, to the nearest edge of the built-in boundaries of the districts they serve.", h.teams_beyond)
+        }
     } else {
         String::new()
     });

@@ -618,7 +618,7 @@ fn a_share_on_a_half_reads_the_same_in_every_output() {
     ];
     let run = covgap_in(dir.path(), &args, Some("out"));
     assert_eq!(run.code, 0, "{}", run.stderr);
-    run.assert_stderr_has(&["1 of 5 areas have a team; 1.3% of live births"]);
+    run.assert_stderr_has(&["1 of 5 areas has a team; 1.3% of live births"]);
     let md = run.text("summary.md");
     assert!(md.contains("- **1.3%** of babies born (1 of 80)"), "{md}");
     assert!(
@@ -1854,6 +1854,59 @@ fn summary_md_heads_the_gaps_by_how_many_and_names_columns_in_words() {
         md.contains(
             "| Nation | Areas | Areas with a team | Live births | In areas with a team | % |"
         ),
+        "{md}"
+    );
+}
+
+/// One area, one team outside: the sentences a briefing quotes agree in number. Before, they
+/// read "1 of 1 areas (100%) have at least one team", "1 of them serve only areas outside ...,
+/// so cover none of them", "The 1 teams serving ..." and, on the map, "the 1 of 1 areas".
+#[test]
+fn headline_sentences_agree_in_number_for_one_area_and_one_team() {
+    let alone = fixture("boundaries/oxford_alone.geojson");
+    let run = run_ok(&[
+        "--boundaries",
+        &alone,
+        "--teams",
+        &fixture("teams/oxford_and_leeds.csv"),
+    ]);
+    let md = run.text("summary.md");
+    assert!(
+        md.contains("- **1 of 1 area** (100%) has at least one team."),
+        "{md}"
+    );
+    assert!(
+        md.contains("; 1 of them serves only areas outside the boundaries given, so covers none of them, but it is measured to if counted."),
+        "{md}"
+    );
+    assert!(
+        md.contains(" The 1 team serving only areas outside the boundaries given covers none of them, but if counted is measured to, to the nearest edge of the built-in boundaries of the districts it serves."),
+        "{md}"
+    );
+    assert!(
+        run.stderr.contains("covgap: 1 of 1 area has a team;"),
+        "{}",
+        run.stderr
+    );
+    let svg = run.text("map.svg");
+    assert!(svg.contains("(1 serves only areas outside these)"), "{svg}");
+
+    let run = run_ok(&[
+        "--boundaries",
+        &alone,
+        "--teams",
+        &fixture("teams/leeds_only.csv"),
+    ]);
+    assert!(run
+        .text("map.svg")
+        .contains("were in the 1 of 1 area with no team."));
+    let md = run.text("summary.md");
+    assert!(
+        md.contains("- **0 of 1 area** (0%) have at least one team."),
+        "{md}"
+    );
+    assert!(
+        md.contains("## The one gap\n\nThe area with no team.\n"),
         "{md}"
     );
 }
