@@ -433,29 +433,33 @@ pub fn map(study: &Study, cov: &Coverage, rollups: &[Rollup]) -> Map {
         &format!("font-weight=\"bold\" fill=\"{INK}\""),
         "Specialised parent-infant relationship teams",
     );
-    text(
-        &mut s,
-        30.0,
-        94.0,
-        19.0,
-        &format!("fill=\"{INK}\""),
-        &format!(
-            "{} of {} {} ({}) were in the {} of {} {} with no team.",
-            thousands(h.demand_uncovered()),
-            thousands(h.demand_total),
-            match study.demand.measure {
-                crate::model::Measure::Births => "live births",
-                crate::model::Measure::Age0 => "babies aged under one",
-            },
-            // The complement of the share summary.md gives, so the two add up to 100%; n/a
-            // when no babies were counted.
-            crate::rollup::percent_tenths(h.demand_covered, h.demand_total)
-                .map_or_else(|| "n/a".into(), |t| format!("{}%", tenths_text(1000 - t))),
-            h.areas_total - h.areas_covered,
-            h.areas_total,
-            crate::write::plural(h.areas_total, "area", "areas")
-        ),
-    );
+    text(&mut s, 30.0, 94.0, 19.0, &format!("fill=\"{INK}\""), &{
+        let babies = match study.demand.measure {
+            crate::model::Measure::Births => "live births",
+            crate::model::Measure::Age0 => "babies aged under one",
+        };
+        if cov.gaps.is_empty() {
+            // "0 of 7,119 live births (0.0%) were in the 0 of 5 areas with no team" said
+            // nothing a reader could use.
+            format!(
+                "Every area has a team: all {} {babies} were in an area with a team.",
+                thousands(h.demand_total)
+            )
+        } else {
+            format!(
+                "{} of {} {babies} ({}) were in the {} of {} {} with no team.",
+                thousands(h.demand_uncovered()),
+                thousands(h.demand_total),
+                // The complement of the share summary.md gives, so the two add up to
+                // 100%; n/a when no babies were counted.
+                crate::rollup::percent_tenths(h.demand_covered, h.demand_total)
+                    .map_or_else(|| "n/a".into(), |t| format!("{}%", tenths_text(1000 - t))),
+                h.areas_total - h.areas_covered,
+                h.areas_total,
+                crate::write::plural(h.areas_total, "area", "areas")
+            )
+        }
+    });
     text(
         &mut s,
         30.0,
@@ -568,9 +572,13 @@ pub fn map(study: &Study, cov: &Coverage, rollups: &[Rollup]) -> Map {
         y,
         15.0,
         &format!("fill=\"{INK}\""),
-        &format!("No team, by {what}:"),
+        &if cov.gaps.is_empty() {
+            "No team: none".to_string()
+        } else {
+            format!("No team, by {what}:")
+        },
     );
-    for c in classes.iter().rev() {
+    for c in classes.iter().rev().filter(|_| !cov.gaps.is_empty()) {
         y += 24.0;
         swatch(&mut s, lx + 12.0, y, c.colour, &c.label());
     }
@@ -696,6 +704,17 @@ pub fn map(study: &Study, cov: &Coverage, rollups: &[Rollup]) -> Map {
         "Largest gaps",
     );
     y += 6.0;
+    if cov.gaps.is_empty() {
+        y += 21.0;
+        text(
+            &mut s,
+            lx,
+            y,
+            14.0,
+            &format!("fill=\"{INK}\""),
+            "none: every area has a team",
+        );
+    }
     for &i in cov.gaps.iter().take(12) {
         let a = &study.areas[i];
         let Some(f) = a.figure else { break };

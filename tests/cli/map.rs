@@ -50,3 +50,23 @@ fn map_has_title_legend_sources_and_every_area() {
         "largest gaps drawn"
     );
 }
+
+/// With every area covered the map says so: before, its title read "0 of 7,119 live births
+/// (0.0%) were in the 0 of 5 areas with no team", its legend offered a shade for "0 or more"
+/// with no area drawn in it, and "Largest gaps" headed nothing.
+#[test]
+fn map_says_every_area_has_a_team_when_none_is_a_gap() {
+    let oxon = crate::fixture("boundaries/oxfordshire_wgs84.geojson");
+    let run = crate::run_ok(&["--boundaries", &oxon]);
+    let svg = run.text("map.svg");
+    assert!(
+        svg.contains("Every area has a team: all 7,119 live births were in an area with a team."),
+        "{svg}"
+    );
+    assert!(!svg.contains("were in the 0 of 5"), "{svg}");
+    assert!(
+        svg.contains(">No team: none<") && !svg.contains("or more"),
+        "{svg}"
+    );
+    assert!(svg.contains(">none: every area has a team<"), "{svg}");
+}
