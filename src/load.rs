@@ -678,6 +678,13 @@ fn load_areas(
             None,
             if refused {
                 "no area in the boundaries has a usable figure: the rows for them have the errors above".to_string()
+            } else if inputs.births.is_none() {
+                // The built-in figures are by district: boundaries of another geography need
+                // their own, and the user should be told how to give them.
+                format!(
+                    "no figure matched any area code in the boundaries (codes in column {:?}): the built-in figures are for the UK's local authority districts, so boundaries of another geography (ICBs, health boards, small areas, your own codes) need figures for their own areas: give them with --births FILE (a CSV or workbook with an area code column and a figure column)",
+                    figures.code_column
+                )
             } else {
                 format!(
                     "no figure matched any area code in the boundaries (codes in column {:?})",

@@ -1505,3 +1505,31 @@ mod shapefile_and_geopackage {
         );
     }
 }
+
+/// ICBs as boundaries with the built-in figures, which are by district: the error says why
+/// no figure matched and how to give figures for the areas. Before, it said only that none
+/// matched, and a user running on ICBs was left to guess at the codes.
+#[test]
+fn boundaries_of_another_geography_with_built_in_figures_are_told_to_give_births() {
+    let icbs = crate::fixture("boundaries/icbs_west_yorkshire_humber_north_yorkshire.geojson");
+    let run = crate::run(&["--boundaries", &icbs]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    run.assert_stderr_has(&[
+        "no figure matched any area code in the boundaries",
+        "the built-in figures are for the UK's local authority districts",
+        "give them with --births FILE",
+    ]);
+    // With a figures file of the user's own, the hint about the built-in figures is not given.
+    let own = crate::fixture("boundaries/own_codes_no_figures.geojson");
+    let run = crate::run(&[
+        "--boundaries",
+        &own,
+        "--births",
+        &crate::fixture("births/icbs_west_yorkshire_humber_north_yorkshire.csv"),
+    ]);
+    assert!(
+        !run.stderr.contains("built-in figures are for"),
+        "{}",
+        run.stderr
+    );
+}
