@@ -59,8 +59,10 @@ impl Headline {
         }
     }
 
-    /// "Teams counted: 1 of the 46 in the list (rule); 43 serve only areas outside the
-    /// boundaries given, ...": the sentence summary.md and the workbook give.
+    /// "Teams counted: 1 of the 46 in the list (rule); 43 of the 46 serve only areas outside
+    /// the boundaries given, ...": the sentence summary.md and the workbook give. Those outside
+    /// are counted among the whole list, counted or not, so are said to be of the list, not
+    /// "of them", which reads as of the teams counted.
     pub fn teams_sentence(&self, evidence_rule: &str) -> String {
         let mut s = format!(
             "Teams counted: {} of the {} in the list ({evidence_rule})",
@@ -69,8 +71,9 @@ impl Headline {
         if self.teams_beyond > 0 {
             let one = self.teams_beyond == 1;
             s += &format!(
-                "; {} of them {} only areas outside the boundaries given{}, so {} none of them, but {}",
+                "; {} of the {} {} only areas outside the boundaries given{}, so {} none of them, but {}",
                 self.teams_beyond,
+                self.teams_in_list,
                 plural(self.teams_beyond, "serves", "serve"),
                 match self.beyond_unplaced.as_slice() {
                     [] => String::new(),

@@ -1135,7 +1135,7 @@ fn part_of_the_uk_gives_totals_only_for_geographies_wholly_given() {
     let md = run.text("summary.md");
     assert!(!md.contains("| England |"), "{md}");
     assert!(
-        md.contains("- Teams counted: 1 of the 46 in the list (teams whose evidence level is pif_named or service_confirmed); 43 of them serve only areas outside the boundaries given or are not known to be in them (Together for Baby, which the list gives no area or location), so cover none of them, but those counted are measured to."),
+        md.contains("- Teams counted: 1 of the 46 in the list (teams whose evidence level is pif_named or service_confirmed); 43 of the 46 serve only areas outside the boundaries given or are not known to be in them (Together for Baby, which the list gives no area or location), so cover none of them, but those counted are measured to."),
         "{md}"
     );
     let s = run.summary();
@@ -1876,7 +1876,7 @@ fn headline_sentences_agree_in_number_for_one_area_and_one_team() {
         "{md}"
     );
     assert!(
-        md.contains("; 1 of them serves only areas outside the boundaries given, so covers none of them, but it is measured to if counted."),
+        md.contains("; 1 of the 2 serves only areas outside the boundaries given, so covers none of them, but it is measured to if counted."),
         "{md}"
     );
     assert!(
