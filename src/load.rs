@@ -125,14 +125,18 @@ pub fn load(inputs: &Inputs, diag: &mut Diagnostics) -> Result<Study> {
                 }
             },
         ),
-        (None, Measure::Births) => (
-            builtin::BIRTHS_PERIOD.to_string(),
-            builtin::BIRTHS_SOURCE.to_string(),
-        ),
-        (None, Measure::Age0) => (
-            builtin::AGE0_PERIOD.to_string(),
-            builtin::AGE0_SOURCE.to_string(),
-        ),
+        (None, measure) => {
+            let (period, source) = match measure {
+                Measure::Births => (builtin::BIRTHS_PERIOD, builtin::BIRTHS_SOURCE),
+                Measure::Age0 => (builtin::AGE0_PERIOD, builtin::AGE0_SOURCE),
+            };
+            // Summed into areas of another geography, the source says so.
+            let source = match &added_up {
+                Some(a) => format!("{source} ({a})"),
+                None => source.to_string(),
+            };
+            (period.to_string(), source)
+        }
     };
     let whole_uk = {
         let codes: HashSet<&str> = areas.iter().map(|a| a.code.as_str()).collect();
@@ -189,8 +193,10 @@ impl LookupRow {
 struct FiguresRead {
     sheet: Option<String>,
     column: FigureColumn,
-    /// The districts whose figures were added up from those of the districts they replaced,
-    /// in words for the figures' source (see [`add_up_replaced`]).
+    /// The districts whose figures were added up from those of the districts they replaced
+    /// (see [`add_up_replaced`]), or, with the built-in figures, the areas given whose figures
+    /// were summed from the districts in them (see [`sum_districts`]), in words for the
+    /// figures' source.
     added_up: Option<String>,
 }
 
@@ -543,6 +549,14 @@ fn load_areas(
     let replaced = successors::replaced_in(|c| known.contains(c));
     let mut wanted = known.clone();
     wanted.extend(replaced.keys().copied());
+    // With the built-in figures, areas of a geography the built-in lookup gives each district
+    // (ICBs, health boards, regions, ...) get their districts' figures summed: read those too.
+    let sums = if inputs.births.is_none() && !inputs.without_figures {
+        plan_sums(&b.areas, lookup)
+    } else {
+        Sums::default()
+    };
+    wanted.extend(sums.districts.iter().map(|d| d.code));
     let mut figures = if inputs.without_figures {
         None
     } else {
@@ -550,9 +564,19 @@ fn load_areas(
             .map_err(|e| record(diag, e))
             .ok()
     };
-    let added_up = figures
-        .as_mut()
-        .and_then(|f| add_up_replaced(f, &replaced, &fin.label(), diag));
+    let added_up = match figures.as_mut() {
+        Some(f) if !sums.districts.is_empty() => Some(sum_districts(
+            f,
+            &sums,
+            &b.areas,
+            lookup,
+            measure,
+            &fin.label(),
+            diag,
+        )),
+        Some(f) => add_up_replaced(f, &replaced, &fin.label(), diag),
+        None => None,
+    };
     let mut missing = Vec::new();
 
     let flabel = fin.label();
@@ -679,10 +703,11 @@ fn load_areas(
             if refused {
                 "no area in the boundaries has a usable figure: the rows for them have the errors above".to_string()
             } else if inputs.births.is_none() {
-                // The built-in figures are by district: boundaries of another geography need
-                // their own, and the user should be told how to give them.
+                // The built-in figures are by district, and are summed only for the
+                // geographies the built-in lookup gives each district: boundaries of another
+                // geography need their own, and the user should be told how to give them.
                 format!(
-                    "no figure matched any area code in the boundaries (codes in column {:?}): the built-in figures are for the UK's local authority districts, so boundaries of another geography (ICBs, health boards, small areas, your own codes) need figures for their own areas: give them with --births FILE (a CSV or workbook with an area code column and a figure column)",
+                    "no figure matched any area code in the boundaries (codes in column {:?}): the built-in figures are for the UK's local authority districts, summed for areas of a geography the built-in lookup gives each district (its region, upper tier, ICB, health board or HSC trust, or nation), so boundaries of another geography (small areas, your own codes) need figures for their own areas: give them with --births FILE (a CSV or workbook with an area code column and a figure column)",
                     figures.code_column
                 )
             } else {
@@ -978,6 +1003,235 @@ fn add_up_replaced(
             .collect::<Vec<_>>()
             .join(", ")
     ))
+}
+
+/// The built-in district figures to sum into areas of a geography the built-in lookup gives
+/// each district ([`plan_sums`]).
+#[derive(Default)]
+struct Sums {
+    /// Each district summed, in code order.
+    districts: Vec<SummedDistrict>,
+    /// The areas given found by name, the lookup having another year's code for them (Surrey
+    /// Heartlands and Sussex ICBs): each with the lookup's geography, by area index.
+    by_name: std::collections::BTreeMap<usize, Geography>,
+}
+
+/// A built-in district whose figure goes into areas given.
+struct SummedDistrict {
+    code: &'static str,
+    /// Split between ICBs, with ICBs as the areas: the figure is shared out between the parts
+    /// ([`RollupKeys::icbs`]), and `targets` has one entry a part.
+    split: bool,
+    /// The area given (by index) taking the figure, or each part of it; `None` for a part
+    /// whose ICB is not among the areas given.
+    targets: Vec<Option<usize>>,
+}
+
+/// With the built-in figures, which are by district, the areas given that are of a geography
+/// the built-in lookup gives each district (`data/areas.csv`: its ICB, health board or HSC
+/// trust, upper tier, region, or nation) take the figures of the districts in them. Each
+/// district goes to the area of its geography found as a team serving it is
+/// ([`Districts::holders`]): by code at any level (ICB first, nation last), else by a name
+/// only one area has and a code of the same kind (an ICB or board whose code has changed since
+/// the boundaries were drawn). A district split between ICBs goes, at the ICB level, to each
+/// ICB given that it lies partly in, its figure shared out as in `rollups.csv`'s ICB rows.
+/// Only districts whose geography is among the areas given are summed, and none that is an
+/// area given itself (a unitary authority among upper tiers), so nothing changes for
+/// districts as boundaries: no area is of another geography.
+fn plan_sums(
+    areas: &[crate::read::boundaries::RawArea],
+    lookup: &'static HashMap<String, LookupRow>,
+) -> Sums {
+    let codes: HashSet<&str> = areas.iter().map(|a| a.code.as_str()).collect();
+    let mut by_code: HashMap<&str, usize> = HashMap::new();
+    let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, a) in areas.iter().enumerate() {
+        let district =
+            lookup.contains_key(&a.code) || successors::all().iter().any(|s| s.old_code == a.code);
+        if !district {
+            by_code.insert(a.code.as_str(), i);
+            by_name.entry(fold_name(&a.name)).or_default().push(i);
+        }
+    }
+    let mut sums = Sums::default();
+    if by_code.is_empty() {
+        return sums;
+    }
+    let kind = |c: &str| c.get(..3).map(str::to_owned);
+    let named = |g: &Geography| match by_name.get(&fold_name(&g.name)) {
+        Some(v) if v.len() == 1 && kind(&areas[v[0]].code) == kind(&g.code) => Some(v[0]),
+        _ => None,
+    };
+    let mut districts: Vec<&'static String> = lookup.keys().collect();
+    districts.sort();
+    for code in districts {
+        if successors::given_in(code, &codes) {
+            continue;
+        }
+        let k = &lookup[code].keys;
+        let nation = Nation::from_code(code);
+        let nation = Geography {
+            code: nation.code().into(),
+            name: nation.name().into(),
+        };
+        let icbs: Vec<&Geography> = if k.icb_parts.is_empty() {
+            k.icb.iter().collect()
+        } else {
+            k.icb_parts.iter().map(|p| &p.icb).collect()
+        };
+        let levels: Vec<Vec<&Geography>> = [
+            icbs,
+            k.health_board.iter().collect(),
+            k.utla.iter().collect(),
+            k.region.iter().collect(),
+            vec![&nation],
+        ]
+        .into_iter()
+        .map(|l| {
+            l.into_iter()
+                .filter(|g| !g.code.is_empty() && g.code != *code)
+                .collect::<Vec<_>>()
+        })
+        .filter(|l| !l.is_empty())
+        .collect();
+        let Some(level) = levels
+            .iter()
+            .find(|l| l.iter().any(|g| by_code.contains_key(g.code.as_str())))
+            .or_else(|| levels.iter().find(|l| l.iter().any(|g| named(g).is_some())))
+        else {
+            continue;
+        };
+        let targets = level
+            .iter()
+            .map(|g| {
+                by_code.get(g.code.as_str()).copied().or_else(|| {
+                    let i = named(g)?;
+                    sums.by_name.insert(i, (*g).clone());
+                    Some(i)
+                })
+            })
+            .collect();
+        sums.districts.push(SummedDistrict {
+            code: code.as_str(),
+            split: level.len() > 1,
+            targets,
+        });
+    }
+    sums
+}
+
+/// Puts into `f` each area's figure summed from the built-in district figures it holds
+/// ([`plan_sums`]), takes the districts' own out, and says so in a note: the areas, the
+/// districts, those split between ICBs, the areas found by name, the parts of districts left
+/// out, and the areas with no district. An area with a district whose figure is missing has
+/// none. Returns the rule in words, for the figures' source.
+fn sum_districts(
+    f: &mut Figures,
+    sums: &Sums,
+    areas: &[crate::read::boundaries::RawArea],
+    lookup: &HashMap<String, LookupRow>,
+    measure: Measure,
+    label: &str,
+    diag: &mut Diagnostics,
+) -> String {
+    let n = crate::write::thousands;
+    let mut totals: std::collections::BTreeMap<usize, Option<u64>> = Default::default();
+    let mut parts_left_out = Vec::new();
+    for d in &sums.districts {
+        let figure = f.values.get(d.code).copied().flatten();
+        let shares: Vec<Option<u64>> = match figure {
+            Some(v) if d.split => lookup[d.code]
+                .keys
+                .icbs(v)
+                .into_iter()
+                .map(|(_, part)| Some(part))
+                .collect(),
+            _ => vec![figure; d.targets.len()],
+        };
+        let mut counted = 0;
+        for (target, share) in d.targets.iter().zip(&shares) {
+            let Some(i) = target else { continue };
+            counted += share.unwrap_or(0);
+            let total = totals.entry(*i).or_insert(Some(0));
+            *total = total.zip(*share).map(|(a, b)| a + b);
+        }
+        if let (Some(v), true) = (figure, d.targets.contains(&None)) {
+            parts_left_out.push(format!(
+                "{} ({}: {} of {})",
+                lookup[d.code].name,
+                d.code,
+                n(counted),
+                n(v)
+            ));
+        }
+    }
+    let known: HashSet<&str> = areas.iter().map(|a| a.code.as_str()).collect();
+    f.values.retain(|c, _| known.contains(c.as_str()));
+    for (&i, total) in &totals {
+        f.values.insert(areas[i].code.clone(), *total);
+    }
+    let period = match measure {
+        Measure::Births => builtin::BIRTHS_PERIOD,
+        Measure::Age0 => builtin::AGE0_PERIOD,
+    };
+    let split = sums.districts.iter().filter(|d| d.split).count();
+    let mut message = format!(
+        "figures summed from the built-in district figures: each area's figure ({}, {period}) is the sum of the built-in figures of the districts the built-in lookup (data/areas.csv) puts in it (its ICB, health board or HSC trust, upper tier, region or nation), for {} of the {} area(s) given, from {} district(s)",
+        measure.describe(),
+        n(totals.len() as u64),
+        n(areas.len() as u64),
+        n(sums.districts.len() as u64),
+    );
+    if split > 0 {
+        message.push_str(&format!(
+            "; the {split} district(s) split between ICBs are shared out between them by the babies living in each part (data/icb_shares.csv), as in rollups.csv's ICB rows"
+        ));
+    }
+    if !sums.by_name.is_empty() {
+        message.push_str(&format!(
+            "; found by name, the lookup having another year's code for them: {}",
+            sums.by_name
+                .iter()
+                .map(|(&i, g)| format!(
+                    "{} ({}, {} in the lookup)",
+                    areas[i].name, areas[i].code, g.code
+                ))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    message.push_str("; districts in none of the areas given are not counted");
+    if !parts_left_out.is_empty() {
+        message.push_str(&format!(
+            ", nor the parts outside them of the districts split between ICBs lying partly in them: {}",
+            parts_left_out.join(", ")
+        ));
+    }
+    let without: Vec<String> = areas
+        .iter()
+        .enumerate()
+        .filter(|(i, a)| !totals.contains_key(i) && !f.values.contains_key(&a.code))
+        .map(|(_, a)| format!("{} ({})", a.name, a.code))
+        .collect();
+    if !without.is_empty() {
+        message.push_str(&format!(
+            "; the lookup puts no district in {} area(s), which have no figure: {}{}",
+            without.len(),
+            without
+                .iter()
+                .take(10)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", "),
+            if without.len() > 10 { ", ..." } else { "" }
+        ));
+    }
+    diag.note(label, None, message);
+    if split > 0 {
+        "summed for each area given from the built-in districts in it by the built-in lookup, data/areas.csv, with districts split between ICBs shared out by data/icb_shares.csv".into()
+    } else {
+        "summed for each area given from the built-in districts in it by the built-in lookup, data/areas.csv".into()
+    }
 }
 
 /// A user's figures this many times the built-in ones for the same areas, or fewer than
