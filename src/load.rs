@@ -1182,6 +1182,16 @@ fn sum_districts(
         n(areas.len() as u64),
         n(sums.districts.len() as u64),
     );
+    let districts_given = areas
+        .iter()
+        .filter(|a| lookup.contains_key(&a.code))
+        .count();
+    if districts_given > 0 {
+        message.push_str(&format!(
+            "; {} area(s) given are districts themselves (unitary authorities among upper tiers, say), with their own figure",
+            n(districts_given as u64)
+        ));
+    }
     if split > 0 {
         message.push_str(&format!(
             "; the {split} district(s) split between ICBs are shared out between them by the babies living in each part (data/icb_shares.csv), as in rollups.csv's ICB rows"
