@@ -1506,13 +1506,15 @@ mod shapefile_and_geopackage {
     }
 }
 
-/// ICBs as boundaries with the built-in figures, which are by district: the error says why
-/// no figure matched and how to give figures for the areas. Before, it said only that none
-/// matched, and a user running on ICBs was left to guess at the codes.
+/// Boundaries of a geography the built-in lookup does not give each district (codes of one's
+/// own), with the built-in figures, which are by district: the error says why no figure
+/// matched and how to give figures for the areas. Before, it said only that none matched, and
+/// the user was left to guess at the codes. (ICBs and health boards now take the district
+/// figures summed: `builtin_geographies`.)
 #[test]
 fn boundaries_of_another_geography_with_built_in_figures_are_told_to_give_births() {
-    let icbs = crate::fixture("boundaries/icbs_west_yorkshire_humber_north_yorkshire.geojson");
-    let run = crate::run(&["--boundaries", &icbs]);
+    let own = crate::fixture("boundaries/own_codes_no_figures.geojson");
+    let run = crate::run(&["--boundaries", &own]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     run.assert_stderr_has(&[
         "no figure matched any area code in the boundaries",
@@ -1520,7 +1522,6 @@ fn boundaries_of_another_geography_with_built_in_figures_are_told_to_give_births
         "give them with --births FILE",
     ]);
     // With a figures file of the user's own, the hint about the built-in figures is not given.
-    let own = crate::fixture("boundaries/own_codes_no_figures.geojson");
     let run = crate::run(&[
         "--boundaries",
         &own,

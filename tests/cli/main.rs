@@ -6,6 +6,7 @@
 mod assign;
 mod bad_input;
 mod builtin;
+mod builtin_geographies;
 mod check_inputs;
 mod gpkg;
 mod grids;

@@ -1,0 +1,259 @@
+//! Boundaries of a geography the built-in lookup gives each district (ICBs, health boards, HSC
+//! trusts, upper tiers, regions, nations) with no `--births`: each area takes the built-in
+//! district figures summed into it, the same numbers as the district run's `rollups.csv` rows
+//! for those geographies. Before, such a run stopped asking for figures with `--births`.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+use crate::{check, default_run, fixture, read_csv_text, run_ok, Outcome};
+
+const ICBS: &str = "boundaries/icbs_england_jul2022.geojson";
+
+/// `rollups.csv` of a run, by code (the total row has none), each row by column name.
+fn rollups(o: &Outcome) -> BTreeMap<String, BTreeMap<String, String>> {
+    let rows = read_csv_text(&o.text("rollups.csv"));
+    let header = rows[0].clone();
+    rows[1..]
+        .iter()
+        .map(|r| {
+            let row: BTreeMap<String, String> =
+                header.iter().cloned().zip(r.iter().cloned()).collect();
+            (row["code"].clone(), row)
+        })
+        .collect()
+}
+
+fn age0_run() -> &'static Outcome {
+    static RUN: OnceLock<Outcome> = OnceLock::new();
+    RUN.get_or_init(|| run_ok(&["--measure", "age0"]))
+}
+
+/// Each area's figure in `areas.geojson` (`births` or `age0`), by code.
+fn figures(o: &Outcome, measure: &str) -> BTreeMap<String, Option<u64>> {
+    o.areas()
+        .into_iter()
+        .map(|(c, p)| (c, p[measure].as_u64()))
+        .collect()
+}
+
+/// The run on `boundaries` gives each area the figure of the district run's rollup row of
+/// the geography given, found by the area's code or, for an ICB whose code has changed, its
+/// name; returns how many areas were found by name.
+fn each_area_is_its_rollup_row(boundaries: &str, measure: &str, level: &str) -> usize {
+    let args: Vec<&str> = match measure {
+        "age0" => vec!["--boundaries", boundaries, "--measure", "age0"],
+        _ => vec!["--boundaries", boundaries],
+    };
+    let run = run_ok(&args);
+    let districts = if measure == "age0" {
+        age0_run()
+    } else {
+        default_run()
+    };
+    let rows = rollups(districts);
+    let total = format!("{measure}_total");
+    let mut by_name = 0;
+    let areas = run.areas();
+    assert!(!areas.is_empty());
+    for (code, p) in &areas {
+        let row = rows
+            .get(code)
+            .filter(|r| r["level"] == level)
+            .or_else(|| {
+                by_name += 1;
+                rows.values()
+                    .find(|r| r["level"] == level && r["name"] == p["name"].as_str().unwrap())
+            })
+            .unwrap_or_else(|| panic!("no {level} row for {code}"));
+        assert_eq!(
+            p[measure].as_u64().map(|v| v.to_string()).as_ref(),
+            Some(&row[&total]),
+            "{code} ({measure})"
+        );
+    }
+    by_name
+}
+
+/// The 42 ICBs of July 2022, with no figures file: each ICB's births are the ICB row of the
+/// district run's rollups.csv, districts split between ICBs shared out as there; 40 found by
+/// code, Surrey Heartlands and Sussex by name (the lookup has their 2024 codes).
+#[test]
+fn icbs_take_the_births_of_the_district_runs_icb_rows() {
+    let by_name = each_area_is_its_rollup_row(&fixture(ICBS), "births", "icb");
+    assert_eq!(by_name, 2);
+}
+
+#[test]
+fn icbs_take_the_age0_of_the_district_runs_icb_rows() {
+    let by_name = each_area_is_its_rollup_row(&fixture(ICBS), "age0", "icb");
+    assert_eq!(by_name, 2);
+}
+
+#[test]
+fn welsh_health_boards_and_ni_trusts_take_their_rollup_rows() {
+    for f in [
+        "boundaries/wales_health_boards_dissolved.geojson",
+        "boundaries/ni_hsc_trusts_dissolved.geojson",
+    ] {
+        assert_eq!(
+            each_area_is_its_rollup_row(&fixture(f), "births", "health_board"),
+            0
+        );
+    }
+}
+
+#[test]
+fn a_region_and_a_nation_take_their_rollup_rows() {
+    let f = fixture("boundaries/region_north_east_dissolved.geojson");
+    assert_eq!(each_area_is_its_rollup_row(&f, "births", "region"), 0);
+    let f = fixture("boundaries/country_wales_dissolved.geojson");
+    assert_eq!(each_area_is_its_rollup_row(&f, "births", "nation"), 0);
+}
+
+/// Upper tiers: Oxfordshire county (E10000025) takes its five districts' births (7,119); West
+/// Berkshire, a unitary authority whose upper-tier code is its district code, keeps its own.
+#[test]
+fn a_county_is_summed_and_a_unitary_keeps_its_own_figure() {
+    let run = run_ok(&[
+        "--boundaries",
+        &fixture("boundaries/upper_tiers_oxfordshire_county_and_west_berkshire.geojson"),
+    ]);
+    let f = figures(&run, "births");
+    assert_eq!(f["E10000025"], Some(7_119));
+    let districts = default_run().areas();
+    assert_eq!(f["E06000037"], districts["E06000037"]["births"].as_u64());
+    run.assert_stderr_has(&[
+        "for 1 of the 2 area(s) given, from 5 district(s)",
+        "1 area(s) given are districts themselves",
+    ]);
+    assert!(run.warning_lines().is_empty(), "{}", run.stderr);
+}
+
+/// Two of the 42 ICBs: North Yorkshire lies partly in both and partly in a third (Lancashire
+/// and South Cumbria), not given: only its parts in the two count, so each ICB's births are
+/// still its row in the district run, and the note says how much of North Yorkshire counted.
+#[test]
+fn icbs_of_part_of_england_count_only_the_parts_of_districts_in_them() {
+    let run = run_ok(&[
+        "--boundaries",
+        &fixture("boundaries/icbs_west_yorkshire_humber_north_yorkshire.geojson"),
+    ]);
+    let rows = rollups(default_run());
+    let f = figures(&run, "births");
+    for icb in ["E54000051", "E54000054"] {
+        assert_eq!(
+            f[icb].map(|v| v.to_string()).as_ref(),
+            Some(&rows[icb]["births_total"]),
+            "{icb}"
+        );
+    }
+    run.assert_stderr_has(&[
+        "for 2 of the 2 area(s) given, from 11 district(s)",
+        "nor the parts outside them of the districts split between ICBs lying partly in them: North Yorkshire (E06000065: 4,869 of 4,917)",
+    ]);
+}
+
+/// The note, as a note (not a warning), in run.json's problems and the figures' source in
+/// summary.md and summary.json; `check` says the same and finds no problem.
+#[test]
+fn the_sum_is_said_in_a_note_and_the_sources() {
+    let run = run_ok(&["--boundaries", &fixture(ICBS)]);
+    let note = "figures summed from the built-in district figures: each area's figure (live births, 1 July 2019 to 30 June 2020) is the sum of the built-in figures of the districts the built-in lookup (data/areas.csv) puts in it";
+    run.assert_stderr_has(&[
+        &format!("note: built-in areas (data/areas.csv): {note}"),
+        "for 42 of the 42 area(s) given, from 296 district(s)",
+        "the 12 district(s) split between ICBs are shared out between them",
+        "NHS Surrey Heartlands Integrated Care Board (E54000052, E54000063 in the lookup)",
+        "NHS Sussex Integrated Care Board (E54000053, E54000064 in the lookup)",
+    ]);
+    assert!(run.warning_lines().is_empty(), "{}", run.stderr);
+    let problems = run.json("run.json")["problems"].clone();
+    assert!(
+        problems
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["severity"] == "note" && p["message"].as_str().unwrap().starts_with(note)),
+        "{problems}"
+    );
+    let source = "births by local authority (summed for each area given from the built-in districts in it by the built-in lookup, data/areas.csv, with districts split between ICBs shared out by data/icb_shares.csv)";
+    assert!(run.text("summary.md").contains(source));
+    assert!(run.summary()["sources"]["figures_source"]
+        .as_str()
+        .unwrap()
+        .ends_with(source));
+    assert_eq!(run.summary()["areas_without_figure"], 0);
+
+    let checked = check(&["--boundaries", &fixture(ICBS)]);
+    assert_eq!(checked.code, 0, "{}", checked.stderr);
+    checked.assert_stderr_has(&[note, "covgap check: 42 areas, "]);
+    assert!(checked.stderr.contains("0 error(s), 0 warning(s)"));
+
+    // With the population aged 0, the note names it and its period.
+    let age0 = crate::check(&["--boundaries", &fixture(ICBS), "--measure", "age0"]);
+    age0.assert_stderr_has(&[
+        "each area's figure (population aged 0, mid-2022 (30 June 2022)) is the sum",
+    ]);
+}
+
+/// An ICB the lookup has no district for (a code and name it does not know) keeps no figure,
+/// reported as any area without one is; the others are summed.
+#[test]
+fn an_area_the_lookup_has_no_district_for_keeps_no_figure() {
+    let mut doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture(ICBS)).unwrap()).unwrap();
+    let kept: Vec<Value> = doc["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            ["E54000057", "E54000053"].contains(&f["properties"]["icb22_code"].as_str().unwrap())
+        })
+        .cloned()
+        .map(|mut f| {
+            if f["properties"]["icb22_code"] == "E54000053" {
+                f["properties"]["icb22_code"] = "E54000099".into();
+                f["properties"]["icb22_name"] = "NHS Nowhere Integrated Care Board".into();
+            }
+            f
+        })
+        .collect();
+    doc["features"] = Value::Array(kept);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("icbs_one_unknown.geojson");
+    std::fs::write(&path, doc.to_string()).unwrap();
+    let run = run_ok(&["--boundaries", path.to_str().unwrap()]);
+    let f = figures(&run, "births");
+    assert_eq!(f["E54000099"], None);
+    assert_eq!(
+        f["E54000057"].map(|v| v.to_string()).as_ref(),
+        Some(&rollups(default_run())["E54000057"]["births_total"])
+    );
+    run.assert_stderr_has(&[
+        "for 1 of the 2 area(s) given",
+        "the lookup puts no district in 1 area(s), which have no figure: NHS Nowhere Integrated Care Board (E54000099)",
+        "warning: built-in areas (data/areas.csv): no figure for 1 area(s) in the boundaries: E54000099; they are left out of totals",
+    ]);
+    assert_eq!(run.summary()["areas_without_figure"], 1);
+}
+
+/// Boundaries of no geography the lookup gives (small areas, codes of one's own) still need
+/// figures of their own: the error says so.
+#[test]
+fn small_areas_and_own_codes_still_need_their_own_figures() {
+    for f in [
+        "boundaries/lsoas_oxford_swindon.geojson",
+        "boundaries/own_codes_no_figures.geojson",
+    ] {
+        let run = crate::run(&["--boundaries", &fixture(f)]);
+        assert_eq!(run.code, 1, "{f}: {}", run.stderr);
+        run.assert_stderr_has(&[
+            "no figure matched any area code in the boundaries",
+            "so boundaries of another geography (small areas, your own codes) need figures for their own areas: give them with --births FILE",
+        ]);
+        assert!(!run.stderr.contains("figures summed"), "{}", run.stderr);
+    }
+}
