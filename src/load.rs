@@ -1538,8 +1538,8 @@ impl Districts {
     }
 
     /// The areas given that hold district `code`: the area of another geography the built-in
-    /// lookup puts it in (its ICB, health board, upper tier or region; one each, so a district
-    /// split between two ICBs is in the one holding most of it), found by code or, for an ICB
+    /// lookup puts it in (its ICB, health board, upper tier or region; a district split between
+    /// ICBs is in each of them, as in the ICB rollups), found by code or, for an ICB
     /// or board whose code has changed (Surrey Heartlands and Sussex in 2024), by a name only
     /// one area has and a code of the same kind; else, for boundaries drawn before a merger,
     /// the districts it replaced; else, for a current district, the areas given lying in it
@@ -1556,33 +1556,42 @@ impl Districts {
             return Vec::new();
         };
         let k = &row.keys;
-        // An abolished district's own ICB, not the new district's.
-        let icb = d.own_icb.as_ref().or(k.icb.as_ref());
-        let geographies: Vec<&Geography> = [
-            icb,
-            k.health_board.as_ref(),
-            k.utla.as_ref(),
-            k.region.as_ref(),
-        ]
-        .into_iter()
-        .flatten()
-        .filter(|g| g.code != code)
-        .collect();
-        if let Some(&i) = geographies
-            .iter()
-            .find_map(|g| by_code.get(g.code.as_str()))
-        {
-            return vec![(i, Held::Lookup)];
-        }
+        // The geographies holding it, level by level: its ICBs (an abolished district's own
+        // ICB, not the new district's; a district split between ICBs lies in each of them),
+        // then its health board, upper tier and region.
+        let icbs: Vec<&Geography> = match &d.own_icb {
+            Some(own) => vec![own],
+            None if !k.icb_parts.is_empty() => k.icb_parts.iter().map(|p| &p.icb).collect(),
+            None => k.icb.iter().collect(),
+        };
+        let levels: [Vec<&Geography>; 4] = [
+            icbs,
+            k.health_board.iter().collect(),
+            k.utla.iter().collect(),
+            k.region.iter().collect(),
+        ];
         let kind = |c: &str| c.get(..3).map(str::to_owned);
-        if let Some(i) = geographies
-            .iter()
-            .find_map(|g| match by_name.get(&fold_name(&g.name)) {
-                Some(v) if v.len() == 1 && kind(&areas[v[0]].code) == kind(&g.code) => Some(v[0]),
-                _ => None,
+        let found = |how: Held, find: &dyn Fn(&Geography) -> Option<usize>| {
+            levels.iter().find_map(|level| {
+                let mut at: Vec<usize> = level
+                    .iter()
+                    .filter(|g| g.code != code)
+                    .filter_map(|g| find(g))
+                    .collect();
+                at.sort_unstable();
+                at.dedup();
+                (!at.is_empty()).then(|| at.into_iter().map(|i| (i, how)).collect::<Vec<_>>())
             })
-        {
-            return vec![(i, Held::ByName)];
+        };
+        if let Some(held) = found(Held::Lookup, &|g| by_code.get(g.code.as_str()).copied()) {
+            return held;
+        }
+        let by_its_name = |g: &Geography| match by_name.get(&fold_name(&g.name)) {
+            Some(v) if v.len() == 1 && kind(&areas[v[0]].code) == kind(&g.code) => Some(v[0]),
+            _ => None,
+        };
+        if let Some(held) = found(Held::ByName, &by_its_name) {
+            return held;
         }
         let replaced: Vec<(usize, Held)> = successors::all()
             .iter()

@@ -257,3 +257,32 @@ fn small_areas_and_own_codes_still_need_their_own_figures() {
         assert!(!run.stderr.contains("figures summed"), "{}", run.stderr);
     }
 }
+
+/// On ICB boundaries an ICB has a team exactly when the district run's ICB row counts a
+/// covered district in it. A team serving a district split between ICBs counts for each ICB
+/// the district lies in: Vale of White Horse's team (Oxfordshire's) gives Bath and North East
+/// Somerset, Swindon and Wiltshire's ICB its only team, as `rollups.csv` and `plan --by icb`
+/// have it. Before, it counted for the district's primary ICB alone: 13 ICBs, not 14.
+#[test]
+fn icbs_have_a_team_where_the_district_runs_icb_rows_count_one() {
+    let run = run_ok(&["--boundaries", &fixture(ICBS)]);
+    let rows = rollups(default_run());
+    let mut covered = 0;
+    for (code, p) in run.areas() {
+        let row = rows
+            .get(&code)
+            .filter(|r| r["level"] == "icb")
+            .or_else(|| {
+                rows.values()
+                    .find(|r| r["level"] == "icb" && r["name"] == p["name"].as_str().unwrap())
+            })
+            .unwrap_or_else(|| panic!("no ICB row for {code}"));
+        let has_team = p["covered"].as_bool().unwrap();
+        assert_eq!(has_team, row["areas_covered"] != "0", "{code}");
+        covered += usize::from(has_team);
+    }
+    assert_eq!(covered, 14);
+    let bsw = &run.areas()["E54000040"];
+    assert_eq!(bsw["covered"], Value::Bool(true));
+    assert!(bsw["teams"].as_str().unwrap().contains("OXPIP"), "{bsw}");
+}
