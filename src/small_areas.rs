@@ -43,6 +43,7 @@ use crate::read::figures::{
     read_figures_in, ColumnFlags, FigureOptions, AGE0_COLUMNS, BIRTHS_COLUMNS, CODE_COLUMNS,
 };
 use crate::read::Input;
+use crate::write::plural;
 
 /// What to read for small areas.
 #[derive(Debug, Clone, Default)]
@@ -473,7 +474,10 @@ pub fn read(
             "small areas",
             None,
             format!(
-                "{missing} small area(s) have no figure in the tables given; they count in no band"
+                "{} small {} no figure in the tables given; {} in no band",
+                crate::write::thousands(missing as u64),
+                plural(missing, "area has", "areas have"),
+                plural(missing, "it counts", "they count"),
             ),
         );
     }
@@ -634,10 +638,19 @@ pub fn place(study: &mut Study, coverage: &Coverage, read: ReadSmallAreas) -> Sm
     }
     if coastal.0 > 0 {
         notes.push(format!(
-            "{} small area(s) have their representative point outside every district but within {} km of one, at sea or in a district the boundaries include by the built-in boundaries (off a generalised coast); each was put in the nearest district (the furthest {:.1} km away)",
-            coastal.0,
+            "{} small {} {} representative point outside every district but within {} km of one, at sea or in a district the boundaries include by the built-in boundaries (off a generalised coast); {}",
+            crate::write::thousands(coastal.0 as u64),
+            plural(coastal.0, "area has", "areas have"),
+            plural(coastal.0, "its", "their"),
             COAST_TOLERANCE_M / 1000.0,
-            coastal.1 / 1000.0
+            if coastal.0 == 1 {
+                format!("it was put in the nearest district ({:.1} km away)", coastal.1 / 1000.0)
+            } else {
+                format!(
+                    "each was put in the nearest district (the furthest {:.1} km away)",
+                    coastal.1 / 1000.0
+                )
+            },
         ));
     }
     let mut point_source = Vec::with_capacity(n);
@@ -666,8 +679,15 @@ pub fn place(study: &mut Study, coverage: &Coverage, read: ReadSmallAreas) -> Sm
     }
     if !outside.is_empty() {
         notes.push(format!(
-            "{} district(s) keep their interior point because the weighted centroid of their small areas falls outside them: {}",
+            "{} {} because the weighted centroid of {} small areas falls outside {}: {}",
             outside.len(),
+            plural(
+                outside.len(),
+                "district keeps its interior point",
+                "districts keep their interior point"
+            ),
+            plural(outside.len(), "its", "their"),
+            plural(outside.len(), "it", "them"),
             outside.join(", ")
         ));
     }
@@ -677,9 +697,15 @@ pub fn place(study: &mut Study, coverage: &Coverage, read: ReadSmallAreas) -> Sm
             .map(|c| crate::model::Nation::from_code(c).name())
             .collect();
         notes.push(format!(
-            "{} district(s) have no small areas with a figure ({}); they keep their interior point and have no distance bands",
+            "{} {} no small areas with a figure ({}); {}",
             without.len(),
-            nations.into_iter().collect::<Vec<_>>().join(", ")
+            plural(without.len(), "district has", "districts have"),
+            nations.into_iter().collect::<Vec<_>>().join(", "),
+            plural(
+                without.len(),
+                "it keeps its interior point and has no distance bands",
+                "they keep their interior point and have no distance bands"
+            ),
         ));
     }
     SmallAreas {
@@ -731,10 +757,15 @@ impl LeftOut {
                 })
                 .collect();
             parts.push(format!(
-                "{} small area(s), holding {} babies, have their representative point more than {tolerance} km outside every district ({} away), so they are not in the study area and are left out of every figure (distance bands, totals, district points): {} (are the small areas for another place than the boundaries?)",
+                "{} small {}, holding {} {}, {} representative point more than {tolerance} km outside every district ({} away), so {} not in the study area and {} left out of every figure (distance bands, totals, district points): {} (are the small areas for another place than the boundaries?)",
                 n(self.count as u64),
+                plural(self.count, "area", "areas"),
                 n(self.babies),
+                plural(self.babies as usize, "baby", "babies"),
+                plural(self.count, "has its", "have their"),
                 self.distances(),
+                plural(self.count, "it is", "they are"),
+                plural(self.count, "is", "are"),
                 of_files.join("; "),
             ));
         }
@@ -750,9 +781,13 @@ impl LeftOut {
                 ));
             }
             parts.push(format!(
-                "{} small area(s), holding {} babies, have their point within {tolerance} km of a district but across a land border, in {districts} by the built-in boundaries, beyond the boundaries given, so they are left out {}",
+                "{} small {}, holding {} {}, {} point within {tolerance} km of a district but across a land border, in {districts} by the built-in boundaries, beyond the boundaries given, so {} left out {}",
                 n(across as u64),
+                plural(across, "area", "areas"),
                 n(across_babies),
+                plural(across_babies as usize, "baby", "babies"),
+                plural(across, "has its", "have their"),
+                plural(across, "it is", "they are"),
                 if self.count > 0 {
                     "too"
                 } else {
@@ -763,9 +798,13 @@ impl LeftOut {
         let (near, near_babies) = self.placed_nearest;
         if near > 0 {
             parts.push(format!(
-                "The {} small area(s), holding {} babies, within {tolerance} km of a district and at sea or in a district the boundaries include by the built-in boundaries were put in the nearest one, as for a generalised coastline",
-                n(near as u64),
-                n(near_babies),
+                "{} within {tolerance} km of a district and at sea or in a district the boundaries include by the built-in boundaries {} put in the nearest one, as for a generalised coastline",
+                if near == 1 {
+                    format!("The 1 small area, holding {} {},", n(near_babies), plural(near_babies as usize, "baby", "babies"))
+                } else {
+                    format!("The {} small areas, holding {} {},", n(near as u64), n(near_babies), plural(near_babies as usize, "baby", "babies"))
+                },
+                plural(near, "was", "were"),
             ));
         }
         parts.join(". ")
@@ -786,11 +825,17 @@ impl SmallAreas {
             diag.warn("small areas", None, l.message(&self.files));
             return;
         }
+        let every = plural(all, "it has", "every one has");
         let why = if l.across.0 == 0 {
             format!(
-                "every one has its representative point more than {} km outside every district ({} away)",
+                "{every} its representative point more than {} km outside every district ({} away)",
                 COAST_TOLERANCE_M / 1000.0,
                 l.distances(),
+            )
+        } else if l.count == 0 {
+            format!(
+                "{every} its point within {} km of a district but across a land border",
+                COAST_TOLERANCE_M / 1000.0,
             )
         } else {
             format!(
@@ -804,8 +849,12 @@ impl SmallAreas {
             &self.files.join(", "),
             None,
             format!(
-                "none of the {} small area(s) is in the districts: {why}, so there is nothing to count (are the small areas for another place than the boundaries?)",
-                crate::write::thousands(all as u64),
+                "{} in the districts: {why}, so there is nothing to count (are the small areas for another place than the boundaries?)",
+                if all == 1 {
+                    "the 1 small area is not".to_string()
+                } else {
+                    format!("none of the {} small areas is", crate::write::thousands(all as u64))
+                },
             ),
         );
     }

@@ -348,9 +348,12 @@ pub fn markdown(
         };
         let _ = writeln!(
             s,
-            "- A further **{}** babies, in {} small area(s) {which}, are left out of these figures (see below).",
+            "- A further **{}** {}, in {} small {} {which}, {} left out of these figures (see below).",
             thousands(babies),
+            plural(babies as usize, "baby", "babies"),
             thousands(count as u64),
+            plural(count, "area", "areas"),
+            plural(babies as usize, "is", "are"),
         );
     }
     let _ = writeln!(s, "- {}\n", h.teams_sentence(&study.evidence_rule));

@@ -79,8 +79,7 @@ mod small_areas {
             "births.csv: the figures in column \"births\" add up to 430 for the 4 area(s) the built-in table also has",
             // The suppressed figure run warns about too.
             "figures_b.csv, line 3: E01000006: figure is suppressed",
-            "note: small areas: 1 small area(s) have their representative point outside every district but within 2 km of one",
-            "the furthest 1.5 km away",
+            "note: small areas: 1 small area has its representative point outside every district but within 2 km of one, at sea or in a district the boundaries include by the built-in boundaries (off a generalised coast); it was put in the nearest district (1.5 km away)",
             // The flag check cannot act on is named, not silently dropped.
             "note: --small-areas-geojson: check writes nothing; the flag is accepted so that a `run` command line can be checked as it is",
         ]);

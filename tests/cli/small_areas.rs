@@ -173,6 +173,67 @@ fn hand_worked_bands_centroids_and_briefing_line() {
     assert_eq!(total, [10.0, 20.0, 40.0, 50.0, 5.0]);
 }
 
+/// The notes copied into summary.md, and the warnings, read properly for one and for many:
+/// "1 district keeps its interior point", "2 districts have no small areas", never
+/// "district(s)" or "small area(s)".
+#[test]
+fn notes_read_properly_for_one_and_for_many() {
+    let one = tempfile::tempdir().unwrap();
+    let o = run(
+        &one,
+        &[
+            "--small-areas",
+            "FIX/small_areas_a.geojson,FIX/small_areas_b.geojson",
+            "--small-area-figures",
+            "FIX/figures_a.csv,FIX/figures_b.csv",
+        ],
+    )
+    .success();
+    let stderr_one = String::from_utf8_lossy(&o.get_output().stderr).to_string();
+    let md = std::fs::read_to_string(one.path().join("out/summary.md")).unwrap();
+    assert!(
+        md.lines().any(|l| l
+            == "- 1 district keeps its interior point because the weighted centroid of its small areas falls outside it: Delta (U-shaped) (E06000004)."),
+        "{md}"
+    );
+
+    // Without small_areas_b's figures, its four squares have none, and Gamma and Delta no
+    // small area with a figure.
+    let many = tempfile::tempdir().unwrap();
+    let o = run(
+        &many,
+        &[
+            "--small-areas",
+            "FIX/small_areas_a.geojson,FIX/small_areas_b.geojson",
+            "--small-area-figures",
+            "FIX/figures_a.csv",
+        ],
+    )
+    .success();
+    let stderr = String::from_utf8_lossy(&o.get_output().stderr).to_string();
+    assert!(
+        stderr.contains(
+            "warning: small areas: 4 small areas have no figure in the tables given; they count in no band"
+        ),
+        "{stderr}"
+    );
+    let md2 = std::fs::read_to_string(many.path().join("out/summary.md")).unwrap();
+    assert!(
+        md2.lines().any(|l| l
+            == "- 2 districts have no small areas with a figure (England); they keep their interior point and have no distance bands."),
+        "{md2}"
+    );
+    for text in [&md, &md2] {
+        assert!(!text.contains("(s)"), "{text}");
+    }
+    for line in stderr_one.lines().chain(stderr.lines()) {
+        assert!(
+            !(line.contains("small area") && line.contains("(s)")),
+            "{line}"
+        );
+    }
+}
+
 #[test]
 fn without_the_geojson_flag_no_small_areas_file() {
     let dir = tempfile::tempdir().unwrap();
@@ -576,12 +637,12 @@ mod outside_the_districts {
         assert_eq!(left.len(), 1, "{}", o.stderr);
         let w = left[0].to_string();
         for part in [
-            "warning: small areas: 3 small area(s), holding 350 babies, have their representative point more than 2 km outside every district (3.1 to 453.3 km away), so they are not in the study area and are left out of every figure (distance bands, totals, district points): 1 of the 5 in ",
+            "warning: small areas: 3 small areas, holding 350 babies, have their representative point more than 2 km outside every district (3.1 to 453.3 km away), so they are not in the study area and are left out of every figure (distance bands, totals, district points): 1 of the 5 in ",
             "oxfordshire_near.geojson; 2 of the 2 in ",
             "far_away.geojson (are the small areas for another place than the boundaries?). ",
             // E01990004, 1 km off West Oxfordshire, lies in Cotswold: left out, not put in
             // West Oxfordshire.
-            "far_away.geojson (are the small areas for another place than the boundaries?). 1 small area(s), holding 4 babies, have their point within 2 km of a district but across a land border, in Cotswold (E07000079) by the built-in boundaries, beyond the boundaries given, so they are left out too",
+            "far_away.geojson (are the small areas for another place than the boundaries?). 1 small area, holding 4 babies, has its point within 2 km of a district but across a land border, in Cotswold (E07000079) by the built-in boundaries, beyond the boundaries given, so it is left out too",
         ] {
             assert!(w.contains(part), "{w}");
         }
@@ -651,7 +712,7 @@ mod outside_the_districts {
         let md = o.text("summary.md");
         for line in [
             "- **20** babies live more than 25 km from the nearest team (33.3% of the 60 in the small areas given), and **0** more than 50 km.",
-            "- A further **354** babies, in 4 small area(s) more than 2 km outside every district or across a land border from them, are left out of these figures (see below).",
+            "- A further **354** babies, in 4 small areas more than 2 km outside every district or across a land border from them, are left out of these figures (see below).",
             &format!("- {message}."),
         ] {
             assert!(md.lines().any(|l| l == line), "{line}\n{md}");
@@ -746,7 +807,7 @@ mod outside_the_districts {
         ]);
         // Not repeated as a note.
         assert!(
-            !c.stderr.contains("note: small areas: 3 small area(s)"),
+            !c.stderr.contains("note: small areas: 3 small areas"),
             "{}",
             c.stderr
         );
@@ -773,7 +834,7 @@ mod outside_the_districts {
 
     #[test]
     fn no_overlap_at_all_is_an_error_naming_the_file_and_nothing_is_written() {
-        let error = "far_away.geojson: none of the 2 small area(s) is in the districts: every one has its representative point more than 2 km outside every district (437.9 to 453.3 km away), so there is nothing to count (are the small areas for another place than the boundaries?)";
+        let error = "far_away.geojson: none of the 2 small areas is in the districts: every one has its representative point more than 2 km outside every district (437.9 to 453.3 km away), so there is nothing to count (are the small areas for another place than the boundaries?)";
         let r = with(run, "far_away.geojson", &[]);
         let c = with(check, "far_away.geojson", &[]);
         let p = with(plan, "far_away.geojson", &[]);
@@ -826,7 +887,7 @@ mod outside_the_districts {
         assert_eq!(o.code, 1, "{}", o.stderr);
         let errors = o.error_lines();
         assert_eq!(errors.len(), 1, "{}", o.stderr);
-        assert!(errors[0].ends_with("far_away.geojson: none of the 3 small area(s) is in the districts: every one has its representative point outside every district, 2 more than 2 km outside and 1 across a land border, so there is nothing to count (are the small areas for another place than the boundaries?)"), "{}", errors[0]);
+        assert!(errors[0].ends_with("far_away.geojson: none of the 3 small areas is in the districts: every one has its representative point outside every district, 2 more than 2 km outside and 1 across a land border, so there is nothing to count (are the small areas for another place than the boundaries?)"), "{}", errors[0]);
         assert!(o.files.is_none(), "wrote {:?}", o.files);
     }
 
@@ -842,12 +903,12 @@ mod outside_the_districts {
         assert_eq!(o.code, 0, "{}", o.stderr);
         let w = o.only_warning();
         for part in [
-            "warning: small areas: 1 small area(s), holding 100 babies, have their representative point more than 2 km outside every district (5.0 km away)",
+            "warning: small areas: 1 small area, holding 100 babies, has its representative point more than 2 km outside every district (5.0 km away), so it is not in the study area and is left out of every figure",
             "1 of the 4 in ",
-            "(are the small areas for another place than the boundaries?). 1 small area(s), holding 7 babies, have their point within 2 km of a district but across a land border, in South Oxfordshire (E07000179) by the built-in boundaries, beyond the boundaries given, so they are left out too. ",
+            "(are the small areas for another place than the boundaries?). 1 small area, holding 7 babies, has its point within 2 km of a district but across a land border, in South Oxfordshire (E07000179) by the built-in boundaries, beyond the boundaries given, so it is left out too. ",
             // In real Oxford, whose code the Oxford square carries: the two
             // boundaries differ there, so it is put in the square.
-            "The 1 small area(s), holding 5 babies, within 2 km of a district and at sea or in a district the boundaries include by the built-in boundaries were put in the nearest one, as for a generalised coastline",
+            "The 1 small area, holding 5 babies, within 2 km of a district and at sea or in a district the boundaries include by the built-in boundaries was put in the nearest one, as for a generalised coastline",
         ] {
             assert!(w.contains(part), "{part}\n{}", w);
         }
