@@ -1130,12 +1130,14 @@ fn plan(args: PlanArgs) -> i32 {
             let value = |v: f64| covgap::write::plan::value_text(options.rank_by, v);
             // How many sites each method placed, and why fewer than asked when they are
             // (--add 400 of 304 candidate sites places at most 304).
+            let sites = |n: usize| covgap::write::plural(n, "site", "sites");
             let placed = match plan.fewer_than_asked() {
-                None => format!("{} new site(s):", options.add),
+                None => format!("{} new {}:", options.add, sites(options.add)),
                 Some((counts, why)) => {
                     format!(
-                        "{} new site(s) asked for, {counts} placed: {why};",
-                        options.add
+                        "{} new {} asked for, {counts} placed: {why};",
+                        options.add,
+                        sites(options.add)
                     )
                 }
             };
@@ -1155,11 +1157,13 @@ fn plan(args: PlanArgs) -> i32 {
         }
         if let Some(g) = &plan.geographies {
             eprintln!(
-                "covgap plan: {} of {} {} have no team; {} new site(s) would give every reachable one a team ({})",
+                "covgap plan: {} of {} {} {} no team; {} new {} would give every reachable one a team ({})",
                 g.gaps.len(),
                 g.total,
                 g.level.describe(),
+                covgap::write::plural(g.gaps.len(), "has", "have"),
                 g.sites.len(),
+                covgap::write::plural(g.sites.len(), "site", "sites"),
                 g.status.describe(&options.limits)
             );
         }

@@ -799,11 +799,16 @@ impl Diff {
             .map(|(code, a, was)| format!("{} ({code}, {} before)", a.name, thousands(*was)))
             .collect();
         Some(format!(
-            "{} area(s) have no figure in the new run: {}{}; their {} babies in the old run are left out of the new totals, so totals and shares fall or rise with them, not with the teams",
+            "{} {} no figure in the new run: {}{}; {} {} {} in the old run {} left out of the new totals, so totals and shares fall or rise with {}, not with the teams",
             self.figures_lost.len(),
+            crate::write::plural(self.figures_lost.len(), "area has", "areas have"),
             named.join(", "),
             if self.figures_lost.len() > 5 { ", ..." } else { "" },
-            thousands(babies)
+            crate::write::plural(self.figures_lost.len(), "its", "their"),
+            thousands(babies),
+            crate::write::plural(babies as usize, "baby", "babies"),
+            crate::write::plural(babies as usize, "is", "are"),
+            crate::write::plural(self.figures_lost.len(), "it", "them"),
         ))
     }
 

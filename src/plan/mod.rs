@@ -197,9 +197,10 @@ impl ByLevel {
             ));
         }
         Err(Error::Plan(format!(
-            "--by {}: no area in the boundaries has {one}, so there is nothing to plan by (an answer would read \"0 of 0 have no team\"). covgap finds each area's {noun} in its built-in lookup of current ONS district codes, and there are {none} in {nations}. Of the {} area(s), {}. Give boundaries coded by current ONS district codes (LAD24CD) in a nation that has them, or leave out --by",
+            "--by {}: no area in the boundaries has {one}, so there is nothing to plan by (an answer would read \"0 of 0 have no team\"). covgap finds each area's {noun} in its built-in lookup of current ONS district codes, and there are {none} in {nations}. Of the {} {}, {}. Give boundaries coded by current ONS district codes (LAD24CD) in a nation that has them, or leave out --by",
             self.key().replace('_', "-"),
             areas.len(),
+            crate::write::plural(areas.len(), "area", "areas"),
             why.join(", and "),
         )))
     }
@@ -602,14 +603,20 @@ impl Plan {
             .min();
         let mut why = Vec::new();
         if c < asked {
-            why.push(format!("there are only {c} candidate site(s)"));
+            why.push(format!(
+                "there {} only {c} candidate {}",
+                crate::write::plural(c, "is", "are"),
+                crate::write::plural(c, "site", "sites"),
+            ));
         }
         match covering {
             Some(n) if n < possible && c < asked => why.push(format!(
-                "{n} of them cover every demand point the candidates can reach, so the others would add nothing"
+                "{n} of them {} every demand point the candidates can reach, so the others would add nothing",
+                crate::write::plural(n, "covers", "cover"),
             )),
             Some(n) if n < possible => why.push(format!(
-                "{n} site(s) cover every demand point the candidates can reach, so more would add nothing"
+                "{n} {} every demand point the candidates can reach, so more would add nothing",
+                crate::write::plural(n, "site covers", "sites cover"),
             )),
             _ => {}
         }
@@ -618,8 +625,9 @@ impl Plan {
             && !reaches_all(self.exact.value)
         {
             why.push(format!(
-                "the exact solve stopped at its time limit with {} site(s) that add something",
-                self.exact.sites.len()
+                "the exact solve stopped at its time limit with {} {} something",
+                self.exact.sites.len(),
+                crate::write::plural(self.exact.sites.len(), "site that adds", "sites that add"),
             ));
         }
         Some((counts, why.join(", and ")))

@@ -129,8 +129,9 @@ fn of_total(study: &Study, plan: &Plan) -> &'static str {
 fn baseline_label(plan: &Plan) -> String {
     if plan.baseline.what_if_teams > 0 {
         format!(
-            "(existing teams and {} what-if team(s))",
-            plan.baseline.what_if_teams
+            "(existing teams and {} what-if {})",
+            plan.baseline.what_if_teams,
+            crate::write::plural(plan.baseline.what_if_teams, "team", "teams")
         )
     } else {
         "(existing teams)".into()
@@ -448,7 +449,11 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
             plan.instance.figure,
             thousands(b.total),
             if empty > 0 {
-                format!(" {empty} district(s) have no small area with a figure, so their babies are not counted here.")
+                format!(
+                    " {empty} {} no small area with a figure, so {} babies are not counted here.",
+                    crate::write::plural(empty, "district has", "districts have"),
+                    crate::write::plural(empty, "its", "their"),
+                )
             } else {
                 String::new()
             },
@@ -504,8 +509,9 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
     if b.what_if_teams > 0 {
         let _ = writeln!(
             s,
-            "- **With the {} what-if team(s)**: {} ({}%), {} more.",
+            "- **With the {} what-if {}**: {} ({}%), {} more.",
             b.what_if_teams,
+            crate::write::plural(b.what_if_teams, "team", "teams"),
             thousands(b.with_what_if),
             percent_text(b.with_what_if, b.total),
             thousands(b.with_what_if - b.existing)
@@ -529,13 +535,15 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
             "value"
         };
         let value = |v: f64| value_text(plan.options.rank_by, v);
+        let teams = |n: usize| crate::write::plural(n, "team", "teams");
         let gsteps = plan.greedy_steps();
         let esteps = plan.exact_steps();
         let last = |v: &[Step]| v.last().map_or(b.with_what_if, |s| s.babies_cumulative);
         let _ = writeln!(
             s,
-            "- **{} new team(s), greedy** (lazy re-evaluation, {:.1} ms): {} {what} newly covered, {}% {scope} covered in all; {weight_word} {}.",
+            "- **{} new {}, greedy** (lazy re-evaluation, {:.1} ms): {} {what} newly covered, {}% {scope} covered in all; {weight_word} {}.",
             plan.greedy.sites.len(),
+            teams(plan.greedy.sites.len()),
             plan.greedy_seconds * 1000.0,
             thousands(last(&gsteps) - b.with_what_if),
             percent_text(last(&gsteps), b.total),
@@ -543,8 +551,9 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
         );
         let _ = writeln!(
             s,
-            "- **Exact** ({} new team(s); integer programming, microlp; {} sites and {} demand groups after reduction; {:.2} s): {}; {} {what} newly covered, {}% in all; {weight_word} {}.",
+            "- **Exact** ({} new {}; integer programming, microlp; {} sites and {} demand groups after reduction; {:.2} s): {}; {} {what} newly covered, {}% in all; {weight_word} {}.",
             plan.exact.sites.len(),
+            teams(plan.exact.sites.len()),
             thousands(plan.exact.reduced_sites as u64),
             thousands(plan.exact.reduced_demand as u64),
             plan.exact.seconds,
@@ -556,8 +565,9 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
         let ssteps = plan.swapped_steps();
         let _ = writeln!(
             s,
-            "- **Greedy then swaps** ({} new team(s); interchange until no single swap adds more, {:.1} ms): {} {what} newly covered, {}% in all; {weight_word} {}.",
+            "- **Greedy then swaps** ({} new {}; interchange until no single swap adds more, {:.1} ms): {} {what} newly covered, {}% in all; {weight_word} {}.",
             plan.swapped.sites.len(),
+            teams(plan.swapped.sites.len()),
             plan.swapped_seconds * 1000.0,
             thousands(last(&ssteps) - b.with_what_if),
             percent_text(last(&ssteps), b.total),
@@ -596,8 +606,9 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
         if let Some((counts, why)) = plan.fewer_than_asked() {
             let _ = writeln!(
                 s,
-                "- **{} new site(s) asked for, {counts} placed**: {why}. Each plan lists only the sites that add something.",
-                plan.options.add
+                "- **{} new {} asked for, {counts} placed**: {why}. Each plan lists only the sites that add something.",
+                plan.options.add,
+                crate::write::plural(plan.options.add, "site", "sites"),
             );
         }
         let pct = if small {
@@ -673,13 +684,19 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
         };
         let _ = writeln!(
             s,
-            "\n### {} with no team\n\n{} of {} have no team. A team at one of the candidate sites gives a team to every one of them that holds a {} it covers. {answer}{}\n",
+            "\n### {} with no team\n\n{} of {} {} no team. A team at one of the candidate sites gives a team to every one of them that holds a {} it covers. {answer}{}\n",
             g.level.describe(),
             g.gaps.len(),
             g.total,
+            crate::write::plural(g.gaps.len(), "has", "have"),
             if small { "small area" } else { "district" },
             if g.without_demand > 0 {
-                format!(" {} more have no small area with a figure and are left out.", g.without_demand)
+                format!(
+                    " {} more {} no small area with a figure and {} left out.",
+                    g.without_demand,
+                    crate::write::plural(g.without_demand, "has", "have"),
+                    crate::write::plural(g.without_demand, "is", "are"),
+                )
             } else {
                 String::new()
             }

@@ -109,7 +109,11 @@ fn by_icb_lists_icbs_without_a_team_and_a_site_for_each() {
     assert_eq!((sites.len(), r.len()), (26, 28));
     let md = read(&dir, "out/plan.md");
     assert!(
-        md.contains(&format!("{} of 42 have no team", r.len())),
+        md.contains(&format!(
+            "{} of 42 {} no team",
+            r.len(),
+            if r.len() == 1 { "has" } else { "have" }
+        )),
         "{md}"
     );
     // The heading says what --by answers, not where new teams reach the most babies.
@@ -203,7 +207,7 @@ fn what_if_teams_are_fixed_before_planning() {
         "Manchester once Birmingham is planned"
     );
     let start = r.iter().find(|r| r[0] == "greedy" && r[1] == "0").unwrap();
-    assert_eq!(start[2], "(existing teams and 1 what-if team(s))");
+    assert_eq!(start[2], "(existing teams and 1 what-if team)");
     // Birmingham's 15,208 births are covered before the plan starts.
     let (mut cmd2, dir2) = covgap();
     cmd2.args(["plan", "--add", "1", "--out", "out", "-q"])
@@ -212,7 +216,7 @@ fn what_if_teams_are_fixed_before_planning() {
     let plain = read(&dir2, "out/plan.csv");
     let base: u64 = rows(&plain)[0][cum].parse().unwrap();
     assert_eq!(start[cum].parse::<u64>().unwrap(), base + 15_208);
-    assert!(read(&dir, "out/plan.md").contains("With the 1 what-if team(s)"));
+    assert!(read(&dir, "out/plan.md").contains("With the 1 what-if team**:"));
 }
 
 #[test]
@@ -252,7 +256,7 @@ fn candidates_file_with_radius_and_need_weighting() {
     // and the plan stops after two sites and says so.
     assert_eq!(chosen, ["Cardiff Bay", "Inverness"]);
     assert!(read(&dir, "out/plan.md")
-        .contains("- **3 new site(s) asked for, 2 placed**: 2 site(s) cover every demand point the candidates can reach, so more would add nothing."));
+        .contains("- **3 new sites asked for, 2 placed**: 2 sites cover every demand point the candidates can reach, so more would add nothing."));
     assert!(r.iter().filter(|r| r[1] != "0").all(|r| !r[dep].is_empty()));
 }
 
@@ -426,7 +430,11 @@ fn by_health_board_lists_health_boards_and_trusts_without_a_team() {
     // 14 Scottish boards, 7 Welsh, 5 Northern Irish trusts.
     let md = read(&dir, "out/plan.md");
     assert!(
-        md.contains(&format!("{} of 26 have no team", r.len())),
+        md.contains(&format!(
+            "{} of 26 {} no team",
+            r.len(),
+            if r.len() == 1 { "has" } else { "have" }
+        )),
         "{md}"
     );
 }
@@ -446,7 +454,11 @@ fn by_region_lists_english_regions_without_a_team() {
     );
     let md = read(&dir, "out/plan.md");
     assert!(
-        md.contains(&format!("{} of 9 have no team", r.len())),
+        md.contains(&format!(
+            "{} of 9 {} no team",
+            r.len(),
+            if r.len() == 1 { "has" } else { "have" }
+        )),
         "{md}"
     );
 }
@@ -832,13 +844,10 @@ fn add_beyond_the_candidates_plans_as_many_as_there_are() {
         // The terminal says how many sites were placed, beside the N asked for, and why.
         let said = String::from_utf8(said).unwrap();
         if add == "4" {
-            assert!(
-                said.contains("covgap plan: 4 new site(s): greedy "),
-                "{said}"
-            );
+            assert!(said.contains("covgap plan: 4 new sites: greedy "), "{said}");
         } else {
             assert!(
-                said.contains(&format!("covgap plan: {add} new site(s) asked for, 4 placed: there are only 4 candidate site(s); greedy ")),
+                said.contains(&format!("covgap plan: {add} new sites asked for, 4 placed: there are only 4 candidate sites; greedy ")),
                 "{said}"
             );
         }
@@ -856,7 +865,7 @@ fn add_beyond_the_candidates_plans_as_many_as_there_are() {
         let (csv, md) = plan(add);
         assert_eq!(csv, all_four, "--add {add}");
         assert!(
-            md.contains(&format!("- **{add} new site(s) asked for, 4 placed**: there are only 4 candidate site(s). Each plan lists only the sites that add something.")),
+            md.contains(&format!("- **{add} new sites asked for, 4 placed**: there are only 4 candidate sites. Each plan lists only the sites that add something.")),
             "--add {add}: {md}"
         );
     }

@@ -123,19 +123,19 @@ fn plan_that_covers_all_in_reach_before_n_lists_only_sites_that_add() {
         assert_eq!(list.len(), 8, "{method}: {list:?}");
         assert!(list.iter().all(|(_, b)| *b > 0), "{method}: {list:?}");
     }
-    let why = "40 new site(s) asked for, 8 placed: 8 site(s) cover every demand point the candidates can reach, so more would add nothing";
+    let why = "40 new sites asked for, 8 placed: 8 sites cover every demand point the candidates can reach, so more would add nothing";
     assert!(
         said.contains(&format!("covgap plan: {why}; greedy 52,307")),
         "{said}"
     );
     let md = text(&dir, "plan.md");
     assert!(
-        md.contains("- **40 new site(s) asked for, 8 placed**: 8 site(s) cover every demand point the candidates can reach, so more would add nothing. Each plan lists only the sites that add something."),
+        md.contains("- **40 new sites asked for, 8 placed**: 8 sites cover every demand point the candidates can reach, so more would add nothing. Each plan lists only the sites that add something."),
         "{md}"
     );
-    assert!(md.contains("- **Exact** (8 new team(s); "), "{md}");
+    assert!(md.contains("- **Exact** (8 new teams; "), "{md}");
     assert!(
-        md.contains("- **Greedy then swaps** (8 new team(s); "),
+        md.contains("- **Greedy then swaps** (8 new teams; "),
         "{md}"
     );
     // The table ends at n = 8, and every exact site in it adds babies.
@@ -175,14 +175,14 @@ fn plan_with_fewer_candidates_than_asked_says_why_fewer_are_placed() {
         "--candidates",
         &fixture("plan/candidates_without_a_base_one_district_and_two.csv"),
     ]);
-    let why = "5 new site(s) asked for, 2 placed: there are only 3 candidate site(s), and 2 of them cover every demand point the candidates can reach, so the others would add nothing";
+    let why = "5 new sites asked for, 2 placed: there are only 3 candidate sites, and 2 of them cover every demand point the candidates can reach, so the others would add nothing";
     assert!(
         said.contains(&format!("covgap plan: {why}; greedy ")),
         "{said}"
     );
     let md = text(&dir, "plan.md");
     assert!(
-        md.contains("- **5 new site(s) asked for, 2 placed**: there are only 3 candidate site(s), and 2 of them"),
+        md.contains("- **5 new sites asked for, 2 placed**: there are only 3 candidate sites, and 2 of them"),
         "{md}"
     );
     let rows = csv_rows(&dir);
@@ -205,7 +205,7 @@ fn plan_by_alone_words_unreachable_geographies_and_its_method_as_run() {
     ]);
     let md = text(&dir, "plan.md");
     assert!(
-        said.contains("0 new site(s) would give every reachable one a team"),
+        said.contains("0 new sites would give every reachable one a team"),
         "{said}"
     );
     assert!(md.contains("| no candidate site reaches it |"), "{md}");

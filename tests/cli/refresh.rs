@@ -298,7 +298,7 @@ fn diff_says_when_an_area_has_no_figure_in_the_new_run() {
         .assert()
         .success();
     let stderr = diff_into(&old, &new, &dir.path().join("d"));
-    let said = "1 area(s) have no figure in the new run: Birmingham (E08000025, 15,208 before); their 15,208 babies in the old run are left out of the new totals, so totals and shares fall or rise with them, not with the teams";
+    let said = "1 area has no figure in the new run: Birmingham (E08000025, 15,208 before); its 15,208 babies in the old run are left out of the new totals, so totals and shares fall or rise with it, not with the teams";
     assert!(stderr.contains(&format!("warning: {said}")), "{stderr}");
     let md = std::fs::read_to_string(dir.path().join("d/diff.md")).unwrap();
     assert!(md.contains(&format!("**{said}.**")), "{md}");

@@ -819,7 +819,19 @@ mod outside_the_districts {
         let p = with(plan, NEAR_AND_FAR, &[]);
         assert_eq!(p.code, 0, "{}", p.stderr);
         let warning = the_warning(&p);
-        p.assert_stderr_has(&["of the 60 babies in 3 small areas"]);
+        p.assert_stderr_has(&[
+            "of the 60 babies in 3 small areas",
+            "covgap plan: 1 new site: greedy ",
+        ]);
+        // One new team, in the singular.
+        let md = p.text("plan.md");
+        for part in [
+            "- **1 new team, greedy**",
+            "- **Exact** (1 new team; ",
+            "- **Greedy then swaps** (1 new team; ",
+        ] {
+            assert!(md.contains(part), "{part}\n{md}");
+        }
         let problems = p.json("run.json")["problems"].clone();
         let message = warning.trim_start_matches("warning: small areas: ");
         assert!(
