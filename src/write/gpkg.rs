@@ -185,6 +185,9 @@ fn area_layer(study: &Study, cov: &Coverage, classes: &[style::GapClass]) -> Lay
                 r.nearest
                     .map_or(Sql::Null, |n| Sql::Real(crate::write::round(n.km, 1))),
                 r.gap_rank.map_or(Sql::Null, |g| Sql::Integer(g as i64)),
+                // The point distances are measured from, as in areas.geojson.
+                Sql::Real(crate::write::round(a.point.wgs84.x(), 6)),
+                Sql::Real(crate::write::round(a.point.wgs84.y(), 6)),
             ];
             if banded {
                 values.extend(
@@ -210,6 +213,8 @@ fn area_layer(study: &Study, cov: &Coverage, classes: &[style::GapClass]) -> Lay
         col("nearest_team", "TEXT"),
         col("nearest_team_km", "REAL"),
         col("gap_rank", "INTEGER"),
+        col("point_lon", "REAL"),
+        col("point_lat", "REAL"),
     ];
     if banded {
         columns.extend(Band::ALL.map(|b| col(b.key(), "INTEGER")));
@@ -255,6 +260,7 @@ fn gap_layer(study: &Study, cov: &Coverage, classes: &[style::GapClass]) -> Laye
                     geo_name(&a.keys.utla),
                     geo_name(&a.keys.icb),
                     geo_name(&a.keys.health_board),
+                    text(&study.demand.period),
                 ],
             }
         })
@@ -279,6 +285,7 @@ fn gap_layer(study: &Study, cov: &Coverage, classes: &[style::GapClass]) -> Laye
             col("upper_tier", "TEXT"),
             col("icb", "TEXT"),
             col("health_board", "TEXT"),
+            col("period", "TEXT"),
         ],
         features,
         extent,

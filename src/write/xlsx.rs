@@ -170,6 +170,7 @@ fn gaps_sheet(
         ("Upper tier", 28.0),
         ("ICB", 40.0),
         ("Health board", 30.0),
+        ("Period", 30.0),
     ];
     header_row(ws, 0, &cols, f)?;
     let g = |x: &Option<Geography>| x.as_ref().map(|g| g.name.clone()).unwrap_or_default();
@@ -194,6 +195,9 @@ fn gaps_sheet(
         ws.write_string(row, 8, g(&a.keys.utla))?;
         ws.write_string(row, 9, g(&a.keys.icb))?;
         ws.write_string(row, 10, g(&a.keys.health_board))?;
+        // The figures' period on every row, as in gaps.csv, so a sheet copied on its own
+        // still says what it counts.
+        ws.write_string(row, 11, &study.demand.period)?;
     }
     ws.set_freeze_panes(1, 3)?;
     ws.autofilter(0, 0, cov.gaps.len().max(1) as u32, cols.len() as u16 - 1)?;
@@ -219,6 +223,7 @@ fn rollups_sheet(
         ("In areas with none", 13.0),
         ("% in areas with a team", 12.0),
         ("Areas with no figure", 10.0),
+        ("Period", 30.0),
     ];
     // With small areas, the babies by distance band, as in rollups.csv.
     let banded = rollups.iter().any(|r| r.bands.is_some());
@@ -241,9 +246,10 @@ fn rollups_sheet(
             ws.write_number_with_format(row, 8, pc / 100.0, &f.pct)?;
         }
         ws.write_number_with_format(row, 9, r.areas_without_figure as f64, &f.count)?;
+        ws.write_string(row, 10, &study.demand.period)?;
         if let Some(bands) = r.bands {
             for (k, b) in Band::ALL.into_iter().enumerate() {
-                ws.write_number_with_format(row, 10 + k as u16, bands.get(b) as f64, &f.count)?;
+                ws.write_number_with_format(row, 11 + k as u16, bands.get(b) as f64, &f.count)?;
             }
         }
     }

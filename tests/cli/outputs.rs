@@ -589,6 +589,128 @@ fn csv_rows(bytes: &[u8]) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// The workbook and the GeoPackage carry the columns of the CSV and GeoJSON files they
+/// mirror: the Gaps sheet and the `gaps` layer those of gaps.csv, `period` included on every
+/// row; the Rollups sheet those of rollups.csv (with "In areas with none" besides); the
+/// `areas` layer the properties of areas.geojson, the point distances are measured from
+/// included.
+#[test]
+fn workbook_and_geopackage_have_the_columns_of_the_csv_and_geojson() {
+    use calamine::{Data, Reader, Xlsx};
+    let run = default_run();
+    let period = run.summary()["period"].as_str().unwrap().to_string();
+    let gaps = csv_rows(run.bytes("gaps.csv"));
+    let rollups = csv_rows(run.bytes("rollups.csv"));
+    assert_eq!(gaps[0].last().unwrap(), "period");
+    assert!(gaps[1..].iter().all(|r| r.last() == Some(&period)));
+
+    let dir = tempfile::tempdir().unwrap();
+    let gpkg = dir.path().join("covgap.gpkg");
+    std::fs::write(&gpkg, run.bytes("covgap.gpkg")).unwrap();
+    let db = rusqlite::Connection::open(&gpkg).unwrap();
+    let columns = |layer: &str| -> Vec<String> {
+        db.prepare(&format!("SELECT name FROM pragma_table_info('{layer}')"))
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .filter(|c: &String| c != "fid" && c != "geom")
+            .collect()
+    };
+    assert_eq!(columns("gaps"), gaps[0], "the gaps layer against gaps.csv");
+    let periods: Vec<String> = db
+        .prepare("SELECT DISTINCT period FROM gaps")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(periods, std::slice::from_ref(&period));
+    let areas = run.json("areas.geojson");
+    let properties: Vec<String> = features(&areas)[0]["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
+    let mut layer = columns("areas");
+    let mut geojson = properties.clone();
+    layer.sort();
+    geojson.sort();
+    assert_eq!(layer, geojson, "the areas layer against areas.geojson");
+    let (lon, lat): (f64, f64) = db
+        .query_row(
+            "SELECT point_lon, point_lat FROM areas WHERE code = 'E06000001'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let hartlepool = &run.areas()["E06000001"];
+    assert_eq!(
+        (lon, lat),
+        (
+            hartlepool["point_lon"].as_f64().unwrap(),
+            hartlepool["point_lat"].as_f64().unwrap()
+        )
+    );
+
+    let mut wb = Xlsx::new(std::io::Cursor::new(run.bytes("covgap.xlsx"))).unwrap();
+    let header = |r: &calamine::Range<Data>| -> Vec<String> {
+        (0..r.width() as u32)
+            .map(|c| {
+                r.get_value((0, c))
+                    .map(|v| v.to_string())
+                    .unwrap_or_default()
+            })
+            .collect()
+    };
+    let xg = wb.worksheet_range("Gaps").unwrap();
+    assert_eq!(
+        header(&xg),
+        [
+            "Rank",
+            "Code",
+            "Area",
+            "Nation",
+            "Region",
+            "Live births",
+            "Nearest team",
+            "Nearest team (km)",
+            "Upper tier",
+            "ICB",
+            "Health board",
+            "Period"
+        ],
+        "the Gaps sheet, column for column with gaps.csv: {:?}",
+        gaps[0]
+    );
+    for x in 1..xg.height() as u32 {
+        assert_eq!(xg.get_value((x, 11)), Some(&Data::String(period.clone())));
+    }
+    let xr = wb.worksheet_range("Rollups").unwrap();
+    assert_eq!(
+        header(&xr),
+        [
+            "Level",
+            "Code",
+            "Name",
+            "Areas",
+            "Areas with a team",
+            "Live births",
+            "In areas with a team",
+            "In areas with none",
+            "% in areas with a team",
+            "Areas with no figure",
+            "Period"
+        ],
+        "the Rollups sheet against rollups.csv: {:?}",
+        rollups[0]
+    );
+    for x in 1..xr.height() as u32 {
+        assert_eq!(xr.get_value((x, 10)), Some(&Data::String(period.clone())));
+    }
+}
+
 /// A share exactly on a half (1 of 80 babies is 1.25%) is rounded the same way in every
 /// output: up, as the workbook's `0.0%` cells show it, not to 1.2% in the text outputs.
 #[test]

@@ -157,6 +157,7 @@ fn hand_worked_bands_centroids_and_briefing_line() {
     assert_eq!(
         header[10..],
         [
+            "Period",
             "Babies in a covered area",
             "Babies up to 10 km",
             "Babies 10-25 km",
@@ -164,7 +165,7 @@ fn hand_worked_bands_centroids_and_briefing_line() {
             "Babies over 50 km"
         ]
     );
-    let total: Vec<f64> = (10..15)
+    let total: Vec<f64> = (11..16)
         .map(|c| match r.get_value((1, c)) {
             Some(calamine::Data::Float(v)) => *v,
             other => panic!("{other:?}"),
