@@ -380,6 +380,26 @@ pub struct Map {
     layers: Vec<Layer>,
 }
 
+/// A source as the map's footer names it: when it starts with the path of an input file, as
+/// typed ("/home/me/data/births.csv, sheet \"2024\" (...)"), the file's name in its place
+/// ("births.csv, sheet \"2024\" (...)"); a built-in source, or a path that is no file (a
+/// pipe), as it is.
+fn file_name_only(source: &str) -> std::borrow::Cow<'_, str> {
+    let ends = [", sheet ", " ("]
+        .iter()
+        .flat_map(|sep| source.match_indices(sep).map(|(i, _)| i))
+        .chain([source.len()]);
+    for end in ends {
+        let path = std::path::Path::new(&source[..end]);
+        if let (true, Some(name)) = (path.is_file(), path.file_name()) {
+            if name.len() < end {
+                return format!("{}{}", name.to_string_lossy(), &source[end..]).into();
+            }
+        }
+    }
+    source.into()
+}
+
 /// `map.svg`: A4 portrait, 1000 by 1414 user units.
 ///
 /// # Examples
@@ -499,13 +519,15 @@ pub fn map(study: &Study, cov: &Coverage, rollups: &[Rollup]) -> Map {
     let not_counted = crate::write::summary::without_figure_note(&h)
         .map(|n| format!("Not counted: {n}. "))
         .unwrap_or_default();
+    // The input files by name only: a path as typed (/home/someone/...) would put a user's
+    // folders on a published map, and tells its reader nothing; run.json keeps the paths.
     let sources = format!(
         "{not_counted}Areas: {}. {}: {}, {}. Teams: {}; counted: {}. An area has a team when a counted team's list entry names it, or, where it names none, holds its base.{} {} British National Grid. Made with covgap {}.",
-        study.sources.boundaries,
+        file_name_only(&study.sources.boundaries),
         cap(what),
         study.demand.period,
-        study.demand.source,
-        study.sources.teams,
+        file_name_only(&study.demand.source),
+        file_name_only(&study.sources.teams),
         study.evidence_rule,
         if study.lying_in {
             crate::write::summary::LYING_IN_RULE
@@ -1015,6 +1037,27 @@ fn encode(pixmap: &sk::Pixmap) -> Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sources_lose_the_folders_of_their_files_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("births 2024.xlsx");
+        std::fs::write(&file, b"x").unwrap();
+        let path = file.display().to_string();
+        assert_eq!(
+            file_name_only(&format!("{path}, sheet \"Table 1\" (added up: a, b)")),
+            "births 2024.xlsx, sheet \"Table 1\" (added up: a, b)"
+        );
+        assert_eq!(file_name_only(&path), "births 2024.xlsx");
+        // Built-in sources, and paths that are no file, as they are.
+        for s in [
+            crate::builtin::BOUNDARIES_SOURCE,
+            crate::builtin::BIRTHS_SOURCE,
+            "/dev/stdin",
+        ] {
+            assert_eq!(file_name_only(s), s);
+        }
+    }
 
     #[test]
     fn tenths_are_written_as_float_formatting_writes_them() {

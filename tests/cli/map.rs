@@ -70,3 +70,43 @@ fn map_says_every_area_has_a_team_when_none_is_a_gap() {
     );
     assert!(svg.contains(">none: every area has a team<"), "{svg}");
 }
+
+/// The footer names the boundaries, figures and team list by their file names, not the
+/// paths typed: a full path (/home/someone/...) would put a user's folders on a published
+/// map. run.json keeps the paths.
+#[test]
+fn footer_names_the_input_files_without_their_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = |n: &str| crate::fixture_path(n).display().to_string();
+    let (boundaries, births, teams) = (
+        f("small_areas/districts_bng.geojson"),
+        f("small_areas/births.csv"),
+        f("small_areas/teams.csv"),
+    );
+    let o = crate::covgap_in(
+        dir.path(),
+        &[
+            "run",
+            "--quiet",
+            "--out",
+            "out",
+            "--boundaries",
+            &boundaries,
+            "--births",
+            &births,
+            "--teams",
+            &teams,
+        ],
+        Some("out"),
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let svg = o.text("map.svg");
+    let folder = crate::fixture_path("").display().to_string();
+    assert!(!svg.contains(folder.trim_end_matches('/')), "{svg}");
+    assert!(
+        svg.contains("Areas: districts_bng.geojson. Live births: period not stated with --period, births.csv. Teams: teams.csv;"),
+        "{svg}"
+    );
+    // run.json still says where each file was.
+    assert!(o.text("run.json").contains(&boundaries));
+}
