@@ -287,6 +287,8 @@ pub fn inputs_read(inputs: &Inputs, small: &SmallAreaInputs) -> Vec<(&'static st
         ("postcode_districts", builtin::outcodes()),
         // Figures and areas served in district codes from before 2023 are read through it.
         ("abolished_districts", builtin::successors()),
+        // The ICB totals share each district split between ICBs out by it (see `icb`).
+        ("icb_shares", builtin::icb_shares()),
     ]);
     // With the user's own boundaries, a point just outside them is judged across a land
     // border or off a coast by the built-in districts (see `land`).
@@ -301,6 +303,10 @@ pub fn inputs_read(inputs: &Inputs, small: &SmallAreaInputs) -> Vec<(&'static st
     }
     for p in &small.figures {
         v.push(("small_area_figures", Input::File(p.clone())));
+    }
+    // A small area of a district split between ICBs counts in its own LSOA's ICB by it.
+    if !small.is_empty() {
+        v.push(("icb_small_areas", builtin::icb_small_areas()));
     }
     v
 }
@@ -543,7 +549,8 @@ mod tests {
                 "area_lookup",
                 "teams",
                 "postcode_districts",
-                "abolished_districts"
+                "abolished_districts",
+                "icb_shares"
             ]
         );
         assert_eq!(v["figures"]["period"], builtin::BIRTHS_PERIOD);

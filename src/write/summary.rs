@@ -231,6 +231,18 @@ pub fn json(
         "top_gaps": gaps,
     });
     let mut doc = doc;
+    // The ICB rows share each district split between ICBs out by a built-in table: name it,
+    // so every figure traces to an input (run.json gives its hash).
+    if let Some(sources) = doc.get_mut("sources").and_then(|v| v.as_object_mut()) {
+        sources.insert(
+            "icb_shares".into(),
+            json!(study
+                .areas
+                .iter()
+                .any(|a| !a.keys.icb_parts.is_empty())
+                .then(|| icb_shares_source(small.is_some()))),
+        );
+    }
     if let (Some(sm), Some(o)) = (small, doc.as_object_mut()) {
         let uk = rollups
             .iter()
@@ -252,6 +264,22 @@ pub fn json(
     let mut s = serde_json::to_string_pretty(&doc).expect("json");
     s.push('\n');
     s.into_bytes()
+}
+
+/// Where the ICB rows' shares of the districts split between ICBs come from, for
+/// `summary.json`'s `sources` (`icb_shares`; null when no such district is among the areas).
+fn icb_shares_source(small_areas: bool) -> String {
+    let mut s = format!(
+        "{}: each district split between ICBs counts in every ICB it lies partly in, its figure shared out by the population aged 0 at mid-2020 of its part in each (ONS small-area population estimates by LSOA 2011, placed through ONS's LSOA 2011 to 2021 and LSOA 2021 to ICB 2024 lookups), in whole babies by largest remainder",
+        crate::builtin::icb_shares().label()
+    );
+    if small_areas {
+        s += &format!(
+            "; a small area of such a district counts in the ICB of its LSOA, by {}",
+            crate::builtin::icb_small_areas().label()
+        );
+    }
+    s
 }
 
 /// How the bands are decided, in words, for every output that shows them.

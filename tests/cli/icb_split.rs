@@ -284,3 +284,72 @@ proptest! {
         }
     }
 }
+
+/// The ICB rows rest on the built-in shares (and, with small areas, the small areas' ICBs):
+/// `run.json` lists both as inputs with their hashes, and `summary.json`'s `sources` names
+/// them when a split district is among the areas, so every ICB figure traces to an input.
+#[test]
+fn run_json_and_summary_json_name_the_icb_tables() {
+    let sha = |rel: &str| {
+        covgap::write::run::fingerprint_bytes(&std::fs::read(crate::repo_file(rel)).unwrap()).1
+    };
+    let summary = |o: &crate::Outcome| -> serde_json::Value {
+        serde_json::from_slice(&o.files.as_ref().unwrap()["summary.json"]).unwrap()
+    };
+    let run_json = |o: &crate::Outcome| -> serde_json::Value {
+        serde_json::from_slice(&o.files.as_ref().unwrap()["run.json"]).unwrap()
+    };
+    let run = crate::default_run();
+    let v = run_json(run);
+    let shares = crate::run_json_input(&v, "icb_shares");
+    assert_eq!(
+        shares["built_in"], "built-in ICB shares (data/icb_shares.csv)",
+        "{shares}"
+    );
+    assert_eq!(shares["sha256"], sha("data/icb_shares.csv"), "{shares}");
+    // Without small areas, the small areas' ICBs are not read.
+    assert!(
+        !v["inputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["role"] == "icb_small_areas"),
+        "{v}"
+    );
+    let source = summary(run)["sources"]["icb_shares"].clone();
+    assert!(
+        source
+            .as_str()
+            .is_some_and(|s| s.starts_with("built-in ICB shares (data/icb_shares.csv): ")),
+        "{source}"
+    );
+
+    // Oxford alone splits no district: nothing is shared out.
+    let oxford = crate::run_ok(&[
+        "--boundaries",
+        &crate::fixture("boundaries/oxford_alone.geojson"),
+    ]);
+    assert_eq!(
+        summary(&oxford)["sources"]["icb_shares"],
+        serde_json::Value::Null
+    );
+
+    // With small areas, their ICBs are an input too.
+    let sa = |n: &str| crate::fixture(&format!("small_areas/{n}"));
+    let small = crate::run_ok(&[
+        "--small-areas",
+        &sa("square_in_real_peterborough.geojson"),
+        "--small-area-figures",
+        &sa("square_in_real_peterborough_figures.csv"),
+    ]);
+    let v = run_json(&small);
+    let lsoas = crate::run_json_input(&v, "icb_small_areas");
+    assert_eq!(lsoas["sha256"], sha("data/icb_small_areas.csv"), "{lsoas}");
+    let source = summary(&small)["sources"]["icb_shares"].clone();
+    assert!(
+        source.as_str().is_some_and(
+            |s| s.ends_with("by built-in ICBs of small areas (data/icb_small_areas.csv)")
+        ),
+        "{source}"
+    );
+}

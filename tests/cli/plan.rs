@@ -372,11 +372,12 @@ fn plan_records_its_inputs_and_options_in_run_json() {
             "teams",
             "postcode_districts",
             "abolished_districts",
+            "icb_shares",
             "deprivation",
             "what_if"
         ]
     );
-    let w = &v["inputs"][7];
+    let w = &v["inputs"][8];
     assert_eq!(w["path"], what_if.as_str());
     assert_eq!(
         w["sha256"],
