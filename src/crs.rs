@@ -118,16 +118,26 @@ fn code_form(text: &str) -> Option<std::result::Result<Crs, u64>> {
     if let Some(c) = bare_code(&t) {
         return Some(c);
     }
+    // "EPSG:27700", "EPSG 27700", and "EPSG/27700" or "EPSG#27700": each names EPSG's code.
     if let Some(rest) = t.strip_prefix("epsg") {
-        return digits_only(rest.trim_start_matches(|c: char| c == ':' || c.is_whitespace()));
+        return digits_only(
+            rest.trim_start_matches(|c: char| matches!(c, ':' | '/' | '#') || c.is_whitespace()),
+        );
     }
+    // The URN has a version between the authority and the code, often left empty
+    // ("EPSG::27700"); many servers and files leave out its colon too ("EPSG:27700"), which
+    // GDAL and PROJ read alike.
     for urn in ["urn:ogc:def:crs:", "urn:x-ogc:def:crs:"] {
         if let Some(rest) = t.strip_prefix(urn) {
             if let Some(r) = rest.strip_prefix("epsg:") {
-                return versioned(r, ':').and_then(|c| digits_only(&c));
+                return versioned(r, ':')
+                    .and_then(|c| digits_only(&c))
+                    .or_else(|| digits_only(r));
             }
             if let Some(r) = rest.strip_prefix("ogc:") {
-                return versioned(r, ':').and_then(|c| crs84(&c));
+                return versioned(r, ':')
+                    .and_then(|c| crs84(&c))
+                    .or_else(|| crs84(r));
             }
         }
     }
@@ -1051,6 +1061,12 @@ mod tests {
             ("EPSG 2157", itm),
             ("urn:ogc:def:crs:EPSG::27700", bng),
             ("urn:ogc:def:crs:EPSG:9.8.15:29903", irish),
+            // The URN without its version's colon, as many servers write it.
+            ("urn:ogc:def:crs:EPSG:27700", bng),
+            ("urn:x-ogc:def:crs:EPSG:2157", itm),
+            ("urn:ogc:def:crs:OGC:CRS84", Crs::Wgs84),
+            ("EPSG/27700", bng),
+            ("EPSG#29903", irish),
             ("URN:OGC:DEF:CRS:EPSG::2157", itm),
             ("http://www.opengis.net/def/crs/EPSG/0/27700", bng),
             ("https://www.opengis.net/def/crs/EPSG/0/2157", itm),

@@ -301,12 +301,12 @@ fn geojson_layer(input: &Input) -> Result<SourceLayer> {
                         "declares coordinate system {:?}, which covgap does not know; \
                          expected {} (CRS84 for WGS84): \
                          reproject it, e.g. in QGIS with Export > Save Features As",
-                        crate::crs::KNOWN,
                         if name.is_empty() {
                             crs.to_string()
                         } else {
                             name.to_string()
-                        }
+                        },
+                        crate::crs::KNOWN,
                     )))
                 }
             }

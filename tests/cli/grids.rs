@@ -444,3 +444,38 @@ fn latitude_longitude_and_easting_northing_more_than_a_km_apart_are_warned_of() 
         .success();
     assert!(!String::from_utf8_lossy(&out.get_output().stderr).contains("warning:"));
 }
+
+/// A GeoJSON "crs" member is read as GDAL and PROJ read it: the URN without its version's
+/// colon (`urn:ogc:def:crs:EPSG:27700`, as many servers write it) is British National Grid,
+/// as before the cells were read strictly; a system covgap does not know is named in the
+/// error as the file gives it, before the systems covgap reads.
+#[test]
+fn geojson_crs_urn_without_a_version_is_read_and_an_unknown_one_named() {
+    let legacy =
+        std::fs::read_to_string(fixture("boundaries/oxfordshire_bng_legacy_crs.geojson")).unwrap();
+    assert!(legacy.contains("urn:ogc:def:crs:EPSG::27700"));
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, crs: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, legacy.replace("urn:ogc:def:crs:EPSG::27700", crs)).unwrap();
+        p.display().to_string()
+    };
+    let no_version = write("no_version.geojson", "urn:ogc:def:crs:EPSG:27700");
+    let c = crate::check(&["--boundaries", &no_version]);
+    assert_eq!(c.code, 0, "{}", c.stderr);
+    let run = crate::run_ok(&["--boundaries", &no_version]);
+    assert!(
+        run.text("summary.md")
+            .contains("declared in the file's \"crs\" member: British National Grid"),
+        "{}",
+        run.text("summary.md")
+    );
+
+    let esri = write("esri.geojson", "ESRI:27700");
+    let c = crate::check(&["--boundaries", &esri]);
+    assert_eq!(c.code, 1, "{}", c.stderr);
+    c.assert_stderr_has(&[&format!(
+        "{esri}: declares coordinate system \"ESRI:27700\", which covgap does not know; expected {} (CRS84 for WGS84)",
+        covgap::crs::KNOWN
+    )]);
+}
