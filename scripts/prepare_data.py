@@ -29,10 +29,10 @@ runs without the raw data folder. This script makes them. It reads the raw input
       each and its number of 2011 LSOAs, so that figures, team lists and deprivation tables
       still in the older codes can be read against the current boundaries.
   data/icb_shares.csv
-      for each of the 13 English districts split between ICBs, each ICB's share of its babies
+      for each of the 12 English districts split between ICBs, each ICB's share of its babies
       (population aged 0 at mid-2020 by LSOA 2011, placed through ONS's LSOA 2021 lookups).
   data/icb_small_areas.csv
-      the ICB of each small area (LSOA 2011 and LSOA 2021 codes) of those 13 districts.
+      the ICB of each small area (LSOA 2011 and LSOA 2021 codes) of those 12 districts.
 
 It asserts the checks documented in data/SOURCES.md (361 districts, codes equal to the boundary
 codes, births in every district equal to the source-level LAD 2021 extract summed to LAD23, UK
