@@ -549,11 +549,19 @@ pub fn markdown(
                 )
             })
             .collect();
-        let _ = writeln!(
-            s,
-            "Nearest teams above that serve only areas outside the boundaries given, measured to the districts they serve (in `teams.geojson` with `outside_boundaries` true): {}.\n",
-            named.join("; ")
-        );
+        let _ = if outside.len() == 1 {
+            writeln!(
+                s,
+                "Nearest team above that serves only areas outside the boundaries given, measured to the districts it serves (in `teams.geojson` with `outside_boundaries` true): {}.\n",
+                named.join("; ")
+            )
+        } else {
+            writeln!(
+                s,
+                "Nearest teams above that serve only areas outside the boundaries given, measured to the districts they serve (in `teams.geojson` with `outside_boundaries` true): {}.\n",
+                named.join("; ")
+            )
+        };
     }
 
     let _ = writeln!(s, "## How these figures were made\n");

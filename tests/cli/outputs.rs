@@ -2031,4 +2031,10 @@ fn headline_sentences_agree_in_number_for_one_area_and_one_team() {
         md.contains("## The one gap\n\nThe area with no team.\n"),
         "{md}"
     );
+    // Its one nearest team serves Leeds alone: said in the singular, not "Nearest teams
+    // above that serve ... the districts they serve".
+    assert!(
+        md.contains("\nNearest team above that serves only areas outside the boundaries given, measured to the districts it serves (in `teams.geojson` with `outside_boundaries` true): Leeds team, serving Leeds (E08000035).\n"),
+        "{md}"
+    );
 }
