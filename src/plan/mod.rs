@@ -668,6 +668,8 @@ impl Plan {
 /// geography holding a demand point it covers. A district split between ICBs is a demand
 /// point of each ICB it lies partly in (its babies shared out between them; a small area of
 /// it lies in one ICB), so a team covering it gives each of them a team ([`crate::icb`]).
+/// With boundaries for part of the UK, the geographies asked about are those holding most of
+/// some area given (its primary ICB), not those it only lies partly in.
 /// Geographies with no demand point (no small area with a figure) cannot be judged this way
 /// and are left out, counted.
 pub fn by_geography(
@@ -689,6 +691,19 @@ pub fn by_geography(
                 .1 += 1;
         }
         district_keys.insert(a.code.as_str(), &a.keys);
+    }
+    // For part of the UK, the geographies holding most of some area given: Oxfordshire's
+    // districts ask about Buckinghamshire, Oxfordshire and Berkshire West's ICB, not also Bath
+    // and North East Somerset, Swindon and Wiltshire's, which holds a corner of Vale of White
+    // Horse. A team in that corner still gives its ICBs a team.
+    if !study.whole_uk {
+        let primary: std::collections::HashSet<&str> = study
+            .areas
+            .iter()
+            .filter_map(|a| level.of(&a.keys))
+            .map(|g| g.code.as_str())
+            .collect();
+        acc.retain(|code, _| primary.contains(code.as_str()));
     }
     let mut with_demand: std::collections::BTreeSet<String> = Default::default();
     // The geographies each demand point lies in (several for a district split between ICBs).

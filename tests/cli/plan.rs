@@ -1107,3 +1107,26 @@ fn plan_md_names_the_districts_with_no_figure() {
         .unwrap();
     assert_eq!(first[col(&csv, "district_code")], "E08000003", "Manchester");
 }
+
+/// With boundaries for part of the UK, `--by icb` asks about the ICBs holding most of some
+/// district given. Oxfordshire's districts are Buckinghamshire, Oxfordshire and Berkshire
+/// West's; a corner of Vale of White Horse lies in Bath and North East Somerset, Swindon and
+/// Wiltshire's, which had been asked about too, so with a team in Oxford alone the plan called
+/// for a new team for an ICB the boundaries hardly touch.
+#[test]
+fn by_icb_on_part_of_the_uk_asks_about_the_icbs_holding_the_districts_given() {
+    let (mut cmd, dir) = covgap();
+    cmd.args(["plan", "--by", "icb", "-q", "--out", "out", "--boundaries"])
+        .arg(fixture("boundaries/oxfordshire_wgs84.geojson"))
+        .arg("--teams")
+        .arg(fixture("teams/oxford_only.csv"))
+        .assert()
+        .success();
+    let md = read(&dir, "out/plan.md");
+    assert!(
+        md.contains("0 of 1 has no team") || md.contains("0 of 1 have no team"),
+        "{md}"
+    );
+    assert!(!md.contains("Swindon"), "{md}");
+    assert_eq!(rows(&read(&dir, "out/plan_geographies.csv")).len(), 0);
+}
