@@ -94,9 +94,9 @@ pub fn load(inputs: &Inputs, diag: &mut Diagnostics) -> Result<Study> {
         }
     }
     let (areas, crs_reason, read) = load_areas(inputs, measure, diag)?;
-    let (sheet, column, added_up) = match read {
-        Some(r) => (r.sheet, Some(r.column), r.added_up),
-        None => (None, None, None),
+    let (sheet, column, added_up, icb_shared) = match read {
+        Some(r) => (r.sheet, Some(r.column), r.added_up, r.icb_shared),
+        None => (None, None, None, false),
     };
     let TeamList {
         teams,
@@ -155,6 +155,7 @@ pub fn load(inputs: &Inputs, diag: &mut Diagnostics) -> Result<Study> {
             period,
             source: figures_source,
             column,
+            shared_by_icb: icb_shared,
         },
         evidence_rule,
         sources: Sources {
@@ -198,6 +199,9 @@ struct FiguresRead {
     /// were summed from the districts in them (see [`sum_districts`]), in words for the
     /// figures' source.
     added_up: Option<String>,
+    /// Whether such a sum shared districts split between ICBs out between them
+    /// (`data/icb_shares.csv`).
+    icb_shared: bool,
 }
 
 /// The built-in area lookup, read once per process: the areas, and every team list (the teams,
@@ -564,6 +568,7 @@ fn load_areas(
             .map_err(|e| record(diag, e))
             .ok()
     };
+    let icb_shared = figures.is_some() && sums.districts.iter().any(|d| d.split);
     let added_up = match figures.as_mut() {
         Some(f) if !sums.districts.is_empty() => Some(sum_districts(
             f,
@@ -744,6 +749,7 @@ fn load_areas(
             sheet: figures.sheet,
             column,
             added_up,
+            icb_shared,
         }),
     ))
 }

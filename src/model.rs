@@ -257,6 +257,9 @@ pub struct Demand {
     pub source: String,
     /// The column of the figures table that was read; `None` when no figures were read.
     pub column: Option<FigureColumn>,
+    /// Whether the figures were summed into areas of another geography (ICBs) with districts
+    /// split between ICBs shared out by `data/icb_shares.csv`.
+    pub shared_by_icb: bool,
 }
 
 /// How the figures' column was chosen.

@@ -236,11 +236,9 @@ pub fn json(
     if let Some(sources) = doc.get_mut("sources").and_then(|v| v.as_object_mut()) {
         sources.insert(
             "icb_shares".into(),
-            json!(study
-                .areas
-                .iter()
-                .any(|a| !a.keys.icb_parts.is_empty())
-                .then(|| icb_shares_source(small.is_some()))),
+            json!((study.demand.shared_by_icb
+                || study.areas.iter().any(|a| !a.keys.icb_parts.is_empty()))
+            .then(|| icb_shares_source(small.is_some()))),
         );
     }
     if let (Some(sm), Some(o)) = (small, doc.as_object_mut()) {
@@ -267,7 +265,8 @@ pub fn json(
 }
 
 /// Where the ICB rows' shares of the districts split between ICBs come from, for
-/// `summary.json`'s `sources` (`icb_shares`; null when no such district is among the areas).
+/// `summary.json`'s `sources` (`icb_shares`; null when no such district is among the areas
+/// and none was shared out into the areas given).
 fn icb_shares_source(small_areas: bool) -> String {
     let mut s = format!(
         "{}: each district split between ICBs counts in every ICB it lies partly in, its figure shared out by the population aged 0 at mid-2020 of its part in each (ONS small-area population estimates by LSOA 2011, placed through ONS's LSOA 2011 to 2021 and LSOA 2021 to ICB 2024 lookups), in whole babies by largest remainder",

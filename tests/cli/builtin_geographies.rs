@@ -186,6 +186,15 @@ fn the_sum_is_said_in_a_note_and_the_sources() {
         .unwrap()
         .ends_with(source));
     assert_eq!(run.summary()["areas_without_figure"], 0);
+    // summary.json names the shares among its sources, as it does on the districts, though no
+    // area given is itself split.
+    let shares = run.summary()["sources"]["icb_shares"].clone();
+    assert!(
+        shares
+            .as_str()
+            .is_some_and(|s| s.starts_with("built-in ICB shares (data/icb_shares.csv)")),
+        "{shares}"
+    );
 
     let checked = check(&["--boundaries", &fixture(ICBS)]);
     assert_eq!(checked.code, 0, "{}", checked.stderr);
