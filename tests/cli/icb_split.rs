@@ -7,10 +7,9 @@ use std::sync::OnceLock;
 
 use proptest::prelude::*;
 
-use covgap::coverage::{AreaResult, Coverage};
 use covgap::error::Diagnostics;
 use covgap::load::Inputs;
-use covgap::rollup::{rollups, Level, Rollup};
+use covgap::rollup::{Level, Rollup};
 use covgap::Analysis;
 
 use crate::{covgap_at, read_csv};
@@ -257,19 +256,7 @@ proptest! {
         covered in prop::collection::vec(any::<bool>(), 361),
         figures in prop::collection::vec(prop::option::weighted(0.9, 0u64..50_000), 361),
     ) {
-        let mut study = analysis().study.clone();
-        for (area, f) in study.areas.iter_mut().zip(&figures) {
-            area.figure = *f;
-        }
-        let cov = Coverage {
-            areas: covered
-                .iter()
-                .map(|&c| AreaResult { teams: if c { vec![0] } else { vec![] }, nearest: None, gap_rank: None, bands: None, icb_bands: vec![] })
-                .collect(),
-            gaps: vec![],
-            targets: vec![],
-        };
-        let rs = rollups(&study, &cov);
+        let rs = crate::properties::rollups_with(&analysis().study, &figures, &covered);
         let england = rs.iter().find(|r| r.level == Level::Nation && r.name == "England").unwrap();
         let icbs: Vec<&Rollup> = rs.iter().filter(|r| r.level == Level::Icb).collect();
         prop_assert_eq!(icbs.len(), 42);
@@ -278,8 +265,8 @@ proptest! {
         let (_, extra) = split_districts();
         prop_assert_eq!(icbs.iter().map(|r| r.areas_total).sum::<usize>(), england.areas_total + extra);
         // Each split district's parts add up to its figure.
-        for a in study.areas.iter().filter(|a| !a.keys.icb_parts.is_empty()) {
-            let f = a.figure.unwrap_or(0);
+        for (a, f) in analysis().study.areas.iter().zip(&figures).filter(|(a, _)| !a.keys.icb_parts.is_empty()) {
+            let f = f.unwrap_or(0);
             prop_assert_eq!(a.keys.icbs(f).iter().map(|(_, n)| n).sum::<u64>(), f);
         }
     }

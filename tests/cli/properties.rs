@@ -87,6 +87,34 @@ fn check_nearest(c: Coord) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// The rollups of `study` with each area's figure replaced by `figures` and each area covered
+/// (by team 0) where `covered` says so: any figures and coverage, for the property tests.
+pub fn rollups_with(
+    study: &covgap::model::Study,
+    figures: &[Option<u64>],
+    covered: &[bool],
+) -> Vec<Rollup> {
+    let mut study = study.clone();
+    for (area, f) in study.areas.iter_mut().zip(figures) {
+        area.figure = *f;
+    }
+    let cov = Coverage {
+        areas: covered
+            .iter()
+            .map(|&c| AreaResult {
+                teams: if c { vec![0] } else { vec![] },
+                nearest: None,
+                gap_rank: None,
+                bands: None,
+                icb_bands: vec![],
+            })
+            .collect(),
+        gaps: vec![],
+        targets: vec![],
+    };
+    rollups(&study, &cov)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
@@ -180,19 +208,7 @@ proptest! {
         figures in prop::collection::vec(prop::option::weighted(0.9, 0u64..20_000), 361),
     ) {
         let a = analysis();
-        let mut study = a.study.clone();
-        for (area, f) in study.areas.iter_mut().zip(&figures) {
-            area.figure = *f;
-        }
-        let cov = Coverage {
-            areas: covered
-                .iter()
-                .map(|&c| AreaResult { teams: if c { vec![0] } else { vec![] }, nearest: None, gap_rank: None, bands: None, icb_bands: vec![] })
-                .collect(),
-            gaps: vec![],
-            targets: vec![],
-        };
-        let rs = rollups(&study, &cov);
+        let rs = rollups_with(&a.study, &figures, &covered);
         assert_conserved(&rs)?;
         let uk = rs.iter().find(|r| r.level == Level::Uk).unwrap();
         prop_assert_eq!(uk.areas_covered, covered.iter().filter(|&&c| c).count());
