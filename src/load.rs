@@ -23,6 +23,7 @@ use crate::read::postcodes::{lookup_postcodes, month_words, postcode_key, Found,
 use crate::read::successors::{self, Successor};
 use crate::read::teams::{read_teams, BaseGiven, TeamColumns};
 use crate::read::Input;
+use crate::write::plural;
 
 /// A base this far outside every area (metres) is moved into the nearest one, with a warning:
 /// generalised coastlines cut off real coastal places.
@@ -672,15 +673,17 @@ fn load_areas(
             &flabel,
             None,
             format!(
-                "no figure for {} area(s) in the boundaries: {}{}; they are left out of totals",
+                "no figure for {} {} in the boundaries: {}{}; {} left out of totals",
                 missing.len(),
+                plural(missing.len(), "area", "areas"),
                 missing
                     .iter()
                     .take(10)
                     .cloned()
                     .collect::<Vec<_>>()
                     .join(", "),
-                if missing.len() > 10 { ", ..." } else { "" }
+                if missing.len() > 10 { ", ..." } else { "" },
+                plural(missing.len(), "it is", "they are"),
             ),
         );
     }
@@ -690,7 +693,12 @@ fn load_areas(
             &flabel,
             None,
             format!(
-                "the figures add up to 0 (every one of the {with_figure} area(s) with a figure has 0 in column {:?}): no baby is counted, so no share can be given (the outputs leave it blank, null or n/a); is it the right file and column?",
+                "the figures add up to 0 ({} with a figure has 0 in column {:?}): no baby is counted, so no share can be given (the outputs leave it blank, null or n/a); is it the right file and column?",
+                if with_figure == 1 {
+                    "the 1 area".to_string()
+                } else {
+                    format!("every one of the {with_figure} areas")
+                },
                 figures.figure_column
             ),
         );
@@ -903,8 +911,9 @@ fn report_abolished(
                 label,
                 place,
                 format!(
-                    "{team}: {were} {names} {is} abolished on {since} and {} now part of {new_name} ({new}), with {others} other former district(s): the team counts for the whole of {new_name}, as a team serving part of an area does; if it serves only {names}, covgap counts more babies as covered (in the headline, or in a plan) than it reaches",
+                    "{team}: {were} {names} {is} abolished on {since} and {} now part of {new_name} ({new}), with {others} other former {}: the team counts for the whole of {new_name}, as a team serving part of an area does; if it serves only {names}, covgap counts more babies as covered (in the headline, or in a plan) than it reaches",
                     if olds.len() == 1 { "is" } else { "are" },
+                    plural(others, "district", "districts"),
                 ),
             );
         }
@@ -1182,11 +1191,13 @@ fn sum_districts(
     };
     let split = sums.districts.iter().filter(|d| d.split).count();
     let mut message = format!(
-        "figures summed from the built-in district figures: each area's figure ({}, {period}) is the sum of the built-in figures of the districts the built-in lookup (data/areas.csv) puts in it (its ICB, health board or HSC trust, upper tier, region or nation), for {} of the {} area(s) given, from {} district(s)",
+        "figures summed from the built-in district figures: each area's figure ({}, {period}) is the sum of the built-in figures of the districts the built-in lookup (data/areas.csv) puts in it (its ICB, health board or HSC trust, upper tier, region or nation), for {} of the {} {} given, from {} {}",
         measure.describe(),
         n(totals.len() as u64),
         n(areas.len() as u64),
+        plural(areas.len(), "area", "areas"),
         n(sums.districts.len() as u64),
+        plural(sums.districts.len(), "district", "districts"),
     );
     let districts_given = areas
         .iter()
@@ -1194,13 +1205,24 @@ fn sum_districts(
         .count();
     if districts_given > 0 {
         message.push_str(&format!(
-            "; {} area(s) given are districts themselves (unitary authorities among upper tiers, say), with their own figure",
-            n(districts_given as u64)
+            "; {} {} (unitary authorities among upper tiers, say), with {} own figure",
+            n(districts_given as u64),
+            plural(
+                districts_given,
+                "area given is a district itself",
+                "areas given are districts themselves"
+            ),
+            plural(districts_given, "its", "their"),
         ));
     }
     if split > 0 {
         message.push_str(&format!(
-            "; the {split} district(s) split between ICBs are shared out between them by the babies living in each part (data/icb_shares.csv), as in rollups.csv's ICB rows"
+            "; {} shared out between them by the babies living in each part (data/icb_shares.csv), as in rollups.csv's ICB rows",
+            if split == 1 {
+                "the 1 district split between ICBs is".to_string()
+            } else {
+                format!("the {split} districts split between ICBs are")
+            }
         ));
     }
     if !sums.by_name.is_empty() {
@@ -1231,8 +1253,10 @@ fn sum_districts(
         .collect();
     if !without.is_empty() {
         message.push_str(&format!(
-            "; the lookup puts no district in {} area(s), which have no figure: {}{}",
+            "; the lookup puts no district in {} {}, which {} no figure: {}{}",
             without.len(),
+            plural(without.len(), "area", "areas"),
+            plural(without.len(), "has", "have"),
             without
                 .iter()
                 .take(10)
@@ -1307,10 +1331,12 @@ fn judge_total(
         label,
         None,
         format!(
-            "the figures in column {column:?} add up to {} for the {n} area(s) the built-in table also has: {times} the {} {} the built-in figures give them ({period}). {usual}. Is it the right column (not a population total, or several years)?{}",
+            "the figures in column {column:?} add up to {} for the {n} {} the built-in table also has: {times} the {} {} the built-in figures give {} ({period}). {usual}. Is it the right column (not a population total, or several years)?{}",
             crate::write::thousands(given),
+            plural(n, "area", "areas"),
             crate::write::thousands(reference),
             measure.describe(),
+            plural(n, "it", "them"),
             if named { "" } else { " Name the column with --births-column" },
         ),
     );
@@ -2031,10 +2057,13 @@ fn resolve_teams_in(
                 &label,
                 None,
                 format!(
-                    "evidence level {e:?} is not one covgap knows ({}) nor one asked for with --evidence, so {} team(s) with it are not counted: {}; if they should count, add the level to --evidence",
+                    "evidence level {e:?} is not one covgap knows ({}) nor one asked for with --evidence, so {} {} with it {} not counted: {}; if {} should count, add the level to --evidence",
                     EVIDENCE_LEVELS.join(", "),
                     rows.len(),
-                    rows.join(", ")
+                    plural(rows.len(), "team", "teams"),
+                    plural(rows.len(), "is", "are"),
+                    rows.join(", "),
+                    plural(rows.len(), "it", "they"),
                 ),
             );
         }
@@ -2233,8 +2262,18 @@ fn resolve_teams_in(
                 &label,
                 place,
                 format!(
-                    "{}: the districts it serves are not areas of the boundaries given; it counts for the area(s) holding them by the built-in lookup ({}){}: {}",
+                    "{}: {}; it counts for the {} by the built-in lookup ({}){}: {}",
                     row.name,
+                    if held.iter().map(|h| h.1.len()).sum::<usize>() == 1 {
+                        "the district it serves is not an area of the boundaries given"
+                    } else {
+                        "the districts it serves are not areas of the boundaries given"
+                    },
+                    match (held.len(), held.iter().map(|h| h.1.len()).sum::<usize>()) {
+                        (1, 1) => "area holding it",
+                        (1, _) => "area holding them",
+                        _ => "areas holding them",
+                    },
                     if parts.iter().any(|p| p.contains(", now ")) {
                         "data/areas.csv; for a district abolished since, its own ICB in data/successors.csv"
                     } else {
@@ -2625,8 +2664,11 @@ fn resolve_teams_in(
             &label,
             None,
             format!(
-                "{} area(s) the list names are not in the given boundaries and were passed over: {}{}",
+                "{} {} the list names {} not in the given boundaries and {} passed over: {}{}",
                 passed_over.len(),
+                plural(passed_over.len(), "area", "areas"),
+                plural(passed_over.len(), "is", "are"),
+                plural(passed_over.len(), "was", "were"),
                 shown.join(", "),
                 if passed_over.len() > 10 { ", ..." } else { "" }
             ),
@@ -2637,8 +2679,12 @@ fn resolve_teams_in(
             &label,
             None,
             format!(
-                "{} district(s) the list names as areas served are not areas of the boundaries given, nor in one, so they were passed over (each team counts for the areas it serves among them): {}",
+                "{} {} the list names as {} not {} of the boundaries given, nor in one, so {} passed over (each team counts for the areas it serves among them): {}",
                 outside.len(),
+                plural(outside.len(), "district", "districts"),
+                plural(outside.len(), "an area served is", "areas served are"),
+                plural(outside.len(), "an area", "areas"),
+                plural(outside.len(), "it was", "they were"),
                 first_of(outside.iter(), 10)
             ),
         );
@@ -2648,9 +2694,19 @@ fn resolve_teams_in(
             &label,
             None,
             format!(
-                "{} team(s) serve only areas outside the given boundaries, or name none and are based outside them, and cover none of the areas given: {} (those counted are still measured to, through the built-in boundaries of the districts they serve, so an area's nearest team may be one of these)",
-                left_out.len(),
-                first_of(left_out.iter().map(|t| &t.name), 10)
+                "{}, and {} none of the areas given: {} ({})",
+                if left_out.len() == 1 {
+                    "1 team serves only areas outside the given boundaries, or names none and is based outside them".to_string()
+                } else {
+                    format!("{} teams serve only areas outside the given boundaries, or name none and are based outside them", left_out.len())
+                },
+                plural(left_out.len(), "covers", "cover"),
+                first_of(left_out.iter().map(|t| &t.name), 10),
+                plural(
+                    left_out.len(),
+                    "if counted, it is still measured to, through the built-in boundaries of the districts it serves, so an area's nearest team may be this one",
+                    "those counted are still measured to, through the built-in boundaries of the districts they serve, so an area's nearest team may be one of these"
+                ),
             ),
         );
     }

@@ -126,8 +126,8 @@ fn a_county_is_summed_and_a_unitary_keeps_its_own_figure() {
     let districts = default_run().areas();
     assert_eq!(f["E06000037"], districts["E06000037"]["births"].as_u64());
     run.assert_stderr_has(&[
-        "for 1 of the 2 area(s) given, from 5 district(s)",
-        "1 area(s) given are districts themselves",
+        "for 1 of the 2 areas given, from 5 districts",
+        "1 area given is a district itself",
     ]);
     assert!(run.warning_lines().is_empty(), "{}", run.stderr);
 }
@@ -151,7 +151,7 @@ fn icbs_of_part_of_england_count_only_the_parts_of_districts_in_them() {
         );
     }
     run.assert_stderr_has(&[
-        "for 2 of the 2 area(s) given, from 11 district(s)",
+        "for 2 of the 2 areas given, from 11 districts",
         "nor the parts outside them of the districts split between ICBs lying partly in them: North Yorkshire (E06000065: 4,869 of 4,917)",
     ]);
 }
@@ -164,8 +164,8 @@ fn the_sum_is_said_in_a_note_and_the_sources() {
     let note = "figures summed from the built-in district figures: each area's figure (live births, 1 July 2019 to 30 June 2020) is the sum of the built-in figures of the districts the built-in lookup (data/areas.csv) puts in it";
     run.assert_stderr_has(&[
         &format!("note: built-in areas (data/areas.csv): {note}"),
-        "for 42 of the 42 area(s) given, from 296 district(s)",
-        "the 12 district(s) split between ICBs are shared out between them",
+        "for 42 of the 42 areas given, from 296 districts",
+        "the 12 districts split between ICBs are shared out between them",
         "NHS Surrey Heartlands Integrated Care Board (E54000052, E54000063 in the lookup)",
         "NHS Sussex Integrated Care Board (E54000053, E54000064 in the lookup)",
     ]);
@@ -242,9 +242,9 @@ fn an_area_the_lookup_has_no_district_for_keeps_no_figure() {
         Some(&rollups(default_run())["E54000057"]["births_total"])
     );
     run.assert_stderr_has(&[
-        "for 1 of the 2 area(s) given",
-        "the lookup puts no district in 1 area(s), which have no figure: NHS Nowhere Integrated Care Board (E54000099)",
-        "warning: built-in areas (data/areas.csv): no figure for 1 area(s) in the boundaries: E54000099; they are left out of totals",
+        "for 1 of the 2 areas given",
+        "the lookup puts no district in 1 area, which has no figure: NHS Nowhere Integrated Care Board (E54000099)",
+        "warning: built-in areas (data/areas.csv): no figure for 1 area in the boundaries: E54000099; it is left out of totals",
     ]);
     assert_eq!(run.summary()["areas_without_figure"], 1);
 }

@@ -76,7 +76,7 @@ mod small_areas {
         // districts' births, far below the real ones for their codes.
         c.assert_stderr_has(&[
             "covgap check: 4 areas, 1 teams (1 counted); 9 small areas read, 9 placed in a district, figure total 132; 0 error(s), 2 warning(s)",
-            "births.csv: the figures in column \"births\" add up to 430 for the 4 area(s) the built-in table also has",
+            "births.csv: the figures in column \"births\" add up to 430 for the 4 areas the built-in table also has",
             // The suppressed figure run warns about too.
             "figures_b.csv, line 3: E01000006: figure is suppressed",
             "note: small areas: 1 small area has its representative point outside every district but within 2 km of one, at sea or in a district the boundaries include by the built-in boundaries (off a generalised coast); it was put in the nearest district (1.5 km away)",

@@ -317,7 +317,7 @@ mod births {
             run.assert_stderr_has(&[
                 "warning: ",
                 "without_selby.csv: the table is in district codes from before 1 April 2023: North Yorkshire (E06000065) replaced Craven (E07000163), Hambleton (E07000164), Harrogate (E07000165), Richmondshire (E07000166), Ryedale (E07000167), Scarborough (E07000168), Selby (E07000169), but with no row for Selby (E07000169) their figures cannot be added up, so North Yorkshire has no figure",
-                "no figure for 1 area(s) in the boundaries: E06000065",
+                "no figure for 1 area in the boundaries: E06000065",
             ]);
             let areas = run.areas();
             assert_eq!(areas["E06000065"]["births"], Value::Null);
@@ -514,7 +514,7 @@ mod births {
         ]);
         assert!(
             generic.warning_lines().iter().any(|l| l.contains(
-                "add up to 783,090 for the 5 area(s) the built-in table also has: 110.0 times the 7,119 live births"
+                "add up to 783,090 for the 5 areas the built-in table also has: 110.0 times the 7,119 live births"
             )),
             "{}",
             generic.stderr
@@ -756,7 +756,7 @@ mod teams {
         let run = run_ok(&["--teams", &fixture("teams/abolished_districts.csv")]);
         // Craven alone is part of North Yorkshire: counted for all of it, with a warning.
         let w = run.only_warning();
-        assert!(w.ends_with("abolished_districts.csv, line 2: Dales team: area served Craven (E07000163) was abolished on 1 April 2023 and is now part of North Yorkshire (E06000065), with 6 other former district(s): the team counts for the whole of North Yorkshire, as a team serving part of an area does; if it serves only Craven (E07000163), covgap counts more babies as covered (in the headline, or in a plan) than it reaches"), "{}", w);
+        assert!(w.ends_with("abolished_districts.csv, line 2: Dales team: area served Craven (E07000163) was abolished on 1 April 2023 and is now part of North Yorkshire (E06000065), with 6 other former districts: the team counts for the whole of North Yorkshire, as a team serving part of an area does; if it serves only Craven (E07000163), covgap counts more babies as covered (in the headline, or in a plan) than it reaches"), "{}", w);
         // The three that make up Westmorland and Furness, by code and by name: a note.
         run.assert_stderr_has(&["note: ", "abolished_districts.csv, line 3: Lakes team: areas served South Lakeland (E07000031), Eden (E07000030), Barrow-in-Furness (E07000027) were abolished on 1 April 2023 and together make up Westmorland and Furness (E06000064): the team counts for Westmorland and Furness"]);
         assert_eq!(run.covered(), vec!["E06000064", "E06000065"]);
@@ -926,7 +926,7 @@ mod teams {
         let run = run_ok(&["--boundaries", &oxon_wgs84(), "--teams", &list]);
         assert_eq!(run.covered(), vec!["E07000177", "E07000178"]);
         run.assert_stderr_has(&[&format!(
-            "warning: {list}: evidence level \"confirmed\" is not one covgap knows (pif_named, service_confirmed, candidate, unresolved, closed) nor one asked for with --evidence, so 1 team(s) with it are not counted: line 5 (South team); if they should count, add the level to --evidence"
+            "warning: {list}: evidence level \"confirmed\" is not one covgap knows (pif_named, service_confirmed, candidate, unresolved, closed) nor one asked for with --evidence, so 1 team with it is not counted: line 5 (South team); if it should count, add the level to --evidence"
         )]);
         // "closed" is a level covgap knows: not counted, and not warned of.
         assert!(
@@ -983,7 +983,7 @@ mod teams {
         r.assert_stderr_has(&[
             &format!("error: {list}, line 2: Cherwell council: area \"with partners\" is not a code or name in the boundaries; did you mean"),
             "? (the row has 5 fields, more than the header's 4: a comma not in quotes, in a name or an organisation say, may have moved this column's text along; put such text in quotes)",
-            "so 1 team(s) with it are not counted: line 2 (Cherwell council; 5 fields, more than the header's 4: a comma not in quotes before the evidence column may have moved it along)",
+            "so 1 team with it is not counted: line 2 (Cherwell council; 5 fields, more than the header's 4: a comma not in quotes before the evidence column may have moved it along)",
         ]);
         // The second row's comma is in its notes: nothing said about it.
         assert!(!r.stderr.contains("line 3"), "{}", r.stderr);

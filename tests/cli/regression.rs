@@ -171,8 +171,8 @@ fn own_boundaries_for_one_county_work_with_the_built_in_teams() {
     ]);
     assert!(run.error_lines().is_empty(), "{}", run.stderr);
     run.assert_stderr_has(&[
-        "built-in teams (data/teams.csv): 43 team(s) serve only areas outside the given boundaries, or name none and are based outside them, and cover none of the areas given: NorPIP (Northamptonshire Parent Infant Partnership), ",
-        "district(s) the list names as areas served are not areas of the boundaries given, nor in one, so they were passed over (each team counts for the areas it serves among them): Aberdeen City (S12000033), ",
+        "built-in teams (data/teams.csv): 43 teams serve only areas outside the given boundaries, or name none and are based outside them, and cover none of the areas given: NorPIP (Northamptonshire Parent Infant Partnership), ",
+        "districts the list names as areas served are not areas of the boundaries given, nor in one, so they were passed over (each team counts for the areas it serves among them): Aberdeen City (S12000033), ",
     ]);
     for (code, a) in run.areas() {
         assert!(a["teams"].as_str().unwrap().starts_with("OXPIP"), "{code}");
@@ -440,8 +440,8 @@ fn teams_a_copy_of_the_built_in_list_runs_on_part_of_the_uk() {
     expected.sort();
     assert_eq!(warned, expected);
     own.assert_stderr_has(&[
-        "data/teams.csv: 98 district(s) the list names as areas served are not areas of the boundaries given, nor in one, so they were passed over (each team counts for the areas it serves among them): Aberdeen City (S12000033), Aberdeenshire (S12000034), ",
-        "data/teams.csv: 43 team(s) serve only areas outside the given boundaries, or name none and are based outside them, and cover none of the areas given: ",
+        "data/teams.csv: 98 districts the list names as areas served are not areas of the boundaries given, nor in one, so they were passed over (each team counts for the areas it serves among them): Aberdeen City (S12000033), Aberdeenshire (S12000034), ",
+        "data/teams.csv: 43 teams serve only areas outside the given boundaries, or name none and are based outside them, and cover none of the areas given: ",
     ]);
     assert_eq!(own.areas(), built_in.areas());
     assert_eq!(own.summary()["teams_counted"], 1);
@@ -463,8 +463,8 @@ fn teams_real_districts_outside_the_boundaries_are_passed_over_with_a_note() {
     ]);
     assert!(run.warning_lines().is_empty(), "{}", run.stderr);
     run.assert_stderr_has(&[
-        &format!("note: {teams}: 3 district(s) the list names as areas served are not areas of the boundaries given, nor in one, so they were passed over (each team counts for the areas it serves among them): Craven (E07000163, now North Yorkshire), Leeds (E08000035), Swindon (E06000030)\n"),
-        &format!("note: {teams}: 3 team(s) serve only areas outside the given boundaries, or name none and are based outside them, and cover none of the areas given: Leeds team, Craven team, Team based in Leeds (those counted are still measured to, through the built-in boundaries of the districts they serve, so an area's nearest team may be one of these)\n"),
+        &format!("note: {teams}: 3 districts the list names as areas served are not areas of the boundaries given, nor in one, so they were passed over (each team counts for the areas it serves among them): Craven (E07000163, now North Yorkshire), Leeds (E08000035), Swindon (E06000030)\n"),
+        &format!("note: {teams}: 3 teams serve only areas outside the given boundaries, or name none and are based outside them, and cover none of the areas given: Leeds team, Craven team, Team based in Leeds (those counted are still measured to, through the built-in boundaries of the districts they serve, so an area's nearest team may be one of these)\n"),
         &format!("note: {teams}, line 5: Swindon team based in Oxford: no area it serves is an area of the boundaries given or in one (Swindon (E06000030)); it counts instead for the area holding its base, Oxford (E07000178)\n"),
     ]);
     assert_eq!(run.covered(), ["E07000178"]);
@@ -521,7 +521,7 @@ fn icb_run(teams: Option<&str>) -> crate::Outcome {
 fn teams_districts_count_for_the_icb_holding_them() {
     let run = icb_run(None);
     run.assert_stderr_has(&[
-        "note: built-in teams (data/teams.csv), line 7: Tameside and Glossop Early Attachment Service (EAS): the districts it serves are not areas of the boundaries given; it counts for the area(s) holding them by the built-in lookup (data/areas.csv): Tameside (E08000008) in NHS Greater Manchester Integrated Care Board (E54000057); High Peak (E07000037) in NHS Derby and Derbyshire Integrated Care Board (E54000058)\n",
+        "note: built-in teams (data/teams.csv), line 7: Tameside and Glossop Early Attachment Service (EAS): the districts it serves are not areas of the boundaries given; it counts for the areas holding them by the built-in lookup (data/areas.csv): Tameside (E08000008) in NHS Greater Manchester Integrated Care Board (E54000057); High Peak (E07000037) in NHS Derby and Derbyshire Integrated Care Board (E54000058)\n",
     ]);
     assert_eq!(run.covered(), ["E54000057", "E54000058"]);
     assert_eq!(
@@ -538,9 +538,9 @@ fn teams_districts_of_an_icb_under_another_years_code_are_found_by_its_name() {
     let teams = fixture("teams/districts_in_three_icbs.csv");
     let run = icb_run(Some(&teams));
     run.assert_stderr_has(&[
-        &format!("note: {teams}, line 3: Brighton team: the districts it serves are not areas of the boundaries given; it counts for the area(s) holding them by the built-in lookup (data/areas.csv): Brighton and Hove (E06000043) in NHS Sussex Integrated Care Board (E54000053) (by name: the lookup's code for it is another year's)\n"),
-        &format!("note: {teams}: 1 district(s) the list names as areas served are not areas of the boundaries given, nor in one, so they were passed over (each team counts for the areas it serves among them): Leeds (E08000035)\n"),
-        &format!("note: {teams}: 1 team(s) serve only areas outside the given boundaries, or name none and are based outside them, and cover none of the areas given: Leeds team (those counted are still measured to, through the built-in boundaries of the districts they serve, so an area's nearest team may be one of these)\n"),
+        &format!("note: {teams}, line 3: Brighton team: the district it serves is not an area of the boundaries given; it counts for the area holding it by the built-in lookup (data/areas.csv): Brighton and Hove (E06000043) in NHS Sussex Integrated Care Board (E54000053) (by name: the lookup's code for it is another year's)\n"),
+        &format!("note: {teams}: 1 district the list names as an area served is not an area of the boundaries given, nor in one, so it was passed over (each team counts for the areas it serves among them): Leeds (E08000035)\n"),
+        &format!("note: {teams}: 1 team serves only areas outside the given boundaries, or names none and is based outside them, and covers none of the areas given: Leeds team (if counted, it is still measured to, through the built-in boundaries of the districts it serves, so an area's nearest team may be this one)\n"),
     ]);
     assert_eq!(run.covered(), ["E54000053", "E54000057", "E54000058"]);
 }
@@ -562,7 +562,7 @@ fn teams_an_abolished_district_counts_for_its_own_icb() {
         "--teams",
         &teams,
     ]);
-    run.assert_stderr_has(&[&format!("note: {teams}, line 2: Craven team: the districts it serves are not areas of the boundaries given; it counts for the area(s) holding them by the built-in lookup (data/areas.csv; for a district abolished since, its own ICB in data/successors.csv): Craven (E07000163, now North Yorkshire) in NHS West Yorkshire Integrated Care Board (E54000054)\n")]);
+    run.assert_stderr_has(&[&format!("note: {teams}, line 2: Craven team: the district it serves is not an area of the boundaries given; it counts for the area holding it by the built-in lookup (data/areas.csv; for a district abolished since, its own ICB in data/successors.csv): Craven (E07000163, now North Yorkshire) in NHS West Yorkshire Integrated Care Board (E54000054)\n")]);
     assert_eq!(
         run.areas()["E54000054"]["teams"],
         "Craven team; North Yorkshire team"
