@@ -398,7 +398,7 @@ impl AssignStats {
     /// let mut diag = Diagnostics::new();
     /// stats.report("p.csv", &mut diag);
     /// assert_eq!(diag.problems()[0].to_string(), "warning: p.csv, line 7: not located: no coordinates or postcode");
-    /// assert_eq!(diag.problems()[1].to_string(), "warning: p.csv: 11 more row(s) not located (only the first 1 are listed)");
+    /// assert_eq!(diag.problems()[1].to_string(), "warning: p.csv: 11 more rows not located (only the first is listed)");
     ///
     /// let stats = AssignStats {
     ///     rows: 40,
@@ -409,7 +409,7 @@ impl AssignStats {
     /// let mut diag = Diagnostics::new();
     /// stats.report("p.csv", &mut diag);
     /// assert_eq!(diag.problems()[0].to_string(), "error: p.csv, line 3: column \"crs\": \"3857\" is not a grid");
-    /// assert_eq!(diag.problems()[1].to_string(), "error: p.csv: 29 more row(s) on a grid covgap does not know (only the first 1 are listed)");
+    /// assert_eq!(diag.problems()[1].to_string(), "error: p.csv: 29 more rows on a grid covgap does not know (only the first is listed)");
     /// ```
     pub fn report(&self, source: &str, diag: &mut Diagnostics) {
         let mut listed: Vec<(u64, Severity, String)> = self
@@ -464,8 +464,14 @@ impl AssignStats {
                     source,
                     None,
                     format!(
-                        "{} more row(s) {what} (only the first {shown} are listed)",
-                        crate::write::thousands(more)
+                        "{} more {} {what} (only {} listed)",
+                        crate::write::thousands(more),
+                        crate::write::plural(more as usize, "row", "rows"),
+                        if shown == 1 {
+                            "the first is".to_string()
+                        } else {
+                            format!("the first {shown} are")
+                        },
                     ),
                 );
             }

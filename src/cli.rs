@@ -607,7 +607,10 @@ fn run(args: RunArgs) -> i32 {
                     covgap::write::thousands(h.demand_uncovered()),
                     match h.areas_without_figure {
                         0 => String::new(),
-                        n => format!("; {n} area(s) with no figure are not counted"),
+                        n => format!(
+                            "; {n} {} not counted",
+                            covgap::write::plural(n, "area with no figure is", "areas with no figure are")
+                        ),
                     },
                 );
                 report_written(&paths, started);
@@ -666,7 +669,10 @@ fn check(args: CheckArgs) -> i32 {
             }
             let more = diag.error_count() + fatal.len();
             let listed = if more > 0 {
-                format!("; {more} more error(s) listed above")
+                format!(
+                    "; {more} more {} listed above",
+                    covgap::write::plural(more, "error", "errors")
+                )
             } else {
                 String::new()
             };
@@ -699,9 +705,11 @@ fn check(args: CheckArgs) -> i32 {
         n => format!(" ({n} with no figure, left out of totals)"),
     };
     let mut parts = vec![format!(
-        "{} areas{without_figure}, {} teams ({} counted)",
+        "{} {}{without_figure}, {} {} ({} counted)",
         study.areas.len(),
+        covgap::write::plural(study.areas.len(), "area", "areas"),
         study.teams.len(),
+        covgap::write::plural(study.teams.len(), "team", "teams"),
         study.teams.iter().filter(|t| t.counted).count()
     )];
     // Small areas are placed in the districts as `run` places them, so that its notes (small
@@ -731,8 +739,9 @@ fn check(args: CheckArgs) -> i32 {
             ),
         };
         parts.push(format!(
-            "{} small areas read, {} placed in a district{left_out}, figure total {}",
+            "{} small {} read, {} placed in a district{left_out}, figure total {}",
             covgap::write::thousands(sm.areas.len() as u64),
+            covgap::write::plural(sm.areas.len(), "area", "areas"),
             covgap::write::thousands(placed as u64),
             covgap::write::thousands(figure)
         ));
@@ -768,8 +777,9 @@ fn check(args: CheckArgs) -> i32 {
                     g => format!("; {} on a grid covgap does not know", n(g)),
                 };
                 parts.push(format!(
-                    "{} rows of points read: {} located, {} inside an area; {} not located{grid}",
+                    "{} {} of points read: {} located, {} inside an area; {} not located{grid}",
                     n(stats.rows),
+                    covgap::write::plural(stats.rows as usize, "row", "rows"),
                     n(stats.located_total()),
                     n(stats.in_area),
                     n(stats.not_located)
@@ -794,8 +804,10 @@ fn check(args: CheckArgs) -> i32 {
         ""
     };
     eprintln!(
-        "covgap check: {}; {errors} error(s), {warnings} warning(s){unlisted}",
-        parts.join("; ")
+        "covgap check: {}; {errors} {}, {warnings} {}{unlisted}",
+        parts.join("; "),
+        covgap::write::plural(errors, "error", "errors"),
+        covgap::write::plural(warnings, "warning", "warnings"),
     );
     i32::from(errors > 0)
 }
@@ -821,7 +833,7 @@ fn check_plan_files(
         match read_site_list(path, postcodes, &study.areas, diag) {
             Ok(None) => {}
             // As `plan` says it when no row has a problem of its own.
-            // No site read: said so, not as "0 site(s)", and, as `plan` says it, an error of
+            // No site read: said so, not as "0 sites", and, as `plan` says it, an error of
             // its own for candidates when no row has one.
             Ok(Some(sites)) if sites.is_empty() => {
                 if flag == "--candidates" && diag.error_count() == errors_before {
@@ -829,7 +841,11 @@ fn check_plan_files(
                 }
                 parts.push(format!("{flag}: no usable site"));
             }
-            Ok(Some(sites)) => parts.push(format!("{} site(s) in {flag}", sites.len())),
+            Ok(Some(sites)) => parts.push(format!(
+                "{} {} in {flag}",
+                sites.len(),
+                covgap::write::plural(sites.len(), "site", "sites")
+            )),
             Err(e) => {
                 fatal.push(e);
                 parts.push(format!("{flag} not read"));
@@ -845,8 +861,9 @@ fn check_plan_files(
             match covgap::plan::instance::DemandPoints::districts(study, RankBy::Need, Some(&need))
             {
                 Ok(_) => parts.push(format!(
-                    "deprivation shares for {} district(s)",
-                    need.districts.len()
+                    "deprivation shares for {} {}",
+                    need.districts.len(),
+                    covgap::write::plural(need.districts.len(), "district", "districts")
                 )),
                 Err(e) => {
                     fatal.push(e);
@@ -1121,8 +1138,9 @@ fn plan(args: PlanArgs) -> i32 {
             ),
         };
         eprintln!(
-            "covgap plan: {} candidate sites; existing teams cover {}% of {demand}",
+            "covgap plan: {} candidate {}; existing teams cover {}% of {demand}",
             plan.instance.candidates.len(),
+            covgap::write::plural(plan.instance.candidates.len(), "site", "sites"),
             covgap::write::percent_text(b.existing, b.total),
         );
         if options.add > 0 {

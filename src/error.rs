@@ -22,7 +22,10 @@ pub enum Error {
     #[error("{path}: {message}")]
     Format { path: PathBuf, message: String },
     /// One or more records were wrong; each is listed in the diagnostics.
-    #[error("{count} problem(s) in the inputs; nothing was written")]
+    #[error(
+        "{count} {} in the inputs; nothing was written",
+        crate::write::plural(*count, "problem", "problems")
+    )]
     Invalid { count: usize },
     /// A coordinate could not be transformed between coordinate systems.
     #[error("coordinate transformation failed: {0}")]

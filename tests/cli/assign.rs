@@ -652,7 +652,7 @@ fn rows_not_placed_are_listed_in_line_order_with_how_many_more() {
     }
     assert_eq!(
         warnings[11],
-        "warning: p.csv: 1 more row(s) not located (only the first 10 are listed)"
+        "warning: p.csv: 1 more row not located (only the first 10 are listed)"
     );
 }
 

@@ -40,7 +40,8 @@ fn rejects_each(args: &[&str], says: &[&str], n: usize) {
         errors.len(),
         c.stderr
     );
-    c.assert_stderr_has(&[&format!("{} error(s)", errors.len())]);
+    let word = if errors.len() == 1 { "error" } else { "errors" };
+    c.assert_stderr_has(&[&format!("{} {word}", errors.len())]);
 }
 
 mod missing_or_unreadable {
@@ -1103,7 +1104,7 @@ mod teams {
         let p = fixture("teams/free_text_town_column.csv");
         let c = check(&["--boundaries", &oxon(), "--teams", &p]);
         assert_eq!(c.code, 0, "{}", c.stderr);
-        c.assert_stderr_has(&["5 areas, 2 teams (2 counted)", "0 error(s)"]);
+        c.assert_stderr_has(&["5 areas, 2 teams (2 counted)", "0 errors"]);
     }
 
     #[test]
@@ -1533,4 +1534,23 @@ fn boundaries_of_another_geography_with_built_in_figures_are_told_to_give_births
         "{}",
         run.stderr
     );
+}
+
+/// One problem is counted in the singular in the line that ends the run, which is quoted when
+/// a run fails: "1 problem in the inputs", not "1 problem(s)".
+#[test]
+fn one_problem_is_counted_in_the_singular() {
+    let dir = tempfile::tempdir().unwrap();
+    let teams = dir.path().join("teams.csv");
+    std::fs::write(&teams, "name,areas_served\nCity team,Oxfrod\n").unwrap();
+    let teams = teams.display().to_string();
+    let c = rejects(
+        &["--boundaries", &oxon(), "--teams", &teams],
+        &[&format!(
+            "{teams}, line 2: City team: area \"Oxfrod\" is not a code or name in the boundaries"
+        )],
+    );
+    c.assert_stderr_has(&["; 1 error, 0 warnings\n"]);
+    let r = run(&["--boundaries", &oxon(), "--teams", &teams]);
+    r.assert_stderr_has(&["covgap: 1 problem in the inputs; nothing was written\n"]);
 }

@@ -199,7 +199,7 @@ fn the_sum_is_said_in_a_note_and_the_sources() {
     let checked = check(&["--boundaries", &fixture(ICBS)]);
     assert_eq!(checked.code, 0, "{}", checked.stderr);
     checked.assert_stderr_has(&[note, "covgap check: 42 areas, "]);
-    assert!(checked.stderr.contains("0 error(s), 0 warning(s)"));
+    assert!(checked.stderr.contains("0 errors, 0 warnings"));
 
     // With the population aged 0, the note names it and its period.
     let age0 = crate::check(&["--boundaries", &fixture(ICBS), "--measure", "age0"]);

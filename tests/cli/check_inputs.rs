@@ -75,7 +75,7 @@ mod small_areas {
         // nearest district. The two warnings: the suppressed figure, and the hand-drawn
         // districts' births, far below the real ones for their codes.
         c.assert_stderr_has(&[
-            "covgap check: 4 areas, 1 teams (1 counted); 9 small areas read, 9 placed in a district, figure total 132; 0 error(s), 2 warning(s)",
+            "covgap check: 4 areas, 1 team (1 counted); 9 small areas read, 9 placed in a district, figure total 132; 0 errors, 2 warnings",
             "births.csv: the figures in column \"births\" add up to 430 for the 4 areas the built-in table also has",
             // The suppressed figure run warns about too.
             "figures_b.csv, line 3: E01000006: figure is suppressed",
@@ -90,7 +90,7 @@ mod small_areas {
     fn without_small_areas_the_summary_does_not_mention_them() {
         let c = check_with(&[]);
         assert_eq!(c.code, 0, "{}", c.stderr);
-        c.assert_stderr_has(&["covgap check: 4 areas, 1 teams (1 counted); 0 error(s)"]);
+        c.assert_stderr_has(&["covgap check: 4 areas, 1 team (1 counted); 0 errors"]);
         assert!(!c.stderr.contains("small area"), "{}", c.stderr);
     }
 
@@ -107,8 +107,8 @@ mod small_areas {
             &format!("{file}, feature 2: E01000002 (Small 2 as a line): geometry is a LineString"),
             &format!("{file}, feature 3: area code E01000001 appears again (first at feature 1)"),
             &format!("{file}, feature 4: has no \"lsoa11_code\" property"),
-            "1 small areas read, 1 placed in a district",
-            "3 error(s)",
+            "1 small area read, 1 placed in a district",
+            "3 errors",
         ]);
     }
 
@@ -123,7 +123,7 @@ mod small_areas {
         c.assert_stderr_has(&[
             "figures_not_numbers.csv, line 2: E01000001: figure \"ten\" in column \"age_0\" is not a number",
             "figures_not_numbers.csv, line 4: E01000003: figure \"4.5\" in column \"age_0\" is not a whole number",
-            "2 error(s)",
+            "2 errors",
         ]);
     }
 
@@ -138,7 +138,7 @@ mod small_areas {
         ]);
         c.assert_stderr_has(&[
             &format!("covgap: {missing}: cannot read file"),
-            "covgap check: 4 areas, 1 teams (1 counted); small areas not read; 1 error(s)",
+            "covgap check: 4 areas, 1 team (1 counted); small areas not read; 1 error",
         ]);
     }
 
@@ -164,7 +164,7 @@ mod small_areas {
         // The one warning is the hand-drawn districts' births, far below the real ones for
         // their codes; none is about the small areas.
         c.assert_stderr_has(&[
-            "4 small areas read, 4 placed in a district, figure total 100; 0 error(s), 1 warning(s)",
+            "4 small areas read, 4 placed in a district, figure total 100; 0 errors, 1 warning",
         ]);
         assert_eq!(c.warning_lines().len(), 1, "{}", c.stderr);
         assert!(
@@ -233,7 +233,7 @@ mod points {
         let c = check_points(&[&fixture("points/easting_northing.csv")]);
         assert_eq!(c.code, 0, "{}", c.stderr);
         c.assert_stderr_has(&[
-            "2 rows of points read: 2 located, 2 inside an area; 0 not located; 0 error(s), 0 warning(s)",
+            "2 rows of points read: 2 located, 2 inside an area; 0 not located; 0 errors, 0 warnings",
         ]);
         assert!(c.cwd_entries.is_empty(), "check wrote {:?}", c.cwd_entries);
     }
@@ -253,7 +253,7 @@ mod points {
             // The row before it holds a line break inside quotes: lines are counted in the
             // file, not in records.
             &format!("warning: {p}, line 10: inside no area"),
-            "9 rows of points read: 4 located, 3 inside an area; 5 not located; 0 error(s), 6 warning(s)",
+            "9 rows of points read: 4 located, 3 inside an area; 5 not located; 0 errors, 6 warnings",
         ]);
         assert_eq!(c.warning_lines().len(), 6, "{}", c.stderr);
         assert!(c.cwd_entries.is_empty(), "check wrote {:?}", c.cwd_entries);
@@ -322,7 +322,7 @@ mod points {
         assert!(listed[0].contains(", line 3: "), "{}", listed[0]);
         assert!(listed[9].contains(", line 12: "), "{}", listed[9]);
         c.assert_stderr_has(&[
-            "15 more row(s) not located (only the first 10 are listed)",
+            "15 more rows not located (only the first 10 are listed)",
             "26 rows of points read: 1 located, 1 inside an area; 25 not located",
         ]);
     }
@@ -336,7 +336,7 @@ mod points {
         assert_eq!(c.code, 1, "{}", c.stderr);
         c.assert_stderr_has(&[
             &format!("covgap: {p}: has no latitude/longitude"),
-            "points not read; 1 error(s)",
+            "points not read; 1 error",
         ]);
         let c = check_points(&[&fixture("points/lonlat.csv"), "--lat-column", "lat"]);
         assert_eq!(c.code, 1, "{}", c.stderr);
@@ -352,7 +352,7 @@ mod points {
         let c = check_points(&args);
         assert_eq!(c.code, 0, "{}", c.stderr);
         c.assert_stderr_has(&[
-            "3 rows of points read: 3 located, 3 inside an area; 0 not located; 0 error(s), 0 warning(s)",
+            "3 rows of points read: 3 located, 3 inside an area; 0 not located; 0 errors, 0 warnings",
         ]);
     }
 
@@ -417,7 +417,7 @@ fn unreadable_boundaries_still_list_the_figures_and_teams_problems() {
         &format!("{births}, line 3: E07000178: figure \"about 1400\" in column \"births\" is not a number"),
         &format!("{teams}, line 2: Swapped team: latitude -1.267367, longitude 51.750231 is not in the UK"),
         &format!("{teams}, line 4: team has no name"),
-        "covgap check: stopped; 4 more error(s) listed above",
+        "covgap check: stopped; 4 more errors listed above",
     ]);
     // With nothing else wrong there is no count of further errors.
     let alone = check(&["--boundaries", "no_such_boundaries.geojson"]);
@@ -457,7 +457,7 @@ fn check_lists_the_problems_of_plans_own_files_as_plan_does() {
     // Every row refused: no usable site, said so rather than "0 site(s)".
     assert!(
         c.stderr
-            .contains("; --candidates: no usable site; 2 error(s)"),
+            .contains("; --candidates: no usable site; 2 errors"),
         "{}",
         c.stderr
     );
@@ -491,7 +491,7 @@ fn check_lists_the_problems_of_plans_own_files_as_plan_does() {
     assert_eq!(c.code, 1, "{}", c.stderr);
     assert!(
         c.stderr
-            .contains("--rank-by need: no deprivation figure for 4 district(s) with demand"),
+            .contains("--rank-by need: no deprivation figure for 4 districts with demand"),
         "{}",
         c.stderr
     );
@@ -507,7 +507,13 @@ fn check_lists_the_problems_of_plans_own_files_as_plan_does() {
         &table.display().to_string(),
     ]);
     assert_eq!(good.code, 0, "{}", good.stderr);
-    assert!(good.stderr.contains("site(s) in --candidates; 1 site(s) in --what-if; deprivation shares for 361 district(s)"), "{}", good.stderr);
+    assert!(
+        good.stderr.contains(
+            "sites in --candidates; 1 site in --what-if; deprivation shares for 361 districts;"
+        ),
+        "{}",
+        good.stderr
+    );
 }
 
 /// A list whose evidence column is blank in every row: the error says no row has a level, not
@@ -593,4 +599,45 @@ fn unreadable_boundaries_still_check_the_deprivation_table_and_name_the_site_lis
         "{}",
         c.stderr
     );
+}
+
+/// The summary line counts one in the singular, as briefings quote it: "1 site in
+/// --candidates", "1 row of points read", "1 team (1 counted)", "0 errors, 1 warning", not
+/// "1 site(s)" or "1 teams".
+#[test]
+fn the_summary_line_counts_one_in_the_singular() {
+    let dir = tempfile::tempdir().unwrap();
+    let points = dir.path().join("one_point.csv");
+    std::fs::write(&points, "id,easting,northing\nbirmingham,406649,286530\n").unwrap();
+    let c = check(&[
+        "--candidates",
+        &fixture("plan/candidate_in_manchester_only.csv"),
+        "--what-if",
+        &fixture("plan/what_if_birmingham.csv"),
+        "--points",
+        &points.display().to_string(),
+    ]);
+    assert_eq!(c.code, 0, "{}", c.stderr);
+    c.assert_stderr_has(&[
+        "; 1 site in --candidates; 1 site in --what-if; 1 row of points read: 1 located, 1 inside an area; 0 not located; 0 errors, 0 warnings\n",
+    ]);
+    // One team, one warning (the hand-drawn districts' births, far below the real ones).
+    let one = check_with(&[]);
+    assert_eq!(one.code, 0, "{}", one.stderr);
+    one.assert_stderr_has(&["covgap check: 4 areas, 1 team (1 counted); 0 errors, 1 warning\n"]);
+    // One error besides the boundaries that stopped the check.
+    let births = dir.path().join("one_bad_figure.csv");
+    std::fs::write(
+        &births,
+        "code,births\nE07000177,1784\nE07000178,about 1400\n",
+    )
+    .unwrap();
+    let stopped = check(&[
+        "--boundaries",
+        "no_such_boundaries.geojson",
+        "--births",
+        &births.display().to_string(),
+    ]);
+    assert_eq!(stopped.code, 1, "{}", stopped.stderr);
+    stopped.assert_stderr_has(&["covgap check: stopped; 1 more error listed above. "]);
 }

@@ -322,9 +322,9 @@ fn check_lists_every_points_row_on_a_grid_covgap_does_not_know() {
     }
     assert_eq!(
         errors[10],
-        format!("error: {points}: 3 more row(s) on a grid covgap does not know (only the first 10 are listed)")
+        format!("error: {points}: 3 more rows on a grid covgap does not know (only the first 10 are listed)")
     );
-    c.assert_stderr_has(&["19 rows of points read: 6 located, 6 inside an area; 0 not located; 13 on a grid covgap does not know; 11 error(s)"]);
+    c.assert_stderr_has(&["19 rows of points read: 6 located, 6 inside an area; 0 not located; 13 on a grid covgap does not know; 11 errors"]);
 
     let dir = tempfile::tempdir().unwrap();
     let out = covgap_at(&dir)
@@ -400,7 +400,7 @@ fn latitude_longitude_and_easting_northing_more_than_a_km_apart_are_warned_of() 
     let q = crate::check(&["-q", "--teams", &list]);
     assert_eq!(q.code, 0, "{}", q.stderr);
     assert!(q.warning_lines().is_empty(), "{}", q.stderr);
-    q.assert_stderr_has(&["2 warning(s), not listed with -q"]);
+    q.assert_stderr_has(&["2 warnings, not listed with -q"]);
 
     // Points alike, for assign and check --points.
     let dir = tempfile::tempdir().unwrap();

@@ -268,7 +268,7 @@ fn shapefile_whose_cpg_names_the_wrong_encoding_is_warned_of() {
         )),
         "{stderr}"
     );
-    assert!(stderr.contains("0 error(s), 1 warning(s)"), "{stderr}");
+    assert!(stderr.contains("0 errors, 1 warning"), "{stderr}");
 }
 
 /// A `.cpg` naming an encoding covgap does not know stops the run, naming the `.cpg`, rather

@@ -1105,7 +1105,7 @@ fn areas_with_no_figure_are_counted_and_their_share_is_not_a_number() {
         Some("out"),
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
-    run.assert_stderr_has(&["; 43 area(s) with no figure are not counted"]);
+    run.assert_stderr_has(&["; 43 areas with no figure are not counted"]);
 
     let md = run.text("summary.md");
     assert!(md.contains("| Scotland | 32 | 17 | 0 | 0 | n/a |"), "{md}");

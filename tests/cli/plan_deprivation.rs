@@ -300,7 +300,7 @@ fn a_missing_share_column_names_the_header_line() {
 fn a_district_missing_from_the_table_is_named() {
     fails_naming(
         "no_row_for_delta.csv",
-        &["no deprivation figure for 1 district(s)", "E06000004"],
+        &["no deprivation figure for 1 district", "E06000004"],
     );
 }
 

@@ -130,11 +130,11 @@ fn check_goes_on_past_an_unreadable_births_file() {
         "{}",
         c.stderr
     );
-    c.assert_stderr_has(&["4 error(s)"]);
+    c.assert_stderr_has(&["4 errors"]);
     let r = crate::run(&args);
     assert_eq!(r.code, 1);
     assert!(r.files.is_none());
-    r.assert_stderr_has(&["4 problem(s) in the inputs; nothing was written"]);
+    r.assert_stderr_has(&["4 problems in the inputs; nothing was written"]);
 }
 
 #[test]

@@ -804,7 +804,7 @@ mod outside_the_districts {
         assert_eq!(c.code, 0, "{}", c.stderr);
         assert_eq!(the_warning(&c), the_warning(&r));
         c.assert_stderr_has(&[
-            "7 small areas read, 3 placed in a district, 4 left out (outside every district, 354 babies), figure total 60; 0 error(s), 1 warning(s)",
+            "7 small areas read, 3 placed in a district, 4 left out (outside every district, 354 babies), figure total 60; 0 errors, 1 warning",
         ]);
         // Not repeated as a note.
         assert!(
@@ -861,7 +861,7 @@ mod outside_the_districts {
             assert!(o.cwd_entries.is_empty(), "{what} wrote {:?}", o.cwd_entries);
         }
         r.assert_stderr_has(&["nothing was written"]);
-        c.assert_stderr_has(&["2 small areas read, 0 placed in a district, 2 left out (outside every district, 300 babies), figure total 0; 1 error(s)"]);
+        c.assert_stderr_has(&["2 small areas read, 0 placed in a district, 2 left out (outside every district, 300 babies), figure total 0; 1 error"]);
     }
 
     /// `run` on the two squares of bng_squares_wrong_winding.geojson (British National Grid),
