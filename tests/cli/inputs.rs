@@ -1204,3 +1204,52 @@ mod run_and_check {
         assert_eq!(o.cwd_entries, ["out"]);
     }
 }
+
+/// Warnings about one area or one team read in the singular, on the terminal and in run.json's
+/// `problems`, which briefings quote: "no figure for 1 area in the boundaries: ...; it is left
+/// out of totals", "so 1 team with it is not counted: ...; if it should count", not "1 area(s)"
+/// or "1 team(s)".
+#[test]
+fn warnings_about_one_area_or_one_team_are_in_the_singular() {
+    let dir = tempfile::tempdir().unwrap();
+    let births = dir.path().join("births.csv");
+    let teams = dir.path().join("teams.csv");
+    let rows: String = OXON_BIRTHS[..4]
+        .iter()
+        .map(|(code, n)| format!("{code},{n}\n"))
+        .collect();
+    std::fs::write(&births, format!("code,births\n{rows}")).unwrap();
+    std::fs::write(
+        &teams,
+        "name,areas_served,evidence\nCity team,E07000178,pif_named\nSouth team,E07000179,confirmed\n",
+    )
+    .unwrap();
+    let (births, teams) = (births.display().to_string(), teams.display().to_string());
+    let run = run_ok(&[
+        "--boundaries",
+        &fixture("boundaries/oxfordshire_wgs84.geojson"),
+        "--births",
+        &births,
+        "--teams",
+        &teams,
+    ]);
+    let missing = format!(
+        "{births}: no figure for 1 area in the boundaries: {}; it is left out of totals\n",
+        OXON_BIRTHS[4].0
+    );
+    let uncounted = format!("{teams}: evidence level \"confirmed\" is not one covgap knows (pif_named, service_confirmed, candidate, unresolved, closed) nor one asked for with --evidence, so 1 team with it is not counted: line 3 (South team); if it should count, add the level to --evidence\n");
+    run.assert_stderr_has(&[&missing, &uncounted]);
+    let problems: Vec<String> = run.json("run.json")["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["message"].as_str().unwrap().to_string())
+        .collect();
+    for said in [&missing, &uncounted] {
+        let message = said.split_once(": ").unwrap().1.trim_end();
+        assert!(
+            problems.iter().any(|p| p.contains(message)),
+            "{message:?} not in {problems:?}"
+        );
+    }
+}
