@@ -602,7 +602,9 @@ impl Plan {
             .map(|(&(_, n), _)| n)
             .min();
         let mut why = Vec::new();
-        if c < asked {
+        if c == 0 {
+            why.push("there is no candidate site".to_string());
+        } else if c < asked {
             why.push(format!(
                 "there {} only {c} candidate {}",
                 crate::write::plural(c, "is", "are"),

@@ -444,8 +444,10 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
             .count();
         let _ = writeln!(
             s,
-            "- **Demand points: small areas.** The {} small areas with a figure, each at its representative point and counting for its own figure ({}). The total, {} babies, is the sum of those figures, not of the district figures ({what_d}).{} The solvers see {} groups of small areas covered by the same candidate sites.",
+            "- **Demand points: small areas.** The {} small {} with a figure, {} its representative point and counting for its own figure ({}). The total, {} babies, is the sum of those figures, not of the district figures ({what_d}).{} The solvers see {} {} of small areas covered by the same candidate sites.",
             thousands(plan.instance.demand.len() as u64),
+            crate::write::plural(plan.instance.demand.len(), "area", "areas"),
+            crate::write::plural(plan.instance.demand.len(), "at", "each at"),
             plan.instance.figure,
             thousands(b.total),
             if empty > 0 {
@@ -458,6 +460,7 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
                 String::new()
             },
             thousands(plan.demand_groups as u64),
+            crate::write::plural(plan.demand_groups, "group", "groups"),
             what_d = study.demand.measure.describe(),
         );
     } else {
@@ -471,14 +474,19 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
             .collect();
         let _ = writeln!(
             s,
-            "- **Demand points: districts.** The {} districts, each at its representative point, counted in its figure ({what}).{}",
+            "- **Demand points: districts.** The {} {}, {} its representative point, counted in its figure ({what}).{}",
             plan.instance.demand.len(),
+            crate::write::plural(plan.instance.demand.len(), "district", "districts"),
+            crate::write::plural(plan.instance.demand.len(), "at", "each at"),
             match without.len() {
                 0 => String::new(),
                 n => format!(
-                    " **{n} of them have no figure** ({}{}): they weigh nothing here, so no site is chosen for their babies, and every share is of the babies in the {} with a figure.",
+                    " **{n} of them {} no figure** ({}{}): {} nothing here, so no site is chosen for {} babies, and every share is of the babies in the {} with a figure.",
+                    crate::write::plural(n, "has", "have"),
                     without.iter().take(10).cloned().collect::<Vec<_>>().join(", "),
                     if n > 10 { ", ..." } else { "" },
+                    crate::write::plural(n, "it weighs", "they weigh"),
+                    crate::write::plural(n, "its", "their"),
                     plan.instance.demand.len() - n
                 ),
             }
@@ -551,11 +559,13 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
         );
         let _ = writeln!(
             s,
-            "- **Exact** ({} new {}; integer programming, microlp; {} sites and {} demand groups after reduction; {:.2} s): {}; {} {what} newly covered, {}% in all; {weight_word} {}.",
+            "- **Exact** ({} new {}; integer programming, microlp; {} {} and {} demand {} after reduction; {:.2} s): {}; {} {what} newly covered, {}% in all; {weight_word} {}.",
             plan.exact.sites.len(),
             teams(plan.exact.sites.len()),
             thousands(plan.exact.reduced_sites as u64),
+            crate::write::plural(plan.exact.reduced_sites, "site", "sites"),
             thousands(plan.exact.reduced_demand as u64),
+            crate::write::plural(plan.exact.reduced_demand, "group", "groups"),
             plan.exact.seconds,
             plan.exact.status.describe(&plan.options.limits),
             thousands(last(&esteps) - b.with_what_if),

@@ -1097,7 +1097,7 @@ fn plan_md_names_the_districts_with_no_figure() {
     .success();
     let md = read(&dir, "out/plan.md");
     assert!(
-        md.contains("**1 of them have no figure** (Birmingham (E08000025)): they weigh nothing here, so no site is chosen for their babies, and every share is of the babies in the 360 with a figure."),
+        md.contains("**1 of them has no figure** (Birmingham (E08000025)): it weighs nothing here, so no site is chosen for its babies, and every share is of the babies in the 360 with a figure."),
         "{md}"
     );
     let csv = read(&dir, "out/plan.csv");
@@ -1129,4 +1129,65 @@ fn by_icb_on_part_of_the_uk_asks_about_the_icbs_holding_the_districts_given() {
     );
     assert!(!md.contains("Swindon"), "{md}");
     assert_eq!(rows(&read(&dir, "out/plan_geographies.csv")).len(), 0);
+}
+
+/// plan.md, which briefings quote, counts one in the singular: on boundaries of one district
+/// with no team, "The 1 district, at its representative point", "1 site and 1 demand group
+/// after reduction", and with no candidate site left, "there is no candidate site", not "The 1
+/// districts" or "only 0 candidate sites".
+#[test]
+fn plan_md_counts_one_district_in_the_singular() {
+    let (mut cmd, dir) = covgap();
+    let mut oxon: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(fixture("boundaries/oxfordshire_wgs84.geojson")).unwrap(),
+    )
+    .unwrap();
+    oxon["features"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|f| f["properties"]["LAD24CD"] == "E07000178");
+    std::fs::write(dir.path().join("oxford.geojson"), oxon.to_string()).unwrap();
+    std::fs::write(
+        dir.path().join("teams.csv"),
+        "name,areas_served\nLeeds team,E08000035\n",
+    )
+    .unwrap();
+    let base = [
+        "plan",
+        "--boundaries",
+        "oxford.geojson",
+        "--teams",
+        "teams.csv",
+        "--add",
+        "1",
+        "-q",
+    ];
+    cmd.args(base).args(["--out", "out"]).assert().success();
+    let md = read(&dir, "out/plan.md");
+    assert!(
+        md.contains("- **Demand points: districts.** The 1 district, at its representative point, counted in its figure (live births).\n"),
+        "{md}"
+    );
+    assert!(
+        md.contains("- **Exact** (1 new team; integer programming, microlp; 1 site and 1 demand group after reduction; "),
+        "{md}"
+    );
+    // Oxford given a team as a what-if: no candidate site is left.
+    std::fs::write(
+        dir.path().join("what_if.csv"),
+        "name,areas_served\nOxford team,E07000178\n",
+    )
+    .unwrap();
+    let (mut again, _) = covgap();
+    again
+        .current_dir(dir.path())
+        .args(base)
+        .args(["--what-if", "what_if.csv", "--out", "out2"])
+        .assert()
+        .success();
+    let md = read(&dir, "out2/plan.md");
+    assert!(
+        md.contains("- **1 new site asked for, 0 placed**: there is no candidate site. "),
+        "{md}"
+    );
 }
