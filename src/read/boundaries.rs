@@ -724,9 +724,10 @@ fn to_multipolygon(g: &str) -> std::result::Result<MultiPolygon, GeometryError> 
     for ring in rings {
         if let Some((i, p)) = ring.iter().enumerate().find(|(_, p)| p.len() < 2) {
             return Err(format!(
-                "position {} of a ring has {} number(s), {:?}; a position needs two (longitude and latitude, or easting and northing)",
+                "position {} of a ring has {} {}, {:?}; a position needs two (longitude and latitude, or easting and northing)",
                 i + 1,
                 p.len(),
+                crate::write::plural(p.len(), "number", "numbers"),
                 p.as_slice()
             )
             .into());

@@ -688,12 +688,14 @@ pub fn read_figures_in(
                     &label,
                     place,
                     format!(
-                        "{code}a quote (\") in field {} (column {:?}) is left open: the field runs to line {last} and swallows {} row(s) below it ({}{}), whose figures would be lost; close the quote or remove it",
+                        "{code}a quote (\") in field {} (column {:?}) is left open: the field runs to line {last} and swallows {} {} below it ({}{}), whose {} would be lost; close the quote or remove it",
                         k + 1,
                         header.get(k).map_or("", |h| h.trim()),
                         swallowed.len(),
+                        crate::write::plural(swallowed.len(), "row", "rows"),
                         shown.join(", "),
-                        if swallowed.len() > shown.len() { ", ..." } else { "" }
+                        if swallowed.len() > shown.len() { ", ..." } else { "" },
+                        crate::write::plural(swallowed.len(), "figure", "figures"),
                     ),
                 );
                 continue;
@@ -741,8 +743,9 @@ pub fn read_figures_in(
             // it is a row whose last cells are blank, which some versions of Excel save without
             // their trailing commas: a blank figure, as in a complete row.
             let message = format!(
-                "{code}: the row has {} field(s), so nothing in column {:?} (field {} of the header on line {header_line})",
+                "{code}: the row has {} {}, so nothing in column {:?} (field {} of the header on line {header_line})",
                 cells.len(),
+                crate::write::plural(cells.len(), "field", "fields"),
                 header[fi].trim(),
                 fi + 1
             );
@@ -891,8 +894,10 @@ pub fn read_figures_in(
             &label,
             None,
             format!(
-                "{} row(s) {what} were ignored: {}{more}",
+                "{} {} {what} {} ignored: {}{more}",
                 rows.len(),
+                crate::write::plural(rows.len(), "row", "rows"),
+                crate::write::plural(rows.len(), "was", "were"),
                 shown.join(", ")
             ),
         );

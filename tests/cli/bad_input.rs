@@ -506,7 +506,7 @@ mod boundaries {
         let p = fixture("boundaries/position_with_one_number.geojson");
         rejects(
             &["--boundaries", &p],
-            &[&format!("{p}, feature 2: E07000178 (Oxford): position 3 of a ring has 1 number(s), [-1.2]; a position needs two")],
+            &[&format!("{p}, feature 2: E07000178 (Oxford): position 3 of a ring has 1 number, [-1.2]; a position needs two")],
         );
     }
 
@@ -664,7 +664,7 @@ mod births {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let c = check(&args);
         assert_eq!(c.code, 0, "{}", c.stderr);
-        c.assert_stderr_has(&[&format!("warning: {p}, line 3: E07000178: the row has 2 field(s), so nothing in column \"births\" (field 3 of the header on line 1), as Excel saves a row whose last cells are blank; the area has no figure and is left out of totals")]);
+        c.assert_stderr_has(&[&format!("warning: {p}, line 3: E07000178: the row has 2 fields, so nothing in column \"births\" (field 3 of the header on line 1), as Excel saves a row whose last cells are blank; the area has no figure and is left out of totals")]);
         assert!(c.error_lines().is_empty(), "{}", c.stderr);
         // Left out of totals, as a blank figure is: Oxford has no figure in the outputs.
         let r = crate::run_ok(&args);
@@ -681,7 +681,7 @@ mod births {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         rejects(
             &args,
-            &[&format!("{p}, line 3: E07000178: a quote (\") in field 2 (column \"LAD24NM\") is left open: the field runs to line 6 and swallows 3 row(s) below it (E07000179, E07000180, E07000181), whose figures would be lost; close the quote or remove it")],
+            &[&format!("{p}, line 3: E07000178: a quote (\") in field 2 (column \"LAD24NM\") is left open: the field runs to line 6 and swallows 3 rows below it (E07000179, E07000180, E07000181), whose figures would be lost; close the quote or remove it")],
         );
     }
 
@@ -700,7 +700,7 @@ mod births {
             let p = fixture(&format!("births/{name}.csv"));
             let c = rejects(
                 &["--boundaries", &oxon(), "--births", &p],
-                &[&format!("{p}, line 3: E07000178: a quote (\") in {field} is left open: the field runs to line 6 and swallows 3 row(s) below it (E07000179, E07000180, E07000181)")],
+                &[&format!("{p}, line 3: E07000178: a quote (\") in {field} is left open: the field runs to line 6 and swallows 3 rows below it (E07000179, E07000180, E07000181)")],
             );
             assert_eq!(c.error_lines().len(), 1, "{}", c.stderr);
         }

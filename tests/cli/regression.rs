@@ -92,13 +92,13 @@ fn footnotes_below_an_ons_table_are_not_reported_as_codes() {
     // said apart as one.
     let other = notes
         .iter()
-        .find(|l| l.contains("row(s) for codes not in the boundaries"))
+        .find(|l| l.contains("rows for codes not in the boundaries"))
         .unwrap_or_else(|| panic!("no note on ignored rows:\n{}", run.stderr));
-    assert!(other.contains(": 4 row(s) for codes not in the boundaries (countries, regions or counties in ONS tables, or other geographies) were ignored: E10000025 Oxfordshire, E12000008 South East, E92000001 England, K02000001 United Kingdom"), "{other}");
+    assert!(other.contains(": 4 rows for codes not in the boundaries (countries, regions or counties in ONS tables, or other geographies) were ignored: E10000025 Oxfordshire, E12000008 South East, E92000001 England, K02000001 United Kingdom"), "{other}");
     assert!(!other.contains("Note: figures"), "{other}");
     assert!(
         notes.iter().any(|l| l.ends_with(
-            ": 1 row(s) for UK districts that are not areas of the boundaries given were ignored: W06000001 Ynys Môn"
+            ": 1 row for UK districts that are not areas of the boundaries given was ignored: W06000001 Ynys Môn"
         )),
         "{notes:?}"
     );
