@@ -111,6 +111,36 @@ impl RollupKeys {
             .map(|(p, n)| (&p.icb, n))
             .collect()
     }
+
+    /// The ICBs a small area of the area lies in, by its LSOA 2011 or 2021 `code`, each with
+    /// its part of `figure`: for a district split between ICBs, the one ICB
+    /// `data/icb_small_areas.csv` puts the small area in, with all of it, or, when its code is
+    /// not there, every part as [`RollupKeys::icbs`] shares it out; otherwise as
+    /// [`RollupKeys::icbs`].
+    ///
+    /// # Examples
+    /// ```
+    /// use covgap::model::RollupKeys;
+    /// let keys = RollupKeys {
+    ///     icb_parts: covgap::icb::parts_of("E07000244").to_vec(), // East Suffolk
+    ///     ..Default::default()
+    /// };
+    /// let codes = |v: Vec<(&covgap::model::Geography, u64)>| {
+    ///     v.into_iter().map(|(g, n)| (g.code.clone(), n)).collect::<Vec<_>>()
+    /// };
+    /// // East Suffolk 010A lies in Norfolk and Waveney's ICB.
+    /// assert_eq!(codes(keys.small_area_icbs(40, "E01030223")), [("E54000022".to_string(), 40)]);
+    /// // A code not in the table is shared out as the district is.
+    /// assert_eq!(codes(keys.small_area_icbs(40, "X")).len(), 2);
+    /// ```
+    pub fn small_area_icbs(&self, figure: u64, code: &str) -> Vec<(&Geography, u64)> {
+        let own = crate::icb::small_area_icb(code)
+            .and_then(|icb| self.icb_parts.iter().find(|p| p.icb.code == icb));
+        match own {
+            Some(p) => vec![(&p.icb, figure)],
+            None => self.icbs(figure),
+        }
+    }
 }
 
 /// One area (a local authority district by default).

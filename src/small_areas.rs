@@ -613,17 +613,10 @@ pub fn place(study: &mut Study, coverage: &Coverage, read: ReadSmallAreas) -> Sm
         if let (Some(f), Some(band)) = (sa.figure, sa.band) {
             b.add(band, f);
             if !parts.is_empty() {
-                let weights: Vec<u64> = match crate::icb::small_area_icb(&sa.code)
-                    .and_then(|icb| parts.iter().position(|p| p.icb.code == icb))
-                {
-                    Some(i) => (0..parts.len()).map(|j| u64::from(i == j)).collect(),
-                    None => parts.iter().map(|p| p.weight).collect(),
-                };
-                for ((_, ib), share) in icb_bands[d]
-                    .iter_mut()
-                    .zip(crate::icb::apportion(f, &weights))
-                {
-                    ib.add(band, share);
+                for (g, share) in study.areas[d].keys.small_area_icbs(f, &sa.code) {
+                    if let Some((_, ib)) = icb_bands[d].iter_mut().find(|(c, _)| *c == g.code) {
+                        ib.add(band, share);
+                    }
                 }
             }
             let s = &mut sum[d];

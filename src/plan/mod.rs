@@ -110,11 +110,8 @@ impl ByLevel {
         if self != ByLevel::Icb {
             return self.of(keys).map(|g| (g, babies)).into_iter().collect();
         }
-        let own = small_area
-            .and_then(crate::icb::small_area_icb)
-            .and_then(|icb| keys.icb_parts.iter().find(|p| p.icb.code == icb));
-        match own {
-            Some(p) => vec![(&p.icb, babies)],
+        match small_area {
+            Some(code) => keys.small_area_icbs(babies, code),
             None => keys.icbs(babies),
         }
     }
