@@ -1072,11 +1072,7 @@ fn plan_sums(
     if by_code.is_empty() {
         return sums;
     }
-    let kind = |c: &str| c.get(..3).map(str::to_owned);
-    let named = |g: &Geography| match by_name.get(&fold_name(&g.name)) {
-        Some(v) if v.len() == 1 && kind(&areas[v[0]].code) == kind(&g.code) => Some(v[0]),
-        _ => None,
-    };
+    let named = |g: &Geography| named_once(&by_name, g, |i| &areas[i].code);
     let mut districts: Vec<&'static String> = lookup.keys().collect();
     districts.sort();
     for code in districts {
@@ -1089,13 +1085,8 @@ fn plan_sums(
             code: nation.code().into(),
             name: nation.name().into(),
         };
-        let icbs: Vec<&Geography> = if k.icb_parts.is_empty() {
-            k.icb.iter().collect()
-        } else {
-            k.icb_parts.iter().map(|p| &p.icb).collect()
-        };
         let levels: Vec<Vec<&Geography>> = [
-            icbs,
+            k.all_icbs(),
             k.health_board.iter().collect(),
             k.utla.iter().collect(),
             k.region.iter().collect(),
@@ -1445,6 +1436,21 @@ fn record(diag: &mut Diagnostics, e: Error) {
     }
 }
 
+/// The one area given (by index into `by_name`'s areas, `code_of` giving its code) named as
+/// geography `g` is, folded ([`fold_name`]), with a code of the same kind (the same first
+/// three characters, `E54` for an ICB): an ICB or board whose code has changed since the
+/// boundaries were drawn. `None` when no area has the name, or more than one has.
+fn named_once<'a>(
+    by_name: &HashMap<String, Vec<usize>>,
+    g: &Geography,
+    code_of: impl Fn(usize) -> &'a str,
+) -> Option<usize> {
+    match by_name.get(&fold_name(&g.name)) {
+        Some(v) if v.len() == 1 && code_of(v[0]).get(..3) == g.code.get(..3) => Some(v[0]),
+        _ => None,
+    }
+}
+
 /// Folds an area name for matching: lower case, `&` as `and`, letters and digits only.
 fn fold_name(s: &str) -> String {
     s.replace('&', " and ")
@@ -1593,8 +1599,7 @@ impl Districts {
         // then its health board, upper tier and region.
         let icbs: Vec<&Geography> = match &d.own_icb {
             Some(own) => vec![own],
-            None if !k.icb_parts.is_empty() => k.icb_parts.iter().map(|p| &p.icb).collect(),
-            None => k.icb.iter().collect(),
+            None => k.all_icbs(),
         };
         let levels: [Vec<&Geography>; 4] = [
             icbs,
@@ -1602,7 +1607,6 @@ impl Districts {
             k.utla.iter().collect(),
             k.region.iter().collect(),
         ];
-        let kind = |c: &str| c.get(..3).map(str::to_owned);
         let found = |how: Held, find: &dyn Fn(&Geography) -> Option<usize>| {
             levels.iter().find_map(|level| {
                 let mut at: Vec<usize> = level
@@ -1618,10 +1622,7 @@ impl Districts {
         if let Some(held) = found(Held::Lookup, &|g| by_code.get(g.code.as_str()).copied()) {
             return held;
         }
-        let by_its_name = |g: &Geography| match by_name.get(&fold_name(&g.name)) {
-            Some(v) if v.len() == 1 && kind(&areas[v[0]].code) == kind(&g.code) => Some(v[0]),
-            _ => None,
-        };
+        let by_its_name = |g: &Geography| named_once(by_name, g, |i| &areas[i].code);
         if let Some(held) = found(Held::ByName, &by_its_name) {
             return held;
         }

@@ -86,6 +86,16 @@ pub struct RollupKeys {
 }
 
 impl RollupKeys {
+    /// Every ICB the area lies in, wholly or partly: a split district's parts' ICBs, in
+    /// their order, else its ICB, if it has one.
+    pub fn all_icbs(&self) -> Vec<&Geography> {
+        if self.icb_parts.is_empty() {
+            self.icb.iter().collect()
+        } else {
+            self.icb_parts.iter().map(|p| &p.icb).collect()
+        }
+    }
+
     /// The ICBs the area lies in, each with its part of `figure`: the ICB alone with all of
     /// it, or, for a district split between ICBs, every ICB it lies partly in with the
     /// figure shared out by [`crate::icb::apportion`] (the parts add up to `figure`).
