@@ -127,10 +127,7 @@ pub fn load(inputs: &Inputs, diag: &mut Diagnostics) -> Result<Study> {
             },
         ),
         (None, measure) => {
-            let (period, source) = match measure {
-                Measure::Births => (builtin::BIRTHS_PERIOD, builtin::BIRTHS_SOURCE),
-                Measure::Age0 => (builtin::AGE0_PERIOD, builtin::AGE0_SOURCE),
-            };
+            let (period, source) = builtin_period_source(measure);
             // Summed into areas of another geography, the source says so.
             let source = match &added_up {
                 Some(a) => format!("{source} ({a})"),
@@ -1020,6 +1017,14 @@ fn add_up_replaced(
     ))
 }
 
+/// The period and source of the built-in figures of `measure`.
+fn builtin_period_source(measure: Measure) -> (&'static str, &'static str) {
+    match measure {
+        Measure::Births => (builtin::BIRTHS_PERIOD, builtin::BIRTHS_SOURCE),
+        Measure::Age0 => (builtin::AGE0_PERIOD, builtin::AGE0_SOURCE),
+    }
+}
+
 /// The built-in district figures to sum into areas of a geography the built-in lookup gives
 /// each district ([`plan_sums`]).
 #[derive(Default)]
@@ -1127,10 +1132,9 @@ fn plan_sums(
 }
 
 /// Puts into `f` each area's figure summed from the built-in district figures it holds
-/// ([`plan_sums`]), takes the districts' own out, and says so in a note: the areas, the
-/// districts, those split between ICBs, the areas found by name, the parts of districts left
-/// out, and the areas with no district. An area with a district whose figure is missing has
-/// none. Returns the rule in words, for the figures' source.
+/// ([`plan_sums`]), takes the districts' own out, and says so in a note ([`summed_note`]).
+/// An area with a district whose figure is missing has none. Returns the rule in words, for
+/// the figures' source.
 fn sum_districts(
     f: &mut Figures,
     sums: &Sums,
@@ -1176,10 +1180,42 @@ fn sum_districts(
     for (&i, total) in &totals {
         f.values.insert(areas[i].code.clone(), *total);
     }
-    let period = match measure {
-        Measure::Births => builtin::BIRTHS_PERIOD,
-        Measure::Age0 => builtin::AGE0_PERIOD,
-    };
+    diag.note(
+        label,
+        None,
+        summed_note(
+            sums,
+            areas,
+            lookup,
+            &f.values,
+            &totals,
+            &parts_left_out,
+            measure,
+        ),
+    );
+    if sums.districts.iter().any(|d| d.split) {
+        "summed for each area given from the built-in districts in it by the built-in lookup, data/areas.csv, with districts split between ICBs shared out by data/icb_shares.csv".into()
+    } else {
+        "summed for each area given from the built-in districts in it by the built-in lookup, data/areas.csv".into()
+    }
+}
+
+/// The note [`sum_districts`] leaves: how many areas given took a sum, from how many
+/// districts; the areas given that are districts themselves, the districts split between
+/// ICBs, the areas found by name, the parts of districts left out (`parts_left_out`) and the
+/// areas with no district. `values` are the figures after the sums, `totals` the sums by area
+/// index.
+fn summed_note(
+    sums: &Sums,
+    areas: &[crate::read::boundaries::RawArea],
+    lookup: &HashMap<String, LookupRow>,
+    values: &HashMap<String, Option<u64>>,
+    totals: &std::collections::BTreeMap<usize, Option<u64>>,
+    parts_left_out: &[String],
+    measure: Measure,
+) -> String {
+    let n = crate::write::thousands;
+    let (period, _) = builtin_period_source(measure);
     let split = sums.districts.iter().filter(|d| d.split).count();
     let mut message = format!(
         "figures summed from the built-in district figures: each area's figure ({}, {period}) is the sum of the built-in figures of the districts the built-in lookup (data/areas.csv) puts in it (its ICB, health board or HSC trust, upper tier, region or nation), for {} of the {} {} given, from {} {}",
@@ -1239,7 +1275,7 @@ fn sum_districts(
     let without: Vec<String> = areas
         .iter()
         .enumerate()
-        .filter(|(i, a)| !totals.contains_key(i) && !f.values.contains_key(&a.code))
+        .filter(|(i, a)| !totals.contains_key(i) && !values.contains_key(&a.code))
         .map(|(_, a)| format!("{} ({})", a.name, a.code))
         .collect();
     if !without.is_empty() {
@@ -1257,12 +1293,7 @@ fn sum_districts(
             if without.len() > 10 { ", ..." } else { "" }
         ));
     }
-    diag.note(label, None, message);
-    if split > 0 {
-        "summed for each area given from the built-in districts in it by the built-in lookup, data/areas.csv, with districts split between ICBs shared out by data/icb_shares.csv".into()
-    } else {
-        "summed for each area given from the built-in districts in it by the built-in lookup, data/areas.csv".into()
-    }
+    message
 }
 
 /// A user's figures this many times the built-in ones for the same areas, or fewer than
