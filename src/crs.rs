@@ -80,16 +80,24 @@ fn known_code(code: u64) -> Option<Crs> {
     }
 }
 
-/// A bare EPSG code, `29903`, or `29903.0` as a spreadsheet saves a number: `Some(Ok)` for a
-/// system covgap reads, `Some(Err(code))` for another code, `None` for no code at all.
-fn bare_code(t: &str) -> Option<std::result::Result<Crs, u64>> {
-    let (whole, fraction) = t.split_once('.').unwrap_or((t, ""));
-    let digits = |s: &str| !s.is_empty() && s.len() <= 9 && s.bytes().all(|b| b.is_ascii_digit());
-    if !digits(whole) || !fraction.bytes().all(|b| b == b'0') {
+/// An EPSG code of digits alone, `29903`: `Some(Ok)` for a system covgap reads,
+/// `Some(Err(code))` for another code, `None` for anything but one to nine digits.
+fn digits_code(s: &str) -> Option<std::result::Result<Crs, u64>> {
+    if s.is_empty() || s.len() > 9 || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let code: u64 = whole.parse().ok()?;
+    let code: u64 = s.parse().ok()?;
     Some(known_code(code).ok_or(code))
+}
+
+/// A bare EPSG code, `29903`, or `29903.0` as a spreadsheet saves a number; as
+/// [`digits_code`].
+fn bare_code(t: &str) -> Option<std::result::Result<Crs, u64>> {
+    let (whole, fraction) = t.split_once('.').unwrap_or((t, ""));
+    if !fraction.bytes().all(|b| b == b'0') {
+        return None;
+    }
+    digits_code(whole)
 }
 
 /// An EPSG code in one of the forms GDAL, QGIS and people write it: `27700`, `EPSG:27700`
@@ -105,12 +113,6 @@ fn code_form(text: &str) -> Option<std::result::Result<Crs, u64>> {
         let (v, rest) = s.split_once(sep)?;
         version(v).then(|| rest.to_string())
     };
-    let digits_only = |s: &str| {
-        (!s.is_empty() && s.len() <= 9 && s.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| s.parse::<u64>().ok())
-            .flatten()
-            .map(|c| known_code(c).ok_or(c))
-    };
     let crs84 = |s: &str| (s == "crs84").then_some(Ok(Crs::Wgs84));
     if let Some(c) = crs84(&t).or_else(|| t.strip_prefix("ogc:").and_then(crs84)) {
         return Some(c);
@@ -120,7 +122,7 @@ fn code_form(text: &str) -> Option<std::result::Result<Crs, u64>> {
     }
     // "EPSG:27700", "EPSG 27700", and "EPSG/27700" or "EPSG#27700": each names EPSG's code.
     if let Some(rest) = t.strip_prefix("epsg") {
-        return digits_only(
+        return digits_code(
             rest.trim_start_matches(|c: char| matches!(c, ':' | '/' | '#') || c.is_whitespace()),
         );
     }
@@ -131,8 +133,8 @@ fn code_form(text: &str) -> Option<std::result::Result<Crs, u64>> {
         if let Some(rest) = t.strip_prefix(urn) {
             if let Some(r) = rest.strip_prefix("epsg:") {
                 return versioned(r, ':')
-                    .and_then(|c| digits_only(&c))
-                    .or_else(|| digits_only(r));
+                    .and_then(|c| digits_code(&c))
+                    .or_else(|| digits_code(r));
             }
             if let Some(r) = rest.strip_prefix("ogc:") {
                 return versioned(r, ':')
@@ -144,13 +146,13 @@ fn code_form(text: &str) -> Option<std::result::Result<Crs, u64>> {
     for url in ["http://www.opengis.net/", "https://www.opengis.net/"] {
         if let Some(rest) = t.strip_prefix(url) {
             if let Some(r) = rest.strip_prefix("def/crs/epsg/") {
-                return versioned(r, '/').and_then(|c| digits_only(&c));
+                return versioned(r, '/').and_then(|c| digits_code(&c));
             }
             if let Some(r) = rest.strip_prefix("def/crs/ogc/") {
                 return versioned(r, '/').and_then(|c| crs84(&c));
             }
             if let Some(r) = rest.strip_prefix("gml/srs/epsg.xml#") {
-                return digits_only(r);
+                return digits_code(r);
             }
         }
     }
