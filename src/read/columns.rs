@@ -61,6 +61,26 @@ pub fn find_one(headers: &[String], names: &[&str]) -> Result<Option<usize>, (us
     }
 }
 
+/// The error for the two headers [`find_one`] found, `a` and `b`: both named, with what they
+/// hold and the flag that names the one to read.
+///
+/// # Examples
+/// ```
+/// use covgap::read::columns::two_found;
+/// let h = ["id", "CRS", "easting", "EPSG"].map(String::from).to_vec();
+/// assert_eq!(
+///     two_found(&h, (1, 3), "grid", "--grid-column"),
+///     "has two grid columns, \"CRS\" and \"EPSG\", and covgap cannot tell which to read: name one with --grid-column"
+/// );
+/// ```
+pub fn two_found(headers: &[String], (a, b): (usize, usize), what: &str, flag: &str) -> String {
+    format!(
+        "has two {what} columns, {:?} and {:?}, and covgap cannot tell which to read: name one with {flag}",
+        headers[a].trim(),
+        headers[b].trim()
+    )
+}
+
 /// Index of the header a user named with a flag; matched exactly first, then folded.
 pub fn find_named(headers: &[String], name: &str) -> Option<usize> {
     headers

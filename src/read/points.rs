@@ -90,13 +90,8 @@ impl PointLayout {
                 }),
                 None => match what {
                     None => Ok(columns::find(&headers, names)),
-                    Some(what) => columns::find_one(&headers, names).map_err(|(a, b)| {
-                        err(format!(
-                            "has two {what} columns, {:?} and {:?}, and covgap cannot tell which to read: name one with {flag}",
-                            headers[a].trim(),
-                            headers[b].trim()
-                        ))
-                    }),
+                    Some(what) => columns::find_one(&headers, names)
+                        .map_err(|two| err(columns::two_found(&headers, two, what, flag))),
                 },
             }
         };

@@ -228,11 +228,10 @@ pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> 
                 ))
             })?),
             None if places.contains(&what) => {
-                columns::find_one(&headers, names).map_err(|(a, b)| {
+                columns::find_one(&headers, names).map_err(|two| {
                     format_err(format!(
-                        "has two {what} columns, {:?} and {:?}, and covgap cannot tell which to read: name one with {flag} (for --teams; a --candidates or --what-if list must have only one)",
-                        headers[a].trim(),
-                        headers[b].trim()
+                        "{} (for --teams; a --candidates or --what-if list must have only one)",
+                        columns::two_found(&headers, two, what, flag)
                     ))
                 })?
             }
