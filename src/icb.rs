@@ -12,7 +12,12 @@
 //!   (`data/icb_small_areas.csv`, by LSOA 2011 or 2021 code), or, when its code is not
 //!   there, is shared out as the district is;
 //! - `covgap plan --by icb` gives each ICB a district lies partly in a team when the district
-//!   is covered, and a site covering it gives each of them one.
+//!   is covered, and a site covering it gives each of them one;
+//! - with ICBs as the boundaries, a team serving the district counts for each ICB given that
+//!   it lies partly in, and the built-in figures summed into the ICBs share its figure out as
+//!   above (`crate::load`); with districts for part of England, an ICB has a total of its own
+//!   only when every district lying wholly or partly in it is given
+//!   ([`crate::load::whole_geographies`]).
 //!
 //! Both tables are made by `scripts/prepare_data.py` (see `data/SOURCES.md`).
 
