@@ -207,7 +207,7 @@ pub fn json(
             })
         })
         .collect();
-    let doc = json!({
+    let mut doc = json!({
         "covgap_version": env!("CARGO_PKG_VERSION"),
         "measure": study.demand.measure.key(),
         "measure_description": study.demand.measure.describe(),
@@ -230,7 +230,6 @@ pub fn json(
         "rollups": rollups.iter().map(rollup_json).collect::<Vec<_>>(),
         "top_gaps": gaps,
     });
-    let mut doc = doc;
     // The ICB rows share each district split between ICBs out by a built-in table: name it,
     // so every figure traces to an input (run.json gives its hash).
     if let Some(sources) = doc.get_mut("sources").and_then(|v| v.as_object_mut()) {
