@@ -1632,29 +1632,40 @@ impl Districts {
             Some(own) => vec![own],
             None => k.all_icbs(),
         };
-        let levels: [Vec<&Geography>; 4] = [
+        let levels: Vec<Vec<&Geography>> = [
             icbs,
             k.health_board.iter().collect(),
             k.utla.iter().collect(),
             k.region.iter().collect(),
-        ];
-        let found = |how: Held, find: &dyn Fn(&Geography) -> Option<usize>| {
-            levels.iter().find_map(|level| {
-                let mut at: Vec<usize> = level
-                    .iter()
-                    .filter(|g| g.code != code)
-                    .filter_map(|g| find(g))
-                    .collect();
-                at.sort_unstable();
-                at.dedup();
-                (!at.is_empty()).then(|| at.into_iter().map(|i| (i, how)).collect::<Vec<_>>())
-            })
-        };
-        if let Some(held) = found(Held::Lookup, &|g| by_code.get(g.code.as_str()).copied()) {
-            return held;
-        }
+        ]
+        .into_iter()
+        .map(|l| l.into_iter().filter(|g| g.code != code).collect())
+        .collect();
+        // Each geography by its code, else by its name: at the level chosen (the first with
+        // one found by code, else the first with one found by name), a district split between
+        // Frimley's ICB (found by code) and Surrey Heartlands' (whose code has changed) is in
+        // both, as `plan_sums` puts its figure in both.
+        let by_its_code = |g: &Geography| by_code.get(g.code.as_str()).copied();
         let by_its_name = |g: &Geography| named_once(by_name, g, |i| &areas[i].code);
-        if let Some(held) = found(Held::ByName, &by_its_name) {
+        let level = levels
+            .iter()
+            .find(|l| l.iter().any(|g| by_its_code(g).is_some()))
+            .or_else(|| {
+                levels
+                    .iter()
+                    .find(|l| l.iter().any(|g| by_its_name(g).is_some()))
+            });
+        if let Some(level) = level {
+            let mut held: Vec<(usize, Held)> = level
+                .iter()
+                .filter_map(|g| {
+                    by_its_code(g)
+                        .map(|i| (i, Held::Lookup))
+                        .or_else(|| by_its_name(g).map(|i| (i, Held::ByName)))
+                })
+                .collect();
+            held.sort_by_key(|h| h.0);
+            held.dedup_by_key(|h| h.0);
             return held;
         }
         let replaced: Vec<(usize, Held)> = successors::all()
@@ -2290,20 +2301,23 @@ fn resolve_teams_in(
                     )
                 })
                 .collect();
+            // One district held by several areas (split between ICBs, say) is one district.
+            let districts = held.iter().flat_map(|h| &h.1).collect::<HashSet<_>>().len();
             diag.note(
                 &label,
                 place,
                 format!(
                     "{}: {}; it counts for the {} by the built-in lookup ({}){}: {}",
                     row.name,
-                    if held.iter().map(|h| h.1.len()).sum::<usize>() == 1 {
+                    if districts == 1 {
                         "the district it serves is not an area of the boundaries given"
                     } else {
                         "the districts it serves are not areas of the boundaries given"
                     },
-                    match (held.len(), held.iter().map(|h| h.1.len()).sum::<usize>()) {
+                    match (held.len(), districts) {
                         (1, 1) => "area holding it",
                         (1, _) => "area holding them",
+                        (_, 1) => "areas holding it",
                         _ => "areas holding them",
                     },
                     if parts.iter().any(|p| p.contains(", now ")) {

@@ -295,3 +295,29 @@ fn icbs_have_a_team_where_the_district_runs_icb_rows_count_one() {
     assert_eq!(bsw["covered"], Value::Bool(true));
     assert!(bsw["teams"].as_str().unwrap().contains("OXPIP"), "{bsw}");
 }
+
+/// A team serving a district split between two ICBs counts for both on ICB boundaries, also
+/// when one ICB's code there is another year's and it is found by name: Guildford lies 18% in
+/// Frimley's ICB (the same code in 2022 and 2024) and 82% in Surrey Heartlands' (`E54000052`
+/// in July 2022, `E54000063` in the lookup), and `rollups.csv` counts it in both. Before, the
+/// search stopped at Frimley, found by code, and the team counted there alone: Surrey
+/// Heartlands, holding most of Guildford and whose figure takes its share, read as having no
+/// team. The note says "the district it serves", one district however many areas hold it
+/// (it had said "the districts").
+#[test]
+fn a_team_in_a_split_district_counts_for_an_icb_found_by_name_too() {
+    let run = run_ok(&[
+        "--boundaries",
+        &fixture(ICBS),
+        "--teams",
+        &fixture("teams/guildford_only.csv"),
+    ]);
+    let areas = run.areas();
+    let covered: Vec<&str> = areas
+        .iter()
+        .filter(|(_, p)| p["covered"] == Value::Bool(true))
+        .map(|(c, _)| c.as_str())
+        .collect();
+    assert_eq!(covered, ["E54000034", "E54000052"], "{}", run.stderr);
+    run.assert_stderr_has(&["Guildford team: the district it serves is not an area of the boundaries given; it counts for the areas holding it by the built-in lookup (data/areas.csv): Guildford (E07000209) in NHS Frimley Integrated Care Board (E54000034); Guildford (E07000209) in NHS Surrey Heartlands Integrated Care Board (E54000052) (by name: the lookup's code for it is another year's)"]);
+}
