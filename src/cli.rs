@@ -1131,11 +1131,16 @@ fn plan(args: PlanArgs) -> i32 {
             covgap::plan::instance::DemandKind::Districts => {
                 analysis.study.demand.measure.describe().to_string()
             }
-            covgap::plan::instance::DemandKind::SmallAreas => format!(
-                "the {} babies in {} small areas",
-                covgap::write::thousands(b.total),
-                covgap::write::thousands(plan.instance.demand.len() as u64)
-            ),
+            covgap::plan::instance::DemandKind::SmallAreas => {
+                let areas = plan.instance.demand.len();
+                format!(
+                    "the {} {} in {} small {}",
+                    covgap::write::thousands(b.total),
+                    covgap::write::plural(b.total as usize, "baby", "babies"),
+                    covgap::write::thousands(areas as u64),
+                    covgap::write::plural(areas, "area", "areas")
+                )
+            }
         };
         eprintln!(
             "covgap plan: {} candidate {}; existing teams cover {}% of {demand}",

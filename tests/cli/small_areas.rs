@@ -1064,3 +1064,25 @@ fn distance_table_total_names_the_small_areas_given_not_the_uk() {
     );
     assert!(!table[..table.find("## The 20").unwrap()].contains("United Kingdom"));
 }
+
+/// `plan`'s terminal line counts one small area in the singular: one small area of 7 babies
+/// in real South Oxfordshire gives "the 7 babies in 1 small area", not "1 small areas".
+#[test]
+fn plan_counts_one_small_area_in_the_singular() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = covgap_at(&dir)
+        .args(["plan", "--add", "1", "--radius", "10", "--out", "out"])
+        .arg("--small-areas")
+        .arg(fixture_path(
+            "small_areas/in_real_south_oxfordshire.geojson",
+        ))
+        .arg("--small-area-figures")
+        .arg(fixture_path("small_areas/around_the_squares_figures.csv"))
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("existing teams cover 100.0% of the 7 babies in 1 small area\n"),
+        "{stderr}"
+    );
+}
