@@ -52,10 +52,7 @@ struct SmallAreaRow {
 }
 
 fn text(input: Input) -> &'static str {
-    match input {
-        Input::BuiltIn { text, .. } => text,
-        Input::File(_) => unreachable!("built in"),
-    }
+    input.built_in_text().expect("built in")
 }
 
 /// The ICB parts of each split district, by district code, in ICB code order.

@@ -355,14 +355,15 @@ pub const UK_COVERED: f64 = 0.97;
 /// code order.
 pub fn built_in_codes() -> &'static [&'static str] {
     static CODES: OnceLock<Vec<&'static str>> = OnceLock::new();
-    CODES.get_or_init(|| match builtin::areas() {
-        crate::read::Input::BuiltIn { text, .. } => text
+    CODES.get_or_init(|| {
+        builtin::areas()
+            .built_in_text()
+            .expect("built in")
             .lines()
             .skip(1)
             .filter_map(|line| line.split(',').next())
             .filter(|code| !code.is_empty())
-            .collect(),
-        crate::read::Input::File(_) => Vec::new(),
+            .collect()
     })
 }
 

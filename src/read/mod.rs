@@ -49,6 +49,14 @@ impl Input {
         }
     }
 
+    /// The text of a built-in table, which the binary holds (`None` for a file).
+    pub fn built_in_text(&self) -> Option<&'static str> {
+        match self {
+            Input::BuiltIn { text, .. } => Some(*text),
+            Input::File(_) => None,
+        }
+    }
+
     pub fn path(&self) -> Option<&Path> {
         match self {
             Input::BuiltIn { .. } => None,

@@ -75,10 +75,7 @@ impl Successor {
 pub fn all() -> &'static [Successor] {
     static ALL: OnceLock<Vec<Successor>> = OnceLock::new();
     ALL.get_or_init(|| {
-        let text = match builtin::successors() {
-            crate::read::Input::BuiltIn { text, .. } => text,
-            crate::read::Input::File(_) => unreachable!("built in"),
-        };
+        let text = builtin::successors().built_in_text().expect("built in");
         let mut r = csv::Reader::from_reader(text.as_bytes());
         r.deserialize::<Successor>()
             .map(|row| row.expect("data/successors.csv is made by scripts/prepare_data.py"))
