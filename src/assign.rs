@@ -331,6 +331,13 @@ pub struct AssignStats {
 /// How many rows of each kind [`AssignStats`] keeps as examples: the first ones, in file order.
 pub const MAX_EXAMPLES: usize = 10;
 
+/// Adds `more` to `kept` up to [`MAX_EXAMPLES`] in all, keeping the first ones: the examples of
+/// a later chunk of rows after an earlier one's.
+fn keep_first<T>(kept: &mut Vec<T>, more: Vec<T>) {
+    let room = MAX_EXAMPLES.saturating_sub(kept.len());
+    kept.extend(more.into_iter().take(room));
+}
+
 impl AssignStats {
     fn merge(&mut self, o: AssignStats) {
         self.rows += o.rows;
@@ -340,34 +347,17 @@ impl AssignStats {
         self.in_area += o.in_area;
         self.covered += o.covered;
         self.not_located += o.not_located;
-        for e in o.examples {
-            if self.examples.len() < MAX_EXAMPLES {
-                self.examples.push(e);
-            }
-        }
-        for l in o.outside {
-            if self.outside.len() < MAX_EXAMPLES {
-                self.outside.push(l);
-            }
-        }
+        keep_first(&mut self.examples, o.examples);
+        keep_first(&mut self.outside, o.outside);
         self.irish_grid_elsewhere += o.irish_grid_elsewhere;
-        for e in o.irish_grid_examples {
-            if self.irish_grid_examples.len() < MAX_EXAMPLES {
-                self.irish_grid_examples.push(e);
-            }
-        }
+        keep_first(&mut self.irish_grid_examples, o.irish_grid_examples);
         self.locations_disagree += o.locations_disagree;
-        for e in o.locations_disagree_examples {
-            if self.locations_disagree_examples.len() < MAX_EXAMPLES {
-                self.locations_disagree_examples.push(e);
-            }
-        }
+        keep_first(
+            &mut self.locations_disagree_examples,
+            o.locations_disagree_examples,
+        );
         self.grid_not_known += o.grid_not_known;
-        for e in o.grid_not_known_examples {
-            if self.grid_not_known_examples.len() < MAX_EXAMPLES {
-                self.grid_not_known_examples.push(e);
-            }
-        }
+        keep_first(&mut self.grid_not_known_examples, o.grid_not_known_examples);
     }
 
     pub fn located_total(&self) -> u64 {
