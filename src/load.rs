@@ -21,7 +21,7 @@ use crate::read::figures::Figures;
 use crate::read::figures::{read_figures, FigureOptions, AGE0_COLUMNS, BIRTHS_COLUMNS};
 use crate::read::postcodes::{lookup_postcodes, month_words, postcode_key, Found, Outcodes};
 use crate::read::successors::{self, Successor};
-use crate::read::teams::{read_teams, BaseGiven, TeamColumns};
+use crate::read::teams::{self as team_list, read_teams, BaseGiven, TeamColumns, TeamRow};
 use crate::read::Input;
 use crate::write::plural;
 
@@ -1925,6 +1925,11 @@ struct ListRead<'a> {
 /// [`resolve_teams`] with the built-in districts given, so that `load` reads the areas lying
 /// in them (which cost a pass over every area) once, for the teams and for
 /// [`Study::holding_districts`].
+///
+/// The list's rows are read, which rows count is settled ([`evidence_rule`]), and then each row
+/// is resolved in turn: the areas it serves ([`Resolver::served`]), its base ([`row_base`]), the
+/// area holding the base ([`Resolver::host_area`]), and whether it is a team of the boundaries
+/// given or one outside them ([`TeamBeyond`]).
 fn resolve_teams_in(
     districts: &Districts,
     read: ListRead,
@@ -1943,23 +1948,6 @@ fn resolve_teams_in(
     // The list's rows are read, then what they name is found: reported row by row.
     let first_problem = diag.problems().len();
     let list = read_teams(tin, columns, diag)?;
-
-    let by_code: HashMap<&str, usize> = areas
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (a.code.as_str(), i))
-        .collect();
-    let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, a) in areas.iter().enumerate() {
-        by_name.entry(fold_name(&a.name)).or_default().push(i);
-    }
-    // Districts abolished since, by old code and by old name: a list written before the
-    // change names them.
-    let replaced = successors::replaced_in(|c| by_code.contains_key(c));
-    let replaced_by_name: HashMap<String, &Successor> = replaced
-        .values()
-        .map(|s| (fold_name(&s.old_name), *s))
-        .collect();
 
     // Full postcodes are looked up in one streaming pass over the directory.
     let wanted: HashSet<String> = list
@@ -1983,6 +1971,7 @@ fn resolve_teams_in(
         _ => None,
     };
     let outcodes = Outcodes::read(&builtin::outcodes())?;
+    let (wanted_levels, evidence_rule) = evidence_rule(&list, counting, &label, diag);
     let index = AreaIndex::new(
         areas
             .iter()
@@ -1991,9 +1980,215 @@ fn resolve_teams_in(
             .collect(),
     );
     let area_codes: HashSet<&str> = areas.iter().map(|a| a.code.as_str()).collect();
-    // Built only when a base is outside every area: is it across a land border?
-    let land = std::cell::OnceCell::new();
+    let r = Resolver::new(
+        districts,
+        areas,
+        &index,
+        &area_codes,
+        &list,
+        &label,
+        outside_ok,
+    );
 
+    // The built-in list names the built-in districts. With a user's own boundaries (one
+    // region, say) its teams elsewhere are outside the study, not mistakes the user could
+    // fix: their unknown areas and far-off bases are passed over, not errors.
+    // The same goes for a user's own list naming real districts outside the boundaries: most
+    // likely a list for the whole UK run on one region. A district the boundaries hold in an
+    // area of another geography (an ICB) counts for that area.
+    let mut left_out: Vec<TeamBeyond> = Vec::new();
+    let mut passed_over: std::collections::BTreeSet<String> = Default::default();
+    let mut outside: std::collections::BTreeSet<String> = Default::default();
+    // Whether the boundaries cover the whole UK: a team the list gives no place is then in
+    // them, wherever it is; with part of the UK, it is not known to be.
+    let uk = std::cell::OnceCell::new();
+    let whole_uk = || {
+        *uk.get_or_init(|| {
+            let codes: HashSet<&str> = areas.iter().map(|a| a.code.as_str()).collect();
+            let geometry: Vec<&geo::MultiPolygon> = areas.iter().map(|a| &a.bng).collect();
+            crate::land::covers_uk(&geometry, &codes)
+        })
+    };
+    let mut teams = Vec::new();
+    // Whether any team counts for areas lying in a district (smaller areas as boundaries).
+    let mut lying_in_any = false;
+    for row in list.rows {
+        let place = Some(Place::Line(row.line));
+        let mut served = r.served(&row, diag);
+        passed_over.extend(served.passed_over.iter().cloned());
+        outside.extend(served.outside.iter().cloned());
+        let mut ok = served.ok;
+        r.note_served(&row, &mut served, diag);
+        lying_in_any |= !served.lying_in.is_empty();
+        // Every area served is a district outside the boundaries: the team is elsewhere, as
+        // the built-in list's teams are, and its base need not be in the boundaries either.
+        let mut elsewhere = outside_ok || (!served.not_here.is_empty() && served.areas.is_empty());
+        let base = row_base(
+            &row,
+            found.as_ref(),
+            postcodes.is_some(),
+            &outcodes,
+            &mut ok,
+            &label,
+            diag,
+        );
+        let (host_area, across_in) = match &base {
+            None => (None, None),
+            Some(b) => r.host_area(&row, b, &served, &mut ok, &mut elsewhere, diag),
+        };
+        // The area the base is in: a host area, or a built-in district across a land border.
+        let base_in = match (host_area, across_in) {
+            (Some(i), _) => Some((
+                areas[i].name.clone(),
+                areas[i].code.clone(),
+                areas[i].nation,
+            )),
+            (None, Some(a)) => {
+                let code = a.code();
+                Some((a.name(), code.to_string(), Nation::from_code(code)))
+            }
+            (None, None) => None,
+        };
+        if let (Some(b), Some(base_in)) = (&base, base_in) {
+            warn_base_nation(&row, b, base_in, &label, diag);
+        }
+        let counted = match (&wanted_levels, &row.evidence) {
+            (None, _) => true,
+            (Some(levels), Some(e)) => levels.iter().any(|l| l == e),
+            (Some(_), None) => false,
+        };
+        if wanted_levels.is_some() && row.evidence.as_deref().unwrap_or("").is_empty() {
+            diag.note(
+                &label,
+                place,
+                format!(
+                    "{}: evidence level is blank, so the team is not counted",
+                    row.name
+                ),
+            );
+        }
+        // A counted team the list gives no place, with a list for more than the boundaries
+        // given: not known to be in them.
+        let place_unknown = counted
+            && row.areas.is_empty()
+            && row.base.is_none()
+            && (outside_ok || r.wide)
+            && !whole_uk();
+        if row.areas.is_empty() && row.base.is_none() {
+            let no_place = NoPlace {
+                counted,
+                every_row_counts: counting == Counting::All,
+                place_unknown,
+                builtin_list,
+            };
+            if !note_no_place(&row, no_place, &label, diag) {
+                continue;
+            }
+        }
+        if !ok {
+            continue;
+        }
+        if place_unknown {
+            left_out.push(TeamBeyond {
+                name: row.name,
+                host_org: row.host_org,
+                evidence: row.evidence,
+                counted,
+                serves: Vec::new(),
+                by_base: false,
+                base: None,
+                source_url: row.source_url,
+                last_evidence: row.last_evidence,
+                line: row.line,
+            });
+            continue;
+        }
+        let somewhere_else = !row.areas.is_empty() || row.base.is_some();
+        if elsewhere && served.areas.is_empty() && host_area.is_none() && somewhere_else {
+            // What it covers, to measure to: the built-in districts it serves, or, naming
+            // none, the one holding its base.
+            let by_base = served.not_here_codes.is_empty();
+            let serves = if !by_base {
+                served.not_here_codes
+            } else {
+                base.as_ref()
+                    .and_then(|b| crate::land::built_in_district_at(Coord::from(b.at.bng)))
+                    .map(|c| vec![c.to_string()])
+                    .unwrap_or_default()
+            };
+            left_out.push(TeamBeyond {
+                name: row.name,
+                host_org: row.host_org,
+                evidence: row.evidence,
+                counted,
+                serves,
+                by_base,
+                base: base.clone(),
+                source_url: row.source_url,
+                last_evidence: row.last_evidence,
+                line: row.line,
+            });
+            continue;
+        }
+        if let (true, Some(i)) = (
+            served.areas.is_empty() && !served.not_here.is_empty(),
+            host_area,
+        ) {
+            // The areas it serves are all elsewhere, but its base is here: it counts for the
+            // area holding its base, as a team naming no areas does. Said, since that area is
+            // not one the row names.
+            diag.note(
+                &label,
+                place,
+                format!(
+                    "{}: no area it serves is an area of the boundaries given or in one ({}); it counts instead for the area holding its base, {} ({})",
+                    row.name,
+                    served.not_here.join(", "),
+                    areas[i].name,
+                    areas[i].code
+                ),
+            );
+        }
+        let covers = match (served.areas.is_empty(), host_area) {
+            (false, _) => served.areas.clone(),
+            (true, None) => Vec::new(),
+            (true, Some(i)) => {
+                let (covers, lying) = r.covers_by_base(&row, base.as_ref(), i, diag);
+                lying_in_any |= lying;
+                covers
+            }
+        };
+        teams.push(Team {
+            name: row.name,
+            host_org: row.host_org,
+            evidence: row.evidence,
+            counted,
+            areas_served: served.areas,
+            covers,
+            // Districts it serves outside the boundaries given are still measured to.
+            outside: served.not_here_codes,
+            outside_rest: served.rest_codes,
+            base,
+            host_area,
+            source_url: row.source_url,
+            last_evidence: row.last_evidence,
+            line: row.line,
+        });
+    }
+    note_passed_over(&passed_over, &outside, &left_out, &label, diag);
+    diag.order_lines(first_problem, &label);
+    Ok((teams, evidence_rule, left_out, lying_in_any))
+}
+
+/// Which of a team list's rows count, as `run` reports it ("teams whose evidence level is
+/// pif_named or service_confirmed"), and the levels wanted (`None`: every row counts). A level
+/// asked for that no row has, or one a row has that covgap does not know, is reported.
+fn evidence_rule(
+    list: &team_list::TeamList,
+    counting: Counting,
+    label: &str,
+    diag: &mut Diagnostics,
+) -> (Option<Vec<String>>, String) {
     let asked = match counting {
         Counting::Evidence(levels) => levels,
         Counting::All => None,
@@ -2010,7 +2205,7 @@ fn resolve_teams_in(
     } else {
         if asked.is_some() {
             diag.warn(
-                &label,
+                label,
                 None,
                 "--evidence was given but the team list has no evidence column; every team counts",
             );
@@ -2061,7 +2256,7 @@ fn resolve_teams_in(
                 format!(" (did you mean {}?)", near.join(", "))
             };
             diag.error(
-                &label,
+                label,
                 None,
                 format!(
                     "no team has evidence level {}{hint}; the list's levels are {listed}; choose with --evidence",
@@ -2076,8 +2271,8 @@ fn resolve_teams_in(
                     .iter()
                     .find(|p| strsim::damerau_levenshtein(l, p) <= 2 && l.len() > 3);
                 match near {
-                    Some(p) => diag.error(&label, None, format!("evidence level {l:?} was asked for but no team has it: did you mean {p:?}? The list's levels are {listed}")),
-                    None => diag.warn(&label, None, format!("evidence level {l:?} was asked for but no team has it; the list's levels are {listed}")),
+                    Some(p) => diag.error(label, None, format!("evidence level {l:?} was asked for but no team has it: did you mean {p:?}? The list's levels are {listed}")),
+                    None => diag.warn(label, None, format!("evidence level {l:?} was asked for but no team has it; the list's levels are {listed}")),
                 }
             }
         }
@@ -2097,7 +2292,7 @@ fn resolve_teams_in(
                 })
                 .collect();
             diag.warn(
-                &label,
+                label,
                 None,
                 format!(
                     "evidence level {e:?} is not one covgap knows ({}) nor one asked for with --evidence, so {} {} with it {} not counted: {}; if {} should count, add the level to --evidence",
@@ -2111,63 +2306,136 @@ fn resolve_teams_in(
             );
         }
     }
+    (wanted_levels, evidence_rule)
+}
 
-    // The built-in list names the built-in districts. With a user's own boundaries (one
-    // region, say) its teams elsewhere are outside the study, not mistakes the user could
-    // fix: their unknown areas and far-off bases are passed over, not errors.
-    // The same goes for a user's own list naming real districts outside the boundaries: most
-    // likely a list for the whole UK run on one region. A district the boundaries hold in an
-    // area of another geography (an ICB) counts for that area.
-    let mut left_out: Vec<TeamBeyond> = Vec::new();
-    let mut passed_over: std::collections::BTreeSet<String> = Default::default();
-    let mut outside: std::collections::BTreeSet<String> = Default::default();
-    // A list naming a district outside the boundaries (one for the whole UK, run on a region)
-    // is taken to hold teams elsewhere.
-    let wide = !outside_ok
-        && list.rows.iter().flat_map(|r| &r.areas).any(|t| {
-            let upper = t.to_ascii_uppercase();
-            !by_code.contains_key(upper.as_str())
-                && !replaced.contains_key(upper.as_str())
-                && !replaced_by_name.contains_key(&fold_name(t))
-                && !by_name.contains_key(&fold_name(t))
-                && districts
-                    .find(t)
-                    .is_some_and(|d| districts.holders(&d, &by_code, &by_name, areas).is_empty())
-        });
-    // Whether the boundaries cover the whole UK: a team the list gives no place is then in
-    // them, wherever it is; with part of the UK, it is not known to be.
-    let uk = std::cell::OnceCell::new();
-    let whole_uk = || {
-        *uk.get_or_init(|| {
-            let codes: HashSet<&str> = areas.iter().map(|a| a.code.as_str()).collect();
-            let geometry: Vec<&geo::MultiPolygon> = areas.iter().map(|a| &a.bng).collect();
-            crate::land::covers_uk(&geometry, &codes)
-        })
-    };
-    let mut teams = Vec::new();
-    // Whether any team counts for areas lying in a district (smaller areas as boundaries).
-    let mut lying_in_any = false;
-    for row in list.rows {
+/// What a team list's rows are resolved against: the areas given, found by code and by folded
+/// name; the districts abolished since, by old code and name, that a list written before the
+/// change names; the built-in districts; and the index that finds the area holding a base.
+struct Resolver<'a> {
+    districts: &'a Districts,
+    areas: &'a [Area],
+    label: &'a str,
+    outside_ok: bool,
+    by_code: HashMap<&'a str, usize>,
+    by_name: HashMap<String, Vec<usize>>,
+    replaced: HashMap<&'static str, &'static Successor>,
+    replaced_by_name: HashMap<String, &'static Successor>,
+    index: &'a AreaIndex,
+    area_codes: &'a HashSet<&'a str>,
+    /// Built only when a base is outside every area: is it across a land border?
+    land: std::cell::OnceCell<Land<'a>>,
+    /// The list names a district outside the boundaries (one for the whole UK, run on a
+    /// region), so it is taken to hold teams elsewhere.
+    wide: bool,
+}
+
+/// What a row's areas served are found to be ([`Resolver::served`]).
+struct Served {
+    /// No area served was refused.
+    ok: bool,
+    /// The areas given it counts for, in the row's order.
+    areas: Vec<usize>,
+    /// Abolished districts the row names, each standing for the district that replaced it.
+    via_old: Vec<&'static Successor>,
+    /// Areas named by their own code or name.
+    named_directly: Vec<usize>,
+    /// Areas served outside the boundaries given, as messages name them.
+    not_here: Vec<String>,
+    /// Their current codes, to measure to.
+    not_here_codes: Vec<String>,
+    /// Districts made since the boundaries were drawn that it serves through the old
+    /// districts given: the rest of each, outside them, is measured to.
+    rest_codes: Vec<String>,
+    /// Districts held by an area of another geography: (area, districts in it, found how).
+    held: Vec<(usize, Vec<String>, Held)>,
+    /// Districts made since the boundaries were drawn: (district, the areas it replaced).
+    replaced_by: Vec<(String, Vec<usize>)>,
+    /// Districts holding smaller areas given: (district, the areas lying in it).
+    lying_in: Vec<(String, Vec<usize>)>,
+    /// Tokens passed over, with teams elsewhere outside the study.
+    passed_over: Vec<String>,
+    /// Built-in districts named that no area given is or holds.
+    outside: Vec<String>,
+}
+
+impl<'a> Resolver<'a> {
+    fn new(
+        districts: &'a Districts,
+        areas: &'a [Area],
+        index: &'a AreaIndex,
+        area_codes: &'a HashSet<&'a str>,
+        list: &team_list::TeamList,
+        label: &'a str,
+        outside_ok: bool,
+    ) -> Self {
+        let by_code: HashMap<&str, usize> = areas
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.code.as_str(), i))
+            .collect();
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, a) in areas.iter().enumerate() {
+            by_name.entry(fold_name(&a.name)).or_default().push(i);
+        }
+        // Districts abolished since, by old code and by old name: a list written before the
+        // change names them.
+        let replaced = successors::replaced_in(|c| by_code.contains_key(c));
+        let replaced_by_name: HashMap<String, &Successor> = replaced
+            .values()
+            .map(|s| (fold_name(&s.old_name), *s))
+            .collect();
+        let mut r = Resolver {
+            districts,
+            areas,
+            label,
+            outside_ok,
+            by_code,
+            by_name,
+            replaced,
+            replaced_by_name,
+            index,
+            area_codes,
+            land: std::cell::OnceCell::new(),
+            wide: false,
+        };
+        r.wide = !outside_ok
+            && list.rows.iter().flat_map(|row| &row.areas).any(|t| {
+                let upper = t.to_ascii_uppercase();
+                !r.by_code.contains_key(upper.as_str())
+                    && !r.replaced.contains_key(upper.as_str())
+                    && !r.replaced_by_name.contains_key(&fold_name(t))
+                    && !r.by_name.contains_key(&fold_name(t))
+                    && r.districts.find(t).is_some_and(|d| {
+                        r.districts
+                            .holders(&d, &r.by_code, &r.by_name, areas)
+                            .is_empty()
+                    })
+            });
+        r
+    }
+
+    /// The areas a row serves, each token found by code or name among the areas given, as an
+    /// abolished district's successor, or as a built-in district the areas given are, hold or
+    /// lie in. A token found nowhere is an error naming the row, unless teams elsewhere are
+    /// outside the study.
+    fn served(&self, row: &TeamRow, diag: &mut Diagnostics) -> Served {
+        let (areas, by_code, by_name) = (self.areas, &self.by_code, &self.by_name);
         let place = Some(Place::Line(row.line));
-        let mut ok = true;
-        let mut served = Vec::new();
-        // Abolished districts the row names, each standing for the district that replaced it.
-        let mut via_old: Vec<&Successor> = Vec::new();
-        let mut named_directly: Vec<usize> = Vec::new();
-        // Areas served outside the boundaries given, as messages name them.
-        let mut not_here: Vec<String> = Vec::new();
-        // Their current codes, to measure to.
-        let mut not_here_codes: Vec<String> = Vec::new();
-        // Districts made since the boundaries were drawn that it serves through the old
-        // districts given: the rest of each, outside them, is measured to.
-        let mut rest_codes: Vec<String> = Vec::new();
-        // Districts held by an area of another geography: (area, districts in it, found by
-        // name).
-        let mut held: Vec<(usize, Vec<String>, Held)> = Vec::new();
-        // Districts made since the boundaries were drawn: (district, the areas it replaced).
-        let mut replaced_by: Vec<(String, Vec<usize>)> = Vec::new();
-        // Districts holding smaller areas given: (district, the areas lying in it).
-        let mut lying_in: Vec<(String, Vec<usize>)> = Vec::new();
+        let mut s = Served {
+            ok: true,
+            areas: Vec::new(),
+            via_old: Vec::new(),
+            named_directly: Vec::new(),
+            not_here: Vec::new(),
+            not_here_codes: Vec::new(),
+            rest_codes: Vec::new(),
+            held: Vec::new(),
+            replaced_by: Vec::new(),
+            lying_in: Vec::new(),
+            passed_over: Vec::new(),
+            outside: Vec::new(),
+        };
         for token in &row.areas {
             let direct = by_code
                 .get(token.to_ascii_uppercase().as_str())
@@ -2176,116 +2444,138 @@ fn resolve_teams_in(
                     Some(v) if v.len() == 1 => Some(v[0]),
                     _ => None,
                 });
-            named_directly.extend(direct);
+            s.named_directly.extend(direct);
             let hit = direct.or_else(|| {
-                let s = replaced
+                let old = self
+                    .replaced
                     .get(token.to_ascii_uppercase().as_str())
-                    .or_else(|| replaced_by_name.get(&fold_name(token)))?;
-                let i = *by_code.get(s.new_code.as_str())?;
-                via_old.push(*s);
+                    .or_else(|| self.replaced_by_name.get(&fold_name(token)))?;
+                let i = *by_code.get(old.new_code.as_str())?;
+                s.via_old.push(*old);
                 Some(i)
             });
             // A name two areas given share is still an error below: the code is needed.
             let district = match (hit, by_name.get(&fold_name(token))) {
-                (None, None) => districts.find(token),
+                (None, None) => self.districts.find(token),
                 _ => None,
             };
             if let Some(d) = district {
-                let holders = districts.holders(&d, &by_code, &by_name, areas);
+                let holders = self.districts.holders(&d, by_code, by_name, areas);
                 // An abolished district counts for the areas lying in the one that replaced
                 // it: said as for district boundaries (a warning when the row names only some
                 // of the districts it replaced).
-                if let (Some(s), Some((_, Held::Within))) = (d.old, holders.first()) {
-                    via_old.push(s);
+                if let (Some(old), Some((_, Held::Within))) = (d.old, holders.first()) {
+                    s.via_old.push(old);
                 }
                 if holders.is_empty() {
-                    outside.insert(d.named.clone());
-                    not_here.push(d.named.clone());
-                    not_here_codes.push(d.code.clone());
+                    s.outside.push(d.named.clone());
+                    s.not_here.push(d.named.clone());
+                    s.not_here_codes.push(d.code.clone());
                 }
                 // A district made since the boundaries were drawn, served through the old
                 // districts given: the rest of it, outside them, is measured to too (the part
                 // given is cut away in `Study::distance_targets`).
                 if holders.iter().any(|(_, how)| *how == Held::Replaced) {
-                    rest_codes.push(d.code.clone());
+                    s.rest_codes.push(d.code.clone());
                 }
                 for (i, how) in holders {
-                    if !served.contains(&i) {
-                        served.push(i);
+                    if !s.areas.contains(&i) {
+                        s.areas.push(i);
                     }
                     if how == Held::Replaced {
-                        match replaced_by.iter_mut().find(|r| r.0 == d.named) {
+                        match s.replaced_by.iter_mut().find(|r| r.0 == d.named) {
                             Some(r) => r.1.push(i),
-                            None => replaced_by.push((d.named.clone(), vec![i])),
+                            None => s.replaced_by.push((d.named.clone(), vec![i])),
                         }
                         continue;
                     }
                     if how == Held::Within {
                         let named = match d.old {
-                            Some(s) => format!("{} ({})", s.new_name, s.new_code),
+                            Some(old) => format!("{} ({})", old.new_name, old.new_code),
                             None => d.named.clone(),
                         };
-                        match lying_in.iter_mut().find(|r| r.0 == named) {
+                        match s.lying_in.iter_mut().find(|r| r.0 == named) {
                             Some(r) if !r.1.contains(&i) => r.1.push(i),
                             Some(_) => {}
-                            None => lying_in.push((named, vec![i])),
+                            None => s.lying_in.push((named, vec![i])),
                         }
                         continue;
                     }
-                    match held.iter_mut().find(|h| h.0 == i) {
+                    match s.held.iter_mut().find(|h| h.0 == i) {
                         Some(h) => h.1.push(d.named.clone()),
-                        None => held.push((i, vec![d.named.clone()], how)),
+                        None => s.held.push((i, vec![d.named.clone()], how)),
                     }
                 }
                 continue;
             }
             match hit {
-                Some(i) if !served.contains(&i) => served.push(i),
+                Some(i) if !s.areas.contains(&i) => s.areas.push(i),
                 Some(_) => {}
-                None if outside_ok => {
-                    passed_over.insert(token.clone());
-                    not_here.push(format!("{token:?}"));
+                None if self.outside_ok => {
+                    s.passed_over.push(token.clone());
+                    s.not_here.push(format!("{token:?}"));
                 }
                 None => {
-                    ok = false;
-                    // A name two areas share (not found above) needs the code.
-                    let message = match by_name.get(&fold_name(token)) {
-                        Some(v) if v.len() > 1 => {
-                            let named: Vec<String> = v
-                                .iter()
-                                .map(|&i| format!("{} ({})", areas[i].name, areas[i].code))
-                                .collect();
-                            format!("{}: area {:?} is the name of {} areas in the boundaries, {}; give the code of the one it serves", row.name, token, named.len(), named.join(", "))
-                        }
-                        _ => {
-                            // "E07000178,E07000179": areas given with the wrong separator.
-                            let found = |t: &str| {
-                                by_code.contains_key(t.trim().to_ascii_uppercase().as_str())
-                                    || by_name
-                                        .get(&fold_name(t.trim()))
-                                        .is_some_and(|v| v.len() == 1)
-                            };
-                            let parts: Vec<&str> = token.split([',', '|', '/']).collect();
-                            if parts.len() > 1 && parts.iter().all(|p| found(p)) {
-                                format!("{}: area {:?} is not a code or name in the boundaries, but each part is: areas served are separated by ';' ({:?})", row.name, token, parts.iter().map(|p| p.trim()).collect::<Vec<_>>().join(";"))
-                            } else {
-                                format!("{}: area {:?} is not a code or name in the boundaries; did you mean {}?{}", row.name, token, suggest(token, areas), row.moved_hint())
-                            }
-                        }
-                    };
-                    diag.error(&label, place, message);
+                    s.ok = false;
+                    diag.error(self.label, place, self.not_found(row, token));
                 }
             }
         }
+        s
+    }
+
+    /// Why `token`, an area a row serves, was found nowhere.
+    fn not_found(&self, row: &TeamRow, token: &str) -> String {
+        let (areas, by_code, by_name) = (self.areas, &self.by_code, &self.by_name);
+        // A name two areas share (not found above) needs the code.
+        match by_name.get(&fold_name(token)) {
+            Some(v) if v.len() > 1 => {
+                let named: Vec<String> = v
+                    .iter()
+                    .map(|&i| format!("{} ({})", areas[i].name, areas[i].code))
+                    .collect();
+                format!("{}: area {:?} is the name of {} areas in the boundaries, {}; give the code of the one it serves", row.name, token, named.len(), named.join(", "))
+            }
+            _ => {
+                // "E07000178,E07000179": areas given with the wrong separator.
+                let found = |t: &str| {
+                    by_code.contains_key(t.trim().to_ascii_uppercase().as_str())
+                        || by_name
+                            .get(&fold_name(t.trim()))
+                            .is_some_and(|v| v.len() == 1)
+                };
+                let parts: Vec<&str> = token.split([',', '|', '/']).collect();
+                if parts.len() > 1 && parts.iter().all(|p| found(p)) {
+                    format!("{}: area {:?} is not a code or name in the boundaries, but each part is: areas served are separated by ';' ({:?})", row.name, token, parts.iter().map(|p| p.trim()).collect::<Vec<_>>().join(";"))
+                } else {
+                    format!(
+                        "{}: area {:?} is not a code or name in the boundaries; did you mean {}?{}",
+                        row.name,
+                        token,
+                        suggest(token, areas),
+                        row.moved_hint()
+                    )
+                }
+            }
+        }
+    }
+
+    /// Notes on how a row's areas served were found, where that is not by their own code or
+    /// name: abolished districts, districts held by an area of another geography, districts
+    /// made since the boundaries were drawn, and districts the areas given lie in.
+    fn note_served(&self, row: &TeamRow, s: &mut Served, diag: &mut Diagnostics) {
+        let (areas, label) = (self.areas, self.label);
+        let place = Some(Place::Line(row.line));
         // A row naming the new district itself as well says what the team covers already.
-        via_old.retain(|s| {
-            by_code
-                .get(s.new_code.as_str())
-                .is_none_or(|i| !named_directly.contains(i))
+        s.via_old.retain(|old| {
+            self.by_code
+                .get(old.new_code.as_str())
+                .is_none_or(|i| !s.named_directly.contains(i))
         });
-        report_abolished(&row.name, &via_old, &label, place, diag);
-        if !held.is_empty() {
-            let parts: Vec<String> = held
+        report_abolished(&row.name, &s.via_old, label, place, diag);
+        if !s.held.is_empty() {
+            let parts: Vec<String> = s
+                .held
                 .iter()
                 .map(|(i, named, how)| {
                     let how = match how {
@@ -2302,9 +2592,14 @@ fn resolve_teams_in(
                 })
                 .collect();
             // One district held by several areas (split between ICBs, say) is one district.
-            let districts = held.iter().flat_map(|h| &h.1).collect::<HashSet<_>>().len();
+            let districts = s
+                .held
+                .iter()
+                .flat_map(|h| &h.1)
+                .collect::<HashSet<_>>()
+                .len();
             diag.note(
-                &label,
+                label,
                 place,
                 format!(
                     "{}: {}; it counts for the {} by the built-in lookup ({}){}: {}",
@@ -2314,7 +2609,7 @@ fn resolve_teams_in(
                     } else {
                         "the districts it serves are not areas of the boundaries given"
                     },
-                    match (held.len(), districts) {
+                    match (s.held.len(), districts) {
                         (1, 1) => "area holding it",
                         (1, _) => "area holding them",
                         (_, 1) => "areas holding it",
@@ -2325,7 +2620,7 @@ fn resolve_teams_in(
                     } else {
                         "data/areas.csv"
                     },
-                    if held.iter().any(|h| h.2 == Held::Holds) {
+                    if s.held.iter().any(|h| h.2 == Held::Holds) {
                         " or boundaries"
                     } else {
                         ""
@@ -2334,9 +2629,9 @@ fn resolve_teams_in(
                 ),
             );
         }
-        for (named, olds) in &replaced_by {
+        for (named, olds) in &s.replaced_by {
             diag.note(
-                &label,
+                label,
                 place,
                 format!(
                     "{}: {named} is not an area of the boundaries given, which are drawn before it replaced {}; the team counts for those (data/successors.csv)",
@@ -2348,15 +2643,14 @@ fn resolve_teams_in(
                 ),
             );
         }
-        lying_in_any |= !lying_in.is_empty();
-        if !lying_in.is_empty() {
+        if !s.lying_in.is_empty() {
             diag.note(
-                &label,
+                label,
                 place,
                 format!(
                     "{}: the districts it serves are not areas of the boundaries given, which are smaller; it counts for the areas given lying in them (an area's point in the district by the built-in boundaries): {}",
                     row.name,
-                    lying_in
+                    s.lying_in
                         .iter()
                         .map(|(named, n)| format!("{} in {named}", n.len()))
                         .collect::<Vec<_>>()
@@ -2364,350 +2658,290 @@ fn resolve_teams_in(
                 ),
             );
         }
-        // Every area served is a district outside the boundaries: the team is elsewhere, as
-        // the built-in list's teams are, and its base need not be in the boundaries either.
-        let mut elsewhere = outside_ok || (!not_here.is_empty() && served.is_empty());
-        let base = match &row.base {
-            None => None,
-            Some(given) => {
-                match locate_base(given, found.as_ref(), postcodes.is_some(), &outcodes) {
-                    Ok((at, mut precision, mut text, fell_back)) => {
-                        // Coordinates the list says stand for a postcode or district keep
-                        // that precision and name.
-                        if let (BaseGiven::LonLat(..) | BaseGiven::EastingNorthing(..), Some(p)) =
-                            (given, row.stated_precision)
-                        {
-                            precision = p;
-                            if !row.base_label.is_empty() {
-                                text = row.base_label.clone();
-                            }
-                        }
-                        let listed = |f: &Found| f.unlocated.contains(&postcode_key(&text));
-                        if fell_back && found.as_ref().is_some_and(listed) {
-                            diag.warn(&label, place, format!("{}: postcode {text} is in the postcode directory with no grid reference (as a few new and non-geographic postcodes are), so it is placed at its postcode district's centroid", row.name));
-                        } else if fell_back {
-                            diag.warn(&label, place, format!("{}: postcode {text} placed at its postcode district's centroid (give --postcodes FILE, the ONS Postcode Directory, for the exact place)", row.name));
-                        } else if let Some(end) = match given {
-                            BaseGiven::Postcode(pc) => found
-                                .as_ref()
-                                .and_then(|f| f.terminated.get(&postcode_key(pc))),
-                            _ => None,
-                        } {
-                            diag.note(&label, place, format!("{}: postcode {text} was terminated in {} (no longer in use); it is placed where the postcode directory last put it", row.name, month_words(end)));
-                        }
-                        Some(Base {
-                            at,
-                            precision,
-                            given: text,
-                        })
-                    }
-                    Err(msg) => {
-                        ok = false;
-                        diag.error(
-                            &label,
-                            place,
-                            format!("{}: {msg}{}", row.name, row.moved_hint()),
-                        );
-                        None
-                    }
-                }
-            }
-        };
-        // The built-in district a base outside every area lies in, across a land border: its
-        // nation is checked against the list's below, as a host area's is.
-        let mut across_in: Option<Across> = None;
-        let host_area = match &base {
-            None => None,
-            Some(b) => {
-                let c = Coord::from(b.at.bng);
-                match index.locate(c) {
-                    Some(i) => Some(i),
-                    None => match index.nearest(c) {
-                        // A row already refused (an area served not found, say) says nothing
-                        // more about its base.
-                        Some(_) if !ok => None,
-                        Some((i, d)) => {
-                            let land = land.get_or_init(|| {
-                                Land::new(|c| index.locate(c).is_some(), &area_codes)
-                            });
-                            across_in = land.across_border(c, &areas[i].bng);
-                            // In a list that names districts outside the boundaries, a team
-                            // naming none whose base is in another district is elsewhere too.
-                            elsewhere |= wide && row.areas.is_empty() && across_in.is_some();
-                            let (host, refused) = place_base_outside(
-                                BaseOutside {
-                                    team: &row.name,
-                                    base: b,
-                                    nearest: &areas[i],
-                                    index_of_nearest: i,
-                                    metres: d,
-                                    across: across_in,
-                                    serves_areas: !served.is_empty(),
-                                    outside_ok: elsewhere,
-                                    northern_irish_on_bng: matches!(
-                                        row.base,
-                                        Some(BaseGiven::EastingNorthing(
-                                            _,
-                                            _,
-                                            Crs::BritishNationalGrid
-                                        ))
-                                    ) && stated_nation(&row.nation)
-                                        == Some(Nation::NorthernIreland),
-                                },
-                                &label,
-                                place,
-                                diag,
-                            );
-                            ok &= !refused;
-                            host
-                        }
-                        None => None,
-                    },
-                }
-            }
-        };
-        // The area the base is in: a host area, or a built-in district across a land border.
-        let base_in = match (host_area, across_in) {
-            (Some(i), _) => Some((
-                areas[i].name.clone(),
-                areas[i].code.clone(),
-                areas[i].nation,
-            )),
-            (None, Some(a)) => {
-                let code = a.code();
-                Some((a.name(), code.to_string(), Nation::from_code(code)))
-            }
-            (None, None) => None,
-        };
-        // A base in another nation than the list gives: for a Northern Irish team given by
-        // easting and northing, most likely Irish Grid figures read as British National Grid,
-        // which land in Wales or England. Figures stated to be on one of Northern Ireland's
-        // grids belong there, whatever the list's nation: ones that land in Great Britain are
-        // most likely British National Grid figures given the wrong grid.
-        if let (Some(b), Some((in_name, in_code, found))) = (&base, base_in) {
-            let stated = stated_nation(&row.nation);
-            let irish_grid = match row.base {
-                Some(BaseGiven::EastingNorthing(_, _, g)) if g.is_irish() => Some(g),
-                _ => None,
-            };
-            let irish_elsewhere =
-                irish_grid.filter(|_| !matches!(found, Nation::Unknown | Nation::NorthernIreland));
-            if let Some(grid) = irish_elsewhere {
-                diag.warn(
-                    &label,
-                    place,
-                    format!(
-                        "{}: base {} is in {} ({}, {}), not Northern Ireland, where figures on {} belong: are they on British National Grid? (then leave the grid cell blank or give 27700)",
-                        row.name,
-                        b.given,
-                        in_name,
-                        in_code,
-                        found.name(),
-                        grid.name()
-                    ),
-                );
-            } else if let Some(stated) = stated.filter(|s| found != Nation::Unknown && *s != found)
-            {
-                let grid = if matches!(
-                    row.base,
-                    Some(BaseGiven::EastingNorthing(_, _, Crs::BritishNationalGrid))
-                ) && stated == Nation::NorthernIreland
-                {
-                    ": are the easting and northing on the Irish Grid? covgap reads them as British National Grid when the list does not say; give their grid in a \"crs\" column (29903 for the Irish Grid, 2157 for ITM), or latitude and longitude instead"
-                } else {
-                    ""
-                };
-                diag.warn(
-                    &label,
-                    place,
-                    format!(
-                        "{}: the list says {}, but base {} is in {} ({}, {}){grid}",
-                        row.name,
-                        stated.name(),
-                        b.given,
-                        in_name,
-                        in_code,
-                        found.name()
-                    ),
-                );
-            }
-        }
-        let counted = match (&wanted_levels, &row.evidence) {
-            (None, _) => true,
-            (Some(levels), Some(e)) => levels.iter().any(|l| l == e),
-            (Some(_), None) => false,
-        };
-        if wanted_levels.is_some() && row.evidence.as_deref().unwrap_or("").is_empty() {
-            diag.note(
-                &label,
-                place,
-                format!(
-                    "{}: evidence level is blank, so the team is not counted",
-                    row.name
-                ),
-            );
-        }
-        // A counted team the list gives no place, with a list for more than the boundaries
-        // given: not known to be in them.
-        let place_unknown = counted
-            && row.areas.is_empty()
-            && row.base.is_none()
-            && (outside_ok || wide)
-            && !whole_uk();
-        if row.areas.is_empty() && row.base.is_none() {
-            // A site to plan or a team to add must be somewhere.
-            if counted && counting == Counting::All {
-                diag.error(&label, place, format!("{}: has no areas served and no location, so covgap cannot tell what it covers", row.name));
-                continue;
-            }
-            // A team known to exist but not where (the built-in list's Together for Baby,
-            // "Essex"): counted among the teams, covering no area, rather than placed by guess.
-            // With a list for more than the boundaries given, it is not known to be in them:
-            // left out with the teams outside them.
-            if counted {
-                let message = format!(
-                    "{}: has no areas served and no location, so it covers no area; {}{}",
-                    row.name,
-                    if place_unknown {
-                        "not known to be in the boundaries given, it is left out with the teams outside them"
-                    } else {
-                        "it is counted among the teams in the list"
-                    },
-                    if builtin_list {
-                        " (the sources give only a county; see data/SOURCES.md)"
-                    } else {
-                        ": give the areas it serves or its base for it to count for one"
-                    }
-                );
-                if builtin_list {
-                    diag.note(&label, place, message);
-                } else {
-                    diag.warn(&label, place, message);
-                }
-            } else {
-                diag.note(
-                    &label,
-                    place,
-                    format!(
-                        "{}: not counted (evidence {:?}); it has no areas or location",
-                        row.name,
-                        row.evidence.as_deref().unwrap_or("")
-                    ),
-                );
-            }
-        }
-        if !ok {
-            continue;
-        }
-        if place_unknown {
-            left_out.push(TeamBeyond {
-                name: row.name,
-                host_org: row.host_org,
-                evidence: row.evidence,
-                counted,
-                serves: Vec::new(),
-                by_base: false,
-                base: None,
-                source_url: row.source_url,
-                last_evidence: row.last_evidence,
-                line: row.line,
-            });
-            continue;
-        }
-        let somewhere_else = !row.areas.is_empty() || row.base.is_some();
-        if elsewhere && served.is_empty() && host_area.is_none() && somewhere_else {
-            // What it covers, to measure to: the built-in districts it serves, or, naming
-            // none, the one holding its base.
-            let by_base = not_here_codes.is_empty();
-            let serves = if !by_base {
-                not_here_codes
-            } else {
-                base.as_ref()
-                    .and_then(|b| crate::land::built_in_district_at(Coord::from(b.at.bng)))
-                    .map(|c| vec![c.to_string()])
-                    .unwrap_or_default()
-            };
-            left_out.push(TeamBeyond {
-                name: row.name,
-                host_org: row.host_org,
-                evidence: row.evidence,
-                counted,
-                serves,
-                by_base,
-                base: base.clone(),
-                source_url: row.source_url,
-                last_evidence: row.last_evidence,
-                line: row.line,
-            });
-            continue;
-        }
-        if let (true, Some(i)) = (served.is_empty() && !not_here.is_empty(), host_area) {
-            // The areas it serves are all elsewhere, but its base is here: it counts for the
-            // area holding its base, as a team naming no areas does. Said, since that area is
-            // not one the row names.
-            diag.note(
-                &label,
-                place,
-                format!(
-                    "{}: no area it serves is an area of the boundaries given or in one ({}); it counts instead for the area holding its base, {} ({})",
-                    row.name,
-                    not_here.join(", "),
-                    areas[i].name,
-                    areas[i].code
-                ),
-            );
-        }
-        let covers = match (served.is_empty(), host_area) {
-            (false, _) => served.clone(),
-            (true, None) => Vec::new(),
-            // A team naming no areas serves the district holding its base: with areas smaller
-            // than districts given (LSOAs, wards), every one lying in it. (An area that is a
-            // district, of this year or an earlier one, is the district holding it.)
-            (true, Some(i)) => {
-                let district = base
-                    .as_ref()
-                    .filter(|_| row.areas.is_empty() && !districts.is_district(&areas[i].code))
-                    .and_then(|b| crate::land::built_in_district_at(Coord::from(b.at.bng)));
-                let lying = district.map_or(&[][..], |d| districts.lying_in(d, areas));
-                if lying.len() > 1 {
-                    lying_in_any = true;
-                    diag.note(
-                        &label,
-                        place,
-                        format!(
-                            "{}: names no areas served, so serves the district holding its base, {}; it counts for the {} areas given lying in it (an area's point in the district by the built-in boundaries)",
-                            row.name,
-                            crate::land::built_in_named(district.unwrap_or_default()),
-                            lying.len()
-                        ),
-                    );
-                    lying.to_vec()
-                } else {
-                    vec![i]
-                }
-            }
-        };
-        teams.push(Team {
-            name: row.name,
-            host_org: row.host_org,
-            evidence: row.evidence,
-            counted,
-            areas_served: served,
-            covers,
-            // Districts it serves outside the boundaries given are still measured to.
-            outside: not_here_codes,
-            outside_rest: rest_codes,
-            base,
-            host_area,
-            source_url: row.source_url,
-            last_evidence: row.last_evidence,
-            line: row.line,
-        });
     }
+
+    /// The area holding a row's base, and the built-in district it lies in across a land
+    /// border when it is outside every area. A base off the boundaries' coast is put in the
+    /// nearest area ([`place_base_outside`]); `ok` and `elsewhere` are updated as it says.
+    fn host_area(
+        &self,
+        row: &TeamRow,
+        b: &Base,
+        served: &Served,
+        ok: &mut bool,
+        elsewhere: &mut bool,
+        diag: &mut Diagnostics,
+    ) -> (Option<usize>, Option<Across>) {
+        let c = Coord::from(b.at.bng);
+        if let Some(i) = self.index.locate(c) {
+            return (Some(i), None);
+        }
+        match self.index.nearest(c) {
+            // A row already refused (an area served not found, say) says nothing more about
+            // its base.
+            Some(_) if !*ok => (None, None),
+            Some((i, d)) => {
+                let index = self.index;
+                let land = self
+                    .land
+                    .get_or_init(|| Land::new(move |c| index.locate(c).is_some(), self.area_codes));
+                let across_in = land.across_border(c, &self.areas[i].bng);
+                // In a list that names districts outside the boundaries, a team naming none
+                // whose base is in another district is elsewhere too.
+                *elsewhere |= self.wide && row.areas.is_empty() && across_in.is_some();
+                let (host, refused) = place_base_outside(
+                    BaseOutside {
+                        team: &row.name,
+                        base: b,
+                        nearest: &self.areas[i],
+                        index_of_nearest: i,
+                        metres: d,
+                        across: across_in,
+                        serves_areas: !served.areas.is_empty(),
+                        outside_ok: *elsewhere,
+                        northern_irish_on_bng: matches!(
+                            row.base,
+                            Some(BaseGiven::EastingNorthing(_, _, Crs::BritishNationalGrid))
+                        ) && stated_nation(&row.nation)
+                            == Some(Nation::NorthernIreland),
+                    },
+                    self.label,
+                    Some(Place::Line(row.line)),
+                    diag,
+                );
+                *ok &= !refused;
+                (host, across_in)
+            }
+            None => (None, None),
+        }
+    }
+
+    /// What a team naming no areas covers, its base being in area `i`: the district holding
+    /// its base, which with areas smaller than districts given (LSOAs, wards) is every one
+    /// lying in it (an area that is a district, of this year or an earlier one, is the
+    /// district holding it). Also whether those are areas lying in a district.
+    fn covers_by_base(
+        &self,
+        row: &TeamRow,
+        base: Option<&Base>,
+        i: usize,
+        diag: &mut Diagnostics,
+    ) -> (Vec<usize>, bool) {
+        let district = base
+            .filter(|_| row.areas.is_empty() && !self.districts.is_district(&self.areas[i].code))
+            .and_then(|b| crate::land::built_in_district_at(Coord::from(b.at.bng)));
+        let lying = district.map_or(&[][..], |d| self.districts.lying_in(d, self.areas));
+        if lying.len() > 1 {
+            diag.note(
+                self.label,
+                Some(Place::Line(row.line)),
+                format!(
+                    "{}: names no areas served, so serves the district holding its base, {}; it counts for the {} areas given lying in it (an area's point in the district by the built-in boundaries)",
+                    row.name,
+                    crate::land::built_in_named(district.unwrap_or_default()),
+                    lying.len()
+                ),
+            );
+            (lying.to_vec(), true)
+        } else {
+            (vec![i], false)
+        }
+    }
+}
+
+/// A row's base, found from its postcode, postcode district or coordinates, with a warning
+/// where it is less exact than given. A base that cannot be found is an error naming the row,
+/// and clears `ok`.
+fn row_base(
+    row: &TeamRow,
+    found: Option<&Found>,
+    postcodes_given: bool,
+    outcodes: &Outcodes,
+    ok: &mut bool,
+    label: &str,
+    diag: &mut Diagnostics,
+) -> Option<Base> {
+    let place = Some(Place::Line(row.line));
+    let given = row.base.as_ref()?;
+    match locate_base(given, found, postcodes_given, outcodes) {
+        Ok((at, mut precision, mut text, fell_back)) => {
+            // Coordinates the list says stand for a postcode or district keep that precision
+            // and name.
+            if let (BaseGiven::LonLat(..) | BaseGiven::EastingNorthing(..), Some(p)) =
+                (given, row.stated_precision)
+            {
+                precision = p;
+                if !row.base_label.is_empty() {
+                    text = row.base_label.clone();
+                }
+            }
+            let listed = |f: &Found| f.unlocated.contains(&postcode_key(&text));
+            if fell_back && found.is_some_and(listed) {
+                diag.warn(label, place, format!("{}: postcode {text} is in the postcode directory with no grid reference (as a few new and non-geographic postcodes are), so it is placed at its postcode district's centroid", row.name));
+            } else if fell_back {
+                diag.warn(label, place, format!("{}: postcode {text} placed at its postcode district's centroid (give --postcodes FILE, the ONS Postcode Directory, for the exact place)", row.name));
+            } else if let Some(end) = match given {
+                BaseGiven::Postcode(pc) => found.and_then(|f| f.terminated.get(&postcode_key(pc))),
+                _ => None,
+            } {
+                diag.note(label, place, format!("{}: postcode {text} was terminated in {} (no longer in use); it is placed where the postcode directory last put it", row.name, month_words(end)));
+            }
+            Some(Base {
+                at,
+                precision,
+                given: text,
+            })
+        }
+        Err(msg) => {
+            *ok = false;
+            diag.error(
+                label,
+                place,
+                format!("{}: {msg}{}", row.name, row.moved_hint()),
+            );
+            None
+        }
+    }
+}
+
+/// A base in another nation than the list gives: for a Northern Irish team given by easting
+/// and northing, most likely Irish Grid figures read as British National Grid, which land in
+/// Wales or England. Figures stated to be on one of Northern Ireland's grids belong there,
+/// whatever the list's nation: ones that land in Great Britain are most likely British
+/// National Grid figures given the wrong grid. `base_in` is the area holding the base: its
+/// name, code and nation.
+fn warn_base_nation(
+    row: &TeamRow,
+    b: &Base,
+    base_in: (String, String, Nation),
+    label: &str,
+    diag: &mut Diagnostics,
+) {
+    let (in_name, in_code, found) = base_in;
+    let place = Some(Place::Line(row.line));
+    let stated = stated_nation(&row.nation);
+    let irish_grid = match row.base {
+        Some(BaseGiven::EastingNorthing(_, _, g)) if g.is_irish() => Some(g),
+        _ => None,
+    };
+    let irish_elsewhere =
+        irish_grid.filter(|_| !matches!(found, Nation::Unknown | Nation::NorthernIreland));
+    if let Some(grid) = irish_elsewhere {
+        diag.warn(
+            label,
+            place,
+            format!(
+                "{}: base {} is in {} ({}, {}), not Northern Ireland, where figures on {} belong: are they on British National Grid? (then leave the grid cell blank or give 27700)",
+                row.name,
+                b.given,
+                in_name,
+                in_code,
+                found.name(),
+                grid.name()
+            ),
+        );
+    } else if let Some(stated) = stated.filter(|s| found != Nation::Unknown && *s != found) {
+        let grid = if matches!(
+            row.base,
+            Some(BaseGiven::EastingNorthing(_, _, Crs::BritishNationalGrid))
+        ) && stated == Nation::NorthernIreland
+        {
+            ": are the easting and northing on the Irish Grid? covgap reads them as British National Grid when the list does not say; give their grid in a \"crs\" column (29903 for the Irish Grid, 2157 for ITM), or latitude and longitude instead"
+        } else {
+            ""
+        };
+        diag.warn(
+            label,
+            place,
+            format!(
+                "{}: the list says {}, but base {} is in {} ({}, {}){grid}",
+                row.name,
+                stated.name(),
+                b.given,
+                in_name,
+                in_code,
+                found.name()
+            ),
+        );
+    }
+}
+
+/// What is known of a row that gives no areas served and no location ([`note_no_place`]).
+struct NoPlace {
+    counted: bool,
+    /// Every row counts (candidate sites, teams in a what-if list).
+    every_row_counts: bool,
+    /// Counted, with a list for more than the boundaries given: not known to be in them.
+    place_unknown: bool,
+    builtin_list: bool,
+}
+
+/// Reports a row with no areas served and no location. Returns whether the row may still
+/// stand: a site to plan or a team to add must be somewhere, so there it is an error.
+fn note_no_place(row: &TeamRow, n: NoPlace, label: &str, diag: &mut Diagnostics) -> bool {
+    let place = Some(Place::Line(row.line));
+    if n.counted && n.every_row_counts {
+        diag.error(
+            label,
+            place,
+            format!(
+                "{}: has no areas served and no location, so covgap cannot tell what it covers",
+                row.name
+            ),
+        );
+        return false;
+    }
+    // A team known to exist but not where (the built-in list's Together for Baby, "Essex"):
+    // counted among the teams, covering no area, rather than placed by guess. With a list for
+    // more than the boundaries given, it is not known to be in them: left out with the teams
+    // outside them.
+    if n.counted {
+        let message = format!(
+            "{}: has no areas served and no location, so it covers no area; {}{}",
+            row.name,
+            if n.place_unknown {
+                "not known to be in the boundaries given, it is left out with the teams outside them"
+            } else {
+                "it is counted among the teams in the list"
+            },
+            if n.builtin_list {
+                " (the sources give only a county; see data/SOURCES.md)"
+            } else {
+                ": give the areas it serves or its base for it to count for one"
+            }
+        );
+        if n.builtin_list {
+            diag.note(label, place, message);
+        } else {
+            diag.warn(label, place, message);
+        }
+    } else {
+        diag.note(
+            label,
+            place,
+            format!(
+                "{}: not counted (evidence {:?}); it has no areas or location",
+                row.name,
+                row.evidence.as_deref().unwrap_or("")
+            ),
+        );
+    }
+    true
+}
+
+/// The list's notes on what lies outside the boundaries given: the areas passed over, the
+/// built-in districts named that no area given is or holds, and the teams left out.
+fn note_passed_over(
+    passed_over: &std::collections::BTreeSet<String>,
+    outside: &std::collections::BTreeSet<String>,
+    left_out: &[TeamBeyond],
+    label: &str,
+    diag: &mut Diagnostics,
+) {
     if !passed_over.is_empty() {
         let shown: Vec<&str> = passed_over.iter().take(10).map(String::as_str).collect();
         diag.note(
-            &label,
+            label,
             None,
             format!(
                 "{} {} the list names {} not in the given boundaries and {} passed over: {}{}",
@@ -2722,7 +2956,7 @@ fn resolve_teams_in(
     }
     if !outside.is_empty() {
         diag.note(
-            &label,
+            label,
             None,
             format!(
                 "{} {} the list names as {} not {} of the boundaries given, nor in one, so {} passed over (each team counts for the areas it serves among them): {}",
@@ -2737,7 +2971,7 @@ fn resolve_teams_in(
     }
     if !left_out.is_empty() {
         diag.note(
-            &label,
+            label,
             None,
             format!(
                 "{}, and {} none of the areas given: {} ({})",
@@ -2756,8 +2990,6 @@ fn resolve_teams_in(
             ),
         );
     }
-    diag.order_lines(first_problem, &label);
-    Ok((teams, evidence_rule, left_out, lying_in_any))
 }
 
 /// The first `n` items joined with ", ", and how many more there are ("and 75 more").
