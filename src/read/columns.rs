@@ -89,6 +89,27 @@ pub fn find_named(headers: &[String], name: &str) -> Option<usize> {
         .or_else(|| find(headers, &[name]))
 }
 
+/// How many fields a header or row has up to its last one that is not blank. Excel saves a
+/// column once used, now empty, as empty fields at every row's end (`births,,`), which say
+/// nothing of where a row's text ends: a row is longer than its header when its text runs
+/// past the header's last named column, however many empty fields both carry.
+///
+/// # Examples
+/// ```
+/// use covgap::read::columns::width;
+/// assert_eq!(width(["code", "births", "", " "]), 2);
+/// assert_eq!(width(["E07000177", "1", "784", ""]), 3);
+/// assert_eq!(width(["", ""]), 0);
+/// ```
+pub fn width<S: AsRef<str>>(cells: impl IntoIterator<Item = S>) -> usize {
+    cells
+        .into_iter()
+        .enumerate()
+        .filter(|(_, c)| !c.as_ref().trim().is_empty())
+        .last()
+        .map_or(0, |(i, _)| i + 1)
+}
+
 /// A list of headers for messages: `"code", "name", "births"`.
 pub fn list(headers: &[String]) -> String {
     headers

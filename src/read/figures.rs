@@ -768,8 +768,10 @@ pub fn read_figures_in(
         // A row longer than the header whose figure is followed by more digits: a number
         // with a comma not in quotes ("1,784" or "12,5" typed into a CSV), which the comma
         // split into two fields, so only its first part would be read.
+        // Lengths are to the last field that is not blank, as Excel saves empty columns
+        // after the header's last named one as empty fields (`births,,`) on every row.
         let next = cells.get(fi + 1).map(|s| s.trim()).unwrap_or("");
-        if cells.len() > header.len()
+        if columns::width(cells) > columns::width(header.iter())
             && !raw.is_empty()
             && raw.bytes().all(|b| b.is_ascii_digit())
             && !next.is_empty()
@@ -780,8 +782,8 @@ pub fn read_figures_in(
                 place,
                 format!(
                     "{code}: the row has {} fields, more than the header's {}, and figure {raw:?} in column {:?} is followed by {next:?}: is {raw},{next} a number with a comma that is not in quotes? A comma ends a field in a CSV: write the number without it (or in quotes), and decimals with a point",
-                    cells.len(),
-                    header.len(),
+                    columns::width(cells),
+                    columns::width(header.iter()),
                     header[fi].trim(),
                 ),
             );

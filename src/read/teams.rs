@@ -322,6 +322,7 @@ pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> 
     .flatten()
     .max()
     .unwrap_or(0);
+    let header_width = columns::width(&headers);
     let mut rows = Vec::new();
     // Each team's line, by name as `covgap diff` and `plan` tell teams apart (case and
     // spacing aside).
@@ -345,22 +346,24 @@ pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> 
         // Text beyond the header's last column: a comma not in quotes moved every later field
         // one column along, so the areas, evidence or location read would be another
         // column's. (Empty fields beyond it, as Excel leaves them, are harmless.)
+        // The header's last column is its last named one: Excel saves empty columns after
+        // it as empty fields (`areas_served,,`), and text there is beyond it all the same.
         let beyond: Vec<&str> = rec
             .iter()
-            .skip(headers.len())
+            .skip(header_width)
             .map(str::trim)
             .filter(|c| !c.is_empty())
             .collect();
         // A last column covgap does not read (notes, say) with a comma of its own moves
         // nothing covgap reads.
-        if !beyond.is_empty() && last_read + 1 == headers.len() {
+        if !beyond.is_empty() && last_read + 1 == header_width {
             diag.error(
                 &label,
                 place,
                 format!(
                     "{name}: the row has {} fields, more than the header's {}, with {} beyond its last column: a comma not in quotes (in a name or an organisation, say) moves every later field one column along; put such text in quotes",
-                    rec.len(),
-                    headers.len(),
+                    columns::width(rec.iter()),
+                    header_width,
                     beyond.iter().map(|c| format!("{c:?}")).collect::<Vec<_>>().join(", ")
                 ),
             );
@@ -398,7 +401,7 @@ pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> 
             None if !get(base_label_i).is_empty() => read_base_text(get(base_label_i)).map(Some),
             b => Ok(b),
         });
-        let long_row = (!beyond.is_empty()).then_some((rec.len(), headers.len()));
+        let long_row = (!beyond.is_empty()).then_some((columns::width(rec.iter()), header_width));
         let moved = TeamRow::hint_for(long_row);
         let base = match base {
             Ok(b) => b,

@@ -1076,6 +1076,25 @@ mod teams {
     }
 
     #[test]
+    fn empty_columns_excel_leaves_after_the_header_do_not_hide_a_comma_not_in_quotes() {
+        // A sheet Excel saved with empty columns after the last named one (`births,,`) has
+        // rows as long as its header even when a comma not in quotes split one of them:
+        // before, Cherwell's "1,784" was read as 1 birth and West Oxfordshire was served by
+        // no team, without a word.
+        let births = fixture("births/unquoted_comma_under_trailing_empty_columns.csv");
+        rejects(
+            &["--boundaries", &oxon(), "--births", &births],
+            &[&format!("{births}, line 2: E07000177: the row has 4 fields, more than the header's 3, and figure \"1\" in column \"births\" is followed by \"784\": is 1,784 a number with a comma that is not in quotes?")],
+        );
+        let teams = fixture("teams/unquoted_comma_under_trailing_empty_columns.csv");
+        let c = rejects(
+            &["--boundaries", &oxon(), "--teams", &teams],
+            &[&format!("{teams}, line 3: County team: the row has 4 fields, more than the header's 3, with \"E07000181\" beyond its last column: a comma not in quotes (in a name or an organisation, say) moves every later field one column along; put such text in quotes")],
+        );
+        assert_eq!(c.error_lines().len(), 1, "{}", c.stderr);
+    }
+
+    #[test]
     fn utf16_files_say_how_to_save_them() {
         let births = fixture("births/utf16_unicode_text.csv");
         let says = "is UTF-16 text, as Excel saves \"Unicode Text\"; covgap reads UTF-8 or Windows-1252 CSV: save it as \"CSV UTF-8 (Comma delimited)\"";
