@@ -343,7 +343,8 @@ pub struct Diff {
     pub outside_not_compared: bool,
     /// Codes and rows (new run) of areas covered now but not before.
     pub newly_covered: Vec<(String, AreaRow)>,
-    /// Codes and rows (new run) of areas uncovered now but covered before.
+    /// Codes and rows of areas uncovered now but covered before: the new run's row, with the
+    /// teams that covered the area in the old run as its `teams` (it has none now).
     pub newly_uncovered: Vec<(String, AreaRow)>,
     pub areas_added: Vec<(String, AreaRow)>,
     pub areas_removed: Vec<(String, AreaRow)>,
@@ -520,7 +521,13 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
         match old.areas.get(code) {
             None => d.areas_added.push((code.clone(), a.clone())),
             Some(o) if !o.covered && a.covered => d.newly_covered.push((code.clone(), a.clone())),
-            Some(o) if o.covered && !a.covered => d.newly_uncovered.push((code.clone(), a.clone())),
+            Some(o) if o.covered && !a.covered => d.newly_uncovered.push((
+                code.clone(),
+                AreaRow {
+                    teams: o.teams.clone(),
+                    ..a.clone()
+                },
+            )),
             Some(_) => {}
         }
         match (old.areas.get(code).map(|o| o.figure), a.figure) {
@@ -1023,13 +1030,15 @@ impl Diff {
                 let _ = writeln!(s, "- \"{}\" → \"{}\"", o.name, n.name);
             }
         }
-        let area_table = |s: &mut String, title: &str, rows: &[(String, AreaRow)]| {
+        // `teams`: what the last column gives, "now" (the new run's teams) or "before" (the
+        // old run's, for areas with none now).
+        let area_table = |s: &mut String, title: &str, rows: &[(String, AreaRow)], teams: &str| {
             let _ = writeln!(s, "\n## {title} ({})\n", rows.len());
             if rows.is_empty() {
                 let _ = writeln!(s, "None.");
                 return;
             }
-            let _ = writeln!(s, "| Code | Area | {m} | Teams now |");
+            let _ = writeln!(s, "| Code | Area | {m} | Teams {teams} |");
             let _ = writeln!(s, "|---|---|---:|---|");
             for (code, a) in rows {
                 let _ = writeln!(
@@ -1042,8 +1051,13 @@ impl Diff {
                 );
             }
         };
-        area_table(&mut s, "Areas newly covered", &self.newly_covered);
-        area_table(&mut s, "Areas newly uncovered", &self.newly_uncovered);
+        area_table(&mut s, "Areas newly covered", &self.newly_covered, "now");
+        area_table(
+            &mut s,
+            "Areas newly uncovered",
+            &self.newly_uncovered,
+            "before",
+        );
         if !self.figures_lost.is_empty() {
             let _ = writeln!(
                 s,
@@ -1067,11 +1081,22 @@ impl Diff {
                 &mut s,
                 "Areas with a figure now, none before",
                 &self.figures_gained,
+                "now",
             );
         }
         if !self.areas_added.is_empty() || !self.areas_removed.is_empty() {
-            area_table(&mut s, "Areas only in the new run", &self.areas_added);
-            area_table(&mut s, "Areas only in the old run", &self.areas_removed);
+            area_table(
+                &mut s,
+                "Areas only in the new run",
+                &self.areas_added,
+                "now",
+            );
+            area_table(
+                &mut s,
+                "Areas only in the old run",
+                &self.areas_removed,
+                "before",
+            );
         }
         s
     }

@@ -110,7 +110,16 @@ fn diff_of_two_team_lists_shows_team_and_area_changes() {
     assert!(md.contains("## Areas newly covered (1)"), "{md}");
     assert!(md.contains("| E08000035 | Leeds |"), "{md}");
     assert!(md.contains("## Areas newly uncovered (1)"), "{md}");
-    assert!(md.contains("| E08000025 | Birmingham |"), "{md}");
+    // An area uncovered now has no team now: the table names the teams that covered it,
+    // which a column "Teams now" left blank on every row.
+    assert!(
+        md.contains("| Code | Area | live births | Teams before |\n|---|---|---:|---|\n| E08000025 | Birmingham | 15,208 | Alpha Parent Infant Team |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| Code | Area | live births | Teams now |\n|---|---|---:|---|\n| E08000035 | Leeds | 9,026 | Gamma Parent Infant Team |"),
+        "{md}"
+    );
     assert!(md.contains("| Teams in the list | 2 | 2 | 0 |"), "{md}");
 
     // Both files with --out.
