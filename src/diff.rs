@@ -288,6 +288,18 @@ impl RunOutputs {
     }
 }
 
+/// How the change in babies in areas with a team splits, when the figures changed too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FiguresRevised {
+    /// Areas in both runs whose figure differs (one with none in either run included).
+    pub areas: usize,
+    /// The babies of the areas newly covered (at their new figure) less those of the areas
+    /// newly uncovered (at their old figure).
+    pub from_coverage: i64,
+    /// The new figures less the old over the areas covered in both runs.
+    pub from_figures: i64,
+}
+
 /// One figure, old and new.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Change {
@@ -354,6 +366,10 @@ pub struct Diff {
     pub figures_lost: Vec<(String, AreaRow, u64)>,
     /// Areas in both runs with no figure in the old run and one in the new.
     pub figures_gained: Vec<(String, AreaRow)>,
+    /// When the same areas have other figures in the new run (a new or revised figures
+    /// table) and the runs count one measure: how the change in babies in areas with a team
+    /// splits between the teams and the figures. `None` otherwise.
+    pub figures_revised: Option<FiguresRevised>,
     /// Headline figures, then each nation's.
     pub figures: Vec<Change>,
     /// The code and name of the total over every area (`summary.json`'s total rollup):
@@ -436,6 +452,7 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
         areas_removed: Vec::new(),
         figures_lost: Vec::new(),
         figures_gained: Vec::new(),
+        figures_revised: None,
         figures: Vec::new(),
         total: {
             let uk = || ("K02000001".to_string(), "United Kingdom".to_string());
@@ -539,6 +556,31 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
     for (code, a) in &old.areas {
         if !new.areas.contains_key(code) {
             d.areas_removed.push((code.clone(), a.clone()));
+        }
+    }
+    // New figures for the same areas move the babies in areas with a team by themselves: the
+    // change is split into the areas newly covered or uncovered (each at its figure in the run
+    // in which it has a team) and the figures of the areas covered in both, which add up to
+    // it. No area's figure is taken as 0, as the totals leave it out.
+    if same_areas && !d.measure_changed() {
+        let fig = |a: &AreaRow| a.figure.unwrap_or(0) as i64;
+        let (mut areas, mut from_coverage, mut from_figures) = (0, 0, 0);
+        for (code, a) in &new.areas {
+            let o = &old.areas[code];
+            areas += usize::from(o.figure != a.figure);
+            match (o.covered, a.covered) {
+                (false, true) => from_coverage += fig(a),
+                (true, false) => from_coverage -= fig(o),
+                (true, true) => from_figures += fig(a) - fig(o),
+                (false, false) => {}
+            }
+        }
+        if areas > 0 {
+            d.figures_revised = Some(FiguresRevised {
+                areas,
+                from_coverage,
+                from_figures,
+            });
         }
     }
     // A share is worked out from the two whole numbers, as every output now writes it (one
@@ -819,6 +861,34 @@ impl Diff {
         ))
     }
 
+    /// The sentence on new figures for the same areas, or `None` when they are the same (or
+    /// the runs count different measures, which is said instead).
+    fn figures_revised_words(&self) -> Option<String> {
+        let r = self.figures_revised?;
+        let signed = |v: i64| fmt_delta("demand_covered", Some(v as f64));
+        let total = r.from_coverage + r.from_figures;
+        let have = format!(
+            "{} {} in both runs {} another figure in the new run",
+            r.areas,
+            crate::write::plural(r.areas, "area", "areas"),
+            crate::write::plural(r.areas, "has", "have"),
+        );
+        if self.newly_covered.is_empty() && self.newly_uncovered.is_empty() {
+            return Some(format!(
+                "{have} and no area is newly covered or uncovered, so the change of {} in babies in areas with a team comes from the new figures alone, not from the teams",
+                signed(total)
+            ));
+        }
+        Some(format!(
+            "{have}, so the change in babies below comes from the new figures as well as from the teams: of the {} babies in areas with a team, {} {} in the areas newly covered or uncovered (each counted at its figure in the run in which it has a team) and {} {} from the new figures for the areas with a team in both runs",
+            signed(total),
+            signed(r.from_coverage),
+            crate::write::plural(r.from_coverage.unsigned_abs() as usize, "is", "are"),
+            signed(r.from_figures),
+            crate::write::plural(r.from_figures.unsigned_abs() as usize, "comes", "come"),
+        ))
+    }
+
     /// The sentence on different boundaries, or `None` when they are the same.
     fn boundaries_words(&self) -> Option<String> {
         if !self.boundaries_changed {
@@ -934,6 +1004,13 @@ impl Diff {
                 "The figures' period changed: {} → {}.\n",
                 self.old_period, self.new_period
             );
+        }
+        if let Some(f) = self.figures_revised_words() {
+            let mut f = f;
+            if let Some(c) = f.get(0..1) {
+                f.replace_range(0..1, &c.to_uppercase());
+            }
+            let _ = writeln!(s, "**{f}.**\n");
         }
         let _ = writeln!(s, "## Headline\n");
         let _ = writeln!(s, "| Figure | Old | New | Change |");

@@ -741,3 +741,71 @@ fn diff_refuses_a_teams_geojson_with_one_team_twice_or_a_team_with_no_name() {
         "{unnamed}"
     );
 }
+
+/// A re-run with a new figures table and a new team list: the change in babies in areas with
+/// a team is split into what the areas newly covered or uncovered bring and what the new
+/// figures bring, so a briefing does not credit the teams with the new figures.
+#[test]
+fn diff_says_how_much_of_the_change_is_the_new_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |f: &str| dir.path().join(f);
+    std::fs::write(
+        p("births_2023.csv"),
+        "code,births\nE07000177,1000\nE07000178,1400\nE07000179,1418\nE07000180,1438\nE07000181,1097\n",
+    )
+    .unwrap();
+    // Cherwell and Oxford revised; the rest as before.
+    std::fs::write(
+        p("births_2024.csv"),
+        "code,births\nE07000177,1100\nE07000178,1500\nE07000179,1418\nE07000180,1438\nE07000181,1097\n",
+    )
+    .unwrap();
+    std::fs::write(
+        p("teams_2024.csv"),
+        "name,areas_served\nCity team,E07000178\nNorth team,E07000177\n",
+    )
+    .unwrap();
+    let oxon = crate::fixture("boundaries/oxfordshire_wgs84.geojson");
+    let oxford_only = crate::fixture("teams/oxford_only.csv");
+    for (out, births, teams) in [
+        ("old", "births_2023.csv", oxford_only.as_str()),
+        (
+            "new",
+            "births_2024.csv",
+            p("teams_2024.csv").to_str().unwrap(),
+        ),
+    ] {
+        covgap()
+            .current_dir(dir.path())
+            .args(["run", "-q", "--boundaries", &oxon, "--teams", teams])
+            .args(["--births", births, "--out", out])
+            .assert()
+            .success();
+    }
+    let (md, _) = diff_md(&p("old"), &p("new"));
+    // 1,400 covered before, 1,100 + 1,500 now: Cherwell newly covered brings 1,100, and
+    // Oxford's revised figure the other 100.
+    assert!(
+        md.contains("| Live births in areas with a team | 1,400 | 2,600 | +1,200 |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("**2 areas in both runs have another figure in the new run, so the change in babies below comes from the new figures as well as from the teams: of the +1,200 babies in areas with a team, +1,100 are in the areas newly covered or uncovered (each counted at its figure in the run in which it has a team) and +100 come from the new figures for the areas with a team in both runs.**"),
+        "{md}"
+    );
+    // The same run twice: nothing to say.
+    let (md, _) = diff_md(&p("old"), &p("old"));
+    assert!(!md.contains("another figure"), "{md}");
+    // The same teams and new figures only: all of the change is the figures'.
+    covgap()
+        .current_dir(dir.path())
+        .args(["run", "-q", "--boundaries", &oxon, "--teams", &oxford_only])
+        .args(["--births", "births_2024.csv", "--out", "figures_only"])
+        .assert()
+        .success();
+    let (md, _) = diff_md(&p("old"), &p("figures_only"));
+    assert!(
+        md.contains("**2 areas in both runs have another figure in the new run and no area is newly covered or uncovered, so the change of +100 in babies in areas with a team comes from the new figures alone, not from the teams.**"),
+        "{md}"
+    );
+}
