@@ -694,6 +694,47 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
     d
 }
 
+/// Whether a team removed and one added are alike in all but their names: the same host
+/// organisation, counted or not alike, covering the same areas (some), and based at the same
+/// place (within [`MOVED_KM`]) or both with no base. Such a pair is most likely one team
+/// renamed, which `diff` still lists as added and removed, since it tells teams apart by name.
+fn alike_but_name(o: &TeamRow, n: &TeamRow) -> bool {
+    team_key(&o.host_org) == team_key(&n.host_org)
+        && o.counted == n.counted
+        && o.outside == n.outside
+        && !o.covers.is_empty()
+        && o.covers == n.covers
+        && match (o.at, n.at) {
+            (None, None) => true,
+            (Some(_), Some(_)) => n.moved_km(o).is_some_and(|km| km <= MOVED_KM),
+            _ => false,
+        }
+}
+
+/// The one team of `others` alike but for its name to `t` ([`alike_but_name`], `t` being the
+/// old team when `t_is_old`), when there is exactly one and `t` is the only one of `own` alike
+/// to it: a pairing that is not in doubt.
+fn renamed_pair<'a>(
+    t: &TeamRow,
+    own: &[TeamRow],
+    others: &'a [TeamRow],
+    t_is_old: bool,
+) -> Option<&'a TeamRow> {
+    let alike = |a: &TeamRow, b: &TeamRow| {
+        if t_is_old {
+            alike_but_name(a, b)
+        } else {
+            alike_but_name(b, a)
+        }
+    };
+    let mut found = others.iter().filter(|o| alike(t, o));
+    let other = found.next()?;
+    if found.next().is_some() || own.iter().filter(|x| alike(x, other)).count() != 1 {
+        return None;
+    }
+    Some(other)
+}
+
 /// The areas a team covers, in words: their codes, or "no area".
 fn covers_words(covers: &str) -> &str {
     if covers.is_empty() {
@@ -1039,15 +1080,32 @@ impl Diff {
                 fmt_delta(c.field, c.delta())
             );
         }
-        let team_list = |s: &mut String, title: &str, ts: &[TeamRow]| {
+        // `others`: the teams of the other list (removed, for those `added`), to mark a team
+        // alike to one of them in all but its name as most likely renamed.
+        let team_list = |s: &mut String,
+                         title: &str,
+                         ts: &[TeamRow],
+                         others: &[TeamRow],
+                         added: bool| {
             let _ = writeln!(s, "\n## {title} ({})\n", ts.len());
             if ts.is_empty() {
                 let _ = writeln!(s, "None.");
             }
             for t in ts {
+                let renamed = match renamed_pair(t, ts, others, !added) {
+                    Some(o) if added => format!(
+                        "; most likely {} (removed) renamed: the same host organisation, areas covered and base",
+                        o.name
+                    ),
+                    Some(o) => format!(
+                        "; most likely renamed {} (added): the same host organisation, areas covered and base",
+                        o.name
+                    ),
+                    None => String::new(),
+                };
                 let _ = writeln!(
                     s,
-                    "- {}{} ({}; covers {}{})",
+                    "- {}{} ({}; covers {}{}){renamed}",
                     t.name,
                     if t.host_org.is_empty() {
                         String::new()
@@ -1064,8 +1122,20 @@ impl Diff {
                 );
             }
         };
-        team_list(&mut s, "Teams added", &self.teams_added);
-        team_list(&mut s, "Teams removed", &self.teams_removed);
+        team_list(
+            &mut s,
+            "Teams added",
+            &self.teams_added,
+            &self.teams_removed,
+            true,
+        );
+        team_list(
+            &mut s,
+            "Teams removed",
+            &self.teams_removed,
+            &self.teams_added,
+            false,
+        );
         if !self.teams_changed.is_empty() {
             let _ = writeln!(s, "\n## Teams changed ({})\n", self.teams_changed.len());
             for (o, n) in &self.teams_changed {

@@ -809,3 +809,40 @@ fn diff_says_how_much_of_the_change_is_the_new_figures() {
         "{md}"
     );
 }
+
+/// A team renamed in the list (not only in case or spacing) is still added and removed, as
+/// teams are told apart by name, but each is marked as most likely the other renamed when
+/// they have the same host organisation, areas and base: a briefing counting "teams added"
+/// would otherwise count a renamed team as new.
+#[test]
+fn diff_marks_an_added_and_a_removed_team_alike_in_all_but_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |f: &str| dir.path().join(f);
+    std::fs::write(
+        p("before.csv"),
+        "name,host_org,areas_served,latitude,longitude\nAlpha Parent Infant Team,Alpha NHS Trust,E08000025,52.4797,-1.9027\nBeta Parent Infant Team,Beta Health Board,W06000015,51.4816,-3.1791\n",
+    )
+    .unwrap();
+    // Alpha renamed; Beta closed and Gamma opened at the same place by another host.
+    std::fs::write(
+        p("after.csv"),
+        "name,host_org,areas_served,latitude,longitude\nAlpha Parent-Infant Relationship Service,Alpha NHS Trust,E08000025,52.4797,-1.9027\nGamma Parent Infant Team,Gamma Charity,W06000015,51.4816,-3.1791\n",
+    )
+    .unwrap();
+    for (list, out) in [("before.csv", "old"), ("after.csv", "new")] {
+        covgap()
+            .current_dir(dir.path())
+            .args(["run", "-q", "--teams", list, "--out", out])
+            .assert()
+            .success();
+    }
+    let (md, _) = diff_md(&p("old"), &p("new"));
+    assert!(
+        md.contains("## Teams added (2)\n\n- Alpha Parent-Infant Relationship Service, Alpha NHS Trust (counted; covers E08000025); most likely Alpha Parent Infant Team (removed) renamed: the same host organisation, areas covered and base\n- Gamma Parent Infant Team, Gamma Charity (counted; covers W06000015)\n"),
+        "{md}"
+    );
+    assert!(
+        md.contains("## Teams removed (2)\n\n- Alpha Parent Infant Team, Alpha NHS Trust (counted; covers E08000025); most likely renamed Alpha Parent-Infant Relationship Service (added): the same host organisation, areas covered and base\n- Beta Parent Infant Team, Beta Health Board (counted; covers W06000015)\n"),
+        "{md}"
+    );
+}
