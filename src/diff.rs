@@ -1094,11 +1094,11 @@ impl Diff {
             for t in ts {
                 let renamed = match renamed_pair(t, ts, others, !added) {
                     Some(o) if added => format!(
-                        "; most likely {} (removed) renamed: the same host organisation, areas covered and base",
+                        "; most likely the removed \"{}\" renamed: the same host organisation, areas covered and base",
                         o.name
                     ),
                     Some(o) => format!(
-                        "; most likely renamed {} (added): the same host organisation, areas covered and base",
+                        "; most likely renamed the added \"{}\": the same host organisation, areas covered and base",
                         o.name
                     ),
                     None => String::new(),

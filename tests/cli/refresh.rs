@@ -838,11 +838,11 @@ fn diff_marks_an_added_and_a_removed_team_alike_in_all_but_name() {
     }
     let (md, _) = diff_md(&p("old"), &p("new"));
     assert!(
-        md.contains("## Teams added (2)\n\n- Alpha Parent-Infant Relationship Service, Alpha NHS Trust (counted; covers E08000025); most likely Alpha Parent Infant Team (removed) renamed: the same host organisation, areas covered and base\n- Gamma Parent Infant Team, Gamma Charity (counted; covers W06000015)\n"),
+        md.contains("## Teams added (2)\n\n- Alpha Parent-Infant Relationship Service, Alpha NHS Trust (counted; covers E08000025); most likely the removed \"Alpha Parent Infant Team\" renamed: the same host organisation, areas covered and base\n- Gamma Parent Infant Team, Gamma Charity (counted; covers W06000015)\n"),
         "{md}"
     );
     assert!(
-        md.contains("## Teams removed (2)\n\n- Alpha Parent Infant Team, Alpha NHS Trust (counted; covers E08000025); most likely renamed Alpha Parent-Infant Relationship Service (added): the same host organisation, areas covered and base\n- Beta Parent Infant Team, Beta Health Board (counted; covers W06000015)\n"),
+        md.contains("## Teams removed (2)\n\n- Alpha Parent Infant Team, Alpha NHS Trust (counted; covers E08000025); most likely renamed the added \"Alpha Parent-Infant Relationship Service\": the same host organisation, areas covered and base\n- Beta Parent Infant Team, Beta Health Board (counted; covers W06000015)\n"),
         "{md}"
     );
 }
