@@ -640,7 +640,9 @@ pub fn read_figures_in(
 
     let mut values: HashMap<String, Option<u64>> = HashMap::new();
     let mut first_line: HashMap<String, u64> = HashMap::new();
-    let mut ignored: BTreeMap<String, String> = BTreeMap::new();
+    // By code in upper case (to tell districts apart), the code as the table writes it and
+    // the row's name.
+    let mut ignored: BTreeMap<String, (String, String)> = BTreeMap::new();
     // A figure such as 1234.000 or 974.5 shows the column's points are decimal points, so
     // 974.000 beside it is 974, as a `%.3f` export writes it, not 974,000. One such as 7.084
     // shows nothing: it may be 7,084 too.
@@ -723,7 +725,7 @@ pub fn read_figures_in(
                 })
                 .map(|(_, c)| c.trim().to_string())
                 .unwrap_or_default();
-            ignored.insert(code_key, name);
+            ignored.insert(code_key, (code.to_string(), name));
             continue;
         }
         if let Some(first) = first_line.get(&code_key) {
@@ -879,7 +881,7 @@ pub fn read_figures_in(
         let shown: Vec<String> = rows
             .iter()
             .take(8)
-            .map(|(c, n)| {
+            .map(|(_, (c, n))| {
                 if n.is_empty() {
                     c.to_string()
                 } else {

@@ -585,3 +585,19 @@ fn own_boundaries_for_the_whole_uk_count_the_team_with_no_place() {
         false
     );
 }
+
+/// A total row at the bottom of a table made in Excel is ignored with the other rows for
+/// codes not in the boundaries, and the note names it as the table writes it: it said
+/// "TOTAL", a word the table does not have, so a user looking for it found nothing.
+#[test]
+fn a_total_row_is_named_as_the_table_writes_it() {
+    let births = fixture("births/total_row_at_the_bottom.csv");
+    let c = crate::check(&[
+        "--boundaries",
+        &fixture("boundaries/oxfordshire_wgs84.geojson"),
+        "--births",
+        &births,
+    ]);
+    assert_eq!(c.code, 0, "{}", c.stderr);
+    c.assert_stderr_has(&[&format!("note: {births}: 1 row for codes not in the boundaries (countries, regions or counties in ONS tables, or other geographies) was ignored: Total\n")]);
+}
