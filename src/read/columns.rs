@@ -89,6 +89,35 @@ pub fn find_named(headers: &[String], name: &str) -> Option<usize> {
         .or_else(|| find(headers, &[name]))
 }
 
+/// The separator a file's header shows it is separated by instead of commas, in words, when
+/// the header is one field holding semicolons or tabs: Excel saves "CSV" so in much of Europe,
+/// and every row is then one field, with no column to find.
+///
+/// # Examples
+/// ```
+/// use covgap::read::columns::other_separator;
+/// let h = |s: &str| vec![s.to_string()];
+/// assert_eq!(other_separator(&h("code;name;births")), Some("semicolons (;)"));
+/// assert_eq!(other_separator(&h("code\tbirths")), Some("tabs"));
+/// assert_eq!(other_separator(&["code".into(), "births".into()]), None);
+/// ```
+pub fn other_separator(header: &[String]) -> Option<&'static str> {
+    match header {
+        [cell] => [(';', "semicolons (;)"), ('\t', "tabs")]
+            .into_iter()
+            .find(|(sep, _)| cell.contains(*sep))
+            .map(|(_, name)| name),
+        _ => None,
+    }
+}
+
+/// What to do with a file [`other_separator`] found separated by `name`, for messages.
+pub fn resave_with_commas(name: &str) -> String {
+    format!(
+        "the file is separated by {name}, not commas, as Excel saves \"CSV\" in much of Europe; save it again as \"CSV UTF-8 (Comma delimited)\", or export it with commas"
+    )
+}
+
 /// How many fields a header or row has up to its last one that is not blank. Excel saves a
 /// column once used, now empty, as empty fields at every row's end (`births,,`), which say
 /// nothing of where a row's text ends: a row is longer than its header when its text runs

@@ -144,16 +144,12 @@ fn no_columns_found(
     figure_columns: &[&str],
 ) -> String {
     let first = &rows[0];
-    if first.1.len() == 1 {
-        let cell = &first.1[0];
-        for (sep, name) in [(';', "semicolons (;)"), ('\t', "tabs")] {
-            if cell.contains(sep) {
-                return format!(
-                    "no usable figures: line {} is one field holding {name}: the file is separated by {name}, not commas, as Excel saves \"CSV\" in much of Europe; save it again as \"CSV UTF-8 (Comma delimited)\", or export it with commas",
-                    first.0
-                );
-            }
-        }
+    if let Some(name) = columns::other_separator(&first.1) {
+        return format!(
+            "no usable figures: line {} is one field holding {name}: {}",
+            first.0,
+            columns::resave_with_commas(name)
+        );
     }
     let head: Vec<&(u64, Vec<String>)> = rows.iter().take(30).collect();
     let code_at = |cells: &[String]| match &opts.code_column {

@@ -73,6 +73,13 @@ impl PointLayout {
             path: path.to_path_buf(),
             message: m,
         };
+        // A file saved with semicolons: one column, which no flag can name.
+        if let Some(name) = columns::other_separator(&headers) {
+            return Err(err(format!(
+                "its header is one field holding {name}: {}",
+                columns::resave_with_commas(name)
+            )));
+        }
         // Columns that place a row must be found once: of two latitude or grid columns, the
         // one not read might be the one meant. Of two postcode columns (the directory's `pcd`
         // and `pcds`, the same postcode spaced two ways) the first is read.

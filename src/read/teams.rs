@@ -210,6 +210,13 @@ pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> 
         .iter()
         .map(|s| s.to_string())
         .collect();
+    // A list saved with semicolons: one column, which no flag can name.
+    if let Some(name) = columns::other_separator(&headers) {
+        return Err(format_err(format!(
+            "its header is one field holding {name}: {}",
+            columns::resave_with_commas(name)
+        )));
+    }
     let mut used = Vec::new();
     // Columns that place a row must be found once: of two latitude or grid columns, the one
     // not read might be the one meant. Of two of any other kind (`pcd` and `pcds`, one

@@ -1076,6 +1076,39 @@ mod teams {
     }
 
     #[test]
+    fn a_team_list_separated_by_semicolons_says_so() {
+        // Before, it said the list had no team name column and to name one with
+        // --team-name-column, which no name could satisfy.
+        let p = fixture("teams/semicolon_separated.csv");
+        let c = rejects(
+            &["--boundaries", &oxon(), "--teams", &p],
+            &[&format!("{p}: its header is one field holding semicolons (;): the file is separated by semicolons (;), not commas, as Excel saves \"CSV\" in much of Europe; save it again as \"CSV UTF-8 (Comma delimited)\", or export it with commas")],
+        );
+        assert!(!c.stderr.contains("--team-name-column"), "{}", c.stderr);
+        // Named with the flag, the header is no better.
+        rejects(
+            &[
+                "--boundaries",
+                &oxon(),
+                "--teams",
+                &p,
+                "--team-name-column",
+                "name",
+            ],
+            &[&format!(
+                "{p}: its header is one field holding semicolons (;)"
+            )],
+        );
+        // A points file likewise: it said it had no location columns.
+        let points = fixture("points/semicolon_separated.csv");
+        let c = check(&["--points", &points]);
+        assert_eq!(c.code, 1, "{}", c.stderr);
+        c.assert_stderr_has(&[&format!(
+            "{points}: its header is one field holding semicolons (;): the file is separated by semicolons (;)"
+        )]);
+    }
+
+    #[test]
     fn empty_columns_excel_leaves_after_the_header_do_not_hide_a_comma_not_in_quotes() {
         // A sheet Excel saved with empty columns after the last named one (`births,,`) has
         // rows as long as its header even when a comma not in quotes split one of them:
