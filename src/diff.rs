@@ -138,7 +138,19 @@ fn text(p: &Value, k: &str) -> String {
 impl RunOutputs {
     /// Reads the outputs of `covgap run` from `dir`.
     pub fn read(dir: &Path) -> Result<RunOutputs> {
-        if dir.is_dir() && !dir.join("summary.json").exists() {
+        let not_a_run = |message: &str| Error::Format {
+            path: dir.to_path_buf(),
+            message: format!("{message}; give the folders `covgap run --out` wrote"),
+        };
+        if !dir.exists() {
+            return Err(not_a_run("no such folder"));
+        }
+        if !dir.is_dir() {
+            return Err(not_a_run(
+                "is a file, not the output folder of a covgap run",
+            ));
+        }
+        if !dir.join("summary.json").exists() {
             return Err(Error::Format {
                 path: dir.to_path_buf(),
                 message: "is not the output folder of a covgap run: it has no summary.json (give the folders `covgap run --out` wrote)".into(),

@@ -267,6 +267,28 @@ fn diff_names_a_folder_that_is_not_a_run() {
         )));
 }
 
+/// A folder mistyped, or a file given for a folder: said so, not "cannot read file" of a
+/// summary.json inside it, which the user never named.
+#[test]
+fn diff_names_a_folder_that_does_not_exist_or_is_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("befor");
+    let file = dir.path().join("births.csv");
+    std::fs::write(&file, "code,births\n").unwrap();
+    for (p, says) in [
+        (&missing, "no such folder; give the folders `covgap run --out` wrote"),
+        (&file, "is a file, not the output folder of a covgap run; give the folders `covgap run --out` wrote"),
+    ] {
+        covgap()
+            .arg("diff")
+            .arg(p)
+            .arg(p)
+            .assert()
+            .code(1)
+            .stderr(predicates::str::contains(format!("covgap: {}: {says}", p.display())));
+    }
+}
+
 /// A births table without Birmingham's row: the totals fall by its 15,208 babies and the share
 /// covered rises, with no team changed. diff must say the area lost its figure, on standard
 /// error, at the top of `diff.md`, in the headline and in `diff.csv`.
