@@ -303,8 +303,10 @@ impl RunOutputs {
 /// How the change in babies in areas with a team splits, when the figures changed too.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FiguresRevised {
-    /// Areas in both runs whose figure differs (one with none in either run included).
+    /// Areas with a figure in both runs that differs.
     pub areas: usize,
+    /// Areas in both runs with a figure in one of them only (lost or gained).
+    pub one_run_only: usize,
     /// The babies of the areas newly covered (at their new figure) less those of the areas
     /// newly uncovered (at their old figure).
     pub from_coverage: i64,
@@ -576,10 +578,14 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
     // it. No area's figure is taken as 0, as the totals leave it out.
     if same_areas && !d.measure_changed() {
         let fig = |a: &AreaRow| a.figure.unwrap_or(0) as i64;
-        let (mut areas, mut from_coverage, mut from_figures) = (0, 0, 0);
+        let (mut areas, mut one_run_only, mut from_coverage, mut from_figures) = (0, 0, 0, 0);
         for (code, a) in &new.areas {
             let o = &old.areas[code];
-            areas += usize::from(o.figure != a.figure);
+            match (o.figure, a.figure) {
+                (Some(x), Some(y)) => areas += usize::from(x != y),
+                (None, None) => {}
+                _ => one_run_only += 1,
+            }
             match (o.covered, a.covered) {
                 (false, true) => from_coverage += fig(a),
                 (true, false) => from_coverage -= fig(o),
@@ -587,9 +593,10 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
                 (false, false) => {}
             }
         }
-        if areas > 0 {
+        if areas + one_run_only > 0 {
             d.figures_revised = Some(FiguresRevised {
                 areas,
+                one_run_only,
                 from_coverage,
                 from_figures,
             });
@@ -920,13 +927,28 @@ impl Diff {
         let r = self.figures_revised?;
         let signed = |v: i64| fmt_delta("demand_covered", Some(v as f64));
         let total = r.from_coverage + r.from_figures;
-        let have = format!(
+        let another = format!(
             "{} {} in both runs {} another figure in the new run",
             r.areas,
             crate::write::plural(r.areas, "area", "areas"),
             crate::write::plural(r.areas, "has", "have"),
         );
+        let one_run = |n: usize| {
+            format!(
+                "{n} {} a figure in one run only",
+                crate::write::plural(n, "area has", "areas have")
+            )
+        };
+        let have = match (r.areas, r.one_run_only) {
+            (_, 0) => another,
+            (0, n) => one_run(n),
+            (_, n) => format!("{another} and {n} a figure in one run only"),
+        };
         if self.newly_covered.is_empty() && self.newly_uncovered.is_empty() {
+            // No change in babies in areas with a team to explain.
+            if total == 0 {
+                return None;
+            }
             return Some(format!(
                 "{have} and no area is newly covered or uncovered, so the change of {} in babies in areas with a team comes from the new figures alone, not from the teams",
                 signed(total)

@@ -825,6 +825,33 @@ fn diff_says_how_much_of_the_change_is_the_new_figures() {
         .args(["--births", "births_2024.csv", "--out", "figures_only"])
         .assert()
         .success();
+    // A table without West Oxfordshire's row: it has a figure in one run only, not
+    // "another figure".
+    std::fs::write(
+        p("births_2024_part.csv"),
+        "code,births\nE07000177,1100\nE07000178,1500\nE07000179,1418\nE07000180,1438\n",
+    )
+    .unwrap();
+    covgap()
+        .current_dir(dir.path())
+        .args(["run", "-q", "--boundaries", &oxon, "--teams"])
+        .arg(p("teams_2024.csv"))
+        .args(["--births", "births_2024_part.csv", "--out", "part"])
+        .assert()
+        .success();
+    let (md, _) = diff_md(&p("old"), &p("part"));
+    assert!(
+        md.contains("**2 areas in both runs have another figure in the new run and 1 a figure in one run only, so the change in babies below"),
+        "{md}"
+    );
+    // West Oxfordshire, with no team, lost its figure: the babies in areas with a team do
+    // not change, and there is nothing to split.
+    let (md, _) = diff_md(&p("new"), &p("part"));
+    assert!(
+        md.contains("| Live births in areas with a team | 2,600 | 2,600 | 0 |"),
+        "{md}"
+    );
+    assert!(!md.contains("in one run only and"), "{md}");
     let (md, _) = diff_md(&p("old"), &p("figures_only"));
     assert!(
         md.contains("**2 areas in both runs have another figure in the new run and no area is newly covered or uncovered, so the change of +100 in babies in areas with a team comes from the new figures alone, not from the teams.**"),
