@@ -2057,6 +2057,9 @@ fn resolve_teams_in(
             (Some(levels), Some(e)) => levels.iter().any(|l| l == e),
             (Some(_), None) => false,
         };
+        if counting != Counting::All {
+            warn_counted_column(&row, counted, wanted_levels.as_deref(), &label, diag);
+        }
         if wanted_levels.is_some() && row.evidence.as_deref().unwrap_or("").is_empty() {
             diag.note(
                 &label,
@@ -2864,6 +2867,47 @@ fn warn_base_nation(
             ),
         );
     }
+}
+
+/// A `counted` column (as covgap's team outputs write it) edited to close or open a team
+/// changes nothing: covgap counts by evidence level. Said, with what does.
+fn warn_counted_column(
+    row: &TeamRow,
+    counted: bool,
+    wanted_levels: Option<&[String]>,
+    label: &str,
+    diag: &mut Diagnostics,
+) {
+    let Some((said, stated)) = &row.stated_counted else {
+        return;
+    };
+    if *stated == counted {
+        return;
+    }
+    let by = match (wanted_levels, &row.evidence) {
+        (Some(levels), e) => format!(
+            "by its evidence level {:?} (counted: {})",
+            e.as_deref().unwrap_or(""),
+            levels.join(", ")
+        ),
+        (None, _) => "as the list has no evidence column, which counts every team".into(),
+    };
+    let what_to_do = if wanted_levels.is_none() {
+        "to leave the team out, remove its row, or give the list an evidence column"
+    } else if counted {
+        "to leave the team out, change its evidence level (to \"closed\", say)"
+    } else {
+        "to count it, give it a level that counts, or add its level to --evidence"
+    };
+    diag.warn(
+        label,
+        Some(Place::Line(row.line)),
+        format!(
+            "{}: its \"counted\" column says {said}, but the team is {}, {by}; covgap reads no \"counted\" column (its own outputs write one): {what_to_do}",
+            row.name,
+            if counted { "counted" } else { "not counted" },
+        ),
+    );
 }
 
 /// What is known of a row that gives no areas served and no location ([`note_no_place`]).

@@ -68,6 +68,10 @@ pub struct TeamRow {
     /// but one earlier moves every later field along, so a problem found in the row's areas,
     /// evidence or base says so.
     pub long_row: Option<(usize, usize)>,
+    /// The list's `counted` column as written, and what it says (`true`, `yes`, `1` or their
+    /// opposites, case aside), when it has one: covgap's own team outputs write it, so a list
+    /// made from them has it, but a team is counted by its evidence level, not by this.
+    pub stated_counted: Option<(String, bool)>,
 }
 
 impl TeamRow {
@@ -329,6 +333,9 @@ pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> 
     .flatten()
     .max()
     .unwrap_or(0);
+    // The `counted` column covgap's team outputs write: not read, only checked (see
+    // `TeamRow::stated_counted`).
+    let counted_i = columns::find(&headers, &["counted"]);
     let header_width = columns::width(&headers);
     let mut rows = Vec::new();
     // Each team's line, by name as `covgap diff` and `plan` tell teams apart (case and
@@ -444,6 +451,15 @@ pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> 
             last_evidence: get(date_i).to_string(),
             nation: get(nation_i).to_string(),
             long_row,
+            stated_counted: counted_i.and_then(|i| {
+                let v = get(Some(i));
+                let said = match v.to_ascii_lowercase().as_str() {
+                    "true" | "yes" | "1" => true,
+                    "false" | "no" | "0" => false,
+                    _ => return None,
+                };
+                Some((v.to_string(), said))
+            }),
         });
     }
     if !any_row {

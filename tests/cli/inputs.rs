@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::{features, fixture, run_ok, u};
+use crate::{check, features, fixture, run_ok, u};
 
 /// The five Oxfordshire districts' built-in births (data/areas.csv).
 const OXON_BIRTHS: [(&str, u64); 5] = [
@@ -1052,6 +1052,25 @@ mod teams {
         assert_eq!(plain.code, 1);
         plain.assert_stderr_has(&[&list, "has no team name column", "--team-name-column"]);
     }
+}
+
+/// A `counted` column, as covgap's team outputs write it (exported from `teams.geojson` or the
+/// GeoPackage to edit in Excel), is not read: a team is counted by its evidence level. A row
+/// whose `counted` says otherwise is warned of, since the user who set it to False to close a
+/// team saw it counted still, without a word.
+#[test]
+fn a_counted_column_that_disagrees_with_the_evidence_is_warned_of() {
+    let p = fixture("teams/counted_column_edited.csv");
+    let args = ["--boundaries", &oxon_wgs84(), "--teams", &p];
+    let r = run_ok(&args);
+    r.assert_stderr_has(&[
+        &format!("warning: {p}, line 2: City team: its \"counted\" column says False, but the team is counted, by its evidence level \"pif_named\" (counted: pif_named, service_confirmed); covgap reads no \"counted\" column (its own outputs write one): to leave the team out, change its evidence level (to \"closed\", say)"),
+        &format!("warning: {p}, line 3: North team: its \"counted\" column says TRUE, but the team is not counted, by its evidence level \"closed\" (counted: pif_named, service_confirmed); covgap reads no \"counted\" column (its own outputs write one): to count it, give it a level that counts, or add its level to --evidence"),
+    ]);
+    assert!(!r.stderr.contains("Vale team: its"), "{}", r.stderr);
+    let c = check(&args);
+    assert_eq!(c.code, 0, "{}", c.stderr);
+    c.assert_stderr_has(&["0 errors, 2 warnings"]);
 }
 
 mod run_and_check {
