@@ -699,9 +699,14 @@ fn check(args: CheckArgs) -> i32 {
             return 1;
         }
     };
-    // Areas with no figure are left out of every total `run` gives: say how many.
+    // Areas with no figure are left out of every total `run` gives: say how many. When none
+    // has one and an error was found, the figures were not read (or matched no area): said so,
+    // not as if the table had left every area out.
     let without_figure = match study.areas.iter().filter(|a| a.figure.is_none()).count() {
         0 => String::new(),
+        n if n == study.areas.len() && diag.error_count() > 0 => {
+            " (no figure counted for any: see the errors above)".to_string()
+        }
         n => format!(" ({n} with no figure, left out of totals)"),
     };
     let mut parts = vec![format!(

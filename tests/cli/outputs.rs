@@ -1156,6 +1156,22 @@ fn areas_with_no_figure_are_counted_and_their_share_is_not_a_number() {
     check.assert_stderr_has(&["361 areas (43 with no figure, left out of totals)"]);
 }
 
+/// A figures file that cannot be read leaves every area with no figure: `check`'s last line
+/// points to the errors rather than reading as if the table had left all 361 areas out.
+#[test]
+fn check_with_unreadable_figures_does_not_say_every_area_was_left_out() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("b.csv"), "code,births\nE06000001,abc\n").unwrap();
+    let check = covgap_in(dir.path(), &["check", "--births", "b.csv"], None);
+    assert_eq!(check.code, 1, "{}", check.stderr);
+    check.assert_stderr_has(&["361 areas (no figure counted for any: see the errors above)"]);
+    assert!(
+        !check.stderr.contains("with no figure, left out of totals"),
+        "{}",
+        check.stderr
+    );
+}
+
 /// A figures file of zeros counts no baby: every share is not a number, and covgap warns.
 #[test]
 fn figures_that_add_up_to_zero_give_no_share_and_a_warning() {
