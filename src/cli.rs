@@ -1188,7 +1188,7 @@ fn plan(args: PlanArgs) -> i32 {
                 "covgap plan: {} of {} {} {} no team; {} new {} would give every reachable one a team ({})",
                 g.gaps.len(),
                 g.total,
-                g.level.describe(),
+                g.words,
                 covgap::write::plural(g.gaps.len(), "has", "have"),
                 g.sites.len(),
                 covgap::write::plural(g.sites.len(), "site", "sites"),

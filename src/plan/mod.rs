@@ -88,6 +88,39 @@ impl ByLevel {
         }
     }
 
+    /// Plural words for the geographies of `areas` at this level: health boards alone for
+    /// Scottish or Welsh districts, HSC trusts alone for Northern Irish ones, so that a plan
+    /// for one nation does not speak of the other's geography.
+    ///
+    /// # Examples
+    /// ```
+    /// use covgap::plan::ByLevel;
+    /// let study = covgap::load::load(&Default::default(), &mut Default::default()).unwrap();
+    /// let of = |p: char| -> Vec<_> {
+    ///     study.areas.iter().filter(|a| a.code.starts_with(p)).cloned().collect()
+    /// };
+    /// assert_eq!(ByLevel::HealthBoard.describe_in(&of('N')), "HSC trusts");
+    /// assert_eq!(ByLevel::HealthBoard.describe_in(&of('S')), "health boards");
+    /// assert_eq!(ByLevel::HealthBoard.describe_in(&study.areas), "health boards and HSC trusts");
+    /// ```
+    pub fn describe_in(self, areas: &[crate::model::Area]) -> &'static str {
+        use crate::model::Nation;
+        if self != ByLevel::HealthBoard {
+            return self.describe();
+        }
+        let has = |n: Nation| {
+            areas
+                .iter()
+                .any(|a| a.nation == n && self.of(&a.keys).is_some())
+        };
+        let boards = has(Nation::Scotland) || has(Nation::Wales);
+        match (boards, has(Nation::NorthernIreland)) {
+            (true, false) => "health boards",
+            (false, true) => "HSC trusts",
+            _ => self.describe(),
+        }
+    }
+
     fn of(self, keys: &crate::model::RollupKeys) -> Option<&Geography> {
         match self {
             ByLevel::Icb => keys.icb.as_ref(),
@@ -273,6 +306,8 @@ pub struct GeographyGap {
 #[derive(Debug, Clone, PartialEq)]
 pub struct GeographyPlan {
     pub level: ByLevel,
+    /// The geographies' name in the plural, for reports ([`ByLevel::describe_in`]).
+    pub words: &'static str,
     /// Geographies at this level with at least one demand point (every geography with a
     /// district in the study when demand is districts).
     pub total: usize,
@@ -789,6 +824,7 @@ pub fn by_geography(
     });
     GeographyPlan {
         level,
+        words: level.describe_in(&study.areas),
         total,
         without_demand,
         gaps,

@@ -418,14 +418,17 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
         .geographies
         .as_ref()
         .is_some_and(|g| g.gaps.iter().any(|gap| gap.site.is_none()));
+    // The geographies' words for the areas given ("HSC trusts" for Northern Ireland alone).
+    let by_words =
+        |by: crate::plan::ByLevel| plan.geographies.as_ref().map_or(by.describe(), |g| g.words);
     let heading = match (plan.options.by, plan.options.add) {
         (Some(by), 0) if unreachable => format!(
             "Plan: the fewest new teams that give a team to all {} that a candidate site reaches",
-            by.describe()
+            by_words(by)
         ),
         (Some(by), 0) => format!(
             "Plan: the fewest new teams that give all {} a team",
-            by.describe()
+            by_words(by)
         ),
         _ => "Plan: where new teams would reach the most babies".to_string(),
     };
@@ -695,7 +698,7 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
         let _ = writeln!(
             s,
             "\n### {} with no team\n\n{} of {} {} no team. A team at one of the candidate sites gives a team to every one of them that holds a {} it covers. {answer}{}\n",
-            g.level.describe(),
+            crate::write::cap(g.words),
             g.gaps.len(),
             g.total,
             crate::write::plural(g.gaps.len(), "has", "have"),
@@ -714,7 +717,8 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
         if !g.gaps.is_empty() {
             let _ = writeln!(
                 s,
-                "| Geography | Code | Districts | {what} | Site that gives it a team |"
+                "| Geography | Code | Districts | {} | Site that gives it a team |",
+                crate::write::cap(&what)
             );
             let _ = writeln!(s, "|---|---|---:|---:|---|");
             for gap in &g.gaps {

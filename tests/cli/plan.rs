@@ -440,6 +440,66 @@ fn by_health_board_lists_health_boards_and_trusts_without_a_team() {
     );
 }
 
+/// A plan for one nation's districts names that nation's geography alone: Northern Ireland's
+/// trusts are not "health boards and HSC trusts" in a briefing on Northern Ireland, nor
+/// Wales's boards in one on Wales (it spoke of both, and its heading began in lower case).
+#[test]
+fn by_health_board_on_one_nation_names_its_own_geography() {
+    for (file, words, total, other) in [
+        (
+            "boundaries/ni_districts_wgs84.geojson",
+            "HSC trusts",
+            5,
+            "health boards",
+        ),
+        (
+            "boundaries/wales_districts.geojson",
+            "health boards",
+            7,
+            "HSC trusts",
+        ),
+    ] {
+        let (mut cmd, dir) = covgap();
+        let out = cmd
+            .args(["plan", "--by", "health-board", "--out", "out"])
+            .args(["--boundaries", &fixture(file)])
+            .assert()
+            .success();
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+        let md = read(&dir, "out/plan.md");
+        let gaps = rows(&read(&dir, "out/plan_geographies.csv")).len();
+        let have = if gaps == 1 { "has" } else { "have" };
+        assert!(
+            md.contains(&format!(
+                "## Plan: the fewest new teams that give all {words} a team"
+            )),
+            "{md}"
+        );
+        let mut heading = words.to_string();
+        heading[..1].make_ascii_uppercase();
+        assert!(
+            md.contains(&format!(
+                "### {heading} with no team\n\n{gaps} of {total} {have} no team."
+            )),
+            "{md}"
+        );
+        assert!(
+            md.contains("| Geography | Code | Districts | Live births |"),
+            "{md}"
+        );
+        assert!(
+            stderr.contains(&format!(
+                "covgap plan: {gaps} of {total} {words} {have} no team"
+            )),
+            "{stderr}"
+        );
+        assert!(
+            !md.contains(other) && !stderr.contains(other),
+            "{md}\n{stderr}"
+        );
+    }
+}
+
 #[test]
 fn by_region_lists_english_regions_without_a_team() {
     let (mut cmd, dir) = covgap();
