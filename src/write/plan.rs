@@ -718,7 +718,7 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
             let _ = writeln!(
                 s,
                 "| Geography | Code | Districts | {} | Site that gives it a team |",
-                crate::write::cap(&what)
+                crate::write::cap(what)
             );
             let _ = writeln!(s, "|---|---|---:|---:|---|");
             for gap in &g.gaps {
