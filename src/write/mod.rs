@@ -13,6 +13,65 @@ pub const ATTRIBUTION: &str = "Source: Office for National Statistics licensed u
 /// whatever `--rank-by`, and weigh births with `--rank-by need`. Not with a table of the
 /// user's own (`--deprivation FILE`).
 pub const DEPRIVATION_ATTRIBUTION: &str = "Deprivation shares (`most_deprived_decile_share`): English Indices of Deprivation 2025, Ministry of Housing, Communities and Local Government; Welsh Index of Multiple Deprivation 2019, Welsh Government; Scottish Index of Multiple Deprivation 2020v2, Scottish Government; Northern Ireland Multiple Deprivation Measure 2017, Northern Ireland Statistics and Research Agency (NISRA). © Crown copyright, contains public sector information licensed under the Open Government Licence v3.0.";
+/// The indices [`DEPRIVATION_ATTRIBUTION`] credits, one a nation, in its order.
+const DEPRIVATION_INDICES: [(crate::model::Nation, &str); 4] = [
+    (
+        crate::model::Nation::England,
+        "English Indices of Deprivation 2025, Ministry of Housing, Communities and Local Government",
+    ),
+    (
+        crate::model::Nation::Wales,
+        "Welsh Index of Multiple Deprivation 2019, Welsh Government",
+    ),
+    (
+        crate::model::Nation::Scotland,
+        "Scottish Index of Multiple Deprivation 2020v2, Scottish Government",
+    ),
+    (
+        crate::model::Nation::NorthernIreland,
+        "Northern Ireland Multiple Deprivation Measure 2017, Northern Ireland Statistics and Research Agency (NISRA)",
+    ),
+];
+
+/// [`DEPRIVATION_ATTRIBUTION`] for the indices of the nations whose districts' shares a plan
+/// looked up (`codes`: the districts, or smaller areas, with a share), so that a plan for
+/// Scotland credits the Scottish index alone rather than four bodies whose figures it never
+/// read. A code of no nation credits all four, as the whole line does.
+///
+/// # Examples
+/// ```
+/// use covgap::write::{deprivation_attribution, DEPRIVATION_ATTRIBUTION};
+/// assert_eq!(
+///     deprivation_attribution(["S12000041", "S12000042"]),
+///     "Deprivation shares (`most_deprived_decile_share`): Scottish Index of Multiple Deprivation 2020v2, Scottish Government. © Crown copyright, contains public sector information licensed under the Open Government Licence v3.0."
+/// );
+/// assert_eq!(
+///     deprivation_attribution(["N09000003", "E06000001", "W06000015", "S12000036"]),
+///     DEPRIVATION_ATTRIBUTION
+/// );
+/// ```
+pub fn deprivation_attribution<'a>(codes: impl IntoIterator<Item = &'a str>) -> String {
+    use crate::model::Nation;
+    let mut given = std::collections::BTreeSet::new();
+    for code in codes {
+        match Nation::from_code(code) {
+            Nation::Unknown => given.extend(DEPRIVATION_INDICES.iter().map(|(n, _)| *n)),
+            n => {
+                given.insert(n);
+            }
+        }
+    }
+    let credits: Vec<&str> = DEPRIVATION_INDICES
+        .iter()
+        .filter(|(n, _)| given.contains(n))
+        .map(|(_, credit)| *credit)
+        .collect();
+    format!(
+        "Deprivation shares (`most_deprived_decile_share`): {}. © Crown copyright, contains public sector information licensed under the Open Government Licence v3.0.",
+        credits.join("; ")
+    )
+}
+
 pub mod geojson;
 pub mod gpkg;
 pub mod map;

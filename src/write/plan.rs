@@ -759,7 +759,14 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
         }
     );
     if plan.deprivation_built_in {
-        let _ = writeln!(s, "\n{}", crate::write::DEPRIVATION_ATTRIBUTION);
+        let credit = crate::write::deprivation_attribution(
+            plan.instance
+                .demand
+                .iter()
+                .filter(|d| d.deprivation.is_some())
+                .map(|d| d.district_code()),
+        );
+        let _ = writeln!(s, "\n{credit}");
     }
     s.into_bytes()
 }

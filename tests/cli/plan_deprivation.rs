@@ -115,8 +115,11 @@ fn the_built_in_deprivation_indices_are_credited_where_the_table_is_used() {
     let text = |dir: &tempfile::TempDir, name: &str| {
         std::fs::read_to_string(dir.path().join("out").join(name)).unwrap()
     };
-    // Credited once in each, on a line of its own.
-    let credited = |md: &str| md.lines().filter(|l| *l == line).count() == 1;
+    // Credited once in each, on a line of its own; these squares are English districts, so
+    // the English index alone.
+    let english = covgap::write::deprivation_attribution(["E06000001"]);
+    assert!(english.contains(credits[0]) && !english.contains(credits[1]));
+    let credited = |md: &str| md.lines().filter(|l| *l == english).count() == 1;
 
     let need = tempfile::tempdir().unwrap();
     plan(&need, "2", &["--rank-by", "need"]).success();
@@ -157,6 +160,52 @@ fn the_built_in_deprivation_indices_are_credited_where_the_table_is_used() {
         .success();
     let md = text(&run, "summary.md");
     assert!(!md.contains("Deprivation"), "{md}");
+}
+
+/// A plan on one nation's districts credits that nation's index alone: a briefing on Wales's
+/// or Northern Ireland's plan that pastes the credit should not name the English, Scottish
+/// and other bodies, whose figures the plan never read (it named all four).
+#[test]
+fn a_plan_for_one_nation_credits_its_own_deprivation_index_alone() {
+    let indices = [
+        ("Wales", "Welsh Index of Multiple Deprivation 2019"),
+        (
+            "Northern Ireland",
+            "Northern Ireland Multiple Deprivation Measure 2017",
+        ),
+        ("Scotland", "Scottish Index of Multiple Deprivation 2020v2"),
+        ("England", "English Indices of Deprivation 2025"),
+    ];
+    for (file, nation) in [
+        ("boundaries/wales_districts.geojson", "Wales"),
+        ("boundaries/ni_districts_wgs84.geojson", "Northern Ireland"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        covgap_at(&dir)
+            .args([
+                "plan",
+                "--out",
+                "out",
+                "-q",
+                "--add",
+                "1",
+                "--rank-by",
+                "need",
+            ])
+            .args(["--boundaries", &fixture(file)])
+            .assert()
+            .success();
+        for name in ["plan.md", "summary.md"] {
+            let md = std::fs::read_to_string(dir.path().join("out").join(name)).unwrap();
+            let line = md
+                .lines()
+                .find(|l| l.starts_with("Deprivation shares ("))
+                .unwrap_or_else(|| panic!("{name}: {md}"));
+            for (n, index) in indices {
+                assert_eq!(line.contains(index), n == nation, "{name}: {line}");
+            }
+        }
+    }
 }
 
 #[test]
