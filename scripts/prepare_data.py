@@ -12,7 +12,8 @@ runs without the raw data folder. This script makes them. It reads the raw input
       compact JSON, one feature per line, no crs member.
   data/areas.csv
       one row per district (sorted by code): names, nation, region, upper-tier authority, ICB,
-      health board / HSC trust, births (1 Jul 2019 - 30 Jun 2020) and population aged 0 (mid-2022).
+      health board / HSC trust, births (1 Jul 2019 - 30 Jun 2020), population aged 0 (mid-2022)
+      and, for the Welsh districts, ONS's Welsh name (name_cy).
   data/teams.csv
       the 46 compiled parent-infant teams (source order kept) with district codes served,
       geocoded base (full postcode or postcode district) and last evidence.
@@ -74,6 +75,7 @@ NATION_BY_PREFIX = {"E": "England", "W": "Wales", "S": "Scotland", "N": "Norther
 AREA_COLUMNS = [
     "code", "name", "nation", "region_code", "region_name", "utla_code", "utla_name",
     "icb_code", "icb_name", "health_board_code", "health_board_name", "births", "age0",
+    "name_cy",
 ]
 TEAM_COLUMNS = [
     "name", "host_org", "evidence", "nation", "areas_served", "base", "base_precision",
@@ -361,6 +363,14 @@ def prepare_areas(shared: Path, out: Path, boundary_names: dict[str, str]) -> li
     lhb_lu = {r["ltla21_code"]: r for r in read_csv(lk / "wales_ua_to_local_health_board_2022_ons.csv")}
     shb_lu = {r["CA"]: r for r in read_csv(lk / "scotland_council_area_to_health_board_2019.csv")}
     ni_lu = {r["ltla21_code"]: r for r in read_csv(lk / "ni_lgd_to_hsc_trust_2018.csv")}
+    # ONS's Welsh names of the Welsh districts (LAD23NMW; the codes of May 2023 and May 2024
+    # are the same), so that a team list written in Welsh ("Ynys Môn", "Bro Morgannwg") is read.
+    with open(shared / "boundaries" / "lad_may2023_uk_buc.geojson", encoding="utf-8") as fh:
+        lad23 = [f["properties"] for f in json.load(fh)["features"]]
+    welsh_names = {p["LAD23CD"]: p["LAD23NMW"] for p in lad23 if p["LAD23CD"].startswith("W")}
+    check(len(welsh_names) == 22 and all(welsh_names.values()), "Welsh names: not 22 Welsh districts")
+    check({p["LAD23CD"]: p["LAD23NM"] for p in lad23} == boundary_names,
+          "Welsh names: LAD May 2023 codes or names differ from the May 2024 boundaries")
 
     rows = []
     for r in sorted(summary, key=lambda r: r["lad23cd"]):
@@ -374,7 +384,8 @@ def prepare_areas(shared: Path, out: Path, boundary_names: dict[str, str]) -> li
         check(int(mye22[code]["age_0"]) == age0, f"{code}: age 0 mismatch")
 
         row = {c: "" for c in AREA_COLUMNS}
-        row.update(code=code, name=name, nation=nation, births=str(births), age0=str(age0))
+        row.update(code=code, name=name, nation=nation, births=str(births), age0=str(age0),
+                   name_cy=welsh_names.get(code, ""))
 
         if nation == "England":
             check(bool(r["region23_code"]) and bool(r["icb24_code_primary"]), f"{code}: region/ICB missing")

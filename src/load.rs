@@ -173,6 +173,9 @@ pub fn load(inputs: &Inputs, diag: &mut Diagnostics) -> Result<Study> {
 struct LookupRow {
     /// The district's ONS name, to find it by name in a team list.
     name: String,
+    /// ONS's Welsh name of a Welsh district ("Ynys Môn"), read in a team list too; empty
+    /// elsewhere.
+    name_cy: String,
     keys: RollupKeys,
     /// The built-in figures for the area, to judge a user's figures by.
     births: Option<u64>,
@@ -243,6 +246,7 @@ fn read_lookup() -> Result<HashMap<String, LookupRow>> {
             get("code"),
             LookupRow {
                 name: get("name"),
+                name_cy: get("name_cy"),
                 keys: RollupKeys {
                     region: geo("region_code", "region_name"),
                     utla: geo("utla_code", "utla_name"),
@@ -1482,6 +1486,33 @@ fn named_once<'a>(
     }
 }
 
+/// Adds to `by_name` (folded name to the areas given bearing it) the ONS names of each area
+/// given that is a built-in district, English and Welsh: a team list written in Welsh names
+/// "Ynys Môn" and "Bro Morgannwg", and one written in English names "Isle of Anglesey" on
+/// boundaries that carry the Welsh names (`--name-field LAD23NMW`). A name already borne by an
+/// area given is left to it, so no name comes to stand for two areas.
+fn add_district_names(by_name: &mut HashMap<String, Vec<usize>>, areas: &[Area]) {
+    let Ok(lookup) = lookup() else {
+        return;
+    };
+    let mut aliases: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, a) in areas.iter().enumerate() {
+        let Some(row) = lookup.get(&a.code) else {
+            continue;
+        };
+        for name in [&row.name, &row.name_cy] {
+            let folded = fold_name(name);
+            if !folded.is_empty() && !by_name.contains_key(&folded) {
+                let v = aliases.entry(folded).or_default();
+                if !v.contains(&i) {
+                    v.push(i);
+                }
+            }
+        }
+    }
+    by_name.extend(aliases);
+}
+
 /// Folds an area name for matching: lower case, `&` as `and`, letters and digits only.
 fn fold_name(s: &str) -> String {
     s.replace('&', " and ")
@@ -1562,10 +1593,16 @@ struct DistrictNamed {
 impl Districts {
     fn new() -> Result<Self> {
         let lookup = lookup()?;
-        let by_name = lookup
+        let mut by_name: HashMap<String, String> = lookup
             .iter()
-            .map(|(code, row)| (fold_name(&row.name), code.clone()))
+            .filter(|(_, row)| !row.name_cy.is_empty())
+            .map(|(code, row)| (fold_name(&row.name_cy), code.clone()))
             .collect();
+        by_name.extend(
+            lookup
+                .iter()
+                .map(|(code, row)| (fold_name(&row.name), code.clone())),
+        );
         Ok(Districts {
             lookup,
             by_name,
@@ -2381,6 +2418,7 @@ impl<'a> Resolver<'a> {
         for (i, a) in areas.iter().enumerate() {
             by_name.entry(fold_name(&a.name)).or_default().push(i);
         }
+        add_district_names(&mut by_name, areas);
         // Districts abolished since, by old code and by old name: a list written before the
         // change names them.
         let replaced = successors::replaced_in(|c| by_code.contains_key(c));

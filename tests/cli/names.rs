@@ -258,3 +258,56 @@ fn names_with_pipes_and_line_breaks_keep_markdown_tables_whole() {
         "{diff}"
     );
 }
+
+/// A Welsh team list names the districts it serves as ONS writes them in Welsh ("Ynys Môn",
+/// "Bro Morgannwg", "Caerdydd"), and an English list names them in English on boundaries that
+/// carry the Welsh names: both were errors ("is not a code or name in the boundaries", with
+/// Conwy, Powys and Rhondda Cynon Taf suggested for Ynys Môn).
+#[test]
+fn welsh_districts_are_found_by_their_welsh_and_english_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let teams = teams_file(
+        dir.path(),
+        "teams.csv",
+        "Tîm Rhiant a Baban",
+        "Ynys Môn;Bro Morgannwg;Caerdydd",
+    );
+    let wales = fixture("boundaries/wales_districts.geojson");
+    run_into(&dir, "cy", &wales, &teams);
+    let covered = |out: &str| -> Vec<String> {
+        let rows = read_csv(&dir.path().join(out).join("gaps.csv"));
+        let code = rows[0].iter().position(|h| h == "code").unwrap();
+        let gaps: Vec<&str> = rows[1..].iter().map(|r| r[code].as_str()).collect();
+        ["W06000001", "W06000014", "W06000015"]
+            .into_iter()
+            .filter(|c| !gaps.contains(c))
+            .map(String::from)
+            .collect()
+    };
+    assert_eq!(covered("cy"), ["W06000001", "W06000014", "W06000015"]);
+
+    // The same districts bearing their Welsh names, served by an English list.
+    let text = std::fs::read_to_string(&wales).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    for f in doc["features"].as_array_mut().unwrap() {
+        let welsh = match f["properties"]["LAD24CD"].as_str().unwrap() {
+            "W06000001" => "Ynys Môn",
+            "W06000014" => "Bro Morgannwg",
+            "W06000015" => "Caerdydd",
+            _ => continue,
+        };
+        f["properties"]["LAD24NM"] = welsh.into();
+    }
+    let welsh_named = dir.path().join("welsh_named.geojson");
+    std::fs::write(&welsh_named, doc.to_string()).unwrap();
+    let teams = teams_file(
+        dir.path(),
+        "teams_en.csv",
+        "Parent-infant team",
+        "Isle of Anglesey;Vale of Glamorgan;Cardiff",
+    );
+    run_into(&dir, "en", welsh_named.to_str().unwrap(), &teams);
+    assert_eq!(covered("en"), ["W06000001", "W06000014", "W06000015"]);
+    let areas = std::fs::read_to_string(dir.path().join("en/areas.geojson")).unwrap();
+    assert!(areas.contains(r#""name":"Ynys Môn""#), "{areas}");
+}
