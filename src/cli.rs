@@ -594,8 +594,8 @@ fn run(args: RunArgs) -> i32 {
                 let h = covgap::write::summary::Headline::new(s, &analysis.rollups);
                 eprintln!(
                     "covgap: {} of {} {} {} a team; {} of {} ({}) in covered areas; {} in areas with none{}",
-                    h.areas_covered,
-                    h.areas_total,
+                    covgap::write::thousands(h.areas_covered as u64),
+                    covgap::write::thousands(h.areas_total as u64),
                     covgap::write::plural(h.areas_total, "area", "areas"),
                     covgap::write::plural(h.areas_covered, "has", "have"),
                     covgap::rollup::percent_tenths(h.demand_covered, h.demand_total).map_or_else(
@@ -707,11 +707,14 @@ fn check(args: CheckArgs) -> i32 {
         n if n == study.areas.len() && diag.error_count() > 0 => {
             " (no figure counted for any: see the errors above)".to_string()
         }
-        n => format!(" ({n} with no figure, left out of totals)"),
+        n => format!(
+            " ({} with no figure, left out of totals)",
+            covgap::write::thousands(n as u64)
+        ),
     };
     let mut parts = vec![format!(
         "{} {}{without_figure}, {} {} ({} counted)",
-        study.areas.len(),
+        covgap::write::thousands(study.areas.len() as u64),
         covgap::write::plural(study.areas.len(), "area", "areas"),
         study.teams.len(),
         covgap::write::plural(study.teams.len(), "team", "teams"),

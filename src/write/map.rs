@@ -474,8 +474,8 @@ pub fn map(study: &Study, cov: &Coverage, rollups: &[Rollup]) -> Map {
                 // 100%; n/a when no babies were counted.
                 crate::rollup::percent_tenths(h.demand_covered, h.demand_total)
                     .map_or_else(|| "n/a".into(), |t| format!("{}%", tenths_text(1000 - t))),
-                h.areas_total - h.areas_covered,
-                h.areas_total,
+                thousands((h.areas_total - h.areas_covered) as u64),
+                thousands(h.areas_total as u64),
                 crate::write::plural(h.areas_total, "area", "areas")
             )
         }

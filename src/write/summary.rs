@@ -133,9 +133,9 @@ pub fn without_figure_note(h: &Headline) -> Option<String> {
     (h.areas_without_figure > 0).then(|| {
         format!(
             "{} of the {} areas have no figure (the figures table has no row for them, or its value for them is suppressed): their babies are not in these totals, and every share is of the babies in the {} areas with a figure",
-            h.areas_without_figure,
-            h.areas_total,
-            h.areas_total - h.areas_without_figure
+            thousands(h.areas_without_figure as u64),
+            thousands(h.areas_total as u64),
+            thousands((h.areas_total - h.areas_without_figure) as u64)
         )
     })
 }
@@ -311,8 +311,8 @@ pub fn markdown(
     let _ = writeln!(
         s,
         "- **{} of {} {}** ({}%) {} at least one team.",
-        h.areas_covered,
-        h.areas_total,
+        thousands(h.areas_covered as u64),
+        thousands(h.areas_total as u64),
         plural(h.areas_total, "area", "areas"),
         percent_rounded(h.areas_covered as u64, h.areas_total as u64, 0),
         plural(h.areas_covered, "has", "have")
@@ -399,8 +399,8 @@ pub fn markdown(
             s,
             "| {} | {} | {} | {} | {} | {} |",
             md_cell(&r.name),
-            r.areas_total,
-            r.areas_covered,
+            thousands(r.areas_total as u64),
+            thousands(r.areas_covered as u64),
             thousands(r.demand_total),
             thousands(r.demand_covered),
             percent_markdown(r.demand_covered, r.demand_total)
@@ -413,11 +413,17 @@ pub fn markdown(
         .filter(|r| r.level == Level::Nation && r.areas_without_figure > 0)
         .map(|r| {
             if r.areas_without_figure == r.areas_total {
-                format!("{} (all {}; no share can be given)", r.name, r.areas_total)
+                format!(
+                    "{} (all {}; no share can be given)",
+                    r.name,
+                    thousands(r.areas_total as u64)
+                )
             } else {
                 format!(
                     "{} ({} of {})",
-                    r.name, r.areas_without_figure, r.areas_total
+                    r.name,
+                    thousands(r.areas_without_figure as u64),
+                    thousands(r.areas_total as u64)
                 )
             }
         })

@@ -2054,3 +2054,83 @@ fn headline_sentences_agree_in_number_for_one_area_and_one_team() {
         "{md}"
     );
 }
+
+/// Counts of areas over a thousand carry thousands separators, as the babies beside them do:
+/// Scotland's 6,976 Data Zones as boundaries gave "**4863 of 6976 areas** (70%)" beside
+/// "35,333 of 48,635" in summary.md, the terminal and the map, for a briefing to paste.
+#[test]
+fn counts_of_areas_over_a_thousand_have_thousands_separators() {
+    let dir = tempfile::tempdir().unwrap();
+    // 1,200 small squares near Oxford, 30 by 40, of codes of their own, one baby each.
+    let mut features = Vec::new();
+    let mut births = String::from("code,births\n");
+    for i in 0..1200 {
+        let (x, y) = (
+            -1.30 + (i % 30) as f64 * 0.002,
+            51.70 + (i / 30) as f64 * 0.002,
+        );
+        let ring = [
+            (x, y),
+            (x + 0.002, y),
+            (x + 0.002, y + 0.002),
+            (x, y + 0.002),
+            (x, y),
+        ];
+        let ring: Vec<[f64; 2]> = ring.iter().map(|&(a, b)| [a, b]).collect();
+        features.push(serde_json::json!({
+            "type": "Feature",
+            "properties": {"code": format!("SQ{i:04}"), "name": format!("Square {i}")},
+            "geometry": {"type": "Polygon", "coordinates": [ring]}
+        }));
+        births.push_str(&format!("SQ{i:04},1\n"));
+    }
+    let doc = serde_json::json!({"type": "FeatureCollection", "features": features});
+    std::fs::write(dir.path().join("squares.geojson"), doc.to_string()).unwrap();
+    std::fs::write(dir.path().join("births.csv"), births).unwrap();
+    std::fs::write(
+        dir.path().join("teams.csv"),
+        "name,areas_served\nCorner team,SQ0000\n",
+    )
+    .unwrap();
+    let args = [
+        "run",
+        "--out",
+        "out",
+        "--boundaries",
+        "squares.geojson",
+        "--births",
+        "births.csv",
+        "--teams",
+        "teams.csv",
+    ];
+    let o = covgap_in(dir.path(), &args, Some("out"));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("covgap: 1 of 1,200 areas has a team;"),
+        "{}",
+        o.stderr
+    );
+    let files = o.files.unwrap();
+    let md = String::from_utf8(files["summary.md"].clone()).unwrap();
+    assert!(
+        md.contains("- **1 of 1,200 areas** (0%) has at least one team."),
+        "{md}"
+    );
+    assert!(
+        md.contains("| All areas given | 1,200 | 1 | 1,200 | 1 |"),
+        "{md}"
+    );
+    let svg = String::from_utf8(files["map.svg"].clone()).unwrap();
+    assert!(
+        svg.contains("were in the 1,199 of 1,200 areas with no team."),
+        "{svg}"
+    );
+    let check = covgap_in(dir.path(), &[&["check"][..], &args[3..]].concat(), None);
+    assert!(
+        check
+            .stderr
+            .contains("covgap check: 1,200 areas, 1 team (1 counted)"),
+        "{}",
+        check.stderr
+    );
+}
