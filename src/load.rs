@@ -2055,7 +2055,23 @@ fn resolve_teams_in(
         passed_over.extend(served.passed_over.iter().cloned());
         outside.extend(served.outside.iter().cloned());
         let mut ok = served.ok;
-        r.note_served(&row, &mut served, diag);
+        let counted = match (&wanted_levels, &row.evidence) {
+            (None, _) => true,
+            (Some(levels), Some(e)) => levels.iter().any(|l| l == e),
+            (Some(_), None) => false,
+        };
+        // The notes on how its areas were found say which areas a team's districts stand
+        // for; for a team not counted, that it would count for them, so that a note does not
+        // name an area as having a team that the outputs list as a gap.
+        let counts_for = if counted {
+            "it counts for".to_string()
+        } else {
+            format!(
+                "it is not counted (evidence {:?}), but would count for",
+                row.evidence.as_deref().unwrap_or("")
+            )
+        };
+        r.note_served(&row, &mut served, &counts_for, diag);
         lying_in_any |= !served.lying_in.is_empty();
         // Every area served is a district outside the boundaries: the team is elsewhere, as
         // the built-in list's teams are, and its base need not be in the boundaries either.
@@ -2089,11 +2105,6 @@ fn resolve_teams_in(
         if let (Some(b), Some(base_in)) = (&base, base_in) {
             warn_base_nation(&row, b, base_in, &label, diag);
         }
-        let counted = match (&wanted_levels, &row.evidence) {
-            (None, _) => true,
-            (Some(levels), Some(e)) => levels.iter().any(|l| l == e),
-            (Some(_), None) => false,
-        };
         if counting != Counting::All {
             warn_counted_column(&row, counted, wanted_levels.as_deref(), &label, diag);
         }
@@ -2604,7 +2615,8 @@ impl<'a> Resolver<'a> {
     /// Notes on how a row's areas served were found, where that is not by their own code or
     /// name: abolished districts, districts held by an area of another geography, districts
     /// made since the boundaries were drawn, and districts the areas given lie in.
-    fn note_served(&self, row: &TeamRow, s: &mut Served, diag: &mut Diagnostics) {
+    /// `counts_for` is "it counts for", or for a team not counted, that it would.
+    fn note_served(&self, row: &TeamRow, s: &mut Served, counts_for: &str, diag: &mut Diagnostics) {
         let (areas, label) = (self.areas, self.label);
         let place = Some(Place::Line(row.line));
         // A row naming the new district itself as well says what the team covers already.
@@ -2643,7 +2655,7 @@ impl<'a> Resolver<'a> {
                 label,
                 place,
                 format!(
-                    "{}: {}; it counts for the {} by the built-in lookup ({}){}: {}",
+                    "{}: {}; {counts_for} the {} by the built-in lookup ({}){}: {}",
                     row.name,
                     if districts == 1 {
                         "the district it serves is not an area of the boundaries given"
@@ -2689,7 +2701,7 @@ impl<'a> Resolver<'a> {
                 label,
                 place,
                 format!(
-                    "{}: the districts it serves are not areas of the boundaries given, which are smaller; it counts for the areas given lying in them (an area's point in the district by the built-in boundaries): {}",
+                    "{}: the districts it serves are not areas of the boundaries given, which are smaller; {counts_for} the areas given lying in them (an area's point in the district by the built-in boundaries): {}",
                     row.name,
                     s.lying_in
                         .iter()

@@ -321,3 +321,33 @@ fn a_team_in_a_split_district_counts_for_an_icb_found_by_name_too() {
     assert_eq!(covered, ["E54000034", "E54000052"], "{}", run.stderr);
     run.assert_stderr_has(&["Guildford team: the district it serves is not an area of the boundaries given; it counts for the areas holding it by the built-in lookup (data/areas.csv): Guildford (E07000209) in NHS Frimley Integrated Care Board (E54000034); Guildford (E07000209) in NHS Surrey Heartlands Integrated Care Board (E54000052) (by name: the lookup's code for it is another year's)"]);
 }
+
+/// A team not counted under the evidence rule is not said to count for the area holding its
+/// districts: on Scotland's health boards, the built-in list's NHS Tayside team (a candidate)
+/// was noted as counting for Tayside, which the same run listed as its largest gap.
+#[test]
+fn a_team_not_counted_is_not_said_to_count_for_the_area_holding_its_districts() {
+    let dir = tempfile::tempdir().unwrap();
+    let teams = dir.path().join("teams.csv");
+    std::fs::write(
+        &teams,
+        "name,areas_served,evidence\nBelfast team,N09000003,pif_named\nDerry team,Derry City and Strabane,candidate\n",
+    )
+    .unwrap();
+    let run = run_ok(&[
+        "--boundaries",
+        &fixture("boundaries/ni_hsc_trusts_dissolved.geojson"),
+        "--teams",
+        teams.to_str().unwrap(),
+    ]);
+    run.assert_stderr_has(&[
+        "Belfast team: the district it serves is not an area of the boundaries given; it counts for the area holding it by the built-in lookup (data/areas.csv): Belfast (N09000003) in Belfast (BHSCT)",
+        "Derry team: the district it serves is not an area of the boundaries given; it is not counted (evidence \"candidate\"), but would count for the area holding it by the built-in lookup (data/areas.csv): Derry City and Strabane (N09000005) in Western (WHSCT)",
+    ]);
+    assert!(!run.stderr.contains(
+        "Derry team: the district it serves is not an area of the boundaries given; it counts for"
+    ));
+    let gaps = read_csv_text(&run.text("gaps.csv"));
+    assert!(gaps.iter().any(|r| r[1] == "WHSCT"), "{gaps:?}");
+    assert!(!gaps.iter().any(|r| r[1] == "BHSCT"), "{gaps:?}");
+}
