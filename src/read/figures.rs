@@ -369,14 +369,34 @@ pub const CODE_COLUMNS: &[&str] = &[
     "mnemonic",
 ];
 
+/// The headers the nations' own statistics bodies give their area codes under, as their
+/// tables are downloaded: NISRA's data portal (`LGD2014`, beside `Local Government District`
+/// and `VALUE`), Public Health Scotland's open data (`CA` for the council area, `HB` for the
+/// health board) and the like.
+pub const NATIONS_CODE_COLUMNS: &[&str] = &[
+    "LGD2014",
+    "LGD2014 code",
+    "LGD14CD",
+    "Local Government District code",
+    "CA",
+    "CA2019",
+    "Council area code",
+    "HB",
+    "HB2019",
+    "Health board code",
+    "Local authority code",
+];
+
 /// The headers tried for `--births`' area code: [`CODE_COLUMNS`], then those of smaller areas
-/// given as boundaries (LSOAs, Data Zones, output areas: [`SMALL_CODE_FIELDS`]) and wards.
+/// given as boundaries (LSOAs, Data Zones, output areas: [`SMALL_CODE_FIELDS`]), wards and
+/// [`NATIONS_CODE_COLUMNS`].
 pub static BIRTHS_CODE_COLUMNS: std::sync::LazyLock<Vec<&'static str>> =
     std::sync::LazyLock::new(|| {
         let mut all = CODE_COLUMNS.to_vec();
         for c in SMALL_CODE_FIELDS
             .iter()
             .chain(&["WD24CD", "WD23CD", "WD22CD"])
+            .chain(NATIONS_CODE_COLUMNS)
         {
             if !all.iter().any(|a| a.eq_ignore_ascii_case(c)) {
                 all.push(c);

@@ -470,3 +470,48 @@ fn sheet_chooses_between_two_tables_of_figures() {
     assert_eq!(total(&["--sheet", "2022"]), 1600);
     assert_eq!(total(&["--sheet", "2023"]), 800);
 }
+
+/// Births as the nations' own bodies' downloads head their codes: NISRA's data portal gives
+/// `LGD2014` (with `VALUE` and a row for Northern Ireland), Public Health Scotland's open data
+/// `CA` for the council area. Both were "no area code column" errors.
+#[test]
+fn births_headed_as_nisra_and_public_health_scotland_publish_them() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("nisra.csv"),
+        "\"STATISTIC\",\"Statistic Label\",\"TLIST(A1)\",\"Year\",\"LGD2014\",\"Local Government District\",\"UNIT\",\"VALUE\"\n\
+         \"BIRTHS\",\"Live births\",\"2020\",\"2020\",\"N92000002\",\"Northern Ireland\",\"Number\",\"21000\"\n\
+         \"BIRTHS\",\"Live births\",\"2020\",\"2020\",\"N09000003\",\"Belfast\",\"Number\",\"4000\"\n\
+         \"BIRTHS\",\"Live births\",\"2020\",\"2020\",\"N09000002\",\"Armagh City, Banbridge and Craigavon\",\"Number\",\"2600\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("phs.csv"),
+        "Year,CA,CAQF,HB,Births\n2020,S12000036,,S08000024,4500\n2020,S12000049,,S08000031,6100\n",
+    )
+    .unwrap();
+    for (file, codes) in [
+        ("nisra.csv", [("N09000003", 4000), ("N09000002", 2600)]),
+        ("phs.csv", [("S12000036", 4500), ("S12000049", 6100)]),
+    ] {
+        let out = dir.path().join(file.replace(".csv", ""));
+        let o = covgap()
+            .current_dir(dir.path())
+            .args(["run", "-q", "--births", file, "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        let stderr = String::from_utf8_lossy(&o.get_output().stderr).to_string();
+        let v: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.join("areas.geojson")).unwrap()).unwrap();
+        for (code, births) in codes {
+            let f = v["features"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|f| f["properties"]["code"] == code)
+                .unwrap();
+            assert_eq!(f["properties"]["births"], births, "{file} {code}: {stderr}");
+        }
+    }
+}
