@@ -71,6 +71,14 @@ NATIONS = ("England", "Wales", "Scotland", "Northern Ireland")
 # LAD25 codes in the postcode directory that differ from LAD23/LAD24 (2025 Barnsley/Sheffield change).
 LAD25_TO_LAD24 = {"E08000038": "E08000016", "E08000039": "E08000019"}
 NATION_BY_PREFIX = {"E": "England", "W": "Wales", "S": "Scotland", "N": "Northern Ireland"}
+# Northern Ireland's five Health and Social Care Trusts by the codes of the district lookup.
+HSC_TRUST_NAMES = {
+    "BHSCT": "Belfast Health and Social Care Trust",
+    "NHSCT": "Northern Health and Social Care Trust",
+    "SEHSCT": "South Eastern Health and Social Care Trust",
+    "SHSCT": "Southern Health and Social Care Trust",
+    "WHSCT": "Western Health and Social Care Trust",
+}
 
 AREA_COLUMNS = [
     "code", "name", "nation", "region_code", "region_name", "utla_code", "utla_name",
@@ -430,6 +438,11 @@ def prepare_areas(shared: Path, out: Path, boundary_names: dict[str, str]) -> li
                 lu = ni_lu[code]
                 check((lu["trust18_code"], lu["trust18_name"]) == (hb, hbn),
                       f"{code}: HSC trust differs from lookup")
+                # The lookup's short names ("Belfast", "Western") are geographr's own; the
+                # trusts are named in full, as the Department of Health, NISRA and the trusts
+                # write them, so that Belfast's trust is not read as Belfast's district.
+                check(HSC_TRUST_NAMES[hb].startswith(hbn + " "), f"{code}: trust {hb} {hbn!r}")
+                row.update(health_board_name=HSC_TRUST_NAMES[hb])
         rows.append(row)
 
     check(len(rows) == N_DISTRICTS, "areas row count")

@@ -409,3 +409,32 @@ fn built_in_districts_are_valid_polygons() {
     // And loading, which would warn, found nothing.
     assert_eq!(diag.count(covgap::error::Severity::Warning), 0, "{diag:#?}");
 }
+
+/// Northern Ireland's Health and Social Care Trusts are named in full, as the Department of
+/// Health, NISRA and the trusts write them: the default run's rollups.csv gave
+/// `health_board,BHSCT,Belfast` beside the district Belfast, and gaps.csv gave Belfast's
+/// health board as "Belfast", a briefing's reader unable to tell the trust from the council.
+#[test]
+fn northern_irelands_trusts_are_named_in_full() {
+    let run = default_run();
+    let rollups = crate::read_csv_text(&run.text("rollups.csv"));
+    let trusts: Vec<(&str, &str)> = rollups
+        .iter()
+        .filter(|r| r[0] == "health_board" && r[1].ends_with("HSCT"))
+        .map(|r| (r[1].as_str(), r[2].as_str()))
+        .collect();
+    assert_eq!(
+        trusts,
+        [
+            ("BHSCT", "Belfast Health and Social Care Trust"),
+            ("NHSCT", "Northern Health and Social Care Trust"),
+            ("SEHSCT", "South Eastern Health and Social Care Trust"),
+            ("SHSCT", "Southern Health and Social Care Trust"),
+            ("WHSCT", "Western Health and Social Care Trust"),
+        ]
+    );
+    let gaps = crate::read_csv_text(&run.text("gaps.csv"));
+    let col = gaps[0].iter().position(|h| h == "health_board").unwrap();
+    let belfast = gaps.iter().find(|r| r[1] == "N09000003").unwrap();
+    assert_eq!(belfast[col], "Belfast Health and Social Care Trust");
+}
