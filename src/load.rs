@@ -1522,15 +1522,31 @@ fn fold_name(s: &str) -> String {
         .collect()
 }
 
+/// A name's words, folded and in alphabetical order: "Edinburgh, City of" and "City of
+/// Edinburgh" (ONS has written districts both ways round) are the same words.
+fn sorted_words(s: &str) -> String {
+    let mut words: Vec<String> = s
+        .replace('&', " and ")
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    words.sort();
+    words.concat()
+}
+
 fn suggest(token: &str, areas: &[Area]) -> String {
     let t = fold_name(token);
+    let words = sorted_words(token);
     let mut scored: Vec<(f64, &Area)> = areas
         .iter()
         .map(|a| {
-            // A mistyped code is closest to a code, a mistyped name to a name.
+            // A mistyped code is closest to a code, a mistyped name to a name, and a name
+            // written the other way round ("Edinburgh, City of") to the same words.
             let by_name = strsim::jaro_winkler(&t, &fold_name(&a.name));
             let by_code = strsim::jaro_winkler(&t, &fold_name(&a.code));
-            (by_name.max(by_code), a)
+            let by_words = strsim::jaro_winkler(&words, &sorted_words(&a.name));
+            (by_name.max(by_code).max(by_words), a)
         })
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.code.cmp(&b.1.code)));

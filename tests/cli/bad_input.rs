@@ -1606,3 +1606,29 @@ fn one_problem_is_counted_in_the_singular() {
     let r = run(&["--boundaries", &oxon(), "--teams", &teams]);
     r.assert_stderr_has(&["covgap: 1 problem in the inputs; nothing was written\n"]);
 }
+
+/// A district written the other way round, as ONS has written some ("Edinburgh, City of";
+/// "City of Bristol" for ONS's "Bristol, City of"), is suggested by its name: the suggestions
+/// for "Edinburgh, City of" were Aberdeen City, Dundee City and Inverclyde.
+#[test]
+fn a_name_written_the_other_way_round_suggests_the_district() {
+    let dir = tempfile::tempdir().unwrap();
+    let teams = dir.path().join("teams.csv");
+    std::fs::write(
+        &teams,
+        "name,areas_served\nEdinburgh team,\"Edinburgh, City of\"\nBristol team,City of Bristol\n",
+    )
+    .unwrap();
+    let o = check(&["--teams", teams.to_str().unwrap()]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("Edinburgh team: area \"Edinburgh, City of\" is not a code or name in the boundaries; did you mean City of Edinburgh (S12000036),"),
+        "{}",
+        o.stderr
+    );
+    assert!(
+        o.stderr.contains("Bristol team: area \"City of Bristol\" is not a code or name in the boundaries; did you mean Bristol, City of (E06000023),"),
+        "{}",
+        o.stderr
+    );
+}
