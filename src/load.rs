@@ -2282,7 +2282,7 @@ fn evidence_rule(
     let evidence_rule = match (&wanted_levels, counting) {
         (Some(l), _) => format!("teams whose evidence level is {}", l.join(" or ")),
         (None, Counting::All) => "every team in the list".to_string(),
-        (None, _) => "every team in the list (it has no evidence column)".to_string(),
+        (None, _) => "every team in the list, which has no evidence column".to_string(),
     };
     if let Some(levels) = &wanted_levels {
         let present: std::collections::BTreeSet<&str> = list

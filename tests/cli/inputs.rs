@@ -881,9 +881,10 @@ mod teams {
         let s = run.summary();
         assert_eq!(s["teams_counted"], 3);
         assert_eq!(s["teams_in_list"], 3);
-        assert!(run
-            .text("summary.md")
-            .contains("every team in the list (it has no evidence column)"));
+        // One pair of brackets: it read "(every team in the list (it has no evidence column))".
+        assert!(run.text("summary.md").contains(
+            "- Teams counted: 3 of the 3 in the list (every team in the list, which has no evidence column)."
+        ));
         assert_eq!(run.covered(), vec!["E07000177", "E07000178", "E07000181"]);
         // A name ("Oxford") works as well as a code.
         assert_eq!(run.areas()["E07000178"]["teams"], "City team");
