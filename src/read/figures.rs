@@ -659,6 +659,8 @@ pub fn read_figures_in(
     // By code in upper case (to tell districts apart), the code as the table writes it and
     // the row's name.
     let mut ignored: BTreeMap<String, (String, String)> = BTreeMap::new();
+    // Each area's first row, to say how a repeated row differs from it.
+    let mut first_cells: HashMap<String, Vec<String>> = HashMap::new();
     // A figure such as 1234.000 or 974.5 shows the column's points are decimal points, so
     // 974.000 beside it is 974, as a `%.3f` export writes it, not 974,000. One such as 7.084
     // shows nothing: it may be 7,084 too.
@@ -745,16 +747,33 @@ pub fn read_figures_in(
             continue;
         }
         if let Some(first) = first_line.get(&code_key) {
+            // A table by sex, year or age (NRS's and NISRA's downloads often are) repeats each
+            // area: name the column that tells the rows apart, so the user knows which to keep.
+            let differs = first_cells.get(&code_key).and_then(|was| {
+                (0..header.len().min(cells.len()).min(was.len()))
+                    .filter(|&k| k != ci && k != fi)
+                    .find(|&k| was[k].trim() != cells[k].trim())
+                    .map(|k| {
+                        format!(
+                            ": the two rows differ in column {:?} ({:?}, then {:?}); is the table by sex, year or age? keep only the rows wanted",
+                            header[k].trim(),
+                            was[k].trim(),
+                            cells[k].trim()
+                        )
+                    })
+            });
             diag.error(
                 &label,
                 place,
                 format!(
-                    "area {code} appears again (first on line {first}); give one figure per area"
+                    "area {code} appears again (first on line {first}); give one figure per area{}",
+                    differs.unwrap_or_default()
                 ),
             );
             continue;
         }
         first_line.insert(code_key.clone(), *line);
+        first_cells.insert(code_key.clone(), cells.clone());
         if cells.len() <= fi {
             // A row that stops before the figure column. A quote left open swallows the rows
             // below it into one field: an error, since those areas' figures are lost. Otherwise

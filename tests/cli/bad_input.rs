@@ -1632,3 +1632,23 @@ fn a_name_written_the_other_way_round_suggests_the_district() {
         o.stderr
     );
 }
+
+/// A births table by sex, as NRS's and NISRA's downloads often are, repeats each area: the
+/// error says which column tells the rows apart, where it said only "appears again".
+#[test]
+fn an_area_repeated_by_sex_names_the_column_that_differs() {
+    let dir = tempfile::tempdir().unwrap();
+    let births = dir.path().join("births.csv");
+    std::fs::write(
+        &births,
+        "Area code,Area name,Sex,Live births\nS12000036,City of Edinburgh,Persons,4584\nS12000036,City of Edinburgh,Females,2230\n",
+    )
+    .unwrap();
+    let o = check(&["--births", births.to_str().unwrap()]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("births.csv, line 3: area S12000036 appears again (first on line 2); give one figure per area: the two rows differ in column \"Sex\" (\"Persons\", then \"Females\"); is the table by sex, year or age? keep only the rows wanted"),
+        "{}",
+        o.stderr
+    );
+}
