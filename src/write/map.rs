@@ -744,10 +744,9 @@ pub fn map(study: &Study, cov: &Coverage, rollups: &[Rollup]) -> Map {
         if y > 1300.0 {
             break;
         }
-        let mut name = a.name.clone();
-        if name.chars().count() > 22 {
-            name = name.chars().take(21).collect::<String>() + "…";
-        }
+        // A name too long for the line goes on two, under itself, rather than being cut
+        // short: a briefing names the area in full ("Armagh City, Banbridge and Craigavon").
+        let (name, rest) = name_lines(&a.name, GAP_NAME_CHARS);
         let rank = cov.areas[i].gap_rank.unwrap_or(0);
         text(
             &mut s,
@@ -765,6 +764,19 @@ pub fn map(study: &Study, cov: &Coverage, rollups: &[Rollup]) -> Map {
             &format!("fill=\"{INK}\" text-anchor=\"end\""),
             &thousands(f),
         );
+        if let Some(rest) = rest {
+            y += 17.0;
+            // Under the name, past the rank ("12. "), at about 6 units a character.
+            let indent = 6.0 * (rank.to_string().len() + 2) as f64;
+            text(
+                &mut s,
+                lx + indent,
+                y,
+                14.0,
+                &format!("fill=\"{INK}\""),
+                rest,
+            );
+        }
     }
 
     let mut fy = footer_y;
@@ -777,6 +789,46 @@ pub fn map(study: &Study, cov: &Coverage, rollups: &[Rollup]) -> Map {
         svg: s.svg,
         overlay: s.overlay,
         layers: s.layers,
+    }
+}
+
+/// The characters of an area's name that fit on one line of the map's largest gaps, beside
+/// its rank and figure.
+const GAP_NAME_CHARS: usize = 25;
+
+/// An area's name as the map's largest gaps show it: whole on one line when it has at most
+/// `max` characters, else on two, broken after the last comma that leaves at most `max` on
+/// each ("Kingston upon Hull," / "City of"), or failing that at the last space that leaves at
+/// most `max` on the first. A name with no such space stays whole on one line.
+///
+/// # Examples
+/// ```
+/// use covgap::write::map::name_lines;
+/// assert_eq!(name_lines("Birmingham", 25), ("Birmingham", None));
+/// assert_eq!(
+///     name_lines("Kingston upon Hull, City of", 25),
+///     ("Kingston upon Hull,", Some("City of"))
+/// );
+/// assert_eq!(
+///     name_lines("Bath and North East Somerset", 25),
+///     ("Bath and North East", Some("Somerset"))
+/// );
+/// ```
+pub fn name_lines(name: &str, max: usize) -> (&str, Option<&str>) {
+    let chars = |t: &str| t.chars().count();
+    if chars(name) <= max {
+        return (name, None);
+    }
+    let spaces = || {
+        name.char_indices()
+            .filter(|&(at, c)| c == ' ' && at > 0 && chars(&name[..at]) <= max)
+            .map(|(at, _)| at)
+    };
+    let after_comma =
+        spaces().rfind(|&at| name[..at].ends_with(',') && chars(&name[at + 1..]) <= max);
+    match after_comma.or_else(|| spaces().next_back()) {
+        Some(at) => (&name[..at], Some(name[at + 1..].trim_start())),
+        None => (name, None),
     }
 }
 

@@ -110,3 +110,40 @@ fn footer_names_the_input_files_without_their_folders() {
     // run.json still says where each file was.
     assert!(o.text("run.json").contains(&boundaries));
 }
+
+/// The largest gaps name each area in full, a long name on two lines: the map had cut
+/// "Bournemouth, Christchurch and Poole" and "Kingston upon Hull, City of" short
+/// ("Bournemouth, Christchur…"), and Northern Ireland's "Derry City and Strabane" too, names a
+/// published map must give whole.
+#[test]
+fn largest_gaps_name_long_areas_in_full_on_two_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    // These districts' figures alone, so that they are the largest gaps.
+    std::fs::write(
+        dir.path().join("births.csv"),
+        "code,births\nE06000058,3573\nE06000010,3178\nN09000005,1809\nE06000022,1688\n",
+    )
+    .unwrap();
+    let o = crate::covgap_in(
+        dir.path(),
+        &["run", "-q", "--out", "out", "--births", "births.csv"],
+        Some("out"),
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let svg = String::from_utf8(o.files.unwrap()["map.svg"].clone()).unwrap();
+    assert!(!svg.contains('…'), "a name was cut short");
+    for (first, rest) in [
+        ("1. Bournemouth,", Some("Christchurch and Poole")),
+        ("2. Kingston upon Hull,", Some("City of")),
+        ("3. Derry City and Strabane", None),
+        ("4. Bath and North East", Some("Somerset")),
+    ] {
+        let at = svg
+            .find(&format!(">{first}<"))
+            .unwrap_or_else(|| panic!("{first}: {svg}"));
+        if let Some(rest) = rest {
+            let next = svg[at..].find(&format!(">{rest}<"));
+            assert!(next.is_some(), "{rest} after {first}");
+        }
+    }
+}
