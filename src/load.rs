@@ -23,7 +23,7 @@ use crate::read::postcodes::{lookup_postcodes, month_words, postcode_key, Found,
 use crate::read::successors::{self, Successor};
 use crate::read::teams::{self as team_list, read_teams, BaseGiven, TeamColumns, TeamRow};
 use crate::read::Input;
-use crate::write::plural;
+use crate::write::{plural, thousands};
 
 /// A base this far outside every area (metres) is moved into the nearest one, with a warning:
 /// generalised coastlines cut off real coastal places.
@@ -1384,7 +1384,11 @@ fn report_overlaps(areas: &[Area], features: &[usize], label: &str, diag: &mut D
         let what = match others.len() {
             1 => listed,
             n if n <= 10 => format!("{n} other areas: {listed}"),
-            n => format!("{n} other areas: {listed} and {} more", n - 10),
+            n => format!(
+                "{} other areas: {listed} and {} more",
+                thousands(n as u64),
+                thousands((n - 10) as u64)
+            ),
         };
         diag.error(
             label,
@@ -3107,7 +3111,11 @@ fn first_of<T: std::fmt::Display>(items: impl ExactSizeIterator<Item = T>, n: us
     let total = items.len();
     let shown: Vec<String> = items.take(n).map(|t| t.to_string()).collect();
     if total > n {
-        format!("{} and {} more", shown.join(", "), total - n)
+        format!(
+            "{} and {} more",
+            shown.join(", "),
+            crate::write::thousands((total - n) as u64)
+        )
     } else {
         shown.join(", ")
     }

@@ -770,7 +770,7 @@ impl LeftOut {
             if self.across_districts.len() > NAMED {
                 districts.push_str(&format!(
                     " and {} more",
-                    self.across_districts.len() - NAMED
+                    n((self.across_districts.len() - NAMED) as u64)
                 ));
             }
             parts.push(format!(

@@ -592,10 +592,12 @@ pub fn read_figures_in(
                 &label,
                 Some(Place::Line(header_line)),
                 format!(
-                    "area codes read from column {:?} (field {}), which holds {n} of the boundaries' codes, not {:?}, which holds {m}; name the column with {} to choose",
+                    "area codes read from column {:?} (field {}), which holds {} of the boundaries' codes, not {:?}, which holds {}; name the column with {} to choose",
                     header[j].trim(),
                     j + 1,
+                    crate::write::thousands(n as u64),
                     header[ci].trim(),
+                    crate::write::thousands(m as u64),
                     flags.code
                 ),
             )
@@ -925,7 +927,7 @@ pub fn read_figures_in(
             })
             .collect();
         let more = if rows.len() > 8 {
-            format!(" and {} more", rows.len() - 8)
+            format!(" and {} more", crate::write::thousands((rows.len() - 8) as u64))
         } else {
             String::new()
         };
@@ -934,7 +936,7 @@ pub fn read_figures_in(
             None,
             format!(
                 "{} {} {what} {} ignored: {}{more}",
-                rows.len(),
+                crate::write::thousands(rows.len() as u64),
                 crate::write::plural(rows.len(), "row", "rows"),
                 crate::write::plural(rows.len(), "was", "were"),
                 shown.join(", ")

@@ -470,8 +470,8 @@ pub fn read_shapefile(shp: &Path) -> Result<SourceLayer> {
             shp,
             format!(
                 "has {} shapes but its .dbf has {} rows; the files do not belong together",
-                features.len(),
-                records.len()
+                crate::write::thousands(features.len() as u64),
+                crate::write::thousands(records.len() as u64)
             ),
         ));
     }

@@ -1156,6 +1156,23 @@ fn areas_with_no_figure_are_counted_and_their_share_is_not_a_number() {
     check.assert_stderr_has(&["361 areas (43 with no figure, left out of totals)"]);
 }
 
+/// Counts of rows in notes carry thousands separators, as every count a user reads does: an
+/// LSOA table given as district figures said "32844 rows for codes not in the boundaries".
+#[test]
+fn notes_count_ignored_rows_with_thousands_separators() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut table = String::from("code,births\nE06000001,974\n");
+    for i in 0..1_200 {
+        table.push_str(&format!("E0100{i:04},3\n"));
+    }
+    std::fs::write(dir.path().join("b.csv"), table).unwrap();
+    let check = covgap_in(dir.path(), &["check", "--births", "b.csv"], None);
+    check.assert_stderr_has(&[
+        "1,200 rows for codes not in the boundaries",
+        "and 1,192 more",
+    ]);
+}
+
 /// A figures file that cannot be read leaves every area with no figure: `check`'s last line
 /// points to the errors rather than reading as if the table had left all 361 areas out.
 #[test]
