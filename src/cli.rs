@@ -712,12 +712,37 @@ fn check(args: CheckArgs) -> i32 {
             covgap::write::thousands(n as u64)
         ),
     };
+    // Teams as summary.md counts them: of the whole list, those serving only areas outside
+    // the boundaries given said apart (not left out of the count, which would read as teams
+    // lost from the list).
+    let in_list = study.teams.len() + study.beyond.len();
+    let beyond = match study.beyond.len() {
+        0 => String::new(),
+        n => format!(
+            "; {n} {} only areas outside the boundaries given{}",
+            covgap::write::plural(n, "serves", "serve"),
+            if study
+                .beyond
+                .iter()
+                .any(|t| t.serves.is_empty() && t.base.is_none())
+            {
+                " or not known to be in them"
+            } else {
+                ""
+            }
+        ),
+    };
     let mut parts = vec![format!(
-        "{} {}{without_figure}, {} {} ({} counted)",
+        "{} {}{without_figure}, {} {}{} ({} counted{beyond})",
         covgap::write::thousands(study.areas.len() as u64),
         covgap::write::plural(study.areas.len(), "area", "areas"),
-        study.teams.len(),
-        covgap::write::plural(study.teams.len(), "team", "teams"),
+        in_list,
+        covgap::write::plural(in_list, "team", "teams"),
+        if study.beyond.is_empty() {
+            ""
+        } else {
+            " in the list"
+        },
         study.teams.iter().filter(|t| t.counted).count()
     )];
     // Small areas are placed in the districts as `run` places them, so that its notes (small

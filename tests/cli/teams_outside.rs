@@ -335,3 +335,15 @@ fn a_team_kept_lists_the_districts_it_serves_outside_too() {
         1
     );
 }
+
+/// `check` counts the teams as summary.md does, of the whole list: on Oxfordshire's districts
+/// it said "3 teams (1 counted)", which read as 43 of the 46 lost from the list.
+#[test]
+fn check_counts_the_teams_of_the_whole_list_and_says_how_many_are_outside() {
+    let oxon = fixture("boundaries/oxfordshire_wgs84.geojson");
+    let c = crate::check(&["--boundaries", &oxon]);
+    assert_eq!(c.code, 0, "{}", c.stderr);
+    c.assert_stderr_has(&[
+        "covgap check: 5 areas, 46 teams in the list (1 counted; 43 serve only areas outside the boundaries given or not known to be in them); 0 errors",
+    ]);
+}
