@@ -1354,16 +1354,21 @@ impl Diff {
                 String::new(),
             ]
         };
+        // A team added and one removed alike in all but their names are each marked, in the
+        // `change` column, as most likely the other renamed, as diff.md marks them.
         for t in &self.teams_added {
-            rows.push(team("team_added", t, String::new(), t.counted.to_string()));
+            let mut r = team("team_added", t, String::new(), t.counted.to_string());
+            if let Some(o) = renamed_pair(t, &self.teams_added, &self.teams_removed, false) {
+                r[6] = format!("most likely the removed \"{}\" renamed", o.name);
+            }
+            rows.push(r);
         }
         for t in &self.teams_removed {
-            rows.push(team(
-                "team_removed",
-                t,
-                t.counted.to_string(),
-                String::new(),
-            ));
+            let mut r = team("team_removed", t, t.counted.to_string(), String::new());
+            if let Some(o) = renamed_pair(t, &self.teams_removed, &self.teams_added, true) {
+                r[6] = format!("most likely renamed the added \"{}\"", o.name);
+            }
+            rows.push(r);
         }
         for (o, n) in &self.teams_changed {
             if team_key(&o.host_org) != team_key(&n.host_org) {

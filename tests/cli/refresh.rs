@@ -894,4 +894,27 @@ fn diff_marks_an_added_and_a_removed_team_alike_in_all_but_name() {
         md.contains("## Teams removed (2)\n\n- Alpha Parent Infant Team, Alpha NHS Trust (counted; covers E08000025); most likely renamed the added \"Alpha Parent-Infant Relationship Service\": the same host organisation, areas covered and base\n- Beta Parent Infant Team, Beta Health Board (counted; covers W06000015)\n"),
         "{md}"
     );
+    // diff.csv marks the pair too, in the change column, and Gamma and Beta not.
+    covgap()
+        .current_dir(dir.path())
+        .args(["diff", "-q", "old", "new", "--out", "changes"])
+        .assert()
+        .success();
+    let rows = crate::read_csv_text(&std::fs::read_to_string(p("changes/diff.csv")).unwrap());
+    let change = |section: &str, name: &str| {
+        rows.iter()
+            .find(|r| r[0] == section && r[2] == name)
+            .unwrap_or_else(|| panic!("{section} {name}: {rows:?}"))[6]
+            .clone()
+    };
+    assert_eq!(
+        change("team_added", "Alpha Parent-Infant Relationship Service"),
+        "most likely the removed \"Alpha Parent Infant Team\" renamed"
+    );
+    assert_eq!(
+        change("team_removed", "Alpha Parent Infant Team"),
+        "most likely renamed the added \"Alpha Parent-Infant Relationship Service\""
+    );
+    assert_eq!(change("team_added", "Gamma Parent Infant Team"), "");
+    assert_eq!(change("team_removed", "Beta Parent Infant Team"), "");
 }
