@@ -89,6 +89,36 @@ pub fn find_named(headers: &[String], name: &str) -> Option<usize> {
         .or_else(|| find(headers, &[name]))
 }
 
+/// What to say of a file's `X` and `Y` columns, as QGIS writes a layer's geometry to CSV
+/// (`GEOMETRY=AS_XY`), when they are its only coordinates: covgap does not guess their grid,
+/// so names the flags that read them. `flags` are the longitude, latitude, easting and
+/// northing flags. `None` when the header has no such pair.
+///
+/// # Examples
+/// ```
+/// use covgap::read::columns::xy_hint;
+/// let h = ["name", "X", "Y"].map(String::from).to_vec();
+/// let flags = ["--lon-column", "--lat-column", "--easting-column", "--northing-column"];
+/// assert!(xy_hint(&h, flags).unwrap().starts_with("its columns \"X\" and \"Y\""));
+/// assert_eq!(xy_hint(&h[..2], flags), None);
+/// ```
+pub fn xy_hint(headers: &[String], flags: [&str; 4]) -> Option<String> {
+    let x = headers
+        .iter()
+        .find(|h| h.trim().eq_ignore_ascii_case("x"))?;
+    let y = headers
+        .iter()
+        .find(|h| h.trim().eq_ignore_ascii_case("y"))?;
+    let [lon, lat, e, n] = flags;
+    Some(format!(
+        "its columns {:?} and {:?} (as QGIS writes a layer's geometry) are not read, since nothing says their grid: name them with {lon} {x} {lat} {y} if they are longitude and latitude (EPSG:4326), or {e} {x} {n} {y} if they are on British National Grid (EPSG:27700)",
+        x.trim(),
+        y.trim(),
+        x = x.trim(),
+        y = y.trim(),
+    ))
+}
+
 /// The separator a file's header shows it is separated by instead of commas, in words, when
 /// the header is one field holding semicolons or tabs: Excel saves "CSV" so in much of Europe,
 /// and every row is then one field, with no column to find.

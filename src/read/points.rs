@@ -121,10 +121,24 @@ impl PointLayout {
             headers,
         };
         if layout.lonlat.is_none() && layout.easting_northing.is_none() && pc.is_none() {
-            return Err(err(format!(
-                "has no latitude/longitude, easting/northing or postcode columns; the header has {}; name them with --lat-column/--lon-column, --easting-column/--northing-column or --postcode-column",
-                columns::list(&layout.headers)
-            )));
+            let xy = columns::xy_hint(
+                &layout.headers,
+                [
+                    "--lon-column",
+                    "--lat-column",
+                    "--easting-column",
+                    "--northing-column",
+                ],
+            );
+            return Err(err(match xy {
+                Some(hint) => format!(
+                    "has no latitude/longitude, easting/northing or postcode columns; {hint}"
+                ),
+                None => format!(
+                    "has no latitude/longitude, easting/northing or postcode columns; the header has {}; name them with --lat-column/--lon-column, --easting-column/--northing-column or --postcode-column",
+                    columns::list(&layout.headers)
+                ),
+            }));
         }
         Ok(layout)
     }

@@ -303,11 +303,34 @@ pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> 
         || (e_i.is_some() && n_i.is_some())
         || pc_i.is_some()
         || pd_i.is_some();
+    // X and Y, as QGIS exports a layer's geometry, with no other coordinates: not read, and
+    // said so, since their grid is not known.
+    let xy = if lat_i.is_none() && lon_i.is_none() && e_i.is_none() && n_i.is_none() {
+        columns::xy_hint(
+            &headers,
+            [
+                "--team-lon-column",
+                "--team-lat-column",
+                "--team-easting-column",
+                "--team-northing-column",
+            ],
+        )
+    } else {
+        None
+    };
     if areas_i.is_none() && !has_location {
         return Err(format_err(format!(
-            "has neither an areas-served column nor a location (latitude/longitude, easting/northing, postcode or postcode district); the header has {}",
-            columns::list(&headers)
+            "has neither an areas-served column nor a location (latitude/longitude, easting/northing, postcode or postcode district); the header has {}{}",
+            columns::list(&headers),
+            xy.as_ref().map(|h| format!("; {h}")).unwrap_or_default()
         )));
+    }
+    if let Some(hint) = &xy {
+        diag.warn(
+            &label,
+            Some(Place::Line(1)),
+            format!("{hint}; bases are found from the list's other columns meanwhile"),
+        );
     }
 
     // The last column covgap reads: text beyond the header matters only if this is the last.

@@ -1109,6 +1109,51 @@ mod teams {
     }
 
     #[test]
+    fn x_and_y_columns_as_qgis_exports_them_name_the_flags_that_read_them() {
+        // A layer exported from QGIS with its geometry as X and Y: covgap reads no such
+        // columns, since nothing says their grid. It said only that the list had no location.
+        let dir = tempfile::tempdir().unwrap();
+        let only_xy = dir.path().join("teams_xy.csv");
+        std::fs::write(&only_xy, "name,X,Y\nOxford Team,-1.2577,51.752\n").unwrap();
+        let only_xy = only_xy.display().to_string();
+        rejects(
+            &["--boundaries", &oxon(), "--teams", &only_xy],
+            &[&format!("{only_xy}: has neither an areas-served column nor a location (latitude/longitude, easting/northing, postcode or postcode district); the header has \"name\", \"X\", \"Y\"; its columns \"X\" and \"Y\" (as QGIS writes a layer's geometry) are not read, since nothing says their grid: name them with --team-lon-column X --team-lat-column Y if they are longitude and latitude (EPSG:4326), or --team-easting-column X --team-northing-column Y if they are on British National Grid (EPSG:27700)")],
+        );
+        // Named with the flags, they are read.
+        let r = run(&[
+            "--boundaries",
+            &oxon(),
+            "--teams",
+            &only_xy,
+            "--team-lon-column",
+            "X",
+            "--team-lat-column",
+            "Y",
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(!r.stderr.contains("QGIS"), "{}", r.stderr);
+        // Beside areas served, they are warned of, and the rest of the row is read.
+        let with_areas = dir.path().join("teams_areas_xy.csv");
+        std::fs::write(
+            &with_areas,
+            "name,areas_served,x,y\nOxford Team,E07000178,-1.2577,51.752\n",
+        )
+        .unwrap();
+        let with_areas = with_areas.display().to_string();
+        let r = run(&["--boundaries", &oxon(), "--teams", &with_areas]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        r.assert_stderr_has(&[&format!("warning: {with_areas}, line 1: its columns \"x\" and \"y\" (as QGIS writes a layer's geometry) are not read")]);
+        // A points file with X and Y alone names assign's flags.
+        let points = dir.path().join("points_xy.csv");
+        std::fs::write(&points, "id,X,Y\n1,-1.2577,51.752\n").unwrap();
+        let points = points.display().to_string();
+        let c = check(&["--points", &points]);
+        assert_eq!(c.code, 1, "{}", c.stderr);
+        c.assert_stderr_has(&["name them with --lon-column X --lat-column Y if they are longitude and latitude (EPSG:4326), or --easting-column X --northing-column Y"]);
+    }
+
+    #[test]
     fn empty_columns_excel_leaves_after_the_header_do_not_hide_a_comma_not_in_quotes() {
         // A sheet Excel saved with empty columns after the last named one (`births,,`) has
         // rows as long as its header even when a comma not in quotes split one of them:
