@@ -288,14 +288,15 @@ pub fn geographies_csv(study: &Study, plan: &Plan) -> Option<Vec<u8>> {
     Some(excel_csv(&header, &rows))
 }
 
-/// `plan.geojson`: a feature per chosen site (greedy, exact or `--by`): a Point at its base,
-/// or, for a site with no base (a candidate given only by the areas it serves), a null
-/// geometry, as `teams.geojson` gives an unlocated team, so that every site in `plan.csv` is
-/// here too.
+/// `plan.geojson`: a feature per chosen site (greedy, greedy then swaps, exact or `--by`): a
+/// Point at its base, or, for a site with no base (a candidate given only by the areas it
+/// serves), a null geometry, as `teams.geojson` gives an unlocated team, so that every site in
+/// `plan.csv` is here too.
 pub fn geojson(study: &Study, plan: &Plan) -> Vec<u8> {
     #[derive(Default)]
     struct Chosen {
         greedy: Option<Step>,
+        swapped: Option<Step>,
         exact: Option<Step>,
         by: Vec<String>,
     }
@@ -304,6 +305,12 @@ pub fn geojson(study: &Study, plan: &Plan) -> Vec<u8> {
         for s in plan.greedy_steps() {
             let k = s.site;
             chosen.entry(k).or_default().greedy = Some(s);
+        }
+        // The swaps can bring in a site neither greedy nor the exact plan holds: plan.csv
+        // lists it under greedy_swap, so it is mapped too.
+        for s in plan.swapped_steps() {
+            let k = s.site;
+            chosen.entry(k).or_default().swapped = Some(s);
         }
         for s in plan.exact_steps() {
             let k = s.site;
@@ -354,6 +361,21 @@ pub fn geojson(study: &Study, plan: &Plan) -> Vec<u8> {
                 p.insert(
                     "greedy_newly_covered_small_areas".into(),
                     json!(c.greedy.as_ref().map(|s| s.newly.len())),
+                );
+            }
+            p.insert("in_greedy_swap_plan".into(), json!(c.swapped.is_some()));
+            p.insert(
+                format!("greedy_swap_{key}_newly_covered"),
+                json!(c.swapped.as_ref().map(|s| s.babies_new)),
+            );
+            p.insert(
+                "greedy_swap_newly_covers".into(),
+                json!(c.swapped.as_ref().map(|s| codes(plan, &s.newly))),
+            );
+            if small {
+                p.insert(
+                    "greedy_swap_newly_covered_small_areas".into(),
+                    json!(c.swapped.as_ref().map(|s| s.newly.len())),
                 );
             }
             p.insert("in_exact_plan".into(), json!(c.exact.is_some()));

@@ -765,19 +765,27 @@ fn plan_md_csv_and_geojson_give_the_same_sites_and_figures() {
         section.contains(&format!("({existing}%) under this model")),
         "{section}"
     );
-    // plan.geojson: one point per site either plan holds, with the same rank and figures.
+    // plan.geojson: one point per site any plan holds, with the same rank and figures.
+    let swapped = steps("greedy_swap");
     let doc: serde_json::Value = serde_json::from_str(&read(&dir, "out/plan.geojson")).unwrap();
     for f in doc["features"].as_array().unwrap() {
         let p = &f["properties"];
         let code_of = p["district_code"].as_str().unwrap();
         let g = greedy.iter().find(|r| r[code] == code_of);
+        let s = swapped.iter().find(|r| r[code] == code_of);
         let e = exact.iter().find(|r| r[code] == code_of);
-        assert!(g.is_some() || e.is_some(), "{p}");
+        assert!(g.is_some() || s.is_some() || e.is_some(), "{p}");
+        assert_eq!(p["in_greedy_swap_plan"], s.is_some(), "{p}");
+        assert_eq!(
+            p["greedy_swap_births_newly_covered"].as_u64(),
+            s.map(|r| r[newly].parse().unwrap()),
+            "{p}"
+        );
         // The district's name as plan.csv gives it.
         let name_col = csv[0].iter().position(|h| h == "district_name").unwrap();
         assert_eq!(
             p["district_name"].as_str(),
-            Some(g.or(e).unwrap()[name_col].as_str()),
+            Some(g.or(s).or(e).unwrap()[name_col].as_str()),
             "{p}"
         );
         assert_eq!(

@@ -415,3 +415,43 @@ fn an_instance_in_the_output_folder_is_an_output_there() {
     oxon_plan(&dir, &["--add", "3", "--out", "out"]);
     assert!(dir.path().join("elsewhere.json").exists());
 }
+
+/// At 40 km with 20 new sites on the built-in data, the swaps bring in Bassetlaw, which
+/// neither greedy nor the exact plan holds. plan.geojson maps every site of plan.csv, the
+/// greedy-then-swaps plan's too, with what each newly covers there (it used to leave such a
+/// site out, so the swapped plan could not be mapped).
+#[test]
+fn plan_geojson_holds_every_site_of_the_swapped_plan() {
+    let (_, dir) = plan(&["--add", "20", "--radius", "40", "-q"]);
+    let rows = csv_rows(&dir);
+    let swapped = sites(&rows, "greedy_swap");
+    let f = features(&dir);
+    let in_swapped: Vec<&Value> = f
+        .iter()
+        .map(|f| &f["properties"])
+        .filter(|p| p["in_greedy_swap_plan"] == true)
+        .collect();
+    assert_eq!(in_swapped.len(), swapped.len(), "{in_swapped:?}");
+    for (site, babies) in &swapped {
+        let p = in_swapped
+            .iter()
+            .find(|p| p["site"] == site.as_str())
+            .unwrap_or_else(|| panic!("{site} is not in plan.geojson"));
+        assert_eq!(
+            p["greedy_swap_births_newly_covered"].as_u64(),
+            Some(*babies),
+            "{p}"
+        );
+    }
+    // The site only the swaps choose.
+    let bassetlaw = in_swapped
+        .iter()
+        .find(|p| p["site"] == "Bassetlaw")
+        .expect("Bassetlaw");
+    assert!(bassetlaw["greedy_rank"].is_null() && bassetlaw["in_exact_plan"] == false);
+    // Sites of other plans say they are not in this one.
+    assert!(f
+        .iter()
+        .any(|f| f["properties"]["in_greedy_swap_plan"] == false
+            && f["properties"]["greedy_swap_births_newly_covered"].is_null()));
+}
