@@ -1213,11 +1213,12 @@ fn plan(args: PlanArgs) -> i32 {
         }
         if let Some(g) = &plan.geographies {
             eprintln!(
-                "covgap plan: {} of {} {} {} no team; {} new {} would give every reachable one a team ({})",
+                "covgap plan: {} of {} {} {} {}; {} new {} would give every reachable one a team ({})",
                 g.gaps.len(),
                 g.total,
                 g.words,
                 covgap::write::plural(g.gaps.len(), "has", "have"),
+                covgap::write::plan::no_team(&plan, g.gaps.len()),
                 g.sites.len(),
                 covgap::write::plural(g.sites.len(), "site", "sites"),
                 g.status.describe(&options.limits)

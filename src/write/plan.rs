@@ -255,6 +255,37 @@ pub fn csv(study: &Study, plan: &Plan) -> Vec<u8> {
     excel_csv(&header, &rows)
 }
 
+/// What the geographies `--by` lists lack, for `n` of them: "no team", or, under a radius, no
+/// team within it of any of their demand points, since a geography with no team of its own can
+/// have one within reach across its border (14 of 26 health boards and HSC trusts at 30 km,
+/// where 17 have none of their own), and one with a team can have none in reach of a point.
+///
+/// # Examples
+/// ```
+/// use covgap::plan::{self, instance::Model, ByLevel, Options};
+/// use covgap::write::plan::no_team;
+/// let study = covgap::load::load(&Default::default(), &mut Default::default()).unwrap();
+/// let by = Options { by: Some(ByLevel::Region), ..Options::default() };
+/// let p = plan::plan(&study, None, &[], None, None, &by).unwrap();
+/// assert_eq!(no_team(&p, 2), "no team");
+/// let p = plan::plan(&study, None, &[], None, None, &Options { model: Model::Radius(30.0), ..by }).unwrap();
+/// assert_eq!(no_team(&p, 1), "no team within 30 km of any of its districts' representative points");
+/// ```
+pub fn no_team(plan: &Plan, n: usize) -> String {
+    match plan.options.model.radius_km() {
+        None => "no team".into(),
+        Some(r) => format!(
+            "no team within {r} km of any of {} {}' representative points",
+            crate::write::plural(n, "its", "their"),
+            if small_areas(plan) {
+                "small areas"
+            } else {
+                "districts"
+            }
+        ),
+    }
+}
+
 /// `plan_geographies.csv`: geographies with no team and the site that would give each one.
 pub fn geographies_csv(study: &Study, plan: &Plan) -> Option<Vec<u8>> {
     let g = plan.geographies.as_ref()?;
@@ -719,11 +750,16 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
         };
         let _ = writeln!(
             s,
-            "\n### {} with no team\n\n{} of {} {} no team. A team at one of the candidate sites gives a team to every one of them that holds a {} it covers. {answer}{}\n",
+            "\n### {} with no team{}\n\n{} of {} {} {}. A team at one of the candidate sites gives a team to every one of them that holds a {} it covers. {answer}{}\n",
             crate::write::cap(g.words),
+            plan.options
+                .model
+                .radius_km()
+                .map_or(String::new(), |r| format!(" within {r} km")),
             g.gaps.len(),
             g.total,
             crate::write::plural(g.gaps.len(), "has", "have"),
+            no_team(plan, g.gaps.len()),
             if small { "small area" } else { "district" },
             if g.without_demand > 0 {
                 format!(

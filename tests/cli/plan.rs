@@ -1259,3 +1259,43 @@ fn plan_md_counts_one_district_in_the_singular() {
         "{md}"
     );
 }
+
+/// Under a radius, `--by` counts a geography as lacking a team when no team is within the
+/// radius of any of its districts, which is not "no team": at 30 km, 3 of the 17 health boards
+/// and HSC trusts with no team of their own have one within reach across their border. plan.md
+/// and the terminal say "no team within 30 km ...", so the count is not quoted as the number
+/// with no team (they used to say "14 of 26 have no team").
+#[test]
+fn by_under_a_radius_says_no_team_within_it() {
+    let (mut cmd, dir) = covgap();
+    let out = cmd
+        .args(["plan", "--by", "health-board", "--out", "out"])
+        .args(["--radius", "30"])
+        .assert()
+        .success();
+    let said = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    let md = read(&dir, "out/plan.md");
+    let within = "no team within 30 km of any of their districts' representative points";
+    assert!(
+        md.contains("### health boards and HSC trusts with no team within 30 km\n"),
+        "{md}"
+    );
+    assert!(md.contains(&format!("14 of 26 have {within}.")), "{md}");
+    assert!(
+        said.contains(&format!(
+            "covgap plan: 14 of 26 health boards and HSC trusts have {within}; 11 new sites"
+        )),
+        "{said}"
+    );
+    // By district, "no team" is what it says: 17 of 26.
+    let (mut cmd, dir) = covgap();
+    cmd.args(["plan", "--by", "health-board", "--out", "out", "-q"])
+        .assert()
+        .success();
+    let md = read(&dir, "out/plan.md");
+    assert!(
+        md.contains("### health boards and HSC trusts with no team\n"),
+        "{md}"
+    );
+    assert!(md.contains("17 of 26 have no team. "), "{md}");
+}
