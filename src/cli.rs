@@ -169,10 +169,15 @@ impl PlanFiles {
 
 /// A `--candidates` or `--what-if` list, read as `plan` reads it: the same CSV forms as
 /// `--teams`, every row counted, every area it names and every base within the boundaries.
+/// With `radius`, a site serving only districts outside boundaries for part of the UK that
+/// has a base is kept, as a team of the `--teams` list is: it reaches the areas given within
+/// the radius of its base (a planned team in Chester reaches Flintshire on Wales's districts).
+/// Without one it covers none of them, and is left out with the note that says so.
 fn read_site_list(
     path: &Option<PathBuf>,
     postcodes: Option<&std::path::Path>,
     areas: &[covgap::model::Area],
+    radius: bool,
     diag: &mut Diagnostics,
 ) -> Result<Option<Vec<covgap::model::Team>>, covgap::error::Error> {
     match path {
@@ -186,7 +191,19 @@ fn read_site_list(
             areas,
             diag,
         )
-        .map(|(t, ..)| Some(t)),
+        .map(|(mut teams, _, beyond, _)| {
+            if radius {
+                // In list order, as the sites within the boundaries are.
+                teams.extend(
+                    beyond
+                        .iter()
+                        .filter(|b| b.base.is_some())
+                        .map(covgap::model::TeamBeyond::as_team),
+                );
+                teams.sort_by_key(|t| t.line);
+            }
+            Some(teams)
+        }),
     }
 }
 
@@ -863,7 +880,7 @@ fn check_plan_files(
         ("--what-if", &files.what_if),
     ] {
         let errors_before = diag.error_count();
-        match read_site_list(path, postcodes, &study.areas, diag) {
+        match read_site_list(path, postcodes, &study.areas, false, diag) {
             Ok(None) => {}
             // As `plan` says it when no row has a problem of its own.
             // No site read: said so, not as "0 sites", and, as `plan` says it, an error of
@@ -984,13 +1001,24 @@ fn plan(args: PlanArgs) -> i32 {
         }
     };
     let postcodes = inputs.postcodes.as_deref();
-    let lists = read_site_list(&args.files.candidates, postcodes, &study.areas, &mut diag)
-        .and_then(|c| {
-            Ok((
-                c,
-                read_site_list(&args.files.what_if, postcodes, &study.areas, &mut diag)?,
-            ))
-        });
+    let radius = args.radius.is_some();
+    let lists = read_site_list(
+        &args.files.candidates,
+        postcodes,
+        &study.areas,
+        radius,
+        &mut diag,
+    )
+    .and_then(|c| {
+        let w = read_site_list(
+            &args.files.what_if,
+            postcodes,
+            &study.areas,
+            radius,
+            &mut diag,
+        )?;
+        Ok((c, w))
+    });
     report(&diag, quiet);
     record.keep_problems(&diag);
     let (candidates, what_if) = match lists.and_then(|l| diag.into_result().map(|_| l)) {

@@ -1299,3 +1299,52 @@ fn by_under_a_radius_says_no_team_within_it() {
     );
     assert!(md.contains("17 of 26 have no team. "), "{md}");
 }
+
+/// On Wales's districts at 40 km, a team in development in Chester (serving Cheshire West and
+/// Chester, outside the boundaries) reaches Flintshire and Wrexham, as the same team in
+/// `--teams` does (3,742 births then covered, against 1,420). As a `--what-if` or
+/// `--candidates` row it used to be dropped with the note for teams outside the boundaries,
+/// and plan.md said nothing of it, as if the planned team reached no one.
+#[test]
+fn sites_outside_part_uk_boundaries_reach_into_them_under_a_radius() {
+    let (mut cmd, dir) = covgap();
+    let list = dir.path().join("chester.csv");
+    std::fs::write(
+        &list,
+        "name,areas_served,latitude,longitude\nChester team,Cheshire West and Chester,53.19,-2.89\n",
+    )
+    .unwrap();
+    let wales = fixture("boundaries/wales_districts.geojson");
+    cmd.args(["plan", "--add", "2", "--radius", "40", "--out", "out", "-q"])
+        .args(["--boundaries", &wales, "--what-if"])
+        .arg(&list)
+        .assert()
+        .success();
+    let md = read(&dir, "out/plan.md");
+    assert!(
+        md.contains("- **With the 1 what-if team**: 3,742 (12.7%), 2,322 more."),
+        "{md}"
+    );
+    // As a candidate, it is the one site that adds anything near the border.
+    let (mut cmd, dir2) = covgap();
+    cmd.args(["plan", "--add", "1", "--radius", "40", "--out", "out", "-q"])
+        .args(["--boundaries", &wales, "--candidates"])
+        .arg(&list)
+        .assert()
+        .success();
+    let csv = read(&dir2, "out/plan.csv");
+    let first = rows(&csv)
+        .into_iter()
+        .find(|r| r[0] == "exact" && r[1] == "1")
+        .unwrap_or_else(|| panic!("{csv}"));
+    assert_eq!(first[2], "Chester team");
+    assert_eq!(first[col(&csv, "newly_covers")], "W06000004;W06000006");
+    // By district it covers none of Wales's: no what-if team is counted.
+    let (mut cmd, dir3) = covgap();
+    cmd.args(["plan", "--add", "1", "--out", "out", "-q"])
+        .args(["--boundaries", &wales, "--what-if"])
+        .arg(&list)
+        .assert()
+        .success();
+    assert!(!read(&dir3, "out/plan.md").contains("what-if team"));
+}
