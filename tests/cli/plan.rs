@@ -1348,3 +1348,43 @@ fn sites_outside_part_uk_boundaries_reach_into_them_under_a_radius() {
         .success();
     assert!(!read(&dir3, "out/plan.md").contains("what-if team"));
 }
+
+/// The terminal's first plan line says under which model the existing teams cover what they
+/// do, and what the what-if teams bring it to, since the new sites' figures on the next line
+/// start from there. It used to say "existing teams cover 57.2% of live births" at 40 km, a
+/// figure a campaigner would take for the 18.8% in areas with a team, and nothing of the
+/// what-if teams.
+#[test]
+fn terminal_says_the_model_and_the_what_if_teams_share() {
+    let (mut cmd, _dir) = covgap();
+    let out = cmd
+        .args([
+            "plan",
+            "--add",
+            "1",
+            "--radius",
+            "40",
+            "--out",
+            "out",
+            "--what-if",
+        ])
+        .arg(fixture("plan/what_if_birmingham.csv"))
+        .assert()
+        .success();
+    let said = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        said.contains("covgap plan: 304 candidate sites; existing teams cover 57.2% of live births (a team covering all within 40 km of its base); with the 1 what-if team, 59.4%\n"),
+        "{said}"
+    );
+    let (mut cmd, _dir) = covgap();
+    let out = cmd
+        .args(["plan", "--add", "1", "--out", "out", "--boundaries"])
+        .arg(fixture("boundaries/wales_districts.geojson"))
+        .assert()
+        .success();
+    let said = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        said.contains("covgap plan: 22 candidate sites; existing teams cover 0.0% of live births in the areas given\n"),
+        "{said}"
+    );
+}

@@ -1082,7 +1082,9 @@ fn plan_counts_one_small_area_in_the_singular() {
         .success();
     let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
     assert!(
-        stderr.contains("existing teams cover 100.0% of the 7 babies in 1 small area\n"),
+        stderr.contains(
+            "existing teams cover 100.0% of the 7 babies in 1 small area (a team covering all within 10 km of its base)\n"
+        ),
         "{stderr}"
     );
 }
