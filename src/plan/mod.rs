@@ -643,7 +643,17 @@ impl Plan {
                 crate::write::plural(c, "site", "sites"),
             ));
         }
+        let kept = if self.baseline.what_if_teams > 0 {
+            "the existing and what-if teams"
+        } else {
+            "the existing teams"
+        };
         match covering {
+            // Nothing is left in the candidates' reach: "0 sites cover every demand point
+            // the candidates can reach" said it backwards.
+            Some(0) if c > 0 => why.push(format!(
+                "{kept} already cover every demand point the candidates can reach, so a new site would add nothing"
+            )),
             Some(n) if n < possible && c < asked => why.push(format!(
                 "{n} of them {} every demand point the candidates can reach, so the others would add nothing",
                 crate::write::plural(n, "covers", "cover"),

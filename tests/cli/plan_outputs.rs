@@ -455,3 +455,24 @@ fn plan_geojson_holds_every_site_of_the_swapped_plan() {
         .any(|f| f["properties"]["in_greedy_swap_plan"] == false
             && f["properties"]["greedy_swap_births_newly_covered"].is_null()));
 }
+
+/// A candidate list whose every site is in a district with a team already: nothing is left
+/// in the candidates' reach, and the terminal and plan.md say so. They used to say "0 of them
+/// covers every demand point the candidates can reach", which reads as if no site could help.
+#[test]
+fn plan_with_nothing_left_in_reach_says_the_teams_cover_it_already() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("leeds.csv");
+    std::fs::write(&list, "name,areas_served\nLeeds hub,Leeds\n").unwrap();
+    let (said, out) = plan(&["--add", "3", "--candidates", &list.display().to_string()]);
+    let why = "3 new sites asked for, 0 placed: there is only 1 candidate site, and the existing teams already cover every demand point the candidates can reach, so a new site would add nothing";
+    assert!(
+        said.contains(&format!("covgap plan: {why}; greedy 0")),
+        "{said}"
+    );
+    let md = text(&out, "plan.md");
+    assert!(
+        md.contains("- **3 new sites asked for, 0 placed**: there is only 1 candidate site, and the existing teams already cover"),
+        "{md}"
+    );
+}
