@@ -580,6 +580,35 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
             percent_text(b.with_what_if, b.total),
             thousands(b.with_what_if - b.existing)
         );
+        // A what-if team in a district an existing team already covers adds nothing: named,
+        // so that "the 4 what-if teams" are not read as 4 teams each reaching new babies.
+        let inst = &plan.instance;
+        let first = inst.fixed.len() - b.what_if_teams;
+        let mut existing = vec![false; inst.demand.len()];
+        for site in &inst.fixed[..first] {
+            for &d in &site.covers {
+                existing[d] = true;
+            }
+        }
+        let idle: Vec<String> = inst.fixed[first..]
+            .iter()
+            .filter(|site| {
+                site.covers
+                    .iter()
+                    .all(|&d| existing[d] || inst.demand[d].babies == 0)
+            })
+            .map(|site| md_cell(&site.name).into_owned())
+            .collect();
+        if !idle.is_empty() {
+            let n = idle.len();
+            let _ = writeln!(
+                s,
+                "- **{n} of the what-if teams {} no {what}**: {}; the existing teams already cover everything {} would cover under this model.",
+                crate::write::plural(n, "adds", "add"),
+                idle.join(", "),
+                crate::write::plural(n, "it", "they"),
+            );
+        }
     }
     let _ = writeln!(
         s,

@@ -1388,3 +1388,34 @@ fn terminal_says_the_model_and_the_what_if_teams_share() {
         "{said}"
     );
 }
+
+/// A what-if team in a district that already has a team adds nothing, and plan.md names it,
+/// so that "the 2 what-if teams" are not read as two teams each reaching new babies (a second
+/// team for Oxford, which OXPIP covers).
+#[test]
+fn what_if_teams_that_add_nothing_are_named() {
+    let (mut cmd, dir) = covgap();
+    let list = dir.path().join("planned.csv");
+    std::fs::write(
+        &list,
+        "name,areas_served\nBirmingham team (in development),Birmingham\nSecond Oxford team,Oxford\n",
+    )
+    .unwrap();
+    cmd.args(["plan", "--add", "1", "--out", "out", "-q", "--what-if"])
+        .arg(&list)
+        .assert()
+        .success();
+    let md = read(&dir, "out/plan.md");
+    assert!(md.contains("- **With the 2 what-if teams**: "), "{md}");
+    assert!(
+        md.contains("- **1 of the what-if teams adds no live births**: Second Oxford team; the existing teams already cover everything it would cover under this model.\n"),
+        "{md}"
+    );
+    // Birmingham's alone: no such line.
+    let (mut cmd, dir) = covgap();
+    cmd.args(["plan", "--add", "1", "--out", "out", "-q", "--what-if"])
+        .arg(fixture("plan/what_if_birmingham.csv"))
+        .assert()
+        .success();
+    assert!(!read(&dir, "out/plan.md").contains("of the what-if teams add"));
+}
