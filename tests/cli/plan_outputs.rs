@@ -474,5 +474,12 @@ fn plan_with_nothing_left_in_reach_says_the_teams_cover_it_already() {
     assert!(
         md.contains("- **3 new sites asked for, 0 placed**: there is only 1 candidate site, and the existing teams already cover"),
         "{md}"
-    );
+    ); // plan.csv starts each of the three plans at n = 0, the exact one too, though none adds
+       // a site (it used to have no exact row at all).
+    let rows = csv_rows(&out);
+    for method in ["greedy", "greedy_swap", "exact"] {
+        let start: Vec<_> = rows.iter().filter(|r| r["method"] == method).collect();
+        assert_eq!(start.len(), 1, "{method}: {rows:?}");
+        assert_eq!(start[0]["n"], "0");
+    }
 }
