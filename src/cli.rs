@@ -1236,7 +1236,7 @@ fn plan(args: PlanArgs) -> i32 {
             // (--add 400 of 304 candidate sites places at most 304).
             let sites = |n: usize| covgap::write::plural(n, "site", "sites");
             let placed = match plan.fewer_than_asked() {
-                None => format!("{} new {}:", options.add, sites(options.add)),
+                None => format!("{} new {},", options.add, sites(options.add)),
                 Some((counts, why)) => {
                     format!(
                         "{} new {} asked for, {counts} placed: {why};",
@@ -1245,8 +1245,18 @@ fn plan(args: PlanArgs) -> i32 {
                     )
                 }
             };
+            // What the figures are, and where the exact plan leaves coverage in all, as plan.md
+            // says it: bare numbers ("greedy 137,437") read as anything.
+            let what = match options.rank_by {
+                covgap::plan::instance::RankBy::Births => format!("{demand} newly covered"),
+                covgap::plan::instance::RankBy::Need => format!("need-weighted value ({demand})"),
+            };
+            let in_all = plan
+                .exact_steps()
+                .last()
+                .map_or(b.with_what_if, |s| s.babies_cumulative);
             eprintln!(
-                "covgap plan: {placed} greedy {} ({:.1} ms), greedy then swaps {} ({:.1} ms), exact {} ({}, {:.2} s); greedy is {} ({:.2}%) short ({:.2}% of all covered)",
+                "covgap plan: {placed} {what}: greedy {} ({:.1} ms), greedy then swaps {} ({:.1} ms), exact {} ({}, {:.2} s); greedy is {} ({:.2}%) short ({:.2}% of all covered); with the exact plan, {}% of {demand}{scope} covered in all",
                 value(plan.greedy.value),
                 plan.greedy_seconds * 1000.0,
                 value(plan.swapped.value),
@@ -1256,7 +1266,8 @@ fn plan(args: PlanArgs) -> i32 {
                 plan.exact.seconds,
                 value(d),
                 pct,
-                plan.gap_of_all(plan.greedy.value)
+                plan.gap_of_all(plan.greedy.value),
+                covgap::write::percent_text(in_all, b.total),
             );
         }
         if let Some(g) = &plan.geographies {

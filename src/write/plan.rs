@@ -115,14 +115,15 @@ fn district_name(study: &Study, code: Option<&str>) -> String {
         .unwrap_or_default()
 }
 
-/// What the percentages are of: the UK only when the areas are the whole UK.
-fn of_total(study: &Study, plan: &Plan) -> &'static str {
+/// What the percentages are of: the UK only when the areas are the whole UK, where they are of
+/// its `what` ("of the UK's live births", not "of the UK", which reads as its land).
+fn of_total(study: &Study, plan: &Plan, what: &str) -> String {
     if small_areas(plan) {
-        "of all babies in the small areas"
+        "of all babies in the small areas".into()
     } else if study.whole_uk {
-        "of the UK"
+        format!("of the UK's {what}")
     } else {
-        "of all babies in the areas given"
+        "of all babies in the areas given".into()
     }
 }
 
@@ -464,7 +465,7 @@ pub fn geojson(study: &Study, plan: &Plan) -> Vec<u8> {
 pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
     let b = &plan.baseline;
     let (_, what) = figure_words(study, plan);
-    let scope = of_total(study, plan);
+    let scope = of_total(study, plan, what);
     let small = small_areas(plan);
     let mut s = String::new();
     // With --by alone the plan answers which geographies have no team, not where new teams
@@ -804,10 +805,17 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
             }
         );
         if !g.gaps.is_empty() {
+            // Under a radius, a site brings a team within reach rather than into the area.
             let _ = writeln!(
                 s,
-                "| Geography | Code | Districts | {} | Site that gives it a team |",
-                crate::write::cap(what)
+                "| Geography | Code | Districts | {} | {} |",
+                crate::write::cap(what),
+                plan.options
+                    .model
+                    .radius_km()
+                    .map_or("Site that gives it a team".to_string(), |r| format!(
+                        "Site that brings a team within {r} km"
+                    ))
             );
             let _ = writeln!(s, "|---|---|---:|---:|---|");
             for gap in &g.gaps {

@@ -913,10 +913,13 @@ fn add_beyond_the_candidates_plans_as_many_as_there_are() {
         // The terminal says how many sites were placed, beside the N asked for, and why.
         let said = String::from_utf8(said).unwrap();
         if add == "4" {
-            assert!(said.contains("covgap plan: 4 new sites: greedy "), "{said}");
+            assert!(
+                said.contains("covgap plan: 4 new sites, live births newly covered: greedy "),
+                "{said}"
+            );
         } else {
             assert!(
-                said.contains(&format!("covgap plan: {add} new sites asked for, 4 placed: there are only 4 candidate sites; greedy ")),
+                said.contains(&format!("covgap plan: {add} new sites asked for, 4 placed: there are only 4 candidate sites; live births newly covered: greedy ")),
                 "{said}"
             );
         }
@@ -1277,10 +1280,14 @@ fn by_under_a_radius_says_no_team_within_it() {
     let md = read(&dir, "out/plan.md");
     let within = "no team within 30 km of any of their districts' representative points";
     assert!(
-        md.contains("### health boards and HSC trusts with no team within 30 km\n"),
+        md.contains("### Health boards and HSC trusts with no team within 30 km\n"),
         "{md}"
     );
     assert!(md.contains(&format!("14 of 26 have {within}.")), "{md}");
+    assert!(
+        md.contains("| Site that brings a team within 30 km |\n"),
+        "{md}"
+    );
     assert!(
         said.contains(&format!(
             "covgap plan: 14 of 26 health boards and HSC trusts have {within}; 11 new sites"
@@ -1294,10 +1301,11 @@ fn by_under_a_radius_says_no_team_within_it() {
         .success();
     let md = read(&dir, "out/plan.md");
     assert!(
-        md.contains("### health boards and HSC trusts with no team\n"),
+        md.contains("### Health boards and HSC trusts with no team\n"),
         "{md}"
     );
     assert!(md.contains("17 of 26 have no team. "), "{md}");
+    assert!(md.contains("| Site that gives it a team |\n"), "{md}");
 }
 
 /// On Wales's districts at 40 km, a team in development in Chester (serving Cheshire West and
@@ -1356,7 +1364,7 @@ fn sites_outside_part_uk_boundaries_reach_into_them_under_a_radius() {
 /// what-if teams.
 #[test]
 fn terminal_says_the_model_and_the_what_if_teams_share() {
-    let (mut cmd, _dir) = covgap();
+    let (mut cmd, dir) = covgap();
     let out = cmd
         .args([
             "plan",
@@ -1376,6 +1384,23 @@ fn terminal_says_the_model_and_the_what_if_teams_share() {
         said.contains("covgap plan: 304 candidate sites; existing teams cover 57.2% of live births (a team covering all within 40 km of its base); with the 1 what-if team, 59.4%\n"),
         "{said}"
     );
+    // The next line says what its figures are, and the share the exact plan leaves covered in
+    // all, as plan.md does ("of the UK's live births", not "of the UK").
+    assert!(
+        said.contains("covgap plan: 1 new site, live births newly covered: greedy 35,526 ("),
+        "{said}"
+    );
+    assert!(
+        said.contains("; with the exact plan, 64.5% of live births covered in all\n"),
+        "{said}"
+    );
+    let md = read(&dir, "out/plan.md");
+    assert!(
+        md.contains(
+            "35,526 live births newly covered, 64.5% of the UK's live births covered in all;"
+        ),
+        "{md}"
+    );
     let (mut cmd, _dir) = covgap();
     let out = cmd
         .args(["plan", "--add", "1", "--out", "out", "--boundaries"])
@@ -1385,6 +1410,12 @@ fn terminal_says_the_model_and_the_what_if_teams_share() {
     let said = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
     assert!(
         said.contains("covgap plan: 22 candidate sites; existing teams cover 0.0% of live births in the areas given\n"),
+        "{said}"
+    );
+    assert!(
+        said.contains(
+            "; with the exact plan, 12.9% of live births in the areas given covered in all\n"
+        ),
         "{said}"
     );
 }

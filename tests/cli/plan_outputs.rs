@@ -125,7 +125,9 @@ fn plan_that_covers_all_in_reach_before_n_lists_only_sites_that_add() {
     }
     let why = "40 new sites asked for, 8 placed: 8 sites cover every demand point the candidates can reach, so more would add nothing";
     assert!(
-        said.contains(&format!("covgap plan: {why}; greedy 52,307")),
+        said.contains(&format!(
+            "covgap plan: {why}; live births newly covered: greedy 52,307"
+        )),
         "{said}"
     );
     let md = text(&dir, "plan.md");
@@ -177,7 +179,9 @@ fn plan_with_fewer_candidates_than_asked_says_why_fewer_are_placed() {
     ]);
     let why = "5 new sites asked for, 2 placed: there are only 3 candidate sites, and 2 of them cover every demand point the candidates can reach, so the others would add nothing";
     assert!(
-        said.contains(&format!("covgap plan: {why}; greedy ")),
+        said.contains(&format!(
+            "covgap plan: {why}; live births newly covered: greedy "
+        )),
         "{said}"
     );
     let md = text(&dir, "plan.md");
@@ -467,7 +471,9 @@ fn plan_with_nothing_left_in_reach_says_the_teams_cover_it_already() {
     let (said, out) = plan(&["--add", "3", "--candidates", &list.display().to_string()]);
     let why = "3 new sites asked for, 0 placed: there is only 1 candidate site, and the existing teams already cover every demand point the candidates can reach, so a new site would add nothing";
     assert!(
-        said.contains(&format!("covgap plan: {why}; greedy 0")),
+        said.contains(&format!(
+            "covgap plan: {why}; live births newly covered: greedy 0"
+        )),
         "{said}"
     );
     let md = text(&out, "plan.md");

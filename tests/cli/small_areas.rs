@@ -822,7 +822,8 @@ mod outside_the_districts {
         let warning = the_warning(&p);
         p.assert_stderr_has(&[
             "of the 60 babies in 3 small areas",
-            "covgap plan: 1 new site: greedy ",
+            "covgap plan: 1 new site, ",
+            " newly covered: greedy ",
         ]);
         // One new team, in the singular.
         let md = p.text("plan.md");
