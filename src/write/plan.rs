@@ -382,50 +382,32 @@ pub fn geojson(study: &Study, plan: &Plan) -> Vec<u8> {
             if small {
                 p.insert("covers_small_areas".into(), json!(site.covers.len()));
             }
-            p.insert("greedy_rank".into(), json!(c.greedy.as_ref().map(|s| s.n)));
-            p.insert(
-                format!("greedy_{key}_newly_covered"),
-                json!(c.greedy.as_ref().map(|s| s.babies_new)),
-            );
-            p.insert(
-                "greedy_newly_covers".into(),
-                json!(c.greedy.as_ref().map(|s| codes(plan, &s.newly))),
-            );
-            if small {
+            // Each method's part: the greedy rank, or whether the plan holds the site; then
+            // what it newly covers there.
+            for (method, step) in [
+                ("greedy", &c.greedy),
+                ("greedy_swap", &c.swapped),
+                ("exact", &c.exact),
+            ] {
+                if method == "greedy" {
+                    p.insert("greedy_rank".into(), json!(step.as_ref().map(|s| s.n)));
+                } else {
+                    p.insert(format!("in_{method}_plan"), json!(step.is_some()));
+                }
                 p.insert(
-                    "greedy_newly_covered_small_areas".into(),
-                    json!(c.greedy.as_ref().map(|s| s.newly.len())),
+                    format!("{method}_{key}_newly_covered"),
+                    json!(step.as_ref().map(|s| s.babies_new)),
                 );
-            }
-            p.insert("in_greedy_swap_plan".into(), json!(c.swapped.is_some()));
-            p.insert(
-                format!("greedy_swap_{key}_newly_covered"),
-                json!(c.swapped.as_ref().map(|s| s.babies_new)),
-            );
-            p.insert(
-                "greedy_swap_newly_covers".into(),
-                json!(c.swapped.as_ref().map(|s| codes(plan, &s.newly))),
-            );
-            if small {
                 p.insert(
-                    "greedy_swap_newly_covered_small_areas".into(),
-                    json!(c.swapped.as_ref().map(|s| s.newly.len())),
+                    format!("{method}_newly_covers"),
+                    json!(step.as_ref().map(|s| codes(plan, &s.newly))),
                 );
-            }
-            p.insert("in_exact_plan".into(), json!(c.exact.is_some()));
-            p.insert(
-                format!("exact_{key}_newly_covered"),
-                json!(c.exact.as_ref().map(|s| s.babies_new)),
-            );
-            p.insert(
-                "exact_newly_covers".into(),
-                json!(c.exact.as_ref().map(|s| codes(plan, &s.newly))),
-            );
-            if small {
-                p.insert(
-                    "exact_newly_covered_small_areas".into(),
-                    json!(c.exact.as_ref().map(|s| s.newly.len())),
-                );
+                if small {
+                    p.insert(
+                        format!("{method}_newly_covered_small_areas"),
+                        json!(step.as_ref().map(|s| s.newly.len())),
+                    );
+                }
             }
             if plan.geographies.is_some() {
                 p.insert("gives_a_team_to".into(), json!(c.by.join(";")));
