@@ -1247,9 +1247,15 @@ fn plan(args: PlanArgs) -> i32 {
             };
             // What the figures are, and where the exact plan leaves coverage in all, as plan.md
             // says it: bare numbers ("greedy 137,437") read as anything.
+            // With small areas, `demand` is all the babies ("the 679,949 babies in 41,729 small
+            // areas"), which "newly covered" would say were all reached: the figure's name alone.
+            let figure = match plan.instance.demand_kind {
+                covgap::plan::instance::DemandKind::Districts => demand.as_str(),
+                covgap::plan::instance::DemandKind::SmallAreas => "babies",
+            };
             let what = match options.rank_by {
-                covgap::plan::instance::RankBy::Births => format!("{demand} newly covered"),
-                covgap::plan::instance::RankBy::Need => format!("need-weighted value ({demand})"),
+                covgap::plan::instance::RankBy::Births => format!("{figure} newly covered"),
+                covgap::plan::instance::RankBy::Need => format!("need-weighted value ({figure})"),
             };
             let in_all = plan
                 .exact_steps()

@@ -822,9 +822,15 @@ mod outside_the_districts {
         let warning = the_warning(&p);
         p.assert_stderr_has(&[
             "of the 60 babies in 3 small areas",
-            "covgap plan: 1 new site, ",
-            " newly covered: greedy ",
+            "covgap plan: 1 new site, babies newly covered: greedy ",
         ]);
+        // Not all 60 babies: the figures that follow are those newly covered.
+        assert!(
+            !p.stderr
+                .contains("the 60 babies in 3 small areas newly covered"),
+            "{}",
+            p.stderr
+        );
         // One new team, in the singular.
         let md = p.text("plan.md");
         for part in [
