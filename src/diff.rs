@@ -312,6 +312,9 @@ pub struct FiguresRevised {
     pub from_coverage: i64,
     /// The new figures less the old over the areas covered in both runs.
     pub from_figures: i64,
+    /// Areas covered in both runs whose figure differs or is in one run only: with none, the
+    /// new figures play no part in the change in babies in areas with a team.
+    pub with_a_team: usize,
 }
 
 /// One figure, old and new.
@@ -579,8 +582,10 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
     if same_areas && !d.measure_changed() {
         let fig = |a: &AreaRow| a.figure.unwrap_or(0) as i64;
         let (mut areas, mut one_run_only, mut from_coverage, mut from_figures) = (0, 0, 0, 0);
+        let mut with_a_team = 0;
         for (code, a) in &new.areas {
             let o = &old.areas[code];
+            with_a_team += usize::from(o.covered && a.covered && o.figure != a.figure);
             match (o.figure, a.figure) {
                 (Some(x), Some(y)) => areas += usize::from(x != y),
                 (None, None) => {}
@@ -599,6 +604,7 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
                 one_run_only,
                 from_coverage,
                 from_figures,
+                with_a_team,
             });
         }
     }
@@ -951,6 +957,19 @@ impl Diff {
             }
             return Some(format!(
                 "{have} and no area is newly covered or uncovered, so the change of {} in babies in areas with a team comes from the new figures alone, not from the teams",
+                signed(total)
+            ));
+        }
+        if r.with_a_team == 0 {
+            // The areas with another figure have no team in either run: the change is the
+            // teams' alone, not "from the new figures as well".
+            return Some(format!(
+                "{have}, {} with a team in both runs, so the change of {} in babies in areas with a team is all in the areas newly covered or uncovered (each counted at its figure in the run in which it has a team)",
+                if r.areas + r.one_run_only == 1 {
+                    "not an area"
+                } else {
+                    "none of them an area"
+                },
                 signed(total)
             ));
         }

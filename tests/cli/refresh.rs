@@ -859,6 +859,58 @@ fn diff_says_how_much_of_the_change_is_the_new_figures() {
     );
 }
 
+/// New figures only for areas with no team in either run take no part in the change in babies
+/// in areas with a team: diff.md says the change is all in the areas newly covered, not that it
+/// "comes from the new figures as well as from the teams" with "0 from the new figures".
+#[test]
+fn diff_does_not_credit_the_new_figures_when_only_areas_with_no_team_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |f: &str| dir.path().join(f);
+    std::fs::write(
+        p("births_2023.csv"),
+        "code,births\nE07000177,1000\nE07000178,1400\nE07000179,1418\nE07000180,1438\nE07000181,1097\n",
+    )
+    .unwrap();
+    // West Oxfordshire, with no team in either run, revised; the rest as before.
+    std::fs::write(
+        p("births_2024.csv"),
+        "code,births\nE07000177,1000\nE07000178,1400\nE07000179,1418\nE07000180,1438\nE07000181,1197\n",
+    )
+    .unwrap();
+    std::fs::write(
+        p("teams_2024.csv"),
+        "name,areas_served\nCity team,E07000178\nNorth team,E07000177\n",
+    )
+    .unwrap();
+    let oxon = crate::fixture("boundaries/oxfordshire_wgs84.geojson");
+    let oxford_only = crate::fixture("teams/oxford_only.csv");
+    for (out, births, teams) in [
+        ("old", "births_2023.csv", oxford_only.as_str()),
+        (
+            "new",
+            "births_2024.csv",
+            p("teams_2024.csv").to_str().unwrap(),
+        ),
+    ] {
+        covgap()
+            .current_dir(dir.path())
+            .args(["run", "-q", "--boundaries", &oxon, "--teams", teams])
+            .args(["--births", births, "--out", out])
+            .assert()
+            .success();
+    }
+    let (md, _) = diff_md(&p("old"), &p("new"));
+    assert!(
+        md.contains("| Live births in areas with a team | 1,400 | 2,400 | +1,000 |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("**1 area in both runs has another figure in the new run, not an area with a team in both runs, so the change of +1,000 in babies in areas with a team is all in the areas newly covered or uncovered (each counted at its figure in the run in which it has a team).**"),
+        "{md}"
+    );
+    assert!(!md.contains("new figures as well"), "{md}");
+}
+
 /// A team renamed in the list (not only in case or spacing) is still added and removed, as
 /// teams are told apart by name, but each is marked as most likely the other renamed when
 /// they have the same host organisation, areas and base: a briefing counting "teams added"
