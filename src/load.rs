@@ -2091,6 +2091,15 @@ fn resolve_teams_in(
                 row.evidence.as_deref().unwrap_or("")
             )
         };
+        // The same, for the area holding its base in place of the areas it names.
+        let counts_instead = if counted {
+            "it counts instead for".to_string()
+        } else {
+            format!(
+                "it is not counted (evidence {:?}), but would count instead for",
+                row.evidence.as_deref().unwrap_or("")
+            )
+        };
         r.note_served(&row, &mut served, &counts_for, diag);
         lying_in_any |= !served.lying_in.is_empty();
         // Every area served is a district outside the boundaries: the team is elsewhere, as
@@ -2212,7 +2221,7 @@ fn resolve_teams_in(
                 &label,
                 place,
                 format!(
-                    "{}: no area it serves is an area of the boundaries given or in one ({}); it counts instead for the area holding its base, {} ({})",
+                    "{}: no area it serves is an area of the boundaries given or in one ({}); {counts_instead} the area holding its base, {} ({})",
                     row.name,
                     served.not_here.join(", "),
                     areas[i].name,
@@ -2224,7 +2233,7 @@ fn resolve_teams_in(
             (false, _) => served.areas.clone(),
             (true, None) => Vec::new(),
             (true, Some(i)) => {
-                let (covers, lying) = r.covers_by_base(&row, base.as_ref(), i, diag);
+                let (covers, lying) = r.covers_by_base(&row, base.as_ref(), i, &counts_for, diag);
                 lying_in_any |= lying;
                 covers
             }
@@ -2792,12 +2801,14 @@ impl<'a> Resolver<'a> {
     /// What a team naming no areas covers, its base being in area `i`: the district holding
     /// its base, which with areas smaller than districts given (LSOAs, wards) is every one
     /// lying in it (an area that is a district, of this year or an earlier one, is the
-    /// district holding it). Also whether those are areas lying in a district.
+    /// district holding it). Also whether those are areas lying in a district. `counts_for`
+    /// is as for [`Resolver::note_served`].
     fn covers_by_base(
         &self,
         row: &TeamRow,
         base: Option<&Base>,
         i: usize,
+        counts_for: &str,
         diag: &mut Diagnostics,
     ) -> (Vec<usize>, bool) {
         let district = base
@@ -2809,7 +2820,7 @@ impl<'a> Resolver<'a> {
                 self.label,
                 Some(Place::Line(row.line)),
                 format!(
-                    "{}: names no areas served, so serves the district holding its base, {}; it counts for the {} areas given lying in it (an area's point in the district by the built-in boundaries)",
+                    "{}: names no areas served, so serves the district holding its base, {}; {counts_for} the {} areas given lying in it (an area's point in the district by the built-in boundaries)",
                     row.name,
                     crate::land::built_in_named(district.unwrap_or_default()),
                     lying.len()

@@ -351,3 +351,36 @@ fn a_team_not_counted_is_not_said_to_count_for_the_area_holding_its_districts() 
     assert!(gaps.iter().any(|r| r[1] == "WHSCT"), "{gaps:?}");
     assert!(!gaps.iter().any(|r| r[1] == "BHSCT"), "{gaps:?}");
 }
+
+/// Nor that it counts for the areas lying in the district holding its base (LSOAs as
+/// boundaries), nor for the area holding its base in place of the districts it names: the same
+/// notes for a team not counted say that it would.
+#[test]
+fn a_team_not_counted_is_not_said_to_count_for_the_areas_holding_its_base() {
+    let dir = tempfile::tempdir().unwrap();
+    let teams = dir.path().join("teams.csv");
+    std::fs::write(
+        &teams,
+        "name,areas_served,latitude,longitude,evidence\nCity team,E07000178,,,pif_named\nOx cand,,51.752,-1.2577,candidate\nFar cand,Leeds,51.752,-1.2577,candidate\n",
+    )
+    .unwrap();
+    let run = run_ok(&[
+        "--boundaries",
+        &fixture("boundaries/lsoas_oxford_swindon.geojson"),
+        "--births",
+        &fixture("births/lsoas_oxford_swindon_age0.csv"),
+        "--measure",
+        "age0",
+        "--births-code-column",
+        "lsoa11_code",
+        "--teams",
+        teams.to_str().unwrap(),
+    ]);
+    run.assert_stderr_has(&[
+        "Ox cand: names no areas served, so serves the district holding its base, Oxford (E07000178); it is not counted (evidence \"candidate\"), but would count for the 82 areas given lying in it",
+        "Far cand: no area it serves is an area of the boundaries given or in one (Leeds (E08000035)); it is not counted (evidence \"candidate\"), but would count instead for the area holding its base, Oxford 008A (E01028521)",
+    ]);
+    for line in run.stderr.lines().filter(|l| l.contains(" cand: ")) {
+        assert!(!line.contains("; it counts"), "{line}");
+    }
+}
