@@ -1257,12 +1257,28 @@ fn plan(args: PlanArgs) -> i32 {
                 covgap::plan::instance::RankBy::Births => format!("{figure} newly covered"),
                 covgap::plan::instance::RankBy::Need => format!("need-weighted value ({figure})"),
             };
-            let in_all = plan
-                .exact_steps()
-                .last()
-                .map_or(b.with_what_if, |s| s.babies_cumulative);
+            // The exact plan's share, or, when no exact plan was solved (too many sites, or the
+            // solver failed), the greedy-then-swaps plan's, named as such; greedy's gap to an
+            // optimum not found is not known, and said so rather than as "0 (0.00%) short".
+            let solved = plan.exact_solved();
+            let short = if solved {
+                format!(
+                    "greedy is {} ({:.2}%) short ({:.2}% of all covered)",
+                    value(d),
+                    pct,
+                    plan.gap_of_all(plan.greedy.value)
+                )
+            } else {
+                "how far greedy is from the optimum is not known".to_string()
+            };
+            let (which, steps) = if solved {
+                ("exact", plan.exact_steps())
+            } else {
+                ("greedy-then-swaps", plan.swapped_steps())
+            };
+            let in_all = steps.last().map_or(b.with_what_if, |s| s.babies_cumulative);
             eprintln!(
-                "covgap plan: {placed} {what}: greedy {} ({:.1} ms), greedy then swaps {} ({:.1} ms), exact {} ({}, {:.2} s); greedy is {} ({:.2}%) short ({:.2}% of all covered); with the exact plan, {}% of {demand}{scope} covered in all",
+                "covgap plan: {placed} {what}: greedy {} ({:.1} ms), greedy then swaps {} ({:.1} ms), exact {} ({}, {:.2} s); {short}; with the {which} plan, {}% of {demand}{scope} covered in all",
                 value(plan.greedy.value),
                 plan.greedy_seconds * 1000.0,
                 value(plan.swapped.value),
@@ -1270,9 +1286,6 @@ fn plan(args: PlanArgs) -> i32 {
                 value(plan.exact.value),
                 plan.exact.status.describe(&options.limits),
                 plan.exact.seconds,
-                value(d),
-                pct,
-                plan.gap_of_all(plan.greedy.value),
                 covgap::write::percent_text(in_all, b.total),
             );
         }

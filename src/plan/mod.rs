@@ -677,6 +677,23 @@ impl Plan {
         Some((counts, why.join(", and ")))
     }
 
+    /// Whether the exact solve was done, not skipped for too many sites nor failed: only then
+    /// is greedy's gap to the optimum known, and the exact plan the one to quote.
+    ///
+    /// # Examples
+    /// ```
+    /// use covgap::plan::{self, exact::Limits, Options};
+    /// let study = covgap::load::load(&Default::default(), &mut Default::default()).unwrap();
+    /// let p = plan::plan(&study, None, &[], None, None, &Options { add: 3, ..Options::default() }).unwrap();
+    /// assert!(p.exact_solved());
+    /// let limits = Limits { max_candidates: 0, ..Limits::default() };
+    /// let p = plan::plan(&study, None, &[], None, None, &Options { add: 3, limits, ..Options::default() }).unwrap();
+    /// assert!(!p.exact_solved());
+    /// ```
+    pub fn exact_solved(&self) -> bool {
+        !matches!(self.exact.status, Status::TooLarge(_) | Status::Failed(_))
+    }
+
     /// Exact minus greedy, in weight and as a share of the exact value (per cent).
     pub fn gap(&self) -> (f64, f64) {
         self.gap_of(self.greedy.value)

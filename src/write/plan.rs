@@ -653,7 +653,7 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
             percent_text(last(&ssteps), b.total),
             value(plan.swapped.value)
         );
-        if matches!(plan.exact.status, Status::TooLarge(_) | Status::Failed(_)) {
+        if !plan.exact_solved() {
             let _ = writeln!(s, "- **How far greedy is from the optimum is not known**: the exact solve was not done.");
         } else {
             let (d, pct) = plan.gap();
