@@ -878,9 +878,13 @@ fn distance_words(metres: f64) -> String {
 /// instead: a note when the row names every district the new one replaced, a warning when
 /// only some (the team then counts for the whole new district, as a team serving part of an
 /// area does, more than the row claims).
+/// `counts_for` is "it counts for", or for a team not counted, that it would (see
+/// [`Resolver::note_served`]); a team not counted changes no figure, so its districts served in
+/// part are noted, not warned of.
 fn report_abolished(
     team: &str,
     via_old: &[&Successor],
+    counts_for: &str,
     label: &str,
     place: Option<Place>,
     diag: &mut Diagnostics,
@@ -900,11 +904,24 @@ fn report_abolished(
         let names = named.join(", ");
         let since = first.since_words();
         let new_name = &first.new_name;
+        let counted = counts_for == "it counts for";
+        let verb = counts_for.strip_prefix("it ").unwrap_or(counts_for);
         if olds.len() == all.len() {
             diag.note(
                 label,
                 place,
-                format!("{team}: {were} {names} {is} abolished on {since} and together make up {new_name} ({new}): the team counts for {new_name}"),
+                format!("{team}: {were} {names} {is} abolished on {since} and together make up {new_name} ({new}): the team {verb} {new_name}"),
+            );
+        } else if !counted {
+            let others = all.len() - olds.len();
+            diag.note(
+                label,
+                place,
+                format!(
+                    "{team}: {were} {names} {is} abolished on {since} and {} now part of {new_name} ({new}), with {others} other former {}: the team {verb} the whole of {new_name}, as a team serving part of an area does",
+                    if olds.len() == 1 { "is" } else { "are" },
+                    plural(others, "district", "districts"),
+                ),
             );
         } else {
             let others = all.len() - olds.len();
@@ -2654,7 +2671,7 @@ impl<'a> Resolver<'a> {
                 .get(old.new_code.as_str())
                 .is_none_or(|i| !s.named_directly.contains(i))
         });
-        report_abolished(&row.name, &s.via_old, label, place, diag);
+        report_abolished(&row.name, &s.via_old, counts_for, label, place, diag);
         if !s.held.is_empty() {
             let parts: Vec<String> = s
                 .held

@@ -767,6 +767,34 @@ mod teams {
         assert!(!run.stderr.contains("Coast team"), "{}", run.stderr);
     }
 
+    /// A team not counted that serves an abolished district is not said to count for the
+    /// district that replaced it, nor warned of as counting more babies than it reaches: it
+    /// counts for none (it said "the team counts for the whole of North Yorkshire").
+    #[test]
+    fn a_team_not_counted_serving_an_abolished_district_is_not_said_to_count() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("t.csv"),
+            "name,areas_served,evidence\nDales team,Craven,candidate\nLeeds team,Leeds,service_confirmed\n",
+        )
+        .unwrap();
+        let o = crate::covgap_in(
+            dir.path(),
+            &["run", "--teams", "t.csv", "--out", "out"],
+            Some("out"),
+        );
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        o.assert_stderr_has(&["note: t.csv, line 2: Dales team: area served Craven (E07000163) was abolished on 1 April 2023 and is now part of North Yorkshire (E06000065), with 6 other former districts: the team is not counted (evidence \"candidate\"), but would count for the whole of North Yorkshire, as a team serving part of an area does\n"]);
+        assert!(!o.stderr.contains("the team counts for"), "{}", o.stderr);
+        assert!(
+            !o.stderr
+                .lines()
+                .any(|l| l.starts_with("warning:") && l.contains("Dales team")),
+            "{}",
+            o.stderr
+        );
+    }
+
     fn squares_with(teams: &str) -> crate::Outcome {
         run_ok(&[
             "--boundaries",
