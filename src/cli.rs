@@ -237,7 +237,7 @@ struct PlanArgs {
     /// representative point lies within KM kilometres of its base (straight line on British
     /// National Grid), plus the districts its list entry names. [default: a team covers the
     /// district it is in, or the districts it names]
-    #[arg(long, value_name = "KM", value_parser = parse_radius)]
+    #[arg(long, value_name = "KM", value_parser = parse_radius, allow_negative_numbers = true)]
     radius: Option<f64>,
     /// Which geographies have no team, and the fewest new teams that give each one a team.
     #[arg(long, value_enum)]

@@ -1450,3 +1450,25 @@ fn what_if_teams_that_add_nothing_are_named() {
         .success();
     assert!(!read(&dir, "out/plan.md").contains("of the what-if teams add"));
 }
+
+/// A radius that is not a distance greater than 0 is a usage error saying so, for a negative
+/// one too: `--radius -1` got the argument parser's "unexpected argument '-1'", as if the
+/// number were a flag. Nothing is written.
+#[test]
+fn a_radius_that_is_not_a_positive_distance_is_a_usage_error_saying_so() {
+    for km in ["-1", "0", "nan", "inf", "40km"] {
+        let (mut cmd, dir) = covgap();
+        let out = cmd
+            .args(["plan", "--add", "2", "--out", "out", "--radius", km])
+            .assert()
+            .code(2);
+        let said = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert!(
+            said.contains(&format!(
+                "invalid value '{km}' for '--radius <KM>': \"{km}\" is not a distance in kilometres greater than 0"
+            )),
+            "{km}: {said}"
+        );
+        assert!(!dir.path().join("out").exists(), "{km}: wrote out/");
+    }
+}
