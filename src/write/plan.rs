@@ -575,15 +575,36 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
                 existing[d] = true;
             }
         }
-        let idle: Vec<String> = inst.fixed[first..]
-            .iter()
-            .filter(|site| {
+        // Likewise one adding nothing beyond the what-if teams listed before it (a second team
+        // planned for the same district), named apart, since the existing teams do not cover it.
+        let mut planned = existing.clone();
+        let (mut idle, mut repeated) = (Vec::new(), Vec::new());
+        for site in &inst.fixed[first..] {
+            let adds = |covered: &[bool]| {
                 site.covers
                     .iter()
-                    .all(|&d| existing[d] || inst.demand[d].babies == 0)
-            })
-            .map(|site| md_cell(&site.name).into_owned())
-            .collect();
+                    .any(|&d| !covered[d] && inst.demand[d].babies > 0)
+            };
+            if !adds(&existing) {
+                idle.push(md_cell(&site.name).into_owned());
+            } else if !adds(&planned) {
+                repeated.push(md_cell(&site.name).into_owned());
+            }
+            for &d in &site.covers {
+                planned[d] = true;
+            }
+        }
+        if !repeated.is_empty() {
+            let n = repeated.len();
+            let _ = writeln!(
+                s,
+                "- **{n} of the what-if teams {} no {what} beyond the what-if teams listed before {}**: {}; those teams already cover everything {} would cover under this model.",
+                crate::write::plural(n, "adds", "add"),
+                crate::write::plural(n, "it", "them"),
+                repeated.join(", "),
+                crate::write::plural(n, "it", "they"),
+            );
+        }
         if !idle.is_empty() {
             let n = idle.len();
             let _ = writeln!(

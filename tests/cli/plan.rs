@@ -1449,6 +1449,25 @@ fn what_if_teams_that_add_nothing_are_named() {
         .assert()
         .success();
     assert!(!read(&dir, "out/plan.md").contains("of the what-if teams add"));
+    // Two teams planned for the same uncovered district: the second adds nothing beyond the
+    // first, though no existing team covers Birmingham. It was not named.
+    let (mut cmd, dir) = covgap();
+    let list = dir.path().join("planned.csv");
+    std::fs::write(
+        &list,
+        "name,areas_served\nBirmingham team (in development),Birmingham\nSecond Birmingham team,Birmingham\n",
+    )
+    .unwrap();
+    cmd.args(["plan", "--add", "1", "--out", "out", "-q", "--what-if"])
+        .arg(&list)
+        .assert()
+        .success();
+    let md = read(&dir, "out/plan.md");
+    assert!(
+        md.contains("- **1 of the what-if teams adds no live births beyond the what-if teams listed before it**: Second Birmingham team; those teams already cover everything it would cover under this model.\n"),
+        "{md}"
+    );
+    assert!(!md.contains("the existing teams already cover"), "{md}");
 }
 
 /// A radius that is not a distance greater than 0 is a usage error saying so, for a negative
