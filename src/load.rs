@@ -874,17 +874,41 @@ fn distance_words(metres: f64) -> String {
     }
 }
 
+/// Whether a row's team counts, for the notes that say which areas its districts stand for:
+/// one not counted would count for them, said so, so that a note does not name an area as
+/// having a team that the outputs list as a gap.
+#[derive(Debug, Clone, Copy)]
+enum Counts<'a> {
+    Yes,
+    /// Not counted, with the row's evidence level.
+    No(&'a str),
+}
+
+impl Counts<'_> {
+    /// "counts for", or "is not counted (evidence "candidate"), but would count for"; with
+    /// `instead`, "counts instead for" (a team counting for the area holding its base in
+    /// place of the areas it names).
+    fn verb(self, instead: bool) -> String {
+        let what = if instead { "instead for" } else { "for" };
+        match self {
+            Counts::Yes => format!("counts {what}"),
+            Counts::No(evidence) => {
+                format!("is not counted (evidence {evidence:?}), but would count {what}")
+            }
+        }
+    }
+}
+
 /// Says which abolished districts a team list row names and what the team counts for
 /// instead: a note when the row names every district the new one replaced, a warning when
 /// only some (the team then counts for the whole new district, as a team serving part of an
 /// area does, more than the row claims).
-/// `counts_for` is "it counts for", or for a team not counted, that it would (see
-/// [`Resolver::note_served`]); a team not counted changes no figure, so its districts served in
-/// part are noted, not warned of.
+/// A team not counted changes no figure, so its districts served in part are noted as ones it
+/// would count for, not warned of.
 fn report_abolished(
     team: &str,
     via_old: &[&Successor],
-    counts_for: &str,
+    counts: Counts,
     label: &str,
     place: Option<Place>,
     diag: &mut Diagnostics,
@@ -904,15 +928,14 @@ fn report_abolished(
         let names = named.join(", ");
         let since = first.since_words();
         let new_name = &first.new_name;
-        let counted = counts_for == "it counts for";
-        let verb = counts_for.strip_prefix("it ").unwrap_or(counts_for);
+        let verb = counts.verb(false);
         if olds.len() == all.len() {
             diag.note(
                 label,
                 place,
                 format!("{team}: {were} {names} {is} abolished on {since} and together make up {new_name} ({new}): the team {verb} {new_name}"),
             );
-        } else if !counted {
+        } else if let Counts::No(_) = counts {
             let others = all.len() - olds.len();
             diag.note(
                 label,
@@ -2098,26 +2121,12 @@ fn resolve_teams_in(
             (Some(_), None) => false,
         };
         // The notes on how its areas were found say which areas a team's districts stand
-        // for; for a team not counted, that it would count for them, so that a note does not
-        // name an area as having a team that the outputs list as a gap.
-        let counts_for = if counted {
-            "it counts for".to_string()
-        } else {
-            format!(
-                "it is not counted (evidence {:?}), but would count for",
-                row.evidence.as_deref().unwrap_or("")
-            )
+        // for; for a team not counted, that it would count for them.
+        let counts = match counted {
+            true => Counts::Yes,
+            false => Counts::No(row.evidence.as_deref().unwrap_or("")),
         };
-        // The same, for the area holding its base in place of the areas it names.
-        let counts_instead = if counted {
-            "it counts instead for".to_string()
-        } else {
-            format!(
-                "it is not counted (evidence {:?}), but would count instead for",
-                row.evidence.as_deref().unwrap_or("")
-            )
-        };
-        r.note_served(&row, &mut served, &counts_for, diag);
+        r.note_served(&row, &mut served, counts, diag);
         lying_in_any |= !served.lying_in.is_empty();
         // Every area served is a district outside the boundaries: the team is elsewhere, as
         // the built-in list's teams are, and its base need not be in the boundaries either.
@@ -2238,9 +2247,10 @@ fn resolve_teams_in(
                 &label,
                 place,
                 format!(
-                    "{}: no area it serves is an area of the boundaries given or in one ({}); {counts_instead} the area holding its base, {} ({})",
+                    "{}: no area it serves is an area of the boundaries given or in one ({}); it {} the area holding its base, {} ({})",
                     row.name,
                     served.not_here.join(", "),
+                    counts.verb(true),
                     areas[i].name,
                     areas[i].code
                 ),
@@ -2250,7 +2260,7 @@ fn resolve_teams_in(
             (false, _) => served.areas.clone(),
             (true, None) => Vec::new(),
             (true, Some(i)) => {
-                let (covers, lying) = r.covers_by_base(&row, base.as_ref(), i, &counts_for, diag);
+                let (covers, lying) = r.covers_by_base(&row, base.as_ref(), i, counts, diag);
                 lying_in_any |= lying;
                 covers
             }
@@ -2661,8 +2671,9 @@ impl<'a> Resolver<'a> {
     /// Notes on how a row's areas served were found, where that is not by their own code or
     /// name: abolished districts, districts held by an area of another geography, districts
     /// made since the boundaries were drawn, and districts the areas given lie in.
-    /// `counts_for` is "it counts for", or for a team not counted, that it would.
-    fn note_served(&self, row: &TeamRow, s: &mut Served, counts_for: &str, diag: &mut Diagnostics) {
+    /// `counts` says whether the team counts, so that a note on a team not counted says it
+    /// would count for the areas it names.
+    fn note_served(&self, row: &TeamRow, s: &mut Served, counts: Counts, diag: &mut Diagnostics) {
         let (areas, label) = (self.areas, self.label);
         let place = Some(Place::Line(row.line));
         // A row naming the new district itself as well says what the team covers already.
@@ -2671,7 +2682,7 @@ impl<'a> Resolver<'a> {
                 .get(old.new_code.as_str())
                 .is_none_or(|i| !s.named_directly.contains(i))
         });
-        report_abolished(&row.name, &s.via_old, counts_for, label, place, diag);
+        report_abolished(&row.name, &s.via_old, counts, label, place, diag);
         if !s.held.is_empty() {
             let parts: Vec<String> = s
                 .held
@@ -2701,13 +2712,14 @@ impl<'a> Resolver<'a> {
                 label,
                 place,
                 format!(
-                    "{}: {}; {counts_for} the {} by the built-in lookup ({}){}: {}",
+                    "{}: {}; it {} the {} by the built-in lookup ({}){}: {}",
                     row.name,
                     if districts == 1 {
                         "the district it serves is not an area of the boundaries given"
                     } else {
                         "the districts it serves are not areas of the boundaries given"
                     },
+                    counts.verb(false),
                     match (s.held.len(), districts) {
                         (1, 1) => "area holding it",
                         (1, _) => "area holding them",
@@ -2747,8 +2759,9 @@ impl<'a> Resolver<'a> {
                 label,
                 place,
                 format!(
-                    "{}: the districts it serves are not areas of the boundaries given, which are smaller; {counts_for} the areas given lying in them (an area's point in the district by the built-in boundaries): {}",
+                    "{}: the districts it serves are not areas of the boundaries given, which are smaller; it {} the areas given lying in them (an area's point in the district by the built-in boundaries): {}",
                     row.name,
+                    counts.verb(false),
                     s.lying_in
                         .iter()
                         .map(|(named, n)| format!("{} in {named}", n.len()))
@@ -2825,7 +2838,7 @@ impl<'a> Resolver<'a> {
         row: &TeamRow,
         base: Option<&Base>,
         i: usize,
-        counts_for: &str,
+        counts: Counts,
         diag: &mut Diagnostics,
     ) -> (Vec<usize>, bool) {
         let district = base
@@ -2837,9 +2850,10 @@ impl<'a> Resolver<'a> {
                 self.label,
                 Some(Place::Line(row.line)),
                 format!(
-                    "{}: names no areas served, so serves the district holding its base, {}; {counts_for} the {} areas given lying in it (an area's point in the district by the built-in boundaries)",
+                    "{}: names no areas served, so serves the district holding its base, {}; it {} the {} areas given lying in it (an area's point in the district by the built-in boundaries)",
                     row.name,
                     crate::land::built_in_named(district.unwrap_or_default()),
+                    counts.verb(false),
                     lying.len()
                 ),
             );
