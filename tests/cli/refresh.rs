@@ -764,11 +764,10 @@ fn diff_refuses_a_teams_geojson_with_one_team_twice_or_a_team_with_no_name() {
     );
 }
 
-/// A re-run with a new figures table and a new team list: the change in babies in areas with
-/// a team is split into what the areas newly covered or uncovered bring and what the new
-/// figures bring, so a briefing does not credit the teams with the new figures.
-#[test]
-fn diff_says_how_much_of_the_change_is_the_new_figures() {
+/// A re-run on Oxfordshire's districts: births in 2023 with a team in Oxford alone, then
+/// `births_2024` (the rows below the header) with teams in Oxford and Cherwell. Returns the
+/// folder, holding `old` and `new`, and `diff.md` between them.
+fn oxfordshire_rerun(births_2024: &str) -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
     let p = |f: &str| dir.path().join(f);
     std::fs::write(
@@ -776,12 +775,7 @@ fn diff_says_how_much_of_the_change_is_the_new_figures() {
         "code,births\nE07000177,1000\nE07000178,1400\nE07000179,1418\nE07000180,1438\nE07000181,1097\n",
     )
     .unwrap();
-    // Cherwell and Oxford revised; the rest as before.
-    std::fs::write(
-        p("births_2024.csv"),
-        "code,births\nE07000177,1100\nE07000178,1500\nE07000179,1418\nE07000180,1438\nE07000181,1097\n",
-    )
-    .unwrap();
+    std::fs::write(p("births_2024.csv"), format!("code,births\n{births_2024}")).unwrap();
     std::fs::write(
         p("teams_2024.csv"),
         "name,areas_served\nCity team,E07000178\nNorth team,E07000177\n",
@@ -805,6 +799,21 @@ fn diff_says_how_much_of_the_change_is_the_new_figures() {
             .success();
     }
     let (md, _) = diff_md(&p("old"), &p("new"));
+    (dir, md)
+}
+
+/// A re-run with a new figures table and a new team list: the change in babies in areas with
+/// a team is split into what the areas newly covered or uncovered bring and what the new
+/// figures bring, so a briefing does not credit the teams with the new figures.
+#[test]
+fn diff_says_how_much_of_the_change_is_the_new_figures() {
+    // Cherwell and Oxford revised; the rest as before.
+    let (dir, md) = oxfordshire_rerun(
+        "E07000177,1100\nE07000178,1500\nE07000179,1418\nE07000180,1438\nE07000181,1097\n",
+    );
+    let p = |f: &str| dir.path().join(f);
+    let oxon = crate::fixture("boundaries/oxfordshire_wgs84.geojson");
+    let oxford_only = crate::fixture("teams/oxford_only.csv");
     // 1,400 covered before, 1,100 + 1,500 now: Cherwell newly covered brings 1,100, and
     // Oxford's revised figure the other 100.
     assert!(
@@ -864,42 +873,10 @@ fn diff_says_how_much_of_the_change_is_the_new_figures() {
 /// "comes from the new figures as well as from the teams" with "0 from the new figures".
 #[test]
 fn diff_does_not_credit_the_new_figures_when_only_areas_with_no_team_changed() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = |f: &str| dir.path().join(f);
-    std::fs::write(
-        p("births_2023.csv"),
-        "code,births\nE07000177,1000\nE07000178,1400\nE07000179,1418\nE07000180,1438\nE07000181,1097\n",
-    )
-    .unwrap();
     // West Oxfordshire, with no team in either run, revised; the rest as before.
-    std::fs::write(
-        p("births_2024.csv"),
-        "code,births\nE07000177,1000\nE07000178,1400\nE07000179,1418\nE07000180,1438\nE07000181,1197\n",
-    )
-    .unwrap();
-    std::fs::write(
-        p("teams_2024.csv"),
-        "name,areas_served\nCity team,E07000178\nNorth team,E07000177\n",
-    )
-    .unwrap();
-    let oxon = crate::fixture("boundaries/oxfordshire_wgs84.geojson");
-    let oxford_only = crate::fixture("teams/oxford_only.csv");
-    for (out, births, teams) in [
-        ("old", "births_2023.csv", oxford_only.as_str()),
-        (
-            "new",
-            "births_2024.csv",
-            p("teams_2024.csv").to_str().unwrap(),
-        ),
-    ] {
-        covgap()
-            .current_dir(dir.path())
-            .args(["run", "-q", "--boundaries", &oxon, "--teams", teams])
-            .args(["--births", births, "--out", out])
-            .assert()
-            .success();
-    }
-    let (md, _) = diff_md(&p("old"), &p("new"));
+    let (_dir, md) = oxfordshire_rerun(
+        "E07000177,1000\nE07000178,1400\nE07000179,1418\nE07000180,1438\nE07000181,1197\n",
+    );
     assert!(
         md.contains("| Live births in areas with a team | 1,400 | 2,400 | +1,000 |"),
         "{md}"
