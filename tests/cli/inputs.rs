@@ -772,14 +772,9 @@ mod teams {
     /// counts for none (it said "the team counts for the whole of North Yorkshire").
     #[test]
     fn a_team_not_counted_serving_an_abolished_district_is_not_said_to_count() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("t.csv"),
-            "name,areas_served,evidence\nDales team,Craven,candidate\nLeeds team,Leeds,service_confirmed\n",
-        )
-        .unwrap();
-        let o = crate::covgap_in(
-            dir.path(),
+        let teams = "name,areas_served,evidence\nDales team,Craven,candidate\nLeeds team,Leeds,service_confirmed\n";
+        let o = crate::covgap_with_files(
+            &[("t.csv", teams)],
             &["run", "--teams", "t.csv", "--out", "out"],
             Some("out"),
         );

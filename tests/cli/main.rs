@@ -161,6 +161,16 @@ pub fn covgap_in(dir: &Path, args: &[&str], out: Option<&str>) -> Outcome {
     }
 }
 
+/// Runs `covgap <args>` in a fresh temporary folder holding `files` (name and text, a test's
+/// own small inputs), and reads back whatever it wrote to `out` (see [`covgap_in`]).
+pub fn covgap_with_files(files: &[(&str, &str)], args: &[&str], out: Option<&str>) -> Outcome {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).expect("write input");
+    }
+    covgap_in(dir.path(), args, out)
+}
+
 /// `covgap run <args> --out out` in a fresh temporary folder.
 pub fn run(args: &[&str]) -> Outcome {
     let dir = tempfile::tempdir().expect("tempdir");

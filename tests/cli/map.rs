@@ -117,15 +117,10 @@ fn footer_names_the_input_files_without_their_folders() {
 /// published map must give whole.
 #[test]
 fn largest_gaps_name_long_areas_in_full_on_two_lines() {
-    let dir = tempfile::tempdir().unwrap();
     // These districts' figures alone, so that they are the largest gaps.
-    std::fs::write(
-        dir.path().join("births.csv"),
-        "code,births\nE06000058,3573\nE06000010,3178\nN09000005,1809\nE06000022,1688\n",
-    )
-    .unwrap();
-    let o = crate::covgap_in(
-        dir.path(),
+    let births = "code,births\nE06000058,3573\nE06000010,3178\nN09000005,1809\nE06000022,1688\n";
+    let o = crate::covgap_with_files(
+        &[("births.csv", births)],
         &["run", "-q", "--out", "out", "--births", "births.csv"],
         Some("out"),
     );

@@ -1160,13 +1160,12 @@ fn areas_with_no_figure_are_counted_and_their_share_is_not_a_number() {
 /// LSOA table given as district figures said "32844 rows for codes not in the boundaries".
 #[test]
 fn notes_count_ignored_rows_with_thousands_separators() {
-    let dir = tempfile::tempdir().unwrap();
     let mut table = String::from("code,births\nE06000001,974\n");
     for i in 0..1_200 {
         table.push_str(&format!("E0100{i:04},3\n"));
     }
-    std::fs::write(dir.path().join("b.csv"), table).unwrap();
-    let check = covgap_in(dir.path(), &["check", "--births", "b.csv"], None);
+    let check =
+        crate::covgap_with_files(&[("b.csv", &table)], &["check", "--births", "b.csv"], None);
     check.assert_stderr_has(&[
         "1,200 rows for codes not in the boundaries",
         "and 1,192 more",
@@ -1177,9 +1176,11 @@ fn notes_count_ignored_rows_with_thousands_separators() {
 /// points to the errors rather than reading as if the table had left all 361 areas out.
 #[test]
 fn check_with_unreadable_figures_does_not_say_every_area_was_left_out() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("b.csv"), "code,births\nE06000001,abc\n").unwrap();
-    let check = covgap_in(dir.path(), &["check", "--births", "b.csv"], None);
+    let check = crate::covgap_with_files(
+        &[("b.csv", "code,births\nE06000001,abc\n")],
+        &["check", "--births", "b.csv"],
+        None,
+    );
     assert_eq!(check.code, 1, "{}", check.stderr);
     check.assert_stderr_has(&["361 areas (no figure counted for any: see the errors above)"]);
     assert!(
