@@ -364,18 +364,9 @@ fn a_team_not_counted_is_not_said_to_count_for_the_areas_holding_its_base() {
         "name,areas_served,latitude,longitude,evidence\nCity team,E07000178,,,pif_named\nOx cand,,51.752,-1.2577,candidate\nFar cand,Leeds,51.752,-1.2577,candidate\n",
     )
     .unwrap();
-    let run = run_ok(&[
-        "--boundaries",
-        &fixture("boundaries/lsoas_oxford_swindon.geojson"),
-        "--births",
-        &fixture("births/lsoas_oxford_swindon_age0.csv"),
-        "--measure",
-        "age0",
-        "--births-code-column",
-        "lsoa11_code",
-        "--teams",
-        teams.to_str().unwrap(),
-    ]);
+    let mut args = crate::lsoa_inputs();
+    args.extend(["--teams".into(), teams.display().to_string()]);
+    let run = run_ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
     run.assert_stderr_has(&[
         "Ox cand: names no areas served, so serves the district holding its base, Oxford (E07000178); it is not counted (evidence \"candidate\"), but would count for the 82 areas given lying in it",
         "Far cand: no area it serves is an area of the boundaries given or in one (Leeds (E08000035)); it is not counted (evidence \"candidate\"), but would count instead for the area holding its base, Oxford 008A (E01028521)",

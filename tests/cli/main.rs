@@ -171,6 +171,21 @@ pub fn covgap_with_files(files: &[(&str, &str)], args: &[&str], out: Option<&str
     covgap_in(dir.path(), args, out)
 }
 
+/// The LSOAs of Oxford and Swindon as boundaries, with their figures (population aged 0), as
+/// `run` and `plan` take them.
+pub fn lsoa_inputs() -> Vec<String> {
+    vec![
+        "--boundaries".into(),
+        fixture("boundaries/lsoas_oxford_swindon.geojson"),
+        "--births".into(),
+        fixture("births/lsoas_oxford_swindon_age0.csv"),
+        "--measure".into(),
+        "age0".into(),
+        "--births-code-column".into(),
+        "lsoa11_code".into(),
+    ]
+}
+
 /// `covgap run <args> --out out` in a fresh temporary folder.
 pub fn run(args: &[&str]) -> Outcome {
     let dir = tempfile::tempdir().expect("tempdir");

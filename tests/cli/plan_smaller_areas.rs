@@ -8,21 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::{covgap_at, fixture, read_csv, run_ok};
-
-/// The boundaries and figures every test here uses, as `run` and `plan` take them.
-fn lsoa_inputs() -> Vec<String> {
-    vec![
-        "--boundaries".into(),
-        fixture("boundaries/lsoas_oxford_swindon.geojson"),
-        "--births".into(),
-        fixture("births/lsoas_oxford_swindon_age0.csv"),
-        "--measure".into(),
-        "age0".into(),
-        "--births-code-column".into(),
-        "lsoa11_code".into(),
-    ]
-}
+use crate::{covgap_at, fixture, lsoa_inputs, read_csv, run_ok};
 
 /// The fixture's LSOAs: code to (name, figure), read from the fixture files themselves.
 fn lsoas() -> BTreeMap<String, (String, u64)> {
