@@ -436,17 +436,19 @@ struct InputArgs {
 #[command(next_help_heading = "Figures")]
 struct FigureArgs {
     /// Demand figures: CSV or Excel workbook (.xlsx, .xls, .ods) with an area code column and a
-    /// figure column; title rows above the header are skipped.
+    /// figure column; title rows above the header are skipped. Give the flag once per file, or
+    /// a comma-separated list, to read one table per nation (ONS, NRS and NISRA publish them
+    /// apart); each area's figure must come from one file.
     /// [default: built-in ONS births or population aged 0]
-    #[arg(long, value_name = "FILE")]
-    births: Option<PathBuf>,
-    /// The sheet of a --births workbook. [default: the first sheet with an area code and a figure column]
+    #[arg(long, value_name = "FILE", value_delimiter = ',')]
+    births: Vec<PathBuf>,
+    /// The sheet of each --births workbook. [default: the first sheet with an area code and a figure column]
     #[arg(long, value_name = "NAME", requires = "births")]
     sheet: Option<String>,
-    /// Column in --births holding the area code [default: found by header].
+    /// Column in each --births file holding the area code [default: found by header].
     #[arg(long, value_name = "NAME")]
     births_code_column: Option<String>,
-    /// Column in --births holding the figure [default: found by header].
+    /// Column in each --births file holding the figure [default: found by header].
     #[arg(long, value_name = "NAME")]
     births_column: Option<String>,
     /// Which figure measures demand.

@@ -13,17 +13,19 @@ use crate::error::{Diagnostics, Error, Place, Result, Severity};
 use crate::index::AreaIndex;
 use crate::land::{Across, Land};
 use crate::model::{
-    Area, Base, ColumnChoice, Demand, FigureColumn, Geography, HoldingDistrict, Measure, Nation,
-    Precision, RollupKeys, Sources, Study, Team, TeamBeyond,
+    Area, Base, ColumnChoice, Demand, FigureColumn, FiguresFile, Geography, HoldingDistrict,
+    Measure, Nation, Precision, RollupKeys, Sources, Study, Team, TeamBeyond,
 };
 use crate::read::boundaries::{read_boundaries, BoundaryOptions};
 use crate::read::figures::Figures;
-use crate::read::figures::{read_figures, FigureOptions, AGE0_COLUMNS, BIRTHS_COLUMNS};
+use crate::read::figures::{
+    is_workbook, read_figures, FigureOptions, AGE0_COLUMNS, BIRTHS_COLUMNS,
+};
 use crate::read::postcodes::{lookup_postcodes, month_words, postcode_key, Found, Outcodes};
 use crate::read::successors::{self, Successor};
 use crate::read::teams::{self as team_list, read_teams, BaseGiven, TeamColumns, TeamRow};
 use crate::read::Input;
-use crate::write::{plural, thousands};
+use crate::write::{and_list, plural, thousands};
 
 /// A base this far outside every area (metres) is moved into the nearest one, with a warning:
 /// generalised coastlines cut off real coastal places.
@@ -47,7 +49,8 @@ pub const EVIDENCE_LEVELS: &[&str] = &[
 pub struct Inputs {
     pub boundaries: Option<PathBuf>,
     pub boundary_options: BoundaryOptions,
-    pub births: Option<PathBuf>,
+    /// The user's figures tables (one per nation, say); empty for the built-in figures.
+    pub births: Vec<PathBuf>,
     pub figure_options: FigureOptions,
     pub measure: Option<Measure>,
     /// The period the user's figures cover, for reports.
@@ -77,7 +80,7 @@ pub const PERIOD_NOT_STATED: &str = "period not stated with --period";
 /// are first read on their own, so their own problems are listed too.
 pub fn load(inputs: &Inputs, diag: &mut Diagnostics) -> Result<Study> {
     let measure = inputs.measure.unwrap_or(Measure::Births);
-    if inputs.births.is_none() {
+    if inputs.births.is_empty() {
         // These describe a user's own figures file; with the built-in figures they do nothing.
         let opts = &inputs.figure_options;
         for (flag, given) in [
@@ -95,9 +98,9 @@ pub fn load(inputs: &Inputs, diag: &mut Diagnostics) -> Result<Study> {
         }
     }
     let (areas, crs_reason, read) = load_areas(inputs, measure, diag)?;
-    let (sheet, column, added_up, icb_shared) = match read {
-        Some(r) => (r.sheet, Some(r.column), r.added_up, r.icb_shared),
-        None => (None, None, None, false),
+    let (tables, icb_shared) = match read {
+        Some(r) => (r.tables, r.icb_shared),
+        None => (Vec::new(), false),
     };
     let TeamList {
         teams,
@@ -107,34 +110,43 @@ pub fn load(inputs: &Inputs, diag: &mut Diagnostics) -> Result<Study> {
         lying_in,
         holding_districts,
     } = load_teams(inputs, &areas, diag)?;
-    let (period, figures_source) = match (&inputs.births, measure) {
-        (Some(p), _) => (
+    let (period, figures_source) = if inputs.births.is_empty() {
+        let (period, source) = builtin_period_source(measure);
+        // Summed into areas of another geography, the source says so.
+        let source = match tables.first().and_then(|t| t.added_up.as_ref()) {
+            Some(a) => format!("{source} ({a})"),
+            None => source.to_string(),
+        };
+        (period.to_string(), source)
+    } else {
+        (
             // Read after the figure's name ("live births, ..."), often inside parentheses
             // already, so no parentheses of its own.
             inputs
                 .period
                 .clone()
                 .unwrap_or_else(|| PERIOD_NOT_STATED.into()),
-            {
-                let file = match &sheet {
-                    Some(sh) => format!("{}, sheet {sh:?}", p.display()),
-                    None => p.display().to_string(),
-                };
-                match &added_up {
-                    Some(a) => format!("{file} ({a})"),
-                    None => file,
-                }
-            },
-        ),
-        (None, measure) => {
-            let (period, source) = builtin_period_source(measure);
-            // Summed into areas of another geography, the source says so.
-            let source = match &added_up {
-                Some(a) => format!("{source} ({a})"),
-                None => source.to_string(),
-            };
-            (period.to_string(), source)
-        }
+            figures_source(&inputs.births, &tables),
+        )
+    };
+    let files = if inputs.births.is_empty() {
+        Vec::new()
+    } else {
+        tables
+            .iter()
+            .map(|t| FiguresFile {
+                path: t.label.clone(),
+                sheet: t.sheet.clone(),
+                code_column: t.code_column.clone(),
+                column: t.column.clone(),
+                areas: t.areas,
+            })
+            .collect()
+    };
+    // With several tables, each names its own column in the source and in `files`.
+    let column = match tables.as_slice() {
+        [one] => Some(one.column.clone()),
+        _ => None,
     };
     let whole_uk = {
         let codes: HashSet<&str> = areas.iter().map(|a| a.code.as_str()).collect();
@@ -153,6 +165,7 @@ pub fn load(inputs: &Inputs, diag: &mut Diagnostics) -> Result<Study> {
             period,
             source: figures_source,
             column,
+            files,
             shared_by_icb: icb_shared,
         },
         evidence_rule,
@@ -191,18 +204,93 @@ impl LookupRow {
     }
 }
 
-/// What was read from the figures table, for the study's sources.
+/// What was read from the figures tables, for the study's sources.
 struct FiguresRead {
+    /// Each table read, in the order given.
+    tables: Vec<TableRead>,
+    /// Whether the built-in district figures, summed into ICBs, shared districts split between
+    /// ICBs out between them (`data/icb_shares.csv`).
+    icb_shared: bool,
+}
+
+/// One figures table as read, for the study's sources and for messages.
+struct TableRead {
+    label: String,
     sheet: Option<String>,
+    code_column: String,
     column: FigureColumn,
     /// The districts whose figures were added up from those of the districts they replaced
     /// (see [`add_up_replaced`]), or, with the built-in figures, the areas given whose figures
     /// were summed from the districts in them (see [`sum_districts`]), in words for the
     /// figures' source.
     added_up: Option<String>,
-    /// Whether such a sum shared districts split between ICBs out between them
-    /// (`data/icb_shares.csv`).
-    icb_shared: bool,
+    /// How many of the areas given it has a row for.
+    areas: usize,
+}
+
+impl TableRead {
+    /// The file, and its sheet when it is a workbook: `births.xlsx, sheet "Table 1"`.
+    fn file(&self) -> String {
+        match &self.sheet {
+            Some(sh) => format!("{}, sheet {sh:?}", self.label),
+            None => self.label.clone(),
+        }
+    }
+}
+
+/// The source of the user's figures, for the outputs: one table as its file (and sheet), with
+/// the rule that added up abolished districts; several each with the number of areas it gives
+/// and its column, since those differ from table to table. `paths` name the tables when none
+/// could be read (the run stops on that error; `check` lists it).
+fn figures_source(paths: &[PathBuf], tables: &[TableRead]) -> String {
+    match tables {
+        [] => paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join("; "),
+        [t] => match &t.added_up {
+            Some(a) => format!("{} ({a})", t.file()),
+            None => t.file(),
+        },
+        _ => tables
+            .iter()
+            .map(|t| {
+                let how = match t.column.chosen_by {
+                    ColumnChoice::Flag => "named with --births-column",
+                    ColumnChoice::Generic => "a generic header: check that it holds the figure",
+                    ColumnChoice::Recognised | ColumnChoice::BuiltIn => "found by its header",
+                };
+                format!(
+                    "{}, {} {}, column {:?}, {how}{}",
+                    t.file(),
+                    crate::write::thousands(t.areas as u64),
+                    plural(t.areas, "area", "areas"),
+                    t.column.header,
+                    t.added_up
+                        .as_ref()
+                        .map(|a| format!(", {a}"))
+                        .unwrap_or_default()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+    }
+}
+
+/// The columns of the tables read, for messages: `column "births"` for one table, `columns
+/// "births" (ew.csv) and "VALUE" (ni.csv)` for several.
+fn columns_in(tables: &[TableRead], column: impl Fn(&TableRead) -> &str) -> String {
+    match tables {
+        [t] => format!("column {:?}", column(t)),
+        _ => {
+            let each: Vec<String> = tables
+                .iter()
+                .map(|t| format!("{:?} ({})", column(t), t.label))
+                .collect();
+            format!("columns {}", and_list(&each))
+        }
+    }
 }
 
 /// The built-in area lookup, read once per process: the areas, and every team list (the teams,
@@ -345,7 +433,7 @@ fn figure_columns(measure: Measure) -> &'static [&'static str] {
 /// number, a team with no name or swapped coordinates) alongside the boundaries' error.
 /// What needs the areas (codes matched, bases placed) cannot be checked.
 fn check_without_areas(inputs: &Inputs, measure: Measure, diag: &mut Diagnostics) {
-    if let Some(p) = &inputs.births {
+    for p in &inputs.births {
         let fin = Input::File(p.clone());
         let tried = figure_columns(measure);
         if let Err(e) = read_figures(&fin, &inputs.figure_options, tried, None, diag) {
@@ -511,13 +599,32 @@ fn load_areas(
     measure: Measure,
     diag: &mut Diagnostics,
 ) -> Result<(Vec<Area>, String, Option<FiguresRead>)> {
-    if inputs.births.is_none() {
-        if let Some(sheet) = &inputs.figure_options.sheet {
+    if let Some(sheet) = &inputs.figure_options.sheet {
+        let workbooks = inputs
+            .births
+            .iter()
+            .any(|p| is_workbook(&Input::File(p.clone())));
+        if inputs.births.is_empty() {
             return Err(Error::Format {
                 path: PathBuf::from("--sheet"),
                 message: format!("{sheet:?} names a sheet of a --births workbook, but no --births file was given"),
             });
         }
+        // With one file, the figures reader says a CSV file has no sheets; with several, the
+        // sheet is each workbook's among them.
+        if inputs.births.len() > 1 && !workbooks {
+            return Err(Error::Format {
+                path: PathBuf::from("--sheet"),
+                message: format!("{sheet:?} names a sheet of a --births workbook, but none of the --births files is a workbook (.xlsx, .xls or .ods)"),
+            });
+        }
+    }
+    if let Some(p) = twice_given(&inputs.births) {
+        return Err(Error::Format {
+            path: p.to_path_buf(),
+            message: "is given twice with --births: each area's figure must come from one file"
+                .into(),
+        });
     }
     let bin = input(&inputs.boundaries, builtin::boundaries);
     let mut b = match read_boundaries(&bin, &inputs.boundary_options, diag) {
@@ -530,15 +637,10 @@ fn load_areas(
     b.areas.sort_by(|x, y| x.code.cmp(&y.code));
     let lookup = lookup()?;
 
-    // Figures: the user's table, or the built-in column for the measure.
+    // Figures: the user's tables, or the built-in column for the measure.
     let known: HashSet<&str> = b.areas.iter().map(|a| a.code.as_str()).collect();
-    let (fin, fopts, tried) = match &inputs.births {
-        Some(p) => (
-            Input::File(p.clone()),
-            inputs.figure_options.clone(),
-            figure_columns(measure),
-        ),
-        None => (
+    let tables: Vec<(Input, FigureOptions, &[&str])> = if inputs.births.is_empty() {
+        vec![(
             builtin::areas(),
             FigureOptions {
                 code_column: Some("code".into()),
@@ -546,10 +648,21 @@ fn load_areas(
                 sheet: None,
             },
             BIRTHS_COLUMNS,
-        ),
+        )]
+    } else {
+        inputs
+            .births
+            .iter()
+            .map(|p| {
+                let fin = Input::File(p.clone());
+                let mut opts = inputs.figure_options.clone();
+                if inputs.births.len() > 1 && !is_workbook(&fin) {
+                    opts.sheet = None;
+                }
+                (fin, opts, figure_columns(measure))
+            })
+            .collect()
     };
-    // A figures file that cannot be read at all is listed with the other problems, so that
-    // `check` goes on to check the team list too.
     // Rows for districts abolished since (tables in older ONS codes) are read too, to be
     // added up for the district that replaced them.
     let replaced = successors::replaced_in(|c| known.contains(c));
@@ -557,36 +670,106 @@ fn load_areas(
     wanted.extend(replaced.keys().copied());
     // With the built-in figures, areas of a geography the built-in lookup gives each district
     // (ICBs, health boards, regions, ...) get their districts' figures summed: read those too.
-    let sums = if inputs.births.is_none() && !inputs.without_figures {
+    let sums = if inputs.births.is_empty() && !inputs.without_figures {
         plan_sums(&b.areas, lookup)
     } else {
         Sums::default()
     };
     wanted.extend(sums.districts.iter().map(|d| d.code));
-    let mut figures = if inputs.without_figures {
-        None
-    } else {
-        read_figures(&fin, &fopts, tried, Some(&wanted), diag)
-            .map_err(|e| record(diag, e))
-            .ok()
-    };
-    let icb_shared = figures.is_some() && sums.districts.iter().any(|d| d.split);
-    let added_up = match figures.as_mut() {
-        Some(f) if !sums.districts.is_empty() => Some(sum_districts(
-            f,
-            &sums,
-            &b.areas,
-            lookup,
-            measure,
-            &fin.label(),
-            diag,
-        )),
-        Some(f) => add_up_replaced(f, &replaced, &fin.label(), diag),
-        None => None,
-    };
+    // Each area's figure, and the table it came from.
+    let mut values: HashMap<String, (Option<u64>, usize)> = HashMap::new();
+    let mut read = Vec::new();
+    for (fin, fopts, tried) in tables.iter().filter(|_| !inputs.without_figures) {
+        // A figures file that cannot be read at all is listed with the other problems, so
+        // that `check` goes on to check the other tables and the team list too.
+        let Ok(mut f) =
+            read_figures(fin, fopts, tried, Some(&wanted), diag).map_err(|e| record(diag, e))
+        else {
+            continue;
+        };
+        let label = fin.label();
+        let added_up = if sums.districts.is_empty() {
+            add_up_replaced(&mut f, &replaced, &label, diag)
+        } else {
+            Some(sum_districts(
+                &mut f, &sums, &b.areas, lookup, measure, &label, diag,
+            ))
+        };
+        let mut areas = 0;
+        // Areas another table gave a figure for, by that table.
+        let mut twice: std::collections::BTreeMap<usize, Vec<String>> = Default::default();
+        let mut codes: Vec<_> = f.values.into_iter().collect();
+        codes.sort();
+        for (code, v) in codes {
+            areas += usize::from(known.contains(code.as_str()));
+            match values.get(&code) {
+                Some(&(_, first)) => twice.entry(first).or_default().push(code),
+                None => {
+                    values.insert(code, (v, read.len()));
+                }
+            }
+        }
+        for (first, codes) in twice {
+            let first: &TableRead = &read[first];
+            diag.error(
+                &label,
+                None,
+                format!(
+                    "{} {} a figure in {} too: {}; each area's figure must come from one file",
+                    thousands(codes.len() as u64),
+                    plural(codes.len(), "area has", "areas have"),
+                    first.label,
+                    first_of(
+                        codes.iter().map(|c| {
+                            match b.areas.binary_search_by(|a| a.code.as_str().cmp(c)) {
+                                Ok(i) => format!("{c} ({})", b.areas[i].name),
+                                Err(_) => c.clone(),
+                            }
+                        }),
+                        10
+                    ),
+                ),
+            );
+        }
+        // When its rows for the areas were refused, the errors say why.
+        let refused = diag
+            .problems()
+            .iter()
+            .any(|p| p.severity == Severity::Error && p.source == label);
+        if inputs.births.len() > 1 && areas == 0 && !refused {
+            diag.warn(
+                &label,
+                None,
+                format!(
+                    "gives a figure for none of the areas in the boundaries (codes in column {:?}): is it the right file?",
+                    f.code_column
+                ),
+            );
+        }
+        read.push(TableRead {
+            label,
+            sheet: f.sheet,
+            code_column: f.code_column,
+            column: FigureColumn {
+                header: f.figure_column,
+                chosen_by: if inputs.births.is_empty() {
+                    ColumnChoice::BuiltIn
+                } else {
+                    f.figure_column_chosen_by
+                },
+            },
+            added_up,
+            areas,
+        });
+    }
+    let icb_shared = !read.is_empty() && sums.districts.iter().any(|d| d.split);
     let mut missing = Vec::new();
 
-    let flabel = fin.label();
+    let flabel = read
+        .iter()
+        .map(|t| t.label.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
     let blabel = bin.label();
     which_grid(&b, &bin, &blabel, diag)?;
     let mut areas = Vec::with_capacity(b.areas.len());
@@ -642,8 +825,8 @@ fn load_areas(
             continue;
         };
         let point = Located::from_bng(p.x(), p.y())?;
-        let figure = match figures.as_ref().and_then(|f| f.values.get(&raw.code)) {
-            Some(v) => *v,
+        let figure = match values.get(&raw.code) {
+            Some(&(v, _)) => v,
             None => {
                 missing.push(raw.code.clone());
                 None
@@ -666,9 +849,9 @@ fn load_areas(
         });
     }
     report_overlaps(&areas, &area_features, &blabel, diag);
-    let Some(figures) = figures else {
+    if read.is_empty() {
         return Ok((areas, b.crs_reason, None));
-    };
+    }
     if !missing.is_empty() {
         diag.warn(
             &flabel,
@@ -694,13 +877,13 @@ fn load_areas(
             &flabel,
             None,
             format!(
-                "the figures add up to 0 ({} with a figure has 0 in column {:?}): no baby is counted, so no share can be given (the outputs leave it blank, null or n/a); is it the right file and column?",
+                "the figures add up to 0 ({} with a figure has 0 in {}): no baby is counted, so no share can be given (the outputs leave it blank, null or n/a); is it the right file and column?",
                 if with_figure == 1 {
                     "the 1 area".to_string()
                 } else {
                     format!("every one of the {with_figure} areas")
                 },
-                figures.figure_column
+                columns_in(&read, |t| &t.column.header)
             ),
         );
     }
@@ -710,57 +893,56 @@ fn load_areas(
         let refused = diag
             .problems()
             .iter()
-            .any(|p| p.severity == Severity::Error && p.source == flabel);
+            .any(|p| p.severity == Severity::Error && read.iter().any(|t| p.source == t.label));
         diag.error(
             &flabel,
             None,
             if refused {
                 "no area in the boundaries has a usable figure: the rows for them have the errors above".to_string()
-            } else if inputs.births.is_none() {
+            } else if inputs.births.is_empty() {
                 // The built-in figures are by district, and are summed only for the
                 // geographies the built-in lookup gives each district: boundaries of another
                 // geography need their own, and the user should be told how to give them.
                 format!(
-                    "no figure matched any area code in the boundaries (codes in column {:?}): the built-in figures are for the UK's local authority districts, summed for areas of a geography the built-in lookup gives each district (its region, upper tier, ICB, health board or HSC trust, or nation), so boundaries of another geography (small areas, your own codes) need figures for their own areas: give them with --births FILE (a CSV or workbook with an area code column and a figure column)",
-                    figures.code_column
+                    "no figure matched any area code in the boundaries (codes in {}): the built-in figures are for the UK's local authority districts, summed for areas of a geography the built-in lookup gives each district (its region, upper tier, ICB, health board or HSC trust, or nation), so boundaries of another geography (small areas, your own codes) need figures for their own areas: give them with --births FILE (a CSV or workbook with an area code column and a figure column)",
+                    columns_in(&read, |t| &t.code_column)
                 )
             } else {
                 format!(
-                    "no figure matched any area code in the boundaries (codes in column {:?})",
-                    figures.code_column
+                    "no figure matched any area code in the boundaries (codes in {})",
+                    columns_in(&read, |t| &t.code_column)
                 )
             },
         );
     }
-    if inputs.births.is_some() {
+    if !inputs.births.is_empty() {
         judge_total(
             &areas,
             lookup,
             measure,
-            &figures.figure_column,
+            &columns_in(&read, |t| &t.column.header),
             inputs.figure_options.figure_column.is_some(),
             &flabel,
             diag,
         );
     }
-    let column = FigureColumn {
-        header: figures.figure_column,
-        chosen_by: if inputs.births.is_none() {
-            ColumnChoice::BuiltIn
-        } else {
-            figures.figure_column_chosen_by
-        },
-    };
     Ok((
         areas,
         b.crs_reason,
         Some(FiguresRead {
-            sheet: figures.sheet,
-            column,
-            added_up,
+            tables: read,
             icb_shared,
         }),
     ))
+}
+
+/// The first path given twice, if any.
+fn twice_given(paths: &[PathBuf]) -> Option<&Path> {
+    let mut seen = HashSet::new();
+    paths
+        .iter()
+        .find(|p| !seen.insert(p.as_path()))
+        .map(PathBuf::as_path)
 }
 
 /// A team base outside every area, with what decides what it stands for.
@@ -1355,7 +1537,7 @@ fn judge_total(
     areas: &[Area],
     lookup: &HashMap<String, LookupRow>,
     measure: Measure,
-    column: &str,
+    columns: &str,
     named: bool,
     label: &str,
     diag: &mut Diagnostics,
@@ -1397,7 +1579,7 @@ fn judge_total(
         label,
         None,
         format!(
-            "the figures in column {column:?} add up to {} for the {n} {} the built-in table also has: {times} the {} {} the built-in figures give {} ({period}). {usual}. Is it the right column (not a population total, or several years)?{}",
+            "the figures in {columns} add up to {} for the {n} {} the built-in table also has: {times} the {} {} the built-in figures give {} ({period}). {usual}. Is it the right column (not a population total, or several years)?{}",
             crate::write::thousands(given),
             plural(n, "area", "areas"),
             crate::write::thousands(reference),

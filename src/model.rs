@@ -295,11 +295,29 @@ pub struct Demand {
     pub measure: Measure,
     pub period: String,
     pub source: String,
-    /// The column of the figures table that was read; `None` when no figures were read.
+    /// The column of the figures table that was read; `None` when no figures were read, or
+    /// when several tables were (each is in `files`).
     pub column: Option<FigureColumn>,
+    /// Each of the user's figures tables (`--births`), in the order given; empty with the
+    /// built-in figures.
+    pub files: Vec<FiguresFile>,
     /// Whether the figures were summed into areas of another geography (ICBs) with districts
     /// split between ICBs shared out by `data/icb_shares.csv`.
     pub shared_by_icb: bool,
+}
+
+/// One of the user's figures tables, as read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FiguresFile {
+    /// The path as given.
+    pub path: String,
+    /// The workbook sheet read; `None` for CSV.
+    pub sheet: Option<String>,
+    /// The header of the column the area codes were read from.
+    pub code_column: String,
+    pub column: FigureColumn,
+    /// How many of the areas given it has a row for (after adding up abolished districts).
+    pub areas: usize,
 }
 
 /// How the figures' column was chosen.

@@ -400,6 +400,23 @@ fn file_name_only(source: &str) -> std::borrow::Cow<'_, str> {
     source.into()
 }
 
+/// The figures' source on the map: with several tables, their file names only (`run.json`
+/// and `summary.md` give each one's column and areas).
+fn figures_by_name(study: &Study) -> std::borrow::Cow<'_, str> {
+    match study.demand.files.as_slice() {
+        [_, _, ..] => {
+            let names: Vec<String> = study
+                .demand
+                .files
+                .iter()
+                .map(|f| file_name_only(&f.path).into_owned())
+                .collect();
+            crate::write::and_list(&names).into()
+        }
+        _ => file_name_only(&study.demand.source),
+    }
+}
+
 /// `map.svg`: A4 portrait, 1000 by 1414 user units.
 ///
 /// # Examples
@@ -526,7 +543,7 @@ pub fn map(study: &Study, cov: &Coverage, rollups: &[Rollup]) -> Map {
         file_name_only(&study.sources.boundaries),
         cap(what),
         study.demand.period,
-        file_name_only(&study.demand.source),
+        figures_by_name(study),
         file_name_only(&study.sources.teams),
         study.evidence_rule,
         if study.lying_in {

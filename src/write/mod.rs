@@ -763,6 +763,22 @@ pub fn cap(s: &str) -> String {
     }
 }
 
+/// Items in a sentence: `a`, `a and b`, `a, b and c`.
+///
+/// # Examples
+/// ```
+/// let files = ["ew.csv".to_string(), "scotland.csv".into(), "ni.csv".into()];
+/// assert_eq!(covgap::write::and_list(&files), "ew.csv, scotland.csv and ni.csv");
+/// assert_eq!(covgap::write::and_list(&files[..1]), "ew.csv");
+/// ```
+pub fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
 /// `one` for a count of 1 and `many` otherwise, so a briefing reads "1 area", "0 areas".
 ///
 /// # Examples

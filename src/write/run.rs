@@ -280,8 +280,16 @@ pub fn inputs_read(inputs: &Inputs, small: &SmallAreaInputs) -> Vec<(&'static st
             }
         }
     }
+    if inputs.births.is_empty() {
+        v.push(("figures", builtin::areas()));
+    }
+    v.extend(
+        inputs
+            .births
+            .iter()
+            .map(|p| ("figures", Input::File(p.clone()))),
+    );
     v.extend([
-        ("figures", or(&inputs.births, builtin::areas)),
         ("area_lookup", builtin::areas()),
         ("teams", or(&inputs.teams, builtin::teams)),
         ("postcode_districts", builtin::outcodes()),
@@ -332,7 +340,7 @@ fn options(inputs: &Inputs, small: &SmallAreaInputs, study: &Study) -> Value {
         "code_field": inputs.boundary_options.code_field,
         "name_field": inputs.boundary_options.name_field,
         "layer": inputs.boundary_options.layer,
-        "births": inputs.births.as_ref().map(|p| p.display().to_string()),
+        "births": paths(&inputs.births),
         "births_code_column": inputs.figure_options.code_column,
         "births_column": inputs.figure_options.figure_column,
         "sheet": inputs.figure_options.sheet,
@@ -385,6 +393,16 @@ pub fn json(
             // the flag as given, null when covgap found the column itself).
             "column": study.demand.column.as_ref().map(|c| c.header.clone()),
             "column_chosen_by": study.demand.column.as_ref().map(|c| c.chosen_by.key()),
+            // Each of the user's tables: its sheet, the columns read and how many of the
+            // areas given it has a row for (empty with the built-in figures).
+            "files": study.demand.files.iter().map(|f| json!({
+                "path": f.path,
+                "sheet": f.sheet,
+                "code_column": f.code_column,
+                "column": f.column.header,
+                "column_chosen_by": f.column.chosen_by.key(),
+                "areas": f.areas,
+            })).collect::<Vec<_>>(),
         },
         "boundaries": {
             "source": study.sources.boundaries,

@@ -5,6 +5,7 @@
 
 mod assign;
 mod bad_input;
+mod births_by_nation;
 mod builtin;
 mod builtin_geographies;
 mod check_inputs;

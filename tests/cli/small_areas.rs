@@ -472,7 +472,7 @@ fn small_areas_on_northern_irelands_grids_are_placed_alike() {
 pub fn squares_study() -> covgap::model::Study {
     let inputs = covgap::load::Inputs {
         boundaries: Some(fixture_path("small_areas/districts_bng.geojson")),
-        births: Some(fixture_path("small_areas/births.csv")),
+        births: vec![fixture_path("small_areas/births.csv")],
         teams: Some(fixture_path("small_areas/teams.csv")),
         ..Default::default()
     };
