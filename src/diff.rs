@@ -127,6 +127,14 @@ fn features<'a>(dir: &Path, name: &str, v: &'a Value) -> Result<&'a Vec<Value>> 
         })
 }
 
+/// `summary.json`'s `sources.figures_source`, or empty.
+fn figures_source(run: &RunOutputs) -> String {
+    run.summary
+        .get("sources")
+        .map(|s| text(s, "figures_source"))
+        .unwrap_or_default()
+}
+
 fn text(p: &Value, k: &str) -> String {
     match p.get(k) {
         Some(Value::String(s)) => s.clone(),
@@ -355,6 +363,10 @@ pub struct Diff {
     /// Each run's figure in words (`summary.json`'s `measure_description`).
     pub old_measure: String,
     pub new_measure: String,
+    /// Each run's figures source (`summary.json`'s `sources.figures_source`: the built-in
+    /// table, or the user's `--births` tables); empty in outputs that do not give it.
+    pub old_source: String,
+    pub new_source: String,
     pub teams_added: Vec<TeamRow>,
     pub teams_removed: Vec<TeamRow>,
     /// Teams in both runs whose counted status, covered areas or base changed: (old, new).
@@ -457,6 +469,8 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
         new_period: text(&new.summary, "period"),
         old_measure: text(&old.summary, "measure_description"),
         new_measure: text(&new.summary, "measure_description"),
+        old_source: figures_source(old),
+        new_source: figures_source(new),
         teams_added: Vec::new(),
         teams_removed: Vec::new(),
         teams_changed: Vec::new(),
@@ -869,6 +883,14 @@ impl Diff {
         self.old_measure != self.new_measure
     }
 
+    /// Whether the runs read their figures from different sources (new births tables, say);
+    /// not told when either run's outputs do not name theirs.
+    pub fn source_changed(&self) -> bool {
+        !self.old_source.is_empty()
+            && !self.new_source.is_empty()
+            && self.old_source != self.new_source
+    }
+
     /// Whether the two runs' areas differ (some only in one run): their totals then count
     /// different places.
     pub fn areas_differ(&self) -> bool {
@@ -1004,6 +1026,7 @@ impl Diff {
     pub fn is_empty(&self) -> bool {
         self.old_period == self.new_period
             && !self.measure_changed()
+            && !self.source_changed()
             && !self.boundaries_changed
             && self.teams_added.is_empty()
             && self.teams_removed.is_empty()
@@ -1097,6 +1120,13 @@ impl Diff {
                 s,
                 "The figures' period changed: {} → {}.\n",
                 self.old_period, self.new_period
+            );
+        }
+        if self.source_changed() {
+            let _ = writeln!(
+                s,
+                "The figures' source changed: {} → {}.\n",
+                self.old_source, self.new_source
             );
         }
         if let Some(f) = self.figures_revised_words() {
@@ -1325,6 +1355,12 @@ impl Diff {
                 &self.old_period,
                 &self.new_period,
                 self.old_period != self.new_period,
+            ),
+            (
+                "figures_source",
+                &self.old_source,
+                &self.new_source,
+                self.source_changed(),
             ),
             (
                 "boundaries",
@@ -1698,6 +1734,25 @@ mod tests {
             csv.contains("team_renamed,,city  TEAM,name,City Team,city  TEAM,\r\n"),
             "{csv}"
         );
+    }
+
+    #[test]
+    fn new_figures_tables_are_a_change() {
+        let mut old = run(&[("A", true)], &[("E1", true)], 12.5);
+        old.summary["sources"]["figures_source"] = json!("births_2023.csv");
+        let mut new = old.clone();
+        new.summary["sources"]["figures_source"] = json!("ew_2024.csv; scotland_2024.csv");
+        let d = diff(&old, &new);
+        assert!(!d.is_empty());
+        assert!(d.markdown().contains(
+            "The figures' source changed: births_2023.csv → ew_2024.csv; scotland_2024.csv."
+        ));
+        assert!(String::from_utf8(d.csv())
+            .unwrap()
+            .contains("figures_source,births_2023.csv,ew_2024.csv; scotland_2024.csv"));
+        // Outputs that do not name their source are not said to have changed it.
+        new.summary["sources"] = json!({});
+        assert!(diff(&old, &new).is_empty());
     }
 
     #[test]
