@@ -122,6 +122,42 @@ impl RollupKeys {
             .collect()
     }
 
+    /// For a district split between ICBs, each ICB it lies in with its part of `figure` as
+    /// [`RollupKeys::icbs`] shares it out (the ICB rows of the district run's `rollups.csv`),
+    /// for the outputs that name one ICB per area: `"NHS Norfolk and Waveney Integrated Care
+    /// Board (968); NHS Suffolk and North East Essex Integrated Care Board (947)"`; the ICBs
+    /// alone for an area with no figure; empty for an area wholly in one ICB or in none.
+    ///
+    /// # Examples
+    /// ```
+    /// use covgap::model::RollupKeys;
+    /// let mut keys = RollupKeys::default();
+    /// assert_eq!(keys.icb_parts_words(Some(1_915)), "");
+    /// keys.icb_parts = covgap::icb::parts_of("E07000244").to_vec(); // East Suffolk
+    /// assert_eq!(
+    ///     keys.icb_parts_words(Some(1_915)),
+    ///     "NHS Norfolk and Waveney Integrated Care Board (968); NHS Suffolk and North East Essex Integrated Care Board (947)"
+    /// );
+    /// assert_eq!(
+    ///     keys.icb_parts_words(None),
+    ///     "NHS Norfolk and Waveney Integrated Care Board; NHS Suffolk and North East Essex Integrated Care Board"
+    /// );
+    /// ```
+    pub fn icb_parts_words(&self, figure: Option<u64>) -> String {
+        if self.icb_parts.is_empty() {
+            return String::new();
+        }
+        let parts: Vec<String> = match figure {
+            Some(f) => self
+                .icbs(f)
+                .into_iter()
+                .map(|(g, n)| format!("{} ({})", g.name, crate::write::thousands(n)))
+                .collect(),
+            None => self.icb_parts.iter().map(|p| p.icb.name.clone()).collect(),
+        };
+        parts.join("; ")
+    }
+
     /// The ICBs a small area of the area lies in, by its LSOA 2011 or 2021 `code`, each with
     /// its part of `figure`: for a district split between ICBs, the one ICB
     /// `data/icb_small_areas.csv` puts the small area in, with all of it, or, when its code is

@@ -259,6 +259,10 @@ fn gap_layer(study: &Study, cov: &Coverage, classes: &[style::GapClass]) -> Laye
                         .map_or(Sql::Null, |n| Sql::Real(crate::write::round(n.km, 1))),
                     geo_name(&a.keys.utla),
                     geo_name(&a.keys.icb),
+                    match a.keys.icb_parts_words(a.figure) {
+                        w if w.is_empty() => Sql::Null,
+                        w => Sql::Text(w),
+                    },
                     geo_name(&a.keys.health_board),
                     text(&study.demand.period),
                 ],
@@ -284,6 +288,7 @@ fn gap_layer(study: &Study, cov: &Coverage, classes: &[style::GapClass]) -> Laye
             col("nearest_team_km", "REAL"),
             col("upper_tier", "TEXT"),
             col("icb", "TEXT"),
+            col("icb_parts", "TEXT"),
             col("health_board", "TEXT"),
             col("period", "TEXT"),
         ],

@@ -105,6 +105,7 @@ pub fn gaps(study: &Study, cov: &Coverage) -> Vec<u8> {
         "nearest_team_km",
         "upper_tier",
         "icb",
+        "icb_parts",
         "health_board",
         "period",
     ];
@@ -132,6 +133,7 @@ pub fn gaps(study: &Study, cov: &Coverage) -> Vec<u8> {
                     .unwrap_or_default(),
                 g(&a.keys.utla),
                 g(&a.keys.icb),
+                a.keys.icb_parts_words(a.figure),
                 g(&a.keys.health_board),
                 study.demand.period.clone(),
             ]

@@ -169,6 +169,7 @@ fn gaps_sheet(
         ("Nearest team (km)", 10.0),
         ("Upper tier", 28.0),
         ("ICB", 40.0),
+        ("ICB parts", 60.0),
         ("Health board", 30.0),
         ("Period", 30.0),
     ];
@@ -194,10 +195,11 @@ fn gaps_sheet(
         }
         ws.write_string(row, 8, g(&a.keys.utla))?;
         ws.write_string(row, 9, g(&a.keys.icb))?;
-        ws.write_string(row, 10, g(&a.keys.health_board))?;
+        ws.write_string(row, 10, a.keys.icb_parts_words(a.figure))?;
+        ws.write_string(row, 11, g(&a.keys.health_board))?;
         // The figures' period on every row, as in gaps.csv, so a sheet copied on its own
         // still says what it counts.
-        ws.write_string(row, 11, &study.demand.period)?;
+        ws.write_string(row, 12, &study.demand.period)?;
     }
     ws.set_freeze_panes(1, 3)?;
     ws.autofilter(0, 0, cov.gaps.len().max(1) as u32, cols.len() as u16 - 1)?;

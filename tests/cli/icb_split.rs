@@ -340,3 +340,52 @@ fn run_json_and_summary_json_name_the_icb_tables() {
         "{source}"
     );
 }
+
+/// `gaps.csv` names every ICB a split district lies in, with its part of the figure, so the
+/// gaps an ICB's staff find by filtering on its name add up to the babies in areas with no team
+/// that its `rollups.csv` row counts; by the primary `icb` column alone, Norfolk and Waveney
+/// would miss East Suffolk's 968.
+#[test]
+fn gaps_csv_gives_each_icb_its_part_of_a_split_gap() {
+    let o = crate::default_run();
+    let gaps = crate::read_csv_text(&o.text("gaps.csv"));
+    let col = |name: &str| gaps[0].iter().position(|c| c == name).unwrap();
+    let (code, births, icb, parts) = (col("code"), col("births"), col("icb"), col("icb_parts"));
+    let east_suffolk = gaps.iter().find(|r| r[code] == EAST_SUFFOLK).unwrap();
+    assert_eq!(
+        east_suffolk[parts],
+        "NHS Norfolk and Waveney Integrated Care Board (968); NHS Suffolk and North East Essex Integrated Care Board (947)"
+    );
+    // Each ICB's babies in gaps, from gaps.csv: a split district's part, else the whole figure
+    // of a district whose ICB it is.
+    let mut by_icb: BTreeMap<String, u64> = BTreeMap::new();
+    for r in &gaps[1..] {
+        let figure: u64 = r[births].parse().unwrap();
+        if r[parts].is_empty() {
+            if !r[icb].is_empty() {
+                *by_icb.entry(r[icb].clone()).or_default() += figure;
+            }
+            continue;
+        }
+        let mut sum = 0;
+        for part in r[parts].split("; ") {
+            let (name, n) = part.rsplit_once(" (").unwrap();
+            let n: u64 = n.trim_end_matches(')').replace(',', "").parse().unwrap();
+            *by_icb.entry(name.to_string()).or_default() += n;
+            sum += n;
+        }
+        assert_eq!(sum, figure, "{}", r[code]);
+    }
+    let rollups = crate::read_csv_text(&o.text("rollups.csv"));
+    let icb_rows: Vec<_> = rollups.iter().filter(|r| r[0] == "icb").collect();
+    assert_eq!(icb_rows.len(), 42);
+    for r in icb_rows {
+        let uncovered = r[5].parse::<u64>().unwrap() - r[6].parse::<u64>().unwrap();
+        assert_eq!(
+            by_icb.get(&r[2]).copied().unwrap_or(0),
+            uncovered,
+            "{}",
+            r[2]
+        );
+    }
+}

@@ -678,6 +678,7 @@ fn workbook_and_geopackage_have_the_columns_of_the_csv_and_geojson() {
             "Nearest team (km)",
             "Upper tier",
             "ICB",
+            "ICB parts",
             "Health board",
             "Period"
         ],
@@ -685,7 +686,14 @@ fn workbook_and_geopackage_have_the_columns_of_the_csv_and_geojson() {
         gaps[0]
     );
     for x in 1..xg.height() as u32 {
-        assert_eq!(xg.get_value((x, 11)), Some(&Data::String(period.clone())));
+        assert_eq!(xg.get_value((x, 12)), Some(&Data::String(period.clone())));
+        // The ICB parts of a split district, as gaps.csv gives them.
+        assert_eq!(
+            xg.get_value((x, 10))
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
+            gaps[x as usize][10]
+        );
     }
     let xr = wb.worksheet_range("Rollups").unwrap();
     assert_eq!(
