@@ -3277,18 +3277,16 @@ fn note_passed_over(
     diag: &mut Diagnostics,
 ) {
     if !passed_over.is_empty() {
-        let shown: Vec<&str> = passed_over.iter().take(10).map(String::as_str).collect();
         diag.note(
             label,
             None,
             format!(
-                "{} {} the list names {} not in the given boundaries and {} passed over: {}{}",
+                "{} {} the list names {} not in the given boundaries and {} passed over: {}",
                 passed_over.len(),
                 plural(passed_over.len(), "area", "areas"),
                 plural(passed_over.len(), "is", "are"),
                 plural(passed_over.len(), "was", "were"),
-                shown.join(", "),
-                if passed_over.len() > 10 { ", ..." } else { "" }
+                first_of(passed_over.iter(), 10)
             ),
         );
     }
@@ -3415,5 +3413,24 @@ fn locate_base(
             )),
             None => Err(format!("{d} is not a known postcode district")),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The note on areas a list names that are nowhere in the boundaries says how many it
+    /// leaves unnamed, as the note on districts outside them does, not ", ...".
+    #[test]
+    fn the_note_on_areas_passed_over_says_how_many_more_there_are() {
+        let passed: std::collections::BTreeSet<String> =
+            (1..=12).map(|i| format!("Area {i:02}")).collect();
+        let mut diag = Diagnostics::new();
+        note_passed_over(&passed, &Default::default(), &[], "teams.csv", &mut diag);
+        assert_eq!(
+            diag.problems()[0].message,
+            "12 areas the list names are not in the given boundaries and were passed over: Area 01, Area 02, Area 03, Area 04, Area 05, Area 06, Area 07, Area 08, Area 09, Area 10 and 2 more"
+        );
     }
 }
