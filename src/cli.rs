@@ -172,39 +172,44 @@ impl PlanFiles {
 /// With `radius`, a site serving only districts outside boundaries for part of the UK that
 /// has a base is kept, as a team of the `--teams` list is: it reaches the areas given within
 /// the radius of its base (a planned team in Chester reaches Flintshire on Wales's districts).
-/// Without one it covers none of them, and is left out with the note that says so.
+/// Without one it covers none of them, and is left out with the note that says so. With
+/// `candidates`, rows that are one site listed twice are warned of
+/// ([`covgap::plan::warn_repeated_sites`]).
 fn read_site_list(
     path: &Option<PathBuf>,
     postcodes: Option<&std::path::Path>,
     areas: &[covgap::model::Area],
     radius: bool,
+    candidates: bool,
     diag: &mut Diagnostics,
 ) -> Result<Option<Vec<covgap::model::Team>>, covgap::error::Error> {
-    match path {
-        None => Ok(None),
-        Some(p) => covgap::load::resolve_teams(
-            &Input::File(p.clone()),
-            &Default::default(),
-            postcodes,
-            Counting::All,
-            false,
-            areas,
-            diag,
-        )
-        .map(|(mut teams, _, beyond, _)| {
-            if radius {
-                // In list order, as the sites within the boundaries are.
-                teams.extend(
-                    beyond
-                        .iter()
-                        .filter(|b| b.base.is_some())
-                        .map(covgap::model::TeamBeyond::as_team),
-                );
-                teams.sort_by_key(|t| t.line);
-            }
-            Some(teams)
-        }),
+    let Some(p) = path else {
+        return Ok(None);
+    };
+    let input = Input::File(p.clone());
+    let (mut teams, _, beyond, _) = covgap::load::resolve_teams(
+        &input,
+        &Default::default(),
+        postcodes,
+        Counting::All,
+        false,
+        areas,
+        diag,
+    )?;
+    if radius {
+        // In list order, as the sites within the boundaries are.
+        teams.extend(
+            beyond
+                .iter()
+                .filter(|b| b.base.is_some())
+                .map(covgap::model::TeamBeyond::as_team),
+        );
+        teams.sort_by_key(|t| t.line);
     }
+    if candidates {
+        covgap::plan::warn_repeated_sites(&input.label(), &teams, areas, diag);
+    }
+    Ok(Some(teams))
 }
 
 #[derive(Args, Debug)]
@@ -882,7 +887,8 @@ fn check_plan_files(
         ("--what-if", &files.what_if),
     ] {
         let errors_before = diag.error_count();
-        match read_site_list(path, postcodes, &study.areas, false, diag) {
+        let candidates = flag == "--candidates";
+        match read_site_list(path, postcodes, &study.areas, false, candidates, diag) {
             Ok(None) => {}
             // As `plan` says it when no row has a problem of its own.
             // No site read: said so, not as "0 sites", and, as `plan` says it, an error of
@@ -1009,6 +1015,7 @@ fn plan(args: PlanArgs) -> i32 {
         postcodes,
         &study.areas,
         radius,
+        true,
         &mut diag,
     )
     .and_then(|c| {
@@ -1017,6 +1024,7 @@ fn plan(args: PlanArgs) -> i32 {
             postcodes,
             &study.areas,
             radius,
+            false,
             &mut diag,
         )?;
         Ok((c, w))

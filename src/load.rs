@@ -3329,7 +3329,10 @@ fn note_passed_over(
 }
 
 /// The first `n` items joined with ", ", and how many more there are ("and 75 more").
-fn first_of<T: std::fmt::Display>(items: impl ExactSizeIterator<Item = T>, n: usize) -> String {
+pub(crate) fn first_of<T: std::fmt::Display>(
+    items: impl ExactSizeIterator<Item = T>,
+    n: usize,
+) -> String {
     let total = items.len();
     let shown: Vec<String> = items.take(n).map(|t| t.to_string()).collect();
     if total > n {

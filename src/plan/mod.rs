@@ -236,6 +236,69 @@ impl ByLevel {
     }
 }
 
+/// Warns of a candidates list (`label`) that lists one place twice under two names: two rows
+/// based at the same point and naming the same areas, if any, or with no base and naming the
+/// same areas (`areas` are the study's, to name them). Such rows cover the same demand under
+/// either model, so
+/// the solvers take them as one site: once one is placed the other adds nothing, greedy and
+/// the swaps never add it, and the exact solve's reduction drops it. Each later row is
+/// warned of, naming the first.
+pub fn warn_repeated_sites(
+    label: &str,
+    sites: &[Team],
+    areas: &[crate::model::Area],
+    diag: &mut crate::error::Diagnostics,
+) {
+    type Key = (Option<(u64, u64)>, Vec<usize>);
+    let mut first: HashMap<Key, &Team> = HashMap::new();
+    for t in sites {
+        let mut served = t.areas_served.clone();
+        served.sort_unstable();
+        served.dedup();
+        let at = t.base.as_ref().map(|b| (b.at.bng.x(), b.at.bng.y()));
+        if at.is_none() && served.is_empty() {
+            continue;
+        }
+        let key = (at.map(|(x, y)| (x.to_bits(), y.to_bits())), served);
+        let Some(earlier) = first.get(&key) else {
+            first.insert(key, t);
+            continue;
+        };
+        let why = match (&earlier.base, &t.base) {
+            (Some(a), Some(b)) => {
+                let place = if a.given == b.given {
+                    a.given.clone()
+                } else {
+                    format!("{} and {}, the same point", a.given, b.given)
+                };
+                let named = if key.1.is_empty() {
+                    ""
+                } else {
+                    " and serve the same areas"
+                };
+                format!("both are based at {place}{named}")
+            }
+            _ => format!(
+                "neither has a base, and both serve {}",
+                crate::load::first_of(
+                    key.1
+                        .iter()
+                        .map(|&i| format!("{} ({})", areas[i].name, areas[i].code)),
+                    10
+                )
+            ),
+        };
+        diag.warn(
+            label,
+            Some(crate::error::Place::Line(t.line)),
+            format!(
+                "{}: the same site as line {} ({}): {why}, so the two cover the same babies and the plan takes them as one site: once one is placed the other adds nothing, so no plan places both; remove one row, or correct the base or areas of the one that is wrong",
+                t.name, earlier.line, earlier.name
+            ),
+        );
+    }
+}
+
 /// What to plan.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Options {

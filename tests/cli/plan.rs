@@ -1491,3 +1491,61 @@ fn a_radius_that_is_not_a_positive_distance_is_a_usage_error_saying_so() {
         assert!(!dir.path().join("out").exists(), "{km}: wrote out/");
     }
 }
+
+/// A candidates file listing one place twice under two names (two rows based at the same
+/// point, or two naming the same district and no base) is warned of, naming both rows: the
+/// two cover the same babies, so once one is placed the other adds nothing and no plan
+/// places both. Before, nothing was said, and the user counted on a site the list did not
+/// really offer. `check` says it too.
+#[test]
+fn a_candidate_listed_twice_under_two_names_is_warned_of() {
+    let sites = "name,areas_served,latitude,longitude\n\
+                 Banbury site,,52.06,-1.34\n\
+                 Witney site,West Oxfordshire,,\n\
+                 Banbury hub,,52.06,-1.34\n\
+                 Witney centre,E07000181,,\n\
+                 Didcot site,South Oxfordshire,,\n";
+    let oxon = fixture("boundaries/oxfordshire_wgs84.geojson");
+    let teams = fixture("teams/oxford_only.csv");
+    let args = [
+        "--boundaries",
+        &oxon,
+        "--teams",
+        &teams,
+        "--candidates",
+        "sites.csv",
+    ];
+    let mut plan = vec!["plan", "--add", "3", "--out", "out"];
+    plan.extend_from_slice(&args);
+    let o = crate::covgap_with_files(&[("sites.csv", sites)], &plan, Some("out"));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let tail = "so the two cover the same babies and the plan takes them as one site: once one is placed the other adds nothing, so no plan places both; remove one row, or correct the base or areas of the one that is wrong";
+    o.assert_stderr_has(&[
+        &format!("warning: sites.csv, line 4: Banbury hub: the same site as line 2 (Banbury site): both are based at 52.06000, -1.34000, {tail}"),
+        &format!("warning: sites.csv, line 5: Witney centre: the same site as line 3 (Witney site): neither has a base, and both serve West Oxfordshire (E07000181), {tail}"),
+    ]);
+    assert_eq!(o.warning_lines().len(), 2, "{}", o.stderr);
+    // No plan places both rows of a pair.
+    let csv = String::from_utf8(o.bytes("plan.csv").to_vec()).unwrap();
+    for pair in [
+        ["Banbury site", "Banbury hub"],
+        ["Witney site", "Witney centre"],
+    ] {
+        for method in ["greedy", "greedy_swap", "exact"] {
+            let placed = csv
+                .lines()
+                .filter(|l| l.starts_with(&format!("{method},")))
+                .filter(|l| pair.iter().any(|s| l.contains(&format!(",{s},"))))
+                .count();
+            assert!(placed <= 1, "{method} placed both of {pair:?}:\n{csv}");
+        }
+    }
+    let mut check = vec!["check"];
+    check.extend_from_slice(&args);
+    let c = crate::covgap_with_files(&[("sites.csv", sites)], &check, None);
+    assert_eq!(c.code, 0, "{}", c.stderr);
+    c.assert_stderr_has(&[
+        "line 4: Banbury hub: the same site as line 2",
+        "0 errors, 2 warnings",
+    ]);
+}
