@@ -2291,8 +2291,17 @@ fn resolve_teams_in(
     let mut teams = Vec::new();
     // Whether any team counts for areas lying in a district (smaller areas as boundaries).
     let mut lying_in_any = false;
+    // Rows with a `covers` cell, checked against what each row is found to cover once all are.
+    let mut stated_covers: Vec<StatedCovers> = Vec::new();
     for row in list.rows {
         let place = Some(Place::Line(row.line));
+        if let (Some(said), true) = (&row.stated_covers, counting != Counting::All) {
+            stated_covers.push(StatedCovers {
+                line: row.line,
+                name: row.name.clone(),
+                said: said.clone(),
+            });
+        }
         let mut served = r.served(&row, diag);
         passed_over.extend(served.passed_over.iter().cloned());
         outside.extend(served.outside.iter().cloned());
@@ -2464,6 +2473,7 @@ fn resolve_teams_in(
             line: row.line,
         });
     }
+    warn_covers_column(&stated_covers, &teams, &left_out, areas, &label, diag);
     note_passed_over(&passed_over, &outside, &left_out, &label, diag);
     diag.order_lines(first_problem, &label);
     Ok((teams, evidence_rule, left_out, lying_in_any))
@@ -3202,6 +3212,104 @@ fn warn_counted_column(
             if counted { "counted" } else { "not counted" },
         ),
     );
+}
+
+/// A row's `covers` cell ([`TeamRow::stated_covers`]), for [`warn_covers_column`].
+struct StatedCovers {
+    line: u64,
+    name: String,
+    said: String,
+}
+
+/// The most rows whose `covers` cell disagrees that are each warned of: more are named in one
+/// warning (a list exported from a run on other boundaries has every row differ).
+const COVERS_WARNED_ONE_BY_ONE: usize = 3;
+
+/// A `covers` column (as covgap's team outputs write it) edited to change what a team covers
+/// changes nothing: a team covers its areas served or, naming none, the area holding its base.
+/// Said for each row whose cell names other areas than the team covers (codes compared in any
+/// order, case aside; a blank cell says nothing), with what does, as [`warn_counted_column`]
+/// says it of `counted`; for more than [`COVERS_WARNED_ONE_BY_ONE`] rows, in one warning
+/// naming them. A row left out with the teams outside the boundaries covers none of the areas
+/// given; a row not read (an error) is not looked at.
+fn warn_covers_column(
+    stated: &[StatedCovers],
+    teams: &[Team],
+    left_out: &[TeamBeyond],
+    areas: &[Area],
+    label: &str,
+    diag: &mut Diagnostics,
+) {
+    let codes = |said: &str| {
+        let mut c: Vec<String> = said
+            .split(';')
+            .map(|c| c.trim().to_ascii_uppercase())
+            .filter(|c| !c.is_empty())
+            .collect();
+        c.sort_unstable();
+        c.dedup();
+        c
+    };
+    // Each differing row, the codes its team covers, and whether by its areas served (else by
+    // its base; `None`: left out with the teams outside the boundaries).
+    let differing: Vec<(&StatedCovers, Vec<&str>, Option<bool>)> = stated
+        .iter()
+        .filter_map(|s| {
+            let (covers, by_areas): (Vec<&str>, _) = match teams.iter().find(|t| t.line == s.line) {
+                Some(t) => (
+                    t.covers.iter().map(|&i| areas[i].code.as_str()).collect(),
+                    Some(!t.areas_served.is_empty()),
+                ),
+                None if left_out.iter().any(|b| b.line == s.line) => (Vec::new(), None),
+                None => return None,
+            };
+            let mut found: Vec<String> = covers.iter().map(|c| c.to_ascii_uppercase()).collect();
+            found.sort_unstable();
+            found.dedup();
+            (found != codes(&s.said)).then_some((s, covers, by_areas))
+        })
+        .collect();
+    let read_instead = "covgap reads no \"covers\" column (its own outputs write one)";
+    if differing.len() > COVERS_WARNED_ONE_BY_ONE {
+        diag.warn(
+            label,
+            None,
+            format!(
+                "{} teams' \"covers\" column says other than what they cover: {}; {read_instead}: a team covers its areas served, or, naming none, the area holding its base; to change what a team covers, edit those",
+                differing.len(),
+                first_of(
+                    differing
+                        .iter()
+                        .map(|(s, _, _)| format!("line {} ({})", s.line, s.name)),
+                    10
+                ),
+            ),
+        );
+        return;
+    }
+    for (s, covers, by_areas) in differing {
+        let found = match (covers.len(), by_areas) {
+            (_, None) => "none of the areas given, lying outside them".to_string(),
+            (0, _) => "no area given".to_string(),
+            (n, Some(by_areas)) => format!(
+                "{}, by its {}",
+                if n > 10 {
+                    format!("{} and {} more", covers[..10].join(";"), n - 10)
+                } else {
+                    covers.join(";")
+                },
+                if by_areas { "areas served" } else { "base" }
+            ),
+        };
+        diag.warn(
+            label,
+            Some(Place::Line(s.line)),
+            format!(
+                "{}: its \"covers\" column says {}, but the team covers {found}; {read_instead}: to change what the team covers, edit its areas served, or, naming none, its base",
+                s.name, s.said,
+            ),
+        );
+    }
 }
 
 /// What is known of a row that gives no areas served and no location ([`note_no_place`]).

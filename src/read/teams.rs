@@ -72,6 +72,10 @@ pub struct TeamRow {
     /// opposites, case aside), when it has one: covgap's own team outputs write it, so a list
     /// made from them has it, but a team is counted by its evidence level, not by this.
     pub stated_counted: Option<(String, bool)>,
+    /// The list's `covers` column as written, when it has one and the cell is not blank:
+    /// covgap's own team outputs write it (the codes of the areas a team covers), but a team
+    /// covers its areas served or the area holding its base, not this.
+    pub stated_covers: Option<String>,
 }
 
 impl TeamRow {
@@ -359,6 +363,8 @@ pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> 
     // The `counted` column covgap's team outputs write: not read, only checked (see
     // `TeamRow::stated_counted`).
     let counted_i = columns::find(&headers, &["counted"]);
+    // Likewise `covers`, unless it is the column named for the areas served.
+    let covers_i = columns::find(&headers, &["covers"]).filter(|&i| Some(i) != areas_i);
     let header_width = columns::width(&headers);
     let mut rows = Vec::new();
     // Each team's line, by name as `covgap diff` and `plan` tell teams apart (case and
@@ -483,6 +489,9 @@ pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> 
                 };
                 Some((v.to_string(), said))
             }),
+            stated_covers: Some(get(covers_i))
+                .filter(|v| !v.is_empty())
+                .map(str::to_string),
         });
     }
     if !any_row {

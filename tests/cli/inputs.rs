@@ -1097,6 +1097,49 @@ fn a_counted_column_that_disagrees_with_the_evidence_is_warned_of() {
     c.assert_stderr_has(&["0 errors, 2 warnings"]);
 }
 
+/// A `covers` column, as covgap's team outputs write it, is not read either: a team covers
+/// its areas served or, naming none, the area holding its base. A row whose `covers` says
+/// otherwise is warned of, since the user who added a district there saw the team cover
+/// what it did before, without a word. A blank cell (a row added to an exported list) says
+/// nothing; a few rows are each warned of, more in one warning (a list exported from a run on
+/// other boundaries has every row differ).
+#[test]
+fn a_covers_column_that_disagrees_with_what_a_team_covers_is_warned_of() {
+    let list = "name,evidence,areas_served,latitude,longitude,covers\n\
+                City team,pif_named,E07000178,,,E07000178;E07000177\n\
+                North team,service_confirmed,E07000177,,,E07000177\n\
+                Vale team,closed,,51.6,-1.4,\n\
+                Witney team,pif_named,,51.78,-1.49,E07000181\n";
+    let args = [
+        "run",
+        "--boundaries",
+        &oxon_wgs84(),
+        "--teams",
+        "t.csv",
+        "--out",
+        "out",
+    ];
+    let r = crate::covgap_with_files(&[("t.csv", list)], &args, Some("out"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.only_warning(),
+        "warning: t.csv, line 2: City team: its \"covers\" column says E07000178;E07000177, but the team covers E07000178, by its areas served; covgap reads no \"covers\" column (its own outputs write one): to change what the team covers, edit its areas served, or, naming none, its base"
+    );
+    // Every row of a list from a run on other boundaries differs: one warning for them all.
+    let many: String = std::iter::once("name,areas_served,covers\n".to_string())
+        .chain((1..=12).map(|i| format!("Team {i},E07000178,E54000044\n")))
+        .collect();
+    let c = crate::covgap_with_files(
+        &[("t.csv", &many)],
+        &["check", "--boundaries", &oxon_wgs84(), "--teams", "t.csv"],
+        None,
+    );
+    assert_eq!(
+        c.only_warning(),
+        "warning: t.csv: 12 teams' \"covers\" column says other than what they cover: line 2 (Team 1), line 3 (Team 2), line 4 (Team 3), line 5 (Team 4), line 6 (Team 5), line 7 (Team 6), line 8 (Team 7), line 9 (Team 8), line 10 (Team 9), line 11 (Team 10) and 2 more; covgap reads no \"covers\" column (its own outputs write one): a team covers its areas served, or, naming none, the area holding its base; to change what a team covers, edit those"
+    );
+}
+
 mod run_and_check {
     use super::*;
 
