@@ -21,6 +21,7 @@ use crate::read::figures::Figures;
 use crate::read::figures::{
     is_workbook, read_figures, FigureOptions, AGE0_COLUMNS, BIRTHS_COLUMNS,
 };
+use crate::read::names::{closest, fold_name};
 use crate::read::postcodes::{lookup_postcodes, month_words, postcode_key, Found, Outcodes};
 use crate::read::successors::{self, Successor};
 use crate::read::teams::{self as team_list, read_teams, BaseGiven, TeamColumns, TeamRow};
@@ -1739,49 +1740,16 @@ fn add_district_names(by_name: &mut HashMap<String, Vec<usize>>, areas: &[Area])
     by_name.extend(aliases);
 }
 
-/// Folds an area name for matching: lower case, `&` as `and`, letters and digits only.
-fn fold_name(s: &str) -> String {
-    s.replace('&', " and ")
-        .to_lowercase()
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .collect()
-}
-
-/// A name's words, folded and in alphabetical order: "Edinburgh, City of" and "City of
-/// Edinburgh" (ONS has written districts both ways round) are the same words.
-fn sorted_words(s: &str) -> String {
-    let mut words: Vec<String> = s
-        .replace('&', " and ")
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
-    words.sort();
-    words.concat()
-}
-
 fn suggest(token: &str, areas: &[Area]) -> String {
-    let t = fold_name(token);
-    let words = sorted_words(token);
-    let mut scored: Vec<(f64, &Area)> = areas
-        .iter()
-        .map(|a| {
-            // A mistyped code is closest to a code, a mistyped name to a name, and a name
-            // written the other way round ("Edinburgh, City of") to the same words.
-            let by_name = strsim::jaro_winkler(&t, &fold_name(&a.name));
-            let by_code = strsim::jaro_winkler(&t, &fold_name(&a.code));
-            let by_words = strsim::jaro_winkler(&words, &sorted_words(&a.name));
-            (by_name.max(by_code).max(by_words), a)
-        })
-        .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.code.cmp(&b.1.code)));
-    scored
-        .iter()
-        .take(3)
-        .map(|(_, a)| format!("{} ({})", a.name, a.code))
-        .collect::<Vec<_>>()
-        .join(", ")
+    closest(
+        token,
+        areas.iter().map(|a| (a.name.as_str(), a.code.as_str())),
+    )
+    .iter()
+    .take(3)
+    .map(|(_, name, code)| format!("{name} ({code})"))
+    .collect::<Vec<_>>()
+    .join(", ")
 }
 
 /// The built-in UK districts (`data/areas.csv`, and through `data/successors.csv` those

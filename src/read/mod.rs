@@ -8,6 +8,7 @@ pub mod columns;
 pub mod deprivation;
 pub mod figures;
 pub mod geopackage;
+pub mod names;
 pub mod points;
 pub mod postcodes;
 pub mod shapefile;
