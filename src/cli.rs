@@ -361,6 +361,7 @@ impl SmallAreaArgs {
             figures: self.small_area_figures.clone(),
             figure_options: FigureOptions {
                 code_column: self.small_area_code_column.clone(),
+                name_column: None,
                 figure_column: self.small_area_figure_column.clone(),
                 sheet: None,
             },
@@ -453,6 +454,11 @@ struct FigureArgs {
     /// Column in each --births file holding the area code [default: found by header].
     #[arg(long, value_name = "NAME")]
     births_code_column: Option<String>,
+    /// Column in each --births file holding the area names, for a table with no code column
+    /// (as National Records of Scotland publish births by council area); each name is matched
+    /// to one area of the boundaries [default: found by header when no code column is].
+    #[arg(long, value_name = "NAME", conflicts_with = "births_code_column")]
+    births_name_column: Option<String>,
     /// Column in each --births file holding the figure [default: found by header].
     #[arg(long, value_name = "NAME")]
     births_column: Option<String>,
@@ -496,6 +502,7 @@ impl InputArgs {
             inputs.births = f.births.clone();
             inputs.figure_options = FigureOptions {
                 code_column: f.births_code_column.clone(),
+                name_column: f.births_name_column.clone(),
                 figure_column: f.births_column.clone(),
                 sheet: f.sheet.clone(),
             };

@@ -21,7 +21,7 @@ use crate::read::figures::Figures;
 use crate::read::figures::{
     is_workbook, read_figures, FigureOptions, AGE0_COLUMNS, BIRTHS_COLUMNS,
 };
-use crate::read::names::{closest, fold_name};
+use crate::read::names::{closest, fold_name, AreaNames};
 use crate::read::postcodes::{lookup_postcodes, month_words, postcode_key, Found, Outcodes};
 use crate::read::successors::{self, Successor};
 use crate::read::teams::{self as team_list, read_teams, BaseGiven, TeamColumns, TeamRow};
@@ -88,6 +88,7 @@ pub fn load(inputs: &Inputs, diag: &mut Diagnostics) -> Result<Study> {
             ("--period", inputs.period.is_some()),
             ("--births-column", opts.figure_column.is_some()),
             ("--births-code-column", opts.code_column.is_some()),
+            ("--births-name-column", opts.name_column.is_some()),
         ] {
             if given {
                 diag.warn(
@@ -218,12 +219,15 @@ struct FiguresRead {
 struct TableRead {
     label: String,
     sheet: Option<String>,
+    /// The column the areas were found by: their codes, or their names when `by_name`.
     code_column: String,
+    by_name: bool,
     column: FigureColumn,
     /// The districts whose figures were added up from those of the districts they replaced
     /// (see [`add_up_replaced`]), or, with the built-in figures, the areas given whose figures
     /// were summed from the districts in them (see [`sum_districts`]), in words for the
-    /// figures' source.
+    /// figures' source; first, for a table with no code column, that the areas were matched
+    /// by name and from which column.
     added_up: Option<String>,
     /// How many of the areas given it has a row for.
     areas: usize,
@@ -277,6 +281,23 @@ fn figures_source(paths: &[PathBuf], tables: &[TableRead]) -> String {
             .collect::<Vec<_>>()
             .join("; "),
     }
+}
+
+/// The columns the tables' areas were found by, for messages: `codes in column "LAD24CD"`
+/// for one table, `codes in column "Area code" (ew.csv), names in column "Council area"
+/// (scotland.csv)` for several.
+fn keys_in(tables: &[TableRead]) -> String {
+    let each: Vec<String> = tables
+        .iter()
+        .map(|t| {
+            let what = if t.by_name { "names" } else { "codes" };
+            match tables {
+                [_] => format!("{what} in column {:?}", t.code_column),
+                _ => format!("{what} in column {:?} ({})", t.code_column, t.label),
+            }
+        })
+        .collect();
+    and_list(&each)
 }
 
 /// The columns of the tables read, for messages: `column "births"` for one table, `columns
@@ -437,7 +458,7 @@ fn check_without_areas(inputs: &Inputs, measure: Measure, diag: &mut Diagnostics
     for p in &inputs.births {
         let fin = Input::File(p.clone());
         let tried = figure_columns(measure);
-        if let Err(e) = read_figures(&fin, &inputs.figure_options, tried, None, diag) {
+        if let Err(e) = read_figures(&fin, &inputs.figure_options, tried, None, None, diag) {
             record(diag, e);
         }
     }
@@ -645,6 +666,7 @@ fn load_areas(
             builtin::areas(),
             FigureOptions {
                 code_column: Some("code".into()),
+                name_column: None,
                 figure_column: Some(measure.key().into()),
                 sheet: None,
             },
@@ -680,11 +702,14 @@ fn load_areas(
     // Each area's figure, and the table it came from.
     let mut values: HashMap<String, (Option<u64>, usize)> = HashMap::new();
     let mut read = Vec::new();
+    // A table of the user's with no code column finds the areas by name.
+    let names = (!inputs.births.is_empty()).then(|| area_names(&b.areas, lookup));
     for (fin, fopts, tried) in tables.iter().filter(|_| !inputs.without_figures) {
         // A figures file that cannot be read at all is listed with the other problems, so
         // that `check` goes on to check the other tables and the team list too.
         let Ok(mut f) =
-            read_figures(fin, fopts, tried, Some(&wanted), diag).map_err(|e| record(diag, e))
+            read_figures(fin, fopts, tried, Some(&wanted), names.as_ref(), diag)
+                .map_err(|e| record(diag, e))
         else {
             continue;
         };
@@ -696,10 +721,14 @@ fn load_areas(
                 &mut f, &sums, &b.areas, lookup, measure, &label, diag,
             ))
         };
+        let added_up = match (f.matched_by_name(), added_up) {
+            (Some(n), Some(a)) => Some(format!("{n}; {a}")),
+            (n, a) => n.or(a),
+        };
         let mut areas = 0;
         // Areas another table gave a figure for, by that table.
         let mut twice: std::collections::BTreeMap<usize, Vec<String>> = Default::default();
-        let mut codes: Vec<_> = f.values.into_iter().collect();
+        let mut codes: Vec<_> = std::mem::take(&mut f.values).into_iter().collect();
         codes.sort();
         for (code, v) in codes {
             areas += usize::from(known.contains(code.as_str()));
@@ -742,8 +771,8 @@ fn load_areas(
                 &label,
                 None,
                 format!(
-                    "gives a figure for none of the areas in the boundaries (codes in column {:?}): is it the right file?",
-                    f.code_column
+                    "gives a figure for none of the areas in the boundaries ({}): is it the right file?",
+                    f.keys_read()
                 ),
             );
         }
@@ -751,6 +780,7 @@ fn load_areas(
             label,
             sheet: f.sheet,
             code_column: f.code_column,
+            by_name: f.by_name,
             column: FigureColumn {
                 header: f.figure_column,
                 chosen_by: if inputs.births.is_empty() {
@@ -905,13 +935,14 @@ fn load_areas(
                 // geographies the built-in lookup gives each district: boundaries of another
                 // geography need their own, and the user should be told how to give them.
                 format!(
-                    "no figure matched any area code in the boundaries (codes in {}): the built-in figures are for the UK's local authority districts, summed for areas of a geography the built-in lookup gives each district (its region, upper tier, ICB, health board or HSC trust, or nation), so boundaries of another geography (small areas, your own codes) need figures for their own areas: give them with --births FILE (a CSV or workbook with an area code column and a figure column)",
-                    columns_in(&read, |t| &t.code_column)
+                    "no figure matched any area code in the boundaries ({}): the built-in figures are for the UK's local authority districts, summed for areas of a geography the built-in lookup gives each district (its region, upper tier, ICB, health board or HSC trust, or nation), so boundaries of another geography (small areas, your own codes) need figures for their own areas: give them with --births FILE (a CSV or workbook with an area code column and a figure column)",
+                    keys_in(&read)
                 )
             } else {
                 format!(
-                    "no figure matched any area code in the boundaries (codes in {})",
-                    columns_in(&read, |t| &t.code_column)
+                    "no figure matched any area {} in the boundaries ({})",
+                    if read.iter().all(|t| t.by_name) { "name" } else { "code" },
+                    keys_in(&read)
                 )
             },
         );
@@ -1738,6 +1769,42 @@ fn add_district_names(by_name: &mut HashMap<String, Vec<usize>>, areas: &[Area])
         }
     }
     by_name.extend(aliases);
+}
+
+/// The areas given by name, for a figures table that gives names and no codes: each by the
+/// name the boundaries give it and, for a built-in district, by its ONS and Welsh names too
+/// (as [`add_district_names`] finds them in a team list); the other built-in districts, to
+/// be told from names covgap does not know; and the names of the nations, regions and other
+/// geographies of the built-in lookup, whose rows are not areas' rows.
+fn area_names(
+    areas: &[crate::read::boundaries::RawArea],
+    lookup: &HashMap<String, LookupRow>,
+) -> AreaNames {
+    let mut names = AreaNames::default();
+    for a in areas {
+        names.add_area(&a.code, &a.name);
+    }
+    let given: HashSet<&str> = areas.iter().map(|a| a.code.as_str()).collect();
+    for (code, row) in lookup {
+        for name in [&row.name, &row.name_cy]
+            .into_iter()
+            .filter(|n| !n.is_empty())
+        {
+            if given.contains(code.as_str()) {
+                names.add_alias(code, name);
+            } else {
+                names.add_outside_district(code, name);
+            }
+        }
+        let k = &row.keys;
+        for g in [&k.region, &k.utla, &k.icb, &k.health_board]
+            .into_iter()
+            .flatten()
+        {
+            names.add_other(&g.name);
+        }
+    }
+    names
 }
 
 fn suggest(token: &str, areas: &[Area]) -> String {

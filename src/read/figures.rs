@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use crate::error::{Diagnostics, Error, Place, Result};
 use crate::model::ColumnChoice;
 use crate::read::columns;
+use crate::read::names::{is_total, AreaNames, Named};
 use crate::read::{decimal_comma_hint, parse_number, point_may_separate_thousands, Input};
 use crate::small_areas::SMALL_CODE_FIELDS;
 
@@ -15,6 +16,9 @@ use crate::small_areas::SMALL_CODE_FIELDS;
 #[derive(Debug, Clone, Default)]
 pub struct FigureOptions {
     pub code_column: Option<String>,
+    /// The column of area names, for a table with no code column (`--births-name-column`);
+    /// found by header when `None` and no code column is found.
+    pub name_column: Option<String>,
     pub figure_column: Option<String>,
     /// The sheet to read from a workbook; found by its header row when `None`.
     pub sheet: Option<String>,
@@ -25,7 +29,10 @@ pub struct FigureOptions {
 pub struct Figures {
     /// Figure per area code; `None` where the table suppressed the value.
     pub values: HashMap<String, Option<u64>>,
+    /// The column the areas were found by: their codes, or their names when `by_name`.
     pub code_column: String,
+    /// Whether the areas were found by name, the table having no code column.
+    pub by_name: bool,
     pub figure_column: String,
     /// How the figure column was chosen: named with a flag, or found by its header (one that
     /// names the figure, or a generic one).
@@ -35,6 +42,21 @@ pub struct Figures {
     pub header_line: u64,
     /// The workbook sheet read; `None` for CSV.
     pub sheet: Option<String>,
+}
+
+impl Figures {
+    /// The column the areas were found by, in words: `codes in column "LAD24CD"`.
+    pub fn keys_read(&self) -> String {
+        let what = if self.by_name { "names" } else { "codes" };
+        format!("{what} in column {:?}", self.code_column)
+    }
+
+    /// For the figures' source, when the areas were found by name: `areas matched by name,
+    /// column "Council area"`.
+    pub fn matched_by_name(&self) -> Option<String> {
+        self.by_name
+            .then(|| format!("areas matched by name, column {:?}", self.code_column))
+    }
 }
 
 /// Rows of text cells with their 1-based line (CSV) or row number (workbook).
@@ -135,14 +157,22 @@ pub fn workbook_sheets(path: &std::path::Path) -> Result<Vec<(String, Rows)>> {
 /// separated by semicolons or tabs (as Excel saves CSV in much of Europe); the code column
 /// found (its line) with no figure column, or the reverse; a column named with a flag that
 /// no row has; and, when the figure column is missing, a column of the other measure's
-/// figure (`--measure age0` for a table of the population aged 0, say).
+/// figure (`--measure age0` for a table of the population aged 0, say). `names_flag`, when
+/// the table could be read by area name, is offered beside the code column's flag.
 fn no_columns_found(
     rows: &Rows,
     opts: &FigureOptions,
     flags: &ColumnFlags,
     code_columns: &[&str],
     figure_columns: &[&str],
+    names_flag: Option<&str>,
 ) -> String {
+    // Read by the column of names named with --births-name-column, it is the one looked for.
+    let key = if flags.code == NAME_FLAG {
+        "column of area names"
+    } else {
+        "code column"
+    };
     let first = &rows[0];
     if let Some(name) = columns::other_separator(&first.1) {
         return format!(
@@ -210,7 +240,8 @@ fn no_columns_found(
         .find_map(|(l, cells)| code_at(cells).map(|c| (*l, cells, c)))
     {
         return format!(
-            "no usable figures: found the area code column {:?} on line {line}, but no {wanted_fig} there or above{}; line {line} has {}; name the figure column with {}",
+            "no usable figures: found the {} {:?} on line {line}, but no {wanted_fig} there or above{}; line {line} has {}; name the figure column with {}",
+            if flags.code == NAME_FLAG { key } else { "area code column" },
             cells[c].trim(),
             other_measure(cells).unwrap_or_default(),
             list(cells),
@@ -221,8 +252,11 @@ fn no_columns_found(
         .iter()
         .find_map(|(l, cells)| fig_at(cells).map(|f| (*l, cells, f)))
     {
+        let or_names = names_flag
+            .map(|n| format!(", or a column of area names with {n}"))
+            .unwrap_or_default();
         return format!(
-            "no usable figures: found the figure column {:?} on line {line}, but no {wanted_code} there or above; line {line} has {}; name the code column with {}",
+            "no usable figures: found the figure column {:?} on line {line}, but no {wanted_code} there or above; line {line} has {}; name the {key} with {}{or_names}",
             cells[f].trim(),
             list(cells),
             flags.code
@@ -405,6 +439,125 @@ pub static BIRTHS_CODE_COLUMNS: std::sync::LazyLock<Vec<&'static str>> =
         all
     });
 
+/// The headers tried for a column of area names, in a `--births` table with no code column
+/// (National Records of Scotland's births by council area give `Council area` and no code):
+/// as ONS, the nations' bodies and people head a column of names.
+pub const NAME_COLUMNS: &[&str] = &[
+    "area name",
+    "name",
+    "area",
+    "council area",
+    "council area name",
+    "council",
+    "local authority",
+    "local authority name",
+    "local authority district",
+    "local authority district name",
+    "local government district",
+    "local government district name",
+    "la name",
+    "lad name",
+    "district",
+    "district name",
+    "geography",
+    "geography name",
+    "health board",
+    "health board name",
+    "LAD24NM",
+    "LAD23NM",
+    "LAD22NM",
+    "LAD21NM",
+    "LAD25NM",
+    "LAD19NM",
+    "ltla24_name",
+    "ltla23_name",
+    "ltla22_name",
+    "ltla21_name",
+    "lgd14_name",
+    "LGD14NM",
+    "CA19NM",
+    "CAName",
+    "HBName",
+];
+
+/// The flag that names the column of area names.
+const NAME_FLAG: &str = "--births-name-column";
+
+/// How the areas of a table with no code column may be found by name.
+#[derive(Debug, Clone, Copy)]
+enum ByName<'a> {
+    /// Not at all: a small-area table needs codes.
+    Never,
+    /// Each name found among the areas given.
+    Areas(&'a AreaNames),
+    /// Each name taken as it is written: the table checked on its own, with no areas.
+    AsWritten,
+}
+
+/// The headers and flags of one kind of figures table.
+#[derive(Clone, Copy)]
+struct Columns<'a> {
+    code: &'a [&'a str],
+    figure: &'a [&'a str],
+    flags: ColumnFlags,
+}
+
+/// The header row, the column the areas are found by and the figure column, and whether
+/// that column holds names: the code column, found by header or named with a flag; else,
+/// when names may be read, a column of names named with `--births-name-column` or found by
+/// header, if no other column holds area codes (a code column under a header covgap does
+/// not know is read once named, not the names beside it).
+fn locate(
+    rows: &Rows,
+    opts: &FigureOptions,
+    cols: Columns,
+    names: ByName,
+    known_codes: Option<&HashSet<&str>>,
+) -> Option<(usize, usize, usize, bool)> {
+    let as_names = FigureOptions {
+        code_column: opts.name_column.clone(),
+        ..opts.clone()
+    };
+    let by_name = || find_header(rows, &as_names, NAME_COLUMNS, cols.figure);
+    if matches!(names, ByName::Never) {
+        return find_header(rows, opts, cols.code, cols.figure).map(|(h, c, f)| (h, c, f, false));
+    }
+    if opts.name_column.is_some() {
+        return by_name().map(|(h, c, f)| (h, c, f, true));
+    }
+    if let Some((h, c, f)) = find_header(rows, opts, cols.code, cols.figure) {
+        return Some((h, c, f, false));
+    }
+    if opts.code_column.is_some() {
+        return None;
+    }
+    let (h, c, f) = by_name()?;
+    (!codes_elsewhere(rows, h, &[f], known_codes)).then_some((h, c, f, true))
+}
+
+/// Whether a column of the table below header row `h`, other than `skip`, holds area codes
+/// (the column of names found included: an `Area` column may hold codes):
+/// codes of the boundaries, or of ONS's form (a letter and eight digits).
+fn codes_elsewhere(
+    rows: &Rows,
+    h: usize,
+    skip: &[usize],
+    known_codes: Option<&HashSet<&str>>,
+) -> bool {
+    let is_code = |v: &str| {
+        let ons = v.len() == 9
+            && v.as_bytes()[0].is_ascii_alphabetic()
+            && v.bytes().skip(1).all(|b| b.is_ascii_digit());
+        ons || known_codes.is_some_and(|k| k.contains(v))
+    };
+    rows.iter().skip(h + 1).take(200).any(|(_, cells)| {
+        cells
+            .iter()
+            .enumerate()
+            .any(|(j, v)| !skip.contains(&j) && is_code(v.trim()))
+    })
+}
+
 /// The command-line flags that name the code and figure columns, for messages.
 #[derive(Debug, Clone, Copy)]
 pub struct ColumnFlags {
@@ -474,22 +627,26 @@ const SUPPRESSED: &[&str] = &[
 /// counties in an ONS table) are reported as a note and ignored. `None` takes every code as
 /// an area: the table is checked on its own, as when the boundaries could not be read. `figure_columns` lists the
 /// headers tried for the figure when no column is named.
+///
+/// A table with no area code column but a column of area names (`Council area`, as National
+/// Records of Scotland publish births) is read by name: each name is found among `names`, the
+/// areas given, and `values` is keyed by the code of the area found. `None` takes every name
+/// as written, as `known_codes` does codes.
 pub fn read_figures(
     input: &Input,
     opts: &FigureOptions,
     figure_columns: &[&str],
     known_codes: Option<&HashSet<&str>>,
+    names: Option<&AreaNames>,
     diag: &mut Diagnostics,
 ) -> Result<Figures> {
-    read_figures_in(
-        input,
-        opts,
-        &BIRTHS_CODE_COLUMNS,
-        figure_columns,
-        BIRTHS_COLUMN_FLAGS,
-        known_codes,
-        diag,
-    )
+    let cols = Columns {
+        code: &BIRTHS_CODE_COLUMNS,
+        figure: figure_columns,
+        flags: BIRTHS_COLUMN_FLAGS,
+    };
+    let names = names.map_or(ByName::AsWritten, ByName::Areas);
+    read_table(input, opts, cols, known_codes, names, diag)
 }
 
 /// [`read_figures`] for another geography: `code_columns` lists the headers tried for the
@@ -504,6 +661,28 @@ pub fn read_figures_in(
     known_codes: Option<&HashSet<&str>>,
     diag: &mut Diagnostics,
 ) -> Result<Figures> {
+    let cols = Columns {
+        code: code_columns,
+        figure: figure_columns,
+        flags,
+    };
+    read_table(input, opts, cols, known_codes, ByName::Never, diag)
+}
+
+/// [`read_figures_in`], reading a table with no code column by area name as `names` says.
+fn read_table(
+    input: &Input,
+    opts: &FigureOptions,
+    cols: Columns,
+    known_codes: Option<&HashSet<&str>>,
+    names: ByName,
+    diag: &mut Diagnostics,
+) -> Result<Figures> {
+    let Columns {
+        code: code_columns,
+        figure: figure_columns,
+        flags,
+    } = cols;
     let known = |code: &str| known_codes.is_none_or(|k| k.contains(code));
     let label = input.label();
     let format_err = |message: String| Error::Format {
@@ -514,43 +693,54 @@ pub fn read_figures_in(
     let (rows, sheet) = if is_workbook(input) {
         let path = input.path().expect("a workbook is a file");
         let sheets = workbook_sheets(path)?;
-        let names: Vec<String> = sheets.iter().map(|(n, _)| format!("{n:?}")).collect();
+        let sheet_names: Vec<String> = sheets.iter().map(|(n, _)| format!("{n:?}")).collect();
         match &opts.sheet {
             Some(want) => {
                 let (name, rows) =
                     sheets.into_iter().find(|(n, _)| n == want).ok_or_else(|| {
                         format_err(format!(
                             "has no sheet {want:?}; its sheets are {}",
-                            names.join(", ")
+                            sheet_names.join(", ")
                         ))
                     })?;
                 (rows, Some(name))
             }
             None => {
                 // ONS workbooks open with cover, contents and notes sheets: take the first
-                // sheet whose header row can be found.
-                match sheets.into_iter().find(|(_, rows)| {
-                    find_header(rows, opts, code_columns, figure_columns).is_some()
-                }) {
-                    Some((name, rows)) => {
+                // sheet whose header row can be found, by its codes, else by its names.
+                let found = |by_name: bool| {
+                    move |(_, rows): &(String, Rows)| {
+                        locate(rows, opts, cols, names, known_codes).is_some_and(|f| f.3 == by_name)
+                    }
+                };
+                let pick = sheets
+                    .iter()
+                    .position(found(false))
+                    .map(|i| (i, "an area code"))
+                    .or_else(|| {
+                        let i = sheets.iter().position(found(true))?;
+                        Some((i, "a column of area names"))
+                    });
+                match pick.map(|(i, what)| (sheets.into_iter().nth(i), what)) {
+                    Some((Some((name, rows)), what)) => {
                         diag.note(
                             &label,
                             None,
                             match flags.sheet {
-                                Some(flag) => format!("figures read from sheet {name:?} (the first with an area code and a figure column; choose another with {flag})"),
-                                None => format!("figures read from sheet {name:?}, the first with an area code and a figure column (to read another, save it as CSV)"),
+                                Some(flag) => format!("figures read from sheet {name:?} (the first with {what} and a figure column; choose another with {flag})"),
+                                None => format!("figures read from sheet {name:?}, the first with {what} and a figure column (to read another, save it as CSV)"),
                             },
                         );
                         (rows, Some(name))
                     }
-                    None => {
+                    _ => {
                         let sheet = match flags.sheet {
                             Some(flag) => format!("name the sheet with {flag}"),
                             None => "save the sheet as CSV".to_string(),
                         };
                         return Err(format_err(format!(
                             "no sheet has an area code column and a figure column in its first 30 rows (sheets: {}); {sheet} and name the columns with {} and {}",
-                            names.join(", "),
+                            sheet_names.join(", "),
                             flags.code,
                             flags.figure
                         )));
@@ -574,19 +764,45 @@ pub fn read_figures_in(
 
     // ONS tables start with title and note rows; the header is the first row in which both
     // columns can be found.
-    let found = find_header(&rows, opts, code_columns, figure_columns);
-    let Some((hi, ci, fi)) = found else {
-        return Err(format_err(no_columns_found(
-            &rows,
-            opts,
-            &flags,
-            code_columns,
-            figure_columns,
-        )));
+    // A table with no code column is read by name, as `locate` says.
+    let Some((hi, ci, fi, by_name)) = locate(&rows, opts, cols, names, known_codes) else {
+        let may_name = !matches!(names, ByName::Never);
+        return Err(format_err(match &opts.name_column {
+            Some(_) if may_name => {
+                let as_names = FigureOptions {
+                    code_column: opts.name_column.clone(),
+                    ..opts.clone()
+                };
+                let flags = ColumnFlags {
+                    code: NAME_FLAG,
+                    ..flags
+                };
+                no_columns_found(&rows, &as_names, &flags, NAME_COLUMNS, figure_columns, None)
+            }
+            _ => {
+                let names_hint = (may_name
+                    && opts.code_column.is_none()
+                    && !codes_elsewhere(&rows, 0, &[], known_codes))
+                .then_some(NAME_FLAG);
+                no_columns_found(
+                    &rows,
+                    opts,
+                    &flags,
+                    code_columns,
+                    figure_columns,
+                    names_hint,
+                )
+            }
+        }));
     };
     let header = &rows[hi].1;
     let header_line = rows[hi].0;
-    let ci = code_column_matching(&rows[hi + 1..], header, ci, fi, opts, known_codes)
+    let matching = if by_name {
+        None
+    } else {
+        code_column_matching(&rows[hi + 1..], header, ci, fi, opts, known_codes)
+    };
+    let ci = matching
         .inspect(|&(j, n, m)| {
             diag.note(
                 &label,
@@ -671,6 +887,18 @@ pub fn read_figures_in(
             v.contains('.') && !point_may_separate_thousands(v) && parse_number(v).is_some()
         })
     });
+    // Whether a cell of the column the areas are found by gives one: a code of the boundaries,
+    // or, read by name, an area's name.
+    let is_area = |v: &str| match (by_name, names) {
+        (false, _) => known(v),
+        (true, ByName::Areas(n)) => matches!(n.find(v), Named::Area { .. }),
+        (true, _) => !v.is_empty(),
+    };
+    // Read by name: how many names were found as written, and those found in other words.
+    let mut as_written = 0usize;
+    let mut reworded: Vec<String> = Vec::new();
+    // Read by name: rows for totals, nations, regions and other geographies, as written.
+    let mut not_areas: Vec<String> = Vec::new();
     // Each area's own row: a code on a line of a cell spanning lines is swallowed only if
     // it has none.
     let own_rows: std::collections::HashSet<&str> = rows
@@ -694,13 +922,13 @@ pub fn read_figures_in(
                     fields
                         .get(ci)
                         .copied()
-                        .filter(|f| fields.len() >= 2 && known(f) && !own_rows.contains(f))
+                        .filter(|f| fields.len() >= 2 && is_area(f) && !own_rows.contains(f))
                 })
                 .collect();
             if !swallowed.is_empty() {
                 let last = *line + cell.trim_end().matches('\n').count() as u64;
                 let code = cells.get(ci).map_or("", |c| c.trim());
-                let code = if code != cell.trim() && known(code) {
+                let code = if code != cell.trim() && is_area(code) {
                     format!("{code}: ")
                 } else {
                     String::new()
@@ -725,29 +953,103 @@ pub fn read_figures_in(
         }
         let code = cells.get(ci).map(|s| s.trim()).unwrap_or("");
         let raw = cells.get(fi).map(|s| s.trim()).unwrap_or("");
-        if code.is_empty() || code.contains(char::is_whitespace) {
-            // Blank rows, and footnotes below ONS tables ("Note: ...", "Source: ..."), which
-            // land in the code column when it is the first: no area code has a space.
-            continue;
-        }
-        // ONS codes are upper case; a table typed by hand may not be.
-        let code_key = if known(code) {
-            code.to_string()
+        // The area's code, and the area as messages name it: its code, or, read by name, the
+        // name as written with the code found for it.
+        let (code_key, code) = if by_name {
+            if code.is_empty() {
+                continue;
+            }
+            let found = match names {
+                ByName::Areas(n) => n.find(code),
+                _ if is_total(code) => Named::Other,
+                _ => Named::Area { code, exact: true },
+            };
+            match found {
+                Named::Area { code: c, exact } => {
+                    if exact {
+                        as_written += 1;
+                    } else if let ByName::Areas(n) = names {
+                        reworded.push(format!("{code:?} as {} ({c})", n.name_of(c)));
+                    }
+                    let shown = match names {
+                        ByName::Areas(_) => format!("{code:?} ({c})"),
+                        _ => format!("{code:?}"),
+                    };
+                    (c.to_string(), shown)
+                }
+                Named::Several(areas) => {
+                    let named: Vec<String> =
+                        areas.iter().map(|(n, c)| format!("{n} ({c})")).collect();
+                    diag.error(
+                        &label,
+                        place,
+                        format!(
+                            "area {code:?} (column {:?}) is the name of {} areas in the boundaries, {}: give the table a column of area codes to tell them apart",
+                            header[ci].trim(),
+                            named.len(),
+                            named.join(", ")
+                        ),
+                    );
+                    continue;
+                }
+                Named::OutsideDistrict(c) => {
+                    ignored.insert(c.to_string(), (c.to_string(), code.to_string()));
+                    continue;
+                }
+                Named::Other => {
+                    not_areas.push(code.to_string());
+                    continue;
+                }
+                // Footnotes below the table ("Source: ..."), which have no figure.
+                Named::Unknown if raw.is_empty() => continue,
+                Named::Unknown => {
+                    let close = match names {
+                        ByName::Areas(n) => n.suggest(code),
+                        _ => Vec::new(),
+                    };
+                    let advice = if close.is_empty() {
+                        ", nor of a nation or region; correct it, or remove the row if it is not an area's".to_string()
+                    } else {
+                        format!("; did you mean {}?", close.join(", "))
+                    };
+                    diag.error(
+                        &label,
+                        place,
+                        format!(
+                            "area {code:?} (column {:?}) is not the name of an area in the boundaries{advice}",
+                            header[ci].trim()
+                        ),
+                    );
+                    continue;
+                }
+            }
         } else {
-            code.to_ascii_uppercase()
+            if code.is_empty() || code.contains(char::is_whitespace) {
+                // Blank rows, and footnotes below ONS tables ("Note: ...", "Source: ..."),
+                // which land in the code column when it is the first: no area code has a
+                // space.
+                continue;
+            }
+            // ONS codes are upper case; a table typed by hand may not be.
+            let code_key = if known(code) {
+                code.to_string()
+            } else {
+                code.to_ascii_uppercase()
+            };
+            if !known(code_key.as_str()) {
+                let name = cells
+                    .iter()
+                    .enumerate()
+                    .find(|(i, c)| {
+                        *i != ci && *i != fi && !c.trim().is_empty() && parse_number(c).is_none()
+                    })
+                    .map(|(_, c)| c.trim().to_string())
+                    .unwrap_or_default();
+                ignored.insert(code_key, (code.to_string(), name));
+                continue;
+            }
+            (code_key, code.to_string())
         };
-        if !known(code_key.as_str()) {
-            let name = cells
-                .iter()
-                .enumerate()
-                .find(|(i, c)| {
-                    *i != ci && *i != fi && !c.trim().is_empty() && parse_number(c).is_none()
-                })
-                .map(|(_, c)| c.trim().to_string())
-                .unwrap_or_default();
-            ignored.insert(code_key, (code.to_string(), name));
-            continue;
-        }
         if let Some(first) = first_line.get(&code_key) {
             // A table by sex, year or age (NRS's and NISRA's downloads often are) repeats each
             // area: name the column that tells the rows apart, so the user knows which to keep.
@@ -899,17 +1201,63 @@ pub fn read_figures_in(
         };
         values.insert(code_key, value);
     }
+    // How a table read by name was read, before what it passed over.
+    if by_name {
+        let why = if opts.name_column.is_some() {
+            format!("named with {NAME_FLAG}")
+        } else {
+            "the table has no area code column".to_string()
+        };
+        let mut found = Vec::new();
+        if as_written > 0 {
+            found.push(format!(
+                "{as_written} {} as the boundaries or ONS write them",
+                crate::write::plural(as_written, "name", "names")
+            ));
+        }
+        if !reworded.is_empty() {
+            found.push(format!(
+                "{} in other words: {}",
+                reworded.len(),
+                reworded.join(", ")
+            ));
+        }
+        let found = match names {
+            ByName::AsWritten => {
+                ": the names are taken as written, with no areas to find them among".to_string()
+            }
+            _ if found.is_empty() => String::new(),
+            _ => format!(": {}", found.join(", ")),
+        };
+        diag.note(
+            &label,
+            Some(Place::Line(header_line)),
+            format!(
+                "figures matched to the areas by name, from column {:?} ({why}){found}",
+                header[ci].trim()
+            ),
+        );
+    }
     // Districts of the UK outside boundaries for part of it, and codes of other geographies
     // (the countries, regions and counties in ONS tables), said apart.
     let districts = crate::land::built_in_codes();
     let (outside, other): (Vec<_>, Vec<_>) = ignored
         .iter()
         .partition(|(c, _)| districts.binary_search(&c.as_str()).is_ok());
+    // Read by name, the rows for totals, nations and other geographies, as written.
+    let not_areas: Vec<(String, (String, String))> = not_areas
+        .into_iter()
+        .map(|n| (n.clone(), (n, String::new())))
+        .collect();
     for (rows, what) in [
         (outside, "for UK districts that are not areas of the boundaries given"),
         (
             other,
             "for codes not in the boundaries (countries, regions or counties in ONS tables, or other geographies)",
+        ),
+        (
+            not_areas.iter().map(|(k, v)| (k, v)).collect(),
+            "naming no area of the boundaries given (a total, a nation, a region or another geography)",
         ),
     ] {
         if rows.is_empty() {
@@ -945,6 +1293,7 @@ pub fn read_figures_in(
     }
     Ok(Figures {
         values,
+        by_name,
         code_column: header[ci].trim().to_string(),
         figure_column: header[fi].trim().to_string(),
         figure_column_chosen_by,

@@ -342,6 +342,7 @@ fn options(inputs: &Inputs, small: &SmallAreaInputs, study: &Study) -> Value {
         "layer": inputs.boundary_options.layer,
         "births": paths(&inputs.births),
         "births_code_column": inputs.figure_options.code_column,
+        "births_name_column": inputs.figure_options.name_column,
         "births_column": inputs.figure_options.figure_column,
         "sheet": inputs.figure_options.sheet,
         "measure": study.demand.measure.key(),

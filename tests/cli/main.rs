@@ -9,6 +9,7 @@ mod births_by_nation;
 mod builtin;
 mod builtin_geographies;
 mod check_inputs;
+mod figures_by_name;
 mod gpkg;
 mod grids;
 mod icb_split;

@@ -1,0 +1,240 @@
+//! Figures tables that give each area's name and no code, as National Records of Scotland
+//! publishes births by council area: read by name, each name found among the areas as a team
+//! list's names are.
+
+use std::collections::BTreeMap;
+
+use crate::{covgap_in, covgap_with_files, fixture, nations, repo_file, run, u, Outcome};
+
+/// The built-in births of Scotland's 32 council areas, by code (`data/areas.csv`), the
+/// figures `births/nrs_council_areas_names_only.csv` gives by name.
+fn scottish_births() -> BTreeMap<String, u64> {
+    let mut r = csv::Reader::from_path(repo_file("data/areas.csv")).expect("areas.csv");
+    let h = r.headers().expect("header").clone();
+    let col = |n: &str| h.iter().position(|c| c == n).expect("column");
+    let (code, births) = (col("code"), col("births"));
+    r.records()
+        .map(|rec| rec.expect("row"))
+        .filter(|rec| rec[code].starts_with("S12"))
+        .map(|rec| (rec[code].to_string(), rec[births].parse().expect("births")))
+        .collect()
+}
+
+/// The built-in districts of Scotland alone, as GeoJSON boundaries.
+fn scotland_boundaries() -> String {
+    let path = repo_file("data/boundaries/lad_may2024_uk_buc.geojson");
+    let mut doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(path).expect("boundaries")).expect("JSON");
+    doc["features"]
+        .as_array_mut()
+        .expect("features")
+        .retain(|f| {
+            f["properties"]["LAD24CD"]
+                .as_str()
+                .unwrap()
+                .starts_with('S')
+        });
+    doc.to_string()
+}
+
+/// `covgap <command> --boundaries scotland.geojson <args>` (`--out out` for `run`), in a
+/// folder holding Scotland's districts and `files`.
+fn on_scotland(command: &str, args: &[&str], files: &[(&str, &str)]) -> Outcome {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("scotland.geojson"), scotland_boundaries()).expect("write");
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).expect("write input");
+    }
+    let mut all = vec![command, "--boundaries", "scotland.geojson"];
+    all.extend_from_slice(args);
+    let out = (command == "run").then_some("out");
+    if let Some(o) = out {
+        all.extend_from_slice(&["--out", o]);
+    }
+    covgap_in(dir.path(), &all, out)
+}
+
+#[test]
+fn nrs_births_by_council_area_name_are_read_on_scotlands_boundaries() {
+    let births = fixture("births/nrs_council_areas_names_only.csv");
+    let run = on_scotland("run", &["--births", &births], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let want = scottish_births();
+    assert_eq!(want.len(), 32);
+    let areas = run.areas();
+    for (code, births) in &want {
+        assert_eq!(u(&areas[code]["births"]), *births, "{code}");
+    }
+    let total: u64 = want.values().sum();
+    assert_eq!(total, 48_673);
+    assert_eq!(u(&run.summary()["demand_total"]), total);
+    assert!(run.warning_lines().is_empty(), "{}", run.stderr);
+    run.assert_stderr_has(&[
+        &format!("note: {births}, line 3: figures matched to the areas by name, from column \"Council area\" (the table has no area code column): 31 names as the boundaries or ONS write them, 1 in other words: \"Edinburgh, City of\" as City of Edinburgh (S12000036)\n"),
+        &format!("note: {births}: 1 row naming no area of the boundaries given (a total, a nation, a region or another geography) was ignored: Scotland\n"),
+    ]);
+    // The outputs say the figures were matched by name, and from which column.
+    let source = format!("{births} (areas matched by name, column \"Council area\")");
+    assert_eq!(run.json("run.json")["figures"]["source"], source);
+    assert!(
+        run.text("summary.md").contains(&source),
+        "{}",
+        run.text("summary.md")
+    );
+}
+
+#[test]
+fn on_the_uk_boundaries_the_other_nations_have_no_figure() {
+    let births = fixture("births/nrs_council_areas_names_only.csv");
+    let run = run(&["--births", &births]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let total: u64 = scottish_births().values().sum();
+    let s = run.summary();
+    assert_eq!(u(&s["demand_total"]), total);
+    assert_eq!(u(&s["areas_without_figure"]), 361 - 32);
+    let n = nations(&s);
+    assert_eq!(u(&n["Scotland"]["demand_total"]), total);
+    assert_eq!(u(&n["Scotland"]["areas_without_figure"]), 0);
+    assert_eq!(u(&n["England"]["areas_without_figure"]), 296);
+    assert!(
+        run.stderr.contains(&format!(
+            "warning: {births}: no figure for 329 areas in the boundaries: E06000001, "
+        )),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_misspelt_name_is_an_error_with_a_suggestion() {
+    let births = fixture("births/nrs_council_areas_misspelt_name.csv");
+    let c = on_scotland("check", &["--births", &births], &[]);
+    assert_eq!(c.code, 1, "{}", c.stderr);
+    c.assert_stderr_has(&[&format!(
+        "error: {births}, line 4: area \"Argyl and Bute\" (column \"Council area\") is not the name of an area in the boundaries; did you mean Argyll and Bute (S12000035)?\n"
+    )]);
+}
+
+#[test]
+fn a_total_row_is_ignored_with_a_note() {
+    let births = fixture("births/nrs_council_areas_total_row.csv");
+    let c = on_scotland("check", &["--births", &births], &[]);
+    assert_eq!(c.code, 0, "{}", c.stderr);
+    c.assert_stderr_has(&[&format!(
+        "note: {births}: 1 row naming no area of the boundaries given (a total, a nation, a region or another geography) was ignored: Total\n"
+    )]);
+    assert!(c.error_lines().is_empty(), "{}", c.stderr);
+}
+
+#[test]
+fn a_name_matching_nothing_is_an_error_naming_the_line() {
+    let births = fixture("births/nrs_council_areas_unknown_name.csv");
+    let c = on_scotland("check", &["--births", &births], &[]);
+    assert_eq!(c.code, 1, "{}", c.stderr);
+    let errors = c.error_lines();
+    assert_eq!(errors.len(), 1, "{}", c.stderr);
+    assert_eq!(
+        errors[0],
+        format!(
+            "error: {births}, line 4: area \"Gotham City\" (column \"Council area\") is not the name of an area in the boundaries, nor of a nation or region; correct it, or remove the row if it is not an area's"
+        )
+    );
+}
+
+#[test]
+fn a_name_two_areas_bear_is_an_error_naming_both() {
+    let o = covgap_with_files(
+        &[(
+            "births.csv",
+            "area,births\nOxford,1460\nSouth Oxfordshire,1418\n",
+        )],
+        &[
+            "check",
+            "--boundaries",
+            &fixture("boundaries/two_areas_named_oxford.geojson"),
+            "--births",
+            "births.csv",
+        ],
+        None,
+    );
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    o.assert_stderr_has(&["error: births.csv, line 2: area \"Oxford\" (column \"area\") is the name of 2 areas in the boundaries, Oxford (E07000177), Oxford (E07000178): give the table a column of area codes to tell them apart\n"]);
+}
+
+#[test]
+fn two_rows_for_one_area_by_name_are_the_repeated_area_error() {
+    let table =
+        "Council area,Sex,Births\nCity of Edinburgh,Males,2300\nEdinburgh, City of,Females,2284\n"
+            .replace("Edinburgh, City of", "\"Edinburgh, City of\"");
+    let c = on_scotland(
+        "check",
+        &["--births", "births.csv"],
+        &[("births.csv", &table)],
+    );
+    assert_eq!(c.code, 1, "{}", c.stderr);
+    c.assert_stderr_has(&["error: births.csv, line 3: area \"Edinburgh, City of\" (S12000036) appears again (first on line 2); give one figure per area: the two rows differ in column \"Sex\" (\"Males\", then \"Females\")"]);
+}
+
+#[test]
+fn the_name_column_is_named_with_a_flag() {
+    let table = "Residence,Live births\nFife,3241\nAngus,931\n";
+    let files = [("births.csv", table)];
+    // "Residence" names no column covgap looks for: the error offers both flags.
+    let plain = on_scotland("check", &["--births", "births.csv"], &files);
+    assert_eq!(plain.code, 1, "{}", plain.stderr);
+    plain.assert_stderr_has(&[
+        "name the code column with --births-code-column, or a column of area names with --births-name-column",
+    ]);
+    let named = on_scotland(
+        "run",
+        &[
+            "--births",
+            "births.csv",
+            "--births-name-column",
+            "Residence",
+        ],
+        &files,
+    );
+    assert_eq!(named.code, 0, "{}", named.stderr);
+    assert_eq!(u(&named.areas()["S12000047"]["births"]), 3241);
+    named.assert_stderr_has(&[
+        "note: births.csv, line 1: figures matched to the areas by name, from column \"Residence\" (named with --births-name-column): 2 names as the boundaries or ONS write them\n",
+    ]);
+    assert_eq!(
+        named.json("run.json")["options"]["births_name_column"],
+        "Residence"
+    );
+    // A table is read by code or by name, not both.
+    let both = on_scotland(
+        "check",
+        &[
+            "--births",
+            "births.csv",
+            "--births-name-column",
+            "Residence",
+            "--births-code-column",
+            "code",
+        ],
+        &files,
+    );
+    assert_eq!(both.code, 2, "{}", both.stderr);
+}
+
+#[test]
+fn welsh_and_ons_names_of_built_in_districts_are_found() {
+    // Boundaries bearing Welsh names, a table in English ones, and the reverse.
+    let table = "name,births\nIsle of Anglesey,540\nBro Morgannwg,1200\n";
+    let o = covgap_with_files(
+        &[("births.csv", table)],
+        &[
+            "check",
+            "--boundaries",
+            &fixture("boundaries/wales_districts.geojson"),
+            "--births",
+            "births.csv",
+        ],
+        None,
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    o.assert_stderr_has(&["2 names as the boundaries or ONS write them"]);
+}
