@@ -959,9 +959,13 @@ fn read_table(
             if code.is_empty() {
                 continue;
             }
+            // With no areas to find names among, a row holding nothing but a name is a
+            // footnote ("Source: ..."), passed over below as an unknown name with no figure.
+            let alone = cells.iter().filter(|c| !c.trim().is_empty()).count() == 1;
             let found = match names {
                 ByName::Areas(n) => n.find(code),
                 _ if is_total(code) => Named::Other,
+                _ if alone && raw.is_empty() => Named::Unknown,
                 _ => Named::Area { code, exact: true },
             };
             match found {

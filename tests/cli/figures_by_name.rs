@@ -238,3 +238,25 @@ fn welsh_and_ons_names_of_built_in_districts_are_found() {
     assert_eq!(o.code, 0, "{}", o.stderr);
     o.assert_stderr_has(&["2 names as the boundaries or ONS write them"]);
 }
+
+#[test]
+fn with_boundaries_that_cannot_be_read_a_table_of_names_is_checked_on_its_own() {
+    let births = fixture("births/nrs_council_areas_names_only.csv");
+    let c = crate::check(&[
+        "--boundaries",
+        &fixture("boundaries/not_json.geojson"),
+        "--births",
+        &births,
+    ]);
+    assert_eq!(c.code, 1, "{}", c.stderr);
+    c.assert_stderr_has(&[&format!(
+        "note: {births}, line 3: figures matched to the areas by name, from column \"Council area\" (the table has no area code column): the names are taken as written, with no areas to find them among\n"
+    )]);
+    // The source line below the table is no area's row.
+    let figures: Vec<&str> = c
+        .stderr
+        .lines()
+        .filter(|l| l.contains(&births) && !l.starts_with("note:"))
+        .collect();
+    assert!(figures.is_empty(), "{}", c.stderr);
+}
