@@ -707,9 +707,8 @@ fn load_areas(
     for (fin, fopts, tried) in tables.iter().filter(|_| !inputs.without_figures) {
         // A figures file that cannot be read at all is listed with the other problems, so
         // that `check` goes on to check the other tables and the team list too.
-        let Ok(mut f) =
-            read_figures(fin, fopts, tried, Some(&wanted), names.as_ref(), diag)
-                .map_err(|e| record(diag, e))
+        let Ok(mut f) = read_figures(fin, fopts, tried, Some(&wanted), names.as_ref(), diag)
+            .map_err(|e| record(diag, e))
         else {
             continue;
         };

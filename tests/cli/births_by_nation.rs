@@ -295,3 +295,36 @@ fn sheet_applies_to_the_workbooks_among_the_tables() {
     assert_eq!(o.code, 1);
     o.assert_stderr_has(&["none of the --births files is a workbook"]);
 }
+
+/// Scotland's births as NRS publishes them, by council-area name with no codes, read beside
+/// the ONS and NISRA tables in codes: the UK update a user makes from the three publishers'
+/// own downloads, with nothing joined or coded by hand, gives the built-in run's gaps.
+#[test]
+fn a_scottish_table_by_name_among_tables_by_code() {
+    let dir = tempfile::tempdir().unwrap();
+    write_tables_by_nation(dir.path());
+    std::fs::copy(
+        crate::fixture_path("births/nrs_council_areas_names_only.csv"),
+        dir.path().join("nrs_names.csv"),
+    )
+    .unwrap();
+    let o = covgap_in(
+        dir.path(),
+        &[
+            "run",
+            "--births",
+            "ons_england_wales.csv,nrs_names.csv,nisra_northern_ireland.csv",
+            "--period",
+            "1 July 2019 to 30 June 2020",
+            "--out",
+            "out",
+        ],
+        Some("out"),
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.text("gaps.csv") == default_run().text("gaps.csv"));
+    assert!(o.text("summary.md").contains(
+        "nrs_names.csv, 32 areas, column \"Births\", found by its header, areas matched by name, column \"Council area\""
+    ));
+    o.assert_stderr_has(&["nrs_names.csv, line 3: figures matched to the areas by name"]);
+}
