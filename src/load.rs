@@ -140,6 +140,7 @@ pub fn load(inputs: &Inputs, diag: &mut Diagnostics) -> Result<Study> {
                 path: t.label.clone(),
                 sheet: t.sheet.clone(),
                 code_column: t.code_column.clone(),
+                by_name: t.by_name,
                 column: t.column.clone(),
                 areas: t.areas,
             })

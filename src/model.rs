@@ -349,8 +349,10 @@ pub struct FiguresFile {
     pub path: String,
     /// The workbook sheet read; `None` for CSV.
     pub sheet: Option<String>,
-    /// The header of the column the area codes were read from.
+    /// The header of the column the areas were found by: their codes, or their names when
+    /// `by_name` (a table with no code column).
     pub code_column: String,
+    pub by_name: bool,
     pub column: FigureColumn,
     /// How many of the areas given it has a row for (after adding up abolished districts).
     pub areas: usize,

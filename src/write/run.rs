@@ -399,7 +399,9 @@ pub fn json(
             "files": study.demand.files.iter().map(|f| json!({
                 "path": f.path,
                 "sheet": f.sheet,
-                "code_column": f.code_column,
+                // A table with no code column is read by the names in `name_column`.
+                "code_column": (!f.by_name).then_some(&f.code_column),
+                "name_column": f.by_name.then_some(&f.code_column),
                 "column": f.column.header,
                 "column_chosen_by": f.column.chosen_by.key(),
                 "areas": f.areas,

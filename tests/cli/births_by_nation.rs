@@ -327,4 +327,14 @@ fn a_scottish_table_by_name_among_tables_by_code() {
         "nrs_names.csv, 32 areas, column \"Births\", found by its header, areas matched by name, column \"Council area\""
     ));
     o.assert_stderr_has(&["nrs_names.csv, line 3: figures matched to the areas by name"]);
+    let run = serde_json::from_slice::<serde_json::Value>(o.bytes("run.json")).unwrap();
+    let scotland = &run["figures"]["files"][1];
+    assert_eq!(
+        (&scotland["code_column"], &scotland["name_column"]),
+        (&serde_json::Value::Null, &serde_json::json!("Council area"))
+    );
+    assert_eq!(
+        run["figures"]["files"][0]["name_column"],
+        serde_json::Value::Null
+    );
 }
