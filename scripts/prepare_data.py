@@ -34,6 +34,10 @@ runs without the raw data folder. This script makes them. It reads the raw input
       (population aged 0 at mid-2020 by LSOA 2011, placed through ONS's LSOA 2021 lookups).
   data/icb_small_areas.csv
       the ICB of each small area (LSOA 2011 and LSOA 2021 codes) of those 12 districts.
+  data/small_areas_2011.csv
+      every 2011 small area of England and Wales (LSOA 2011) and Scotland (Data Zone 2011), as
+      runs of consecutive codes (first,last), so that covgap can tell boundaries of small areas
+      for a whole nation from those for part of it.
 
 It asserts the checks documented in data/SOURCES.md (361 districts, codes equal to the boundary
 codes, births in every district equal to the source-level LAD 2021 extract summed to LAD23, UK
@@ -901,6 +905,63 @@ def prepare_icb_shares(shared: Path, out: Path, areas: list[dict[str, str]]) -> 
           f"{', '.join(flipped) or 'none'}")
 
 
+SMALL_AREA_2011_COLUMNS = ["first", "last"]
+# The 2011 small areas of each nation with them: England's and Wales's LSOAs, Scotland's Data
+# Zones. Northern Ireland's (Super Output Areas) are in none of the raw files.
+N_SMALL_AREAS_2011 = {"E01": 32_844, "W01": 1_909, "S01": 6_976}
+SAPE_DZ11 = "nrs_sape_2020_dz11_scotland_age0to4.csv"
+DZ11_LOOKUP = "scotland_dz2011_iz_ca_hscp_hb_lookup_phs_21042020.csv"
+
+
+def prepare_small_areas_2011(shared: Path, out: Path, areas: list[dict[str, str]]) -> None:
+    """Every 2011 small area code of England, Wales and Scotland, written as runs of
+    consecutive codes (each row the first and last code of a run, both included): 821 rows for
+    41,729 codes. The codes are ONS's LSOA 2011 lookup's and Public Health Scotland's Data Zone
+    2011 lookup's, checked against the small-area estimates, and every current district of the
+    three nations holds some of them."""
+    lk = shared / "lookups"
+    lsoa11 = read_csv(lk / "lsoa11_to_lad21_ew_ons.csv")
+    dz11 = read_csv(lk / DZ11_LOOKUP)
+    lsoa_codes = {r["lsoa11_code"] for r in lsoa11}
+    dz_codes = {r["DataZone"] for r in dz11}
+    check(len(lsoa_codes) == len(lsoa11), "small areas 2011: an LSOA 2011 code is listed twice")
+    check(len(dz_codes) == len(dz11), "small areas 2011: a Data Zone 2011 code is listed twice")
+    check(lsoa_codes == {r["lsoa11_code"] for r in read_csv(shared / "small_areas" / SAPE_LSOA11)},
+          "small areas 2011: the LSOA 2011 lookup and the small-area estimates hold different codes")
+    check(dz_codes == {r["dz11_code"] for r in read_csv(shared / "small_areas" / SAPE_DZ11)},
+          "small areas 2011: the Data Zone 2011 lookup and the small-area estimates hold different codes")
+    codes = sorted(lsoa_codes | dz_codes)
+    for c in codes:
+        check(re.fullmatch(r"[EWS]01\d{6}", c) is not None and c[:3] in N_SMALL_AREAS_2011,
+              f"small areas 2011: {c} is not an LSOA or Data Zone code")
+    for prefix, n in N_SMALL_AREAS_2011.items():
+        got = sum(1 for c in codes if c.startswith(prefix))
+        check(got == n, f"small areas 2011: {got} codes {prefix}..., expected {n:,}")
+    # Each in a district of its own nation, and every district of the three nations holds some.
+    lad23 = {r["ltla22_code"]: r["ltla23_code"] for r in read_csv(lk / "lad22_to_lad23_uk_ons.csv")}
+    district_of = {r["lsoa11_code"]: lad23.get(r["ltla21_code"], r["ltla21_code"]) for r in lsoa11}
+    district_of.update({r["DataZone"]: r["CA"] for r in dz11})
+    nation_of = {r["code"]: r["nation"] for r in areas}
+    for c, lad in district_of.items():
+        check(nation_of.get(lad) == NATION_BY_PREFIX[c[0]],
+              f"small areas 2011: {c} lies in {lad}, not a district of {NATION_BY_PREFIX[c[0]]}")
+    held = set(district_of.values())
+    for r in areas:
+        check(r["nation"] == "Northern Ireland" or r["code"] in held,
+              f"small areas 2011: no small area lies in {r['code']} ({r['name']})")
+    rows: list[dict[str, str]] = []
+    for c in codes:
+        last = rows[-1]["last"] if rows else ""
+        if last[:3] == c[:3] and int(last[3:]) + 1 == int(c[3:]):
+            rows[-1]["last"] = c
+        else:
+            rows.append({"first": c, "last": c})
+    write_csv(out / "small_areas_2011.csv", SMALL_AREA_2011_COLUMNS, rows)
+    print(f"small_areas_2011: {len(codes):,} small areas 2011 ("
+          + ", ".join(f"{prefix}: {n:,}" for prefix, n in N_SMALL_AREAS_2011.items())
+          + f") in {len(rows)} runs of consecutive codes -> {out / 'small_areas_2011.csv'}")
+
+
 # --------------------------------------------------------------------------------------------
 
 def main(argv: list[str] | None = None) -> int:
@@ -924,6 +985,7 @@ def main(argv: list[str] | None = None) -> int:
     prepare_deprivation(shared, out, areas)
     prepare_successors(shared, out, names)
     prepare_icb_shares(shared, out, areas)
+    prepare_small_areas_2011(shared, out, areas)
     print("all checks passed")
     return 0
 

@@ -82,3 +82,14 @@ pub fn icb_small_areas() -> Input {
         text: include_str!("../data/icb_small_areas.csv"),
     }
 }
+
+/// Every 2011 small area of England and Wales (LSOA 2011, `E01…`, `W01…`) and Scotland (Data
+/// Zone 2011, `S01…`), as runs of consecutive codes, `first,last`, both included: boundaries
+/// holding all of a nation's are the whole nation ([`crate::load::whole_geographies`]).
+/// Northern Ireland has none here.
+pub fn small_areas_2011() -> Input {
+    Input::BuiltIn {
+        label: "built-in 2011 small areas (data/small_areas_2011.csv)",
+        text: include_str!("../data/small_areas_2011.csv"),
+    }
+}
