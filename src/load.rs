@@ -396,13 +396,26 @@ fn old_district_keys(code: &str, lookup: &HashMap<String, LookupRow>) -> RollupK
     keys
 }
 
-/// The geographies (nations, regions, upper tiers, ICBs and health boards, by code) every
-/// built-in district of which is among `areas`: with boundaries for part of the UK, only these
-/// have a total of their own, since a total over the part of England given is not England's.
-/// A district made since the boundaries were drawn counts as given when every district it
-/// replaced is. An ICB is whole when every district lying wholly or partly in it is given
-/// (see [`crate::icb`]). Empty if the built-in lookup cannot be read (no partial total is
-/// given then).
+/// The geographies (nations, regions, upper tiers, ICBs and health boards, by code) given
+/// whole by `areas`: with boundaries for part of the UK, only these have a total of their own,
+/// since a total over the part of England given is not England's. A geography is whole when
+/// every built-in district in it is among the areas given; a district made since the
+/// boundaries were drawn counts as given when every district it replaced is. An ICB is whole
+/// when every district lying wholly or partly in it is given (see [`crate::icb`]).
+///
+/// A nation, whose row sums the areas coded in it, is whole too when the areas given in
+/// another geography hold all of it, exactly:
+/// - each of its districts is given, or held by an area given of a geography the built-in
+///   lookup gives the district (its ICB, health board or HSC trust, upper tier or region; an
+///   ICB or board whose code has changed found by its name), as [`plan_sums`] finds the areas
+///   taking its figure; a district split between ICBs is held when each of its ICBs is given.
+///   So all 7 Welsh health boards are Wales, and all 42 ICBs England;
+/// - or every one of its 2011 small areas is given by code (all of England's 32,844 LSOA 2011
+///   codes, Wales's 1,909, Scotland's 6,976 Data Zone 2011 codes; `data/small_areas_2011.csv`).
+///   Northern Ireland has no small areas in the built-in data.
+///
+/// One district or small area missing, and the nation is not whole. Empty if the built-in
+/// lookup cannot be read (no partial total is given then).
 ///
 /// # Examples
 /// ```
@@ -415,8 +428,28 @@ fn old_district_keys(code: &str, lookup: &HashMap<String, LookupRow>) -> RollupK
 /// assert!(!whole.contains("E92000001") && !whole.contains("E12000008")); // England, South East
 /// ```
 pub fn whole_geographies(areas: &[Area]) -> HashSet<String> {
+    whole(areas).geographies
+}
+
+/// What [`whole`] found.
+pub(crate) struct Whole {
+    /// The geographies given whole, by code ([`whole_geographies`]).
+    pub geographies: HashSet<String>,
+    /// Whether the built-in 2011 small areas were read to find them (for `run.json`).
+    pub read_small_areas: bool,
+}
+
+/// [`whole_geographies`], and whether it read the built-in 2011 small areas: only for a nation
+/// not whole by its districts some of whose areas given have a small area's code. A nation
+/// whole by its districts, or with no area given in it that is not a district, costs nothing
+/// more than the districts' rule.
+pub(crate) fn whole(areas: &[Area]) -> Whole {
+    let mut found = Whole {
+        geographies: HashSet::new(),
+        read_small_areas: false,
+    };
     let Ok(lookup) = lookup() else {
-        return HashSet::new();
+        return found;
     };
     let codes: HashSet<&str> = areas.iter().map(|a| a.code.as_str()).collect();
     let given = |code: &str| successors::given_in(code, &codes);
@@ -440,7 +473,116 @@ pub fn whole_geographies(areas: &[Area]) -> HashSet<String> {
         into.extend(row.keys.icb_parts.iter().map(|p| p.icb.code.clone()));
     }
     whole.retain(|g| !partial.contains(g));
-    whole
+    // The nations not whole by their districts with an area given in them of another
+    // geography (a board, an ICB, a small area).
+    let open: Vec<Nation> = [
+        Nation::England,
+        Nation::Wales,
+        Nation::Scotland,
+        Nation::NorthernIreland,
+    ]
+    .into_iter()
+    .filter(|n| {
+        !whole.contains(n.code())
+            && areas
+                .iter()
+                .any(|a| a.nation == *n && !is_district(&a.code, lookup))
+    })
+    .collect();
+    if !open.is_empty() {
+        // The districts each held whole by areas given of their geographies.
+        let sums = plan_sums(areas, lookup);
+        let held: HashSet<&str> = sums
+            .districts
+            .iter()
+            .filter(|d| d.targets.iter().all(Option::is_some))
+            .map(|d| d.code)
+            .collect();
+        for n in open {
+            let by_districts = lookup
+                .keys()
+                .filter(|c| Nation::from_code(c) == n)
+                .all(|c| given(c) || held.contains(c.as_str()));
+            let by_small_areas = !by_districts
+                && small_area_prefix(n).is_some_and(|prefix| {
+                    let numbers: HashSet<u32> = areas
+                        .iter()
+                        .filter_map(|a| small_area_number(&a.code, prefix))
+                        .collect();
+                    if numbers.is_empty() {
+                        return false;
+                    }
+                    found.read_small_areas = true;
+                    small_areas_2011()
+                        .iter()
+                        .filter(|r| r.prefix == prefix)
+                        .all(|r| (r.first..=r.last).all(|k| numbers.contains(&k)))
+                });
+            if by_districts || by_small_areas {
+                whole.insert(n.code().to_string());
+            }
+        }
+    }
+    found.geographies = whole;
+    found
+}
+
+/// The start of the codes of a nation's 2011 small areas: LSOAs in England (`E01`) and Wales
+/// (`W01`), Data Zones in Scotland (`S01`). None for Northern Ireland, whose small areas the
+/// built-in data does not have.
+fn small_area_prefix(n: Nation) -> Option<&'static str> {
+    match n {
+        Nation::England => Some("E01"),
+        Nation::Wales => Some("W01"),
+        Nation::Scotland => Some("S01"),
+        Nation::NorthernIreland | Nation::Unknown => None,
+    }
+}
+
+/// The number of a small area's code after `prefix` (`E01000001` is 1 after `E01`), when the
+/// code is of that form (the prefix and six digits).
+fn small_area_number(code: &str, prefix: &str) -> Option<u32> {
+    let digits = code.strip_prefix(prefix)?;
+    (digits.len() == 6 && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| digits.parse().ok())
+        .flatten()
+}
+
+/// A run of consecutive 2011 small-area codes of `data/small_areas_2011.csv`: the codes
+/// `prefix` followed by each number from `first` to `last` (six digits).
+struct SmallAreaRun {
+    prefix: String,
+    first: u32,
+    last: u32,
+}
+
+/// Every 2011 small area of England, Wales and Scotland ([`builtin::small_areas_2011`]), read
+/// once per process.
+fn small_areas_2011() -> &'static [SmallAreaRun] {
+    static RUNS: std::sync::OnceLock<Vec<SmallAreaRun>> = std::sync::OnceLock::new();
+    RUNS.get_or_init(|| {
+        let text = builtin::small_areas_2011()
+            .built_in_text()
+            .expect("a built-in table");
+        let mut r = csv::Reader::from_reader(text.as_bytes());
+        r.records()
+            .map(|rec| {
+                let rec =
+                    rec.expect("data/small_areas_2011.csv is made by scripts/prepare_data.py");
+                let (first, last) = (&rec[0], &rec[1]);
+                let prefix = first.get(..3).unwrap_or("");
+                let number = |c: &str| {
+                    small_area_number(c, prefix)
+                        .expect("data/small_areas_2011.csv holds runs of codes of one kind")
+                };
+                SmallAreaRun {
+                    prefix: prefix.to_string(),
+                    first: number(first),
+                    last: number(last),
+                }
+            })
+            .collect()
+    })
 }
 
 /// The headers tried for the figure in a user's table of `measure`.
@@ -1283,6 +1425,36 @@ fn builtin_period_source(measure: Measure) -> (&'static str, &'static str) {
     }
 }
 
+/// An area given, as [`plan_sums`] matches it to the built-in districts it holds: by its code,
+/// else by its name. Boundaries as read, and areas as the study holds them.
+trait Given {
+    fn code(&self) -> &str;
+    fn name(&self) -> &str;
+}
+
+impl Given for crate::read::boundaries::RawArea {
+    fn code(&self) -> &str {
+        &self.code
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl Given for Area {
+    fn code(&self) -> &str {
+        &self.code
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// Whether `code` is a built-in district's, current or abolished since 2019.
+fn is_district(code: &str, lookup: &HashMap<String, LookupRow>) -> bool {
+    lookup.contains_key(code) || successors::all().iter().any(|s| s.old_code == code)
+}
+
 /// The built-in district figures to sum into areas of a geography the built-in lookup gives
 /// each district ([`plan_sums`]).
 #[derive(Default)]
@@ -1316,26 +1488,21 @@ struct SummedDistrict {
 /// Only districts whose geography is among the areas given are summed, and none that is an
 /// area given itself (a unitary authority among upper tiers), so nothing changes for
 /// districts as boundaries: no area is of another geography.
-fn plan_sums(
-    areas: &[crate::read::boundaries::RawArea],
-    lookup: &'static HashMap<String, LookupRow>,
-) -> Sums {
-    let codes: HashSet<&str> = areas.iter().map(|a| a.code.as_str()).collect();
+fn plan_sums<A: Given>(areas: &[A], lookup: &'static HashMap<String, LookupRow>) -> Sums {
+    let codes: HashSet<&str> = areas.iter().map(|a| a.code()).collect();
     let mut by_code: HashMap<&str, usize> = HashMap::new();
     let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, a) in areas.iter().enumerate() {
-        let district =
-            lookup.contains_key(&a.code) || successors::all().iter().any(|s| s.old_code == a.code);
-        if !district {
-            by_code.insert(a.code.as_str(), i);
-            by_name.entry(fold_name(&a.name)).or_default().push(i);
+        if !is_district(a.code(), lookup) {
+            by_code.insert(a.code(), i);
+            by_name.entry(fold_name(a.name())).or_default().push(i);
         }
     }
     let mut sums = Sums::default();
     if by_code.is_empty() {
         return sums;
     }
-    let named = |g: &Geography| named_once(&by_name, g, |i| &areas[i].code);
+    let named = |g: &Geography| named_once(&by_name, g, |i| areas[i].code());
     let mut districts: Vec<&'static String> = lookup.keys().collect();
     districts.sort();
     for code in districts {
@@ -2017,7 +2184,7 @@ impl Districts {
 
     /// Whether `code` is a district's, current or abolished since 2019.
     fn is_district(&self, code: &str) -> bool {
-        self.lookup.contains_key(code) || successors::all().iter().any(|s| s.old_code == code)
+        is_district(code, self.lookup)
     }
 
     /// The area given holding each built-in district: the district's representative point
@@ -3578,5 +3745,93 @@ mod tests {
             diag.problems()[0].message,
             "12 areas the list names are not in the given boundaries and were passed over: Area 01, Area 02, Area 03, Area 04, Area 05, Area 06, Area 07, Area 08, Area 09, Area 10 and 2 more"
         );
+    }
+
+    /// Areas with these codes and names and no geometry, as `whole_geographies` reads them.
+    fn given(codes: impl IntoIterator<Item = (String, String)>) -> Vec<Area> {
+        let empty = geo::MultiPolygon::new(vec![]);
+        let point = Located::from_bng(300_000.0, 300_000.0).unwrap();
+        codes
+            .into_iter()
+            .map(|(code, name)| Area {
+                nation: Nation::from_code(&code),
+                keys: RollupKeys::default(),
+                figure: Some(1),
+                wgs84: empty.clone(),
+                bng: empty.clone(),
+                point,
+                code,
+                name,
+            })
+            .collect()
+    }
+
+    /// Scotland's 6,976 Data Zone 2011 codes (S01006506 to S01013481), less `leave_out`.
+    fn data_zones(leave_out: &[&str]) -> Vec<Area> {
+        given(
+            (6_506..=13_481)
+                .map(|k| format!("S01{k:06}"))
+                .filter(|c| !leave_out.contains(&c.as_str()))
+                .map(|c| (c.clone(), c)),
+        )
+    }
+
+    /// Boundaries of small areas for all of Scotland (its Data Zones, which no district code
+    /// is among) are Scotland, whose row sums them; with one Data Zone missing they are not.
+    #[test]
+    fn all_of_scotlands_data_zones_are_scotland_and_one_missing_is_not() {
+        let all = data_zones(&[]);
+        assert_eq!(all.len(), 6_976);
+        let whole = whole_geographies(&all);
+        assert!(whole.contains("S92000003"), "{whole:?}");
+        assert!(!whole.contains("E92000001") && !whole.contains("S08000031"));
+        // One of Glasgow City's Data Zones (City Centre East - 07) left out: part of Scotland.
+        let whole = whole_geographies(&data_zones(&["S01010265"]));
+        assert!(!whole.contains("S92000003"), "{whole:?}");
+    }
+
+    /// The seven Welsh health boards hold every Welsh district by the built-in lookup, so they
+    /// are Wales; six of them are not.
+    #[test]
+    fn all_seven_welsh_health_boards_are_wales_and_six_are_not() {
+        let boards = [
+            ("W11000023", "Betsi Cadwaladr University Health Board"),
+            ("W11000024", "Powys Teaching Health Board"),
+            ("W11000025", "Hywel Dda University Health Board"),
+            ("W11000028", "Aneurin Bevan University Health Board"),
+            ("W11000029", "Cardiff and Vale University Health Board"),
+            ("W11000030", "Cwm Taf Morgannwg University Health Board"),
+            ("W11000031", "Swansea Bay University Health Board"),
+        ];
+        let areas = |n: usize| {
+            given(
+                boards[..n]
+                    .iter()
+                    .map(|(c, name)| (c.to_string(), name.to_string())),
+            )
+        };
+        let whole = whole_geographies(&areas(7));
+        assert!(whole.contains("W92000004"), "{whole:?}");
+        assert!(!whole.contains("E92000001"));
+        assert!(!whole_geographies(&areas(6)).contains("W92000004"));
+    }
+
+    /// The built-in 2011 small areas are those of the sources: 32,844 LSOAs in England, 1,909
+    /// in Wales, 6,976 Data Zones in Scotland, none in Northern Ireland.
+    #[test]
+    fn the_built_in_small_areas_are_every_nations_2011_small_areas() {
+        let count = |prefix: &str| -> u32 {
+            small_areas_2011()
+                .iter()
+                .filter(|r| r.prefix == prefix)
+                .map(|r| r.last - r.first + 1)
+                .sum()
+        };
+        assert_eq!(
+            [count("E01"), count("W01"), count("S01")],
+            [32_844, 1_909, 6_976]
+        );
+        assert_eq!(small_areas_2011().len(), 821);
+        assert_eq!(small_area_prefix(Nation::NorthernIreland), None);
     }
 }

@@ -375,3 +375,54 @@ fn a_team_not_counted_is_not_said_to_count_for_the_areas_holding_its_base() {
         assert!(!line.contains("; it counts"), "{line}");
     }
 }
+
+/// The 7 Welsh health boards hold every Welsh district, so a run on them is a run on all of
+/// Wales: `rollups.csv` and `summary.md`'s "By nation" have a Wales row, with the district
+/// run's babies and coverage (the boards' seven areas for its 22 districts). Before, they gave
+/// "All areas given" alone, since no district's code is among them.
+#[test]
+fn the_welsh_health_boards_have_the_district_runs_wales_row() {
+    let run = run_ok(&[
+        "--boundaries",
+        &fixture("boundaries/wales_health_boards_dissolved.geojson"),
+    ]);
+    let rows = rollups(&run);
+    let nations: Vec<&String> = rows
+        .iter()
+        .filter(|(_, r)| r["level"] == "nation")
+        .map(|(code, _)| code)
+        .collect();
+    assert_eq!(nations, ["W92000004"]);
+    let wales = &rows["W92000004"];
+    let districts = &rollups(default_run())["W92000004"];
+    assert_eq!(wales["areas_total"], "7");
+    assert_eq!(districts["areas_total"], "22");
+    for column in [
+        "name",
+        "births_total",
+        "births_covered",
+        "percent_covered",
+        "areas_without_figure",
+        "period",
+    ] {
+        assert_eq!(wales[column], districts[column], "{column}");
+    }
+    let md = run.text("summary.md");
+    let by_nation = md.split("## By nation").nth(1).unwrap();
+    let by_nation = by_nation.split("\n## ").next().unwrap();
+    assert!(
+        by_nation.contains("| Wales | 7 | 0 | 29,411 | 0 | 0.0 |"),
+        "{by_nation}"
+    );
+    // The built-in small areas are read only for boundaries with small areas' codes.
+    let roles: Vec<String> = run.json("run.json")["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["role"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        !roles.contains(&"nation_small_areas".to_string()),
+        "{roles:?}"
+    );
+}
