@@ -884,11 +884,18 @@ impl Diff {
     }
 
     /// Whether the runs read their figures from different sources (new births tables, say);
-    /// not told when either run's outputs do not name theirs.
+    /// not told when either run's outputs do not name theirs. Several tables are compared in
+    /// any order (the `; `-separated parts of each source): the same tables given in another
+    /// order read the same figures.
     pub fn source_changed(&self) -> bool {
+        fn tables(s: &str) -> Vec<&str> {
+            let mut parts: Vec<&str> = s.split("; ").collect();
+            parts.sort_unstable();
+            parts
+        }
         !self.old_source.is_empty()
             && !self.new_source.is_empty()
-            && self.old_source != self.new_source
+            && tables(&self.old_source) != tables(&self.new_source)
     }
 
     /// Whether the two runs' areas differ (some only in one run): their totals then count
@@ -1753,6 +1760,24 @@ mod tests {
         // Outputs that do not name their source are not said to have changed it.
         new.summary["sources"] = json!({});
         assert!(diff(&old, &new).is_empty());
+    }
+
+    #[test]
+    fn the_same_tables_in_another_order_are_no_change() {
+        // `--births ew.csv,scotland.csv` re-run as `--births scotland.csv --births ew.csv`
+        // reads the same figures: the source did not change.
+        let mut old = run(&[("A", true)], &[("E1", true)], 12.5);
+        old.summary["sources"]["figures_source"] = json!(
+            "ew.csv, 318 areas, column \"Live births\", found by its header; scotland.csv, 32 areas, column \"Births\", found by its header"
+        );
+        let mut new = old.clone();
+        new.summary["sources"]["figures_source"] = json!(
+            "scotland.csv, 32 areas, column \"Births\", found by its header; ew.csv, 318 areas, column \"Live births\", found by its header"
+        );
+        let d = diff(&old, &new);
+        assert!(!d.source_changed());
+        assert!(d.is_empty());
+        assert!(!d.markdown().contains("source changed"));
     }
 
     #[test]
