@@ -602,7 +602,7 @@ fn check_without_areas(inputs: &Inputs, measure: Measure, diag: &mut Diagnostics
         let fin = Input::File(p.clone());
         let tried = figure_columns(measure);
         if let Err(e) = read_figures(&fin, &inputs.figure_options, tried, None, None, diag) {
-            record(diag, e);
+            record(diag, flags_name_every_table(inputs, e));
         }
     }
     if let Some(p) = &inputs.teams {
@@ -851,7 +851,7 @@ fn load_areas(
         // A figures file that cannot be read at all is listed with the other problems, so
         // that `check` goes on to check the other tables and the team list too.
         let Ok(mut f) = read_figures(fin, fopts, tried, Some(&wanted), names.as_ref(), diag)
-            .map_err(|e| record(diag, e))
+            .map_err(|e| record(diag, flags_name_every_table(inputs, e)))
         else {
             continue;
         };
@@ -1108,6 +1108,45 @@ fn load_areas(
             icb_shared,
         }),
     ))
+}
+
+/// A figures table's error, when several `--births` tables were given with flags naming
+/// their columns or sheet: those flags name the same in every table, so a table headed apart
+/// (NRS's `Births` beside ONS's `Live births`) cannot be read with them, and the error's own
+/// advice (to name the column with the flag just given) cannot be followed; it says so.
+fn flags_name_every_table(inputs: &Inputs, e: Error) -> Error {
+    let o = &inputs.figure_options;
+    let given: Vec<String> = [
+        ("--births-column", "the column", o.figure_column.is_some()),
+        (
+            "--births-code-column",
+            "the column",
+            o.code_column.is_some(),
+        ),
+        (
+            "--births-name-column",
+            "the column",
+            o.name_column.is_some(),
+        ),
+        ("--sheet", "the sheet", o.sheet.is_some()),
+    ]
+    .into_iter()
+    .filter(|&(_, _, g)| g)
+    .map(|(flag, what, _)| format!("{flag} names {what} in every one of them"))
+    .collect();
+    match e {
+        Error::Format { path, message } if inputs.births.len() > 1 && !given.is_empty() => {
+            let it = if given.len() == 1 { "it" } else { "them" };
+            Error::Format {
+                path,
+                message: format!(
+                    "{message} (with several --births tables, {}: leave {it} out to have each table's found by its header, or give every table the same header or sheet name)",
+                    and_list(&given)
+                ),
+            }
+        }
+        e => e,
+    }
 }
 
 /// The first path given twice, if any.

@@ -338,3 +338,36 @@ fn a_scottish_table_by_name_among_tables_by_code() {
         serde_json::Value::Null
     );
 }
+
+/// `--births-column` names the figure column of every table: with the tables' columns headed
+/// apart (ONS's `Live births`, NRS's `Births`, NISRA's `VALUE`), the error on a table without
+/// it says so and what to do, where it asked the user to name the column with the flag they
+/// had just given.
+#[test]
+fn a_column_flag_one_table_has_says_it_names_every_tables() {
+    let o = run_by_nation(&[
+        "--births",
+        "ons_england_wales.csv,nrs_scotland.xlsx,nisra_northern_ireland.csv",
+        "--births-column",
+        "Live births",
+    ]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(o.files.is_none(), "nothing is written");
+    o.assert_stderr_has(&[
+        "nisra_northern_ireland.csv",
+        "with several --births tables, --births-column names the column in every one of them: leave it out to have each table's found by its header",
+    ]);
+    // With one table, the flag is the remedy, as before.
+    let o = run_by_nation(&[
+        "--births",
+        "nisra_northern_ireland.csv",
+        "--births-column",
+        "Live births",
+    ]);
+    assert_eq!(o.code, 1);
+    assert!(
+        !o.stderr.contains("several --births tables"),
+        "{}",
+        o.stderr
+    );
+}
