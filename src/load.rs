@@ -1149,12 +1149,13 @@ fn flags_name_every_table(inputs: &Inputs, e: Error) -> Error {
     }
 }
 
-/// The first path given twice, if any.
+/// The first path given twice, if any: the same file by two paths (`births.csv` and
+/// `./births.csv`) too.
 fn twice_given(paths: &[PathBuf]) -> Option<&Path> {
     let mut seen = HashSet::new();
     paths
         .iter()
-        .find(|p| !seen.insert(p.as_path()))
+        .find(|p| !seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())))
         .map(PathBuf::as_path)
 }
 

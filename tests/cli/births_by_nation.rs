@@ -212,13 +212,13 @@ fn an_area_in_two_tables_is_an_error_and_nothing_is_written() {
     let o = covgap_in(
         dir.path(),
         &[
-            "run", "--births", "uk.csv", "--births", "uk.csv", "--out", "out",
+            "run", "--births", "uk.csv", "--births", "./uk.csv", "--out", "out",
         ],
         Some("out"),
     );
     assert_eq!(o.code, 1);
     o.assert_stderr_has(&[
-        "uk.csv: is given twice with --births: each area's figure must come from one file",
+        "covgap: ./uk.csv: is given twice with --births: each area's figure must come from one file",
     ]);
     assert!(o.files.is_none());
 }
