@@ -38,6 +38,10 @@ runs without the raw data folder. This script makes them. It reads the raw input
       every 2011 small area of England and Wales (LSOA 2011) and Scotland (Data Zone 2011), as
       runs of consecutive codes (first,last), so that covgap can tell boundaries of small areas
       for a whole nation from those for part of it.
+  data/small_areas_2021.csv
+      every 2021 small area of England and Wales (LSOA 2021), in the same form, since boundaries
+      of small areas now mostly come in ONS's current LSOAs. Scotland's Data Zones 2022 and
+      Northern Ireland's small areas are in none of the raw files.
 
 It asserts the checks documented in data/SOURCES.md (361 districts, codes equal to the boundary
 codes, births in every district equal to the source-level LAD 2021 extract summed to LAD23, UK
@@ -913,6 +917,19 @@ SAPE_DZ11 = "nrs_sape_2020_dz11_scotland_age0to4.csv"
 DZ11_LOOKUP = "scotland_dz2011_iz_ca_hscp_hb_lookup_phs_21042020.csv"
 
 
+def code_runs(codes: list[str]) -> list[dict[str, str]]:
+    """Sorted small-area codes as runs of consecutive codes under the same three-letter start,
+    each row the first and last code of a run, both included."""
+    rows: list[dict[str, str]] = []
+    for c in codes:
+        last = rows[-1]["last"] if rows else ""
+        if last[:3] == c[:3] and int(last[3:]) + 1 == int(c[3:]):
+            rows[-1]["last"] = c
+        else:
+            rows.append({"first": c, "last": c})
+    return rows
+
+
 def prepare_small_areas_2011(shared: Path, out: Path, areas: list[dict[str, str]]) -> None:
     """Every 2011 small area code of England, Wales and Scotland, written as runs of
     consecutive codes (each row the first and last code of a run, both included): 821 rows for
@@ -949,17 +966,64 @@ def prepare_small_areas_2011(shared: Path, out: Path, areas: list[dict[str, str]
     for r in areas:
         check(r["nation"] == "Northern Ireland" or r["code"] in held,
               f"small areas 2011: no small area lies in {r['code']} ({r['name']})")
-    rows: list[dict[str, str]] = []
-    for c in codes:
-        last = rows[-1]["last"] if rows else ""
-        if last[:3] == c[:3] and int(last[3:]) + 1 == int(c[3:]):
-            rows[-1]["last"] = c
-        else:
-            rows.append({"first": c, "last": c})
+    rows = code_runs(codes)
     write_csv(out / "small_areas_2011.csv", SMALL_AREA_2011_COLUMNS, rows)
     print(f"small_areas_2011: {len(codes):,} small areas 2011 ("
           + ", ".join(f"{prefix}: {n:,}" for prefix, n in N_SMALL_AREAS_2011.items())
           + f") in {len(rows)} runs of consecutive codes -> {out / 'small_areas_2011.csv'}")
+
+
+SMALL_AREA_2021_COLUMNS = ["first", "last"]
+# The 2021 small areas of each nation with them: England's and Wales's LSOAs 2021. Scotland's
+# Data Zones 2022 and Northern Ireland's Data Zones 2021 are in none of the raw files.
+N_SMALL_AREAS_2021 = {"E01": 33_755, "W01": 1_917}
+
+
+def prepare_small_areas_2021(shared: Path, out: Path, areas: list[dict[str, str]]) -> None:
+    """Every LSOA 2021 code of England and Wales, as runs of consecutive codes like
+    small_areas_2011.csv: 1,671 rows for 35,672 codes. The codes are ONS's LSOA 2021 to ward
+    2024 lookup's, the same as its LSOA 2011 to LSOA 2021 lookup's and, for England, its LSOA
+    2021 to sub-ICB location lookup's; each lies in a district of its own nation by both
+    district columns, and every district of England and Wales holds some."""
+    lk = shared / "lookups"
+    ward = read_csv(lk / "lsoa21_to_ward24_lad24_ew_ons.csv")
+    codes21 = {r["lsoa21_code"] for r in ward}
+    check(len(codes21) == len(ward), "small areas 2021: an LSOA 2021 code is listed twice")
+    eleven = read_csv(lk / "lsoa11_to_lsoa21_lad22_ew_ons.csv")
+    check(codes21 == {r["lsoa21_code"] for r in eleven},
+          "small areas 2021: the LSOA 2021 to ward lookup and the LSOA 2011 to 2021 lookup hold "
+          "different LSOA 2021 codes")
+    sicbl = [r["lsoa21_code"] for r in read_csv(lk / "lsoa21_to_sicbl24_icb24_england_ons.csv")]
+    check(len(set(sicbl)) == len(sicbl)
+          and set(sicbl) == {c for c in codes21 if c.startswith("E")},
+          "small areas 2021: the sub-ICB lookup does not hold England's LSOA 2021 codes once each")
+    codes = sorted(codes21)
+    for c in codes:
+        check(re.fullmatch(r"[EW]01\d{6}", c) is not None,
+              f"small areas 2021: {c} is not an LSOA code")
+    for prefix, n in N_SMALL_AREAS_2021.items():
+        got = sum(1 for c in codes if c.startswith(prefix))
+        check(got == n, f"small areas 2021: {got} codes {prefix}..., expected {n:,}")
+    # Each in a district of its own nation (by the ward lookup's LAD 2024 and by the 2011 to
+    # 2021 lookup's LAD 2022 carried to 2023 codes), and every district of the two holds some.
+    nation_of = {r["code"]: r["nation"] for r in areas}
+    lad23 = {r["ltla22_code"]: r["ltla23_code"] for r in read_csv(lk / "lad22_to_lad23_uk_ons.csv")}
+    held: set[str] = set()
+    for c, lad in [(r["lsoa21_code"], r["ltla24_code"]) for r in ward] + [
+            (r["lsoa21_code"], lad23.get(r["ltla22_code"], r["ltla22_code"])) for r in eleven]:
+        check(nation_of.get(lad) == NATION_BY_PREFIX[c[0]],
+              f"small areas 2021: {c} lies in {lad}, not a district of {NATION_BY_PREFIX[c[0]]}")
+        held.add(lad)
+    for r in areas:
+        check(r["nation"] not in ("England", "Wales") or r["code"] in held,
+              f"small areas 2021: no LSOA 2021 lies in {r['code']} ({r['name']})")
+    rows = code_runs(codes)
+    write_csv(out / "small_areas_2021.csv", SMALL_AREA_2021_COLUMNS, rows)
+    shared11 = len(codes21 & {r["lsoa11_code"] for r in eleven})
+    print(f"small_areas_2021: {len(codes):,} LSOAs 2021 ("
+          + ", ".join(f"{prefix}: {n:,}" for prefix, n in N_SMALL_AREAS_2021.items())
+          + f"; {shared11:,} codes also of 2011 LSOAs) in {len(rows):,} runs of consecutive codes"
+          f" -> {out / 'small_areas_2021.csv'}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -986,6 +1050,7 @@ def main(argv: list[str] | None = None) -> int:
     prepare_successors(shared, out, names)
     prepare_icb_shares(shared, out, areas)
     prepare_small_areas_2011(shared, out, areas)
+    prepare_small_areas_2021(shared, out, areas)
     print("all checks passed")
     return 0
 

@@ -93,3 +93,14 @@ pub fn small_areas_2011() -> Input {
         text: include_str!("../data/small_areas_2011.csv"),
     }
 }
+
+/// Every 2021 small area of England and Wales (LSOA 2021, `E01…`, `W01…`; many codes shared with
+/// 2011, not all), in the form of [`small_areas_2011`]: boundaries holding all of a nation's are
+/// the whole nation too ([`crate::load::whole_geographies`]). Scotland's Data Zones 2022 and
+/// Northern Ireland's small areas are not here.
+pub fn small_areas_2021() -> Input {
+    Input::BuiltIn {
+        label: "built-in 2021 small areas (data/small_areas_2021.csv)",
+        text: include_str!("../data/small_areas_2021.csv"),
+    }
+}
