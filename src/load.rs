@@ -411,8 +411,12 @@ fn old_district_keys(code: &str, lookup: &HashMap<String, LookupRow>) -> RollupK
 ///   taking its figure; a district split between ICBs is held when each of its ICBs is given.
 ///   So all 7 Welsh health boards are Wales, and all 42 ICBs England;
 /// - or every one of its 2011 small areas is given by code (all of England's 32,844 LSOA 2011
-///   codes, Wales's 1,909, Scotland's 6,976 Data Zone 2011 codes; `data/small_areas_2011.csv`).
-///   Northern Ireland has no small areas in the built-in data.
+///   codes, Wales's 1,909, Scotland's 6,976 Data Zone 2011 codes; `data/small_areas_2011.csv`),
+///   or every one of its 2021 small areas (England's 33,755 LSOA 2021 codes, Wales's 1,917;
+///   `data/small_areas_2021.csv`), and no small area of the other vintage's alone: 2011 and
+///   2021 LSOAs mixed, which overlap, are not whole even when one vintage is all there.
+///   Scotland has its Data Zones 2011 only (its Data Zones 2022 are not in the built-in
+///   data), Northern Ireland no small areas.
 ///
 /// One district or small area missing, and the nation is not whole. Empty if the built-in
 /// lookup cannot be read (no partial total is given then).
@@ -437,16 +441,19 @@ pub(crate) struct Whole {
     pub geographies: HashSet<String>,
     /// Whether the built-in 2011 small areas were read to find them (for `run.json`).
     pub read_small_areas: bool,
+    /// Whether the built-in 2021 small areas were read to find them (for `run.json`).
+    pub read_small_areas_2021: bool,
 }
 
-/// [`whole_geographies`], and whether it read the built-in 2011 small areas: only for a nation
-/// not whole by its districts some of whose areas given have a small area's code. A nation
-/// whole by its districts, or with no area given in it that is not a district, costs nothing
-/// more than the districts' rule.
+/// [`whole_geographies`], and whether it read the built-in 2011 and 2021 small areas: only
+/// for a nation not whole by its districts some of whose areas given have a small area's
+/// code (the 2021 ones for England and Wales only). A nation whole by its districts, or with
+/// no area given in it that is not a district, costs nothing more than the districts' rule.
 pub(crate) fn whole(areas: &[Area]) -> Whole {
     let mut found = Whole {
         geographies: HashSet::new(),
         read_small_areas: false,
+        read_small_areas_2021: false,
     };
     let Ok(lookup) = lookup() else {
         return found;
@@ -513,10 +520,15 @@ pub(crate) fn whole(areas: &[Area]) -> Whole {
                         return false;
                     }
                     found.read_small_areas = true;
-                    small_areas_2011()
-                        .iter()
-                        .filter(|r| r.prefix == prefix)
-                        .all(|r| (r.first..=r.last).all(|k| numbers.contains(&k)))
+                    let eleven = runs_under(small_areas_2011(), prefix);
+                    let twenty_one = if matches!(n, Nation::England | Nation::Wales) {
+                        found.read_small_areas_2021 = true;
+                        runs_under(small_areas_2021(), prefix)
+                    } else {
+                        &[]
+                    };
+                    all_of_one_vintage(eleven, twenty_one, &numbers)
+                        || all_of_one_vintage(twenty_one, eleven, &numbers)
                 });
             if by_districts || by_small_areas {
                 whole.insert(n.code().to_string());
@@ -548,8 +560,39 @@ fn small_area_number(code: &str, prefix: &str) -> Option<u32> {
         .flatten()
 }
 
-/// A run of consecutive 2011 small-area codes of `data/small_areas_2011.csv`: the codes
-/// `prefix` followed by each number from `first` to `last` (six digits).
+/// Whether the small areas given (`numbers`, under one nation's prefix) are all of one
+/// vintage's, `these`, and none of the other's, `others`, alone: a code both vintages have
+/// is the same area in each. False when `these` is empty (a vintage the nation has not).
+fn all_of_one_vintage(
+    these: &[SmallAreaRun],
+    others: &[SmallAreaRun],
+    numbers: &HashSet<u32>,
+) -> bool {
+    !these.is_empty()
+        && these
+            .iter()
+            .all(|r| (r.first..=r.last).all(|k| numbers.contains(&k)))
+        && numbers
+            .iter()
+            .all(|&k| in_runs(these, k) || !in_runs(others, k))
+}
+
+/// Whether `k` is in one of `runs` (of one prefix, in order).
+fn in_runs(runs: &[SmallAreaRun], k: u32) -> bool {
+    let i = runs.partition_point(|r| r.last < k);
+    runs.get(i).is_some_and(|r| r.first <= k)
+}
+
+/// The runs of `runs` (a whole table, in code order) under `prefix`.
+fn runs_under<'a>(runs: &'a [SmallAreaRun], prefix: &str) -> &'a [SmallAreaRun] {
+    let start = runs.partition_point(|r| r.prefix.as_str() < prefix);
+    let end = start + runs[start..].partition_point(|r| r.prefix == prefix);
+    &runs[start..end]
+}
+
+/// A run of consecutive small-area codes of `data/small_areas_2011.csv` or
+/// `data/small_areas_2021.csv`: the codes `prefix` followed by each number from `first` to
+/// `last` (six digits).
 struct SmallAreaRun {
     prefix: String,
     first: u32,
@@ -560,29 +603,42 @@ struct SmallAreaRun {
 /// once per process.
 fn small_areas_2011() -> &'static [SmallAreaRun] {
     static RUNS: std::sync::OnceLock<Vec<SmallAreaRun>> = std::sync::OnceLock::new();
-    RUNS.get_or_init(|| {
-        let text = builtin::small_areas_2011()
-            .built_in_text()
-            .expect("a built-in table");
-        let mut r = csv::Reader::from_reader(text.as_bytes());
-        r.records()
-            .map(|rec| {
-                let rec =
-                    rec.expect("data/small_areas_2011.csv is made by scripts/prepare_data.py");
-                let (first, last) = (&rec[0], &rec[1]);
-                let prefix = first.get(..3).unwrap_or("");
-                let number = |c: &str| {
-                    small_area_number(c, prefix)
-                        .expect("data/small_areas_2011.csv holds runs of codes of one kind")
-                };
-                SmallAreaRun {
-                    prefix: prefix.to_string(),
-                    first: number(first),
-                    last: number(last),
-                }
-            })
-            .collect()
-    })
+    RUNS.get_or_init(|| read_runs(&builtin::small_areas_2011()))
+}
+
+/// Every 2021 small area of England and Wales ([`builtin::small_areas_2021`]), read once per
+/// process.
+fn small_areas_2021() -> &'static [SmallAreaRun] {
+    static RUNS: std::sync::OnceLock<Vec<SmallAreaRun>> = std::sync::OnceLock::new();
+    RUNS.get_or_init(|| read_runs(&builtin::small_areas_2021()))
+}
+
+/// The runs of a built-in table of small areas, in its order (the codes'), each checked to
+/// lie under one prefix.
+fn read_runs(table: &Input) -> Vec<SmallAreaRun> {
+    let text = table.built_in_text().expect("a built-in table");
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let runs: Vec<SmallAreaRun> = r
+        .records()
+        .map(|rec| {
+            let rec = rec.expect("the built-in small areas are made by scripts/prepare_data.py");
+            let (first, last) = (&rec[0], &rec[1]);
+            let prefix = first.get(..3).unwrap_or("");
+            let number = |c: &str| {
+                small_area_number(c, prefix)
+                    .expect("the built-in small areas are runs of codes of one kind")
+            };
+            SmallAreaRun {
+                prefix: prefix.to_string(),
+                first: number(first),
+                last: number(last),
+            }
+        })
+        .collect();
+    debug_assert!(runs
+        .windows(2)
+        .all(|w| (w[0].prefix.as_str(), w[0].last) < (w[1].prefix.as_str(), w[1].first)));
+    runs
 }
 
 /// The headers tried for the figure in a user's table of `measure`.
@@ -3856,6 +3912,101 @@ mod tests {
         assert!(!whole_geographies(&areas(6)).contains("W92000004"));
     }
 
+    /// The codes under `prefix` of a table of runs of consecutive small-area codes
+    /// (`first,last`, as `data/small_areas_2011.csv` and `data/small_areas_2021.csv` hold them).
+    fn codes_of_runs(table: &str, prefix: &str) -> Vec<String> {
+        table
+            .lines()
+            .skip(1)
+            .filter_map(|line| line.split_once(','))
+            .filter(|(first, _)| first.starts_with(prefix))
+            .flat_map(|(first, last)| {
+                let number = |c: &str| c[3..].parse::<u32>().unwrap();
+                (number(first)..=number(last)).map(move |k| format!("{prefix}{k:06}"))
+            })
+            .collect()
+    }
+
+    /// Wales's 1,917 LSOA 2021 codes, as the built-in table holds them.
+    fn welsh_lsoas_2021() -> Vec<String> {
+        codes_of_runs(include_str!("../data/small_areas_2021.csv"), "W01")
+    }
+
+    /// Wales's 1,909 LSOA 2011 codes, as the built-in table holds them.
+    fn welsh_lsoas_2011() -> Vec<String> {
+        codes_of_runs(include_str!("../data/small_areas_2011.csv"), "W01")
+    }
+
+    /// Areas with these codes, each named by its code.
+    fn given_codes(codes: impl IntoIterator<Item = String>) -> Vec<Area> {
+        given(codes.into_iter().map(|c| (c.clone(), c)))
+    }
+
+    /// Boundaries of Wales's LSOAs 2021 (ONS's current ones, which most users now have), all
+    /// 1,917 of them, are Wales, though 80 of their codes are no 2011 LSOA's and 72 of Wales's
+    /// 2011 LSOAs are not among them; England and Scotland are not whole by them.
+    #[test]
+    fn all_of_wales_lsoas_2021_are_wales() {
+        let codes = welsh_lsoas_2021();
+        assert_eq!(codes.len(), 1_917);
+        let whole = whole_geographies(&given_codes(codes));
+        assert!(whole.contains("W92000004"), "{whole:?}");
+        assert!(!whole.contains("E92000001") && !whole.contains("S92000003"));
+    }
+
+    /// All 33,755 of England's LSOAs 2021 are England, though 1,945 of their codes are no 2011
+    /// LSOA's: before, such boundaries gave "All areas given" alone.
+    #[test]
+    fn all_of_englands_lsoas_2021_are_england() {
+        let codes = codes_of_runs(include_str!("../data/small_areas_2021.csv"), "E01");
+        assert_eq!(codes.len(), 33_755);
+        let whole = whole_geographies(&given_codes(codes));
+        assert!(whole.contains("E92000001"), "{whole:?}");
+        assert!(!whole.contains("W92000004") && !whole.contains("E12000008"));
+    }
+
+    /// All of Wales's LSOAs 2021 but one are part of Wales, whether the one left out has a
+    /// code of 2011 too or only of 2021.
+    #[test]
+    fn wales_lsoas_2021_with_one_missing_are_not_wales() {
+        for leave_out in ["W01000003", "W01002040"] {
+            let codes = welsh_lsoas_2021();
+            assert!(codes.iter().any(|c| c == leave_out));
+            let areas = given_codes(codes.into_iter().filter(|c| c != leave_out));
+            assert_eq!(areas.len(), 1_916);
+            let whole = whole_geographies(&areas);
+            assert!(!whole.contains("W92000004"), "{leave_out}: {whole:?}");
+        }
+        // Put back, it is Wales again.
+        assert!(whole_geographies(&given_codes(welsh_lsoas_2021())).contains("W92000004"));
+    }
+
+    /// Boundaries mixing Wales's 2011 and 2021 LSOAs are not Wales: neither the 2011 ones
+    /// with the 2021 ones made since (which overlap them, so their babies would be counted
+    /// twice), nor the 2011 ones of some districts with the 2021 ones of the rest, which hold
+    /// all of neither vintage.
+    #[test]
+    fn wales_lsoas_of_2011_and_2021_mixed_are_not_wales() {
+        let (eleven, twenty_one) = (welsh_lsoas_2011(), welsh_lsoas_2021());
+        assert_eq!(eleven.len(), 1_909);
+        assert!(whole_geographies(&given_codes(eleven.clone())).contains("W92000004"));
+        // Every 2011 LSOA, and every 2021 one too: 1,989 areas, both vintages whole.
+        let both: HashSet<String> = eleven.iter().chain(&twenty_one).cloned().collect();
+        assert_eq!(both.len(), 1_989);
+        let whole = whole_geographies(&given_codes(both));
+        assert!(!whole.contains("W92000004"), "{whole:?}");
+        // The 2011 LSOAs below W01001000 and the 2021 ones from it on.
+        let split = |c: &String| c.as_str() < "W01001000";
+        let half: Vec<String> = eleven
+            .iter()
+            .filter(|c| split(c))
+            .chain(twenty_one.iter().filter(|c| !split(c)))
+            .cloned()
+            .collect();
+        let whole = whole_geographies(&given_codes(half));
+        assert!(!whole.contains("W92000004"), "{whole:?}");
+    }
+
     /// The built-in 2011 small areas are those of the sources: 32,844 LSOAs in England, 1,909
     /// in Wales, 6,976 Data Zones in Scotland, none in Northern Ireland.
     #[test]
@@ -3873,5 +4024,23 @@ mod tests {
         );
         assert_eq!(small_areas_2011().len(), 821);
         assert_eq!(small_area_prefix(Nation::NorthernIreland), None);
+    }
+
+    /// The built-in 2021 small areas are England's 33,755 and Wales's 1,917 LSOAs 2021, in
+    /// 1,671 runs; none in Scotland, whose Data Zones 2022 the raw data does not have.
+    #[test]
+    fn the_built_in_2021_small_areas_are_every_lsoa_2021() {
+        let count = |prefix: &str| -> u32 {
+            small_areas_2021()
+                .iter()
+                .filter(|r| r.prefix == prefix)
+                .map(|r| r.last - r.first + 1)
+                .sum()
+        };
+        assert_eq!(
+            [count("E01"), count("W01"), count("S01"), count("N00")],
+            [33_755, 1_917, 0, 0]
+        );
+        assert_eq!(small_areas_2021().len(), 1_671);
     }
 }

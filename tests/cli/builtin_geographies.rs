@@ -426,3 +426,80 @@ fn the_welsh_health_boards_have_the_district_runs_wales_row() {
         "{roles:?}"
     );
 }
+
+/// Boundaries of all 1,917 of Wales's LSOAs 2021 (ONS's current ones, 80 of whose codes no
+/// 2011 LSOA has) have a Wales row in `rollups.csv`, summing them, and `run.json` lists the
+/// built-in 2011 and 2021 small areas read to tell so. Before, they gave "All areas given"
+/// alone. The squares are small stand-ins in mid Wales, one a code.
+#[test]
+fn all_of_wales_lsoas_2021_have_a_wales_row() {
+    let table = std::fs::read_to_string(crate::repo_file("data/small_areas_2021.csv")).unwrap();
+    let codes: Vec<String> = table
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_once(','))
+        .filter(|(first, _)| first.starts_with("W01"))
+        .flat_map(|(first, last)| {
+            let n = |c: &str| c[3..].parse::<u32>().unwrap();
+            (n(first)..=n(last)).map(|k| format!("W01{k:06}"))
+        })
+        .collect();
+    assert_eq!(codes.len(), 1_917);
+    let features: Vec<Value> = codes
+        .iter()
+        .enumerate()
+        .map(|(i, code)| {
+            let (x, y) = (
+                -4.0 + (i % 44) as f64 * 0.02,
+                51.8 + (i / 44) as f64 * 0.015,
+            );
+            let (x2, y2) = (x + 0.01, y + 0.01);
+            serde_json::json!({
+                "type": "Feature",
+                "properties": {"LSOA21CD": code, "LSOA21NM": code},
+                "geometry": {"type": "Polygon",
+                    "coordinates": [[[x, y], [x2, y], [x2, y2], [x, y2], [x, y]]]}
+            })
+        })
+        .collect();
+    let geojson = serde_json::json!({"type": "FeatureCollection", "features": features});
+    let births: String = std::iter::once("code,births\n".to_string())
+        .chain(codes.iter().map(|c| format!("{c},1\n")))
+        .collect();
+    let run = crate::covgap_with_files(
+        &[
+            ("lsoa21.geojson", &geojson.to_string()),
+            ("births.csv", &births),
+        ],
+        &[
+            "run",
+            "-q",
+            "--boundaries",
+            "lsoa21.geojson",
+            "--births",
+            "births.csv",
+            "--out",
+            "out",
+        ],
+        Some("out"),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let rows = rollups(&run);
+    let nations: Vec<&String> = rows
+        .iter()
+        .filter(|(_, r)| r["level"] == "nation")
+        .map(|(code, _)| code)
+        .collect();
+    assert_eq!(nations, ["W92000004"]);
+    assert_eq!(rows["W92000004"]["areas_total"], "1917");
+    assert_eq!(rows["W92000004"]["births_total"], "1917");
+    let roles: Vec<String> = run.json("run.json")["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["role"].as_str().unwrap().to_string())
+        .collect();
+    for role in ["nation_small_areas", "nation_small_areas_2021"] {
+        assert!(roles.contains(&role.to_string()), "{role}: {roles:?}");
+    }
+}
