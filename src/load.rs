@@ -151,6 +151,11 @@ pub fn load(inputs: &Inputs, diag: &mut Diagnostics) -> Result<Study> {
         [one] => Some(one.column.clone()),
         _ => None,
     };
+    if let Some(b) = &inputs.boundaries {
+        for note in nearly_whole_notes(&areas) {
+            diag.note(&b.display().to_string(), None, note);
+        }
+    }
     let whole_uk = {
         let codes: HashSet<&str> = areas.iter().map(|a| a.code.as_str()).collect();
         let geometry: Vec<&geo::MultiPolygon> = areas.iter().map(|a| &a.bng).collect();
@@ -537,6 +542,73 @@ pub(crate) fn whole(areas: &[Area]) -> Whole {
     }
     found.geographies = whole;
     found
+}
+
+/// The share of a nation's small areas of one vintage given, short of all, at which
+/// [`nearly_whole_notes`] takes the missing ones for an oversight rather than a choice.
+const NEARLY_ALL: f64 = 0.99;
+
+/// A note for each nation of whose small areas of one vintage nearly all ([`NEARLY_ALL`]) are
+/// among the areas given but not every one, saying that it has no row of its own and which
+/// are missing: a Data Zone dropped from a download of all of Scotland's leaves no Scotland
+/// row, and the user would otherwise not be told why.
+///
+/// # Examples
+/// ```
+/// # use covgap::load::nearly_whole_notes;
+/// // No small areas given: nothing to say.
+/// assert!(nearly_whole_notes(&[]).is_empty());
+/// ```
+pub fn nearly_whole_notes(areas: &[Area]) -> Vec<String> {
+    let mut notes = Vec::new();
+    let mut whole = None;
+    for n in [Nation::England, Nation::Wales, Nation::Scotland] {
+        let Some(prefix) = small_area_prefix(n) else {
+            continue;
+        };
+        let numbers: HashSet<u32> = areas
+            .iter()
+            .filter_map(|a| small_area_number(&a.code, prefix))
+            .collect();
+        if numbers.is_empty()
+            || whole
+                .get_or_insert_with(|| whole_geographies(areas))
+                .contains(n.code())
+        {
+            continue;
+        }
+        let mut vintages = vec![(
+            if n == Nation::Scotland {
+                "Data Zones 2011"
+            } else {
+                "LSOAs 2011"
+            },
+            runs_under(small_areas_2011(), prefix),
+        )];
+        if n != Nation::Scotland {
+            vintages.push(("LSOAs 2021", runs_under(small_areas_2021(), prefix)));
+        }
+        for (what, runs) in vintages {
+            let missing: Vec<String> = runs
+                .iter()
+                .flat_map(|r| r.first..=r.last)
+                .filter(|k| !numbers.contains(k))
+                .map(|k| format!("{prefix}{k:06}"))
+                .collect();
+            let total: usize = runs.iter().map(|r| (r.last - r.first + 1) as usize).sum();
+            let given = total - missing.len();
+            if !missing.is_empty() && given as f64 >= NEARLY_ALL * total as f64 {
+                let name = n.name();
+                notes.push(format!(
+                    "{} of {name}'s {} {what} are among the areas, but not {}: {name} has no row of its own in \"By nation\" or rollups.csv (its areas count in \"All areas given\"), since their figures are not all of {name}'s",
+                    thousands(given as u64),
+                    thousands(total as u64),
+                    first_of(missing.iter(), 10),
+                ));
+            }
+        }
+    }
+    notes
 }
 
 /// The start of the codes of a nation's 2011 small areas: LSOAs in England (`E01`) and Wales
@@ -3884,6 +3956,22 @@ mod tests {
         // One of Glasgow City's Data Zones (City Centre East - 07) left out: part of Scotland.
         let whole = whole_geographies(&data_zones(&["S01010265"]));
         assert!(!whole.contains("S92000003"), "{whole:?}");
+    }
+
+    /// All but one of Scotland's Data Zones: a note says why there is no Scotland row and
+    /// names the one missing; all of them, or a few (a city's), say nothing.
+    #[test]
+    fn nearly_all_of_scotlands_data_zones_are_noted() {
+        assert_eq!(
+            nearly_whole_notes(&data_zones(&["S01010265"])),
+            ["6,975 of Scotland's 6,976 Data Zones 2011 are among the areas, but not S01010265: Scotland has no row of its own in \"By nation\" or rollups.csv (its areas count in \"All areas given\"), since their figures are not all of Scotland's"]
+        );
+        assert!(nearly_whole_notes(&data_zones(&[])).is_empty());
+        let glasgow: Vec<Area> = data_zones(&[])
+            .into_iter()
+            .filter(|a| a.code.as_str() >= "S01009758" && a.code.as_str() <= "S01010503")
+            .collect();
+        assert!(nearly_whole_notes(&glasgow).is_empty());
     }
 
     /// The seven Welsh health boards hold every Welsh district by the built-in lookup, so they
