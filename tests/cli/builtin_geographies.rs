@@ -26,6 +26,14 @@ fn rollups(o: &Outcome) -> BTreeMap<String, BTreeMap<String, String>> {
         .collect()
 }
 
+/// The codes of the nation rows of [`rollups`].
+fn nation_codes(rows: &BTreeMap<String, BTreeMap<String, String>>) -> Vec<&str> {
+    rows.iter()
+        .filter(|(_, r)| r["level"] == "nation")
+        .map(|(code, _)| code.as_str())
+        .collect()
+}
+
 fn age0_run() -> &'static Outcome {
     static RUN: OnceLock<Outcome> = OnceLock::new();
     RUN.get_or_init(|| run_ok(&["--measure", "age0"]))
@@ -387,12 +395,7 @@ fn the_welsh_health_boards_have_the_district_runs_wales_row() {
         &fixture("boundaries/wales_health_boards_dissolved.geojson"),
     ]);
     let rows = rollups(&run);
-    let nations: Vec<&String> = rows
-        .iter()
-        .filter(|(_, r)| r["level"] == "nation")
-        .map(|(code, _)| code)
-        .collect();
-    assert_eq!(nations, ["W92000004"]);
+    assert_eq!(nation_codes(&rows), ["W92000004"]);
     let wales = &rows["W92000004"];
     let districts = &rollups(default_run())["W92000004"];
     assert_eq!(wales["areas_total"], "7");
@@ -485,12 +488,7 @@ fn all_of_wales_lsoas_2021_have_a_wales_row() {
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let rows = rollups(&run);
-    let nations: Vec<&String> = rows
-        .iter()
-        .filter(|(_, r)| r["level"] == "nation")
-        .map(|(code, _)| code)
-        .collect();
-    assert_eq!(nations, ["W92000004"]);
+    assert_eq!(nation_codes(&rows), ["W92000004"]);
     assert_eq!(rows["W92000004"]["areas_total"], "1917");
     assert_eq!(rows["W92000004"]["births_total"], "1917");
     let roles: Vec<String> = run.json("run.json")["inputs"]

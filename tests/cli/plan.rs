@@ -1425,44 +1425,33 @@ fn terminal_says_the_model_and_the_what_if_teams_share() {
 /// team for Oxford, which OXPIP covers).
 #[test]
 fn what_if_teams_that_add_nothing_are_named() {
-    let (mut cmd, dir) = covgap();
-    let list = dir.path().join("planned.csv");
-    std::fs::write(
-        &list,
+    // `plan --add 1 --what-if LIST`, LIST holding `list`, and its plan.md.
+    let plan_md = |list: &str| {
+        let (mut cmd, dir) = covgap();
+        let path = dir.path().join("planned.csv");
+        std::fs::write(&path, list).unwrap();
+        cmd.args(["plan", "--add", "1", "--out", "out", "-q", "--what-if"])
+            .arg(&path)
+            .assert()
+            .success();
+        read(&dir, "out/plan.md")
+    };
+    let md = plan_md(
         "name,areas_served\nBirmingham team (in development),Birmingham\nSecond Oxford team,Oxford\n",
-    )
-    .unwrap();
-    cmd.args(["plan", "--add", "1", "--out", "out", "-q", "--what-if"])
-        .arg(&list)
-        .assert()
-        .success();
-    let md = read(&dir, "out/plan.md");
+    );
     assert!(md.contains("- **With the 2 what-if teams**: "), "{md}");
     assert!(
         md.contains("- **1 of the what-if teams adds no live births**: Second Oxford team; the existing teams already cover everything it would cover under this model.\n"),
         "{md}"
     );
     // Birmingham's alone: no such line.
-    let (mut cmd, dir) = covgap();
-    cmd.args(["plan", "--add", "1", "--out", "out", "-q", "--what-if"])
-        .arg(fixture("plan/what_if_birmingham.csv"))
-        .assert()
-        .success();
-    assert!(!read(&dir, "out/plan.md").contains("of the what-if teams add"));
+    let md = plan_md(&std::fs::read_to_string(fixture("plan/what_if_birmingham.csv")).unwrap());
+    assert!(!md.contains("of the what-if teams add"));
     // Two teams planned for the same uncovered district: the second adds nothing beyond the
     // first, though no existing team covers Birmingham. It was not named.
-    let (mut cmd, dir) = covgap();
-    let list = dir.path().join("planned.csv");
-    std::fs::write(
-        &list,
+    let md = plan_md(
         "name,areas_served\nBirmingham team (in development),Birmingham\nSecond Birmingham team,Birmingham\n",
-    )
-    .unwrap();
-    cmd.args(["plan", "--add", "1", "--out", "out", "-q", "--what-if"])
-        .arg(&list)
-        .assert()
-        .success();
-    let md = read(&dir, "out/plan.md");
+    );
     assert!(
         md.contains("- **1 of the what-if teams adds no live births beyond the what-if teams listed before it**: Second Birmingham team; those teams already cover everything it would cover under this model.\n"),
         "{md}"
