@@ -14,7 +14,7 @@ use crate::index::AreaIndex;
 use crate::land::{Across, Land};
 use crate::model::{
     Area, Base, ColumnChoice, Demand, FigureColumn, FiguresFile, Geography, HoldingDistrict,
-    Measure, Nation, Precision, RollupKeys, Sources, Study, Team, TeamBeyond,
+    Measure, Nation, Precision, RollupKeys, Sources, Study, Team, TeamBeyond, Whole,
 };
 use crate::read::boundaries::{read_boundaries, BoundaryOptions};
 use crate::read::figures::Figures;
@@ -134,36 +134,32 @@ pub fn load(inputs: &Inputs, diag: &mut Diagnostics) -> Result<Study> {
     let files = if inputs.births.is_empty() {
         Vec::new()
     } else {
-        tables
-            .iter()
-            .map(|t| FiguresFile {
-                path: t.label.clone(),
-                sheet: t.sheet.clone(),
-                code_column: t.code_column.clone(),
-                by_name: t.by_name,
-                column: t.column.clone(),
-                areas: t.areas,
-            })
-            .collect()
+        tables.iter().map(|t| t.file.clone()).collect()
     };
     // With several tables, each names its own column in the source and in `files`.
     let column = match tables.as_slice() {
-        [one] => Some(one.column.clone()),
+        [one] => Some(one.file.column.clone()),
         _ => None,
     };
-    if let Some(b) = &inputs.boundaries {
-        for note in nearly_whole_notes(&areas) {
-            diag.note(&b.display().to_string(), None, note);
-        }
-    }
     let whole_uk = {
         let codes: HashSet<&str> = areas.iter().map(|a| a.code.as_str()).collect();
         let geometry: Vec<&geo::MultiPolygon> = areas.iter().map(|a| &a.bng).collect();
         crate::land::covers_uk(&geometry, &codes)
     };
+    let whole = if whole_uk {
+        Whole::default()
+    } else {
+        whole(&areas)
+    };
+    if let Some(b) = &inputs.boundaries {
+        for note in nearly_whole_notes(&areas, &whole.geographies) {
+            diag.note(&b.display().to_string(), None, note);
+        }
+    }
     Ok(Study {
         areas,
         whole_uk,
+        whole,
         lying_in,
         holding_districts,
         teams,
@@ -221,30 +217,24 @@ struct FiguresRead {
     icb_shared: bool,
 }
 
-/// One figures table as read, for the study's sources and for messages.
+/// One figures table as read, for the study's sources and for messages: the table as the
+/// study records it (its path, sheet, columns and areas), and how its figures were added up.
 struct TableRead {
-    label: String,
-    sheet: Option<String>,
-    /// The column the areas were found by: their codes, or their names when `by_name`.
-    code_column: String,
-    by_name: bool,
-    column: FigureColumn,
+    file: FiguresFile,
     /// The districts whose figures were added up from those of the districts they replaced
     /// (see [`add_up_replaced`]), or, with the built-in figures, the areas given whose figures
     /// were summed from the districts in them (see [`sum_districts`]), in words for the
     /// figures' source; first, for a table with no code column, that the areas were matched
     /// by name and from which column.
     added_up: Option<String>,
-    /// How many of the areas given it has a row for.
-    areas: usize,
 }
 
 impl TableRead {
     /// The file, and its sheet when it is a workbook: `births.xlsx, sheet "Table 1"`.
-    fn file(&self) -> String {
-        match &self.sheet {
-            Some(sh) => format!("{}, sheet {sh:?}", self.label),
-            None => self.label.clone(),
+    fn file_and_sheet(&self) -> String {
+        match &self.file.sheet {
+            Some(sh) => format!("{}, sheet {sh:?}", self.file.path),
+            None => self.file.path.clone(),
         }
     }
 }
@@ -261,23 +251,23 @@ fn figures_source(paths: &[PathBuf], tables: &[TableRead]) -> String {
             .collect::<Vec<_>>()
             .join("; "),
         [t] => match &t.added_up {
-            Some(a) => format!("{} ({a})", t.file()),
-            None => t.file(),
+            Some(a) => format!("{} ({a})", t.file_and_sheet()),
+            None => t.file_and_sheet(),
         },
         _ => tables
             .iter()
             .map(|t| {
-                let how = match t.column.chosen_by {
+                let how = match t.file.column.chosen_by {
                     ColumnChoice::Flag => "named with --births-column",
                     ColumnChoice::Generic => "a generic header: check that it holds the figure",
                     ColumnChoice::Recognised | ColumnChoice::BuiltIn => "found by its header",
                 };
                 format!(
                     "{}, {} {}, column {:?}, {how}{}",
-                    t.file(),
-                    crate::write::thousands(t.areas as u64),
-                    plural(t.areas, "area", "areas"),
-                    t.column.header,
+                    t.file_and_sheet(),
+                    crate::write::thousands(t.file.areas as u64),
+                    plural(t.file.areas, "area", "areas"),
+                    t.file.column.header,
                     t.added_up
                         .as_ref()
                         .map(|a| format!(", {a}"))
@@ -296,25 +286,28 @@ fn keys_in(tables: &[TableRead]) -> String {
     let each: Vec<String> = tables
         .iter()
         .map(|t| {
-            let what = if t.by_name { "names" } else { "codes" };
+            let what = if t.file.by_name { "names" } else { "codes" };
             match tables {
-                [_] => format!("{what} in column {:?}", t.code_column),
-                _ => format!("{what} in column {:?} ({})", t.code_column, t.label),
+                [_] => format!("{what} in column {:?}", t.file.code_column),
+                _ => format!(
+                    "{what} in column {:?} ({})",
+                    t.file.code_column, t.file.path
+                ),
             }
         })
         .collect();
     and_list(&each)
 }
 
-/// The columns of the tables read, for messages: `column "births"` for one table, `columns
-/// "births" (ew.csv) and "VALUE" (ni.csv)` for several.
-fn columns_in(tables: &[TableRead], column: impl Fn(&TableRead) -> &str) -> String {
+/// The figure columns of the tables read, for messages: `column "births"` for one table,
+/// `columns "births" (ew.csv) and "VALUE" (ni.csv)` for several.
+fn columns_in(tables: &[TableRead]) -> String {
     match tables {
-        [t] => format!("column {:?}", column(t)),
+        [t] => format!("column {:?}", t.file.column.header),
         _ => {
             let each: Vec<String> = tables
                 .iter()
-                .map(|t| format!("{:?} ({})", column(t), t.label))
+                .map(|t| format!("{:?} ({})", t.file.column.header, t.file.path))
                 .collect();
             format!("columns {}", and_list(&each))
         }
@@ -440,21 +433,11 @@ pub fn whole_geographies(areas: &[Area]) -> HashSet<String> {
     whole(areas).geographies
 }
 
-/// What [`whole`] found.
-pub(crate) struct Whole {
-    /// The geographies given whole, by code ([`whole_geographies`]).
-    pub geographies: HashSet<String>,
-    /// Whether the built-in 2011 small areas were read to find them (for `run.json`).
-    pub read_small_areas: bool,
-    /// Whether the built-in 2021 small areas were read to find them (for `run.json`).
-    pub read_small_areas_2021: bool,
-}
-
 /// [`whole_geographies`], and whether it read the built-in 2011 and 2021 small areas: only
 /// for a nation not whole by its districts some of whose areas given have a small area's
 /// code (the 2021 ones for England and Wales only). A nation whole by its districts, or with
 /// no area given in it that is not a district, costs nothing more than the districts' rule.
-pub(crate) fn whole(areas: &[Area]) -> Whole {
+fn whole(areas: &[Area]) -> Whole {
     let mut found = Whole {
         geographies: HashSet::new(),
         read_small_areas: false,
@@ -548,7 +531,8 @@ pub(crate) fn whole(areas: &[Area]) -> Whole {
 /// [`nearly_whole_notes`] takes the missing ones for an oversight rather than a choice.
 const NEARLY_ALL: f64 = 0.99;
 
-/// A note for each nation of whose small areas of one vintage nearly all ([`NEARLY_ALL`]) are
+/// A note for each nation not in `whole` (the geographies `areas` give whole,
+/// [`whole_geographies`]) of whose small areas of one vintage nearly all ([`NEARLY_ALL`]) are
 /// among the areas given but not every one, saying that it has no row of its own and which
 /// are missing: a Data Zone dropped from a download of all of Scotland's leaves no Scotland
 /// row, and the user would otherwise not be told why.
@@ -557,11 +541,10 @@ const NEARLY_ALL: f64 = 0.99;
 /// ```
 /// # use covgap::load::nearly_whole_notes;
 /// // No small areas given: nothing to say.
-/// assert!(nearly_whole_notes(&[]).is_empty());
+/// assert!(nearly_whole_notes(&[], &Default::default()).is_empty());
 /// ```
-pub fn nearly_whole_notes(areas: &[Area]) -> Vec<String> {
+pub fn nearly_whole_notes(areas: &[Area], whole: &HashSet<String>) -> Vec<String> {
     let mut notes = Vec::new();
-    let mut whole = None;
     for n in [Nation::England, Nation::Wales, Nation::Scotland] {
         let Some(prefix) = small_area_prefix(n) else {
             continue;
@@ -570,11 +553,7 @@ pub fn nearly_whole_notes(areas: &[Area]) -> Vec<String> {
             .iter()
             .filter_map(|a| small_area_number(&a.code, prefix))
             .collect();
-        if numbers.is_empty()
-            || whole
-                .get_or_insert_with(|| whole_geographies(areas))
-                .contains(n.code())
-        {
+        if numbers.is_empty() || whole.contains(n.code()) {
             continue;
         }
         let mut vintages = vec![(
@@ -1018,7 +997,7 @@ fn load_areas(
                     "{} {} a figure in {} too: {}; each area's figure must come from one file",
                     thousands(codes.len() as u64),
                     plural(codes.len(), "area has", "areas have"),
-                    first.label,
+                    first.file.path,
                     first_of(
                         codes.iter().map(|c| {
                             match b.areas.binary_search_by(|a| a.code.as_str().cmp(c)) {
@@ -1047,20 +1026,22 @@ fn load_areas(
             );
         }
         read.push(TableRead {
-            label,
-            sheet: f.sheet,
-            code_column: f.code_column,
-            by_name: f.by_name,
-            column: FigureColumn {
-                header: f.figure_column,
-                chosen_by: if inputs.births.is_empty() {
-                    ColumnChoice::BuiltIn
-                } else {
-                    f.figure_column_chosen_by
+            file: FiguresFile {
+                path: label,
+                sheet: f.sheet,
+                code_column: f.code_column,
+                by_name: f.by_name,
+                column: FigureColumn {
+                    header: f.figure_column,
+                    chosen_by: if inputs.births.is_empty() {
+                        ColumnChoice::BuiltIn
+                    } else {
+                        f.figure_column_chosen_by
+                    },
                 },
+                areas,
             },
             added_up,
-            areas,
         });
     }
     let icb_shared = !read.is_empty() && sums.districts.iter().any(|d| d.split);
@@ -1068,7 +1049,7 @@ fn load_areas(
 
     let flabel = read
         .iter()
-        .map(|t| t.label.as_str())
+        .map(|t| t.file.path.as_str())
         .collect::<Vec<_>>()
         .join(", ");
     let blabel = bin.label();
@@ -1184,7 +1165,7 @@ fn load_areas(
                 } else {
                     format!("every one of the {with_figure} areas")
                 },
-                columns_in(&read, |t| &t.column.header)
+                columns_in(&read)
             ),
         );
     }
@@ -1194,7 +1175,7 @@ fn load_areas(
         let refused = diag
             .problems()
             .iter()
-            .any(|p| p.severity == Severity::Error && read.iter().any(|t| p.source == t.label));
+            .any(|p| p.severity == Severity::Error && read.iter().any(|t| p.source == t.file.path));
         diag.error(
             &flabel,
             None,
@@ -1211,7 +1192,7 @@ fn load_areas(
             } else {
                 format!(
                     "no figure matched any area {} in the boundaries ({})",
-                    if read.iter().all(|t| t.by_name) { "name" } else { "code" },
+                    if read.iter().all(|t| t.file.by_name) { "name" } else { "code" },
                     keys_in(&read)
                 )
             },
@@ -1222,7 +1203,7 @@ fn load_areas(
             &areas,
             lookup,
             measure,
-            &columns_in(&read, |t| &t.column.header),
+            &columns_in(&read),
             inputs.figure_options.figure_column.is_some(),
             &flabel,
             diag,
@@ -3962,16 +3943,17 @@ mod tests {
     /// names the one missing; all of them, or a few (a city's), say nothing.
     #[test]
     fn nearly_all_of_scotlands_data_zones_are_noted() {
+        let notes = |areas: &[Area]| nearly_whole_notes(areas, &whole_geographies(areas));
         assert_eq!(
-            nearly_whole_notes(&data_zones(&["S01010265"])),
+            notes(&data_zones(&["S01010265"])),
             ["6,975 of Scotland's 6,976 Data Zones 2011 are among the areas, but not S01010265: Scotland has no row of its own in \"By nation\" or rollups.csv (its areas count in \"All areas given\"), since their figures are not all of Scotland's"]
         );
-        assert!(nearly_whole_notes(&data_zones(&[])).is_empty());
+        assert!(notes(&data_zones(&[])).is_empty());
         let glasgow: Vec<Area> = data_zones(&[])
             .into_iter()
             .filter(|a| a.code.as_str() >= "S01009758" && a.code.as_str() <= "S01010503")
             .collect();
-        assert!(nearly_whole_notes(&glasgow).is_empty());
+        assert!(notes(&glasgow).is_empty());
     }
 
     /// The seven Welsh health boards hold every Welsh district by the built-in lookup, so they

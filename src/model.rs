@@ -562,6 +562,18 @@ pub struct HoldingDistrict {
     pub areas: Vec<usize>,
 }
 
+/// The geographies the areas give whole ([`crate::load::whole_geographies`]), found once when
+/// the study is loaded: only they have a row of their own when the areas are part of the UK.
+#[derive(Debug, Clone, Default)]
+pub struct Whole {
+    /// The geographies given whole, by code.
+    pub geographies: std::collections::HashSet<String>,
+    /// Whether the built-in 2011 small areas were read to find them (for `run.json`).
+    pub read_small_areas: bool,
+    /// Whether the built-in 2021 small areas were read to find them (for `run.json`).
+    pub read_small_areas_2021: bool,
+}
+
 /// Everything the analysis needs, read and checked.
 #[derive(Debug, Clone)]
 pub struct Study {
@@ -571,6 +583,9 @@ pub struct Study {
     /// another geography; [`crate::land::covers_uk`]): the total is then "United Kingdom",
     /// otherwise "All areas given".
     pub whole_uk: bool,
+    /// With the areas part of the UK, the geographies they give whole; empty (and not looked
+    /// for) when they are the whole UK, every geography of which has its row.
+    pub whole: Whole,
     /// Whether some team counts for the areas lying in the districts it serves, or in the
     /// district holding its base: areas smaller than districts given as boundaries.
     pub lying_in: bool,

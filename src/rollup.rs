@@ -162,7 +162,7 @@ pub fn rollups(study: &Study, coverage: &Coverage) -> Vec<Rollup> {
         }
     }
     // For part of the UK, a nation's, region's or board's total only where all of it is given.
-    let whole = (!study.whole_uk).then(|| crate::load::whole_geographies(&study.areas));
+    let whole = (!study.whole_uk).then_some(&study.whole.geographies);
     acc.into_iter()
         .filter(|((level, code), _)| {
             level.is_total() || whole.as_ref().is_none_or(|w| w.contains(code))

@@ -382,17 +382,14 @@ pub fn json(
 ) -> Result<Vec<u8>> {
     // The built-in 2011 and 2021 small areas, when they were read to tell whether boundaries
     // of small areas hold a whole nation (for its row in the rollups).
-    if !study.whole_uk {
-        let whole = crate::load::whole(&study.areas);
-        if whole.read_small_areas {
-            record.note_more(vec![("nation_small_areas", builtin::small_areas_2011())]);
-        }
-        if whole.read_small_areas_2021 {
-            record.note_more(vec![(
-                "nation_small_areas_2021",
-                builtin::small_areas_2021(),
-            )]);
-        }
+    if study.whole.read_small_areas {
+        record.note_more(vec![("nation_small_areas", builtin::small_areas_2011())]);
+    }
+    if study.whole.read_small_areas_2021 {
+        record.note_more(vec![(
+            "nation_small_areas_2021",
+            builtin::small_areas_2021(),
+        )]);
     }
     let described = record.describe()?;
     let mut doc = json!({
