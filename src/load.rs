@@ -3642,13 +3642,9 @@ fn warn_covers_column(
         let found = match (covers.len(), by_areas) {
             (_, None) => "none of the areas given, lying outside them".to_string(),
             (0, _) => "no area given".to_string(),
-            (n, Some(by_areas)) => format!(
+            (_, Some(by_areas)) => format!(
                 "{}, by its {}",
-                if n > 10 {
-                    format!("{} and {} more", covers[..10].join(";"), n - 10)
-                } else {
-                    covers.join(";")
-                },
+                first_of_joined(covers.iter(), 10, ";"),
                 if by_areas { "areas served" } else { "base" }
             ),
         };
@@ -3792,16 +3788,25 @@ pub(crate) fn first_of<T: std::fmt::Display>(
     items: impl ExactSizeIterator<Item = T>,
     n: usize,
 ) -> String {
+    first_of_joined(items, n, ", ")
+}
+
+/// [`first_of`], the items joined by `sep` (`;`, as a team list's areas are written).
+fn first_of_joined<T: std::fmt::Display>(
+    items: impl ExactSizeIterator<Item = T>,
+    n: usize,
+    sep: &str,
+) -> String {
     let total = items.len();
     let shown: Vec<String> = items.take(n).map(|t| t.to_string()).collect();
     if total > n {
         format!(
             "{} and {} more",
-            shown.join(", "),
+            shown.join(sep),
             crate::write::thousands((total - n) as u64)
         )
     } else {
-        shown.join(", ")
+        shown.join(sep)
     }
 }
 
