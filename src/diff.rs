@@ -135,6 +135,17 @@ fn figures_source(run: &RunOutputs) -> String {
         .unwrap_or_default()
 }
 
+/// Whether two figures sources name the same tables, in any order (the `; `-separated parts
+/// of each).
+fn same_tables(old: &str, new: &str) -> bool {
+    fn tables(s: &str) -> Vec<&str> {
+        let mut parts: Vec<&str> = s.split("; ").collect();
+        parts.sort_unstable();
+        parts
+    }
+    tables(old) == tables(new)
+}
+
 fn text(p: &Value, k: &str) -> String {
     match p.get(k) {
         Some(Value::String(s)) => s.clone(),
@@ -275,6 +286,22 @@ impl RunOutputs {
         (name, hashes)
     }
 
+    /// The SHA-256 of each `--births` table this run read (`run.json`'s inputs of role
+    /// `figures` with a path), sorted: `None` for the built-in figures (compared by the
+    /// release they name), without `run.json`, or when any table has no fingerprint (read
+    /// from standard input).
+    pub fn figure_hashes(&self) -> Option<Vec<String>> {
+        let inputs = self.run.as_ref()?.get("inputs")?.as_array()?;
+        let mut hashes = inputs
+            .iter()
+            .filter(|i| text(i, "role") == "figures" && !text(i, "path").is_empty())
+            .map(|i| Some(i.get("sha256")?.as_str()?.to_string()))
+            .collect::<Option<Vec<_>>>()
+            .filter(|v| !v.is_empty())?;
+        hashes.sort_unstable();
+        Some(hashes)
+    }
+
     /// Whether `teams.geojson` lists every team in the list, those with no base included;
     /// outputs from before covgap wrote unlocated teams have fewer features than
     /// `summary.json`'s `teams_in_list`.
@@ -364,9 +391,17 @@ pub struct Diff {
     pub old_measure: String,
     pub new_measure: String,
     /// Each run's figures source (`summary.json`'s `sources.figures_source`: the built-in
-    /// table, or the user's `--births` tables); empty in outputs that do not give it.
+    /// table, or the user's `--births` tables); empty in outputs that do not give it. When the
+    /// two name the same tables but `run.json` fingerprints them with other contents, each
+    /// ends with the start of its tables' SHA-256 (`births.csv (SHA-256 a7b59b3b67c1…)`).
     pub old_source: String,
     pub new_source: String,
+    /// The SHA-256 of each run's `--births` tables, sorted, when `run.json` fingerprints
+    /// every one; `None` for the built-in figures, outputs without `run.json`, or a table read
+    /// from standard input. Two runs both with fingerprints read the same figures when these
+    /// are the same, whatever the files are called.
+    pub old_figure_hashes: Option<Vec<String>>,
+    pub new_figure_hashes: Option<Vec<String>>,
     pub teams_added: Vec<TeamRow>,
     pub teams_removed: Vec<TeamRow>,
     /// Teams in both runs whose counted status, covered areas or base changed: (old, new).
@@ -471,6 +506,8 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
         new_measure: text(&new.summary, "measure_description"),
         old_source: figures_source(old),
         new_source: figures_source(new),
+        old_figure_hashes: old.figure_hashes(),
+        new_figure_hashes: new.figure_hashes(),
         teams_added: Vec::new(),
         teams_removed: Vec::new(),
         teams_changed: Vec::new(),
@@ -506,6 +543,20 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
         Some(h) => format!("{name} (SHA-256 {}…)", &h[0].1[..h[0].1.len().min(12)]),
         None => name.to_string(),
     };
+    // Tables of the same names with other contents (this year's figures saved over last
+    // year's file) are told apart by their fingerprints.
+    if let (Some(o), Some(n)) = (&d.old_figure_hashes, &d.new_figure_hashes) {
+        if o != n && same_tables(&d.old_source, &d.new_source) {
+            let short = |h: &[String]| {
+                h.iter()
+                    .map(|h| format!("{}…", &h[..h.len().min(12)]))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            d.old_source = format!("{} (SHA-256 {})", d.old_source, short(o));
+            d.new_source = format!("{} (SHA-256 {})", d.new_source, short(n));
+        }
+    }
     d.old_boundaries = label(&old_name, &old_hash);
     d.new_boundaries = label(&new_name, &new_hash);
     let same_areas = old.areas.keys().eq(new.areas.keys());
@@ -883,19 +934,21 @@ impl Diff {
         self.old_measure != self.new_measure
     }
 
-    /// Whether the runs read their figures from different sources (new births tables, say);
-    /// not told when either run's outputs do not name theirs. Several tables are compared in
-    /// any order (the `; `-separated parts of each source): the same tables given in another
-    /// order read the same figures.
+    /// Whether the runs read their figures from different sources (new births tables, say).
+    /// When `run.json` fingerprints both runs' tables, by their contents: new figures saved
+    /// under last year's file name are a new source, and the same file renamed is not.
+    /// Otherwise by the names the outputs give (not told when either run's outputs do not name
+    /// theirs). Either way several tables are compared in any order: the same tables given in
+    /// another order read the same figures.
     pub fn source_changed(&self) -> bool {
-        fn tables(s: &str) -> Vec<&str> {
-            let mut parts: Vec<&str> = s.split("; ").collect();
-            parts.sort_unstable();
-            parts
+        match (&self.old_figure_hashes, &self.new_figure_hashes) {
+            (Some(o), Some(n)) => o != n,
+            _ => {
+                !self.old_source.is_empty()
+                    && !self.new_source.is_empty()
+                    && !same_tables(&self.old_source, &self.new_source)
+            }
         }
-        !self.old_source.is_empty()
-            && !self.new_source.is_empty()
-            && tables(&self.old_source) != tables(&self.new_source)
     }
 
     /// Whether the two runs' areas differ (some only in one run): their totals then count
@@ -1760,6 +1813,67 @@ mod tests {
         // Outputs that do not name their source are not said to have changed it.
         new.summary["sources"] = json!({});
         assert!(diff(&old, &new).is_empty());
+    }
+
+    /// A run's outputs naming `source` as their figures, with `run.json` fingerprinting each
+    /// table when `hashes` are given (`None` for a table read from standard input).
+    fn with_figures(source: &str, hashes: Option<&[Option<&str>]>) -> RunOutputs {
+        let mut r = run(&[("A", true)], &[("E1", true)], 12.5);
+        r.summary["sources"]["figures_source"] = json!(source);
+        r.run = hashes.map(|hs| {
+            let inputs: Vec<Value> = hs
+                .iter()
+                .enumerate()
+                .map(|(i, h)| match h {
+                    Some(h) => json!({"role": "figures", "path": format!("t{i}.csv"), "sha256": h}),
+                    None => json!({"role": "figures", "path": "/dev/stdin"}),
+                })
+                .chain([json!({"role": "area_lookup", "sha256": "ff"})])
+                .collect();
+            json!({ "inputs": inputs })
+        });
+        r
+    }
+
+    #[test]
+    fn fingerprinted_tables_are_compared_by_their_contents() {
+        let a = "aaaaaaaaaaaaaaaa";
+        let b = "bbbbbbbbbbbbbbbb";
+        // Same name, other contents: changed, each side with its fingerprint.
+        let d = diff(
+            &with_figures("births.csv", Some(&[Some(a)])),
+            &with_figures("births.csv", Some(&[Some(b)])),
+        );
+        assert!(d.source_changed() && !d.is_empty());
+        assert_eq!(d.old_source, "births.csv (SHA-256 aaaaaaaaaaaa…)");
+        assert_eq!(d.new_source, "births.csv (SHA-256 bbbbbbbbbbbb…)");
+        // Another name, the same contents: the same figures.
+        let d = diff(
+            &with_figures("births.csv", Some(&[Some(a)])),
+            &with_figures("births_2023.csv", Some(&[Some(a)])),
+        );
+        assert!(!d.source_changed() && d.is_empty());
+        // Several tables, in another order: the same.
+        let d = diff(
+            &with_figures("x.csv; y.csv", Some(&[Some(a), Some(b)])),
+            &with_figures("y.csv; x.csv", Some(&[Some(b), Some(a)])),
+        );
+        assert!(!d.source_changed());
+        // A table read from standard input, or a run without run.json: by name, as before.
+        for hashes in [Some(&[None][..]), None] {
+            let d = diff(
+                &with_figures("births.csv", Some(&[Some(a)])),
+                &with_figures("births.csv", hashes),
+            );
+            assert!(!d.source_changed());
+            assert_eq!(d.new_source, "births.csv");
+        }
+        // The built-in figures (no path): by the release they name.
+        let mut built_in = with_figures("ONS mid-2020", None);
+        built_in.run = Some(json!({"inputs": [{"role": "figures", "sha256": a}]}));
+        let mut rebuilt = built_in.clone();
+        rebuilt.run = Some(json!({"inputs": [{"role": "figures", "sha256": b}]}));
+        assert!(!diff(&built_in, &rebuilt).source_changed());
     }
 
     #[test]

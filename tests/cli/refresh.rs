@@ -947,3 +947,59 @@ fn diff_marks_an_added_and_a_removed_team_alike_in_all_but_name() {
     assert_eq!(change("team_added", "Gamma Parent Infant Team"), "");
     assert_eq!(change("team_removed", "Beta Parent Infant Team"), "");
 }
+
+/// This year's figures saved over last year's file: the runs name the same table, but
+/// `run.json` fingerprints other contents, so `diff` says the source changed, with the start of
+/// each SHA-256. The same table under another name is no new source.
+#[test]
+fn diff_tells_new_figures_under_last_years_file_name_by_their_contents() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |f: &str| dir.path().join(f);
+    let oxon = crate::fixture("boundaries/oxfordshire_wgs84.geojson");
+    let run = |out: &str, births: &str| {
+        covgap()
+            .current_dir(dir.path())
+            .args(["run", "-q", "--boundaries", &oxon, "--births", births])
+            .args(["--period", "calendar year", "--out", out])
+            .assert()
+            .success();
+    };
+    let y2023 = "code,births\nE07000177,1000\nE07000178,1400\nE07000179,1418\nE07000180,1438\nE07000181,1097\n";
+    std::fs::write(p("births.csv"), y2023).unwrap();
+    run("old", "births.csv");
+    std::fs::write(p("copy.csv"), y2023).unwrap();
+    run("renamed", "copy.csv");
+    std::fs::write(
+        p("births.csv"),
+        "code,births\nE07000177,1000\nE07000178,1500\nE07000179,1418\nE07000180,1438\nE07000181,1097\n",
+    )
+    .unwrap();
+    run("new", "births.csv");
+    let sha = |out: &str| {
+        let run = run_json(&p(out));
+        run_json_input(&run, "figures")["sha256"].as_str().unwrap()[..12].to_string()
+    };
+    let (old_sha, new_sha) = (sha("old"), sha("new"));
+    assert_ne!(old_sha, new_sha);
+    let (md, _) = diff_md(&p("old"), &p("new"));
+    assert!(
+        md.contains(&format!(
+            "The figures' source changed: births.csv (SHA-256 {old_sha}…) → births.csv (SHA-256 {new_sha}…)."
+        )),
+        "{md}"
+    );
+    let csv = std::fs::read_to_string({
+        diff_into(&p("old"), &p("new"), &p("changes"));
+        p("changes/diff.csv")
+    })
+    .unwrap();
+    assert!(
+        csv.contains(&format!(
+            "figures_source,births.csv (SHA-256 {old_sha}…),births.csv (SHA-256 {new_sha}…)"
+        )),
+        "{csv}"
+    );
+    // The same figures under another name: nothing changed.
+    let (md, _) = diff_md(&p("old"), &p("renamed"));
+    assert!(md.contains("Nothing changed."), "{md}");
+}
