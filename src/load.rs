@@ -535,7 +535,8 @@ const NEARLY_ALL: f64 = 0.99;
 /// [`whole_geographies`]) of whose small areas of one vintage nearly all ([`NEARLY_ALL`]) are
 /// among the areas given but not every one, saying that it has no row of its own and which
 /// are missing: a Data Zone dropped from a download of all of Scotland's leaves no Scotland
-/// row, and the user would otherwise not be told why.
+/// row, and the user would otherwise not be told why. Likewise for a nation all but one or
+/// two of whose districts are given ([`nearly_all_districts_notes`]).
 ///
 /// # Examples
 /// ```
@@ -544,7 +545,7 @@ const NEARLY_ALL: f64 = 0.99;
 /// assert!(nearly_whole_notes(&[], &Default::default()).is_empty());
 /// ```
 pub fn nearly_whole_notes(areas: &[Area], whole: &HashSet<String>) -> Vec<String> {
-    let mut notes = Vec::new();
+    let mut notes = nearly_all_districts_notes(areas, whole);
     for n in [Nation::England, Nation::Wales, Nation::Scotland] {
         let Some(prefix) = small_area_prefix(n) else {
             continue;
@@ -586,6 +587,53 @@ pub fn nearly_whole_notes(areas: &[Area], whole: &HashSet<String>) -> Vec<String
                 ));
             }
         }
+    }
+    notes
+}
+
+/// [`nearly_whole_notes`] for districts: a note for each nation not in `whole` all but a few
+/// of whose built-in districts are among the areas (all but one, or all but 1%: two of
+/// England's 296), naming those missing. Boundaries of England without the Isles of Scilly and
+/// the City of London, two districts often left out for their size, give England no row, and
+/// the user would otherwise not be told why. A district made since the boundaries were drawn
+/// is given when every district it replaced is.
+fn nearly_all_districts_notes(areas: &[Area], whole: &HashSet<String>) -> Vec<String> {
+    let Ok(lookup) = lookup() else {
+        return Vec::new();
+    };
+    let codes: HashSet<&str> = areas.iter().map(|a| a.code.as_str()).collect();
+    let mut notes = Vec::new();
+    for n in [
+        Nation::England,
+        Nation::Wales,
+        Nation::Scotland,
+        Nation::NorthernIreland,
+    ] {
+        if whole.contains(n.code()) {
+            continue;
+        }
+        let mut districts: Vec<(&String, &LookupRow)> = lookup
+            .iter()
+            .filter(|(c, _)| Nation::from_code(c) == n)
+            .collect();
+        districts.sort_by_key(|(c, _)| *c);
+        let missing: Vec<String> = districts
+            .iter()
+            .filter(|(c, _)| !successors::given_in(c, &codes))
+            .map(|(c, r)| format!("{} ({c})", r.name))
+            .collect();
+        let total = districts.len();
+        let few = ((total as f64 * (1.0 - NEARLY_ALL)).floor() as usize).max(1);
+        if missing.is_empty() || missing.len() > few || missing.len() == total {
+            continue;
+        }
+        let name = n.name();
+        notes.push(format!(
+            "{} of {name}'s {} districts are among the areas, but not {}: {name} has no row of its own in \"By nation\" or rollups.csv (its areas count in \"All areas given\"), since their figures are not all of {name}'s",
+            thousands((total - missing.len()) as u64),
+            thousands(total as u64),
+            crate::write::and_list(&missing),
+        ));
     }
     notes
 }

@@ -501,3 +501,71 @@ fn all_of_wales_lsoas_2021_have_a_wales_row() {
         assert!(roles.contains(&role.to_string()), "{role}: {roles:?}");
     }
 }
+
+/// The built-in district boundaries without `left_out` (codes), written into `dir`.
+fn districts_without(dir: &std::path::Path, left_out: &[&str]) -> String {
+    let mut v: Value = serde_json::from_slice(
+        &std::fs::read(crate::repo_file(
+            "data/boundaries/lad_may2024_uk_buc.geojson",
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let features = v["features"].as_array_mut().unwrap();
+    let before = features.len();
+    features.retain(|f| !left_out.contains(&f["properties"]["LAD24CD"].as_str().unwrap()));
+    assert_eq!(features.len(), before - left_out.len());
+    let path = dir.join(format!("without_{}.geojson", left_out.len()));
+    std::fs::write(&path, v.to_string()).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+/// The UK's districts without the Isles of Scilly and the City of London (two districts
+/// analyses often leave out for their size) and without the Isle of Anglesey: England and
+/// Wales have no row of their own, and a note says why and names the districts missing, where
+/// the run said nothing. A third English district missing is a part of England, not an
+/// oversight: no note.
+#[test]
+fn nearly_all_of_a_nations_districts_are_told_why_it_has_no_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let three = districts_without(dir.path(), &["E06000053", "E09000001", "W06000001"]);
+    let run = run_ok(&["--boundaries", &three]);
+    let rows = rollups(&run);
+    assert_eq!(nation_codes(&rows), ["N92000002", "S92000003"]);
+    let note = |nation: &str| {
+        run.stderr
+            .lines()
+            .find(|l| l.starts_with("note:") && l.contains(&format!("of {nation}'s")))
+            .map(str::to_string)
+    };
+    let england = note("England").expect("a note on England");
+    assert!(
+        england.ends_with("294 of England's 296 districts are among the areas, but not Isles of Scilly (E06000053) and City of London (E09000001): England has no row of its own in \"By nation\" or rollups.csv (its areas count in \"All areas given\"), since their figures are not all of England's"),
+        "{england}"
+    );
+    let wales = note("Wales").expect("a note on Wales");
+    assert!(
+        wales.contains(
+            "21 of Wales's 22 districts are among the areas, but not Isle of Anglesey (W06000001):"
+        ),
+        "{wales}"
+    );
+    assert!(note("Scotland").is_none() && note("Northern Ireland").is_none());
+    let problems = run.json("run.json")["problems"].to_string();
+    assert!(
+        problems.contains("294 of England's 296 districts"),
+        "{problems}"
+    );
+    // Three of England's missing: no note on England.
+    let four = districts_without(
+        dir.path(),
+        &["E06000053", "E09000001", "E06000001", "W06000001"],
+    );
+    let run = run_ok(&["--boundaries", &four]);
+    assert!(!run.stderr.contains("of England's"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("21 of Wales's 22 districts"),
+        "{}",
+        run.stderr
+    );
+}
