@@ -6,7 +6,7 @@ use std::time::Instant;
 use clap::{Args, Parser, Subcommand};
 
 use covgap::error::{Diagnostics, Severity};
-use covgap::load::{Counting, Inputs};
+use covgap::load::{Counting, FigureFlags, Inputs};
 use covgap::model::Measure;
 use covgap::plan::instance::{Model, RankBy};
 use covgap::plan::ByLevel;
@@ -448,20 +448,29 @@ struct FigureArgs {
     /// [default: built-in ONS births or population aged 0]
     #[arg(long, value_name = "FILE", value_delimiter = ',')]
     births: Vec<PathBuf>,
-    /// The sheet of each --births workbook. [default: the first sheet with an area code and a figure column]
+    /// The sheet of a --births workbook. Once: each workbook's among the tables; or once per
+    /// table, in the order of --births, "" for a table whose sheet is found as by default (and
+    /// for a CSV table, which has none).
+    /// [default: the first sheet with an area code and a figure column]
     #[arg(long, value_name = "NAME", requires = "births")]
-    sheet: Option<String>,
-    /// Column in each --births file holding the area code [default: found by header].
+    sheet: Vec<String>,
+    /// Column in a --births table holding the area code. Once: every table's; or once per
+    /// table, in the order of --births, "" for a table whose column is found by header.
+    /// [default: found by header]
     #[arg(long, value_name = "NAME")]
-    births_code_column: Option<String>,
-    /// Column in each --births file holding the area names, for a table with no code column
+    births_code_column: Vec<String>,
+    /// Column in a --births table holding the area names, for a table with no code column
     /// (as National Records of Scotland publish births by council area); each name is matched
-    /// to one area of the boundaries [default: found by header when no code column is].
-    #[arg(long, value_name = "NAME", conflicts_with = "births_code_column")]
-    births_name_column: Option<String>,
-    /// Column in each --births file holding the figure [default: found by header].
+    /// to one area of the boundaries. Once or once per table, as --births-code-column; a
+    /// table is read by one of the two, so no table may be given both.
+    /// [default: found by header when no code column is]
     #[arg(long, value_name = "NAME")]
-    births_column: Option<String>,
+    births_name_column: Vec<String>,
+    /// Column in a --births table holding the figure. Once: every table's; or once per table,
+    /// in the order of --births, "" for a table whose column is found by header.
+    /// [default: found by header]
+    #[arg(long, value_name = "NAME")]
+    births_column: Vec<String>,
     /// Which figure measures demand.
     #[arg(long, value_enum, default_value_t = Measure::Births)]
     measure: Measure,
@@ -500,16 +509,30 @@ impl InputArgs {
         };
         if let Some(f) = figures {
             inputs.births = f.births.clone();
-            inputs.figure_options = FigureOptions {
+            inputs.figure_flags = FigureFlags {
+                sheet: f.sheet.clone(),
+                figure_column: f.births_column.clone(),
                 code_column: f.births_code_column.clone(),
                 name_column: f.births_name_column.clone(),
-                figure_column: f.births_column.clone(),
-                sheet: f.sheet.clone(),
             };
             inputs.measure = Some(f.measure);
             inputs.period = f.period.clone();
         }
         inputs
+    }
+}
+
+/// Whether the `--births` tables' sheet and column flags cannot be shared out among them
+/// (one given a number of times that is neither once nor once per table, or a table given a
+/// code column and a column of names): said, for a usage error (exit 2, as clap's own), before
+/// any input is read.
+fn figure_flags_misused(inputs: &Inputs) -> bool {
+    match inputs.figure_flags.per_table(&inputs.births) {
+        Ok(_) => false,
+        Err(e) => {
+            eprintln!("covgap: {e}");
+            true
+        }
     }
 }
 
@@ -563,6 +586,9 @@ fn run(args: RunArgs) -> i32 {
     let mut diag = Diagnostics::new();
     let quiet = args.inputs.quiet;
     let inputs = args.inputs.to_inputs(Some(&args.figures));
+    if figure_flags_misused(&inputs) {
+        return 2;
+    }
     let small_inputs = args.small.to_inputs();
     // Each input file's size and time, before anything reads it, for run.json.
     let mut record = covgap::write::run::InputRecord::note(covgap::write::run::inputs_read(
@@ -669,7 +695,11 @@ fn check(args: CheckArgs) -> i32 {
             "check writes nothing; the flag is accepted so that a `run` command line can be checked as it is",
         );
     }
-    let study = covgap::load::load(&args.inputs.to_inputs(Some(&args.figures)), &mut diag);
+    let inputs = args.inputs.to_inputs(Some(&args.figures));
+    if figure_flags_misused(&inputs) {
+        return 2;
+    }
+    let study = covgap::load::load(&inputs, &mut diag);
     // Read as `run` reads them (see covgap::analyse_inputs_with), with the same measure.
     let small = if small_inputs.is_empty() {
         None
@@ -960,6 +990,9 @@ fn plan(args: PlanArgs) -> i32 {
         (None, None) => RankBy::Births,
     };
     let inputs = args.inputs.to_inputs(Some(&args.figures));
+    if figure_flags_misused(&inputs) {
+        return 2;
+    }
     let small_inputs = args.small.to_inputs();
     let need_inputs = args.files.deprivation_inputs();
     // Each input file's size and time, before anything reads it, for run.json.

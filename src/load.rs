@@ -52,7 +52,8 @@ pub struct Inputs {
     pub boundary_options: BoundaryOptions,
     /// The user's figures tables (one per nation, say); empty for the built-in figures.
     pub births: Vec<PathBuf>,
-    pub figure_options: FigureOptions,
+    /// Their sheets and columns, as the flags give them (see [`FigureFlags`]).
+    pub figure_flags: FigureFlags,
     pub measure: Option<Measure>,
     /// The period the user's figures cover, for reports.
     pub period: Option<String>,
@@ -64,6 +65,158 @@ pub struct Inputs {
     /// Read no figures (`assign`, which places points and measures distances): every area's
     /// figure is `None`, and boundaries whose codes no figures table knows are fine.
     pub without_figures: bool,
+}
+
+/// The sheet and columns of the `--births` tables, as the flags give them: each of `--sheet`,
+/// `--births-column`, `--births-code-column` and `--births-name-column` given once, for every
+/// table, or once per table, in the order of `--births`. An empty value reads its table as
+/// with the flag left out (the sheet or column found by its header), so a table whose
+/// sheet or column needs no naming can stand beside one whose does. [`FigureFlags::per_table`]
+/// gives each table's [`FigureOptions`].
+#[derive(Debug, Clone, Default)]
+pub struct FigureFlags {
+    pub sheet: Vec<String>,
+    pub figure_column: Vec<String>,
+    pub code_column: Vec<String>,
+    pub name_column: Vec<String>,
+}
+
+impl FigureFlags {
+    /// Each flag with its values, in the order messages name them.
+    fn each(&self) -> [(&'static str, &[String]); 4] {
+        [
+            ("--sheet", &self.sheet),
+            ("--births-column", &self.figure_column),
+            ("--births-code-column", &self.code_column),
+            ("--births-name-column", &self.name_column),
+        ]
+    }
+
+    /// The flags that name a sheet or column (a value not empty), for a warning when there
+    /// is no `--births` table for them to apply to.
+    pub fn named(&self) -> Vec<&'static str> {
+        self.each()
+            .into_iter()
+            .filter(|(_, v)| v.iter().any(|v| !v.is_empty()))
+            .map(|(flag, _)| flag)
+            .collect()
+    }
+
+    /// The flags given once, naming a sheet or column, for `tables` tables, more than one:
+    /// they name it in every one of them.
+    fn shared(&self, tables: usize) -> Vec<&'static str> {
+        self.each()
+            .into_iter()
+            .filter(|(_, v)| tables > 1 && matches!(v, [one] if !one.is_empty()))
+            .map(|(flag, _)| flag)
+            .collect()
+    }
+
+    /// Whether one `--sheet` names the sheet of each workbook among several tables (a CSV
+    /// among them has none, and is read without it).
+    pub fn sheet_shared(&self, tables: usize) -> bool {
+        tables > 1 && self.sheet.len() == 1
+    }
+
+    /// Each of `tables`' options, in their order: a flag given once applies to every table
+    /// (its sheet to each workbook among several: see [`FigureFlags::sheet_shared`]), a flag
+    /// given once per table gives each table its own value, and an empty value is the flag
+    /// left out. Any other count is an error naming the flag, how many times it was given
+    /// and how many tables there are; so is a table given both a code column and a column of
+    /// names, since it is read by one or the other. No tables (the built-in figures) take
+    /// none of the flags.
+    ///
+    /// # Examples
+    /// ```
+    /// use covgap::load::FigureFlags;
+    /// let tables = ["ons.xlsx".into(), "nrs.xlsx".into(), "nisra.csv".into()];
+    /// let flags = FigureFlags {
+    ///     sheet: vec!["Table 1".into(), "Table 2".into(), "".into()],
+    ///     figure_column: vec!["Persons".into()],
+    ///     ..Default::default()
+    /// };
+    /// let each = flags.per_table(&tables).unwrap();
+    /// assert_eq!(each[1].sheet.as_deref(), Some("Table 2"));
+    /// assert_eq!(each[2].sheet, None);
+    /// assert_eq!(each[2].figure_column.as_deref(), Some("Persons"));
+    ///
+    /// let two = FigureFlags { sheet: vec!["Table 1".into(), "Table 2".into()], ..Default::default() };
+    /// assert_eq!(
+    ///     two.per_table(&tables).unwrap_err().to_string(),
+    ///     "--sheet: is given 2 times, for 3 --births tables: give it once, for every table, or once per table, in the order of --births (a comma-separated list taken in its order), with \"\" for a table to be read as with the flag left out"
+    /// );
+    /// ```
+    pub fn per_table(&self, tables: &[PathBuf]) -> Result<Vec<FigureOptions>> {
+        let n = tables.len();
+        if n == 0 {
+            return Ok(Vec::new());
+        }
+        for (flag, values) in self.each() {
+            if values.len() > 1 && values.len() != n {
+                let advice = if n == 1 {
+                    "give it once"
+                } else {
+                    "give it once, for every table, or once per table, in the order of --births (a comma-separated list taken in its order), with \"\" for a table to be read as with the flag left out"
+                };
+                return Err(Error::Format {
+                    path: PathBuf::from(flag),
+                    message: format!(
+                        "is given {} times, for {n} --births {}: {advice}",
+                        values.len(),
+                        plural(n, "table", "tables"),
+                    ),
+                });
+            }
+        }
+        let value = |values: &[String], i: usize| {
+            match values {
+                [] => None,
+                [one] => Some(one),
+                each => Some(&each[i]),
+            }
+            .filter(|v| !v.is_empty())
+            .cloned()
+        };
+        let mut each = Vec::with_capacity(n);
+        for (i, path) in tables.iter().enumerate() {
+            let o = FigureOptions {
+                sheet: value(&self.sheet, i),
+                figure_column: value(&self.figure_column, i),
+                code_column: value(&self.code_column, i),
+                name_column: value(&self.name_column, i),
+            };
+            if let (Some(code), Some(name)) = (&o.code_column, &o.name_column) {
+                let (table, advice) = if n == 1 {
+                    (path.display().to_string(), "give one of them")
+                } else {
+                    (
+                        format!("{} (the {} --births table)", path.display(), ordinal(i + 1)),
+                        "give them once per table, in the order of --births, with \"\" for each table read the other way",
+                    )
+                };
+                return Err(Error::Format {
+                    path: PathBuf::from("--births-name-column"),
+                    message: format!(
+                        "{name:?} is given for {table} beside --births-code-column {code:?}: a table is read by its area codes or by its names, not both; {advice}"
+                    ),
+                });
+            }
+            each.push(o);
+        }
+        Ok(each)
+    }
+}
+
+/// `1st`, `2nd`, `3rd`, `4th`, ..., `11th`, ..., `21st`.
+fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
 }
 
 fn input(path: &Option<PathBuf>, builtin: fn() -> Input) -> Input {
@@ -83,20 +236,18 @@ pub fn load(inputs: &Inputs, diag: &mut Diagnostics) -> Result<Study> {
     let measure = inputs.measure.unwrap_or(Measure::Births);
     if inputs.births.is_empty() {
         // These describe a user's own figures file; with the built-in figures they do nothing.
-        let opts = &inputs.figure_options;
-        for (flag, given) in [
-            ("--period", inputs.period.is_some()),
-            ("--births-column", opts.figure_column.is_some()),
-            ("--births-code-column", opts.code_column.is_some()),
-            ("--births-name-column", opts.name_column.is_some()),
-        ] {
-            if given {
-                diag.warn(
-                    flag,
-                    None,
-                    "applies only to your own figures given with --births; the built-in figures are used as they are",
-                );
-            }
+        // (`--sheet` needs `--births` on the command line; a library caller's is an error.)
+        let named = inputs.figure_flags.named();
+        let period = inputs.period.is_some().then_some("--period");
+        for flag in period
+            .into_iter()
+            .chain(named.into_iter().filter(|&f| f != "--sheet"))
+        {
+            diag.warn(
+                flag,
+                None,
+                "applies only to your own figures given with --births; the built-in figures are used as they are",
+            );
         }
     }
     let (areas, crs_reason, read) = load_areas(inputs, measure, diag)?;
@@ -752,12 +903,21 @@ fn figure_columns(measure: Measure) -> &'static [&'static str] {
 /// read on their own, so that `check` lists their own problems (a figure that is not a
 /// number, a team with no name or swapped coordinates) alongside the boundaries' error.
 /// What needs the areas (codes matched, bases placed) cannot be checked.
-fn check_without_areas(inputs: &Inputs, measure: Measure, diag: &mut Diagnostics) {
-    for p in &inputs.births {
+fn check_without_areas(
+    inputs: &Inputs,
+    table_options: &[FigureOptions],
+    measure: Measure,
+    diag: &mut Diagnostics,
+) {
+    for (i, (p, opts)) in inputs.births.iter().zip(table_options).enumerate() {
         let fin = Input::File(p.clone());
+        let mut opts = opts.clone();
+        if inputs.figure_flags.sheet_shared(inputs.births.len()) && !is_workbook(&fin) {
+            opts.sheet = None;
+        }
         let tried = figure_columns(measure);
-        if let Err(e) = read_figures(&fin, &inputs.figure_options, tried, None, None, diag) {
-            record(diag, flags_name_every_table(inputs, e));
+        if let Err(e) = read_figures(&fin, &opts, tried, None, None, diag) {
+            record(diag, flag_advice(inputs, i, &opts, e));
         }
     }
     if let Some(p) = &inputs.teams {
@@ -919,20 +1079,22 @@ fn load_areas(
     measure: Measure,
     diag: &mut Diagnostics,
 ) -> Result<(Vec<Area>, String, Option<FiguresRead>)> {
-    if let Some(sheet) = &inputs.figure_options.sheet {
-        let workbooks = inputs
-            .births
-            .iter()
-            .any(|p| is_workbook(&Input::File(p.clone())));
+    // Each table's sheet and columns; a flag given a wrong number of times fails here.
+    let table_options = inputs.figure_flags.per_table(&inputs.births)?;
+    if let Some(sheet) = inputs.figure_flags.sheet.iter().find(|s| !s.is_empty()) {
         if inputs.births.is_empty() {
             return Err(Error::Format {
                 path: PathBuf::from("--sheet"),
                 message: format!("{sheet:?} names a sheet of a --births workbook, but no --births file was given"),
             });
         }
-        // With one file, the figures reader says a CSV file has no sheets; with several, the
-        // sheet is each workbook's among them.
-        if inputs.births.len() > 1 && !workbooks {
+        // With one file, the figures reader says a CSV file has no sheets; with several and
+        // one --sheet, the sheet is each workbook's among them.
+        let workbooks = inputs
+            .births
+            .iter()
+            .any(|p| is_workbook(&Input::File(p.clone())));
+        if inputs.figure_flags.sheet_shared(inputs.births.len()) && !workbooks {
             return Err(Error::Format {
                 path: PathBuf::from("--sheet"),
                 message: format!("{sheet:?} names a sheet of a --births workbook, but none of the --births files is a workbook (.xlsx, .xls or .ods)"),
@@ -950,7 +1112,7 @@ fn load_areas(
     let mut b = match read_boundaries(&bin, &inputs.boundary_options, diag) {
         Ok(b) => b,
         Err(e) => {
-            check_without_areas(inputs, measure, diag);
+            check_without_areas(inputs, &table_options, measure, diag);
             return Err(e);
         }
     };
@@ -974,10 +1136,11 @@ fn load_areas(
         inputs
             .births
             .iter()
-            .map(|p| {
+            .zip(&table_options)
+            .map(|(p, opts)| {
                 let fin = Input::File(p.clone());
-                let mut opts = inputs.figure_options.clone();
-                if inputs.births.len() > 1 && !is_workbook(&fin) {
+                let mut opts = opts.clone();
+                if inputs.figure_flags.sheet_shared(inputs.births.len()) && !is_workbook(&fin) {
                     opts.sheet = None;
                 }
                 (fin, opts, figure_columns(measure))
@@ -1002,11 +1165,15 @@ fn load_areas(
     let mut read = Vec::new();
     // A table of the user's with no code column finds the areas by name.
     let names = (!inputs.births.is_empty()).then(|| area_names(&b.areas, lookup));
-    for (fin, fopts, tried) in tables.iter().filter(|_| !inputs.without_figures) {
+    for (i, (fin, fopts, tried)) in tables
+        .iter()
+        .enumerate()
+        .filter(|_| !inputs.without_figures)
+    {
         // A figures file that cannot be read at all is listed with the other problems, so
         // that `check` goes on to check the other tables and the team list too.
         let Ok(mut f) = read_figures(fin, fopts, tried, Some(&wanted), names.as_ref(), diag)
-            .map_err(|e| record(diag, flags_name_every_table(inputs, e)))
+            .map_err(|e| record(diag, flag_advice(inputs, i, fopts, e)))
         else {
             continue;
         };
@@ -1252,7 +1419,7 @@ fn load_areas(
             lookup,
             measure,
             &columns_in(&read),
-            inputs.figure_options.figure_column.is_some(),
+            table_options.iter().all(|o| o.figure_column.is_some()),
             &flabel,
             diag,
         );
@@ -1267,43 +1434,49 @@ fn load_areas(
     ))
 }
 
-/// A figures table's error, when several `--births` tables were given with flags naming
-/// their columns or sheet: those flags name the same in every table, so a table headed apart
-/// (NRS's `Births` beside ONS's `Live births`) cannot be read with them, and the error's own
-/// advice (to name the column with the flag just given) cannot be followed; it says so.
-fn flags_name_every_table(inputs: &Inputs, e: Error) -> Error {
-    let o = &inputs.figure_options;
-    let given: Vec<String> = [
-        ("--births-column", "the column", o.figure_column.is_some()),
-        (
-            "--births-code-column",
-            "the column",
-            o.code_column.is_some(),
-        ),
-        (
-            "--births-name-column",
-            "the column",
-            o.name_column.is_some(),
-        ),
-        ("--sheet", "the sheet", o.sheet.is_some()),
-    ]
-    .into_iter()
-    .filter(|&(_, _, g)| g)
-    .map(|(flag, what, _)| format!("{flag} names {what} in every one of them"))
-    .collect();
-    match e {
-        Error::Format { path, message } if inputs.births.len() > 1 && !given.is_empty() => {
-            let it = if given.len() == 1 { "it" } else { "them" };
-            Error::Format {
-                path,
-                message: format!(
-                    "{message} (with several --births tables, {}: leave {it} out to have each table's found by its header, or give every table the same header or sheet name)",
-                    and_list(&given)
-                ),
-            }
-        }
-        e => e,
-    }
+/// A figures table's error (the `i`th `--births` table, read with `opts`), with advice on the
+/// flags when there are several tables. A flag given once names the same column or sheet in
+/// every table, so a table headed apart (NRS's `Births` beside ONS's `Live births`) cannot
+/// be read with it, and the error's own advice (to name the column with the flag just given)
+/// cannot be followed: it says so, and to give the flag once per table. A sheet given once
+/// per table to a CSV table, which has none, is said to be that table's value.
+fn flag_advice(inputs: &Inputs, i: usize, opts: &FigureOptions, e: Error) -> Error {
+    let n = inputs.births.len();
+    let Error::Format { path, message } = e else {
+        return e;
+    };
+    let shared = inputs.figure_flags.shared(n);
+    let csv = || {
+        let f = inputs.births.get(i).map(|p| Input::File(p.clone()));
+        !f.is_some_and(|f| is_workbook(&f))
+    };
+    let message = if n > 1 && opts.sheet.is_some() && !shared.contains(&"--sheet") && csv() {
+        // The reader refused the sheet of a CSV table: given once per table, it is this one's.
+        format!(
+            "is read as CSV, which has no sheets, but the {nth} --sheet, for the {nth} --births table, is {:?}: give \"\" for it",
+            opts.sheet.as_deref().unwrap_or_default(),
+            nth = ordinal(i + 1),
+        )
+    } else if !shared.is_empty() {
+        let what = |flag: &str| if flag == "--sheet" { "sheet" } else { "column" };
+        let given: Vec<String> = shared
+            .iter()
+            .map(|flag| format!("{flag} names the {} in every one of them", what(flag)))
+            .collect();
+        let (it, whose) = match shared.as_slice() {
+            [one] => ("it", what(one)),
+            _ if shared.contains(&"--sheet") => ("each", "sheet or column"),
+            _ => ("each", "column"),
+        };
+        format!(
+            "{message} (with several --births tables, {}: leave {it} out to have each table's found by its header, or give {it} once per table, in the order of --births, with \"\" for a table whose {whose} is to be found by its header; this is the {} of the {n} tables)",
+            and_list(&given),
+            ordinal(i + 1),
+        )
+    } else {
+        message
+    };
+    Error::Format { path, message }
 }
 
 /// The first path given twice, if any: the same file by two paths (`births.csv` and

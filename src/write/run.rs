@@ -319,6 +319,18 @@ pub fn inputs_read(inputs: &Inputs, small: &SmallAreaInputs) -> Vec<(&'static st
     v
 }
 
+/// A `--births` table flag as given (see [`crate::load::FigureFlags`]): `null` when it was
+/// left out, its value when given once, and each table's (`null` for an empty one) when
+/// given once per table.
+fn as_given(values: &[String]) -> Value {
+    let one = |v: &String| (!v.is_empty()).then(|| v.clone());
+    match values {
+        [] => Value::Null,
+        [v] => json!(one(v)),
+        each => json!(each.iter().map(one).collect::<Vec<_>>()),
+    }
+}
+
 /// The options as given (`null` where the default was used).
 fn options(inputs: &Inputs, small: &SmallAreaInputs, study: &Study) -> Value {
     let c = &inputs.team_columns;
@@ -341,10 +353,10 @@ fn options(inputs: &Inputs, small: &SmallAreaInputs, study: &Study) -> Value {
         "name_field": inputs.boundary_options.name_field,
         "layer": inputs.boundary_options.layer,
         "births": paths(&inputs.births),
-        "births_code_column": inputs.figure_options.code_column,
-        "births_name_column": inputs.figure_options.name_column,
-        "births_column": inputs.figure_options.figure_column,
-        "sheet": inputs.figure_options.sheet,
+        "births_code_column": as_given(&inputs.figure_flags.code_column),
+        "births_name_column": as_given(&inputs.figure_flags.name_column),
+        "births_column": as_given(&inputs.figure_flags.figure_column),
+        "sheet": as_given(&inputs.figure_flags.sheet),
         "measure": study.demand.measure.key(),
         "period": inputs.period,
         "teams": inputs.teams.as_ref().map(|p| p.display().to_string()),

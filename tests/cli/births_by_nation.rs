@@ -10,7 +10,7 @@ use crate::{covgap_in, default_run, Outcome};
 
 /// The built-in births (`data/areas.csv`), by code, for the nations whose codes start with
 /// one of `prefixes`.
-fn builtin_births(prefixes: &str) -> Vec<(String, String, u64)> {
+pub fn builtin_births(prefixes: &str) -> Vec<(String, String, u64)> {
     let text = include_str!("../../data/areas.csv");
     let mut r = csv::Reader::from_reader(text.as_bytes());
     let h = r.headers().unwrap().clone();
@@ -32,7 +32,7 @@ fn builtin_births(prefixes: &str) -> Vec<(String, String, u64)> {
 /// The built-in births split as the three publishers lay them out: ONS's England and Wales
 /// table (a title row, a total row), NRS's Scottish workbook (a cover sheet before the
 /// table) and NISRA's data-portal download (`LGD2014`, `VALUE`, a Northern Ireland row).
-fn write_tables_by_nation(dir: &Path) {
+pub fn write_tables_by_nation(dir: &Path) {
     let ew = builtin_births("EW");
     let mut text = String::from(
         "Live births by local authority of usual residence\nArea code,Area name,Live births\n",
@@ -74,7 +74,7 @@ fn write_tables_by_nation(dir: &Path) {
 }
 
 /// `covgap run <args>` in a folder holding the three tables by nation.
-fn run_by_nation(args: &[&str]) -> Outcome {
+pub fn run_by_nation(args: &[&str]) -> Outcome {
     let dir = tempfile::tempdir().unwrap();
     write_tables_by_nation(dir.path());
     let mut all = vec!["run"];
@@ -339,10 +339,11 @@ fn a_scottish_table_by_name_among_tables_by_code() {
     );
 }
 
-/// `--births-column` names the figure column of every table: with the tables' columns headed
-/// apart (ONS's `Live births`, NRS's `Births`, NISRA's `VALUE`), the error on a table without
-/// it says so and what to do, where it asked the user to name the column with the flag they
-/// had just given.
+/// `--births-column` given once names the figure column of every table: with the tables'
+/// columns headed apart (ONS's `Live births`, NRS's `Births`, NISRA's `VALUE`), the error on a
+/// table without it says so and what to do (leave it out, or give it once per table, and which
+/// table this is), where it asked the user to name the column with the flag they had just
+/// given.
 #[test]
 fn a_column_flag_one_table_has_says_it_names_every_tables() {
     let o = run_by_nation(&[
@@ -355,7 +356,7 @@ fn a_column_flag_one_table_has_says_it_names_every_tables() {
     assert!(o.files.is_none(), "nothing is written");
     o.assert_stderr_has(&[
         "nisra_northern_ireland.csv",
-        "with several --births tables, --births-column names the column in every one of them: leave it out to have each table's found by its header",
+        "(with several --births tables, --births-column names the column in every one of them: leave it out to have each table's found by its header, or give it once per table, in the order of --births, with \"\" for a table whose column is to be found by its header; this is the 3rd of the 3 tables)",
     ]);
     // With one table, the flag is the remedy, as before.
     let o = run_by_nation(&[

@@ -6,6 +6,7 @@
 mod assign;
 mod bad_input;
 mod births_by_nation;
+mod births_flags_per_table;
 mod builtin;
 mod builtin_geographies;
 mod check_inputs;
