@@ -1699,6 +1699,8 @@ fn add_up_replaced(
     diag: &mut Diagnostics,
 ) -> Option<String> {
     let named = Successor::old_named;
+    // A table read by name names the old districts, as one read by code gives their codes.
+    let keys = if f.by_name { "names" } else { "codes" };
     let mut added: Vec<String> = Vec::new();
     let mut olds_added: Vec<&Successor> = Vec::new();
     for r in successors::replacements(replaced, |old| f.values.get(old).copied()) {
@@ -1752,7 +1754,7 @@ fn add_up_replaced(
             label,
             None,
             format!(
-                "the table is in district codes from before {}: {new_named} replaced {}, but with {} their figures cannot be added up, so {} has no figure",
+                "the table is in district {keys} from before {}: {new_named} replaced {}, but with {} their figures cannot be added up, so {} has no figure",
                 first.since_words(),
                 olds.iter().map(|s| named(s)).collect::<Vec<_>>().join(", "),
                 why.join(" and "),
@@ -1771,14 +1773,14 @@ fn add_up_replaced(
         label,
         None,
         format!(
-            "the table is in district codes from before {since}: the figures of {} abolished districts were added up for the {} that replaced them (data/successors.csv): {}",
+            "the table is in district {keys} from before {since}: the figures of {} abolished districts were added up for the {} that replaced them (data/successors.csv): {}",
             olds_added.len(),
             added.len(),
             added.join("; ")
         ),
     );
     Some(format!(
-        "district codes from before {since}: {} added up from the districts they replaced",
+        "district {keys} from before {since}: {} added up from the districts they replaced",
         added
             .iter()
             .map(|a| a.split(" = ").next().unwrap_or(a).to_string())
@@ -2310,9 +2312,10 @@ fn add_district_names(by_name: &mut HashMap<String, Vec<usize>>, areas: &[Area])
 
 /// The areas given by name, for a figures table that gives names and no codes: each by the
 /// name the boundaries give it and, for a built-in district, by its ONS and Welsh names too
-/// (as [`add_district_names`] finds them in a team list); the other built-in districts, to
-/// be told from names covgap does not know; and the names of the nations, regions and other
-/// geographies of the built-in lookup, whose rows are not areas' rows.
+/// (as [`add_district_names`] finds them in a team list); the districts abolished since 2019
+/// by their old names, as [`successors::replaced_in`] takes their codes; the other built-in
+/// districts, to be told from names covgap does not know; and the names of the nations,
+/// regions and other geographies of the built-in lookup, whose rows are not areas' rows.
 fn area_names(
     areas: &[crate::read::boundaries::RawArea],
     lookup: &HashMap<String, LookupRow>,
@@ -2339,6 +2342,18 @@ fn area_names(
             .flatten()
         {
             names.add_other(&g.name);
+        }
+    }
+    // Districts abolished since 2019, as a table in their codes is read: the rows of those
+    // a district given replaced are added up for it (`add_up_replaced`), and the others are
+    // passed over; an old district the boundaries still give is found by its ONS name too.
+    for s in successors::all() {
+        if given.contains(s.old_code.as_str()) {
+            names.add_alias(&s.old_code, &s.old_name);
+        } else if given.contains(s.new_code.as_str()) {
+            names.add_former(s);
+        } else {
+            names.add_outside_district(&s.old_code, &s.old_name);
         }
     }
     names

@@ -982,16 +982,48 @@ fn read_table(
                     (c.to_string(), shown)
                 }
                 Named::Several(areas) => {
-                    let named: Vec<String> =
-                        areas.iter().map(|(n, c)| format!("{n} ({c})")).collect();
+                    let former = |c: &str| match names {
+                        ByName::Areas(n) => n.former(c),
+                        _ => None,
+                    };
+                    let (olds, current): (Vec<_>, Vec<_>) =
+                        areas.iter().partition(|(_, c)| former(c).is_some());
+                    let named = |list: &[&(&str, &str)]| -> String {
+                        list.iter()
+                            .map(|(n, c)| format!("{n} ({c})"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    };
+                    let what = if olds.is_empty() {
+                        format!(
+                            "{} areas in the boundaries, {}",
+                            current.len(),
+                            named(&current)
+                        )
+                    } else {
+                        // A district abolished since bears it too (data/successors.csv).
+                        let s = former(olds[0].1).expect("a former district");
+                        format!(
+                            "{} in the boundaries, {}, and of {}, abolished on {} and now part of {} ({})",
+                            match current.len() {
+                                1 => "an area".to_string(),
+                                n => format!("{n} areas"),
+                            },
+                            named(&current),
+                            named(&olds),
+                            crate::read::successors::since_words_of(
+                                olds.iter().filter_map(|(_, c)| former(c))
+                            ),
+                            s.new_name,
+                            s.new_code
+                        )
+                    };
                     diag.error(
                         &label,
                         place,
                         format!(
-                            "area {code:?} (column {:?}) is the name of {} areas in the boundaries, {}: give the table a column of area codes to tell them apart",
+                            "area {code:?} (column {:?}) is the name of {what}: give the table a column of area codes to tell them apart",
                             header[ci].trim(),
-                            named.len(),
-                            named.join(", ")
                         ),
                     );
                     continue;

@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use crate::read::successors::Successor;
+
 /// Folds an area name for matching: lower case, `&` as `and`, letters and digits only.
 ///
 /// # Examples
@@ -89,6 +91,10 @@ pub struct AreaNames {
     areas: Vec<(String, String)>,
     /// Folded name to the codes of the areas the boundaries give it.
     own: HashMap<String, Vec<String>>,
+    /// Districts abolished since 2019 whose successor is an area given, by old code: a table
+    /// written before the change names them, and their rows are added up for the successor
+    /// as a table in old codes is.
+    former: HashMap<String, &'static Successor>,
     /// Folded names of UK districts outside the boundaries given, to their codes.
     outside: HashMap<String, String>,
     /// Folded names of totals, nations, regions and other geographies.
@@ -153,6 +159,35 @@ impl AreaNames {
         }
     }
 
+    /// A district abolished since 2019 whose successor is among the areas given (and its own
+    /// code is not), by its old name: found as an area with its old code, as a table in old
+    /// codes gives it. A name an area given bears too is found as both
+    /// ([`Named::Several`]): which one a row is for cannot be told.
+    ///
+    /// # Examples
+    /// ```
+    /// use covgap::read::names::{AreaNames, Named};
+    /// let craven = covgap::read::successors::all()
+    ///     .iter()
+    ///     .find(|s| s.old_name == "Craven")
+    ///     .unwrap();
+    /// let mut n = AreaNames::default();
+    /// n.add_area("E06000065", "North Yorkshire");
+    /// n.add_former(craven);
+    /// assert_eq!(n.find("CRAVEN"), Named::Area { code: "E07000163", exact: true });
+    /// assert_eq!(n.name_of("E07000163"), "Craven");
+    /// assert_eq!(n.former("E07000163").map(|s| s.new_code.as_str()), Some("E06000065"));
+    /// ```
+    pub fn add_former(&mut self, s: &'static Successor) {
+        self.former.insert(s.old_code.clone(), s);
+        self.add_name(&s.old_code, &s.old_name);
+    }
+
+    /// The abolished district `code` is, when it was added with [`AreaNames::add_former`].
+    pub fn former(&self, code: &str) -> Option<&'static Successor> {
+        self.former.get(code).copied()
+    }
+
     /// A UK district not among the areas given, by its ONS or Welsh name.
     pub fn add_outside_district(&mut self, code: &str, name: &str) {
         self.outside.insert(fold_name(name), code.to_string());
@@ -208,18 +243,20 @@ impl AreaNames {
         Named::Unknown
     }
 
-    /// The name the boundaries give area `code`.
+    /// The name the boundaries give area `code`; for an abolished district, its old name.
     pub fn name_of<'a>(&'a self, code: &'a str) -> &'a str {
         self.areas
             .iter()
             .find(|(_, c)| c == code)
-            .map_or(code, |(n, _)| n.as_str())
+            .map(|(n, _)| n.as_str())
+            .or_else(|| self.former(code).map(|s| s.old_name.as_str()))
+            .unwrap_or(code)
     }
 
-    /// Up to three areas given whose names are close to `name`, as `Name (code)`: those alike
-    /// enough to be a slip in typing it, and those whose names hold all its words
-    /// ("Edinburgh" for City of Edinburgh, "Borders" for Scottish Borders); none when no name
-    /// is either.
+    /// Up to three areas given (or abolished districts one replaced, [`AreaNames::add_former`])
+    /// whose names are close to `name`, as `Name (code)`: those alike enough to be a slip in
+    /// typing it, and those whose names hold all its words ("Edinburgh" for City of
+    /// Edinburgh, "Borders" for Scottish Borders); none when no name is either.
     ///
     /// # Examples
     /// ```
@@ -242,7 +279,14 @@ impl AreaNames {
         let mine = words(name);
         let mut close: Vec<(f64, &str, &str)> = closest(
             name,
-            self.areas.iter().map(|(n, c)| (n.as_str(), c.as_str())),
+            self.areas
+                .iter()
+                .map(|(n, c)| (n.as_str(), c.as_str()))
+                .chain(
+                    self.former
+                        .values()
+                        .map(|s| (s.old_name.as_str(), s.old_code.as_str())),
+                ),
         )
         .into_iter()
         .filter_map(|(score, n, c)| {

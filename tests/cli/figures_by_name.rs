@@ -20,38 +20,62 @@ fn scottish_births() -> BTreeMap<String, u64> {
         .collect()
 }
 
-/// The built-in districts of Scotland alone, as GeoJSON boundaries.
-fn scotland_boundaries() -> String {
+/// The built-in districts `keep` keeps, as GeoJSON boundaries, each renamed as `rename` says
+/// (`None` keeps its name).
+fn built_in_districts(
+    keep: impl Fn(&str) -> bool,
+    rename: impl Fn(&str) -> Option<&'static str>,
+) -> String {
     let path = repo_file("data/boundaries/lad_may2024_uk_buc.geojson");
     let mut doc: serde_json::Value =
         serde_json::from_slice(&std::fs::read(path).expect("boundaries")).expect("JSON");
-    doc["features"]
-        .as_array_mut()
-        .expect("features")
-        .retain(|f| {
-            f["properties"]["LAD24CD"]
-                .as_str()
-                .unwrap()
-                .starts_with('S')
-        });
+    let features = doc["features"].as_array_mut().expect("features");
+    features.retain(|f| keep(f["properties"]["LAD24CD"].as_str().unwrap()));
+    for f in features {
+        let code = f["properties"]["LAD24CD"].as_str().unwrap().to_string();
+        if let Some(name) = rename(&code) {
+            f["properties"]["LAD24NM"] = name.into();
+        }
+    }
     doc.to_string()
 }
 
-/// `covgap <command> --boundaries scotland.geojson <args>` (`--out out` for `run`), in a
-/// folder holding Scotland's districts and `files`.
-fn on_scotland(command: &str, args: &[&str], files: &[(&str, &str)]) -> Outcome {
+/// The built-in districts of Scotland alone, as GeoJSON boundaries.
+fn scotland_boundaries() -> String {
+    built_in_districts(|c| c.starts_with('S'), |_| None)
+}
+
+/// North Yorkshire (E06000065, made on 1 April 2023 from seven districts) and York beside it.
+fn north_yorkshire_and_york() -> String {
+    built_in_districts(|c| ["E06000065", "E06000014"].contains(&c), |_| None)
+}
+
+/// `covgap <command> --boundaries <boundaries> <args>` (`--out out` for `run`), in a folder
+/// holding the boundaries and `files`.
+fn on_boundaries(
+    boundaries: &str,
+    command: &str,
+    args: &[&str],
+    files: &[(&str, &str)],
+) -> Outcome {
     let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(dir.path().join("scotland.geojson"), scotland_boundaries()).expect("write");
+    std::fs::write(dir.path().join("areas.geojson"), boundaries).expect("write");
     for (name, text) in files {
         std::fs::write(dir.path().join(name), text).expect("write input");
     }
-    let mut all = vec![command, "--boundaries", "scotland.geojson"];
+    let mut all = vec![command, "--boundaries", "areas.geojson"];
     all.extend_from_slice(args);
     let out = (command == "run").then_some("out");
     if let Some(o) = out {
         all.extend_from_slice(&["--out", o]);
     }
     covgap_in(dir.path(), &all, out)
+}
+
+/// `covgap <command> --boundaries scotland.geojson <args>` (`--out out` for `run`), in a
+/// folder holding Scotland's districts and `files`.
+fn on_scotland(command: &str, args: &[&str], files: &[(&str, &str)]) -> Outcome {
+    on_boundaries(&scotland_boundaries(), command, args, files)
 }
 
 #[test]
@@ -259,4 +283,146 @@ fn with_boundaries_that_cannot_be_read_a_table_of_names_is_checked_on_its_own() 
         .filter(|l| l.contains(&births) && !l.starts_with("note:"))
         .collect();
     assert!(figures.is_empty(), "{}", c.stderr);
+}
+
+/// Tables from before 1 April 2023 name the districts abolished then: by name, as by code,
+/// their figures are added up for the district that replaced them.
+mod district_names_from_before_2023 {
+    use super::*;
+    use crate::run_ok;
+
+    /// The births of every area, by code.
+    fn births(o: &Outcome) -> BTreeMap<String, serde_json::Value> {
+        o.areas()
+            .into_iter()
+            .map(|(c, p)| (c, p["births"].clone()))
+            .collect()
+    }
+
+    #[test]
+    fn on_the_uk_boundaries_give_every_area_the_code_tables_figure() {
+        let names = fixture("births/district_names_before_2023.csv");
+        let by_name = run_ok(&["--births", &names]);
+        let by_code = run_ok(&[
+            "--births",
+            &fixture("births/district_codes_before_2023.csv"),
+        ]);
+        assert!(by_name.warning_lines().is_empty(), "{}", by_name.stderr);
+        assert!(by_name.error_lines().is_empty(), "{}", by_name.stderr);
+        // North Yorkshire is Craven, Hambleton, Harrogate, Richmondshire, Ryedale,
+        // Scarborough and Selby added up, and every area has the code table's figure.
+        assert_eq!(
+            u(&by_name.areas()["E06000065"]["births"]),
+            425 + 633 + 1260 + 409 + 423 + 891 + 876
+        );
+        assert_eq!(births(&by_name), births(&by_code));
+        assert_eq!(by_name.areas().len(), 361);
+        for k in ["demand_total", "demand_covered", "areas_without_figure"] {
+            assert_eq!(by_name.summary()[k], by_code.summary()[k], "{k}");
+        }
+        // The same note as by code, in names.
+        by_name.assert_stderr_has(&[
+            &format!("note: {names}, line 1: figures matched to the areas by name, from column \"name\" (the table has no area code column): 374 names as the boundaries or ONS write them\n"),
+            &format!("note: {names}: the table is in district names from before 1 April 2023: the figures of 17 abolished districts were added up for the 4 that replaced them (data/successors.csv): Cumberland (E06000063) = Allerdale (E07000026) + Carlisle (E07000028) + Copeland (E07000029); Westmorland and Furness (E06000064) = Barrow-in-Furness (E07000027) + Eden (E07000030) + South Lakeland (E07000031); North Yorkshire (E06000065) = Craven (E07000163) + Hambleton (E07000164) + Harrogate (E07000165) + Richmondshire (E07000166) + Ryedale (E07000167) + Scarborough (E07000168) + Selby (E07000169); Somerset (E06000066) = Mendip (E07000187) + Sedgemoor (E07000188) + South Somerset (E07000189) + Somerset West and Taunton (E07000246)\n"),
+        ]);
+    }
+
+    /// A table by name and the same by code, on North Yorkshire and York.
+    fn both(names: &str, codes: &str) -> (Outcome, Outcome) {
+        let b = north_yorkshire_and_york();
+        let run = |table: &str| {
+            let o = on_boundaries(
+                &b,
+                "run",
+                &["--births", "births.csv"],
+                &[("births.csv", table)],
+            );
+            assert_eq!(o.code, 0, "{}", o.stderr);
+            o
+        };
+        (run(names), run(codes))
+    }
+
+    #[test]
+    fn beside_the_successors_own_row_are_ignored_as_by_code() {
+        let (by_name, by_code) = both(
+            "name,births\nYork,1500\nNorth Yorkshire,5000\nCraven,425\nSelby,876\n",
+            "code,births\nE06000014,1500\nE06000065,5000\nE07000163,425\nE07000169,876\n",
+        );
+        for o in [&by_name, &by_code] {
+            assert_eq!(u(&o.areas()["E06000065"]["births"]), 5000, "{}", o.stderr);
+            o.assert_stderr_has(&["births.csv: rows for Craven (E07000163), Selby (E07000169), abolished on 1 April 2023, were ignored: the table gives North Yorkshire (E06000065), which replaced them, itself\n"]);
+        }
+        assert_eq!(births(&by_name), births(&by_code));
+    }
+
+    #[test]
+    fn with_one_missing_leave_the_successor_without_a_figure_as_by_code() {
+        let (by_name, by_code) = both(
+            "name,births\nYork,1500\nCraven,425\nHambleton,633\nHarrogate,1260\nRichmondshire,409\nRyedale,423\nScarborough,891\n",
+            "code,births\nE06000014,1500\nE07000163,425\nE07000164,633\nE07000165,1260\nE07000166,409\nE07000167,423\nE07000168,891\n",
+        );
+        let why = "from before 1 April 2023: North Yorkshire (E06000065) replaced Craven (E07000163), Hambleton (E07000164), Harrogate (E07000165), Richmondshire (E07000166), Ryedale (E07000167), Scarborough (E07000168), Selby (E07000169), but with no row for Selby (E07000169) their figures cannot be added up, so North Yorkshire has no figure\n";
+        by_name.assert_stderr_has(&[&format!(
+            "warning: births.csv: the table is in district names {why}"
+        )]);
+        by_code.assert_stderr_has(&[&format!(
+            "warning: births.csv: the table is in district codes {why}"
+        )]);
+        assert_eq!(
+            by_name.areas()["E06000065"]["births"],
+            serde_json::Value::Null
+        );
+        assert_eq!(births(&by_name), births(&by_code));
+    }
+
+    #[test]
+    fn a_name_an_area_given_bears_too_is_an_error_naming_both() {
+        // York renamed Craven: a row "Craven" may be for either.
+        let b = built_in_districts(
+            |c| ["E06000065", "E06000014"].contains(&c),
+            |c| (c == "E06000014").then_some("Craven"),
+        );
+        let o = on_boundaries(
+            &b,
+            "check",
+            &["--births", "births.csv"],
+            &[("births.csv", "name,births\nCraven,425\n")],
+        );
+        assert_eq!(o.code, 1, "{}", o.stderr);
+        o.assert_stderr_has(&["error: births.csv, line 2: area \"Craven\" (column \"name\") is the name of an area in the boundaries, Craven (E06000014), and of Craven (E07000163), abolished on 1 April 2023 and now part of North Yorkshire (E06000065): give the table a column of area codes to tell them apart\n"]);
+    }
+
+    #[test]
+    fn a_misspelt_one_is_suggested() {
+        let o = on_boundaries(
+            &north_yorkshire_and_york(),
+            "check",
+            &["--births", "births.csv"],
+            &[("births.csv", "name,births\nScarboro,891\n")],
+        );
+        assert_eq!(o.code, 1, "{}", o.stderr);
+        o.assert_stderr_has(&["error: births.csv, line 2: area \"Scarboro\" (column \"name\") is not the name of an area in the boundaries; did you mean Scarborough (E07000168)?\n"]);
+    }
+
+    #[test]
+    fn whose_successor_is_not_given_are_passed_over_as_by_code() {
+        let by_name = on_scotland(
+            "check",
+            &["--births", "births.csv"],
+            &[("births.csv", "name,births\nFife,3241\nCraven,425\n")],
+        );
+        let by_code = on_scotland(
+            "check",
+            &["--births", "births.csv"],
+            &[(
+                "births.csv",
+                "code,name,births\nS12000047,Fife,3241\nE07000163,Craven,425\n",
+            )],
+        );
+        for o in [&by_name, &by_code] {
+            assert!(o.error_lines().is_empty(), "{}", o.stderr);
+            o.assert_stderr_has(&["note: births.csv: 1 row for codes not in the boundaries (countries, regions or counties in ONS tables, or other geographies) was ignored: E07000163 Craven\n"]);
+        }
+    }
 }
