@@ -124,38 +124,76 @@ impl RollupKeys {
 
     /// For a district split between ICBs, each ICB it lies in with its part of `figure` as
     /// [`RollupKeys::icbs`] shares it out (the ICB rows of the district run's `rollups.csv`),
-    /// for the outputs that name one ICB per area: `"NHS Norfolk and Waveney Integrated Care
-    /// Board (968); NHS Suffolk and North East Essex Integrated Care Board (947)"`; the ICBs
-    /// alone for an area with no figure; empty for an area wholly in one ICB or in none.
+    /// for the outputs that name one ICB per area: its primary ICB (`icb`, the one holding most
+    /// of its 2021 LSOAs) first, then the others by largest part, so that it reads as "mostly
+    /// in" the ICB the `icb` column names: `"NHS Suffolk and North East Essex Integrated Care
+    /// Board (947); NHS Norfolk and Waveney Integrated Care Board (968)"`; the ICBs alone, in
+    /// the same order, for an area with no figure; empty for an area wholly in one ICB or in
+    /// none.
     ///
     /// # Examples
     /// ```
-    /// use covgap::model::RollupKeys;
+    /// use covgap::model::{Geography, RollupKeys};
+    /// let icb = |code: &str, name: &str| Some(Geography { code: code.into(), name: name.into() });
     /// let mut keys = RollupKeys::default();
     /// assert_eq!(keys.icb_parts_words(Some(1_915)), "");
-    /// keys.icb_parts = covgap::icb::parts_of("E07000244").to_vec(); // East Suffolk
+    /// // East Suffolk: most of its LSOAs are in Suffolk and North East Essex's ICB (E54000023),
+    /// // most of its babies in Norfolk and Waveney's (E54000022).
+    /// keys.icb = icb("E54000023", "NHS Suffolk and North East Essex Integrated Care Board");
+    /// keys.icb_parts = covgap::icb::parts_of("E07000244").to_vec();
     /// assert_eq!(
     ///     keys.icb_parts_words(Some(1_915)),
-    ///     "NHS Norfolk and Waveney Integrated Care Board (968); NHS Suffolk and North East Essex Integrated Care Board (947)"
+    ///     "NHS Suffolk and North East Essex Integrated Care Board (947); NHS Norfolk and Waveney Integrated Care Board (968)"
     /// );
     /// assert_eq!(
     ///     keys.icb_parts_words(None),
-    ///     "NHS Norfolk and Waveney Integrated Care Board; NHS Suffolk and North East Essex Integrated Care Board"
+    ///     "NHS Suffolk and North East Essex Integrated Care Board; NHS Norfolk and Waveney Integrated Care Board"
+    /// );
+    /// // North Yorkshire: Humber and North Yorkshire's, then West Yorkshire's 369 babies before
+    /// // Lancashire and South Cumbria's 49, whose code (E54000048) sorts first.
+    /// keys.icb = icb("E54000051", "NHS Humber and North Yorkshire Integrated Care Board");
+    /// keys.icb_parts = covgap::icb::parts_of("E06000065").to_vec();
+    /// assert_eq!(
+    ///     keys.icb_parts_words(Some(4_917)),
+    ///     "NHS Humber and North Yorkshire Integrated Care Board (4,500); NHS West Yorkshire Integrated Care Board (369); NHS Lancashire and South Cumbria Integrated Care Board (48)"
     /// );
     /// ```
     pub fn icb_parts_words(&self, figure: Option<u64>) -> String {
         if self.icb_parts.is_empty() {
             return String::new();
         }
-        let parts: Vec<String> = match figure {
+        // Each part's ICB, its part of the figure and its weight, in the order of the parts
+        // (which `icbs` shares the figure out in, ties to the first).
+        let mut parts: Vec<(&Geography, Option<u64>, u64)> = match figure {
             Some(f) => self
                 .icbs(f)
                 .into_iter()
-                .map(|(g, n)| format!("{} ({})", g.name, crate::write::thousands(n)))
+                .zip(&self.icb_parts)
+                .map(|((g, n), p)| (g, Some(n), p.weight))
                 .collect(),
-            None => self.icb_parts.iter().map(|p| p.icb.name.clone()).collect(),
+            None => self
+                .icb_parts
+                .iter()
+                .map(|p| (&p.icb, None, p.weight))
+                .collect(),
         };
-        parts.join("; ")
+        let primary = self.icb.as_ref().map(|g| g.code.as_str());
+        parts.sort_by_key(|&(g, n, weight)| {
+            (
+                Some(g.code.as_str()) != primary,
+                std::cmp::Reverse(n),
+                std::cmp::Reverse(weight),
+                g.code.as_str(),
+            )
+        });
+        parts
+            .into_iter()
+            .map(|(g, n, _)| match n {
+                Some(n) => format!("{} ({})", g.name, crate::write::thousands(n)),
+                None => g.name.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 
     /// The ICBs a small area of the area lies in, by its LSOA 2011 or 2021 `code`, each with

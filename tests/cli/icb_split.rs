@@ -354,7 +354,7 @@ fn gaps_csv_gives_each_icb_its_part_of_a_split_gap() {
     let east_suffolk = gaps.iter().find(|r| r[code] == EAST_SUFFOLK).unwrap();
     assert_eq!(
         east_suffolk[parts],
-        "NHS Norfolk and Waveney Integrated Care Board (968); NHS Suffolk and North East Essex Integrated Care Board (947)"
+        "NHS Suffolk and North East Essex Integrated Care Board (947); NHS Norfolk and Waveney Integrated Care Board (968)"
     );
     // Each ICB's babies in gaps, from gaps.csv: a split district's part, else the whole figure
     // of a district whose ICB it is.
@@ -386,6 +386,50 @@ fn gaps_csv_gives_each_icb_its_part_of_a_split_gap() {
             uncovered,
             "{}",
             r[2]
+        );
+    }
+}
+
+/// `icb_parts` is read as "mostly in" its first ICB: each split gap's names the ICB of its `icb`
+/// column first, then the others by largest part. East Suffolk's primary ICB, Suffolk and North
+/// East Essex's (`E54000023`, most of its LSOAs), comes before Norfolk and Waveney's
+/// (`E54000022`, whose code sorts first, and which has more of its babies).
+#[test]
+fn gaps_csv_names_a_split_gaps_primary_icb_first() {
+    let o = crate::default_run();
+    let gaps = crate::read_csv_text(&o.text("gaps.csv"));
+    let col = |name: &str| gaps[0].iter().position(|c| c == name).unwrap();
+    let (code, icb, parts) = (col("code"), col("icb"), col("icb_parts"));
+    let east_suffolk = gaps.iter().find(|r| r[code] == EAST_SUFFOLK).unwrap();
+    assert_eq!(
+        east_suffolk[icb],
+        "NHS Suffolk and North East Essex Integrated Care Board"
+    );
+    assert!(
+        east_suffolk[parts]
+            .starts_with("NHS Suffolk and North East Essex Integrated Care Board (947); "),
+        "{}",
+        east_suffolk[parts]
+    );
+    let split: Vec<_> = gaps[1..].iter().filter(|r| !r[parts].is_empty()).collect();
+    assert!(split.len() > 1, "{split:?}");
+    for r in split {
+        let named: Vec<(&str, u64)> = r[parts]
+            .split("; ")
+            .map(|p| {
+                let (name, n) = p.rsplit_once(" (").unwrap();
+                (
+                    name,
+                    n.trim_end_matches(')').replace(',', "").parse().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(named[0].0, r[icb], "{}", r[code]);
+        assert!(
+            named[1..].windows(2).all(|w| w[0].1 >= w[1].1),
+            "{}: {}",
+            r[code],
+            r[parts]
         );
     }
 }
