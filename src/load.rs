@@ -545,6 +545,42 @@ fn old_district_keys(code: &str, lookup: &HashMap<String, LookupRow>) -> RollupK
     keys
 }
 
+/// The nation of an area given, by its code: from the first letter of an ONS code
+/// ([`Nation::from_code`]), else from the built-in lookup, by `geographies`
+/// ([`geography_nations`]). Northern Ireland's five HSC trusts, whose codes (`BHSCT`, `NHSCT`,
+/// `SEHSCT`, `SHSCT`, `WHSCT`) are not ONS's, are so Northern Ireland's: given as boundaries,
+/// they count in its row ([`whole_geographies`]) and name it in the outputs' nation column,
+/// where they were "Unknown" and all five gave no Northern Ireland row. Any other code names
+/// no nation.
+fn nation_of(code: &str, geographies: &HashMap<&str, Nation>) -> Nation {
+    match Nation::from_code(code) {
+        Nation::Unknown => geographies.get(code).copied().unwrap_or(Nation::Unknown),
+        nation => nation,
+    }
+}
+
+/// The nation of each geography the built-in lookup gives districts (region, upper tier, ICB,
+/// health board or HSC trust), by its code: that of its districts, or Unknown for one whose
+/// districts are of more than one nation (none is).
+fn geography_nations(lookup: &HashMap<String, LookupRow>) -> HashMap<&str, Nation> {
+    let mut nations: HashMap<&str, Nation> = HashMap::new();
+    for (district, row) in lookup {
+        let nation = Nation::from_code(district);
+        let k = &row.keys;
+        let geographies = [&k.region, &k.utla, &k.icb, &k.health_board]
+            .into_iter()
+            .flatten()
+            .chain(k.icb_parts.iter().map(|p| &p.icb));
+        for g in geographies {
+            let n = nations.entry(g.code.as_str()).or_insert(nation);
+            if *n != nation {
+                *n = Nation::Unknown;
+            }
+        }
+    }
+    nations
+}
+
 /// The geographies (nations, regions, upper tiers, ICBs and health boards, by code) given
 /// whole by `areas`: with boundaries for part of the UK, only these have a total of their own,
 /// since a total over the part of England given is not England's. A geography is whole when
@@ -552,13 +588,16 @@ fn old_district_keys(code: &str, lookup: &HashMap<String, LookupRow>) -> RollupK
 /// boundaries were drawn counts as given when every district it replaced is. An ICB is whole
 /// when every district lying wholly or partly in it is given (see [`crate::icb`]).
 ///
-/// A nation, whose row sums the areas coded in it, is whole too when the areas given in
-/// another geography hold all of it, exactly:
+/// A nation, whose row sums the areas in it (by their code's first letter, or, for Northern
+/// Ireland's HSC trusts, whose codes are not ONS's, by the built-in lookup: [`nation_of`]), is
+/// whole too when the areas given in another geography hold all of it, exactly:
 /// - each of its districts is given, or held by an area given of a geography the built-in
 ///   lookup gives the district (its ICB, health board or HSC trust, upper tier or region; an
 ///   ICB or board whose code has changed found by its name), as [`plan_sums`] finds the areas
 ///   taking its figure; a district split between ICBs is held when each of its ICBs is given.
-///   So all 7 Welsh health boards are Wales, and all 42 ICBs England;
+///   So all 7 Welsh health boards are Wales, all 42 ICBs England, all 14 Scottish boards
+///   Scotland and all 5 HSC trusts (`BHSCT`, `NHSCT`, `SEHSCT`, `SHSCT`, `WHSCT`) Northern
+///   Ireland, each trust taking whole the districts the lookup's best-fit mapping puts in it;
 /// - or every one of its 2011 small areas is given by code (all of England's 32,844 LSOA 2011
 ///   codes, Wales's 1,909, Scotland's 6,976 Data Zone 2011 codes; `data/small_areas_2011.csv`),
 ///   or every one of its 2021 small areas (England's 33,755 LSOA 2021 codes, Wales's 1,917;
@@ -1293,6 +1332,7 @@ fn load_areas(
             (raw.feature, raw.code, raw.name, pair, interior, crossed)
         })
         .collect();
+    let nations = geography_nations(lookup);
     for (feature, code, name, pair, interior, crossed) in projected {
         let (wgs84, bng) = pair?;
         if let Some(c) = crossed {
@@ -1335,7 +1375,7 @@ fn load_areas(
         };
         area_features.push(raw.feature);
         areas.push(Area {
-            nation: Nation::from_code(&raw.code),
+            nation: nation_of(&raw.code, &nations),
             keys,
             name: raw.name,
             code: raw.code,
@@ -4137,14 +4177,16 @@ mod tests {
         );
     }
 
-    /// Areas with these codes and names and no geometry, as `whole_geographies` reads them.
+    /// Areas with these codes and names and no geometry, as `whole_geographies` reads them:
+    /// each with its nation as boundaries read give it ([`nation_of`]).
     fn given(codes: impl IntoIterator<Item = (String, String)>) -> Vec<Area> {
         let empty = geo::MultiPolygon::new(vec![]);
         let point = Located::from_bng(300_000.0, 300_000.0).unwrap();
+        let nations = geography_nations(lookup().unwrap());
         codes
             .into_iter()
             .map(|(code, name)| Area {
-                nation: Nation::from_code(&code),
+                nation: nation_of(&code, &nations),
                 keys: RollupKeys::default(),
                 figure: Some(1),
                 wgs84: empty.clone(),
@@ -4221,6 +4263,42 @@ mod tests {
         assert!(whole.contains("W92000004"), "{whole:?}");
         assert!(!whole.contains("E92000001"));
         assert!(!whole_geographies(&areas(6)).contains("W92000004"));
+    }
+
+    /// An area's nation is its ONS code's, else, for Northern Ireland's HSC trusts (not ONS
+    /// codes), the nation of the districts the built-in lookup puts in it; other codes name
+    /// none.
+    #[test]
+    fn a_trusts_nation_comes_from_the_lookup() {
+        let nations = geography_nations(lookup().unwrap());
+        for trust in ["BHSCT", "NHSCT", "SEHSCT", "SHSCT", "WHSCT"] {
+            assert_eq!(
+                nation_of(trust, &nations),
+                Nation::NorthernIreland,
+                "{trust}"
+            );
+        }
+        assert_eq!(nation_of("W11000023", &nations), Nation::Wales);
+        assert_eq!(nation_of("E54000050", &nations), Nation::England);
+        for other in ["HB01", "N1", "bhsct", ""] {
+            assert_eq!(nation_of(other, &nations), Nation::Unknown, "{other}");
+        }
+    }
+
+    /// The five HSC trusts hold every Northern Irish district by the built-in lookup, so they
+    /// are Northern Ireland; four of them are not, whichever is missing.
+    #[test]
+    fn all_five_hsc_trusts_are_northern_ireland_and_four_are_not() {
+        let trusts = ["BHSCT", "NHSCT", "SEHSCT", "SHSCT", "WHSCT"];
+        let areas = |codes: &[&str]| given(codes.iter().map(|c| (c.to_string(), c.to_string())));
+        let whole = whole_geographies(&areas(&trusts));
+        assert!(whole.contains("N92000002"), "{whole:?}");
+        assert!(!whole.contains("E92000001") && !whole.contains("W92000004"));
+        for missing in trusts {
+            let four: Vec<&str> = trusts.into_iter().filter(|t| *t != missing).collect();
+            let whole = whole_geographies(&areas(&four));
+            assert!(!whole.contains("N92000002"), "without {missing}: {whole:?}");
+        }
     }
 
     /// The codes under `prefix` of a table of runs of consecutive small-area codes
