@@ -569,3 +569,89 @@ fn nearly_all_of_a_nations_districts_are_told_why_it_has_no_row() {
         run.stderr
     );
 }
+
+const TRUSTS: &str = "boundaries/ni_hsc_trusts_dissolved.geojson";
+
+/// Northern Ireland's five HSC trusts hold every Northern Irish district, so a run on them is
+/// a run on all of Northern Ireland: `rollups.csv` and `summary.md`'s "By nation" have its
+/// row, with the district run's babies (the trusts' five areas for its 11 districts), and the
+/// trusts' nation is Northern Ireland in `gaps.csv` and `areas.geojson`. Before, the trusts'
+/// codes (`BHSCT`, ... : not ONS codes) named no nation: "Unknown" in the nation column, and
+/// "All areas given" alone, as the 7 Welsh health boards gave Wales's row.
+#[test]
+fn the_five_hsc_trusts_have_the_district_runs_northern_ireland_row() {
+    let run = run_ok(&["--boundaries", &fixture(TRUSTS)]);
+    let rows = rollups(&run);
+    assert_eq!(nation_codes(&rows), ["N92000002"]);
+    let ni = &rows["N92000002"];
+    let districts = &rollups(default_run())["N92000002"];
+    assert_eq!(ni["areas_total"], "5");
+    assert_eq!(districts["areas_total"], "11");
+    for column in ["name", "births_total", "areas_without_figure", "period"] {
+        assert_eq!(ni[column], districts[column], "{column}");
+    }
+    assert_eq!(ni["births_total"], "21899");
+    // Coverage is by area: a trust with a team counts whole, as a district does on districts
+    // (3 of the 5 trusts, 14,644 babies; 5 of the 11 districts, 10,110).
+    assert_eq!(ni["areas_covered"], "3");
+    assert_eq!(ni["births_covered"], "14644");
+    let md = run.text("summary.md");
+    let by_nation = md.split("## By nation").nth(1).unwrap();
+    let by_nation = by_nation.split("\n## ").next().unwrap();
+    assert!(
+        by_nation.contains("| Northern Ireland | 5 | 3 | 21,899 | 14,644 | 66.9 |"),
+        "{by_nation}"
+    );
+    let gaps = read_csv_text(&run.text("gaps.csv"));
+    let nation = gaps[0].iter().position(|h| h == "nation").unwrap();
+    let codes: Vec<(&str, &str)> = gaps[1..]
+        .iter()
+        .map(|r| (r[1].as_str(), r[nation].as_str()))
+        .collect();
+    assert_eq!(
+        codes,
+        [("BHSCT", "Northern Ireland"), ("WHSCT", "Northern Ireland")]
+    );
+    for (code, p) in run.areas() {
+        assert_eq!(p["nation"], "Northern Ireland", "{code}");
+    }
+}
+
+/// Four of the five trusts are not all of Northern Ireland: no nation row, only "All areas
+/// given", as with one Welsh health board missing. The fixture less its Western trust.
+#[test]
+fn four_hsc_trusts_have_no_northern_ireland_row() {
+    let mut doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture(TRUSTS)).unwrap()).unwrap();
+    let features = doc["features"].as_array_mut().unwrap();
+    let before = features.len();
+    features.retain(|f| f["properties"]["trust18_code"] != "WHSCT");
+    assert_eq!((before, features.len()), (5, 4));
+    let run = crate::covgap_with_files(
+        &[("trusts.geojson", &doc.to_string())],
+        &[
+            "run",
+            "-q",
+            "--boundaries",
+            "trusts.geojson",
+            "--out",
+            "out",
+        ],
+        Some("out"),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let rows = rollups(&run);
+    assert!(nation_codes(&rows).is_empty(), "{rows:?}");
+    let md = run.text("summary.md");
+    let by_nation = md.split("## By nation").nth(1).unwrap();
+    let by_nation = by_nation.split("\n## ").next().unwrap();
+    assert!(!by_nation.contains("| Northern Ireland |"), "{by_nation}");
+    assert!(
+        by_nation.contains("| All areas given | 4 | 3 | 18,697 | 14,644 | 78.3 |"),
+        "{by_nation}"
+    );
+    // The four trusts are still Northern Ireland's areas.
+    for (code, p) in run.areas() {
+        assert_eq!(p["nation"], "Northern Ireland", "{code}");
+    }
+}
