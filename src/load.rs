@@ -589,11 +589,11 @@ fn geography_nations(lookup: &HashMap<String, LookupRow>) -> HashMap<&str, Natio
 /// when every district lying wholly or partly in it is given (see [`crate::icb`]).
 ///
 /// A nation, whose row sums the areas in it (by their code's first letter, or, for Northern
-/// Ireland's HSC trusts, whose codes are not ONS's, by the built-in lookup: [`nation_of`]), is
+/// Ireland's HSC trusts, whose codes are not ONS's, by the built-in lookup: `nation_of`), is
 /// whole too when the areas given in another geography hold all of it, exactly:
 /// - each of its districts is given, or held by an area given of a geography the built-in
 ///   lookup gives the district (its ICB, health board or HSC trust, upper tier or region; an
-///   ICB or board whose code has changed found by its name), as [`plan_sums`] finds the areas
+///   ICB or board whose code has changed found by its name), as `plan_sums` finds the areas
 ///   taking its figure; a district split between ICBs is held when each of its ICBs is given.
 ///   So all 7 Welsh health boards are Wales, all 42 ICBs England, all 14 Scottish boards
 ///   Scotland and all 5 HSC trusts (`BHSCT`, `NHSCT`, `SEHSCT`, `SHSCT`, `WHSCT`) Northern
@@ -722,11 +722,11 @@ fn whole(areas: &[Area]) -> Whole {
 const NEARLY_ALL: f64 = 0.99;
 
 /// A note for each nation not in `whole` (the geographies `areas` give whole,
-/// [`whole_geographies`]) of whose small areas of one vintage nearly all ([`NEARLY_ALL`]) are
+/// [`whole_geographies`]) of whose small areas of one vintage nearly all (`NEARLY_ALL`, 99%) are
 /// among the areas given but not every one, saying that it has no row of its own and which
 /// are missing: a Data Zone dropped from a download of all of Scotland's leaves no Scotland
 /// row, and the user would otherwise not be told why. Likewise for a nation all but one or
-/// two of whose districts are given ([`nearly_all_districts_notes`]).
+/// two of whose districts are given (`nearly_all_districts_notes`).
 ///
 /// # Examples
 /// ```

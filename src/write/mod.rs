@@ -320,7 +320,7 @@ const LEFTOVER_AGE: std::time::Duration = std::time::Duration::from_secs(60 * 60
 /// covgap's own files for the outputs `names` in `dir` that a run left when it was killed
 /// (or the computer stopped) before it finished: its temporary files,
 /// `.NAME.PID.XXXXXX.tmp`, and the earlier outputs it had moved aside to replace,
-/// `.NAME.PID.old`, once the run PID has certainly ended ([`run_has_ended`]); and temporary
+/// `.NAME.PID.old`, once the run PID has certainly ended (`run_has_ended`); and temporary
 /// files named before they carried the process id, `.NAME.XXXXXX.tmp`, once unchanged for an
 /// hour. A file of a run still in progress, another user's, a link, or any other name (a
 /// user's `.notes.tmp`) is never among them; nor is any file where `/proc` cannot say which
