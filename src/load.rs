@@ -1485,7 +1485,21 @@ fn flag_advice(inputs: &Inputs, i: usize, opts: &FigureOptions, e: Error) -> Err
     let Error::Format { path, message } = e else {
         return e;
     };
-    let shared = inputs.figure_flags.shared(n);
+    // Only the flags the error is about: a sheet missing or holding no table is about the
+    // sheet, a column missing about the flag that named it. Advice on a flag the error does
+    // not concern (a sheet given once per table that is missing, with --births-column given
+    // once) would send the user to change a flag that was right.
+    let shared: Vec<&str> = inputs
+        .figure_flags
+        .shared(n)
+        .into_iter()
+        .filter(|flag| match *flag {
+            "--sheet" => {
+                message.starts_with("has no sheet") || message.contains("no usable figures")
+            }
+            flag => message.contains(&format!("(named with {flag})")),
+        })
+        .collect();
     let csv = || {
         let f = inputs.births.get(i).map(|p| Input::File(p.clone()));
         !f.is_some_and(|f| is_workbook(&f))

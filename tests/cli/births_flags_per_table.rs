@@ -396,3 +396,42 @@ fn a_code_table_beside_a_table_read_by_a_named_column_of_names() {
     o.assert_stderr_has(&["\"Residence\" is given for nrs_by_name.csv (the 2nd --births table) beside --births-code-column \"Code\""]);
     assert!(o.files.is_none());
 }
+
+/// A sheet given once per table that a workbook lacks is an error about that sheet alone: the
+/// advice on a flag given once for every table (here `--births-column`, which every table
+/// has) is not added to it, as it would send the user to change a flag that was right; a
+/// column given once that a table lacks still gets it.
+#[test]
+fn advice_on_a_flag_given_once_only_when_the_error_is_about_it() {
+    let o = headed_apart(
+        "check",
+        &[
+            "--sheet",
+            "Table 2",
+            "--sheet",
+            "Table 2",
+            "--sheet",
+            "",
+            "--births-column",
+            "Persons",
+        ],
+    );
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    let errors = o.error_lines();
+    let sheet = errors
+        .iter()
+        .find(|l| l.contains("ons_england_wales.xlsx"))
+        .expect("an error on ONS's workbook");
+    assert!(
+        sheet.contains("has no sheet \"Table 2\"") && !sheet.contains("--births-column"),
+        "{sheet}"
+    );
+    let column = errors
+        .iter()
+        .find(|l| l.contains("nisra_northern_ireland.csv"))
+        .expect("an error on NISRA's table");
+    assert!(
+        column.contains("--births-column names the column in every one of them"),
+        "{column}"
+    );
+}
