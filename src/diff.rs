@@ -135,6 +135,13 @@ fn figures_source(run: &RunOutputs) -> String {
         .unwrap_or_default()
 }
 
+/// Fingerprints in sorted order, to compare several tables given in any order.
+fn sorted(h: &[String]) -> Vec<&String> {
+    let mut v: Vec<&String> = h.iter().collect();
+    v.sort_unstable();
+    v
+}
+
 /// Whether two figures sources name the same tables, in any order (the `; `-separated parts
 /// of each).
 fn same_tables(old: &str, new: &str) -> bool {
@@ -287,19 +294,18 @@ impl RunOutputs {
     }
 
     /// The SHA-256 of each `--births` table this run read (`run.json`'s inputs of role
-    /// `figures` with a path), sorted: `None` for the built-in figures (compared by the
-    /// release they name), without `run.json`, or when any table has no fingerprint (read
-    /// from standard input).
+    /// `figures` with a path), in the order of the tables (that of `--births`, as the figures'
+    /// source names them): `None` for the built-in figures (compared by the release they
+    /// name), without `run.json`, or when any table has no fingerprint (read from standard
+    /// input).
     pub fn figure_hashes(&self) -> Option<Vec<String>> {
         let inputs = self.run.as_ref()?.get("inputs")?.as_array()?;
-        let mut hashes = inputs
+        inputs
             .iter()
             .filter(|i| text(i, "role") == "figures" && !text(i, "path").is_empty())
             .map(|i| Some(i.get("sha256")?.as_str()?.to_string()))
             .collect::<Option<Vec<_>>>()
-            .filter(|v| !v.is_empty())?;
-        hashes.sort_unstable();
-        Some(hashes)
+            .filter(|v| !v.is_empty())
     }
 
     /// Whether `teams.geojson` lists every team in the list, those with no base included;
@@ -396,7 +402,7 @@ pub struct Diff {
     /// ends with the start of its tables' SHA-256 (`births.csv (SHA-256 a7b59b3b67c1…)`).
     pub old_source: String,
     pub new_source: String,
-    /// The SHA-256 of each run's `--births` tables, sorted, when `run.json` fingerprints
+    /// The SHA-256 of each run's `--births` tables, in their order, when `run.json` fingerprints
     /// every one; `None` for the built-in figures, outputs without `run.json`, or a table read
     /// from standard input. Two runs both with fingerprints read the same figures when these
     /// are the same, whatever the files are called.
@@ -546,15 +552,27 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
     // Tables of the same names with other contents (this year's figures saved over last
     // year's file) are told apart by their fingerprints.
     if let (Some(o), Some(n)) = (&d.old_figure_hashes, &d.new_figure_hashes) {
-        if o != n && same_tables(&d.old_source, &d.new_source) {
-            let short = |h: &[String]| {
-                h.iter()
-                    .map(|h| format!("{}…", &h[..h.len().min(12)]))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+        if sorted(o) != sorted(n) && same_tables(&d.old_source, &d.new_source) {
+            // Each table with its own fingerprint, so the one that changed can be seen: a
+            // list of them after all the tables, sorted, put the tables' hashes in another
+            // order than the tables and seemed to say another table had changed.
+            let short = |h: &String| format!("SHA-256 {}…", &h[..h.len().min(12)]);
+            let label = |source: &str, h: &[String]| {
+                let parts: Vec<&str> = source.split("; ").collect();
+                if parts.len() == h.len() {
+                    parts
+                        .iter()
+                        .zip(h)
+                        .map(|(p, h)| format!("{p} ({})", short(h)))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                } else {
+                    let list: Vec<String> = h.iter().map(short).collect();
+                    format!("{source} ({})", list.join(", "))
+                }
             };
-            d.old_source = format!("{} (SHA-256 {})", d.old_source, short(o));
-            d.new_source = format!("{} (SHA-256 {})", d.new_source, short(n));
+            d.old_source = label(&d.old_source, o);
+            d.new_source = label(&d.new_source, n);
         }
     }
     d.old_boundaries = label(&old_name, &old_hash);
@@ -942,7 +960,7 @@ impl Diff {
     /// another order read the same figures.
     pub fn source_changed(&self) -> bool {
         match (&self.old_figure_hashes, &self.new_figure_hashes) {
-            (Some(o), Some(n)) => o != n,
+            (Some(o), Some(n)) => sorted(o) != sorted(n),
             _ => {
                 !self.old_source.is_empty()
                     && !self.new_source.is_empty()
@@ -1853,6 +1871,22 @@ mod tests {
             &with_figures("births_2023.csv", Some(&[Some(a)])),
         );
         assert!(!d.source_changed() && d.is_empty());
+        // Several tables under the same names, one of them new: each table is given its
+        // own fingerprint, in the order of the tables, so the one that changed is seen.
+        let c = "cccccccccccccccc";
+        let d = diff(
+            &with_figures("x.csv; y.csv", Some(&[Some(c), Some(a)])),
+            &with_figures("x.csv; y.csv", Some(&[Some(c), Some(b)])),
+        );
+        assert!(d.source_changed());
+        assert_eq!(
+            d.old_source,
+            "x.csv (SHA-256 cccccccccccc…); y.csv (SHA-256 aaaaaaaaaaaa…)"
+        );
+        assert_eq!(
+            d.new_source,
+            "x.csv (SHA-256 cccccccccccc…); y.csv (SHA-256 bbbbbbbbbbbb…)"
+        );
         // Several tables, in another order: the same.
         let d = diff(
             &with_figures("x.csv; y.csv", Some(&[Some(a), Some(b)])),

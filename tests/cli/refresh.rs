@@ -1003,3 +1003,71 @@ fn diff_tells_new_figures_under_last_years_file_name_by_their_contents() {
     let (md, _) = diff_md(&p("old"), &p("renamed"));
     assert!(md.contains("Nothing changed."), "{md}");
 }
+
+/// Several tables under last year's file names, one of them saved over with this year's
+/// figures: `diff` gives each table its own SHA-256, in the order of the tables, so the one
+/// that changed can be seen (a sorted list after all the tables paired them otherwise).
+#[test]
+fn diff_gives_each_table_its_own_fingerprint() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |f: &str| dir.path().join(f);
+    let oxon = crate::fixture("boundaries/oxfordshire_wgs84.geojson");
+    let run = |out: &str| {
+        covgap()
+            .current_dir(dir.path())
+            .args([
+                "run",
+                "-q",
+                "--boundaries",
+                &oxon,
+                "--births",
+                "a.csv,b.csv",
+            ])
+            .args(["--period", "calendar year", "--out", out])
+            .assert()
+            .success();
+    };
+    std::fs::write(p("a.csv"), "code,births\nE07000177,1000\nE07000178,1400\n").unwrap();
+    std::fs::write(
+        p("b.csv"),
+        "code,births\nE07000179,1418\nE07000180,1438\nE07000181,1097\n",
+    )
+    .unwrap();
+    run("old");
+    std::fs::write(
+        p("b.csv"),
+        "code,births\nE07000179,1400\nE07000180,1438\nE07000181,1097\n",
+    )
+    .unwrap();
+    run("new");
+    let shas = |out: &str| -> Vec<String> {
+        let run = run_json(&p(out));
+        run["inputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["role"] == "figures")
+            .map(|i| i["sha256"].as_str().unwrap()[..12].to_string())
+            .collect()
+    };
+    let (o, n) = (shas("old"), shas("new"));
+    assert_eq!(o[0], n[0]);
+    let (md, _) = diff_md(&p("old"), &p("new"));
+    let line = md
+        .lines()
+        .find(|l| l.starts_with("The figures' source changed"))
+        .unwrap_or_else(|| panic!("{md}"));
+    // Each fingerprint follows its own table's description, before the next table's.
+    let (old_part, new_part) = line.split_once(" → ").unwrap();
+    for (part, shas) in [(old_part, &o), (new_part, &n)] {
+        let (a, b) = part.split_once("; ").unwrap_or_else(|| panic!("{line}"));
+        assert!(
+            a.contains("a.csv") && a.ends_with(&format!("(SHA-256 {}…)", shas[0])),
+            "{line}"
+        );
+        assert!(
+            b.contains("b.csv") && b.contains(&format!("(SHA-256 {}…)", shas[1])),
+            "{line}"
+        );
+    }
+}
