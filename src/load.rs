@@ -2364,6 +2364,21 @@ fn add_district_names(by_name: &mut HashMap<String, Vec<usize>>, areas: &[Area])
     by_name.extend(aliases);
 }
 
+/// Counties that are rows of ONS's tables of names from before 2023 but no geography of the
+/// built-in lookup: the metropolitan counties (whose districts are the upper tiers) and the
+/// counties abolished since 2019 (Northamptonshire in 2021, Cumbria in 2023) whose names no
+/// district took, unlike North Yorkshire's, Somerset's and Buckinghamshire's.
+const FORMER_AND_METROPOLITAN_COUNTIES: [&str; 8] = [
+    "Cumbria",
+    "Northamptonshire",
+    "Greater Manchester",
+    "Merseyside",
+    "South Yorkshire",
+    "Tyne and Wear",
+    "West Midlands",
+    "West Yorkshire",
+];
+
 /// The areas given by name, for a figures table that gives names and no codes: each by the
 /// name the boundaries give it and, for a built-in district, by its ONS and Welsh names too
 /// (as [`add_district_names`] finds them in a team list); the districts abolished since 2019
@@ -2397,6 +2412,13 @@ fn area_names(
         {
             names.add_other(&g.name);
         }
+    }
+    // ONS's tables of names from before 2023 give the metropolitan counties (as "Tyne and Wear
+    // (Met County)") and the counties abolished since 2019 as rows of their own: not areas'
+    // rows, as their codes (E11…, E10…) are not, though the built-in lookup knows neither.
+    for name in FORMER_AND_METROPOLITAN_COUNTIES {
+        names.add_other(name);
+        names.add_other(&format!("{name} (Met County)"));
     }
     // Districts abolished since 2019, as a table in their codes is read: the rows of those
     // a district given replaced are added up for it (`add_up_replaced`), and the others are

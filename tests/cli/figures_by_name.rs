@@ -405,6 +405,25 @@ mod district_names_from_before_2023 {
         o.assert_stderr_has(&["error: births.csv, line 2: area \"Scarboro\" (column \"name\") is not the name of an area in the boundaries; did you mean Scarborough (E07000168)?\n"]);
     }
 
+    /// ONS's tables of names from before 2023 give county rows too: a metropolitan county
+    /// (as ONS writes it, "Tyne and Wear (Met County)") and Cumbria, abolished, are ignored
+    /// as totals, as their codes are in a table of codes, not errors.
+    #[test]
+    fn county_rows_are_ignored_as_totals() {
+        let b = north_yorkshire_and_york();
+        let o = on_boundaries(
+            &b,
+            "check",
+            &["--births", "births.csv"],
+            &[(
+                "births.csv",
+                "name,births\nYork,1500\nCraven,425\nHambleton,633\nHarrogate,1260\nRichmondshire,409\nRyedale,423\nScarborough,891\nSelby,876\nCumbria,4143\nTyne and Wear (Met County),12000\nWest Yorkshire (Met County),30000\n",
+            )],
+        );
+        assert!(o.error_lines().is_empty(), "{}", o.stderr);
+        o.assert_stderr_has(&["births.csv: 3 rows naming no area of the boundaries given (a total, a nation, a region or another geography) were ignored: Cumbria, Tyne and Wear (Met County), West Yorkshire (Met County)\n"]);
+    }
+
     #[test]
     fn whose_successor_is_not_given_are_passed_over_as_by_code() {
         let by_name = on_scotland(
