@@ -307,9 +307,11 @@ pub fn load(inputs: &Inputs, diag: &mut Diagnostics) -> Result<Study> {
             diag.note(&b.display().to_string(), None, note);
         }
     }
+    let areas_are_districts = lookup().is_ok_and(|l| areas.iter().all(|a| is_district(&a.code, l)));
     Ok(Study {
         areas,
         whole_uk,
+        areas_are_districts,
         whole,
         lying_in,
         holding_districts,

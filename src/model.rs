@@ -624,6 +624,10 @@ pub struct Study {
     /// With the areas part of the UK, the geographies they give whole; empty (and not looked
     /// for) when they are the whole UK, every geography of which has its row.
     pub whole: Whole,
+    /// Whether every area is a built-in district (by its current code, or one abolished
+    /// since 2019): the words of `plan.md` call the areas districts then, and areas
+    /// otherwise (HSC trusts, ICBs, LSOAs as boundaries).
+    pub areas_are_districts: bool,
     /// Whether some team counts for the areas lying in the districts it serves, or in the
     /// district holding its base: areas smaller than districts given as boundaries.
     pub lying_in: bool,

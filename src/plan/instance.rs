@@ -129,12 +129,13 @@ impl RankBy {
         }
     }
 
-    /// Words for reports.
-    pub fn describe(self, kind: DemandKind) -> &'static str {
+    /// Words for reports, for demand in `areas`.
+    pub fn describe(self, kind: DemandKind, areas: AreaUnit) -> String {
+        let (area, _) = areas.words();
         match (self, kind) {
-            (RankBy::Births, _) => "the demand figure",
-            (RankBy::Need, DemandKind::Districts) => "need-weighted demand: the figure × (1 + share of the district's small areas in its nation's most deprived 10%), so babies in the most deprived tenth count twice",
-            (RankBy::Need, DemandKind::SmallAreas) => "need-weighted demand: each small area's figure × (1 + share of its district's small areas in the nation's most deprived 10%), so babies in the most deprived tenth count twice",
+            (RankBy::Births, _) => "the demand figure".into(),
+            (RankBy::Need, DemandKind::Districts) => format!("need-weighted demand: the figure × (1 + share of the {area}'s small areas in its nation's most deprived 10%), so babies in the most deprived tenth count twice"),
+            (RankBy::Need, DemandKind::SmallAreas) => "need-weighted demand: each small area's figure × (1 + share of its district's small areas in the nation's most deprived 10%), so babies in the most deprived tenth count twice".into(),
         }
     }
 }
@@ -158,13 +159,51 @@ impl Model {
         }
     }
 
-    /// Words for reports.
-    pub fn describe(self, kind: DemandKind) -> String {
+    /// Words for reports, for demand in `unit`.
+    pub fn describe(self, kind: DemandKind, unit: AreaUnit) -> String {
+        let (area, areas) = unit.words();
         match (self, kind) {
-            (Model::District, DemandKind::Districts) => "a team covers the district it is placed in (or the districts its list entry names)".into(),
+            (Model::District, DemandKind::Districts) => match unit {
+                AreaUnit::Smaller => "a team covers every area lying in the district it is placed in (or in the districts its list entry names), as in `covgap run`".into(),
+                _ => format!("a team covers the {area} it is placed in (or the {areas} its list entry names)"),
+            },
             (Model::District, DemandKind::SmallAreas) => "a team covers every small area in the district it is placed in (or in the districts its list entry names)".into(),
-            (Model::Radius(r), DemandKind::Districts) => format!("a team covers every district whose representative point lies within {r} km of its base (straight line on British National Grid), and any district its list entry names"),
+            (Model::Radius(r), DemandKind::Districts) => format!("a team covers every {area} whose representative point lies within {r} km of its base (straight line on British National Grid), and any {area} its list entry names"),
             (Model::Radius(r), DemandKind::SmallAreas) => format!("a team covers every small area whose representative point lies within {r} km of its base (straight line on British National Grid), and every small area in any district its list entry names"),
+        }
+    }
+}
+
+/// What the areas given are, for the words of `plan.md`: the plan's demand points under
+/// [`DemandKind::Districts`] are the areas, whatever their geography.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AreaUnit {
+    /// Built-in districts ([`Study::areas_are_districts`]).
+    Districts,
+    /// Areas smaller than districts (LSOAs, wards, Data Zones), each lying in a built-in
+    /// district ([`Study::holding_districts`]).
+    Smaller,
+    /// Areas of another geography: HSC trusts, health boards, ICBs, your own codes.
+    Other,
+}
+
+impl AreaUnit {
+    /// The kind of the study's areas.
+    pub fn of(study: &Study) -> AreaUnit {
+        if study.areas_are_districts {
+            AreaUnit::Districts
+        } else if !study.holding_districts.is_empty() {
+            AreaUnit::Smaller
+        } else {
+            AreaUnit::Other
+        }
+    }
+
+    /// A demand point in words, singular and plural: "district", or "area".
+    pub fn words(self) -> (&'static str, &'static str) {
+        match self {
+            AreaUnit::Districts => ("district", "districts"),
+            AreaUnit::Smaller | AreaUnit::Other => ("area", "areas"),
         }
     }
 }
@@ -462,6 +501,8 @@ pub struct Instance {
     pub add: usize,
     /// Districts, or small areas.
     pub demand_kind: DemandKind,
+    /// What the areas of [`DemandKind::Districts`] are, for the words of reports.
+    pub areas: AreaUnit,
     /// Which figure a demand point's `babies` is, in words.
     pub figure: String,
     /// One per district in the study's area order, or one per small area with a figure in
@@ -615,6 +656,7 @@ impl Instance {
             rank_by: demand.rank_by,
             add,
             demand_kind: demand.kind,
+            areas: AreaUnit::of(study),
             figure: demand.figure.clone(),
             demand: demand.points.clone(),
             candidates,
@@ -662,12 +704,12 @@ impl Instance {
 
     /// The coverage model in words, for this instance's demand.
     pub fn model_description(&self) -> String {
-        self.model.describe(self.demand_kind)
+        self.model.describe(self.demand_kind, self.areas)
     }
 
     /// What the plan maximises, in words.
-    pub fn weight_description(&self) -> &'static str {
-        self.rank_by.describe(self.demand_kind)
+    pub fn weight_description(&self) -> String {
+        self.rank_by.describe(self.demand_kind, self.areas)
     }
 
     /// The instance as JSON (format `covgap-plan-instance/2`, see [`FORMAT`]); `solutions`
@@ -779,6 +821,7 @@ impl Instance {
             rank_by,
             add: doc.add,
             demand_kind,
+            areas: AreaUnit::Districts,
             figure: doc.demand_figure.unwrap_or_default(),
             demand: doc.demand,
             candidates: doc

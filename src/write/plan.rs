@@ -283,7 +283,7 @@ pub fn no_team(plan: &Plan, n: usize) -> String {
             if small_areas(plan) {
                 "small areas"
             } else {
-                "districts"
+                plan.instance.areas.words().1
             }
         ),
     }
@@ -507,6 +507,7 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
     } else {
         // A district with no figure weighs nothing, so the plan passes it over whatever its
         // size: said here, since plan.md is quoted on its own.
+        let area_words = plan.instance.areas.words();
         let without: Vec<String> = study
             .areas
             .iter()
@@ -515,9 +516,10 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
             .collect();
         let _ = writeln!(
             s,
-            "- **Demand points: districts.** The {} {}, {} its representative point, counted in its figure ({what}).{}",
+            "- **Demand points: {}.** The {} {}, {} its representative point, counted in its figure ({what}).{}",
+            area_words.1,
             plan.instance.demand.len(),
-            crate::write::plural(plan.instance.demand.len(), "district", "districts"),
+            crate::write::plural(plan.instance.demand.len(), area_words.0, area_words.1),
             crate::write::plural(plan.instance.demand.len(), "at", "each at"),
             match without.len() {
                 0 => String::new(),
@@ -624,7 +626,7 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
             Some(f) => format!("the sites listed in {f}"),
             None if small => "every district without a team, placed at its representative point (the figure-weighted centroid of its small areas, unless that falls outside it)".into(),
             None if plan.options.model == Model::District && !study.holding_districts.is_empty() => "every built-in district holding an area given without a team, placed at its representative point by the built-in boundaries, a team there counting, as in `covgap run`, for every area lying in the district (an area's point in it by the built-in boundaries); an area lying in no district is a candidate on its own".into(),
-            None => "every district without a team, placed at its representative point".into(),
+            None => format!("every {} without a team, placed at its representative point", plan.instance.areas.words().0),
         }
     );
     if plan.options.add > 0 {
@@ -795,7 +797,7 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
             g.total,
             crate::write::plural(g.gaps.len(), "has", "have"),
             no_team(plan, g.gaps.len()),
-            if small { "small area" } else { "district" },
+            if small { "small area" } else { plan.instance.areas.words().0 },
             if g.without_demand > 0 {
                 format!(
                     " {} more {} no small area with a figure and {} left out.",

@@ -277,3 +277,42 @@ fn need_weights_areas_lying_in_a_district_by_its_share() {
     );
     assert_eq!(site["most_deprived_decile_share"], format!("{share:.4}"));
 }
+
+/// `plan.md` names the demand points by what the areas are: "areas" for LSOAs or HSC trusts
+/// as boundaries, "districts" for districts. Before, it called the 215 LSOAs and the 5 trusts
+/// "districts", in a plan quoted on its own.
+#[test]
+fn plan_md_calls_areas_that_are_not_districts_areas() {
+    let plan_md = |args: &[String]| {
+        let dir = tempfile::tempdir().unwrap();
+        covgap_at(&dir)
+            .args(["plan", "-q", "--add", "1", "--out", "p"])
+            .args(args)
+            .assert()
+            .success();
+        std::fs::read_to_string(dir.path().join("p/plan.md")).unwrap()
+    };
+    let md = plan_md(&lsoa_inputs());
+    assert!(
+        md.contains("- **Demand points: areas.** The 215 areas, each at its representative point"),
+        "{md}"
+    );
+    assert!(md.contains("- **Coverage model**: a team covers every area lying in the district it is placed in (or in the districts its list entry names), as in `covgap run`."), "{md}");
+    let trusts = [
+        "--boundaries".to_string(),
+        fixture("boundaries/ni_hsc_trusts_dissolved.geojson"),
+    ];
+    let md = plan_md(&trusts);
+    assert!(
+        md.contains("- **Demand points: areas.** The 5 areas, each at its representative point"),
+        "{md}"
+    );
+    assert!(md.contains("- **Coverage model**: a team covers the area it is placed in (or the areas its list entry names)."), "{md}");
+    assert!(md.contains("- **Candidate sites**: 2, every area without a team, placed at its representative point."), "{md}");
+    // The districts themselves are still districts.
+    let md = plan_md(&[]);
+    assert!(
+        md.contains("- **Demand points: districts.** The 361 districts"),
+        "{md}"
+    );
+}
