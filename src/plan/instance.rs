@@ -736,7 +736,7 @@ impl Instance {
             radius_km: self.model.radius_km(),
             radius_m: self.model.radius_km().map(|r| r * 1000.0),
             rank_by: self.rank_by.key().into(),
-            weight: self.weight_description().into(),
+            weight: self.weight_description(),
             add: self.add,
             demand: self.demand.clone(),
             candidates: self.candidates.iter().enumerate().map(site).collect(),
