@@ -189,6 +189,24 @@ impl ByLevel {
                 "England only (codes starting E)",
             ),
         };
+        // Boundaries of the geography itself (the five HSC trusts, the 42 ICBs): each area
+        // is its own, and the plan to give each one a team is `--add` among them.
+        let own_code = |c: &str| match self {
+            ByLevel::Icb => c.starts_with("E54"),
+            ByLevel::HealthBoard => {
+                c.starts_with("S08") || c.starts_with("W11") || c.ends_with("HSCT")
+            }
+            ByLevel::Region => c.starts_with("E12"),
+        };
+        if areas.iter().all(|a| own_code(&a.code)) {
+            let shown: Vec<&str> = areas.iter().take(3).map(|a| a.code.as_str()).collect();
+            return Err(Error::Plan(format!(
+                "--by {}: the areas are themselves {none} ({}{}), so each is its own and --by has nothing to group: `covgap run` lists those with no team (gaps.csv), and `covgap plan --add N` without --by chooses where N new teams would reach the most babies among them",
+                self.key().replace('_', "-"),
+                shown.join(", "),
+                if areas.len() > 3 { ", ..." } else { "" },
+            )));
+        }
         let has = |n: Nation| match self {
             ByLevel::Icb | ByLevel::Region => n == Nation::England,
             ByLevel::HealthBoard => n != Nation::England && n != Nation::Unknown,

@@ -1538,3 +1538,36 @@ fn a_candidate_listed_twice_under_two_names_is_warned_of() {
         "0 errors, 2 warnings",
     ]);
 }
+
+/// Boundaries of the geography `--by` groups by (the five HSC trusts with `--by
+/// health-board`, the 42 ICBs with `--by icb`): each area is its own, so there is nothing to
+/// group, and the refusal says so and what to run instead. Before, it said no area had a
+/// health board or HSC trust, of areas that are HSC trusts.
+#[test]
+fn by_a_geography_on_its_own_boundaries_is_refused_saying_the_areas_are_it() {
+    for (by, boundaries, codes) in [
+        (
+            "health-board",
+            "boundaries/ni_hsc_trusts_dissolved.geojson",
+            "health boards or HSC trusts (BHSCT, NHSCT, SEHSCT, ...)",
+        ),
+        (
+            "icb",
+            "boundaries/icbs_england_jul2022.geojson",
+            "Integrated Care Boards (E54000008, E54000010, E54000011, ...)",
+        ),
+    ] {
+        let (mut cmd, dir) = covgap();
+        let out = cmd
+            .args(["plan", "--by", by, "--out", "out", "--boundaries"])
+            .arg(fixture(boundaries))
+            .assert()
+            .code(1);
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert!(
+            stderr.contains(&format!("--by {by}: the areas are themselves {codes}, so each is its own and --by has nothing to group: `covgap run` lists those with no team (gaps.csv), and `covgap plan --add N` without --by chooses")),
+            "{stderr}"
+        );
+        assert!(!dir.path().join("out").exists(), "nothing is written");
+    }
+}
