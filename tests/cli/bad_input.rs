@@ -1553,9 +1553,12 @@ mod shapefile_and_geopackage {
     #[test]
     fn geopackage_missing() {
         let p = fixture("boundaries/no_such_file.gpkg");
+        // The system's own words for a missing file ("No such file or directory (os error 2)"
+        // on Unix, "The system cannot find the file specified. (os error 2)" on Windows).
+        let missing = std::fs::File::open(&p).unwrap_err();
         let c = rejects(
             &["--boundaries", &p],
-            &[&format!("{p}: cannot read file: No such file or directory")],
+            &[&format!("{p}: cannot read file: {missing}")],
         );
         says_nothing_raw(&c);
     }
