@@ -523,16 +523,27 @@ pub fn commit_to(
 }
 
 /// The file an output path names, whether or not it exists yet: its folder as the file
-/// system resolves it, and its name. Two outputs with one key would replace each other.
+/// system resolves it, and its name. Two outputs with one key would replace each other. On
+/// Windows, whose file systems do not tell names apart by case, the key is in lower case:
+/// `out/PLAN.md` is `out/plan.md` there.
 pub fn output_file_key(path: &Path) -> (PathBuf, Option<std::ffi::OsString>) {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    (
-        std::fs::canonicalize(&dir).unwrap_or(dir),
-        path.file_name().map(|n| n.to_os_string()),
-    )
+    let dir = std::fs::canonicalize(&dir).unwrap_or(dir);
+    let name = path.file_name().map(|n| n.to_os_string());
+    #[cfg(windows)]
+    let (dir, name) = {
+        let fold = |s: &std::ffi::OsStr| -> std::ffi::OsString {
+            s.to_string_lossy().to_lowercase().into()
+        };
+        (
+            PathBuf::from(fold(dir.as_os_str())),
+            name.as_deref().map(fold),
+        )
+    };
+    (dir, name)
 }
 
 /// Whether two folder paths name one folder, whether or not it exists yet: as the file
@@ -1117,6 +1128,20 @@ mod tests {
         assert!(left.exists());
         commit_to(&files, &[], &earlier).unwrap();
         assert_eq!(listing(dir.path()), ["a.txt", "b.txt"]);
+    }
+
+    /// Two output paths are one file when they name one folder (`out/./`) and, on Windows,
+    /// whose file systems do not tell names apart by case, when their names differ in case
+    /// alone: there `plan --export-instance out/PLAN.md` silently replaced `plan.md`.
+    #[test]
+    fn output_names_differing_in_case_alone_are_one_file_on_windows() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        std::fs::create_dir(&out).unwrap();
+        let key = |p: &str| output_file_key(&out.join(p));
+        assert_eq!(key("./plan.md"), key("plan.md"));
+        assert_ne!(key("plan.csv"), key("plan.md"));
+        assert_eq!(key("PLAN.md") == key("plan.md"), cfg!(windows));
     }
 
     /// An output that is an input, by its own name or through a link, is refused before

@@ -894,6 +894,38 @@ fn instance_named_as_an_output_is_refused() {
     assert!(written.is_empty(), "{written:?}");
 }
 
+/// On Windows, whose file systems do not tell names apart by case, `--export-instance
+/// out/PLAN.md` names plan.md: the instance was written over the plan's table, with exit 0
+/// and plan.md silently missing. It is refused as `out/./plan.md` is.
+#[cfg(windows)]
+#[test]
+fn instance_named_as_an_output_in_other_case_is_refused_on_windows() {
+    let (mut cmd, dir) = covgap();
+    let o = cmd
+        .args([
+            "plan",
+            "--add",
+            "3",
+            "--out",
+            "out",
+            "--export-instance",
+            "out/PLAN.md",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("out/PLAN.md: cannot write output: covgap would write two of its outputs to this file (it is also out\\plan.md)"),
+        "{err}"
+    );
+    let written: Vec<String> = std::fs::read_dir(dir.path().join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    assert!(written.is_empty(), "{written:?}");
+}
+
 /// More new sites than there are candidates can add nothing: any N, up to the largest number
 /// the flag takes, gives the plan N = the candidate count gives, as quickly, and says that more
 /// would add nothing (it used to panic on "capacity overflow", or solve once per n up to N).
