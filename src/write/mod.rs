@@ -681,7 +681,7 @@ fn commit_with(
         let old = folder(path).join(format!(".{}.{}.old", file_name(path), std::process::id()));
         if let Err(e) = std::fs::rename(path, &old) {
             put_back(&aside);
-            return Err(werr(path, e));
+            return Err(werr(path, open_elsewhere(e)));
         }
         // Stamped now, so that another run takes it for abandoned only an hour after this
         // run, should it be killed, moved it aside ([`abandoned_files`]).
@@ -698,7 +698,7 @@ fn commit_with(
                 let _ = std::fs::remove_file(p);
             }
             put_back(&aside);
-            return Err(werr(&path, e));
+            return Err(werr(&path, open_elsewhere(e)));
         }
         written.push(path);
     }
@@ -706,6 +706,23 @@ fn commit_with(
         let _ = std::fs::remove_file(old);
     }
     Ok(written)
+}
+
+/// An output that could not be moved aside or put in place, said with what to do when the
+/// reason is another program holding it open: on Windows a file open in Excel or QGIS cannot
+/// be renamed or replaced, and the bare "used by another process" named neither the cause a
+/// user can act on nor that the earlier outputs were kept. Elsewhere an open file is no
+/// obstacle, and the error is as it was.
+fn open_elsewhere(e: std::io::Error) -> std::io::Error {
+    // ERROR_SHARING_VIOLATION and ERROR_LOCK_VIOLATION.
+    #[cfg(windows)]
+    if matches!(e.raw_os_error(), Some(32 | 33)) {
+        return std::io::Error::new(
+            e.kind(),
+            format!("{e}; it is open in another program (Excel or QGIS, say): close it there and run again (the folder is as the earlier run left it)"),
+        );
+    }
+    e
 }
 
 /// Temporary files are created private (0600); outputs are ordinary files (0644).
@@ -1127,6 +1144,41 @@ mod tests {
         assert!(fail.is_err());
         assert!(left.exists());
         commit_to(&files, &[], &earlier).unwrap();
+        assert_eq!(listing(dir.path()), ["a.txt", "b.txt"]);
+    }
+
+    /// A file open in another program as Excel opens a workbook (others may read it, not
+    /// rename or delete it) cannot be moved aside on Windows: the run fails naming it and
+    /// saying what to do, the earlier run is left whole, and once the file is closed the run
+    /// goes through. Before, the message was Windows' own alone ("The process cannot access
+    /// the file because it is being used by another process. (os error 32)").
+    #[cfg(windows)]
+    #[test]
+    fn an_output_open_in_another_program_is_named_and_the_earlier_run_kept() {
+        use std::os::windows::fs::OpenOptionsExt;
+        let dir = earlier_run();
+        let (a, b) = (dir.path().join("a.txt"), dir.path().join("b.txt"));
+        // FILE_SHARE_READ alone.
+        let held = std::fs::File::options()
+            .read(true)
+            .share_mode(1)
+            .open(&b)
+            .unwrap();
+        let files: [(PathBuf, &[u8]); 2] = [(a.clone(), b"new a"), (b.clone(), b"new b")];
+        let e = commit_to(&files, &[], &Earlier::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with(&format!("{}: cannot write output: ", b.display()))
+                && e.contains("(os error 32); it is open in another program (Excel or QGIS, say): close it there and run again"),
+            "{e}"
+        );
+        assert_eq!(std::fs::read_to_string(&a).unwrap(), "old a");
+        assert_eq!(std::fs::read_to_string(&b).unwrap(), "old b");
+        assert_eq!(listing(dir.path()), ["a.txt", "b.txt"]);
+        drop(held);
+        commit_to(&files, &[], &Earlier::default()).unwrap();
+        assert_eq!(std::fs::read_to_string(&b).unwrap(), "new b");
         assert_eq!(listing(dir.path()), ["a.txt", "b.txt"]);
     }
 
