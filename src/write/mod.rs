@@ -459,13 +459,35 @@ pub fn folder_for_output(dir: &Path, hint: &str) -> Result<()> {
 
 /// A hold on output folders while a run clears what earlier runs left and puts its own files
 /// in place, so that two runs writing into one folder at once take turns, and the folder ends
-/// with the whole of the later one, never a mix of both. It is a lock on the folder itself
-/// (`flock`, advisory: covgap runs respect it), released when the hold is dropped or the run
-/// ends, however it ends, and nothing is left behind in the folder. On systems other than
-/// Unix, and on file systems that do not lock, runs are not kept apart.
+/// with the whole of the later one, never a mix of both. On Unix it is a lock on the folder
+/// itself (`flock`, advisory: covgap runs respect it). Windows cannot lock a folder, so there
+/// it is a lock on an empty file named for the folder in the user's temporary folder
+/// (`covgap-folder-HASH.lock`, HASH from the folder's full path), never a file in the output
+/// folder, removed when the hold is dropped unless another run has it open. Either is
+/// released when the hold is dropped or the run ends, however it ends, and nothing is left
+/// behind in the folder. On other systems, and on file systems that do not
+/// lock, runs are not kept apart; on Windows, nor are runs by two users or on two computers
+/// writing into one shared folder (each has its own temporary folder).
 #[derive(Debug)]
 pub struct FolderHold {
     _locked: Vec<std::fs::File>,
+    /// The lock files of the folders held (Windows), to remove once released.
+    #[cfg(windows)]
+    lock_files: Vec<PathBuf>,
+}
+
+/// Each lock file is removed once released, unless another run has opened it (to wait for
+/// it, or just after this one let it go): it cannot be removed while any run has it open
+/// ([`lock_folder`]), so two runs never lock two files of one name. One left by a run that
+/// was killed is taken up by the next.
+#[cfg(windows)]
+impl Drop for FolderHold {
+    fn drop(&mut self) {
+        self._locked.clear();
+        for f in &self.lock_files {
+            let _ = std::fs::remove_file(f);
+        }
+    }
 }
 
 impl FolderHold {
@@ -479,13 +501,22 @@ impl FolderHold {
             .collect();
         dirs.sort();
         dirs.dedup();
+        let mut tell = |d: &Path| waiting(&shown_path(d));
         let mut locked = Vec::with_capacity(dirs.len());
+        #[cfg(windows)]
+        let mut lock_files = Vec::with_capacity(dirs.len());
         for dir in &dirs {
-            if let Some(f) = lock_folder(dir, &mut waiting) {
+            if let Some(f) = lock_folder(dir, &mut tell) {
                 locked.push(f);
+                #[cfg(windows)]
+                lock_files.push(folder_lock_file(dir));
             }
         }
-        FolderHold { _locked: locked }
+        FolderHold {
+            _locked: locked,
+            #[cfg(windows)]
+            lock_files,
+        }
     }
 }
 
@@ -494,6 +525,52 @@ impl FolderHold {
 #[cfg(unix)]
 fn lock_folder(dir: &Path, waiting: &mut impl FnMut(&Path)) -> Option<std::fs::File> {
     let f = std::fs::File::open(dir).ok()?;
+    lock_or_wait(f, dir, waiting)
+}
+
+/// The lock file of the folder `dir` (canonical), opened and locked: `None` when it cannot
+/// be, and the run goes on as it would have without. The file is opened for others to read
+/// and write but not to delete, so it cannot be removed while any run has it open: neither by
+/// a clean-up of the temporary folder nor by the run that held it before (see [`FolderHold`]'s
+/// `drop`), either of which would let the next run lock a new file of the same name while
+/// another still waits on, or holds, the old one.
+#[cfg(windows)]
+fn lock_folder(dir: &Path, waiting: &mut impl FnMut(&Path)) -> Option<std::fs::File> {
+    use std::os::windows::fs::OpenOptionsExt;
+    const FILE_SHARE_READ: u32 = 1;
+    const FILE_SHARE_WRITE: u32 = 2;
+    let f = std::fs::File::options()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .share_mode(FILE_SHARE_READ | FILE_SHARE_WRITE)
+        .open(folder_lock_file(dir))
+        .ok()?;
+    lock_or_wait(f, dir, waiting)
+}
+
+/// Where Windows keeps the lock of the folder `dir` (canonical): named by the SHA-256 of its
+/// path in lower case, since Windows does not tell folder names apart by case.
+#[cfg(windows)]
+fn folder_lock_file(dir: &Path) -> PathBuf {
+    let (_, sha) = run::fingerprint_bytes(dir.to_string_lossy().to_lowercase().as_bytes());
+    std::env::temp_dir().join(format!("covgap-folder-{}.lock", &sha[..32]))
+}
+
+#[cfg(not(any(unix, windows)))]
+fn lock_folder(_: &Path, _: &mut impl FnMut(&Path)) -> Option<std::fs::File> {
+    None
+}
+
+/// `f` locked, at once or, when another run holds it, after telling `waiting` that this run
+/// waits for `dir`; `None` when it cannot be locked.
+#[cfg(any(unix, windows))]
+fn lock_or_wait(
+    f: std::fs::File,
+    dir: &Path,
+    waiting: &mut impl FnMut(&Path),
+) -> Option<std::fs::File> {
     match f.try_lock() {
         Ok(()) => Some(f),
         Err(std::fs::TryLockError::WouldBlock) => {
@@ -504,9 +581,26 @@ fn lock_folder(dir: &Path, waiting: &mut impl FnMut(&Path)) -> Option<std::fs::F
     }
 }
 
-#[cfg(not(unix))]
-fn lock_folder(_: &Path, _: &mut impl FnMut(&Path)) -> Option<std::fs::File> {
-    None
+/// A folder's path as its user knows it. On Windows a resolved path is in the long form
+/// `\\?\C:\out` (or `\\?\UNC\server\share\out`), said as `C:\out` (`\\server\share\out`);
+/// elsewhere it is as it is.
+#[cfg(windows)]
+fn shown_path(p: &Path) -> PathBuf {
+    let Some(s) = p.to_str() else {
+        return p.to_path_buf();
+    };
+    if let Some(share) = s.strip_prefix(r"\\?\UNC\") {
+        return PathBuf::from(format!(r"\\{share}"));
+    }
+    match s.strip_prefix(r"\\?\") {
+        Some(rest) if rest.as_bytes().get(1) == Some(&b':') => PathBuf::from(rest),
+        _ => p.to_path_buf(),
+    }
+}
+
+#[cfg(not(windows))]
+fn shown_path(p: &Path) -> PathBuf {
+    p.to_path_buf()
 }
 
 /// [`commit`] for files that go to folders of their own (which must exist), such as `plan`'s
@@ -1194,6 +1288,55 @@ mod tests {
         assert_eq!(key("./plan.md"), key("plan.md"));
         assert_ne!(key("plan.csv"), key("plan.md"));
         assert_eq!(key("PLAN.md") == key("plan.md"), cfg!(windows));
+    }
+
+    /// On Windows a folder is held through a lock file in the temporary folder, never one in
+    /// the output folder: while one hold has it, a second waits, told the folder's path as
+    /// written (not `\\?\C:\...`), and gets it once the first is dropped.
+    #[cfg(windows)]
+    #[test]
+    fn a_held_folder_is_waited_for_through_a_lock_file_outside_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = FolderHold::take(&[dir.path()], |_| panic!("nothing holds it yet"));
+        assert_eq!(first._locked.len(), 1);
+        let lock = folder_lock_file(&dir.path().canonicalize().unwrap());
+        assert!(lock.starts_with(std::env::temp_dir()) && lock.is_file());
+        assert_eq!(first.lock_files, std::slice::from_ref(&lock));
+        // A clean-up of the temporary folder cannot take the lock away while it is held.
+        assert!(std::fs::remove_file(&lock).is_err());
+        let (tx, rx) = std::sync::mpsc::channel();
+        let path = dir.path().to_path_buf();
+        let second = std::thread::spawn(move || {
+            let hold = FolderHold::take(&[&path], |d| tx.send(d.to_path_buf()).unwrap());
+            hold._locked.len()
+        });
+        let told = rx.recv_timeout(std::time::Duration::from_secs(60)).unwrap();
+        let expected = dir.path().canonicalize().unwrap();
+        assert_eq!(told, shown_path(&expected));
+        assert!(!told.to_string_lossy().starts_with(r"\\?\"), "{told:?}");
+        assert!(!second.is_finished());
+        drop(first);
+        assert_eq!(second.join().unwrap(), 1);
+        assert!(listing(dir.path()).is_empty());
+        // Removed once the last hold is let go.
+        assert!(!lock.exists());
+    }
+
+    #[cfg(windows)]
+    #[test]
+    fn resolved_windows_paths_are_shown_as_written() {
+        for (resolved, shown) in [
+            (r"\\?\C:\Users\me\out", r"C:\Users\me\out"),
+            (r"\\?\UNC\server\share\out", r"\\server\share\out"),
+            (r"C:\out", r"C:\out"),
+            (r"\\?\Volume{0}\out", r"\\?\Volume{0}\out"),
+        ] {
+            assert_eq!(
+                shown_path(Path::new(resolved)),
+                Path::new(shown),
+                "{resolved}"
+            );
+        }
     }
 
     /// An output that is an input, by its own name or through a link, is refused before

@@ -1896,14 +1896,21 @@ fn an_area_holding_districts_counts_for_teams_serving_any_of_them() {
 }
 
 /// Runs covgap with `args` while `held` is held as another covgap run holds a folder it
-/// writes into (a lock on the folder): covgap must say it is waiting and write nothing into
-/// `held`, not even its temporary files, then finish once the folder is free.
-#[cfg(unix)]
+/// writes into (on Unix a lock on the folder, on Windows covgap's own hold: a lock file in the
+/// temporary folder): covgap must say it is waiting and write nothing into `held`, not even
+/// its temporary files, then finish once the folder is free.
+#[cfg(any(unix, windows))]
 fn waits_for_folder(args: &[&std::ffi::OsStr], held: &std::path::Path) {
     use std::io::BufRead;
     std::fs::create_dir_all(held).unwrap();
-    let lock = std::fs::File::open(held).unwrap();
-    lock.lock().unwrap();
+    #[cfg(unix)]
+    let lock = {
+        let lock = std::fs::File::open(held).unwrap();
+        lock.lock().unwrap();
+        lock
+    };
+    #[cfg(windows)]
+    let lock = covgap::write::FolderHold::take(&[held], |d| panic!("{} is held", d.display()));
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("covgap"))
         .args(args)
         .stderr(std::process::Stdio::piped())
@@ -1929,11 +1936,16 @@ fn waits_for_folder(args: &[&std::ffi::OsStr], held: &std::path::Path) {
     if waiting.is_none() {
         let _ = child.kill();
     }
+    let resolved = held.canonicalize().unwrap().display().to_string();
+    // Said as a Windows user writes it, without the `\\?\` of a resolved path.
+    #[cfg(windows)]
+    let resolved = resolved
+        .strip_prefix(r"\\?\")
+        .map_or(resolved.clone(), str::to_string);
     assert_eq!(
         waiting,
         Some(format!(
-            "covgap: another covgap run is writing into {}; waiting for it to finish",
-            held.canonicalize().unwrap().display()
+            "covgap: another covgap run is writing into {resolved}; waiting for it to finish"
         )),
         "{seen:?}"
     );
@@ -1946,8 +1958,9 @@ fn waits_for_folder(args: &[&std::ffi::OsStr], held: &std::path::Path) {
 
 /// Two runs into one folder at once take turns: while another covgap run holds the folder, a
 /// run waits, writing nothing, and then puts its outputs in place. Before, two runs could move
-/// each other's files aside and leave a mix of both.
-#[cfg(unix)]
+/// each other's files aside and leave a mix of both (on Windows until covgap held folders
+/// there too).
+#[cfg(any(unix, windows))]
 #[test]
 fn a_run_into_a_folder_another_run_is_writing_waits_its_turn() {
     let dir = tempfile::tempdir().unwrap();
@@ -1958,7 +1971,7 @@ fn a_run_into_a_folder_another_run_is_writing_waits_its_turn() {
 }
 
 /// A plan holds the folder of its `--export-instance` file too, when it is not `--out`.
-#[cfg(unix)]
+#[cfg(any(unix, windows))]
 #[test]
 fn a_plan_waits_for_the_folder_of_its_instance_file() {
     let dir = tempfile::tempdir().unwrap();
