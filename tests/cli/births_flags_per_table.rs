@@ -25,52 +25,62 @@ fn write_tables_headed_apart(dir: &Path) {
         .unwrap()
         .write_string(0, 0, "Births in England and Wales")
         .unwrap();
-    let t = wb.add_worksheet().set_name("Table 1").unwrap();
-    for (c, h) in [
-        "Area code",
-        "Area name",
-        "Number of live births",
-        "Stillbirths",
-    ]
-    .iter()
-    .enumerate()
-    {
-        t.write_string(0, c as u16, *h).unwrap();
-    }
-    for (i, (code, name, births)) in builtin_births("EW").iter().enumerate() {
-        let row = i as u32 + 1;
-        t.write_string(row, 0, code).unwrap();
-        t.write_string(row, 1, name).unwrap();
-        t.write_number(row, 2, *births as f64).unwrap();
-        t.write_number(row, 3, 3.0).unwrap();
-    }
+    sheet_of_births(
+        &mut wb,
+        "Table 1",
+        &[
+            "Area code",
+            "Area name",
+            "Number of live births",
+            "Stillbirths",
+        ],
+        &builtin_births("EW"),
+        (0.0, 3.0),
+    );
     wb.save(dir.join("ons_england_wales.xlsx")).unwrap();
 
     let mut wb = Workbook::new();
     for (sheet, more) in [("Table 1", 100.0), ("Table 2", 0.0)] {
-        let t = wb.add_worksheet().set_name(sheet).unwrap();
-        for (c, h) in [
-            "Council area code",
-            "Council area",
-            "Persons",
-            "Males",
-            "Females",
-        ]
-        .iter()
-        .enumerate()
-        {
-            t.write_string(0, c as u16, *h).unwrap();
-        }
-        for (i, (code, name, births)) in builtin_births("S").iter().enumerate() {
-            let row = i as u32 + 1;
-            t.write_string(row, 0, code).unwrap();
-            t.write_string(row, 1, name).unwrap();
-            t.write_number(row, 2, *births as f64 + more).unwrap();
-            t.write_number(row, 3, 0.0).unwrap();
-            t.write_number(row, 4, 0.0).unwrap();
-        }
+        sheet_of_births(
+            &mut wb,
+            sheet,
+            &[
+                "Council area code",
+                "Council area",
+                "Persons",
+                "Males",
+                "Females",
+            ],
+            &builtin_births("S"),
+            (more, 0.0),
+        );
     }
     wb.save(dir.join("nrs_scotland_by_year.xlsx")).unwrap();
+}
+
+/// A sheet `name` of `wb` headed `headers`: each area's code, name and built-in births plus
+/// `plus.0`, then `plus.1` in each column after (stillbirths, males, females: figures covgap
+/// must not read).
+fn sheet_of_births(
+    wb: &mut Workbook,
+    name: &str,
+    headers: &[&str],
+    births: &[(String, String, u64)],
+    plus: (f64, f64),
+) {
+    let t = wb.add_worksheet().set_name(name).unwrap();
+    for (c, h) in headers.iter().enumerate() {
+        t.write_string(0, c as u16, *h).unwrap();
+    }
+    for (i, (code, name, figure)) in births.iter().enumerate() {
+        let row = i as u32 + 1;
+        t.write_string(row, 0, code).unwrap();
+        t.write_string(row, 1, name).unwrap();
+        t.write_number(row, 2, *figure as f64 + plus.0).unwrap();
+        for c in 3..headers.len() {
+            t.write_number(row, c as u16, plus.1).unwrap();
+        }
+    }
 }
 
 const HEADED_APART: &str =
