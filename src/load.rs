@@ -728,7 +728,8 @@ const NEARLY_ALL: f64 = 0.99;
 /// among the areas given but not every one, saying that it has no row of its own and which
 /// are missing: a Data Zone dropped from a download of all of Scotland's leaves no Scotland
 /// row, and the user would otherwise not be told why. Likewise for a nation all but one or
-/// two of whose districts are given (`nearly_all_districts_notes`).
+/// two of whose districts are given (`nearly_all_districts_notes`), or all but one of whose
+/// ICBs, health boards or HSC trusts (`nearly_all_boards_notes`).
 ///
 /// # Examples
 /// ```
@@ -738,6 +739,7 @@ const NEARLY_ALL: f64 = 0.99;
 /// ```
 pub fn nearly_whole_notes(areas: &[Area], whole: &HashSet<String>) -> Vec<String> {
     let mut notes = nearly_all_districts_notes(areas, whole);
+    notes.extend(nearly_all_boards_notes(areas, whole));
     for n in [Nation::England, Nation::Wales, Nation::Scotland] {
         let Some(prefix) = small_area_prefix(n) else {
             continue;
@@ -825,6 +827,71 @@ fn nearly_all_districts_notes(areas: &[Area], whole: &HashSet<String>) -> Vec<St
             thousands((total - missing.len()) as u64),
             thousands(total as u64),
             crate::write::and_list(&missing),
+        ));
+    }
+    notes
+}
+
+/// [`nearly_whole_notes`] for health geographies: a note for each nation not in `whole` all
+/// but one of whose ICBs (England), health boards (Scotland, Wales) or HSC trusts (Northern
+/// Ireland) in the built-in lookup are among the areas, by code or, for an ICB whose code has
+/// changed, by name, naming the one missing: Wales's boards without Betsi Cadwaladr give no
+/// Wales row, and the user would otherwise not be told why.
+fn nearly_all_boards_notes(areas: &[Area], whole: &HashSet<String>) -> Vec<String> {
+    use crate::read::names::fold_name;
+    let Ok(lookup) = lookup() else {
+        return Vec::new();
+    };
+    let mut notes = Vec::new();
+    for n in [
+        Nation::England,
+        Nation::Wales,
+        Nation::Scotland,
+        Nation::NorthernIreland,
+    ] {
+        if whole.contains(n.code()) {
+            continue;
+        }
+        // The nation's geographies of its health level, by code, with their names.
+        let mut geographies: HashMap<&str, &str> = HashMap::new();
+        for (code, row) in lookup {
+            if Nation::from_code(code) != n {
+                continue;
+            }
+            let k = &row.keys;
+            let level: Vec<&crate::model::Geography> = if n == Nation::England {
+                k.all_icbs()
+            } else {
+                k.health_board.iter().collect()
+            };
+            for g in level {
+                geographies.insert(g.code.as_str(), g.name.as_str());
+            }
+        }
+        let given_codes: HashSet<&str> = areas.iter().map(|a| a.code.as_str()).collect();
+        let given_names: HashSet<String> = areas.iter().map(|a| fold_name(&a.name)).collect();
+        let mut missing: Vec<(&str, &str)> = geographies
+            .iter()
+            .filter(|(c, name)| {
+                !given_codes.contains(*c) && !given_names.contains(&fold_name(name))
+            })
+            .map(|(c, name)| (*c, *name))
+            .collect();
+        missing.sort_unstable();
+        let total = geographies.len();
+        if missing.len() != 1 || total < 2 {
+            continue;
+        }
+        let what = match n {
+            Nation::England => "ICBs",
+            Nation::NorthernIreland => "HSC trusts",
+            _ => "health boards",
+        };
+        let (code, name) = missing[0];
+        let name_of = n.name();
+        notes.push(format!(
+            "{} of {name_of}'s {total} {what} are among the areas, but not {name} ({code}): {name_of} has no row of its own in \"By nation\" or rollups.csv (its areas count in \"All areas given\"), since their figures are not all of {name_of}'s",
+            total - 1,
         ));
     }
     notes

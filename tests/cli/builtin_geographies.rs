@@ -655,3 +655,66 @@ fn four_hsc_trusts_have_no_northern_ireland_row() {
         assert_eq!(p["nation"], "Northern Ireland", "{code}");
     }
 }
+
+/// `boundaries` (a fixture) without the feature whose properties hold `left_out`, written
+/// into `dir`.
+fn fixture_without(dir: &std::path::Path, boundaries: &str, left_out: &str) -> String {
+    let mut v: Value =
+        serde_json::from_slice(&std::fs::read(crate::fixture_path(boundaries)).unwrap()).unwrap();
+    let features = v["features"].as_array_mut().unwrap();
+    let before = features.len();
+    features.retain(|f| {
+        !f["properties"]
+            .as_object()
+            .unwrap()
+            .values()
+            .any(|p| p == left_out)
+    });
+    assert_eq!(features.len(), before - 1);
+    let path = dir.join(format!("without_{left_out}.geojson"));
+    std::fs::write(&path, v.to_string()).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+/// All but one of a nation's health boards, HSC trusts or ICBs: the nation has no row, and a
+/// note says why, naming the one missing, as for districts and small areas. Before, the run
+/// said nothing. The ICBs of July 2022 find two ICBs by name (their codes have changed since):
+/// they are not named as missing.
+#[test]
+fn all_but_one_of_a_nations_boards_trusts_or_icbs_are_told_why_it_has_no_row() {
+    let dir = tempfile::tempdir().unwrap();
+    for (boundaries, left_out, said) in [
+        (
+            "boundaries/wales_health_boards_dissolved.geojson",
+            "W11000023",
+            "6 of Wales's 7 health boards are among the areas, but not Betsi Cadwaladr University Health Board (W11000023): Wales has no row of its own",
+        ),
+        (
+            TRUSTS,
+            "WHSCT",
+            "4 of Northern Ireland's 5 HSC trusts are among the areas, but not Western Health and Social Care Trust (WHSCT): Northern Ireland has no row of its own",
+        ),
+        (
+            ICBS,
+            "E54000008",
+            "41 of England's 42 ICBs are among the areas, but not NHS Cheshire and Merseyside Integrated Care Board (E54000008): England has no row of its own",
+        ),
+    ] {
+        let run = run_ok(&["--boundaries", &fixture_without(dir.path(), boundaries, left_out)]);
+        assert!(nation_codes(&rollups(&run)).is_empty(), "{boundaries}");
+        let notes: Vec<&str> = run
+            .stderr
+            .lines()
+            .filter(|l| l.contains("are among the areas, but not"))
+            .collect();
+        assert_eq!(notes.len(), 1, "{boundaries}: {notes:?}");
+        assert!(notes[0].starts_with("note: ") && notes[0].contains(said), "{notes:?}");
+    }
+    // All of them: the nation's row, and no note.
+    let run = run_ok(&["--boundaries", &fixture(ICBS)]);
+    assert!(
+        !run.stderr.contains("are among the areas"),
+        "{}",
+        run.stderr
+    );
+}
