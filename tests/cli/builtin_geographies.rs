@@ -502,22 +502,34 @@ fn all_of_wales_lsoas_2021_have_a_wales_row() {
     }
 }
 
-/// The built-in district boundaries without `left_out` (codes), written into `dir`.
-fn districts_without(dir: &std::path::Path, left_out: &[&str]) -> String {
-    let mut v: Value = serde_json::from_slice(
-        &std::fs::read(crate::repo_file(
-            "data/boundaries/lad_may2024_uk_buc.geojson",
-        ))
-        .unwrap(),
-    )
-    .unwrap();
+/// The GeoJSON boundaries at `path` without the features one of whose properties is among
+/// `left_out` (codes), each of which must drop one feature.
+fn geojson_without(path: &std::path::Path, left_out: &[&str]) -> Value {
+    let mut v: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
     let features = v["features"].as_array_mut().unwrap();
     let before = features.len();
-    features.retain(|f| !left_out.contains(&f["properties"]["LAD24CD"].as_str().unwrap()));
-    assert_eq!(features.len(), before - left_out.len());
-    let path = dir.join(format!("without_{}.geojson", left_out.len()));
-    std::fs::write(&path, v.to_string()).unwrap();
-    path.to_str().unwrap().to_string()
+    features.retain(|f| {
+        !f["properties"]
+            .as_object()
+            .unwrap()
+            .values()
+            .any(|p| p.as_str().is_some_and(|p| left_out.contains(&p)))
+    });
+    assert_eq!(features.len(), before - left_out.len(), "{left_out:?}");
+    v
+}
+
+/// [`geojson_without`], written into `dir`: its path.
+fn write_without(dir: &std::path::Path, path: &std::path::Path, left_out: &[&str]) -> String {
+    let out = dir.join(format!("without_{}.geojson", left_out.join("_")));
+    std::fs::write(&out, geojson_without(path, left_out).to_string()).unwrap();
+    out.to_str().unwrap().to_string()
+}
+
+/// The built-in district boundaries without `left_out` (codes), written into `dir`.
+fn districts_without(dir: &std::path::Path, left_out: &[&str]) -> String {
+    let built_in = crate::repo_file("data/boundaries/lad_may2024_uk_buc.geojson");
+    write_without(dir, &built_in, left_out)
 }
 
 /// The UK's districts without the Isles of Scilly and the City of London (two districts
@@ -621,12 +633,8 @@ fn the_five_hsc_trusts_have_the_district_runs_northern_ireland_row() {
 /// given", as with one Welsh health board missing. The fixture less its Western trust.
 #[test]
 fn four_hsc_trusts_have_no_northern_ireland_row() {
-    let mut doc: Value =
-        serde_json::from_str(&std::fs::read_to_string(fixture(TRUSTS)).unwrap()).unwrap();
-    let features = doc["features"].as_array_mut().unwrap();
-    let before = features.len();
-    features.retain(|f| f["properties"]["trust18_code"] != "WHSCT");
-    assert_eq!((before, features.len()), (5, 4));
+    let doc = geojson_without(&crate::fixture_path(TRUSTS), &["WHSCT"]);
+    assert_eq!(doc["features"].as_array().unwrap().len(), 4);
     let run = crate::covgap_with_files(
         &[("trusts.geojson", &doc.to_string())],
         &[
@@ -656,26 +664,6 @@ fn four_hsc_trusts_have_no_northern_ireland_row() {
     }
 }
 
-/// `boundaries` (a fixture) without the feature whose properties hold `left_out`, written
-/// into `dir`.
-fn fixture_without(dir: &std::path::Path, boundaries: &str, left_out: &str) -> String {
-    let mut v: Value =
-        serde_json::from_slice(&std::fs::read(crate::fixture_path(boundaries)).unwrap()).unwrap();
-    let features = v["features"].as_array_mut().unwrap();
-    let before = features.len();
-    features.retain(|f| {
-        !f["properties"]
-            .as_object()
-            .unwrap()
-            .values()
-            .any(|p| p == left_out)
-    });
-    assert_eq!(features.len(), before - 1);
-    let path = dir.join(format!("without_{left_out}.geojson"));
-    std::fs::write(&path, v.to_string()).unwrap();
-    path.to_str().unwrap().to_string()
-}
-
 /// All but one of a nation's health boards, HSC trusts or ICBs: the nation has no row, and a
 /// note says why, naming the one missing, as for districts and small areas. Before, the run
 /// said nothing. The ICBs of July 2022 find two ICBs by name (their codes have changed since):
@@ -700,7 +688,9 @@ fn all_but_one_of_a_nations_boards_trusts_or_icbs_are_told_why_it_has_no_row() {
             "41 of England's 42 ICBs are among the areas, but not NHS Cheshire and Merseyside Integrated Care Board (E54000008): England has no row of its own",
         ),
     ] {
-        let run = run_ok(&["--boundaries", &fixture_without(dir.path(), boundaries, left_out)]);
+        let boundaries_less_one =
+            write_without(dir.path(), &crate::fixture_path(boundaries), &[left_out]);
+        let run = run_ok(&["--boundaries", &boundaries_less_one]);
         assert!(nation_codes(&rollups(&run)).is_empty(), "{boundaries}");
         let notes: Vec<&str> = run
             .stderr
