@@ -29,6 +29,31 @@ pub fn builtin_births(prefixes: &str) -> Vec<(String, String, u64)> {
         .collect()
 }
 
+/// A sheet `name` of `wb` headed `headers`: each area's code, name and built-in births plus
+/// `plus.0`, then `plus.1` in each column after (stillbirths, males, females: figures covgap
+/// must not read).
+pub fn sheet_of_births(
+    wb: &mut Workbook,
+    name: &str,
+    headers: &[&str],
+    births: &[(String, String, u64)],
+    plus: (f64, f64),
+) {
+    let t = wb.add_worksheet().set_name(name).unwrap();
+    for (c, h) in headers.iter().enumerate() {
+        t.write_string(0, c as u16, *h).unwrap();
+    }
+    for (i, (code, name, figure)) in births.iter().enumerate() {
+        let row = i as u32 + 1;
+        t.write_string(row, 0, code).unwrap();
+        t.write_string(row, 1, name).unwrap();
+        t.write_number(row, 2, *figure as f64 + plus.0).unwrap();
+        for c in 3..headers.len() {
+            t.write_number(row, c as u16, plus.1).unwrap();
+        }
+    }
+}
+
 /// The built-in births split as the three publishers lay them out: ONS's England and Wales
 /// table (a title row, a total row), NRS's Scottish workbook (a cover sheet before the
 /// table) and NISRA's data-portal download (`LGD2014`, `VALUE`, a Northern Ireland row).
@@ -49,16 +74,13 @@ pub fn write_tables_by_nation(dir: &Path) {
     cover
         .write_string(0, 0, "Births in Scotland by council area")
         .unwrap();
-    let t = wb.add_worksheet().set_name("Table 1").unwrap();
-    t.write_string(0, 0, "Council area code").unwrap();
-    t.write_string(0, 1, "Council area").unwrap();
-    t.write_string(0, 2, "Births").unwrap();
-    for (i, (code, name, births)) in builtin_births("S").iter().enumerate() {
-        let row = i as u32 + 1;
-        t.write_string(row, 0, code).unwrap();
-        t.write_string(row, 1, name).unwrap();
-        t.write_number(row, 2, *births as f64).unwrap();
-    }
+    sheet_of_births(
+        &mut wb,
+        "Table 1",
+        &["Council area code", "Council area", "Births"],
+        &builtin_births("S"),
+        (0.0, 0.0),
+    );
     wb.save(dir.join("nrs_scotland.xlsx")).unwrap();
 
     let ni = builtin_births("N");

@@ -8,7 +8,9 @@ use std::path::Path;
 use rust_xlsxwriter::Workbook;
 use serde_json::{json, Value};
 
-use crate::births_by_nation::{builtin_births, run_by_nation, write_tables_by_nation};
+use crate::births_by_nation::{
+    builtin_births, run_by_nation, sheet_of_births, write_tables_by_nation,
+};
 use crate::{covgap_in, default_run, Outcome};
 
 /// The three tables of the README's example: ONS's England and Wales workbook with the
@@ -56,31 +58,6 @@ fn write_tables_headed_apart(dir: &Path) {
         );
     }
     wb.save(dir.join("nrs_scotland_by_year.xlsx")).unwrap();
-}
-
-/// A sheet `name` of `wb` headed `headers`: each area's code, name and built-in births plus
-/// `plus.0`, then `plus.1` in each column after (stillbirths, males, females: figures covgap
-/// must not read).
-fn sheet_of_births(
-    wb: &mut Workbook,
-    name: &str,
-    headers: &[&str],
-    births: &[(String, String, u64)],
-    plus: (f64, f64),
-) {
-    let t = wb.add_worksheet().set_name(name).unwrap();
-    for (c, h) in headers.iter().enumerate() {
-        t.write_string(0, c as u16, *h).unwrap();
-    }
-    for (i, (code, name, figure)) in births.iter().enumerate() {
-        let row = i as u32 + 1;
-        t.write_string(row, 0, code).unwrap();
-        t.write_string(row, 1, name).unwrap();
-        t.write_number(row, 2, *figure as f64 + plus.0).unwrap();
-        for c in 3..headers.len() {
-            t.write_number(row, c as u16, plus.1).unwrap();
-        }
-    }
 }
 
 const HEADED_APART: &str =
