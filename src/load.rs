@@ -772,17 +772,29 @@ pub fn nearly_whole_notes(areas: &[Area], whole: &HashSet<String>) -> Vec<String
             let total = codes_in(runs);
             let given = total - missing.len();
             if !missing.is_empty() && given as f64 >= NEARLY_ALL * total as f64 {
-                let name = n.name();
-                notes.push(format!(
-                    "{} of {name}'s {} {what} are among the areas, but not {}: {name} has no row of its own in \"By nation\" or rollups.csv (its areas count in \"All areas given\"), since their figures are not all of {name}'s",
-                    thousands(given as u64),
-                    thousands(total as u64),
-                    first_of(missing.iter(), 10),
+                notes.push(no_row_note(
+                    n,
+                    given,
+                    total,
+                    what,
+                    &first_of(missing.iter(), 10),
                 ));
             }
         }
     }
     notes
+}
+
+/// The note of [`nearly_whole_notes`]: `given` of nation `n`'s `total` areas of a kind
+/// (`what`: "districts", "health boards", "Data Zones 2011") are among the areas, but not
+/// `missing`, so `n` has no row of its own.
+fn no_row_note(n: Nation, given: usize, total: usize, what: &str, missing: &str) -> String {
+    let name = n.name();
+    format!(
+        "{} of {name}'s {} {what} are among the areas, but not {missing}: {name} has no row of its own in \"By nation\" or rollups.csv (its areas count in \"All areas given\"), since their figures are not all of {name}'s",
+        thousands(given as u64),
+        thousands(total as u64),
+    )
 }
 
 /// [`nearly_whole_notes`] for districts: a note for each nation not in `whole` all but a few
@@ -821,13 +833,9 @@ fn nearly_all_districts_notes(areas: &[Area], whole: &HashSet<String>) -> Vec<St
         if missing.is_empty() || missing.len() > few || missing.len() == total {
             continue;
         }
-        let name = n.name();
-        notes.push(format!(
-            "{} of {name}'s {} districts are among the areas, but not {}: {name} has no row of its own in \"By nation\" or rollups.csv (its areas count in \"All areas given\"), since their figures are not all of {name}'s",
-            thousands((total - missing.len()) as u64),
-            thousands(total as u64),
-            crate::write::and_list(&missing),
-        ));
+        let given = total - missing.len();
+        let missing = crate::write::and_list(&missing);
+        notes.push(no_row_note(n, given, total, "districts", &missing));
     }
     notes
 }
@@ -842,6 +850,8 @@ fn nearly_all_boards_notes(areas: &[Area], whole: &HashSet<String>) -> Vec<Strin
     let Ok(lookup) = lookup() else {
         return Vec::new();
     };
+    let given_codes: HashSet<&str> = areas.iter().map(|a| a.code.as_str()).collect();
+    let given_names: HashSet<String> = areas.iter().map(|a| fold_name(&a.name)).collect();
     let mut notes = Vec::new();
     for n in [
         Nation::England,
@@ -868,8 +878,6 @@ fn nearly_all_boards_notes(areas: &[Area], whole: &HashSet<String>) -> Vec<Strin
                 geographies.insert(g.code.as_str(), g.name.as_str());
             }
         }
-        let given_codes: HashSet<&str> = areas.iter().map(|a| a.code.as_str()).collect();
-        let given_names: HashSet<String> = areas.iter().map(|a| fold_name(&a.name)).collect();
         let mut missing: Vec<(&str, &str)> = geographies
             .iter()
             .filter(|(c, name)| {
@@ -888,10 +896,12 @@ fn nearly_all_boards_notes(areas: &[Area], whole: &HashSet<String>) -> Vec<Strin
             _ => "health boards",
         };
         let (code, name) = missing[0];
-        let name_of = n.name();
-        notes.push(format!(
-            "{} of {name_of}'s {total} {what} are among the areas, but not {name} ({code}): {name_of} has no row of its own in \"By nation\" or rollups.csv (its areas count in \"All areas given\"), since their figures are not all of {name_of}'s",
+        notes.push(no_row_note(
+            n,
             total - 1,
+            total,
+            what,
+            &format!("{name} ({code})"),
         ));
     }
     notes
