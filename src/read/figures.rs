@@ -1280,6 +1280,13 @@ fn read_table(
     let (outside, other): (Vec<_>, Vec<_>) = ignored
         .iter()
         .partition(|(c, _)| districts.binary_search(&c.as_str()).is_ok());
+    // Districts abolished since 2019 whose successor is not given either (an older table read
+    // against boundaries for part of the UK): districts, not other geographies.
+    let (former, other): (Vec<_>, Vec<_>) = other.into_iter().partition(|(c, _)| {
+        crate::read::successors::all()
+            .iter()
+            .any(|s| &s.old_code == *c)
+    });
     // Read by name, the rows for totals, nations and other geographies, as written.
     let not_areas: Vec<(String, (String, String))> = not_areas
         .into_iter()
@@ -1287,6 +1294,10 @@ fn read_table(
         .collect();
     for (rows, what) in [
         (outside, "for UK districts that are not areas of the boundaries given"),
+        (
+            former,
+            "for former UK districts (abolished since 2019) whose successors are not areas of the boundaries given",
+        ),
         (
             other,
             "for codes not in the boundaries (countries, regions or counties in ONS tables, or other geographies)",

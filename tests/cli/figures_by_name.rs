@@ -424,6 +424,9 @@ mod district_names_from_before_2023 {
         o.assert_stderr_has(&["births.csv: 3 rows naming no area of the boundaries given (a total, a nation, a region or another geography) were ignored: Cumbria, Tyne and Wear (Met County), West Yorkshire (Met County)\n"]);
     }
 
+    /// An old district whose successor is not given is passed over, by name as by code, as a
+    /// former district: the note called Craven one of the "codes not in the boundaries
+    /// (countries, regions or counties ...)", as if it were not a district.
     #[test]
     fn whose_successor_is_not_given_are_passed_over_as_by_code() {
         let by_name = on_scotland(
@@ -441,7 +444,7 @@ mod district_names_from_before_2023 {
         );
         for o in [&by_name, &by_code] {
             assert!(o.error_lines().is_empty(), "{}", o.stderr);
-            o.assert_stderr_has(&["note: births.csv: 1 row for codes not in the boundaries (countries, regions or counties in ONS tables, or other geographies) was ignored: E07000163 Craven\n"]);
+            o.assert_stderr_has(&["note: births.csv: 1 row for former UK districts (abolished since 2019) whose successors are not areas of the boundaries given was ignored: E07000163 Craven\n"]);
         }
     }
 }
