@@ -262,8 +262,11 @@ fn no_columns_found(
             flags.code
         );
     }
+    let or_names = names_flag
+        .map(|n| format!(" (or a column of area names with {n})"))
+        .unwrap_or_default();
     format!(
-        "no usable figures: could not find an {wanted_code} or a {wanted_fig} in the first rows{}; the first row has {}; name the columns with {} and {}",
+        "no usable figures: could not find an {wanted_code} or a {wanted_fig} in the first rows{}; the first row has {}; name the columns with {}{or_names} and {}",
         other_measure(&first.1).unwrap_or_default(),
         list(&first.1),
         flags.code,

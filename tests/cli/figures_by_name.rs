@@ -199,6 +199,19 @@ fn two_rows_for_one_area_by_name_are_the_repeated_area_error() {
     c.assert_stderr_has(&["error: births.csv, line 3: area \"Edinburgh, City of\" (S12000036) appears again (first on line 2); give one figure per area: the two rows differ in column \"Sex\" (\"Males\", then \"Females\")"]);
 }
 
+/// A table in which neither a code column nor a figure column is found may still be one of
+/// names: the error offers the name column's flag beside the code column's, where it named
+/// only the code column's flag and the figure column's.
+#[test]
+fn neither_column_found_offers_the_name_column_too() {
+    let files = [("births.csv", "Residence,Babies\nFife,3241\nAngus,931\n")];
+    let c = on_scotland("check", &["--births", "births.csv"], &files);
+    assert_eq!(c.code, 1, "{}", c.stderr);
+    c.assert_stderr_has(&[
+        "the first row has \"Residence\", \"Babies\"; name the columns with --births-code-column (or a column of area names with --births-name-column) and --births-column\n",
+    ]);
+}
+
 #[test]
 fn the_name_column_is_named_with_a_flag() {
     let table = "Residence,Live births\nFife,3241\nAngus,931\n";
