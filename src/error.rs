@@ -76,7 +76,8 @@ pub struct Problem {
     pub severity: Severity,
     /// The file, or a name for a built-in input such as `built-in teams`.
     pub source: String,
-    /// Line number (CSV, 1-based, counting the header) or feature number (GeoJSON, 1-based).
+    /// Where in the source: a line (CSV), a feature (GeoJSON and other boundaries) or a row of
+    /// a workbook sheet.
     pub place: Option<Place>,
     pub message: String,
 }
@@ -84,8 +85,12 @@ pub struct Problem {
 /// Where in a file a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Place {
+    /// A line of a text file (CSV), 1-based, counting the header.
     Line(u64),
+    /// A feature of a GeoJSON file, Shapefile or GeoPackage layer, 1-based.
     Feature(usize),
+    /// A row of a workbook sheet, numbered as Excel numbers it (the source names the sheet).
+    Row(u64),
 }
 
 impl fmt::Display for Problem {
@@ -93,6 +98,7 @@ impl fmt::Display for Problem {
         write!(f, "{}: {}", self.severity.word(), self.source)?;
         match self.place {
             Some(Place::Line(n)) => write!(f, ", line {n}")?,
+            Some(Place::Row(n)) => write!(f, ", row {n}")?,
             Some(Place::Feature(n)) => write!(f, ", feature {n}")?,
             None => {}
         }
@@ -165,12 +171,12 @@ impl Diagnostics {
         let at: Vec<usize> = (from..self.problems.len())
             .filter(|&i| {
                 let p = &self.problems[i];
-                p.source == source && matches!(p.place, Some(Place::Line(_)))
+                p.source == source && matches!(p.place, Some(Place::Line(_) | Place::Row(_)))
             })
             .collect();
         let mut lined: Vec<Problem> = at.iter().map(|&i| self.problems[i].clone()).collect();
         lined.sort_by_key(|p| match p.place {
-            Some(Place::Line(n)) => n,
+            Some(Place::Line(n) | Place::Row(n)) => n,
             _ => u64::MAX,
         });
         for (i, p) in at.into_iter().zip(lined) {

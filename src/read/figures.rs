@@ -166,6 +166,7 @@ fn no_columns_found(
     code_columns: &[&str],
     figure_columns: &[&str],
     names_flag: Option<&str>,
+    row: &str,
 ) -> String {
     // Read by the column of names named with --births-name-column, it is the one looked for.
     let key = if flags.code == NAME_FLAG {
@@ -240,7 +241,7 @@ fn no_columns_found(
         .find_map(|(l, cells)| code_at(cells).map(|c| (*l, cells, c)))
     {
         return format!(
-            "no usable figures: found the {} {:?} on line {line}, but no {wanted_fig} there or above{}; line {line} has {}; name the figure column with {}",
+            "no usable figures: found the {} {:?} on {row} {line}, but no {wanted_fig} there or above{}; {row} {line} has {}; name the figure column with {}",
             if flags.code == NAME_FLAG { key } else { "area code column" },
             cells[c].trim(),
             other_measure(cells).unwrap_or_default(),
@@ -256,7 +257,7 @@ fn no_columns_found(
             .map(|n| format!(", or a column of area names with {n}"))
             .unwrap_or_default();
         return format!(
-            "no usable figures: found the figure column {:?} on line {line}, but no {wanted_code} there or above; line {line} has {}; name the {key} with {}{or_names}",
+            "no usable figures: found the figure column {:?} on {row} {line}, but no {wanted_code} there or above; {row} {line} has {}; name the {key} with {}{or_names}",
             cells[f].trim(),
             list(cells),
             flags.code
@@ -759,6 +760,23 @@ fn read_table(
         }
         (csv_rows(input)?, None)
     };
+    // In a workbook, problems name the sheet and its rows as Excel numbers them.
+    let label = match &sheet {
+        Some(name) => format!("{label}, sheet {name:?}"),
+        None => label,
+    };
+    let at = |line: u64| match sheet {
+        Some(_) => Place::Row(line),
+        None => Place::Line(line),
+    };
+    let line_word = if sheet.is_some() { "row" } else { "line" };
+    let format_err = |message: String| Error::Format {
+        path: input.path_for_errors(),
+        message: match &sheet {
+            Some(name) => format!("sheet {name:?}: {message}"),
+            None => message,
+        },
+    };
     if rows.is_empty() {
         return Err(format_err(
             "is empty; expected a table with an area code column and a figure column".into(),
@@ -780,7 +798,15 @@ fn read_table(
                     code: NAME_FLAG,
                     ..flags
                 };
-                no_columns_found(&rows, &as_names, &flags, NAME_COLUMNS, figure_columns, None)
+                no_columns_found(
+                    &rows,
+                    &as_names,
+                    &flags,
+                    NAME_COLUMNS,
+                    figure_columns,
+                    None,
+                    line_word,
+                )
             }
             _ => {
                 let names_hint = (may_name
@@ -794,6 +820,7 @@ fn read_table(
                     code_columns,
                     figure_columns,
                     names_hint,
+                    line_word,
                 )
             }
         }));
@@ -809,7 +836,7 @@ fn read_table(
         .inspect(|&(j, n, m)| {
             diag.note(
                 &label,
-                Some(Place::Line(header_line)),
+                Some(at(header_line)),
                 format!(
                     "area codes read from column {:?} (field {}), which holds {} of the boundaries' codes, not {:?}, which holds {}; name the column with {} to choose",
                     header[j].trim(),
@@ -827,7 +854,7 @@ fn read_table(
         .all(|(_, cells)| cells.iter().all(|c| c.trim().is_empty()))
     {
         return Err(format_err(format!(
-            "has a header (line {header_line}) but no rows of figures below it"
+            "has a header ({line_word} {header_line}) but no rows of figures below it"
         )));
     }
     let figure_column_chosen_by = if opts.figure_column.is_some() {
@@ -838,7 +865,7 @@ fn read_table(
     {
         diag.note(
             &label,
-            Some(Place::Line(header_line)),
+            Some(at(header_line)),
             format!(
                 "figures read from column {:?} (field {} of the header): a generic header, taken as the figure because no column names it; check that it holds the figure for each area (not a population total, or several years), or name the column with {}",
                 header[fi].trim(),
@@ -865,7 +892,7 @@ fn read_table(
         if columns::find(std::slice::from_ref(&header[fi]), &specific).is_some() {
             diag.warn(
                 &label,
-                Some(Place::Line(header_line)),
+                Some(at(header_line)),
                 format!(
                     "column {:?}, named with {}, is headed as {that}, but the outputs call its figures {this}: give {flag} if it holds {that}",
                     header[fi].trim(),
@@ -910,7 +937,7 @@ fn read_table(
         .filter_map(|(_, c)| c.get(ci).map(|v| v.trim()))
         .collect();
     for (line, cells) in rows.iter().skip(hi + 1) {
-        let place = Some(Place::Line(*line));
+        let place = Some(at(*line));
         // A quote left open makes one field of everything up to the next quote, or to the end
         // of the file: the rows below vanish into it, and their areas have no figure. A field
         // over several lines that holds area codes at its lines' starts is such a field.
@@ -1109,7 +1136,7 @@ fn read_table(
                 &label,
                 place,
                 format!(
-                    "area {code} appears again (first on line {first}); give one figure per area{}",
+                    "area {code} appears again (first on {line_word} {first}); give one figure per area{}",
                     differs.unwrap_or_default()
                 ),
             );
@@ -1123,7 +1150,7 @@ fn read_table(
             // it is a row whose last cells are blank, which some versions of Excel save without
             // their trailing commas: a blank figure, as in a complete row.
             let message = format!(
-                "{code}: the row has {} {}, so nothing in column {:?} (field {} of the header on line {header_line})",
+                "{code}: the row has {} {}, so nothing in column {:?} (field {} of the header on {line_word} {header_line})",
                 cells.len(),
                 crate::write::plural(cells.len(), "field", "fields"),
                 header[fi].trim(),
@@ -1270,7 +1297,7 @@ fn read_table(
         };
         diag.note(
             &label,
-            Some(Place::Line(header_line)),
+            Some(at(header_line)),
             format!(
                 "figures matched to the areas by name, from column {:?} ({why}){found}",
                 header[ci].trim()

@@ -453,7 +453,8 @@ pub fn json(
         .iter()
         .map(|p| {
             let (line, feature) = match p.place {
-                Some(Place::Line(n)) => (Some(n), None),
+                // A workbook's row is its line of the table; the source names the sheet.
+                Some(Place::Line(n) | Place::Row(n)) => (Some(n), None),
                 Some(Place::Feature(n)) => (None, Some(n)),
                 None => (None, None),
             };
