@@ -660,6 +660,56 @@ fn whole(areas: &[Area]) -> Whole {
         into.extend(row.keys.icb_parts.iter().map(|p| p.icb.code.clone()));
     }
     whole.retain(|g| !partial.contains(g));
+    // Areas given of a geography of the lookup (ICBs, boards, upper tiers) are in the
+    // geographies all their districts share (`geography_keys`): such a geography is whole too
+    // when each of its districts is given, or held whole by areas given that lie in it, so
+    // its row sums exactly its districts (South East from its ICBs, a health board given as
+    // itself).
+    let sums = plan_sums(areas, lookup);
+    if !sums.districts.is_empty() {
+        let in_geography = |i: usize, g: &str| {
+            (0..4).any(|l| at_level(&areas[i].keys, l).iter().any(|x| x.code == g))
+        };
+        let mut candidates: HashSet<String> = areas
+            .iter()
+            .filter(|a| !is_district(&a.code, lookup))
+            .flat_map(|a| (0..4).flat_map(|l| at_level(&a.keys, l)))
+            .map(|g| g.code.clone())
+            .filter(|g| !whole.contains(g))
+            .collect();
+        let targets: HashMap<&str, &[Option<usize>]> = sums
+            .districts
+            .iter()
+            .map(|d| (d.code, d.targets.as_slice()))
+            .collect();
+        for (code, row) in lookup {
+            if given(code) {
+                continue;
+            }
+            let ts = targets.get(code.as_str()).copied().unwrap_or_default();
+            for level in 0..4 {
+                let gs = at_level(&row.keys, level);
+                for (j, g) in gs.iter().enumerate() {
+                    // A district split between ICBs, summed into ICBs part by part: only its
+                    // part in this ICB need be held in it. Otherwise every area holding the
+                    // district must lie in the geography.
+                    let holders = if level == 0 && gs.len() > 1 && ts.len() == gs.len() {
+                        &ts[j..=j]
+                    } else {
+                        ts
+                    };
+                    let held = !holders.is_empty()
+                        && holders
+                            .iter()
+                            .all(|t| t.is_some_and(|i| in_geography(i, &g.code)));
+                    if !held {
+                        candidates.remove(&g.code);
+                    }
+                }
+            }
+        }
+        whole.extend(candidates);
+    }
     // The nations not whole by their districts with an area given in them of another
     // geography (a board, an ICB, a small area).
     let open: Vec<Nation> = [
@@ -678,7 +728,6 @@ fn whole(areas: &[Area]) -> Whole {
     .collect();
     if !open.is_empty() {
         // The districts each held whole by areas given of their geographies.
-        let sums = plan_sums(areas, lookup);
         let held: HashSet<&str> = sums
             .districts
             .iter()
@@ -1469,6 +1518,7 @@ fn load_areas(
             point,
         });
     }
+    geography_keys(&mut areas, lookup);
     report_overlaps(&areas, &area_features, &blabel, diag);
     if read.is_empty() {
         return Ok((areas, b.crs_reason, None));
@@ -2064,6 +2114,79 @@ fn plan_sums<A: Given>(areas: &[A], lookup: &'static HashMap<String, LookupRow>)
         });
     }
     sums
+}
+
+/// An area's geographies at one level of the built-in lookup: 0 its ICBs (a split
+/// district's each), 1 its health board or HSC trust, 2 its upper tier, 3 its region.
+fn at_level(keys: &RollupKeys, level: usize) -> Vec<&Geography> {
+    match level {
+        0 => keys.all_icbs(),
+        1 => keys.health_board.iter().collect(),
+        2 => keys.utla.iter().collect(),
+        _ => keys.region.iter().collect(),
+    }
+}
+
+/// Puts `g` as `keys`' geography at `level` ([`at_level`]).
+fn set_level(keys: &mut RollupKeys, level: usize, g: Geography) {
+    match level {
+        0 => keys.icb = Some(g),
+        1 => keys.health_board = Some(g),
+        2 => keys.utla = Some(g),
+        _ => keys.region = Some(g),
+    }
+}
+
+/// Areas given that are themselves of a geography the built-in lookup gives districts (an
+/// ICB, health board or HSC trust, upper tier or region, found by code or by name as
+/// [`plan_sums`] finds them) take that geography as their own at its level, and at every other
+/// level the geography all the districts in them share, if they share one: a health board's
+/// or trust's `health_board` column names it, an ICB's `icb` column names it and its `region`
+/// the region it lies in (none for an ICB whose districts lie in two regions), an upper tier's
+/// its region and, if it lies in one, its ICB. Their rollups then have rows, when all of a
+/// geography is given ([`whole_geographies`]). Districts, small areas and nations are left as
+/// they are.
+fn geography_keys(areas: &mut [Area], lookup: &'static HashMap<String, LookupRow>) {
+    let sums = plan_sums(areas, lookup);
+    let mut held: std::collections::BTreeMap<usize, Vec<&'static str>> = Default::default();
+    for d in &sums.districts {
+        for &t in d.targets.iter().flatten() {
+            held.entry(t).or_default().push(d.code);
+        }
+    }
+    for (i, districts) in held {
+        // Its code in the lookup: an ICB found by name has the lookup's code for it there.
+        let own = sums
+            .by_name
+            .get(&i)
+            .map_or(areas[i].code.as_str(), |g| g.code.as_str())
+            .to_string();
+        let mut keys = RollupKeys::default();
+        for level in 0..4 {
+            let mut shared: Option<&Geography> = None;
+            let all_share = districts.iter().all(|d| {
+                let gs = at_level(&lookup[*d].keys, level);
+                // The area itself, where it is of this level; else the district's one
+                // geography at it (a district split between ICBs has none of its own).
+                let g = gs
+                    .iter()
+                    .find(|g| g.code == own)
+                    .or_else(|| gs.first().filter(|_| gs.len() == 1));
+                match (g, shared) {
+                    (None, _) => false,
+                    (Some(g), None) => {
+                        shared = Some(g);
+                        true
+                    }
+                    (Some(g), Some(s)) => g.code == s.code,
+                }
+            });
+            if let (true, Some(g)) = (all_share, shared) {
+                set_level(&mut keys, level, g.clone());
+            }
+        }
+        areas[i].keys = keys;
+    }
 }
 
 /// Puts into `f` each area's figure summed from the built-in district figures it holds

@@ -121,6 +121,87 @@ fn a_region_and_a_nation_take_their_rollup_rows() {
     assert_eq!(each_area_is_its_rollup_row(&f, "births", "nation"), 0);
 }
 
+/// An area that is itself of a geography of the lookup has it as its own, and the geographies
+/// all its districts share; a region, upper tier, ICB or board each of whose districts is held
+/// by areas given lying wholly in it has its rollup row, with the district run's babies. Before,
+/// ICBs, health boards and trusts gave no row but their nation's and "All areas given", and
+/// their rows in gaps.csv no region, ICB or health board.
+#[test]
+fn areas_of_a_geography_give_the_rows_of_the_geographies_they_lie_in() {
+    let run = run_ok(&["--boundaries", &fixture(ICBS)]);
+    let rows = rollups(&run);
+    let districts = rollups(default_run());
+    let at = |level: &str| -> Vec<&str> {
+        rows.iter()
+            .filter(|(_, r)| r["level"] == level)
+            .map(|(c, _)| c.as_str())
+            .collect()
+    };
+    assert_eq!(at("icb").len(), 42);
+    assert_eq!(at("region"), ["E12000004", "E12000005", "E12000007"]);
+    assert_eq!(at("upper_tier"), ["E06000066", "E10000013", "E10000019"]);
+    for (code, r) in rows.iter().filter(|(_, r)| r["level"] != "all") {
+        assert_eq!(r["births_total"], districts[code]["births_total"], "{code}");
+    }
+    // The four ICBs lying in two regions by the built-in shares have no region.
+    let areas = run.areas();
+    let no_region: Vec<&str> = areas
+        .iter()
+        .filter(|(_, p)| p["region"].is_null())
+        .map(|(c, _)| c.as_str())
+        .collect();
+    assert_eq!(
+        no_region,
+        ["E54000024", "E54000040", "E54000048", "E54000050"]
+    );
+    assert_eq!(areas["E54000013"]["region"], "East Midlands");
+    let gaps = read_csv_text(&run.text("gaps.csv"));
+    let col = |n: &str| gaps[0].iter().position(|h| h == n).unwrap();
+    let lincs = gaps.iter().find(|r| r[col("code")] == "E54000013").unwrap();
+    assert_eq!(
+        [
+            &lincs[col("icb")],
+            &lincs[col("region")],
+            &lincs[col("upper_tier")]
+        ],
+        [
+            "NHS Lincolnshire Integrated Care Board",
+            "East Midlands",
+            "Lincolnshire"
+        ]
+    );
+
+    // Boards and trusts name themselves as the health board, and have its row.
+    for (f, n) in [
+        ("boundaries/wales_health_boards_dissolved.geojson", 7),
+        ("boundaries/ni_hsc_trusts_dissolved.geojson", 5),
+    ] {
+        let run = run_ok(&["--boundaries", &fixture(f)]);
+        let rows = rollups(&run);
+        let boards: Vec<&BTreeMap<String, String>> = rows
+            .values()
+            .filter(|r| r["level"] == "health_board")
+            .collect();
+        assert_eq!(boards.len(), n, "{f}");
+        for r in boards {
+            assert_eq!(
+                r["births_total"], districts[&r["code"]]["births_total"],
+                "{f}"
+            );
+        }
+        let gaps = read_csv_text(&run.text("gaps.csv"));
+        let col = |n: &str| gaps[0].iter().position(|h| h == n).unwrap();
+        assert!(gaps.len() > 2, "{f}");
+        for g in &gaps[1..] {
+            assert_eq!(
+                g[col("health_board")],
+                districts[&g[col("code")]]["name"],
+                "{f}"
+            );
+        }
+    }
+}
+
 /// Upper tiers: Oxfordshire county (E10000025) takes its five districts' births (7,119); West
 /// Berkshire, a unitary authority whose upper-tier code is its district code, keeps its own.
 #[test]
