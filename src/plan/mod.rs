@@ -152,7 +152,9 @@ impl ByLevel {
     /// Fails, saying why, when no area has a geography at this level, so that `--by` has
     /// nothing to answer: an area's ICB, health board or region comes from the built-in lookup
     /// of current ONS district codes, and only some nations have each level. Without this,
-    /// the answer would read "0 of 0 have no team", as if every one had a team.
+    /// the answer would read "0 of 0 have no team", as if every one had a team. Fails too when
+    /// the areas are themselves of this geography (each is its own group, and `run` and
+    /// `plan --add` answer).
     ///
     /// # Examples
     /// ```
@@ -165,9 +167,6 @@ impl ByLevel {
     /// ```
     pub fn check_areas(self, areas: &[crate::model::Area]) -> Result<()> {
         use crate::model::Nation;
-        if areas.iter().any(|a| self.of(&a.keys).is_some()) {
-            return Ok(());
-        }
         // An area's geography with its article, without, in the plural, and where it exists.
         let (one, noun, none, nations) = match self {
             ByLevel::Icb => (
@@ -198,7 +197,7 @@ impl ByLevel {
             }
             ByLevel::Region => c.starts_with("E12"),
         };
-        if areas.iter().all(|a| own_code(&a.code)) {
+        if !areas.is_empty() && areas.iter().all(|a| own_code(&a.code)) {
             let shown: Vec<&str> = areas.iter().take(3).map(|a| a.code.as_str()).collect();
             return Err(Error::Plan(format!(
                 "--by {}: the areas are themselves {none} ({}{}), so each is its own and --by has nothing to group: `covgap run` lists those with no team (gaps.csv), and `covgap plan --add N` without --by chooses where N new teams would reach the most babies among them",
@@ -206,6 +205,11 @@ impl ByLevel {
                 shown.join(", "),
                 if areas.len() > 3 { ", ..." } else { "" },
             )));
+        }
+        // Areas given of another geography have this one when they lie in it (an ICB its
+        // region), as districts have theirs.
+        if areas.iter().any(|a| self.of(&a.keys).is_some()) {
+            return Ok(());
         }
         let has = |n: Nation| match self {
             ByLevel::Icb | ByLevel::Region => n == Nation::England,

@@ -787,7 +787,7 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
         };
         let _ = writeln!(
             s,
-            "\n### {} with no team{}\n\n{} of {} {} {}. A team at one of the candidate sites gives a team to every one of them that holds a {} it covers. {answer}{}\n",
+            "\n### {} with no team{}\n\n{} of {} {} {}. A team at one of the candidate sites gives a team to every one of them that holds {} it covers. {answer}{}\n",
             crate::write::cap(g.words),
             plan.options
                 .model
@@ -797,7 +797,14 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
             g.total,
             crate::write::plural(g.gaps.len(), "has", "have"),
             no_team(plan, g.gaps.len()),
-            if small { "small area" } else { plan.instance.areas.words().0 },
+            if small {
+                "a small area"
+            } else {
+                match plan.instance.areas.words().0 {
+                    "district" => "a district",
+                    _ => "an area",
+                }
+            },
             if g.without_demand > 0 {
                 format!(
                     " {} more {} no small area with a figure and {} left out.",
@@ -813,7 +820,8 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
             // Under a radius, a site brings a team within reach rather than into the area.
             let _ = writeln!(
                 s,
-                "| Geography | Code | Districts | {} | {} |",
+                "| Geography | Code | {} | {} | {} |",
+                crate::write::cap(plan.instance.areas.words().1),
                 crate::write::cap(what),
                 plan.options
                     .model

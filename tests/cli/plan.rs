@@ -1549,6 +1549,32 @@ fn a_candidate_listed_twice_under_two_names_is_warned_of() {
     ]);
 }
 
+/// `--by region` on the 42 ICBs groups each ICB by the region it lies in: 8 regions have an
+/// ICB lying wholly in them, and the West Midlands, all six of whose ICBs have no team, is the
+/// one with none. It was refused, saying no area had an English region.
+#[test]
+fn by_region_on_icb_boundaries_groups_the_icbs_by_their_regions() {
+    let (mut cmd, dir) = covgap();
+    let out = cmd
+        .args(["plan", "--by", "region", "--out", "out", "--boundaries"])
+        .arg(fixture("boundaries/icbs_england_jul2022.geojson"))
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("covgap plan: 1 of 8 English regions has no team; 1 new site would give every reachable one a team (proven optimal)"),
+        "{stderr}"
+    );
+    let md = std::fs::read_to_string(dir.path().join("out/plan.md")).unwrap();
+    assert!(
+        md.contains("every one of them that holds an area it covers")
+            && md
+                .contains("| Geography | Code | Areas | Live births | Site that gives it a team |")
+            && md.contains("| West Midlands | E12000005 | 6 | 64,858 |"),
+        "{md}"
+    );
+}
+
 /// Boundaries of the geography `--by` groups by (the five HSC trusts with `--by
 /// health-board`, the 42 ICBs with `--by icb`): each area is its own, so there is nothing to
 /// group, and the refusal says so and what to run instead. Before, it said no area had a
