@@ -83,6 +83,8 @@ pub mod style;
 pub mod summary;
 pub mod tables;
 pub mod teams;
+#[cfg(windows)]
+mod win32;
 pub mod xlsx;
 
 use std::io::Write;
@@ -312,19 +314,20 @@ pub fn staging_file(path: &Path) -> std::io::Result<tempfile::NamedTempFile> {
 
 /// How long a leftover must have been left unchanged before it counts as abandoned. A run
 /// renames its temporary files into place seconds after writing them, and stamps an earlier
-/// output with the time it moves it aside; a run `/proc` does not show (in another PID
-/// namespace, a container, or on another computer sharing the folder) is still never so long
-/// at either.
+/// output with the time it moves it aside; a run the system does not show (on Linux one in
+/// another PID namespace or a container; anywhere, one on another computer sharing the
+/// folder, whose process id means nothing here) is still never so long at either.
 const LEFTOVER_AGE: std::time::Duration = std::time::Duration::from_secs(60 * 60);
 
 /// covgap's own files for the outputs `names` in `dir` that a run left when it was killed
 /// (or the computer stopped) before it finished: its temporary files,
 /// `.NAME.PID.XXXXXX.tmp`, and the earlier outputs it had moved aside to replace,
-/// `.NAME.PID.old`, once the run PID has certainly ended (`run_has_ended`); and temporary
-/// files named before they carried the process id, `.NAME.XXXXXX.tmp`, once unchanged for an
-/// hour. A file of a run still in progress, another user's, a link, or any other name (a
-/// user's `.notes.tmp`) is never among them; nor is any file where `/proc` cannot say which
-/// runs have ended (only Linux has it).
+/// `.NAME.PID.old`, once the run PID has certainly ended (`run_has_ended`) and the file has
+/// been unchanged for an hour; and temporary files named before they carried the process id,
+/// `.NAME.XXXXXX.tmp`, once unchanged for an hour. A file of a run still in progress, another
+/// user's (`ours`), a link, or any other name (a user's `.notes.tmp`) is never among them; nor
+/// is any file on a system that cannot say which runs have ended (Linux says through `/proc`,
+/// Windows when asked; others cannot).
 pub fn abandoned_files(dir: &Path, names: &[&str]) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
@@ -349,7 +352,7 @@ pub fn abandoned_files(dir: &Path, names: &[&str]) -> Vec<PathBuf> {
                 .and_then(|t| t.elapsed().ok())
                 .is_some_and(|age| age > LEFTOVER_AGE);
             meta.is_file()
-                && ours(&meta)
+                && ours(&e.path(), &meta)
                 && quiet
                 && match kind {
                     Leftover::Numbered(pid) => run_has_ended(pid),
@@ -397,32 +400,55 @@ impl Leftover {
     }
 }
 
-/// Whether the process `pid` has certainly ended: where `/proc` lists the running processes
-/// (Linux), when it lists no `pid`. Elsewhere it cannot be told without asking the system
-/// through a library, so a run is taken to be still running and its files are left.
+/// Whether the process `pid` (never this one) has certainly ended, on this computer. Where
+/// `/proc` lists the running processes (Linux), when it lists no `pid`. On Windows, when the
+/// system, asked, knows no process `pid` or knows it has ended; a process it will not say of
+/// (another user's) is taken to be running. Elsewhere it cannot be told, so a run is taken to
+/// be still running and its files are left. Only this computer's processes are known: a run
+/// on another sharing the folder is kept apart by [`LEFTOVER_AGE`].
 fn run_has_ended(pid: u32) -> bool {
     if pid == std::process::id() {
         return false;
     }
-    let proc = Path::new("/proc");
-    cfg!(unix)
-        && proc.join("self").is_dir()
-        && std::fs::symlink_metadata(proc.join(pid.to_string()))
-            .is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+    #[cfg(windows)]
+    {
+        win32::process_has_ended(pid)
+    }
+    #[cfg(not(windows))]
+    {
+        let proc = Path::new("/proc");
+        cfg!(unix)
+            && proc.join("self").is_dir()
+            && std::fs::symlink_metadata(proc.join(pid.to_string()))
+                .is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+    }
 }
 
 /// Whether a file belongs to the user running covgap (the owner of `/proc/self`; without
 /// `/proc`, none does): another user's run in a shared folder may be one `/proc` does not
 /// show.
 #[cfg(unix)]
-fn ours(meta: &std::fs::Metadata) -> bool {
+fn ours(_: &Path, meta: &std::fs::Metadata) -> bool {
     use std::os::unix::fs::MetadataExt;
     std::fs::metadata("/proc/self").is_ok_and(|me| me.uid() == meta.uid())
 }
 
+/// Whether a file belongs to the user running covgap: its owner is this user (or, for a run an
+/// administrator started elevated, the Administrators group, which Windows makes the owner of
+/// the files such a run makes). Windows is asked after any run on this computer, whoever's
+/// (one it will not say of is taken to be running: [`run_has_ended`]), so another user's run
+/// here is safe by its process id alone; the owner keeps apart, as on Unix, the files that
+/// other users' runs on other computers write into a shared folder, whose process ids mean
+/// nothing here and which only [`LEFTOVER_AGE`] would otherwise guard. A file whose owner
+/// cannot be read (on a FAT or exFAT drive, which records none) is nobody's, and left.
+#[cfg(windows)]
+fn ours(path: &Path, _: &std::fs::Metadata) -> bool {
+    win32::owned_by_this_user(path)
+}
+
 /// Elsewhere no run's files are taken for abandoned ([`run_has_ended`]).
-#[cfg(not(unix))]
-fn ours(_: &std::fs::Metadata) -> bool {
+#[cfg(not(any(unix, windows)))]
+fn ours(_: &Path, _: &std::fs::Metadata) -> bool {
     false
 }
 
@@ -1168,15 +1194,31 @@ mod tests {
         }
     }
 
-    /// A killed run's temporary and moved-aside files are found once it has ended; a running
-    /// one's, a recent one named without its process id, and the user's own are not.
-    #[cfg(target_os = "linux")]
-    #[test]
-    fn only_the_files_of_runs_that_have_ended_are_abandoned() {
-        let dir = tempfile::tempdir().unwrap();
+    /// The id of a process that has ended: a child that did nothing, waited for (and on
+    /// Windows let go of, so that the system forgets it).
+    #[cfg(any(target_os = "linux", windows))]
+    fn an_ended_process() -> u32 {
+        #[cfg(windows)]
+        let mut child = std::process::Command::new("cmd")
+            .args(["/c", "exit"])
+            .spawn()
+            .unwrap();
+        #[cfg(not(windows))]
         let mut child = std::process::Command::new("true").spawn().unwrap();
         let ended = child.id();
         child.wait().unwrap();
+        ended
+    }
+
+    /// A killed run's temporary and moved-aside files are found once it has ended; a running
+    /// one's, a recent one named without its process id, and the user's own are not. On
+    /// Windows, before, none was ever found: whether a run had ended was asked of `/proc`
+    /// alone.
+    #[cfg(any(target_os = "linux", windows))]
+    #[test]
+    fn only_the_files_of_runs_that_have_ended_are_abandoned() {
+        let dir = tempfile::tempdir().unwrap();
+        let ended = an_ended_process();
         let running = std::process::id();
         let make = |name: &str| {
             let p = dir.path().join(name);
@@ -1210,7 +1252,7 @@ mod tests {
         }
         // Named as before they carried the PID, and changed within the hour.
         make(".summary.md.Qw3rTy.tmp");
-        // A run that has ended by /proc, but whose files changed within the hour: a run /proc
+        // A run that has ended by the system, but whose files changed within the hour: a run it
         // does not show (another PID namespace or computer) may be writing them.
         make(&format!(".map.png.{ended}.aB3xYz.tmp"));
         make(&format!(".rollups.csv.{ended}.old"));
