@@ -1027,7 +1027,7 @@ impl Staged {
                 .set_permissions(std::fs::Permissions::from_mode(0o644))
                 .map_err(werr)?;
         }
-        self.tmp.persist(&self.path).map_err(|e| werr(e.error))?;
+        crate::write::put_in_place(self.tmp, &self.path).map_err(werr)?;
         Ok(self.path)
     }
 }

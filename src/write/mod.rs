@@ -304,12 +304,62 @@ pub fn unrecorded_warning(dir: &Path, left: &[String]) -> String {
 
 /// The temporary file `path` is written to before it is renamed into place, in its folder:
 /// `.NAME.PID.XXXXXX.tmp`, with this process's id, so that a later run can tell a file left
-/// by a run that has ended from one of a run still writing ([`abandoned_files`]).
+/// by a run that has ended from one of a run still writing ([`abandoned_files`]). Hidden: on
+/// Unix by its leading dot, on Windows, which does not hide a name for its dot, by its hidden
+/// attribute, set as it is made. Put it in place with [`put_in_place`], which shows it.
 pub fn staging_file(path: &Path) -> std::io::Result<tempfile::NamedTempFile> {
-    tempfile::Builder::new()
-        .prefix(&format!(".{}.{}.", file_name(path), std::process::id()))
-        .suffix(".tmp")
-        .tempfile_in(folder(path))
+    let prefix = format!(".{}.{}.", file_name(path), std::process::id());
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    #[cfg(windows)]
+    {
+        builder.make_in(folder(path), win32::create_hidden)
+    }
+    #[cfg(not(windows))]
+    {
+        builder.tempfile_in(folder(path))
+    }
+}
+
+/// Renames the temporary file `tmp` ([`staging_file`]) into place as the output `path`, not
+/// hidden: on Windows tempfile clears its attributes before the rename, and whatever hides it
+/// still is cleared after, through the file itself; should that fail, the output is removed
+/// rather than left in place unseen, and the error returned.
+pub fn put_in_place(tmp: tempfile::NamedTempFile, path: &Path) -> std::io::Result<()> {
+    let placed = tmp.persist(path).map_err(|e| e.error)?;
+    #[cfg(windows)]
+    if let Err(e) = win32::set_hidden(&placed, false) {
+        drop(placed);
+        let _ = std::fs::remove_file(path);
+        return Err(e);
+    }
+    drop(placed);
+    Ok(())
+}
+
+/// Hides `path`, an output just moved aside as `.NAME.PID.old`, on Windows, as its leading
+/// dot hides it on Unix: whether it was hidden here (and so is to be shown again if put back).
+/// Hiding is for the eye alone, so a file that cannot be hidden is left as it is.
+fn hide_aside(path: &Path) -> bool {
+    #[cfg(windows)]
+    {
+        win32::open_attributes(path).is_ok_and(|f| win32::set_hidden(&f, true).unwrap_or(false))
+    }
+    #[cfg(not(windows))]
+    {
+        let _ = path;
+        false
+    }
+}
+
+/// Shows again an output put back from aside that [`hide_aside`] hid.
+fn show_put_back(path: &Path) {
+    #[cfg(windows)]
+    if let Ok(f) = win32::open_attributes(path) {
+        let _ = win32::set_hidden(&f, false);
+    }
+    #[cfg(not(windows))]
+    let _ = path;
 }
 
 /// How long a leftover must have been left unchanged before it counts as abandoned. A run
@@ -637,9 +687,7 @@ pub fn commit_to(
     inputs: &[PathBuf],
     earlier: &Earlier,
 ) -> Result<Vec<PathBuf>> {
-    commit_with(files, inputs, earlier, |tmp, path| {
-        tmp.persist(path).map(drop).map_err(|e| e.error)
-    })
+    commit_with(files, inputs, earlier, put_in_place)
 }
 
 /// The file an output path names, whether or not it exists yet: its folder as the file
@@ -787,11 +835,14 @@ fn commit_with(
         Ok(())
     })?;
     // The earlier run's files are moved aside, then the new ones put in place; on any failure
-    // the new ones are removed and the old ones put back.
-    let mut aside: Vec<(PathBuf, PathBuf)> = Vec::new();
-    let put_back = |aside: &[(PathBuf, PathBuf)]| {
-        for (old, path) in aside.iter().rev() {
-            let _ = std::fs::rename(old, path);
+    // the new ones are removed and the old ones put back. Each is kept as (moved-aside name,
+    // output name, whether it was hidden when moved aside).
+    let mut aside: Vec<(PathBuf, PathBuf, bool)> = Vec::new();
+    let put_back = |aside: &[(PathBuf, PathBuf, bool)]| {
+        for (old, path, hidden) in aside.iter().rev() {
+            if std::fs::rename(old, path).is_ok() && *hidden {
+                show_put_back(path);
+            }
         }
     };
     for path in staged.iter().map(|(_, p)| p).chain(stale.iter().copied()) {
@@ -809,7 +860,8 @@ fn commit_with(
             .write(true)
             .open(&old)
             .and_then(|f| f.set_modified(std::time::SystemTime::now()));
-        aside.push((old, path.clone()));
+        let hidden = hide_aside(&old);
+        aside.push((old, path.clone(), hidden));
     }
     let mut written = Vec::with_capacity(staged.len());
     for (tmp, path) in staged {
@@ -822,7 +874,7 @@ fn commit_with(
         }
         written.push(path);
     }
-    for old in aside.iter().map(|(old, _)| old).chain(abandoned) {
+    for old in aside.iter().map(|(old, _, _)| old).chain(abandoned) {
         let _ = std::fs::remove_file(old);
     }
     Ok(written)
@@ -1260,6 +1312,61 @@ mod tests {
         let mut want = vec![gone[0].clone(), gone[1].clone(), old_unnumbered];
         want.sort();
         assert_eq!(abandoned_files(dir.path(), RUN_OUTPUTS), want);
+    }
+
+    /// Whether covgap's own files are hidden from a user looking at the folder: on Unix by a
+    /// leading dot, on Windows by the hidden attribute, read from the file itself (Wine, unlike
+    /// Windows, also says a name with a leading dot is hidden when asked by its name or in a
+    /// folder's listing, unless told `ShowDotFiles`).
+    fn hidden(path: &Path) -> bool {
+        #[cfg(windows)]
+        {
+            use std::os::windows::fs::MetadataExt;
+            std::fs::symlink_metadata(path).unwrap().file_attributes() & 2 != 0
+        }
+        #[cfg(not(windows))]
+        {
+            file_name(path).starts_with('.')
+        }
+    }
+
+    /// covgap's temporary files, and the earlier outputs it moves aside, are hidden while they
+    /// are there; the outputs put in place, and earlier ones put back after a failure, are
+    /// not. On Windows, before, neither of covgap's own was hidden, for Windows does not
+    /// hide a name for its leading dot.
+    #[test]
+    fn temporary_and_moved_aside_files_are_hidden_and_outputs_not() {
+        let dir = earlier_run();
+        let (a, b) = (dir.path().join("a.txt"), dir.path().join("b.txt"));
+        let files: [(PathBuf, &[u8]); 2] = [(a.clone(), b"new a"), (b.clone(), b"new b")];
+        let aside =
+            |p: &Path| folder(p).join(format!(".{}.{}.old", file_name(p), std::process::id()));
+        let check_then = |fail: bool| {
+            move |tmp: tempfile::NamedTempFile, path: &Path| {
+                assert!(hidden(tmp.path()), "{}", tmp.path().display());
+                assert!(hidden(&aside(path)), "{}", aside(path).display());
+                if fail && path.ends_with("b.txt") {
+                    return Err(std::io::Error::other("held open by another program"));
+                }
+                put_in_place(tmp, path)
+            }
+        };
+        assert!(commit_with(&files, &[], &Earlier::default(), check_then(true)).is_err());
+        assert_eq!(listing(dir.path()), ["a.txt", "b.txt"]);
+        assert_eq!(std::fs::read_to_string(&a).unwrap(), "old a");
+        for p in [&a, &b] {
+            assert!(!hidden(p), "{} put back hidden", p.display());
+        }
+        commit_with(&files, &[], &Earlier::default(), check_then(false)).unwrap();
+        assert_eq!(listing(dir.path()), ["a.txt", "b.txt"]);
+        assert_eq!(std::fs::read_to_string(&b).unwrap(), "new b");
+        for p in [&a, &b] {
+            assert!(!hidden(p), "{} put in place hidden", p.display());
+        }
+        // And as a new output, with no earlier one to move aside.
+        let c = dir.path().join("c.txt");
+        commit_to(&[(c.clone(), b"c".as_slice())], &[], &Earlier::default()).unwrap();
+        assert!(!hidden(&c));
     }
 
     /// Abandoned files go once the new files are in place, and stay when they cannot be.

@@ -1,9 +1,9 @@
 //! What only Windows itself can say of a process or a file, asked through its own functions:
-//! whether a run has ended, and who owns a file. Used by
-//! [`abandoned_files`](super::abandoned_files).
+//! whether a run has ended, who owns a file, and a file's hidden attribute. Used by
+//! [`abandoned_files`](super::abandoned_files) and the writing of outputs.
 
 use std::fs::File;
-use std::os::windows::fs::OpenOptionsExt;
+use std::os::windows::fs::{MetadataExt, OpenOptionsExt};
 use std::os::windows::io::AsRawHandle;
 use std::path::Path;
 
@@ -16,7 +16,12 @@ use windows_sys::Win32::Security::{
     EqualSid, GetLengthSid, GetTokenInformation, TokenOwner, TokenUser, OWNER_SECURITY_INFORMATION,
     PSID, TOKEN_INFORMATION_CLASS, TOKEN_QUERY,
 };
-use windows_sys::Win32::Storage::FileSystem::{FILE_FLAG_OPEN_REPARSE_POINT, READ_CONTROL};
+use windows_sys::Win32::Storage::FileSystem::{
+    FileBasicInfo, SetFileInformationByHandle, FILE_ATTRIBUTE_ARCHIVE, FILE_ATTRIBUTE_HIDDEN,
+    FILE_ATTRIBUTE_NORMAL, FILE_ATTRIBUTE_NOT_CONTENT_INDEXED, FILE_ATTRIBUTE_OFFLINE,
+    FILE_ATTRIBUTE_READONLY, FILE_ATTRIBUTE_SYSTEM, FILE_ATTRIBUTE_TEMPORARY, FILE_BASIC_INFO,
+    FILE_FLAG_OPEN_REPARSE_POINT, FILE_READ_ATTRIBUTES, FILE_WRITE_ATTRIBUTES, READ_CONTROL,
+};
 use windows_sys::Win32::System::Threading::{
     GetCurrentProcess, GetExitCodeProcess, OpenProcess, OpenProcessToken,
     PROCESS_QUERY_LIMITED_INFORMATION,
@@ -111,4 +116,75 @@ fn token_sid(class: TOKEN_INFORMATION_CLASS) -> Option<Vec<u8>> {
         }
         Some(std::slice::from_raw_parts(sid.cast::<u8>(), GetLengthSid(sid) as usize).to_vec())
     }
+}
+
+/// Makes the new file `path`, open to read and write, hidden from the start, for covgap's
+/// temporary files; and marked temporary, as tempfile marks its own (Windows then need not
+/// hurry it to disk: covgap flushes it itself before renaming it into place, and tempfile
+/// clears both marks just before).
+pub(super) fn create_hidden(path: &Path) -> std::io::Result<File> {
+    File::options()
+        .read(true)
+        .write(true)
+        .create_new(true)
+        .attributes(FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_TEMPORARY)
+        .open(path)
+}
+
+/// Opens the file at `path` (not a link's target) to read and change its attributes alone,
+/// which another program's holding it open does not prevent.
+pub(super) fn open_attributes(path: &Path) -> std::io::Result<File> {
+    File::options()
+        .access_mode(FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES)
+        .custom_flags(FILE_FLAG_OPEN_REPARSE_POINT)
+        .open(path)
+}
+
+/// Sets `file`'s hidden attribute (`hidden`) or clears it, keeping its others: whether it
+/// changed. `file` must be open to write attributes.
+pub(super) fn set_hidden(file: &File, hidden: bool) -> std::io::Result<bool> {
+    let attributes = file.metadata()?.file_attributes();
+    if (attributes & FILE_ATTRIBUTE_HIDDEN != 0) == hidden {
+        return Ok(false);
+    }
+    // Only these can be set; the others (a folder's, a compressed file's) are the file
+    // system's own.
+    let settable = FILE_ATTRIBUTE_ARCHIVE
+        | FILE_ATTRIBUTE_HIDDEN
+        | FILE_ATTRIBUTE_NOT_CONTENT_INDEXED
+        | FILE_ATTRIBUTE_OFFLINE
+        | FILE_ATTRIBUTE_READONLY
+        | FILE_ATTRIBUTE_SYSTEM
+        | FILE_ATTRIBUTE_TEMPORARY;
+    let attributes = if hidden {
+        attributes | FILE_ATTRIBUTE_HIDDEN
+    } else {
+        attributes & !FILE_ATTRIBUTE_HIDDEN
+    } & settable;
+    let info = FILE_BASIC_INFO {
+        // Times of 0 are left as they are: a moved-aside file keeps the time it was stamped.
+        CreationTime: 0,
+        LastAccessTime: 0,
+        LastWriteTime: 0,
+        ChangeTime: 0,
+        // 0 would leave the attributes as they are; NORMAL, alone, is none.
+        FileAttributes: if attributes == 0 {
+            FILE_ATTRIBUTE_NORMAL
+        } else {
+            attributes
+        },
+    };
+    // SAFETY: the handle is open, and `info` is a FILE_BASIC_INFO of the size given.
+    let set = unsafe {
+        SetFileInformationByHandle(
+            file.as_raw_handle() as HANDLE,
+            FileBasicInfo,
+            (&info as *const FILE_BASIC_INFO).cast(),
+            size_of::<FILE_BASIC_INFO>() as u32,
+        )
+    };
+    if set == 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(true)
 }

@@ -954,7 +954,8 @@ fn a_users_file_with_an_outputs_name_is_left_alone() {
 /// folder for good: 13 files and 3.8 MB after three kills, through any number of later runs.
 /// A later run, plan or diff that completes removes those of runs that have ended, and the
 /// earlier outputs a killed run had moved aside (`.NAME.PID.old`), but not those of a run still
-/// going, nor the user's own hidden files. On Windows, before, none was removed.
+/// going, nor the user's own hidden files. On Windows, before, none was removed, and its
+/// outputs are checked to be left shown.
 #[cfg(any(target_os = "linux", windows))]
 #[test]
 fn a_completed_run_clears_what_killed_runs_left_but_not_a_running_ones() {
@@ -1056,6 +1057,22 @@ fn a_completed_run_clears_what_killed_runs_left_but_not_a_running_ones() {
     };
     assert_eq!(hidden(&out), kept);
     assert!(hidden(&changes).is_empty(), "{diff_left} is left");
+    // The outputs are in sight: on Windows a file is hidden by its attribute, which covgap's
+    // temporary files have until they are renamed into place.
+    #[cfg(windows)]
+    for e in std::fs::read_dir(&out)
+        .unwrap()
+        .chain(std::fs::read_dir(&changes).unwrap())
+    {
+        use std::os::windows::fs::MetadataExt;
+        let e = e.unwrap();
+        let name = e.file_name().into_string().unwrap();
+        let attributes = e.metadata().unwrap().file_attributes();
+        assert!(
+            name.starts_with('.') || attributes & 2 == 0,
+            "{name} is hidden"
+        );
+    }
 }
 
 /// Codes not of ONS's form: before, "N1", "S1" and "W1" put three Oxfordshire districts in
