@@ -1341,12 +1341,21 @@ fn plan(args: PlanArgs) -> i32 {
         }
         if let Some(g) = &plan.geographies {
             eprintln!(
-                "covgap plan: {} of {} {} {} {}; {} new {} would give every reachable one a team ({})",
+                "covgap plan: {} of {} {} {} {}{}; {} new {} would give every reachable one a team ({})",
                 g.gaps.len(),
                 g.total,
                 g.words,
                 covgap::write::plural(g.gaps.len(), "has", "have"),
                 covgap::write::plan::no_team(&plan, g.gaps.len()),
+                if g.across.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " ({} more left out, as an area given lies across {} border: see plan.md)",
+                        g.across.len(),
+                        covgap::write::plural(g.across.len(), "its", "each one's")
+                    )
+                },
                 g.sites.len(),
                 covgap::write::plural(g.sites.len(), "site", "sites"),
                 g.status.describe(&options.limits)

@@ -2147,20 +2147,7 @@ fn set_level(keys: &mut RollupKeys, level: usize, g: Geography) {
 /// geography is given ([`whole_geographies`]). Districts, small areas and nations are left as
 /// they are.
 fn geography_keys(areas: &mut [Area], lookup: &'static HashMap<String, LookupRow>) {
-    let sums = plan_sums(areas, lookup);
-    let mut held: std::collections::BTreeMap<usize, Vec<&'static str>> = Default::default();
-    for d in &sums.districts {
-        for &t in d.targets.iter().flatten() {
-            held.entry(t).or_default().push(d.code);
-        }
-    }
-    for (i, districts) in held {
-        // Its code in the lookup: an ICB found by name has the lookup's code for it there.
-        let own = sums
-            .by_name
-            .get(&i)
-            .map_or(areas[i].code.as_str(), |g| g.code.as_str())
-            .to_string();
+    for (i, own, districts) in held_by_area(areas, lookup) {
         let mut keys = RollupKeys::default();
         for level in 0..4 {
             let mut shared: Option<&Geography> = None;
@@ -2187,6 +2174,73 @@ fn geography_keys(areas: &mut [Area], lookup: &'static HashMap<String, LookupRow
         }
         areas[i].keys = keys;
     }
+}
+
+/// Each area given of a geography of the built-in lookup that holds built-in districts
+/// ([`plan_sums`]): its index, its code in the lookup (an ICB found by name has the lookup's
+/// code for it there) and the districts it holds, wholly or, split between ICBs, in part.
+fn held_by_area(
+    areas: &[Area],
+    lookup: &'static HashMap<String, LookupRow>,
+) -> Vec<(usize, String, Vec<&'static str>)> {
+    let sums = plan_sums(areas, lookup);
+    let mut held: std::collections::BTreeMap<usize, Vec<&'static str>> = Default::default();
+    for d in &sums.districts {
+        for &t in d.targets.iter().flatten() {
+            held.entry(t).or_default().push(d.code);
+        }
+    }
+    held.into_iter()
+        .map(|(i, districts)| {
+            let own = sums
+                .by_name
+                .get(&i)
+                .map_or(areas[i].code.as_str(), |g| g.code.as_str())
+                .to_string();
+            (i, own, districts)
+        })
+        .collect()
+}
+
+/// The geographies at one level (`at` picks a district's there from its keys: its ICBs, its
+/// health board or HSC trust, its region) that an area given of another geography lies across
+/// the border of, holding built-in districts in it and districts outside it: an ICB holding
+/// districts of two regions lies partly in each, a county with a district split between ICBs
+/// partly in each ICB. Such an area has no geography of its own at that level, so it is in
+/// neither's group under `covgap plan --by`, and a group of the areas lying wholly in one
+/// would miss its babies and its team: Bath and North East Somerset, Swindon and Wiltshire's
+/// ICB, which has a team, lies partly in the South West, whose ICBs lying wholly in it hold
+/// 42,602 of its 51,499 babies. An area of this level itself, a district or a small area lies
+/// across none. In code order; empty if the built-in lookup cannot be read.
+///
+/// # Examples
+/// ```
+/// use covgap::load::lying_across;
+/// // Districts lie across no region's border.
+/// let study = covgap::load::load(&Default::default(), &mut Default::default()).unwrap();
+/// assert!(lying_across(&study.areas, |k| k.region.iter().collect()).is_empty());
+/// ```
+pub fn lying_across(
+    areas: &[Area],
+    at: impl for<'k> Fn(&'k RollupKeys) -> Vec<&'k Geography>,
+) -> Vec<Geography> {
+    let Ok(lookup) = lookup() else {
+        return Vec::new();
+    };
+    let mut across: std::collections::BTreeMap<&str, &Geography> = Default::default();
+    for (_, own, districts) in held_by_area(areas, lookup) {
+        let of: Vec<Vec<&Geography>> = districts.iter().map(|d| at(&lookup[*d].keys)).collect();
+        if of.iter().flatten().any(|g| g.code == own) {
+            continue;
+        }
+        let touched: std::collections::BTreeMap<&str, &Geography> =
+            of.iter().flatten().map(|g| (g.code.as_str(), *g)).collect();
+        // In two of them, or in one and in districts outside any.
+        if touched.len() > 1 || (!touched.is_empty() && of.iter().any(Vec::is_empty)) {
+            across.extend(touched);
+        }
+    }
+    across.into_values().cloned().collect()
 }
 
 /// Puts into `f` each area's figure summed from the built-in district figures it holds

@@ -121,6 +121,15 @@ impl ByLevel {
         }
     }
 
+    /// Every geography at this level a district with `keys` lies in, wholly or partly: a
+    /// district split between ICBs lies in each of its ICBs.
+    fn all_of(self, keys: &crate::model::RollupKeys) -> Vec<&Geography> {
+        match self {
+            ByLevel::Icb => keys.all_icbs(),
+            _ => self.of(keys).into_iter().collect(),
+        }
+    }
+
     fn of(self, keys: &crate::model::RollupKeys) -> Option<&Geography> {
         match self {
             ByLevel::Icb => keys.icb.as_ref(),
@@ -207,9 +216,28 @@ impl ByLevel {
             )));
         }
         // Areas given of another geography have this one when they lie in it (an ICB its
-        // region), as districts have theirs.
-        if areas.iter().any(|a| self.of(&a.keys).is_some()) {
+        // region), as districts have theirs; one an area given lies across the border of is
+        // not asked about ([`by_geography`]).
+        let across = crate::load::lying_across(areas, |k| self.all_of(k));
+        if areas
+            .iter()
+            .filter_map(|a| self.of(&a.keys))
+            .any(|g| !across.iter().any(|x| x.code == g.code))
+        {
             return Ok(());
+        }
+        if !across.is_empty() {
+            let shown: Vec<String> = across
+                .iter()
+                .take(3)
+                .map(|g| format!("{} ({})", g.name, g.code))
+                .collect();
+            return Err(Error::Plan(format!(
+                "--by {}: an area given lies across the border of each {noun} the areas lie in ({}{}), partly in it and partly outside, so whether it has a team, and its babies, cannot be told from the areas, and there is nothing to plan by: give boundaries that lie within the {none} (the built-in districts, say), or leave out --by",
+                self.key().replace('_', "-"),
+                shown.join(", "),
+                if across.len() > 3 { ", ..." } else { "" },
+            )));
         }
         let has = |n: Nation| match self {
             ByLevel::Icb | ByLevel::Region => n == Nation::England,
@@ -399,6 +427,11 @@ pub struct GeographyPlan {
     /// Geographies with districts in the study but no demand point (no small area with a
     /// figure), left out of the question.
     pub without_demand: usize,
+    /// Geographies an area given of another geography lies across the border of (an ICB in
+    /// two regions, a county in two ICBs; [`crate::load::lying_across`]), left out of the
+    /// question, in code order: whether one has a team, and its babies, cannot be told from
+    /// the areas.
+    pub across: Vec<Geography>,
     /// Those with no team, largest figure first.
     pub gaps: Vec<GeographyGap>,
     /// Candidate indices in the minimum cover.
@@ -817,7 +850,10 @@ impl Plan {
 /// With boundaries for part of the UK, the geographies asked about are those holding most of
 /// some area given (its primary ICB), not those it only lies partly in.
 /// Geographies with no demand point (no small area with a figure) cannot be judged this way
-/// and are left out, counted.
+/// and are left out, counted. So are those an area given of another geography lies across
+/// the border of (an ICB in two regions, a county in two ICBs), named: such an area is in
+/// neither's group, so a group would miss its babies, and its team, which may lie on either
+/// side ([`crate::load::lying_across`]).
 pub fn by_geography(
     study: &Study,
     instance: &Instance,
@@ -851,6 +887,12 @@ pub fn by_geography(
             .collect();
         acc.retain(|code, _| primary.contains(code.as_str()));
     }
+    // Areas given of another geography lying across a border: the geographies on either
+    // side are not asked about, as the areas lying wholly in one are not all of it that is
+    // given (the South West's ICBs without Bath and North East Somerset, Swindon and
+    // Wiltshire's, which has a team).
+    let across = crate::load::lying_across(&study.areas, |k| level.all_of(k));
+    acc.retain(|code, _| !across.iter().any(|g| g.code == *code));
     let mut with_demand: std::collections::BTreeSet<String> = Default::default();
     // The geographies each demand point lies in (several for a district split between ICBs).
     let geo_of: Vec<Vec<String>> = instance
@@ -939,6 +981,7 @@ pub fn by_geography(
         words: level.describe_in(&study.areas),
         total,
         without_demand,
+        across,
         gaps,
         sites,
         status,

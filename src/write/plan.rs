@@ -289,6 +289,38 @@ pub fn no_team(plan: &Plan, n: usize) -> String {
     }
 }
 
+/// The sentence of `plan.md` naming the geographies `--by` leaves out because an area given
+/// lies across the border of each ([`crate::plan::GeographyPlan::across`]), with a space
+/// before it; empty when there are none.
+///
+/// # Examples
+/// ```
+/// use covgap::plan::{self, ByLevel, Options};
+/// let study = covgap::load::load(&Default::default(), &mut Default::default()).unwrap();
+/// let by = Options { by: Some(ByLevel::Region), ..Options::default() };
+/// let p = plan::plan(&study, None, &[], None, None, &by).unwrap();
+/// assert_eq!(covgap::write::plan::left_out_across(p.geographies.as_ref().unwrap()), "");
+/// ```
+pub fn left_out_across(g: &crate::plan::GeographyPlan) -> String {
+    let n = g.across.len();
+    if n == 0 {
+        return String::new();
+    }
+    let names: Vec<String> = g
+        .across
+        .iter()
+        .map(|x| format!("{} ({})", md_cell(&x.name), md_cell(&x.code)))
+        .collect();
+    format!(
+        " {n} more {} left out, as an area given lies across {} border, partly in it and partly outside, so that whether {} a team, and {} babies, cannot be told from the areas given: {}.",
+        crate::write::plural(n, "is", "are"),
+        crate::write::plural(n, "its", "each one's"),
+        crate::write::plural(n, "it has", "each has"),
+        crate::write::plural(n, "its", "their"),
+        crate::write::and_list(&names),
+    )
+}
+
 /// `plan_geographies.csv`: geographies with no team and the site that would give each one.
 pub fn geographies_csv(study: &Study, plan: &Plan) -> Option<Vec<u8>> {
     let g = plan.geographies.as_ref()?;
@@ -814,7 +846,7 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
                 )
             } else {
                 String::new()
-            }
+            } + &left_out_across(g)
         );
         if !g.gaps.is_empty() {
             // Under a radius, a site brings a team within reach rather than into the area.

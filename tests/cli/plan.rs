@@ -1549,9 +1549,11 @@ fn a_candidate_listed_twice_under_two_names_is_warned_of() {
     ]);
 }
 
-/// `--by region` on the 42 ICBs groups each ICB by the region it lies in: 8 regions have an
-/// ICB lying wholly in them, and the West Midlands, all six of whose ICBs have no team, is the
-/// one with none. It was refused, saying no area had an English region.
+/// `--by region` on the 42 ICBs groups each ICB by the region it lies in: 3 regions (the East
+/// Midlands, the West Midlands and London) have no ICB lying across their border, and the West
+/// Midlands, all six of whose ICBs have no team, is the one with none. The other six, across
+/// whose borders four ICBs lie, are left out and named. It was refused, saying no area had an
+/// English region.
 #[test]
 fn by_region_on_icb_boundaries_groups_the_icbs_by_their_regions() {
     let (mut cmd, dir) = covgap();
@@ -1562,7 +1564,7 @@ fn by_region_on_icb_boundaries_groups_the_icbs_by_their_regions() {
         .success();
     let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
     assert!(
-        stderr.contains("covgap plan: 1 of 8 English regions has no team; 1 new site would give every reachable one a team (proven optimal)"),
+        stderr.contains("covgap plan: 1 of 3 English regions has no team (6 more left out, as an area given lies across each one's border: see plan.md); 1 new site would give every reachable one a team (proven optimal)"),
         "{stderr}"
     );
     let md = std::fs::read_to_string(dir.path().join("out/plan.md")).unwrap();
@@ -1570,9 +1572,77 @@ fn by_region_on_icb_boundaries_groups_the_icbs_by_their_regions() {
         md.contains("every one of them that holds an area it covers")
             && md
                 .contains("| Geography | Code | Areas | Live births | Site that gives it a team |")
-            && md.contains("| West Midlands | E12000005 | 6 | 64,858 |"),
+            && md.contains("| West Midlands | E12000005 | 6 | 64,858 |")
+            && md.contains(" 6 more are left out, as an area given lies across each one's border, partly in it and partly outside, so that whether each has a team, and their babies, cannot be told from the areas given: North East (E12000001), North West (E12000002), Yorkshire and The Humber (E12000003), East of England (E12000006), South East (E12000008) and South West (E12000009)."),
         "{md}"
     );
+}
+
+/// A region an ICB given lies across the border of is not asked about under `--by region`:
+/// without Cornwall's team, the South West's ICBs lying wholly in it have none, but Bath and
+/// North East Somerset, Swindon and Wiltshire's, which lies partly in it (Swindon, Wiltshire,
+/// Bath), has one. Before, `plan.md` and `plan_geographies.csv` said the South West had no
+/// team and 42,602 babies, where all of it was given and the district run gives it 51,499.
+#[test]
+fn by_region_leaves_out_a_region_an_icb_lies_across() {
+    let (mut cmd, dir) = covgap();
+    let teams =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/teams.csv")).unwrap();
+    let without_cornwall: String = teams
+        .lines()
+        .filter(|l| !l.starts_with("Thriving Together (Cornwall"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(without_cornwall.len() < teams.len());
+    std::fs::write(dir.path().join("teams.csv"), without_cornwall).unwrap();
+    let out = cmd
+        .args([
+            "plan",
+            "--by",
+            "region",
+            "--out",
+            "out",
+            "--teams",
+            "teams.csv",
+        ])
+        .arg("--boundaries")
+        .arg(fixture("boundaries/icbs_england_jul2022.geojson"))
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("covgap plan: 1 of 3 English regions has no team (6 more left out"),
+        "{stderr}"
+    );
+    let csv = read(&dir, "out/plan_geographies.csv");
+    let listed: Vec<String> = rows(&csv).into_iter().map(|r| r[1].clone()).collect();
+    assert_eq!(listed, ["E12000005"], "{csv}");
+    let md = std::fs::read_to_string(dir.path().join("out/plan.md")).unwrap();
+    assert!(!md.contains("| South West | E12000009 |"), "{md}");
+}
+
+/// `--by icb` on Oxfordshire county and West Berkshire: the county lies across the border
+/// between Buckinghamshire, Oxfordshire and Berkshire West's ICB and Bath and North East
+/// Somerset, Swindon and Wiltshire's (Vale of White Horse is split between them), so neither
+/// can be asked about, and the refusal says so. Before, the plan said Buckinghamshire,
+/// Oxfordshire and Berkshire West's ICB had no team and West Berkshire's 1,543 babies, though
+/// Oxfordshire, with a team, lies mostly in it.
+#[test]
+fn by_icb_on_a_county_lying_across_icbs_is_refused_saying_why() {
+    let (mut cmd, dir) = covgap();
+    let out = cmd
+        .args(["plan", "--by", "icb", "--out", "out", "--boundaries"])
+        .arg(fixture(
+            "boundaries/upper_tiers_oxfordshire_county_and_west_berkshire.geojson",
+        ))
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("--by icb: an area given lies across the border of each Integrated Care Board the areas lie in (NHS Bath and North East Somerset, Swindon and Wiltshire Integrated Care Board (E54000040), NHS Buckinghamshire, Oxfordshire and Berkshire West Integrated Care Board (E54000044)), partly in it and partly outside"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("out").exists(), "nothing is written");
 }
 
 /// Boundaries of the geography `--by` groups by (the five HSC trusts with `--by
