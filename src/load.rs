@@ -2010,6 +2010,19 @@ impl Given for Area {
     }
 }
 
+/// Whether `code` is a built-in district's, current or abolished since 2019 (`data/areas.csv`,
+/// `data/successors.csv`); false if the built-in lookup cannot be read.
+///
+/// # Examples
+/// ```
+/// use covgap::load::is_builtin_district;
+/// assert!(is_builtin_district("E07000178")); // Oxford
+/// assert!(!is_builtin_district("W11000023")); // Betsi Cadwaladr University Health Board
+/// ```
+pub fn is_builtin_district(code: &str) -> bool {
+    lookup().is_ok_and(|l| is_district(code, l))
+}
+
 /// Whether `code` is a built-in district's, current or abolished since 2019.
 fn is_district(code: &str, lookup: &HashMap<String, LookupRow>) -> bool {
     lookup.contains_key(code) || successors::all().iter().any(|s| s.old_code == code)

@@ -249,10 +249,18 @@ impl ByLevel {
             .filter(|a| a.keys == crate::model::RollupKeys::default())
             .map(|a| a.code.as_str())
             .collect();
-        let elsewhere = areas
+        // Districts of another nation, and areas of another geography lying in one (health
+        // boards, with --by region), which are not districts.
+        let (districts_elsewhere, others_elsewhere) = areas
             .iter()
             .filter(|a| a.keys != crate::model::RollupKeys::default() && !has(a.nation))
-            .count();
+            .fold((0, 0), |(d, o), a| {
+                if crate::load::is_builtin_district(&a.code) {
+                    (d + 1, o)
+                } else {
+                    (d, o + 1)
+                }
+            });
         let count = |n: usize| {
             if n == areas.len() && n > 1 {
                 format!("all {n}")
@@ -270,10 +278,16 @@ impl ByLevel {
                 if unknown.len() > 3 { ", ..." } else { "" }
             ));
         }
-        if elsewhere > 0 {
+        if districts_elsewhere > 0 {
             why.push(format!(
                 "{} are districts of a nation with no {none}",
-                count(elsewhere)
+                count(districts_elsewhere)
+            ));
+        }
+        if others_elsewhere > 0 {
+            why.push(format!(
+                "{} lie in a nation with no {none}",
+                count(others_elsewhere)
             ));
         }
         Err(Error::Plan(format!(

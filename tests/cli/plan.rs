@@ -969,6 +969,33 @@ fn exact_seconds_too_long_to_count_means_no_limit() {
     }
 }
 
+/// Wales's seven health boards with `--by icb` or `--by region`: no area has an ICB or an
+/// English region, and the refusal says the boards lie in a nation with none. Since boards
+/// took their own geography it said "all 7 are districts of a nation with no Integrated Care
+/// Boards", of boundaries that are not districts.
+#[test]
+fn by_icb_on_welsh_health_boards_is_refused_without_calling_them_districts() {
+    for (by, none) in [
+        ("icb", "Integrated Care Boards"),
+        ("region", "English regions"),
+    ] {
+        let (mut cmd, dir) = covgap();
+        let out = cmd
+            .args(["plan", "--by", by, "--out", "out", "--boundaries"])
+            .arg(fixture("boundaries/wales_health_boards_dissolved.geojson"))
+            .assert()
+            .code(1);
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert!(
+            stderr.contains(&format!(
+                "Of the 7 areas, all 7 lie in a nation with no {none}. "
+            )) && !stderr.contains("are districts"),
+            "{stderr}"
+        );
+        assert!(!dir.path().join("out").exists(), "nothing is written");
+    }
+}
+
 /// Boundaries coded HB00 and HB01, not ONS district codes: no area has an ICB, so `--by icb`
 /// has nothing to answer. It must say so and why, not report "0 of 0 have no team".
 #[test]
