@@ -322,6 +322,8 @@ pub fn left_out_across(g: &crate::plan::GeographyPlan) -> String {
 }
 
 /// `plan_geographies.csv`: geographies with no team and the site that would give each one.
+/// The count of the areas given in each is headed `districts`, or `areas` when the
+/// boundaries are not districts (ICBs grouped by region), as `plan.md`'s column is.
 pub fn geographies_csv(study: &Study, plan: &Plan) -> Option<Vec<u8>> {
     let g = plan.geographies.as_ref()?;
     let (key, _) = figure_words(study, plan);
@@ -329,7 +331,7 @@ pub fn geographies_csv(study: &Study, plan: &Plan) -> Option<Vec<u8>> {
         "level",
         "code",
         "name",
-        "districts",
+        plan.instance.areas.words().1,
         key,
         "site",
         "site_district_code",

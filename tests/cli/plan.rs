@@ -1603,6 +1603,14 @@ fn by_region_on_icb_boundaries_groups_the_icbs_by_their_regions() {
             && md.contains(" 6 more are left out, as an area given lies across each one's border, partly in it and partly outside, so that whether each has a team, and their babies, cannot be told from the areas given: North East (E12000001), North West (E12000002), Yorkshire and The Humber (E12000003), East of England (E12000006), South East (E12000008) and South West (E12000009)."),
         "{md}"
     );
+    // plan_geographies.csv's count is of the ICBs given in the region, and headed so, as
+    // plan.md's column is; it was headed "districts" (the West Midlands has 30).
+    let csv = read(&dir, "out/plan_geographies.csv");
+    assert_eq!(
+        csv.lines().next().unwrap(),
+        "level,code,name,areas,births,site,site_district_code"
+    );
+    assert_eq!(rows(&csv)[0][3], "6", "{csv}");
 }
 
 /// A region an ICB given lies across the border of is not asked about under `--by region`:
