@@ -369,6 +369,7 @@ fn options(inputs: &Inputs, small: &SmallAreaInputs, study: &Study) -> Value {
             "longitude": c.longitude,
             "easting": c.easting,
             "northing": c.northing,
+            "grid": c.grid,
             "postcode": c.postcode,
             "postcode_district": c.postcode_district,
             "evidence": c.evidence,

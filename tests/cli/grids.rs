@@ -357,6 +357,12 @@ fn two_grid_or_latitude_columns_are_an_error_naming_both() {
         run.teams()["Belfast team"]["properties"]["host_area_code"],
         "N09000003"
     );
+    // run.json records the column named, as it does every other --team-*-column: the
+    // figures must be traceable to the grid they were read on.
+    assert_eq!(
+        run.json("run.json")["options"]["team_columns"]["grid"],
+        "crs"
+    );
 
     let points = fixture("points/two_grid_columns.csv");
     let c = crate::check(&["--points", &points]);
