@@ -186,6 +186,52 @@ fn wrap(t: &str, width: usize) -> Vec<String> {
     lines
 }
 
+/// How wide `body` is on the page, in SVG units, set in DejaVu Sans (regular) at `size`, as
+/// resvg draws it into `map.png`: from the start of the line to the right edge of its last
+/// glyph.
+fn text_width(body: &str, size: f64) -> f64 {
+    static OPTIONS: std::sync::OnceLock<resvg::usvg::Options<'static>> = std::sync::OnceLock::new();
+    let svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"100\" viewBox=\"0 0 {w} 100\" font-family=\"{FONT}\"><text x=\"0\" y=\"50\" font-size=\"{size}\">{}</text></svg>",
+        esc(body),
+        w = 20.0 * PAGE_W,
+    );
+    resvg::usvg::Tree::from_str(&svg, OPTIONS.get_or_init(svg_options))
+        .map(|t| f64::from(t.root().abs_bounding_box().right()))
+        .unwrap_or(0.0)
+}
+
+/// Breaks `t` into lines at spaces, each no wider than `width` on the page at `size` (see
+/// [`text_width`]); a word wider than that alone stays whole on its line. Each line is the
+/// most words that fit, found by halving (a few measurements a line, each a fraction of a
+/// millisecond), and text that fits whole is measured once.
+fn fit(t: &str, size: f64, width: f64) -> Vec<String> {
+    let words: Vec<&str> = t.split_whitespace().collect();
+    let mut lines = Vec::new();
+    let mut start = 0;
+    while start < words.len() {
+        let rest = &words[start..];
+        let n = if text_width(&rest.join(" "), size) <= width {
+            rest.len()
+        } else {
+            // The most words that fit lie in lo..hi: one always goes on the line.
+            let (mut lo, mut hi) = (1, rest.len());
+            while hi - lo > 1 {
+                let mid = (lo + hi) / 2;
+                if text_width(&rest[..mid].join(" "), size) <= width {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+            lo
+        };
+        lines.push(rest[..n].join(" "));
+        start += n;
+    }
+    lines
+}
+
 fn union(rects: impl Iterator<Item = Rect>) -> Option<Rect> {
     rects.reduce(|a, r| {
         Rect::new(
@@ -470,7 +516,10 @@ pub fn map(study: &Study, cov: &Coverage, rollups: &[Rollup]) -> Map {
         &format!("font-weight=\"bold\" fill=\"{INK}\""),
         "Specialised parent-infant relationship teams",
     );
-    text(&mut s, 30.0, 94.0, 19.0, &format!("fill=\"{INK}\""), &{
+    // The headline and the line under it, each broken onto more lines where it would run
+    // past the page's edge (a long period, or the teams outside the boundaries given), with
+    // the map and legend moved down by as much.
+    let headline = {
         let babies = match study.demand.measure {
             crate::model::Measure::Births => "live births",
             crate::model::Measure::Age0 => "babies aged under one",
@@ -496,41 +545,55 @@ pub fn map(study: &Study, cov: &Coverage, rollups: &[Rollup]) -> Map {
                 crate::write::plural(h.areas_total, "area", "areas")
             )
         }
-    });
-    text(
-        &mut s,
-        30.0,
-        122.0,
-        16.0,
-        &format!("fill=\"{GREY}\""),
-        &format!(
-            "{}, {}. Teams counted: {} of the {} in the list{}.",
-            cap(what),
-            study.demand.period,
-            h.teams_counted,
-            h.teams_in_list,
-            {
-                let mut parts = Vec::new();
-                if h.teams_beyond > 0 {
-                    parts.push(format!(
-                        "{} {} only areas outside these",
-                        h.teams_beyond,
-                        crate::write::plural(h.teams_beyond, "serves", "serve")
-                    ));
-                }
-                match h.teams_unplaced.len() {
-                    0 => {}
-                    1 => parts.push("1 has no known place and covers no area".to_string()),
-                    n => parts.push(format!("{n} have no known place and cover no area")),
-                }
-                if parts.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({})", parts.join("; "))
-                }
+    };
+    let period_line = format!("{}, {}.", cap(what), study.demand.period);
+    let teams_line = format!(
+        "Teams counted: {} of the {} in the list{}.",
+        h.teams_counted,
+        h.teams_in_list,
+        {
+            let mut parts = Vec::new();
+            if h.teams_beyond > 0 {
+                parts.push(format!(
+                    "{} {} only areas outside these",
+                    h.teams_beyond,
+                    crate::write::plural(h.teams_beyond, "serves", "serve")
+                ));
             }
-        ),
+            match h.teams_unplaced.len() {
+                0 => {}
+                1 => parts.push("1 has no known place and covers no area".to_string()),
+                n => parts.push(format!("{n} have no known place and cover no area")),
+            }
+            if parts.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", parts.join("; "))
+            }
+        }
     );
+    let line_width = PAGE_W - 2.0 * 30.0;
+    let mut y = 94.0;
+    for (k, l) in fit(&headline, 19.0, line_width).iter().enumerate() {
+        y += if k == 0 { 0.0 } else { 24.0 };
+        text(&mut s, 30.0, y, 19.0, &format!("fill=\"{INK}\""), l);
+    }
+    // The period and the teams on one line when they fit, else each on its own.
+    let both = format!("{period_line} {teams_line}");
+    let under = if text_width(&both, 16.0) <= line_width {
+        vec![both]
+    } else {
+        let mut v = fit(&period_line, 16.0, line_width);
+        v.extend(fit(&teams_line, 16.0, line_width));
+        v
+    };
+    y += 28.0;
+    for (k, l) in under.iter().enumerate() {
+        y += if k == 0 { 0.0 } else { 20.0 };
+        text(&mut s, 30.0, y, 16.0, &format!("fill=\"{GREY}\""), l);
+    }
+    // How far below its place for a one-line headline and line under it the title ends.
+    let down = y - 122.0;
 
     // Sources.
     let not_counted = crate::write::summary::without_figure_note(&h)
@@ -575,7 +638,13 @@ pub fn map(study: &Study, cov: &Coverage, rollups: &[Rollup]) -> Map {
         )
     });
     if let Some(extent) = extent {
-        let frame = Frame::fit(extent, 20.0, 150.0, 660.0, footer_y - 150.0 - 24.0);
+        let frame = Frame::fit(
+            extent,
+            20.0,
+            150.0 + down,
+            660.0,
+            footer_y - 150.0 - down - 24.0,
+        );
         let mut shapes = areas_layer(&mut s, study, cov, &classes, &frame, None, 0.3);
         shapes.extend(teams_layer(&mut s, study, &frame, None, extent, 3.5));
         s.layers.push(Layer { clip: None, shapes });
@@ -593,7 +662,7 @@ pub fn map(study: &Study, cov: &Coverage, rollups: &[Rollup]) -> Map {
 
     // Legend.
     let lx = 700.0;
-    let mut y = 175.0;
+    let mut y = 175.0 + down;
     text(
         &mut s,
         lx,
@@ -1135,6 +1204,22 @@ mod tests {
             push_tenths(&mut d, v);
             assert_eq!(d, format!("{:.1}", v as f64 / 10.0), "{v}");
         }
+    }
+
+    #[test]
+    fn fits_lines_to_a_width_on_the_page() {
+        let line =
+            "Teams counted: 28 of the 46 in the list (1 has no known place and covers no area).";
+        assert_eq!(fit(line, 16.0, 940.0), [line]);
+        let lines = fit(line, 16.0, 300.0);
+        assert!(lines.len() > 2, "{lines:?}");
+        assert_eq!(lines.join(" "), line);
+        assert!(
+            lines.iter().all(|l| text_width(l, 16.0) <= 300.0),
+            "{lines:?}"
+        );
+        // A word wider than the line stays whole.
+        assert_eq!(fit("a bb ccc", 16.0, 1.0), ["a", "bb", "ccc"]);
     }
 
     #[test]

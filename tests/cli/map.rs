@@ -147,3 +147,71 @@ fn largest_gaps_name_long_areas_in_full_on_two_lines() {
         }
     }
 }
+
+/// The non-white pixels of `map.png` in its right margin (past 985 of the page's 1000
+/// units; the legend's figures end at 980), by row.
+fn ink_in_right_margin(png_bytes: &[u8]) -> usize {
+    let mut reader = png::Decoder::new(std::io::Cursor::new(png_bytes))
+        .read_info()
+        .unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let (w, h) = (info.width as usize, info.height as usize);
+    let from = (w as f64 * 985.0 / covgap::write::map::PAGE_W) as usize;
+    (0..h)
+        .flat_map(|y| (from..w).map(move |x| (y, x)))
+        .filter(|&(y, x)| buf[(y * w + x) * 4..][..3] != [255, 255, 255])
+        .count()
+}
+
+/// Every line of the title fits the page: the line under the headline ("Live births, 1 July
+/// 2019 to 30 June 2020. Teams counted: 28 of the 46 in the list (1 has no known place and
+/// covers no area).") ran 21 units past the page's edge on the default run, so the published
+/// map read "covers no are", and further on boundaries for part of the UK, whose line also
+/// counts the teams serving only areas outside them. A line too long now goes on two, and the
+/// map and legend move down to make room.
+#[test]
+fn title_lines_fit_the_page() {
+    let run = crate::default_run();
+    assert_eq!(ink_in_right_margin(run.bytes("map.png")), 0, "default run");
+    let svg = run.text("map.svg");
+    for words in [
+        ">Live births, 1 July 2019 to 30 June 2020.",
+        "Teams counted: 28 of the 46 in the list (1 has no known place and covers no area).<",
+    ] {
+        assert!(svg.contains(words), "{words}: {svg}");
+    }
+
+    // A period of the user's own, on boundaries for part of the UK: the period and the teams
+    // each go on lines of their own.
+    let oxon = crate::fixture("boundaries/oxfordshire_wgs84.geojson");
+    let births = "code,births\nE07000177,1600\nE07000178,1700\nE07000179,1500\nE07000180,1400\nE07000181,1200\n";
+    let period =
+        "calendar year 2024, registrations by usual residence of the mother, provisional figures";
+    let o = crate::covgap_with_files(
+        &[("births.csv", births)],
+        &[
+            "run",
+            "-q",
+            "--out",
+            "out",
+            "--births",
+            "births.csv",
+            "--period",
+            period,
+            "--boundaries",
+            &oxon,
+        ],
+        Some("out"),
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let files = o.files.unwrap();
+    assert_eq!(ink_in_right_margin(&files["map.png"]), 0, "Oxfordshire");
+    let svg = String::from_utf8(files["map.svg"].clone()).unwrap();
+    assert!(
+        svg.contains(
+            ">Teams counted: 1 of the 46 in the list (43 serve only areas outside these).<"
+        ),
+        "{svg}"
+    );
+}
