@@ -190,13 +190,12 @@ fn wrap(t: &str, width: usize) -> Vec<String> {
 /// resvg draws it into `map.png`: from the start of the line to the right edge of its last
 /// glyph.
 fn text_width(body: &str, size: f64) -> f64 {
-    static OPTIONS: std::sync::OnceLock<resvg::usvg::Options<'static>> = std::sync::OnceLock::new();
     let svg = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"100\" viewBox=\"0 0 {w} 100\" font-family=\"{FONT}\"><text x=\"0\" y=\"50\" font-size=\"{size}\">{}</text></svg>",
         esc(body),
         w = 20.0 * PAGE_W,
     );
-    resvg::usvg::Tree::from_str(&svg, OPTIONS.get_or_init(svg_options))
+    resvg::usvg::Tree::from_str(&svg, &svg_options())
         .map(|t| f64::from(t.root().abs_bounding_box().right()))
         .unwrap_or(0.0)
 }
@@ -954,16 +953,24 @@ impl Canvas {
     }
 }
 
-/// resvg's options with the built-in fonts, so text looks the same on every machine.
+/// resvg's options with the built-in fonts, so text looks the same on every machine. The
+/// fonts are loaded once a process and shared: the page drawn on the spare core and the title
+/// lines measured while the map is laid out (see [`text_width`]) use the same.
 fn svg_options() -> resvg::usvg::Options<'static> {
-    let mut opt = resvg::usvg::Options {
+    static FONTS: std::sync::OnceLock<std::sync::Arc<resvg::usvg::fontdb::Database>> =
+        std::sync::OnceLock::new();
+    let fonts = FONTS.get_or_init(|| {
+        let mut db = resvg::usvg::fontdb::Database::new();
+        db.load_font_data(DEJAVU_SANS.to_vec());
+        db.load_font_data(DEJAVU_SANS_BOLD.to_vec());
+        db.set_sans_serif_family("DejaVu Sans");
+        std::sync::Arc::new(db)
+    });
+    resvg::usvg::Options {
         font_family: "DejaVu Sans".into(),
+        fontdb: fonts.clone(),
         ..Default::default()
-    };
-    opt.fontdb_mut().load_font_data(DEJAVU_SANS.to_vec());
-    opt.fontdb_mut().load_font_data(DEJAVU_SANS_BOLD.to_vec());
-    opt.fontdb_mut().set_sans_serif_family("DejaVu Sans");
-    opt
+    }
 }
 
 fn png_err(m: String) -> Error {
