@@ -29,6 +29,9 @@ enum Command {
     /// Read and check the inputs `run` would use (with --small-areas, those too) and, with
     /// --points, a points file for `assign`; report every problem, write nothing
     /// (--small-areas-geojson is accepted and ignored).
+    #[command(mut_arg("small_areas_geojson", |a| a.help(
+        "Accepted and ignored: check writes nothing (the flag is run's, accepted so that a run command line can be checked as it is)"
+    )))]
     Check(CheckArgs),
     /// Choose where N new teams would newly cover the most babies (existing teams fixed),
     /// greedy and exact; or, with --by, the fewest teams that give every ICB, health board or

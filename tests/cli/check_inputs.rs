@@ -86,6 +86,28 @@ mod small_areas {
         assert!(c.cwd_entries.is_empty(), "check wrote {:?}", c.cwd_entries);
     }
 
+    /// `check --help` says what `check` does with --small-areas-geojson: it said "Also write
+    /// small_areas.geojson", as `run --help` does, though check writes nothing.
+    #[test]
+    fn check_help_says_small_areas_geojson_writes_nothing() {
+        let out = crate::covgap()
+            .args(["check", "--help"])
+            .output()
+            .expect("covgap check --help");
+        let help = String::from_utf8_lossy(&out.stdout);
+        assert!(!help.contains("Also write small_areas.geojson"), "{help}");
+        assert!(
+            help.contains("Accepted and ignored: check writes nothing"),
+            "{help}"
+        );
+        // run's help still says what the flag writes.
+        let out = crate::covgap()
+            .args(["run", "--help"])
+            .output()
+            .expect("covgap run --help");
+        assert!(String::from_utf8_lossy(&out.stdout).contains("Also write small_areas.geojson"));
+    }
+
     #[test]
     fn without_small_areas_the_summary_does_not_mention_them() {
         let c = check_with(&[]);
