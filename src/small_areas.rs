@@ -507,7 +507,9 @@ pub fn place(study: &mut Study, coverage: &Coverage, read: ReadSmallAreas) -> Sm
         .areas
         .into_par_iter()
         .map(|(code, name, figure, wgs84, point, file)| {
-            let inside = assigner.at_lonlat(Coord::from(point.wgs84));
+            // By the point on the grid, the one found and measured from: taken back to
+            // degrees it moves a few centimetres, enough to cross a boundary it lies by.
+            let inside = assigner.at_bng(Coord::from(point.bng));
             let (district, placement, nearest) = match inside.area {
                 Some(_) => (inside.area, Placement::Inside, inside.nearest),
                 None => match assigner.nearest_area_bng(Coord::from(point.bng)) {

@@ -1025,6 +1025,57 @@ fn point_on_surface_is_found_on_the_grid_whatever_the_file_system() {
     assert_eq!(wgs84[0].4, "-0.064471 51.321402");
 }
 
+/// A small area is placed in the district holding its point on surface as found on the grid,
+/// the point it is measured from: Kensington and Chelsea 008D's lies 4 cm inside Kensington
+/// and Chelsea from Westminster's edge (GeoPandas on EPSG:27700 puts it there, and so does
+/// `covgap assign` given the same easting and northing). It was placed by that point taken back
+/// to degrees, a few centimetres away, in Westminster.
+#[test]
+fn small_area_is_placed_by_its_point_on_the_grid() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = |n: &str| fixture_path(&format!("small_areas/{n}"));
+    covgap_at(&dir)
+        .args([
+            "run",
+            "-q",
+            "--out",
+            "out",
+            "--small-areas-geojson",
+            "--small-areas",
+        ])
+        .arg(f("point_4cm_inside_a_district_wgs84.geojson"))
+        .arg("--small-area-figures")
+        .arg(f("point_4cm_inside_a_district_figures.csv"))
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(dir.path().join("out/small_areas.geojson")).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let p = &crate::features(&doc)[0]["properties"];
+    assert_eq!(p["code"], "E01002827");
+    assert_eq!(p["district_code"], "E09000020", "{p}");
+    assert_eq!(p["placed"], "inside");
+
+    // assign, given the point on surface on the grid (as GeoPandas finds it), agrees.
+    std::fs::write(
+        dir.path().join("points.csv"),
+        "id,easting,northing\nE01002827,525536.8953,180387.5324\n",
+    )
+    .unwrap();
+    covgap_at(&dir)
+        .args([
+            "assign",
+            "-q",
+            "--points",
+            "points.csv",
+            "--out",
+            "points_out.csv",
+        ])
+        .assert()
+        .success();
+    let rows = crate::read_csv(&dir.path().join("points_out.csv"));
+    assert_eq!(rows[1][3], "E09000020", "{rows:?}");
+}
+
 /// The small-area field and column flags without --small-areas are a usage error (exit 2),
 /// in `run`, `check` and `plan` alike: a command that dropped --small-areas would otherwise
 /// give a district-only run with nothing to say the flags did nothing.
