@@ -115,6 +115,18 @@ fn district_name(study: &Study, code: Option<&str>) -> String {
         .unwrap_or_default()
 }
 
+/// The period of the plan's figure, for the last column of `plan.csv` and
+/// `plan_geographies.csv`, as `gaps.csv` gives it: the districts' (`--period`, or the built-in
+/// figures' own); empty with small areas as demand, whose figures' files state none
+/// (`plan.md` names their columns).
+fn period(study: &Study, plan: &Plan) -> String {
+    if small_areas(plan) {
+        String::new()
+    } else {
+        study.demand.period.clone()
+    }
+}
+
 /// What the percentages are of: the UK only when the areas are the whole UK, where they are of
 /// its `what` ("of the UK's live births", not "of the UK", which reads as its land).
 fn of_total(study: &Study, plan: &Plan, what: &str) -> String {
@@ -184,7 +196,9 @@ pub fn csv(study: &Study, plan: &Plan) -> Vec<u8> {
         "most_deprived_decile_share",
         best.as_str(),
         best_percent,
+        "period",
     ]);
+    let period = period(study, plan);
     let optimum = |n: usize| -> [String; 2] {
         match plan.optimum_by_n.iter().find(|o| o.n == n) {
             Some(o) => [
@@ -217,6 +231,7 @@ pub fn csv(study: &Study, plan: &Plan) -> Vec<u8> {
             String::new(),
             String::new(),
             String::new(),
+            period.clone(),
         ]);
         rows.push(r);
         for s in steps {
@@ -243,6 +258,7 @@ pub fn csv(study: &Study, plan: &Plan) -> Vec<u8> {
                 share(site_deprivation(plan, s.site)),
             ]);
             r.extend(optimum(s.n));
+            r.push(period.clone());
             rows.push(r);
         }
     };
@@ -335,7 +351,9 @@ pub fn geographies_csv(study: &Study, plan: &Plan) -> Option<Vec<u8>> {
         key,
         "site",
         "site_district_code",
+        "period",
     ];
+    let period = period(study, plan);
     let rows: Vec<Vec<String>> = g
         .gaps
         .iter()
@@ -350,6 +368,7 @@ pub fn geographies_csv(study: &Study, plan: &Plan) -> Option<Vec<u8>> {
                 site.map(|s| s.name.clone())
                     .unwrap_or_else(|| "(no candidate site reaches it)".into()),
                 site.and_then(|s| s.district.clone()).unwrap_or_default(),
+                period.clone(),
             ]
         })
         .collect();

@@ -727,6 +727,15 @@ fn plan_md_csv_and_geojson_give_the_same_sites_and_figures() {
     };
     let (greedy, exact) = (steps("greedy"), steps("exact"));
     assert_eq!((greedy.len(), exact.len()), (20, 20));
+    // Each row says the period of its figure, as gaps.csv's do, so that a row pasted into a
+    // briefing keeps it; plan.csv had no period.
+    assert!(
+        csv[1..]
+            .iter()
+            .all(|r| r[at("period")] == "1 July 2019 to 30 June 2020"),
+        "{:?}",
+        h
+    );
     let best = at("best_possible_percent_at_n");
     let cell = |r: &Vec<String>| {
         let n: u64 = r[newly].parse().unwrap();
@@ -1608,7 +1617,7 @@ fn by_region_on_icb_boundaries_groups_the_icbs_by_their_regions() {
     let csv = read(&dir, "out/plan_geographies.csv");
     assert_eq!(
         csv.lines().next().unwrap(),
-        "level,code,name,areas,births,site,site_district_code"
+        "level,code,name,areas,births,site,site_district_code,period"
     );
     assert_eq!(rows(&csv)[0][3], "6", "{csv}");
 }
