@@ -20,6 +20,8 @@
 //! 327.5) is in its notch, outside it: Delta keeps its interior point. In all, 125 babies,
 //! 55 of them more than 25 km from a team (44.0%).
 
+use serde_json::Value;
+
 use crate::{covgap_at, fixture_path, read_csv};
 
 fn run(dir: &tempfile::TempDir, extra: &[&str]) -> assert_cmd::assert::Assert {
@@ -966,12 +968,11 @@ mod outside_the_districts {
     }
 }
 
-/// The small areas of `file` (in tests/fixtures/small_areas) on the built-in districts, as
-/// `small_areas.geojson` gives them: code, district, nearest team km, band and point.
-fn placed_on_built_in(file: &str) -> Vec<(String, String, String, String, String)> {
-    let dir = tempfile::tempdir().unwrap();
+/// The properties of `small_areas.geojson` for the small areas of `file`, with the figures of
+/// `figures` (both in tests/fixtures/small_areas), on the built-in districts, run in `dir`.
+fn small_areas_on_built_in(dir: &tempfile::TempDir, file: &str, figures: &str) -> Vec<Value> {
     let f = |n: &str| fixture_path(&format!("small_areas/{n}"));
-    covgap_at(&dir)
+    covgap_at(dir)
         .args([
             "run",
             "-q",
@@ -982,15 +983,24 @@ fn placed_on_built_in(file: &str) -> Vec<(String, String, String, String, String
         ])
         .arg(f(file))
         .arg("--small-area-figures")
-        .arg(f("point_found_on_the_grid_figures.csv"))
+        .arg(f(figures))
         .assert()
         .success();
     let text = std::fs::read_to_string(dir.path().join("out/small_areas.geojson")).unwrap();
     let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
     crate::features(&doc)
         .iter()
-        .map(|f| {
-            let p = &f["properties"];
+        .map(|f| f["properties"].clone())
+        .collect()
+}
+
+/// The small areas of `file` (in tests/fixtures/small_areas) on the built-in districts, as
+/// `small_areas.geojson` gives them: code, district, nearest team km, band and point.
+fn placed_on_built_in(file: &str) -> Vec<(String, String, String, String, String)> {
+    let dir = tempfile::tempdir().unwrap();
+    small_areas_on_built_in(&dir, file, "point_found_on_the_grid_figures.csv")
+        .iter()
+        .map(|p| {
             (
                 p["code"].as_str().unwrap().to_string(),
                 p["district_code"].as_str().unwrap().to_string(),
@@ -1033,24 +1043,12 @@ fn point_on_surface_is_found_on_the_grid_whatever_the_file_system() {
 #[test]
 fn small_area_is_placed_by_its_point_on_the_grid() {
     let dir = tempfile::tempdir().unwrap();
-    let f = |n: &str| fixture_path(&format!("small_areas/{n}"));
-    covgap_at(&dir)
-        .args([
-            "run",
-            "-q",
-            "--out",
-            "out",
-            "--small-areas-geojson",
-            "--small-areas",
-        ])
-        .arg(f("point_4cm_inside_a_district_wgs84.geojson"))
-        .arg("--small-area-figures")
-        .arg(f("point_4cm_inside_a_district_figures.csv"))
-        .assert()
-        .success();
-    let text = std::fs::read_to_string(dir.path().join("out/small_areas.geojson")).unwrap();
-    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
-    let p = &crate::features(&doc)[0]["properties"];
+    let placed = small_areas_on_built_in(
+        &dir,
+        "point_4cm_inside_a_district_wgs84.geojson",
+        "point_4cm_inside_a_district_figures.csv",
+    );
+    let p = &placed[0];
     assert_eq!(p["code"], "E01002827");
     assert_eq!(p["district_code"], "E09000020", "{p}");
     assert_eq!(p["placed"], "inside");
