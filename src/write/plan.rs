@@ -115,6 +115,13 @@ fn district_name(study: &Study, code: Option<&str>) -> String {
         .unwrap_or_default()
 }
 
+/// Whether all of geography `code` is among the areas given (the whole UK, or a geography
+/// [`crate::load::whole_geographies`] finds whole), so that its figures under `--by` are its
+/// own rather than those of the part of it given.
+fn all_given(study: &Study, code: &str) -> bool {
+    study.whole_uk || study.whole.geographies.contains(code)
+}
+
 /// The period of the plan's figure, for the last column of `plan.csv` and
 /// `plan_geographies.csv`, as `gaps.csv` gives it: the districts' (`--period`, or the built-in
 /// figures' own); empty with small areas as demand, whose figures' files state none
@@ -351,6 +358,7 @@ pub fn geographies_csv(study: &Study, plan: &Plan) -> Option<Vec<u8>> {
         key,
         "site",
         "site_district_code",
+        "all_given",
         "period",
     ];
     let period = period(study, plan);
@@ -368,6 +376,12 @@ pub fn geographies_csv(study: &Study, plan: &Plan) -> Option<Vec<u8>> {
                 site.map(|s| s.name.clone())
                     .unwrap_or_else(|| "(no candidate site reaches it)".into()),
                 site.and_then(|s| s.district.clone()).unwrap_or_default(),
+                if all_given(study, &gap.geography.code) {
+                    "yes"
+                } else {
+                    "no"
+                }
+                .to_string(),
                 period.clone(),
             ]
         })
@@ -893,14 +907,29 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
                         format!("{} ({})", md_cell(&c.name), md_cell(d))
                     })
                     .unwrap_or_else(|| "no candidate site reaches it".into());
+                let part = if all_given(study, &gap.geography.code) {
+                    ""
+                } else {
+                    " (part)"
+                };
                 let _ = writeln!(
                     s,
-                    "| {} | {} | {} | {} | {} |",
+                    "| {}{part} | {} | {} | {} | {} |",
                     md_cell(&gap.geography.name),
                     md_cell(&gap.geography.code),
                     gap.districts,
                     thousands(gap.babies),
                     site
+                );
+            }
+            if g.gaps
+                .iter()
+                .any(|gap| !all_given(study, &gap.geography.code))
+            {
+                let _ = writeln!(
+                    s,
+                    "\nA geography marked (part) is only partly among the areas given: its {} and {what} are those of the areas given in it, not all of its own.",
+                    plan.instance.areas.words().1
                 );
             }
         }

@@ -1585,6 +1585,40 @@ fn a_candidate_listed_twice_under_two_names_is_warned_of() {
     ]);
 }
 
+/// A geography only partly among the areas given is marked so: `--by region` on Oxfordshire's
+/// districts with no team there answers for the South East, whose 7,119 live births are
+/// Oxfordshire's, not the region's. plan.md gave "South East | 5 | 7,119" unmarked, which a
+/// briefing could quote as the region's.
+#[test]
+fn by_a_geography_only_partly_given_is_marked_as_part() {
+    let (mut cmd, dir) = covgap();
+    cmd.args(["plan", "--by", "region", "--out", "out", "--boundaries"])
+        .arg(fixture("boundaries/oxfordshire_wgs84.geojson"))
+        .arg("--teams")
+        .arg(fixture("teams/city_of_london.csv"))
+        .assert()
+        .success();
+    let md = read(&dir, "out/plan.md");
+    assert!(
+        md.contains("| South East (part) | E12000008 | 5 | 7,119 | Cherwell (E07000177) |")
+            && md.contains("A geography marked (part) is only partly among the areas given: its districts and live births are those of the areas given in it, not all of its own."),
+        "{md}"
+    );
+    let csv = rows(&read(&dir, "out/plan_geographies.csv"));
+    assert_eq!(csv[0][7], "no", "{csv:?}");
+    // All of a geography given: not marked.
+    let (mut cmd, dir) = covgap();
+    cmd.args(["plan", "--by", "region", "--out", "out"])
+        .assert()
+        .success();
+    let md = read(&dir, "out/plan.md");
+    assert!(
+        md.contains("| West Midlands | E12000005 | 30 |") && !md.contains("(part)"),
+        "{md}"
+    );
+    assert_eq!(rows(&read(&dir, "out/plan_geographies.csv"))[0][7], "yes");
+}
+
 /// `--by region` on the 42 ICBs groups each ICB by the region it lies in: 3 regions (the East
 /// Midlands, the West Midlands and London) have no ICB lying across their border, and the West
 /// Midlands, all six of whose ICBs have no team, is the one with none. The other six, across
@@ -1617,7 +1651,7 @@ fn by_region_on_icb_boundaries_groups_the_icbs_by_their_regions() {
     let csv = read(&dir, "out/plan_geographies.csv");
     assert_eq!(
         csv.lines().next().unwrap(),
-        "level,code,name,areas,births,site,site_district_code,period"
+        "level,code,name,areas,births,site,site_district_code,all_given,period"
     );
     assert_eq!(rows(&csv)[0][3], "6", "{csv}");
 }
