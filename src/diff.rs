@@ -104,6 +104,113 @@ pub struct RunOutputs {
     pub summary: Value,
     /// `run.json` as written; `None` for outputs from before covgap wrote it.
     pub run: Option<Value>,
+    /// `rollups.csv`'s rows below the nations (regions, upper tiers, ICBs, health boards), by
+    /// level (in [`ROLLUP_LEVELS`]' order) and code; or why they cannot be compared (the
+    /// file is missing, or lacks a column), for outputs from an older covgap.
+    pub rollups: std::result::Result<BTreeMap<(usize, String), RollupRow>, String>,
+}
+
+/// The levels of `rollups.csv` below the nations that `diff` compares, in report order: the
+/// key `rollups.csv` gives them, and their names in `diff.md` (one, several).
+pub const ROLLUP_LEVELS: &[(&str, &str, &str)] = &[
+    ("region", "Region", "Regions"),
+    ("upper_tier", "Upper tier", "Upper tiers"),
+    ("icb", "ICB", "ICBs"),
+    ("health_board", "Health board", "Health boards"),
+];
+
+/// One row of `rollups.csv` below the nations: its name and its figures, by the fields of
+/// [`NATION`] (in that order), `None` where a cell is blank or not a number.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RollupRow {
+    pub name: String,
+    pub values: Vec<Option<f64>>,
+}
+
+/// Reads `rollups.csv`'s rows below the nations, their figures in `measure` (the key its
+/// columns are named by: `births`, `age0`). `Err` says why they cannot be compared: the
+/// file is missing or unreadable, or lacks a column covgap writes now.
+fn read_rollups(
+    dir: &Path,
+    measure: &str,
+) -> std::result::Result<BTreeMap<(usize, String), RollupRow>, String> {
+    let path = dir.join("rollups.csv");
+    let shown = format!("`{}`", path.display());
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(format!(
+                "{} has no rollups.csv (a covgap from before wrote none)",
+                dir.display()
+            ))
+        }
+        Err(e) => return Err(format!("{shown} could not be read ({e})")),
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| format!("{shown} is not a CSV table ({e})"))?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    let (total, covered) = (format!("{measure}_total"), format!("{measure}_covered"));
+    let wanted = [
+        "level",
+        "code",
+        "name",
+        "areas_total",
+        "areas_covered",
+        "areas_without_figure",
+        total.as_str(),
+        covered.as_str(),
+    ];
+    let missing: Vec<&str> = wanted
+        .iter()
+        .filter(|w| !header.iter().any(|h| h == *w))
+        .copied()
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!(
+            "{shown} has no column {} (a covgap from before wrote other columns)",
+            missing.join(", ")
+        ));
+    }
+    let col = |w: &str| header.iter().position(|h| h == w).expect("checked");
+    let mut rows = BTreeMap::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| format!("{shown} is not a CSV table ({e})"))?;
+        let cell = |w: &str| record.get(col(w)).unwrap_or("").trim();
+        let Some(level) = ROLLUP_LEVELS.iter().position(|(k, ..)| *k == cell("level")) else {
+            continue;
+        };
+        let number = |w: &str| cell(w).parse::<f64>().ok();
+        let (t, c) = (number(&total), number(&covered));
+        let values = NATION
+            .iter()
+            .map(|f| match *f {
+                "demand_total" => t,
+                "demand_covered" => c,
+                // Worked out from the two whole numbers, as for the nations; none when no
+                // babies were counted.
+                "percent_covered" => match (c, t) {
+                    (Some(_), Some(t)) if t <= 0.0 => None,
+                    (Some(c), Some(t)) => Some(crate::write::percent_number(c as u64, t as u64)),
+                    _ => None,
+                },
+                f => number(f),
+            })
+            .collect();
+        rows.insert(
+            (level, cell("code").to_string()),
+            RollupRow {
+                name: cell("name").to_string(),
+                values,
+            },
+        );
+    }
+    Ok(rows)
 }
 
 fn read_json(dir: &Path, name: &str) -> Result<Value> {
@@ -262,6 +369,7 @@ impl RunOutputs {
         } else {
             None
         };
+        let rollups = read_rollups(dir, &key);
         Ok(RunOutputs {
             dir: dir.to_path_buf(),
             teams,
@@ -269,6 +377,7 @@ impl RunOutputs {
             areas,
             summary,
             run,
+            rollups,
         })
     }
 
@@ -361,12 +470,17 @@ pub struct FiguresRevised {
 /// One figure, old and new.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Change {
-    /// Whether it is a headline figure (over every area) rather than a nation's.
+    /// Whether it is a headline figure (over every area) rather than a nation's or a
+    /// smaller geography's.
     pub headline: bool,
-    /// The nation's ONS code; for headline figures, the UK's (`K02000001`), or empty when the
-    /// runs' areas are part of the UK.
+    /// What it is about, as `diff.csv`'s `section` gives it: `headline`, `nation`, or the
+    /// level of `rollups.csv` below the nations (`region`, `upper_tier`, `icb`,
+    /// `health_board`).
+    pub section: &'static str,
+    /// The nation's (or region's, ...) ONS code; for headline figures, the UK's
+    /// (`K02000001`), or empty when the runs' areas are part of the UK.
     pub code: String,
-    /// "United Kingdom", "All areas given" or the nation's name.
+    /// "United Kingdom", "All areas given" or the nation's (region's, ...) name.
     pub name: String,
     pub field: &'static str,
     pub old: Option<f64>,
@@ -440,8 +554,18 @@ pub struct Diff {
     /// table) and the runs count one measure: how the change in babies in areas with a team
     /// splits between the teams and the figures. `None` otherwise.
     pub figures_revised: Option<FiguresRevised>,
-    /// Headline figures, then each nation's.
+    /// Headline figures, then each nation's, then each region's, upper tier's, ICB's and
+    /// health board's (by level, then code), from `rollups.csv`.
     pub figures: Vec<Change>,
+    /// Why the rows of `rollups.csv` below the nations were not compared (one run's file is
+    /// missing or lacks a column), one reason for each run; empty when they were compared.
+    pub rollups_not_compared: Vec<String>,
+    /// Geographies below the nations in both runs, and how many of them did not change.
+    pub rollups_compared: usize,
+    pub rollups_unchanged: usize,
+    /// Geographies below the nations in one run only: level (`region`, ...), code, name, and
+    /// whether it is the new run's.
+    pub rollups_one_run: Vec<(&'static str, String, String, bool)>,
     /// The code and name of the total over every area (`summary.json`'s total rollup):
     /// `K02000001`, "United Kingdom"; or empty, "All areas given"; or, when the runs' totals
     /// differ, empty and both names ("United Kingdom / All areas given").
@@ -528,6 +652,10 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
         figures_gained: Vec::new(),
         figures_revised: None,
         figures: Vec::new(),
+        rollups_not_compared: Vec::new(),
+        rollups_compared: 0,
+        rollups_unchanged: 0,
+        rollups_one_run: Vec::new(),
         total: {
             let uk = || ("K02000001".to_string(), "United Kingdom".to_string());
             match (
@@ -731,6 +859,7 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
     let (total_code, total_name) = d.total.clone();
     let uk = |field: &'static str, old: Option<f64>, new: Option<f64>, comparable: bool| Change {
         headline: true,
+        section: "headline",
         code: total_code.clone(),
         name: total_name.clone(),
         field,
@@ -790,6 +919,7 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
         for f in NATION {
             d.figures.push(Change {
                 headline: false,
+                section: "nation",
                 code: code.clone(),
                 name: name.clone(),
                 field: f,
@@ -799,7 +929,59 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
             });
         }
     }
+    // The regions, upper tiers, ICBs and health boards, from each run's rollups.csv, as the
+    // nations are compared: when a run has none (an older covgap), they are not compared.
+    match (&old.rollups, &new.rollups) {
+        (Ok(or), Ok(nr)) => {
+            let mut keys: Vec<&(usize, String)> = or.keys().chain(nr.keys()).collect();
+            keys.sort();
+            keys.dedup();
+            for key in keys {
+                let (level, code) = (ROLLUP_LEVELS[key.0].0, &key.1);
+                let (o, n) = (or.get(key), nr.get(key));
+                let name = n.or(o).expect("in one of them").name.clone();
+                match (o, n) {
+                    (Some(o), Some(n)) => {
+                        d.rollups_compared += 1;
+                        d.rollups_unchanged += usize::from(o.values == n.values);
+                    }
+                    _ => d
+                        .rollups_one_run
+                        .push((level, code.clone(), name.clone(), n.is_some())),
+                }
+                for (i, f) in NATION.iter().enumerate() {
+                    d.figures.push(Change {
+                        headline: false,
+                        section: level,
+                        code: code.clone(),
+                        name: name.clone(),
+                        field: f,
+                        old: o.and_then(|r| r.values[i]),
+                        new: n.and_then(|r| r.values[i]),
+                        comparable: comparable(f),
+                    });
+                }
+            }
+            // By level, then name, as diff.md lists them.
+            d.rollups_one_run
+                .sort_by(|a, b| (level_rank(a.0), &a.2, &a.1).cmp(&(level_rank(b.0), &b.2, &b.1)));
+        }
+        (o, n) => {
+            d.rollups_not_compared = [o, n]
+                .into_iter()
+                .filter_map(|r| r.as_ref().err().cloned())
+                .collect();
+        }
+    }
     d
+}
+
+/// A level's place in [`ROLLUP_LEVELS`].
+fn level_rank(level: &str) -> usize {
+    ROLLUP_LEVELS
+        .iter()
+        .position(|(k, ..)| *k == level)
+        .unwrap_or(usize::MAX)
 }
 
 /// Whether a team removed and one added are alike in all but their names: the same host
@@ -1119,6 +1301,79 @@ impl Diff {
             && self.figures.iter().all(|c| c.old == c.new)
     }
 
+    /// `diff.md`'s section on the regions, upper tiers, ICBs and health boards: how many were
+    /// compared and unchanged, then, by level and name, the figures of each that changed (old,
+    /// new and the change, as for the nations), and those in one run only. `m` names the
+    /// figure.
+    fn rollups_markdown(&self, s: &mut String, m: &str) {
+        if !self.rollups_not_compared.is_empty() {
+            return;
+        }
+        let _ = writeln!(s, "\n## By region, upper tier, ICB and health board\n");
+        let changed = self.rollups_compared - self.rollups_unchanged;
+        let _ = writeln!(
+            s,
+            "{} {} in both runs: {} unchanged{}.",
+            thousands(self.rollups_compared as u64),
+            crate::write::plural(self.rollups_compared, "geography", "geographies"),
+            thousands(self.rollups_unchanged as u64),
+            match changed {
+                0 => String::new(),
+                n => format!(", {n} changed, listed below with only the figures that changed"),
+            }
+        );
+        for (level, one, several) in ROLLUP_LEVELS {
+            // Each geography of this level in both runs, by name, with its figures that changed.
+            let mut rows: BTreeMap<(&str, &str), Vec<&Change>> = BTreeMap::new();
+            for c in self.figures.iter().filter(|c| c.section == *level) {
+                let in_one = self
+                    .rollups_one_run
+                    .iter()
+                    .any(|(l, code, ..)| l == level && *code == c.code);
+                if !in_one && c.old != c.new {
+                    rows.entry((c.name.as_str(), c.code.as_str()))
+                        .or_default()
+                        .push(c);
+                }
+            }
+            if rows.is_empty() {
+                continue;
+            }
+            let _ = writeln!(s, "\n### {several} ({})\n", rows.len());
+            let _ = writeln!(s, "| {one} | Figure | Old | New | Change |");
+            let _ = writeln!(s, "|---|---|---:|---:|---:|");
+            for ((name, code), changes) in rows {
+                for c in changes {
+                    let _ = writeln!(
+                        s,
+                        "| {} ({}) | {} | {} | {} | {} |",
+                        md_cell(name),
+                        md_cell(code),
+                        field_words(c.field, m),
+                        fmt_num(c.field, c.old),
+                        fmt_num(c.field, c.new),
+                        fmt_delta(c.field, c.delta())
+                    );
+                }
+            }
+        }
+        for (in_new, title) in [(false, "old"), (true, "new")] {
+            let only: Vec<_> = self
+                .rollups_one_run
+                .iter()
+                .filter(|r| r.3 == in_new)
+                .collect();
+            if only.is_empty() {
+                continue;
+            }
+            let _ = writeln!(s, "\n### Only in the {title} run ({})\n", only.len());
+            for (level, code, name, _) in only {
+                let one = ROLLUP_LEVELS[level_rank(level)].1;
+                let _ = writeln!(s, "- {one}: {} ({})", md_cell(name), md_cell(code));
+            }
+        }
+    }
+
     /// `diff.md`, ready to paste into a briefing.
     pub fn markdown(&self) -> String {
         let mut s = String::new();
@@ -1167,6 +1422,13 @@ impl Diff {
             let _ = writeln!(
                 s,
                 "Teams serving only areas outside the boundaries given are left out of the team comparison: one run's `teams.geojson` comes from a covgap that did not list them.\n"
+            );
+        }
+        if !self.rollups_not_compared.is_empty() {
+            let _ = writeln!(
+                s,
+                "Regions, upper tiers, ICBs and health boards are not compared: {}.\n",
+                self.rollups_not_compared.join("; ")
             );
         }
         if self.is_empty() {
@@ -1230,7 +1492,7 @@ impl Diff {
         let _ = writeln!(s, "\n## By nation\n");
         let _ = writeln!(s, "| Nation | Figure | Old | New | Change |");
         let _ = writeln!(s, "|---|---|---:|---:|---:|");
-        for c in self.figures.iter().filter(|c| !c.headline) {
+        for c in self.figures.iter().filter(|c| c.section == "nation") {
             let _ = writeln!(
                 s,
                 "| {} | {} | {} | {} | {} |",
@@ -1241,6 +1503,7 @@ impl Diff {
                 fmt_delta(c.field, c.delta())
             );
         }
+        self.rollups_markdown(&mut s, m);
         // `others`: the teams of the other list (removed, for those `added`), to mark a team
         // alike to one of them in all but its name as most likely renamed.
         let team_list = |s: &mut String,
@@ -1460,9 +1723,8 @@ impl Diff {
             }
         }
         for c in &self.figures {
-            let section = if c.headline { "headline" } else { "nation" };
             rows.push(vec![
-                section.into(),
+                c.section.into(),
                 c.code.clone(),
                 c.name.clone(),
                 c.field.into(),
@@ -1664,6 +1926,7 @@ mod tests {
                 .collect(),
             summary: json!({"percent_covered": pct, "nations": []}),
             run: None,
+            rollups: Ok(BTreeMap::new()),
         }
     }
 
