@@ -147,7 +147,13 @@ fn diff_of_two_team_lists_shows_team_and_area_changes() {
     // Shares to one decimal, as the other outputs give them: 0.0 for no change, not 0.
     let one_decimal = |t: &str| t.split_once('.').is_some_and(|(_, d)| d.len() == 1);
     let shares: Vec<_> = rows.iter().filter(|r| &r[3] == "percent_covered").collect();
-    assert_eq!(shares.len(), 5);
+    assert_eq!(
+        shares
+            .iter()
+            .filter(|r| &r[0] == "headline" || &r[0] == "nation")
+            .count(),
+        5
+    );
     for r in shares {
         assert!((4..7).all(|i| one_decimal(&r[i])), "{r:?}");
     }
@@ -1070,4 +1076,259 @@ fn diff_gives_each_table_its_own_fingerprint() {
             "{line}"
         );
     }
+}
+
+/// A run folder's `rollups.csv` rows by (level, code): each row's cells by column name.
+fn rollup_rows(
+    dir: &std::path::Path,
+) -> std::collections::BTreeMap<(String, String), std::collections::BTreeMap<String, String>> {
+    let rows = crate::read_csv(&dir.join("rollups.csv"));
+    let header = rows[0].clone();
+    rows[1..]
+        .iter()
+        .map(|r| {
+            let cells: std::collections::BTreeMap<String, String> =
+                header.iter().cloned().zip(r.iter().cloned()).collect();
+            ((cells["level"].clone(), cells["code"].clone()), cells)
+        })
+        .collect()
+}
+
+/// The built-in teams and `extra` lines, as a `--teams` file in `dir`.
+fn builtin_teams_with(dir: &std::path::Path, extra: &str) -> std::path::PathBuf {
+    let mut text = std::fs::read_to_string(crate::repo_file("data/teams.csv")).unwrap();
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text.push_str(extra);
+    let path = dir.join("teams.csv");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// The default run against one whose team list adds a team for Birmingham and one for
+/// Cardiff: the region, upper tier and ICB of Birmingham and the upper tier and health board
+/// of Cardiff change, with the old and new figures of each run's rollups.csv, in diff.md (only those that
+/// changed, with how many were unchanged) and diff.csv (every row, as for the nations).
+#[test]
+fn diff_compares_regions_upper_tiers_icbs_and_health_boards() {
+    let (old, new, out, inputs) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    let teams = builtin_teams_with(
+        inputs.path(),
+        "Birmingham Parent Infant Team,Birmingham NHS FT,pif_named,England,E08000025,,,,,,\n\
+         Cardiff Parent Infant Team,Cardiff and Vale UHB,pif_named,Wales,W06000015,,,,,,\n",
+    );
+    covgap()
+        .args(["run", "--quiet", "--out"])
+        .arg(old.path())
+        .assert()
+        .success();
+    covgap()
+        .args(["run", "--quiet", "--teams"])
+        .arg(&teams)
+        .arg("--out")
+        .arg(new.path())
+        .assert()
+        .success();
+    diff_into(old.path(), new.path(), out.path());
+    let (ro, rn) = (rollup_rows(old.path()), rollup_rows(new.path()));
+    let health_board = rn
+        .iter()
+        .find(|((l, _), r)| {
+            l == "health_board" && r["name"] == "Cardiff and Vale University Health Board"
+        })
+        .map(|((_, c), _)| c.clone())
+        .expect("Cardiff's health board in rollups.csv");
+    let changed = [
+        ("region", "E12000005", "West Midlands", "Regions (1)"),
+        ("upper_tier", "E08000025", "Birmingham", "Upper tiers (2)"),
+        ("upper_tier", "W06000015", "Cardiff", "Upper tiers (2)"),
+        (
+            "icb",
+            "E54000055",
+            "NHS Birmingham and Solihull Integrated Care Board",
+            "ICBs (1)",
+        ),
+        (
+            "health_board",
+            health_board.as_str(),
+            "Cardiff and Vale University Health Board",
+            "Health boards (1)",
+        ),
+    ];
+    let md = std::fs::read_to_string(out.path().join("diff.md")).unwrap();
+    let csv = crate::read_csv(&out.path().join("diff.csv"));
+    let cell = |section: &str, code: &str, field: &str| -> Vec<String> {
+        csv.iter()
+            .find(|r| r[0] == section && r[1] == code && r[3] == field)
+            .unwrap_or_else(|| panic!("no {section} {code} {field} row in diff.csv"))
+            .clone()
+    };
+    assert!(
+        md.contains("## By region, upper tier, ICB and health board\n"),
+        "{md}"
+    );
+    let compared = ro
+        .keys()
+        .filter(|(l, _)| l != "uk" && l != "nation")
+        .count();
+    assert!(
+        md.contains(&format!(
+            "{} geographies in both runs: {} unchanged, 5 changed",
+            compared,
+            compared - 5
+        )),
+        "{md}"
+    );
+    for (level, code, name, heading) in changed {
+        let key = (level.to_string(), code.to_string());
+        let (o, n) = (&ro[&key], &rn[&key]);
+        assert_eq!(o["name"], name);
+        let (oc, nc): (u64, u64) = (
+            o["areas_covered"].parse().unwrap(),
+            n["areas_covered"].parse().unwrap(),
+        );
+        assert_eq!(nc, oc + 1, "{level} {code}");
+        let (ob, nb): (u64, u64) = (
+            o["births_covered"].parse().unwrap(),
+            n["births_covered"].parse().unwrap(),
+        );
+        assert!(nb > ob, "{level} {code}");
+        // diff.csv: old and new as each run's rollups.csv gives them, and the change.
+        assert_eq!(
+            cell(level, code, "areas_covered")[2..],
+            [
+                name.to_string(),
+                "areas_covered".into(),
+                oc.to_string(),
+                nc.to_string(),
+                "1".into()
+            ]
+        );
+        assert_eq!(
+            cell(level, code, "demand_covered")[4..],
+            [ob.to_string(), nb.to_string(), (nb - ob).to_string()]
+        );
+        assert_eq!(
+            cell(level, code, "percent_covered")[4..6],
+            [o["percent_covered"].clone(), n["percent_covered"].clone()]
+        );
+        // Unchanged figures are written too, as for the nations.
+        assert_eq!(
+            cell(level, code, "demand_total")[4..],
+            [
+                o["births_total"].clone(),
+                n["births_total"].clone(),
+                "0".into()
+            ]
+        );
+        // diff.md: under the level, only the figures that changed.
+        assert!(md.contains(&format!("\n### {heading}\n")), "{md}");
+        let row = format!("| {name} ({code}) | ");
+        assert!(
+            md.contains(&format!("{row}Areas with a team | {oc} | {nc} | +1 |")),
+            "{md}"
+        );
+        assert!(
+            md.contains(&format!(
+                "{row}Live births in areas with a team | {} | {} | +{} |",
+                covgap::write::thousands(ob),
+                covgap::write::thousands(nb),
+                covgap::write::thousands(nb - ob)
+            )),
+            "{md}"
+        );
+        assert!(
+            md.contains(&format!(
+                "{row}% of live births in areas with a team | {} | {} |",
+                o["percent_covered"], n["percent_covered"]
+            )),
+            "{md}"
+        );
+        assert!(
+            !md.contains(&format!("{row}Areas |")),
+            "unchanged figures are left out: {md}"
+        );
+    }
+    // A region that did not change is in diff.csv, not in diff.md.
+    assert_eq!(cell("region", "E12000001", "areas_covered")[6], "0");
+    assert!(!md.contains("| North East (E12000001) |"), "{md}");
+}
+
+/// A run folder written by an older covgap without rollups.csv, or with one lacking a column,
+/// still compares, saying the regions and smaller geographies were not compared.
+#[test]
+fn diff_against_a_run_without_rollups_csv_says_they_were_not_compared() {
+    let (old, new, out) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    run_with_teams("teams_before.csv", old.path());
+    run_with_teams("teams_after.csv", new.path());
+    std::fs::remove_file(old.path().join("rollups.csv")).unwrap();
+    diff_into(old.path(), new.path(), out.path());
+    let md = std::fs::read_to_string(out.path().join("diff.md")).unwrap();
+    assert!(
+        md.contains(&format!(
+            "Regions, upper tiers, ICBs and health boards are not compared: {} has no rollups.csv (a covgap from before wrote none).",
+            old.path().display()
+        )),
+        "{md}"
+    );
+    assert!(!md.contains("## By region"), "{md}");
+    assert!(
+        md.contains("## Teams added (1)"),
+        "the rest is compared: {md}"
+    );
+    let csv = crate::read_csv(&out.path().join("diff.csv"));
+    assert!(csv.iter().all(|r| r[0] != "region" && r[0] != "icb"));
+    // A rollups.csv without a column covgap writes now: the same.
+    let path = new.path().join("rollups.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("areas_without_figure", "no_figure")).unwrap();
+    std::fs::copy(&path, old.path().join("rollups.csv")).unwrap();
+    let (md, _) = diff_md(old.path(), new.path());
+    assert!(
+        md.contains(
+            "has no column areas_without_figure (a covgap from before wrote other columns)"
+        ),
+        "{md}"
+    );
+}
+
+/// Two runs whose only difference is a region's figures do not read "Nothing changed".
+#[test]
+fn diff_of_runs_differing_only_in_a_region_says_so() {
+    let (old, new) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    run_with_teams("teams_before.csv", old.path());
+    run_with_teams("teams_before.csv", new.path());
+    let (md, _) = diff_md(old.path(), new.path());
+    assert!(md.contains("Nothing changed."), "{md}");
+    let path = new.path().join("rollups.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("region,E12000002,North West,"))
+        .unwrap()
+        .to_string();
+    let cells: Vec<&str> = line.split(',').collect();
+    let total: u64 = cells[5].parse().unwrap();
+    let edited = line.replacen(&format!(",{total},"), &format!(",{},", total + 100), 1);
+    std::fs::write(&path, text.replace(&line, &edited)).unwrap();
+    let (md, _) = diff_md(old.path(), new.path());
+    assert!(!md.contains("Nothing changed."), "{md}");
+    assert!(
+        md.contains(&format!(
+            "| North West (E12000002) | Live births (total) | {} | {} | +100 |",
+            covgap::write::thousands(total),
+            covgap::write::thousands(total + 100)
+        )),
+        "{md}"
+    );
 }
