@@ -2323,6 +2323,97 @@ mod tests {
         assert!(!diff(&old, &hashed).boundaries_changed);
     }
 
+    /// A run's outputs with `rollups` as its rows below the nations: level, code, name,
+    /// areas covered, babies covered (of 100 each, in 2 areas).
+    fn with_rollups(rows: &[(usize, &str, &str, f64, f64)]) -> RunOutputs {
+        let mut r = run(&[("A", true)], &[("E1", true)], 12.5);
+        r.rollups = Ok(rows
+            .iter()
+            .map(|(level, code, name, areas, babies)| {
+                (
+                    (*level, code.to_string()),
+                    RollupRow {
+                        name: name.to_string(),
+                        values: vec![
+                            Some(2.0),
+                            Some(*areas),
+                            Some(0.0),
+                            Some(100.0),
+                            Some(*babies),
+                            Some(*babies),
+                        ],
+                    },
+                )
+            })
+            .collect());
+        r
+    }
+
+    #[test]
+    fn regions_and_smaller_geographies_are_compared_by_level_and_name() {
+        let old = with_rollups(&[
+            (0, "E12000002", "North West", 1.0, 40.0),
+            (0, "E12000009", "South West", 0.0, 0.0),
+            (2, "E54000001", "Old ICB", 1.0, 50.0),
+        ]);
+        let new = with_rollups(&[
+            (0, "E12000002", "North West", 2.0, 60.0),
+            (0, "E12000009", "South West", 0.0, 0.0),
+            (2, "E54000002", "New ICB", 1.0, 50.0),
+        ]);
+        let d = diff(&old, &new);
+        assert!(!d.is_empty());
+        assert_eq!((d.rollups_compared, d.rollups_unchanged), (2, 1));
+        let md = d.markdown();
+        assert!(
+            md.contains("2 geographies in both runs: 1 unchanged, 1 changed"),
+            "{md}"
+        );
+        assert!(
+            md.contains("| North West (E12000002) | % of figure in areas with a team | 40.0 | 60.0 | +20.0 |"),
+            "{md}"
+        );
+        assert!(!md.contains("South West"), "{md}");
+        assert!(
+            md.contains("### Only in the old run (1)\n\n- ICB: Old ICB (E54000001)"),
+            "{md}"
+        );
+        assert!(
+            md.contains("### Only in the new run (1)\n\n- ICB: New ICB (E54000002)"),
+            "{md}"
+        );
+        let csv = String::from_utf8(d.csv()).unwrap();
+        assert!(
+            csv.contains("region,E12000009,South West,areas_covered,0,0,0\r\n"),
+            "{csv}"
+        );
+        assert!(
+            csv.contains("icb,E54000002,New ICB,areas_covered,,1,\r\n"),
+            "{csv}"
+        );
+        // Counting different measures, their babies do not compare; their areas still do.
+        let mut other = new.clone();
+        other.summary["measure_description"] = json!("population aged 0");
+        let md = diff(&old, &other).markdown();
+        assert!(
+            md.contains("| North West (E12000002) | Figure in areas with a team | 40 | 60 | n/a |"),
+            "{md}"
+        );
+        assert!(
+            md.contains("| North West (E12000002) | Areas with a team | 1 | 2 | +1 |"),
+            "{md}"
+        );
+        // The same rows: nothing changed. One run without them: not compared, and said so.
+        assert!(diff(&old, &old).is_empty());
+        let mut older = old.clone();
+        older.rollups = Err("x has no rollups.csv".into());
+        let d = diff(&older, &old);
+        assert!(d.is_empty() && d.figures.iter().all(|c| c.section != "region"));
+        assert!(d.markdown().contains(
+            "Regions, upper tiers, ICBs and health boards are not compared: x has no rollups.csv."
+        ));
+    }
+
     #[test]
     fn same_run_is_empty() {
         let a = run(&[("A", true)], &[("E1", true)], 12.5);
