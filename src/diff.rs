@@ -2,7 +2,7 @@
 //! when new births figures or a new team list arrive.
 //!
 //! It reads only the outputs of each run (`teams.geojson`, `areas.geojson`, `summary.json`,
-//! and `run.json` when there is one), so runs made months apart, or on another machine, can be
+//! and `run.json` and `rollups.csv` when there are), so runs made months apart, or on another machine, can be
 //! compared:
 //! - teams added and removed (keyed by name and host organisation, case and spacing aside,
 //!   as `covgap run` tells teams apart: [`team_key`]), teams whose counted status, covered
@@ -11,7 +11,11 @@
 //! - areas newly covered or uncovered (keyed by area code), areas only in one run, and areas
 //!   with a figure in one run and none in the other (whose babies leave or join the totals);
 //! - the headline figures and each nation's figures, old, new and the change; with small
-//!   areas in either run, also the UK's babies in them by distance band and those left out.
+//!   areas in either run, also the UK's babies in them by distance band and those left out;
+//! - the same figures for each region, upper tier, ICB and health board in `rollups.csv`
+//!   (keyed by level and code), when both runs wrote one with the columns covgap writes now
+//!   (a run folder from a covgap before it is still compared, without them, and the report
+//!   says so).
 //!
 //! `teams.geojson` lists every team, those with no known base as unlocated features, so
 //! teams the list gives only by the areas they serve are compared too. Outputs from before
