@@ -1371,9 +1371,23 @@ impl Diff {
                 continue;
             }
             let _ = writeln!(s, "\n### Only in the {title} run ({})\n", only.len());
-            for (level, code, name, _) in only {
-                let one = ROLLUP_LEVELS[level_rank(level)].1;
-                let _ = writeln!(s, "- {one}: {} ({})", md_cell(name), md_cell(code));
+            // One line for each level, so that runs over different areas (hundreds of
+            // geographies in one run only) stay readable.
+            for (level, one, several) in ROLLUP_LEVELS {
+                let names: Vec<String> = only
+                    .iter()
+                    .filter(|r| r.0 == *level)
+                    .map(|r| format!("{} ({})", md_cell(&r.2), md_cell(&r.1)))
+                    .collect();
+                match names.len() {
+                    0 => {}
+                    1 => {
+                        let _ = writeln!(s, "- {one}: {}", names[0]);
+                    }
+                    n => {
+                        let _ = writeln!(s, "- {several} ({n}): {}", names.join(", "));
+                    }
+                }
             }
         }
     }
