@@ -123,8 +123,8 @@ pub const ROLLUP_LEVELS: &[(&str, &str, &str)] = &[
     ("health_board", "Health board", "Health boards"),
 ];
 
-/// One row of `rollups.csv` below the nations: its name and its figures, by the fields of
-/// [`NATION`] (in that order), `None` where a cell is blank or not a number.
+/// One row of `rollups.csv` below the nations: its name and its figures, by the fields the
+/// nations are compared on (`NATION`, in that order), `None` where a cell is blank or not a number.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RollupRow {
     pub name: String,
