@@ -712,20 +712,15 @@ fn whole(areas: &[Area]) -> Whole {
     }
     // The nations not whole by their districts with an area given in them of another
     // geography (a board, an ICB, a small area).
-    let open: Vec<Nation> = [
-        Nation::England,
-        Nation::Wales,
-        Nation::Scotland,
-        Nation::NorthernIreland,
-    ]
-    .into_iter()
-    .filter(|n| {
-        !whole.contains(n.code())
-            && areas
-                .iter()
-                .any(|a| a.nation == *n && !is_district(&a.code, lookup))
-    })
-    .collect();
+    let open: Vec<Nation> = Nation::ALL
+        .into_iter()
+        .filter(|n| {
+            !whole.contains(n.code())
+                && areas
+                    .iter()
+                    .any(|a| a.nation == *n && !is_district(&a.code, lookup))
+        })
+        .collect();
     if !open.is_empty() {
         // The districts each held whole by areas given of their geographies.
         let held: HashSet<&str> = sums
@@ -858,12 +853,7 @@ fn nearly_all_districts_notes(areas: &[Area], whole: &HashSet<String>) -> Vec<St
     };
     let codes: HashSet<&str> = areas.iter().map(|a| a.code.as_str()).collect();
     let mut notes = Vec::new();
-    for n in [
-        Nation::England,
-        Nation::Wales,
-        Nation::Scotland,
-        Nation::NorthernIreland,
-    ] {
+    for n in Nation::ALL {
         if whole.contains(n.code()) {
             continue;
         }
@@ -902,12 +892,7 @@ fn nearly_all_boards_notes(areas: &[Area], whole: &HashSet<String>) -> Vec<Strin
     let given_codes: HashSet<&str> = areas.iter().map(|a| a.code.as_str()).collect();
     let given_names: HashSet<String> = areas.iter().map(|a| fold_name(&a.name)).collect();
     let mut notes = Vec::new();
-    for n in [
-        Nation::England,
-        Nation::Wales,
-        Nation::Scotland,
-        Nation::NorthernIreland,
-    ] {
+    for n in Nation::ALL {
         if whole.contains(n.code()) {
             continue;
         }

@@ -17,6 +17,14 @@ pub enum Nation {
 }
 
 impl Nation {
+    /// The four nations, in the order reports give them.
+    pub const ALL: [Nation; 4] = [
+        Nation::England,
+        Nation::Wales,
+        Nation::Scotland,
+        Nation::NorthernIreland,
+    ];
+
     /// # Examples
     /// ```
     /// use covgap::model::Nation;
