@@ -206,6 +206,14 @@ impl AreaUnit {
             AreaUnit::Smaller | AreaUnit::Other => ("area", "areas"),
         }
     }
+
+    /// One demand point with its article: "a district", or "an area".
+    pub fn one(self) -> &'static str {
+        match self {
+            AreaUnit::Districts => "a district",
+            AreaUnit::Smaller | AreaUnit::Other => "an area",
+        }
+    }
 }
 
 /// What the demand points are.

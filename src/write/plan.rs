@@ -867,10 +867,7 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
             if small {
                 "a small area"
             } else {
-                match plan.instance.areas.words().0 {
-                    "district" => "a district",
-                    _ => "an area",
-                }
+                plan.instance.areas.one()
             },
             if g.without_demand > 0 {
                 format!(
