@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The share of each boundary file's areas on the UK's land, read on British National Grid or
 Northern Ireland's grids, as covgap measures it to tell the grids apart (README, "Coordinate
-system"; src/load.rs which_grid). These are the figures the README quotes: the UK's ICBs, Welsh
+system"; src/load/areas.rs which_grid). These are the figures the README quotes: the UK's ICBs, Welsh
 and Scottish health boards and Northern Irish trusts on British National Grid with no coordinate
 system stated lie 97% or more on land; Northern Ireland's trusts on the Irish Grid with none
 stated are refused, with the two shares (52% against 100%), and on the Irish Transverse Mercator

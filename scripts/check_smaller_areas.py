@@ -3,7 +3,7 @@
 
 With areas smaller than districts as boundaries, a team of a district-level list counts for
 every area lying in the districts it serves (README, "Districts drawn in smaller areas";
-src/load.rs, `Districts::lying_in`). Small areas of the built-in districts are placed in the
+src/load/names.rs, `Districts::lying_in`). Small areas of the built-in districts are placed in the
 district holding their representative point and covered when it is (src/small_areas.rs). This
 script runs covgap both ways on the England and Wales LSOAs (2011) and their age-0 figures,
 with the built-in team list, and compares, LSOA by LSOA:
