@@ -1311,7 +1311,7 @@ pub fn assign_file(
         .write_all(&header.into_inner().expect("memory"))
         .map_err(werr(&plan.out_csv))?;
     if let (Some(g), Some(p)) = (geo_w.as_mut(), &plan.out_geojson) {
-        let meta = crate::write::geojson::metadata(assigner.study);
+        let meta = crate::write::geojson::places_metadata(assigner.study);
         write!(
             g,
             "{{\"type\":\"FeatureCollection\",\"name\":\"points\",\"covgap\":{},\"features\":[",

@@ -103,13 +103,25 @@ pub fn collection(name: &str, meta: Value, features: Vec<Feature>) -> Vec<u8> {
     out.into_bytes()
 }
 
-/// What every output says about the figure it used.
+/// What every output says about the figure it used, and the boundaries and teams.
 pub fn metadata(study: &Study) -> Value {
-    json!({
+    let mut meta = json!({
         "measure": study.demand.measure.key(),
         "measure_description": study.demand.measure.describe(),
         "period": study.demand.period,
         "figures_source": study.demand.source,
+    });
+    if let (Value::Object(m), Value::Object(places)) = (&mut meta, places_metadata(study)) {
+        m.extend(places);
+    }
+    meta
+}
+
+/// What an output that uses no figure says: the boundaries and teams only. `assign` places
+/// points and measures distances, reading no births figures, so its GeoJSON names no measure,
+/// period or figures source (it named the built-in figures', which it never read).
+pub fn places_metadata(study: &Study) -> Value {
+    json!({
         "boundaries": study.sources.boundaries,
         "teams": study.sources.teams,
         "teams_counted": study.evidence_rule,

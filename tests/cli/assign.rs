@@ -67,6 +67,12 @@ fn latitude_longitude_points() {
     assert_eq!(f[0]["geometry"]["coordinates"][0], -1.8904);
     assert_eq!(f[0]["properties"]["area_name"], "Birmingham");
     assert!(f[3]["geometry"].is_null());
+    // `assign` reads no births figures: the file names the boundaries and teams it used, and
+    // no measure, period or figures source (it named the built-in births' period).
+    let meta = gj["covgap"].as_object().unwrap();
+    let mut keys: Vec<&str> = meta.keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["boundaries", "teams", "teams_counted"]);
 }
 
 #[test]
