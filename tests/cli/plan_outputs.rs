@@ -489,3 +489,104 @@ fn plan_with_nothing_left_in_reach_says_the_teams_cover_it_already() {
         assert_eq!(start[0]["n"], "0");
     }
 }
+
+/// `text` with every time a plan reports ("0.01 s", "3.8 ms") written `T`: the solvers' times
+/// vary from run to run, and nothing else may.
+fn times_masked(text: &str) -> String {
+    text.lines()
+        .map(|line| {
+            let words: Vec<&str> = line.split(' ').collect();
+            words
+                .iter()
+                .enumerate()
+                .map(|(i, w)| {
+                    let number = !w.is_empty() && w.chars().all(|c| c.is_ascii_digit() || c == '.');
+                    let unit = words.get(i + 1).is_some_and(|next| {
+                        let rest = next
+                            .strip_prefix("ms")
+                            .or_else(|| next.strip_prefix('s'))
+                            .unwrap_or("x");
+                        rest.chars().all(|c| !c.is_alphanumeric())
+                    });
+                    if number && unit {
+                        "T"
+                    } else {
+                        w
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `value` without its members named `key`, at any depth.
+fn without(value: &mut Value, key: &str) {
+    match value {
+        Value::Object(m) => {
+            m.remove(key);
+            m.values_mut().for_each(|v| without(v, key));
+        }
+        Value::Array(a) => a.iter_mut().for_each(|v| without(v, key)),
+        _ => {}
+    }
+}
+
+/// The README says a plan's outputs are the same bytes every time but for the solvers' times:
+/// two plans of the same inputs give every file alike but plan.md and summary.md (the same once
+/// their times are masked), the exported instance (the same without its `seconds`) and
+/// run.json (the same without those three files' sizes and SHA-256).
+#[test]
+fn two_plans_differ_only_in_the_solvers_times() {
+    let args = [
+        "--add",
+        "10",
+        "--radius",
+        "40",
+        "--export-instance",
+        "out/instance.json",
+    ];
+    let (_, a) = plan(&args);
+    let (_, b) = plan(&args);
+    let names = |d: &tempfile::TempDir| {
+        let mut n: Vec<String> = std::fs::read_dir(d.path().join("out"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        n.sort();
+        n
+    };
+    assert_eq!(names(&a), names(&b));
+    let timed = ["plan.md", "summary.md", "instance.json", "run.json"];
+    for name in names(&a) {
+        let (x, y) = (text(&a, &name), text(&b, &name));
+        match name.as_str() {
+            "plan.md" | "summary.md" => {
+                assert!(
+                    x.contains(" s): proven optimal"),
+                    "{name} gives the exact solve's time"
+                );
+                assert_eq!(times_masked(&x), times_masked(&y), "{name}");
+            }
+            "instance.json" | "run.json" => {
+                let (mut x, mut y): (Value, Value) = (
+                    serde_json::from_str(&x).unwrap(),
+                    serde_json::from_str(&y).unwrap(),
+                );
+                for v in [&mut x, &mut y] {
+                    without(v, "seconds");
+                    for o in v["outputs"].as_array_mut().into_iter().flatten() {
+                        if timed.contains(&o["file"].as_str().unwrap()) {
+                            without(o, "sha256");
+                            without(o, "bytes");
+                        }
+                    }
+                }
+                assert_eq!(x, y, "{name}");
+            }
+            _ => assert!(x == y, "{name} differs between two plans"),
+        }
+    }
+    assert!(names(&a).contains(&"plan.csv".to_string()));
+}
