@@ -483,16 +483,10 @@ pub(super) fn load_areas(
             &flabel,
             None,
             format!(
-                "no figure for {} {} in the boundaries: {}{}; {} left out of totals",
+                "no figure for {} {} in the boundaries: {}; {} left out of totals",
                 missing.len(),
                 plural(missing.len(), "area", "areas"),
-                missing
-                    .iter()
-                    .take(10)
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                if missing.len() > 10 { ", ..." } else { "" },
+                first_of(missing.iter(), 10),
                 plural(missing.len(), "it is", "they are"),
             ),
         );

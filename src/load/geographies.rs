@@ -12,6 +12,7 @@ use crate::read::successors;
 use crate::write::plural;
 
 use super::figures::builtin_period_source;
+use super::first_of;
 use super::lookup::{is_district, lookup, LookupRow};
 use super::names::named_once;
 
@@ -420,17 +421,11 @@ fn summed_note(
         .collect();
     if !without.is_empty() {
         message.push_str(&format!(
-            "; the lookup puts no district in {} {}, which {} no figure: {}{}",
+            "; the lookup puts no district in {} {}, which {} no figure: {}",
             without.len(),
             plural(without.len(), "area", "areas"),
             plural(without.len(), "has", "have"),
-            without
-                .iter()
-                .take(10)
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(", "),
-            if without.len() > 10 { ", ..." } else { "" }
+            first_of(without.iter(), 10),
         ));
     }
     message

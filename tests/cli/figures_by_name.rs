@@ -127,6 +127,14 @@ fn on_the_uk_boundaries_the_other_nations_have_no_figure() {
         "{}",
         run.stderr
     );
+    // The first ten named, and how many more, as every list in a message says it (it ended
+    // ", ..." with no count).
+    assert!(
+        run.stderr
+            .contains(" and 319 more; they are left out of totals\n"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
