@@ -24,7 +24,8 @@ use super::figures::{
 use super::geographies::{geography_keys, plan_sums, sum_districts, Sums};
 use super::lookup::{geography_nations, lookup, nation_of, old_district_keys};
 use super::names::area_names;
-use super::{first_of, input, record, Inputs};
+use super::{input, record, Inputs};
+use crate::write::first_of;
 
 /// When the boundaries cannot be read, the user's figures table and team list are still
 /// read on their own, so that `check` lists their own problems (a figure that is not a

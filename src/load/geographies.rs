@@ -12,9 +12,9 @@ use crate::read::successors;
 use crate::write::plural;
 
 use super::figures::builtin_period_source;
-use super::first_of;
 use super::lookup::{is_district, lookup, LookupRow};
 use super::names::named_once;
+use crate::write::first_of;
 
 /// An area given, as [`plan_sums`] matches it to the built-in districts it holds: by its code,
 /// else by its name. Boundaries as read, and areas as the study holds them.

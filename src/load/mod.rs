@@ -370,30 +370,3 @@ fn record(diag: &mut Diagnostics, e: Error) {
         other => diag.error("covgap", None, other.to_string()),
     }
 }
-
-/// The first `n` items joined with ", ", and how many more there are ("and 75 more").
-pub(crate) fn first_of<T: std::fmt::Display>(
-    items: impl ExactSizeIterator<Item = T>,
-    n: usize,
-) -> String {
-    first_of_joined(items, n, ", ")
-}
-
-/// [`first_of`], the items joined by `sep` (`;`, as a team list's areas are written).
-fn first_of_joined<T: std::fmt::Display>(
-    items: impl ExactSizeIterator<Item = T>,
-    n: usize,
-    sep: &str,
-) -> String {
-    let total = items.len();
-    let shown: Vec<String> = items.take(n).map(|t| t.to_string()).collect();
-    if total > n {
-        format!(
-            "{} and {} more",
-            shown.join(sep),
-            crate::write::thousands((total - n) as u64)
-        )
-    } else {
-        shown.join(sep)
-    }
-}

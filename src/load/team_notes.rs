@@ -9,7 +9,8 @@ use crate::read::successors::{self, Successor};
 use crate::read::teams::{BaseGiven, TeamRow};
 use crate::write::plural;
 
-use super::{first_of, first_of_joined, COAST_TOLERANCE_M};
+use super::COAST_TOLERANCE_M;
+use crate::write::{first_of, first_of_joined};
 
 /// A team base outside every area, with what decides what it stands for.
 pub(super) struct BaseOutside<'a> {

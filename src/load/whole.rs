@@ -9,9 +9,9 @@ use crate::read::successors;
 use crate::read::Input;
 use crate::write::thousands;
 
-use super::first_of;
 use super::geographies::{at_level, plan_sums};
 use super::lookup::{is_district, lookup, LookupRow};
+use crate::write::first_of;
 
 /// The geographies (nations, regions, upper tiers, ICBs and health boards, by code) given
 /// whole by `areas`: with boundaries for part of the UK, only these have a total of their own,

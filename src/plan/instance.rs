@@ -463,11 +463,10 @@ fn build_demand(
             None => "no deprivation table was given".into(),
         };
         return Err(Error::Plan(format!(
-            "--rank-by need: no deprivation figure for {} {} with demand: {}{} (deprivation from {source})",
+            "--rank-by need: no deprivation figure for {} {} with demand: {} (deprivation from {source})",
             missing.len(),
             crate::write::plural(missing.len(), "district", "districts"),
-            missing.iter().take(10).cloned().collect::<Vec<_>>().join(", "),
-            if missing.len() > 10 { ", ..." } else { "" }
+            crate::write::first_of(missing.iter(), 10),
         )));
     }
     let tree = RTree::bulk_load(

@@ -207,12 +207,10 @@ impl ByLevel {
             ByLevel::Region => c.starts_with("E12"),
         };
         if !areas.is_empty() && areas.iter().all(|a| own_code(&a.code)) {
-            let shown: Vec<&str> = areas.iter().take(3).map(|a| a.code.as_str()).collect();
             return Err(Error::Plan(format!(
-                "--by {}: the areas are themselves {none} ({}{}), so each is its own and --by has nothing to group: `covgap run` lists those with no team (gaps.csv), and `covgap plan --add N` without --by chooses where N new teams would reach the most babies among them",
+                "--by {}: the areas are themselves {none} ({}), so each is its own and --by has nothing to group: `covgap run` lists those with no team (gaps.csv), and `covgap plan --add N` without --by chooses where N new teams would reach the most babies among them",
                 self.key().replace('_', "-"),
-                shown.join(", "),
-                if areas.len() > 3 { ", ..." } else { "" },
+                crate::write::first_of(areas.iter().map(|a| a.code.as_str()), 3),
             )));
         }
         // Areas given of another geography have this one when they lie in it (an ICB its
@@ -227,16 +225,10 @@ impl ByLevel {
             return Ok(());
         }
         if !across.is_empty() {
-            let shown: Vec<String> = across
-                .iter()
-                .take(3)
-                .map(|g| format!("{} ({})", g.name, g.code))
-                .collect();
             return Err(Error::Plan(format!(
-                "--by {}: an area given lies across the border of each {noun} the areas lie in ({}{}), partly in it and partly outside, so whether it has a team, and its babies, cannot be told from the areas, and there is nothing to plan by: give boundaries that lie within the {none} (the built-in districts, say), or leave out --by",
+                "--by {}: an area given lies across the border of each {noun} the areas lie in ({}), partly in it and partly outside, so whether it has a team, and its babies, cannot be told from the areas, and there is nothing to plan by: give boundaries that lie within the {none} (the built-in districts, say), or leave out --by",
                 self.key().replace('_', "-"),
-                shown.join(", "),
-                if across.len() > 3 { ", ..." } else { "" },
+                crate::write::first_of(across.iter().map(|g| format!("{} ({})", g.name, g.code)), 3),
             )));
         }
         let has = |n: Nation| match self {
@@ -270,12 +262,10 @@ impl ByLevel {
         };
         let mut why = Vec::new();
         if !unknown.is_empty() {
-            let shown: Vec<&str> = unknown.iter().take(3).copied().collect();
             why.push(format!(
-                "{} have codes that are not current ONS district codes ({}{})",
+                "{} have codes that are not current ONS district codes ({})",
                 count(unknown.len()),
-                shown.join(", "),
-                if unknown.len() > 3 { ", ..." } else { "" }
+                crate::write::first_of(unknown.iter(), 3),
             ));
         }
         if districts_elsewhere > 0 {
@@ -344,7 +334,7 @@ pub fn warn_repeated_sites(
             }
             _ => format!(
                 "neither has a base, and both serve {}",
-                crate::load::first_of(
+                crate::write::first_of(
                     key.1
                         .iter()
                         .map(|&i| format!("{} ({})", areas[i].name, areas[i].code)),

@@ -979,6 +979,38 @@ pub fn and_list(items: &[String]) -> String {
     }
 }
 
+/// The first `n` items joined with ", ", and how many more there are ("and 75 more"), so a
+/// message listing some of many says how many it leaves out.
+///
+/// # Examples
+/// ```
+/// let codes = ["E06000001", "E06000002", "E06000003", "E06000004"];
+/// assert_eq!(covgap::write::first_of(codes.iter(), 2), "E06000001, E06000002 and 2 more");
+/// assert_eq!(covgap::write::first_of(codes.iter(), 4), "E06000001, E06000002, E06000003, E06000004");
+/// ```
+pub fn first_of<T: std::fmt::Display>(items: impl ExactSizeIterator<Item = T>, n: usize) -> String {
+    first_of_joined(items, n, ", ")
+}
+
+/// [`first_of`], the items joined by `sep` (`;`, as a team list's areas are written).
+pub fn first_of_joined<T: std::fmt::Display>(
+    items: impl ExactSizeIterator<Item = T>,
+    n: usize,
+    sep: &str,
+) -> String {
+    let total = items.len();
+    let shown: Vec<String> = items.take(n).map(|t| t.to_string()).collect();
+    if total > n {
+        format!(
+            "{} and {} more",
+            shown.join(sep),
+            thousands((total - n) as u64)
+        )
+    } else {
+        shown.join(sep)
+    }
+}
+
 /// `one` for a count of 1 and `many` otherwise, so a briefing reads "1 area", "0 areas".
 ///
 /// # Examples

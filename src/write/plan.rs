@@ -591,10 +591,9 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
             match without.len() {
                 0 => String::new(),
                 n => format!(
-                    " **{n} of them {} no figure** ({}{}): {} nothing here, so no site is chosen for {} babies, and every share is of the babies in the {} with a figure.",
+                    " **{n} of them {} no figure** ({}): {} nothing here, so no site is chosen for {} babies, and every share is of the babies in the {} with a figure.",
                     crate::write::plural(n, "has", "have"),
-                    without.iter().take(10).cloned().collect::<Vec<_>>().join(", "),
-                    if n > 10 { ", ..." } else { "" },
+                    crate::write::first_of(without.iter(), 10),
                     crate::write::plural(n, "it weighs", "they weigh"),
                     crate::write::plural(n, "its", "their"),
                     plan.instance.demand.len() - n

@@ -538,3 +538,24 @@ fn the_built_in_indices_are_credited_only_when_a_share_is_looked_up() {
         assert!(m.contains("English Indices of Deprivation 2025"), "{m}");
     }
 }
+
+/// A table for four districts against the built-in UK's 361: the other 357 are missing, and the
+/// error names the first ten and how many more (it ended ", ..." with no count, so a user could
+/// not tell whether the table lacked a few districts or most).
+#[test]
+fn districts_missing_from_a_short_table_are_counted_past_the_first_ten() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = covgap_at(&dir)
+        .args(["plan", "--add", "2", "--out", "out", "--deprivation"])
+        .arg(fixture_path("deprivation/code_and_share_only.csv"))
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains(
+            "no deprivation figure for 357 districts with demand: E06000005, E06000006, E06000007, E06000008, E06000009, E06000010, E06000011, E06000012, E06000013, E06000014 and 347 more (deprivation from "
+        ),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("out").exists(), "something was written");
+}
