@@ -13,7 +13,7 @@ use crate::plan::instance::{DemandKind, Model, RankBy};
 use crate::plan::{Plan, Step};
 use crate::write::geojson::{collection, metadata, point_geometry, Feature};
 use crate::write::tables::markdown_cell as md_cell;
-use crate::write::{excel_csv, percent_text, round, thousands, OutputFile};
+use crate::write::{excel_csv, percent_text, plural, round, thousands, OutputFile};
 
 /// A plan's value (or a difference of two) as the outputs give babies: with thousands
 /// separators, and with one decimal only when babies are weighted by need, since the value is
@@ -151,7 +151,7 @@ fn baseline_label(plan: &Plan) -> String {
         format!(
             "(existing teams and {} what-if {})",
             plan.baseline.what_if_teams,
-            crate::write::plural(plan.baseline.what_if_teams, "team", "teams")
+            plural(plan.baseline.what_if_teams, "team", "teams")
         )
     } else {
         "(existing teams)".into()
@@ -302,7 +302,7 @@ pub fn no_team(plan: &Plan, n: usize) -> String {
         None => "no team".into(),
         Some(r) => format!(
             "no team within {r} km of any of {} {}' representative points",
-            crate::write::plural(n, "its", "their"),
+            plural(n, "its", "their"),
             if small_areas(plan) {
                 "small areas"
             } else {
@@ -336,10 +336,10 @@ pub fn left_out_across(g: &crate::plan::GeographyPlan) -> String {
         .collect();
     format!(
         " {n} more {} left out, as an area given lies across {} border, partly in it and partly outside, so that whether {} a team, and {} babies, cannot be told from the areas given: {}.",
-        crate::write::plural(n, "is", "are"),
-        crate::write::plural(n, "its", "each one's"),
-        crate::write::plural(n, "it has", "each has"),
-        crate::write::plural(n, "its", "their"),
+        plural(n, "is", "are"),
+        plural(n, "its", "each one's"),
+        plural(n, "it has", "each has"),
+        plural(n, "its", "their"),
         crate::write::and_list(&names),
     )
 }
@@ -554,21 +554,21 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
             s,
             "- **Demand points: small areas.** The {} small {} with a figure, {} its representative point and counting for its own figure ({}). The total, {} babies, is the sum of those figures, not of the district figures ({what_d}).{} The solvers see {} {} of small areas covered by the same candidate sites.",
             thousands(plan.instance.demand.len() as u64),
-            crate::write::plural(plan.instance.demand.len(), "area", "areas"),
-            crate::write::plural(plan.instance.demand.len(), "at", "each at"),
+            plural(plan.instance.demand.len(), "area", "areas"),
+            plural(plan.instance.demand.len(), "at", "each at"),
             plan.instance.figure,
             thousands(b.total),
             if empty > 0 {
                 format!(
                     " {empty} {} no small area with a figure, so {} babies are not counted here.",
-                    crate::write::plural(empty, "district has", "districts have"),
-                    crate::write::plural(empty, "its", "their"),
+                    plural(empty, "district has", "districts have"),
+                    plural(empty, "its", "their"),
                 )
             } else {
                 String::new()
             },
             thousands(plan.demand_groups as u64),
-            crate::write::plural(plan.demand_groups, "group", "groups"),
+            plural(plan.demand_groups, "group", "groups"),
             what_d = study.demand.measure.describe(),
         );
     } else {
@@ -586,16 +586,16 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
             "- **Demand points: {}.** The {} {}, {} its representative point, counted in its figure ({what}).{}",
             area_words.1,
             plan.instance.demand.len(),
-            crate::write::plural(plan.instance.demand.len(), area_words.0, area_words.1),
-            crate::write::plural(plan.instance.demand.len(), "at", "each at"),
+            plural(plan.instance.demand.len(), area_words.0, area_words.1),
+            plural(plan.instance.demand.len(), "at", "each at"),
             match without.len() {
                 0 => String::new(),
                 n => format!(
                     " **{n} of them {} no figure** ({}): {} nothing here, so no site is chosen for {} babies, and every share is of the babies in the {} with a figure.",
-                    crate::write::plural(n, "has", "have"),
+                    plural(n, "has", "have"),
                     crate::write::first_of(without.iter(), 10),
-                    crate::write::plural(n, "it weighs", "they weigh"),
-                    crate::write::plural(n, "its", "their"),
+                    plural(n, "it weighs", "they weigh"),
+                    plural(n, "its", "their"),
                     plan.instance.demand.len() - n
                 ),
             }
@@ -628,7 +628,7 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
             s,
             "- **With the {} what-if {}**: {} ({}%), {} more.",
             b.what_if_teams,
-            crate::write::plural(b.what_if_teams, "team", "teams"),
+            plural(b.what_if_teams, "team", "teams"),
             thousands(b.with_what_if),
             percent_text(b.with_what_if, b.total),
             thousands(b.with_what_if - b.existing)
@@ -667,10 +667,10 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
             let _ = writeln!(
                 s,
                 "- **{n} of the what-if teams {} no {what} beyond the what-if teams listed before {}**: {}; those teams already cover everything {} would cover under this model.",
-                crate::write::plural(n, "adds", "add"),
-                crate::write::plural(n, "it", "them"),
+                plural(n, "adds", "add"),
+                plural(n, "it", "them"),
                 repeated.join(", "),
-                crate::write::plural(n, "it", "they"),
+                plural(n, "it", "they"),
             );
         }
         if !idle.is_empty() {
@@ -678,9 +678,9 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
             let _ = writeln!(
                 s,
                 "- **{n} of the what-if teams {} no {what}**: {}; the existing teams already cover everything {} would cover under this model.",
-                crate::write::plural(n, "adds", "add"),
+                plural(n, "adds", "add"),
                 idle.join(", "),
-                crate::write::plural(n, "it", "they"),
+                plural(n, "it", "they"),
             );
         }
     }
@@ -702,7 +702,7 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
             "value"
         };
         let value = |v: f64| value_text(plan.options.rank_by, v);
-        let teams = |n: usize| crate::write::plural(n, "team", "teams");
+        let teams = |n: usize| plural(n, "team", "teams");
         let gsteps = plan.greedy_steps();
         let esteps = plan.exact_steps();
         let last = |v: &[Step]| v.last().map_or(b.with_what_if, |s| s.babies_cumulative);
@@ -722,9 +722,9 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
             plan.exact.sites.len(),
             teams(plan.exact.sites.len()),
             thousands(plan.exact.reduced_sites as u64),
-            crate::write::plural(plan.exact.reduced_sites, "site", "sites"),
+            plural(plan.exact.reduced_sites, "site", "sites"),
             thousands(plan.exact.reduced_demand as u64),
-            crate::write::plural(plan.exact.reduced_demand, "group", "groups"),
+            plural(plan.exact.reduced_demand, "group", "groups"),
             plan.exact.seconds,
             plan.exact.status.describe(&plan.options.limits),
             thousands(last(&esteps) - b.with_what_if),
@@ -777,7 +777,7 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
                 s,
                 "- **{} new {} asked for, {counts} placed**: {why}. Each plan lists only the sites that add something.",
                 plan.options.add,
-                crate::write::plural(plan.options.add, "site", "sites"),
+                plural(plan.options.add, "site", "sites"),
             );
         }
         let pct = if small {
@@ -861,7 +861,7 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
                 .map_or(String::new(), |r| format!(" within {r} km")),
             g.gaps.len(),
             g.total,
-            crate::write::plural(g.gaps.len(), "has", "have"),
+            plural(g.gaps.len(), "has", "have"),
             no_team(plan, g.gaps.len()),
             if small {
                 "a small area"
@@ -872,8 +872,8 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
                 format!(
                     " {} more {} no small area with a figure and {} left out.",
                     g.without_demand,
-                    crate::write::plural(g.without_demand, "has", "have"),
-                    crate::write::plural(g.without_demand, "is", "are"),
+                    plural(g.without_demand, "has", "have"),
+                    plural(g.without_demand, "is", "are"),
                 )
             } else {
                 String::new()
@@ -957,6 +957,134 @@ pub fn markdown(study: &Study, plan: &Plan) -> Vec<u8> {
         let _ = writeln!(s, "\n{credit}");
     }
     s.into_bytes()
+}
+
+/// What `covgap plan` says on standard error when it is done, a line each: the candidate sites
+/// and what the existing teams cover, then, with `--add`, what each method reaches and how
+/// far greedy is from the optimum, and, with `--by`, the geographies with no team.
+pub fn said(study: &Study, plan: &Plan) -> Vec<String> {
+    let mut said = Vec::new();
+    let b = &plan.baseline;
+    let demand = match plan.instance.demand_kind {
+        DemandKind::Districts => study.demand.measure.describe().to_string(),
+        DemandKind::SmallAreas => {
+            let areas = plan.instance.demand.len();
+            format!(
+                "the {} {} in {} small {}",
+                thousands(b.total),
+                plural(b.total as usize, "baby", "babies"),
+                thousands(areas as u64),
+                plural(areas, "area", "areas")
+            )
+        }
+    };
+    // Said with what it is of and under which model, and with the what-if teams, since
+    // the new sites' figures below start from them: "existing teams cover 57.2%" alone,
+    // at 40 km, reads as the share in areas with a team (18.8%).
+    let scope = match plan.instance.demand_kind {
+        DemandKind::Districts if !study.whole_uk => " in the areas given",
+        _ => "",
+    };
+    let model = plan.options.model.radius_km().map_or(String::new(), |r| {
+        format!(" (a team covering all within {r} km of its base)")
+    });
+    let what_if = match b.what_if_teams {
+        0 => String::new(),
+        n => format!(
+            "; with the {n} what-if {}, {}%",
+            plural(n, "team", "teams"),
+            percent_text(b.with_what_if, b.total)
+        ),
+    };
+    said.push(format!(
+        "covgap plan: {} candidate {}; existing teams cover {}% of {demand}{scope}{model}{what_if}",
+        plan.instance.candidates.len(),
+        plural(plan.instance.candidates.len(), "site", "sites"),
+        percent_text(b.existing, b.total),
+    ));
+    if plan.options.add > 0 {
+        let (d, pct) = plan.gap();
+        let value = |v: f64| value_text(plan.options.rank_by, v);
+        // How many sites each method placed, and why fewer than asked when they are
+        // (--add 400 of 304 candidate sites places at most 304).
+        let sites = |n: usize| plural(n, "site", "sites");
+        let placed = match plan.fewer_than_asked() {
+            None => format!("{} new {},", plan.options.add, sites(plan.options.add)),
+            Some((counts, why)) => {
+                format!(
+                    "{} new {} asked for, {counts} placed: {why};",
+                    plan.options.add,
+                    sites(plan.options.add)
+                )
+            }
+        };
+        // What the figures are, and where the exact plan leaves coverage in all, as plan.md
+        // says it: bare numbers ("greedy 137,437") read as anything.
+        // With small areas, `demand` is all the babies ("the 679,949 babies in 41,729 small
+        // areas"), which "newly covered" would say were all reached: the figure's name alone.
+        let figure = match plan.instance.demand_kind {
+            DemandKind::Districts => demand.as_str(),
+            DemandKind::SmallAreas => "babies",
+        };
+        let what = match plan.options.rank_by {
+            RankBy::Births => format!("{figure} newly covered"),
+            RankBy::Need => format!("need-weighted value ({figure})"),
+        };
+        // The exact plan's share, or, when no exact plan was solved (too many sites, or the
+        // solver failed), the greedy-then-swaps plan's, named as such; greedy's gap to an
+        // optimum not found is not known, and said so rather than as "0 (0.00%) short".
+        let solved = plan.exact_solved();
+        let short = if solved {
+            format!(
+                "greedy is {} ({:.2}%) short ({:.2}% of all covered)",
+                value(d),
+                pct,
+                plan.gap_of_all(plan.greedy.value)
+            )
+        } else {
+            "how far greedy is from the optimum is not known".to_string()
+        };
+        let (which, steps) = if solved {
+            ("exact", plan.exact_steps())
+        } else {
+            ("greedy-then-swaps", plan.swapped_steps())
+        };
+        let in_all = steps.last().map_or(b.with_what_if, |s| s.babies_cumulative);
+        said.push(format!(
+            "covgap plan: {placed} {what}: greedy {} ({:.1} ms), greedy then swaps {} ({:.1} ms), exact {} ({}, {:.2} s); {short}; with the {which} plan, {}% of {demand}{scope} covered in all",
+            value(plan.greedy.value),
+            plan.greedy_seconds * 1000.0,
+            value(plan.swapped.value),
+            plan.swapped_seconds * 1000.0,
+            value(plan.exact.value),
+            plan.exact.status.describe(&plan.options.limits),
+            plan.exact.seconds,
+            percent_text(in_all, b.total),
+        ));
+    }
+    if let Some(g) = &plan.geographies {
+        said.push(format!(
+            "covgap plan: {} of {} {} {} {}{}; {} new {} would give every reachable one a team ({})",
+            g.gaps.len(),
+            g.total,
+            g.words,
+            plural(g.gaps.len(), "has", "have"),
+            no_team(plan, g.gaps.len()),
+            if g.across.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " ({} more left out, as an area given lies across {} border: see plan.md)",
+                    g.across.len(),
+                    plural(g.across.len(), "its", "each one's")
+                )
+            },
+            g.sites.len(),
+            plural(g.sites.len(), "site", "sites"),
+            g.status.describe(&plan.options.limits)
+        ));
+    }
+    said
 }
 
 /// Every file `covgap plan` writes: the `covgap run` outputs of the study as loaded, with the
