@@ -615,6 +615,14 @@ impl Ctx<'_, '_> {
     }
 
     fn process(&self, chunk: &Chunk) -> Result<ChunkOut> {
+        // A quote left open makes one field of the rest of the file: its rows would be written
+        // as one unplaced row. Only the last chunk can hold one (each other ends outside quotes).
+        if let Some(q) = crate::read::text::quote_left_open(&chunk.bytes, chunk.first_line) {
+            return Err(Error::Format {
+                path: self.path.to_path_buf(),
+                message: q.message(&self.layout.headers, "points"),
+            });
+        }
         let study = self.assigner.study;
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)

@@ -241,6 +241,126 @@ impl<'a> Lines<'a> {
     }
 }
 
+/// A quote that opens a CSV field and is never closed: where it is, and where the file ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OpenQuote {
+    /// The 1-based line holding the quote.
+    pub line: u64,
+    /// The 0-based field it opens.
+    pub field: usize,
+    /// The last line holding anything: every line from `line` to here is one field.
+    pub last_line: u64,
+}
+
+/// The quote left open in CSV text, if any: a `"` that opens a field (as its first byte) with
+/// no quote closing it, so that a CSV reader takes every line below it into that one field.
+/// A quote inside a field (`O"Neill`) is text, as CSV readers take it, and opens nothing.
+/// `first_line` is the line number of the text's first line. Lines end as [`Lines`] counts
+/// them.
+///
+/// # Examples
+/// ```
+/// use covgap::read::text::{quote_left_open, OpenQuote};
+/// let text = b"name,areas\r\n\"Oxford team,E07000178\r\nCherwell team,E07000177\r\n";
+/// assert_eq!(
+///     quote_left_open(text, 1),
+///     Some(OpenQuote { line: 2, field: 0, last_line: 3 })
+/// );
+/// assert_eq!(quote_left_open(b"name\nO\"Neill team\n\"A \"\"B\"\"\"\n", 1), None);
+/// ```
+pub fn quote_left_open(bytes: &[u8], first_line: u64) -> Option<OpenQuote> {
+    // Most text is even in quotes and holds none left open: only the rest is walked.
+    if memchr::memchr_iter(b'"', bytes).count().is_multiple_of(2) {
+        return None;
+    }
+    let mut line = first_line;
+    let mut last_line = first_line;
+    let mut field = 0;
+    let mut at_start = true;
+    let mut open: Option<(u64, usize)> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let ends_line = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+        if ends_line {
+            line += 1;
+        } else if !b.is_ascii_whitespace() {
+            last_line = line;
+        }
+        if open.is_some() {
+            if b == b'"' {
+                if bytes.get(i + 1) == Some(&b'"') {
+                    i += 2;
+                    continue;
+                }
+                open = None;
+            }
+            i += 1;
+            continue;
+        }
+        match b {
+            b'"' if at_start => open = Some((line, field)),
+            b',' => {
+                field += 1;
+                at_start = true;
+                i += 1;
+                continue;
+            }
+            b'\r' | b'\n' => {
+                field = 0;
+                at_start = true;
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        at_start = false;
+        i += 1;
+    }
+    open.map(|(line, field)| OpenQuote {
+        line,
+        field,
+        last_line,
+    })
+}
+impl OpenQuote {
+    /// What is wrong, for a file whose columns are `headers` and whose rows are `rows`
+    /// (`"teams"`, `"points"`): the line and column of the quote, and the lines it swallows.
+    ///
+    /// # Examples
+    /// ```
+    /// use covgap::read::text::OpenQuote;
+    /// let q = OpenQuote { line: 2, field: 0, last_line: 4 };
+    /// assert_eq!(
+    ///     q.message(&["name".to_string(), "areas".to_string()], "teams"),
+    ///     "line 2: a quote (\") opening field 1 (column \"name\") is never closed: the field runs to the end of the file and swallows lines 3 to 4, whose teams would be lost; close the quote or remove it"
+    /// );
+    /// ```
+    pub fn message(&self, headers: &[String], rows: &str) -> String {
+        let column = headers
+            .get(self.field)
+            .map(|h| format!(" (column {:?})", h.trim()))
+            .unwrap_or_default();
+        let what = match self.last_line - self.line.min(self.last_line) {
+            0 => "takes in the rest of its line, whose columns would be lost".to_string(),
+            1 => format!(
+                "runs to the end of the file and swallows line {}, whose {rows} would be lost",
+                self.last_line
+            ),
+            _ => format!(
+                "runs to the end of the file and swallows lines {} to {}, whose {rows} would be lost",
+                self.line + 1,
+                self.last_line
+            ),
+        };
+        format!(
+            "line {}: a quote (\") opening field {}{column} is never closed: the field {what}; close the quote or remove it",
+            self.line,
+            self.field + 1,
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Lines;

@@ -1700,3 +1700,44 @@ fn an_area_repeated_by_sex_names_the_column_that_differs() {
         o.stderr
     );
 }
+
+/// A quote left open at the start of a team's name makes one field of every line below it:
+/// before, the three teams were read as one, named "Oxford team,E07000178\nCherwell team,...",
+/// covering no area, with a warning and exit 0; the headline said no area had a team.
+#[test]
+fn a_quote_left_open_in_a_team_list_is_named_not_read_as_one_team() {
+    let p = fixture("teams/quote_left_open_in_a_name.csv");
+    rejects(
+        &["--boundaries", &oxon(), "--teams", &p],
+        &[&format!("{p}: line 2: a quote (\") opening field 1 (column \"name\") is never closed: the field runs to the end of the file and swallows lines 3 to 4, whose teams would be lost; close the quote or remove it")],
+    );
+}
+
+/// The same in a points file: before, `assign` wrote the three points as one unplaced row
+/// ("no coordinates or postcode"), exit 0. Now it stops, names the line and writes nothing;
+/// `check --points` says the same.
+#[test]
+fn a_quote_left_open_in_a_points_file_is_named_and_nothing_is_written() {
+    let p = fixture("points/quote_left_open.csv");
+    let says = format!("{p}: line 2: a quote (\") opening field 1 (column \"id\") is never closed: the field runs to the end of the file and swallows lines 3 to 4, whose points would be lost; close the quote or remove it");
+    let dir = tempfile::tempdir().unwrap();
+    let o = crate::covgap_in(
+        dir.path(),
+        &[
+            "assign",
+            "--points",
+            &p,
+            "--out",
+            "out.csv",
+            "--geojson",
+            "out.geojson",
+        ],
+        None,
+    );
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    o.assert_stderr_has(&[&says]);
+    assert!(o.cwd_entries.is_empty(), "assign left {:?}", o.cwd_entries);
+    let c = check(&["--points", &p]);
+    assert_eq!(c.code, 1, "{}", c.stderr);
+    c.assert_stderr_has(&[&says]);
+}
