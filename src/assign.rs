@@ -750,8 +750,8 @@ impl Ctx<'_, '_> {
             }
             // The input's own cells too: the output is opened in spreadsheets.
             for &i in self.keep {
-                w.write_field(csv_field(rec.get(i).unwrap_or(b"")))
-                    .map_err(csv_err)?;
+                let cell = input_cell(rec.get(i).unwrap_or(b""));
+                w.write_field(csv_field(cell.as_bytes())).map_err(csv_err)?;
             }
             let area = result.and_then(|r| r.area).map(|a| &study.areas[a]);
             let team = result.and_then(|r| r.nearest);
@@ -854,6 +854,20 @@ fn write_km(s: &mut String, metres: f64) {
     let _ = write!(s, "{}.{:02}", tens / 100, tens % 100);
 }
 
+/// A cell of the points file as text: UTF-8, or Windows-1252 as Excel saves "CSV (Comma
+/// delimited)" on a UK machine (`Ynys M\xF4n`), so that the outputs, which are UTF-8, hold
+/// the letters the file holds rather than bytes a spreadsheet shows as `\u{fffd}`.
+fn input_cell(cell: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(cell) {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => {
+            encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(cell)
+                .0
+        }
+    }
+}
+
 fn geojson_feature(
     out: &mut Vec<u8>,
     headers: &[String],
@@ -867,7 +881,7 @@ fn geojson_feature(
         let v = rec.get(i).unwrap_or(b"");
         props.insert(
             headers[i].clone(),
-            serde_json::Value::String(String::from_utf8_lossy(v).into_owned()),
+            serde_json::Value::String(input_cell(v).into_owned()),
         );
     }
     for ((k, name), v) in ADDED_COLUMNS.iter().zip(names).zip(added) {
@@ -1382,6 +1396,13 @@ pub fn check_file(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A cell saved by Excel as Windows-1252 is read as the letters it holds; UTF-8 as it is.
+    #[test]
+    fn input_cells_in_windows_1252_are_read_as_their_letters() {
+        assert_eq!(input_cell(b"Ynys M\xF4n \xA3"), "Ynys Môn £");
+        assert_eq!(input_cell("Ynys Môn £".as_bytes()), "Ynys Môn £");
+    }
 
     /// The linear map near a point stays within 100 m of the projection over its reach (72 m
     /// at worst, in the far west), from the Scillies to Shetland and from Northern Ireland to

@@ -1741,3 +1741,42 @@ fn a_quote_left_open_in_a_points_file_is_named_and_nothing_is_written() {
     assert_eq!(c.code, 1, "{}", c.stderr);
     c.assert_stderr_has(&[&says]);
 }
+
+/// A points file Excel saved as "CSV (Comma delimited)" on a UK machine holds Windows-1252:
+/// before, `assign` copied its bytes into a CSV that says it is UTF-8 (Excel showed "Ynys
+/// M\u{fffd}n") and put U+FFFD in the GeoJSON. Both now hold the letters.
+#[test]
+fn a_points_file_in_windows_1252_keeps_its_letters_in_the_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = fixture("points/windows1252_cells.csv");
+    let o = crate::covgap_in(
+        dir.path(),
+        &[
+            "assign",
+            "--points",
+            &p,
+            "--out",
+            "out.csv",
+            "--geojson",
+            "out.geojson",
+        ],
+        None,
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let csv = std::fs::read(dir.path().join("out.csv")).unwrap();
+    let csv = String::from_utf8(csv).expect("the CSV is UTF-8");
+    assert!(
+        csv.contains("\r\nYsbyty Ynys Môn £5,53.3000,-4.3500,W06000001,"),
+        "{csv}"
+    );
+    assert!(csv.contains("\r\nCafé Oxford,"), "{csv}");
+    let geo: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("out.geojson")).unwrap()).unwrap();
+    let ids: Vec<&str> = geo["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"]["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["Ysbyty Ynys Môn £5", "Café Oxford"]);
+}
