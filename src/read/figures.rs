@@ -91,12 +91,26 @@ pub fn csv_rows(input: &Input) -> Result<Rows> {
 }
 
 /// A workbook cell as the text a CSV export would hold: whole numbers without a decimal
-/// point, so `15208.0` reads as `15208`.
+/// point, so `15208.0` reads as `15208`. A cell formatted as a date or a time (as Excel
+/// formats `1-5` or `3/4` typed in) holds its serial number, days since 1900: it is given as
+/// the date it shows, said to be one (`2020-01-01 (a date)`), so that it is not read as
+/// 43,831 babies.
 fn cell_text(d: &calamine::Data) -> String {
     use calamine::Data;
     match d {
         Data::Empty => String::new(),
         Data::Float(f) if f.fract() == 0.0 && f.abs() < 9e15 => format!("{}", *f as i64),
+        Data::DateTime(dt) if dt.is_datetime() => {
+            let (y, mo, day, h, mi, sec, _) = dt.to_ymd_hms_milli();
+            if (h, mi, sec) == (0, 0, 0) {
+                format!("{y:04}-{mo:02}-{day:02} (a date)")
+            } else {
+                format!("{y:04}-{mo:02}-{day:02} {h:02}:{mi:02}:{sec:02} (a date)")
+            }
+        }
+        Data::DateTime(dt) => format!("{} (a duration)", dt.as_f64()),
+        Data::DateTimeIso(t) => format!("{t} (a date)"),
+        Data::DurationIso(t) => format!("{t} (a duration)"),
         other => other.to_string(),
     }
 }

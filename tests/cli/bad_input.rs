@@ -1780,3 +1780,37 @@ fn a_points_file_in_windows_1252_keeps_its_letters_in_the_outputs() {
         .collect();
     assert_eq!(ids, ["Ysbyty Ynys Môn £5", "Café Oxford"]);
 }
+
+/// A births cell Excel formatted as a date (as it formats "1-5" typed in) holds its serial
+/// number: before, 1 January 2020 was read as 43,831 births for South Oxfordshire, with only
+/// a warning that the total looked high.
+#[test]
+fn a_workbook_figure_formatted_as_a_date_is_not_read_as_its_serial_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("births_with_a_date.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_row(0, 0, ["code", "births"]).unwrap();
+    for (r, (code, births)) in [
+        ("E07000177", 1784.0),
+        ("E07000178", 1441.0),
+        ("E07000180", 1438.0),
+        ("E07000181", 1038.0),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        ws.write_string(r as u32 + 1, 0, code).unwrap();
+        ws.write_number(r as u32 + 1, 1, births).unwrap();
+    }
+    ws.write_string(5, 0, "E07000179").unwrap();
+    let date = rust_xlsxwriter::ExcelDateTime::from_ymd(2020, 1, 1).unwrap();
+    let format = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+    ws.write_datetime_with_format(5, 1, &date, &format).unwrap();
+    wb.save(&path).unwrap();
+    let p = path.to_str().unwrap();
+    rejects(
+        &["--boundaries", &oxon(), "--births", p],
+        &[&format!("{p}, sheet \"Sheet1\", row 6: E07000179: figure \"2020-01-01 (a date)\" in column \"births\" is not a number")],
+    );
+}
