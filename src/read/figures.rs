@@ -841,6 +841,30 @@ fn read_table(
     };
     let header = &rows[hi].1;
     let header_line = rows[hi].0;
+    // Two columns under the figure's header (a year's "Persons" beside the next year's, the
+    // year written in a row above): the first was read without a word, though the one meant
+    // may be the other. No flag can tell them apart, so the table must; columns that agree on
+    // every row (a column pasted twice) read the same either way.
+    let same_header = |j: usize| {
+        j != fi
+            && !header[j].trim().is_empty()
+            && columns::fold(&header[j]) == columns::fold(&header[fi])
+    };
+    if let Some(j) = (0..header.len()).find(|&j| {
+        same_header(j)
+            && rows[hi + 1..].iter().any(|(_, cells)| {
+                let cell = |k: usize| cells.get(k).map_or("", |c| c.trim());
+                cell(j) != cell(fi)
+            })
+    }) {
+        let (a, b) = (fi.min(j), fi.max(j));
+        return Err(format_err(format!(
+            "{line_word} {header_line}: two columns are headed {:?} (fields {} and {}) and hold different figures, and covgap cannot tell which to read; rename one (by the year or group it is for, say) or remove it",
+            header[fi].trim(),
+            a + 1,
+            b + 1
+        )));
+    }
     let matching = if by_name {
         None
     } else {

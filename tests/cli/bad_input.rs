@@ -1814,3 +1814,17 @@ fn a_workbook_figure_formatted_as_a_date_is_not_read_as_its_serial_number() {
         &[&format!("{p}, sheet \"Sheet1\", row 6: E07000179: figure \"2020-01-01 (a date)\" in column \"births\" is not a number")],
     );
 }
+
+/// Two columns under the figure's header (a year's beside the next, the year in a row above):
+/// before, the first was read without a word. Columns that agree on every row are read.
+#[test]
+fn two_columns_headed_as_the_figure_are_named_unless_they_agree() {
+    let p = fixture("births/two_columns_headed_births.csv");
+    rejects(
+        &["--boundaries", &oxon(), "--births", &p],
+        &[&format!("{p}: line 1: two columns are headed \"births\" (fields 3 and 4) and hold different figures, and covgap cannot tell which to read; rename one (by the year or group it is for, say) or remove it")],
+    );
+    let same = fixture("births/births_column_pasted_twice.csv");
+    let c = check(&["--boundaries", &oxon(), "--births", &same]);
+    assert_eq!(c.code, 0, "{}", c.stderr);
+}
