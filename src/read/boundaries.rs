@@ -224,6 +224,28 @@ pub fn read_boundaries_in(
             "--layer names a layer of a GeoPackage (or a Shapefile inside a .zip); this file is neither".into(),
         ));
     }
+    // A Shapefile's other parts, picked in a file dialog in its place: read as GeoJSON (or, the
+    // .shx opening as the .shp does, as shapes) they were "not a text GeoJSON file" or "damaged".
+    if let Input::File(p) = input {
+        let ext = p
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if matches!(ext.as_str(), "shx" | "dbf" | "prj" | "cpg") {
+            let shp = ["shp", "SHP"]
+                .iter()
+                .map(|e| p.with_extension(e))
+                .find(|s| s.is_file());
+            return Err(format_err(format!(
+                "is the .{ext} part of an ESRI Shapefile, not the Shapefile itself: give {}",
+                match shp {
+                    Some(s) => format!("its .shp, {}", s.display()),
+                    None => "its .shp, with the .dbf and .prj beside it".to_string(),
+                }
+            )));
+        }
+    }
     let layer = match (format, input) {
         (Format::GeoJson, _) => geojson_layer(input)?,
         (Format::Shapefile, Input::File(p)) => crate::read::shapefile::read_shapefile(p)?,

@@ -168,6 +168,16 @@ pub fn head_of_file(path: &Path, n: usize) -> Vec<u8> {
 
 /// Rejects files that are plainly not text (a spreadsheet or shapefile given as CSV).
 pub fn check_looks_like_text(path: &Path, bytes: &[u8], what: &str) -> Result<()> {
+    if what != "CSV" && check_not_utf16(path, bytes).is_err() {
+        // A GeoJSON file saved as UTF-16 (Windows Notepad's "Unicode"): how to save a CSV
+        // from Excel does not help.
+        return Err(Error::Format {
+            path: path.to_path_buf(),
+            message: format!(
+                "is UTF-16 text; covgap reads a {what} file as UTF-8, as RFC 7946 asks: save it again as UTF-8 (in QGIS, Export > Save Features As writes it so)"
+            ),
+        });
+    }
     check_not_utf16(path, bytes)?;
     let head = &bytes[..bytes.len().min(4096)];
     let hint = if head.starts_with(b"PK\x03\x04") {

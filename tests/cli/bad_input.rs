@@ -1828,3 +1828,36 @@ fn two_columns_headed_as_the_figure_are_named_unless_they_agree() {
     let c = check(&["--boundaries", &oxon(), "--births", &same]);
     assert_eq!(c.code, 0, "{}", c.stderr);
 }
+
+/// A Shapefile's .shx, .dbf or .prj picked in place of its .shp: before, the .shx was "damaged,
+/// so its shapes cannot be read" (it opens as a .shp does) and the .dbf "not a text GeoJSON
+/// file". The message names the .shp to give.
+#[test]
+fn a_shapefile_part_given_for_the_shapefile_names_the_shp() {
+    for ext in ["shx", "dbf", "prj"] {
+        let p = fixture(&format!("shapefile_bng/LAD_MAY_2024_UK_BUC.{ext}"));
+        let shp = fixture("shapefile_bng/LAD_MAY_2024_UK_BUC.shp");
+        let c = check(&["--boundaries", &p]);
+        assert_eq!(c.code, 1, "{}", c.stderr);
+        c.assert_stderr_has(&[&format!(
+            "{p}: is the .{ext} part of an ESRI Shapefile, not the Shapefile itself: give its .shp, {shp}"
+        )]);
+    }
+}
+
+/// A GeoJSON file saved as UTF-16 was told to be saved as "CSV UTF-8" from Excel.
+#[test]
+fn a_utf16_geojson_file_is_told_to_be_saved_as_utf8_not_as_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("oxfordshire_utf16.geojson");
+    let text = std::fs::read_to_string(oxon()).unwrap();
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    std::fs::write(&path, bytes).unwrap();
+    let p = path.to_str().unwrap();
+    let c = rejects(
+        &["--boundaries", p],
+        &[&format!("{p}: is UTF-16 text; covgap reads a GeoJSON file as UTF-8, as RFC 7946 asks: save it again as UTF-8")],
+    );
+    assert!(!c.stderr.contains("CSV"), "{}", c.stderr);
+}
