@@ -790,6 +790,20 @@ fn check_rings(mp: MultiPolygon) -> std::result::Result<MultiPolygon, String> {
             }
         }
     }
+    // Outer rings whose positions all lie on one line (or one point), as coordinates rounded
+    // to whole degrees or a line exported as a polygon leave them, enclose nothing: no baby
+    // lives in such an area and no team base lies in it, yet a point on the line would be
+    // measured from as if it did.
+    if mp.0.iter().all(|p| geo::Area::unsigned_area(p) == 0.0) {
+        return Err(format!(
+            "geometry encloses no area: the positions of {} lie on one line or at one point; were the coordinates rounded (to whole degrees, say) or a line exported as a polygon?",
+            if mp.0.len() == 1 {
+                "its outer ring".to_string()
+            } else {
+                format!("each of its {} polygons' outer rings", mp.0.len())
+            }
+        ));
+    }
     Ok(mp)
 }
 

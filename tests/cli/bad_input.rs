@@ -1845,6 +1845,17 @@ fn a_shapefile_part_given_for_the_shapefile_names_the_shp() {
     }
 }
 
+/// An area whose outer ring lies on one line encloses nothing: before, it was read, given a
+/// point on the line, and ranked as a gap with its 1,418 births, no baby of which lives in it.
+#[test]
+fn an_area_whose_ring_lies_on_one_line_is_an_error() {
+    let p = fixture("boundaries/ring_on_one_line.geojson");
+    rejects(
+        &["--boundaries", &p],
+        &[&format!("{p}, feature 3: E07000179 (South Oxfordshire): geometry encloses no area: the positions of its outer ring lie on one line or at one point; were the coordinates rounded (to whole degrees, say) or a line exported as a polygon?")],
+    );
+}
+
 /// A GeoJSON file saved as UTF-16 was told to be saved as "CSV UTF-8" from Excel.
 #[test]
 fn a_utf16_geojson_file_is_told_to_be_saved_as_utf8_not_as_csv() {
