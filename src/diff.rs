@@ -294,6 +294,30 @@ impl RunOutputs {
             });
         }
         let summary = read_json(dir, "summary.json")?;
+        // Every covgap has written these: a summary without them (another program's, or one
+        // edited) would be compared as a run of no areas and an unnamed figure.
+        let missing: Vec<&str> = [("covgap_version", true), ("areas_total", false)]
+            .into_iter()
+            .filter(|&(k, is_text)| match summary.get(k) {
+                Some(v) if is_text => !v.is_string(),
+                Some(v) => !v.is_u64(),
+                None => true,
+            })
+            .map(|(k, _)| k)
+            .collect();
+        if !missing.is_empty() {
+            return Err(Error::Format {
+                path: dir.join("summary.json"),
+                message: format!(
+                    "is not the summary.json `covgap run` writes: it has no {} (was it edited, or written by another program?); give the folders `covgap run --out` wrote",
+                    missing
+                        .iter()
+                        .map(|k| format!("{k:?}"))
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                ),
+            });
+        }
         let key = summary
             .get("measure")
             .and_then(Value::as_str)

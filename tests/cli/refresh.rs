@@ -273,6 +273,48 @@ fn diff_names_a_folder_that_is_not_a_run() {
         )));
 }
 
+/// A summary.json that is not covgap's (another program's, or one emptied or edited): before,
+/// `{}` was compared as a run of no areas counting "figure", with "Not compared: England,
+/// Northern Ireland, Scotland, Wales" put down to an older covgap, and exit 0. Nothing is
+/// written into `--out`.
+#[test]
+fn diff_names_a_summary_json_that_is_not_covgaps() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old");
+    run_with_teams("teams_before.csv", &old);
+    for (text, says) in [
+        ("{}", r#"it has no "covgap_version" or "areas_total""#),
+        ("[]", r#"it has no "covgap_version" or "areas_total""#),
+        (
+            r#"{"covgap_version": "0.1.0"}"#,
+            r#"it has no "areas_total""#,
+        ),
+    ] {
+        let new = dir.path().join("new");
+        let _ = std::fs::remove_dir_all(&new);
+        std::fs::create_dir(&new).unwrap();
+        for entry in std::fs::read_dir(&old).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), new.join(entry.file_name())).unwrap();
+        }
+        std::fs::write(new.join("summary.json"), text).unwrap();
+        let report = dir.path().join("report");
+        covgap()
+            .arg("diff")
+            .arg(&old)
+            .arg(&new)
+            .arg("--out")
+            .arg(&report)
+            .assert()
+            .code(1)
+            .stderr(predicates::str::contains(format!(
+                "covgap: {}: is not the summary.json `covgap run` writes: {says} (was it edited, or written by another program?)",
+                new.join("summary.json").display()
+            )));
+        assert!(!report.join("diff.md").exists(), "{text}");
+    }
+}
+
 /// A folder mistyped, or a file given for a folder: said so, not "cannot read file" of a
 /// summary.json inside it, which the user never named.
 #[test]
