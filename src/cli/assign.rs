@@ -90,7 +90,7 @@ pub(super) fn run(args: AssignArgs) -> i32 {
     let analysis = match result {
         Ok(a) => a,
         Err(e) => {
-            eprintln!("covgap: {e}");
+            say!("covgap: {e}");
             return 1;
         }
     };
@@ -128,7 +128,7 @@ pub(super) fn run(args: AssignArgs) -> i32 {
                     .iter()
                     .map(|(k, v)| format!("{} by {}", covgap::write::thousands(**v), k.key()))
                     .collect();
-                eprintln!(
+                say!(
                     "covgap assign: {} rows; {} located ({}); {} inside an area, {} in a covered area; {} not located",
                     covgap::write::thousands(stats.rows),
                     covgap::write::thousands(stats.located_total()),
@@ -142,7 +142,7 @@ pub(super) fn run(args: AssignArgs) -> i32 {
             0
         }
         Err(e) => {
-            eprintln!("covgap: {e}");
+            say!("covgap: {e}");
             1
         }
     }

@@ -77,9 +77,9 @@ pub(super) fn run(args: CheckArgs) -> i32 {
                 }
             }
             report(&diag, quiet);
-            eprintln!("covgap: {e}");
+            say!("covgap: {e}");
             for e in &fatal {
-                eprintln!("covgap: {e}");
+                say!("covgap: {e}");
             }
             let more = diag.error_count() + fatal.len();
             let listed = if more > 0 {
@@ -90,11 +90,11 @@ pub(super) fn run(args: CheckArgs) -> i32 {
             } else {
                 String::new()
             };
-            eprintln!(
+            say!(
                 "covgap check: stopped{listed}. Teams' areas and bases, and the figures' area codes, are matched against the areas, so they were not checked"
             );
             if let Some(p) = &args.points {
-                eprintln!(
+                say!(
                     "covgap check: {} was not checked: placing its points needs the districts",
                     p.display()
                 );
@@ -104,7 +104,7 @@ pub(super) fn run(args: CheckArgs) -> i32 {
                 ("--what-if", &args.plan_files.what_if),
             ] {
                 if let Some(p) = list {
-                    eprintln!(
+                    say!(
                         "covgap check: {} ({flag}) was not checked: its sites' areas and bases are matched against the areas",
                         p.display()
                     );
@@ -240,7 +240,7 @@ pub(super) fn run(args: CheckArgs) -> i32 {
     }
     report(&diag, quiet);
     for e in &fatal {
-        eprintln!("covgap: {e}");
+        say!("covgap: {e}");
     }
     let errors = diag.error_count() + fatal.len();
     let warnings = diag.count(Severity::Warning);
@@ -250,7 +250,7 @@ pub(super) fn run(args: CheckArgs) -> i32 {
     } else {
         ""
     };
-    eprintln!(
+    say!(
         "covgap check: {}; {errors} {}, {warnings} {}{unlisted}",
         parts.join("; "),
         covgap::write::plural(errors, "error", "errors"),

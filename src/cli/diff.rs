@@ -27,20 +27,23 @@ pub(super) fn run(args: DiffArgs) -> i32 {
     let (old, new) = match (read(&args.old), read(&args.new)) {
         (Ok(o), Ok(n)) => (o, n),
         (Err(e), _) | (_, Err(e)) => {
-            eprintln!("covgap: {e}");
+            say!("covgap: {e}");
             return 1;
         }
     };
     let d = covgap::diff::diff(&old, &new);
     if !args.quiet {
         for w in d.warnings() {
-            eprintln!("warning: {w}");
+            say!("warning: {w}");
         }
     }
     let md = d.markdown();
     match &args.out {
         None => {
-            print!("{md}");
+            // Into `head`, which quits when it has its lines, the rest is not wanted: not an
+            // error, and no panic (as `print!` would).
+            use std::io::Write as _;
+            let _ = std::io::stdout().lock().write_all(md.as_bytes());
             0
         }
         Some(dir) => {
@@ -60,7 +63,7 @@ pub(super) fn run(args: DiffArgs) -> i32 {
                 .flat_map(|r| ["summary.json", "run.json"].map(|n| r.join(n)))
                 .collect();
             if let Err(e) = covgap::write::folder_for_output(dir, "give --out a folder") {
-                eprintln!("covgap: {e}");
+                say!("covgap: {e}");
                 return 1;
             }
             let _hold = hold_folders(&[dir], args.quiet);
@@ -68,13 +71,13 @@ pub(super) fn run(args: DiffArgs) -> i32 {
                 Ok(paths) => {
                     if !args.quiet {
                         for p in paths {
-                            eprintln!("  wrote {}", p.display());
+                            say!("  wrote {}", p.display());
                         }
                     }
                     0
                 }
                 Err(e) => {
-                    eprintln!("covgap: {e}");
+                    say!("covgap: {e}");
                     1
                 }
             }

@@ -5,6 +5,17 @@
 //! inputs, the figures tables, small areas) and the glue they share: reporting problems and
 //! the files written, holding output folders, the progress bar.
 
+/// `eprintln!` that carries on when standard error has gone: piped into `head`, which quits
+/// after its lines, `eprintln!` panics on the next message and the run ends with exit 101
+/// part-way. A run's files matter more than its messages, so it finishes them and exits as it
+/// would have.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod assign;
 mod check;
 mod diff;
@@ -282,7 +293,7 @@ fn figure_flags_misused(inputs: &Inputs) -> bool {
     match inputs.figure_flags.per_table(&inputs.births) {
         Ok(_) => false,
         Err(e) => {
-            eprintln!("covgap: {e}");
+            say!("covgap: {e}");
             true
         }
     }
@@ -294,7 +305,7 @@ fn figure_flags_misused(inputs: &Inputs) -> bool {
 fn hold_folders(dirs: &[&std::path::Path], quiet: bool) -> covgap::write::FolderHold {
     covgap::write::FolderHold::take(dirs, |d| {
         if !quiet {
-            eprintln!(
+            say!(
                 "covgap: another covgap run is writing into {}; waiting for it to finish",
                 d.display()
             );
@@ -305,9 +316,9 @@ fn hold_folders(dirs: &[&std::path::Path], quiet: bool) -> covgap::write::Folder
 /// Lists the files a command wrote and how long it took.
 fn report_written(paths: &[PathBuf], started: Instant) {
     for p in paths {
-        eprintln!("  wrote {}", p.display());
+        say!("  wrote {}", p.display());
     }
-    eprintln!(
+    say!(
         "covgap: done in {:.0} ms",
         started.elapsed().as_secs_f64() * 1000.0
     );
@@ -316,7 +327,7 @@ fn report_written(paths: &[PathBuf], started: Instant) {
 fn report(diag: &Diagnostics, quiet: bool) {
     for p in diag.problems() {
         if !quiet || p.severity == Severity::Error {
-            eprintln!("{p}");
+            say!("{p}");
         }
     }
 }

@@ -166,12 +166,12 @@ pub(super) fn run(args: PlanArgs) -> i32 {
     let started = Instant::now();
     let quiet = args.inputs.quiet;
     let fail = |e: &dyn std::fmt::Display| {
-        eprintln!("covgap: {e}");
+        say!("covgap: {e}");
         1
     };
     let rank_by = match (args.rank_by, args.files.deprivation.first()) {
         (Some(RankBy::Births), Some(_)) => {
-            eprintln!("covgap: --deprivation gives need weights, but --rank-by births ignores them; use --rank-by need (or leave --rank-by out)");
+            say!("covgap: --deprivation gives need weights, but --rank-by births ignores them; use --rank-by need (or leave --rank-by out)");
             return 2;
         }
         (Some(r), _) => r,
@@ -420,14 +420,14 @@ pub(super) fn run(args: PlanArgs) -> i32 {
         Err(e) => return fail(&e),
     };
     if !earlier.unrecorded.is_empty() && !quiet {
-        eprintln!(
+        say!(
             "{}",
             covgap::write::unrecorded_warning(&args.out, &earlier.unrecorded)
         );
     }
     if !quiet {
         for line in covgap::write::plan::said(&analysis.study, &plan) {
-            eprintln!("{line}");
+            say!("{line}");
         }
         report_written(&written, started);
     }

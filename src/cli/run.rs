@@ -57,7 +57,7 @@ pub(super) fn run(args: RunArgs) -> i32 {
     let analysis = match result {
         Ok(a) => a,
         Err(e) => {
-            eprintln!("covgap: {e}");
+            say!("covgap: {e}");
             return 1;
         }
     };
@@ -72,12 +72,12 @@ pub(super) fn run(args: RunArgs) -> i32 {
     }) {
         Ok(f) => f,
         Err(e) => {
-            eprintln!("covgap: {e}");
+            say!("covgap: {e}");
             return 1;
         }
     };
     if let Err(e) = covgap::write::folder_for_output(&args.out, "give --out a folder") {
-        eprintln!("covgap: {e}");
+        say!("covgap: {e}");
         return 1;
     }
     let _hold = hold_folders(&[&args.out], quiet);
@@ -86,7 +86,7 @@ pub(super) fn run(args: RunArgs) -> i32 {
     match covgap::write::commit_in(&args.out, &files, &input_paths, &earlier) {
         Ok(paths) => {
             if !earlier.unrecorded.is_empty() && !quiet {
-                eprintln!(
+                say!(
                     "{}",
                     covgap::write::unrecorded_warning(&args.out, &earlier.unrecorded)
                 );
@@ -94,7 +94,7 @@ pub(super) fn run(args: RunArgs) -> i32 {
             if !quiet {
                 let s = &analysis.study;
                 let h = covgap::write::summary::Headline::new(s, &analysis.rollups);
-                eprintln!(
+                say!(
                     "covgap: {} of {} {} {} a team; {} of {} ({}) in covered areas; {} in areas with none{}",
                     covgap::write::thousands(h.areas_covered as u64),
                     covgap::write::thousands(h.areas_total as u64),
@@ -120,7 +120,7 @@ pub(super) fn run(args: RunArgs) -> i32 {
             0
         }
         Err(e) => {
-            eprintln!("covgap: {e}");
+            say!("covgap: {e}");
             1
         }
     }

@@ -2201,3 +2201,57 @@ fn counts_of_areas_over_a_thousand_have_thousands_separators() {
         check.stderr
     );
 }
+
+/// Standard error piped into a program that has quit (`covgap run 2>&1 | head -1`): the run
+/// still writes every file and exits 0. `eprintln!` panicked at the first message after the
+/// pipe closed, ending the run with exit 101 part-way.
+#[test]
+fn a_run_whose_standard_error_has_gone_still_writes_its_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("covgap");
+    let mut child = std::process::Command::new(bin)
+        .current_dir(dir.path())
+        .args(["run", "--out", "out"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Closed at once, before the run has read its inputs: every message meets a closed pipe.
+    drop(child.stderr.take());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+    let mut written: Vec<String> = std::fs::read_dir(dir.path().join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    written.sort();
+    let mut want: Vec<&str> = OUTPUTS.to_vec();
+    want.sort_unstable();
+    assert_eq!(written, want);
+}
+
+/// `covgap diff` printing its Markdown into a program that has quit reads as done (exit 0), not
+/// as a panic.
+#[test]
+fn diff_into_a_closed_pipe_exits_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::covgap_at(&dir)
+        .args(["run", "-q", "--out", "a"])
+        .assert()
+        .success();
+    let bin = assert_cmd::cargo::cargo_bin("covgap");
+    let mut child = std::process::Command::new(bin)
+        .current_dir(dir.path())
+        .args(["diff", "a", "a"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
