@@ -13,7 +13,9 @@ use crate::index::AreaIndex;
 use crate::land::{Across, Land};
 use crate::model::{Area, Base, HoldingDistrict, Nation, Precision, Team, TeamBeyond};
 use crate::read::names::fold_name;
-use crate::read::postcodes::{lookup_postcodes, month_words, postcode_key, Found, Outcodes};
+use crate::read::postcodes::{
+    check_postcode_directory, lookup_postcodes, month_words, postcode_key, Found, Outcodes,
+};
 use crate::read::successors::{self, Successor};
 use crate::read::teams::{self as team_list, read_teams, BaseGiven, TeamColumns, TeamRow};
 use crate::read::Input;
@@ -193,11 +195,17 @@ fn resolve_teams_in(
     let found = match (postcodes, wanted.is_empty()) {
         (Some(p), false) => Some(lookup_postcodes(p, &wanted)?),
         (Some(p), true) => {
-            diag.note(
-                &p.display().to_string(),
-                None,
-                "no team is given by full postcode, so the postcode directory was not needed for the teams",
-            );
+            // Nothing to look up in it, but a missing or wrong file is still an error, in
+            // `check` as in `run` (whose run.json reads every input given); the teams are
+            // placed all the same, needing none of it.
+            match check_postcode_directory(p) {
+                Ok(()) => diag.note(
+                    &p.display().to_string(),
+                    None,
+                    "no team is given by full postcode, so the postcode directory was not needed for the teams",
+                ),
+                Err(e) => record(diag, e),
+            }
             None
         }
         _ => None,

@@ -86,25 +86,15 @@ pub fn lookup_postcodes(path: &std::path::Path, wanted: &HashSet<String>) -> Res
         path: path.to_path_buf(),
         message: m,
     };
-    let stream = open_stream(path)?;
-    let mut r = csv::ReaderBuilder::new().flexible(true).from_reader(stream);
-    let headers: Vec<String> = r
-        .headers()
-        .map_err(|e| err(format!("is not readable as a postcode directory CSV: {e}")))?
-        .iter()
-        .map(|h| h.trim_start_matches('\u{feff}').to_string())
-        .collect();
-    let (Some(pi), Some(lati), Some(loni)) = (
-        columns::find(&headers, &["pcds", "pcd", "pcd7", "pcd8", "postcode"]),
-        columns::find(&headers, &["lat", "latitude"]),
-        columns::find(&headers, &["long", "longitude", "lon"]),
-    ) else {
-        return Err(err(format!(
-            "is not an ONS Postcode Directory: expected a postcode column (pcds, pcd or postcode) and lat/long columns; found {}",
-            columns::list(&headers)
-        )));
-    };
-    let termi = columns::find(&headers, &["doterm"]);
+    let (
+        mut r,
+        DirectoryColumns {
+            pi,
+            lati,
+            loni,
+            termi,
+        },
+    ) = open_directory(path)?;
     let mut found = Found::default();
     let mut rec = csv::ByteRecord::new();
     while r
@@ -143,6 +133,75 @@ pub fn lookup_postcodes(path: &std::path::Path, wanted: &HashSet<String>) -> Res
         }
     }
     Ok(found)
+}
+
+/// The columns of a postcode directory [`lookup_postcodes`] reads: the postcode, latitude and
+/// longitude, and the date a postcode was terminated when there is one.
+struct DirectoryColumns {
+    pi: usize,
+    lati: usize,
+    loni: usize,
+    termi: Option<usize>,
+}
+
+/// Opens a postcode directory (plain or gzipped) and finds its columns by header, or says why
+/// it cannot: the file unreadable (missing, a folder, not permitted), not CSV, or without a
+/// postcode column and latitude and longitude columns.
+fn open_directory(
+    path: &std::path::Path,
+) -> Result<(csv::Reader<Box<dyn std::io::Read + Send>>, DirectoryColumns)> {
+    let err = |m: String| Error::Format {
+        path: path.to_path_buf(),
+        message: m,
+    };
+    let stream = open_stream(path)?;
+    let mut r = csv::ReaderBuilder::new().flexible(true).from_reader(stream);
+    let headers: Vec<String> = r
+        .headers()
+        .map_err(|e| match e.kind() {
+            // A folder opens, then fails to read: said as the file that cannot be read.
+            csv::ErrorKind::Io(io) => Error::Read {
+                path: path.to_path_buf(),
+                source: std::io::Error::new(io.kind(), io.to_string()),
+            },
+            _ => err(format!("is not readable as a postcode directory CSV: {e}")),
+        })?
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').to_string())
+        .collect();
+    let (Some(pi), Some(lati), Some(loni)) = (
+        columns::find(&headers, &["pcds", "pcd", "pcd7", "pcd8", "postcode"]),
+        columns::find(&headers, &["lat", "latitude"]),
+        columns::find(&headers, &["long", "longitude", "lon"]),
+    ) else {
+        return Err(err(format!(
+            "is not an ONS Postcode Directory: expected a postcode column (pcds, pcd or postcode) and lat/long columns; found {}",
+            columns::list(&headers)
+        )));
+    };
+    let termi = columns::find(&headers, &["doterm"]);
+    Ok((
+        r,
+        DirectoryColumns {
+            pi,
+            lati,
+            loni,
+            termi,
+        },
+    ))
+}
+
+/// Checks that `path` is a postcode directory [`lookup_postcodes`] can read, reading its header
+/// and no more: a team list with no full postcode looks nothing up in it, and a wrong or
+/// missing file should still be told, by `check` as by `run`.
+///
+/// # Examples
+/// ```
+/// let e = covgap::read::postcodes::check_postcode_directory("no/such/onspd.csv".as_ref());
+/// assert!(e.unwrap_err().to_string().starts_with("no/such/onspd.csv: cannot read file"));
+/// ```
+pub fn check_postcode_directory(path: &std::path::Path) -> Result<()> {
+    open_directory(path).map(|_| ())
 }
 
 /// "December 2001" for ONSPD's `200112`; the text as given otherwise.

@@ -81,6 +81,37 @@ mod missing_or_unreadable {
         );
     }
 
+    /// A team list with no full postcode looks nothing up in the directory, but a missing one
+    /// is still an error, in `check` as in `run`: `check` passed it ("0 errors"), and `run`
+    /// noted that it was not needed, then failed to read it for run.json. The teams are still
+    /// placed (`check` counts them).
+    #[test]
+    fn missing_postcode_directory_not_needed_for_the_teams() {
+        let p = fixture("postcodes/no_such_file.csv");
+        let c = rejects(&["--postcodes", &p], &[&p, "cannot read file"]);
+        c.assert_stderr_has(&["1 error"]);
+        assert!(
+            !c.stderr.contains(" 0 teams"),
+            "the teams were not placed:\n{}",
+            c.stderr
+        );
+        assert!(!c.stderr.contains("was not needed"), "{}", c.stderr);
+    }
+
+    /// A births table given as the postcode directory, with no team by full postcode to look
+    /// up: named as not a postcode directory, with the columns it has, rather than passed.
+    #[test]
+    fn births_table_given_as_the_postcode_directory() {
+        let p = fixture("births/age0_column_only.csv");
+        rejects(
+            &["--postcodes", &p],
+            &[
+                &p,
+                "is not an ONS Postcode Directory: expected a postcode column (pcds, pcd or postcode) and lat/long columns; found \"code\", \"name\", \"age_0\"",
+            ],
+        );
+    }
+
     #[test]
     fn empty_teams_file() {
         let p = fixture("teams/empty.csv");
