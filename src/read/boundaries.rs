@@ -15,6 +15,7 @@ use crate::crs::Crs;
 use crate::error::{Diagnostics, Error, Place, Result};
 use crate::read::columns::fold;
 use crate::read::Input;
+use crate::write::{first_of, plural, thousands};
 
 /// Options for finding the code and name properties.
 #[derive(Debug, Clone, Default)]
@@ -419,6 +420,8 @@ fn assemble(
 
     let mut areas = Vec::with_capacity(layer.features.len());
     let mut seen: HashMap<String, usize> = HashMap::new();
+    // Codes of ONS's form written in lower case, as given.
+    let mut lower_case: Vec<String> = Vec::new();
     for (i, f) in layer.features.into_iter().enumerate() {
         let n = i + 1;
         let place = Some(Place::Feature(n));
@@ -437,6 +440,15 @@ fn assemble(
             };
             diag.error(&label, place, message);
             continue;
+        };
+        // ONS writes its codes in upper case; one typed or exported in lower case would match
+        // no figure, lookup row or team list, and name no nation.
+        let code = match ons_code_in_upper_case(&code) {
+            Some(upper) => {
+                lower_case.push(code);
+                upper
+            }
+            None => code,
         };
         let name = prop(&name_field).unwrap_or_else(|| {
             diag.warn(
@@ -489,6 +501,20 @@ fn assemble(
         });
     }
 
+    if !lower_case.is_empty() {
+        diag.note(
+            &label,
+            None,
+            format!(
+                "{} area {} in lower case ({}) {} read in upper case, as ONS writes {}",
+                thousands(lower_case.len() as u64),
+                plural(lower_case.len(), "code", "codes"),
+                first_of(lower_case.iter(), 3),
+                plural(lower_case.len(), "is", "are"),
+                plural(lower_case.len(), "it", "them"),
+            ),
+        );
+    }
     let crs_guessed = layer.declared.is_none();
     let (crs, crs_reason) = match layer.declared {
         Some((c, reason)) => {
@@ -632,6 +658,19 @@ fn in_the_uk(
         }
     }
     Ok(kept)
+}
+
+/// `code` in upper case when it is of ONS's form (a letter and eight digits: `e07000179`) and
+/// not already so.
+///
+/// ```text
+/// e07000179 -> Some("E07000179")
+/// E07000179, bhsct, oxford -> None
+/// ```
+fn ons_code_in_upper_case(code: &str) -> Option<String> {
+    let b = code.as_bytes();
+    (b.len() == 9 && b[0].is_ascii_lowercase() && b[1..].iter().all(u8::is_ascii_digit))
+        .then(|| code.to_ascii_uppercase())
 }
 
 fn value_text(v: &Value) -> Option<String> {

@@ -1339,3 +1339,26 @@ fn warnings_about_one_area_or_one_team_are_in_the_singular() {
         );
     }
 }
+
+/// Codes of ONS's form typed or exported in lower case (`e07000178`) are read as ONS writes
+/// them: the same gaps and rollups as the file in upper case, with a note naming them. They
+/// matched no built-in figure or team and named no nation ("Unknown").
+#[test]
+fn boundary_codes_in_lower_case_are_read_in_upper_case() {
+    let lower = fixture("boundaries/oxfordshire_codes_in_lower_case.geojson");
+    let run = run_ok(&["--boundaries", &lower]);
+    let upper = run_ok(&[
+        "--boundaries",
+        &fixture("boundaries/oxfordshire_wgs84.geojson"),
+    ]);
+    for name in ["gaps.csv", "rollups.csv"] {
+        assert!(run.bytes(name) == upper.bytes(name), "{name} differs");
+    }
+    assert!(
+        run.stderr.contains(&format!(
+            "note: {lower}: 2 area codes in lower case (e07000178, e07000179) are read in upper case, as ONS writes them\n"
+        )),
+        "{}",
+        run.stderr
+    );
+}
