@@ -103,7 +103,7 @@ pub(super) struct PlanArgs {
     #[command(flatten)]
     inputs: InputArgs,
     /// Number of new team sites to choose (1 or more).
-    #[arg(long, value_name = "N", value_parser = parse_add)]
+    #[arg(long, value_name = "N", value_parser = parse_add, allow_negative_numbers = true)]
     add: Option<usize>,
     #[command(flatten)]
     files: PlanFiles,
@@ -126,7 +126,7 @@ pub(super) struct PlanArgs {
     export_instance: Option<PathBuf>,
     /// Time limit for the exact solve; past it the best plan found is reported as unproven.
     /// More than 1000000000 (about 32 years) means no limit.
-    #[arg(long, value_name = "SECONDS", default_value_t = 60.0, value_parser = parse_seconds)]
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0, value_parser = parse_seconds, allow_negative_numbers = true)]
     exact_seconds: f64,
     /// Folder to write the outputs into (created if needed).
     #[arg(long, default_value = "covgap-plan", value_name = "DIR")]

@@ -1527,6 +1527,34 @@ fn a_radius_that_is_not_a_positive_distance_is_a_usage_error_saying_so() {
     }
 }
 
+/// A number of sites or seconds that is negative is a usage error saying what is wanted, as
+/// `--radius -1` is: it got the argument parser's "unexpected argument '-1'".
+#[test]
+fn a_negative_number_of_sites_or_seconds_is_a_usage_error_saying_so() {
+    for (flag, value, says) in [
+        (
+            "--add",
+            "-1",
+            "invalid value '-1' for '--add <N>': \"-1\" is not a number of sites (1 or more)",
+        ),
+        (
+            "--exact-seconds",
+            "-5",
+            "invalid value '-5' for '--exact-seconds <SECONDS>': \"-5\" is not a number of seconds (0 or more)",
+        ),
+    ] {
+        let (mut cmd, dir) = covgap();
+        let mut args = vec!["plan", "--out", "out", flag, value];
+        if flag != "--add" {
+            args.extend(["--add", "2"]);
+        }
+        let out = cmd.args(&args).assert().code(2);
+        let said = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert!(said.contains(says), "{flag}: {said}");
+        assert!(!dir.path().join("out").exists(), "{flag}: wrote out/");
+    }
+}
+
 /// A candidates file listing one place twice under two names (two rows based at the same
 /// point, or two naming the same district and no base) is warned of, naming both rows: the
 /// two cover the same babies, so once one is placed the other adds nothing and no plan
