@@ -618,10 +618,8 @@ impl Ctx<'_, '_> {
         // A quote left open makes one field of the rest of the file: its rows would be written
         // as one unplaced row. Only the last chunk can hold one (each other ends outside quotes).
         if let Some(q) = crate::read::text::quote_left_open(&chunk.bytes, chunk.first_line) {
-            return Err(Error::Format {
-                path: self.path.to_path_buf(),
-                message: q.message(&self.layout.headers, "points"),
-            });
+            let input = self.path.display().to_string();
+            return Err(q.error(&input, &self.layout.headers, "points"));
         }
         let study = self.assigner.study;
         let mut reader = csv::ReaderBuilder::new()
@@ -645,15 +643,13 @@ impl Ctx<'_, '_> {
         // Lines counted from the chunk's own bytes (the csv crate's count lags after CRLF).
         let mut lines = crate::read::text::Lines::new(&chunk.bytes);
         loop {
-            let more = reader
-                .read_byte_record(&mut rec)
-                .map_err(|e| Error::Format {
-                    path: self.path.to_path_buf(),
-                    message: format!(
-                        "line {}: is not readable as CSV: {e}",
-                        chunk.first_line + lines.clone().of(e.position()).saturating_sub(1)
-                    ),
-                })?;
+            let more = reader.read_byte_record(&mut rec).map_err(|e| Error::At {
+                input: self.path.display().to_string(),
+                place: Place::Line(
+                    chunk.first_line + lines.clone().of(e.position()).saturating_sub(1),
+                ),
+                message: format!("is not readable as CSV: {e}"),
+            })?;
             if !more {
                 break;
             }
@@ -663,11 +659,10 @@ impl Ctx<'_, '_> {
             if let PointGiven::Refused(why) = given {
                 // `assign` writes every row, so it stops at the first; `check` lists them all.
                 if self.write {
-                    return Err(Error::Format {
-                        path: self.path.to_path_buf(),
-                        message: format!(
-                            "line {line}: {why} (covgap check --points lists every such row)"
-                        ),
+                    return Err(Error::At {
+                        input: self.path.display().to_string(),
+                        place: Place::Line(line),
+                        message: format!("{why} (covgap check --points lists every such row)"),
                     });
                 }
                 stats.grid_not_known += 1;

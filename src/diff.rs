@@ -1217,18 +1217,16 @@ impl Diff {
             return None;
         }
         let babies: u64 = self.figures_lost.iter().map(|(_, _, was)| was).sum();
-        let named: Vec<String> = self
-            .figures_lost
-            .iter()
-            .take(5)
-            .map(|(code, a, was)| format!("{} ({code}, {} before)", a.name, thousands(*was)))
-            .collect();
+        let named = crate::write::first_of(
+            self.figures_lost
+                .iter()
+                .map(|(code, a, was)| format!("{} ({code}, {} before)", a.name, thousands(*was))),
+            5,
+        );
         Some(format!(
-            "{} {} no figure in the new run: {}{}; {} {} {} in the old run {} left out of the new totals, so totals and shares fall or rise with {}, not with the teams",
+            "{} {} no figure in the new run: {named}; {} {} {} in the old run {} left out of the new totals, so totals and shares fall or rise with {}, not with the teams",
             self.figures_lost.len(),
             crate::write::plural(self.figures_lost.len(), "area has", "areas have"),
-            named.join(", "),
-            if self.figures_lost.len() > 5 { ", ..." } else { "" },
             crate::write::plural(self.figures_lost.len(), "its", "their"),
             thousands(babies),
             crate::write::plural(babies as usize, "baby", "babies"),

@@ -21,6 +21,16 @@ pub enum Error {
     /// An input file is not in the format expected (not GeoJSON, not CSV, ...).
     #[error("{path}: {message}")]
     Format { path: PathBuf, message: String },
+    /// A place in an input file is wrong in a way that stops its reading (a quote left open
+    /// that swallows the rows below it, a deprivation share out of range): the file as
+    /// messages name it (a workbook with its sheet), where in it, and what is wrong. Said as
+    /// problems in the file are: `births.csv, line 4: ...`.
+    #[error("{input}, {place}: {message}")]
+    At {
+        input: String,
+        place: Place,
+        message: String,
+    },
     /// One or more records were wrong; each is listed in the diagnostics.
     #[error(
         "{count} {} in the inputs; nothing was written",
@@ -93,14 +103,22 @@ pub enum Place {
     Row(u64),
 }
 
+/// `line 4`, `row 4` or `feature 4`, as messages name a place.
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Place::Line(n) => write!(f, "line {n}"),
+            Place::Row(n) => write!(f, "row {n}"),
+            Place::Feature(n) => write!(f, "feature {n}"),
+        }
+    }
+}
+
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.severity.word(), self.source)?;
-        match self.place {
-            Some(Place::Line(n)) => write!(f, ", line {n}")?,
-            Some(Place::Row(n)) => write!(f, ", row {n}")?,
-            Some(Place::Feature(n)) => write!(f, ", feature {n}")?,
-            None => {}
+        if let Some(place) = self.place {
+            write!(f, ", {place}")?;
         }
         write!(f, ": {}", self.message)
     }

@@ -367,6 +367,11 @@ fn record(diag: &mut Diagnostics, e: Error) {
             format!("cannot read file: {source}"),
         ),
         Error::Format { path, message } => diag.error(&path.display().to_string(), None, message),
+        Error::At {
+            input,
+            place,
+            message,
+        } => diag.error(&input, Some(place), message),
         other => diag.error("covgap", None, other.to_string()),
     }
 }

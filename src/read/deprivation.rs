@@ -18,7 +18,7 @@
 
 use std::collections::HashMap;
 
-use crate::error::{Diagnostics, Error, Result};
+use crate::error::{Diagnostics, Error, Place, Result};
 use crate::read::columns;
 use crate::read::figures::CODE_COLUMNS;
 use crate::read::successors::{self, Successor};
@@ -199,11 +199,12 @@ pub fn read_deprivation_tables(inputs: &[Input]) -> Result<DeprivationTable> {
             .find(|c| so_far.districts.contains_key(*c))
         {
             let first = &so_far.districts[code];
-            return Err(Error::Format {
-                path: input.path_for_errors(),
+            return Err(Error::At {
+                input: input.label(),
+                place: Place::Line(table.districts[code].line),
                 message: format!(
-                    "line {}: {code} is in {} too (line {}); give each district's figure in one table only",
-                    table.districts[code].line, first.table, first.line
+                    "{code} is in {} too (line {}); give each district's figure in one table only",
+                    first.table, first.line
                 ),
             });
         }
@@ -226,8 +227,9 @@ pub fn read_deprivation_tables(inputs: &[Input]) -> Result<DeprivationTable> {
 pub fn read_deprivation(input: &Input) -> Result<DeprivationTable> {
     let text = input.text("CSV")?;
     let path = input.path_for_errors();
-    let err = |message: String| Error::Format {
-        path: path.clone(),
+    let at = |line: u64, message: String| Error::At {
+        input: path.display().to_string(),
+        place: Place::Line(line),
         message,
     };
     let mut r = csv::ReaderBuilder::new()
@@ -235,13 +237,13 @@ pub fn read_deprivation(input: &Input) -> Result<DeprivationTable> {
         .from_reader(text.as_bytes());
     let headers: Vec<String> = r
         .headers()
-        .map_err(|e| err(format!("line 1: {e}")))?
+        .map_err(|e| at(1, e.to_string()))?
         .iter()
         .map(str::to_string)
         .collect();
     let missing = |what: &str| {
-        err(format!(
-            "line 1: no {what} column (found {}); a deprivation table needs \"code\" and \"{SHARE_COLUMN}\" (or a published summary's \"{}\" or \"Proportion\"), and may have \"index\"",
+        at(1, format!(
+            "no {what} column (found {}); a deprivation table needs \"code\" and \"{SHARE_COLUMN}\" (or a published summary's \"{}\" or \"Proportion\"), and may have \"index\"",
             columns::list(&headers),
             SHARE_COLUMNS[1]
         ))
@@ -264,7 +266,7 @@ pub fn read_deprivation(input: &Input) -> Result<DeprivationTable> {
     for rec in r.records() {
         let rec = rec.map_err(|e| {
             let line = lines.clone().of(e.position());
-            err(format!("line {line}: {e}"))
+            at(line, e.to_string())
         })?;
         let line = lines.of(rec.position());
         if rec.iter().all(|f| f.trim().is_empty()) {
@@ -272,26 +274,30 @@ pub fn read_deprivation(input: &Input) -> Result<DeprivationTable> {
         }
         let code = rec.get(c_code).unwrap_or("").trim().to_string();
         if code.is_empty() {
-            return Err(err(format!("line {line}: the code is blank")));
+            return Err(at(line, "the code is blank".into()));
         }
         let raw = rec.get(c_share).unwrap_or("").trim();
         let share: f64 = match raw.parse::<f64>() {
             Ok(v) if v.is_finite() => v,
             _ => {
-                return Err(err(format!(
-                    "line {line}: {code}: {share_header} {raw:?} is not a number (expected a share from 0 to 1, e.g. 0.25)"
+                return Err(at(line, format!(
+                    "{code}: {share_header} {raw:?} is not a number (expected a share from 0 to 1, e.g. 0.25)"
                 )))
             }
         };
         if !(0.0..=1.0).contains(&share) {
-            return Err(err(format!(
-                "line {line}: {code}: {share_header} {share} is outside 0 to 1 (a share, not a percentage)"
-            )));
+            return Err(at(
+                line,
+                format!(
+                    "{code}: {share_header} {share} is outside 0 to 1 (a share, not a percentage)"
+                ),
+            ));
         }
         if let Some(first) = first_line.insert(code.clone(), line) {
-            return Err(err(format!(
-                "line {line}: {code} appears again (first on line {first})"
-            )));
+            return Err(at(
+                line,
+                format!("{code} appears again (first on line {first})"),
+            ));
         }
         let index = c_index
             .and_then(|c| rec.get(c))
@@ -416,7 +422,7 @@ mod tests {
         .to_string();
         assert!(
             e.contains(
-                "imd2019_england_lad19_file10_summaries_first4.csv: line 2: E06000001 is in "
+                "imd2019_england_lad19_file10_summaries_first4.csv, line 2: E06000001 is in "
             ) && e.contains("imd2025_england_lad24_file10_summaries_first4.csv too (line 2)"),
             "{e}"
         );

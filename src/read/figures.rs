@@ -858,12 +858,16 @@ fn read_table(
             })
     }) {
         let (a, b) = (fi.min(j), fi.max(j));
-        return Err(format_err(format!(
-            "{line_word} {header_line}: two columns are headed {:?} (fields {} and {}) and hold different figures, and covgap cannot tell which to read; rename one (by the year or group it is for, say) or remove it",
-            header[fi].trim(),
-            a + 1,
-            b + 1
-        )));
+        return Err(Error::At {
+            input: label,
+            place: at(header_line),
+            message: format!(
+                "two columns are headed {:?} (fields {} and {}) and hold different figures, and covgap cannot tell which to read; rename one (by the year or group it is for, say) or remove it",
+                header[fi].trim(),
+                a + 1,
+                b + 1
+            ),
+        });
     }
     let matching = if by_name {
         None
@@ -1001,18 +1005,16 @@ fn read_table(
                 } else {
                     String::new()
                 };
-                let shown: Vec<&str> = swallowed.iter().copied().take(5).collect();
                 diag.error(
                     &label,
                     place,
                     format!(
-                        "{code}a quote (\") in field {} (column {:?}) is left open: the field runs to line {last} and swallows {} {} below it ({}{}), whose {} would be lost; close the quote or remove it",
+                        "{code}a quote (\") in field {} (column {:?}) is left open: the field runs to line {last} and swallows {} {} below it ({}), whose {} would be lost; close the quote or remove it",
                         k + 1,
                         header.get(k).map_or("", |h| h.trim()),
                         swallowed.len(),
                         crate::write::plural(swallowed.len(), "row", "rows"),
-                        shown.join(", "),
-                        if swallowed.len() > shown.len() { ", ..." } else { "" },
+                        crate::write::first_of(swallowed.iter(), 5),
                         crate::write::plural(swallowed.len(), "figure", "figures"),
                     ),
                 );

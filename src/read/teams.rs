@@ -228,7 +228,7 @@ pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> 
     // A quote left open makes one field of the rest of the file: the teams below it would be
     // read as part of one team's name or areas, and lost.
     if let Some(q) = crate::read::text::quote_left_open(text.as_bytes(), 1) {
-        return Err(format_err(q.message(&headers, "teams")));
+        return Err(q.error(&input.label(), &headers, "teams"));
     }
     let mut used = Vec::new();
     // Columns that place a row must be found once: of two latitude or grid columns, the one

@@ -334,7 +334,7 @@ pub fn quote_left_open(bytes: &[u8], first_line: u64) -> Option<OpenQuote> {
     })
 }
 impl OpenQuote {
-    /// What is wrong, for a file whose columns are `headers` and whose rows are `rows`
+    /// The error for file `input`, whose columns are `headers` and whose rows are `rows`
     /// (`"teams"`, `"points"`): the line and column of the quote, and the lines it swallows.
     ///
     /// # Examples
@@ -342,11 +342,20 @@ impl OpenQuote {
     /// use covgap::read::text::OpenQuote;
     /// let q = OpenQuote { line: 2, field: 0, last_line: 4 };
     /// assert_eq!(
-    ///     q.message(&["name".to_string(), "areas".to_string()], "teams"),
-    ///     "line 2: a quote (\") opening field 1 (column \"name\") is never closed: the field runs to the end of the file and swallows lines 3 to 4, whose teams would be lost; close the quote or remove it"
+    ///     q.error("teams.csv", &["name".to_string(), "areas".to_string()], "teams").to_string(),
+    ///     "teams.csv, line 2: a quote (\") opening field 1 (column \"name\") is never closed: the field runs to the end of the file and swallows lines 3 to 4, whose teams would be lost; close the quote or remove it"
     /// );
     /// ```
-    pub fn message(&self, headers: &[String], rows: &str) -> String {
+    pub fn error(&self, input: &str, headers: &[String], rows: &str) -> crate::error::Error {
+        crate::error::Error::At {
+            input: input.to_string(),
+            place: crate::error::Place::Line(self.line),
+            message: self.message(headers, rows),
+        }
+    }
+
+    /// What is wrong, as [`OpenQuote::error`] says it after the file and line.
+    fn message(&self, headers: &[String], rows: &str) -> String {
         let column = headers
             .get(self.field)
             .map(|h| format!(" (column {:?})", h.trim()))
@@ -364,8 +373,7 @@ impl OpenQuote {
             ),
         };
         format!(
-            "line {}: a quote (\") opening field {}{column} is never closed: the field {what}; close the quote or remove it",
-            self.line,
+            "a quote (\") opening field {}{column} is never closed: the field {what}; close the quote or remove it",
             self.field + 1,
         )
     }

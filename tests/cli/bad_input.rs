@@ -1740,7 +1740,7 @@ fn a_quote_left_open_in_a_team_list_is_named_not_read_as_one_team() {
     let p = fixture("teams/quote_left_open_in_a_name.csv");
     rejects(
         &["--boundaries", &oxon(), "--teams", &p],
-        &[&format!("{p}: line 2: a quote (\") opening field 1 (column \"name\") is never closed: the field runs to the end of the file and swallows lines 3 to 4, whose teams would be lost; close the quote or remove it")],
+        &[&format!("{p}, line 2: a quote (\") opening field 1 (column \"name\") is never closed: the field runs to the end of the file and swallows lines 3 to 4, whose teams would be lost; close the quote or remove it")],
     );
 }
 
@@ -1750,7 +1750,7 @@ fn a_quote_left_open_in_a_team_list_is_named_not_read_as_one_team() {
 #[test]
 fn a_quote_left_open_in_a_points_file_is_named_and_nothing_is_written() {
     let p = fixture("points/quote_left_open.csv");
-    let says = format!("{p}: line 2: a quote (\") opening field 1 (column \"id\") is never closed: the field runs to the end of the file and swallows lines 3 to 4, whose points would be lost; close the quote or remove it");
+    let says = format!("{p}, line 2: a quote (\") opening field 1 (column \"id\") is never closed: the field runs to the end of the file and swallows lines 3 to 4, whose points would be lost; close the quote or remove it");
     let dir = tempfile::tempdir().unwrap();
     let o = crate::covgap_in(
         dir.path(),
@@ -1853,7 +1853,7 @@ fn two_columns_headed_as_the_figure_are_named_unless_they_agree() {
     let p = fixture("births/two_columns_headed_births.csv");
     rejects(
         &["--boundaries", &oxon(), "--births", &p],
-        &[&format!("{p}: line 1: two columns are headed \"births\" (fields 3 and 4) and hold different figures, and covgap cannot tell which to read; rename one (by the year or group it is for, say) or remove it")],
+        &[&format!("{p}, line 1: two columns are headed \"births\" (fields 3 and 4) and hold different figures, and covgap cannot tell which to read; rename one (by the year or group it is for, say) or remove it")],
     );
     let same = fixture("births/births_column_pasted_twice.csv");
     let c = check(&["--boundaries", &oxon(), "--births", &same]);

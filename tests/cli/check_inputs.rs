@@ -609,7 +609,7 @@ fn unreadable_boundaries_still_check_the_deprivation_table_and_name_the_site_lis
     ]);
     assert_eq!(c.code, 1, "{}", c.stderr);
     assert!(
-        c.stderr.contains("share_not_a_number.csv: line 4: E06000003: most_deprived_decile_share \"n/a\" is not a number"),
+        c.stderr.contains("share_not_a_number.csv, line 4: E06000003: most_deprived_decile_share \"n/a\" is not a number"),
         "{}",
         c.stderr
     );

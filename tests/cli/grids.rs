@@ -172,7 +172,7 @@ fn a_points_grid_covgap_does_not_know_stops_assign_and_writes_nothing() {
         .code(1);
     let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
     assert!(
-        stderr.contains("points/grid_covgap_does_not_know.csv: line 3: column \"grid_epsg\": \"3857\" is not a grid covgap reads eastings and northings on; give 27700 or British National Grid (as when blank), 29903 or Irish Grid, 29902 or TM65 Irish Grid, 2157 or Irish Transverse Mercator (ITM)"),
+        stderr.contains("points/grid_covgap_does_not_know.csv, line 3: column \"grid_epsg\": \"3857\" is not a grid covgap reads eastings and northings on; give 27700 or British National Grid (as when blank), 29903 or Irish Grid, 29902 or TM65 Irish Grid, 2157 or Irish Transverse Mercator (ITM)"),
         "{stderr}"
     );
     let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
@@ -333,7 +333,7 @@ fn check_lists_every_points_row_on_a_grid_covgap_does_not_know() {
         .code(1);
     let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
     assert!(
-        stderr.contains(&format!("{points}: line 3: column \"grid_epsg\": \"3857\" is not a grid covgap reads eastings and northings on;"))
+        stderr.contains(&format!("{points}, line 3: column \"grid_epsg\": \"3857\" is not a grid covgap reads eastings and northings on;"))
             && stderr.contains("(covgap check --points lists every such row)")
             && !stderr.contains("line 5:"),
         "{stderr}"

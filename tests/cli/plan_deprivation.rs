@@ -422,7 +422,7 @@ fn a_district_in_two_of_the_tables_given_is_refused() {
     let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
     assert!(
         stderr.contains(
-            "imd2025_england_lad24_file10_summaries_first4.csv: line 2: E06000001 is in "
+            "imd2025_england_lad24_file10_summaries_first4.csv, line 2: E06000001 is in "
         ) && stderr.contains(
             "code_and_share_only.csv too (line 2); give each district's figure in one table only"
         ),
