@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Place, Result};
 use crate::read::columns;
 use crate::read::text::open_stream;
 use crate::read::{parse_number, Input};
@@ -118,6 +118,24 @@ pub fn lookup_postcodes(path: &std::path::Path, wanted: &HashSet<String>) -> Res
             .filter(|t| !t.is_empty())
         {
             found.terminated.insert(key.clone(), end.to_string());
+        }
+        // A cell that is neither a number nor blank is damage (a hand edit, a file cut and
+        // joined), not a postcode without a grid reference, which the team would be said to be.
+        if let Some((what, cell)) = [("latitude", lati), ("longitude", loni)]
+            .into_iter()
+            .find_map(|(what, i)| {
+                let cell = text(i).map_or("", str::trim);
+                (!cell.is_empty() && parse_number(cell).is_none()).then_some((what, cell))
+            })
+        {
+            return Err(Error::At {
+                input: path.display().to_string(),
+                place: Place::Line(rec.position().map_or(0, |p| p.line())),
+                message: format!(
+                    "{}: the {what} {cell:?} is not a number; is the directory damaged? Download it again from ONS",
+                    String::from_utf8_lossy(pc).trim()
+                ),
+            });
         }
         match (num(lati), num(loni)) {
             // ONSPD marks postcodes with no grid reference with latitude 99.999999.

@@ -81,6 +81,28 @@ mod missing_or_unreadable {
         );
     }
 
+    /// A postcode directory row whose latitude is not a number (damaged by a hand edit, or a
+    /// file cut and joined) is an error naming the directory's line and postcode. It was taken
+    /// for a postcode with no grid reference, and the team placed at its district's centroid
+    /// with a warning that blamed the directory's content, not the damage.
+    #[test]
+    fn postcode_directory_row_with_a_damaged_latitude() {
+        let p = fixture("postcodes/onspd_latitude_damaged.csv");
+        rejects(
+            &[
+                "--boundaries",
+                &oxon(),
+                "--teams",
+                &fixture("teams/full_postcodes.csv"),
+                "--postcodes",
+                &p,
+            ],
+            &[&format!(
+                "{p}, line 6: OX28 6AA: the latitude \"51.7850x6\" is not a number; is the directory damaged?"
+            )],
+        );
+    }
+
     /// A team list with no full postcode looks nothing up in the directory, but a missing one
     /// is still an error, in `check` as in `run`: `check` passed it ("0 errors"), and `run`
     /// noted that it was not needed, then failed to read it for run.json. The teams are still
