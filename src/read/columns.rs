@@ -141,10 +141,23 @@ pub fn other_separator(header: &[String]) -> Option<&'static str> {
     }
 }
 
-/// What to do with a file [`other_separator`] found separated by `name`, for messages.
+/// What to do with a file [`other_separator`] found separated by `name`, for messages: Excel
+/// saves "CSV" with semicolons in much of Europe, and "Text (Tab delimited)" with tabs.
+///
+/// # Examples
+/// ```
+/// use covgap::read::columns::resave_with_commas;
+/// assert!(resave_with_commas("semicolons (;)").contains("as Excel saves \"CSV\" in much of Europe"));
+/// assert!(resave_with_commas("tabs").contains("as Excel saves \"Text (Tab delimited)\""));
+/// ```
 pub fn resave_with_commas(name: &str) -> String {
+    let saved = if name == "tabs" {
+        "as Excel saves \"Text (Tab delimited)\" and many programs export a table"
+    } else {
+        "as Excel saves \"CSV\" in much of Europe"
+    };
     format!(
-        "the file is separated by {name}, not commas, as Excel saves \"CSV\" in much of Europe; save it again as \"CSV UTF-8 (Comma delimited)\", or export it with commas"
+        "the file is separated by {name}, not commas, {saved}; save it again as \"CSV UTF-8 (Comma delimited)\", or export it with commas"
     )
 }
 

@@ -1128,6 +1128,19 @@ mod teams {
         );
     }
 
+    /// A team list saved as tab-separated text is told so, and how to save it: it was told it
+    /// looked like Excel's European "CSV", which is separated by semicolons.
+    #[test]
+    fn a_team_list_separated_by_tabs_says_so() {
+        let o = crate::covgap_with_files(
+            &[("teams.txt", "name\tareas_served\nOxford team\tE07000178\n")],
+            &["check", "--boundaries", &oxon(), "--teams", "teams.txt"],
+            None,
+        );
+        assert_eq!(o.code, 1, "{}", o.stderr);
+        o.assert_stderr_has(&["teams.txt: its header is one field holding tabs: the file is separated by tabs, not commas, as Excel saves \"Text (Tab delimited)\" and many programs export a table; save it again as \"CSV UTF-8 (Comma delimited)\", or export it with commas"]);
+    }
+
     #[test]
     fn a_team_list_separated_by_semicolons_says_so() {
         // Before, it said the list had no team name column and to name one with
