@@ -70,9 +70,20 @@ pub fn is_workbook(input: &Input) -> bool {
     head == *b"PK\x03\x04" || head == [0xD0, 0xCF, 0x11, 0xE0]
 }
 
-/// Reads a CSV input into rows of cells.
+/// Reads a CSV input into rows of cells. A file named as a workbook that is not one by its
+/// content is read as CSV (a CSV saved as `.xlsx`); empty, it is said to be an empty workbook
+/// or CSV file, as either was meant.
 pub fn csv_rows(input: &Input) -> Result<Rows> {
-    let text = input.text("CSV")?;
+    let named_workbook = input
+        .path()
+        .and_then(|p| p.extension())
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| ["xlsx", "xlsm", "xls", "ods"].contains(&e.to_ascii_lowercase().as_str()));
+    let text = input.text(if named_workbook {
+        "workbook (.xlsx, .xls or .ods) or CSV"
+    } else {
+        "CSV"
+    })?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)

@@ -134,6 +134,21 @@ mod missing_or_unreadable {
         );
     }
 
+    /// An empty file named as a workbook (a failed download of ONS's .xlsx) is said to be an
+    /// empty workbook or CSV file; it was "expected a CSV file", as if the user had given one.
+    #[test]
+    fn empty_births_workbook() {
+        let o = crate::covgap_with_files(
+            &[("births.xlsx", "")],
+            &["check", "--births", "births.xlsx"],
+            None,
+        );
+        assert_eq!(o.code, 1, "{}", o.stderr);
+        o.assert_stderr_has(&[
+            "births.xlsx: is empty (0 bytes); expected a workbook (.xlsx, .xls or .ods) or CSV file",
+        ]);
+    }
+
     #[test]
     fn empty_teams_file() {
         let p = fixture("teams/empty.csv");
