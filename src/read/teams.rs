@@ -365,6 +365,37 @@ pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> 
     .flatten()
     .max()
     .unwrap_or(0);
+    // A column covgap reads with a twin under the same header (`name,name`): the first is
+    // read, though the one meant may be the other, and no flag can tell them apart. Two that
+    // agree on every row (a column pasted twice) read the same either way; two that differ
+    // are an error after the rows, naming both and the first line where they differ.
+    let read_columns = [
+        Some(name_i),
+        areas_i,
+        lat_i,
+        lon_i,
+        e_i,
+        n_i,
+        grid_i,
+        pc_i,
+        pd_i,
+        ev_i,
+        nation_i,
+    ];
+    let twins: Vec<(usize, usize)> = read_columns
+        .iter()
+        .flatten()
+        .filter_map(|&i| {
+            (0..headers.len())
+                .find(|&j| {
+                    j != i
+                        && !headers[j].trim().is_empty()
+                        && columns::fold(&headers[j]) == columns::fold(&headers[i])
+                })
+                .map(|j| (i, j))
+        })
+        .collect();
+    let mut twins_differ: Option<(usize, usize, u64)> = None;
     // The `counted` column covgap's team outputs write: not read, only checked (see
     // `TeamRow::stated_counted`).
     let counted_i = columns::find(&headers, &["counted"]);
@@ -386,6 +417,12 @@ pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> 
             continue;
         }
         any_row = true;
+        if twins_differ.is_none() {
+            twins_differ = twins
+                .iter()
+                .find(|&&(i, j)| get(Some(i)) != get(Some(j)))
+                .map(|&(i, j)| (i, j, line));
+        }
         let name = get(Some(name_i)).to_string();
         if name.is_empty() {
             diag.error(&label, place, "team has no name");
@@ -503,6 +540,18 @@ pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> 
         return Err(format_err(
             "has a header but no rows: it lists no teams".to_string(),
         ));
+    }
+    if let Some((i, j, line)) = twins_differ {
+        return Err(Error::At {
+            input: label,
+            place: Place::Line(1),
+            message: format!(
+                "two columns are headed {:?} (fields {} and {}) and differ (first on line {line}), and covgap cannot tell which to read; rename one or remove it",
+                headers[i].trim(),
+                i.min(j) + 1,
+                i.max(j) + 1,
+            ),
+        });
     }
     Ok(TeamList {
         rows,

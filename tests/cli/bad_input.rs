@@ -1143,6 +1143,32 @@ mod teams {
         );
     }
 
+    /// A team list with two columns headed "name" that differ (a short name beside the full
+    /// one) is an error naming both fields and the first line where they differ: the first was
+    /// read without a word. Two that agree on every row (a column pasted twice) are read.
+    #[test]
+    fn a_team_list_with_two_columns_headed_name_that_differ_is_refused() {
+        let o = crate::covgap_with_files(
+            &[(
+                "teams.csv",
+                "name,areas_served,Name\nOxford team,E07000178,Oxford team\nCherwell team,E07000177,Banbury\n",
+            )],
+            &["check", "--boundaries", &oxon(), "--teams", "teams.csv"],
+            None,
+        );
+        assert_eq!(o.code, 1, "{}", o.stderr);
+        o.assert_stderr_has(&["teams.csv, line 1: two columns are headed \"name\" (fields 1 and 3) and differ (first on line 3), and covgap cannot tell which to read; rename one or remove it"]);
+        let same = crate::covgap_with_files(
+            &[(
+                "teams.csv",
+                "name,areas_served,name\nOxford team,E07000178,Oxford team\n",
+            )],
+            &["check", "--boundaries", &oxon(), "--teams", "teams.csv"],
+            None,
+        );
+        assert_eq!(same.code, 0, "{}", same.stderr);
+    }
+
     /// A team list saved as tab-separated text is told so, and how to save it: it was told it
     /// looked like Excel's European "CSV", which is separated by semicolons.
     #[test]
