@@ -428,6 +428,22 @@ pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> 
             diag.error(&label, place, "team has no name");
             continue;
         }
+        // No team's name runs over lines: one that does took in the rows below it between two
+        // quotes (a stray quote opening the name, and another further down), which the check
+        // for a quote left open to the end of the file does not see.
+        if name.contains('\n') {
+            let lines_in = name.lines().count();
+            diag.error(
+                &label,
+                place,
+                format!(
+                    "the team name {:?} runs over {lines_in} lines, to line {}: a stray quote (\") opening it takes in the rows below it up to the next quote, and their teams would be lost; remove the stray quote (or, if the name itself holds line breaks, put it on one line)",
+                    name.lines().next().unwrap_or(""),
+                    line + lines_in as u64 - 1,
+                ),
+            );
+            continue;
+        }
         // Text beyond the header's last column: a comma not in quotes moved every later field
         // one column along, so the areas, evidence or location read would be another
         // column's. (Empty fields beyond it, as Excel leaves them, are harmless.)
