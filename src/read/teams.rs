@@ -342,8 +342,8 @@ pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> 
         );
     }
 
-    // The last column covgap reads: text beyond the header matters only if this is the last.
-    let last_read = [
+    // Every column covgap reads.
+    let read_columns = [
         Some(name_i),
         areas_i,
         lat_i,
@@ -360,28 +360,13 @@ pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> 
         src_i,
         date_i,
         nation_i,
-    ]
-    .into_iter()
-    .flatten()
-    .max()
-    .unwrap_or(0);
-    // A column covgap reads with a twin under the same header (`name,name`): the first is
-    // read, though the one meant may be the other, and no flag can tell them apart. Two that
-    // agree on every row (a column pasted twice) read the same either way; two that differ
-    // are an error after the rows, naming both and the first line where they differ.
-    let read_columns = [
-        Some(name_i),
-        areas_i,
-        lat_i,
-        lon_i,
-        e_i,
-        n_i,
-        grid_i,
-        pc_i,
-        pd_i,
-        ev_i,
-        nation_i,
     ];
+    // The last of them: text beyond the header matters only if this is the last.
+    let last_read = read_columns.iter().flatten().max().copied().unwrap_or(0);
+    // One with a twin under the same header (`name,name`): the first is read, though the one
+    // meant may be the other, and no flag can tell them apart. Two that agree on every row (a
+    // column pasted twice) read the same either way; two that differ are an error after the
+    // rows, naming both and the first line where they differ.
     let twins: Vec<(usize, usize)> = read_columns
         .iter()
         .flatten()
