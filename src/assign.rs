@@ -1360,6 +1360,8 @@ pub fn assign_file(
             Ok(())
         },
     )?;
+    // Before anything is put in place: the staged files are removed unwritten.
+    no_rows(&stats, input)?;
     csv_w.flush().map_err(werr(out_csv))?;
     if let (Some(g), Some(p)) = (geo_w.as_mut(), out_geo) {
         g.write_all(b"\n]}\n").map_err(werr(p))?;
@@ -1385,7 +1387,22 @@ pub fn check_file(
 ) -> Result<AssignStats> {
     let (open, stream) = OpenPoints::open(input)?;
     let ctx = open.ctx(assigner, input, &[], false, false);
-    stream_chunks(&ctx, &open, stream, input, progress, &mut |_| Ok(()))
+    let stats = stream_chunks(&ctx, &open, stream, input, progress, &mut |_| Ok(()))?;
+    no_rows(&stats, input)?;
+    Ok(stats)
+}
+
+/// A points file with a header and no rows (a failed export, a filter that matched nothing) is
+/// an error, as a team list or figures table with none is: an empty output, exit 0, would read
+/// as every point placed.
+fn no_rows(stats: &AssignStats, input: &PointsInput) -> Result<()> {
+    if stats.rows > 0 {
+        return Ok(());
+    }
+    Err(Error::Format {
+        path: input.points.clone(),
+        message: "has a header but no rows: it lists no points".into(),
+    })
 }
 
 #[cfg(test)]

@@ -705,3 +705,39 @@ fn a_column_kept_twice_is_written_once() {
     );
     assert_eq!(rows[0][..2], ["id", "area_code"]);
 }
+
+/// A points file with a header and no rows (a failed export) is an error naming it, as a team
+/// list or figures table with none is, and nothing is written: `assign` wrote an empty CSV and
+/// exited 0 ("0 rows; 0 located ()"), which reads as every point placed. `check --points` says
+/// the same.
+#[test]
+fn a_points_file_with_a_header_and_no_rows_is_an_error() {
+    let points = fixture_path("points/header_only.csv");
+    let says = format!(
+        "{}: has a header but no rows: it lists no points",
+        points.display()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    covgap_at(&dir)
+        .args([
+            "assign",
+            "-q",
+            "--out",
+            "o.csv",
+            "--geojson",
+            "o.geojson",
+            "--points",
+        ])
+        .arg(&points)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(says.clone()));
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert!(left.is_empty(), "assign left {left:?}");
+    covgap_at(&dir)
+        .args(["check", "--points"])
+        .arg(&points)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(says));
+}
