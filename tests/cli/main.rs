@@ -27,6 +27,7 @@ mod plan_smaller_areas;
 mod properties;
 mod refresh;
 mod regression;
+mod scoring;
 mod small_areas;
 mod teams_outside;
 mod xlsx;
