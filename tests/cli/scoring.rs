@@ -40,3 +40,63 @@ fn nearest_team_is_the_first_in_list_order_of_those_covering_the_nearest_area() 
         assert!(gaps.contains(&format!(",{first},2.3,")), "{teams}: {gaps}");
     }
 }
+
+/// "Where a geography counts no babies ... its share is not a number: empty in CSV and in the
+/// workbook". Oxford alone, its one figure 0 and its team counted: one area, covered, no
+/// babies. The workbook's share cells (the Summary sheet's total row and the Rollups sheet's
+/// row) are left empty, not 0.0%, and the counts beside them are the ones worked out here.
+#[test]
+fn a_share_of_no_babies_is_an_empty_cell_in_the_workbook() {
+    use calamine::{Data, Reader, Xlsx};
+    let run = run_ok(&[
+        "--boundaries",
+        &fixture("boundaries/oxford_alone.geojson"),
+        "--teams",
+        &fixture("teams/oxford_only.csv"),
+        "--births",
+        &fixture("births/oxford_zero.csv"),
+    ]);
+    let empty = |d: Option<&Data>| matches!(d, None | Some(Data::Empty));
+    let mut wb = Xlsx::new(std::io::Cursor::new(run.bytes("covgap.xlsx"))).unwrap();
+
+    let s = wb.worksheet_range("Summary").unwrap();
+    assert_eq!(s.get_value((3, 0)), Some(&Data::String("Nation".into())));
+    // Part of the UK: the one total row, "All areas given", and no nation's.
+    assert_eq!(
+        s.get_value((4, 0)),
+        Some(&Data::String("All areas given".into()))
+    );
+    let counts: Vec<Option<&Data>> = (1..6).map(|c| s.get_value((4, c))).collect();
+    let f = |v: f64| Some(Data::Float(v));
+    assert_eq!(
+        counts,
+        [f(1.0), f(1.0), f(0.0), f(0.0), f(0.0)]
+            .iter()
+            .map(Option::as_ref)
+            .collect::<Vec<_>>()
+    );
+    assert!(empty(s.get_value((4, 6))), "{:?}", s.get_value((4, 6)));
+
+    let r = wb.worksheet_range("Rollups").unwrap();
+    assert_eq!(r.height(), 2, "the header and the one total row");
+    assert_eq!(r.get_value((1, 0)), Some(&Data::String("all".into())));
+    let counts: Vec<Option<&Data>> = (3..8).map(|c| r.get_value((1, c))).collect();
+    assert_eq!(
+        counts,
+        [f(1.0), f(1.0), f(0.0), f(0.0), f(0.0)]
+            .iter()
+            .map(Option::as_ref)
+            .collect::<Vec<_>>()
+    );
+    assert!(empty(r.get_value((1, 8))), "{:?}", r.get_value((1, 8)));
+    assert_eq!(
+        r.get_value((1, 9)),
+        Some(&Data::Float(0.0)),
+        "no figure missing"
+    );
+
+    // rollups.csv says the same: an empty share.
+    let csv = crate::read_csv_text(&run.text("rollups.csv"));
+    assert_eq!(csv[1][0], "all");
+    assert_eq!(csv[1][2..8], ["All areas given", "1", "1", "0", "0", ""]);
+}
