@@ -100,3 +100,80 @@ fn a_share_of_no_babies_is_an_empty_cell_in_the_workbook() {
     assert_eq!(csv[1][0], "all");
     assert_eq!(csv[1][2..8], ["All areas given", "1", "1", "0", "0", ""]);
 }
+
+/// The built-in births, as a table, without the rows `leave_out` names.
+fn builtin_births_without(leave_out: &[&str]) -> String {
+    let areas = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/areas.csv"),
+    )
+    .unwrap();
+    let rows = crate::read_csv_text(&areas);
+    let col = |name: &str| rows[0].iter().position(|h| h == name).unwrap();
+    let (code, births) = (col("code"), col("births"));
+    let mut out = String::from("code,births\n");
+    for r in rows[1..]
+        .iter()
+        .filter(|r| !leave_out.contains(&r[code].as_str()))
+    {
+        out.push_str(&format!("{},{}\n", r[code], r[births]));
+    }
+    out
+}
+
+/// "An area the figures table has no row for ... still counts in `areas_total` ... but its
+/// babies are in no total": in every geography it lies in, the ICBs included, and for a
+/// district split between ICBs, in each of them. The built-in births without East Suffolk
+/// (E07000244, split between Norfolk and Waveney and Suffolk and North East Essex, its
+/// primary ICB; no team): from `data/areas.csv`, Norfolk and Waveney's seven other districts
+/// have 7,898 births, all covered, and Suffolk and North East Essex's six others 10,470 less
+/// East Suffolk's 1,915, 8,555. Each ICB counts East Suffolk among its districts and among
+/// those with no figure, as do its region, county, England and the UK.
+#[test]
+fn a_district_with_no_figure_counts_as_such_in_each_icb_it_lies_in() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("births.csv"),
+        builtin_births_without(&["E07000244"]),
+    )
+    .unwrap();
+    let run = crate::covgap_in(
+        dir.path(),
+        &["run", "--births", "births.csv", "--out", "out"],
+        Some("out"),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let rows = crate::read_csv(&dir.path().join("out/rollups.csv"));
+    let header = &rows[0];
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let row = |code: &str| {
+        let r = rows.iter().find(|r| r[1] == code).unwrap();
+        [
+            "areas_total",
+            "areas_covered",
+            "births_total",
+            "births_covered",
+            "percent_covered",
+            "areas_without_figure",
+        ]
+        .map(|c| r[col(c)].clone())
+    };
+    // Norfolk and Waveney: 8 districts, East Suffolk's part with no figure.
+    assert_eq!(row("E54000022"), ["8", "7", "7898", "7898", "100.0", "1"]);
+    let snee = row("E54000023");
+    assert_eq!(
+        (&snee[0], &snee[2], &snee[5]),
+        (&"7".into(), &"8555".into(), &"1".into())
+    );
+    // East of England, Suffolk, England and the UK each have the one district with no figure.
+    for code in ["E12000006", "E10000029", "E92000001", "K02000001"] {
+        assert_eq!(row(code)[5], "1", "{code}");
+    }
+    // The 42 ICBs' districts with no figure add up to England's and one more: East Suffolk's
+    // second part.
+    let icbs: usize = rows
+        .iter()
+        .filter(|r| r[0] == "icb")
+        .map(|r| r[col("areas_without_figure")].parse::<usize>().unwrap())
+        .sum();
+    assert_eq!(icbs, 2);
+}
