@@ -153,3 +153,20 @@ pub fn apportion(total: u64, weights: &[u64]) -> Vec<u64> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::apportion;
+
+    /// "In whole babies by largest remainder": after each part's whole share, the babies left
+    /// go to the parts whose exact shares had the largest fractions, wherever they stand.
+    #[test]
+    fn babies_left_over_go_to_the_largest_remainders() {
+        // 1 in 1:2 is 1/3 and 2/3: the baby goes to the second part.
+        assert_eq!(apportion(1, &[1, 2]), [0, 1]);
+        // 7 in 2:3:5 is 1.4, 2.1 and 3.5: 1, 2 and 3 whole, the one left to the third (0.5).
+        assert_eq!(apportion(7, &[2, 3, 5]), [1, 2, 4]);
+        // 5 in 3:1:1 is 3, 1 and 1 exactly: nothing left over.
+        assert_eq!(apportion(5, &[3, 1, 1]), [3, 1, 1]);
+    }
+}
