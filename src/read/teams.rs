@@ -413,18 +413,26 @@ pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> 
             diag.error(&label, place, "team has no name");
             continue;
         }
-        // No team's name runs over lines: one that does took in the rows below it between two
-        // quotes (a stray quote opening the name, and another further down), which the check
-        // for a quote left open to the end of the file does not see.
-        if name.contains('\n') {
+        // A name may hold a line break (a cell typed over two lines; the outputs keep it). One
+        // whose lines below the first read as rows of the list, each with a separator for
+        // every column, took in those rows between two quotes (a stray quote opening the name,
+        // another further down), which the check for a quote left open to the end of the file
+        // does not see.
+        let fields = header_width.max(2);
+        if let Some(k) = name
+            .lines()
+            .skip(1)
+            .position(|l| l.split(',').count() >= fields)
+        {
             let lines_in = name.lines().count();
             diag.error(
                 &label,
                 place,
                 format!(
-                    "the team name {:?} runs over {lines_in} lines, to line {}: a stray quote (\") opening it takes in the rows below it up to the next quote, and their teams would be lost; remove the stray quote (or, if the name itself holds line breaks, put it on one line)",
+                    "the team name {:?} runs over {lines_in} lines, to line {}, and line {} within it reads as a row of the list: a stray quote (\") opening the name takes in the rows below it up to the next quote, and their teams would be lost; remove the stray quote",
                     name.lines().next().unwrap_or(""),
                     line + lines_in as u64 - 1,
+                    line + k as u64 + 1,
                 ),
             );
             continue;

@@ -1146,14 +1146,15 @@ mod teams {
     /// Two stray quotes (one opening "Oxford team", another opening "Vale team" two lines
     /// down) make one team of the three rows between them, named over three lines and
     /// covering the Vale: the check for a quote left open to the file's end does not see it,
-    /// and it passed with "2 teams" and no warning. A team name over several lines is an error
-    /// naming where it starts and ends.
+    /// and it passed with "2 teams" and no warning. A team name over several lines whose lines
+    /// below the first read as rows of the list is an error naming where it starts and ends (a
+    /// name typed over two lines is kept: `names::names_with_pipes_and_line_breaks_…`).
     #[test]
     fn a_team_name_running_over_lines_between_two_stray_quotes_is_refused() {
         let p = fixture("teams/two_stray_quotes.csv");
         rejects(
             &["--boundaries", &oxon(), "--teams", &p],
-            &[&format!("{p}, line 2: the team name \"Oxford team,E07000178\" runs over 3 lines, to line 4: a stray quote (\") opening it takes in the rows below it up to the next quote, and their teams would be lost;")],
+            &[&format!("{p}, line 2: the team name \"Oxford team,E07000178\" runs over 3 lines, to line 4, and line 3 within it reads as a row of the list: a stray quote (\") opening the name takes in the rows below it up to the next quote, and their teams would be lost; remove the stray quote")],
         );
     }
 
