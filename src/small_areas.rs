@@ -469,7 +469,28 @@ pub fn read(
         }
     }
     let missing = raw.iter().filter(|r| !values.contains_key(&r.0)).count();
-    if missing > 0 {
+    if missing > 0 && missing == raw.len() {
+        // Not one code in common: figures for another vintage of small areas (2021 LSOAs
+        // against 2011 polygons), another geography, or the wrong column. Every band would
+        // count nothing, and a plan would weigh nothing, so it is an error, as a births table
+        // matching no area is.
+        let tables: Vec<String> = inputs
+            .figures
+            .iter()
+            .map(|p| Input::File(p.clone()).label())
+            .collect();
+        let shown: Vec<&str> = raw.iter().take(3).map(|r| r.0.as_str()).collect();
+        diag.error(
+            &tables.join(", "),
+            None,
+            format!(
+                "no row matches any of the {} small areas in {} (codes such as {}): there are no babies to count. Are the figures for another vintage of small areas (the Data Zones of 2011 and of 2022 share no code), or another geography? Name the columns with --small-area-code-column and --small-area-code-field",
+                crate::write::thousands(raw.len() as u64),
+                files.join(", "),
+                shown.join(", ")
+            ),
+        );
+    } else if missing > 0 {
         diag.warn(
             "small areas",
             None,

@@ -1144,3 +1144,44 @@ fn plan_counts_one_small_area_in_the_singular() {
         "{stderr}"
     );
 }
+
+/// A figures table none of whose codes is a small area's (2021 LSOA codes new in 2021, against
+/// the 2011 squares): before, `run` and `plan` went on with every small area in no band and a
+/// plan of 0 babies, exit 0, and `check` counted "0 errors". Now it is an error naming the
+/// table and the polygons, and nothing is written.
+#[test]
+fn figures_matching_no_small_area_are_an_error_and_nothing_is_written() {
+    use crate::{check, covgap_in, fixture};
+    let args = [
+        "--boundaries".to_string(),
+        fixture("small_areas/districts_bng.geojson"),
+        "--births".into(),
+        fixture("small_areas/births.csv"),
+        "--teams".into(),
+        fixture("small_areas/teams.csv"),
+        "--small-areas".into(),
+        fixture("small_areas/small_areas_a.geojson"),
+        "--small-area-figures".into(),
+        fixture("small_areas/figures_codes_matching_no_small_area.csv"),
+    ];
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let r = crate::run(&args);
+    let c = check(&args);
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = vec!["plan", "--add", "1", "--radius", "5", "--out", "out"];
+    p.extend_from_slice(&args);
+    let p = covgap_in(dir.path(), &p, Some("out"));
+    for (o, what) in [(&r, "run"), (&c, "check"), (&p, "plan")] {
+        assert_eq!(o.code, 1, "{what}: {}", o.stderr);
+        let errors = o.error_lines();
+        assert_eq!(errors.len(), 1, "{what}: {}", o.stderr);
+        for part in [
+            "figures_codes_matching_no_small_area.csv: no row matches any of the 4 small areas in ",
+            "small_areas_a.geojson (codes such as E01000001, E01000002, E01000003): there are no babies to count",
+        ] {
+            assert!(errors[0].contains(part), "{what}: {}", errors[0]);
+        }
+        assert!(o.files.is_none(), "{what} wrote {:?}", o.files);
+    }
+    c.assert_stderr_has(&["4 small areas read, 4 placed in a district, figure total 0; 1 error"]);
+}
