@@ -16,7 +16,7 @@
 //! So with small areas and no radius, the plan is the district plan counted in small-area
 //! figures: a small area is covered exactly when its district is.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rstar::primitives::GeomWithData;
 use rstar::RTree;
@@ -462,8 +462,42 @@ fn build_demand(
             Some(t) => t.source.clone(),
             None => "no deprivation table was given".into(),
         };
+        // The table's rows that match no area given nor any current district: codes of
+        // other years (Fife's S12000015 before 2018) or written otherwise (in lower case),
+        // most likely those of the districts missing, so the user is shown them.
+        let unmatched = need.map_or_else(String::new, |t| {
+            let given: HashSet<&str> = study
+                .areas
+                .iter()
+                .map(|a| a.code.as_str())
+                .chain(study.holding_districts.iter().map(|d| d.code.as_str()))
+                .collect();
+            let built_in = crate::land::built_in_codes();
+            let mut odd: Vec<(&str, &str, u64)> = t
+                .districts
+                .iter()
+                .filter(|(c, _)| {
+                    !given.contains(c.as_str()) && built_in.binary_search(&c.as_str()).is_err()
+                })
+                .map(|(c, d)| (c.as_str(), d.table.as_str(), d.line))
+                .collect();
+            if odd.is_empty() {
+                return String::new();
+            }
+            odd.sort_by(|a, b| (a.1, a.2, a.0).cmp(&(b.1, b.2, b.0)));
+            let shown: Vec<String> = odd
+                .iter()
+                .map(|(c, table, line)| format!("{c} ({table}, line {line})"))
+                .collect();
+            format!(
+                "; {} {} no area given nor any current UK district: {} (codes of another year, or written otherwise?)",
+                odd.len(),
+                crate::write::plural(odd.len(), "row of the deprivation table matches", "rows of the deprivation tables match"),
+                crate::write::first_of(shown.iter(), 10),
+            )
+        });
         return Err(Error::Plan(format!(
-            "--rank-by need: no deprivation figure for {} {} with demand: {} (deprivation from {source})",
+            "--rank-by need: no deprivation figure for {} {} with demand: {} (deprivation from {source}){unmatched}",
             missing.len(),
             crate::write::plural(missing.len(), "district", "districts"),
             crate::write::first_of(missing.iter(), 10),

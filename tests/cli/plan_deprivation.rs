@@ -559,3 +559,20 @@ fn districts_missing_from_a_short_table_are_counted_past_the_first_ten() {
     );
     assert!(!dir.path().join("out").exists(), "something was written");
 }
+
+/// A table whose row for a district is written otherwise (a code in lower case) or in a
+/// code of another year: the error naming the district with no share also shows the rows
+/// that match no district, by file and line, where before it named only the district, as
+/// though the table had no row for it.
+#[test]
+fn a_district_missing_shows_the_rows_matching_no_district() {
+    fails_naming(
+        "delta_in_lower_case_and_fife_before_2018.csv",
+        &[
+            "no deprivation figure for 1 district with demand: E06000004",
+            "2 rows of the deprivation tables match no area given nor any current UK district: e06000004 (",
+            "delta_in_lower_case_and_fife_before_2018.csv, line 5), S12000015 (",
+            "delta_in_lower_case_and_fife_before_2018.csv, line 6) (codes of another year, or written otherwise?)",
+        ],
+    );
+}
