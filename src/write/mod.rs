@@ -792,6 +792,20 @@ fn commit_with(
             ));
         }
     }
+    // A device, a pipe or a socket (`--export-instance /dev/stdout`, a named pipe) cannot
+    // take an output either: the file put in place would replace it, and for a user allowed
+    // to write where it lies (root, in /dev) remove the device itself. Said before anything
+    // is written, and before the inputs are compared, which opens it (a pipe would wait).
+    for (path, _) in files {
+        if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+            return Err(werr(
+                path,
+                std::io::Error::other(
+                    "this is a device, pipe or socket, not a file: covgap writes each output to a file of its own, put in place whole; give a file's name",
+                ),
+            ));
+        }
+    }
     for (path, _) in files {
         check_not_an_input(path, inputs, "write the outputs somewhere else")?;
     }

@@ -590,3 +590,44 @@ fn two_plans_differ_only_in_the_solvers_times() {
     }
     assert!(names(&a).contains(&"plan.csv".to_string()));
 }
+
+/// `--export-instance` naming a named pipe (as `/dev/stdout` or `/dev/null` name devices):
+/// before, covgap waited for ever opening the pipe (to compare it with the inputs), and a
+/// device (`/dev/full`, for root) was replaced by a regular file, exit 0. Now it is refused
+/// before anything is written, and the pipe is left as it was.
+#[cfg(unix)]
+#[test]
+fn export_instance_to_a_pipe_or_device_is_refused_and_it_is_left_alone() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pipe = dir.path().join("instance.pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&pipe)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let o = crate::covgap_at(&dir)
+        .args(["plan", "--add", "1", "--boundaries"])
+        .arg(fixture("boundaries/oxfordshire_wgs84.geojson"))
+        .arg("--teams")
+        .arg(fixture("teams/oxford_only.csv"))
+        .args(["--out", "out", "--export-instance", "instance.pipe"])
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .code(1);
+    let said = String::from_utf8_lossy(&o.get_output().stderr).into_owned();
+    assert!(
+        said.contains(
+            "instance.pipe: cannot write output: this is a device, pipe or socket, not a file"
+        ),
+        "{said}"
+    );
+    let kind = std::fs::symlink_metadata(&pipe).expect("pipe").file_type();
+    assert!(kind.is_fifo(), "the pipe was replaced: {kind:?}");
+    // The --out folder may have been made, as for any output that cannot be written, but
+    // nothing is in it.
+    let written: Vec<_> = std::fs::read_dir(dir.path().join("out"))
+        .map(|d| d.map(|e| e.expect("entry").file_name()).collect())
+        .unwrap_or_default();
+    assert!(written.is_empty(), "written: {written:?}");
+}
