@@ -787,15 +787,7 @@ impl LeftOut {
         }
         let (across, across_babies) = self.across;
         if across > 0 {
-            const NAMED: usize = 5;
-            let mut districts =
-                self.across_districts[..self.across_districts.len().min(NAMED)].join(", ");
-            if self.across_districts.len() > NAMED {
-                districts.push_str(&format!(
-                    " and {} more",
-                    n((self.across_districts.len() - NAMED) as u64)
-                ));
-            }
+            let districts = crate::write::first_of(self.across_districts.iter(), 5);
             parts.push(format!(
                 "{} small {}, holding {} {}, {} point within {tolerance} km of a district but across a land border, in {districts} by the built-in boundaries, beyond the boundaries given, so {} left out {}",
                 n(across as u64),

@@ -565,20 +565,10 @@ fn report_overlaps(areas: &[Area], features: &[usize], label: &str, diag: &mut D
     let points: Vec<Coord> = areas.iter().map(|a| a.point.bng.0).collect();
     for (hub, others) in crate::validity::overlaps(&geometries, &points) {
         let named = |i: usize| format!("{} ({})", areas[i].code, areas[i].name);
-        let listed = others
-            .iter()
-            .take(10)
-            .map(|&i| named(i))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let listed = first_of(others.iter().map(|&i| named(i)), 10);
         let what = match others.len() {
             1 => listed,
-            n if n <= 10 => format!("{n} other areas: {listed}"),
-            n => format!(
-                "{} other areas: {listed} and {} more",
-                thousands(n as u64),
-                thousands((n - 10) as u64)
-            ),
+            n => format!("{} other areas: {listed}", thousands(n as u64)),
         };
         diag.error(
             label,

@@ -1391,31 +1391,24 @@ fn read_table(
         if rows.is_empty() {
             continue;
         }
-        let shown: Vec<String> = rows
-            .iter()
-            .take(8)
-            .map(|(_, (c, n))| {
+        let shown = crate::write::first_of(
+            rows.iter().map(|(_, (c, n))| {
                 if n.is_empty() {
                     c.to_string()
                 } else {
                     format!("{c} {n}")
                 }
-            })
-            .collect();
-        let more = if rows.len() > 8 {
-            format!(" and {} more", crate::write::thousands((rows.len() - 8) as u64))
-        } else {
-            String::new()
-        };
+            }),
+            8,
+        );
         diag.note(
             &label,
             None,
             format!(
-                "{} {} {what} {} ignored: {}{more}",
+                "{} {} {what} {} ignored: {shown}",
                 crate::write::thousands(rows.len() as u64),
                 crate::write::plural(rows.len(), "row", "rows"),
                 crate::write::plural(rows.len(), "was", "were"),
-                shown.join(", ")
             ),
         );
     }
