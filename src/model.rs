@@ -650,6 +650,11 @@ pub struct Study {
     /// counted ones are measured to, through the built-in districts they serve, and the team
     /// outputs list them, marked ([`crate::write::teams::records`]).
     pub beyond: Vec<TeamBeyond>,
+    /// Whether the team list was read. When it could not be (a postcode directory it needs
+    /// unreadable, a quote left open), its error is recorded in the diagnostics, `teams` is
+    /// empty and `run` stops; `check` goes on, and says the teams were not read rather than
+    /// that the list has none.
+    pub team_list_read: bool,
     pub demand: Demand,
     /// Which teams count, in words.
     pub evidence_rule: String,

@@ -146,18 +146,26 @@ pub(super) fn run(args: CheckArgs) -> i32 {
             }
         ),
     };
+    // A list that could not be read is not a list of no teams: its error is above.
+    let teams = if study.team_list_read {
+        format!(
+            "{} {}{} ({} counted{beyond})",
+            in_list,
+            covgap::write::plural(in_list, "team", "teams"),
+            if study.beyond.is_empty() {
+                ""
+            } else {
+                " in the list"
+            },
+            study.teams.iter().filter(|t| t.counted).count()
+        )
+    } else {
+        "teams not read (see the error above)".to_string()
+    };
     let mut parts = vec![format!(
-        "{} {}{without_figure}, {} {}{} ({} counted{beyond})",
+        "{} {}{without_figure}, {teams}",
         covgap::write::thousands(study.areas.len() as u64),
         covgap::write::plural(study.areas.len(), "area", "areas"),
-        in_list,
-        covgap::write::plural(in_list, "team", "teams"),
-        if study.beyond.is_empty() {
-            ""
-        } else {
-            " in the list"
-        },
-        study.teams.iter().filter(|t| t.counted).count()
     )];
     // Small areas are placed in the districts as `run` places them, so that its notes (small
     // areas off the coast, districts keeping their interior point) show here too.
@@ -278,7 +286,7 @@ fn check_plan_files(
     ] {
         let errors_before = diag.error_count();
         let candidates = flag == "--candidates";
-        match read_site_list(path, postcodes, &study.areas, false, candidates, diag) {
+        match read_site_list(path, postcodes, study, false, candidates, diag) {
             Ok(None) => {}
             // As `plan` says it when no row has a problem of its own.
             // No site read: said so, not as "0 sites", and, as `plan` says it, an error of

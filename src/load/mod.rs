@@ -276,6 +276,7 @@ pub fn load(inputs: &Inputs, diag: &mut Diagnostics) -> Result<Study> {
     let TeamList {
         teams,
         evidence_rule,
+        read: team_list_read,
         label: teams_label,
         beyond,
         lying_in,
@@ -335,6 +336,7 @@ pub fn load(inputs: &Inputs, diag: &mut Diagnostics) -> Result<Study> {
         holding_districts,
         teams,
         beyond,
+        team_list_read,
         demand: Demand {
             measure,
             period,

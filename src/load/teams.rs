@@ -35,6 +35,9 @@ use super::{input, record, Inputs, DEFAULT_EVIDENCE, EVIDENCE_LEVELS};
 pub(super) struct TeamList {
     pub(super) teams: Vec<Team>,
     pub(super) evidence_rule: String,
+    /// Whether the list was read: when it could not be, its error is recorded and `teams` is
+    /// empty, which `check` must not report as a list of no teams.
+    pub(super) read: bool,
     pub(super) label: String,
     pub(super) beyond: Vec<TeamBeyond>,
     pub(super) lying_in: bool,
@@ -60,9 +63,9 @@ pub(super) fn load_teams(
         counting: Counting::Evidence(inputs.evidence.as_deref()),
         outside_ok,
     };
-    let (teams, evidence_rule, beyond, lying_in) =
+    let (teams, evidence_rule, beyond, lying_in, read) =
         match resolve_teams_in(&districts, list, areas, diag) {
-            Ok(r) => r,
+            Ok((teams, rule, beyond, lying_in)) => (teams, rule, beyond, lying_in, true),
             Err(e) => {
                 // Listed with the other problems, so `check` goes on to report the rest.
                 record(diag, e);
@@ -70,6 +73,7 @@ pub(super) fn load_teams(
                     Vec::new(),
                     "no teams (the team list could not be read)".into(),
                     Vec::new(),
+                    false,
                     false,
                 )
             }
@@ -82,6 +86,7 @@ pub(super) fn load_teams(
     Ok(TeamList {
         teams,
         evidence_rule,
+        read,
         label: teams_label,
         beyond,
         lying_in,

@@ -65,10 +65,12 @@ mod missing_or_unreadable {
         rejects(&["--teams", &p], &[&p, "cannot read file"]);
     }
 
+    /// The teams by full postcode cannot be placed without the directory: `check` says they
+    /// were not read, where it said "0 teams (0 counted)", as if the list had none.
     #[test]
     fn missing_postcode_directory() {
         let p = fixture("postcodes/no_such_file.csv");
-        rejects(
+        let c = rejects(
             &[
                 "--boundaries",
                 &oxon(),
@@ -79,6 +81,10 @@ mod missing_or_unreadable {
             ],
             &[&p, "cannot read file"],
         );
+        c.assert_stderr_has(&[
+            "covgap check: 5 areas, teams not read (see the error above); 1 error, 0 warnings",
+        ]);
+        assert!(!c.stderr.contains(" 0 teams"), "{}", c.stderr);
     }
 
     /// A postcode directory row whose latitude is not a number (damaged by a hand edit, or a
@@ -1829,10 +1835,11 @@ fn an_area_repeated_by_sex_names_the_column_that_differs() {
 #[test]
 fn a_quote_left_open_in_a_team_list_is_named_not_read_as_one_team() {
     let p = fixture("teams/quote_left_open_in_a_name.csv");
-    rejects(
+    let c = rejects(
         &["--boundaries", &oxon(), "--teams", &p],
         &[&format!("{p}, line 2: a quote (\") opening field 1 (column \"name\") is never closed: the field runs to the end of the file and swallows lines 3 to 4, whose teams would be lost; close the quote or remove it")],
     );
+    c.assert_stderr_has(&["teams not read (see the error above)"]);
 }
 
 /// The same in a points file: before, `assign` wrote the three points as one unplaced row
