@@ -1783,3 +1783,73 @@ fn by_a_geography_on_its_own_boundaries_is_refused_saying_the_areas_are_it() {
         assert!(!dir.path().join("out").exists(), "nothing is written");
     }
 }
+
+/// A candidate or what-if site named as a counted team of the team list (names compared
+/// without case or extra spaces) is warned of by line, in `plan` and in `check`: before, "City
+/// team" was planned as a new team beside the existing one without a word. A site named as a
+/// closed team (not counted) is a fair candidate and not warned of. The sites are still read:
+/// the plan goes on.
+#[test]
+fn a_site_named_as_a_counted_team_is_warned_of() {
+    let sites = "name,areas_served\n\
+                 city  TEAM,E07000178\n\
+                 West team,E07000181\n\
+                 Didcot site,South Oxfordshire\n";
+    let oxon = fixture("boundaries/oxfordshire_wgs84.geojson");
+    let teams = fixture("teams/with_evidence_column.csv");
+    for (flag, what) in [
+        (
+            "--candidates",
+            "planned as a new team beside it: is the team list given as candidates?",
+        ),
+        (
+            "--what-if",
+            "counted as another team beside it: has it joined the team list since?",
+        ),
+    ] {
+        let args = ["--boundaries", &oxon, "--teams", &teams, flag, "sites.csv"];
+        let says = format!("warning: sites.csv, line 2: city  TEAM: the team list has a counted team of that name (line 3); {what}");
+        let mut plan = vec!["plan", "--add", "1", "--out", "out"];
+        plan.extend_from_slice(&args);
+        let o = crate::covgap_with_files(&[("sites.csv", sites)], &plan, Some("out"));
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        o.assert_stderr_has(&[&says]);
+        assert_eq!(o.warning_lines().len(), 1, "{}", o.stderr);
+        let mut check = vec!["check"];
+        check.extend_from_slice(&args);
+        let c = crate::covgap_with_files(&[("sites.csv", sites)], &check, None);
+        assert_eq!(c.code, 0, "{}", c.stderr);
+        c.assert_stderr_has(&[&says, "0 errors, 1 warning"]);
+    }
+}
+
+/// The team list given whole as `--what-if` (or as candidates): its sites named as counted
+/// teams are warned of in one warning, the first five by line and a count of the rest, not a
+/// warning a row that would bury the other messages.
+#[test]
+fn a_team_list_given_as_sites_is_warned_of_once() {
+    let teams: String = std::iter::once("name,areas_served\n".to_string())
+        .chain((1..=7).map(|i| format!("Team {i},E07000178\n")))
+        .collect();
+    let oxon = fixture("boundaries/oxfordshire_wgs84.geojson");
+    let o = crate::covgap_with_files(
+        &[("teams.csv", &teams)],
+        &[
+            "plan",
+            "--add",
+            "1",
+            "--out",
+            "out",
+            "--boundaries",
+            &oxon,
+            "--teams",
+            "teams.csv",
+            "--what-if",
+            "teams.csv",
+        ],
+        Some("out"),
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    o.assert_stderr_has(&["warning: teams.csv: 7 of its 7 sites are named as counted teams of the team list (line 2: Team 1; line 3: Team 2; line 4: Team 3; line 5: Team 4; line 6: Team 5 and 2 more); each is counted as another team beside it: has it joined the team list since?"]);
+    assert_eq!(o.warning_lines().len(), 1, "{}", o.stderr);
+}
