@@ -435,6 +435,8 @@ pub fn read(
     figure_cols.dedup();
     let code_cols: Vec<&str> = [SMALL_CODE_FIELDS, CODE_COLUMNS].concat();
     let mut values: HashMap<String, Option<u64>> = HashMap::new();
+    // The file and row each small area's figure was read from.
+    let mut first_in: HashMap<String, (String, Option<Place>)> = HashMap::new();
     let mut figure_columns = Vec::new();
     for path in &inputs.figures {
         let input = Input::File(path.clone());
@@ -458,13 +460,28 @@ pub fn read(
             input.label(),
             f.figure_column
         ));
-        for (code, v) in f.values {
-            if values.insert(code.clone(), v).is_some() {
-                diag.error(
-                    &input.label(),
-                    None,
-                    format!("small area {code} has a figure in more than one file"),
-                );
+        // In the table's order, so that the messages are.
+        let label = input.label();
+        let mut rows: Vec<(String, Option<u64>)> = f.values.into_iter().collect();
+        rows.sort_by_key(|(code, _)| match f.places.get(code) {
+            Some(Place::Line(n) | Place::Row(n)) => *n,
+            _ => 0,
+        });
+        for (code, v) in rows {
+            let place = f.places.get(&code).copied();
+            match first_in.get(&code) {
+                Some((file, at)) => {
+                    let at = at.map(|p| format!(", {p}")).unwrap_or_default();
+                    diag.error(
+                        &label,
+                        place,
+                        format!("small area {code} has a figure in {file}{at} too; give each small area's figure in one file"),
+                    );
+                }
+                None => {
+                    first_in.insert(code.clone(), (label.clone(), place));
+                    values.insert(code, v);
+                }
             }
         }
     }

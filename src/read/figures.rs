@@ -29,6 +29,9 @@ pub struct FigureOptions {
 pub struct Figures {
     /// Figure per area code; `None` where the table suppressed the value.
     pub values: HashMap<String, Option<u64>>,
+    /// The line (or workbook row) of each area's row, by the keys of `values`: for messages
+    /// about an area's figure read from two tables.
+    pub places: HashMap<String, Place>,
     /// The column the areas were found by: their codes, or their names when `by_name`.
     pub code_column: String,
     /// Whether the areas were found by name, the table having no code column.
@@ -1412,8 +1415,13 @@ fn read_table(
             ),
         );
     }
+    let places = values
+        .keys()
+        .filter_map(|k| first_line.get(k).map(|&l| (k.clone(), at(l))))
+        .collect();
     Ok(Figures {
         values,
+        places,
         by_name,
         code_column: header[ci].trim().to_string(),
         figure_column: header[fi].trim().to_string(),

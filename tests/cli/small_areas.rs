@@ -1185,3 +1185,40 @@ fn figures_matching_no_small_area_are_an_error_and_nothing_is_written() {
     }
     c.assert_stderr_has(&["4 small areas read, 4 placed in a district, figure total 0; 1 error"]);
 }
+
+/// A small area with a figure in two of the tables given is an error naming both places, in
+/// the table's order: it said only "small area E01000002 has a figure in more than one file",
+/// with no line in either, and in no set order.
+#[test]
+fn a_small_area_with_figures_in_two_files_is_named_by_line_in_both() {
+    use crate::{check, fixture};
+    let dir = tempfile::tempdir().unwrap();
+    let again = dir.path().join("again.csv");
+    std::fs::write(&again, "lsoa11_code,age_0\nE01000004,40\nE01000002,20\n").unwrap();
+    let again = again.display().to_string();
+    let first = fixture("small_areas/figures_a.csv");
+    let args = [
+        "--boundaries".to_string(),
+        fixture("small_areas/districts_bng.geojson"),
+        "--births".into(),
+        fixture("small_areas/births.csv"),
+        "--teams".into(),
+        fixture("small_areas/teams.csv"),
+        "--small-areas".into(),
+        fixture("small_areas/small_areas_a.geojson"),
+        "--small-area-figures".into(),
+        format!("{first},{again}"),
+    ];
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let says = [
+        format!("error: {again}, line 2: small area E01000004 has a figure in {first}, line 5 too; give each small area's figure in one file"),
+        format!("error: {again}, line 3: small area E01000002 has a figure in {first}, line 3 too; give each small area's figure in one file"),
+    ];
+    let r = crate::run(&args);
+    let c = check(&args);
+    for (o, what) in [(&r, "run"), (&c, "check")] {
+        assert_eq!(o.code, 1, "{what}: {}", o.stderr);
+        assert_eq!(o.error_lines(), says, "{what}: {}", o.stderr);
+    }
+    assert!(r.files.is_none(), "run wrote {:?}", r.files);
+}
