@@ -463,7 +463,7 @@ fn build_demand(
             None => "no deprivation table was given".into(),
         };
         // The table's rows that match no area given nor any current district: codes of
-        // other years (Fife's S12000015 before 2018) or written otherwise (in lower case),
+        // other years (Fife's S12000015 before 2018) or written otherwise (mistyped),
         // most likely those of the districts missing, so the user is shown them.
         let unmatched = need.map_or_else(String::new, |t| {
             let given: HashSet<&str> = study

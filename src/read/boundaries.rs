@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use crate::crs::Crs;
 use crate::error::{Diagnostics, Error, Place, Result};
-use crate::read::columns::fold;
+use crate::read::columns::{fold, ons_code_in_upper_case};
 use crate::read::Input;
 use crate::write::{first_of, plural, thousands};
 
@@ -658,19 +658,6 @@ fn in_the_uk(
         }
     }
     Ok(kept)
-}
-
-/// `code` in upper case when it is of ONS's form (a letter and eight digits: `e07000179`) and
-/// not already so.
-///
-/// ```text
-/// e07000179 -> Some("E07000179")
-/// E07000179, bhsct, oxford -> None
-/// ```
-fn ons_code_in_upper_case(code: &str) -> Option<String> {
-    let b = code.as_bytes();
-    (b.len() == 9 && b[0].is_ascii_lowercase() && b[1..].iter().all(u8::is_ascii_digit))
-        .then(|| code.to_ascii_uppercase())
 }
 
 fn value_text(v: &Value) -> Option<String> {

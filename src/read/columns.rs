@@ -191,6 +191,19 @@ pub fn list(headers: &[String]) -> String {
         .join(", ")
 }
 
+/// `code` in upper case when it is of ONS's form (a letter and eight digits: `e07000179`) and
+/// not already so.
+///
+/// ```text
+/// e07000179 -> Some("E07000179")
+/// E07000179, bhsct, oxford -> None
+/// ```
+pub(crate) fn ons_code_in_upper_case(code: &str) -> Option<String> {
+    let b = code.as_bytes();
+    (b.len() == 9 && b[0].is_ascii_lowercase() && b[1..].iter().all(u8::is_ascii_digit))
+        .then(|| code.to_ascii_uppercase())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

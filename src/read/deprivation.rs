@@ -273,6 +273,9 @@ pub fn read_deprivation(input: &Input) -> Result<DeprivationTable> {
             continue;
         }
         let code = rec.get(c_code).unwrap_or("").trim().to_string();
+        // ONS writes its codes in upper case; one typed in lower case is read as ONS writes
+        // it, as in the boundaries and figures.
+        let code = columns::ons_code_in_upper_case(&code).unwrap_or(code);
         if code.is_empty() {
             return Err(at(line, "the code is blank".into()));
         }

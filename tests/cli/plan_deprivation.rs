@@ -560,19 +560,33 @@ fn districts_missing_from_a_short_table_are_counted_past_the_first_ten() {
     assert!(!dir.path().join("out").exists(), "something was written");
 }
 
-/// A table whose row for a district is written otherwise (a code in lower case) or in a
-/// code of another year: the error naming the district with no share also shows the rows
+/// A table whose row for a district is written otherwise (a code mistyped, a digit short) or
+/// in a code of another year: the error naming the district with no share also shows the rows
 /// that match no district, by file and line, where before it named only the district, as
 /// though the table had no row for it.
 #[test]
 fn a_district_missing_shows_the_rows_matching_no_district() {
     fails_naming(
-        "delta_in_lower_case_and_fife_before_2018.csv",
+        "delta_mistyped_and_fife_before_2018.csv",
         &[
             "no deprivation figure for 1 district with demand: E06000004",
-            "2 rows of the deprivation tables match no area given nor any current UK district: e06000004 (",
-            "delta_in_lower_case_and_fife_before_2018.csv, line 5), S12000015 (",
-            "delta_in_lower_case_and_fife_before_2018.csv, line 6) (codes of another year, or written otherwise?)",
+            "2 rows of the deprivation tables match no area given nor any current UK district: E0600004 (",
+            "delta_mistyped_and_fife_before_2018.csv, line 5), S12000015 (",
+            "delta_mistyped_and_fife_before_2018.csv, line 6) (codes of another year, or written otherwise?)",
         ],
     );
+}
+
+/// A code of ONS's form typed in lower case (`e06000004`, Delta) is read in upper case, as
+/// the boundaries and births tables read it: it was a row matching no district, and the plan
+/// stopped with Delta having no share. The table is `code_and_share_only.csv` with Delta's
+/// code in lower case, and plans as that table does.
+#[test]
+fn a_code_in_lower_case_is_read_in_upper_case() {
+    let dir = tempfile::tempdir().unwrap();
+    plan(&dir, "3", &["--deprivation", "DEP/delta_in_lower_case.csv"]).success();
+    assert_eq!(sites(&dir), ["Beta", "Gamma", "Delta (U-shaped)"]);
+    let delta = &greedy_rows(&dir)[2];
+    assert_eq!(delta["most_deprived_decile_share"], "0.2000");
+    assert_eq!(delta["need_weighted_newly_covered"], "96.0");
 }
