@@ -614,6 +614,32 @@ impl Ctx<'_, '_> {
         }
     }
 
+    /// An error when a field of `rec` (a row starting on `line`) took in rows of the file
+    /// between two stray quotes ([`crate::read::text::rows_taken_in`]).
+    fn rows_taken_in(&self, rec: &csv::ByteRecord, line: u64) -> Result<()> {
+        let headers = &self.layout.headers;
+        for (i, field) in rec.iter().enumerate() {
+            let text = String::from_utf8_lossy(field);
+            if let Some((lines_in, k)) = crate::read::text::rows_taken_in(&text, headers.len()) {
+                let column = headers
+                    .get(i)
+                    .map(|h| format!(" (column {:?})", h.trim()))
+                    .unwrap_or_default();
+                return Err(Error::At {
+                    input: self.path.display().to_string(),
+                    place: Place::Line(line),
+                    message: format!(
+                        "field {}{column} runs over {lines_in} lines, to line {}, and line {} within it reads as a row of the file: a stray quote (\") opening the field takes in the rows below it up to the next quote, and their points would be lost; remove the stray quote",
+                        i + 1,
+                        line + lines_in as u64 - 1,
+                        line + k as u64,
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
+
     fn process(&self, chunk: &Chunk) -> Result<ChunkOut> {
         // A quote left open makes one field of the rest of the file: its rows would be written
         // as one unplaced row. Only the last chunk can hold one (each other ends outside quotes).
@@ -654,6 +680,12 @@ impl Ctx<'_, '_> {
                 break;
             }
             let line = chunk.first_line + lines.of(rec.position()) - 1;
+            // Two stray quotes, one opening a field and another rows further down, make one
+            // row of the rows between, whose points would be lost: an error, as a quote left
+            // open is. A field typed over two lines (a note) passes.
+            if rec.as_slice().contains(&b'\n') {
+                self.rows_taken_in(&rec, line)?;
+            }
             stats.rows += 1;
             let given = self.layout.point(&rec);
             if let PointGiven::Refused(why) = given {

@@ -418,13 +418,7 @@ pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> 
         // every column, took in those rows between two quotes (a stray quote opening the name,
         // another further down), which the check for a quote left open to the end of the file
         // does not see.
-        let fields = header_width.max(2);
-        if let Some(k) = name
-            .lines()
-            .skip(1)
-            .position(|l| l.split(',').count() >= fields)
-        {
-            let lines_in = name.lines().count();
+        if let Some((lines_in, k)) = crate::read::text::rows_taken_in(&name, header_width) {
             diag.error(
                 &label,
                 place,
@@ -432,7 +426,7 @@ pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> 
                     "the team name {:?} runs over {lines_in} lines, to line {}, and line {} within it reads as a row of the list: a stray quote (\") opening the name takes in the rows below it up to the next quote, and their teams would be lost; remove the stray quote",
                     name.lines().next().unwrap_or(""),
                     line + lines_in as u64 - 1,
-                    line + k as u64 + 1,
+                    line + k as u64,
                 ),
             );
             continue;

@@ -262,6 +262,33 @@ pub struct OpenQuote {
     pub last_line: u64,
 }
 
+/// Whether a field read over several lines took in rows of its file: when a line within it
+/// below the first splits into at least `fields` parts at commas (`fields` at least 2), it is
+/// a row of the file, taken in between a stray quote opening the field and another further
+/// down, which [`quote_left_open`] does not see (the quotes pair up). Returns the field's
+/// number of lines and the 0-based line within it that reads as a row. A field typed over two
+/// lines (a name, a note) has no such line.
+///
+/// # Examples
+/// ```
+/// use covgap::read::text::rows_taken_in;
+/// let field = "Birmingham clinic,52.4862,-1.8904\nEdinburgh clinic,55.9533,-3.1883\nOxford clinic";
+/// assert_eq!(rows_taken_in(field, 3), Some((3, 1)));
+/// assert_eq!(rows_taken_in("Oxford Parent\nInfant Project", 3), None);
+/// assert_eq!(rows_taken_in("one line, with a comma", 2), None);
+/// ```
+pub fn rows_taken_in(field: &str, fields: usize) -> Option<(usize, usize)> {
+    if !field.contains('\n') {
+        return None;
+    }
+    let fields = fields.max(2);
+    field
+        .lines()
+        .skip(1)
+        .position(|l| l.split(',').count() >= fields)
+        .map(|k| (field.lines().count(), k + 1))
+}
+
 /// The quote left open in CSV text, if any: a `"` that opens a field (as its first byte) with
 /// no quote closing it, so that a CSV reader takes every line below it into that one field.
 /// A quote inside a field (`O"Neill`) is text, as CSV readers take it, and opens nothing.

@@ -1871,6 +1871,45 @@ fn a_quote_left_open_in_a_points_file_is_named_and_nothing_is_written() {
     c.assert_stderr_has(&[&says]);
 }
 
+/// Two stray quotes in a points file, one opening the first point's id and another closing
+/// the third's, made one point, at Oxford, of the three (the quotes pair up, so no quote is
+/// left open): `assign` wrote it with an id over three lines, exit 0. Now it stops, names the
+/// lines and writes nothing; `check --points` says the same. A cell typed over two lines (a
+/// note) is still read.
+#[test]
+fn two_stray_quotes_in_a_points_file_are_named_and_nothing_is_written() {
+    let p = fixture("points/two_stray_quotes.csv");
+    let says = format!("{p}, line 2: field 1 (column \"id\") runs over 3 lines, to line 4, and line 3 within it reads as a row of the file: a stray quote (\") opening the field takes in the rows below it up to the next quote, and their points would be lost; remove the stray quote");
+    let dir = tempfile::tempdir().unwrap();
+    let o = crate::covgap_in(
+        dir.path(),
+        &[
+            "assign",
+            "--points",
+            &p,
+            "--out",
+            "out.csv",
+            "--geojson",
+            "out.geojson",
+        ],
+        None,
+    );
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    o.assert_stderr_has(&[&says]);
+    assert!(o.cwd_entries.is_empty(), "assign left {:?}", o.cwd_entries);
+    let c = check(&["--points", &p]);
+    assert_eq!(c.code, 1, "{}", c.stderr);
+    c.assert_stderr_has(&[&says]);
+
+    let note = "id,latitude,longitude,note\nBirmingham clinic,52.4862,-1.8904,\"open Mondays\nclosed Fridays\"\nLeeds clinic,53.8,-1.55,\n";
+    let o = crate::covgap_with_files(
+        &[("p.csv", note)],
+        &["assign", "-q", "--points", "p.csv", "--out", "out.csv"],
+        None,
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+}
+
 /// A points file Excel saved as "CSV (Comma delimited)" on a UK machine holds Windows-1252:
 /// before, `assign` copied its bytes into a CSV that says it is UTF-8 (Excel showed "Ynys
 /// M\u{fffd}n") and put U+FFFD in the GeoJSON. Both now hold the letters.
