@@ -141,9 +141,11 @@ fn cell_text(d: &calamine::Data) -> String {
 /// ws.write_number(3, 0, 15208.0).unwrap();
 /// wb.save(&path).unwrap();
 /// let sheets = covgap::read::figures::workbook_sheets(&path).unwrap();
-/// assert_eq!(sheets[0].1, [(3, vec!["code".to_string()]), (4, vec!["15208".to_string()])]);
+/// assert_eq!(sheets[0].name, "Table 1");
+/// assert_eq!(sheets[0].rows, [(3, vec!["code".to_string()]), (4, vec!["15208".to_string()])]);
+/// assert!(!sheets[0].hidden);
 /// ```
-pub fn workbook_sheets(path: &std::path::Path) -> Result<Vec<(String, Rows)>> {
+pub fn workbook_sheets(path: &std::path::Path) -> Result<Vec<WorkbookSheet>> {
     use calamine::Reader;
     let bytes = std::fs::read(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
@@ -160,6 +162,14 @@ pub fn workbook_sheets(path: &std::path::Path) -> Result<Vec<(String, Rows)>> {
                  save the sheet as CSV, or give a real .xlsx/.xls/.ods workbook"
             ))
         })?;
+    // Hidden sheets (a past year's table kept out of sight, a lookup) are not what a user
+    // sees on opening the workbook.
+    let hidden: HashSet<String> = wb
+        .sheets_metadata()
+        .iter()
+        .filter(|s| s.visible != calamine::SheetVisible::Visible)
+        .map(|s| s.name.clone())
+        .collect();
     let mut out = Vec::new();
     for name in wb.sheet_names() {
         let range = wb
@@ -176,9 +186,24 @@ pub fn workbook_sheets(path: &std::path::Path) -> Result<Vec<(String, Rows)>> {
                 (first + i as u64 + 1, v)
             })
             .collect();
-        out.push((name, rows));
+        out.push(WorkbookSheet {
+            hidden: hidden.contains(&name),
+            name,
+            rows,
+        });
     }
     Ok(out)
+}
+
+/// A sheet of a workbook ([`workbook_sheets`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkbookSheet {
+    pub name: String,
+    /// Its rows of cells, numbered as Excel numbers rows.
+    pub rows: Rows,
+    /// Whether the workbook hides it (Excel's "Hide" or "very hidden"), so that a user opening
+    /// the workbook does not see it.
+    pub hidden: bool,
 }
 
 /// Why no header row holds both columns, as exactly as the first rows show it: a file
@@ -725,45 +750,80 @@ fn read_table(
     let (rows, sheet) = if is_workbook(input) {
         let path = input.path().expect("a workbook is a file");
         let sheets = workbook_sheets(path)?;
-        let sheet_names: Vec<String> = sheets.iter().map(|(n, _)| format!("{n:?}")).collect();
+        let sheet_names: Vec<String> = sheets.iter().map(|s| format!("{:?}", s.name)).collect();
         match &opts.sheet {
             Some(want) => {
-                let (name, rows) =
-                    sheets.into_iter().find(|(n, _)| n == want).ok_or_else(|| {
+                let sheet = sheets
+                    .into_iter()
+                    .find(|s| &s.name == want)
+                    .ok_or_else(|| {
                         format_err(format!(
                             "has no sheet {want:?}; its sheets are {}",
                             sheet_names.join(", ")
                         ))
                     })?;
-                (rows, Some(name))
+                (sheet.rows, Some(sheet.name))
             }
             None => {
                 // ONS workbooks open with cover, contents and notes sheets: take the first
-                // sheet whose header row can be found, by its codes, else by its names.
-                let found = |by_name: bool| {
-                    move |(_, rows): &(String, Rows)| {
-                        locate(rows, opts, cols, names, known_codes).is_some_and(|f| f.3 == by_name)
+                // sheet whose header row can be found, by its codes, else by its names; of
+                // the sheets a user sees first, then of those the workbook hides.
+                let found = |by_name: bool, hidden: bool| {
+                    move |s: &WorkbookSheet| {
+                        s.hidden == hidden
+                            && locate(&s.rows, opts, cols, names, known_codes)
+                                .is_some_and(|f| f.3 == by_name)
                     }
                 };
-                let pick = sheets
+                let pick = [false, true].into_iter().find_map(|hidden| {
+                    sheets
+                        .iter()
+                        .position(found(false, hidden))
+                        .map(|i| (i, "an area code"))
+                        .or_else(|| {
+                            let i = sheets.iter().position(found(true, hidden))?;
+                            Some((i, "a column of area names"))
+                        })
+                });
+                // Hidden sheets passed over for the one read, or the reason a hidden one is.
+                let hidden_names: Vec<String> = sheets
                     .iter()
-                    .position(found(false))
-                    .map(|i| (i, "an area code"))
-                    .or_else(|| {
-                        let i = sheets.iter().position(found(true))?;
-                        Some((i, "a column of area names"))
-                    });
+                    .filter(|s| s.hidden)
+                    .map(|s| format!("{:?}", s.name))
+                    .collect();
                 match pick.map(|(i, what)| (sheets.into_iter().nth(i), what)) {
-                    Some((Some((name, rows)), what)) => {
+                    Some((Some(sheet), what)) => {
+                        // What was read, and what else the user should know of it.
+                        let (first, also) = if sheet.hidden {
+                            (
+                                format!("a hidden sheet: no visible sheet has {what} and a figure column"),
+                                String::new(),
+                            )
+                        } else if hidden_names.is_empty() {
+                            (
+                                format!("the first with {what} and a figure column"),
+                                String::new(),
+                            )
+                        } else {
+                            (
+                                format!("the first visible sheet with {what} and a figure column"),
+                                format!(
+                                    "hidden {} {} passed over; ",
+                                    crate::write::plural(hidden_names.len(), "sheet", "sheets"),
+                                    crate::write::and_list(&hidden_names)
+                                ),
+                            )
+                        };
+                        let name = &sheet.name;
                         diag.note(
                             &label,
                             None,
                             match flags.sheet {
-                                Some(flag) => format!("figures read from sheet {name:?} (the first with {what} and a figure column; choose another with {flag})"),
-                                None => format!("figures read from sheet {name:?}, the first with {what} and a figure column (to read another, save it as CSV)"),
+                                Some(flag) => format!("figures read from sheet {name:?} ({first}; {also}choose another with {flag})"),
+                                None => format!("figures read from sheet {name:?}, {first} ({also}to read another, save it as CSV)"),
                             },
                         );
-                        (rows, Some(name))
+                        (sheet.rows, Some(sheet.name))
                     }
                     _ => {
                         let sheet = match flags.sheet {

@@ -520,3 +520,72 @@ fn births_headed_as_nisra_and_public_health_scotland_publish_them() {
         }
     }
 }
+
+/// A workbook with a table on sheet `name` (hidden or not): the eight fixture districts'
+/// codes under a header, each with figure `each`.
+fn table_sheet(wb: &mut Workbook, name: &str, hidden: bool, each: f64) {
+    let t = wb.add_worksheet().set_name(name).unwrap();
+    t.write_string(0, 0, "Area code").unwrap();
+    t.write_string(0, 1, "Number of live births").unwrap();
+    for (i, code) in CODES.iter().enumerate() {
+        t.write_string(1 + i as u32, 0, *code).unwrap();
+        t.write_number(1 + i as u32, 1, each).unwrap();
+    }
+    if hidden {
+        t.set_hidden(true);
+    } else {
+        t.set_active(true);
+    }
+}
+
+/// A sheet the workbook hides (last year's table kept out of sight) is not what a user sees
+/// on opening it: the first visible sheet with figures is read, and the note names the hidden
+/// one passed over. Before, the hidden first sheet was read, its figures counted as this
+/// year's. A workbook whose only table is hidden is still read, and the note says so.
+#[test]
+fn a_hidden_sheet_is_passed_over_for_a_visible_one() {
+    // As run_boundaries, with its notes.
+    let run_loud = |births: &Path, out: &Path| {
+        covgap()
+            .args(["run", "--boundaries"])
+            .arg(fixture_path(SHP))
+            .arg("--teams")
+            .arg(fixture_path("teams_districts.csv"))
+            .arg("--births")
+            .arg(births)
+            .arg("--out")
+            .arg(out)
+            .assert()
+            .success()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let both = dir.path().join("both.xlsx");
+    let mut wb = Workbook::new();
+    table_sheet(&mut wb, "2022", true, 1_000.0);
+    table_sheet(&mut wb, "2023", false, 2_000.0);
+    wb.save(&both).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let o = run_loud(&both, out.path());
+    assert_eq!(summary(out.path())["demand_total"], 8 * 2_000);
+    let stderr = String::from_utf8_lossy(&o.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains(&format!("note: {}: figures read from sheet \"2023\" (the first visible sheet with an area code and a figure column; hidden sheet \"2022\" passed over; choose another with --sheet)", both.display())),
+        "{stderr}"
+    );
+
+    let only = dir.path().join("only_hidden.xlsx");
+    let mut wb = Workbook::new();
+    let cover = wb.add_worksheet().set_name("Cover").unwrap();
+    cover.write_string(0, 0, "Births: 2023").unwrap();
+    cover.set_active(true);
+    table_sheet(&mut wb, "Data", true, 2_000.0);
+    wb.save(&only).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let o = run_loud(&only, out.path());
+    assert_eq!(summary(out.path())["demand_total"], 8 * 2_000);
+    let stderr = String::from_utf8_lossy(&o.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains(&format!("note: {}: figures read from sheet \"Data\" (a hidden sheet: no visible sheet has an area code and a figure column; choose another with --sheet)", only.display())),
+        "{stderr}"
+    );
+}
