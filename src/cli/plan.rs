@@ -82,7 +82,19 @@ pub(super) fn read_site_list(
         false,
         areas,
         diag,
-    )?;
+    )
+    .map_err(|e| match e {
+        // A list of candidates lists sites, not teams.
+        covgap::error::Error::Format { path, message }
+            if candidates && message == covgap::read::teams::NO_ROWS =>
+        {
+            covgap::error::Error::Format {
+                path,
+                message: "has a header but no rows: it lists no candidate sites".into(),
+            }
+        }
+        e => e,
+    })?;
     if radius {
         // In list order, as the sites within the boundaries are.
         teams.extend(

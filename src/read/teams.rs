@@ -201,6 +201,10 @@ const DATE: &[&str] = &[
     "date",
 ];
 
+/// What [`read_teams`] says of a list with a header and no rows (a `--candidates` list says
+/// it of its sites).
+pub const NO_ROWS: &str = "has a header but no rows: it lists no teams";
+
 /// Reads a team list. Rows with no name, or with a location that cannot be read, are errors.
 pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> Result<TeamList> {
     let label = input.label();
@@ -540,9 +544,7 @@ pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> 
         });
     }
     if !any_row {
-        return Err(format_err(
-            "has a header but no rows: it lists no teams".to_string(),
-        ));
+        return Err(format_err(NO_ROWS.to_string()));
     }
     if let Some((i, j, line)) = twins_differ {
         return Err(Error::At {

@@ -1853,3 +1853,36 @@ fn a_team_list_given_as_sites_is_warned_of_once() {
     o.assert_stderr_has(&["warning: teams.csv: 7 of its 7 sites are named as counted teams of the team list (line 2: Team 1; line 3: Team 2; line 4: Team 3; line 5: Team 4; line 6: Team 5 and 2 more); each is counted as another team beside it: has it joined the team list since?"]);
     assert_eq!(o.warning_lines().len(), 1, "{}", o.stderr);
 }
+
+/// A `--candidates` list with a header and no rows says it lists no candidate sites (it said
+/// "lists no teams", as a team list does), in `plan` and `check`, and nothing is written. A
+/// `--what-if` list of no rows lists no teams.
+#[test]
+fn a_header_only_candidates_list_lists_no_candidate_sites() {
+    let oxon = fixture("boundaries/oxfordshire_wgs84.geojson");
+    let teams = fixture("teams/oxford_only.csv");
+    for (flag, says) in [
+        (
+            "--candidates",
+            "sites.csv: has a header but no rows: it lists no candidate sites",
+        ),
+        (
+            "--what-if",
+            "sites.csv: has a header but no rows: it lists no teams",
+        ),
+    ] {
+        let args = ["--boundaries", &oxon, "--teams", &teams, flag, "sites.csv"];
+        let mut plan = vec!["plan", "--add", "1", "--out", "out"];
+        plan.extend_from_slice(&args);
+        let o =
+            crate::covgap_with_files(&[("sites.csv", "name,areas_served\n")], &plan, Some("out"));
+        assert_eq!(o.code, 1, "{}", o.stderr);
+        o.assert_stderr_has(&[says]);
+        assert!(o.files.is_none(), "plan wrote {:?}", o.files);
+        let mut check = vec!["check"];
+        check.extend_from_slice(&args);
+        let c = crate::covgap_with_files(&[("sites.csv", "name,areas_served\n")], &check, None);
+        assert_eq!(c.code, 1, "{}", c.stderr);
+        c.assert_stderr_has(&[says, &format!("{flag} not read")]);
+    }
+}
