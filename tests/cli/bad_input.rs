@@ -1842,20 +1842,16 @@ fn a_quote_left_open_in_a_team_list_is_named_not_read_as_one_team() {
     c.assert_stderr_has(&["teams not read (see the error above)"]);
 }
 
-/// The same in a points file: before, `assign` wrote the three points as one unplaced row
-/// ("no coordinates or postcode"), exit 0. Now it stops, names the line and writes nothing;
+/// `assign` on the points file `p` stops with `says`, writing neither of its outputs, and
 /// `check --points` says the same.
-#[test]
-fn a_quote_left_open_in_a_points_file_is_named_and_nothing_is_written() {
-    let p = fixture("points/quote_left_open.csv");
-    let says = format!("{p}, line 2: a quote (\") opening field 1 (column \"id\") is never closed: the field runs to the end of the file and swallows lines 3 to 4, whose points would be lost; close the quote or remove it");
+fn points_refused(p: &str, says: &str) {
     let dir = tempfile::tempdir().unwrap();
     let o = crate::covgap_in(
         dir.path(),
         &[
             "assign",
             "--points",
-            &p,
+            p,
             "--out",
             "out.csv",
             "--geojson",
@@ -1864,11 +1860,21 @@ fn a_quote_left_open_in_a_points_file_is_named_and_nothing_is_written() {
         None,
     );
     assert_eq!(o.code, 1, "{}", o.stderr);
-    o.assert_stderr_has(&[&says]);
+    o.assert_stderr_has(&[says]);
     assert!(o.cwd_entries.is_empty(), "assign left {:?}", o.cwd_entries);
-    let c = check(&["--points", &p]);
+    let c = check(&["--points", p]);
     assert_eq!(c.code, 1, "{}", c.stderr);
-    c.assert_stderr_has(&[&says]);
+    c.assert_stderr_has(&[says]);
+}
+
+/// The same in a points file: before, `assign` wrote the three points as one unplaced row
+/// ("no coordinates or postcode"), exit 0. Now it stops, names the line and writes nothing;
+/// `check --points` says the same.
+#[test]
+fn a_quote_left_open_in_a_points_file_is_named_and_nothing_is_written() {
+    let p = fixture("points/quote_left_open.csv");
+    let says = format!("{p}, line 2: a quote (\") opening field 1 (column \"id\") is never closed: the field runs to the end of the file and swallows lines 3 to 4, whose points would be lost; close the quote or remove it");
+    points_refused(&p, &says);
 }
 
 /// Two stray quotes in a points file, one opening the first point's id and another closing
@@ -1880,26 +1886,7 @@ fn a_quote_left_open_in_a_points_file_is_named_and_nothing_is_written() {
 fn two_stray_quotes_in_a_points_file_are_named_and_nothing_is_written() {
     let p = fixture("points/two_stray_quotes.csv");
     let says = format!("{p}, line 2: field 1 (column \"id\") runs over 3 lines, to line 4, and line 3 within it reads as a row of the file: a stray quote (\") opening the field takes in the rows below it up to the next quote, and their points would be lost; remove the stray quote");
-    let dir = tempfile::tempdir().unwrap();
-    let o = crate::covgap_in(
-        dir.path(),
-        &[
-            "assign",
-            "--points",
-            &p,
-            "--out",
-            "out.csv",
-            "--geojson",
-            "out.geojson",
-        ],
-        None,
-    );
-    assert_eq!(o.code, 1, "{}", o.stderr);
-    o.assert_stderr_has(&[&says]);
-    assert!(o.cwd_entries.is_empty(), "assign left {:?}", o.cwd_entries);
-    let c = check(&["--points", &p]);
-    assert_eq!(c.code, 1, "{}", c.stderr);
-    c.assert_stderr_has(&[&says]);
+    points_refused(&p, &says);
 
     let note = "id,latitude,longitude,note\nBirmingham clinic,52.4862,-1.8904,\"open Mondays\nclosed Fridays\"\nLeeds clinic,53.8,-1.55,\n";
     let o = crate::covgap_with_files(

@@ -1149,10 +1149,11 @@ fn plan_counts_one_small_area_in_the_singular() {
 /// the 2011 squares): before, `run` and `plan` went on with every small area in no band and a
 /// plan of 0 babies, exit 0, and `check` counted "0 errors". Now it is an error naming the
 /// table and the polygons, and nothing is written.
-#[test]
-fn figures_matching_no_small_area_are_an_error_and_nothing_is_written() {
-    use crate::{check, covgap_in, fixture};
-    let args = [
+/// The squares' districts, births and team, with `small_areas_a.geojson` as small areas and
+/// `figures` (a comma-separated list) as their figures, as arguments to `run` or `check`.
+fn squares_with_figures(figures: &str) -> Vec<String> {
+    use crate::fixture;
+    vec![
         "--boundaries".to_string(),
         fixture("small_areas/districts_bng.geojson"),
         "--births".into(),
@@ -1162,8 +1163,16 @@ fn figures_matching_no_small_area_are_an_error_and_nothing_is_written() {
         "--small-areas".into(),
         fixture("small_areas/small_areas_a.geojson"),
         "--small-area-figures".into(),
-        fixture("small_areas/figures_codes_matching_no_small_area.csv"),
-    ];
+        figures.to_string(),
+    ]
+}
+
+#[test]
+fn figures_matching_no_small_area_are_an_error_and_nothing_is_written() {
+    use crate::{check, covgap_in, fixture};
+    let args = squares_with_figures(&fixture(
+        "small_areas/figures_codes_matching_no_small_area.csv",
+    ));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let r = crate::run(&args);
     let c = check(&args);
@@ -1197,18 +1206,7 @@ fn a_small_area_with_figures_in_two_files_is_named_by_line_in_both() {
     std::fs::write(&again, "lsoa11_code,age_0\nE01000004,40\nE01000002,20\n").unwrap();
     let again = again.display().to_string();
     let first = fixture("small_areas/figures_a.csv");
-    let args = [
-        "--boundaries".to_string(),
-        fixture("small_areas/districts_bng.geojson"),
-        "--births".into(),
-        fixture("small_areas/births.csv"),
-        "--teams".into(),
-        fixture("small_areas/teams.csv"),
-        "--small-areas".into(),
-        fixture("small_areas/small_areas_a.geojson"),
-        "--small-area-figures".into(),
-        format!("{first},{again}"),
-    ];
+    let args = squares_with_figures(&format!("{first},{again}"));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let says = [
         format!("error: {again}, line 2: small area E01000004 has a figure in {first}, line 5 too; give each small area's figure in one file"),
