@@ -59,8 +59,8 @@ impl PlanFiles {
 /// the radius of its base (a planned team in Chester reaches Flintshire on Wales's districts).
 /// Without one it covers none of them, and is left out with the note that says so. With
 /// `candidates`, rows that are one site listed twice are warned of
-/// ([`covgap::plan::warn_repeated_sites`]). A row named as a team of the study's team list is
-/// warned of too: it is read as another, new team, which is seldom what was meant.
+/// ([`covgap::plan::warn_repeated_sites`]), and in either list, rows named as counted teams of
+/// the study's team list ([`covgap::plan::warn_sites_named_as_teams`]).
 pub(super) fn read_site_list(
     path: &Option<PathBuf>,
     postcodes: Option<&std::path::Path>,
@@ -108,78 +108,8 @@ pub(super) fn read_site_list(
     if candidates {
         covgap::plan::warn_repeated_sites(&input.label(), &teams, areas, diag);
     }
-    warn_named_as_a_team(&input.label(), &teams, study, candidates, diag);
+    covgap::plan::warn_sites_named_as_teams(&input.label(), &teams, study, candidates, diag);
     Ok(Some(teams))
-}
-
-/// Warns of sites of a `--candidates` or `--what-if` list named as a counted team of the
-/// study's team list (names compared as [`covgap::read::teams::team_key`] compares them): the
-/// team list given as candidates, or a team in development that has since joined the list.
-/// Each site is still read, as a new team beside the one of that name. A few are warned of
-/// by line; more, in one warning listing them, so that a whole list given by mistake does not
-/// bury the other messages. Teams not counted (closed, say) are not matched: a site where one
-/// was is a fair candidate.
-fn warn_named_as_a_team(
-    label: &str,
-    sites: &[covgap::model::Team],
-    study: &covgap::model::Study,
-    candidates: bool,
-    diag: &mut Diagnostics,
-) {
-    use covgap::read::teams::team_key;
-    let mut listed: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
-    let counted = study
-        .teams
-        .iter()
-        .filter(|t| t.counted)
-        .map(|t| (&t.name, t.line))
-        .chain(
-            study
-                .beyond
-                .iter()
-                .filter(|t| t.counted)
-                .map(|t| (&t.name, t.line)),
-        );
-    for (name, line) in counted {
-        listed.entry(team_key(name)).or_insert(line);
-    }
-    let named: Vec<(&covgap::model::Team, u64)> = sites
-        .iter()
-        .filter_map(|s| listed.get(&team_key(&s.name)).map(|&line| (s, line)))
-        .collect();
-    let what = if candidates {
-        "planned as a new team beside it: is the team list given as candidates?"
-    } else {
-        "counted as another team beside it: has it joined the team list since?"
-    };
-    const BY_LINE: usize = 5;
-    if named.len() <= BY_LINE {
-        for (site, line) in named {
-            diag.warn(
-                label,
-                Some(covgap::error::Place::Line(site.line)),
-                format!(
-                    "{}: the team list has a counted team of that name (line {line}); {what}",
-                    site.name
-                ),
-            );
-        }
-    } else {
-        let n = named.len();
-        diag.warn(
-            label,
-            None,
-            format!(
-                "{n} of its {} sites are named as counted teams of the team list ({}); each is {what}",
-                sites.len(),
-                covgap::write::first_of_joined(
-                    named.iter().map(|(s, _)| format!("line {}: {}", s.line, s.name)),
-                    BY_LINE,
-                    "; "
-                )
-            ),
-        );
-    }
 }
 
 #[derive(Args, Debug)]

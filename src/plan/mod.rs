@@ -353,6 +353,76 @@ pub fn warn_repeated_sites(
     }
 }
 
+/// Warns of sites of a `--candidates` or `--what-if` list named as a counted team of the
+/// study's team list (names compared as [`crate::read::teams::team_key`] compares them): the
+/// team list given as candidates, or a team in development that has since joined the list.
+/// Each site is still read, as a new team beside the one of that name. A few are warned of
+/// by line; more, in one warning listing them, so that a whole list given by mistake does not
+/// bury the other messages. Teams not counted (closed, say) are not matched: a site where one
+/// was is a fair candidate.
+pub fn warn_sites_named_as_teams(
+    label: &str,
+    sites: &[crate::model::Team],
+    study: &crate::model::Study,
+    candidates: bool,
+    diag: &mut crate::error::Diagnostics,
+) {
+    use crate::read::teams::team_key;
+    let mut listed: HashMap<String, u64> = HashMap::new();
+    let counted = study
+        .teams
+        .iter()
+        .filter(|t| t.counted)
+        .map(|t| (&t.name, t.line))
+        .chain(
+            study
+                .beyond
+                .iter()
+                .filter(|t| t.counted)
+                .map(|t| (&t.name, t.line)),
+        );
+    for (name, line) in counted {
+        listed.entry(team_key(name)).or_insert(line);
+    }
+    let named: Vec<(&crate::model::Team, u64)> = sites
+        .iter()
+        .filter_map(|s| listed.get(&team_key(&s.name)).map(|&line| (s, line)))
+        .collect();
+    let what = if candidates {
+        "planned as a new team beside it: is the team list given as candidates?"
+    } else {
+        "counted as another team beside it: has it joined the team list since?"
+    };
+    const BY_LINE: usize = 5;
+    if named.len() <= BY_LINE {
+        for (site, line) in named {
+            diag.warn(
+                label,
+                Some(crate::error::Place::Line(site.line)),
+                format!(
+                    "{}: the team list has a counted team of that name (line {line}); {what}",
+                    site.name
+                ),
+            );
+        }
+    } else {
+        let n = named.len();
+        diag.warn(
+            label,
+            None,
+            format!(
+                "{n} of its {} sites are named as counted teams of the team list ({}); each is {what}",
+                sites.len(),
+                crate::write::first_of_joined(
+                    named.iter().map(|(s, _)| format!("line {}: {}", s.line, s.name)),
+                    BY_LINE,
+                    "; "
+                )
+            ),
+        );
+    }
+}
+
 /// What to plan.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Options {
