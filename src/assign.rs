@@ -1318,6 +1318,8 @@ pub fn assign_file(
     for (flag, out) in std::iter::once(("--out", &plan.out_csv))
         .chain(plan.out_geojson.as_ref().map(|g| ("--geojson", g)))
     {
+        // `--out /dev/null` to check a file would replace the device, run as root.
+        crate::write::check_not_special(out)?;
         crate::write::check_not_an_input(out, &inputs, &format!("give {flag} another name"))?;
     }
     // Both outputs to one file would leave only the last, and the other silently missing.

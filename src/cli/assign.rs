@@ -129,8 +129,9 @@ pub(super) fn run(args: AssignArgs) -> i32 {
                     .map(|(k, v)| format!("{} by {}", covgap::write::thousands(**v), k.key()))
                     .collect();
                 say!(
-                    "covgap assign: {} rows; {} located ({}); {} inside an area, {} in a covered area; {} not located",
+                    "covgap assign: {} {}; {} located ({}); {} inside an area, {} in a covered area; {} not located",
                     covgap::write::thousands(stats.rows),
+                    covgap::write::plural(stats.rows as usize, "row", "rows"),
                     covgap::write::thousands(stats.located_total()),
                     by.join(", "),
                     covgap::write::thousands(stats.in_area),

@@ -766,6 +766,22 @@ pub fn check_not_an_input(output: &Path, inputs: &[PathBuf], hint: &str) -> Resu
     }
 }
 
+/// An error when `path` is a device, a pipe or a socket (`/dev/null`, `/dev/stdout`, a named
+/// pipe): the file covgap puts in place would replace it, and for a user allowed to write
+/// where it lies (root, in /dev) remove the device itself; opening a pipe to compare it with
+/// the inputs would wait. Every output path is checked before anything is written.
+pub fn check_not_special(path: &Path) -> Result<()> {
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        return Err(Error::Write {
+            path: path.to_path_buf(),
+            source: std::io::Error::other(
+                "this is a device, pipe or socket, not a file: covgap writes each output to a file of its own, put in place whole; give a file's name",
+            ),
+        });
+    }
+    Ok(())
+}
+
 /// [`commit_to`], putting each staged file in place with `persist` (a rename; tests make it
 /// fail part-way to check that the earlier outputs are put back).
 fn commit_with(
@@ -797,14 +813,7 @@ fn commit_with(
     // to write where it lies (root, in /dev) remove the device itself. Said before anything
     // is written, and before the inputs are compared, which opens it (a pipe would wait).
     for (path, _) in files {
-        if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
-            return Err(werr(
-                path,
-                std::io::Error::other(
-                    "this is a device, pipe or socket, not a file: covgap writes each output to a file of its own, put in place whole; give a file's name",
-                ),
-            ));
-        }
+        check_not_special(path)?;
     }
     for (path, _) in files {
         check_not_an_input(path, inputs, "write the outputs somewhere else")?;

@@ -741,3 +741,58 @@ fn a_points_file_with_a_header_and_no_rows_is_an_error() {
         .code(1)
         .stderr(predicates::str::contains(says));
 }
+
+/// `--out` or `--geojson` naming a named pipe (as `/dev/null` names a device): before,
+/// `assign` put its file in place of it, exit 0, and run as root replaced `/dev/null` itself
+/// with a regular file. Now it is refused before anything is written, and the pipe is left as
+/// it was, as `plan --export-instance` refuses one. A file of one point is counted as "1 row".
+#[cfg(unix)]
+#[test]
+fn an_output_that_is_a_pipe_or_device_is_refused_and_left_alone() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("p.csv"),
+        "id,latitude,longitude\nbirmingham,52.4862,-1.8904\n",
+    )
+    .unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(dir.path().join("out.pipe"))
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    for outputs in [
+        ["--out", "out.pipe", "--geojson", "out.geojson"],
+        ["--out", "out.csv", "--geojson", "out.pipe"],
+    ] {
+        let o = covgap_at(&dir)
+            .args(["assign", "--points", "p.csv"])
+            .args(outputs)
+            .timeout(std::time::Duration::from_secs(60))
+            .assert()
+            .code(1);
+        let said = String::from_utf8_lossy(&o.get_output().stderr).into_owned();
+        assert!(
+            said.contains(
+                "out.pipe: cannot write output: this is a device, pipe or socket, not a file"
+            ),
+            "{said}"
+        );
+        let kind = std::fs::symlink_metadata(dir.path().join("out.pipe"))
+            .expect("pipe")
+            .file_type();
+        assert!(kind.is_fifo(), "the pipe was replaced: {kind:?}");
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["out.pipe", "p.csv"], "{outputs:?}");
+    }
+    let o = covgap_at(&dir)
+        .args(["assign", "--points", "p.csv", "--out", "out.csv"])
+        .assert()
+        .success();
+    let said = String::from_utf8_lossy(&o.get_output().stderr).into_owned();
+    assert!(said.contains("covgap assign: 1 row; 1 located"), "{said}");
+}
