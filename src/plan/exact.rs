@@ -248,18 +248,29 @@ pub fn max_cover(p: &MaxCover, k: usize, warm: &[usize], limits: &Limits) -> Exa
                 .filter(|&k| sol.value(x[k]) > 0.5)
                 .map(|k| r.sites[k])
                 .collect();
-            let out = done(status, chosen);
-            // An unproven answer never stands below the greedy plan it was seeded with.
-            let warm_value = p.value(warm);
-            if out.status != Status::Optimal && warm_value > out.value {
-                return done(out.status, warm.to_vec());
-            }
-            out
+            let sites = standing(p, &status, &chosen, warm).to_vec();
+            done(status, sites)
         }
         Err(good_lp::ResolutionError::Other(m)) if m.contains("Time limit") => {
             done(Status::TimeLimit, warm.to_vec())
         }
         Err(e) => done(Status::Failed(e.to_string()), Vec::new()),
+    }
+}
+
+/// The plan that stands when the solver stops with `chosen`: an unproven answer never stands
+/// below the greedy plan (`warm`) it was seeded with. (microlp does not take the seed as a
+/// solution found: stopped early, it can hold a worse plan than the seed, or none.)
+fn standing<'a>(
+    p: &MaxCover,
+    status: &Status,
+    chosen: &'a [usize],
+    warm: &'a [usize],
+) -> &'a [usize] {
+    if *status != Status::Optimal && p.value(warm) > p.value(chosen) {
+        warm
+    } else {
+        chosen
     }
 }
 
@@ -459,6 +470,24 @@ mod tests {
         );
         assert_eq!(e.status, Status::TooLarge(5));
         assert!(e.sites.is_empty());
+    }
+
+    /// A plan the solver stopped on unproven stands only when it covers at least what the
+    /// greedy seed covers; a proven one always stands.
+    #[test]
+    fn an_unproven_plan_never_stands_below_the_seed() {
+        let p = MaxCover {
+            weights: vec![5.0, 3.0, 3.0],
+            sets: vec![vec![0], vec![1], vec![2], vec![1, 2]],
+        };
+        // Worse than the seed (3 against 5): the seed stands.
+        assert_eq!(standing(&p, &Status::TimeLimit, &[1], &[0]), &[0]);
+        // Better (6 against 5): the solver's plan stands.
+        assert_eq!(standing(&p, &Status::TimeLimit, &[3], &[0]), &[3]);
+        // As good (3 and 3): the solver's plan stands.
+        assert_eq!(standing(&p, &Status::TimeLimit, &[2], &[1]), &[2]);
+        // Proven optimal: it stands, whatever the seed (here a seed of more sites than asked).
+        assert_eq!(standing(&p, &Status::Optimal, &[3], &[0, 3]), &[3]);
     }
 
     proptest! {
