@@ -490,6 +490,48 @@ mod tests {
         assert_eq!(standing(&p, &Status::Optimal, &[3], &[0, 3]), &[3]);
     }
 
+    /// `max_candidates` is the most sites the solve is tried on: exactly that many are solved,
+    /// one more is not.
+    #[test]
+    fn as_many_sites_as_the_limit_are_solved() {
+        let p = MaxCover {
+            weights: vec![1.0, 2.0, 3.0, 4.0, 5.0],
+            sets: (0..5).map(|j| vec![j]).collect(),
+        };
+        let limits = |max_candidates| Limits {
+            seconds: 10.0,
+            max_candidates,
+        };
+        let e = max_cover(&p, 2, &[], &limits(5));
+        assert_eq!(e.status, Status::Optimal);
+        assert_eq!(e.sites, vec![3, 4]);
+        assert_eq!(e.value, 9.0);
+        assert_eq!(
+            max_cover(&p, 2, &[], &limits(4)).status,
+            Status::TooLarge(5)
+        );
+    }
+
+    /// The set cover's limit counts the sites that cover something (an empty one is never
+    /// chosen), and as many as the limit are solved.
+    #[test]
+    fn set_cover_limit_counts_sites_that_cover_something() {
+        let sets = vec![vec![0, 1], vec![1, 2], vec![2], vec![]];
+        let prefer = [0.0, 0.0, 1.0, 0.0];
+        let limits = |max_candidates| Limits {
+            seconds: 10.0,
+            max_candidates,
+        };
+        assert_eq!(
+            set_cover(3, &sets, &prefer, &limits(3)),
+            (vec![0, 2], Status::Optimal)
+        );
+        assert_eq!(
+            set_cover(3, &sets, &prefer, &limits(2)),
+            (Vec::new(), Status::TooLarge(3))
+        );
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(200))]
         #[test]
