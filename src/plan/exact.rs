@@ -532,6 +532,24 @@ mod tests {
         );
     }
 
+    /// `prefer` only breaks ties between covers of the same size: one site covering both
+    /// elements beats two each preferred more, and of the two single sites that cover both,
+    /// the one preferred more (site 3, 0.9 over 0.2) is chosen.
+    #[test]
+    fn set_cover_prefers_fewer_sites_then_the_preferred_ones() {
+        let sets = vec![vec![0, 1], vec![0], vec![1], vec![0, 1]];
+        let (sites, status) = set_cover(2, &sets, &[0.2, 1.0, 1.0, 0.9], &Limits::default());
+        assert_eq!(status, Status::Optimal);
+        assert_eq!(sites, vec![3]);
+        let (sites, _) = set_cover(2, &sets, &[0.9, 1.0, 1.0, 0.2], &Limits::default());
+        assert_eq!(sites, vec![0]);
+        // Two sites preferred least (0 and 1) against three preferred most (2, 3 and 4): the
+        // two, however large the preference, as the tie-breaks together stay under one site.
+        let sets = vec![vec![0, 1], vec![2, 3], vec![0], vec![1, 2], vec![3]];
+        let (sites, _) = set_cover(4, &sets, &[0.0, 0.0, 1.0, 1.0, 1.0], &Limits::default());
+        assert_eq!(sites, vec![0, 1]);
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(200))]
         #[test]
