@@ -300,6 +300,44 @@ mod tests {
         assert_eq!(greedy(&p, 1).sites, vec![0]);
     }
 
+    /// Each pass makes the swap that adds the most, not the first that adds something: from
+    /// sites 0 and 1 (7 + 9 = 16), swapping 1 for 3 adds 8 and swapping 0 for 2 or 3 adds 2.
+    /// Taking the best gives 0 and 3 (7 + 5 + 9 + 3 = 24), a local optimum; taking the first
+    /// would end at 2 and 1 (18).
+    #[test]
+    fn interchange_makes_the_swap_that_adds_the_most() {
+        let p = MaxCover {
+            weights: vec![5.0, 7.0, 9.0, 1.0, 3.0],
+            sets: vec![vec![1], vec![0, 3, 4], vec![2], vec![0, 2, 4]],
+        };
+        let s = interchange(&p, &[0, 1]);
+        assert_eq!(s.sites, vec![0, 3]);
+        assert_eq!(s.value, 24.0);
+        assert_eq!(s.gains, vec![7.0, 17.0]);
+    }
+
+    /// Swaps that add the same go to the earliest chosen site, then to the lowest candidate
+    /// index, whatever order they are met in.
+    #[test]
+    fn interchange_ties_go_to_the_earliest_site_then_the_lowest_candidate() {
+        // Swapping site 0 or site 1 for site 2 each add 4: site 0 (the earlier) goes.
+        let p = MaxCover {
+            weights: vec![1.0, 1.0, 5.0],
+            sets: vec![vec![0], vec![1], vec![2]],
+        };
+        let s = interchange(&p, &[0, 1]);
+        assert_eq!(s.sites, vec![2, 1]);
+        assert_eq!(s.value, 6.0);
+        // Swapping site 0 for site 1 or for site 2 each add 4: site 1 (the lower) comes in.
+        let p = MaxCover {
+            weights: vec![1.0, 5.0, 5.0],
+            sets: vec![vec![0], vec![1], vec![2]],
+        };
+        let s = interchange(&p, &[0]);
+        assert_eq!(s.sites, vec![1]);
+        assert_eq!(s.value, 5.0);
+    }
+
     proptest! {
         #[test]
         fn lazy_equals_naive(p in arb_problem(), k in 0usize..6) {
