@@ -338,6 +338,16 @@ mod tests {
         assert_eq!(s.value, 5.0);
     }
 
+    /// The queue's entries are equal exactly when the order ranks them level (same gain and
+    /// site), as `Ord` requires of `Eq`; the round they were worked out in is no part of it.
+    #[test]
+    fn queue_entries_are_equal_exactly_when_ranked_level() {
+        let e = |gain, site, round| Entry { gain, site, round };
+        assert!(e(3.0, 1, 0) == e(3.0, 1, 2));
+        assert!(e(3.0, 1, 0) != e(3.0, 2, 0));
+        assert!(e(3.0, 1, 0) != e(4.0, 1, 0));
+    }
+
     proptest! {
         #[test]
         fn lazy_equals_naive(p in arb_problem(), k in 0usize..6) {
