@@ -259,8 +259,9 @@ pub fn max_cover(p: &MaxCover, k: usize, warm: &[usize], limits: &Limits) -> Exa
 }
 
 /// The plan that stands when the solver stops with `chosen`: an unproven answer never stands
-/// below the greedy plan (`warm`) it was seeded with. (microlp does not take the seed as a
-/// solution found: stopped early, it can hold a worse plan than the seed, or none.)
+/// below the greedy plan (`warm`) it was seeded with. (microlp takes the seed as its first
+/// incumbent only once the root relaxation is solved, and drops it otherwise: stopped early,
+/// before then, it can hold a worse plan than the seed, or none.)
 fn standing<'a>(
     p: &MaxCover,
     status: &Status,
