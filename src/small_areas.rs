@@ -460,8 +460,12 @@ pub fn read(
             input.label(),
             f.figure_column
         ));
-        // In the table's order, so that the messages are.
-        let label = input.label();
+        // In the table's order, so that the messages are; a workbook's rows named with their
+        // sheet, as the figures reader names them.
+        let label = match &f.sheet {
+            Some(sheet) => format!("{}, sheet {sheet:?}", input.label()),
+            None => input.label(),
+        };
         let mut rows: Vec<(String, Option<u64>)> = f.values.into_iter().collect();
         rows.sort_by_key(|(code, _)| match f.places.get(code) {
             Some(Place::Line(n) | Place::Row(n)) => *n,

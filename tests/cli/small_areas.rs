@@ -1219,4 +1219,30 @@ fn a_small_area_with_figures_in_two_files_is_named_by_line_in_both() {
         assert_eq!(o.error_lines(), says, "{what}: {}", o.stderr);
     }
     assert!(r.files.is_none(), "run wrote {:?}", r.files);
+
+    // In a workbook, the rows are named with their sheet, as Excel numbers them.
+    let book = dir.path().join("again.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet().set_name("LSOAs").unwrap();
+    for (r, (code, v)) in [("lsoa11_code", None), ("E01000004", Some(40.0))]
+        .into_iter()
+        .enumerate()
+    {
+        ws.write_string(r as u32, 0, code).unwrap();
+        match v {
+            Some(v) => ws.write_number(r as u32, 1, v).unwrap(),
+            None => ws.write_string(r as u32, 1, "age_0").unwrap(),
+        };
+    }
+    wb.save(&book).unwrap();
+    let book = book.display().to_string();
+    let args = squares_with_figures(&format!("{first},{book}"));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let c = check(&args);
+    assert_eq!(
+        c.error_lines(),
+        [format!("error: {book}, sheet \"LSOAs\", row 2: small area E01000004 has a figure in {first}, line 5 too; give each small area's figure in one file")],
+        "{}",
+        c.stderr
+    );
 }
