@@ -151,7 +151,7 @@ struct InputArgs {
     /// Property holding the area name [default: found by name, e.g. LAD24NM, name].
     #[arg(long, value_name = "NAME")]
     name_field: Option<String>,
-    /// Team list: CSV, one team a row. [default: built-in list compiled from public sources]
+    /// Team list: CSV, one team a row, or a workbook (.xlsx, .xls, .ods) with the list on a sheet. [default: built-in list compiled from public sources]
     #[arg(long, value_name = "FILE")]
     teams: Option<PathBuf>,
     /// Evidence levels that count as a team, comma-separated.

@@ -20,14 +20,14 @@ use super::{
 /// The files only `plan` reads, which `check` reads as `plan` would.
 #[derive(Args, Debug)]
 pub(super) struct PlanFiles {
-    /// Candidate sites: CSV in any form --teams takes (name plus areas, coordinates, postcode
-    /// or postcode district); every row is a candidate. [default: every district without a
+    /// Candidate sites, in any form --teams takes (CSV or workbook; name plus areas,
+    /// coordinates, postcode or postcode district); every row is a candidate. [default: every district without a
     /// team; with areas smaller than districts as boundaries, a team in each built-in district
     /// holding one without a team, covering every area lying in it]
     #[arg(long, value_name = "FILE")]
     pub(super) candidates: Option<PathBuf>,
-    /// Teams to add as existing before planning (e.g. teams in development); same CSV forms
-    /// as --teams, every row counted.
+    /// Teams to add as existing before planning (e.g. teams in development); the same forms
+    /// as --teams (CSV or workbook), every row counted.
     #[arg(long, value_name = "FILE")]
     pub(super) what_if: Option<PathBuf>,
     /// Deprivation table for --rank-by need (implies it): CSV, one row per district, with
@@ -52,7 +52,7 @@ impl PlanFiles {
     }
 }
 
-/// A `--candidates` or `--what-if` list, read as `plan` reads it: the same CSV forms as
+/// A `--candidates` or `--what-if` list, read as `plan` reads it: the same forms as
 /// `--teams`, every row counted, every area it names and every base within the boundaries.
 /// With `radius`, a site serving only districts outside boundaries for part of the UK that
 /// has a base is kept, as a team of the `--teams` list is: it reaches the areas given within

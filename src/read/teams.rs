@@ -205,10 +205,89 @@ const DATE: &[&str] = &[
 /// it of its sites).
 pub const NO_ROWS: &str = "has a header but no rows: it lists no teams";
 
+/// A team list in a workbook (`.xlsx`, `.xls` or `.ods`), as CSV text the list's reader takes:
+/// the first sheet whose first row with anything in it has a team name column (named with
+/// `--team-name-column`, or found by header), of the visible sheets first, then of those the
+/// workbook hides. Each of the sheet's rows is one line, so that a problem's line is the row
+/// as Excel numbers it; a line break typed in a cell is read as a space. A note names the
+/// sheet read.
+fn workbook_as_csv(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> Result<String> {
+    let path = input.path().expect("a workbook is a file");
+    let label = input.label();
+    let sheets = crate::read::figures::workbook_sheets(path)?;
+    let header = |rows: &crate::read::figures::Rows| -> Option<u64> {
+        let (n, cells) = rows
+            .iter()
+            .find(|(_, c)| c.iter().any(|v| !v.trim().is_empty()))?;
+        let found = match &cols.name {
+            Some(name) => columns::find_named(cells, name),
+            None => columns::find(cells, NAME),
+        };
+        found.map(|_| *n)
+    };
+    let pick = [false, true].into_iter().find_map(|hidden| {
+        sheets
+            .iter()
+            .position(|s| s.hidden == hidden && header(&s.rows).is_some())
+    });
+    let Some(i) = pick else {
+        let names: Vec<String> = sheets.iter().map(|s| format!("{:?}", s.name)).collect();
+        let column = match &cols.name {
+            Some(name) => format!("a column {name:?} (--team-name-column)"),
+            None => format!("a team name column ({})", NAME.join(", ")),
+        };
+        return Err(Error::Format {
+            path: path.to_path_buf(),
+            message: format!(
+                "no sheet has {column} in its first row (sheets: {}); put the list's header in its sheet's first row, or save the sheet as CSV",
+                names.join(", ")
+            ),
+        });
+    };
+    let sheet = sheets.into_iter().nth(i).expect("found above");
+    let header_row = header(&sheet.rows).expect("found above");
+    diag.note(
+        &label,
+        None,
+        format!(
+            "teams read from sheet {:?}{}, whose header is row {header_row}; lines named are the sheet's rows",
+            sheet.name,
+            if sheet.hidden { ", a hidden sheet (no visible sheet has a team name column)" } else { "" }
+        ),
+    );
+    let mut text = String::new();
+    let mut next = 1;
+    for (n, cells) in &sheet.rows {
+        while next < *n {
+            text.push('\n');
+            next += 1;
+        }
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_writer(Vec::new());
+        let cells = cells.iter().map(|c| c.replace(['\r', '\n'], " "));
+        w.write_record(cells).map_err(|e| Error::Format {
+            path: path.to_path_buf(),
+            message: format!("sheet {:?}, row {n}: {e}", sheet.name),
+        })?;
+        let line = w.into_inner().map_err(|e| Error::Format {
+            path: path.to_path_buf(),
+            message: format!("sheet {:?}, row {n}: {e}", sheet.name),
+        })?;
+        text.push_str(&String::from_utf8_lossy(&line));
+        next = n + 1;
+    }
+    Ok(text)
+}
+
 /// Reads a team list. Rows with no name, or with a location that cannot be read, are errors.
 pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> Result<TeamList> {
     let label = input.label();
-    let text = input.text("CSV")?;
+    let text = if crate::read::figures::is_workbook(input) {
+        workbook_as_csv(input, cols, diag)?
+    } else {
+        input.text("CSV")?
+    };
     let format_err = |message: String| Error::Format {
         path: input.path_for_errors(),
         message,

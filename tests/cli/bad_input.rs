@@ -198,10 +198,19 @@ mod missing_or_unreadable {
         );
     }
 
+    /// A team list may be a workbook now; a damaged one is told as a damaged births
+    /// workbook is.
     #[test]
     fn xlsx_workbook_given_as_teams_csv() {
         let p = fixture("births/xlsx_saved_as_csv.csv");
-        rejects(&["--teams", &p], &[&p, "is not a text CSV file", ".xlsx"]);
+        rejects(
+            &["--teams", &p],
+            &[
+                &p,
+                "starts like an Excel workbook but cannot be read as one",
+                "save the sheet as CSV",
+            ],
+        );
     }
 
     #[test]

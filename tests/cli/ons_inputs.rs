@@ -589,3 +589,153 @@ fn a_hidden_sheet_is_passed_over_for_a_visible_one() {
         "{stderr}"
     );
 }
+
+/// Writes the rows of a simple CSV (no quoted commas) into a sheet from its first row, numbers
+/// as numbers, as a user pasting a list into Excel has it.
+fn csv_into_sheet(t: &mut rust_xlsxwriter::Worksheet, csv: &str) {
+    for (r, line) in csv.lines().enumerate() {
+        for (c, cell) in line.split(',').enumerate() {
+            match cell.parse::<f64>() {
+                Ok(v) => t.write_number(r as u32, c as u16, v).unwrap(),
+                Err(_) => t.write_string(r as u32, c as u16, cell).unwrap(),
+            };
+        }
+    }
+}
+
+/// A team list kept in a workbook (as lists are kept, and `--teams` refused with "save the
+/// sheet as CSV"): the first sheet whose first row has a team name column is read, of the
+/// visible sheets first, and gives what the same list saved as CSV gives
+/// (`teams_districts.csv`). A notes sheet before it and a hidden sheet holding an old list are
+/// passed over; a note names the sheet; a problem's line is the row as Excel numbers it.
+#[test]
+fn a_team_list_in_a_workbook_is_read_as_its_csv_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("teams.xlsx");
+    let mut wb = Workbook::new();
+    let notes = wb.add_worksheet().set_name("Notes").unwrap();
+    notes
+        .write_string(0, 0, "Teams known in March 2026")
+        .unwrap();
+    let old = wb.add_worksheet().set_name("Old list").unwrap();
+    old.write_string(0, 0, "name").unwrap();
+    old.write_string(0, 1, "areas_served").unwrap();
+    old.write_string(1, 0, "Closed team").unwrap();
+    old.write_string(1, 1, "S12000036").unwrap();
+    old.set_hidden(true);
+    let t = wb.add_worksheet().set_name("Teams").unwrap();
+    let csv = std::fs::read_to_string(fixture_path("teams_districts.csv")).unwrap();
+    csv_into_sheet(t, &csv);
+    // A blank row, then a team whose area is mistyped: its error names row 5.
+    t.write_string(4, 0, "Mistyped team").unwrap();
+    t.write_string(4, 2, "E0700178").unwrap();
+    t.set_active(true);
+    wb.save(&book).unwrap();
+
+    let check = covgap()
+        .args(["check", "--boundaries"])
+        .arg(fixture_path(SHP))
+        .arg("--teams")
+        .arg(&book)
+        .assert()
+        .code(1);
+    let said = String::from_utf8_lossy(&check.get_output().stderr).into_owned();
+    let b = book.display();
+    for line in [
+        format!("note: {b}: teams read from sheet \"Teams\", whose header is row 1; lines named are the sheet's rows"),
+        format!("error: {b}, line 5: Mistyped team: area \"E0700178\""),
+    ] {
+        assert!(said.contains(&line), "{line:?} not in:\n{said}");
+    }
+
+    // Without the mistyped row, the run is the CSV's.
+    let mut wb = Workbook::new();
+    let t = wb.add_worksheet().set_name("Teams").unwrap();
+    csv_into_sheet(t, &csv);
+    wb.save(&book).unwrap();
+    let (from_book, from_csv) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    covgap()
+        .args(["run", "-q", "--boundaries"])
+        .arg(fixture_path(SHP))
+        .arg("--teams")
+        .arg(&book)
+        .arg("--out")
+        .arg(from_book.path())
+        .assert()
+        .success();
+    run_boundaries(&fixture_path(SHP), &[], from_csv.path()).success();
+    for file in ["gaps.csv", "rollups.csv"] {
+        let a = std::fs::read(from_book.path().join(file)).unwrap();
+        let b = std::fs::read(from_csv.path().join(file)).unwrap();
+        assert!(a == b, "{file} differs");
+    }
+    // The maps' features too; their `covgap` members name the team list's file.
+    for file in ["areas.geojson", "teams.geojson"] {
+        let read = |d: &Path| -> serde_json::Value {
+            serde_json::from_slice(&std::fs::read(d.join(file)).unwrap()).unwrap()
+        };
+        let (a, b) = (read(from_book.path()), read(from_csv.path()));
+        assert_eq!(a["features"], b["features"], "{file}");
+        assert!(
+            a["features"].as_array().is_some_and(|f| !f.is_empty()),
+            "{file}"
+        );
+    }
+    let s = summary(from_book.path());
+    assert_eq!(
+        s["demand_covered"],
+        summary(from_csv.path())["demand_covered"]
+    );
+}
+
+/// A workbook with no sheet whose first row names a team column is an error naming its
+/// sheets, not a list of no teams.
+#[test]
+fn a_workbook_with_no_team_list_is_an_error_naming_its_sheets() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("births.xlsx");
+    ons_workbook(&book);
+    let o = covgap()
+        .args(["check", "--teams"])
+        .arg(&book)
+        .assert()
+        .code(1);
+    let said = String::from_utf8_lossy(&o.get_output().stderr).into_owned();
+    let want = format!("{}: no sheet has a team name column (name, team, team_name, team name, service, service name, service_name) in its first row (sheets: \"Cover\", \"Notes\", \"Table 1\"); put the list's header in its sheet's first row, or save the sheet as CSV", book.display());
+    assert!(said.contains(&want), "{said}");
+    assert!(
+        said.contains("teams not read (see the error above)"),
+        "{said}"
+    );
+}
+
+/// `plan --candidates` and `--what-if` take a workbook as `--teams` does: the site on its sheet
+/// is the one placed, or the what-if team counted.
+#[test]
+fn candidates_in_a_workbook_are_planned() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("sites.xlsx");
+    let mut wb = Workbook::new();
+    let t = wb.add_worksheet().set_name("Sites").unwrap();
+    csv_into_sheet(t, "name,areas_served\nEdinburgh site,S12000036\n");
+    wb.save(&book).unwrap();
+    for (flag, says) in [
+        ("--candidates", "Edinburgh site"),
+        ("--what-if", "**With the 1 what-if team**"),
+    ] {
+        let out = tempfile::tempdir().unwrap();
+        covgap()
+            .args(["plan", "-q", "--add", "1", "--boundaries"])
+            .arg(fixture_path(SHP))
+            .arg("--teams")
+            .arg(fixture_path("teams_districts.csv"))
+            .arg(flag)
+            .arg(&book)
+            .arg("--out")
+            .arg(out.path())
+            .assert()
+            .success();
+        let plan = std::fs::read_to_string(out.path().join("plan.md")).unwrap();
+        assert!(plan.contains(says), "{flag}: {plan}");
+    }
+}
