@@ -206,24 +206,26 @@ const DATE: &[&str] = &[
 pub const NO_ROWS: &str = "has a header but no rows: it lists no teams";
 
 /// A team list in a workbook (`.xlsx`, `.xls` or `.ods`), as CSV text the list's reader takes:
-/// the first sheet whose first row with anything in it has a team name column (named with
-/// `--team-name-column`, or found by header), of the visible sheets first, then of those the
-/// workbook hides. Each of the sheet's rows is one line, so that a problem's line is the row
-/// as Excel numbers it; a line break typed in a cell is read as a space. A note names the
-/// sheet read.
+/// the first sheet with a team name column (named with `--team-name-column`, or found by
+/// header) in one of its first 30 rows with anything in them, of the visible sheets first,
+/// then of those the workbook hides. Rows above that header (a title) are passed over. Each
+/// of the sheet's rows is one line, so that a problem's line is the row as Excel numbers it;
+/// a line break typed in a cell is read as a space. A note names the sheet read.
 fn workbook_as_csv(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> Result<String> {
     let path = input.path().expect("a workbook is a file");
     let label = input.label();
     let sheets = crate::read::figures::workbook_sheets(path)?;
+    // The header: the first of the sheet's first 30 rows with anything in them to have a
+    // team name column; title rows above it (as ONS's workbooks have) are passed over.
     let header = |rows: &crate::read::figures::Rows| -> Option<u64> {
-        let (n, cells) = rows
-            .iter()
-            .find(|(_, c)| c.iter().any(|v| !v.trim().is_empty()))?;
-        let found = match &cols.name {
-            Some(name) => columns::find_named(cells, name),
-            None => columns::find(cells, NAME),
-        };
-        found.map(|_| *n)
+        rows.iter()
+            .filter(|(_, c)| c.iter().any(|v| !v.trim().is_empty()))
+            .take(30)
+            .find(|(_, cells)| match &cols.name {
+                Some(name) => columns::find_named(cells, name).is_some(),
+                None => columns::find(cells, NAME).is_some(),
+            })
+            .map(|(n, _)| *n)
     };
     let pick = [false, true].into_iter().find_map(|hidden| {
         sheets
@@ -239,7 +241,7 @@ fn workbook_as_csv(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) ->
         return Err(Error::Format {
             path: path.to_path_buf(),
             message: format!(
-                "no sheet has {column} in its first row (sheets: {}); put the list's header in its sheet's first row, or save the sheet as CSV",
+                "no sheet has {column} in its first 30 rows (sheets: {}); head the list's name column \"name\", or save the sheet as CSV",
                 names.join(", ")
             ),
         });
@@ -257,7 +259,7 @@ fn workbook_as_csv(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) ->
     );
     let mut text = String::new();
     let mut next = 1;
-    for (n, cells) in &sheet.rows {
+    for (n, cells) in sheet.rows.iter().filter(|(n, _)| *n >= header_row) {
         while next < *n {
             text.push('\n');
             next += 1;

@@ -590,24 +590,25 @@ fn a_hidden_sheet_is_passed_over_for_a_visible_one() {
     );
 }
 
-/// Writes the rows of a simple CSV (no quoted commas) into a sheet from its first row, numbers
-/// as numbers, as a user pasting a list into Excel has it.
-fn csv_into_sheet(t: &mut rust_xlsxwriter::Worksheet, csv: &str) {
-    for (r, line) in csv.lines().enumerate() {
+/// Writes the rows of a simple CSV (no quoted commas) into a sheet from row `from` (0-based),
+/// numbers as numbers, as a user pasting a list into Excel has it.
+fn csv_into_sheet(t: &mut rust_xlsxwriter::Worksheet, csv: &str, from: u32) {
+    for (r, line) in (from..).zip(csv.lines()) {
         for (c, cell) in line.split(',').enumerate() {
             match cell.parse::<f64>() {
-                Ok(v) => t.write_number(r as u32, c as u16, v).unwrap(),
-                Err(_) => t.write_string(r as u32, c as u16, cell).unwrap(),
+                Ok(v) => t.write_number(r, c as u16, v).unwrap(),
+                Err(_) => t.write_string(r, c as u16, cell).unwrap(),
             };
         }
     }
 }
 
 /// A team list kept in a workbook (as lists are kept, and `--teams` refused with "save the
-/// sheet as CSV"): the first sheet whose first row has a team name column is read, of the
+/// sheet as CSV"): the first sheet with a team name column in its first rows is read, of the
 /// visible sheets first, and gives what the same list saved as CSV gives
-/// (`teams_districts.csv`). A notes sheet before it and a hidden sheet holding an old list are
-/// passed over; a note names the sheet; a problem's line is the row as Excel numbers it.
+/// (`teams_districts.csv`). A notes sheet before it, a hidden sheet holding an old list and a
+/// title above the header are passed over; a note names the sheet; a problem's line is the row
+/// as Excel numbers it.
 #[test]
 fn a_team_list_in_a_workbook_is_read_as_its_csv_is() {
     let dir = tempfile::tempdir().unwrap();
@@ -625,10 +626,12 @@ fn a_team_list_in_a_workbook_is_read_as_its_csv_is() {
     old.set_hidden(true);
     let t = wb.add_worksheet().set_name("Teams").unwrap();
     let csv = std::fs::read_to_string(fixture_path("teams_districts.csv")).unwrap();
-    csv_into_sheet(t, &csv);
-    // A blank row, then a team whose area is mistyped: its error names row 5.
-    t.write_string(4, 0, "Mistyped team").unwrap();
-    t.write_string(4, 2, "E0700178").unwrap();
+    // A title and a blank row above the header (row 3), which are passed over; a blank row
+    // below the list, then a team whose area is mistyped: its error names row 7.
+    t.write_string(0, 0, "Teams known in March 2026").unwrap();
+    csv_into_sheet(t, &csv, 2);
+    t.write_string(6, 0, "Mistyped team").unwrap();
+    t.write_string(6, 2, "E0700178").unwrap();
     t.set_active(true);
     wb.save(&book).unwrap();
 
@@ -642,8 +645,8 @@ fn a_team_list_in_a_workbook_is_read_as_its_csv_is() {
     let said = String::from_utf8_lossy(&check.get_output().stderr).into_owned();
     let b = book.display();
     for line in [
-        format!("note: {b}: teams read from sheet \"Teams\", whose header is row 1; lines named are the sheet's rows"),
-        format!("error: {b}, line 5: Mistyped team: area \"E0700178\""),
+        format!("note: {b}: teams read from sheet \"Teams\", whose header is row 3; lines named are the sheet's rows"),
+        format!("error: {b}, line 7: Mistyped team: area \"E0700178\""),
     ] {
         assert!(said.contains(&line), "{line:?} not in:\n{said}");
     }
@@ -651,7 +654,7 @@ fn a_team_list_in_a_workbook_is_read_as_its_csv_is() {
     // Without the mistyped row, the run is the CSV's.
     let mut wb = Workbook::new();
     let t = wb.add_worksheet().set_name("Teams").unwrap();
-    csv_into_sheet(t, &csv);
+    csv_into_sheet(t, &csv, 0);
     wb.save(&book).unwrap();
     let (from_book, from_csv) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     covgap()
@@ -701,7 +704,7 @@ fn a_workbook_with_no_team_list_is_an_error_naming_its_sheets() {
         .assert()
         .code(1);
     let said = String::from_utf8_lossy(&o.get_output().stderr).into_owned();
-    let want = format!("{}: no sheet has a team name column (name, team, team_name, team name, service, service name, service_name) in its first row (sheets: \"Cover\", \"Notes\", \"Table 1\"); put the list's header in its sheet's first row, or save the sheet as CSV", book.display());
+    let want = format!("{}: no sheet has a team name column (name, team, team_name, team name, service, service name, service_name) in its first 30 rows (sheets: \"Cover\", \"Notes\", \"Table 1\"); head the list's name column \"name\", or save the sheet as CSV", book.display());
     assert!(said.contains(&want), "{said}");
     assert!(
         said.contains("teams not read (see the error above)"),
@@ -717,7 +720,7 @@ fn candidates_in_a_workbook_are_planned() {
     let book = dir.path().join("sites.xlsx");
     let mut wb = Workbook::new();
     let t = wb.add_worksheet().set_name("Sites").unwrap();
-    csv_into_sheet(t, "name,areas_served\nEdinburgh site,S12000036\n");
+    csv_into_sheet(t, "name,areas_served\nEdinburgh site,S12000036\n", 0);
     wb.save(&book).unwrap();
     for (flag, says) in [
         ("--candidates", "Edinburgh site"),
