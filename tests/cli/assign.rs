@@ -749,18 +749,13 @@ fn a_points_file_with_a_header_and_no_rows_is_an_error() {
 #[cfg(unix)]
 #[test]
 fn an_output_that_is_a_pipe_or_device_is_refused_and_left_alone() {
-    use std::os::unix::fs::FileTypeExt;
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::write(
         dir.path().join("p.csv"),
         "id,latitude,longitude\nbirmingham,52.4862,-1.8904\n",
     )
     .unwrap();
-    let made = std::process::Command::new("mkfifo")
-        .arg(dir.path().join("out.pipe"))
-        .status()
-        .expect("mkfifo");
-    assert!(made.success());
+    crate::make_pipe(&dir.path().join("out.pipe"));
     for outputs in [
         ["--out", "out.pipe", "--geojson", "out.geojson"],
         ["--out", "out.csv", "--geojson", "out.pipe"],
@@ -778,10 +773,7 @@ fn an_output_that_is_a_pipe_or_device_is_refused_and_left_alone() {
             ),
             "{said}"
         );
-        let kind = std::fs::symlink_metadata(dir.path().join("out.pipe"))
-            .expect("pipe")
-            .file_type();
-        assert!(kind.is_fifo(), "the pipe was replaced: {kind:?}");
+        crate::assert_still_a_pipe(&dir.path().join("out.pipe"));
         let mut names: Vec<String> = std::fs::read_dir(dir.path())
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

@@ -339,3 +339,21 @@ pub fn u(v: &Value) -> u64 {
 pub fn repo_file(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
 }
+
+/// Makes a named pipe at `path`, as an output a user might name (`/dev/stdout` is one).
+#[cfg(unix)]
+pub fn make_pipe(path: &Path) {
+    let made = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success(), "mkfifo {}", path.display());
+}
+
+/// Asserts that `path` is still the named pipe [`make_pipe`] made: covgap left it alone.
+#[cfg(unix)]
+pub fn assert_still_a_pipe(path: &Path) {
+    use std::os::unix::fs::FileTypeExt;
+    let kind = std::fs::symlink_metadata(path).expect("pipe").file_type();
+    assert!(kind.is_fifo(), "the pipe was replaced: {kind:?}");
+}

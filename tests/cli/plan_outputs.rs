@@ -598,14 +598,9 @@ fn two_plans_differ_only_in_the_solvers_times() {
 #[cfg(unix)]
 #[test]
 fn export_instance_to_a_pipe_or_device_is_refused_and_it_is_left_alone() {
-    use std::os::unix::fs::FileTypeExt;
     let dir = tempfile::tempdir().expect("temp dir");
     let pipe = dir.path().join("instance.pipe");
-    let made = std::process::Command::new("mkfifo")
-        .arg(&pipe)
-        .status()
-        .expect("mkfifo");
-    assert!(made.success());
+    crate::make_pipe(&pipe);
     let o = crate::covgap_at(&dir)
         .args(["plan", "--add", "1", "--boundaries"])
         .arg(fixture("boundaries/oxfordshire_wgs84.geojson"))
@@ -622,8 +617,7 @@ fn export_instance_to_a_pipe_or_device_is_refused_and_it_is_left_alone() {
         ),
         "{said}"
     );
-    let kind = std::fs::symlink_metadata(&pipe).expect("pipe").file_type();
-    assert!(kind.is_fifo(), "the pipe was replaced: {kind:?}");
+    crate::assert_still_a_pipe(&pipe);
     // The --out folder may have been made, as for any output that cannot be written, but
     // nothing is in it.
     let written: Vec<_> = std::fs::read_dir(dir.path().join("out"))
