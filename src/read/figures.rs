@@ -206,6 +206,94 @@ pub struct WorkbookSheet {
     pub hidden: bool,
 }
 
+/// A sheet of a workbook as the CSV text a reader of CSV takes ([`sheet_as_csv`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SheetCsv {
+    /// The sheet's name.
+    pub name: String,
+    /// Whether the workbook hides it (no visible sheet had the header).
+    pub hidden: bool,
+    /// The header's row, as Excel numbers rows: the text's first line.
+    pub header_row: u64,
+    /// The sheet from its header row down, one line a row (a row with nothing in it an empty
+    /// line), so that line `n` of the text is row `header_row + n - 1` of the sheet.
+    pub text: String,
+}
+
+/// The sheet a list is read from, as CSV: the first sheet with a header (a row for which
+/// `is_header` holds) in one of its first 30 rows with anything in them, of the visible
+/// sheets first, then of those the workbook hides. Rows above the header (a title) are passed
+/// over; a line break typed in a cell is read as a space, so that each row stays one line.
+/// `None` when no sheet has such a header.
+///
+/// # Examples
+/// ```
+/// use covgap::read::figures::{sheet_as_csv, WorkbookSheet};
+/// let row = |n: u64, cells: &[&str]| (n, cells.iter().map(|c| c.to_string()).collect());
+/// let sheets = [
+///     WorkbookSheet { name: "Notes".into(), rows: vec![row(1, &["About"])], hidden: false },
+///     WorkbookSheet {
+///         name: "Clients".into(),
+///         rows: vec![row(1, &["Clients, 2025"]), row(3, &["id", "postcode"]), row(4, &["1", "OX1\n1AA"])],
+///         hidden: false,
+///     },
+/// ];
+/// let s = sheet_as_csv(std::path::Path::new("c.xlsx"), &sheets, |h| h.contains(&"postcode".to_string()))
+///     .unwrap()
+///     .unwrap();
+/// assert_eq!((s.name.as_str(), s.header_row), ("Clients", 3));
+/// assert_eq!(s.text, "id,postcode\n1,OX1 1AA\n");
+/// ```
+pub fn sheet_as_csv(
+    path: &std::path::Path,
+    sheets: &[WorkbookSheet],
+    is_header: impl Fn(&[String]) -> bool,
+) -> Result<Option<SheetCsv>> {
+    let header = |rows: &Rows| -> Option<u64> {
+        rows.iter()
+            .filter(|(_, c)| c.iter().any(|v| !v.trim().is_empty()))
+            .take(30)
+            .find(|(_, cells)| is_header(cells))
+            .map(|(n, _)| *n)
+    };
+    let found = [false, true].into_iter().find_map(|hidden| {
+        sheets
+            .iter()
+            .filter(|s| s.hidden == hidden)
+            .find_map(|s| header(&s.rows).map(|row| (s, row)))
+    });
+    let Some((sheet, header_row)) = found else {
+        return Ok(None);
+    };
+    let err = |n: u64, e: csv::Error| Error::Format {
+        path: path.to_path_buf(),
+        message: format!("sheet {:?}, row {n}: {e}", sheet.name),
+    };
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .flexible(true)
+        .from_writer(Vec::new());
+    let mut next = header_row;
+    for (n, cells) in sheet.rows.iter().filter(|(n, _)| *n >= header_row) {
+        while next < *n {
+            w.write_record(None::<&[u8]>).map_err(|e| err(next, e))?;
+            next += 1;
+        }
+        let cells = cells.iter().map(|c| c.replace(['\r', '\n'], " "));
+        w.write_record(cells).map_err(|e| err(*n, e))?;
+        next = n + 1;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| err(next, e.into_error().into()))?;
+    Ok(Some(SheetCsv {
+        name: sheet.name.clone(),
+        hidden: sheet.hidden,
+        header_row,
+        text: String::from_utf8(bytes).expect("written from text"),
+    }))
+}
+
 /// Why no header row holds both columns, as exactly as the first rows show it: a file
 /// separated by semicolons or tabs (as Excel saves CSV in much of Europe); the code column
 /// found (its line) with no figure column, or the reverse; a column named with a flag that

@@ -213,26 +213,12 @@ pub const NO_ROWS: &str = "has a header but no rows: it lists no teams";
 /// a line break typed in a cell is read as a space. A note names the sheet read.
 fn workbook_as_csv(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> Result<String> {
     let path = input.path().expect("a workbook is a file");
-    let label = input.label();
     let sheets = crate::read::figures::workbook_sheets(path)?;
-    // The header: the first of the sheet's first 30 rows with anything in them to have a
-    // team name column; title rows above it (as ONS's workbooks have) are passed over.
-    let header = |rows: &crate::read::figures::Rows| -> Option<u64> {
-        rows.iter()
-            .filter(|(_, c)| c.iter().any(|v| !v.trim().is_empty()))
-            .take(30)
-            .find(|(_, cells)| match &cols.name {
-                Some(name) => columns::find_named(cells, name).is_some(),
-                None => columns::find(cells, NAME).is_some(),
-            })
-            .map(|(n, _)| *n)
+    let is_header = |cells: &[String]| match &cols.name {
+        Some(name) => columns::find_named(cells, name).is_some(),
+        None => columns::find(cells, NAME).is_some(),
     };
-    let pick = [false, true].into_iter().find_map(|hidden| {
-        sheets
-            .iter()
-            .position(|s| s.hidden == hidden && header(&s.rows).is_some())
-    });
-    let Some(i) = pick else {
+    let Some(sheet) = crate::read::figures::sheet_as_csv(path, &sheets, is_header)? else {
         let names: Vec<String> = sheets.iter().map(|s| format!("{:?}", s.name)).collect();
         let column = match &cols.name {
             Some(name) => format!("a column {name:?} (--team-name-column)"),
@@ -246,40 +232,18 @@ fn workbook_as_csv(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) ->
             ),
         });
     };
-    let sheet = sheets.into_iter().nth(i).expect("found above");
-    let header_row = header(&sheet.rows).expect("found above");
     diag.note(
-        &label,
+        &input.label(),
         None,
         format!(
-            "teams read from sheet {:?}{}, whose header is row {header_row}; lines named are the sheet's rows",
+            "teams read from sheet {:?}{}, whose header is row {}; lines named are the sheet's rows",
             sheet.name,
-            if sheet.hidden { ", a hidden sheet (no visible sheet has a team name column)" } else { "" }
+            if sheet.hidden { ", a hidden sheet (no visible sheet has a team name column)" } else { "" },
+            sheet.header_row
         ),
     );
-    let mut text = String::new();
-    let mut next = 1;
-    for (n, cells) in sheet.rows.iter().filter(|(n, _)| *n >= header_row) {
-        while next < *n {
-            text.push('\n');
-            next += 1;
-        }
-        let mut w = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::Any(b'\n'))
-            .from_writer(Vec::new());
-        let cells = cells.iter().map(|c| c.replace(['\r', '\n'], " "));
-        w.write_record(cells).map_err(|e| Error::Format {
-            path: path.to_path_buf(),
-            message: format!("sheet {:?}, row {n}: {e}", sheet.name),
-        })?;
-        let line = w.into_inner().map_err(|e| Error::Format {
-            path: path.to_path_buf(),
-            message: format!("sheet {:?}, row {n}: {e}", sheet.name),
-        })?;
-        text.push_str(&String::from_utf8_lossy(&line));
-        next = n + 1;
-    }
-    Ok(text)
+    // Empty lines above the header, so that each line of the text is the sheet's row.
+    Ok("\n".repeat(sheet.header_row as usize - 1) + &sheet.text)
 }
 
 /// Reads a team list. Rows with no name, or with a location that cannot be read, are errors.
