@@ -33,6 +33,7 @@ use crate::read::points::{Chunk, Chunker, PointColumns, PointGiven, PointLayout}
 use crate::read::postcodes::{lookup_postcodes, postcode_key, Found, Outcodes};
 use crate::read::teams::{locations_disagree_at, BaseGiven};
 use crate::read::text::open_stream;
+use crate::read::Input;
 use crate::write::tables::csv_field;
 
 /// The answer for one point.
@@ -326,6 +327,26 @@ pub struct AssignStats {
     /// more than [`crate::crs::LOCATIONS_DISAGREE_M`] away, with the first few (line, message).
     pub locations_disagree: u64,
     pub locations_disagree_examples: Vec<(u64, String)>,
+    /// The workbook sheet the points were read from, when they were (rows are then the
+    /// sheet's, as Excel numbers them).
+    pub sheet: Option<PointsSheet>,
+}
+
+/// The sheet of a workbook the points were read from ([`crate::read::figures::sheet_as_csv`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PointsSheet {
+    pub name: String,
+    /// The header's row, as Excel numbers rows.
+    pub header_row: u64,
+    /// Whether the workbook hides it (no visible sheet had a points header).
+    pub hidden: bool,
+}
+
+impl PointsSheet {
+    /// The points file as messages name it: `points.xlsx, sheet "Clients"`.
+    pub fn source(&self, file: &str) -> String {
+        format!("{file}, sheet {:?}", self.name)
+    }
 }
 
 /// How many rows of each kind [`AssignStats`] keeps as examples: the first ones, in file order.
@@ -402,6 +423,31 @@ impl AssignStats {
     /// assert_eq!(diag.problems()[1].to_string(), "error: p.csv: 29 more rows on a grid covgap does not know (only the first is listed)");
     /// ```
     pub fn report(&self, source: &str, diag: &mut Diagnostics) {
+        let file = source;
+        let source = &match &self.sheet {
+            Some(sheet) => sheet.source(file),
+            None => file.to_string(),
+        };
+        if let Some(sheet) = &self.sheet {
+            diag.note(
+                file,
+                None,
+                format!(
+                    "points read from sheet {:?}{}, whose header is row {}; rows named are the sheet's",
+                    sheet.name,
+                    if sheet.hidden {
+                        ", a hidden sheet (no visible sheet has latitude/longitude, easting/northing or postcode columns)"
+                    } else {
+                        ""
+                    },
+                    sheet.header_row
+                ),
+            );
+        }
+        let place = |n| match self.sheet {
+            Some(_) => Place::Row(n),
+            None => Place::Line(n),
+        };
         let mut listed: Vec<(u64, Severity, String)> = self
             .examples
             .iter()
@@ -423,7 +469,7 @@ impl AssignStats {
             .collect();
         listed.sort_by_key(|(line, ..)| *line);
         for (line, severity, message) in listed {
-            diag.push(severity, source, Some(Place::Line(line)), message);
+            diag.push(severity, source, Some(place(line)), message);
         }
         let rest = [
             (self.not_located, self.examples.len(), "not located"),
@@ -515,8 +561,10 @@ const GRID_NOT_KNOWN: &str = "grid not known";
 
 struct Ctx<'a, 'b> {
     assigner: &'b Assigner<'a>,
-    /// The points file, for messages.
-    path: &'b Path,
+    /// The points file as messages name it (a workbook with its sheet).
+    source: String,
+    /// Whether the points are a workbook's rows, named as rows rather than lines.
+    by_row: bool,
     layout: &'b PointLayout,
     /// Indices of the input columns copied to the output.
     keep: &'b [usize],
@@ -538,6 +586,15 @@ struct ChunkOut {
 }
 
 impl Ctx<'_, '_> {
+    /// A row of the points as messages name it: a line of a CSV, a row of a workbook's sheet.
+    fn place(&self, n: u64) -> Place {
+        if self.by_row {
+            Place::Row(n)
+        } else {
+            Place::Line(n)
+        }
+    }
+
     /// Where a row's point is, in WGS84 or BNG, and how it was found; or why it cannot be
     /// placed, in the few words of the `not_placed` column (static: a row costs nothing to
     /// say it; [`Ctx::unplaced_message`] words it in full for the rows listed).
@@ -626,8 +683,8 @@ impl Ctx<'_, '_> {
                     .map(|h| format!(" (column {:?})", h.trim()))
                     .unwrap_or_default();
                 return Err(Error::At {
-                    input: self.path.display().to_string(),
-                    place: Place::Line(line),
+                    input: self.source.clone(),
+                    place: self.place(line),
                     message: format!(
                         "field {}{column} runs over {lines_in} lines, to line {}, and line {} within it reads as a row of the file: a stray quote (\") opening the field takes in the rows below it up to the next quote, and their points would be lost; remove the stray quote",
                         i + 1,
@@ -644,8 +701,7 @@ impl Ctx<'_, '_> {
         // A quote left open makes one field of the rest of the file: its rows would be written
         // as one unplaced row. Only the last chunk can hold one (each other ends outside quotes).
         if let Some(q) = crate::read::text::quote_left_open(&chunk.bytes, chunk.first_line) {
-            let input = self.path.display().to_string();
-            return Err(q.error(&input, &self.layout.headers, "points"));
+            return Err(q.error(&self.source, &self.layout.headers, "points"));
         }
         let study = self.assigner.study;
         let mut reader = csv::ReaderBuilder::new()
@@ -670,10 +726,9 @@ impl Ctx<'_, '_> {
         let mut lines = crate::read::text::Lines::new(&chunk.bytes);
         loop {
             let more = reader.read_byte_record(&mut rec).map_err(|e| Error::At {
-                input: self.path.display().to_string(),
-                place: Place::Line(
-                    chunk.first_line + lines.clone().of(e.position()).saturating_sub(1),
-                ),
+                input: self.source.clone(),
+                place: self
+                    .place(chunk.first_line + lines.clone().of(e.position()).saturating_sub(1)),
                 message: format!("is not readable as CSV: {e}"),
             })?;
             if !more {
@@ -692,8 +747,8 @@ impl Ctx<'_, '_> {
                 // `assign` writes every row, so it stops at the first; `check` lists them all.
                 if self.write {
                     return Err(Error::At {
-                        input: self.path.display().to_string(),
-                        place: Place::Line(line),
+                        input: self.source.clone(),
+                        place: self.place(line),
                         message: format!("{why} (covgap check --points lists every such row)"),
                     });
                 }
@@ -963,13 +1018,30 @@ fn read_err(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
     }
 }
 
-/// Opens the points file: its header layout and a stream positioned at the first record.
+/// Opens the points file: its header layout, a stream positioned at the first record, and
+/// the sheet read when the file is a workbook (`workbook`, read once by [`points_sheet`]).
 fn open_points(
     plan: &PointsInput,
     counter: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
-) -> Result<(PointLayout, BufReader<Box<dyn Read + Send>>)> {
+    workbook: Option<(String, PointsSheet)>,
+) -> Result<(
+    PointLayout,
+    BufReader<Box<dyn Read + Send>>,
+    Option<PointsSheet>,
+)> {
     let path = &plan.points;
+    let mut sheet = None;
     let stream: Box<dyn Read + Send> = match counter {
+        _ if workbook.is_some() => {
+            let (text, read) = workbook.expect("matched");
+            if let Some(count) = counter {
+                // The whole workbook is read: progress is at its end.
+                let len = std::fs::metadata(path).map_or(0, |m| m.len());
+                count.store(len, std::sync::atomic::Ordering::Relaxed);
+            }
+            sheet = Some(read);
+            Box::new(std::io::Cursor::new(text.into_bytes()))
+        }
         Some(count) => {
             let file = std::fs::File::open(path).map_err(read_err(path))?;
             let counted = Counting { inner: file, count };
@@ -1009,13 +1081,70 @@ fn open_points(
             })
         }
     };
-    Ok((PointLayout::find(headers, &plan.columns, path)?, r))
+    Ok((PointLayout::find(headers, &plan.columns, path)?, r, sheet))
+}
+
+/// Points in a workbook (`.xlsx`, `.xls` or `.ods`), as CSV text from the header down: the
+/// first sheet with latitude/longitude, easting/northing or postcode columns (found by header
+/// or named with the column flags) in one of its first 30 rows with anything in them, of the
+/// visible sheets first ([`crate::read::figures::sheet_as_csv`]). A workbook with no such
+/// sheet is an error naming its sheets and what the first sheet's first row lacks.
+fn points_sheet(plan: &PointsInput) -> Result<(String, PointsSheet)> {
+    let path = &plan.points;
+    let sheets = crate::read::figures::workbook_sheets(path)?;
+    let layout = |cells: &[String]| {
+        let headers = cells.iter().map(|c| c.trim().to_string()).collect();
+        PointLayout::find(headers, &plan.columns, path)
+    };
+    if let Some(s) = crate::read::figures::sheet_as_csv(path, &sheets, |h| layout(h).is_ok())? {
+        let sheet = PointsSheet {
+            name: s.name,
+            header_row: s.header_row,
+            hidden: s.hidden,
+        };
+        return Ok((s.text, sheet));
+    }
+    let names: Vec<String> = sheets.iter().map(|s| format!("{:?}", s.name)).collect();
+    // What the first row with anything in it, of the first sheet a user sees, lacks.
+    let first = [false, true].into_iter().find_map(|hidden| {
+        sheets.iter().filter(|s| s.hidden == hidden).find_map(|s| {
+            s.rows
+                .iter()
+                .find(|(_, c)| c.iter().any(|v| !v.trim().is_empty()))
+                .map(|(n, cells)| (s, *n, cells))
+        })
+    });
+    let message = match first {
+        None => format!(
+            "is a workbook with nothing in any sheet (sheets: {})",
+            names.join(", ")
+        ),
+        Some((sheet, n, cells)) => {
+            let why = match layout(cells) {
+                Err(Error::Format { message, .. }) => message,
+                Err(e) => e.to_string(),
+                Ok(_) => unreachable!("no sheet has a header"),
+            };
+            format!(
+                "no sheet has latitude/longitude, easting/northing or postcode columns in its first 30 rows (sheets: {}); sheet {:?}, row {n}, the first with anything in it, {why}",
+                names.join(", "),
+                sheet.name
+            )
+        }
+    };
+    Err(Error::Format {
+        path: path.clone(),
+        message,
+    })
 }
 
 /// Postcodes of rows that have no usable coordinates: the only ones the directory is needed
 /// for. A first streaming pass over the points.
-fn wanted_postcodes(plan: &PointsInput) -> Result<HashSet<String>> {
-    let (layout, r) = open_points(plan, None)?;
+fn wanted_postcodes(
+    plan: &PointsInput,
+    workbook: Option<(String, PointsSheet)>,
+) -> Result<HashSet<String>> {
+    let (layout, r, _) = open_points(plan, None, workbook)?;
     let mut wanted = HashSet::new();
     if layout.postcode.is_none() {
         return Ok(wanted);
@@ -1101,14 +1230,22 @@ struct OpenPoints {
     outcodes: Outcodes,
     /// Bytes taken from the file so far, for progress.
     counter: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// The sheet read, when the points are a workbook's.
+    sheet: Option<PointsSheet>,
 }
 
 impl OpenPoints {
     /// Opens the file; the stream it returns is positioned at the first record.
     fn open(input: &PointsInput) -> Result<(OpenPoints, BufReader<Box<dyn Read + Send>>)> {
+        // A workbook is read whole, once, into the CSV text both passes read.
+        let workbook = if crate::read::figures::is_workbook(&Input::File(input.points.clone())) {
+            Some(points_sheet(input)?)
+        } else {
+            None
+        };
         let found = match &input.postcodes {
             Some(dir) => {
-                let wanted = wanted_postcodes(input)?;
+                let wanted = wanted_postcodes(input, workbook.clone())?;
                 if wanted.is_empty() {
                     Found::default()
                 } else {
@@ -1119,7 +1256,7 @@ impl OpenPoints {
         };
         let outcodes = Outcodes::read(&crate::builtin::outcodes())?;
         let counter = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
-        let (layout, stream) = open_points(input, Some(counter.clone()))?;
+        let (layout, stream, sheet) = open_points(input, Some(counter.clone()), workbook)?;
         Ok((
             OpenPoints {
                 threads: input.threads,
@@ -1127,6 +1264,7 @@ impl OpenPoints {
                 found,
                 outcodes,
                 counter,
+                sheet,
             },
             stream,
         ))
@@ -1142,7 +1280,11 @@ impl OpenPoints {
     ) -> Ctx<'a, 'b> {
         Ctx {
             assigner,
-            path: &input.points,
+            source: match &self.sheet {
+                Some(sheet) => sheet.source(&input.points.display().to_string()),
+                None => input.points.display().to_string(),
+            },
+            by_row: self.sheet.is_some(),
             layout: &self.layout,
             keep,
             found: &self.found,
@@ -1181,6 +1323,8 @@ fn stream_chunks(
     sink: &mut (dyn FnMut(ChunkOut) -> Result<()> + Send),
 ) -> Result<AssignStats> {
     let (counter, path) = (&open.counter, &input.points);
+    // The line (or the sheet's row) of the first record: the one below the header.
+    let first_line = open.sheet.as_ref().map_or(2, |s| s.header_row + 1);
     let chunk_bytes = if input.chunk_bytes == 0 {
         1 << 20
     } else {
@@ -1189,7 +1333,7 @@ fn stream_chunks(
     std::thread::scope(|scope| -> Result<AssignStats> {
         let (tx, rx) = sync_channel::<std::io::Result<Chunk>>(BATCH * 2);
         let reader = scope.spawn(move || {
-            let mut chunker = Chunker::new(stream, chunk_bytes, 2);
+            let mut chunker = Chunker::new(stream, chunk_bytes, first_line);
             loop {
                 match chunker.next_chunk() {
                     Ok(Some(c)) => {
@@ -1274,7 +1418,9 @@ fn stream_chunks(
         let _ = reader.join();
         let written = writer.join().expect("writer thread");
         result?;
-        written
+        let mut stats = written?;
+        stats.sheet = open.sheet.clone();
+        Ok(stats)
     })
 }
 

@@ -788,3 +788,146 @@ fn an_output_that_is_a_pipe_or_device_is_refused_and_left_alone() {
     let said = String::from_utf8_lossy(&o.get_output().stderr).into_owned();
     assert!(said.contains("covgap assign: 1 row; 1 located"), "{said}");
 }
+
+/// Points kept in a workbook (a list of clients' postcodes or coordinates in Excel, which
+/// `assign` read before as CSV text and refused): the first sheet with point columns in its
+/// first rows is read, of the visible sheets first, and gives what the same list saved as CSV
+/// gives. A notes sheet before it, a hidden sheet holding an old list and a title above the
+/// header are passed over; a note names the sheet; the rows not placed are named by the
+/// sheet's rows, as Excel numbers them; a line break typed in a cell is read as a space.
+#[test]
+fn points_in_a_workbook_are_read_as_their_csv_is() {
+    let csv = "id,latitude,longitude,easting,northing,postcode,note\n\
+               birmingham,52.4862,-1.8904,,,,\n\
+               words,fifty two,minus one,,,,\n\
+               westminster,,,529090,179645,,\n\
+               by_district,,,,,OX1 9ZZ,\n\
+               sea,50,-5,,,,\n\
+               edinburgh,55.9533,-3.1883,,,,\n";
+    let (dir, from_csv, csv_err) = assign_text(csv, &["--geojson", "o.geojson"]);
+    let book = dir.path().join("p.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    wb.add_worksheet()
+        .set_name("Notes")
+        .unwrap()
+        .write_string(0, 0, "Clients referred, 2025")
+        .unwrap();
+    let old = wb.add_worksheet().set_name("Old").unwrap();
+    crate::csv_into_sheet(old, "id,postcode\nold,B1 1AA\n", 0);
+    old.set_hidden(true);
+    let t = wb.add_worksheet().set_name("Clients").unwrap();
+    t.write_string(0, 0, "Clients referred, 2025").unwrap();
+    crate::csv_into_sheet(t, csv, 2);
+    // A note typed over two lines in a cell of the last row (row 9).
+    t.write_string(8, 6, "typed over\ntwo lines").unwrap();
+    t.set_active(true);
+    wb.save(&book).unwrap();
+    let out = covgap_at(&dir)
+        .args(["assign", "--points", "p.xlsx", "--out", "w.csv"])
+        .args(["--geojson", "w.geojson"])
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    let from_book = read_csv(&dir.path().join("w.csv"));
+    let mut expected = from_csv.clone();
+    let last = expected.len() - 1;
+    expected[last][6] = "typed over two lines".into();
+    assert_eq!(from_book, expected, "{stderr}");
+    assert_eq!(col(&from_book, "located_by")[3], "postcode_district");
+    let features = |f: &str| {
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.path().join(f)).unwrap()).unwrap();
+        v["features"].as_array().unwrap().len()
+    };
+    assert_eq!(features("w.geojson"), features("o.geojson"));
+    assert!(
+        stderr.contains(
+            "note: p.xlsx: points read from sheet \"Clients\", whose header is row 3; rows named are the sheet's"
+        ),
+        "{stderr}"
+    );
+    // The CSV's line 3 is the sheet's row 5.
+    assert!(
+        csv_err
+            .contains("warning: p.csv, line 3: not located: latitude/longitude not both numbers"),
+        "{csv_err}"
+    );
+    assert!(
+        stderr.contains(
+            "warning: p.xlsx, sheet \"Clients\", row 5: not located: latitude/longitude not both numbers"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("warning: p.xlsx, sheet \"Clients\", row 8: inside no area"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("covgap assign: 6 rows; 5 located"),
+        "{stderr}"
+    );
+
+    // `check --points` reads the workbook as `assign` does.
+    let out = covgap_at(&dir)
+        .args(["check", "--points", "p.xlsx"])
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("6 rows of points read: 5 located, 4 inside an area; 1 not located"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("warning: p.xlsx, sheet \"Clients\", row 5: not located"),
+        "{stderr}"
+    );
+}
+
+/// A workbook with no sheet of points (its columns not found by header, or not the columns
+/// named with the flags) is an error naming its sheets and what the first sheet's first row
+/// lacks; with the column named, the same sheet is read. Nothing is written.
+#[test]
+fn a_workbook_with_no_sheet_of_points_names_its_sheets() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let t = wb.add_worksheet().set_name("Referrals").unwrap();
+    crate::csv_into_sheet(t, "ref,where\n1,OX1 1AA\n2,B1 1AA\n", 0);
+    wb.save(dir.path().join("r.xlsx")).unwrap();
+    let out = covgap_at(&dir)
+        .args(["assign", "--points", "r.xlsx", "--out", "o.csv"])
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains(
+            "r.xlsx: no sheet has latitude/longitude, easting/northing or postcode columns in its first 30 rows (sheets: \"Referrals\"); sheet \"Referrals\", row 1, the first with anything in it, has no latitude/longitude, easting/northing or postcode columns; the header has"
+        ),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("o.csv").exists());
+    let out = covgap_at(&dir)
+        .args(["assign", "--points", "r.xlsx", "--out", "o.csv"])
+        .args(["--postcode-column", "where"])
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("covgap assign: 2 rows; 2 located (2 by postcode_district)"),
+        "{stderr}"
+    );
+    // With a postcode directory, the postcodes the workbook holds are looked up in it: B1 1AA
+    // is in it, OX1 1AA not.
+    let out = covgap_at(&dir)
+        .args(["assign", "--points", "r.xlsx", "--out", "o.csv"])
+        .args(["--postcode-column", "where", "--postcodes"])
+        .arg(fixture_path("points/postcode_directory.csv"))
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    let rows = read_csv(&dir.path().join("o.csv"));
+    assert_eq!(col(&rows, "located_by"), ["", "postcode"], "{stderr}");
+    assert_eq!(
+        col(&rows, "not_placed"),
+        ["postcode not in the postcode directory", ""]
+    );
+}

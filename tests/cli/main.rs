@@ -357,3 +357,16 @@ pub fn assert_still_a_pipe(path: &Path) {
     let kind = std::fs::symlink_metadata(path).expect("pipe").file_type();
     assert!(kind.is_fifo(), "the pipe was replaced: {kind:?}");
 }
+
+/// Writes the rows of a simple CSV (no quoted commas) into a sheet from row `from` (0-based),
+/// numbers as numbers, as a user pasting a list into Excel has it.
+pub fn csv_into_sheet(t: &mut rust_xlsxwriter::Worksheet, csv: &str, from: u32) {
+    for (r, line) in (from..).zip(csv.lines()) {
+        for (c, cell) in line.split(',').enumerate() {
+            match cell.parse::<f64>() {
+                Ok(v) => t.write_number(r, c as u16, v).unwrap(),
+                Err(_) => t.write_string(r, c as u16, cell).unwrap(),
+            };
+        }
+    }
+}

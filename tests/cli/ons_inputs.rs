@@ -5,7 +5,7 @@ use std::path::Path;
 
 use rust_xlsxwriter::Workbook;
 
-use crate::{covgap, fixture_path};
+use crate::{covgap, csv_into_sheet, fixture_path};
 
 const SHP: &str = "shapefile_bng/LAD_MAY_2024_UK_BUC.shp";
 /// The eight districts in the Shapefile and GeoPackage fixtures.
@@ -588,19 +588,6 @@ fn a_hidden_sheet_is_passed_over_for_a_visible_one() {
         stderr.contains(&format!("note: {}: figures read from sheet \"Data\" (a hidden sheet: no visible sheet has an area code and a figure column; choose another with --sheet)", only.display())),
         "{stderr}"
     );
-}
-
-/// Writes the rows of a simple CSV (no quoted commas) into a sheet from row `from` (0-based),
-/// numbers as numbers, as a user pasting a list into Excel has it.
-fn csv_into_sheet(t: &mut rust_xlsxwriter::Worksheet, csv: &str, from: u32) {
-    for (r, line) in (from..).zip(csv.lines()) {
-        for (c, cell) in line.split(',').enumerate() {
-            match cell.parse::<f64>() {
-                Ok(v) => t.write_number(r, c as u16, v).unwrap(),
-                Err(_) => t.write_string(r, c as u16, cell).unwrap(),
-            };
-        }
-    }
 }
 
 /// A team list kept in a workbook (as lists are kept, and `--teams` refused with "save the
