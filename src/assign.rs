@@ -1018,17 +1018,16 @@ fn read_err(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
     }
 }
 
+/// The points file's records, read from the first after the header.
+type PointsStream = BufReader<Box<dyn Read + Send>>;
+
 /// Opens the points file: its header layout, a stream positioned at the first record, and
 /// the sheet read when the file is a workbook (`workbook`, read once by [`points_sheet`]).
 fn open_points(
     plan: &PointsInput,
     counter: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
     workbook: Option<(String, PointsSheet)>,
-) -> Result<(
-    PointLayout,
-    BufReader<Box<dyn Read + Send>>,
-    Option<PointsSheet>,
-)> {
+) -> Result<(PointLayout, PointsStream, Option<PointsSheet>)> {
     let path = &plan.points;
     let mut sheet = None;
     let stream: Box<dyn Read + Send> = match counter {
@@ -1236,7 +1235,7 @@ struct OpenPoints {
 
 impl OpenPoints {
     /// Opens the file; the stream it returns is positioned at the first record.
-    fn open(input: &PointsInput) -> Result<(OpenPoints, BufReader<Box<dyn Read + Send>>)> {
+    fn open(input: &PointsInput) -> Result<(OpenPoints, PointsStream)> {
         // A workbook is read whole, once, into the CSV text both passes read.
         let workbook = if crate::read::figures::is_workbook(&Input::File(input.points.clone())) {
             Some(points_sheet(input)?)
@@ -1317,7 +1316,7 @@ fn worker_threads(asked: Option<usize>, chunks: usize) -> usize {
 fn stream_chunks(
     ctx: &Ctx,
     open: &OpenPoints,
-    stream: BufReader<Box<dyn Read + Send>>,
+    stream: PointsStream,
     input: &PointsInput,
     progress: &dyn Progress,
     sink: &mut (dyn FnMut(ChunkOut) -> Result<()> + Send),

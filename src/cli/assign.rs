@@ -14,7 +14,8 @@ use super::{report, report_written, Bar, InputArgs};
 pub(super) struct AssignArgs {
     #[command(flatten)]
     inputs: InputArgs,
-    /// Points: CSV (plain or gzipped) with latitude/longitude, easting/northing (British
+    /// Points: CSV (plain or gzipped), or a workbook (.xlsx, .xls, .ods: the first sheet with
+    /// point columns), with latitude/longitude, easting/northing (British
     /// National Grid, or the grid a grid column gives for the row) or postcode columns, found by header or named below. Each row uses the
     /// first of these it fills in. Postcodes are placed by --postcodes FILE when given (the
     /// ONS Postcode Directory), else at their postcode district's centroid.

@@ -19,8 +19,8 @@ pub(super) struct CheckArgs {
     // line; --small-areas-geojson is accepted and ignored.
     #[command(flatten)]
     small: SmallAreaArgs,
-    /// A points file for `assign --points`, read and placed as `assign` would (streamed, so any
-    /// size), writing nothing: lists the rows it could not locate or that fall inside no area
+    /// A points file for `assign --points` (CSV or workbook), read and placed as `assign` would
+    /// (a CSV streamed, so any size), writing nothing: lists the rows it could not locate or that fall inside no area
     /// (the first 10 of each, and how many more). Postcodes are looked up in --postcodes when given.
     #[arg(long, value_name = "FILE")]
     points: Option<PathBuf>,
