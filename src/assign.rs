@@ -574,6 +574,9 @@ struct Ctx<'a, 'b> {
     have_directory: bool,
     /// Whether to write the output rows (`assign`) or only count (`check`).
     write: bool,
+    /// Whether the rows go to a workbook (`--out` named `.xlsx`): then they are kept as cells
+    /// ([`ChunkOut::rows`]) rather than written as CSV.
+    xlsx: bool,
     geojson: bool,
     /// The added columns' names in the output ([`added_names`]), GeoJSON as CSV.
     added: Vec<String>,
@@ -581,6 +584,8 @@ struct Ctx<'a, 'b> {
 
 struct ChunkOut {
     csv: Vec<u8>,
+    /// The rows' cells with each row's line, when they go to a workbook.
+    rows: Vec<(u64, Vec<String>)>,
     geojson: Vec<u8>,
     stats: AssignStats,
 }
@@ -717,6 +722,7 @@ impl Ctx<'_, '_> {
                 0
             }));
         let mut geo = Vec::new();
+        let mut rows = Vec::new();
         let mut stats = AssignStats::default();
         let mut rec = csv::ByteRecord::new();
         let mut km = String::new();
@@ -831,9 +837,14 @@ impl Ctx<'_, '_> {
                 continue;
             }
             // The input's own cells too: the output is opened in spreadsheets.
+            let mut cells = Vec::new();
             for &i in self.keep {
                 let cell = input_cell(rec.get(i).unwrap_or(b""));
-                w.write_field(csv_field(cell.as_bytes())).map_err(csv_err)?;
+                if self.xlsx {
+                    cells.push(cell.into_owned());
+                } else {
+                    w.write_field(csv_field(cell.as_bytes())).map_err(csv_err)?;
+                }
             }
             let area = result.and_then(|r| r.area).map(|a| &study.areas[a]);
             let team = result.and_then(|r| r.nearest);
@@ -849,10 +860,15 @@ impl Ctx<'_, '_> {
                 by.map_or("", |b| b.key()),
                 unplaced,
             ];
-            for f in fields {
-                w.write_field(csv_field(f.as_bytes())).map_err(csv_err)?;
+            if self.xlsx {
+                cells.extend(fields.iter().map(|f| f.to_string()));
+                rows.push((line, cells));
+            } else {
+                for f in fields {
+                    w.write_field(csv_field(f.as_bytes())).map_err(csv_err)?;
+                }
+                w.write_record(None::<&[u8]>).map_err(csv_err)?;
             }
-            w.write_record(None::<&[u8]>).map_err(csv_err)?;
             if self.geojson {
                 geojson_feature(
                     &mut geo,
@@ -866,6 +882,7 @@ impl Ctx<'_, '_> {
         }
         Ok(ChunkOut {
             csv: w.into_inner().map_err(|e| csv_err(e.into_error().into()))?,
+            rows,
             geojson: geo,
             stats,
         })
@@ -1290,6 +1307,7 @@ impl OpenPoints {
             outcodes: &self.outcodes,
             have_directory: input.postcodes.is_some(),
             write,
+            xlsx: false,
             geojson,
             added: added_names(&self.layout.headers),
         }
@@ -1431,6 +1449,7 @@ pub fn assign_file(
     progress: &dyn Progress,
 ) -> Result<(AssignStats, Vec<PathBuf>)> {
     let input = &plan.input;
+    let xlsx = out_is_workbook(&plan.out_csv)?;
     let (open, stream) = OpenPoints::open(input)?;
     let layout = &open.layout;
     let mut keep: Vec<usize> = match &plan.keep_columns {
@@ -1452,7 +1471,8 @@ pub fn assign_file(
     // alike.
     let mut seen = HashSet::new();
     keep.retain(|&i| seen.insert(i));
-    let ctx = open.ctx(assigner, input, &keep, true, plan.out_geojson.is_some());
+    let mut ctx = open.ctx(assigner, input, &keep, true, plan.out_geojson.is_some());
+    ctx.xlsx = xlsx;
 
     // Writing over an input would replace the user's file with covgap's output.
     let inputs: Vec<PathBuf> = std::iter::once(&input.points)
@@ -1491,21 +1511,48 @@ pub fn assign_file(
     };
 
     // Header row.
-    let mut header = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(b"\xEF\xBB\xBF".to_vec());
     let added = added_names(&layout.headers);
-    header
-        .write_record(
-            keep.iter()
-                .map(|&i| &layout.headers[i])
-                .chain(added.iter())
-                .map(|h| csv_field(h.as_bytes())),
+    let headers: Vec<String> = keep
+        .iter()
+        .map(|&i| layout.headers[i].clone())
+        .chain(added.iter().cloned())
+        .collect();
+    let xlsx_err = |line: Option<u64>, e: rust_xlsxwriter::XlsxError| {
+        Error::Write {
+        path: plan.out_csv.clone(),
+        source: std::io::Error::other(match (line, e) {
+            (Some(line), rust_xlsxwriter::XlsxError::RowColumnLimitError) => format!(
+                "the points run past {} rows (at {}), as many as an Excel sheet holds below its header: write CSV (--out NAME.csv), which has no such limit",
+                crate::write::thousands(crate::write::xlsx::SHEET_ROWS_BELOW_HEADER),
+                ctx.place(line)
+            ),
+            (Some(line), e) => format!("the row at {}: {e}", ctx.place(line)),
+            (None, e) => e.to_string(),
+        }),
+    }
+    };
+    let mut book = if xlsx {
+        let km = keep.len()
+            + ADDED_COLUMNS
+                .iter()
+                .position(|c| *c == "nearest_team_km")
+                .expect("an added column");
+        Some(
+            crate::write::xlsx::RowsBook::new("points", &headers, &[km])
+                .map_err(|e| xlsx_err(None, e))?,
         )
-        .map_err(csv_err)?;
-    csv_w
-        .write_all(&header.into_inner().expect("memory"))
-        .map_err(werr(&plan.out_csv))?;
+    } else {
+        let mut header = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(b"\xEF\xBB\xBF".to_vec());
+        header
+            .write_record(headers.iter().map(|h| csv_field(h.as_bytes())))
+            .map_err(csv_err)?;
+        csv_w
+            .write_all(&header.into_inner().expect("memory"))
+            .map_err(werr(&plan.out_csv))?;
+        None
+    };
     if let (Some(g), Some(p)) = (geo_w.as_mut(), &plan.out_geojson) {
         let meta = crate::write::geojson::places_metadata(assigner.study);
         write!(
@@ -1526,7 +1573,14 @@ pub fn assign_file(
         input,
         progress,
         &mut |out: ChunkOut| -> Result<()> {
-            csv_w.write_all(&out.csv).map_err(werr(out_csv))?;
+            match book.as_mut() {
+                Some(book) => {
+                    for (line, cells) in &out.rows {
+                        book.row(cells).map_err(|e| xlsx_err(Some(*line), e))?;
+                    }
+                }
+                None => csv_w.write_all(&out.csv).map_err(werr(out_csv))?,
+            }
             if let (Some(g), Some(p)) = (geo_w.as_mut(), out_geo) {
                 let body = if first_feature && !out.geojson.is_empty() {
                     first_feature = false;
@@ -1542,17 +1596,41 @@ pub fn assign_file(
     // Before anything is put in place: the staged files are removed unwritten.
     no_rows(&stats, input)?;
     csv_w.flush().map_err(werr(out_csv))?;
+    drop(csv_w);
+    if let Some(book) = book {
+        book.save(csv_file.tmp.as_file())
+            .map_err(|e| xlsx_err(None, e))?;
+    }
     if let (Some(g), Some(p)) = (geo_w.as_mut(), out_geo) {
         g.write_all(b"\n]}\n").map_err(werr(p))?;
         g.flush().map_err(werr(p))?;
     }
-    drop(csv_w);
     drop(geo_w);
     let mut paths = vec![csv_file.commit()?];
     if let Some(g) = geo_file {
         paths.push(g.commit()?);
     }
     Ok((stats, paths))
+}
+
+/// Whether `assign`'s `--out` is to be a workbook: named `.xlsx` (in any case). A name of
+/// another spreadsheet format (`.xls`, `.xlsm`, `.ods`) is refused before the points are read:
+/// CSV text under it would not open, and covgap writes no such format.
+fn out_is_workbook(out: &Path) -> Result<bool> {
+    let ext = out
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("xlsx") => Ok(true),
+        Some(other @ ("xls" | "xlsm" | "xlsb" | "ods")) => Err(Error::Write {
+            path: out.to_path_buf(),
+            source: std::io::Error::other(format!(
+                "covgap writes points as CSV, or as an Excel workbook when --out ends in .xlsx, not as .{other}: name it .csv or .xlsx"
+            )),
+        }),
+        _ => Ok(false),
+    }
 }
 
 /// Reads and places every point in `input.points` exactly as [`assign_file`] does, streamed

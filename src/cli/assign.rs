@@ -21,8 +21,10 @@ pub(super) struct AssignArgs {
     /// ONS Postcode Directory), else at their postcode district's centroid.
     #[arg(long, value_name = "FILE")]
     points: PathBuf,
-    /// CSV to write: the input columns (see --keep-columns) plus area_code, area_name, nearest_team,
-    /// nearest_team_km, located_by and not_placed (why a row could not be placed), in input order.
+    /// CSV to write, or an Excel workbook when FILE ends in .xlsx (up to 1,048,575 points, as
+    /// many as a sheet holds): the input columns (see --keep-columns) plus area_code, area_name,
+    /// nearest_team, nearest_team_km, located_by and not_placed (why a row could not be placed),
+    /// in input order.
     #[arg(long, value_name = "FILE", default_value = "covgap-out/points.csv")]
     out: PathBuf,
     /// Also write the points as GeoJSON (RFC 7946) to FILE.

@@ -290,3 +290,147 @@ pub fn xlsx(study: &Study, cov: &Coverage, rollups: &[Rollup]) -> Result<Vec<u8>
         source: std::io::Error::other(e),
     })
 }
+
+/// Rows an Excel sheet holds below its header: 1,048,576 in all.
+pub const SHEET_ROWS_BELOW_HEADER: u64 = 1_048_575;
+
+/// A workbook of one sheet written a row at a time, in rust_xlsxwriter's constant-memory
+/// mode (rows go to a temporary file as they come): `covgap assign`'s points when `--out`
+/// names an `.xlsx` file. The header is bold and frozen, with filters. Cells that are plain
+/// numbers (`51.5`, `-1.25`, `406649`; not `007` or an id of more than 15 digits, which a
+/// number would change) are stored as numbers, the rest as text, never as formulas; the
+/// columns given as `km` hold kilometres shown to two places.
+pub struct RowsBook {
+    wb: Workbook,
+    columns: u16,
+    /// Rows written below the header.
+    rows: u64,
+    km: Vec<usize>,
+    km_format: Format,
+}
+
+impl RowsBook {
+    /// A book whose sheet `sheet` has `headers` for its header row.
+    ///
+    /// # Examples
+    /// ```
+    /// use calamine::{Data, Reader};
+    /// use covgap::write::xlsx::RowsBook;
+    /// let headers = ["id", "latitude", "area_name", "nearest_team_km"].map(String::from);
+    /// let mut book = RowsBook::new("points", &headers, &[3]).unwrap();
+    /// let row = ["007", "52.4862", "Birmingham", "51.10"].map(String::from);
+    /// book.row(&row).unwrap();
+    /// let mut bytes = std::io::Cursor::new(Vec::new());
+    /// book.save(&mut bytes).unwrap();
+    /// let mut wb = calamine::Xlsx::new(std::io::Cursor::new(bytes.into_inner())).unwrap();
+    /// let sheet = wb.worksheet_range("points").unwrap();
+    /// assert_eq!(sheet.get((1, 0)), Some(&Data::String("007".into())));
+    /// assert_eq!(sheet.get((1, 1)), Some(&Data::Float(52.4862)));
+    /// assert_eq!(sheet.get((1, 3)), Some(&Data::Float(51.1)));
+    /// ```
+    pub fn new(sheet: &str, headers: &[String], km: &[usize]) -> Result<RowsBook, XlsxError> {
+        let mut wb = Workbook::new();
+        // A fixed creation time, not the clock, so the same inputs give the same bytes.
+        let created = rust_xlsxwriter::ExcelDateTime::from_ymd(1970, 1, 1)?;
+        wb.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&created));
+        let header = Format::new()
+            .set_bold()
+            .set_background_color(0xDEEBF7)
+            .set_border_bottom(rust_xlsxwriter::FormatBorder::Thin);
+        let ws = wb.add_worksheet_with_constant_memory();
+        ws.set_name(sheet)?;
+        for (c, name) in headers.iter().enumerate() {
+            ws.set_column_width(
+                c as u16,
+                (name.chars().count() as f64 + 3.0).clamp(10.0, 40.0),
+            )?;
+            ws.write_string_with_format(0, c as u16, name, &header)?;
+        }
+        ws.set_freeze_panes(1, 0)?;
+        Ok(RowsBook {
+            wb,
+            columns: headers.len() as u16,
+            rows: 0,
+            km: km.to_vec(),
+            km_format: Format::new().set_num_format("0.00"),
+        })
+    }
+
+    /// Rows written below the header so far.
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+
+    /// Writes the next row; an error once the sheet holds [`SHEET_ROWS_BELOW_HEADER`] rows.
+    pub fn row(&mut self, cells: &[String]) -> Result<(), XlsxError> {
+        if self.rows >= SHEET_ROWS_BELOW_HEADER {
+            return Err(XlsxError::RowColumnLimitError);
+        }
+        self.rows += 1;
+        let r = self.rows as u32;
+        let ws = self.wb.worksheet_from_index(0)?;
+        for (c, cell) in cells.iter().enumerate() {
+            if cell.is_empty() {
+                continue;
+            }
+            let col = c as u16;
+            match plain_number(cell) {
+                Some(v) if self.km.contains(&c) => {
+                    ws.write_number_with_format(r, col, v, &self.km_format)?;
+                }
+                Some(v) => {
+                    ws.write_number(r, col, v)?;
+                }
+                None => {
+                    ws.write_string(r, col, cell)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Sets the filters over the rows written and saves the book to `w`.
+    pub fn save<W: std::io::Write + std::io::Seek + Send>(mut self, w: W) -> Result<(), XlsxError> {
+        let (rows, columns) = (self.rows as u32, self.columns.max(1) - 1);
+        let ws = self.wb.worksheet_from_index(0)?;
+        ws.autofilter(0, 0, rows.max(1), columns)?;
+        self.wb.save_to_writer(w)
+    }
+}
+
+/// A cell's text as a number when it is plainly one and the number shows as the same text
+/// would: an optional minus sign, digits, at most one decimal point, no leading zero before
+/// another digit (`007`, a code, stays text) and at most 15 digits (an id of more, such as a
+/// long reference, would lose its last digits as a number).
+///
+/// # Examples
+/// ```
+/// use covgap::write::xlsx::plain_number;
+/// assert_eq!(plain_number("-1.8904"), Some(-1.8904));
+/// assert_eq!(plain_number("406649"), Some(406649.0));
+/// assert_eq!(plain_number("0.5"), Some(0.5));
+/// assert_eq!(plain_number("007"), None);
+/// assert_eq!(plain_number("1234567890123456"), None);
+/// assert_eq!(plain_number("1e5"), None);
+/// assert_eq!(plain_number("+5"), None);
+/// assert_eq!(plain_number("5."), None);
+/// assert_eq!(plain_number("B1 1AA"), None);
+/// ```
+pub fn plain_number(s: &str) -> Option<f64> {
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    let (whole, frac) = match digits.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (digits, None),
+    };
+    let all_digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    if !all_digits(whole) || frac.is_some_and(|f| !all_digits(f)) {
+        return None;
+    }
+    if whole.len() > 1 && whole.starts_with('0') {
+        return None;
+    }
+    if whole.len() + frac.map_or(0, str::len) > 15 {
+        return None;
+    }
+    s.parse().ok()
+}

@@ -931,3 +931,121 @@ fn a_workbook_with_no_sheet_of_points_names_its_sheets() {
         ["postcode not in the postcode directory", ""]
     );
 }
+
+/// The rows of a workbook `assign` wrote (`--out NAME.xlsx`), its sheet "points", each cell as
+/// text: numbers as Rust writes them, so they compare with the CSV's.
+fn workbook_rows(path: &std::path::Path) -> Vec<Vec<String>> {
+    use calamine::{Data, Reader};
+    let mut wb = calamine::open_workbook_auto(path).unwrap();
+    assert_eq!(wb.sheet_names(), ["points"]);
+    let range = wb.worksheet_range("points").unwrap();
+    range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Data::Empty => String::new(),
+                    Data::String(s) => s.clone(),
+                    Data::Float(f) => format!("{f}"),
+                    other => panic!("cell {other:?}"),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// `--out NAME.xlsx` writes a workbook, not CSV text under a name Excel refuses to open (as it
+/// did before: Excel says the file's format or extension is not valid). Its sheet holds the
+/// CSV's rows and columns; numbers are numbers (the distance too), an id with a leading zero
+/// stays text, and a cell Excel would take for a formula is text as it was given, with no
+/// apostrophe, since a workbook's text cell is never a formula.
+#[test]
+fn points_written_to_a_workbook_hold_what_the_csv_holds() {
+    let csv = "id,latitude,longitude,postcode,note\n\
+               007,52.4862,-1.8904,,=SUM(A1:A2)\n\
+               words,fifty two,minus one,,\n\
+               by_district,,,OX1 9ZZ,\"Oxford, by district\"\n\
+               sea,50.0,-5.0,,\n";
+    let (dir, from_csv, _) = assign_text(csv, &[]);
+    covgap_at(&dir)
+        .args(["assign", "-q", "--points", "p.csv", "--out", "w.xlsx"])
+        .assert()
+        .success();
+    let book = workbook_rows(&dir.path().join("w.xlsx"));
+    assert_eq!(book[0], from_csv[0]);
+    assert_eq!(book.len(), from_csv.len());
+    for (b, c) in book.iter().zip(&from_csv).skip(1) {
+        for (x, y) in b.iter().zip(c) {
+            let same_number =
+                matches!((x.parse::<f64>(), y.parse::<f64>()), (Ok(a), Ok(b)) if a == b);
+            assert!(
+                x == y || same_number || format!("'{x}") == *y,
+                "{x:?} against the CSV's {y:?}"
+            );
+        }
+    }
+    assert_eq!(book[1][0], "007");
+    assert_eq!(book[1][4], "=SUM(A1:A2)");
+    assert_eq!(from_csv[1][4], "'=SUM(A1:A2)");
+    assert_eq!(book[3][4], "Oxford, by district");
+    use calamine::{Data, Reader};
+    let mut wb = calamine::open_workbook_auto(dir.path().join("w.xlsx")).unwrap();
+    let range = wb.worksheet_range("points").unwrap();
+    let km = from_csv[0]
+        .iter()
+        .position(|h| h == "nearest_team_km")
+        .unwrap();
+    assert_eq!(range.get((1, 1)), Some(&Data::Float(52.4862)));
+    assert!(
+        matches!(range.get((1, km)), Some(Data::Float(_))),
+        "{:?}",
+        range.get((1, km))
+    );
+}
+
+/// An `--out` named as another spreadsheet format (`.ods`, `.xls`), which covgap does not
+/// write, is refused before anything is written: CSV text under that name would not open.
+#[test]
+fn points_to_a_spreadsheet_format_covgap_does_not_write_are_refused() {
+    for name in ["o.ods", "o.XLS"] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("p.csv"),
+            "id,latitude,longitude\n1,52.4862,-1.8904\n",
+        )
+        .unwrap();
+        let out = covgap_at(&dir)
+            .args(["assign", "--points", "p.csv", "--out", name])
+            .assert()
+            .failure();
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert!(
+            stderr.contains(&format!("{name}: cannot write output: covgap writes points as CSV, or as an Excel workbook when --out ends in .xlsx, not as .{}: name it .csv or .xlsx", name.rsplit('.').next().unwrap().to_lowercase())),
+            "{stderr}"
+        );
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}
+
+/// More points than an Excel sheet holds below its header (1,048,575) cannot go to a
+/// workbook: an error naming the line where the sheet ran out, and nothing is written (no
+/// workbook cut short, no temporary file left).
+#[test]
+fn more_points_than_a_sheet_holds_are_an_error_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("id,latitude,longitude\n");
+    for i in 0..1_048_576 {
+        text.push_str(&format!("{i},52.4862,-1.8904\n"));
+    }
+    std::fs::write(dir.path().join("p.csv"), text).unwrap();
+    let out = covgap_at(&dir)
+        .args(["assign", "--points", "p.csv", "--out", "w.xlsx"])
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("w.xlsx: cannot write output: the points run past 1,048,575 rows (at line 1048577), as many as an Excel sheet holds below its header: write CSV (--out NAME.csv), which has no such limit"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
