@@ -262,6 +262,9 @@ pub struct PointsInput {
     pub threads: Option<usize>,
     /// Bytes per chunk handed to a worker (results never depend on it).
     pub chunk_bytes: usize,
+    /// The sheet to read when the points are a workbook (`--points-sheet`); found by its
+    /// header when `None`.
+    pub sheet: Option<String>,
 }
 
 /// How the input for `covgap assign` is read and where results go.
@@ -340,6 +343,8 @@ pub struct PointsSheet {
     pub header_row: u64,
     /// Whether the workbook hides it (no visible sheet had a points header).
     pub hidden: bool,
+    /// Whether it was named with `--points-sheet` rather than found by its header.
+    pub named: bool,
 }
 
 impl PointsSheet {
@@ -435,7 +440,9 @@ impl AssignStats {
                 format!(
                     "points read from sheet {:?}{}, whose header is row {}; rows named are the sheet's",
                     sheet.name,
-                    if sheet.hidden {
+                    if sheet.named {
+                        " (named with --points-sheet)"
+                    } else if sheet.hidden {
                         ", a hidden sheet (no visible sheet has latitude/longitude, easting/northing or postcode columns)"
                     } else {
                         ""
@@ -1112,40 +1119,62 @@ fn points_sheet(plan: &PointsInput) -> Result<(String, PointsSheet)> {
         let headers = cells.iter().map(|c| c.trim().to_string()).collect();
         PointLayout::find(headers, &plan.columns, path)
     };
-    if let Some(s) = crate::read::figures::sheet_as_csv(path, &sheets, |h| layout(h).is_ok())? {
+    let want = plan.sheet.as_deref();
+    if let Some(s) = crate::read::figures::sheet_as_csv(path, &sheets, want, |h| layout(h).is_ok())?
+    {
         let sheet = PointsSheet {
             name: s.name,
             header_row: s.header_row,
             hidden: s.hidden,
+            named: want.is_some(),
         };
         return Ok((s.text, sheet));
     }
     let names: Vec<String> = sheets.iter().map(|s| format!("{:?}", s.name)).collect();
-    // What the first row with anything in it, of the first sheet a user sees, lacks.
-    let first = [false, true].into_iter().find_map(|hidden| {
-        sheets.iter().filter(|s| s.hidden == hidden).find_map(|s| {
-            s.rows
-                .iter()
-                .find(|(_, c)| c.iter().any(|v| !v.trim().is_empty()))
-                .map(|(n, cells)| (s, *n, cells))
-        })
-    });
-    let message = match first {
-        None => format!(
-            "is a workbook with nothing in any sheet (sheets: {})",
-            names.join(", ")
-        ),
-        Some((sheet, n, cells)) => {
-            let why = match layout(cells) {
-                Err(Error::Format { message, .. }) => message,
-                Err(e) => e.to_string(),
-                Ok(_) => unreachable!("no sheet has a header"),
-            };
-            format!(
-                "no sheet has latitude/longitude, easting/northing or postcode columns in its first 30 rows (sheets: {}); sheet {:?}, row {n}, the first with anything in it, {why}",
-                names.join(", "),
-                sheet.name
-            )
+    // What the first row with anything in it lacks: of the sheet named, or else of the first
+    // sheet a user sees.
+    let first_row = |s: &'_ crate::read::figures::WorkbookSheet| {
+        s.rows
+            .iter()
+            .find(|(_, c)| c.iter().any(|v| !v.trim().is_empty()))
+            .map(|(n, cells)| (*n, cells.clone()))
+    };
+    let why = |cells: &[String]| match layout(cells) {
+        Err(Error::Format { message, .. }) => message,
+        Err(e) => e.to_string(),
+        Ok(_) => unreachable!("no sheet looked at has a header"),
+    };
+    let what = "latitude/longitude, easting/northing or postcode columns";
+    let message = match want {
+        Some(want) => {
+            let sheet = sheets.iter().find(|s| s.name == want).expect("found above");
+            match first_row(sheet) {
+                None => format!("sheet {want:?} (--points-sheet) is empty"),
+                Some((n, cells)) => format!(
+                    "sheet {want:?} (--points-sheet) has no {what} in its first 30 rows; row {n}, the first with anything in it, {}",
+                    why(&cells)
+                ),
+            }
+        }
+        None => {
+            let first = [false, true].into_iter().find_map(|hidden| {
+                sheets
+                    .iter()
+                    .filter(|s| s.hidden == hidden)
+                    .find_map(|s| first_row(s).map(|r| (s, r)))
+            });
+            match first {
+                None => format!(
+                    "is a workbook with nothing in any sheet (sheets: {})",
+                    names.join(", ")
+                ),
+                Some((sheet, (n, cells))) => format!(
+                    "no sheet has {what} in its first 30 rows (sheets: {}); sheet {:?}, row {n}, the first with anything in it, {}",
+                    names.join(", "),
+                    sheet.name,
+                    why(&cells)
+                ),
+            }
         }
     };
     Err(Error::Format {
@@ -1256,6 +1285,13 @@ impl OpenPoints {
         // A workbook is read whole, once, into the CSV text both passes read.
         let workbook = if crate::read::figures::is_workbook(&Input::File(input.points.clone())) {
             Some(points_sheet(input)?)
+        } else if let Some(sheet) = &input.sheet {
+            return Err(Error::Format {
+                path: input.points.clone(),
+                message: format!(
+                    "--points-sheet {sheet:?} was given but this is not a workbook (.xlsx, .xls or .ods); it is read as CSV, which has no sheets"
+                ),
+            });
         } else {
             None
         };

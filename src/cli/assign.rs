@@ -65,6 +65,10 @@ pub(super) struct PointColumnArgs {
     /// Points column: postcode.
     #[arg(long, value_name = "NAME", requires = "points")]
     postcode_column: Option<String>,
+    /// The sheet of a --points workbook.
+    /// [default: the first sheet with point columns, visible sheets first]
+    #[arg(long, value_name = "NAME", requires = "points")]
+    pub(super) points_sheet: Option<String>,
 }
 
 impl PointColumnArgs {
@@ -104,6 +108,7 @@ pub(super) fn run(args: AssignArgs) -> i32 {
             postcodes: inputs.postcodes.clone(),
             threads: args.threads,
             chunk_bytes: 0,
+            sheet: args.columns.points_sheet.clone(),
         },
         out_csv: args.out,
         out_geojson: args.geojson,

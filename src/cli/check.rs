@@ -217,6 +217,7 @@ pub(super) fn run(args: CheckArgs) -> i32 {
             points: points.clone(),
             columns: args.columns.to_columns(),
             postcodes: args.inputs.postcodes.clone(),
+            sheet: args.columns.points_sheet.clone(),
             ..Default::default()
         };
         let assigner = covgap::assign::Assigner::new(&analysis.study, &analysis.coverage);
@@ -280,13 +281,21 @@ fn check_plan_files(
     parts: &mut Vec<String>,
 ) {
     let postcodes = inputs.postcodes.as_deref();
-    for (flag, path) in [
-        ("--candidates", &files.candidates),
-        ("--what-if", &files.what_if),
+    for (flag, path, sheet) in [
+        (
+            "--candidates",
+            &files.candidates,
+            (files.candidates_sheet.clone(), "--candidates-sheet"),
+        ),
+        (
+            "--what-if",
+            &files.what_if,
+            (files.what_if_sheet.clone(), "--what-if-sheet"),
+        ),
     ] {
         let errors_before = diag.error_count();
         let candidates = flag == "--candidates";
-        match read_site_list(path, postcodes, study, false, candidates, diag) {
+        match read_site_list(path, sheet, postcodes, study, false, candidates, diag) {
             Ok(None) => {}
             // As `plan` says it when no row has a problem of its own.
             // No site read: said so, not as "0 sites", and, as `plan` says it, an error of

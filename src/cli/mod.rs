@@ -154,6 +154,10 @@ struct InputArgs {
     /// Team list: CSV, one team a row, or a workbook (.xlsx, .xls, .ods) with the list on a sheet. [default: built-in list compiled from public sources]
     #[arg(long, value_name = "FILE")]
     teams: Option<PathBuf>,
+    /// The sheet of a --teams workbook.
+    /// [default: the first sheet with a team name column, visible sheets first]
+    #[arg(long, value_name = "NAME", requires = "teams")]
+    teams_sheet: Option<String>,
     /// Evidence levels that count as a team, comma-separated.
     /// [default: pif_named,service_confirmed; every team when the list has no evidence column]
     #[arg(long, value_name = "LEVELS", value_delimiter = ',')]
@@ -255,6 +259,8 @@ impl InputArgs {
             },
             teams: self.teams.clone(),
             team_columns: TeamColumns {
+                sheet: self.teams_sheet.clone(),
+                sheet_flag: "--teams-sheet",
                 name: self.team_name_column.clone(),
                 areas: self.team_areas_column.clone(),
                 latitude: self.team_lat_column.clone(),

@@ -26,10 +26,18 @@ pub(super) struct PlanFiles {
     /// holding one without a team, covering every area lying in it]
     #[arg(long, value_name = "FILE")]
     pub(super) candidates: Option<PathBuf>,
+    /// The sheet of a --candidates workbook.
+    /// [default: the first sheet with a team name column, visible sheets first]
+    #[arg(long, value_name = "NAME", requires = "candidates")]
+    pub(super) candidates_sheet: Option<String>,
     /// Teams to add as existing before planning (e.g. teams in development); the same forms
     /// as --teams (CSV or workbook), every row counted.
     #[arg(long, value_name = "FILE")]
     pub(super) what_if: Option<PathBuf>,
+    /// The sheet of a --what-if workbook (which may be the --teams workbook, on another sheet).
+    /// [default: the first sheet with a team name column, visible sheets first]
+    #[arg(long, value_name = "NAME", requires = "what_if")]
+    pub(super) what_if_sheet: Option<String>,
     /// Deprivation table for --rank-by need (implies it): CSV, one row per district, with
     /// columns `code` (district code), `most_deprived_decile_share` (0 to 1: the share of the
     /// district's small areas in its nation's most deprived 10%; also found under the headers
@@ -63,6 +71,7 @@ impl PlanFiles {
 /// the study's team list ([`covgap::plan::warn_sites_named_as_teams`]).
 pub(super) fn read_site_list(
     path: &Option<PathBuf>,
+    sheet: (Option<String>, &'static str),
     postcodes: Option<&std::path::Path>,
     study: &covgap::model::Study,
     radius: bool,
@@ -74,9 +83,14 @@ pub(super) fn read_site_list(
     };
     let areas = &study.areas;
     let input = Input::File(p.clone());
+    let columns = covgap::read::teams::TeamColumns {
+        sheet: sheet.0,
+        sheet_flag: sheet.1,
+        ..Default::default()
+    };
     let (mut teams, _, beyond, _) = covgap::load::resolve_teams(
         &input,
-        &Default::default(),
+        &columns,
         postcodes,
         Counting::All,
         false,
@@ -256,6 +270,7 @@ pub(super) fn run(args: PlanArgs) -> i32 {
     let radius = args.radius.is_some();
     let lists = read_site_list(
         &args.files.candidates,
+        (args.files.candidates_sheet.clone(), "--candidates-sheet"),
         postcodes,
         &study,
         radius,
@@ -265,6 +280,7 @@ pub(super) fn run(args: PlanArgs) -> i32 {
     .and_then(|c| {
         let w = read_site_list(
             &args.files.what_if,
+            (args.files.what_if_sheet.clone(), "--what-if-sheet"),
             postcodes,
             &study,
             radius,
@@ -341,7 +357,9 @@ pub(super) fn run(args: PlanArgs) -> i32 {
                 args.files.deprivation.iter().map(|p| p.display().to_string()).collect::<Vec<_>>()
             }),
             "candidates": path_text(&args.files.candidates),
+            "candidates_sheet": args.files.candidates_sheet,
             "what_if": path_text(&args.files.what_if),
+            "what_if_sheet": args.files.what_if_sheet,
             "exact_seconds": args.exact_seconds,
             "export_instance": path_text(&args.export_instance),
     });

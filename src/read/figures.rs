@@ -220,11 +220,13 @@ pub struct SheetCsv {
     pub text: String,
 }
 
-/// The sheet a list is read from, as CSV: the first sheet with a header (a row for which
-/// `is_header` holds) in one of its first 30 rows with anything in them, of the visible
-/// sheets first, then of those the workbook hides. Rows above the header (a title) are passed
-/// over; a line break typed in a cell is read as a space, so that each row stays one line.
-/// `None` when no sheet has such a header.
+/// The sheet a list is read from, as CSV: the sheet named `want` (a flag such as
+/// `--teams-sheet`; an error naming the workbook's sheets when it has none of that name), or
+/// else the first sheet with a header (a row for which `is_header` holds) in one of its first
+/// 30 rows with anything in them, of the visible sheets first, then of those the workbook
+/// hides. Rows above the header (a title) are passed over; a line break typed in a cell is
+/// read as a space, so that each row stays one line. `None` when no sheet looked at has such
+/// a header.
 ///
 /// # Examples
 /// ```
@@ -238,15 +240,20 @@ pub struct SheetCsv {
 ///         hidden: false,
 ///     },
 /// ];
-/// let s = sheet_as_csv(std::path::Path::new("c.xlsx"), &sheets, |h| h.contains(&"postcode".to_string()))
-///     .unwrap()
-///     .unwrap();
+/// let path = std::path::Path::new("c.xlsx");
+/// let postcode = |h: &[String]| h.contains(&"postcode".to_string());
+/// let s = sheet_as_csv(path, &sheets, None, postcode).unwrap().unwrap();
 /// assert_eq!((s.name.as_str(), s.header_row), ("Clients", 3));
 /// assert_eq!(s.text, "id,postcode\n1,OX1 1AA\n");
+/// // The notes sheet, named, has no such header; a sheet not in the workbook is an error.
+/// assert_eq!(sheet_as_csv(path, &sheets, Some("Notes"), postcode).unwrap(), None);
+/// let e = sheet_as_csv(path, &sheets, Some("2025"), postcode).unwrap_err();
+/// assert_eq!(e.to_string(), "c.xlsx: has no sheet \"2025\"; its sheets are \"Notes\", \"Clients\"");
 /// ```
 pub fn sheet_as_csv(
     path: &std::path::Path,
     sheets: &[WorkbookSheet],
+    want: Option<&str>,
     is_header: impl Fn(&[String]) -> bool,
 ) -> Result<Option<SheetCsv>> {
     let header = |rows: &Rows| -> Option<u64> {
@@ -256,12 +263,24 @@ pub fn sheet_as_csv(
             .find(|(_, cells)| is_header(cells))
             .map(|(n, _)| *n)
     };
-    let found = [false, true].into_iter().find_map(|hidden| {
-        sheets
-            .iter()
-            .filter(|s| s.hidden == hidden)
-            .find_map(|s| header(&s.rows).map(|row| (s, row)))
-    });
+    let found = match want {
+        Some(want) => {
+            let sheet = sheets.iter().find(|s| s.name == want).ok_or_else(|| {
+                let names: Vec<String> = sheets.iter().map(|s| format!("{:?}", s.name)).collect();
+                Error::Format {
+                    path: path.to_path_buf(),
+                    message: format!("has no sheet {want:?}; its sheets are {}", names.join(", ")),
+                }
+            })?;
+            header(&sheet.rows).map(|row| (sheet, row))
+        }
+        None => [false, true].into_iter().find_map(|hidden| {
+            sheets
+                .iter()
+                .filter(|s| s.hidden == hidden)
+                .find_map(|s| header(&s.rows).map(|row| (s, row)))
+        }),
+    };
     let Some((sheet, header_row)) = found else {
         return Ok(None);
     };

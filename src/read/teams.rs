@@ -10,9 +10,14 @@ use crate::read::{decimal_comma_hint, in_uk, not_in_uk, parse_number, Input};
 use geo::Coord;
 use std::collections::HashMap;
 
-/// Columns named by the user; the rest are found by header.
+/// Columns named by the user (the rest are found by header), and the sheet of a workbook.
 #[derive(Debug, Clone, Default)]
 pub struct TeamColumns {
+    /// The sheet of a workbook list; found by its header when `None`.
+    pub sheet: Option<String>,
+    /// The flag that names the sheet (`--teams-sheet`, `--what-if-sheet`), for messages;
+    /// empty when the list has none.
+    pub sheet_flag: &'static str,
     pub name: Option<String>,
     pub areas: Option<String>,
     pub latitude: Option<String>,
@@ -218,18 +223,31 @@ fn workbook_as_csv(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) ->
         Some(name) => columns::find_named(cells, name).is_some(),
         None => columns::find(cells, NAME).is_some(),
     };
-    let Some(sheet) = crate::read::figures::sheet_as_csv(path, &sheets, is_header)? else {
+    let want = cols.sheet.as_deref();
+    let flag = cols.sheet_flag;
+    let Some(sheet) = crate::read::figures::sheet_as_csv(path, &sheets, want, is_header)? else {
         let names: Vec<String> = sheets.iter().map(|s| format!("{:?}", s.name)).collect();
         let column = match &cols.name {
-            Some(name) => format!("a column {name:?} (--team-name-column)"),
-            None => format!("a team name column ({})", NAME.join(", ")),
+            Some(name) => format!("column {name:?} (--team-name-column)"),
+            None => format!("team name column ({})", NAME.join(", ")),
+        };
+        let message = match want {
+            Some(want) => format!(
+                "sheet {want:?} ({flag}) has no {column} in its first 30 rows; head the list's name column \"name\""
+            ),
+            None => format!(
+                "no sheet has a {column} in its first 30 rows (sheets: {}); head the list's name column \"name\", {}",
+                names.join(", "),
+                if flag.is_empty() {
+                    "or save the sheet as CSV".to_string()
+                } else {
+                    format!("or name the sheet with {flag}")
+                }
+            ),
         };
         return Err(Error::Format {
             path: path.to_path_buf(),
-            message: format!(
-                "no sheet has {column} in its first 30 rows (sheets: {}); head the list's name column \"name\", or save the sheet as CSV",
-                names.join(", ")
-            ),
+            message,
         });
     };
     diag.note(
@@ -238,7 +256,11 @@ fn workbook_as_csv(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) ->
         format!(
             "teams read from sheet {:?}{}, whose header is row {}; lines named are the sheet's rows",
             sheet.name,
-            if sheet.hidden { ", a hidden sheet (no visible sheet has a team name column)" } else { "" },
+            match want {
+                Some(_) => format!(" (named with {flag})"),
+                None if sheet.hidden => ", a hidden sheet (no visible sheet has a team name column)".to_string(),
+                None => String::new(),
+            },
             sheet.header_row
         ),
     );
@@ -251,6 +273,14 @@ pub fn read_teams(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> 
     let label = input.label();
     let text = if crate::read::figures::is_workbook(input) {
         workbook_as_csv(input, cols, diag)?
+    } else if let Some(sheet) = &cols.sheet {
+        return Err(Error::Format {
+            path: input.path_for_errors(),
+            message: format!(
+                "{} {sheet:?} was given but this is not a workbook (.xlsx, .xls or .ods); it is read as CSV, which has no sheets",
+                cols.sheet_flag
+            ),
+        });
     } else {
         input.text("CSV")?
     };

@@ -360,6 +360,7 @@ fn options(inputs: &Inputs, small: &SmallAreaInputs, study: &Study) -> Value {
         "measure": study.demand.measure.key(),
         "period": inputs.period,
         "teams": inputs.teams.as_ref().map(|p| p.display().to_string()),
+        "teams_sheet": c.sheet,
         "evidence": inputs.evidence,
         "postcodes": inputs.postcodes.as_ref().map(|p| p.display().to_string()),
         "team_columns": {

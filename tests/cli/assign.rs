@@ -1049,3 +1049,74 @@ fn more_points_than_a_sheet_holds_are_an_error_and_nothing_is_written() {
     );
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
 }
+
+/// A workbook holding a sheet of points a year (as referrals are kept): `--points-sheet`
+/// names the one to read, which before could not be chosen (the first sheet with point
+/// columns was read, whatever the user meant). A sheet the workbook lacks is an error naming
+/// its sheets; one without point columns says what its first row lacks; the flag given for a
+/// CSV is an error, not passed over.
+#[test]
+fn points_sheet_names_the_sheet_of_points_to_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    crate::csv_into_sheet(
+        wb.add_worksheet().set_name("2024").unwrap(),
+        "id,latitude,longitude\nbirmingham,52.4862,-1.8904\n",
+        0,
+    );
+    crate::csv_into_sheet(
+        wb.add_worksheet().set_name("2025").unwrap(),
+        "id,latitude,longitude\nedinburgh,55.9533,-3.1883\nwestminster,51.5014,-0.1419\n",
+        0,
+    );
+    crate::csv_into_sheet(
+        wb.add_worksheet().set_name("Notes").unwrap(),
+        "About,these\n",
+        0,
+    );
+    wb.save(dir.path().join("r.xlsx")).unwrap();
+    let out = covgap_at(&dir)
+        .args([
+            "assign",
+            "--points",
+            "r.xlsx",
+            "--points-sheet",
+            "2025",
+            "--out",
+            "o.csv",
+        ])
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("note: r.xlsx: points read from sheet \"2025\" (named with --points-sheet), whose header is row 1"),
+        "{stderr}"
+    );
+    let rows = read_csv(&dir.path().join("o.csv"));
+    assert_eq!(col(&rows, "id"), ["edinburgh", "westminster"]);
+    assert_eq!(col(&rows, "area_code"), ["S12000036", "E09000033"]);
+
+    let fails = |args: &[&str], want: &str| {
+        let o = covgap_at(&dir).args(args).assert().failure();
+        let stderr = String::from_utf8_lossy(&o.get_output().stderr).into_owned();
+        assert!(stderr.contains(want), "{want:?} not in:\n{stderr}");
+    };
+    fails(
+        &["check", "--points", "r.xlsx", "--points-sheet", "2026"],
+        "r.xlsx: has no sheet \"2026\"; its sheets are \"2024\", \"2025\", \"Notes\"",
+    );
+    fails(
+        &["assign", "--points", "r.xlsx", "--points-sheet", "Notes", "--out", "n.csv"],
+        "r.xlsx: sheet \"Notes\" (--points-sheet) has no latitude/longitude, easting/northing or postcode columns in its first 30 rows; row 1, the first with anything in it, has no latitude/longitude",
+    );
+    assert!(!dir.path().join("n.csv").exists());
+    std::fs::write(
+        dir.path().join("p.csv"),
+        "id,latitude,longitude\n1,52.4862,-1.8904\n",
+    )
+    .unwrap();
+    fails(
+        &["assign", "--points", "p.csv", "--points-sheet", "2025", "--out", "n.csv"],
+        "p.csv: --points-sheet \"2025\" was given but this is not a workbook (.xlsx, .xls or .ods); it is read as CSV, which has no sheets",
+    );
+}

@@ -691,7 +691,7 @@ fn a_workbook_with_no_team_list_is_an_error_naming_its_sheets() {
         .assert()
         .code(1);
     let said = String::from_utf8_lossy(&o.get_output().stderr).into_owned();
-    let want = format!("{}: no sheet has a team name column (name, team, team_name, team name, service, service name, service_name) in its first 30 rows (sheets: \"Cover\", \"Notes\", \"Table 1\"); head the list's name column \"name\", or save the sheet as CSV", book.display());
+    let want = format!("{}: no sheet has a team name column (name, team, team_name, team name, service, service name, service_name) in its first 30 rows (sheets: \"Cover\", \"Notes\", \"Table 1\"); head the list's name column \"name\", or name the sheet with --teams-sheet", book.display());
     assert!(said.contains(&want), "{said}");
     assert!(
         said.contains("teams not read (see the error above)"),
@@ -728,4 +728,114 @@ fn candidates_in_a_workbook_are_planned() {
         let plan = std::fs::read_to_string(out.path().join("plan.md")).unwrap();
         assert!(plan.contains(says), "{flag}: {plan}");
     }
+}
+
+/// One workbook holding the team list on one sheet and the teams in development on another,
+/// as lists are kept: `--teams-sheet` and `--what-if-sheet` name each list's sheet. Before,
+/// both flags read the first sheet with a team name column, so the what-if teams were the
+/// team list again (warned of as teams already counted) and no sheet could be chosen. The
+/// plan is the one the two lists saved as CSV give; `run.json` records the sheets. A sheet the
+/// workbook lacks is an error naming its sheets; a sheet named with no team name column, or a
+/// sheet named for a CSV list, is an error too.
+#[test]
+fn teams_and_what_if_teams_on_two_sheets_of_one_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("teams.xlsx");
+    let teams_csv = std::fs::read_to_string(fixture_path("teams_districts.csv")).unwrap();
+    let what_if_csv = "name,areas_served\nEdinburgh team in development,S12000036\n";
+    let mut wb = Workbook::new();
+    let notes = wb.add_worksheet().set_name("Notes").unwrap();
+    notes
+        .write_string(0, 0, "Teams known in March 2026")
+        .unwrap();
+    csv_into_sheet(wb.add_worksheet().set_name("Teams").unwrap(), &teams_csv, 0);
+    csv_into_sheet(
+        wb.add_worksheet().set_name("In development").unwrap(),
+        what_if_csv,
+        0,
+    );
+    wb.save(&book).unwrap();
+    let what_if = dir.path().join("what_if.csv");
+    std::fs::write(&what_if, what_if_csv).unwrap();
+
+    let plan = |teams: &[&std::ffi::OsStr], out: &Path| {
+        covgap()
+            .args(["plan", "--add", "1", "--boundaries"])
+            .arg(fixture_path(SHP))
+            .args(teams)
+            .arg("--out")
+            .arg(out)
+            .assert()
+    };
+    let (from_book, from_csv) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let said = plan(
+        &[
+            "--teams".as_ref(),
+            book.as_os_str(),
+            "--teams-sheet".as_ref(),
+            "Teams".as_ref(),
+            "--what-if".as_ref(),
+            book.as_os_str(),
+            "--what-if-sheet".as_ref(),
+            "In development".as_ref(),
+        ],
+        from_book.path(),
+    )
+    .success();
+    let said = String::from_utf8_lossy(&said.get_output().stderr).into_owned();
+    let b = book.display();
+    for line in [
+        format!("note: {b}: teams read from sheet \"Teams\" (named with --teams-sheet), whose header is row 1"),
+        format!("note: {b}: teams read from sheet \"In development\" (named with --what-if-sheet), whose header is row 1"),
+    ] {
+        assert!(said.contains(&line), "{line:?} not in:\n{said}");
+    }
+    assert!(!said.contains("joined the team list since"), "{said}");
+    plan(
+        &[
+            "--teams".as_ref(),
+            fixture_path("teams_districts.csv").as_os_str(),
+            "--what-if".as_ref(),
+            what_if.as_os_str(),
+        ],
+        from_csv.path(),
+    )
+    .success();
+    let read = |d: &Path, f: &str| std::fs::read_to_string(d.join(f)).unwrap();
+    assert_eq!(
+        read(from_book.path(), "plan.csv"),
+        read(from_csv.path(), "plan.csv")
+    );
+    assert!(read(from_book.path(), "plan.md").contains("**With the 1 what-if team**"));
+    let run: serde_json::Value = serde_json::from_str(&read(from_book.path(), "run.json")).unwrap();
+    assert_eq!(run["options"]["teams_sheet"], "Teams");
+    assert_eq!(run["plan"]["what_if_sheet"], "In development");
+    assert!(run["plan"]["candidates_sheet"].is_null());
+
+    // The sheets a list cannot be read from.
+    let fails = |args: &[&std::ffi::OsStr], want: &str| {
+        let o = covgap().arg("check").args(args).assert().code(1);
+        let said = String::from_utf8_lossy(&o.get_output().stderr).into_owned();
+        assert!(said.contains(want), "{want:?} not in:\n{said}");
+    };
+    fails(
+        &[
+            "--teams".as_ref(),
+            book.as_os_str(),
+            "--teams-sheet".as_ref(),
+            "2026".as_ref(),
+        ],
+        &format!(
+            "{b}: has no sheet \"2026\"; its sheets are \"Notes\", \"Teams\", \"In development\""
+        ),
+    );
+    fails(
+        &["--teams".as_ref(), book.as_os_str(), "--teams-sheet".as_ref(), "Notes".as_ref()],
+        &format!("{b}: sheet \"Notes\" (--teams-sheet) has no team name column (name, team, team_name, team name, service, service name, service_name) in its first 30 rows"),
+    );
+    let csv = fixture_path("teams_districts.csv");
+    fails(
+        &["--what-if".as_ref(), csv.as_os_str(), "--what-if-sheet".as_ref(), "Teams".as_ref()],
+        "--what-if-sheet \"Teams\" was given but this is not a workbook (.xlsx, .xls or .ods); it is read as CSV, which has no sheets",
+    );
 }
