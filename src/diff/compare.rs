@@ -9,8 +9,8 @@ use crate::read::teams::team_key;
 
 use super::read::{figures_source, same_tables, sorted, text};
 use super::{
-    AreaRow, Change, Diff, FiguresRevised, RunOutputs, TeamRow, HEADLINE, MOVED_KM, NATION,
-    ROLLUP_LEVELS, SMALL_AREAS,
+    same_covers, AreaRow, Change, Diff, FiguresRevised, RunOutputs, TeamRow, HEADLINE, MOVED_KM,
+    NATION, ROLLUP_LEVELS, SMALL_AREAS,
 };
 
 /// Compares two runs.
@@ -147,7 +147,7 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
             Some(o)
                 if o.counted != t.counted
                     || team_key(&o.host_org) != team_key(&t.host_org)
-                    || o.covers != t.covers
+                    || !same_covers(&o.covers, &t.covers)
                     || o.outside != t.outside
                     || o.located != t.located
                     || t.moved_km(o).is_some_and(|km| km > MOVED_KM) =>

@@ -60,7 +60,8 @@ pub struct TeamRow {
     pub name: String,
     pub host_org: String,
     pub counted: bool,
-    /// Codes of the areas it covers, `;`-separated.
+    /// Codes of the areas it covers, `;`-separated, in the team list's order (compared in any
+    /// order: [`same_covers`]).
     pub covers: String,
     /// It serves only areas outside the boundaries given (`outside_boundaries`; false in
     /// outputs from before covgap listed such teams).
@@ -79,6 +80,20 @@ impl TeamRow {
         let (a, b) = (Point::from(old.at?), Point::from(self.at?));
         Some(Geodesic.distance(a, b) / 1000.0)
     }
+}
+
+/// Whether two teams' `covers` name the same areas, in any order: `teams.geojson` lists them
+/// as the team list names them, so a list that gives a team's areas in another order covers
+/// the same areas, and is no change.
+pub fn same_covers(a: &str, b: &str) -> bool {
+    let set = |s: &str| -> std::collections::BTreeSet<String> {
+        s.split(';')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    set(a) == set(b)
 }
 
 /// A base moved further than this (km) is a change: the 6 decimals of `teams.geojson` are

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::{AreaRow, Change, Diff, TeamRow, MOVED_KM, ROLLUP_LEVELS};
+use super::{same_covers, AreaRow, Change, Diff, TeamRow, MOVED_KM, ROLLUP_LEVELS};
 use crate::read::teams::team_key;
 use crate::write::tables::markdown_cell as md_cell;
 use crate::write::{excel_csv, thousands};
@@ -68,7 +68,7 @@ fn field_words(field: &str, measure: &str) -> String {
 }
 
 /// Whether a team removed and one added are alike in all but their names: the same host
-/// organisation, counted or not alike, covering the same areas (some), and based at the same
+/// organisation, counted or not alike, covering the same areas (some, in any order), and based at the same
 /// place (within [`MOVED_KM`]) or both with no base. Such a pair is most likely one team
 /// renamed, which `diff` still lists as added and removed, since it tells teams apart by name.
 fn alike_but_name(o: &TeamRow, n: &TeamRow) -> bool {
@@ -76,7 +76,7 @@ fn alike_but_name(o: &TeamRow, n: &TeamRow) -> bool {
         && o.counted == n.counted
         && o.outside == n.outside
         && !o.covers.is_empty()
-        && o.covers == n.covers
+        && same_covers(&o.covers, &n.covers)
         && match (o.at, n.at) {
             (None, None) => true,
             (Some(_), Some(_)) => n.moved_km(o).is_some_and(|km| km <= MOVED_KM),
@@ -558,7 +558,7 @@ impl Diff {
                 if o.outside != n.outside {
                     what.push(format!("{} → {}", outside_words(o), outside_words(n)));
                 }
-                if o.covers != n.covers {
+                if !same_covers(&o.covers, &n.covers) {
                     what.push(format!(
                         "covers {} → {}",
                         covers_words(&o.covers),
@@ -767,7 +767,7 @@ impl Diff {
                 r[3] = "outside_boundaries".into();
                 rows.push(r);
             }
-            if o.covers != n.covers {
+            if !same_covers(&o.covers, &n.covers) {
                 let mut r = team("team_changed", n, o.covers.clone(), n.covers.clone());
                 r[3] = "covers".into();
                 rows.push(r);

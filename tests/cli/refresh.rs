@@ -1374,3 +1374,65 @@ fn diff_of_runs_differing_only_in_a_region_says_so() {
         "{md}"
     );
 }
+
+/// Runs `teams` (the text of a team list, written into `dir`) on Oxfordshire's five
+/// districts, into `dir/out`.
+fn run_oxfordshire_with(dir: &std::path::Path, teams: &str, out: &str) -> std::path::PathBuf {
+    let list = dir.join(format!("{out}.csv"));
+    std::fs::write(&list, teams).unwrap();
+    let out = dir.join(out);
+    covgap()
+        .args(["run", "--quiet", "--boundaries"])
+        .arg(fixture_path("boundaries/oxfordshire_wgs84.geojson"))
+        .arg("--teams")
+        .arg(&list)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    out
+}
+
+/// Regression: a team list that names a team's areas in another order ("Cherwell;Oxford",
+/// then "Oxford;Cherwell", as an edited list may) covers the same areas. `diff` compared the
+/// `covers` text, listing the team as changed ("covers E07000177;E07000178 →
+/// E07000178;E07000177") and the run as not "Nothing changed", though no area's coverage
+/// changed; nor was a team renamed with its areas reordered marked as most likely renamed.
+#[test]
+fn diff_takes_a_teams_areas_in_another_order_as_the_same_areas() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = run_oxfordshire_with(
+        dir.path(),
+        "name,host_org,areas_served\nCity team,Org A,E07000177;E07000178\n",
+        "old",
+    );
+    let new = run_oxfordshire_with(
+        dir.path(),
+        "name,host_org,areas_served\nCity team,Org A,E07000178;E07000177\n",
+        "new",
+    );
+    let (md, _) = diff_md(&old, &new);
+    assert!(md.contains("Nothing changed."), "{md}");
+    // Renamed too: most likely the same team, its areas the same in another order.
+    let renamed = run_oxfordshire_with(
+        dir.path(),
+        "name,host_org,areas_served\nCity Team (renamed),Org A,E07000178;E07000177\n",
+        "renamed",
+    );
+    let (md, _) = diff_md(&old, &renamed);
+    assert!(
+        md.contains("most likely the removed \"City team\" renamed"),
+        "{md}"
+    );
+    // Areas that did change are still a change.
+    let other = run_oxfordshire_with(
+        dir.path(),
+        "name,host_org,areas_served\nCity team,Org A,E07000178;E07000179\n",
+        "other",
+    );
+    let (md, _) = diff_md(&old, &other);
+    assert!(
+        md.contains("- City team: covers E07000177;E07000178 → E07000178;E07000179"),
+        "{md}"
+    );
+}
