@@ -11,16 +11,19 @@ use crate::error::{Error, Result};
 use crate::read::teams::team_key;
 
 /// Reads `rollups.csv`'s rows below the nations, their figures in `measure` (the key its
-/// columns are named by: `births`, `age0`). `Err` says why they cannot be compared: the
-/// file is missing or unreadable, or lacks a column covgap writes now.
+/// columns are named by: `births`, `age0`), as Excel may save it again: in Windows-1252, with
+/// thousands separators. `Err` says why they cannot be compared: the file is missing or
+/// unreadable, lacks a column covgap writes now, or holds a figure that is not a number.
 fn read_rollups(
     dir: &Path,
     measure: &str,
 ) -> std::result::Result<BTreeMap<(usize, String), RollupRow>, String> {
     let path = dir.join("rollups.csv");
     let shown = format!("`{}`", path.display());
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
+    // Opened in Excel and saved again, the file may be Windows-1252 ("CSV (Comma
+    // delimited)"), read as the inputs are.
+    let text = match std::fs::read(&path) {
+        Ok(b) => crate::read::text::decode(&b).0,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(format!(
                 "{} has no rollups.csv (a covgap from before wrote none)",
@@ -29,9 +32,11 @@ fn read_rollups(
         }
         Err(e) => return Err(format!("{shown} could not be read ({e})")),
     };
+    let body = text.trim_start_matches('\u{feff}');
+    let mut lines = crate::read::text::Lines::new(body.as_bytes());
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
-        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        .from_reader(body.as_bytes());
     let header: Vec<String> = reader
         .headers()
         .map_err(|e| format!("{shown} is not a CSV table ({e})"))?
@@ -68,7 +73,19 @@ fn read_rollups(
         let Some(level) = ROLLUP_LEVELS.iter().position(|(k, ..)| *k == cell("level")) else {
             continue;
         };
-        let number = |w: &str| cell(w).parse::<f64>().ok();
+        // A number as the inputs' are read (Excel's "15,208" too); a cell that is neither
+        // blank nor a number (edited by hand) is no figure to compare, and said so, rather
+        // than read as a change.
+        for w in &wanted[3..] {
+            let v = cell(w);
+            if !v.is_empty() && crate::read::parse_number(v).is_none() {
+                let line = lines.of(record.position());
+                return Err(format!(
+                    "{shown} line {line}: {w} {v:?} is not a number (was it edited?)"
+                ));
+            }
+        }
+        let number = |w: &str| crate::read::parse_number(cell(w));
         let (t, c) = (number(&total), number(&covered));
         let values = NATION
             .iter()

@@ -1436,3 +1436,77 @@ fn diff_takes_a_teams_areas_in_another_order_as_the_same_areas() {
         "{md}"
     );
 }
+
+/// A run's `rollups.csv` opened in Excel and saved again as "CSV (Comma delimited)": the
+/// babies written with thousands separators ("15,208", quoted), no byte-order mark, and the
+/// text in Windows-1252 (an upper tier renamed "Ynys Môn" in both runs, as a user may). It is the same
+/// run: `diff` read "15,208" as no number, so every geography with a thousand babies or more
+/// read as changed (old figure, "n/a" new), and a name in Windows-1252 made the file
+/// unreadable, so no geography was compared.
+#[test]
+fn diff_reads_a_rollups_csv_excel_saved_again() {
+    let (old, new) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    run_with_teams("teams_before.csv", old.path());
+    run_with_teams("teams_before.csv", new.path());
+    let rename = |text: &str| text.replace(",Isle of Anglesey,", ",Ynys Môn,");
+    let old_csv = old.path().join("rollups.csv");
+    std::fs::write(
+        &old_csv,
+        rename(&std::fs::read_to_string(&old_csv).unwrap()),
+    )
+    .unwrap();
+    let new_csv = new.path().join("rollups.csv");
+    let rows = crate::read_csv(&new_csv);
+    let mut resaved = String::new();
+    for (i, row) in rows.iter().enumerate() {
+        let cells: Vec<String> = row
+            .iter()
+            .enumerate()
+            .map(|(j, c)| match (i, j, c.parse::<u64>()) {
+                // births_total and births_covered, as Excel formats them.
+                (1.., 5 | 6, Ok(n)) if n >= 1000 => format!("\"{}\"", covgap::write::thousands(n)),
+                _ if c.contains(',') => format!("\"{c}\""),
+                _ => c.clone(),
+            })
+            .collect();
+        resaved.push_str(&rename(&cells.join(",")));
+        resaved.push_str("\r\n");
+    }
+    assert!(resaved.contains("\"600,708\""), "{resaved}");
+    let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(&resaved);
+    assert!(std::str::from_utf8(&bytes).is_err());
+    std::fs::write(&new_csv, &bytes).unwrap();
+    let (md, _) = diff_md(old.path(), new.path());
+    assert!(md.contains("Nothing changed."), "{md}");
+    assert!(!md.contains("not compared"), "{md}");
+    // A change in them is still seen, each figure read whole.
+    let text = encoding_rs::WINDOWS_1252.decode(&bytes).0.into_owned();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("upper_tier,W06000001,"))
+        .unwrap()
+        .to_string();
+    let edited = line.replacen(",0,", ",1,", 1);
+    let text = text.replace(&line, &edited);
+    let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(&text);
+    std::fs::write(&new_csv, &bytes).unwrap();
+    let (md, _) = diff_md(old.path(), new.path());
+    assert!(
+        md.contains("| Ynys Môn (W06000001) | Areas with a team | 0 | 1 | +1 |"),
+        "{md}"
+    );
+    // A cell that is no number (Excel's error, typed over a figure) is not compared, and
+    // said so, rather than read as a change.
+    let line_no = text.lines().position(|l| l == edited).unwrap() + 1;
+    let text = text.replace(&edited, &edited.replacen(",582,", ",#VALUE!,", 1));
+    let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(&text);
+    std::fs::write(&new_csv, &bytes).unwrap();
+    let (md, _) = diff_md(old.path(), new.path());
+    assert!(
+        md.contains(&format!(
+            "rollups.csv` line {line_no}: births_total \"#VALUE!\" is not a number (was it edited?)"
+        )),
+        "{md}"
+    );
+    assert!(!md.contains("## By region"), "{md}");
+}
