@@ -120,10 +120,12 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
             .values()
             .chain(new.teams.values())
             .any(|t| t.outside);
-    // A team outside the boundaries is still compared when the other run lists it too (one
-    // the list gives no place, left out with the teams outside in one run only).
+    // A team with no base, or outside the boundaries, is still compared when the other run
+    // lists it too (one the list gives no place, left out with the teams outside in one run
+    // only; one that had a base in the older run and has none now, which would otherwise
+    // read as removed though it is still in the list).
     let compared = |k, t: &TeamRow, other: &BTreeMap<_, TeamRow>| {
-        (t.located || !d.unlocated_not_compared)
+        (t.located || !d.unlocated_not_compared || other.contains_key(k))
             && (outside_compared || !t.outside || other.contains_key(k))
     };
     let (old_teams, new_teams): (BTreeMap<_, _>, BTreeMap<_, _>) = (

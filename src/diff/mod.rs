@@ -20,8 +20,9 @@
 //! `teams.geojson` lists every team, those with no known base as unlocated features, so
 //! teams the list gives only by the areas they serve are compared too. Outputs from before
 //! covgap wrote them leave such teams out (fewer features than `summary.json`'s
-//! `teams_in_list`); against those, teams with no base are left out of the comparison, and the
-//! report says so. The areas they cover still show as newly covered or uncovered.
+//! `teams_in_list`); against those, teams with no base are left out of the comparison (but for
+//! a team the other run lists, with a base: it is changed), and the report says so. The areas
+//! they cover still show as newly covered or uncovered.
 //!
 //! With boundaries for part of the UK, `teams.geojson` also lists the teams serving only areas
 //! outside them, marked `outside_boundaries`. Outputs from before covgap listed them leave them

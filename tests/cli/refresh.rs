@@ -1510,3 +1510,47 @@ fn diff_reads_a_rollups_csv_excel_saved_again() {
     );
     assert!(!md.contains("## By region"), "{md}");
 }
+
+/// Regression: against a run from a covgap that left teams with no base out of
+/// `teams.geojson`, a team that had a base in the old run and has none in the new (the
+/// built-in Together for Baby, whose guessed base in Chelmsford was dropped) was left out of
+/// the new side only, so `diff` listed it under "Teams removed", though it is still in the
+/// list. It is in both runs: changed, "no longer has a base", with the areas it covers.
+#[test]
+fn diff_against_outputs_without_unlocated_teams_keeps_a_team_that_lost_its_base() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = run_oxfordshire_with(
+        dir.path(),
+        "name,host_org,areas_served,latitude,longitude\n\
+         City team,Org A,E07000178,51.752,-1.2577\n\
+         Unplaced team,Org B,E07000177,,\n",
+        "old",
+    );
+    let new = run_oxfordshire_with(
+        dir.path(),
+        "name,host_org,areas_served,latitude,longitude\n\
+         City team,Org A,,,\n\
+         Unplaced team,Org B,E07000177,,\n",
+        "new",
+    );
+    // The old run as an older covgap wrote it: no feature for a team with no base.
+    let path = old.join("teams.geojson");
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    doc["features"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|f| !f["geometry"].is_null());
+    std::fs::write(&path, doc.to_string()).unwrap();
+    let (md, _) = diff_md(&old, &new);
+    assert!(
+        md.contains("Teams with no base are left out of the team comparison"),
+        "{md}"
+    );
+    assert!(md.contains("## Teams removed (0)"), "{md}");
+    assert!(md.contains("## Teams added (0)"), "{md}");
+    assert!(
+        md.contains("## Teams changed (1)\n\n- City team: covers E07000178 → no area; no longer has a base\n"),
+        "{md}"
+    );
+}
