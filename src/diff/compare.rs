@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::read::teams::team_key;
 
-use super::read::{figures_source, same_tables, sorted, text};
+use super::read::{evidence_rule, figures_source, same_tables, sorted, text};
 use super::{
     same_covers, AreaRow, Change, Diff, FiguresRevised, RunOutputs, TeamRow, HEADLINE, MOVED_KM,
     NATION, ROLLUP_LEVELS, SMALL_AREAS,
@@ -38,6 +38,8 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
         new_source: figures_source(new),
         old_figure_hashes: old.figure_hashes(),
         new_figure_hashes: new.figure_hashes(),
+        old_evidence: evidence_rule(old),
+        new_evidence: evidence_rule(new),
         teams_added: Vec::new(),
         teams_removed: Vec::new(),
         teams_changed: Vec::new(),

@@ -221,6 +221,11 @@ pub struct Diff {
     /// are the same, whatever the files are called.
     pub old_figure_hashes: Option<Vec<String>>,
     pub new_figure_hashes: Option<Vec<String>>,
+    /// Each run's evidence rule, which teams of the list count (`summary.json`'s
+    /// `sources.teams_counted`: "teams whose evidence level is pif_named or
+    /// service_confirmed"); empty in outputs that do not give it.
+    pub old_evidence: String,
+    pub new_evidence: String,
     pub teams_added: Vec<TeamRow>,
     pub teams_removed: Vec<TeamRow>,
     /// Teams in both runs whose counted status, covered areas or base changed: (old, new).
@@ -319,6 +324,22 @@ impl Diff {
         self.old_measure != self.new_measure
     }
 
+    /// Whether the two runs count teams by different evidence rules (`--evidence`, or a list
+    /// with an evidence column against one without): a team counted in one and not the
+    /// other may be so by the rule, not by new evidence. The same levels in another order are
+    /// the same rule; not told when either run's outputs do not give it.
+    pub fn evidence_changed(&self) -> bool {
+        fn levels(rule: &str) -> std::collections::BTreeSet<&str> {
+            match rule.strip_prefix("teams whose evidence level is ") {
+                Some(l) => l.split(" or ").collect(),
+                None => [rule].into(),
+            }
+        }
+        !self.old_evidence.is_empty()
+            && !self.new_evidence.is_empty()
+            && levels(&self.old_evidence) != levels(&self.new_evidence)
+    }
+
     /// Whether the runs read their figures from different sources (new births tables, say).
     /// When `run.json` fingerprints both runs' tables, by their contents: new figures saved
     /// under last year's file name are a new source, and the same file renamed is not.
@@ -346,6 +367,7 @@ impl Diff {
     pub fn is_empty(&self) -> bool {
         self.old_period == self.new_period
             && !self.measure_changed()
+            && !self.evidence_changed()
             && !self.source_changed()
             && !self.boundaries_changed
             && self.teams_added.is_empty()

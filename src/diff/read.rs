@@ -142,6 +142,14 @@ pub(super) fn figures_source(run: &RunOutputs) -> String {
         .unwrap_or_default()
 }
 
+/// `summary.json`'s `sources.teams_counted` (the evidence rule), or empty.
+pub(super) fn evidence_rule(run: &RunOutputs) -> String {
+    run.summary
+        .get("sources")
+        .map(|s| text(s, "teams_counted"))
+        .unwrap_or_default()
+}
+
 /// Fingerprints in sorted order, to compare several tables given in any order.
 pub(super) fn sorted(h: &[String]) -> Vec<&String> {
     let mut v: Vec<&String> = h.iter().collect();

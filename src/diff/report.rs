@@ -155,6 +155,13 @@ impl Diff {
                 self.new_dir.display()
             ));
         }
+        if let Some(e) = self.evidence_words() {
+            w.push(format!(
+                "{e} (in {} and {})",
+                self.old_dir.display(),
+                self.new_dir.display()
+            ));
+        }
         if let Some(b) = self.boundaries_words() {
             w.push(format!(
                 "{b} (in {} and {})",
@@ -166,6 +173,17 @@ impl Diff {
             w.push(f);
         }
         w
+    }
+
+    /// The sentence on different evidence rules, or `None` when the runs count teams alike.
+    fn evidence_words(&self) -> Option<String> {
+        if !self.evidence_changed() {
+            return None;
+        }
+        Some(format!(
+            "the runs count teams by different evidence rules ({} → {}): a team counted in one run and not the other, and the areas it covers, may be so because of the rule, not because of new evidence or new teams",
+            self.old_evidence, self.new_evidence
+        ))
     }
 
     /// The sentence on areas that lost their figure, or `None` when none did.
@@ -419,6 +437,13 @@ impl Diff {
                 "**The runs count different figures: {old_m} → {new_m}. The old and new totals below measure different things, so no change is given for them.**\n"
             );
         }
+        if let Some(e) = self.evidence_words() {
+            let mut e = e;
+            if let Some(f) = e.get(0..1) {
+                e.replace_range(0..1, &f.to_uppercase());
+            }
+            let _ = writeln!(s, "**{e}.**\n");
+        }
         if let Some(b) = self.boundaries_words() {
             let mut b = b;
             if let Some(f) = b.get(0..1) {
@@ -668,6 +693,12 @@ impl Diff {
                 &self.old_measure,
                 &self.new_measure,
                 self.measure_changed(),
+            ),
+            (
+                "evidence",
+                &self.old_evidence,
+                &self.new_evidence,
+                self.evidence_changed(),
             ),
             (
                 "period",

@@ -1554,3 +1554,63 @@ fn diff_against_outputs_without_unlocated_teams_keeps_a_team_that_lost_its_base(
         "{md}"
     );
 }
+
+/// Regression: the same team list run with another evidence rule (`--evidence
+/// pif_named,service_confirmed,candidate`, to see the candidates too) counts other teams.
+/// `diff` listed them as "not counted → counted" and their areas as newly covered with no word
+/// of the rule, which a briefing would read as new evidence or new teams. It now says the rule
+/// changed, on standard error and at the top of diff.md, and diff.csv gives a `headline` row,
+/// field `evidence`. The same levels in another order are the same rule.
+#[test]
+fn diff_says_when_the_runs_count_teams_by_another_evidence_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("teams.csv");
+    std::fs::write(
+        &list,
+        "name,areas_served,evidence\nCity team,E07000178,pif_named\nNew team,E07000177,candidate\n",
+    )
+    .unwrap();
+    let run = |out: &str, evidence: Option<&str>| {
+        let out = dir.path().join(out);
+        let mut cmd = covgap();
+        cmd.args(["run", "--quiet", "--boundaries"])
+            .arg(fixture_path("boundaries/oxfordshire_wgs84.geojson"))
+            .arg("--teams")
+            .arg(&list)
+            .arg("--out")
+            .arg(&out);
+        if let Some(e) = evidence {
+            cmd.args(["--evidence", e]);
+        }
+        cmd.assert().success();
+        out
+    };
+    let old = run("old", None);
+    let new = run("new", Some("pif_named,service_confirmed,candidate"));
+    let stderr = diff_into(&old, &new, &dir.path().join("d"));
+    let rule = "teams whose evidence level is pif_named or service_confirmed → teams whose evidence level is pif_named or service_confirmed or candidate";
+    assert!(
+        stderr.contains("the runs count teams by different evidence rules"),
+        "{stderr}"
+    );
+    assert!(stderr.contains(rule), "{stderr}");
+    let md = std::fs::read_to_string(dir.path().join("d/diff.md")).unwrap();
+    assert!(
+        md.contains(&format!(
+            "**The runs count teams by different evidence rules ({rule})"
+        )),
+        "{md}"
+    );
+    // The change itself is still given.
+    assert!(md.contains("- New team: not counted → counted"), "{md}");
+    let csv = std::fs::read_to_string(dir.path().join("d/diff.csv")).unwrap();
+    assert!(
+        csv.contains("headline,,All areas given,evidence,teams whose evidence level is pif_named or service_confirmed,teams whose evidence level is pif_named or service_confirmed or candidate,\r\n"),
+        "{csv}"
+    );
+    // The default levels given in another order: the same rule, nothing changed.
+    let same = run("same", Some("service_confirmed,pif_named"));
+    let (md, stderr) = diff_md(&old, &same);
+    assert!(md.contains("Nothing changed."), "{md}");
+    assert!(!stderr.contains("evidence"), "{stderr}");
+}
