@@ -72,6 +72,11 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
         old_boundaries: String::new(),
         new_boundaries: String::new(),
         boundaries_changed: false,
+        plans: [old, new]
+            .into_iter()
+            .filter(|r| r.is_plan())
+            .map(|r| r.dir.clone())
+            .collect(),
         partial_nations: Vec::new(),
     };
     let ((old_name, old_hash), (new_name, new_hash)) = (old.boundaries(), new.boundaries());

@@ -281,6 +281,9 @@ pub struct Diff {
     /// The runs read different boundaries (by content when both `run.json` files record it,
     /// by name otherwise, and always when their areas differ).
     pub boundaries_changed: bool,
+    /// The folders (old, new or both) that `covgap plan` wrote: their teams and areas are
+    /// compared as a run's, but not the new sites they plan.
+    pub plans: Vec<PathBuf>,
     /// Nations with a row in one run only though the areas are the same: one covgap gives a
     /// nation's total for part of it, the other only for the whole (not compared).
     pub partial_nations: Vec<String>,

@@ -349,6 +349,15 @@ impl RunOutputs {
             .filter(|v| !v.is_empty())
     }
 
+    /// Whether `covgap plan` wrote the folder (its `run.json` gives the plan's options): its
+    /// teams and areas are the list's, as a run's, and the sites it plans are in `plan.csv`.
+    pub fn is_plan(&self) -> bool {
+        self.run
+            .as_ref()
+            .and_then(|r| r.get("plan"))
+            .is_some_and(|p| !p.is_null())
+    }
+
     /// Whether `teams.geojson` lists every team in the list, those with no base included;
     /// outputs from before covgap wrote unlocated teams have fewer features than
     /// `summary.json`'s `teams_in_list`.

@@ -142,10 +142,18 @@ fn base_change(o: &TeamRow, n: &TeamRow) -> Option<String> {
 }
 
 impl Diff {
+    /// The sentence on a folder `covgap plan` wrote: its planned sites are not compared.
+    fn plan_words(dir: &std::path::Path) -> String {
+        format!(
+            "`{}` is the output of `covgap plan`: `diff` compares the teams in its list and the areas they cover, not the new sites it plans (its `plan.md` and `plan.csv` give them)",
+            dir.display()
+        )
+    }
+
     /// What makes the two runs' figures unlike, one sentence each, for standard error (the
     /// same is said at the top of `diff.md`).
     pub fn warnings(&self) -> Vec<String> {
-        let mut w = Vec::new();
+        let mut w: Vec<String> = self.plans.iter().map(|d| Self::plan_words(d)).collect();
         if self.measure_changed() {
             w.push(format!(
                 "the runs count different figures ({} in {}, {} in {}); their totals are not comparable",
@@ -407,6 +415,9 @@ impl Diff {
                 "Not compared: {}, which one run gives a row of its own though only part of it is among the areas (a covgap from before 27 November 2026 did; covgap now gives a nation a total only when all of it is given).\n",
                 self.partial_nations.join(", ")
             );
+        }
+        for d in &self.plans {
+            let _ = writeln!(s, "{}.\n", Self::plan_words(d));
         }
         if self.unlocated_not_compared {
             let _ = writeln!(

@@ -1614,3 +1614,56 @@ fn diff_says_when_the_runs_count_teams_by_another_evidence_rule() {
     assert!(md.contains("Nothing changed."), "{md}");
     assert!(!stderr.contains("evidence"), "{stderr}");
 }
+
+/// Regression: `diff` takes a `covgap plan` folder (it holds the same summary.json, teams and
+/// areas as a run) but compares only the teams in its list and the areas they cover, not the
+/// new sites it plans. A run against a plan of 2 new teams, or a plan of 1 against a plan of
+/// 2, read "Nothing changed", though the plans differ. It now says, on standard error and
+/// above "Nothing changed", which folder is a plan and that its sites are not compared.
+#[test]
+fn diff_says_a_plans_new_sites_are_not_compared() {
+    let dir = tempfile::tempdir().unwrap();
+    let oxon = fixture_path("boundaries/oxfordshire_wgs84.geojson");
+    let run = dir.path().join("run");
+    run_on(&oxon, "teams/oxford_only.csv", &run);
+    let plan = |n: &str| {
+        let out = dir.path().join(format!("plan{n}"));
+        covgap()
+            .args(["plan", "--quiet", "--add", n, "--boundaries"])
+            .arg(&oxon)
+            .arg("--teams")
+            .arg(fixture_path("teams/oxford_only.csv"))
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success();
+        out
+    };
+    let (one, two) = (plan("1"), plan("2"));
+    let (md, stderr) = diff_md(&run, &two);
+    let said = format!(
+        "`{}` is the output of `covgap plan`: `diff` compares the teams in its list and the areas they cover, not the new sites it plans (its `plan.md` and `plan.csv` give them)",
+        two.display()
+    );
+    assert!(md.contains(&said), "{md}");
+    assert!(md.contains("Nothing changed."), "{md}");
+    assert!(
+        stderr.contains("is the output of `covgap plan`"),
+        "{stderr}"
+    );
+    let (md, _) = diff_md(&one, &two);
+    assert!(
+        md.contains(&format!(
+            "`{}` is the output of `covgap plan`",
+            one.display()
+        )),
+        "{md}"
+    );
+    assert!(md.contains(&said), "{md}");
+    // Two runs: nothing of plans.
+    let (md, stderr) = diff_md(&run, &run);
+    assert!(
+        !md.contains("covgap plan") && !stderr.contains("covgap plan"),
+        "{md}"
+    );
+}
