@@ -7,7 +7,9 @@ use serde_json::Value;
 
 use crate::read::teams::team_key;
 
-use super::read::{evidence_rule, figures_source, same_tables, sorted, text};
+use super::read::{
+    evidence_rule, figures_source, same_tables, small_area_files, sorted, text, SmallAreaFile,
+};
 use super::{
     same_covers, AreaRow, Change, Diff, FiguresRevised, RunOutputs, TeamRow, HEADLINE, MOVED_KM,
     NATION, ROLLUP_LEVELS, SMALL_AREAS,
@@ -72,6 +74,7 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
         old_boundaries: String::new(),
         new_boundaries: String::new(),
         boundaries_changed: false,
+        small_areas_changed: small_areas_changed(old, new),
         plans: [old, new]
             .into_iter()
             .filter(|r| r.is_plan())
@@ -383,6 +386,50 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
         }
     }
     d
+}
+
+/// The small-area files of each run that the other did not read, named, when both runs had
+/// small areas and their files differ (by content where `run.json` fingerprints them, by name
+/// and column otherwise, in any order).
+fn small_areas_changed(old: &RunOutputs, new: &RunOutputs) -> Option<(String, String)> {
+    let (o, n) = (small_area_files(old)?, small_area_files(new)?);
+    fn sorted(v: &[SmallAreaFile], key: bool) -> Vec<&str> {
+        let mut k: Vec<&str> = v
+            .iter()
+            .map(|f| if key { &f.key } else { &f.name }.as_str())
+            .collect();
+        k.sort_unstable();
+        k
+    }
+    if sorted(&o, true) == sorted(&n, true) {
+        return None;
+    }
+    // The files of each run the other did not read, each with the start of its SHA-256
+    // after its path, so that a table saved over last year's is seen to differ.
+    let label = |v: &[SmallAreaFile], other: &[SmallAreaFile]| {
+        let only: Vec<String> = v
+            .iter()
+            .filter(|f| !other.iter().any(|g| g.key == f.key))
+            .map(|f| match &f.sha256 {
+                Some(h) => {
+                    let path_end = f.name.len() - (f.key.len() - h.len());
+                    format!(
+                        "{} (SHA-256 {}…){}",
+                        &f.name[..path_end],
+                        &h[..h.len().min(12)],
+                        &f.name[path_end..]
+                    )
+                }
+                None => f.name.clone(),
+            })
+            .collect();
+        if only.is_empty() {
+            "none".to_string()
+        } else {
+            only.join("; ")
+        }
+    };
+    Some((label(&o, &n), label(&n, &o)))
 }
 
 /// A level's place in [`ROLLUP_LEVELS`].

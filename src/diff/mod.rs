@@ -281,6 +281,12 @@ pub struct Diff {
     /// The runs read different boundaries (by content when both `run.json` files record it,
     /// by name otherwise, and always when their areas differ).
     pub boundaries_changed: bool,
+    /// When both runs had small areas and read other small-area files (other contents, told
+    /// apart by the SHA-256 `run.json` records, or other names or columns): the files of
+    /// each run the other did not read, as `summary.json` names them (with the start of each
+    /// one's SHA-256), or "none". Their babies by distance band then change with the files,
+    /// not only with the teams.
+    pub small_areas_changed: Option<(String, String)>,
     /// The folders (old, new or both) that `covgap plan` wrote: their teams and areas are
     /// compared as a run's, but not the new sites they plan.
     pub plans: Vec<PathBuf>,
@@ -373,6 +379,7 @@ impl Diff {
             && !self.evidence_changed()
             && !self.source_changed()
             && !self.boundaries_changed
+            && self.small_areas_changed.is_none()
             && self.teams_added.is_empty()
             && self.teams_removed.is_empty()
             && self.teams_changed.is_empty()

@@ -150,6 +150,59 @@ pub(super) fn evidence_rule(run: &RunOutputs) -> String {
         .unwrap_or_default()
 }
 
+/// One file a run's small areas came from: as `summary.json`'s `small_areas.sources` names it
+/// (a boundary file with its count, a figures table with its column), a key that tells its
+/// contents apart (the name with its path replaced by the SHA-256 `run.json` records for it,
+/// when it does), and that SHA-256.
+pub(super) struct SmallAreaFile {
+    pub name: String,
+    pub key: String,
+    pub sha256: Option<String>,
+}
+
+/// The small-area files a run read, or `None` for a run without small areas.
+pub(super) fn small_area_files(run: &RunOutputs) -> Option<Vec<SmallAreaFile>> {
+    let sources = run.summary.get("small_areas")?.get("sources")?.as_array()?;
+    let hashes: Vec<(String, String)> = run
+        .run
+        .as_ref()
+        .and_then(|r| r.get("inputs")?.as_array().cloned())
+        .unwrap_or_default()
+        .iter()
+        .filter(|i| text(i, "role").starts_with("small_area"))
+        .filter_map(|i| Some((text(i, "path"), i.get("sha256")?.as_str()?.to_string())))
+        .filter(|(p, _)| !p.is_empty())
+        .collect();
+    Some(
+        sources
+            .iter()
+            .filter_map(Value::as_str)
+            .map(|name| {
+                // The longest path the name begins with, followed by its description.
+                let found = hashes
+                    .iter()
+                    .filter(|(p, _)| {
+                        name.strip_prefix(p.as_str())
+                            .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
+                    })
+                    .max_by_key(|(p, _)| p.len());
+                match found {
+                    Some((p, h)) => SmallAreaFile {
+                        name: name.to_string(),
+                        key: format!("{h}{}", &name[p.len()..]),
+                        sha256: Some(h.clone()),
+                    },
+                    None => SmallAreaFile {
+                        name: name.to_string(),
+                        key: name.to_string(),
+                        sha256: None,
+                    },
+                }
+            })
+            .collect(),
+    )
+}
+
 /// Fingerprints in sorted order, to compare several tables given in any order.
 pub(super) fn sorted(h: &[String]) -> Vec<&String> {
     let mut v: Vec<&String> = h.iter().collect();

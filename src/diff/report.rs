@@ -170,6 +170,9 @@ impl Diff {
                 self.new_dir.display()
             ));
         }
+        if let Some(f) = self.small_areas_words() {
+            w.push(f);
+        }
         if let Some(b) = self.boundaries_words() {
             w.push(format!(
                 "{b} (in {} and {})",
@@ -191,6 +194,15 @@ impl Diff {
         Some(format!(
             "the runs count teams by different evidence rules ({} → {}): a team counted in one run and not the other, and the areas it covers, may be so because of the rule, not because of new evidence or new teams",
             self.old_evidence, self.new_evidence
+        ))
+    }
+
+    /// The sentence on other small-area files, or `None` when the runs read the same (or
+    /// either had none).
+    fn small_areas_words(&self) -> Option<String> {
+        let (old, new) = self.small_areas_changed.as_ref()?;
+        Some(format!(
+            "the small areas' files changed ({old} → {new}), so the babies in the small areas by distance band change with them as well as with the teams"
         ))
     }
 
@@ -454,6 +466,13 @@ impl Diff {
                 e.replace_range(0..1, &f.to_uppercase());
             }
             let _ = writeln!(s, "**{e}.**\n");
+        }
+        if let Some(f) = self.small_areas_words() {
+            let mut f = f;
+            if let Some(c) = f.get(0..1) {
+                f.replace_range(0..1, &c.to_uppercase());
+            }
+            let _ = writeln!(s, "**{f}.**\n");
         }
         if let Some(b) = self.boundaries_words() {
             let mut b = b;
@@ -729,7 +748,13 @@ impl Diff {
                 &self.new_boundaries,
                 self.boundaries_changed,
             ),
-        ] {
+        ]
+        .into_iter()
+        .chain(
+            self.small_areas_changed
+                .as_ref()
+                .map(|(o, n)| ("small_area_files", o, n, true)),
+        ) {
             if changed {
                 rows.push(vec![
                     "headline".into(),

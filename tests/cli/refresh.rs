@@ -1667,3 +1667,78 @@ fn diff_says_a_plans_new_sites_are_not_compared() {
         "{md}"
     );
 }
+
+/// `run` on the Oxfordshire districts with teams/oxford_only.csv and the near small areas,
+/// their figures the table `figures` (its text), written into `dir` as `name`.
+fn run_with_small_area_figures(
+    dir: &std::path::Path,
+    name: &str,
+    figures: &str,
+    out: &str,
+) -> std::path::PathBuf {
+    let table = dir.join(name);
+    std::fs::write(&table, figures).unwrap();
+    let out = dir.join(out);
+    covgap()
+        .args(["run", "--quiet", "--boundaries"])
+        .arg(fixture_path("boundaries/oxfordshire_wgs84.geojson"))
+        .arg("--teams")
+        .arg(fixture_path("teams/oxford_only.csv"))
+        .arg("--small-areas")
+        .arg(fixture_path("small_areas/oxfordshire_near.geojson"))
+        .arg("--small-area-figures")
+        .arg(&table)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    out
+}
+
+/// Regression: new small-area figures (this year's table saved over last year's, or another
+/// column) move the babies by distance band with no team changed, and `diff` gave the change
+/// ("Babies in the small areas, in areas with a team | 10 | 15 | +5") with no word of the new
+/// figures, as if the teams had made it. It now says the small areas' files changed, told
+/// apart by the SHA-256 run.json records (diff.csv: a `headline` row, field
+/// `small_area_files`); the same table under another name is no change.
+#[test]
+fn diff_says_when_the_small_areas_figures_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let figures =
+        std::fs::read_to_string(fixture_path("small_areas/oxfordshire_near_far_figures.csv"))
+            .unwrap();
+    let old = dir.path().join("old");
+    std::fs::create_dir(&old).unwrap();
+    let old = run_with_small_area_figures(&old, "sape.csv", &figures, "out");
+    let new = dir.path().join("new");
+    std::fs::create_dir(&new).unwrap();
+    let new = run_with_small_area_figures(
+        &new,
+        "sape.csv",
+        &figures.replace("E01990005,50", "E01990005,55"),
+        "out",
+    );
+    let stderr = diff_into(&old, &new, &dir.path().join("d"));
+    let md = std::fs::read_to_string(dir.path().join("d/diff.md")).unwrap();
+    assert!(
+        md.contains("**The small areas' files changed (") && md.contains("sape.csv (SHA-256 "),
+        "{md}"
+    );
+    assert!(
+        md.contains("the babies in the small areas by distance band change with them as well as with the teams"),
+        "{md}"
+    );
+    assert!(
+        stderr.contains("the small areas' files changed"),
+        "{stderr}"
+    );
+    let csv = std::fs::read_to_string(dir.path().join("d/diff.csv")).unwrap();
+    assert!(csv.contains(",small_area_files,"), "{csv}");
+    // The same table under another name: the same figures.
+    let renamed = dir.path().join("renamed");
+    std::fs::create_dir(&renamed).unwrap();
+    let renamed = run_with_small_area_figures(&renamed, "sape_2020.csv", &figures, "out");
+    let (md, stderr) = diff_md(&old, &renamed);
+    assert!(md.contains("Nothing changed."), "{md}");
+    assert!(!stderr.contains("small areas"), "{stderr}");
+}
