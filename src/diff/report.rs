@@ -68,11 +68,15 @@ fn field_words(field: &str, measure: &str) -> String {
 }
 
 /// Whether a team removed and one added are alike in all but their names: the same host
-/// organisation, counted or not alike, covering the same areas (some, in any order), and based at the same
-/// place (within [`MOVED_KM`]) or both with no base. Such a pair is most likely one team
-/// renamed, which `diff` still lists as added and removed, since it tells teams apart by name.
+/// organisation (known: not blank, nor "unknown", which says nothing of either team), counted
+/// or not alike, covering the same areas (some, in any order), and based at the same place
+/// (within [`MOVED_KM`]) or both with no base. Such a pair is most likely one team renamed,
+/// which `diff` still lists as added and removed, since it tells teams apart by name.
 fn alike_but_name(o: &TeamRow, n: &TeamRow) -> bool {
-    team_key(&o.host_org) == team_key(&n.host_org)
+    let host = team_key(&o.host_org);
+    !host.is_empty()
+        && host != "unknown"
+        && host == team_key(&n.host_org)
         && o.counted == n.counted
         && o.outside == n.outside
         && !o.covers.is_empty()

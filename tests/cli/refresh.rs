@@ -1742,3 +1742,43 @@ fn diff_says_when_the_small_areas_figures_changed() {
     assert!(md.contains("Nothing changed."), "{md}");
     assert!(!stderr.contains("small areas"), "{stderr}");
 }
+
+/// Regression: in a team list with no host organisations (a list of names, areas and bases,
+/// as many users keep), a team closed and another opened in the same district at the same
+/// base were marked "most likely the removed … renamed: the same host organisation, areas
+/// covered and base", though neither gives a host organisation, and the README's rule asks
+/// for the same one: a briefing would report a closure and an opening as a rename. A pair is
+/// marked only when the host organisation is known (not blank, nor "unknown").
+#[test]
+fn diff_does_not_call_teams_with_no_host_organisation_renamed() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |f: &str| dir.path().join(f);
+    for (list, host) in [("none", ""), ("unknown", "unknown")] {
+        std::fs::write(
+            p(&format!("{list}_before.csv")),
+            format!("name,host_org,areas_served,latitude,longitude\nBeta Parent Infant Team,{host},W06000015,51.4816,-3.1791\n"),
+        )
+        .unwrap();
+        std::fs::write(
+            p(&format!("{list}_after.csv")),
+            format!("name,host_org,areas_served,latitude,longitude\nGamma Parent Infant Team,{host},W06000015,51.4816,-3.1791\n"),
+        )
+        .unwrap();
+        for when in ["before", "after"] {
+            covgap()
+                .current_dir(dir.path())
+                .args(["run", "-q", "--teams"])
+                .arg(format!("{list}_{when}.csv"))
+                .arg("--out")
+                .arg(format!("{list}_{when}"))
+                .assert()
+                .success();
+        }
+        let (md, _) = diff_md(&p(&format!("{list}_before")), &p(&format!("{list}_after")));
+        assert!(
+            md.contains("## Teams added (1)\n\n- Gamma Parent Infant Team"),
+            "{list}: {md}"
+        );
+        assert!(!md.contains("most likely"), "{list}: {md}");
+    }
+}
