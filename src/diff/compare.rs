@@ -83,8 +83,26 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
         partial_nations: Vec::new(),
     };
     let ((old_name, old_hash), (new_name, new_hash)) = (old.boundaries(), new.boundaries());
-    let label = |name: &str, hash: &Option<Vec<(String, String)>>| match hash {
-        Some(h) => format!("{name} (SHA-256 {}…)", &h[0].1[..h[0].1.len().min(12)]),
+    // The boundaries with the start of their SHA-256 and, when both runs fingerprint theirs,
+    // of each file beside it (a Shapefile's .dbf, ...) that differs from the other run's: names
+    // edited in a .dbf are other boundaries with the same .shp.
+    let label = |name: &str,
+                 hash: &Option<Vec<(String, String)>>,
+                 other: &Option<Vec<(String, String)>>| match hash {
+        Some(h) => {
+            let short = |s: &str| s[..s.len().min(12)].to_string();
+            let mut parts = vec![format!("SHA-256 {}…", short(&h[0].1))];
+            for (role, sha) in &h[1..] {
+                if other
+                    .as_ref()
+                    .is_some_and(|o| !o.iter().any(|(r, s)| r == role && s == sha))
+                {
+                    let ext = role.strip_prefix("boundaries_").unwrap_or(role);
+                    parts.push(format!(".{ext} SHA-256 {}…", short(sha)));
+                }
+            }
+            format!("{name} ({})", parts.join("; "))
+        }
         None => name.to_string(),
     };
     // Tables of the same names with other contents (this year's figures saved over last
@@ -113,8 +131,8 @@ pub fn diff(old: &RunOutputs, new: &RunOutputs) -> Diff {
             d.new_source = label(&d.new_source, n);
         }
     }
-    d.old_boundaries = label(&old_name, &old_hash);
-    d.new_boundaries = label(&new_name, &new_hash);
+    d.old_boundaries = label(&old_name, &old_hash, &new_hash);
+    d.new_boundaries = label(&new_name, &new_hash, &old_hash);
     let same_areas = old.areas.keys().eq(new.areas.keys());
     d.boundaries_changed = !same_areas
         || match (&old_hash, &new_hash) {

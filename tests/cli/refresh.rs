@@ -1782,3 +1782,52 @@ fn diff_does_not_call_teams_with_no_host_organisation_renamed() {
         assert!(!md.contains("most likely"), "{list}: {md}");
     }
 }
+
+/// Regression: a Shapefile's names edited in its `.dbf` (its `.shp` unchanged) are other
+/// boundaries, and `diff` said so, but named each run's by the `.shp`'s SHA-256 alone: "x.shp
+/// (SHA-256 e0ea78c30510…) → x.shp (SHA-256 e0ea78c30510…)", the same on both sides, so the
+/// warning seemed to contradict itself. Each side now also gives the SHA-256 of the files
+/// beside the `.shp` that differ (".dbf SHA-256 …").
+#[test]
+fn diff_names_the_shapefile_part_that_differs() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = |sub: &str| {
+        let to = dir.path().join(sub);
+        std::fs::create_dir(&to).unwrap();
+        for ext in ["shp", "shx", "dbf", "cpg", "prj"] {
+            let name = format!("LAD_MAY_2024_UK_BUC.{ext}");
+            std::fs::copy(
+                fixture_path(&format!("shapefile_bng/{name}")),
+                to.join(&name),
+            )
+            .unwrap();
+        }
+        to.join("LAD_MAY_2024_UK_BUC.shp")
+    };
+    let (a, b) = (copy("a"), copy("b"));
+    let dbf = b.with_extension("dbf");
+    let mut bytes = std::fs::read(&dbf).unwrap();
+    let at = bytes.windows(6).position(|w| w == b"Oxford").unwrap();
+    bytes[at..at + 6].copy_from_slice(b"OXFORD");
+    std::fs::write(&dbf, bytes).unwrap();
+    let (old, new) = (dir.path().join("old"), dir.path().join("new"));
+    run_on(&a, "teams/oxford_only.csv", &old);
+    run_on(&b, "teams/oxford_only.csv", &new);
+    let (md, stderr) = diff_md(&old, &new);
+    assert!(
+        stderr.contains("the runs use different boundaries"),
+        "{stderr}"
+    );
+    let sha = |p: &std::path::Path| {
+        use sha2::Digest as _;
+        let h = sha2::Sha256::digest(std::fs::read(p).unwrap());
+        h.iter().map(|b| format!("{b:02x}")).collect::<String>()[..12].to_string()
+    };
+    let (shp, old_dbf, new_dbf) = (sha(&a), sha(&a.with_extension("dbf")), sha(&dbf));
+    for side in [
+        format!("{} (SHA-256 {shp}…; .dbf SHA-256 {old_dbf}…)", a.display()),
+        format!("{} (SHA-256 {shp}…; .dbf SHA-256 {new_dbf}…)", b.display()),
+    ] {
+        assert!(md.contains(&side), "{side}\n{md}");
+    }
+}
