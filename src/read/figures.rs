@@ -105,15 +105,24 @@ pub fn csv_rows(input: &Input) -> Result<Rows> {
 }
 
 /// A workbook cell as the text a CSV export would hold: whole numbers without a decimal
-/// point, so `15208.0` reads as `15208`. A cell formatted as a date or a time (as Excel
-/// formats `1-5` or `3/4` typed in) holds its serial number, days since 1900: it is given as
-/// the date it shows, said to be one (`2020-01-01 (a date)`), so that it is not read as
-/// 43,831 babies.
+/// point, so `15208.0` reads as `15208`. A number is taken to the 15 significant digits Excel
+/// shows and saves as CSV: a figure a formula worked out (`=B2*C2`, a sum of shares) can hold
+/// a trace of floating-point error, `1438.0000000000002`, which Excel shows as 1438. A cell
+/// formatted as a date or a time (as Excel formats `1-5` or `3/4` typed in) holds its serial
+/// number, days since 1900: it is given as the date it shows, said to be one
+/// (`2020-01-01 (a date)`), so that it is not read as 43,831 babies.
 fn cell_text(d: &calamine::Data) -> String {
     use calamine::Data;
     match d {
         Data::Empty => String::new(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 9e15 => format!("{}", *f as i64),
+        Data::Float(f) => {
+            let f = as_excel_shows(*f);
+            if f.fract() == 0.0 && f.abs() < 9e15 {
+                format!("{}", f as i64)
+            } else {
+                f.to_string()
+            }
+        }
         Data::DateTime(dt) if dt.is_datetime() => {
             let (y, mo, day, h, mi, sec, _) = dt.to_ymd_hms_milli();
             if (h, mi, sec) == (0, 0, 0) {
@@ -127,6 +136,15 @@ fn cell_text(d: &calamine::Data) -> String {
         Data::DurationIso(t) => format!("{t} (a duration)"),
         other => other.to_string(),
     }
+}
+
+/// A number to the 15 significant digits Excel keeps in what it shows and saves as CSV, so
+/// that `1438.0000000000002` is 1438 and `52.486200000000004` is 52.4862.
+fn as_excel_shows(f: f64) -> f64 {
+    if !f.is_finite() || f == 0.0 {
+        return f;
+    }
+    format!("{f:.14e}").parse().unwrap_or(f)
 }
 
 /// Every sheet of a workbook, in order, as rows of cells numbered as Excel numbers rows.

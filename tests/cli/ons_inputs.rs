@@ -590,6 +590,63 @@ fn a_hidden_sheet_is_passed_over_for_a_visible_one() {
     );
 }
 
+/// A figure an Excel formula worked out (a rate times a population, a sum of shares) can hold
+/// a trace of floating-point error: 7084 * 0.1 * 10 is 7084.000000000001, which Excel shows,
+/// and saves as CSV, as 7084. Before, the workbook was refused (`figure "7084.000000000001" in
+/// column "Number of live births" is not a whole number of babies`) while the same sheet saved
+/// as CSV was read; a workbook's numbers are now read to the 15 significant digits Excel shows.
+#[test]
+fn a_figure_worked_out_by_a_formula_reads_as_excel_shows_it() {
+    let figures = [
+        1563.0, 1402.0, 1582.0, 1401.0, 1010.0, 973.0, 7084.0, 4321.0,
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = dir.path().join("worked_out.xlsx");
+    let mut wb = Workbook::new();
+    let t = wb.add_worksheet();
+    t.write_string(0, 0, "Area code").unwrap();
+    t.write_string(0, 1, "Number of live births").unwrap();
+    let mut csv = String::from("Area code,Number of live births\n");
+    for (i, (code, v)) in CODES.iter().zip(figures).enumerate() {
+        let r = 1 + i as u32;
+        t.write_string(r, 0, *code).unwrap();
+        // As a formula's cached result holds it.
+        t.write_number(r, 1, v * 0.1 * 10.0).unwrap();
+        csv.push_str(&format!("{code},{v}\n"));
+    }
+    assert_ne!(
+        7084.0 * 0.1 * 10.0,
+        7084.0,
+        "the figures hold floating-point error"
+    );
+    wb.save(&xlsx).unwrap();
+    let from_csv = dir.path().join("worked_out.csv");
+    std::fs::write(&from_csv, csv).unwrap();
+    let out_book = tempfile::tempdir().unwrap();
+    let shp = fixture_path(SHP);
+    let o = run_boundaries(&shp, &["--births", xlsx.to_str().unwrap()], out_book.path());
+    let stderr = String::from_utf8_lossy(&o.get_output().stderr).into_owned();
+    let out_csv = tempfile::tempdir().unwrap();
+    run_boundaries(
+        &shp,
+        &["--births", from_csv.to_str().unwrap()],
+        out_csv.path(),
+    )
+    .success();
+    assert_eq!(
+        summary(out_book.path())["demand_total"],
+        figures.iter().sum::<f64>() as u64,
+        "{stderr}"
+    );
+    for f in ["gaps.csv", "rollups.csv"] {
+        assert_eq!(
+            std::fs::read(out_book.path().join(f)).unwrap(),
+            std::fs::read(out_csv.path().join(f)).unwrap(),
+            "{f}"
+        );
+    }
+}
+
 /// A team list kept in a workbook (as lists are kept, and `--teams` refused with "save the
 /// sheet as CSV"): the first sheet with a team name column in its first rows is read, of the
 /// visible sheets first, and gives what the same list saved as CSV gives
