@@ -173,13 +173,23 @@ pub fn workbook_sheets(path: &std::path::Path) -> Result<Vec<WorkbookSheet>> {
         path: path.to_path_buf(),
         message,
     };
-    let mut wb =
-        calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|e| {
-            ferr(format!(
+    let mut wb = match calamine::open_workbook_auto_from_rs(std::io::Cursor::new(&bytes[..])) {
+        Ok(wb) => wb,
+        Err(_) if password_protected(&bytes) => {
+            return Err(ferr(
+                "is a workbook protected with a password (Excel's File > Info > Protect \
+                 Workbook > Encrypt with Password), which covgap cannot open; clear the \
+                 password there and save the workbook, or save the sheet as CSV"
+                    .to_string(),
+            ))
+        }
+        Err(e) => {
+            return Err(ferr(format!(
                 "starts like an Excel workbook but cannot be read as one ({e}); \
                  save the sheet as CSV, or give a real .xlsx/.xls/.ods workbook"
-            ))
-        })?;
+            )))
+        }
+    };
     // Hidden sheets (a past year's table kept out of sight, a lookup) are not what a user
     // sees on opening the workbook.
     let hidden: HashSet<String> = wb
@@ -211,6 +221,25 @@ pub fn workbook_sheets(path: &std::path::Path) -> Result<Vec<WorkbookSheet>> {
         });
     }
     Ok(out)
+}
+
+/// Whether a workbook is encrypted with a password: an .xlsx (or .xlsm) so saved is no longer
+/// a zip but an OLE2 compound file holding an `EncryptedPackage` stream, and an .xls so saved
+/// has a `FILEPASS` record, which calamine reports. Either reads as no workbook at all
+/// ("Cannot detect file format") when opened as any kind.
+fn password_protected(bytes: &[u8]) -> bool {
+    if !bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return false;
+    }
+    let stream: Vec<u8> = "EncryptedPackage"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    bytes.windows(stream.len()).any(|w| w == stream.as_slice())
+        || matches!(
+            calamine::open_workbook_from_rs::<calamine::Xls<_>, _>(std::io::Cursor::new(bytes)),
+            Err(calamine::XlsError::Password)
+        )
 }
 
 /// A sheet of a workbook ([`workbook_sheets`]).

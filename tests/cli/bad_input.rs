@@ -1979,6 +1979,23 @@ fn a_workbook_figure_formatted_as_a_date_is_not_read_as_its_serial_number() {
     );
 }
 
+/// A workbook saved with a password (Excel's "Encrypt with Password") is an OLE2 file, not a
+/// zip: before, it was "starts like an Excel workbook but cannot be read as one (Cannot detect
+/// file format); ... give a real .xlsx/.xls/.ods workbook", as if the file were not Excel's.
+/// As births, a team list and points, the message says it has a password and what to do.
+#[test]
+fn a_workbook_saved_with_a_password_is_said_to_have_one() {
+    let p = fixture("births/password_protected.xlsx");
+    let says = format!("{p}: is a workbook protected with a password (Excel's File > Info > Protect Workbook > Encrypt with Password), which covgap cannot open; clear the password there and save the workbook, or save the sheet as CSV");
+    let c = rejects(&["--boundaries", &oxon(), "--births", &p], &[&says]);
+    assert!(!c.stderr.contains("Cannot detect"), "{}", c.stderr);
+    rejects(&["--boundaries", &oxon(), "--teams", &p], &[&says]);
+    let a = crate::covgap_with_files(&[], &["assign", "--points", &p, "--out", "o.csv"], None);
+    assert_eq!(a.code, 1, "{}", a.stderr);
+    a.assert_stderr_has(&[&says]);
+    assert!(a.cwd_entries.is_empty(), "assign wrote {:?}", a.cwd_entries);
+}
+
 /// Two columns under the figure's header (a year's beside the next, the year in a row above):
 /// before, the first was read without a word. Columns that agree on every row are read.
 #[test]
