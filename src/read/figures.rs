@@ -198,6 +198,7 @@ pub fn workbook_sheets(path: &std::path::Path) -> Result<Vec<WorkbookSheet>> {
         .filter(|s| s.visible != calamine::SheetVisible::Visible)
         .map(|s| s.name.clone())
         .collect();
+    let recalculated = asks_to_recalculate_on_load(&bytes);
     let mut out = Vec::new();
     for name in wb.sheet_names() {
         let range = wb
@@ -205,7 +206,7 @@ pub fn workbook_sheets(path: &std::path::Path) -> Result<Vec<WorkbookSheet>> {
             .map_err(|e| ferr(format!("sheet {name:?} cannot be read: {e}")))?;
         let first = range.start().map_or(0, |(r, _)| r as u64);
         let lead = range.start().map_or(0, |(_, c)| c as usize);
-        let rows = range
+        let mut rows: BTreeMap<u64, Vec<String>> = range
             .rows()
             .enumerate()
             .map(|(i, cells)| {
@@ -214,6 +215,32 @@ pub fn workbook_sheets(path: &std::path::Path) -> Result<Vec<WorkbookSheet>> {
                 (first + i as u64 + 1, v)
             })
             .collect();
+        // A formula's cell holds the result last worked out, which a workbook written by a
+        // program rather than saved by Excel may not hold: none (openpyxl), or 0 with the
+        // workbook asking to be recalculated when opened (XlsxWriter, rust_xlsxwriter). Excel
+        // shows the result; read as it is, the cell would be blank or 0 babies.
+        let formulas = wb.worksheet_formula(&name).ok();
+        for (row, col, formula) in formulas.iter().flat_map(|f| {
+            let (r0, c0) = f.start().unwrap_or((0, 0));
+            f.used_cells()
+                .map(move |(r, c, v)| (r0 + r as u32, c0 + c as u32, v))
+        }) {
+            let held = range
+                .get_value((row, col))
+                .is_some_and(|d| !matches!(d, calamine::Data::Empty));
+            if held && !recalculated {
+                continue;
+            }
+            let cells = rows.entry(row as u64 + 1).or_default();
+            let col = col as usize;
+            if cells.len() <= col {
+                cells.resize(col + 1, String::new());
+            }
+            cells[col] = format!(
+                "={formula} (a formula whose result the workbook does not hold: open it in Excel and save it)"
+            );
+        }
+        let rows = rows.into_iter().collect();
         out.push(WorkbookSheet {
             hidden: hidden.contains(&name),
             name,
@@ -221,6 +248,31 @@ pub fn workbook_sheets(path: &std::path::Path) -> Result<Vec<WorkbookSheet>> {
         });
     }
     Ok(out)
+}
+
+/// Whether an .xlsx workbook asks to have its formulas worked out again when opened
+/// (`<calcPr fullCalcOnLoad="1"/>`), as the libraries that write formulas without working
+/// them out mark it (XlsxWriter, rust_xlsxwriter, openpyxl): its formulas' cells then hold 0
+/// or nothing, not the results Excel shows. Excel drops the mark when it saves the workbook.
+fn asks_to_recalculate_on_load(bytes: &[u8]) -> bool {
+    use std::io::Read;
+    let Ok(mut zip) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
+        return false;
+    };
+    let Ok(part) = zip.by_name("xl/workbook.xml") else {
+        return false;
+    };
+    let mut xml = String::new();
+    if part.take(1 << 24).read_to_string(&mut xml).is_err() {
+        return false;
+    }
+    // `<calcPr ...>`, with a namespace prefix or not.
+    let Some(start) = xml.find("calcPr") else {
+        return false;
+    };
+    let calc = &xml[start..];
+    let calc = &calc[..calc.find('>').unwrap_or(calc.len())];
+    calc.contains("fullCalcOnLoad=\"1\"") || calc.contains("fullCalcOnLoad=\"true\"")
 }
 
 /// Whether a workbook is encrypted with a password: an .xlsx (or .xlsm) so saved is no longer

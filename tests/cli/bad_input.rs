@@ -1979,6 +1979,83 @@ fn a_workbook_figure_formatted_as_a_date_is_not_read_as_its_serial_number() {
     );
 }
 
+/// Rewrites one part of an .xlsx workbook (a zip of XML files) in place.
+fn rewrite_xlsx_part(path: &std::path::Path, part: &str, edit: impl Fn(String) -> String) {
+    use std::io::{Read, Write};
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let name = f.name().to_string();
+        let mut text = Vec::new();
+        f.read_to_end(&mut text).unwrap();
+        if name == part {
+            text = edit(String::from_utf8(text).unwrap()).into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&text).unwrap();
+    }
+    std::fs::write(path, out.finish().unwrap().into_inner()).unwrap();
+}
+
+/// A births figure that is a formula (`=750+750`) in a workbook written by a program rather
+/// than saved by Excel: XlsxWriter and rust_xlsxwriter store 0 as its result and mark the
+/// workbook to be worked out again when Excel opens it; openpyxl stores no result. Excel shows
+/// 1,500 either way. Before, South Oxfordshire was read as 0 babies without a word (and, with
+/// no result, as a suppressed figure); now each is an error naming the formula and what to do.
+/// The same formula as Excel saves it, its result held and no such mark, is read.
+#[test]
+fn a_formula_whose_result_the_workbook_does_not_hold_is_not_read_as_0() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("births_with_a_formula.xlsx");
+    let write = |result: Option<&str>| {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.write_row(0, 0, ["code", "births"]).unwrap();
+        for (r, (code, births)) in [
+            ("E07000177", 1784.0),
+            ("E07000178", 1441.0),
+            ("E07000180", 1438.0),
+            ("E07000181", 1038.0),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            ws.write_string(r as u32 + 1, 0, code).unwrap();
+            ws.write_number(r as u32 + 1, 1, births).unwrap();
+        }
+        ws.write_string(5, 0, "E07000179").unwrap();
+        let mut formula = rust_xlsxwriter::Formula::new("=750+750");
+        if let Some(result) = result {
+            formula = formula.set_result(result);
+        }
+        ws.write_formula(5, 1, formula).unwrap();
+        wb.save(&path).unwrap();
+    };
+    let p = path.to_str().unwrap();
+    let args = ["--boundaries", &oxon(), "--births", p];
+    let says = format!("{p}, sheet \"Sheet1\", row 6: E07000179: figure \"=750+750 (a formula whose result the workbook does not hold: open it in Excel and save it)\" in column \"births\" is not a number");
+    // As rust_xlsxwriter writes it: result 0, to be worked out on opening.
+    write(None);
+    rejects(&args, &[&says]);
+    // As openpyxl writes it: no result.
+    let no_recalculation = |xml: String| xml.replace(" fullCalcOnLoad=\"1\"", "");
+    rewrite_xlsx_part(&path, "xl/workbook.xml", no_recalculation);
+    rewrite_xlsx_part(&path, "xl/worksheets/sheet1.xml", |xml| {
+        xml.replace("<f>750+750</f><v>0</v>", "<f>750+750</f>")
+    });
+    rejects(&args, &[&says]);
+    // As Excel saves it: its result held.
+    write(Some("1500"));
+    rewrite_xlsx_part(&path, "xl/workbook.xml", no_recalculation);
+    let o = run(&args);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let summary: serde_json::Value =
+        serde_json::from_slice(&o.files.as_ref().unwrap()["summary.json"]).unwrap();
+    assert_eq!(summary["demand_total"], 1784 + 1441 + 1500 + 1438 + 1038);
+}
+
 /// A workbook saved with a password (Excel's "Encrypt with Password") is an OLE2 file, not a
 /// zip: before, it was "starts like an Excel workbook but cannot be read as one (Cannot detect
 /// file format); ... give a real .xlsx/.xls/.ods workbook", as if the file were not Excel's.
