@@ -1119,9 +1119,14 @@ fn points_sheet(plan: &PointsInput) -> Result<(String, PointsSheet)> {
         let headers = cells.iter().map(|c| c.trim().to_string()).collect();
         PointLayout::find(headers, &plan.columns, path)
     };
+    // A header with two latitude columns, say, is the header: its error is given when the
+    // sheet is read, as for a CSV, not "no sheet has latitude/longitude ... columns".
+    let heads = |cells: &[String]| {
+        let headers: Vec<String> = cells.iter().map(|c| c.trim().to_string()).collect();
+        layout(cells).is_ok() || PointLayout::heads(&headers, &plan.columns)
+    };
     let want = plan.sheet.as_deref();
-    if let Some(s) = crate::read::figures::sheet_as_csv(path, &sheets, want, |h| layout(h).is_ok())?
-    {
+    if let Some(s) = crate::read::figures::sheet_as_csv(path, &sheets, want, heads)? {
         let sheet = PointsSheet {
             name: s.name,
             header_row: s.header_row,

@@ -143,6 +143,29 @@ impl PointLayout {
         Ok(layout)
     }
 
+    /// Whether a row heads a list of points: it names latitude and longitude, easting and
+    /// northing, or a postcode column (by the flags, or by header), whether or not two columns
+    /// answer to one of them, an error [`PointLayout::find`] then names. A workbook's header
+    /// row is found so, and its error is the one the sheet saved as CSV gives.
+    ///
+    /// # Examples
+    /// ```
+    /// use covgap::read::points::{PointColumns, PointLayout};
+    /// let h = ["id", "latitude", "longitude", "lat"].map(String::from).to_vec();
+    /// assert!(PointLayout::heads(&h, &PointColumns::default()));
+    /// let title = ["Clients referred, 2025"].map(String::from).to_vec();
+    /// assert!(!PointLayout::heads(&title, &PointColumns::default()));
+    /// ```
+    pub fn heads(headers: &[String], cols: &PointColumns) -> bool {
+        let has = |given: &Option<String>, names: &[&str]| match given {
+            Some(g) => columns::find_named(headers, g).is_some(),
+            None => columns::find(headers, names).is_some(),
+        };
+        (has(&cols.latitude, LAT) && has(&cols.longitude, LON))
+            || (has(&cols.easting, EASTING) && has(&cols.northing, NORTHING))
+            || has(&cols.postcode, POSTCODE)
+    }
+
     /// Reads the point one record gives.
     pub fn point(&self, rec: &csv::ByteRecord) -> PointGiven {
         let num = |i: usize| {

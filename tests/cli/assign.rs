@@ -1120,3 +1120,52 @@ fn points_sheet_names_the_sheet_of_points_to_read() {
         "p.csv: --points-sheet \"2025\" was given but this is not a workbook (.xlsx, .xls or .ods); it is read as CSV, which has no sheets",
     );
 }
+
+/// A workbook whose header, under a title, has two latitude columns (`latitude`, and `lat`
+/// beside it): before, the header was not taken for one, and the error was "no sheet has
+/// latitude/longitude, easting/northing or postcode columns ...; sheet \"Clients\", row 1, the
+/// first with anything in it, has no latitude/longitude ... columns", blaming the title. It is
+/// now the error the same list saved as CSV gives, naming the two columns and the flag.
+#[test]
+fn a_workbook_header_with_two_latitude_columns_is_named_as_its_csv_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = "id,latitude,longitude,lat\nbirmingham,52.4862,-1.8904,52.48\n";
+    std::fs::write(dir.path().join("p.csv"), csv).unwrap();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let t = wb.add_worksheet().set_name("Clients").unwrap();
+    t.write_string(0, 0, "Clients referred, 2025").unwrap();
+    crate::csv_into_sheet(t, csv, 2);
+    wb.save(dir.path().join("p.xlsx")).unwrap();
+    let says = "has two latitude columns, \"latitude\" and \"lat\", and covgap cannot tell which to read: name one with --lat-column";
+    for (cmd, file) in [
+        ("assign", "p.csv"),
+        ("assign", "p.xlsx"),
+        ("check", "p.xlsx"),
+    ] {
+        let mut c = covgap_at(&dir);
+        c.args([cmd, "--points", file]);
+        if cmd == "assign" {
+            c.args(["--out", "o.csv"]);
+        }
+        let out = c.assert().failure();
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert!(
+            stderr.contains(&format!("{file}: {says}")),
+            "{cmd} {file}: {stderr}"
+        );
+        assert!(!stderr.contains("no sheet has"), "{cmd} {file}: {stderr}");
+    }
+    assert!(!dir.path().join("o.csv").exists());
+    // With the column named, the workbook is read.
+    let out = covgap_at(&dir)
+        .args(["assign", "--points", "p.xlsx", "--out", "o.csv"])
+        .args(["--lat-column", "latitude"])
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert_eq!(
+        col(&read_csv(&dir.path().join("o.csv")), "area_code"),
+        ["E08000025"],
+        "{stderr}"
+    );
+}
