@@ -104,6 +104,10 @@ pub fn csv_rows(input: &Input) -> Result<Rows> {
     Ok(rows)
 }
 
+/// What follows a date cell's text as a figure is read ([`cell_text`]); a list read as CSV
+/// ([`sheet_as_csv`]) has the date alone.
+const A_DATE: &str = " (a date)";
+
 /// A workbook cell as the text a CSV export would hold: whole numbers without a decimal
 /// point, so `15208.0` reads as `15208`. A number is taken to the 15 significant digits Excel
 /// shows and saves as CSV: a figure a formula worked out (`=B2*C2`, a sum of shares) can hold
@@ -126,13 +130,13 @@ fn cell_text(d: &calamine::Data) -> String {
         Data::DateTime(dt) if dt.is_datetime() => {
             let (y, mo, day, h, mi, sec, _) = dt.to_ymd_hms_milli();
             if (h, mi, sec) == (0, 0, 0) {
-                format!("{y:04}-{mo:02}-{day:02} (a date)")
+                format!("{y:04}-{mo:02}-{day:02}{A_DATE}")
             } else {
-                format!("{y:04}-{mo:02}-{day:02} {h:02}:{mi:02}:{sec:02} (a date)")
+                format!("{y:04}-{mo:02}-{day:02} {h:02}:{mi:02}:{sec:02}{A_DATE}")
             }
         }
         Data::DateTime(dt) => format!("{} (a duration)", dt.as_f64()),
-        Data::DateTimeIso(t) => format!("{t} (a date)"),
+        Data::DateTimeIso(t) => format!("{t}{A_DATE}"),
         Data::DurationIso(t) => format!("{t} (a duration)"),
         other => other.to_string(),
     }
@@ -324,8 +328,8 @@ pub struct SheetCsv {
 /// else the first sheet with a header (a row for which `is_header` holds) in one of its first
 /// 30 rows with anything in them, of the visible sheets first, then of those the workbook
 /// hides. Rows above the header (a title) are passed over; a line break typed in a cell is
-/// read as a space, so that each row stays one line. `None` when no sheet looked at has such
-/// a header.
+/// read as a space, so that each row stays one line, and a date cell as the date
+/// (`2025-03-04`). `None` when no sheet looked at has such a header.
 ///
 /// # Examples
 /// ```
@@ -397,7 +401,13 @@ pub fn sheet_as_csv(
             w.write_record(None::<&[u8]>).map_err(|e| err(next, e))?;
             next += 1;
         }
-        let cells = cells.iter().map(|c| c.replace(['\r', '\n'], " "));
+        // A date is the date (`2025-03-04`), as the outputs copy a list's cells: a client's
+        // date of referral is not "2025-03-04 (a date)". It is no more a number so.
+        let cells = cells.iter().map(|c| {
+            c.strip_suffix(A_DATE)
+                .unwrap_or(c)
+                .replace(['\r', '\n'], " ")
+        });
         w.write_record(cells).map_err(|e| err(*n, e))?;
         next = n + 1;
     }

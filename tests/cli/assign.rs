@@ -1169,3 +1169,61 @@ fn a_workbook_header_with_two_latitude_columns_is_named_as_its_csv_is() {
         "{stderr}"
     );
 }
+
+/// A client list's dates (a date of referral, a time of contact), which `assign` copies into
+/// its outputs as the list has them: before, a workbook's date cells came out as
+/// "2025-03-04 (a date)" and "2025-03-04 10:30:00 (a date)", the marker covgap puts on a date
+/// read as a births figure. They now come out as the dates, as in the GeoJSON; a date in the
+/// latitude column is still not a number.
+#[test]
+fn a_workbook_date_is_copied_into_the_outputs_as_the_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let t = wb.add_worksheet().set_name("Clients").unwrap();
+    t.write_row(0, 0, ["id", "latitude", "longitude", "referred", "contact"])
+        .unwrap();
+    let day = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
+    let time = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy hh:mm");
+    let referred = rust_xlsxwriter::ExcelDateTime::from_ymd(2025, 3, 4).unwrap();
+    let contact = rust_xlsxwriter::ExcelDateTime::from_ymd(2025, 3, 4)
+        .unwrap()
+        .and_hms(10, 30, 0)
+        .unwrap();
+    for (r, id) in [(1, "birmingham"), (2, "dated")] {
+        t.write_string(r, 0, id).unwrap();
+        t.write_number(r, 2, -1.8904).unwrap();
+        t.write_datetime_with_format(r, 3, &referred, &day).unwrap();
+        t.write_datetime_with_format(r, 4, &contact, &time).unwrap();
+    }
+    t.write_number(1, 1, 52.4862).unwrap();
+    t.write_datetime_with_format(2, 1, &referred, &day).unwrap();
+    wb.save(dir.path().join("p.xlsx")).unwrap();
+    let out = covgap_at(&dir)
+        .args(["assign", "--points", "p.xlsx", "--out", "o.csv"])
+        .args(["--geojson", "o.geojson"])
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    let rows = read_csv(&dir.path().join("o.csv"));
+    assert_eq!(
+        col(&rows, "referred"),
+        ["2025-03-04", "2025-03-04"],
+        "{stderr}"
+    );
+    assert_eq!(
+        col(&rows, "contact"),
+        ["2025-03-04 10:30:00", "2025-03-04 10:30:00"]
+    );
+    assert_eq!(col(&rows, "latitude")[1], "2025-03-04");
+    assert_eq!(
+        col(&rows, "not_placed"),
+        ["", "latitude/longitude not both numbers"]
+    );
+    let geo: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("o.geojson")).unwrap())
+            .unwrap();
+    assert_eq!(
+        geo["features"][0]["properties"]["referred"],
+        serde_json::json!("2025-03-04")
+    );
+}
