@@ -172,6 +172,15 @@ fn open_directory(
         path: path.to_path_buf(),
         message: m,
     };
+    // ONS publishes the directory as a zip of CSV files, and a list of postcodes may be kept
+    // in Excel: either read as CSV was "invalid utf-8 ... byte: 0".
+    let head = crate::read::text::head_of_file(path, 4);
+    if head == *b"PK\x03\x04" || head == [0xD0, 0xCF, 0x11, 0xE0] {
+        return Err(err(
+            "is a zip file or an Excel workbook, not CSV: covgap reads the postcode directory as CSV (plain or gzipped); give the CSV in ONS's zip (under Data/), or save the sheet as CSV"
+                .to_string(),
+        ));
+    }
     let stream = open_stream(path)?;
     let mut r = csv::ReaderBuilder::new().flexible(true).from_reader(stream);
     let headers: Vec<String> = r

@@ -140,6 +140,51 @@ mod missing_or_unreadable {
         );
     }
 
+    /// The postcode directory given as ONS's zip download, or as a workbook: before, "is not
+    /// readable as a postcode directory CSV: CSV parse error: record 0 (line 1, field: 0,
+    /// byte: 0): invalid utf-8 ...". It is now said to be a zip or workbook, and what to give.
+    #[test]
+    fn postcode_directory_given_as_a_zip_or_a_workbook() {
+        let dir = tempfile::tempdir().unwrap();
+        let xlsx = dir.path().join("postcodes.xlsx");
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.write_row(0, 0, ["pcds", "lat", "long"]).unwrap();
+        ws.write_row(1, 0, ["OX28 6AA", "51.785", "-1.485"])
+            .unwrap();
+        wb.save(&xlsx).unwrap();
+        let p = xlsx.to_str().unwrap();
+        rejects(
+            &[
+                "--boundaries",
+                &oxon(),
+                "--teams",
+                &fixture("teams/full_postcodes.csv"),
+                "--postcodes",
+                p,
+            ],
+            &[&format!("{p}: is a zip file or an Excel workbook, not CSV: covgap reads the postcode directory as CSV (plain or gzipped); give the CSV in ONS's zip (under Data/), or save the sheet as CSV")],
+        );
+        let points = dir.path().join("points.csv");
+        std::fs::write(&points, "id,postcode\n1,OX28 6AA\n").unwrap();
+        let a = crate::covgap_in(
+            dir.path(),
+            &[
+                "assign",
+                "--points",
+                "points.csv",
+                "--postcodes",
+                p,
+                "--out",
+                "o.csv",
+            ],
+            None,
+        );
+        assert_eq!(a.code, 1, "{}", a.stderr);
+        a.assert_stderr_has(&["is a zip file or an Excel workbook, not CSV"]);
+        assert!(!dir.path().join("o.csv").exists());
+    }
+
     /// An empty file named as a workbook (a failed download of ONS's .xlsx) is said to be an
     /// empty workbook or CSV file; it was "expected a CSV file", as if the user had given one.
     #[test]
