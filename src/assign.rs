@@ -1091,6 +1091,9 @@ fn open_points(
         });
     }
     crate::read::text::check_not_utf16(path, &header)?;
+    if let Some(kind) = crate::read::text::markup_kind(&header) {
+        return Err(crate::read::text::markup_error(path, kind));
+    }
     let text = crate::read::text::decode(&header).0;
     let mut hr = csv::ReaderBuilder::new()
         .has_headers(false)

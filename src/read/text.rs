@@ -166,8 +166,48 @@ pub fn head_of_file(path: &Path, n: usize) -> Vec<u8> {
     head
 }
 
-/// Rejects files that are plainly not text (a spreadsheet or shapefile given as CSV).
+/// What a table that starts as markup is: a web page (`<html>`, `<table>`) or an XML file
+/// (`<?xml`, as Excel's "XML Spreadsheet 2003" saves one), which some systems' "Export to
+/// Excel" write under an `.xls` name and Excel opens with a warning. `None` for anything else.
+///
+/// # Examples
+/// ```
+/// use covgap::read::text::markup_kind;
+/// assert_eq!(markup_kind(b"\n<html><body><table>"), Some("a web page (HTML)"));
+/// assert!(markup_kind(b"\xEF\xBB\xBF<?xml version=\"1.0\"?>").unwrap().starts_with("an XML file"));
+/// assert_eq!(markup_kind(b"code,births\n"), None);
+/// ```
+pub fn markup_kind(bytes: &[u8]) -> Option<&'static str> {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let start = body.iter().position(|b| !b.is_ascii_whitespace())?;
+    let head = body[start..body.len().min(start + 5)].to_ascii_lowercase();
+    if head.starts_with(b"<?xml") {
+        Some("an XML file (as Excel's \"XML Spreadsheet 2003\" saves one)")
+    } else if head.starts_with(b"<") {
+        Some("a web page (HTML)")
+    } else {
+        None
+    }
+}
+
+/// The error for a table read as CSV that is markup ([`markup_kind`]).
+pub fn markup_error(path: &Path, kind: &str) -> Error {
+    Error::Format {
+        path: path.to_path_buf(),
+        message: format!(
+            "is {kind}, not CSV or a workbook covgap reads (some systems' \"Export to Excel\" write one under an .xls name); open it in Excel and save it as an Excel workbook (.xlsx) or as CSV"
+        ),
+    }
+}
+
+/// Rejects files that are plainly not text (a spreadsheet or shapefile given as CSV), and a
+/// table given as CSV that is a web page or an XML file ([`markup_kind`]).
 pub fn check_looks_like_text(path: &Path, bytes: &[u8], what: &str) -> Result<()> {
+    if what.contains("CSV") {
+        if let Some(kind) = markup_kind(bytes) {
+            return Err(markup_error(path, kind));
+        }
+    }
     if what != "CSV" && check_not_utf16(path, bytes).is_err() {
         // A GeoJSON file saved as UTF-16 (Windows Notepad's "Unicode"): how to save a CSV
         // from Excel does not help.

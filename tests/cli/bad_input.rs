@@ -185,6 +185,50 @@ mod missing_or_unreadable {
         assert!(!dir.path().join("o.csv").exists());
     }
 
+    /// A ".xls" that is a web page or Excel 2003's XML Spreadsheet, as some systems' "Export
+    /// to Excel" write one (Excel opens it with a warning): before, it was read as CSV and the
+    /// error was "no team name column ...; the header has \"<html><body><table>\"; name it
+    /// with --team-name-column", as if a flag could help. As births, a team list and points,
+    /// it is now said to be a web page or XML, and to be saved from Excel as .xlsx or CSV.
+    #[test]
+    fn an_xls_that_is_a_web_page_or_xml_is_said_to_be_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let html = dir.path().join("export.xls");
+        std::fs::write(
+            &html,
+            "<html><body><table>\n<tr><td>name</td><td>areas_served</td><td>code</td><td>births</td><td>postcode</td></tr>\n<tr><td>A</td><td>E07000178</td><td>E07000178</td><td>1441</td><td>OX1 1AA</td></tr>\n</table></body></html>\n",
+        )
+        .unwrap();
+        let xml = dir.path().join("export2003.xls");
+        std::fs::write(
+            &xml,
+            "\u{feff}<?xml version=\"1.0\"?>\n<Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\"></Workbook>\n",
+        )
+        .unwrap();
+        for (path, kind) in [
+            (&html, "a web page (HTML)"),
+            (
+                &xml,
+                "an XML file (as Excel's \"XML Spreadsheet 2003\" saves one)",
+            ),
+        ] {
+            let p = path.to_str().unwrap();
+            let says = format!("{p}: is {kind}, not CSV or a workbook covgap reads (some systems' \"Export to Excel\" write one under an .xls name); open it in Excel and save it as an Excel workbook (.xlsx) or as CSV");
+            let c = rejects(&["--boundaries", &oxon(), "--births", p], &[&says]);
+            assert!(!c.stderr.contains("--births-column"), "{}", c.stderr);
+            let c = rejects(&["--boundaries", &oxon(), "--teams", p], &[&says]);
+            assert!(!c.stderr.contains("--team-name-column"), "{}", c.stderr);
+            let a = crate::covgap_in(
+                dir.path(),
+                &["assign", "--points", p, "--out", "o.csv"],
+                None,
+            );
+            assert_eq!(a.code, 1, "{}", a.stderr);
+            a.assert_stderr_has(&[&says]);
+            assert!(!dir.path().join("o.csv").exists());
+        }
+    }
+
     /// An empty file named as a workbook (a failed download of ONS's .xlsx) is said to be an
     /// empty workbook or CSV file; it was "expected a CSV file", as if the user had given one.
     #[test]
