@@ -1091,6 +1091,15 @@ fn open_points(
         });
     }
     crate::read::text::check_not_utf16(path, &header)?;
+    // A workbook in a file is read as one before this; through a pipe it cannot be (its
+    // parts are found by seeking), and read as CSV its bytes were "one field holding
+    // semicolons".
+    if header.starts_with(b"PK\x03\x04") || header.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Err(Error::Format {
+            path: path.clone(),
+            message: "is an Excel workbook (or another zip file) read through a pipe: covgap reads a workbook only from a file; give its path, or save the sheet as CSV".into(),
+        });
+    }
     if let Some(kind) = crate::read::text::markup_kind(&header) {
         return Err(crate::read::text::markup_error(path, kind));
     }

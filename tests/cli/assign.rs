@@ -1227,3 +1227,36 @@ fn a_workbook_date_is_copied_into_the_outputs_as_the_date() {
         serde_json::json!("2025-03-04")
     );
 }
+
+/// A points workbook given through a pipe (`--points /dev/stdin`, a shell's `<(...)`), which
+/// covgap cannot read as a workbook (README: a workbook must be a file): before, its bytes
+/// were read as CSV and the error was "its header is one field holding semicolons (;): the
+/// file is separated by semicolons ...". It now says it is a workbook through a pipe, and to
+/// give its path or save it as CSV; nothing is written.
+#[test]
+fn a_points_workbook_through_a_pipe_is_said_to_be_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("p.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let t = wb.add_worksheet();
+    crate::csv_into_sheet(t, "id,latitude,longitude\nbirmingham,52.4862,-1.8904\n", 0);
+    wb.save(&book).unwrap();
+    for cmd in ["assign", "check"] {
+        let mut c = covgap_at(&dir);
+        c.args([cmd, "--points", "/dev/stdin"]);
+        if cmd == "assign" {
+            c.args(["--out", "o.csv"]);
+        }
+        let out = c
+            .write_stdin(std::fs::read(&book).unwrap())
+            .assert()
+            .failure();
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert!(
+            stderr.contains("/dev/stdin: is an Excel workbook (or another zip file) read through a pipe: covgap reads a workbook only from a file; give its path, or save the sheet as CSV"),
+            "{cmd}: {stderr}"
+        );
+        assert!(!stderr.contains("semicolons"), "{cmd}: {stderr}");
+    }
+    assert!(!dir.path().join("o.csv").exists());
+}
