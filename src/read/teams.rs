@@ -219,13 +219,28 @@ pub const NO_ROWS: &str = "has a header but no rows: it lists no teams";
 fn workbook_as_csv(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) -> Result<String> {
     let path = input.path().expect("a workbook is a file");
     let sheets = crate::read::figures::workbook_sheets(path)?;
-    let is_header = |cells: &[String]| match &cols.name {
-        Some(name) => columns::find_named(cells, name).is_some(),
-        None => columns::find(cells, NAME).is_some(),
+    let has = |cells: &[String], given: &Option<String>, names: &[&str]| match given {
+        Some(g) => columns::find_named(cells, g).is_some(),
+        None => columns::find(cells, names).is_some(),
+    };
+    let is_header = |cells: &[String]| has(cells, &cols.name, NAME);
+    // A list's header names the teams and their areas or bases: a contacts sheet before it
+    // (`Name`, `Email`) has a name column too, but is not the list.
+    let heads_a_list = |cells: &[String]| {
+        is_header(cells)
+            && (has(cells, &cols.areas, AREAS)
+                || (has(cells, &cols.latitude, LAT) && has(cells, &cols.longitude, LON))
+                || (has(cells, &cols.easting, EASTING) && has(cells, &cols.northing, NORTHING))
+                || has(cells, &cols.postcode, POSTCODE)
+                || has(cells, &cols.postcode_district, DISTRICT))
     };
     let want = cols.sheet.as_deref();
     let flag = cols.sheet_flag;
-    let Some(sheet) = crate::read::figures::sheet_as_csv(path, &sheets, want, is_header)? else {
+    let found = match crate::read::figures::sheet_as_csv(path, &sheets, want, heads_a_list)? {
+        Some(sheet) => Some(sheet),
+        None => crate::read::figures::sheet_as_csv(path, &sheets, want, is_header)?,
+    };
+    let Some(sheet) = found else {
         let names: Vec<String> = sheets.iter().map(|s| format!("{:?}", s.name)).collect();
         let column = match &cols.name {
             Some(name) => format!("column {name:?} (--team-name-column)"),
@@ -258,7 +273,7 @@ fn workbook_as_csv(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) ->
             sheet.name,
             match want {
                 Some(_) => format!(" (named with {flag})"),
-                None if sheet.hidden => ", a hidden sheet (no visible sheet has a team name column)".to_string(),
+                None if sheet.hidden => ", a hidden sheet (no visible sheet has a team list's columns)".to_string(),
                 None => String::new(),
             },
             sheet.header_row

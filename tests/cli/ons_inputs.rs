@@ -735,6 +735,65 @@ fn a_team_list_in_a_workbook_is_read_as_its_csv_is() {
     );
 }
 
+/// A contacts sheet (`Name`, `Email`) before the team list's sheet: before, it was read as the
+/// list, being the first with a name column, and the error was "has neither an areas-served
+/// column nor a location ...; the header has \"Name\", \"Email\"", though the list beside it
+/// has both and no flag chooses a sheet. The first sheet whose header names the teams and
+/// their areas or bases is now read; with none, the first with a name column is, as before.
+#[test]
+fn a_contacts_sheet_before_the_team_list_is_passed_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("teams.xlsx");
+    let contacts = |wb: &mut Workbook| {
+        let c = wb.add_worksheet().set_name("Contacts").unwrap();
+        csv_into_sheet(c, "Name,Email\nJo Bloggs,jo@example.org\n", 0);
+    };
+    let mut wb = Workbook::new();
+    contacts(&mut wb);
+    let t = wb.add_worksheet().set_name("Teams").unwrap();
+    let csv = std::fs::read_to_string(fixture_path("teams_districts.csv")).unwrap();
+    csv_into_sheet(t, &csv, 0);
+    wb.save(&book).unwrap();
+    let (from_book, from_csv) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let o = covgap()
+        .args(["run", "--boundaries"])
+        .arg(fixture_path(SHP))
+        .arg("--teams")
+        .arg(&book)
+        .arg("--out")
+        .arg(from_book.path())
+        .assert()
+        .success();
+    let said = String::from_utf8_lossy(&o.get_output().stderr).into_owned();
+    assert!(
+        said.contains(&format!(
+            "note: {}: teams read from sheet \"Teams\", whose header is row 1",
+            book.display()
+        )),
+        "{said}"
+    );
+    run_boundaries(&fixture_path(SHP), &[], from_csv.path()).success();
+    for file in ["gaps.csv", "rollups.csv"] {
+        let a = std::fs::read(from_book.path().join(file)).unwrap();
+        let b = std::fs::read(from_csv.path().join(file)).unwrap();
+        assert!(a == b, "{file} differs");
+    }
+    // With the contacts alone, they are read, and the error says what they lack.
+    let mut wb = Workbook::new();
+    contacts(&mut wb);
+    wb.save(&book).unwrap();
+    let o = covgap()
+        .args(["check", "--teams"])
+        .arg(&book)
+        .assert()
+        .code(1);
+    let said = String::from_utf8_lossy(&o.get_output().stderr).into_owned();
+    assert!(
+        said.contains("has neither an areas-served column nor a location"),
+        "{said}"
+    );
+}
+
 /// A workbook with no sheet whose first row names a team column is an error naming its
 /// sheets, not a list of no teams.
 #[test]
