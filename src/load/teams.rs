@@ -810,7 +810,18 @@ impl<'a> Resolver<'a> {
                             .get(&fold_name(t.trim()))
                             .is_some_and(|v| v.len() == 1)
                 };
-                let parts: Vec<&str> = token.split([',', '|', '/']).collect();
+                let mut parts: Vec<&str> = token.split([',', '|', '/', '\n']).collect();
+                // Codes typed one to a line in a cell (Alt+Enter in Excel, which a workbook's
+                // list reads as a space): split at spaces too, codes having none.
+                let words: Vec<&str> = token.split_whitespace().collect();
+                if parts.len() == 1
+                    && words.len() > 1
+                    && words
+                        .iter()
+                        .all(|w| by_code.contains_key(w.to_ascii_uppercase().as_str()))
+                {
+                    parts = words;
+                }
                 if parts.len() > 1 && parts.iter().all(|p| found(p)) {
                     format!("{}: area {:?} is not a code or name in the boundaries, but each part is: areas served are separated by ';' ({:?})", row.name, token, parts.iter().map(|p| p.trim()).collect::<Vec<_>>().join(";"))
                 } else {

@@ -794,6 +794,44 @@ fn a_contacts_sheet_before_the_team_list_is_passed_over() {
     );
 }
 
+/// A team's areas typed one to a line in a cell (Alt+Enter), as lists kept in Excel have them:
+/// a workbook's list reads the line break as a space, and before, the error was `area
+/// "E07000177 E07000178" is not a code or name in the boundaries; did you mean Cherwell
+/// (E07000177), Oxford (E07000178), ...?`, as if one were meant. It now says each part is an
+/// area and that areas are separated by ';', as for commas, and so does the list as CSV.
+#[test]
+fn areas_typed_one_to_a_line_in_a_cell_are_told_to_be_separated_by_semicolons() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("teams.xlsx");
+    let mut wb = Workbook::new();
+    let t = wb.add_worksheet().set_name("Teams").unwrap();
+    t.write_row(0, 0, ["name", "areas_served"]).unwrap();
+    t.write_row(1, 0, ["Two lines", "E07000177\nE07000178"])
+        .unwrap();
+    wb.save(&book).unwrap();
+    let csv = dir.path().join("teams.csv");
+    std::fs::write(
+        &csv,
+        "name,areas_served\nTwo lines,\"E07000177\nE07000178\"\n",
+    )
+    .unwrap();
+    for (list, token) in [
+        (&book, "E07000177 E07000178"),
+        (&csv, "E07000177\\nE07000178"),
+    ] {
+        let o = covgap()
+            .args(["check", "--boundaries"])
+            .arg(fixture_path(SHP))
+            .arg("--teams")
+            .arg(list)
+            .assert()
+            .code(1);
+        let said = String::from_utf8_lossy(&o.get_output().stderr).into_owned();
+        let want = format!("error: {}, line 2: Two lines: area \"{token}\" is not a code or name in the boundaries, but each part is: areas served are separated by ';' (\"E07000177;E07000178\")", list.display());
+        assert!(said.contains(&want), "{want}\nnot in:\n{said}");
+    }
+}
+
 /// A workbook with no sheet whose first row names a team column is an error naming its
 /// sheets, not a list of no teams.
 #[test]
