@@ -31,11 +31,24 @@ fn fmt_delta(field: &str, v: Option<f64>) -> String {
     }
 }
 
-fn field_words(field: &str, measure: &str) -> String {
-    let mut cap = measure.to_string();
+/// `text` with its first letter in capitals.
+fn capitalised(text: &str) -> String {
+    let mut cap = text.to_string();
     if let Some(f) = cap.get(0..1) {
         cap.replace_range(0..1, &f.to_uppercase());
     }
+    cap
+}
+
+/// A warning of `diff.md` as a sentence of its own, in bold, when there is one.
+fn bold_sentence(s: &mut String, words: Option<String>) {
+    if let Some(w) = words {
+        let _ = writeln!(s, "**{}.**\n", capitalised(&w));
+    }
+}
+
+fn field_words(field: &str, measure: &str) -> String {
+    let cap = capitalised(measure);
     match field {
         "areas_total" => "Areas".into(),
         "areas_covered" => "Areas with a team".into(),
@@ -464,34 +477,10 @@ impl Diff {
                 "**The runs count different figures: {old_m} → {new_m}. The old and new totals below measure different things, so no change is given for them.**\n"
             );
         }
-        if let Some(e) = self.evidence_words() {
-            let mut e = e;
-            if let Some(f) = e.get(0..1) {
-                e.replace_range(0..1, &f.to_uppercase());
-            }
-            let _ = writeln!(s, "**{e}.**\n");
-        }
-        if let Some(f) = self.small_areas_words() {
-            let mut f = f;
-            if let Some(c) = f.get(0..1) {
-                f.replace_range(0..1, &c.to_uppercase());
-            }
-            let _ = writeln!(s, "**{f}.**\n");
-        }
-        if let Some(b) = self.boundaries_words() {
-            let mut b = b;
-            if let Some(f) = b.get(0..1) {
-                b.replace_range(0..1, &f.to_uppercase());
-            }
-            let _ = writeln!(s, "**{b}.**\n");
-        }
-        if let Some(f) = self.figures_lost_words() {
-            let mut f = f;
-            if let Some(c) = f.get(0..1) {
-                f.replace_range(0..1, &c.to_uppercase());
-            }
-            let _ = writeln!(s, "**{f}.**\n");
-        }
+        bold_sentence(&mut s, self.evidence_words());
+        bold_sentence(&mut s, self.small_areas_words());
+        bold_sentence(&mut s, self.boundaries_words());
+        bold_sentence(&mut s, self.figures_lost_words());
         if self.old_period != self.new_period {
             let _ = writeln!(
                 s,
@@ -506,13 +495,7 @@ impl Diff {
                 self.old_source, self.new_source
             );
         }
-        if let Some(f) = self.figures_revised_words() {
-            let mut f = f;
-            if let Some(c) = f.get(0..1) {
-                f.replace_range(0..1, &c.to_uppercase());
-            }
-            let _ = writeln!(s, "**{f}.**\n");
-        }
+        bold_sentence(&mut s, self.figures_revised_words());
         let _ = writeln!(s, "## Headline\n");
         let _ = writeln!(s, "| Figure | Old | New | Change |");
         let _ = writeln!(s, "|---|---:|---:|---:|");
