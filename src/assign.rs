@@ -1164,7 +1164,7 @@ fn points_sheet(plan: &PointsInput) -> Result<(String, PointsSheet)> {
     let what = "latitude/longitude, easting/northing or postcode columns";
     let message = match want {
         Some(want) => {
-            let sheet = sheets.iter().find(|s| s.name == want).expect("found above");
+            let sheet = crate::read::figures::find_sheet(&sheets, want).expect("found above");
             match first_row(sheet) {
                 None => format!("sheet {want:?} (--points-sheet) is empty"),
                 Some((n, cells)) => format!(

@@ -309,6 +309,25 @@ pub struct WorkbookSheet {
     pub hidden: bool,
 }
 
+/// The sheet of `sheets` named `want`, as Excel names sheets: without regard to case (a
+/// workbook cannot hold "Teams" and "teams" both), the name as given first.
+///
+/// # Examples
+/// ```
+/// use covgap::read::figures::{find_sheet, WorkbookSheet};
+/// let sheet = |name: &str| WorkbookSheet { name: name.into(), rows: vec![], hidden: false };
+/// let sheets = [sheet("Table 1"), sheet("In development")];
+/// assert_eq!(find_sheet(&sheets, "in Development").unwrap().name, "In development");
+/// assert!(find_sheet(&sheets, "Table 2").is_none());
+/// ```
+pub fn find_sheet<'a>(sheets: &'a [WorkbookSheet], want: &str) -> Option<&'a WorkbookSheet> {
+    sheets.iter().find(|s| s.name == want).or_else(|| {
+        sheets
+            .iter()
+            .find(|s| s.name.to_lowercase() == want.to_lowercase())
+    })
+}
+
 /// A sheet of a workbook as the CSV text a reader of CSV takes ([`sheet_as_csv`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SheetCsv {
@@ -368,7 +387,7 @@ pub fn sheet_as_csv(
     };
     let found = match want {
         Some(want) => {
-            let sheet = sheets.iter().find(|s| s.name == want).ok_or_else(|| {
+            let sheet = find_sheet(sheets, want).ok_or_else(|| {
                 let names: Vec<String> = sheets.iter().map(|s| format!("{:?}", s.name)).collect();
                 Error::Format {
                     path: path.to_path_buf(),
@@ -969,16 +988,13 @@ fn read_table(
         let sheet_names: Vec<String> = sheets.iter().map(|s| format!("{:?}", s.name)).collect();
         match &opts.sheet {
             Some(want) => {
-                let sheet = sheets
-                    .into_iter()
-                    .find(|s| &s.name == want)
-                    .ok_or_else(|| {
-                        format_err(format!(
-                            "has no sheet {want:?}; its sheets are {}",
-                            sheet_names.join(", ")
-                        ))
-                    })?;
-                (sheet.rows, Some(sheet.name))
+                let sheet = find_sheet(&sheets, want).ok_or_else(|| {
+                    format_err(format!(
+                        "has no sheet {want:?}; its sheets are {}",
+                        sheet_names.join(", ")
+                    ))
+                })?;
+                (sheet.rows.clone(), Some(sheet.name.clone()))
             }
             None => {
                 // ONS workbooks open with cover, contents and notes sheets: take the first

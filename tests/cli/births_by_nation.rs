@@ -294,8 +294,9 @@ fn check_lists_the_problems_of_each_table() {
     );
 }
 
-/// `--sheet` names the sheet of each workbook among several tables; with none a workbook, it
-/// is an error, as it is for one CSV table.
+/// `--sheet` names the sheet of each workbook among several tables, without regard to case
+/// as Excel names sheets (`table 1` is "Table 1"; before, it was "no sheet"); with none a
+/// workbook, it is an error, as it is for one CSV table.
 #[test]
 fn sheet_applies_to_the_workbooks_among_the_tables() {
     let args = [
@@ -304,6 +305,8 @@ fn sheet_applies_to_the_workbooks_among_the_tables() {
         "--sheet",
     ];
     let o = run_by_nation(&[&args[..], &["Table 1"]].concat());
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let o = run_by_nation(&[&args[..], &["table 1"]].concat());
     assert_eq!(o.code, 0, "{}", o.stderr);
     let o = run_by_nation(&[&args[..], &["Table 2"]].concat());
     assert_eq!(o.code, 1);

@@ -888,7 +888,8 @@ fn candidates_in_a_workbook_are_planned() {
 /// as lists are kept: `--teams-sheet` and `--what-if-sheet` name each list's sheet. Before,
 /// both flags read the first sheet with a team name column, so the what-if teams were the
 /// team list again (warned of as teams already counted) and no sheet could be chosen. The
-/// plan is the one the two lists saved as CSV give; `run.json` records the sheets. A sheet the
+/// plan is the one the two lists saved as CSV give; `run.json` records the sheets (as given:
+/// a sheet is named without regard to case, as Excel names them). A sheet the
 /// workbook lacks is an error naming its sheets; a sheet named with no team name column, or a
 /// sheet named for a CSV list, is an error too.
 #[test]
@@ -927,7 +928,8 @@ fn teams_and_what_if_teams_on_two_sheets_of_one_workbook() {
             "--teams".as_ref(),
             book.as_os_str(),
             "--teams-sheet".as_ref(),
-            "Teams".as_ref(),
+            // As Excel names sheets, without regard to case.
+            "teams".as_ref(),
             "--what-if".as_ref(),
             book.as_os_str(),
             "--what-if-sheet".as_ref(),
@@ -962,7 +964,7 @@ fn teams_and_what_if_teams_on_two_sheets_of_one_workbook() {
     );
     assert!(read(from_book.path(), "plan.md").contains("**With the 1 what-if team**"));
     let run: serde_json::Value = serde_json::from_str(&read(from_book.path(), "run.json")).unwrap();
-    assert_eq!(run["options"]["teams_sheet"], "Teams");
+    assert_eq!(run["options"]["teams_sheet"], "teams");
     assert_eq!(run["plan"]["what_if_sheet"], "In development");
     assert!(run["plan"]["candidates_sheet"].is_null());
 
