@@ -1232,7 +1232,9 @@ fn a_workbook_date_is_copied_into_the_outputs_as_the_date() {
 /// covgap cannot read as a workbook (README: a workbook must be a file): before, its bytes
 /// were read as CSV and the error was "its header is one field holding semicolons (;): the
 /// file is separated by semicolons ...". It now says it is a workbook through a pipe, and to
-/// give its path or save it as CSV; nothing is written.
+/// give its path or save it as CSV; nothing is written. Unix only: Windows has no
+/// `/dev/stdin`.
+#[cfg(unix)]
 #[test]
 fn a_points_workbook_through_a_pipe_is_said_to_be_one() {
     let dir = tempfile::tempdir().unwrap();
