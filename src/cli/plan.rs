@@ -38,7 +38,8 @@ pub(super) struct PlanFiles {
     /// [default: the first sheet with a team name column, visible sheets first]
     #[arg(long, value_name = "NAME", requires = "what_if")]
     pub(super) what_if_sheet: Option<String>,
-    /// Deprivation table for --rank-by need (implies it): CSV, one row per district, with
+    /// Deprivation table for --rank-by need (implies it): CSV or workbook (its first sheet
+    /// with the columns below), one row per district, with
     /// columns `code` (district code), `most_deprived_decile_share` (0 to 1: the share of the
     /// district's small areas in its nation's most deprived 10%; also found under the headers
     /// of the published district summaries) and optionally `index` (the index the share comes

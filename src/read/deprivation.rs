@@ -175,6 +175,33 @@ pub const SHARE_COLUMNS: &[&str] = &[
     "Proportion",
 ];
 
+/// A deprivation table in a workbook (MHCLG publishes the English district summaries, File
+/// 10, as `.xlsx`), as CSV text and the sheet's name: the first sheet with a code and a share
+/// column in its first 30 rows, visible sheets first ([`crate::read::figures::sheet_as_csv`]),
+/// with an empty line a row above its header, so that a line of the text is the sheet's row.
+fn workbook_as_csv(input: &Input) -> Result<(String, String)> {
+    let path = input.path().expect("a workbook is a file");
+    let sheets = crate::read::figures::workbook_sheets(path)?;
+    let is_header = |cells: &[String]| {
+        columns::find(cells, CODE_COLUMNS).is_some()
+            && columns::find(cells, SHARE_COLUMNS).is_some()
+    };
+    match crate::read::figures::sheet_as_csv(path, &sheets, None, is_header)? {
+        Some(s) => Ok(("\n".repeat(s.header_row as usize - 1) + &s.text, s.name)),
+        None => {
+            let names: Vec<String> = sheets.iter().map(|s| format!("{:?}", s.name)).collect();
+            Err(Error::Format {
+                path: path.to_path_buf(),
+                message: format!(
+                    "no sheet has a \"code\" column and a \"{SHARE_COLUMN}\" column (or a published summary's \"{}\" or \"Proportion\") in its first 30 rows (sheets: {}); save the sheet as CSV with those headers",
+                    SHARE_COLUMNS[1],
+                    names.join(", ")
+                ),
+            })
+        }
+    }
+}
+
 /// Reads one table or several (one a nation, say) as one: [`read_deprivation`] each, in
 /// order. A district in two of them is an error naming both, rather than one table's figure
 /// silently winning.
@@ -225,11 +252,24 @@ pub fn read_deprivation_tables(inputs: &[Input]) -> Result<DeprivationTable> {
 /// assert_eq!(d.get("E06000002").unwrap().most_deprived_decile_share, 0.5); // Middlesbrough
 /// ```
 pub fn read_deprivation(input: &Input) -> Result<DeprivationTable> {
-    let text = input.text("CSV")?;
+    let (text, sheet) = if crate::read::figures::is_workbook(input) {
+        let (text, sheet) = workbook_as_csv(input)?;
+        (text, Some(sheet))
+    } else {
+        (input.text("CSV")?, None)
+    };
     let path = input.path_for_errors();
+    // In a workbook, problems name the sheet and its rows as Excel numbers them.
     let at = |line: u64, message: String| Error::At {
-        input: path.display().to_string(),
-        place: Place::Line(line),
+        input: match &sheet {
+            Some(s) => format!("{}, sheet {s:?}", path.display()),
+            None => path.display().to_string(),
+        },
+        place: if sheet.is_some() {
+            Place::Row(line)
+        } else {
+            Place::Line(line)
+        },
         message,
     };
     let mut r = csv::ReaderBuilder::new()
@@ -503,6 +543,62 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    /// The English 2019 district summaries kept in a workbook, as MHCLG publishes File 10
+    /// (`.xlsx`, a notes sheet first, here with a title above the header): read as the same
+    /// table saved as CSV is (before, "is not a text CSV file"), and a bad share is named by
+    /// its sheet and row.
+    #[test]
+    fn the_district_summaries_in_a_workbook_are_read_as_their_csv_is() {
+        let csv_input = published("imd2019_england_lad19_file10_summaries_first4.csv");
+        let csv = csv_input.text("CSV").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let book = dir.path().join("File_10.xlsx");
+        let write = |rows: &str| {
+            let mut wb = rust_xlsxwriter::Workbook::new();
+            let notes = wb.add_worksheet().set_name("Notes").unwrap();
+            notes
+                .write_string(0, 0, "English Indices of Deprivation")
+                .unwrap();
+            let t = wb.add_worksheet().set_name("IMD").unwrap();
+            t.write_string(0, 0, "Local authority district summaries")
+                .unwrap();
+            let mut r = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .from_reader(rows.as_bytes());
+            for (i, rec) in r.records().enumerate() {
+                for (c, cell) in rec.unwrap().iter().enumerate() {
+                    let (row, col) = (i as u32 + 2, c as u16);
+                    match cell.parse::<f64>() {
+                        Ok(v) => t.write_number(row, col, v).unwrap(),
+                        Err(_) => t.write_string(row, col, cell).unwrap(),
+                    };
+                }
+            }
+            wb.save(&book).unwrap();
+        };
+        write(&csv);
+        let from_book = read_deprivation(&Input::File(book.clone())).unwrap();
+        let from_csv = read_deprivation(&csv_input).unwrap();
+        assert_eq!(from_book.districts.len(), 4);
+        for (code, d) in &from_csv.districts {
+            let b = from_book.get(code).unwrap();
+            assert_eq!(b.most_deprived_decile_share, d.most_deprived_decile_share);
+            // The CSV's line 2 is the sheet's row 4, below the title and the blank row.
+            assert_eq!(b.line, d.line + 2, "{code}");
+        }
+        // A share out of range on the sheet's fifth row (the CSV's line 3).
+        let mut lines: Vec<String> = csv.lines().map(str::to_string).collect();
+        let share = from_csv.districts.values().find(|d| d.line == 3).unwrap();
+        let written = format!(",{},", share.most_deprived_decile_share);
+        assert!(lines[2].contains(&written), "{}", lines[2]);
+        lines[2] = lines[2].replacen(&written, ",4.5,", 1);
+        write(&lines.join("\n"));
+        let e = read_deprivation(&Input::File(book.clone()))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("File_10.xlsx, sheet \"IMD\", row 5: "), "{e}");
     }
 
     #[test]
