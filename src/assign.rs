@@ -347,6 +347,16 @@ pub struct PointsSheet {
     pub named: bool,
 }
 
+/// A row of the points as messages name it: the sheet's row `n` when they are a workbook's,
+/// else line `n` of the CSV.
+fn row_place(by_row: bool, n: u64) -> Place {
+    if by_row {
+        Place::Row(n)
+    } else {
+        Place::Line(n)
+    }
+}
+
 impl PointsSheet {
     /// The points file as messages name it: `points.xlsx, sheet "Clients"`.
     pub fn source(&self, file: &str) -> String {
@@ -451,10 +461,7 @@ impl AssignStats {
                 ),
             );
         }
-        let place = |n| match self.sheet {
-            Some(_) => Place::Row(n),
-            None => Place::Line(n),
-        };
+        let place = |n| row_place(self.sheet.is_some(), n);
         let mut listed: Vec<(u64, Severity, String)> = self
             .examples
             .iter()
@@ -600,11 +607,7 @@ struct ChunkOut {
 impl Ctx<'_, '_> {
     /// A row of the points as messages name it: a line of a CSV, a row of a workbook's sheet.
     fn place(&self, n: u64) -> Place {
-        if self.by_row {
-            Place::Row(n)
-        } else {
-            Place::Line(n)
-        }
+        row_place(self.by_row, n)
     }
 
     /// Where a row's point is, in WGS84 or BNG, and how it was found; or why it cannot be
@@ -1045,12 +1048,16 @@ fn read_err(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
 /// The points file's records, read from the first after the header.
 type PointsStream = BufReader<Box<dyn Read + Send>>;
 
+/// A points workbook's sheet as CSV text, shared by `assign`'s two passes over the points
+/// rather than copied for each.
+type SheetText = std::sync::Arc<[u8]>;
+
 /// Opens the points file: its header layout, a stream positioned at the first record, and
 /// the sheet read when the file is a workbook (`workbook`, read once by [`points_sheet`]).
 fn open_points(
     plan: &PointsInput,
     counter: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
-    workbook: Option<(String, PointsSheet)>,
+    workbook: Option<(SheetText, PointsSheet)>,
 ) -> Result<(PointLayout, PointsStream, Option<PointsSheet>)> {
     let path = &plan.points;
     let mut sheet = None;
@@ -1063,7 +1070,7 @@ fn open_points(
                 count.store(len, std::sync::atomic::Ordering::Relaxed);
             }
             sheet = Some(read);
-            Box::new(std::io::Cursor::new(text.into_bytes()))
+            Box::new(std::io::Cursor::new(text))
         }
         Some(count) => {
             let file = std::fs::File::open(path).map_err(read_err(path))?;
@@ -1124,7 +1131,7 @@ fn open_points(
 /// or named with the column flags) in one of its first 30 rows with anything in them, of the
 /// visible sheets first ([`crate::read::figures::sheet_as_csv`]). A workbook with no such
 /// sheet is an error naming its sheets and what the first sheet's first row lacks.
-fn points_sheet(plan: &PointsInput) -> Result<(String, PointsSheet)> {
+fn points_sheet(plan: &PointsInput) -> Result<(SheetText, PointsSheet)> {
     let path = &plan.points;
     let sheets = crate::read::figures::workbook_sheets(path)?;
     let layout = |cells: &[String]| {
@@ -1145,9 +1152,9 @@ fn points_sheet(plan: &PointsInput) -> Result<(String, PointsSheet)> {
             hidden: s.hidden,
             named: want.is_some(),
         };
-        return Ok((s.text, sheet));
+        return Ok((SheetText::from(s.text.into_bytes()), sheet));
     }
-    let names: Vec<String> = sheets.iter().map(|s| format!("{:?}", s.name)).collect();
+    let names = crate::read::figures::sheet_names(&sheets);
     // What the first row with anything in it lacks: of the sheet named, or else of the first
     // sheet a user sees.
     let first_row = |s: &'_ crate::read::figures::WorkbookSheet| {
@@ -1183,11 +1190,11 @@ fn points_sheet(plan: &PointsInput) -> Result<(String, PointsSheet)> {
             match first {
                 None => format!(
                     "is a workbook with nothing in any sheet (sheets: {})",
-                    names.join(", ")
+                    names
                 ),
                 Some((sheet, (n, cells))) => format!(
                     "no sheet has {what} in its first 30 rows (sheets: {}); sheet {:?}, row {n}, the first with anything in it, {}",
-                    names.join(", "),
+                    names,
                     sheet.name,
                     why(&cells)
                 ),
@@ -1204,7 +1211,7 @@ fn points_sheet(plan: &PointsInput) -> Result<(String, PointsSheet)> {
 /// for. A first streaming pass over the points.
 fn wanted_postcodes(
     plan: &PointsInput,
-    workbook: Option<(String, PointsSheet)>,
+    workbook: Option<(SheetText, PointsSheet)>,
 ) -> Result<HashSet<String>> {
     let (layout, r, _) = open_points(plan, None, workbook)?;
     let mut wanted = HashSet::new();

@@ -187,15 +187,14 @@ fn workbook_as_csv(input: &Input) -> Result<(String, String)> {
             && columns::find(cells, SHARE_COLUMNS).is_some()
     };
     match crate::read::figures::sheet_as_csv(path, &sheets, None, is_header)? {
-        Some(s) => Ok(("\n".repeat(s.header_row as usize - 1) + &s.text, s.name)),
+        Some(s) => Ok((s.text_from_row_1(), s.name)),
         None => {
-            let names: Vec<String> = sheets.iter().map(|s| format!("{:?}", s.name)).collect();
             Err(Error::Format {
                 path: path.to_path_buf(),
                 message: format!(
                     "no sheet has a \"code\" column and a \"{SHARE_COLUMN}\" column (or a published summary's \"{}\" or \"Proportion\") in its first 30 rows (sheets: {}); save the sheet as CSV with those headers",
                     SHARE_COLUMNS[1],
-                    names.join(", ")
+                    crate::read::figures::sheet_names(&sheets)
                 ),
             })
         }

@@ -309,6 +309,13 @@ pub struct WorkbookSheet {
     pub hidden: bool,
 }
 
+/// The sheets' names, quoted and separated by commas, as messages list them
+/// (`"Cover", "Notes", "Table 1"`).
+pub fn sheet_names(sheets: &[WorkbookSheet]) -> String {
+    let names: Vec<String> = sheets.iter().map(|s| format!("{:?}", s.name)).collect();
+    names.join(", ")
+}
+
 /// The sheet of `sheets` named `want`, as Excel names sheets: without regard to case (a
 /// workbook cannot hold "Teams" and "teams" both), the name as given first.
 ///
@@ -340,6 +347,14 @@ pub struct SheetCsv {
     /// The sheet from its header row down, one line a row (a row with nothing in it an empty
     /// line), so that line `n` of the text is row `header_row + n - 1` of the sheet.
     pub text: String,
+}
+
+impl SheetCsv {
+    /// The text with an empty line for each row above the header, so that its line `n` is
+    /// the sheet's row `n`, for a reader that counts lines from the top.
+    pub fn text_from_row_1(&self) -> String {
+        "\n".repeat(self.header_row as usize - 1) + &self.text
+    }
 }
 
 /// The sheet a list is read from, as CSV: the sheet named `want` (a flag such as
@@ -387,12 +402,12 @@ pub fn sheet_as_csv(
     };
     let found = match want {
         Some(want) => {
-            let sheet = find_sheet(sheets, want).ok_or_else(|| {
-                let names: Vec<String> = sheets.iter().map(|s| format!("{:?}", s.name)).collect();
-                Error::Format {
-                    path: path.to_path_buf(),
-                    message: format!("has no sheet {want:?}; its sheets are {}", names.join(", ")),
-                }
+            let sheet = find_sheet(sheets, want).ok_or_else(|| Error::Format {
+                path: path.to_path_buf(),
+                message: format!(
+                    "has no sheet {want:?}; its sheets are {}",
+                    sheet_names(sheets)
+                ),
             })?;
             header(&sheet.rows).map(|row| (sheet, row))
         }
@@ -985,14 +1000,11 @@ fn read_table(
     let (rows, sheet) = if is_workbook(input) {
         let path = input.path().expect("a workbook is a file");
         let sheets = workbook_sheets(path)?;
-        let sheet_names: Vec<String> = sheets.iter().map(|s| format!("{:?}", s.name)).collect();
+        let listed = sheet_names(&sheets);
         match &opts.sheet {
             Some(want) => {
                 let sheet = find_sheet(&sheets, want).ok_or_else(|| {
-                    format_err(format!(
-                        "has no sheet {want:?}; its sheets are {}",
-                        sheet_names.join(", ")
-                    ))
+                    format_err(format!("has no sheet {want:?}; its sheets are {listed}"))
                 })?;
                 (sheet.rows.clone(), Some(sheet.name.clone()))
             }
@@ -1064,7 +1076,7 @@ fn read_table(
                         };
                         return Err(format_err(format!(
                             "no sheet has an area code column and a figure column in its first 30 rows (sheets: {}); {sheet} and name the columns with {} and {}",
-                            sheet_names.join(", "),
+                            listed,
                             flags.code,
                             flags.figure
                         )));

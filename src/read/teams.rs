@@ -241,7 +241,6 @@ fn workbook_as_csv(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) ->
         None => crate::read::figures::sheet_as_csv(path, &sheets, want, is_header)?,
     };
     let Some(sheet) = found else {
-        let names: Vec<String> = sheets.iter().map(|s| format!("{:?}", s.name)).collect();
         let column = match &cols.name {
             Some(name) => format!("column {name:?} (--team-name-column)"),
             None => format!("team name column ({})", NAME.join(", ")),
@@ -252,7 +251,7 @@ fn workbook_as_csv(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) ->
             ),
             None => format!(
                 "no sheet has a {column} in its first 30 rows (sheets: {}); head the list's name column \"name\", {}",
-                names.join(", "),
+                crate::read::figures::sheet_names(&sheets),
                 if flag.is_empty() {
                     "or save the sheet as CSV".to_string()
                 } else {
@@ -280,7 +279,7 @@ fn workbook_as_csv(input: &Input, cols: &TeamColumns, diag: &mut Diagnostics) ->
         ),
     );
     // Empty lines above the header, so that each line of the text is the sheet's row.
-    Ok("\n".repeat(sheet.header_row as usize - 1) + &sheet.text)
+    Ok(sheet.text_from_row_1())
 }
 
 /// Reads a team list. Rows with no name, or with a location that cannot be read, are errors.
