@@ -2043,20 +2043,7 @@ fn a_workbook_figure_formatted_as_a_date_is_not_read_as_its_serial_number() {
     let path = dir.path().join("births_with_a_date.xlsx");
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
-    ws.write_row(0, 0, ["code", "births"]).unwrap();
-    for (r, (code, births)) in [
-        ("E07000177", 1784.0),
-        ("E07000178", 1441.0),
-        ("E07000180", 1438.0),
-        ("E07000181", 1038.0),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        ws.write_string(r as u32 + 1, 0, code).unwrap();
-        ws.write_number(r as u32 + 1, 1, births).unwrap();
-    }
-    ws.write_string(5, 0, "E07000179").unwrap();
+    oxon_births_but_one(ws);
     let date = rust_xlsxwriter::ExcelDateTime::from_ymd(2020, 1, 1).unwrap();
     let format = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
     ws.write_datetime_with_format(5, 1, &date, &format).unwrap();
@@ -2101,20 +2088,7 @@ fn a_formula_whose_result_the_workbook_does_not_hold_is_not_read_as_0() {
     let write = |result: Option<&str>| {
         let mut wb = rust_xlsxwriter::Workbook::new();
         let ws = wb.add_worksheet();
-        ws.write_row(0, 0, ["code", "births"]).unwrap();
-        for (r, (code, births)) in [
-            ("E07000177", 1784.0),
-            ("E07000178", 1441.0),
-            ("E07000180", 1438.0),
-            ("E07000181", 1038.0),
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            ws.write_string(r as u32 + 1, 0, code).unwrap();
-            ws.write_number(r as u32 + 1, 1, births).unwrap();
-        }
-        ws.write_string(5, 0, "E07000179").unwrap();
+        oxon_births_but_one(ws);
         let mut formula = rust_xlsxwriter::Formula::new("=750+750");
         if let Some(result) = result {
             formula = formula.set_result(result);
@@ -2218,4 +2192,23 @@ fn a_utf16_geojson_file_is_told_to_be_saved_as_utf8_not_as_csv() {
         &[&format!("{p}: is UTF-16 text; covgap reads a GeoJSON file as UTF-8, as RFC 7946 asks: save it again as UTF-8")],
     );
     assert!(!c.stderr.contains("CSV"), "{}", c.stderr);
+}
+
+/// Four Oxfordshire districts' births on a sheet under a `code, births` header, and the fifth
+/// district's code on row 6 with no figure, for a test to write one of its own kind.
+fn oxon_births_but_one(ws: &mut rust_xlsxwriter::Worksheet) {
+    ws.write_row(0, 0, ["code", "births"]).unwrap();
+    for (r, (code, births)) in [
+        ("E07000177", 1784.0),
+        ("E07000178", 1441.0),
+        ("E07000180", 1438.0),
+        ("E07000181", 1038.0),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        ws.write_string(r as u32 + 1, 0, code).unwrap();
+        ws.write_number(r as u32 + 1, 1, births).unwrap();
+    }
+    ws.write_string(5, 0, "E07000179").unwrap();
 }
